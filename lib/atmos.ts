@@ -1,0 +1,370 @@
+import { AppContext, modelOptions, type ModelOptions } from "./app-context";
+import { systemClock, type Clock } from "./env/clock";
+import { browserConnectivity, type Connectivity } from "./env/connectivity";
+import { uuidv4, type Random } from "./env/uuid";
+import { Emitter } from "./events";
+import { MetaContext } from "./meta-context";
+import { syncStateOf, type Attrs, type RecordEntry, type SyncState } from "./store/record-entry";
+import { isQuotaError, type Store } from "./store/store";
+import { WebStorageStore } from "./store/web-storage-store";
+import { recordChange, type ChangeType } from "./sync/change-recorder";
+import { Puller, type PullOptions } from "./sync/puller";
+import { Pusher } from "./sync/pusher";
+import { ResourceClient } from "./sync/resource-client";
+import type { OfflineStatusCodes } from "./sync/retry-policy";
+import { SyncError, type ErrorPayload } from "./sync/sync-error";
+import type { RemoteCallOptions, SyncHost } from "./sync/sync-host";
+
+/** `atmos.status()`: what the UI shows in a sync pill. */
+export interface SyncStatus {
+  pending: number;
+  inFlight: number;
+  failed: number;
+  online: boolean;
+}
+
+export interface ConflictEvent {
+  model: string;
+  record: unknown;
+  local: Attrs;
+  remote: Attrs;
+  merged: Attrs;
+}
+
+/** Events on the Atmos instance (`atmos.on(name, fn)`). */
+export interface AtmosEvents {
+  auth_fail: ErrorPayload;
+  auth_success: void;
+  error: ErrorPayload;
+  online: void;
+  offline: void;
+  status: SyncStatus;
+  conflict: ConflictEvent;
+  [name: string]: unknown;
+}
+
+export interface AtmosOptions {
+  /** A Web Storage object (default `globalThis.localStorage`). */
+  storage?: Storage;
+  /** An asynchronous store adapter (e.g. IndexedDBStore); overrides `storage`. */
+  store?: Store;
+  /** Prefix of every storage key (default "atmos2:"). */
+  prefix?: string;
+  clock?: Clock;
+  random?: Random;
+  connectivity?: Connectivity;
+}
+
+/**
+ * The synchroniser: wires the resource client, the record of remotely-known
+ * ids, the outbox pusher and the puller to the Spine models extended with
+ * `Spine.Model.Atmosphere`.
+ */
+export class Atmos {
+  /** The last Atmos made; the Atmosphere extension uses it. */
+  static instance: Atmos | undefined;
+
+  readonly resourceClient = new ResourceClient();
+  readonly appContext = new AppContext();
+  readonly metaContext: MetaContext;
+  readonly store: Store;
+  /** Statuses that mean "offline, retry later" (or a function of status and error). */
+  offlineStatusCodes: OfflineStatusCodes = [0, 408, 502, 503, 504];
+  readonly clock: Clock;
+  readonly random: Random;
+  private readonly events = new Emitter<AtmosEvents>();
+  private readonly pusher: Pusher;
+  private readonly puller: Puller;
+  private readonly host: SyncHost;
+  private readonly callbacks = new Map<string, RemoteCallOptions[]>();
+  private readonly unsubscribe: () => void;
+  private online = true;
+  private authFailed = false;
+  private lastStatus = "";
+  private waiters: Array<{ done: () => boolean; resolve: () => void }> = [];
+
+  constructor(options: AtmosOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.store = options.store ?? new WebStorageStore(options.storage ?? defaultStorage());
+    this.metaContext = new MetaContext(this.store, {
+      prefix: options.prefix ?? "atmos2:",
+      clock: this.clock,
+      onWriteError: (error) => this.storageFailed(error),
+    });
+    this.host = this.createHost();
+    this.pusher = new Pusher(this.host);
+    this.puller = new Puller(this.host);
+    this.unsubscribe = (options.connectivity ?? browserConnectivity()).subscribe((online) => {
+      if (online) this.pusher.wake();
+      this.setOnline(online);
+    });
+    Atmos.instance = this;
+    // Resume an outbox left by an earlier page load.
+    this.metaContext.ready.then(() => this.pusher.kick(), () => undefined);
+  }
+
+  on<K extends keyof AtmosEvents & string>(name: K, fn: (payload: AtmosEvents[K]) => void): () => void {
+    return this.events.on(name, fn);
+  }
+
+  off<K extends keyof AtmosEvents & string>(name?: K, fn?: (payload: AtmosEvents[K]) => void): void {
+    this.events.off(name, fn);
+  }
+
+  emit<K extends keyof AtmosEvents & string>(name: K, payload?: AtmosEvents[K]): void {
+    this.events.emit(name, payload as AtmosEvents[K]);
+  }
+
+  /** Sends every unsent change of every model (or of one class); resolves when the sends have settled. */
+  async push(className?: string): Promise<void> {
+    await this.metaContext.ready;
+    await this.pusher.push(className);
+    await this.metaContext.flush().catch(() => undefined);
+  }
+
+  /** Resolves when nothing is left to send (parked failures excepted) and storage is written. */
+  async whenSynced(): Promise<void> {
+    await this.metaContext.ready;
+    await this.until(() => this.status().pending === 0 && this.pusher.inFlightCount === 0);
+    await this.metaContext.flush();
+  }
+
+  status(): SyncStatus {
+    let pending = 0;
+    let failed = 0;
+    for (const entry of this.metaContext.queued()) {
+      if (entry.failed) failed++;
+      else if (this.pusher.sendable(entry)) pending++;
+    }
+    return { pending, inFlight: this.pusher.inFlightCount, failed, online: this.online };
+  }
+
+  /** Sends a parked change again. */
+  async retry(record: { id: string; constructor: { className: string } } | { className: string; id: string }): Promise<void> {
+    const entry = this.entryOf(record);
+    if (!entry) return;
+    entry.failed = undefined;
+    entry.queue = entry.queue.map((op) => ({ ...op, hold: undefined }));
+    this.metaContext.touch(entry);
+    this.statusChanged(entry);
+    this.pusher.kick();
+    await this.until(() => syncStateOf(this.metaContext.get(entry.className, entry.id)) !== "pending");
+  }
+
+  /** Drops the unsent changes of a record and restores the last server version. */
+  async revert(record: { id: string; constructor: { className: string } } | { className: string; id: string }): Promise<void> {
+    const entry = this.entryOf(record);
+    if (!entry) return;
+    const sending = entry.queue.find((op) => op.sent && !entry.failed);
+    entry.queue = sending ? [sending] : [];
+    entry.failed = undefined;
+    if (!entry.acked) {
+      this.metaContext.remove(entry.className, entry.id);
+      this.appContext.destroy(entry.className, entry.id);
+    } else {
+      entry.attrs = { ...(entry.base ?? entry.attrs), id: entry.id };
+      entry.base = undefined;
+      entry.deleted = undefined;
+      this.metaContext.touch(entry);
+      if (this.appContext.exists(entry.className, entry.id)) this.appContext.update(entry.className, entry.id, entry.attrs);
+      else this.appContext.create(entry.className, entry.attrs);
+    }
+    this.statusChanged(entry);
+    await this.metaContext.flush();
+  }
+
+  /** Sends again after a 401 paused sending (call it once the token is refreshed). */
+  resume(): void {
+    this.pusher.resume();
+  }
+
+  /** Stops timers, sockets and sending. */
+  close(): void {
+    this.pusher.close();
+    this.metaContext.close();
+    this.unsubscribe();
+    if (Atmos.instance === this) Atmos.instance = undefined;
+  }
+
+  /** Model.sync(options): local records first, then (remote) the server's. */
+  sync(className: string, options: PullOptions & { remote?: boolean } = {}): Promise<unknown[]> {
+    const model = this.options(className);
+    const route = options.remote
+      ? this.resourceClient.route(className, "index", (name) => options.pathParams?.[name], model.url)
+      : undefined;
+    const local = this.metaContext.ready.then(() => {
+      const list = this.metaContext.all(className).filter((e) => !e.deleted).map((e) => e.attrs);
+      this.appContext.refresh(className, list);
+    });
+    if (!route) return local.then(() => this.records(className, undefined));
+    return local
+      .then(() => this.puller.pull(className, route, options))
+      .then(
+        (result) => {
+          this.appContext.refresh(className, result.changed);
+          for (const c of result.conflicts) {
+            this.emit("conflict", { model: className, record: this.appContext.find(className, String(c.merged.id)), ...c });
+            const entry = this.metaContext.get(className, String(c.merged.id));
+            if (entry) this.statusChanged(entry);
+          }
+          if (result.conflicts.length) this.pusher.kick();
+          this.setOnline(true);
+          return this.records(className, result.records.map((a) => String(a.id)));
+        },
+        (error) => {
+          const failure = error instanceof SyncError ? error : new SyncError(String(error?.message ?? error), { type: "invalid" });
+          if (failure.status === 0) this.setOnline(false);
+          this.host.reportError({ model: className, record: null, status: failure.status, body: failure.body, error: failure, type: failure.type });
+          throw failure;
+        },
+      );
+  }
+
+  /** Called by the Atmosphere for every Spine change made by the app. */
+  recordChanged(record: any, type: ChangeType, callOptions: Record<string, any> = {}): void {
+    const className = record.constructor.className;
+    const model = this.options(className);
+    const remote = callOptions.remote === true;
+    const options: RemoteCallOptions = remote ? { ...model.remoteSaveOptions, ...callOptions } : callOptions;
+    const plain = this.appContext.toPlain(record);
+    if (remote && type !== "destroy" && !model.local) this.checkRoute(plain.className, plain.id, plain.attrs, options);
+    const change = recordChange(this.host, plain, type, { remote, newKey: () => uuidv4(), options });
+    if (change.op && (options.success || options.error || options.prepareData || options.updateFromData || options.pathParams || options.params)) {
+      const list = this.callbacks.get(change.op.key) ?? [];
+      list.push(options);
+      this.callbacks.set(change.op.key, list);
+    }
+    if (change.entry) this.statusChanged(change.entry);
+    if (change.send) this.pusher.kick();
+  }
+
+  syncState(className: string, id: string): SyncState {
+    return syncStateOf(this.metaContext.get(className, id));
+  }
+
+  dirty(className: string): string[] {
+    return this.metaContext.all(className).filter((e) => !e.deleted && (e.queue.length > 0 || e.failed)).map((e) => e.id);
+  }
+
+  destroyedIds(className: string): string[] {
+    return this.metaContext.all(className).filter((e) => e.deleted && e.acked).map((e) => e.id);
+  }
+
+  options(className: string): ModelOptions {
+    return modelOptions(this.appContext.model(className), className);
+  }
+
+  private checkRoute(className: string, id: string, attrs: Attrs, options: RemoteCallOptions): void {
+    const entry = this.metaContext.get(className, id);
+    const action = entry?.acked ? "update" : "create";
+    const lookup = (name: string) => options.pathParams?.[name] ?? (name === "id" || name === this.resourceClient.IDField ? id : attrs[name]);
+    this.resourceClient.route(className, action, lookup, this.options(className).url);
+  }
+
+  private records(className: string, ids: string[] | undefined): unknown[] {
+    const model = this.appContext.model(className);
+    if (!model) return [];
+    if (!ids) return model.all();
+    return ids.map((id) => this.appContext.find(className, id)).filter(Boolean);
+  }
+
+  private entryOf(record: any): RecordEntry | undefined {
+    const className = record?.className ?? record?.constructor?.className;
+    return this.metaContext.get(className, String(record.id));
+  }
+
+  private until(done: () => boolean): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ done, resolve }));
+  }
+
+  private statusChanged(entry?: RecordEntry): void {
+    if (entry) this.appContext.notifySyncState(entry.className, entry.id, syncStateOf(entry));
+    const status = this.status();
+    const text = JSON.stringify(status);
+    if (text !== this.lastStatus) {
+      this.lastStatus = text;
+      this.emit("status", status);
+    }
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) (w.done() ? w.resolve() : this.waiters.push(w));
+  }
+
+  private setOnline(online: boolean): void {
+    if (online === this.online) return;
+    this.online = online;
+    this.emit(online ? "online" : "offline");
+    this.statusChanged();
+  }
+
+  private storageFailed(error: unknown): void {
+    const quota = isQuotaError(error);
+    const message = quota ? "atmos2: storage is full; changes are kept in memory and written again when space frees" : `atmos2: writing to storage failed: ${(error as Error)?.message ?? error}`;
+    this.emit("error", { model: null, record: null, status: 0, body: null, error: new SyncError(message, { type: quota ? "quota" : "invalid" }), type: quota ? "quota" : "invalid" });
+  }
+
+  private createHost(): SyncHost {
+    const atmos = this;
+    return {
+      meta: this.metaContext,
+      rc: this.resourceClient,
+      clock: this.clock,
+      random: this.random,
+      get offlineStatusCodes() {
+        return atmos.offlineStatusCodes;
+      },
+      options: (className) => this.options(className),
+      record: (className, id) => this.appContext.find(className, id),
+      show: (entry, attrs) => this.appContext.update(entry.className, entry.id, attrs),
+      hide: (className, id) => this.appContext.destroy(className, id),
+      swapId: (entry, newId) => this.swapId(entry, newId),
+      reportError: (payload) => {
+        this.emit("error", payload);
+        if (payload.status === 401) this.emit("auth_fail", payload);
+      },
+      setOnline: (online) => {
+        if (online && this.authFailed) {
+          this.authFailed = false;
+          this.emit("auth_success");
+        }
+        this.setOnline(online);
+      },
+      authFailed: () => {
+        this.authFailed = true;
+      },
+      statusChanged: (entry) => this.statusChanged(entry),
+      callOptions: (key) => this.callbacks.get(key) ?? [],
+      dropCallOptions: (key) => void this.callbacks.delete(key),
+    };
+  }
+
+  /** Server-assigned id: record, storage, remote-id record and foreign keys follow in one step. */
+  private swapId(entry: RecordEntry, newId: string): void {
+    const oldId = entry.id;
+    this.metaContext.rekey(entry, newId);
+    this.appContext.changeId(entry.className, oldId, newId);
+    for (const className of new Set([...this.appContext.classNames(), ...this.metaContext.classes()])) {
+      const keys = Object.entries(this.options(className).remoteKeys).filter(([, target]) => target === entry.className);
+      if (!keys.length) continue;
+      for (const child of this.metaContext.all(className)) {
+        const patch: Attrs = {};
+        for (const [field] of keys) if (child.attrs[field] === oldId) patch[field] = newId;
+        if (!Object.keys(patch).length) continue;
+        child.attrs = { ...child.attrs, ...patch };
+        if (child.base) child.base = { ...child.base, ...patch };
+        this.metaContext.touch(child);
+        this.appContext.update(className, child.id, patch);
+      }
+    }
+  }
+}
+
+function defaultStorage(): Storage {
+  const storage = (globalThis as { localStorage?: Storage }).localStorage;
+  if (!storage) {
+    throw new Error("atmos2: no localStorage here; pass new Atmos({ storage }) (e.g. from localstorage-polyfill) or new Atmos({ store })");
+  }
+  return storage;
+}

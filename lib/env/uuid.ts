@@ -1,0 +1,17 @@
+/** Random source, injected so that seeded simulations are reproducible. */
+export type Random = () => number;
+
+/**
+ * RFC 4122 version 4 UUID. Uses the platform's crypto where present (browsers,
+ * Node 20) and the injected random source otherwise, e.g. in a seeded chaos run.
+ */
+export function uuidv4(random?: Random): string {
+  const bytes = new Uint8Array(16);
+  const cryptoApi = (globalThis as { crypto?: Crypto }).crypto;
+  if (!random && cryptoApi?.getRandomValues) cryptoApi.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor((random ?? Math.random)() * 256);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

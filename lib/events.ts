@@ -1,0 +1,35 @@
+/** A minimal typed event emitter for the Atmos instance. */
+export type Listener<T> = (payload: T) => void;
+
+export class Emitter<Events extends { [name: string]: unknown }> {
+  private listeners = new Map<string, Set<Listener<any>>>();
+
+  on<K extends keyof Events & string>(name: K, fn: Listener<Events[K]>): () => void {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(fn);
+    return () => this.off(name, fn);
+  }
+
+  off<K extends keyof Events & string>(name?: K, fn?: Listener<Events[K]>): void {
+    if (!name) this.listeners.clear();
+    else if (!fn) this.listeners.delete(name);
+    else this.listeners.get(name)?.delete(fn);
+  }
+
+  emit<K extends keyof Events & string>(name: K, payload: Events[K]): void {
+    const set = this.listeners.get(name);
+    if (!set) return;
+    for (const fn of [...set]) {
+      try {
+        fn(payload);
+      } catch (error) {
+        // A listener's bug must not break sync; surface it asynchronously
+        // where the platform reports uncaught errors.
+        setTimeout(() => {
+          throw error;
+        }, 0);
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { AppContext } from "./app-context";
+import { Atmos } from "./atmos";
+import { Atmosphere } from "./atmosphere";
+
+AppContext.install(Atmosphere);
+
+export { Atmos, Atmosphere, AppContext };
+export type { AtmosEvents, AtmosOptions, SyncStatus, ConflictEvent } from "./atmos";
+export type { ModelOptions } from "./app-context";
+export type { SyncOptions } from "./atmosphere";
+export { MetaContext, remoteAction } from "./meta-context";
+export { ResourceClient } from "./sync/resource-client";
+export type { DataCoding, FetchLike, OutgoingRequest } from "./sync/resource-client";
+export { SyncError } from "./sync/sync-error";
+export type { ErrorPayload } from "./sync/sync-error";
+export type { RouteTable } from "./sync/routes";
+export { WebStorageStore } from "./store/web-storage-store";
+export type { Store, StoreOp } from "./store/store";
+export type { SyncState, PlainRecord, RecordEntry, OutboxOp } from "./store/record-entry";
+export { ManualConnectivity, browserConnectivity } from "./env/connectivity";
+export type { Connectivity } from "./env/connectivity";
+export type { Clock } from "./env/clock";
+export default Atmos;

@@ -1,0 +1,199 @@
+import type { Clock } from "./env/clock";
+import type { RecordEntry } from "./store/record-entry";
+import type { Store, StoreOp } from "./store/store";
+
+/** Create or update: the one decision the remote-id record exists for. Pure. */
+export function remoteAction(entry: Pick<RecordEntry, "acked">): "create" | "update" {
+  return entry.acked ? "update" : "create";
+}
+
+/**
+ * The persisted record of remotely-known ids: for every record, whether the
+ * server has acknowledged it, its last server version, and its queued changes.
+ * It alone decides create vs update (see `remoteAction`).
+ *
+ * All entries are held in memory and written through a coalescing write
+ * queue: changes made in one tick go out as one batch, one key per record, so
+ * a save costs O(1) whatever the number of stored records.
+ */
+export class MetaContext {
+  /** Resolves once the stored entries have been read. */
+  readonly ready: Promise<void>;
+  private byClass = new Map<string, Map<string, RecordEntry>>();
+  private pendingWrites = new Map<string, RecordEntry | null>();
+  private writing: Promise<void> = Promise.resolve();
+  private scheduled = false;
+  private seq = 0;
+  private withQueue = new Set<RecordEntry>();
+  private retryTimer: unknown;
+  /** Classes whose records are never written to storage (`Model.remote = true`). */
+  readonly volatile = new Set<string>();
+
+  constructor(
+    readonly store: Store,
+    private readonly options: { prefix: string; clock: Clock; onWriteError: (error: unknown) => void },
+  ) {
+    this.ready = this.load();
+  }
+
+  keyOf(className: string, id: string): string {
+    return `${this.options.prefix}rec:${className}:${id}`;
+  }
+
+  /** Where the last complete incremental pull of a model's index path is remembered. */
+  highWaterKey(className: string, path: string): string {
+    return `${this.options.prefix}hw:${className}:${path}`;
+  }
+
+  get(className: string, id: string): RecordEntry | undefined {
+    return this.byClass.get(className)?.get(id);
+  }
+
+  all(className: string): RecordEntry[] {
+    return Array.from(this.byClass.get(className)?.values() ?? []);
+  }
+
+  classes(): string[] {
+    return Array.from(this.byClass.keys());
+  }
+
+  *entries(): Iterable<RecordEntry> {
+    for (const map of this.byClass.values()) yield* map.values();
+  }
+
+  /** Entries that have queued changes (held, sendable or parked). */
+  queued(): Iterable<RecordEntry> {
+    return this.withQueue;
+  }
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /** Adds or replaces an entry and schedules its write. */
+  put(entry: RecordEntry): void {
+    let map = this.byClass.get(entry.className);
+    if (!map) this.byClass.set(entry.className, (map = new Map()));
+    map.set(entry.id, entry);
+    this.touch(entry);
+  }
+
+  /** Schedules the write of an entry changed in place. */
+  touch(entry: RecordEntry): void {
+    if (entry.queue.length > 0) this.withQueue.add(entry);
+    else this.withQueue.delete(entry);
+    if (this.volatile.has(entry.className)) return;
+    this.pendingWrites.set(this.keyOf(entry.className, entry.id), entry);
+    this.schedule();
+  }
+
+  remove(className: string, id: string): void {
+    const entry = this.get(className, id);
+    if (entry) this.withQueue.delete(entry);
+    this.byClass.get(className)?.delete(id);
+    if (this.volatile.has(className)) return;
+    this.pendingWrites.set(this.keyOf(className, id), null);
+    this.schedule();
+  }
+
+  /** Moves an entry to its server-assigned id; the old key is deleted in the same batch. */
+  rekey(entry: RecordEntry, newId: string): void {
+    const oldId = entry.id;
+    if (oldId === newId) return;
+    this.byClass.get(entry.className)?.delete(oldId);
+    entry.formerIds = [...(entry.formerIds ?? []), oldId];
+    entry.id = newId;
+    entry.attrs = { ...entry.attrs, id: newId };
+    this.put(entry);
+    if (!this.volatile.has(entry.className)) this.pendingWrites.set(this.keyOf(entry.className, oldId), null);
+  }
+
+  /** Whether every change made so far has reached storage. */
+  get clean(): boolean {
+    return this.pendingWrites.size === 0;
+  }
+
+  /**
+   * Writes every pending change. Rejects (keeping the changes pending, in
+   * order) when the store fails, e.g. storage full; retried later.
+   */
+  flush(): Promise<void> {
+    const run = this.writing.then(() => this.writeBatch());
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.flush().catch(() => undefined);
+    });
+  }
+
+  private async writeBatch(): Promise<void> {
+    if (this.pendingWrites.size === 0) return;
+    const batch = this.pendingWrites;
+    this.pendingWrites = new Map();
+    const ops: StoreOp[] = [];
+    for (const [key, entry] of batch) ops.push(entry ? { type: "put", key, value: entry } : { type: "delete", key });
+    try {
+      await this.store.batch(ops);
+    } catch (error) {
+      // Put the batch back in front of anything written since, so the order
+      // of changes is kept; the newer version of a key wins.
+      const merged = new Map(batch);
+      for (const [key, entry] of this.pendingWrites) merged.set(key, entry);
+      this.pendingWrites = merged;
+      this.options.onWriteError(error);
+      this.retryLater();
+      throw error;
+    }
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer !== undefined) return;
+    this.retryTimer = this.options.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.flush().catch(() => undefined);
+    }, 5000);
+  }
+
+  close(): void {
+    if (this.retryTimer !== undefined) this.options.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private async load(): Promise<void> {
+    const rows = await this.store.entries<RecordEntry>(`${this.options.prefix}rec:`);
+    const stale: string[] = [];
+    for (const [, entry] of rows) {
+      if (!entry || typeof entry !== "object" || !entry.className || !entry.id) continue;
+      // Something created before the load finished is newer than storage.
+      if (this.get(entry.className, entry.id)) continue;
+      let map = this.byClass.get(entry.className);
+      if (!map) this.byClass.set(entry.className, (map = new Map()));
+      entry.queue = entry.queue ?? [];
+      map.set(entry.id, entry);
+      if (entry.queue.length) this.withQueue.add(entry);
+      for (const op of entry.queue) this.seq = Math.max(this.seq, op.seq);
+    }
+    // A crash between writing a record under its server id and deleting its
+    // old key leaves both: the one under the server id wins.
+    for (const map of this.byClass.values()) {
+      for (const entry of map.values()) {
+        for (const former of entry.formerIds ?? []) {
+          const old = map.get(former);
+          if (old) {
+            this.withQueue.delete(old);
+            map.delete(former);
+            stale.push(this.keyOf(entry.className, former));
+          }
+        }
+      }
+    }
+    for (const key of stale) this.pendingWrites.set(key, null);
+    if (stale.length) this.schedule();
+  }
+}

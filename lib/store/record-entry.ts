@@ -1,0 +1,74 @@
+/** Plain attributes of a record, as JSON. */
+export type Attrs = Record<string, unknown>;
+
+/** A record as everything outside AppContext sees it: no Spine. */
+export interface PlainRecord {
+  className: string;
+  id: string;
+  attrs: Attrs;
+}
+
+export type OpKind = "create" | "update" | "destroy";
+
+/**
+ * One queued remote change of one record. Ops live inside their record's
+ * entry, so the record and its outbox are written in the same storage key:
+ * a crash leaves either the old pair or the new pair, never half of both.
+ */
+export interface OutboxOp {
+  kind: OpKind;
+  /** Global order of enqueueing: ops of different records go out in this order. */
+  seq: number;
+  /** Idempotency-Key: the same across retries and reloads. */
+  key: string;
+  /** Fields the user changed since the version the edit is based on. */
+  changed?: string[];
+  /** Saved without `remote`: waits for `push()` instead of being sent now. */
+  hold?: boolean;
+  /**
+   * Set (and persisted) just before the first attempt. A sent op may already
+   * be committed on the server, so compaction never folds later edits into it.
+   */
+  sent?: boolean;
+}
+
+/** Why a change is parked (a permanent failure the app must retry or revert). */
+export interface ParkedFailure {
+  status: number;
+  message: string;
+  body?: unknown;
+}
+
+/**
+ * The persisted sync state of one record: the "record of remotely-known ids"
+ * and the record's slice of the outbox.
+ */
+export interface RecordEntry {
+  className: string;
+  /** The local id; equals the remote id once the server acknowledged the record. */
+  id: string;
+  attrs: Attrs;
+  /** The server has acknowledged this record: future saves are updates. */
+  acked: boolean;
+  /** The last version the server sent or accepted: for conflicts and revert. */
+  base?: Attrs;
+  etag?: string;
+  queue: OutboxOp[];
+  /** Destroyed locally; the entry stays until the server confirms the delete. */
+  deleted?: boolean;
+  failed?: ParkedFailure;
+  /** Ids this record had before the server assigned its own (for crash recovery). */
+  formerIds?: string[];
+}
+
+export type SyncState = "local" | "pending" | "synced" | "failed";
+
+/** The state the UI shows for a record; pure. */
+export function syncStateOf(entry: RecordEntry | undefined): SyncState {
+  if (!entry) return "local";
+  if (entry.failed) return "failed";
+  const queued = entry.queue.some((op) => !op.hold);
+  if (queued) return "pending";
+  if (entry.queue.length > 0) return "local";
+  return entry.acked ? "synced" : "local";
+}

@@ -1,0 +1,24 @@
+/**
+ * The persistence seam. Asynchronous on purpose: the localStorage store
+ * answers at once, but an IndexedDB store (for data sets past localStorage's
+ * ~5 MB quota) cannot, and the sync code must not care which one it has.
+ *
+ * Values are plain JSON-compatible data; a store may copy or serialise them.
+ */
+export type StoreOp = { type: "put"; key: string; value: unknown } | { type: "delete"; key: string };
+
+export interface Store {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  put(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Applies the operations in order; a store that can makes them atomic. */
+  batch(ops: StoreOp[]): Promise<void>;
+  /** Every entry whose key starts with `prefix`. */
+  entries<T = unknown>(prefix: string): Promise<Array<[string, T]>>;
+}
+
+/** True for the error a browser or polyfill throws when storage is full. */
+export function isQuotaError(error: unknown): boolean {
+  const e = error as { name?: string; code?: number } | null;
+  return !!e && (e.name === "QuotaExceededError" || e.name === "NS_ERROR_DOM_QUOTA_REACHED" || e.code === 22 || e.code === 1014);
+}

@@ -1,0 +1,73 @@
+import type { Store, StoreOp } from "./store";
+
+/**
+ * A Store over the Web Storage API (localStorage, sessionStorage, or a
+ * polyfill in Node). One storage key per value, so writing one record costs
+ * the size of that record, never the size of the collection.
+ */
+export class WebStorageStore implements Store {
+  constructor(private readonly storage: Storage) {
+    if (!storage || typeof storage.getItem !== "function") {
+      throw new Error("atmos2: WebStorageStore needs a Web Storage object (localStorage, sessionStorage or a polyfill)");
+    }
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return this.read<T>(key);
+  }
+
+  async put(key: string, value: unknown): Promise<void> {
+    this.storage.setItem(key, JSON.stringify(value));
+  }
+
+  async delete(key: string): Promise<void> {
+    this.storage.removeItem(key);
+  }
+
+  /**
+   * Web Storage has no transactions. Puts go first, deletes last, and a failed
+   * put (storage full) stops the batch before anything is deleted, so a crash
+   * or quota error leaves the old data readable.
+   */
+  async batch(ops: StoreOp[]): Promise<void> {
+    for (const op of ops) if (op.type === "put") this.storage.setItem(op.key, JSON.stringify(op.value));
+    for (const op of ops) if (op.type === "delete") this.storage.removeItem(op.key);
+  }
+
+  async entries<T>(prefix: string): Promise<Array<[string, T]>> {
+    const keys = this.allKeys().filter((key) => key.startsWith(prefix));
+    const result: Array<[string, T]> = [];
+    for (const key of keys) {
+      const value = this.read<T>(key);
+      if (value !== undefined) result.push([key, value]);
+    }
+    return result;
+  }
+
+  /**
+   * Browsers list a Storage's keys as own properties, which is O(N); some
+   * polyfills only offer key(i), which may itself be O(N) per call.
+   */
+  private allKeys(): string[] {
+    const own = Object.keys(this.storage);
+    if (own.length === this.storage.length) return own;
+    const keys: string[] = [];
+    for (let i = 0; i < this.storage.length; i++) {
+      const key = this.storage.key(i);
+      if (key !== null) keys.push(key);
+    }
+    return keys;
+  }
+
+  private read<T>(key: string): T | undefined {
+    const raw = this.storage.getItem(key);
+    if (raw === null || raw === undefined) return undefined;
+    try {
+      return JSON.parse(raw) as T;
+    } catch {
+      // A value another program wrote under our prefix: ignore it rather than
+      // refuse to load everything else.
+      return undefined;
+    }
+  }
+}

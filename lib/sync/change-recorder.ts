@@ -1,0 +1,78 @@
+import { remoteAction } from "../meta-context";
+import { enqueue } from "../store/compaction";
+import type { OutboxOp, PlainRecord, RecordEntry } from "../store/record-entry";
+import { changedFields } from "./merge";
+import type { RemoteCallOptions, SyncHost } from "./sync-host";
+
+export type ChangeType = "create" | "update" | "destroy";
+
+export interface RecordedChange {
+  entry: RecordEntry | undefined;
+  /** The op the change was queued as (maybe compacted into an earlier one). */
+  op?: OutboxOp;
+  /** Whether the pusher should send now. */
+  send: boolean;
+}
+
+/**
+ * Turns one local change of a record (a Spine save or destroy) into its entry
+ * and outbox op, compacted with what is already queued. The record and its
+ * queue change together in memory and are written in one storage key.
+ */
+export function recordChange(
+  host: SyncHost,
+  plain: PlainRecord,
+  type: ChangeType,
+  call: { remote: boolean; newKey: () => string; options?: RemoteCallOptions },
+): RecordedChange {
+  const { meta } = host;
+  const model = host.options(plain.className);
+  let entry = meta.get(plain.className, plain.id);
+  const remote = !model.local && (call.remote || model.remote);
+
+  if (type === "destroy") {
+    if (!entry) return { entry, send: false };
+    if (model.local) {
+      meta.remove(entry.className, entry.id);
+      return { entry, send: false };
+    }
+    const op: OutboxOp = { kind: "destroy", seq: meta.nextSeq(), key: call.newKey(), hold: remote ? undefined : true };
+    entry.deleted = true;
+    entry.failed = undefined;
+    entry.queue = enqueue(entry.queue, op, entry.acked);
+    if (entry.queue.length === 0) meta.remove(entry.className, entry.id);
+    else meta.touch(entry);
+    return { entry, op: entry.queue[entry.queue.length - 1], send: remote };
+  }
+
+  if (!entry) {
+    entry = { className: plain.className, id: plain.id, attrs: plain.attrs, acked: false, queue: [] };
+    if (model.local) {
+      meta.put(entry);
+      return { entry, send: false };
+    }
+    const op: OutboxOp = { kind: "create", seq: meta.nextSeq(), key: call.newKey(), hold: remote ? undefined : true };
+    entry.queue = [op];
+    meta.put(entry);
+    return { entry, op, send: remote };
+  }
+
+  const changed = changedFields(entry.attrs, plain.attrs);
+  // Saving a synced record without a change and without `remote` queues nothing.
+  if (!remote && changed.length === 0 && entry.queue.length === 0 && entry.acked && !entry.deleted) return { entry, send: false };
+  // Keep the server's version the edit is based on, for conflicts and revert.
+  if (entry.acked && !entry.base && entry.queue.length === 0) entry.base = { ...entry.attrs };
+  entry.attrs = plain.attrs;
+  if (entry.deleted) entry.deleted = undefined;
+  if (model.local) {
+    meta.touch(entry);
+    return { entry, send: false };
+  }
+  if (remote) entry.failed = undefined; // the user saved again: try again
+  const creating = !entry.acked && !entry.queue.some((o) => o.kind === "create");
+  const kind = creating ? remoteAction(entry) : "update";
+  const op: OutboxOp = { kind, seq: meta.nextSeq(), key: call.newKey(), changed, hold: remote ? undefined : true };
+  entry.queue = enqueue(entry.queue, op, entry.acked);
+  meta.touch(entry);
+  return { entry, op: entry.queue[entry.queue.length - 1], send: remote };
+}

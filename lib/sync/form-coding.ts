@@ -1,0 +1,29 @@
+/**
+ * application/x-www-form-urlencoded bodies, Rails style: nested objects as
+ * `task[meta][a]=1`, arrays as `task[tags][]=x`. Pure.
+ */
+export function encodeForm(data: Record<string, unknown>, root?: string): string {
+  const pairs: string[] = [];
+  const add = (key: string, value: unknown) => {
+    if (value === undefined) return;
+    if (Array.isArray(value)) {
+      if (value.length === 0) pairs.push(`${encodeURIComponent(key + "[]")}=`);
+      for (const item of value) add(`${key}[]`, item);
+    } else if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+      for (const [k, v] of Object.entries(value)) add(`${key}[${k}]`, v);
+    } else {
+      const text = value === null ? "" : value instanceof Date ? value.toISOString() : String(value);
+      pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(text)}`);
+    }
+  };
+  for (const [key, value] of Object.entries(data)) add(root ? `${root}[${key}]` : key, value);
+  return pairs.join("&");
+}
+
+/** Query strings: flat keys, arrays repeated (`a=1&a=2`), nested objects Rails style. */
+export function encodeQuery(params: Record<string, unknown> | undefined): string {
+  if (!params) return "";
+  const flat: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) flat[k] = v;
+  return encodeForm(flat).replace(/%5B%5D=/g, "=").replace(/%5B%5D/g, "");
+}

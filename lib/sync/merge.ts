@@ -1,0 +1,48 @@
+import type { Attrs } from "../store/record-entry";
+
+/** Fields whose values differ between two versions of a record. Pure. */
+export function changedFields(before: Attrs | undefined, after: Attrs): string[] {
+  if (!before) return Object.keys(after).filter((k) => k !== "id");
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => k !== "id" && !sameValue(before[k], after[k]));
+}
+
+/**
+ * A server answer merged into the local record: the server's values win,
+ * except for fields the user changed after the request was sent, and
+ * attributes the answer does not carry are kept (Google's task body has no
+ * taskListID). Pure.
+ */
+export function mergeAnswer(local: Attrs, answer: Attrs, keepLocal: Iterable<string>): Attrs {
+  const keep = new Set(keepLocal);
+  const result: Attrs = { ...local };
+  for (const [key, value] of Object.entries(answer)) if (!keep.has(key)) result[key] = value;
+  return result;
+}
+
+/**
+ * The default three-way merge when the server changed a record the user is
+ * editing: the user's edit wins for the fields the user changed, the server's
+ * version for all the others. Never drops a local edit. Pure.
+ */
+export function resolveConflict(local: Attrs, remote: Attrs, base: Attrs | undefined, userChanged?: string[]): Attrs {
+  const mine = new Set(userChanged ?? changedFields(base, local));
+  const result: Attrs = { ...local, ...remote };
+  for (const key of mine) if (key in local) result[key] = local[key];
+  result.id = local.id;
+  return result;
+}
+
+/** Whether a pulled version differs from the version a local edit was based on. */
+export function versionChanged(baseEtag: string | undefined, base: Attrs | undefined, remote: Attrs): boolean {
+  if (baseEtag !== undefined && remote.etag !== undefined) return remote.etag !== baseEtag;
+  if (base && base.updated !== undefined && remote.updated !== undefined) return base.updated !== remote.updated;
+  if (base && base.updated_at !== undefined && remote.updated_at !== undefined) return base.updated_at !== remote.updated_at;
+  return false;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}

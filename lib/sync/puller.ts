@@ -1,0 +1,192 @@
+import type { Attrs, RecordEntry } from "../store/record-entry";
+import type { ResolvedRoute } from "./routes";
+import { changedFields, resolveConflict, versionChanged } from "./merge";
+import { SyncError } from "./sync-error";
+import type { SyncHost } from "./sync-host";
+
+export interface PullOptions {
+  pathParams?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+  /** Delete local records the server did not return (acknowledged, clean ones only). */
+  remove?: boolean;
+  /** Limits `remove` to records matching these attributes or this predicate. */
+  removeScope?: Record<string, unknown> | ((record: unknown) => boolean);
+  /** "auto": ask only for changes since the last complete pull. */
+  since?: "auto" | string;
+}
+
+export interface PullResult {
+  /** Attributes of the records the server returned, as stored locally now. */
+  records: Attrs[];
+  /** Attributes of every record that changed locally (for one refresh event). */
+  changed: Attrs[];
+  removed: string[];
+  conflicts: Array<{ local: Attrs; remote: Attrs; merged: Attrs }>;
+}
+
+const maxPages = 100000;
+
+/**
+ * Fetches a model's index (every page), checks every item, then merges them
+ * into the local records in one step. Nothing is stored when any page fails
+ * or any item lacks its id; the incremental high-water mark is stored only
+ * after everything has been applied, so a pull never leaves a gap.
+ */
+export class Puller {
+  constructor(private readonly host: SyncHost) {}
+
+  async pull(className: string, route: ResolvedRoute, options: PullOptions): Promise<PullResult> {
+    const { rc, meta } = this.host;
+    const model = this.host.options(className);
+    await meta.ready;
+    const params: Record<string, unknown> = { ...options.params };
+    const hwKey = meta.highWaterKey(className, route.path);
+    if (options.since) {
+      const since = options.since === "auto" ? await meta.store.get<string>(hwKey) : options.since;
+      if (since) Object.assign(params, model.incremental.params, { [model.incremental.param]: since });
+    }
+    const items: Attrs[] = [];
+    let path = route.path;
+    let pageParams: Record<string, unknown> | undefined = params;
+    const seenTokens = new Set<string>();
+    for (let page = 0; page < maxPages; page++) {
+      const response = await rc.request({ method: route.method, path, params: pageParams, model: className });
+      const list = rc.itemsFromResult(response.body);
+      if (!Array.isArray(list)) {
+        throw new SyncError(`${className}: itemsFromResult returned ${typeof list}, not an array; check resourceClient.itemsFromResult`, { status: response.status, body: response.body, type: "invalid" });
+      }
+      for (const item of list) items.push(this.checkItem(className, item, response.status, response.body));
+      const token = (response.body as { nextPageToken?: unknown } | null)?.nextPageToken;
+      const link = nextLink(response.headers.get("link"));
+      if (typeof token === "string" && token && !seenTokens.has(token)) {
+        seenTokens.add(token);
+        pageParams = { ...params, pageToken: token };
+      } else if (link && !seenTokens.has(link)) {
+        seenTokens.add(link);
+        path = link;
+        pageParams = undefined;
+      } else break;
+    }
+    const result = this.apply(className, route, items, options);
+    await meta.flush();
+    if (options.since === "auto") {
+      const mark = highWater(items, model.incremental.field);
+      if (mark) await meta.store.put(hwKey, mark);
+    }
+    return result;
+  }
+
+  private checkItem(className: string, item: unknown, status: number, body: unknown): Attrs {
+    const idField = this.host.rc.IDField;
+    const id = (item as Attrs | null)?.[idField];
+    if (!item || typeof item !== "object" || id === undefined || id === null || id === "") {
+      throw new SyncError(`${className}: a record from the server has no "${idField}"; nothing from this response was stored. Set resourceClient.IDField to the field your server uses`, { status, body, type: "invalid" });
+    }
+    const attrs: Attrs = { ...(item as Attrs), id: String(id) };
+    if (idField !== "id") delete attrs[idField];
+    return attrs;
+  }
+
+  private apply(className: string, route: ResolvedRoute, items: Attrs[], options: PullOptions): PullResult {
+    const { meta } = this.host;
+    const model = this.host.options(className);
+    // Path parameters that name attributes (":taskListID") are set on pulled records lacking them.
+    const fromPath: Attrs = {};
+    for (const name of route.params) {
+      if (name !== "id" && model.attributes.includes(name) && options.pathParams?.[name] !== undefined) fromPath[name] = options.pathParams[name];
+    }
+    const result: PullResult = { records: [], changed: [], removed: [], conflicts: [] };
+    const returned = new Set<string>();
+    for (const item of items) {
+      const remote: Attrs = { ...fromPath, ...item };
+      const id = String(remote.id);
+      returned.add(id);
+      const entry = meta.get(className, id);
+      if (remote.deleted === true) {
+        if (entry && entry.queue.length === 0) this.forget(entry, result);
+        continue;
+      }
+      if (entry?.deleted) continue; // deletes stay deleted while queued
+      if (!entry) {
+        const created: RecordEntry = { className, id, attrs: remote, acked: true, queue: [], etag: etagOf(remote) };
+        meta.put(created);
+        result.changed.push(remote);
+        result.records.push(remote);
+      } else if (entry.queue.length > 0 || entry.failed) {
+        this.mergeIntoEdit(entry, remote, result);
+        result.records.push(entry.attrs);
+      } else {
+        const merged = { ...entry.attrs, ...remote };
+        const changed = changedFields(entry.attrs, merged).length > 0;
+        entry.attrs = merged;
+        entry.acked = true;
+        entry.etag = etagOf(remote) ?? entry.etag;
+        if (changed) {
+          meta.touch(entry);
+          result.changed.push(merged);
+        }
+        result.records.push(merged);
+      }
+    }
+    if (options.remove) {
+      for (const entry of meta.all(className)) {
+        if (returned.has(entry.id) || !entry.acked || entry.deleted || entry.queue.length || entry.failed) continue;
+        if (!this.inScope(entry, options.removeScope)) continue;
+        this.forget(entry, result);
+      }
+    }
+    return result;
+  }
+
+  /** A pulled version of a record the user is editing: never overwrite the edit. */
+  private mergeIntoEdit(entry: RecordEntry, remote: Attrs, result: PullResult): void {
+    const base = entry.base;
+    if (!versionChanged(entry.etag, base, remote)) return;
+    const userChanged = Array.from(new Set(entry.queue.flatMap((op) => op.changed ?? [])));
+    const resolver = this.host.options(entry.className).resolveConflict;
+    const local = { ...entry.attrs };
+    const merged = resolver ? { ...resolver(local, remote, base), id: entry.id } : resolveConflict(local, remote, base, userChanged.length ? userChanged : undefined);
+    entry.base = { ...remote };
+    entry.etag = etagOf(remote);
+    if (!entry.acked) entry.acked = true;
+    entry.attrs = merged;
+    this.host.meta.touch(entry);
+    result.changed.push(merged);
+    result.conflicts.push({ local, remote, merged });
+  }
+
+  private forget(entry: RecordEntry, result: PullResult): void {
+    this.host.meta.remove(entry.className, entry.id);
+    this.host.hide(entry.className, entry.id);
+    result.removed.push(entry.id);
+  }
+
+  private inScope(entry: RecordEntry, scope: PullOptions["removeScope"]): boolean {
+    if (!scope) return true;
+    if (typeof scope === "function") return !!scope(this.host.record(entry.className, entry.id) ?? entry.attrs);
+    return Object.entries(scope).every(([k, v]) => String(entry.attrs[k]) === String(v));
+  }
+}
+
+function etagOf(attrs: Attrs): string | undefined {
+  return typeof attrs.etag === "string" ? attrs.etag : undefined;
+}
+
+function highWater(items: Attrs[], field: string): string | undefined {
+  let max: string | undefined;
+  for (const item of items) {
+    const value = item[field];
+    if (typeof value === "string" && (max === undefined || Date.parse(value) > Date.parse(max))) max = value;
+  }
+  return max;
+}
+
+/** The rel="next" URL of an RFC 8288 Link header (Rails/json-server pagination). */
+export function nextLink(header: string | null): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(",")) {
+    const match = /<([^>]+)>\s*;.*rel="?([^";]+)"?/i.exec(part.trim());
+    if (match && match[2].split(/\s+/).includes("next")) return match[1];
+  }
+  return undefined;
+}

@@ -1,0 +1,302 @@
+import { remoteAction } from "../meta-context";
+import type { Attrs, OutboxOp, RecordEntry } from "../store/record-entry";
+import { release } from "../store/compaction";
+import { changedFields, mergeAnswer } from "./merge";
+import { backoffDelay, classifyFailure } from "./retry-policy";
+import { SyncError } from "./sync-error";
+import type { SyncHost } from "./sync-host";
+
+/**
+ * Sends the outbox. One op at a time per record (its queue is ordered), up to
+ * `concurrency` records at once, oldest op first.
+ *
+ *            kick()                      2xx
+ *   queued ─────────▶ in flight ──────────────────▶ done (next op of the record)
+ *     ▲                  │ offline / 5xx / 429
+ *     └── backoff timer ─┤ 401 ──▶ paused until resume()
+ *         push(), online │ 4xx ──▶ parked (failed) until retry() / revert()
+ */
+export class Pusher {
+  concurrency = 4;
+  private inFlight = new Set<RecordEntry>();
+  private attempt = 0;
+  private retryAt = 0;
+  /** Retry-After: nothing is sent before this time, not even on push(). */
+  private gateUntil = 0;
+  private timer: unknown;
+  private kicked = false;
+  private paused = false;
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly host: SyncHost) {}
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Whether this entry has something the pusher will send (now or after a wait). */
+  sendable(entry: RecordEntry): boolean {
+    return !entry.failed && entry.queue.length > 0 && !entry.queue[0].hold;
+  }
+
+  /** Schedules a sending round (coalesced to one per tick). */
+  kick(): void {
+    if (this.kicked || this.closed) return;
+    this.kicked = true;
+    queueMicrotask(() => {
+      this.kicked = false;
+      this.run();
+    });
+  }
+
+  /**
+   * Sends now, skipping any backoff wait (but not a Retry-After), after
+   * releasing held changes of `className` (or of every model). Resolves when
+   * the round has settled: nothing more can be sent right now.
+   */
+  push(className?: string): Promise<void> {
+    for (const entry of this.host.meta.queued()) {
+      if (className && entry.className !== className) continue;
+      const released = release(entry.queue);
+      if (released !== entry.queue) {
+        entry.queue = released;
+        this.host.meta.touch(entry);
+        this.host.statusChanged(entry);
+      }
+    }
+    this.retryAt = 0;
+    const settled = this.whenIdle();
+    this.run();
+    return settled;
+  }
+
+  /** Resolves the next time nothing is in flight and nothing can be sent without waiting. */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      queueMicrotask(() => this.checkIdle());
+    });
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.retryAt = 0;
+    this.kick();
+  }
+
+  /** The network came back: send at once (Retry-After still applies). */
+  wake(): void {
+    this.retryAt = 0;
+    this.attempt = 0;
+    this.kick();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer !== undefined) this.host.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flushIdle();
+  }
+
+  private run(): void {
+    if (this.closed || this.paused) return this.checkIdle();
+    const now = this.host.clock.now();
+    const wait = Math.max(this.retryAt, this.gateUntil) - now;
+    if (wait > 0) {
+      this.scheduleRun(wait);
+      return this.checkIdle();
+    }
+    const candidates: RecordEntry[] = [];
+    for (const entry of this.host.meta.queued()) {
+      if (this.inFlight.has(entry) || !this.sendable(entry) || this.blocked(entry)) continue;
+      candidates.push(entry);
+    }
+    candidates.sort((a, b) => a.queue[0].seq - b.queue[0].seq);
+    for (const entry of candidates) {
+      if (this.inFlight.size >= this.concurrency) break;
+      this.inFlight.add(entry);
+      void this.send(entry).finally(() => {
+        this.inFlight.delete(entry);
+        this.host.statusChanged(entry);
+        this.run();
+      });
+    }
+    this.checkIdle();
+  }
+
+  /** A record pointing at a parent the server does not know yet waits for the parent's id. */
+  private blocked(entry: RecordEntry): boolean {
+    if (entry.queue[0].kind === "destroy") return false;
+    const keys = this.host.options(entry.className).remoteKeys;
+    for (const [field, target] of Object.entries(keys)) {
+      const value = entry.attrs[field];
+      if (value === undefined || value === null) continue;
+      const parent = this.host.meta.get(target, String(value));
+      if (parent && !parent.acked && !parent.deleted) return true;
+    }
+    return false;
+  }
+
+  private async send(entry: RecordEntry): Promise<void> {
+    const op = entry.queue[0];
+    const { className } = entry;
+    const options = this.host.options(className);
+    const calls = this.host.callOptions(op.key);
+    try {
+      if (!op.sent) {
+        op.sent = true;
+        this.host.meta.touch(entry);
+      }
+      // The outbox entry reaches storage before the request leaves.
+      await this.host.meta.flush();
+      const request = this.buildRequest(entry, op, calls);
+      const response = await this.host.rc.request(request);
+      this.attempt = 0;
+      this.host.setOnline(true);
+      if (op.kind === "destroy") this.finishDestroy(entry, op);
+      else this.applyAnswer(entry, op, response.body, response.status, calls);
+      const record = this.host.record(className, entry.id);
+      for (const call of calls) call.success?.(record, response.body);
+      this.host.dropCallOptions(op.key);
+    } catch (error) {
+      this.handleFailure(entry, op, error, calls, options.className);
+    }
+  }
+
+  private buildRequest(entry: RecordEntry, op: OutboxOp, calls: ReturnType<SyncHost["callOptions"]>) {
+    const { className } = entry;
+    const options = this.host.options(className);
+    const pathParams = Object.assign({}, ...calls.map((c) => c.pathParams ?? {}));
+    const idField = this.host.rc.IDField;
+    const lookup = (name: string) => {
+      if (name in pathParams) return pathParams[name];
+      if (name === "id" || name === idField) return entry.acked ? entry.id : undefined;
+      return entry.attrs[name];
+    };
+    const action = op.kind === "destroy" ? "delete" : remoteAction(entry);
+    const route = this.host.rc.route(className, action, lookup, options.url);
+    let data: unknown;
+    if (op.kind !== "destroy") {
+      const attrs: Attrs = { ...entry.attrs };
+      delete attrs.id;
+      if (action === "update") attrs[idField] = entry.id;
+      data = attrs;
+      const record = this.host.record(className, entry.id);
+      for (const call of calls) if (call.prepareData) data = call.prepareData(data as Attrs, record) ?? data;
+    }
+    const params = Object.assign({}, ...calls.map((c) => c.params ?? {}));
+    return {
+      method: route.method,
+      path: route.path,
+      params: Object.keys(params).length ? params : undefined,
+      data,
+      model: className,
+      headers: { "Idempotency-Key": op.key },
+    };
+  }
+
+  private finishDestroy(entry: RecordEntry, op: OutboxOp): void {
+    entry.queue = entry.queue.filter((o) => o !== op);
+    entry.failed = undefined;
+    if (entry.queue.length === 0 && entry.deleted) this.host.meta.remove(entry.className, entry.id);
+    else this.host.meta.touch(entry);
+  }
+
+  private applyAnswer(entry: RecordEntry, op: OutboxOp, body: unknown, status: number, calls: ReturnType<SyncHost["callOptions"]>): void {
+    const idField = this.host.rc.IDField;
+    let answer: Attrs | undefined = body && typeof body === "object" && !Array.isArray(body) ? (body as Attrs) : undefined;
+    const record = this.host.record(entry.className, entry.id);
+    for (const call of calls) if (call.updateFromData && answer) answer = call.updateFromData(record, answer) ?? answer;
+    const wasCreate = remoteAction(entry) === "create";
+    if (wasCreate) {
+      const id = answer?.[idField];
+      if (id === undefined || id === null || id === "") {
+        throw new SyncError(`${entry.className}: the server answered the create (${status}) without "${idField}"; set resourceClient.IDField to the field your server puts the id in`, { status, body, type: "invalid" });
+      }
+    }
+    // Fields edited after this op left stay as the user has them now.
+    const laterEdits = new Set<string>();
+    for (const later of entry.queue.slice(1)) for (const f of later.changed ?? Object.keys(entry.attrs)) laterEdits.add(f);
+    entry.queue = entry.queue.slice(1);
+    entry.acked = true;
+    entry.failed = undefined;
+    if (answer) {
+      const serverId = answer[idField] !== undefined ? String(answer[idField]) : entry.id;
+      if (serverId !== entry.id) this.host.swapId(entry, serverId);
+      const serverAttrs: Attrs = { ...answer, id: entry.id };
+      if (idField !== "id") delete serverAttrs[idField];
+      const merged = mergeAnswer(entry.attrs, serverAttrs, laterEdits);
+      const diff = changedFields(entry.attrs, merged);
+      entry.attrs = merged;
+      if (typeof answer.etag === "string") entry.etag = answer.etag;
+      if (diff.length) this.host.show(entry, merged);
+    }
+    entry.base = entry.queue.length ? { ...entry.attrs } : undefined;
+    this.host.meta.touch(entry);
+  }
+
+  private handleFailure(entry: RecordEntry, op: OutboxOp, error: unknown, calls: ReturnType<SyncHost["callOptions"]>, className: string): void {
+    const failure = error instanceof SyncError ? error : new SyncError(`${className}: ${(error as Error)?.message ?? error}`, { type: "invalid" });
+    const kind = classifyFailure(failure, op.kind, this.host.offlineStatusCodes);
+    const record = this.host.record(className, entry.id);
+    if (kind === "gone") {
+      this.finishDestroy(entry, op);
+      return;
+    }
+    const payload = { model: className, record, status: failure.status, body: failure.body, error: failure, type: failure.type };
+    this.host.reportError(payload);
+    if (kind === "offline" || kind === "transient") {
+      if (kind === "offline") this.host.setOnline(false);
+      const delay = Math.max(backoffDelay(this.attempt++, this.host.random), failure.retryAfterMs ?? 0);
+      if (failure.retryAfterMs !== undefined) this.gateUntil = this.host.clock.now() + failure.retryAfterMs;
+      this.retryAt = this.host.clock.now() + delay;
+      this.scheduleRun(delay);
+      return;
+    }
+    if (kind === "auth") {
+      if (!this.paused) {
+        this.paused = true;
+        this.host.authFailed();
+      }
+      return;
+    }
+    // Parked. A rejected request was not committed, so later edits may fold into it again.
+    if (failure.type === "http") op.sent = false;
+    entry.failed = { status: failure.status, message: failure.message, body: failure.body };
+    this.host.meta.touch(entry);
+    for (const call of calls) call.error?.(record, payload);
+  }
+
+  private scheduleRun(delay: number): void {
+    if (this.closed) return;
+    if (this.timer !== undefined) this.host.clock.clearTimeout(this.timer);
+    this.timer = this.host.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.run();
+    }, Math.max(0, delay));
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0) return;
+    if (this.inFlight.size > 0) return;
+    if (!this.closed && !this.paused && this.host.clock.now() >= Math.max(this.retryAt, this.gateUntil)) {
+      for (const entry of this.host.meta.queued()) if (this.sendable(entry) && !this.blocked(entry)) return;
+    }
+    this.flushIdle();
+  }
+
+  private flushIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,201 @@
+import { encodeForm, encodeQuery } from "./form-coding";
+import { routeFor, resolveRoute, underscore, validateRoutes, type Action, type ResolvedRoute, type RouteTable } from "./routes";
+import { SyncError, messageFromBody, parseRetryAfter } from "./sync-error";
+
+export type DataCoding = "json" | "form";
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+/** What `beforeRequest` sees; it may change url, data or headers before calling proceed(). */
+export interface OutgoingRequest {
+  method: string;
+  url: string;
+  path: string;
+  params?: Record<string, unknown>;
+  data?: unknown;
+  headers: Record<string, string>;
+  /** The model class name, or null for `execute()`. */
+  model: string | null;
+}
+
+export interface RequestSpec {
+  method: string;
+  /** A path under `base`, or an absolute URL (pagination links). */
+  path: string;
+  params?: Record<string, unknown>;
+  data?: unknown;
+  headers?: Record<string, string>;
+  model?: string | null;
+}
+
+export interface ResponseData {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+/**
+ * How atmos2 talks to a REST API: base URL, routes, headers, id field and the
+ * coding of bodies. Configure it once at startup (API.md "Setup").
+ */
+export class ResourceClient {
+  /** Base URL every route is appended to, e.g. "https://tasks.googleapis.com/tasks/v1". */
+  base = "";
+  /** The attribute that carries a record's id in the server's answers. */
+  IDField = "id";
+  /** "json" sends attributes as a JSON object; "form" sends Rails-style nested form bodies. */
+  dataCoding: DataCoding = "json";
+  /** Form coding root: a string, false for flat keys, or undefined for the underscored class name. */
+  formRoot: string | false | undefined = undefined;
+  /** Milliseconds before a request is abandoned (then treated like a network failure). */
+  timeout = 30000;
+  /** Runs before every request; headers are read after `proceed()` is called. */
+  beforeRequest?: (request: OutgoingRequest, proceed: () => void) => void | Promise<void>;
+  /** The transport; defaults to the global fetch. */
+  fetch: FetchLike = (url, init) => globalThis.fetch(url, init);
+  private _routes: RouteTable = {};
+  private _headers: Record<string, string> = {};
+  private _itemsFromResult?: (result: any) => unknown;
+
+  /** Per-model or flat routes; checked when assigned. */
+  get routes(): RouteTable {
+    return this._routes;
+  }
+  set routes(routes: RouteTable) {
+    validateRoutes(routes);
+    this._routes = routes;
+  }
+
+  /** Pulls the record array out of an index answer. Default: the array as is, else `result.items`, else []. */
+  get itemsFromResult(): (result: any) => unknown {
+    return this._itemsFromResult ?? defaultItems;
+  }
+  set itemsFromResult(fn: (result: any) => unknown) {
+    if (typeof fn !== "function") throw new Error("atmos2: resourceClient.itemsFromResult must be a function (result) => records[]");
+    this._itemsFromResult = fn;
+  }
+
+  addHeader(name: string, value: string): void {
+    if (!name || typeof name !== "string") throw new Error("atmos2: addHeader(name, value) needs a header name");
+    this._headers[name] = String(value);
+  }
+
+  removeHeader(name: string): void {
+    for (const key of Object.keys(this._headers)) if (key.toLowerCase() === name.toLowerCase()) delete this._headers[key];
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    return { ...this._headers };
+  }
+
+  /** The route of a model's action with its parameters filled in; throws naming a missing parameter. */
+  route(className: string, action: Action, lookup: (name: string) => unknown, modelUrl?: string): ResolvedRoute {
+    const route = routeFor(this._routes, className, action, modelUrl);
+    return resolveRoute(route, action, lookup, `${className}.${action}`);
+  }
+
+  /** Calls a custom endpoint with the same base, headers, coding and hooks; resolves with the parsed body. */
+  async execute(options: { method?: string; path: string; params?: Record<string, unknown>; data?: unknown; headers?: Record<string, string> }): Promise<unknown> {
+    if (!options || typeof options.path !== "string") throw new Error("atmos2: execute({ method, path, params, data }) needs a path");
+    const response = await this.request({ method: options.method ?? "GET", path: options.path, params: options.params, data: options.data, headers: options.headers, model: null });
+    return response.body;
+  }
+
+  /** Sends one request; rejects with a SyncError for network, HTTP and body failures. */
+  async request(spec: RequestSpec): Promise<ResponseData> {
+    const model = spec.model ?? null;
+    const outgoing: OutgoingRequest = {
+      method: spec.method.toUpperCase(),
+      url: this.urlFor(spec.path, spec.params),
+      path: spec.path,
+      params: spec.params,
+      data: spec.data,
+      headers: {},
+      model,
+    };
+    if (this.beforeRequest) await runHook(this.beforeRequest, outgoing);
+    const headers: Record<string, string> = { Accept: "application/json", ...this._headers, ...outgoing.headers, ...spec.headers };
+    let body: string | undefined;
+    if (outgoing.data !== undefined && outgoing.method !== "GET" && outgoing.method !== "HEAD") {
+      if (this.dataCoding === "form") {
+        const root = this.formRoot === false ? undefined : this.formRoot ?? (model ? underscore(model) : undefined);
+        body = encodeForm(outgoing.data as Record<string, unknown>, root);
+        headers["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8";
+      } else {
+        body = JSON.stringify(outgoing.data);
+        headers["Content-Type"] = "application/json";
+      }
+    }
+    const label = `${model ?? "request"} ${outgoing.method} ${outgoing.url}`;
+    const controller = typeof AbortController === "function" ? new AbortController() : undefined;
+    const timer = setTimeout(() => controller?.abort(), this.timeout);
+    (timer as { unref?: () => void }).unref?.();
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetch(outgoing.url, { method: outgoing.method, headers, body, signal: controller?.signal });
+      text = await response.text();
+    } catch (error) {
+      const aborted = controller?.signal.aborted;
+      throw new SyncError(`${label} failed: ${aborted ? `no answer within ${this.timeout} ms` : (error as Error)?.message ?? "network error"}`, { status: 0, type: aborted ? "timeout" : "network" });
+    } finally {
+      clearTimeout(timer);
+    }
+    return parseResponse(response, text, label);
+  }
+
+  urlFor(path: string, params?: Record<string, unknown>): string {
+    const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(path);
+    const url = absolute ? path : joinUrl(this.base, path);
+    const query = encodeQuery(params);
+    if (!query) return url;
+    return url + (url.includes("?") ? "&" : "?") + query;
+  }
+}
+
+function defaultItems(result: any): unknown {
+  if (Array.isArray(result)) return result;
+  if (result && Array.isArray(result.items)) return result.items;
+  return [];
+}
+
+function joinUrl(base: string, path: string): string {
+  if (!base) return path;
+  return base.replace(/\/+$/, "") + "/" + path.replace(/^\/+/, "");
+}
+
+function runHook(hook: NonNullable<ResourceClient["beforeRequest"]>, request: OutgoingRequest): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    try {
+      const result = hook(request, resolve);
+      if (result && typeof (result as Promise<void>).then === "function") (result as Promise<void>).catch(reject);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+function parseResponse(response: Response, text: string, label: string): ResponseData {
+  const type = response.headers.get("content-type") ?? "";
+  const looksJson = /json/i.test(type) || /^\s*[[{]/.test(text);
+  let body: unknown = text === "" ? null : text;
+  let malformed: Error | undefined;
+  if (text.trim() !== "" && looksJson && !/html/i.test(type)) {
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      malformed = error as Error;
+    }
+  }
+  const ok = response.status >= 200 && response.status < 300;
+  if (!ok) {
+    const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+    throw new SyncError(`${label} answered ${response.status}: ${messageFromBody(response.status, body)}`, { status: response.status, body, type: "http", retryAfterMs });
+  }
+  if (malformed) {
+    throw new SyncError(`${label} answered ${response.status} with malformed JSON (${malformed.message}); fix the server or the URL`, { status: response.status, body: text, type: "parse" });
+  }
+  if (text.trim() !== "" && /html/i.test(type)) {
+    throw new SyncError(`${label} answered ${response.status} with an HTML page, not JSON: "${messageFromBody(response.status, text)}"; check resourceClient.base and the routes`, { status: response.status, body: text, type: "parse" });
+  }
+  return { status: response.status, body, headers: response.headers };
+}

@@ -1,0 +1,33 @@
+import type { OpKind } from "../store/record-entry";
+import type { SyncError } from "./sync-error";
+
+/**
+ * What to do with a failed request. Pure.
+ *
+ *   offline   status 0, a timeout, or a status in offlineStatusCodes: keep the
+ *             change, say "offline", retry with backoff and on `online`/push()
+ *   transient 429 and other 5xx: retry with backoff (Retry-After honoured)
+ *   auth      401: hold every send until atmos.resume()
+ *   gone      404/410 answering a delete: the record is already gone, done
+ *   park      any other failure: the change waits for retry() or revert()
+ */
+export type FailureKind = "offline" | "transient" | "auth" | "gone" | "park";
+
+export type OfflineStatusCodes = number[] | ((status: number, error: SyncError) => boolean);
+
+export function classifyFailure(error: SyncError, op: OpKind | "index", offline: OfflineStatusCodes): FailureKind {
+  const status = error.status;
+  const isOffline = typeof offline === "function" ? offline(status, error) : offline.includes(status);
+  if (status === 0 || error.type === "timeout" || error.type === "network" || isOffline) return "offline";
+  if (status === 401) return "auth";
+  if (op === "destroy" && (status === 404 || status === 410)) return "gone";
+  if (status === 429 || status >= 500) return "transient";
+  return "park";
+}
+
+/** Delay before retry number `attempt` (0-based): within 1 s first, doubling to 30 s, with jitter. */
+export function backoffDelay(attempt: number, random: () => number, capMs = 30000): number {
+  const ceiling = Math.min(capMs, 1000 * 2 ** attempt);
+  // "Equal jitter": never zero (no hot loop), never in lockstep with other clients.
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}

@@ -1,0 +1,103 @@
+/**
+ * Route resolution, pure. A route is "VERB /path/:param" or just "/path".
+ *
+ * Lookup order for a model's action: routes[ClassName][action], then the
+ * flat routes[action] (the original atmos2 style), then REST defaults from the
+ * model's `url` or its class name (Task → /tasks, /tasks/:id).
+ */
+export type Action = "index" | "create" | "update" | "delete" | "read";
+export type RouteTable = Record<string, string | Record<string, string>>;
+
+export interface ResolvedRoute {
+  method: string;
+  /** The path with every `:param` filled in (URL-encoded). */
+  path: string;
+  /** The route as written, for error messages. */
+  route: string;
+  /** Names of the path parameters the route uses. */
+  params: string[];
+}
+
+const defaultVerbs: Record<string, string> = { index: "GET", read: "GET", create: "POST", update: "PUT", delete: "DELETE" };
+const actions = new Set(Object.keys(defaultVerbs));
+const verbPattern = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(\S+)$/i;
+
+/** "Task" → "tasks", "TaskList" → "task_lists", "Category" → "categories". */
+export function collectionName(className: string): string {
+  const under = underscore(className);
+  if (/[^aeiou]y$/.test(under)) return under.slice(0, -1) + "ies";
+  if (/(s|x|z|ch|sh)$/.test(under)) return under + "es";
+  return under + "s";
+}
+
+/** "TaskList" → "task_list": Rails' param root. */
+export function underscore(name: string): string {
+  return name
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/([a-z\d])([A-Z])/g, "$1_$2")
+    .replace(/[-\s]/g, "_")
+    .toLowerCase();
+}
+
+/** The route text for a model's action, before parameters are filled in. */
+export function routeFor(routes: RouteTable, className: string, action: Action, modelUrl?: string): string {
+  const own = routes[className];
+  if (own !== undefined && typeof own !== "object") {
+    throw new Error(`atmos2: routes.${className} must be an object of actions (index, create, update, delete), got ${typeof own}`);
+  }
+  const explicit = (own as Record<string, string> | undefined)?.[action];
+  if (typeof explicit === "string") return explicit;
+  const flat = routes[action];
+  if (typeof flat === "string") return flat;
+  const base = (modelUrl ?? `/${collectionName(className)}`).replace(/\/$/, "");
+  return action === "index" || action === "create" ? base : `${base}/:id`;
+}
+
+/** Checks a routes table once, when it is assigned, so typos fail early. */
+export function validateRoutes(routes: RouteTable): void {
+  if (!routes || typeof routes !== "object") throw new Error("atmos2: resourceClient.routes must be an object");
+  for (const [name, value] of Object.entries(routes)) {
+    if (typeof value === "string") {
+      if (!actions.has(name)) {
+        throw new Error(`atmos2: routes.${name} is a string, but "${name}" is not an action (index, create, update, delete, read); per-model routes go in an object: routes.${name} = { index: "GET /…" }`);
+      }
+      parseRoute(value, name);
+    } else if (value && typeof value === "object") {
+      for (const [action, route] of Object.entries(value)) {
+        if (typeof route !== "string") throw new Error(`atmos2: routes.${name}.${action} must be a string like "GET /path/:id"`);
+        parseRoute(route, `${name}.${action}`);
+      }
+    } else {
+      throw new Error(`atmos2: routes.${name} must be a string or an object of actions`);
+    }
+  }
+}
+
+function parseRoute(route: string, where: string): { method?: string; path: string } {
+  const trimmed = route.trim();
+  const match = verbPattern.exec(trimmed);
+  if (match) return { method: match[1].toUpperCase(), path: match[2] };
+  if (/\s/.test(trimmed) || trimmed === "") {
+    throw new Error(`atmos2: route routes.${where} = "${route}" is not "VERB /path" (verbs: GET, POST, PUT, PATCH, DELETE)`);
+  }
+  return { path: trimmed };
+}
+
+/**
+ * Fills `:name` parameters from `values` (call pathParams first, then record
+ * attributes). A missing value is a programmer error: it throws naming the
+ * route and the parameter.
+ */
+export function resolveRoute(route: string, action: string, lookup: (name: string) => unknown, where = action): ResolvedRoute {
+  const { method, path } = parseRoute(route, where);
+  const params: string[] = [];
+  const filled = path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
+    params.push(name);
+    const value = lookup(name);
+    if (value === undefined || value === null || value === "") {
+      throw new Error(`atmos2: route "${route}" (${where}) needs a value for :${name}; pass it in pathParams or set it on the record`);
+    }
+    return encodeURIComponent(String(value));
+  });
+  return { method: method ?? defaultVerbs[action] ?? "GET", path: filled, route, params };
+}

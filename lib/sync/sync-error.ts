@@ -1,0 +1,71 @@
+/** What kind of runtime failure a SyncError is. */
+export type SyncErrorType = "network" | "http" | "parse" | "invalid" | "quota" | "timeout";
+
+/**
+ * A runtime failure of a request or of storage. Never thrown from `save`;
+ * delivered through `error` events, `error` callbacks and rejected Promises.
+ */
+export class SyncError extends Error {
+  readonly status: number;
+  readonly body: unknown;
+  readonly type: SyncErrorType;
+  /** From a Retry-After header (429/503): how long to wait before any request. */
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, options: { status?: number; body?: unknown; type: SyncErrorType; retryAfterMs?: number }) {
+    super(message);
+    this.name = "SyncError";
+    this.status = options.status ?? 0;
+    this.body = options.body;
+    this.type = options.type;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The payload of `error` events and `error` callbacks (API.md "Precise behaviour"). */
+export interface ErrorPayload {
+  /** The model's class name, or null for a custom request. */
+  model: string | null;
+  /** The Spine record concerned, or null. */
+  record: unknown;
+  /** HTTP status; 0 for a network failure. */
+  status: number;
+  /** Parsed JSON body, else the response text. */
+  body: unknown;
+  error: Error;
+  /** "quota" when storage is full; otherwise the SyncError type. */
+  type?: SyncErrorType;
+}
+
+/** A readable one-line message out of the error bodies servers actually send. */
+export function messageFromBody(status: number, body: unknown): string {
+  if (body && typeof body === "object") {
+    const google = (body as { error?: { message?: unknown } | string }).error;
+    if (google && typeof google === "object" && typeof google.message === "string") return google.message;
+    if (typeof google === "string") return google;
+    const message = (body as { message?: unknown }).message;
+    if (typeof message === "string") return message;
+    // Rails 422: { title: ["can't be blank"], due: ["is invalid"] }
+    const parts: string[] = [];
+    for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
+      const list = Array.isArray(value) ? value : [value];
+      for (const item of list) if (typeof item === "string") parts.push(field === "base" ? item : `${field} ${item}`);
+    }
+    if (parts.length) return parts.join(", ");
+  }
+  if (typeof body === "string" && body.trim()) {
+    const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
+    const text = (title ?? body.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
+    return text.slice(0, 200);
+  }
+  return `HTTP ${status}`;
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,46 @@
+import type { ModelOptions } from "../app-context";
+import type { Clock } from "../env/clock";
+import type { Random } from "../env/uuid";
+import type { MetaContext } from "../meta-context";
+import type { Attrs, RecordEntry } from "../store/record-entry";
+import type { ResourceClient } from "./resource-client";
+import type { OfflineStatusCodes } from "./retry-policy";
+import type { ErrorPayload } from "./sync-error";
+
+/** Per-call options of a remote save, destroy or sync (API.md). */
+export interface RemoteCallOptions {
+  pathParams?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+  prepareData?: (data: Attrs, record: unknown) => unknown;
+  updateFromData?: (record: unknown, data: unknown) => Attrs | void;
+  success?: (record: unknown, response: unknown) => void;
+  error?: (record: unknown, error: ErrorPayload) => void;
+}
+
+/**
+ * What the pusher and puller need from the Atmos instance. Keeps them free of
+ * Spine and testable on their own.
+ */
+export interface SyncHost {
+  readonly meta: MetaContext;
+  readonly rc: ResourceClient;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly offlineStatusCodes: OfflineStatusCodes;
+  options(className: string): ModelOptions;
+  /** The Spine record for callbacks and error payloads (null when not loaded). */
+  record(className: string, id: string): unknown;
+  /** Shows new attributes of a record in the UI (Spine update events). */
+  show(entry: RecordEntry, attrs: Attrs): void;
+  /** Gives a record its server id everywhere: storage, UI, foreign keys. */
+  swapId(entry: RecordEntry, newId: string): void;
+  /** Removes a record from the UI (Spine destroy events). */
+  hide(className: string, id: string): void;
+  reportError(payload: ErrorPayload): void;
+  setOnline(online: boolean): void;
+  authFailed(): void;
+  statusChanged(entry?: RecordEntry): void;
+  /** Per-call options registered with the op (callbacks do not survive a reload). */
+  callOptions(opKey: string): RemoteCallOptions[];
+  dropCallOptions(opKey: string): void;
+}

@@ -1,0 +1,6 @@
+// Entry of the UMD/CommonJS build: `require("atmos2")` and the browser global
+// `Atmos` are the class itself, with every named export on it (and `.default`).
+import * as api from "./index";
+
+const Atmos = Object.assign(api.Atmos, api, { default: api.Atmos });
+export = Atmos;
