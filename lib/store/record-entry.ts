@@ -57,6 +57,8 @@ export interface RecordEntry {
   /** Destroyed locally; the entry stays until the server confirms the delete. */
   deleted?: boolean;
   failed?: ParkedFailure;
+  /** The server's ids are numbers (json-server, Rails): send them back as numbers. */
+  numericId?: boolean;
   /** Ids this record had before the server assigned its own (for crash recovery). */
   formerIds?: string[];
 }

@@ -49,13 +49,18 @@ export class Puller {
     let path = route.path;
     let pageParams: Record<string, unknown> | undefined = params;
     const seenTokens = new Set<string>();
+    const numericIds = new Set<string>();
     for (let page = 0; page < maxPages; page++) {
       const response = await rc.request({ method: route.method, path, params: pageParams, model: className });
       const list = rc.itemsFromResult(response.body);
       if (!Array.isArray(list)) {
         throw new SyncError(`${className}: itemsFromResult returned ${typeof list}, not an array; check resourceClient.itemsFromResult`, { status: response.status, body: response.body, type: "invalid" });
       }
-      for (const item of list) items.push(this.checkItem(className, item, response.status, response.body));
+      for (const item of list) {
+        const attrs = this.checkItem(className, item, response.status, response.body);
+        if (typeof (item as Attrs)[rc.IDField] === "number") numericIds.add(attrs.id as string);
+        items.push(attrs);
+      }
       const token = (response.body as { nextPageToken?: unknown } | null)?.nextPageToken;
       const link = nextLink(response.headers.get("link"));
       if (typeof token === "string" && token && !seenTokens.has(token)) {
@@ -67,7 +72,7 @@ export class Puller {
         pageParams = undefined;
       } else break;
     }
-    const result = this.apply(className, route, items, options);
+    const result = this.apply(className, route, items, options, numericIds);
     await meta.flush();
     if (options.since === "auto") {
       const mark = highWater(items, model.incremental.field);
@@ -87,7 +92,7 @@ export class Puller {
     return attrs;
   }
 
-  private apply(className: string, route: ResolvedRoute, items: Attrs[], options: PullOptions): PullResult {
+  private apply(className: string, route: ResolvedRoute, items: Attrs[], options: PullOptions, numericIds: Set<string>): PullResult {
     const { meta } = this.host;
     const model = this.host.options(className);
     // Path parameters that name attributes (":taskListID") are set on pulled records lacking them.
@@ -109,6 +114,7 @@ export class Puller {
       if (entry?.deleted) continue; // deletes stay deleted while queued
       if (!entry) {
         const created: RecordEntry = { className, id, attrs: remote, acked: true, queue: [], etag: etagOf(remote) };
+        if (numericIds.has(id)) created.numericId = true;
         meta.put(created);
         result.changed.push(remote);
         result.records.push(remote);

@@ -188,7 +188,7 @@ export class Pusher {
     if (op.kind !== "destroy") {
       const attrs: Attrs = { ...entry.attrs };
       delete attrs.id;
-      if (action === "update") attrs[idField] = entry.id;
+      if (action === "update") attrs[idField] = entry.numericId ? Number(entry.id) : entry.id;
       data = attrs;
       const record = this.host.record(className, entry.id);
       for (const call of calls) if (call.prepareData) data = call.prepareData(data as Attrs, record) ?? data;
@@ -231,6 +231,7 @@ export class Pusher {
     entry.failed = undefined;
     if (answer) {
       const serverId = answer[idField] !== undefined ? String(answer[idField]) : entry.id;
+      if (typeof answer[idField] === "number") entry.numericId = true;
       if (serverId !== entry.id) this.host.swapId(entry, serverId);
       const serverAttrs: Attrs = { ...answer, id: entry.id };
       if (idField !== "id") delete serverAttrs[idField];
