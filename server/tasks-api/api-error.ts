@@ -1,0 +1,76 @@
+/** Google's canonical status names for the HTTP codes this API answers with. */
+const STATUS_NAMES: Record<number, string> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  409: "ABORTED",
+  412: "FAILED_PRECONDITION",
+  413: "OUT_OF_RANGE",
+  422: "INVALID_ARGUMENT",
+  500: "INTERNAL",
+};
+
+/** The error body Google APIs send: `{ error: { code, message, errors, status } }`. */
+export interface GoogleErrorBody {
+  error: {
+    code: number;
+    message: string;
+    errors: Array<{ reason: string; message: string; domain: string; location?: string; locationType?: string }>;
+    status: string;
+  };
+}
+
+/**
+ * A refusal the API answers with a Google-style error body. Thrown by
+ * handlers; the request pipeline turns it into the response (and rolls back
+ * the transaction it was thrown in).
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    /** Google's machine-readable reason, e.g. "notFound", "invalid", "required". */
+    readonly reason: string = defaultReason(code),
+    /** The query parameter or header the error is about, when there is one. */
+    readonly location?: { name: string; type: "parameter" | "header" },
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  /** The JSON body to send. */
+  toBody(): GoogleErrorBody {
+    const detail: GoogleErrorBody["error"]["errors"][number] = { reason: this.reason, message: this.message, domain: "global" };
+    if (this.location) {
+      detail.location = this.location.name;
+      detail.locationType = this.location.type;
+    }
+    return {
+      error: { code: this.code, message: this.message, errors: [detail], status: STATUS_NAMES[this.code] ?? "UNKNOWN" },
+    };
+  }
+}
+
+function defaultReason(code: number): string {
+  switch (code) {
+    case 400: return "invalid";
+    case 401: return "authError";
+    case 404: return "notFound";
+    case 405: return "methodNotAllowed";
+    case 412: return "conditionNotMet";
+    case 413: return "requestTooLarge";
+    default: return "backendError";
+  }
+}
+
+/** 400 about one field of the body or the query. */
+export function invalid(message: string, parameter?: string): ApiError {
+  return new ApiError(400, message, "invalid", parameter ? { name: parameter, type: "parameter" } : undefined);
+}
+
+/** 404 for an id the API does not know. */
+export function notFound(what: string): ApiError {
+  return new ApiError(404, `${what} not found.`, "notFound");
+}

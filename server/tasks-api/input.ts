@@ -1,0 +1,96 @@
+import { invalid } from "./api-error";
+
+/**
+ * Readers for request input. Each one names the field it refuses, so a 400
+ * tells the caller what to fix. "Absent" (`undefined`) and "cleared" (`null`)
+ * are kept apart: PATCH leaves absent fields alone, and null clears them.
+ */
+
+/** A JSON body that must be an object (an empty body counts as `{}`). */
+export function readObject(body: unknown): Record<string, unknown> {
+  if (body === undefined) return {};
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw invalid("The request body must be a JSON object.");
+  }
+  return body as Record<string, unknown>;
+}
+
+/** A string field up to `maxLength` characters; null clears it. */
+export function stringField(body: Record<string, unknown>, name: string, maxLength: number): string | null | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return value;
+  if (typeof value !== "string") throw invalid(`Invalid value for field "${name}": expected a string, got ${describe(value)}.`, name);
+  if (value.length > maxLength) throw invalid(`Invalid value for field "${name}": longer than ${maxLength} characters.`, name);
+  return value;
+}
+
+/** A boolean field; null means false. */
+export function booleanField(body: Record<string, unknown>, name: string): boolean | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  if (value === null) return false;
+  if (typeof value !== "boolean") throw invalid(`Invalid value for field "${name}": expected true or false, got ${describe(value)}.`, name);
+  return value;
+}
+
+/** A string field limited to some values. */
+export function enumField<T extends string>(body: Record<string, unknown>, name: string, allowed: readonly T[]): T | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    throw invalid(`Invalid value for field "${name}": expected one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${describe(value)}.`, name);
+  }
+  return value as T;
+}
+
+/** An RFC 3339 timestamp field, as ms; null clears it. */
+export function timeField(body: Record<string, unknown>, name: string): number | null | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return value;
+  const ms = typeof value === "string" ? parseRfc3339(value) : undefined;
+  if (ms === undefined) {
+    throw invalid(`Invalid value for field "${name}": expected an RFC 3339 timestamp such as "2024-05-01T00:00:00.000Z", got ${describe(value)}.`, name);
+  }
+  return ms;
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?$/;
+
+/** ms since epoch for an RFC 3339 timestamp (or a plain date), else undefined. */
+export function parseRfc3339(text: string): number | undefined {
+  if (!RFC3339.test(text)) return undefined;
+  const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** A true/false query parameter. */
+export function queryBoolean(query: URLSearchParams, name: string, fallback: boolean): boolean {
+  const value = query.get(name);
+  if (value === null || value === "") return fallback;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw invalid(`Invalid value for parameter "${name}": expected true or false, got "${value}".`, name);
+}
+
+/** An RFC 3339 query parameter, as ms. */
+export function queryTime(query: URLSearchParams, name: string): number | undefined {
+  const value = query.get(name);
+  if (value === null || value === "") return undefined;
+  const ms = parseRfc3339(value);
+  if (ms === undefined) throw invalid(`Invalid value for parameter "${name}": expected an RFC 3339 timestamp, got "${value}".`, name);
+  return ms;
+}
+
+/** An optional id query parameter (move and insert's `parent`/`previous`). */
+export function queryId(query: URLSearchParams, name: string): string | undefined {
+  const value = query.get(name);
+  return value === null || value === "" ? undefined : value;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}

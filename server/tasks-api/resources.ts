@@ -1,0 +1,110 @@
+/**
+ * Database rows and the JSON shapes Google's API gives them. Fields Google
+ * leaves out when empty (notes, due, completed, parent) are sent as null
+ * instead, so a client merging a pulled task learns that a field was cleared.
+ */
+
+export interface ListRow {
+  seq: number;
+  id: string;
+  title: string;
+  updated: number;
+  rev: number;
+  deleted: number;
+}
+
+export interface TaskRow {
+  seq: number;
+  id: string;
+  list_id: string;
+  title: string;
+  notes: string | null;
+  status: TaskStatus;
+  due: number | null;
+  completed: number | null;
+  parent: string | null;
+  position: string;
+  hidden: number;
+  deleted: number;
+  updated: number;
+  rev: number;
+}
+
+export type TaskStatus = "needsAction" | "completed";
+export const TASK_STATUSES: readonly TaskStatus[] = ["needsAction", "completed"];
+
+/** `tasks#taskList` */
+export interface ListResource {
+  kind: "tasks#taskList";
+  id: string;
+  etag: string;
+  title: string;
+  updated: string;
+  selfLink: string;
+}
+
+/** `tasks#task` */
+export interface TaskResource {
+  kind: "tasks#task";
+  id: string;
+  etag: string;
+  title: string;
+  updated: string;
+  selfLink: string;
+  parent: string | null;
+  position: string;
+  notes: string | null;
+  status: TaskStatus;
+  due: string | null;
+  completed: string | null;
+  deleted: boolean;
+  hidden: boolean;
+  links: never[];
+}
+
+/** A strong etag (quoted, as in the ETag header) for a revision number. */
+export function etagOf(rev: number): string {
+  return `"${Buffer.from(`rev:${rev}`).toString("base64url")}"`;
+}
+
+/** RFC 3339 with milliseconds, UTC. */
+export function rfc3339(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function listResource(row: ListRow, baseUrl: string): ListResource {
+  return {
+    kind: "tasks#taskList",
+    id: row.id,
+    etag: etagOf(row.rev),
+    title: row.title,
+    updated: rfc3339(row.updated),
+    selfLink: `${baseUrl}/users/@me/lists/${encodeURIComponent(row.id)}`,
+  };
+}
+
+export function taskResource(row: TaskRow, baseUrl: string): TaskResource {
+  return {
+    kind: "tasks#task",
+    id: row.id,
+    etag: etagOf(row.rev),
+    title: row.title,
+    updated: rfc3339(row.updated),
+    selfLink: `${baseUrl}/lists/${encodeURIComponent(row.list_id)}/tasks/${encodeURIComponent(row.id)}`,
+    parent: row.parent,
+    position: row.position,
+    notes: row.notes,
+    status: row.status,
+    due: row.due === null ? null : rfc3339(row.due),
+    completed: row.completed === null ? null : rfc3339(row.completed),
+    deleted: row.deleted === 1,
+    hidden: row.hidden === 1,
+    links: [],
+  };
+}
+
+/** Google keeps only the date of `due`: the time is set to midnight UTC. */
+export function dueDate(ms: number): number {
+  const day = 86_400_000;
+  return Math.floor(ms / day) * day;
+}

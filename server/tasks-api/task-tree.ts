@@ -1,0 +1,74 @@
+import { invalid } from "./api-error";
+import { positionBetween, spreadPositions } from "./positions";
+import type { RequestContext } from "./request-context";
+import type { TaskRow } from "./resources";
+import { writeTask, type TaskColumns } from "./task-writes";
+
+/**
+ * The shape of a list: which task is under which parent, in what order.
+ * Order among siblings is the `position` string; deleted tasks hold no place.
+ */
+
+/**
+ * The position for a task placed under `parent`, right after `previous`
+ * (first when `previous` is missing). `moving` is the task being moved, left
+ * out of its old siblings. When the neighbours leave no room, the siblings
+ * are renumbered (each one stamped and reported, since its position changed).
+ */
+export function placeTask(ctx: RequestContext, listId: string, parent: string | null, previous: string | undefined, moving?: string): string {
+  const siblings = ctx.db
+    .prepare("SELECT id, position FROM tasks WHERE list_id = ? AND parent IS ? AND deleted = 0 AND id IS NOT ? ORDER BY position, seq")
+    .all(listId, parent, moving ?? null) as Array<Pick<TaskRow, "id" | "position">>;
+  let index = 0; // where the task goes among the siblings
+  if (previous !== undefined) {
+    const at = siblings.findIndex((s) => s.id === previous);
+    if (at < 0) {
+      throw invalid(`Invalid value for parameter "previous": task "${previous}" is not a sibling under ${parent ? `parent "${parent}"` : "the top level"} of this list.`, "previous");
+    }
+    index = at + 1;
+  }
+  const position = positionBetween(siblings[index - 1]?.position, siblings[index]?.position);
+  if (position !== undefined) return position;
+  const spread = spreadPositions(siblings.length + 1);
+  siblings.forEach((sibling, i) => {
+    const next = spread[i < index ? i : i + 1];
+    if (next !== sibling.position) writeTask(ctx, sibling.id, { position: next }, "updated");
+  });
+  return spread[index];
+}
+
+/** Ids of every task below `id` (children, grandchildren, …), tombstones excluded. */
+export function descendantIds(ctx: RequestContext, listId: string, id: string): string[] {
+  const rows = ctx.db
+    .prepare(
+      `WITH RECURSIVE below(id) AS (
+         SELECT id FROM tasks WHERE list_id = @listId AND parent = @id AND deleted = 0
+         UNION
+         SELECT t.id FROM tasks t JOIN below b ON t.parent = b.id WHERE t.list_id = @listId AND t.deleted = 0
+       ) SELECT id FROM below`,
+    )
+    .all({ listId, id }) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
+
+/** Refuses a parent that would put a task under itself. */
+export function checkNotOwnDescendant(ctx: RequestContext, listId: string, id: string, parent: string): void {
+  if (parent === id || descendantIds(ctx, listId, id).includes(parent)) {
+    throw invalid(`Invalid value for parameter "parent": a task cannot be moved under itself or one of its subtasks.`, "parent");
+  }
+}
+
+/**
+ * Deletes a task with its subtasks (a subtask without its parent would be
+ * orphaned). `also` are other columns written on the task in the same stamp.
+ */
+export function deleteTaskTree(ctx: RequestContext, listId: string, id: string, also: TaskColumns = {}): TaskRow {
+  for (const below of descendantIds(ctx, listId, id)) writeTask(ctx, below, { deleted: 1 }, "deleted");
+  return writeTask(ctx, id, { ...also, deleted: 1 }, "deleted");
+}
+
+/** Marks every live task of a list deleted (the list itself is being deleted). */
+export function deleteTasksOfList(ctx: RequestContext, listId: string): void {
+  const ids = ctx.db.prepare("SELECT id FROM tasks WHERE list_id = ? AND deleted = 0 ORDER BY seq").all(listId) as Array<{ id: string }>;
+  for (const { id } of ids) writeTask(ctx, id, { deleted: 1 }, "deleted");
+}
