@@ -1,0 +1,62 @@
+// Browser specs: real headless Chromium, real localStorage and fetch, and the
+// bundled Google-Tasks-compatible API (real SQLite in a temp dir) mounted on
+// Karma's own server under /tasks/v1, so requests stay same-origin.
+require("tsx/cjs");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+process.env.CHROME_BIN = process.env.CHROME_BIN || "/usr/bin/chromium";
+
+function tasksApiMiddleware() {
+  const { createTasksApi } = require("./server/tasks-api");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-karma-"));
+  const api = createTasksApi({ dbFile: path.join(dir, "tasks.sqlite"), token: "browser-token" });
+  return (req, res, next) => {
+    if (!api.handle(req, res)) next();
+  };
+}
+
+// Ends the run with the plain line CI reads: "N passed, N failed".
+function SummaryReporter(baseReporterDecorator) {
+  baseReporterDecorator(this);
+  this.onRunComplete = (browsers, results) => {
+    // A bundle that fails to load runs no spec: count it as a failure.
+    const failed = results.failed + (results.error ? 1 : 0);
+    this.write(`\n${results.success} passed, ${failed} failed\n`);
+  };
+}
+SummaryReporter.$inject = ["baseReporterDecorator"];
+
+module.exports = (config) => {
+  config.set({
+    frameworks: ["mocha", "webpack"],
+    files: [{ pattern: "spec/browser/**/*.spec.ts", watched: false }],
+    preprocessors: { "spec/browser/**/*.spec.ts": ["webpack"] },
+    webpack: {
+      mode: "development",
+      devtool: false,
+      module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { configFile: "tsconfig.json", transpileOnly: true } }] },
+      resolve: { extensions: [".ts", ".js"], fallback: { fs: false, path: false, os: false } },
+    },
+    plugins: [
+      "karma-mocha",
+      "karma-webpack",
+      "karma-chrome-launcher",
+      { "reporter:summary": ["type", SummaryReporter], "middleware:tasks-api": ["factory", tasksApiMiddleware] },
+    ],
+    beforeMiddleware: ["tasks-api"],
+    reporters: ["dots", "summary"],
+    browsers: ["ChromiumHeadlessCI"],
+    customLaunchers: {
+      ChromiumHeadlessCI: {
+        base: "ChromeHeadless",
+        flags: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      },
+    },
+    client: { mocha: { timeout: 20000, reporter: "html" } },
+    browserNoActivityTimeout: 120000,
+    singleRun: true,
+    logLevel: config.LOG_WARN,
+  });
+};

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite, one runner after another, each streaming its
+// own output. The last line is the total, in the form CI reads:
+// "N passed, N failed".
+"use strict";
+const { spawn } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+
+const root = path.resolve(__dirname, "..");
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+const only = process.argv.slice(2);
+
+const steps = [
+  { name: "types", cmd: bin("tsc"), args: ["--noEmit", "-p", root], countless: true },
+  { name: "node", cmd: bin("mocha"), args: [] },
+  { name: "browser", cmd: bin("karma"), args: ["start", path.join(root, "karma.conf.js"), "--single-run"] },
+  { name: "e2e", cmd: bin("mocha"), args: ["--config", path.join(root, "spec/e2e/.mocharc.json")], when: () => fs.existsSync(path.join(root, "spec/e2e/.mocharc.json")) },
+].filter((s) => only.length === 0 || only.includes(s.name));
+
+function run(step) {
+  return new Promise((resolve) => {
+    console.log(`\n=== ${step.name}: ${path.basename(step.cmd)} ${step.args.join(" ")}`);
+    const child = spawn(step.cmd, step.args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    let tail = "";
+    const keep = (chunk) => {
+      tail = (tail + chunk.toString()).slice(-4000);
+    };
+    child.stdout.on("data", (c) => (process.stdout.write(c), keep(c)));
+    child.stderr.on("data", (c) => (process.stderr.write(c), keep(c)));
+    child.on("close", (code) => {
+      const lines = tail.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+      const last = [...lines].reverse().find((l) => /^\d+ passed, \d+ failed/.test(l));
+      let passed = 0;
+      let failed = 0;
+      if (step.countless) {
+        passed = code === 0 ? 1 : 0;
+        failed = code === 0 ? 0 : 1;
+      } else if (last) {
+        [passed, failed] = last.match(/\d+/g).map(Number);
+        if (code !== 0 && failed === 0) failed = 1; // crashed after its summary
+      } else {
+        failed = 1; // no summary: the runner itself failed
+      }
+      resolve({ name: step.name, passed, failed, code });
+    });
+  });
+}
+
+(async () => {
+  const results = [];
+  for (const step of steps) {
+    if (step.when && !step.when()) continue;
+    results.push(await run(step));
+  }
+  console.log("\n=== summary");
+  for (const r of results) console.log(`${r.name.padEnd(8)} ${r.passed} passed, ${r.failed} failed`);
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+})();
