@@ -16,7 +16,11 @@ describe("Spine.Model.Atmosphere in the browser", () => {
     Note.deleteAll();
     atmos = new Atmos();
   });
-  afterEach(() => atmos.close());
+  afterEach(async () => {
+    // Let the last test's writes land before the next one clears storage.
+    await atmos.metaContext.flush();
+    atmos.close();
+  });
 
   it("is registered on the Spine the page loaded", () => {
     expect((Spine.Model as any).Atmosphere).to.be.an("object");
