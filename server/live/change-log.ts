@@ -1,0 +1,49 @@
+import { LiveChange } from "../../lib/live/live-protocol";
+
+/** A change with its place in its channel's sequence. */
+export interface SequencedChange {
+  channel: string;
+  seq: number;
+  change: LiveChange;
+  /**
+   * The `change` frame, serialised once and shared by every socket it is sent
+   * to: a fan-out to thousands of sockets must not stringify thousands of times.
+   */
+  frame?: Buffer;
+}
+
+/** What a reconnecting socket needs: where the channel is and what it missed. */
+export interface ReplayRead {
+  /** Seq of the last change published on the channel (0 if none). */
+  current: number;
+  /** Changes after `since`, in order; null when the log no longer covers them. */
+  entries: SequencedChange[] | null;
+}
+
+/**
+ * The seam between the hub and where sequence numbers live: process memory
+ * (one process) or Redis (several processes sharing channels). Either way,
+ * seq assignment and the replay-log append happen as one step, and `deliver`
+ * sees each channel's changes exactly once, in seq order.
+ */
+export interface ChangeLog {
+  /** Changes on every restart of the sequence (memory mode) so old seqs are not trusted. */
+  readonly epoch: string;
+  start(deliver: (entry: SequencedChange) => void, lost: (channel: string, current: number) => void): Promise<void>;
+  /** Assigns consecutive seqs, keeps the changes for replay, delivers them; resolves with the last seq. */
+  append(channel: string, changes: LiveChange[]): Promise<number>;
+  /** `since` undefined: only `current`. */
+  read(channel: string, since: number | undefined): Promise<ReplayRead>;
+  /** A socket now follows `channel` from `seq`: deliveries before it are not needed. */
+  track(channel: string, seq: number): void;
+  close(): Promise<void>;
+}
+
+/** The replay-log lookup both logs share: entries strictly after `since`, or null if trimmed away. */
+export function entriesAfter(log: SequencedChange[], since: number, current: number): SequencedChange[] | null {
+  if (since > current) return null; // the client counts from another sequence (restart)
+  if (since === current) return [];
+  const first = log[0];
+  if (!first || first.seq > since + 1) return null;
+  return log.filter((entry) => entry.seq > since && entry.seq <= current);
+}

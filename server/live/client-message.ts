@@ -1,0 +1,78 @@
+import { AuthMessage, ClientMessage, SyncMessage, SyncMethod } from "../../lib/live/live-protocol";
+import { LiveInputError, validateChannel } from "./change-validation";
+
+const SYNC_METHODS: readonly SyncMethod[] = ["create", "read", "update", "delete"];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses one text frame from a socket into a ClientMessage, or throws a
+ * LiveInputError naming the field to fix. Sockets are untrusted input.
+ */
+export function parseClientMessage(data: string): ClientMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    throw new LiveInputError("message is not valid JSON");
+  }
+  if (!isPlainObject(value)) throw new LiveInputError("message must be a JSON object");
+  if (value.type === "auth") return parseAuth(value);
+  if (value.type === "sync") return parseSync(value);
+  throw new LiveInputError(`message.type must be "auth" or "sync" (got ${JSON.stringify(value.type)})`);
+}
+
+function parseAuth(value: Record<string, unknown>): AuthMessage {
+  const { token, channels, since, epoch } = value;
+  if (typeof token !== "string" || token === "") throw new LiveInputError("auth.token must be a non-empty string");
+  const message: AuthMessage = { type: "auth", token };
+  if (channels !== undefined && channels !== null) {
+    if (!Array.isArray(channels)) throw new LiveInputError("auth.channels must be an array of channel names");
+    message.channels = channels.map((c, i) => validateChannel(c, `auth.channels[${i}]`));
+  }
+  if (since !== undefined && since !== null) {
+    if (!isPlainObject(since)) throw new LiveInputError("auth.since must be an object { channel: lastSeq }");
+    message.since = {};
+    for (const [channel, seq] of Object.entries(since)) {
+      if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0) {
+        throw new LiveInputError(`auth.since[${JSON.stringify(channel)}] must be a non-negative integer`);
+      }
+      message.since[channel] = seq;
+    }
+  }
+  if (epoch !== undefined && epoch !== null) {
+    if (typeof epoch !== "string") throw new LiveInputError("auth.epoch must be a string");
+    message.epoch = epoch;
+  }
+  return message;
+}
+
+function parseSync(value: Record<string, unknown>): SyncMessage {
+  const { method, collection, model, requestId, channel, options } = value;
+  if (typeof requestId !== "string" && typeof requestId !== "number") {
+    throw new LiveInputError("sync.requestId must be a string or a number");
+  }
+  if (!SYNC_METHODS.includes(method as SyncMethod)) {
+    throw new LiveInputError(`sync.method must be "create", "read", "update" or "delete"`);
+  }
+  if (typeof collection !== "string" || collection === "") throw new LiveInputError("sync.collection must be a non-empty string");
+  if (model !== undefined && model !== null && !isPlainObject(model)) throw new LiveInputError("sync.model must be an object");
+  if (options !== undefined && options !== null && !isPlainObject(options)) throw new LiveInputError("sync.options must be an object");
+  const message: SyncMessage = { type: "sync", method: method as SyncMethod, collection, requestId };
+  if (isPlainObject(model)) message.model = model;
+  if (isPlainObject(options)) message.options = options;
+  if (channel !== undefined && channel !== null) message.channel = validateChannel(channel, "sync.channel");
+  return message;
+}
+
+/** Reads the requestId of a frame that failed to parse, so the error can still be matched. */
+export function requestIdOf(data: string): string | number | undefined {
+  try {
+    const value = JSON.parse(data) as { requestId?: unknown };
+    return typeof value?.requestId === "string" || typeof value?.requestId === "number" ? value.requestId : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,14 @@
+export { createLiveServer } from "./live-server";
+export type { LiveServer, LiveServerOptions } from "./live-server";
+export { LiveHub, EVERY_CHANNEL } from "./live-hub";
+export type { ChannelSubscriber } from "./live-hub";
+export { Backend } from "./backend";
+export type { BackendRequest, BackendResponse, Middleware } from "./backend";
+export { memoryStore } from "./memory-store";
+export { sqliteStore } from "./sqlite-store";
+export type { SqliteStoreOptions } from "./sqlite-store";
+export { tokenListAuthenticator } from "./authenticate";
+export type { Authenticate, AuthDecision } from "./authenticate";
+export { LiveInputError } from "./change-validation";
+export type { LiveLog, LiveLogEvent } from "./live-log";
+export type { SequencedChange } from "./change-log";

@@ -1,0 +1,254 @@
+import type { IncomingMessage } from "node:http";
+import { WebSocket, RawData } from "ws";
+import { AuthMessage, CloseCode, LiveChange, ServerMessage, SyncMessage } from "../../lib/live/live-protocol";
+import { Authenticate, Grant, toGrant } from "./authenticate";
+import { Backend } from "./backend";
+import { SequencedChange } from "./change-log";
+import { LiveInputError } from "./change-validation";
+import { parseClientMessage, requestIdOf } from "./client-message";
+import { ChannelSubscriber, EVERY_CHANNEL, LiveHub } from "./live-hub";
+import { LiveLog } from "./live-log";
+
+export interface LiveConnectionOptions {
+  hub: LiveHub;
+  backend: Backend;
+  authenticate: Authenticate;
+  request: IncomingMessage;
+  authTimeoutMs: number;
+  maxBufferedBytes: number;
+  /** Changes held while the socket replays; past it the socket is too far behind. */
+  maxPending: number;
+  log: LiveLog;
+  onClose(connection: LiveConnection): void;
+}
+
+type Pending = SequencedChange | { resync: string; seq: number };
+
+const WRITE_TYPES: Record<string, LiveChange["type"] | undefined> = { create: "created", update: "updated", delete: "deleted" };
+
+/*
+ * One socket's life:
+ *
+ *   awaiting-auth ──auth──▶ authenticating ──grant──▶ replaying ──▶ live
+ *        │ timeout/bad          │ refused (4401/4403)                 │
+ *        └──────────────────────┴──────────────▶ closed ◀─────────────┘
+ *
+ * It subscribes to its channels *before* reading where they stand, and holds
+ * what arrives until `ready` and the replay are sent, so no change falls
+ * between the replay and the live stream, and nothing is sent before `ready`.
+ */
+export class LiveConnection implements ChannelSubscriber {
+  state: "awaiting-auth" | "authenticating" | "replaying" | "live" | "closed" = "awaiting-auth";
+  /** Cleared by the heartbeat before each ping, set again by the pong. */
+  alive = true;
+  private grant: Grant | undefined;
+  private channels: string[] = [];
+  private lastSent = new Map<string, number>();
+  private pending: Pending[] = [];
+  private early: SyncMessage[] = [];
+  private unsubscribes: Array<() => void> = [];
+  private authTimer: NodeJS.Timeout;
+
+  constructor(readonly ws: WebSocket, private options: LiveConnectionOptions) {
+    this.authTimer = setTimeout(() => this.refuse(CloseCode.unauthorized, `no auth message within ${options.authTimeoutMs} ms`), options.authTimeoutMs);
+    ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on("pong", () => (this.alive = true));
+    ws.on("close", () => this.cleanup());
+    ws.on("error", (error) => options.log({ type: "socket-error", message: error.message }));
+  }
+
+  /** A change on one of this socket's channels. */
+  receive(entry: SequencedChange): void {
+    if (this.state === "live") this.sendChange(entry);
+    else if (this.state === "replaying") this.hold(entry);
+  }
+
+  resync(channel: string, seq: number): void {
+    if (this.state === "live") this.sendResync(channel, seq);
+    else if (this.state === "replaying") this.hold({ resync: channel, seq });
+  }
+
+  /** Closes with a code the client understands (1001 on shutdown). */
+  close(code: number, reason: string): void {
+    if (this.state === "closed") return;
+    this.cleanup();
+    this.ws.close(code, reason.slice(0, 120));
+  }
+
+  /** Drops the socket at once, without a closing handshake (dead or too slow). */
+  drop(reason: "slow" | "dead" | "backlog"): void {
+    if (this.state === "closed") return;
+    this.options.log({ type: "dropped", reason, bufferedAmount: this.ws.bufferedAmount });
+    this.cleanup();
+    this.ws.terminate();
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.state === "closed") return;
+    const text = isBinary ? undefined : data.toString();
+    let message;
+    try {
+      if (text === undefined) throw new LiveInputError("frames must be JSON text, not binary");
+      message = parseClientMessage(text);
+    } catch (error) {
+      const why = (error as Error).message;
+      if (this.state === "awaiting-auth") return this.refuse(CloseCode.unauthorized, `first message must be auth: ${why}`);
+      return this.send({ type: "error", message: why, requestId: text === undefined ? undefined : requestIdOf(text) });
+    }
+    if (message.type === "auth") {
+      if (this.state !== "awaiting-auth") return this.send({ type: "error", message: "already authenticated: send auth only once" });
+      clearTimeout(this.authTimer);
+      this.state = "authenticating";
+      void this.authenticate(message);
+      return;
+    }
+    if (this.state === "awaiting-auth") return this.refuse(CloseCode.unauthorized, "first message must be auth");
+    if (this.state !== "live") {
+      if (this.early.length >= 100) return this.send({ type: "error", requestId: message.requestId, message: "too many requests before ready" });
+      this.early.push(message);
+      return;
+    }
+    void this.sync(message);
+  }
+
+  private async authenticate(auth: AuthMessage): Promise<void> {
+    let decision;
+    try {
+      decision = await this.options.authenticate(auth.token, this.options.request);
+    } catch (error) {
+      return this.refuse(CloseCode.unauthorized, `authentication failed: ${(error as Error).message}`);
+    }
+    if (this.state === "closed") return;
+    if (!decision) return this.refuse(CloseCode.unauthorized, "invalid token");
+    const grant = (this.grant = toGrant(decision));
+    let channels: string[];
+    if (auth.channels === undefined) channels = grant.defaults === "*" ? [EVERY_CHANNEL] : grant.defaults;
+    else {
+      const denied = auth.channels.filter((channel) => !grant.allows(channel));
+      if (denied.length > 0) return this.refuse(CloseCode.forbidden, `not allowed to join channel ${denied.map((c) => JSON.stringify(c)).join(", ")}`);
+      channels = [...new Set(auth.channels)];
+    }
+    this.channels = channels;
+    this.state = "replaying";
+    for (const channel of channels) this.unsubscribes.push(this.options.hub.subscribe(channel, this));
+    await this.replay(auth);
+  }
+
+  private async replay(auth: AuthMessage): Promise<void> {
+    const since = auth.since ?? {};
+    const trusted = auth.epoch === undefined || auth.epoch === this.options.hub.epoch;
+    const followed = this.channels.includes(EVERY_CHANNEL) ? Object.keys(since) : this.channels;
+    let reads;
+    try {
+      reads = await Promise.all(followed.map((channel) => this.options.hub.read(channel, trusted ? since[channel] : undefined)));
+    } catch (error) {
+      this.options.log({ type: "error", context: "replay", message: (error as Error).message });
+      return this.close(1011, "live server unavailable, try again");
+    }
+    if (this.state === "closed") return;
+    const seq: Record<string, number> = {};
+    followed.forEach((channel, i) => (seq[channel] = reads[i].current));
+    this.send({ type: "ready", channels: this.channels, seq, epoch: this.options.hub.epoch });
+    followed.forEach((channel, i) => {
+      const { current, entries } = reads[i];
+      if (since[channel] === undefined) this.lastSent.set(channel, current);
+      else if (!trusted || entries === null) this.sendResync(channel, current);
+      else {
+        for (const entry of entries) this.sendChange(entry);
+        this.lastSent.set(channel, Math.max(this.lastSent.get(channel) ?? 0, current));
+      }
+    });
+    // Sending the replay may have dropped a slow socket.
+    if (this.isClosed()) return;
+    this.state = "live";
+    this.options.log({ type: "connected", channels: this.channels });
+    for (const item of this.pending.splice(0)) {
+      if ("resync" in item) this.sendResync(item.resync, item.seq);
+      else this.sendChange(item);
+    }
+    for (const message of this.early.splice(0)) void this.sync(message);
+  }
+
+  private async sync(message: SyncMessage): Promise<void> {
+    const { requestId, method, collection } = message;
+    const model = message.model ?? {};
+    const joined = this.channels.filter((c) => c !== EVERY_CHANNEL);
+    const channel = message.channel ?? (joined.length === 1 && !this.channels.includes(EVERY_CHANNEL) ? joined[0] : undefined);
+    const changeType = WRITE_TYPES[method];
+    if (changeType && channel === undefined) {
+      return this.send({ type: "error", requestId, message: `sync ${method}: name the channel to publish on (sync.channel)` });
+    }
+    if (channel !== undefined && !this.grant!.allows(channel)) {
+      return this.send({ type: "error", requestId, message: `sync: not allowed on channel ${JSON.stringify(channel)}` });
+    }
+    let result: unknown;
+    try {
+      result = await this.options.backend.handle({ method, collection, model, options: message.options ?? {}, channel, user: this.grant!.user, locals: {} });
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      return this.send({ type: "error", requestId, message: text || "rejected" });
+    }
+    this.send({ type: "result", requestId, result: result ?? null });
+    if (!changeType || channel === undefined) return;
+    const attrs = typeof result === "object" && result !== null && !Array.isArray(result) ? (result as Record<string, unknown>) : model;
+    const id = attrs.id ?? model.id;
+    if (id === undefined || id === null) {
+      return this.options.log({ type: "error", context: "sync", message: `${method} ${collection}: the backend answered without an id, nothing published` });
+    }
+    try {
+      await this.options.hub.publish(channel, { type: changeType, collection, id: String(id), attrs });
+    } catch (error) {
+      this.options.log({ type: "error", context: "publish", message: (error as Error).message });
+    }
+  }
+
+  private isClosed(): boolean {
+    return this.state === "closed";
+  }
+
+  private hold(item: Pending): void {
+    if (this.pending.length >= this.options.maxPending) return this.drop("backlog");
+    this.pending.push(item);
+  }
+
+  private sendChange(entry: SequencedChange): void {
+    const last = this.lastSent.get(entry.channel);
+    if (last !== undefined && entry.seq <= last) return;
+    this.lastSent.set(entry.channel, entry.seq);
+    entry.frame ??= Buffer.from(JSON.stringify({ type: "change", channel: entry.channel, seq: entry.seq, change: entry.change }));
+    this.sendRaw(entry.frame);
+  }
+
+  private sendResync(channel: string, seq: number): void {
+    this.lastSent.set(channel, seq);
+    this.send({ type: "resync", channel, seq });
+  }
+
+  private send(message: ServerMessage): void {
+    this.sendRaw(JSON.stringify(message));
+  }
+
+  /** The memory bound: a socket whose unsent bytes pass the cap is dropped, not buffered further. */
+  private sendRaw(data: string | Buffer): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > this.options.maxBufferedBytes) return this.drop("slow");
+    this.ws.send(data, { binary: false });
+  }
+
+  private refuse(code: number, message: string): void {
+    if (this.state === "closed") return;
+    this.options.log({ type: "refused", code, message });
+    this.send({ type: "error", message });
+    this.close(code, message);
+  }
+
+  private cleanup(): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    clearTimeout(this.authTimer);
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+    this.pending = [];
+    this.early = [];
+    this.options.onClose(this);
+  }
+}

@@ -1,0 +1,92 @@
+import { LiveChange, LiveChangeType } from "../../lib/live/live-protocol";
+import { ChangeLog, ReplayRead, SequencedChange } from "./change-log";
+import { LiveInputError, validateChange, validateChannel } from "./change-validation";
+
+/** Something that follows channels: a socket connection, or a test probe. */
+export interface ChannelSubscriber {
+  receive(entry: SequencedChange): void;
+  /** The hub could not deliver changes up to `seq`: the subscriber's client must pull. */
+  resync(channel: string, seq: number): void;
+}
+
+/** The channel name a subscriber uses to follow every channel. */
+export const EVERY_CHANNEL = "*";
+
+/**
+ * Routes changes to the subscribers of their channel. Publishing goes through
+ * the change log (which numbers them and, with Redis, carries them to every
+ * process); delivery comes back from the log in seq order.
+ */
+export class LiveHub {
+  private subscribers = new Map<string, Set<ChannelSubscriber>>();
+
+  constructor(
+    private log: ChangeLog,
+    /** Resolves once the log is usable (Redis connected); publishing waits for it. */
+    private started: Promise<void>,
+  ) {}
+
+  /**
+   * Publishes changes on a channel; resolves with the seq of the last one.
+   * Rejects with a LiveInputError naming the field when a change is malformed.
+   */
+  async publish(channel: string, change: LiveChange | LiveChange[]): Promise<number> {
+    const name = validateChannel(channel);
+    const list = Array.isArray(change) ? change : [change];
+    if (list.length === 0) throw new LiveInputError("publish needs at least one change");
+    const changes = list.map((c, i) => validateChange(c, list.length > 1 ? `change[${i}]` : "change"));
+    await this.started;
+    return this.log.append(name, changes);
+  }
+
+  /**
+   * Backbone.IO's `backend.emit`: `hub.emit("updated", "tasks", attrs, { channel })`.
+   * The id is taken from `attrs.id`.
+   */
+  async emit(type: LiveChangeType, collection: string, attrs: Record<string, unknown>, options: { channel: string }): Promise<number> {
+    if (!options || typeof options.channel !== "string") {
+      throw new LiveInputError(`hub.emit("${type}", "${collection}", attrs, { channel }) needs options.channel`);
+    }
+    const id = attrs?.id;
+    if (id === undefined || id === null) throw new LiveInputError(`hub.emit("${type}", "${collection}", attrs): attrs.id is missing`);
+    return this.publish(options.channel, { type, collection, id: id as string, attrs });
+  }
+
+  /** Current seq of a channel and, with `since`, what came after it. */
+  async read(channel: string, since: number | undefined): Promise<ReplayRead> {
+    await this.started;
+    const result = await this.log.read(channel, since);
+    this.log.track(channel, result.current);
+    return result;
+  }
+
+  get epoch(): string {
+    return this.log.epoch;
+  }
+
+  /** Follows `channel` (or EVERY_CHANNEL); returns the unsubscribe function. */
+  subscribe(channel: string, subscriber: ChannelSubscriber): () => void {
+    let set = this.subscribers.get(channel);
+    if (!set) this.subscribers.set(channel, (set = new Set()));
+    set.add(subscriber);
+    return () => {
+      set!.delete(subscriber);
+      if (set!.size === 0 && this.subscribers.get(channel) === set) this.subscribers.delete(channel);
+    };
+  }
+
+  /** Called by the change log, in seq order per channel. */
+  deliver(entry: SequencedChange): void {
+    const direct = this.subscribers.get(entry.channel);
+    const every = this.subscribers.get(EVERY_CHANNEL);
+    if (direct) for (const subscriber of direct) subscriber.receive(entry);
+    if (every) for (const subscriber of every) subscriber.receive(entry);
+  }
+
+  /** Called by the change log when changes up to `seq` can no longer be delivered. */
+  lost(channel: string, seq: number): void {
+    for (const key of [channel, EVERY_CHANNEL]) {
+      for (const subscriber of this.subscribers.get(key) ?? []) subscriber.resync(channel, seq);
+    }
+  }
+}

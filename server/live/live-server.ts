@@ -1,0 +1,154 @@
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import { CloseCode } from "../../lib/live/live-protocol";
+import { Authenticate } from "./authenticate";
+import { Backend } from "./backend";
+import { ChangeLog } from "./change-log";
+import { LiveConnection } from "./live-connection";
+import { LiveHub } from "./live-hub";
+import { LiveLog } from "./live-log";
+import { MemoryChangeLog } from "./memory-change-log";
+import { RedisChangeLog } from "./redis-change-log";
+import { createUpdateEndpoint } from "./update-endpoint";
+
+export interface LiveServerOptions {
+  /** Attach to this server's `upgrade` event (path `/live`); otherwise call `handleUpgrade` yourself. */
+  server?: Server;
+  /** WebSocket path. Default "/live". */
+  path?: string;
+  /** Decides who a token is and which channels it may join (may be async). */
+  authenticate: Authenticate;
+  /** Secret for `POST /update` (header X-Atmos-Secret); without it /update answers 404. */
+  secret?: string;
+  /** With a Redis URL, processes sharing it share seqs, replay logs and changes. */
+  redisUrl?: string;
+  /** Key prefix in Redis (default "atmos2:"); processes that share channels share it. */
+  redisKeyPrefix?: string;
+  /** Changes kept per channel for reconnecting clients. Default 1000. */
+  replayLimit?: number;
+  /** Largest frame accepted from a client, in bytes (ws closes with 1009). Default 1 MiB. */
+  maxPayload?: number;
+  /** Unsent bytes a socket may queue before it is dropped as too slow. Default 4 MiB. */
+  maxBufferedBytes?: number;
+  /** Ping interval; a socket that missed the previous pong is dropped. 0 = off. Default 30 s. */
+  heartbeatMs?: number;
+  /** A socket must send its auth message within this time. Default 10 s. */
+  authTimeoutMs?: number;
+  /** Largest `POST /update` body in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  log?: LiveLog;
+}
+
+export interface LiveServer {
+  hub: LiveHub;
+  backend: Backend;
+  /** Resolves once the server can publish (Redis connected); rejects if it cannot. */
+  ready: Promise<void>;
+  /** Takes `POST /update` (and answers it): true when the request was for /update. */
+  handleUpdate(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Takes an HTTP upgrade for the live path: true when it did. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Open sockets (authenticated or not). */
+  readonly connections: number;
+  /** Closes every socket with 1001, stops the heartbeat, disconnects from Redis. */
+  close(): Promise<void>;
+}
+
+function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new Error(`createLiveServer: ${name} must be a ${allowZero ? "non-negative" : "positive"} number (got ${String(value)})`);
+  }
+  return value;
+}
+
+/** The atmos2 live server: WebSocket `/live`, `POST /update`, hub and backend. */
+export function createLiveServer(options: LiveServerOptions): LiveServer {
+  if (!options || typeof options.authenticate !== "function") {
+    throw new Error("createLiveServer({ authenticate }): authenticate(token, request) must be a function");
+  }
+  const path = options.path ?? "/live";
+  const replayLimit = positive("replayLimit", options.replayLimit, 1000);
+  const maxPayload = positive("maxPayload", options.maxPayload, 1024 * 1024);
+  const maxBufferedBytes = positive("maxBufferedBytes", options.maxBufferedBytes, 4 * 1024 * 1024);
+  const heartbeatMs = positive("heartbeatMs", options.heartbeatMs, 30_000, true);
+  const authTimeoutMs = positive("authTimeoutMs", options.authTimeoutMs, 10_000);
+  const maxBodyBytes = positive("maxBodyBytes", options.maxBodyBytes, 1024 * 1024);
+  const log: LiveLog = options.log ?? (() => {});
+
+  const changeLog: ChangeLog = options.redisUrl
+    ? new RedisChangeLog({ url: options.redisUrl, replayLimit, keyPrefix: options.redisKeyPrefix, onError: (error) => log({ type: "error", context: "redis", message: error.message }) })
+    : new MemoryChangeLog(replayLimit);
+  let hub!: LiveHub;
+  const ready = changeLog.start((entry) => hub.deliver(entry), (channel, seq) => hub.lost(channel, seq));
+  ready.catch((error: Error) => log({ type: "error", context: "start", message: error.message }));
+  hub = new LiveHub(changeLog, ready);
+  const backend = new Backend();
+  const connections = new Set<LiveConnection>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: false });
+  let closing = false;
+
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+    if ((req.url ?? "/").split("?")[0] !== path) return false;
+    if (closing) {
+      socket.destroy();
+      return true;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new LiveConnection(ws, {
+        hub, backend, authenticate: options.authenticate, request: req, authTimeoutMs, maxBufferedBytes,
+        maxPending: replayLimit * 4, log, onClose: (c) => connections.delete(c),
+      });
+      connections.add(connection);
+    });
+    return true;
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Leave other paths to other upgrade listeners; refuse them if there are none.
+    if (!handleUpgrade(req, socket, head) && options.server!.listenerCount("upgrade") === 1) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    }
+  };
+  options.server?.on("upgrade", onUpgrade);
+
+  const heartbeat = heartbeatMs > 0 ? setInterval(() => {
+    for (const connection of connections) {
+      if (!connection.alive) connection.drop("dead");
+      else {
+        connection.alive = false;
+        connection.ws.ping();
+      }
+    }
+  }, heartbeatMs) : undefined;
+  heartbeat?.unref();
+
+  return {
+    hub,
+    backend,
+    ready,
+    handleUpdate: createUpdateEndpoint({ hub, secret: options.secret, maxBodyBytes }),
+    handleUpgrade,
+    get connections() {
+      return connections.size;
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      if (heartbeat) clearInterval(heartbeat);
+      options.server?.off("upgrade", onUpgrade);
+      const closed = [...connections].map((connection) => new Promise<void>((resolve) => {
+        const ws = connection.ws;
+        const timer = setTimeout(() => ws.terminate(), 2000);
+        ws.once("close", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        connection.close(CloseCode.goingAway, "server shutting down");
+      }));
+      await Promise.all(closed);
+      await changeLog.close();
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { randomUUID } from "node:crypto";
+import { createClient } from "redis";
+import { LiveChange } from "../../lib/live/live-protocol";
+import { ChangeLog, ReplayRead, SequencedChange } from "./change-log";
+
+type RedisClient = ReturnType<typeof createClient>;
+
+/*
+ * Seq assignment, replay-log append and pub/sub publish happen in one Lua
+ * script, so they are atomic across every process sharing the Redis: two
+ * processes can never hand out the same seq, the log never has holes, and
+ * Redis publishes the entries in seq order.
+ * KEYS: seq counter, log list. ARGV: replay limit, pub/sub channel,
+ * JSON-encoded channel name, then one JSON change per argument.
+ */
+const APPEND_SCRIPT = `
+local seq = 0
+for i = 4, #ARGV do
+  seq = redis.call('INCR', KEYS[1])
+  local entry = '{"channel":' .. ARGV[3] .. ',"seq":' .. seq .. ',"change":' .. ARGV[i] .. '}'
+  redis.call('RPUSH', KEYS[2], entry)
+  redis.call('PUBLISH', ARGV[2], entry)
+end
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
+return seq
+`;
+
+/*
+ * Reads the current seq and the entries after ARGV[1] in one step. The log
+ * holds consecutive seqs (only its head is trimmed), so the first entry's seq
+ * gives the index to start from. Reply: { current, 1, entries... } when the
+ * log covers the gap, { current, 0 } when it was trimmed past it.
+ */
+const READ_SCRIPT = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local since = tonumber(ARGV[1])
+if since >= current then return { current, since == current and 1 or 0 } end
+local head = redis.call('LINDEX', KEYS[2], 0)
+if not head then return { current, 0 } end
+local first = tonumber(cjson.decode(head).seq)
+if first > since + 1 then return { current, 0 } end
+local reply = redis.call('LRANGE', KEYS[2], since + 1 - first, -1)
+table.insert(reply, 1, 1)
+table.insert(reply, 1, current)
+return reply
+`;
+
+export interface RedisChangeLogOptions {
+  url: string;
+  replayLimit: number;
+  /** Prefix of every key and of the pub/sub channel; processes that share channels share it. */
+  keyPrefix?: string;
+  /** Where connection trouble is reported (the client keeps reconnecting). */
+  onError?: (error: Error) => void;
+}
+
+type QueueItem = { entry: SequencedChange } | { catchUp: string };
+
+/**
+ * Several processes: Redis holds the seq counters and the replay logs, and
+ * pub/sub carries each change to every process (the publishing one included,
+ * so all processes see the same order). Each process delivers a channel's
+ * changes strictly in seq order; when pub/sub skipped some (a subscriber
+ * reconnect), it fills the hole from the Redis log first.
+ */
+export class RedisChangeLog implements ChangeLog {
+  epoch = "";
+  private client: RedisClient;
+  private subscriber: RedisClient;
+  private prefix: string;
+  private pubsubChannel: string;
+  private delivered = new Map<string, number>();
+  private queue: QueueItem[] = [];
+  private draining = false;
+  private deliver: (entry: SequencedChange) => void = () => {};
+  private lost: (channel: string, current: number) => void = () => {};
+
+  constructor(private options: RedisChangeLogOptions) {
+    this.prefix = options.keyPrefix ?? "atmos2:";
+    this.pubsubChannel = `${this.prefix}changes`;
+    const onError = (error: Error) => options.onError?.(error);
+    this.client = createClient({ url: options.url });
+    this.client.on("error", onError);
+    this.subscriber = this.client.duplicate();
+    this.subscriber.on("error", onError);
+  }
+
+  async start(deliver: (entry: SequencedChange) => void, lost: (channel: string, current: number) => void): Promise<void> {
+    this.deliver = deliver;
+    this.lost = lost;
+    await Promise.all([this.client.connect(), this.subscriber.connect()]);
+    // The epoch lives as long as the counters: if Redis loses them, clients resync.
+    await this.client.set(`${this.prefix}epoch`, randomUUID(), { condition: "NX" });
+    this.epoch = (await this.client.get(`${this.prefix}epoch`)) ?? "";
+    await this.subscriber.subscribe(this.pubsubChannel, (message) => this.onMessage(message));
+    // After a reconnect of the subscriber, messages published meanwhile were
+    // never received: catch up every channel this process follows.
+    let first = true;
+    this.subscriber.on("ready", () => {
+      if (first) return void (first = false);
+      for (const channel of this.delivered.keys()) this.enqueue({ catchUp: channel });
+    });
+  }
+
+  async append(channel: string, changes: LiveChange[]): Promise<number> {
+    const reply = await this.client.eval(APPEND_SCRIPT, {
+      keys: [this.seqKey(channel), this.logKey(channel)],
+      arguments: [String(this.options.replayLimit), this.pubsubChannel, JSON.stringify(channel), ...changes.map((c) => JSON.stringify(c))],
+    });
+    return Number(reply);
+  }
+
+  async read(channel: string, since: number | undefined): Promise<ReplayRead> {
+    const reply = (await this.client.eval(READ_SCRIPT, {
+      keys: [this.seqKey(channel), this.logKey(channel)],
+      arguments: [String(since ?? Number.MAX_SAFE_INTEGER)],
+    })) as unknown[];
+    const current = Number(reply[0]);
+    if (since === undefined) return { current, entries: [] };
+    if (Number(reply[1]) !== 1) return { current, entries: null };
+    const entries = reply.slice(2).map((raw) => JSON.parse(String(raw)) as SequencedChange);
+    return { current, entries: entries.filter((e) => e.seq <= current) };
+  }
+
+  track(channel: string, seq: number): void {
+    if (!this.delivered.has(channel)) this.delivered.set(channel, seq);
+  }
+
+  async close(): Promise<void> {
+    this.queue = [];
+    await Promise.allSettled([this.subscriber.close(), this.client.close()]);
+  }
+
+  private seqKey(channel: string): string {
+    return `${this.prefix}seq:${channel}`;
+  }
+
+  private logKey(channel: string): string {
+    return `${this.prefix}log:${channel}`;
+  }
+
+  private onMessage(message: string): void {
+    let entry: SequencedChange;
+    try {
+      entry = JSON.parse(message) as SequencedChange;
+    } catch {
+      this.options.onError?.(new Error(`ignored a malformed message on ${this.pubsubChannel}`));
+      return;
+    }
+    this.enqueue({ entry });
+  }
+
+  private enqueue(item: QueueItem): void {
+    this.queue.push(item);
+    void this.drain();
+  }
+
+  /** One item at a time, so a hole being filled holds back the changes after it. */
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const item = this.queue.shift()!;
+        if ("catchUp" in item) await this.fill(item.catchUp, Number.MAX_SAFE_INTEGER);
+        else {
+          const { entry } = item;
+          const last = this.delivered.get(entry.channel);
+          if (last !== undefined && entry.seq <= last) continue; // already delivered
+          if (last !== undefined && entry.seq > last + 1) await this.fill(entry.channel, entry.seq);
+          this.deliverOne(entry);
+        }
+      }
+    } catch (error) {
+      this.options.onError?.(error as Error);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Delivers the logged changes between what was delivered and `before`. */
+  private async fill(channel: string, before: number): Promise<void> {
+    const last = this.delivered.get(channel) ?? 0;
+    const { current, entries } = await this.read(channel, last);
+    if (entries === null) {
+      // Trimmed away: the sockets of this channel must pull instead.
+      const upTo = Math.min(before - 1, current);
+      this.delivered.set(channel, upTo);
+      this.lost(channel, upTo);
+      return;
+    }
+    for (const entry of entries) if (entry.seq < before) this.deliverOne(entry);
+  }
+
+  private deliverOne(entry: SequencedChange): void {
+    const last = this.delivered.get(entry.channel);
+    if (last !== undefined && entry.seq <= last) return;
+    this.delivered.set(entry.channel, entry.seq);
+    this.deliver(entry);
+  }
+}

@@ -1,0 +1,94 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LiveInputError, validateChanges, validateChannel } from "./change-validation";
+import { LiveHub } from "./live-hub";
+
+export interface UpdateEndpointOptions {
+  hub: LiveHub;
+  /** Shared with the backends; undefined turns the endpoint off (404). */
+  secret: string | undefined;
+  maxBodyBytes: number;
+  path?: string;
+}
+
+function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** Constant-time comparison, so the secret cannot be guessed byte by byte from timings. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(over ? null : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * `POST /update` from any backend: `X-Atmos-Secret` header, body
+ * `{ channel, changes: [...] }` → 202 `{ seq }` (seq of the last change).
+ * Returns a request handler that answers `true` when it took the request.
+ */
+export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const path = options.path ?? "/update";
+  return (req, res) => {
+    const url = req.url ?? "/";
+    const pathname = url.split("?")[0];
+    if (pathname !== path) return false;
+    void handle(req, res).catch((error: Error) => {
+      if (!res.headersSent) reply(res, 500, { error: `update failed: ${error.message}` });
+    });
+    return true;
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (options.secret === undefined || options.secret === "") {
+      req.resume();
+      return reply(res, 404, { error: `${path} is off: start the server with a secret (ATMOS_SECRET)` });
+    }
+    if (req.method !== "POST") {
+      req.resume();
+      return reply(res, 405, { error: `${path} takes POST` }, { Allow: "POST" });
+    }
+    const given = req.headers["x-atmos-secret"];
+    if (typeof given !== "string" || !sameSecret(given, options.secret)) {
+      req.resume();
+      return reply(res, 401, { error: "wrong or missing X-Atmos-Secret header" });
+    }
+    const text = await readBody(req, options.maxBodyBytes);
+    if (text === null) return reply(res, 413, { error: `body is larger than ${options.maxBodyBytes} bytes` });
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return reply(res, 400, { error: "body must be JSON: { channel, changes: [...] }" });
+    }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      return reply(res, 400, { error: "body must be an object: { channel, changes: [...] }" });
+    }
+    let seq: number;
+    try {
+      const { channel, changes } = body as { channel?: unknown; changes?: unknown };
+      seq = await options.hub.publish(validateChannel(channel, "channel"), validateChanges(changes, "changes"));
+    } catch (error) {
+      if (error instanceof LiveInputError) return reply(res, 400, { error: error.message });
+      return reply(res, 503, { error: `could not publish: ${(error as Error).message}` });
+    }
+    reply(res, 202, { seq });
+  }
+}
