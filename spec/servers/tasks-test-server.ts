@@ -1,0 +1,68 @@
+import * as fs from "fs";
+import * as http from "http";
+import * as os from "os";
+import * as path from "path";
+import { createTasksApi, type TasksApiOptions, type TasksChange } from "../../server/tasks-api";
+import { listen, shutdown } from "./listen";
+import { recordRequest, type RecordedRequest } from "./recorded-request";
+
+/** The real Google-compatible tasks API on port 0, with a throwaway SQLite file. */
+export interface TasksTestServer {
+  /** Origin, e.g. http://127.0.0.1:40123 */
+  url: string;
+  /** `url + "/tasks/v1"`: what a client's `rc.base` is set to. */
+  base: string;
+  /** The Bearer token it accepts. */
+  token: string;
+  /** The SQLite file (reopen it with `startTasksTestServer({ dbFile })` to test a restart). */
+  dbFile: string;
+  requests: RecordedRequest[];
+  /** Changes the API reported, in commit order. */
+  changes: TasksChange[];
+  /** Headers with the token, for a fetch. */
+  headers(extra?: Record<string, string>): Record<string, string>;
+  /** Stops the server and closes the database (the file stays unless `removeFile`: then it and a temp dir made for it go). */
+  close(options?: { removeFile?: boolean }): Promise<void>;
+}
+
+export interface TasksTestServerOptions extends Partial<Omit<TasksApiOptions, "dbFile" | "token" | "onChange">> {
+  /** Default: a new file in a new temp directory. */
+  dbFile?: string;
+  /** Default "test-token". */
+  token?: string;
+}
+
+export async function startTasksTestServer(options: TasksTestServerOptions = {}): Promise<TasksTestServer> {
+  const ownDir = options.dbFile ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-tasks-"));
+  const dbFile = options.dbFile ?? path.join(ownDir!, "tasks.sqlite");
+  const token = options.token ?? "test-token";
+  const requests: RecordedRequest[] = [];
+  const changes: TasksChange[] = [];
+  const api = createTasksApi({ ...options, dbFile, token, onChange: ({ change }) => changes.push(change) });
+  const server = http.createServer((req, res) => {
+    // Recording listens to the same body stream the API reads.
+    recordRequest(req, requests).catch(() => undefined);
+    if (!api.handle(req, res)) {
+      res.writeHead(404, { "Content-Type": "text/plain" });
+      res.end(`Not found: ${req.url}`);
+    }
+  });
+  const url = await listen(server);
+  return {
+    url,
+    base: `${url}/tasks/v1`,
+    token,
+    dbFile,
+    requests,
+    changes,
+    headers: (extra = {}) => ({ Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...extra }),
+    async close(closeOptions = {}) {
+      await shutdown(server);
+      api.close();
+      if (!closeOptions.removeFile) return;
+      // Only what this helper made: a temp dir it created, else the db file and its WAL companions.
+      if (ownDir) fs.rmSync(ownDir, { recursive: true, force: true });
+      else for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) fs.rmSync(file, { force: true });
+    },
+  };
+}
