@@ -1,0 +1,103 @@
+import { expect } from "chai";
+import { startLive, LiveFixture } from "./support/live-fixture";
+import { TestSocket } from "./support/test-socket";
+import type { Authenticate } from "../../server/live";
+
+const tokens: Record<string, string[]> = { alice: ["user:alice", "team:red"], bob: ["user:bob"] };
+const authenticate: Authenticate = (token) => tokens[token] ?? null;
+const change = (id: string) => ({ type: "created" as const, collection: "tasks", id, attrs: { id, title: id } });
+
+describe("live server authentication", () => {
+  let fixture: LiveFixture;
+  afterEach(async () => fixture?.close());
+
+  it("refuses an unknown token with an error message and close code 4401", async () => {
+    fixture = await startLive({ authenticate });
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send({ type: "auth", token: "mallory" });
+    const closed = await socket.closed;
+    expect(closed.code).to.equal(4401);
+    expect(socket.messages).to.have.length(1);
+    expect(socket.messages[0]).to.include({ type: "error" });
+    expect((socket.messages[0] as { message: string }).message).to.match(/token/);
+  });
+
+  it("refuses a channel the token may not join with close code 4403", async () => {
+    fixture = await startLive({ authenticate });
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send({ type: "auth", token: "bob", channels: ["user:bob", "user:alice"] });
+    const closed = await socket.closed;
+    expect(closed.code).to.equal(4403);
+    expect(socket.messages).to.have.length(1);
+    expect(socket.messages[0].type).to.equal("error");
+    expect((socket.messages[0] as { message: string }).message).to.contain("user:alice");
+  });
+
+  it("accepts a good token and names the channels and their current seq in ready", async () => {
+    fixture = await startLive({ authenticate });
+    await fixture.live.hub.publish("user:alice", [change("a"), change("b")]);
+    const socket = await TestSocket.ready(fixture.wsUrl, { token: "alice" });
+    expect(socket.messages[0]).to.deep.include({ type: "ready", channels: ["user:alice", "team:red"], seq: { "user:alice": 2, "team:red": 0 } });
+    await socket.close();
+  });
+
+  it("treats an authenticate hook that throws as a refusal (4401)", async () => {
+    fixture = await startLive({ authenticate: async () => { throw new Error("directory is down"); } });
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send({ type: "auth", token: "alice" });
+    expect((await socket.closed).code).to.equal(4401);
+    expect((socket.messages[0] as { message: string }).message).to.contain("directory is down");
+  });
+
+  it("closes a socket that sends nothing within the auth timeout", async () => {
+    fixture = await startLive({ authenticate, authTimeoutMs: 100 });
+    const socket = await TestSocket.open(fixture.wsUrl);
+    const closed = await socket.closed;
+    expect(closed.code).to.equal(4401);
+    expect(socket.messages.map((m) => m.type)).to.deep.equal(["error"]);
+  });
+
+  it("refuses a socket whose first message is not auth", async () => {
+    fixture = await startLive({ authenticate });
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send({ type: "sync", method: "read", collection: "tasks", requestId: 1 });
+    expect((await socket.closed).code).to.equal(4401);
+  });
+
+  it("names the field when the auth message is malformed", async () => {
+    fixture = await startLive({ authenticate });
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send({ type: "auth", token: "alice", channels: "user:alice" });
+    expect((await socket.closed).code).to.equal(4401);
+    expect((socket.messages[0] as { message: string }).message).to.contain("auth.channels");
+  });
+
+  it("sends nothing before ready, even while changes are published during a slow token check", async () => {
+    let release!: () => void;
+    const checked = new Promise<void>((resolve) => (release = resolve));
+    fixture = await startLive({ authenticate: async (token) => { await checked; return tokens[token] ?? null; } });
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send({ type: "auth", token: "bob" });
+    await fixture.live.hub.publish("user:bob", change("during-auth"));
+    release();
+    const ready = await socket.next();
+    expect(ready).to.deep.include({ type: "ready", seq: { "user:bob": 1 } });
+    await fixture.live.hub.publish("user:bob", change("after-ready"));
+    const [next] = await socket.changes(1);
+    expect(next.seq).to.equal(2);
+    expect(next.change.id).to.equal("after-ready");
+    await socket.close();
+  });
+
+  it("sends a refused socket nothing but the error, even when its channel is busy", async () => {
+    let release!: () => void;
+    const checked = new Promise<void>((resolve) => (release = resolve));
+    fixture = await startLive({ authenticate: async () => { await checked; return null; } });
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send({ type: "auth", token: "bob", channels: ["user:bob"] });
+    await fixture.live.hub.publish("user:bob", change("secret"));
+    release();
+    await socket.closed;
+    expect(socket.messages.map((m) => m.type)).to.deep.equal(["error"]);
+  });
+});

@@ -1,0 +1,77 @@
+import { expect } from "chai";
+import { startLive, LiveFixture } from "./support/live-fixture";
+import { TestSocket } from "./support/test-socket";
+
+const change = { type: "created", collection: "tasks", id: "t1", attrs: { id: "t1", title: "Buy milk" } };
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}/update`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as { seq?: number; error?: string } };
+}
+
+describe("POST /update from a backend", () => {
+  let fixture: LiveFixture;
+  afterEach(async () => fixture?.close());
+
+  it("is off (404) when no secret is configured", async () => {
+    fixture = await startLive();
+    const res = await post(fixture.url, { channel: "c", changes: [change] }, { "X-Atmos-Secret": "anything" });
+    expect(res.status).to.equal(404);
+    expect(res.body.error).to.contain("ATMOS_SECRET");
+  });
+
+  it("answers 401 to a wrong or missing secret and publishes nothing", async () => {
+    fixture = await startLive({ secret: "s3cret" });
+    expect((await post(fixture.url, { channel: "c", changes: [change] }, { "X-Atmos-Secret": "guess" })).status).to.equal(401);
+    expect((await post(fixture.url, { channel: "c", changes: [change] })).status).to.equal(401);
+    const socket = await TestSocket.ready(fixture.wsUrl, { token: "t", channels: ["c"] });
+    expect(socket.messages[0]).to.deep.include({ seq: { c: 0 } });
+    await socket.close();
+  });
+
+  it("publishes the batch to the channel's sockets and answers 202 with the last seq", async () => {
+    fixture = await startLive({ secret: "s3cret" });
+    const socket = await TestSocket.ready(fixture.wsUrl, { token: "t", channels: ["c"] });
+    const second = { ...change, type: "updated", attrs: { id: "t1", title: "Buy oat milk" } };
+    const res = await post(fixture.url, { channel: "c", changes: [change, second] }, { "X-Atmos-Secret": "s3cret" });
+    expect(res).to.deep.equal({ status: 202, body: { seq: 2 } });
+    const got = await socket.changes(2);
+    expect(got.map((m) => [m.seq, m.change.type])).to.deep.equal([[1, "created"], [2, "updated"]]);
+    expect(got[1].change.attrs).to.deep.equal({ id: "t1", title: "Buy oat milk" });
+    await socket.close();
+  });
+
+  const bad: Array<[string, unknown, string]> = [
+    ["a body that is not JSON", "{nope", "JSON"],
+    ["a missing channel", { changes: [change] }, "channel"],
+    ["an empty change list", { channel: "c", changes: [] }, "changes"],
+    ["a change of unknown type", { channel: "c", changes: [{ ...change, type: "patched" }] }, "changes[0].type"],
+    ["a change without id", { channel: "c", changes: [change, { type: "deleted", collection: "tasks" }] }, "changes[1].id"],
+    ["a change without collection", { channel: "c", changes: [{ type: "deleted", id: "1" }] }, "changes[0].collection"],
+    ["attrs that are not an object", { channel: "c", changes: [{ ...change, attrs: [1] }] }, "changes[0].attrs"],
+  ];
+  for (const [what, body, field] of bad) {
+    it(`answers 400 naming ${field} for ${what}`, async () => {
+      fixture = await startLive({ secret: "s3cret" });
+      const res = await post(fixture.url, body, { "X-Atmos-Secret": "s3cret" });
+      expect(res.status).to.equal(400);
+      expect(res.body.error).to.contain(field);
+    });
+  }
+
+  it("answers 413 to a body over the size limit", async () => {
+    fixture = await startLive({ secret: "s3cret", maxBodyBytes: 1000 });
+    const big = { channel: "c", changes: [{ ...change, attrs: { id: "t1", notes: "x".repeat(5000) } }] };
+    expect((await post(fixture.url, big, { "X-Atmos-Secret": "s3cret" })).status).to.equal(413);
+  });
+
+  it("takes only POST", async () => {
+    fixture = await startLive({ secret: "s3cret" });
+    const res = await fetch(`${fixture.url}/update`, { headers: { "X-Atmos-Secret": "s3cret" } });
+    expect(res.status).to.equal(405);
+  });
+});
