@@ -3,6 +3,10 @@ import { systemClock, type Clock } from "./env/clock";
 import { browserConnectivity, type Connectivity } from "./env/connectivity";
 import { uuidv4, type Random } from "./env/uuid";
 import { Emitter } from "./events";
+import { defaultLease, type TabLease } from "./env/tab-lease";
+import { browserFeed, type ChangeFeed } from "./store/change-feed";
+import { applyIncoming, showReloaded, swapId, type RemoteContext } from "./sync/apply-remote";
+import { collectionName } from "./sync/routes";
 import { MetaContext } from "./meta-context";
 import { syncStateOf, type Attrs, type RecordEntry, type SyncState } from "./store/record-entry";
 import { isQuotaError, type Store } from "./store/store";
@@ -53,6 +57,10 @@ export interface AtmosOptions {
   clock?: Clock;
   random?: Random;
   connectivity?: Connectivity;
+  /** Which tab sends (default: Web Locks or a storage lease in browsers, sole sender in Node). */
+  lease?: TabLease;
+  /** How other tabs hear of this tab's writes (default: a BroadcastChannel in browsers). */
+  feed?: ChangeFeed;
 }
 
 /**
@@ -78,20 +86,28 @@ export class Atmos {
   private readonly host: SyncHost;
   private readonly callbacks = new Map<string, RemoteCallOptions[]>();
   private readonly unsubscribe: () => void;
+  private readonly lease: TabLease;
+  private readonly feed: ChangeFeed;
+  private readonly remote: RemoteContext;
   private online = true;
   private authFailed = false;
   private lastStatus = "";
   private waiters: Array<{ done: () => boolean; resolve: () => void }> = [];
+  private closers: Array<() => void> = [];
 
   constructor(options: AtmosOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.store = options.store ?? new WebStorageStore(options.storage ?? defaultStorage());
+    const prefix = options.prefix ?? "atmos2:";
+    this.feed = options.feed ?? browserFeed(`${prefix}changes`);
     this.metaContext = new MetaContext(this.store, {
-      prefix: options.prefix ?? "atmos2:",
+      prefix,
       clock: this.clock,
       onWriteError: (error) => this.storageFailed(error),
+      onWritten: (keys) => this.feed.publish(keys),
     });
+    this.remote = { meta: this.metaContext, app: this.appContext, options: (className) => this.options(className) };
     this.host = this.createHost();
     this.pusher = new Pusher(this.host);
     this.puller = new Puller(this.host);
@@ -100,8 +116,14 @@ export class Atmos {
       this.setOnline(online);
     });
     Atmos.instance = this;
-    // Resume an outbox left by an earlier page load.
-    this.metaContext.ready.then(() => this.pusher.kick(), () => undefined);
+    this.lease = options.lease ?? defaultLease(this.store, `${prefix}lease`, uuidv4(), this.clock);
+    const stopFeed = this.feed.subscribe((keys) => void this.otherTabWrote(keys));
+    this.closers.push(stopFeed, () => this.feed.close(), () => this.lease.release());
+    // Resume an outbox left by an earlier page load, once this tab may send.
+    this.metaContext.ready.then(
+      () => this.lease.start(() => this.pusher.kick()),
+      () => undefined,
+    );
   }
 
   on<K extends keyof AtmosEvents & string>(name: K, fn: (payload: AtmosEvents[K]) => void): () => void {
@@ -184,6 +206,7 @@ export class Atmos {
     this.pusher.close();
     this.metaContext.close();
     this.unsubscribe();
+    for (const close of this.closers.splice(0)) close();
     if (Atmos.instance === this) Atmos.instance = undefined;
   }
 
@@ -255,6 +278,57 @@ export class Atmos {
     return modelOptions(this.appContext.model(className), className);
   }
 
+  /** LiveHost: applies a live change with Spine events; never echoed, never over unsent edits. */
+  async applyLiveChange(change: { type: "created" | "updated" | "deleted"; collection: string; id: string; attrs?: Attrs }): Promise<void> {
+    await this.metaContext.ready;
+    const model = this.appContext.modelByCollection(change.collection, collectionName);
+    if (!model) return;
+    const attrs = change.attrs ? { ...change.attrs } : undefined;
+    const idField = this.resourceClient.IDField;
+    const id = String(change.id ?? attrs?.[idField]);
+    if (attrs && idField !== "id") delete attrs[idField];
+    const className: string = model.className;
+    if (applyIncoming(this.remote, { type: change.type, className, id, attrs })) {
+      const entry = this.metaContext.get(className, id);
+      if (entry) this.statusChanged(entry);
+    }
+    await this.metaContext.flush();
+  }
+
+  /**
+   * LiveHost: pulls a collection again (after a "resync"), or every model.
+   * An index route with a foreign-key parameter (":taskListID") is pulled
+   * once per record of the model the key points at.
+   */
+  async pull(collection?: string): Promise<void> {
+    const models = collection ? [this.appContext.modelByCollection(collection, collectionName)].filter(Boolean) : this.appContext.classNames().map((c) => this.appContext.model(c));
+    for (const model of models) {
+      const className: string = model.className;
+      const options = this.options(className);
+      if (options.local) continue;
+      const route = this.resourceClient.routes[className];
+      const index = typeof route === "object" ? route.index : undefined;
+      const param = /:([A-Za-z_][A-Za-z0-9_]*)/.exec(index ?? "")?.[1];
+      const parent = param ? options.remoteKeys[param] : undefined;
+      if (!param) await this.sync(className, { remote: true, since: "auto" }).catch(() => undefined);
+      else if (parent) {
+        for (const entry of this.metaContext.all(parent)) {
+          if (entry.acked && !entry.deleted) await this.sync(className, { remote: true, since: "auto", pathParams: { [param]: entry.id } }).catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  private async otherTabWrote(keys: string[]): Promise<void> {
+    const changes = await this.metaContext.reload(keys);
+    showReloaded(this.remote, changes);
+    for (const change of changes) if (change.entry) this.statusChanged(change.entry);
+    if (changes.length) {
+      this.statusChanged();
+      this.pusher.kick();
+    }
+  }
+
   private checkRoute(className: string, id: string, attrs: Attrs, options: RemoteCallOptions): void {
     const entry = this.metaContext.get(className, id);
     const action = entry?.acked ? "update" : "create";
@@ -319,7 +393,8 @@ export class Atmos {
       record: (className, id) => this.appContext.find(className, id),
       show: (entry, attrs) => this.appContext.update(entry.className, entry.id, attrs),
       hide: (className, id) => this.appContext.destroy(className, id),
-      swapId: (entry, newId) => this.swapId(entry, newId),
+      swapId: (entry, newId) => swapId(this.remote, entry, newId),
+      isLeader: () => this.lease.held,
       reportError: (payload) => {
         this.emit("error", payload);
         if (payload.status === 401) this.emit("auth_fail", payload);
@@ -338,26 +413,6 @@ export class Atmos {
       callOptions: (key) => this.callbacks.get(key) ?? [],
       dropCallOptions: (key) => void this.callbacks.delete(key),
     };
-  }
-
-  /** Server-assigned id: record, storage, remote-id record and foreign keys follow in one step. */
-  private swapId(entry: RecordEntry, newId: string): void {
-    const oldId = entry.id;
-    this.metaContext.rekey(entry, newId);
-    this.appContext.changeId(entry.className, oldId, newId);
-    for (const className of new Set([...this.appContext.classNames(), ...this.metaContext.classes()])) {
-      const keys = Object.entries(this.options(className).remoteKeys).filter(([, target]) => target === entry.className);
-      if (!keys.length) continue;
-      for (const child of this.metaContext.all(className)) {
-        const patch: Attrs = {};
-        for (const [field] of keys) if (child.attrs[field] === oldId) patch[field] = newId;
-        if (!Object.keys(patch).length) continue;
-        child.attrs = { ...child.attrs, ...patch };
-        if (child.base) child.base = { ...child.base, ...patch };
-        this.metaContext.touch(child);
-        this.appContext.update(className, child.id, patch);
-      }
-    }
   }
 }
 

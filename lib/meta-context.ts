@@ -31,7 +31,7 @@ export class MetaContext {
 
   constructor(
     readonly store: Store,
-    private readonly options: { prefix: string; clock: Clock; onWriteError: (error: unknown) => void },
+    private readonly options: { prefix: string; clock: Clock; onWriteError: (error: unknown) => void; onWritten?: (keys: string[]) => void },
   ) {
     this.ready = this.load();
   }
@@ -140,6 +140,7 @@ export class MetaContext {
     for (const [key, entry] of batch) ops.push(entry ? { type: "put", key, value: entry } : { type: "delete", key });
     try {
       await this.store.batch(ops);
+      this.options.onWritten?.(ops.map((op) => op.key));
     } catch (error) {
       // Put the batch back in front of anything written since, so the order
       // of changes is kept; the newer version of a key wins.
@@ -158,6 +159,35 @@ export class MetaContext {
       this.retryTimer = undefined;
       this.flush().catch(() => undefined);
     }, 5000);
+  }
+
+  /**
+   * Re-reads keys another tab wrote. Entries this tab is about to write
+   * itself are left alone (its own write follows). Returns what changed.
+   */
+  async reload(keys: string[]): Promise<Array<{ className: string; id: string; entry?: RecordEntry }>> {
+    const recPrefix = `${this.options.prefix}rec:`;
+    const changes: Array<{ className: string; id: string; entry?: RecordEntry }> = [];
+    for (const key of keys) {
+      if (!key.startsWith(recPrefix) || this.pendingWrites.has(key)) continue;
+      const rest = key.slice(recPrefix.length);
+      const colon = rest.indexOf(":");
+      const className = rest.slice(0, colon);
+      const id = rest.slice(colon + 1);
+      const stored = await this.store.get<RecordEntry>(key);
+      const map = this.byClass.get(className) ?? new Map<string, RecordEntry>();
+      this.byClass.set(className, map);
+      const old = map.get(id);
+      if (old) this.withQueue.delete(old);
+      if (stored) {
+        stored.queue = stored.queue ?? [];
+        map.set(id, stored);
+        if (stored.queue.length) this.withQueue.add(stored);
+        for (const op of stored.queue) this.seq = Math.max(this.seq, op.seq);
+      } else map.delete(id);
+      changes.push({ className, id, entry: stored });
+    }
+    return changes;
   }
 
   close(): void {

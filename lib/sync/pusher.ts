@@ -108,7 +108,7 @@ export class Pusher {
   }
 
   private run(): void {
-    if (this.closed || this.paused) return this.checkIdle();
+    if (this.closed || this.paused || !this.host.isLeader()) return this.checkIdle();
     const now = this.host.clock.now();
     const wait = Math.max(this.retryAt, this.gateUntil) - now;
     if (wait > 0) {
@@ -289,7 +289,7 @@ export class Pusher {
   private checkIdle(): void {
     if (this.idleWaiters.length === 0) return;
     if (this.inFlight.size > 0) return;
-    if (!this.closed && !this.paused && this.host.clock.now() >= Math.max(this.retryAt, this.gateUntil)) {
+    if (!this.closed && !this.paused && this.host.isLeader() && this.host.clock.now() >= Math.max(this.retryAt, this.gateUntil)) {
       for (const entry of this.host.meta.queued()) if (this.sendable(entry) && !this.blocked(entry)) return;
     }
     this.flushIdle();

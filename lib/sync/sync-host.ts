@@ -34,6 +34,8 @@ export interface SyncHost {
   show(entry: RecordEntry, attrs: Attrs): void;
   /** Gives a record its server id everywhere: storage, UI, foreign keys. */
   swapId(entry: RecordEntry, newId: string): void;
+  /** Whether this tab holds the lease to send the outbox. */
+  isLeader(): boolean;
   /** Removes a record from the UI (Spine destroy events). */
   hide(className: string, id: string): void;
   reportError(payload: ErrorPayload): void;

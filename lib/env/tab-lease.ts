@@ -1,0 +1,112 @@
+import type { Clock } from "./clock";
+import type { Store } from "../store/store";
+
+/**
+ * Which tab sends the outbox. Only the holder of the lease sends, so two tabs
+ * of one app never send the same change twice; the others see the results
+ * through storage change notifications.
+ */
+export interface TabLease {
+  readonly held: boolean;
+  /** Starts competing for the lease; `onAcquired` runs each time this tab gets it. */
+  start(onAcquired: () => void): void;
+  /** Gives the lease up at once (atmos.close()). */
+  release(): void;
+}
+
+/** One tab alone (Node, or an app that opts out): always the sender. */
+export const soleTab: TabLease = { held: true, start: (fn) => fn(), release: () => undefined };
+
+/**
+ * Web Locks: the browser grants the lock to one tab and frees it the moment
+ * that tab closes or crashes.
+ */
+export class WebLocksLease implements TabLease {
+  held = false;
+  private releaseLock?: () => void;
+  private stopped = false;
+
+  constructor(private readonly name: string, private readonly locks: { request: (name: string, options: object, fn: () => Promise<void>) => Promise<unknown> }) {}
+
+  start(onAcquired: () => void): void {
+    this.locks
+      .request(this.name, { mode: "exclusive" }, () => {
+        if (this.stopped) return Promise.resolve();
+        this.held = true;
+        onAcquired();
+        return new Promise<void>((resolve) => (this.releaseLock = resolve));
+      })
+      .catch(() => undefined);
+  }
+
+  release(): void {
+    this.stopped = true;
+    this.held = false;
+    this.releaseLock?.();
+  }
+}
+
+interface LeaseRecord {
+  owner: string;
+  expires: number;
+}
+
+/**
+ * A lease written in storage with an expiry, for browsers without Web Locks:
+ * the holder renews it every `renewMs`; another tab takes it over once it has
+ * expired (a tab that died loses it within `ttlMs`).
+ */
+export class StorageLease implements TabLease {
+  held = false;
+  private timer: unknown;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly key: string,
+    private readonly owner: string,
+    private readonly clock: Clock,
+    private readonly ttlMs = 5000,
+    private readonly renewMs = 1500,
+  ) {}
+
+  start(onAcquired: () => void): void {
+    const tick = async () => {
+      if (this.stopped) return;
+      try {
+        const current = await this.store.get<LeaseRecord>(this.key);
+        const now = this.clock.now();
+        if (!current || current.owner === this.owner || current.expires <= now) {
+          await this.store.put(this.key, { owner: this.owner, expires: now + this.ttlMs });
+          // Read back: when two tabs race, the last writer wins and the other sees it.
+          const check = await this.store.get<LeaseRecord>(this.key);
+          const mine = check?.owner === this.owner;
+          if (mine && !this.held) {
+            this.held = true;
+            onAcquired();
+          } else if (!mine) this.held = false;
+        } else this.held = false;
+      } catch {
+        this.held = false;
+      }
+      if (!this.stopped) this.timer = this.clock.setTimeout(tick, this.renewMs);
+    };
+    void tick();
+  }
+
+  release(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    if (this.held) void this.store.delete(this.key).catch(() => undefined);
+    this.held = false;
+  }
+}
+
+/** Web Locks where the browser has them, else a storage lease in a browser, else the sole tab. */
+export function defaultLease(store: Store, key: string, owner: string, clock: Clock): TabLease {
+  const nav = (globalThis as { navigator?: { locks?: WebLocksLease["locks"] } }).navigator;
+  const isBrowser = typeof (globalThis as { document?: unknown }).document !== "undefined";
+  if (!isBrowser) return soleTab;
+  if (nav?.locks?.request) return new WebLocksLease(key, nav.locks);
+  return new StorageLease(store, key, owner, clock);
+}

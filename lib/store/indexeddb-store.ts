@@ -1,0 +1,86 @@
+import type { Store, StoreOp } from "./store";
+
+/**
+ * A Store in IndexedDB, for data sets past localStorage's ~5 MB quota.
+ * One object store of key → value; a batch is one transaction, so a record
+ * and its outbox change are written together or not at all.
+ *
+ *   new Atmos({ store: new IndexedDBStore("my-app") })
+ */
+export class IndexedDBStore implements Store {
+  private db?: Promise<IDBDatabase>;
+
+  constructor(readonly name = "atmos2", private readonly factory?: IDBFactory) {}
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const db = await this.open();
+    return request<T | undefined>(db.transaction("kv", "readonly").objectStore("kv").get(key));
+  }
+
+  async put(key: string, value: unknown): Promise<void> {
+    await this.batch([{ type: "put", key, value }]);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.batch([{ type: "delete", key }]);
+  }
+
+  async batch(ops: StoreOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    const db = await this.open();
+    const tx = db.transaction("kv", "readwrite");
+    const kv = tx.objectStore("kv");
+    for (const op of ops) {
+      // Structured clone happens here, synchronously: later changes to the
+      // object in memory cannot leak into this write.
+      if (op.type === "put") kv.put(op.value, op.key);
+      else kv.delete(op.key);
+    }
+    await done(tx);
+  }
+
+  async entries<T>(prefix: string): Promise<Array<[string, T]>> {
+    const db = await this.open();
+    const store = db.transaction("kv", "readonly").objectStore("kv");
+    const range = IDBKeyRange.bound(prefix, prefix + "\uffff");
+    const [keys, values] = await Promise.all([request<IDBValidKey[]>(store.getAllKeys(range)), request<T[]>(store.getAll(range))]);
+    return keys.map((key, i) => [String(key), values[i]]);
+  }
+
+  /** Closes the database connection (tests, or before deleting the database). */
+  async close(): Promise<void> {
+    if (this.db) (await this.db).close();
+    this.db = undefined;
+  }
+
+  private open(): Promise<IDBDatabase> {
+    if (this.db) return this.db;
+    const factory = this.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    if (!factory) return Promise.reject(new Error("atmos2: IndexedDBStore needs indexedDB (a browser); use WebStorageStore elsewhere"));
+    this.db = new Promise<IDBDatabase>((resolve, reject) => {
+      const open = factory.open(this.name, 1);
+      open.onupgradeneeded = () => {
+        if (!open.result.objectStoreNames.contains("kv")) open.result.createObjectStore("kv");
+      };
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error ?? new Error(`atmos2: could not open IndexedDB "${this.name}"`));
+      open.onblocked = () => reject(new Error(`atmos2: IndexedDB "${this.name}" is blocked by another tab holding an older version open`));
+    });
+    return this.db;
+  }
+}
+
+function request<T>(req: IDBRequest): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result as T);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error("atmos2: IndexedDB transaction aborted"));
+  });
+}
