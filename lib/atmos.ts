@@ -5,8 +5,8 @@ import { uuidv4, type Random } from "./env/uuid";
 import { Emitter } from "./events";
 import { defaultLease, type TabLease } from "./env/tab-lease";
 import { browserFeed, type ChangeFeed } from "./store/change-feed";
-import { applyIncoming, showReloaded, swapId, type RemoteContext } from "./sync/apply-remote";
-import { collectionName } from "./sync/routes";
+import { swapId, type RemoteContext } from "./sync/apply-remote";
+import { Incoming, type LiveChange } from "./sync/incoming";
 import { MetaContext } from "./meta-context";
 import { syncStateOf, type Attrs, type RecordEntry, type SyncState } from "./store/record-entry";
 import { isQuotaError, type Store } from "./store/store";
@@ -89,6 +89,7 @@ export class Atmos {
   private readonly lease: TabLease;
   private readonly feed: ChangeFeed;
   private readonly remote: RemoteContext;
+  private readonly incoming: Incoming;
   private online = true;
   private authFailed = false;
   private lastStatus = "";
@@ -117,7 +118,14 @@ export class Atmos {
     });
     Atmos.instance = this;
     this.lease = options.lease ?? defaultLease(this.store, `${prefix}lease`, uuidv4(), this.clock);
-    const stopFeed = this.feed.subscribe((keys) => void this.otherTabWrote(keys));
+    this.incoming = new Incoming({
+      remote: this.remote,
+      rc: this.resourceClient,
+      sync: (className, opts) => this.sync(className, opts),
+      statusChanged: (entry) => this.statusChanged(entry),
+      kick: () => this.pusher.kick(),
+    });
+    const stopFeed = this.feed.subscribe((keys) => void this.incoming.otherTabWrote(keys));
     this.closers.push(stopFeed, () => this.feed.close(), () => this.lease.release());
     // Resume an outbox left by an earlier page load, once this tab may send.
     this.metaContext.ready.then(
@@ -279,54 +287,13 @@ export class Atmos {
   }
 
   /** LiveHost: applies a live change with Spine events; never echoed, never over unsent edits. */
-  async applyLiveChange(change: { type: "created" | "updated" | "deleted"; collection: string; id: string; attrs?: Attrs }): Promise<void> {
-    await this.metaContext.ready;
-    const model = this.appContext.modelByCollection(change.collection, collectionName);
-    if (!model) return;
-    const attrs = change.attrs ? { ...change.attrs } : undefined;
-    const idField = this.resourceClient.IDField;
-    const id = String(change.id ?? attrs?.[idField]);
-    if (attrs && idField !== "id") delete attrs[idField];
-    const className: string = model.className;
-    if (applyIncoming(this.remote, { type: change.type, className, id, attrs })) {
-      const entry = this.metaContext.get(className, id);
-      if (entry) this.statusChanged(entry);
-    }
-    await this.metaContext.flush();
+  applyLiveChange(change: LiveChange): Promise<void> {
+    return this.incoming.applyLiveChange(change);
   }
 
-  /**
-   * LiveHost: pulls a collection again (after a "resync"), or every model.
-   * An index route with a foreign-key parameter (":taskListID") is pulled
-   * once per record of the model the key points at.
-   */
-  async pull(collection?: string): Promise<void> {
-    const models = collection ? [this.appContext.modelByCollection(collection, collectionName)].filter(Boolean) : this.appContext.classNames().map((c) => this.appContext.model(c));
-    for (const model of models) {
-      const className: string = model.className;
-      const options = this.options(className);
-      if (options.local) continue;
-      const route = this.resourceClient.routes[className];
-      const index = typeof route === "object" ? route.index : undefined;
-      const param = /:([A-Za-z_][A-Za-z0-9_]*)/.exec(index ?? "")?.[1];
-      const parent = param ? options.remoteKeys[param] : undefined;
-      if (!param) await this.sync(className, { remote: true, since: "auto" }).catch(() => undefined);
-      else if (parent) {
-        for (const entry of this.metaContext.all(parent)) {
-          if (entry.acked && !entry.deleted) await this.sync(className, { remote: true, since: "auto", pathParams: { [param]: entry.id } }).catch(() => undefined);
-        }
-      }
-    }
-  }
-
-  private async otherTabWrote(keys: string[]): Promise<void> {
-    const changes = await this.metaContext.reload(keys);
-    showReloaded(this.remote, changes);
-    for (const change of changes) if (change.entry) this.statusChanged(change.entry);
-    if (changes.length) {
-      this.statusChanged();
-      this.pusher.kick();
-    }
+  /** LiveHost: pulls a collection again after a "resync" (or every model). */
+  pull(collection?: string): Promise<void> {
+    return this.incoming.pull(collection);
   }
 
   private checkRoute(className: string, id: string, attrs: Attrs, options: RemoteCallOptions): void {
