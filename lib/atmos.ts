@@ -283,7 +283,10 @@ export class Atmos {
   }
 
   options(className: string): ModelOptions {
-    return modelOptions(this.appContext.model(className), className);
+    const options = modelOptions(this.appContext.model(className), className);
+    // A remote-only model is never cached locally.
+    if (options.remote) this.metaContext.volatile.add(className);
+    return options;
   }
 
   /** LiveHost: applies a live change with Spine events; never echoed, never over unsent edits. */

@@ -156,8 +156,15 @@ export class Pusher {
         op.sent = true;
         this.host.meta.touch(entry);
       }
-      // The outbox entry reaches storage before the request leaves.
-      await this.host.meta.flush();
+      // The outbox entry reaches storage before the request leaves. When
+      // storage is full the change waits in memory and is tried again later.
+      try {
+        await this.host.meta.flush();
+      } catch {
+        this.retryAt = this.host.clock.now() + backoffDelay(this.attempt++, this.host.random);
+        this.scheduleRun(this.retryAt - this.host.clock.now());
+        return;
+      }
       const request = this.buildRequest(entry, op, calls);
       const response = await this.host.rc.request(request);
       this.attempt = 0;
