@@ -1,0 +1,100 @@
+import { expect } from "chai";
+import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
+import { tasksClient } from "../../servers/tasks-client";
+
+describe("tasks API: bad input", () => {
+  let server: TasksTestServer;
+  let api: ReturnType<typeof tasksClient>;
+  let listId: string;
+
+  beforeEach(async () => {
+    server = await startTasksTestServer({ maxBodyBytes: 10_000 });
+    api = tasksClient(server);
+    listId = (await api.createList()).id;
+  });
+  afterEach(() => server.close({ removeFile: true }));
+
+  it("answers malformed JSON with a 400 Google error body", async () => {
+    const answer = await api.call("POST", `/lists/${listId}/tasks`, '{"title": "Milk"');
+    expect(answer.status).to.equal(400);
+    expect(answer.body.error).to.include({ code: 400, status: "INVALID_ARGUMENT" });
+    expect(answer.body.error.message).to.contain("Invalid JSON");
+  });
+
+  it("refuses a body that is not a JSON object", async () => {
+    for (const body of ["[]", "42", '"text"', "null"]) {
+      const answer = await api.call("POST", `/lists/${listId}/tasks`, body);
+      expect(answer.status, body).to.equal(400);
+      expect(answer.body.error.message).to.contain("object");
+    }
+  });
+
+  it("names the field that has the wrong type", async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ title: 5 }, "title"],
+      [{ notes: ["a"] }, "notes"],
+      [{ status: "done" }, "status"],
+      [{ due: "tomorrow" }, "due"],
+      [{ due: 1714521600000 }, "due"],
+      [{ completed: "2024-13-45T99:00:00Z" }, "completed"],
+      [{ deleted: "yes" }, "deleted"],
+    ];
+    for (const [body, field] of cases) {
+      const answer = await api.call("POST", `/lists/${listId}/tasks`, body);
+      expect(answer.status, JSON.stringify(body)).to.equal(400);
+      expect(answer.body.error.message, JSON.stringify(body)).to.contain(`"${field}"`);
+    }
+    expect((await api.call("GET", `/lists/${listId}/tasks`)).body).not.to.have.property("items");
+  });
+
+  it("refuses a title longer than Google allows", async () => {
+    const answer = await api.call("POST", `/lists/${listId}/tasks`, { title: "x".repeat(1025) });
+    expect(answer.status).to.equal(400);
+    expect(answer.body.error.message).to.contain("1024");
+  });
+
+  it("answers 413 for a body over the size limit, and keeps serving", async () => {
+    const answer = await api.call("POST", `/lists/${listId}/tasks`, { title: "x", notes: "n".repeat(20_000) });
+    expect(answer.status).to.equal(413);
+    expect(answer.body.error.code).to.equal(413);
+    expect((await api.call("GET", `/lists/${listId}/tasks`)).status).to.equal(200);
+  });
+
+  it("answers 401 with a Google error body when the token is missing or wrong", async () => {
+    const missing = await api.call("GET", "/users/@me/lists", undefined, { Authorization: "" });
+    expect(missing.status).to.equal(401);
+    expect(missing.body.error).to.include({ code: 401, status: "UNAUTHENTICATED" });
+    expect(missing.headers.get("www-authenticate")).to.match(/^Bearer/);
+
+    const wrong = await api.call("POST", "/users/@me/lists", { title: "x" }, { Authorization: "Bearer nope" });
+    expect(wrong.status).to.equal(401);
+    expect(wrong.body.error.errors[0].reason).to.equal("authError");
+    expect(server.changes.filter((c) => c.type === "created" && c.collection === "lists")).to.have.length(1);
+  });
+
+  it("accepts the token as an access_token query parameter, as Google does", async () => {
+    const answer = await api.call("GET", `/users/@me/lists?access_token=${server.token}`, undefined, { Authorization: "" });
+    expect(answer.status).to.equal(200);
+  });
+
+  it("answers 404 for an unknown endpoint and 405 for a method an endpoint lacks", async () => {
+    const unknown = await api.call("GET", "/users/@me/calendars");
+    expect(unknown.status).to.equal(404);
+    expect(unknown.body.error.code).to.equal(404);
+    const method = await api.call("DELETE", `/lists/${listId}/tasks`);
+    expect(method.status).to.equal(405);
+    expect(method.body.error.message).to.contain("GET, POST");
+  });
+
+  it("survives a bad percent-encoding in the path", async () => {
+    const answer = await api.call("GET", "/lists/%E0%A4%A/tasks");
+    expect(answer.status).to.equal(400);
+    expect((await api.call("GET", "/users/@me/lists")).status).to.equal(200);
+  });
+
+  it("leaves other paths to the host server", async () => {
+    const res = await fetch(`${server.url}/tasks/v10/users/@me/lists`);
+    expect(res.status).to.equal(404);
+    expect(await res.text()).to.contain("Not found");
+  });
+});

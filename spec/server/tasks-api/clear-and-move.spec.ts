@@ -1,0 +1,120 @@
+import { expect } from "chai";
+import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
+import { tasksClient } from "../../servers/tasks-client";
+
+describe("tasks API: clear and move", () => {
+  let server: TasksTestServer;
+  let api: ReturnType<typeof tasksClient>;
+  let listId: string;
+
+  beforeEach(async () => {
+    server = await startTasksTestServer();
+    api = tasksClient(server);
+    listId = (await api.createList()).id;
+  });
+  afterEach(() => server.close({ removeFile: true }));
+
+  /** Titles in display order: top level by position, each followed by its subtasks. */
+  async function outline(): Promise<string[]> {
+    const tasks = await api.all(`/lists/${listId}/tasks`);
+    const under = (parent: string | null): string[] =>
+      tasks
+        .filter((t) => t.parent === parent)
+        .sort((a, b) => a.position.localeCompare(b.position))
+        .flatMap((t) => [parent ? `  ${t.title}` : t.title, ...under(t.id)]);
+    return under(null);
+  }
+
+  it("hides completed tasks on clear: gone from the default index, shown with showHidden", async () => {
+    const done = await api.createTask(listId, { title: "done", status: "completed" });
+    await api.createTask(listId, { title: "open" });
+    const answer = await api.call("POST", `/lists/${listId}/clear`);
+    expect(answer.status).to.equal(204);
+    expect((await api.all(`/lists/${listId}/tasks`)).map((t) => t.title)).to.deep.equal(["open"]);
+    const hidden = await api.all(`/lists/${listId}/tasks?showHidden=true`);
+    expect(hidden.find((t) => t.id === done.id)).to.include({ hidden: true, deleted: false });
+  });
+
+  it("shows a cleared task again when it is reopened", async () => {
+    const done = await api.createTask(listId, { title: "done", status: "completed" });
+    await api.call("POST", `/lists/${listId}/clear`);
+    await api.call("PATCH", `/lists/${listId}/tasks/${done.id}`, { status: "needsAction" });
+    expect((await api.all(`/lists/${listId}/tasks`)).map((t) => t.id)).to.deep.equal([done.id]);
+  });
+
+  it("answers 404 when clearing an unknown list", async () => {
+    expect((await api.call("POST", "/lists/nope/clear")).status).to.equal(404);
+  });
+
+  it("moves a task after another one, and to the top when previous is missing", async () => {
+    const c = await api.createTask(listId, { title: "c" });
+    const b = await api.createTask(listId, { title: "b" });
+    const a = await api.createTask(listId, { title: "a" });
+    expect(await outline()).to.deep.equal(["a", "b", "c"]);
+    const moved = await api.call("POST", `/lists/${listId}/tasks/${a.id}/move?previous=${c.id}`);
+    expect(moved.status).to.equal(200);
+    expect(moved.body.etag).not.to.equal(a.etag);
+    expect(await outline()).to.deep.equal(["b", "c", "a"]);
+    await api.call("POST", `/lists/${listId}/tasks/${c.id}/move`);
+    expect(await outline()).to.deep.equal(["c", "b", "a"]);
+    expect(b.id).to.be.a("string");
+  });
+
+  it("moves a task under a parent, with its own subtasks, and back to the top level", async () => {
+    const party = await api.createTask(listId, { title: "party" });
+    const cake = await api.createTask(listId, { title: "cake" });
+    const eggs = await api.createTask(listId, { title: "eggs" }, `?parent=${cake.id}`);
+    await api.call("POST", `/lists/${listId}/tasks/${cake.id}/move?parent=${party.id}`);
+    expect(await outline()).to.deep.equal(["party", "  cake", "  eggs"]);
+    expect((await api.call("GET", `/lists/${listId}/tasks/${eggs.id}`)).body.parent).to.equal(cake.id);
+    const back = await api.call("POST", `/lists/${listId}/tasks/${cake.id}/move?previous=${party.id}`);
+    expect(back.body.parent).to.equal(null);
+    expect(await outline()).to.deep.equal(["party", "cake", "  eggs"]);
+  });
+
+  it("refuses to move a task under itself or its own subtask", async () => {
+    const a = await api.createTask(listId, { title: "a" });
+    const child = await api.createTask(listId, { title: "child" }, `?parent=${a.id}`);
+    const self = await api.call("POST", `/lists/${listId}/tasks/${a.id}/move?parent=${a.id}`);
+    expect(self.status).to.equal(400);
+    const loop = await api.call("POST", `/lists/${listId}/tasks/${a.id}/move?parent=${child.id}`);
+    expect(loop.status).to.equal(400);
+    expect(loop.body.error.message).to.contain("parent");
+  });
+
+  it("refuses a previous that is not a sibling under the new parent", async () => {
+    const a = await api.createTask(listId, { title: "a" });
+    const b = await api.createTask(listId, { title: "b" });
+    const child = await api.createTask(listId, { title: "child" }, `?parent=${a.id}`);
+    const answer = await api.call("POST", `/lists/${listId}/tasks/${b.id}/move?previous=${child.id}`);
+    expect(answer.status).to.equal(400);
+    expect(answer.body.error.errors[0].location).to.equal("previous");
+  });
+
+  it("answers 404 when moving an unknown or deleted task", async () => {
+    const a = await api.createTask(listId);
+    await api.call("DELETE", `/lists/${listId}/tasks/${a.id}`);
+    expect((await api.call("POST", `/lists/${listId}/tasks/${a.id}/move`)).status).to.equal(404);
+    expect((await api.call("POST", `/lists/${listId}/tasks/nope/move`)).status).to.equal(404);
+  });
+
+  it("keeps a consistent order through many moves to the same spot (renumbering siblings)", async () => {
+    const ids: string[] = [];
+    const created = [];
+    for (let i = 0; i < 5; i++) created.push(await api.createTask(listId, { title: `t${i}` }));
+    ids.push(...created.map((t) => t.id));
+    // Always between the first two: halves the same gap until it runs out.
+    const first = ids[4];
+    for (let i = 0; i < 70; i++) {
+      const mover = ids[i % 4];
+      await api.call("POST", `/lists/${listId}/tasks/${mover}/move?previous=${first}`);
+    }
+    const order = await outline();
+    expect(order).to.have.length(5);
+    expect(order[0]).to.equal("t4");
+    const tasks = await api.all(`/lists/${listId}/tasks`);
+    expect(new Set(tasks.map((t) => t.position)).size).to.equal(5);
+    // t4 never moved: its position changed only because the siblings were renumbered.
+    expect(tasks.find((t) => t.id === first)?.position).not.to.equal(created[4].position);
+  });
+});
