@@ -60,11 +60,9 @@ describe("live server channels", () => {
 
   it("rejects a malformed change from an in-process backend with a message naming the field", async () => {
     fixture = await startLive();
-    let error: Error | undefined;
-    await fixture.live.hub.publish("c", { type: "changed", collection: "tasks", id: "1" } as never).catch((e: Error) => (error = e));
-    expect(error?.message).to.contain("change.type");
-    error = undefined;
-    await fixture.live.hub.emit("created", "tasks", { title: "no id" }, { channel: "c" }).catch((e: Error) => (error = e));
-    expect(error?.message).to.contain("attrs.id");
+    const badType = await fixture.live.hub.publish("c", { type: "changed", collection: "tasks", id: "1" } as never).catch((e: Error) => e);
+    expect((badType as Error).message).to.contain("change.type");
+    const noId = await fixture.live.hub.emit("created", "tasks", { title: "no id" }, { channel: "c" }).catch((e: Error) => e);
+    expect((noId as Error).message).to.contain("attrs.id");
   });
 });

@@ -1,0 +1,116 @@
+import { expect } from "chai";
+import { createClient } from "redis";
+import { startLive, LiveFixture } from "./support/live-fixture";
+import { startRedis, RedisProcess } from "./support/redis-server";
+import { startServerProcess, ServerProcess } from "./support/server-process";
+import { TestSocket } from "./support/test-socket";
+
+const change = (id: string) => ({ type: "updated" as const, collection: "tasks", id, attrs: { id } });
+
+async function post(url: string, secret: string, channel: string, ids: string[]): Promise<{ status: number; seq: number }> {
+  const res = await fetch(`${url}/update`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Atmos-Secret": secret },
+    body: JSON.stringify({ channel, changes: ids.map(change) }),
+  });
+  const body = (await res.json()) as { seq: number };
+  return { status: res.status, seq: body.seq };
+}
+
+describe("live server scale-out over Redis", () => {
+  let redis: RedisProcess;
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => redis?.stop());
+
+  describe("two servers in one process, each with its own Redis connections", () => {
+    let a: LiveFixture;
+    let b: LiveFixture;
+    let keyPrefix: string;
+    beforeEach(async () => {
+      keyPrefix = `spec${Math.random().toString(36).slice(2)}:`;
+      a = await startLive({ redisUrl: redis.url, redisKeyPrefix: keyPrefix, secret: "s" });
+      b = await startLive({ redisUrl: redis.url, redisKeyPrefix: keyPrefix, secret: "s" });
+    });
+    afterEach(async () => Promise.all([a?.close(), b?.close()]));
+
+    it("delivers a change accepted by one server to the clients of both, with the same seq", async () => {
+      const onA = await TestSocket.ready(a.wsUrl, { token: "t", channels: ["c"] });
+      const onB = await TestSocket.ready(b.wsUrl, { token: "t", channels: ["c"] });
+      expect(await post(a.url, "s", "c", ["1"])).to.deep.equal({ status: 202, seq: 1 });
+      const [gotA] = await onA.changes(1);
+      const [gotB] = await onB.changes(1);
+      expect(gotA).to.deep.equal(gotB);
+      expect(gotA).to.deep.include({ channel: "c", seq: 1 });
+      await Promise.all([onA.close(), onB.close()]);
+    });
+
+    it("gives concurrent publishes on both servers one gap-free order that every client sees", async () => {
+      const onA = await TestSocket.ready(a.wsUrl, { token: "t", channels: ["c"] });
+      const onB = await TestSocket.ready(b.wsUrl, { token: "t", channels: ["c"] });
+      const publishes = [];
+      for (let i = 0; i < 40; i++) publishes.push((i % 2 ? a : b).live.hub.publish("c", change(`p${i}`)));
+      const seqs = await Promise.all(publishes);
+      expect([...seqs].sort((x, y) => x - y)).to.deep.equal(Array.from({ length: 40 }, (_, i) => i + 1));
+      const gotA = await onA.changes(40);
+      const gotB = await onB.changes(40);
+      expect(gotA.map((m) => m.seq)).to.deep.equal(Array.from({ length: 40 }, (_, i) => i + 1));
+      expect(gotB).to.deep.equal(gotA);
+      await Promise.all([onA.close(), onB.close()]);
+    });
+
+    it("fills a hole in pub/sub delivery from the Redis log, keeping the order", async () => {
+      const socket = await TestSocket.ready(a.wsUrl, { token: "t", channels: ["c"] });
+      await b.live.hub.publish("c", change("1"));
+      expect((await socket.changes(1))[0].seq).to.equal(1);
+      // Seq 2 reaches the log but never pub/sub, as when a subscriber reconnects.
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      const seq = await client.incr(`${keyPrefix}seq:c`);
+      await client.rPush(`${keyPrefix}log:c`, JSON.stringify({ channel: "c", seq, change: change("2") }));
+      await client.close();
+      await b.live.hub.publish("c", change("3"));
+      expect((await socket.changes(2)).map((m) => [m.seq, m.change.id])).to.deep.equal([[2, "2"], [3, "3"]]);
+      await socket.close();
+    });
+
+    it("replays on one server what was published through the other while the client was away", async () => {
+      const first = await TestSocket.ready(a.wsUrl, { token: "t", channels: ["c"] });
+      await a.live.hub.publish("c", change("1"));
+      const [seen] = await first.changes(1);
+      const epoch = (first.messages[0] as { epoch: string }).epoch;
+      await first.close();
+      await post(b.url, "s", "c", ["2", "3"]);
+      const again = await TestSocket.ready(a.wsUrl, { token: "t", channels: ["c"], since: { c: seen.seq }, epoch });
+      expect(again.messages[0]).to.deep.include({ epoch, seq: { c: 3 } });
+      expect((await again.changes(2)).map((m) => m.change.id)).to.deep.equal(["2", "3"]);
+      await again.close();
+    });
+  });
+
+  describe("two atmos2-server processes", () => {
+    let servers: ServerProcess[] = [];
+    afterEach(async () => {
+      await Promise.all(servers.map((s) => s.stop()));
+      servers = [];
+    });
+
+    it("delivers one change posted to one process to the clients of both with identical seqs", async () => {
+      const env = { REDIS_URL: redis.url, ATMOS_SECRET: "s", ATMOS_TOKENS: "tok:room" };
+      servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+      const [one, two] = servers;
+      const onOne = await TestSocket.ready(one.wsUrl, { token: "tok", channels: ["room"] });
+      const onTwo = await TestSocket.ready(two.wsUrl, { token: "tok" });
+      const before = (onOne.messages[0] as { seq: Record<string, number> }).seq.room;
+      expect((onTwo.messages[0] as { seq: Record<string, number> }).seq.room).to.equal(before);
+      const res = await post(two.url, "s", "room", ["hello"]);
+      expect(res).to.deep.equal({ status: 202, seq: before + 1 });
+      const [gotOne] = await onOne.changes(1);
+      const [gotTwo] = await onTwo.changes(1);
+      expect(gotOne).to.deep.equal(gotTwo);
+      expect(gotOne).to.deep.include({ channel: "room", seq: before + 1 });
+      await Promise.all([onOne.close(), onTwo.close()]);
+    });
+  });
+});
