@@ -29,6 +29,8 @@ const registeredModels = new Map<string, SpineModel>();
 
 export class AppContext {
   private models = registeredModels;
+  /** Old local id → server id, for record objects the app still holds with an old id. */
+  private aliases = new Map<string, string>();
 
   /** Makes an extended model known to every Atmos instance. */
   static registerModel(model: SpineModel): void {
@@ -127,9 +129,33 @@ export class AppContext {
     const root = model?.irecords[oldId];
     if (!root || oldId === newId) return;
     root.changeID(newId);
+    this.aliases.set(`${className}\u0000${oldId}`, newId);
     const clone = root.clone();
     clone.trigger("refresh", clone);
     clone.trigger("change", clone, "refresh", { ...fromSync });
+  }
+
+  /**
+   * A record object the app kept from before its server id arrived (e.g. the
+   * `task` it called `save` on) still carries the old id, and Spine's save
+   * copies that id back onto the stored record. Put the server id back on
+   * both, so the change is an update of the right record, not a new one.
+   */
+  followId(record: SpineRecord, type: string): void {
+    const className = record.constructor.className;
+    let newId = this.aliases.get(`${className}\u0000${record.id}`);
+    if (!newId) return;
+    for (let next = newId; next; next = this.aliases.get(`${className}\u0000${next}`) as string) newId = next;
+    const model = this.models.get(className);
+    const oldId = record.id;
+    const root = model?.irecords[newId];
+    record.id = newId;
+    if (!root) return;
+    root.id = newId;
+    if (type === "destroy") {
+      delete model.irecords[newId];
+      delete model.irecords[oldId];
+    }
   }
 
   /** Tells views that a record's sync state changed (`Task.bind("syncState", (record, state) => …)`). */

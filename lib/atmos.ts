@@ -258,6 +258,7 @@ export class Atmos {
     const model = this.options(className);
     const remote = callOptions.remote === true;
     const options: RemoteCallOptions = remote ? { ...model.remoteSaveOptions, ...callOptions } : callOptions;
+    this.appContext.followId(record, type);
     const plain = this.appContext.toPlain(record);
     if (remote && type !== "destroy" && !model.local) this.checkRoute(plain.className, plain.id, plain.attrs, options);
     const change = recordChange(this.host, plain, type, { remote, newKey: () => uuidv4(), options });
