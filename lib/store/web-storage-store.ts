@@ -50,7 +50,9 @@ export class WebStorageStore implements Store {
    */
   private allKeys(): string[] {
     const own = Object.keys(this.storage);
-    if (own.length === this.storage.length) return own;
+    // A polyfill's own fields (e.g. a map and a quota) can match the item
+    // count by chance: use own keys only when every one of them is an item.
+    if (own.length === this.storage.length && own.every((key) => this.storage.getItem(key) !== null)) return own;
     const keys: string[] = [];
     for (let i = 0; i < this.storage.length; i++) {
       const key = this.storage.key(i);
