@@ -1,0 +1,73 @@
+import type { Atmos } from "atmos2";
+import type { TokenSource } from "./google-auth";
+import { setBearer } from "./tasks-api-setup";
+
+/** What the UI needs to know about signing in. */
+export interface AuthState {
+  /** The server refused the token and no new one could be had silently. */
+  needed: boolean;
+  /** Whether a "Sign in" button can help (false: the token is fixed by the server). */
+  canSignIn: boolean;
+}
+
+/**
+ * Keeps the Authorization header fresh. A 401 pauses atmos2's sending
+ * (`auth_fail`); we get a new token, silently if Google allows it, else
+ * through a "Sign in" click, and then `atmos.resume()` sends what waited.
+ */
+export class AuthFlow {
+  private state: AuthState;
+  private listeners: Array<(state: AuthState) => void> = [];
+
+  constructor(private readonly atmos: Atmos, private readonly tokens: TokenSource) {
+    this.state = { needed: !tokens.current() && tokens.canRenew, canSignIn: tokens.canRenew };
+    setBearer(atmos, tokens.current());
+    atmos.resourceClient.beforeRequest = (_request, proceed) => {
+      if (!tokens.canRenew || !tokens.expiresSoon()) return proceed();
+      // Renew before the token dies instead of collecting a 401 first.
+      tokens.renew(false).then(
+        (token) => setBearer(atmos, token),
+        () => undefined,
+      ).then(proceed);
+    };
+    atmos.on("auth_fail", () => this.refused());
+    atmos.on("auth_success", () => this.set({ needed: false }));
+  }
+
+  get current(): AuthState {
+    return this.state;
+  }
+
+  /** True once a token is there to send. */
+  get hasToken(): boolean {
+    return !!this.tokens.current();
+  }
+
+  onChange(fn: (state: AuthState) => void): void {
+    this.listeners.push(fn);
+  }
+
+  /** From a click: may open Google's consent popup. */
+  signIn(): Promise<void> {
+    return this.tokens.renew(true).then((token) => this.accepted(token));
+  }
+
+  private refused(): void {
+    if (!this.tokens.canRenew) return this.set({ needed: true });
+    this.tokens.renew(false).then(
+      (token) => this.accepted(token),
+      () => this.set({ needed: true }),
+    );
+  }
+
+  private accepted(token: string): void {
+    setBearer(this.atmos, token);
+    this.set({ needed: false });
+    this.atmos.resume();
+  }
+
+  private set(patch: Partial<AuthState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn(this.state);
+  }
+}

@@ -1,0 +1,115 @@
+// First: Spine reads window.jQuery once, when it is loaded (see jquery-global.ts).
+import jQuery from "./jquery-global";
+import Spine from "spine";
+import Atmos from "atmos2";
+import { loadAppConfig, type AppConfig } from "./app-config";
+import { AuthFlow } from "./auth-flow";
+import { FixedToken, GoogleTokens, type TokenSource } from "./google-auth";
+import { html } from "./html";
+import { List } from "./list-model";
+import { ListsSidebar } from "./lists-sidebar";
+import { connectLive } from "./live-connection";
+import { OfflineBanner } from "./offline-banner";
+import { RemoteSync } from "./remote-sync";
+import { StatusPill } from "./status-pill";
+import { configureTasksApi } from "./tasks-api-setup";
+import { TasksPanel } from "./tasks-panel";
+import { Task } from "./task-model";
+
+Spine.$ = jQuery;
+
+const selectedKey = "tasks-example:selected-list";
+/** Pull on focus at most this often; live updates (when on) make it rarer still. */
+const pullIntervalMs = 60_000;
+
+function tokenSource(config: AppConfig): TokenSource {
+  // google mode with a client id: Google Identity Services' token flow.
+  if (config.mode === "google" && config.googleClientId && !config.token) return new GoogleTokens(config.googleClientId);
+  return new FixedToken(config.token);
+}
+
+function showFatal(message: string): void {
+  jQuery("#app").html(html`<div class="fatal" role="alert"><h2>Tasks could not start</h2><p>${message}</p></div>`.value);
+}
+
+async function start(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = await loadAppConfig();
+  } catch (error) {
+    return showFatal((error as Error).message);
+  }
+
+  const atmos = new Atmos();
+  configureTasksApi(atmos, config.base);
+  const auth = new AuthFlow(atmos, tokenSource(config));
+  const remote = new RemoteSync();
+
+  new StatusPill({ el: jQuery("#status"), atmos, remote, auth });
+  new OfflineBanner({ el: jQuery("#offline-banner"), atmos });
+  const sidebar = new ListsSidebar({ el: jQuery("#sidebar") });
+  const panel = new TasksPanel({ el: jQuery("#panel"), atmos });
+
+  const remembered = () => {
+    const id = localStorage.getItem(selectedKey);
+    return (id && List.exists(id) ? List.find<List>(id) : undefined) ?? List.sorted()[0];
+  };
+  sidebar.bind("select", (list?: List) => {
+    panel.show(list);
+    if (list) localStorage.setItem(selectedKey, list.id);
+  });
+  // The selected list was deleted (here or elsewhere): show another one.
+  panel.bind("gone", () => sidebar.select(remembered()));
+  List.bind("refresh change", () => {
+    const selected = sidebar.selected;
+    if (!selected) return sidebar.select(remembered());
+    // A new list took its server id: remember that one.
+    localStorage.setItem(selectedKey, selected.id);
+  });
+
+  // Local data first: the app is usable before the server answers.
+  await List.sync();
+  await Task.sync();
+  sidebar.select(remembered());
+  if (List.count() === 0) sidebar.focusNewList();
+
+  // Then catch up with the server (in google mode, once signed in).
+  if (!auth.current.needed) void remote.pullAll();
+  atmos.on("online", () => void remote.pullAll());
+  auth.onChange((state) => {
+    if (!state.needed) void remote.pullAll();
+  });
+
+  let live = false;
+  atmos.on("live:connected", () => (live = true));
+  atmos.on("live:disconnected", () => (live = false));
+  connectLive(atmos, config.liveUrl, config.token, document.getElementById("live-badge")!);
+
+  let lastPull = Date.now();
+  const pullIfStale = () => {
+    if (document.hidden || live || auth.current.needed || Date.now() - lastPull < pullIntervalMs / 4) return;
+    lastPull = Date.now();
+    void remote.pullAll();
+  };
+  window.addEventListener("focus", pullIfStale);
+  document.addEventListener("visibilitychange", pullIfStale);
+  setInterval(() => {
+    lastPull = 0;
+    pullIfStale();
+  }, pullIntervalMs);
+
+  // "N" anywhere outside a field starts a new task.
+  document.addEventListener("keydown", (event) => {
+    const target = event.target as HTMLElement;
+    if (event.key.toLowerCase() !== "n" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable) return;
+    event.preventDefault();
+    if (panel.list) panel.focusNewTask();
+    else sidebar.focusNewList();
+  });
+
+  // For the e2e specs and curious developers: the running instance.
+  (window as unknown as { tasksApp: unknown }).tasksApp = { atmos, List, Task, remote };
+}
+
+void start();

@@ -1,0 +1,61 @@
+import { List } from "./list-model";
+import { Task } from "./task-model";
+
+/**
+ * Pulls the server's lists and tasks into the local records. Local data is
+ * shown first (see main.ts); this catches up with changes made elsewhere.
+ * Pulls never overwrite unsent local edits (atmos2 guarantees that).
+ */
+export class RemoteSync {
+  private running?: Promise<void>;
+  private again = false;
+  private listeners: Array<(pulling: boolean) => void> = [];
+
+  get pulling(): boolean {
+    return !!this.running;
+  }
+
+  onChange(fn: (pulling: boolean) => void): void {
+    this.listeners.push(fn);
+  }
+
+  /** Pulls everything; a call during a pull runs one more pull after it. */
+  pullAll(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+      this.emit();
+      if (this.again) {
+        this.again = false;
+        void this.pullAll();
+      }
+    });
+    this.emit();
+    return this.running;
+  }
+
+  /** Pulls the tasks of one list (changes only, after the first time). */
+  pullTasks(list: List): Promise<unknown> {
+    // A list the server has not created yet has no tasks there either.
+    if (list.syncState() !== "synced") return Promise.resolve();
+    return Task.sync({ remote: true, pathParams: { taskListID: list.id }, since: "auto" });
+  }
+
+  private async run(): Promise<void> {
+    try {
+      // remove: lists deleted on another device disappear here too.
+      await List.sync({ remote: true, remove: true });
+      await Promise.all(List.all<List>().map((list) => this.pullTasks(list)));
+    } catch {
+      // Offline or refused: atmos2 has already emitted offline/error/auth_fail,
+      // which the status pill shows; local data stays as it is.
+    }
+  }
+
+  private emit(): void {
+    for (const fn of this.listeners) fn(this.pulling);
+  }
+}

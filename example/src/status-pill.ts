@@ -1,0 +1,94 @@
+import Spine from "spine";
+import type { Atmos, SyncStatus } from "atmos2";
+import type { AuthFlow, AuthState } from "./auth-flow";
+import { html, type SafeHtml } from "./html";
+import { List } from "./list-model";
+import type { RemoteSync } from "./remote-sync";
+import { Task } from "./task-model";
+
+export type PillKind = "synced" | "saving" | "syncing" | "offline" | "failed" | "signin";
+
+export interface PillView {
+  kind: PillKind;
+  text: string;
+  /** The one action the pill offers in this state. */
+  action?: { name: "retry" | "sign-in" | "sync-now"; label: string };
+  title: string;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What the pill says, decided from atmos2's status alone. The most urgent
+ * state wins: a sign-in problem, then failures, offline, saving, pulling.
+ */
+export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState): PillView {
+  const waiting = Math.max(status.pending, status.inFlight);
+  if (auth.needed) {
+    return auth.canSignIn
+      ? { kind: "signin", text: "Signed out", action: { name: "sign-in", label: "Sign in" }, title: "Sign in with Google to sync your tasks" }
+      : { kind: "signin", text: "Not authorized", title: "The server refused the token; check TASKS_TOKEN on the server" };
+  }
+  if (status.failed > 0) {
+    return { kind: "failed", text: `${plural(status.failed, "change", "changes")} not saved`, action: { name: "retry", label: "Retry" }, title: "The server refused some changes; they are kept on this device" };
+  }
+  if (!status.online) {
+    return { kind: "offline", text: waiting ? `Offline · ${waiting} waiting` : "Offline", title: "Changes are kept on this device and sent when you are back online" };
+  }
+  if (waiting > 0) return { kind: "saving", text: `Saving ${waiting}…`, title: "Sending your changes" };
+  if (pulling) return { kind: "syncing", text: "Syncing…", title: "Fetching changes from the server" };
+  return { kind: "synced", text: "Synced", action: { name: "sync-now", label: "Sync now" }, title: "Everything is saved on the server" };
+}
+
+function pillHtml(view: PillView): SafeHtml {
+  return html`<span class="pill pill-${view.kind}" title="${view.title}" data-state="${view.kind}">
+      <span class="pill-dot" aria-hidden="true"></span><span class="pill-text">${view.text}</span>
+    </span>${view.action ? html`<button type="button" class="pill-action" data-action="${view.action.name}">${view.action.label}</button>` : ""}`;
+}
+
+/** The sync status pill in the header, driven by atmos `status` events. */
+export class StatusPill extends Spine.Controller {
+  static events = { "click .pill-action": "act" };
+  declare atmos: Atmos;
+  declare remote: RemoteSync;
+  declare auth: AuthFlow;
+  private lastHtml = "";
+
+  constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow }) {
+    super(options);
+    const render = () => this.render();
+    this.atmos.on("status", render);
+    this.atmos.on("online", render);
+    this.atmos.on("offline", render);
+    this.remote.onChange(render);
+    this.auth.onChange(render);
+    this.render();
+  }
+
+  render(): void {
+    const markup = pillHtml(pillView(this.atmos.status(), this.remote.pulling, this.auth.current)).value;
+    // Re-rendering an unchanged pill would steal focus from its button.
+    if (markup === this.lastHtml) return;
+    this.lastHtml = markup;
+    this.html(markup);
+  }
+
+  act(event: Event): void {
+    const name = (event.currentTarget as HTMLElement).dataset.action;
+    if (name === "retry") void this.retry();
+    if (name === "sync-now") void this.remote.pullAll();
+    if (name === "sign-in") {
+      this.auth.signIn().then(
+        () => this.remote.pullAll(),
+        () => this.render(),
+      );
+    }
+  }
+
+  /** Sends every parked change again. */
+  private async retry(): Promise<void> {
+    const failed = [...List.all<List>(), ...Task.all<Task>()].filter((r) => r.syncState() === "failed");
+    await Promise.all(failed.map((record) => this.atmos.retry(record as never)));
+    await this.atmos.push();
+  }
+}

@@ -1,0 +1,157 @@
+import Spine from "spine";
+import type { Atmos } from "atmos2";
+import { describeDue, dueToInput, inputToDue } from "./due-date";
+import { html } from "./html";
+import { syncMark } from "./sync-mark";
+import { Task } from "./task-model";
+
+/**
+ * One task row. Shows the task, or (after a click on it) a small form to
+ * edit title, notes and due date: Enter saves, Esc cancels. Changes are
+ * saved locally at once and sent with `{ remote: true }`.
+ */
+export class TaskItem extends Spine.Controller {
+  static events = {
+    "change .task-check": "toggle",
+    "click .task-open": "edit",
+    "click .task-delete": "remove",
+    "click .task-retry": "retry",
+    "submit .task-edit": "save",
+    "click .task-cancel": "cancel",
+    "keydown .task-edit": "editKey",
+  };
+  declare task: Task;
+  declare atmos: Atmos;
+  private editing = false;
+  /** What was rendered last: a sync that changes nothing visible does not repaint. */
+  private painted = "";
+
+  constructor(options: { task: Task; atmos: Atmos }) {
+    super({ ...options, tag: "li", className: "task" });
+    this.render();
+  }
+
+  /** Takes the latest version of the task; repaints unless the user is editing it. */
+  update(task: Task): void {
+    this.task = task;
+    if (!this.editing) this.render();
+  }
+
+  render(): void {
+    const task = this.task;
+    const state = task.syncState();
+    const key = JSON.stringify([task.attributes(), state, new Date().toDateString()]);
+    if (key === this.painted) return;
+    this.painted = key;
+    const title = task.title || "Untitled task";
+    const due = describeDue(task.due);
+    const boxId = `done-${task.cid}`;
+    this.el.toggleClass("is-done", task.isDone).toggleClass("is-failed", state === "failed").removeClass("is-editing");
+    this.el.attr("data-sync", state);
+    this.html(html`
+      <input type="checkbox" class="task-check" id="${boxId}" ${task.isDone ? html`checked` : ""}>
+      <label class="visually-hidden" for="${boxId}">Done: ${title}</label>
+      <button type="button" class="task-open" aria-label="Edit ${title}">
+        <span class="task-title">${title}</span>
+        ${task.notes ? html`<span class="task-notes">${task.notes}</span>` : ""}
+        ${due ? html`<span class="task-due${due.overdue && !task.isDone ? " is-overdue" : ""}">${due.text}</span>` : ""}
+      </button>
+      ${syncMark(state)}
+      ${state === "failed" ? html`<button type="button" class="task-retry">Retry</button>` : ""}
+      <button type="button" class="task-delete" aria-label="Delete ${title}" title="Delete"><span aria-hidden="true">×</span></button>
+    `.value);
+  }
+
+  /** The freshest copy of the task, or undefined if it was deleted meanwhile. */
+  private fresh(): Task | undefined {
+    return Task.exists(this.task.cid) ? Task.find<Task>(this.task.cid) : undefined;
+  }
+
+  toggle(event: Event): void {
+    const task = this.fresh();
+    if (!task) return;
+    const done = (event.currentTarget as HTMLInputElement).checked;
+    task.status = done ? "completed" : "needsAction";
+    task.completed = done ? new Date().toISOString() : null;
+    task.save({ remote: true });
+  }
+
+  edit(): void {
+    const task = this.fresh();
+    if (!task) return;
+    this.editing = true;
+    this.painted = "";
+    this.el.addClass("is-editing");
+    const id = `edit-${task.cid}`;
+    this.html(html`
+      <form class="task-edit" aria-label="Edit task">
+        <label class="visually-hidden" for="${id}-title">Title</label>
+        <input class="edit-title" id="${id}-title" name="title" value="${task.title || ""}" autocomplete="off" placeholder="Title">
+        <label class="field-label" for="${id}-notes">Notes</label>
+        <textarea class="edit-notes" id="${id}-notes" name="notes" rows="2" placeholder="Add details">${task.notes || ""}</textarea>
+        <div class="edit-row">
+          <label class="field-label" for="${id}-due">Due</label>
+          <input type="date" class="edit-due" id="${id}-due" name="due" value="${dueToInput(task.due)}">
+          <span class="edit-actions">
+            <button type="button" class="task-cancel">Cancel</button>
+            <button type="submit" class="btn-primary">Save</button>
+          </span>
+        </div>
+      </form>
+    `.value);
+    const input = this.el.find(".edit-title")[0] as HTMLInputElement;
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+  }
+
+  save(event: Event): void {
+    event.preventDefault();
+    const task = this.fresh();
+    if (task) {
+      const title = String(this.el.find(".edit-title").val()).trim();
+      const notes = String(this.el.find(".edit-notes").val()).trim();
+      task.title = title;
+      task.notes = notes || null;
+      task.due = inputToDue(String(this.el.find(".edit-due").val()));
+      task.save({ remote: true });
+      this.task = task;
+    }
+    this.close();
+  }
+
+  cancel(): void {
+    this.close();
+  }
+
+  editKey(event: KeyboardEvent): void {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      this.close();
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      // In the notes field Enter makes a new line; Ctrl/Cmd+Enter saves.
+      event.preventDefault();
+      this.el.find(".task-edit").trigger("submit");
+    }
+  }
+
+  remove(): void {
+    const task = this.fresh();
+    // Keep keyboard users in the list: focus moves to a neighbour.
+    const neighbour = this.el.next(".task").add(this.el.prev(".task")).first().find(".task-open");
+    task?.destroy({ remote: true });
+    this.trigger("removed", neighbour);
+  }
+
+  retry(): void {
+    const task = this.fresh();
+    if (task) void this.atmos.retry(task as never);
+  }
+
+  private close(): void {
+    this.editing = false;
+    const latest = this.fresh();
+    if (latest) this.task = latest;
+    this.render();
+    this.el.find(".task-open").trigger("focus");
+  }
+}

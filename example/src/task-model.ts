@@ -1,0 +1,48 @@
+import Spine from "spine";
+import "atmos2"; // registers Spine.Model.Atmosphere
+import type { SyncOptions, SyncState } from "atmos2";
+
+export type TaskStatus = "needsAction" | "completed";
+
+/** A task of a list, with Google Tasks' field names. */
+export class Task extends Spine.Model {
+  declare title: string;
+  declare notes?: string | null;
+  declare status: TaskStatus;
+  /** RFC 3339; Google keeps only the date part. */
+  declare due?: string | null;
+  declare completed?: string | null;
+  /** The List it belongs to (not part of Google's body; atmos2 fills it from the route). */
+  declare taskListID: string;
+  /** Set by the server: sibling order as sortable text. */
+  declare position?: string;
+  declare updated?: string;
+  /** Set by the server when "clear completed" hid the task. */
+  declare hidden?: boolean;
+
+  declare syncState: () => SyncState;
+  declare static sync: (options?: SyncOptions) => Promise<unknown[]>;
+
+  /** Tasks point at their list; a list's server-assigned id is carried over to them. */
+  static remoteKeys = { taskListID: "List" };
+
+  get isDone(): boolean {
+    return this.status === "completed";
+  }
+
+  /** Tasks of a list that are shown (cleared ones are hidden, as in Google Tasks). */
+  static ofList(listID: string): Task[] {
+    return Task.select<Task>((t) => t.taskListID === listID && !t.hidden && !t.deleted);
+  }
+
+  /** Open tasks in the server's order (new local ones first), then done ones, latest first. */
+  static compare(a: Task, b: Task): number {
+    if (a.isDone !== b.isDone) return a.isDone ? 1 : -1;
+    if (a.isDone) return (b.completed || "").localeCompare(a.completed || "");
+    if (!a.position !== !b.position) return a.position ? 1 : -1;
+    return (a.position || "").localeCompare(b.position || "") || (b.updated || "").localeCompare(a.updated || "");
+  }
+}
+
+Task.configure("Task", "title", "notes", "status", "due", "completed", "taskListID", "position", "updated", "hidden");
+Task.extend(Spine.Model.Atmosphere as object);

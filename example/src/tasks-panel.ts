@@ -1,0 +1,240 @@
+import Spine from "spine";
+import type { Atmos } from "atmos2";
+import { clearCompleted } from "./clear-completed";
+import { html } from "./html";
+import { List } from "./list-model";
+import { syncMark } from "./sync-mark";
+import { TaskItem } from "./task-item";
+import { Task } from "./task-model";
+
+/**
+ * The selected list: its name (rename, delete), a field to add tasks, the
+ * open tasks and the completed ones. Rows are kept per task (by Spine's
+ * client id, which survives a server-assigned id) and only repainted when
+ * their task changed, so a sync never disturbs a row being edited.
+ */
+export class TasksPanel extends Spine.Controller {
+  static events = {
+    "submit .add-task": "add",
+    "keydown .new-task-title": "addKey",
+    "click .rename-list": "startRename",
+    "dblclick .list-title": "startRename",
+    "submit .rename-form": "rename",
+    "keydown .rename-input": "renameKey",
+    "click .rename-cancel": "stopRename",
+    "click .delete-list": "deleteList",
+    "click .clear-completed": "clear",
+  };
+  static elements = {
+    ".panel-head": "head",
+    ".new-task-title": "newTitle",
+    ".open-tasks": "openEl",
+    ".done-tasks": "doneEl",
+    ".done-section": "doneSection",
+    ".done-count": "doneCount",
+    ".tasks-empty": "emptyEl",
+    ".panel-message": "message",
+  };
+  declare atmos: Atmos;
+  declare head: any;
+  declare newTitle: any;
+  declare openEl: any;
+  declare doneEl: any;
+  declare doneSection: any;
+  declare doneCount: any;
+  declare emptyEl: any;
+  declare message: any;
+  private listCid?: string;
+  private items = new Map<string, TaskItem>();
+  private renaming = false;
+  private scheduled = false;
+
+  constructor(options: { el: unknown; atmos: Atmos }) {
+    super(options);
+    const later = () => this.schedule();
+    Task.bind("refresh change syncState", later);
+    List.bind("refresh change syncState", later);
+    this.atmos.on("status", later);
+    this.show(undefined);
+  }
+
+  get list(): List | undefined {
+    return this.listCid && List.exists(this.listCid) ? List.find<List>(this.listCid) : undefined;
+  }
+
+  /** Shows a list (or the "no list" state). */
+  show(list: List | undefined): void {
+    for (const item of this.items.values()) item.release();
+    this.items.clear();
+    this.listCid = list?.cid;
+    this.renaming = false;
+    this.el.toggleClass("is-empty", !list);
+    if (!list) {
+      this.html(html`<div class="no-list"><h2>Welcome to Tasks</h2><p>Create a list on the left to get started.</p></div>`.value);
+      return;
+    }
+    this.html(html`
+      <header class="panel-head"></header>
+      <form class="add-task">
+        <label class="visually-hidden" for="new-task-title">New task</label>
+        <input id="new-task-title" class="new-task-title" placeholder="Add a task" autocomplete="off" enterkeyhint="done">
+        <button type="submit" class="btn-primary">Add</button>
+      </form>
+      <p class="panel-message" role="status" hidden></p>
+      <ul class="tasks open-tasks" aria-label="Open tasks"></ul>
+      <p class="tasks-empty" hidden></p>
+      <section class="done-section" hidden aria-labelledby="done-heading">
+        <div class="done-head">
+          <h3 id="done-heading">Completed <span class="done-count"></span></h3>
+          <button type="button" class="clear-completed btn-quiet">Clear completed</button>
+        </div>
+        <ul class="tasks done-tasks" aria-label="Completed tasks"></ul>
+      </section>
+    `.value);
+    this.renderHead();
+    this.renderTasks();
+  }
+
+  focusNewTask(): void {
+    this.newTitle.trigger("focus");
+  }
+
+  /** Coalesces the events of one sync step into one repaint. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      if (!this.listCid) return;
+      if (!this.list) return this.trigger("gone");
+      if (!this.renaming) this.renderHead();
+      this.renderTasks();
+    });
+  }
+
+  private renderHead(): void {
+    const list = this.list!;
+    this.head.html(html`
+      <h2 class="list-title" title="Double-click to rename">${list.title || "Untitled list"}</h2>
+      ${syncMark(list.syncState())}
+      <span class="head-actions">
+        <button type="button" class="rename-list btn-quiet" aria-label="Rename list ${list.title}">Rename</button>
+        <button type="button" class="delete-list btn-quiet btn-danger" aria-label="Delete list ${list.title}">Delete</button>
+      </span>
+    `.value);
+  }
+
+  private renderTasks(): void {
+    const list = this.list;
+    if (!list) return;
+    const tasks = Task.ofList(list.id).sort(Task.compare);
+    const open = tasks.filter((t) => !t.isDone);
+    const done = tasks.filter((t) => t.isDone);
+    const focused = document.activeElement as HTMLElement | null;
+    const seen = new Set<string>();
+    this.place(this.openEl[0], open, seen);
+    this.place(this.doneEl[0], done, seen);
+    for (const [cid, item] of this.items) {
+      if (seen.has(cid)) continue;
+      item.release();
+      this.items.delete(cid);
+    }
+    // Moving a row (e.g. when completed) drops its focus; give it back.
+    if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus();
+    this.emptyEl.prop("hidden", open.length > 0).text(done.length ? "All done. Nice!" : "No tasks yet. Type one above and press Enter.");
+    this.doneSection.prop("hidden", done.length === 0);
+    this.doneCount.text(`(${done.length})`);
+  }
+
+  private place(ul: HTMLElement, tasks: Task[], seen: Set<string>): void {
+    tasks.forEach((task, index) => {
+      seen.add(task.cid);
+      let item = this.items.get(task.cid);
+      if (item) item.update(task);
+      else {
+        item = new TaskItem({ task, atmos: this.atmos });
+        item.bind("removed", (neighbour: any) => (neighbour.length ? neighbour : this.newTitle).trigger("focus"));
+        this.items.set(task.cid, item);
+      }
+      const node = item.el[0];
+      if (ul.children[index] !== node) ul.insertBefore(node, ul.children[index] ?? null);
+    });
+  }
+
+  add(event: Event): void {
+    event.preventDefault();
+    const list = this.list;
+    const title = String(this.newTitle.val()).trim();
+    if (!list || !title) return;
+    const task = new Task({ title, status: "needsAction", taskListID: list.id, updated: new Date().toISOString() });
+    task.save({ remote: true });
+    this.newTitle.val("").trigger("focus");
+  }
+
+  addKey(event: KeyboardEvent): void {
+    if (event.key === "Escape") this.newTitle.val("");
+  }
+
+  startRename(): void {
+    const list = this.list;
+    if (!list || this.renaming) return;
+    this.renaming = true;
+    this.head.html(html`
+      <form class="rename-form">
+        <label class="visually-hidden" for="rename-input">List name</label>
+        <input id="rename-input" class="rename-input" value="${list.title || ""}" autocomplete="off">
+        <button type="submit" class="btn-primary">Save</button>
+        <button type="button" class="rename-cancel btn-quiet">Cancel</button>
+      </form>
+    `.value);
+    const input = this.head.find(".rename-input")[0] as HTMLInputElement;
+    input.focus();
+    input.select();
+  }
+
+  rename(event: Event): void {
+    event.preventDefault();
+    const list = this.list;
+    const title = String(this.head.find(".rename-input").val()).trim();
+    if (list && title && title !== list.title) {
+      list.title = title;
+      list.save({ remote: true });
+    }
+    this.stopRename();
+  }
+
+  renameKey(event: KeyboardEvent): void {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      this.stopRename();
+    }
+  }
+
+  stopRename(): void {
+    this.renaming = false;
+    if (!this.list) return;
+    this.renderHead();
+    this.head.find(".rename-list").trigger("focus");
+  }
+
+  deleteList(): void {
+    const list = this.list;
+    if (!list) return;
+    const tasks = Task.select<Task>((t) => t.taskListID === list.id);
+    const what = tasks.length ? ` and its ${tasks.length === 1 ? "task" : `${tasks.length} tasks`}` : "";
+    if (!window.confirm(`Delete the list “${list.title || "Untitled list"}”${what}?`)) return;
+    // The server deletes a list's tasks with it; deleting them here too keeps
+    // local storage clean (a delete answered 404 counts as done).
+    for (const task of tasks) task.destroy({ remote: true });
+    list.destroy({ remote: true });
+  }
+
+  clear(): void {
+    const list = this.list;
+    if (!list) return;
+    this.message.prop("hidden", true);
+    void clearCompleted(this.atmos, list).then((problem) => {
+      if (problem) this.message.text(problem).prop("hidden", false);
+    });
+  }
+}
