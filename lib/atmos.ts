@@ -1,5 +1,7 @@
+import type { AtmosEvents, AtmosOptions, SyncStatus } from "./atmos-options";
 import { AppContext, modelOptions, type ModelOptions } from "./app-context";
 import { systemClock, type Clock } from "./env/clock";
+export type { AtmosEvents, AtmosOptions, SyncStatus, ConflictEvent } from "./atmos-options";
 import { browserConnectivity, type Connectivity } from "./env/connectivity";
 import { uuidv4, type Random } from "./env/uuid";
 import { Emitter } from "./events";
@@ -18,50 +20,6 @@ import { ResourceClient } from "./sync/resource-client";
 import type { OfflineStatusCodes } from "./sync/retry-policy";
 import { SyncError, type ErrorPayload } from "./sync/sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync/sync-host";
-
-/** `atmos.status()`: what the UI shows in a sync pill. */
-export interface SyncStatus {
-  pending: number;
-  inFlight: number;
-  failed: number;
-  online: boolean;
-}
-
-export interface ConflictEvent {
-  model: string;
-  record: unknown;
-  local: Attrs;
-  remote: Attrs;
-  merged: Attrs;
-}
-
-/** Events on the Atmos instance (`atmos.on(name, fn)`). */
-export interface AtmosEvents {
-  auth_fail: ErrorPayload;
-  auth_success: void;
-  error: ErrorPayload;
-  online: void;
-  offline: void;
-  status: SyncStatus;
-  conflict: ConflictEvent;
-  [name: string]: unknown;
-}
-
-export interface AtmosOptions {
-  /** A Web Storage object (default `globalThis.localStorage`). */
-  storage?: Storage;
-  /** An asynchronous store adapter (e.g. IndexedDBStore); overrides `storage`. */
-  store?: Store;
-  /** Prefix of every storage key (default "atmos2:"). */
-  prefix?: string;
-  clock?: Clock;
-  random?: Random;
-  connectivity?: Connectivity;
-  /** Which tab sends (default: Web Locks or a storage lease in browsers, sole sender in Node). */
-  lease?: TabLease;
-  /** How other tabs hear of this tab's writes (default: a BroadcastChannel in browsers). */
-  feed?: ChangeFeed;
-}
 
 /**
  * The synchroniser: wires the resource client, the record of remotely-known

@@ -1,0 +1,52 @@
+import type { Clock } from "./env/clock";
+import type { Connectivity } from "./env/connectivity";
+import type { TabLease } from "./env/tab-lease";
+import type { Random } from "./env/uuid";
+import type { Attrs } from "./store/record-entry";
+import type { ChangeFeed } from "./store/change-feed";
+import type { Store } from "./store/store";
+import type { ErrorPayload } from "./sync/sync-error";
+
+/** `atmos.status()`: what the UI shows in a sync pill. */
+export interface SyncStatus {
+  pending: number;
+  inFlight: number;
+  failed: number;
+  online: boolean;
+}
+
+export interface ConflictEvent {
+  model: string;
+  record: unknown;
+  local: Attrs;
+  remote: Attrs;
+  merged: Attrs;
+}
+
+/** Events on the Atmos instance (`atmos.on(name, fn)`). */
+export interface AtmosEvents {
+  auth_fail: ErrorPayload;
+  auth_success: void;
+  error: ErrorPayload;
+  online: void;
+  offline: void;
+  status: SyncStatus;
+  conflict: ConflictEvent;
+  [name: string]: unknown;
+}
+
+export interface AtmosOptions {
+  /** A Web Storage object (default `globalThis.localStorage`). */
+  storage?: Storage;
+  /** An asynchronous store adapter (e.g. IndexedDBStore); overrides `storage`. */
+  store?: Store;
+  /** Prefix of every storage key (default "atmos2:"). */
+  prefix?: string;
+  clock?: Clock;
+  random?: Random;
+  connectivity?: Connectivity;
+  /** Which tab sends (default: Web Locks or a storage lease in browsers, sole sender in Node). */
+  lease?: TabLease;
+  /** How other tabs hear of this tab's writes (default: a BroadcastChannel in browsers). */
+  feed?: ChangeFeed;
+}
