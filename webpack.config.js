@@ -3,7 +3,15 @@
 // brings its own Spine, and atmos2 registers itself on it.
 const path = require("path");
 
-const rules = [{ test: /\.ts$/, loader: "ts-loader", options: { configFile: "tsconfig.json", transpileOnly: true } }];
+// ES modules inside the bundle let webpack hoist and tree-shake (CommonJS
+// output would add interop helpers to every file).
+const rules = [
+  {
+    test: /\.ts$/,
+    loader: "ts-loader",
+    options: { configFile: "tsconfig.json", transpileOnly: true, compilerOptions: { module: "esnext", moduleResolution: "bundler" } },
+  },
+];
 const resolve = { extensions: [".ts", ".js"] };
 
 module.exports = (env = {}, argv = {}) => {
@@ -17,7 +25,7 @@ module.exports = (env = {}, argv = {}) => {
       output: {
         path: path.resolve(__dirname, "dist"),
         filename: "atmos2.js",
-        library: { name: "Atmos", type: "umd" },
+        library: { name: "Atmos", type: "umd", export: "default" },
         globalObject: "globalThis",
       },
       externals: { spine: { commonjs: "spine", commonjs2: "spine", amd: "spine", root: "Spine" } },

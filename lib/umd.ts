@@ -3,4 +3,4 @@
 import * as api from "./index";
 
 const Atmos = Object.assign(api.Atmos, api, { default: api.Atmos });
-export = Atmos;
+export default Atmos;
