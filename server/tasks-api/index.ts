@@ -1,5 +1,5 @@
 export { createTasksApi, API_PREFIX, USER_CHANNEL } from "./tasks-api";
-export type { TasksApi, TasksApiOptions } from "./tasks-api";
+export type { TasksApi, TasksApiOptions, PublishedChange } from "./tasks-api";
 export type { TasksChange } from "./request-context";
 export type { ListResource, TaskResource, TaskStatus } from "./resources";
 export type { GoogleErrorBody } from "./api-error";

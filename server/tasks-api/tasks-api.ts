@@ -19,7 +19,7 @@ export interface TasksApiOptions {
   /** The Bearer token to accept. Without one, every request is accepted. */
   token?: string;
   /** Called after each committed change, in commit order. */
-  onChange?: (published: { channel: string; change: TasksChange }) => void;
+  onChange?: (published: PublishedChange) => void;
   /** Largest request body accepted, in bytes (413 beyond). Default 1 MiB. */
   maxBodyBytes?: number;
   /** Answer CORS preflights and add CORS headers. Default true. */
@@ -30,9 +30,20 @@ export interface TasksApiOptions {
   onError?: (err: unknown) => void;
 }
 
+/** What `onChange` and `subscribe` listeners receive. */
+export interface PublishedChange {
+  channel: string;
+  change: TasksChange;
+}
+
 export interface TasksApi {
   /** Serves the request if its path is under `/tasks/v1` and returns true; else returns false and leaves it alone. */
   handle(req: http.IncomingMessage, res: http.ServerResponse): boolean;
+  /**
+   * Adds a change listener after creation (e.g. the live hub, attached by an
+   * app server's `extend`). Returns the function that removes it.
+   */
+  subscribe(listener: (published: PublishedChange) => void): () => void;
   /** Closes the database. */
   close(): void;
 }
@@ -50,6 +61,8 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
   const cors = options.cors ?? true;
   const clock = options.now ?? Date.now;
   const onError = options.onError ?? ((err: unknown) => console.error("tasks-api:", err));
+  const listeners = new Set<(published: PublishedChange) => void>();
+  if (options.onChange) listeners.add(options.onChange);
 
   async function serve(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? "GET";
@@ -93,10 +106,12 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
     req.resume(); // discard any body not read (e.g. a refused token)
     send(res, response, cors ? CORS_HEADERS : {});
     for (const change of changes) {
-      try {
-        options.onChange?.({ channel: USER_CHANNEL, change });
-      } catch (err) {
-        onError(err);
+      for (const listener of listeners) {
+        try {
+          listener({ channel: USER_CHANNEL, change });
+        } catch (err) {
+          onError(err);
+        }
       }
     }
   }
@@ -111,6 +126,10 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
         else res.destroy();
       });
       return true;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
     close() {
       db.close();
