@@ -1,0 +1,155 @@
+import { expect } from "chai";
+import { Atmos } from "../../../lib";
+import { MemoryStorage } from "../../fakes/memory-storage";
+import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
+import { tasksClient } from "../../servers/tasks-client";
+import { googleRoutes, List, models, resetModels, Task } from "../models";
+
+/** Pulling the server's records with Model.sync({ remote: true }). */
+describe("pulling records", () => {
+  let tasks: TasksTestServer;
+  let client: ReturnType<typeof tasksClient>;
+  let storage: MemoryStorage;
+  let atmos: Atmos;
+
+  beforeEach(async () => {
+    resetModels();
+    tasks = await startTasksTestServer();
+    client = tasksClient(tasks);
+    storage = new MemoryStorage();
+    atmos = new Atmos({ storage });
+    atmos.resourceClient.base = tasks.base;
+    atmos.resourceClient.routes = googleRoutes;
+    atmos.resourceClient.addHeader("Authorization", `Bearer ${tasks.token}`);
+  });
+  afterEach(async () => {
+    atmos.close();
+    await tasks.close({ removeFile: true });
+  });
+
+  const titles = (records: any[]) => records.map((r) => r.title).sort();
+
+  it("triggers refresh with the local records, then again with the server's, and resolves with the records", async () => {
+    new List({ title: "Local only" }).save();
+    await atmos.whenSynced();
+    await client.createList("From the server");
+    List.deleteAll(); // as on a fresh page: records only in storage
+    const refreshes: string[][] = [];
+    const onRefresh = (records: any[]) => refreshes.push(titles(records));
+    List.bind("refresh", onRefresh);
+    try {
+      const records = await models.List.sync({ remote: true });
+      expect(titles(records)).to.deep.equal(["From the server"]);
+    } finally {
+      List.unbind("refresh", onRefresh);
+    }
+    expect(refreshes).to.deep.equal([["Local only"], ["From the server"]]);
+    expect(titles(List.all())).to.deep.equal(["From the server", "Local only"]);
+    const stored = storage.keys().filter((k) => k.startsWith("atmos2:rec:List:"));
+    expect(stored).to.have.length(2);
+  });
+
+  it("stores pulled records as known to the server, so the next save is an update", async () => {
+    const list = await client.createList("Pulled");
+    await models.List.sync({ remote: true });
+    const pulled = List.find(list.id);
+    expect((pulled as any).syncState()).to.equal("synced");
+    pulled.title = "Renamed";
+    pulled.save({ remote: true });
+    await atmos.whenSynced();
+    expect(tasks.requests.at(-1)).to.include({ method: "PUT", path: `/tasks/v1/users/@me/lists/${list.id}` });
+  });
+
+  it("puts sync({ params }) in the query of every page", async () => {
+    const list = await client.createList("L");
+    for (const title of ["a", "b", "c", "d", "e"]) await client.createTask(list.id, { title });
+    const skip = tasks.requests.length;
+    const records = await models.Task.sync({ remote: true, pathParams: { taskListID: list.id }, params: { maxResults: 2, showHidden: true } });
+    expect(titles(records)).to.deep.equal(["a", "b", "c", "d", "e"]);
+    const pages = tasks.requests.slice(skip);
+    expect(pages).to.have.length(3);
+    for (const page of pages) expect(page.query).to.include({ maxResults: "2", showHidden: "true" });
+  });
+
+  it("sets the index route's path parameters (taskListID) on the pulled records", async () => {
+    const list = await client.createList("L");
+    await client.createTask(list.id, { title: "milk" });
+    await models.Task.sync({ remote: true, pathParams: { taskListID: list.id } });
+    expect(Task.first()!.taskListID).to.equal(list.id);
+  });
+
+  it("removes with remove: true only acknowledged records without unsent changes that the server no longer has", async () => {
+    const [keep, goneClean, goneEdited] = [await client.createList("keep"), await client.createList("gone clean"), await client.createList("gone edited")];
+    await models.List.sync({ remote: true });
+    const edited = List.find(goneEdited.id);
+    edited.title = "gone but edited here";
+    edited.save();
+    new List({ title: "new here" }).save();
+    await client.call("DELETE", `/users/@me/lists/${goneClean.id}`);
+    await client.call("DELETE", `/users/@me/lists/${goneEdited.id}`);
+
+    await models.List.sync({ remote: true, remove: true });
+    expect(titles(List.all())).to.deep.equal(["gone but edited here", "keep", "new here"]);
+    expect(List.exists(keep.id)).to.equal(true);
+    expect(storage.getItem(`atmos2:rec:List:${goneClean.id}`)).to.equal(null);
+    expect(storage.getItem(`atmos2:rec:List:${goneEdited.id}`)).to.be.a("string");
+  });
+
+  it("keeps records the server did not return when remove is not asked for", async () => {
+    const list = await client.createList("deleted on the server");
+    await models.List.sync({ remote: true });
+    await client.call("DELETE", `/users/@me/lists/${list.id}`);
+    await models.List.sync({ remote: true });
+    expect(List.exists(list.id)).to.equal(true);
+  });
+
+  describe("removeScope", () => {
+    let home: string;
+    let work: string;
+    beforeEach(async () => {
+      home = (await client.createList("Home")).id;
+      work = (await client.createList("Work")).id;
+      await client.createTask(home, { title: "home 1" });
+      const gone = await client.createTask(home, { title: "home 2" });
+      await client.createTask(work, { title: "work 1" });
+      await models.Task.sync({ remote: true, pathParams: { taskListID: home } });
+      await models.Task.sync({ remote: true, pathParams: { taskListID: work } });
+      expect(Task.count()).to.equal(3);
+      await client.call("DELETE", `/lists/${home}/tasks/${gone.id}`);
+    });
+
+    it("limits removal to records matching an attribute object", async () => {
+      await models.Task.sync({ remote: true, pathParams: { taskListID: home }, remove: true, removeScope: { taskListID: home } });
+      expect(titles(Task.all())).to.deep.equal(["home 1", "work 1"]);
+    });
+
+    it("limits removal to records matching a predicate", async () => {
+      const scope = (task: any) => task.taskListID === home;
+      await models.Task.sync({ remote: true, pathParams: { taskListID: home }, remove: true, removeScope: scope });
+      expect(titles(Task.all())).to.deep.equal(["home 1", "work 1"]);
+    });
+
+    it("removes the other lists' tasks too without a scope (what the scope is for)", async () => {
+      await models.Task.sync({ remote: true, pathParams: { taskListID: home }, remove: true });
+      expect(titles(Task.all())).to.deep.equal(["home 1"]);
+    });
+  });
+
+  it("never overwrites an unsent local edit; takes the server's other changes, then sends the edit", async () => {
+    const list = await client.createList("L");
+    const milk = await client.createTask(list.id, { title: "milk", notes: "" });
+    await models.Task.sync({ remote: true, pathParams: { taskListID: list.id } });
+    const task = Task.find(milk.id);
+    task.title = "oat milk";
+    task.save();
+    await client.call("PUT", `/lists/${list.id}/tasks/${milk.id}`, { ...milk, title: "soy milk", notes: "from the phone" });
+
+    await models.Task.sync({ remote: true, pathParams: { taskListID: list.id } });
+    expect(Task.find(milk.id)).to.include({ title: "oat milk", notes: "from the phone" });
+    expect(JSON.parse(storage.getItem(`atmos2:rec:Task:${milk.id}`)!).attrs).to.include({ title: "oat milk" });
+
+    await models.Task.push();
+    const server = (await client.call("GET", `/lists/${list.id}/tasks/${milk.id}`)).body;
+    expect(server).to.include({ title: "oat milk", notes: "from the phone" });
+  });
+});
