@@ -1,0 +1,83 @@
+import { Atmos, type AtmosOptions } from "../../../lib";
+import type { AtmosEvents } from "../../../lib/atmos-options";
+import { MemoryStorage } from "../../fakes/memory-storage";
+import { googleRoutes, models, resetModels } from "../models";
+
+/**
+ * One page of an app under test: an Atmos on a storage that outlives it, so a
+ * spec can "reload" (close the page, open a new Atmos on the same storage) the
+ * way a browser tab is closed and opened again.
+ */
+export interface OfflinePage {
+  atmos: Atmos;
+  storage: MemoryStorage;
+  /** Closes this Atmos and opens a new one on the same storage; Spine's in-memory records are gone, as after a reload. */
+  reload(): Promise<Atmos>;
+  close(): void;
+}
+
+export interface OfflinePageOptions extends Omit<AtmosOptions, "storage" | "store"> {
+  /** Server origin (Rails scaffold) or API base (`…/tasks/v1` with `token`). */
+  base: string;
+  /** Bearer token of the Google-compatible API: sets its routes and header too. */
+  token?: string;
+  storage?: MemoryStorage;
+}
+
+export function openPage(options: OfflinePageOptions): OfflinePage {
+  const { base, token, storage = new MemoryStorage(), ...rest } = options;
+  const open = () => {
+    const atmos = new Atmos({ ...rest, storage });
+    const rc = atmos.resourceClient;
+    rc.base = base;
+    if (token) {
+      rc.routes = googleRoutes;
+      rc.addHeader("Authorization", `Bearer ${token}`);
+    }
+    return atmos;
+  };
+  const page: OfflinePage = {
+    atmos: open(),
+    storage,
+    async reload() {
+      page.atmos.close();
+      resetModels();
+      page.atmos = open();
+      await Promise.all(Object.values(models).map((model) => model.sync()));
+      return page.atmos;
+    },
+    close: () => page.atmos.close(),
+  };
+  return page;
+}
+
+/** Every payload of the named events, in order, as they are emitted. */
+export function recordEvents<K extends keyof AtmosEvents & string>(atmos: Atmos, name: K): Array<AtmosEvents[K]> {
+  const seen: Array<AtmosEvents[K]> = [];
+  atmos.on(name, (payload) => seen.push(payload));
+  return seen;
+}
+
+/** The next emission of an event. */
+export function nextEvent<K extends keyof AtmosEvents & string>(atmos: Atmos, name: K): Promise<AtmosEvents[K]> {
+  return new Promise((resolve) => {
+    const off = atmos.on(name, (payload) => {
+      off();
+      resolve(payload);
+    });
+  });
+}
+
+/** The stored entry of a record (what survives a reload), parsed. */
+export function storedEntry(storage: MemoryStorage, className: string, id: string): any {
+  const raw = storage.getItem(`atmos2:rec:${className}:${id}`);
+  return raw === null ? undefined : JSON.parse(raw);
+}
+
+/** Stored entries of a class. */
+export function storedEntries(storage: MemoryStorage, className: string): any[] {
+  return storage
+    .keys()
+    .filter((key) => key.startsWith(`atmos2:rec:${className}:`))
+    .map((key) => JSON.parse(storage.getItem(key) as string));
+}
