@@ -45,8 +45,7 @@ export class ListsSidebar extends Spine.Controller {
   render(): void {
     const lists = List.sorted();
     const selectedId = this.selected?.id;
-    this.listsEl.html(
-      lists.length
+    const items = lists.length
         ? lists.map((list) => {
             const open = Task.ofList(list.id).filter((t) => !t.isDone).length;
             const current = list.id === selectedId;
@@ -58,8 +57,8 @@ export class ListsSidebar extends Spine.Controller {
               </button>
             </li>`;
           })
-        : html`<li class="lists-empty">No lists yet</li>`,
-    );
+        : html`<li class="lists-empty">No lists yet</li>`;
+    this.listsEl.html(html`${items}`.value);
   }
 
   clicked(event: Event): void {

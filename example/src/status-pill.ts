@@ -12,7 +12,7 @@ export interface PillView {
   kind: PillKind;
   text: string;
   /** The one action the pill offers in this state. */
-  action?: { name: "retry" | "sign-in" | "sync-now"; label: string };
+  action?: { name: "retry" | "sign-in" | "sync-now" | "try-now"; label: string };
   title: string;
 }
 
@@ -33,7 +33,7 @@ export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState):
     return { kind: "failed", text: `${plural(status.failed, "change", "changes")} not saved`, action: { name: "retry", label: "Retry" }, title: "The server refused some changes; they are kept on this device" };
   }
   if (!status.online) {
-    return { kind: "offline", text: waiting ? `Offline · ${waiting} waiting` : "Offline", title: "Changes are kept on this device and sent when you are back online" };
+    return { kind: "offline", text: waiting ? `Offline · ${waiting} waiting` : "Offline", action: { name: "try-now", label: "Try now" }, title: "Changes are kept on this device and sent when you are back online" };
   }
   if (waiting > 0) return { kind: "saving", text: `Saving ${waiting}…`, title: "Sending your changes" };
   if (pulling) return { kind: "syncing", text: "Syncing…", title: "Fetching changes from the server" };
@@ -77,6 +77,11 @@ export class StatusPill extends Spine.Controller {
     const name = (event.currentTarget as HTMLElement).dataset.action;
     if (name === "retry") void this.retry();
     if (name === "sync-now") void this.remote.pullAll();
+    if (name === "try-now") {
+      // Skips the retry back-off: the user says the connection is back.
+      void this.atmos.push();
+      void this.remote.pullAll();
+    }
     if (name === "sign-in") {
       this.auth.signIn().then(
         () => this.remote.pullAll(),

@@ -93,7 +93,7 @@ export class TaskItem extends Spine.Controller {
           <label class="field-label" for="${id}-due">Due</label>
           <input type="date" class="edit-due" id="${id}-due" name="due" value="${dueToInput(task.due)}">
           <span class="edit-actions">
-            <button type="button" class="task-cancel">Cancel</button>
+            <button type="button" class="task-cancel btn-quiet">Cancel</button>
             <button type="submit" class="btn-primary">Save</button>
           </span>
         </div>

@@ -1,0 +1,123 @@
+import { expect } from "chai";
+import { addList, addTasks, eventually, shownTasks, synced, TasksAppHarness } from "./tasks-app-harness";
+
+describe("Tasks app: lists and tasks", function () {
+  const harness = new TasksAppHarness();
+
+  before(() => harness.start());
+  after(() => harness.stop());
+  afterEach(() => harness.closeDevices());
+
+  it("adds a list and tasks, and shows them again after a reload", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Groceries");
+    await addTasks(page, "Milk", "Bread", "Eggs");
+    await synced(page);
+
+    const list = await harness.listNamed("Groceries");
+    expect(list, "the server has the list").to.exist;
+    expect((await harness.tasks(list!.id)).map((t) => t.title).sort()).to.deep.equal(["Bread", "Eggs", "Milk"]);
+
+    await page.reload();
+    await page.locator(".list-title", { hasText: "Groceries" }).waitFor();
+    expect((await shownTasks(page)).open).to.deep.equal(["Eggs", "Bread", "Milk"]);
+    expect(await page.locator(".list-select[aria-current='true']").innerText()).to.contain("Groceries");
+    expect(harness.pageErrors(page)).to.deep.equal([]);
+  });
+
+  it("completes, reopens and deletes tasks, and the server agrees", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Chores");
+    await addTasks(page, "Laundry", "Dishes", "Vacuum");
+    await page.getByLabel("Done: Dishes").check();
+    await page.locator(".done-tasks .task-title", { hasText: "Dishes" }).waitFor();
+    expect(await page.locator(".done-count").innerText()).to.equal("(1)");
+    await synced(page);
+
+    const list = (await harness.listNamed("Chores"))!;
+    const status = async (title: string) => (await harness.tasks(list.id)).find((t) => t.title === title)?.status;
+    expect(await status("Dishes")).to.equal("completed");
+
+    await page.getByLabel("Done: Dishes").uncheck();
+    await page.locator(".open-tasks .task-title", { hasText: "Dishes" }).waitFor();
+    await page.getByRole("button", { name: "Delete Laundry" }).click();
+    await page.locator(".task-title", { hasText: "Laundry" }).waitFor({ state: "detached" });
+    await synced(page);
+
+    expect(await status("Dishes")).to.equal("needsAction");
+    expect((await harness.tasks(list.id)).map((t) => t.title).sort()).to.deep.equal(["Dishes", "Vacuum"]);
+    expect(await shownTasks(page)).to.deep.equal({ open: ["Vacuum", "Dishes"], done: [] });
+  });
+
+  it("edits title, notes and due date inline: Enter saves, Esc cancels", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Trip");
+    // "N" jumps to the new-task field from anywhere outside a field.
+    await page.locator("body").click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press("n");
+    await page.keyboard.type("Passport");
+    await page.keyboard.press("Enter");
+    await page.locator(".task-title", { hasText: "Passport" }).waitFor();
+
+    await page.getByRole("button", { name: "Edit Passport" }).click();
+    await page.getByLabel("Notes").fill("Check it expires after March");
+    await page.getByLabel("Due").fill("2031-01-15");
+    await page.getByLabel("Title", { exact: true }).fill("Renew passport");
+    await page.getByLabel("Title", { exact: true }).press("Enter");
+    await page.locator(".task-title", { hasText: "Renew passport" }).waitFor();
+    expect(await page.locator(".task-notes").innerText()).to.equal("Check it expires after March");
+    expect(await page.locator(".task-due").innerText()).to.match(/Jan.*15.*2031/);
+
+    await page.getByRole("button", { name: "Edit Renew passport" }).click();
+    await page.getByLabel("Title", { exact: true }).fill("Something else");
+    await page.getByLabel("Title", { exact: true }).press("Escape");
+    expect(await page.locator(".task-title").allTextContents()).to.deep.equal(["Renew passport"]);
+    // Focus returns to the task, so the keyboard user can carry on.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).to.equal("Edit Renew passport");
+
+    await synced(page);
+    const list = (await harness.listNamed("Trip"))!;
+    const [task] = await harness.tasks(list.id);
+    expect(task).to.include({ title: "Renew passport", notes: "Check it expires after March" });
+    expect(task.due).to.match(/^2031-01-15T00:00:00/);
+  });
+
+  it("renames and deletes a list", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Misc");
+    await addTasks(page, "Something");
+    await page.getByRole("button", { name: "Rename list Misc" }).click();
+    await page.getByLabel("List name").fill("Someday");
+    await page.getByLabel("List name").press("Enter");
+    await page.locator(".list-select", { hasText: "Someday" }).waitFor();
+    await synced(page);
+    expect(await harness.listNamed("Someday"), "renamed on the server").to.exist;
+    expect(await harness.listNamed("Misc")).to.equal(undefined);
+
+    await page.getByRole("button", { name: "Delete list Someday" }).click();
+    await page.locator(".list-select", { hasText: "Someday" }).waitFor({ state: "detached" });
+    await synced(page);
+    expect(await harness.listNamed("Someday"), "deleted on the server").to.equal(undefined);
+  });
+
+  it("clears completed tasks through the list's clear endpoint", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Sprint");
+    await addTasks(page, "Write spec", "Fix bug", "Ship");
+    await page.getByLabel("Done: Write spec").check();
+    await page.getByLabel("Done: Fix bug").check();
+    await page.getByRole("button", { name: "Clear completed" }).click();
+    await page.locator(".done-section").waitFor({ state: "hidden" });
+    expect(await shownTasks(page)).to.deep.equal({ open: ["Ship"], done: [] });
+
+    const list = (await harness.listNamed("Sprint"))!;
+    expect((await harness.tasks(list.id)).map((t) => t.title)).to.deep.equal(["Ship"]);
+    const hidden = (await harness.tasks(list.id, "?showHidden=true")).filter((t) => t.hidden).map((t) => t.title);
+    expect(hidden.sort()).to.deep.equal(["Fix bug", "Write spec"]);
+
+    // Cleared stays cleared after a reload.
+    await page.reload();
+    await page.locator(".list-title", { hasText: "Sprint" }).waitFor();
+    await eventually(async () => expect(await shownTasks(page)).to.deep.equal({ open: ["Ship"], done: [] }));
+  });
+});

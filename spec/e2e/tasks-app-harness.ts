@@ -1,0 +1,145 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { startAppServer, type AppServer } from "../../server/app-server";
+import { buildExampleIfStale } from "./example-build";
+
+export const token = "dev-token";
+
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** A Google Tasks list or task as the bundled API returns it. */
+export type Resource = Record<string, any> & { id: string; title: string };
+
+/**
+ * One spec file's world: the built example served by the real app server on
+ * port 0 with its SQLite file in a temp folder, and a headless Chromium.
+ * Each "device" is its own browser context, so it has its own localStorage.
+ */
+export class TasksAppHarness {
+  app!: AppServer;
+  browser!: Browser;
+  private dataDir = "";
+  private contexts: BrowserContext[] = [];
+  private errors = new WeakMap<Page, string[]>();
+
+  async start(options: { liveUrl?: string; extend?: Parameters<typeof startAppServer>[0]["extend"] } = {}): Promise<void> {
+    await buildExampleIfStale();
+    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tasks-e2e-"));
+    this.app = await startAppServer({ port: 0, dataDir: this.dataDir, token, log: () => undefined, ...options });
+    this.browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  }
+
+  async stop(): Promise<void> {
+    await this.browser?.close();
+    await this.app?.close();
+    if (this.dataDir) fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** A new device (fresh storage) with the app open and its local data shown. */
+  async openDevice(viewport = { width: 1280, height: 800 }): Promise<Page> {
+    const context = await this.browser.newContext({ viewport });
+    this.contexts.push(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    this.errors.set(page, errors);
+    page.on("pageerror", (error) => errors.push(error.message));
+    // Deleting a list asks for confirmation.
+    page.on("dialog", (dialog) => void dialog.accept());
+    await page.goto(this.app.url);
+    await page.locator(".status .pill").waitFor();
+    return page;
+  }
+
+  /** Uncaught errors the page threw (a working app throws none). */
+  pageErrors(page: Page): string[] {
+    return this.errors.get(page) ?? [];
+  }
+
+  /** Closes every device opened in a test. */
+  async closeDevices(): Promise<void> {
+    for (const context of this.contexts.splice(0)) await context.close();
+  }
+
+  /** Calls the server's Google-compatible REST API directly (the source of truth). */
+  async api(method: string, apiPath: string, body?: unknown): Promise<any> {
+    const response = await fetch(`${this.app.url}/tasks/v1${apiPath}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${apiPath} answered ${response.status}: ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+
+  async lists(): Promise<Resource[]> {
+    return (await this.api("GET", "/users/@me/lists")).items ?? [];
+  }
+
+  async listNamed(title: string): Promise<Resource | undefined> {
+    return (await this.lists()).find((l) => l.title === title);
+  }
+
+  /** Tasks of a list as the server has them (cleared ones included with `showHidden`). */
+  async tasks(listId: string, query = ""): Promise<Resource[]> {
+    return (await this.api("GET", `/lists/${listId}/tasks${query}`)).items ?? [];
+  }
+}
+
+/**
+ * Retries `check` until it stops throwing, for up to `patienceMs` (then its
+ * last error is thrown). Sync is asynchronous by design, so the specs wait
+ * for an outcome; how long it took is never asserted.
+ */
+export async function eventually<T>(check: () => Promise<T> | T, patienceMs = 30000): Promise<T> {
+  const giveUp = Date.now() + patienceMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > giveUp) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** Adds a list through the sidebar form and waits until it is shown. */
+export async function addList(page: Page, title: string): Promise<void> {
+  await page.getByLabel("New list").fill(title);
+  await page.getByLabel("New list").press("Enter");
+  await page.locator(".list-title", { hasText: title }).waitFor();
+}
+
+/** Adds tasks to the selected list with the keyboard. */
+export async function addTasks(page: Page, ...titles: string[]): Promise<void> {
+  const input = page.getByLabel("New task");
+  for (const title of titles) {
+    await input.fill(title);
+    await input.press("Enter");
+    await page.locator(".task-title", { hasText: title }).waitFor();
+  }
+}
+
+/** Waits until the status pill says everything reached the server. */
+export async function synced(page: Page): Promise<void> {
+  await page.locator(".pill[data-state='synced']").waitFor();
+}
+
+/** The task titles shown, open ones then completed ones. */
+export async function shownTasks(page: Page): Promise<{ open: string[]; done: string[] }> {
+  return {
+    open: await page.locator(".open-tasks .task-title").allTextContents(),
+    done: await page.locator(".done-tasks .task-title").allTextContents(),
+  };
+}
