@@ -26,7 +26,8 @@ export function parseClientMessage(data: string): ClientMessage {
 
 function parseAuth(value: Record<string, unknown>): AuthMessage {
   const { token, channels, since, epoch } = value;
-  if (typeof token !== "string" || token === "") throw new LiveInputError("auth.token must be a non-empty string");
+  // An empty token is allowed: authenticate may decide from the request (a cookie) instead.
+  if (typeof token !== "string") throw new LiveInputError("auth.token must be a string");
   const message: AuthMessage = { type: "auth", token };
   if (channels !== undefined && channels !== null) {
     if (!Array.isArray(channels)) throw new LiveInputError("auth.channels must be an array of channel names");

@@ -1,0 +1,299 @@
+import { systemClock, type Clock } from "../env/clock";
+import type { LiveHost } from "./live-host";
+import { CloseCode, type AuthMessage, type ServerMessage } from "./live-protocol";
+import { reconnectDelay, type BackoffOptions } from "./reconnect-backoff";
+import { SeqRecord } from "./seq-record";
+
+/** The part of the WebSocket API the client uses (browser WebSocket and `ws` both have it). */
+export interface LiveSocket {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+export type LiveSocketConstructor = new (url: string) => LiveSocket;
+
+export interface LiveClientOptions {
+  /** Defaults to `globalThis.WebSocket`, else the `ws` package (Node). */
+  WebSocket?: LiveSocketConstructor;
+  clock?: Clock;
+  /** Randomness for the backoff jitter; [0, 1). */
+  random?: () => number;
+  backoff?: BackoffOptions;
+  /** Collections pulled after a resync; default: one `host.pull()` for every model. */
+  resyncCollections?: string[];
+}
+
+export interface LiveConnectOptions {
+  token?: string;
+  /** Omitted: every channel the token may join. */
+  channels?: string[];
+}
+
+/** Codes after which reconnecting cannot help: the server refused the token or a channel. */
+const REFUSED = new Set<number>([CloseCode.unauthorized, CloseCode.forbidden]);
+
+function defaultWebSocket(): LiveSocketConstructor {
+  const global = (globalThis as { WebSocket?: LiveSocketConstructor }).WebSocket;
+  if (global) return global;
+  // Node without a global WebSocket. Required lazily so browser bundles never
+  // need `ws` (its browser entry only throws, and is never reached there).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("ws") as LiveSocketConstructor;
+}
+
+/** Closes a socket whose events no longer matter. */
+function retire(socket: LiveSocket, reason: string): void {
+  socket.onopen = socket.onmessage = socket.onclose = null;
+  // Keep an error listener: `ws` emits "closed before the connection was
+  // established" as an error event, which would otherwise be thrown.
+  socket.onerror = () => {};
+  try {
+    socket.close(1000, reason);
+  } catch {
+    // Some browsers throw when closing a socket that never opened; it is gone either way.
+  }
+}
+
+/*
+ * Connection states:
+ *
+ *   idle ──connect()──▶ opening ──open──▶ authenticating ──ready──▶ connected
+ *    ▲                     ▲                    │ 4401/4403              │ close/error
+ *    │                     └──backoff timer── waiting ◀──────────────────┘
+ *    └──── disconnect() from any state; refusal (4401/4403) ──────────────
+ *
+ * Messages are handled one at a time on a promise chain, so a change is fully
+ * applied (and its seq stored) before the next one starts.
+ */
+type State = "idle" | "opening" | "authenticating" | "connected" | "waiting";
+
+/** `atmos.live`: receives changes from an atmos2-server and applies them through the host. */
+export class LiveClient {
+  private state: State = "idle";
+  private socket: LiveSocket | undefined;
+  /** Bumped per socket so events of a replaced socket are ignored. */
+  private generation = 0;
+  private attempt = 0;
+  private timer: unknown;
+  private url = "";
+  private auth: LiveConnectOptions = {};
+  private seqs: SeqRecord;
+  private chain: Promise<void> = Promise.resolve();
+  private lastServerError: string | undefined;
+  private pending: { resolve(): void; reject(error: Error): void } | undefined;
+  private clock: Clock;
+  private random: () => number;
+
+  constructor(private host: LiveHost, private options: LiveClientOptions = {}) {
+    this.seqs = new SeqRecord(host.store);
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** True between the server's `ready` and the next disconnect. */
+  get connected(): boolean {
+    return this.state === "connected";
+  }
+
+  /** Last applied seq per channel (a copy). */
+  get seq(): Record<string, number> {
+    return { ...this.seqs.seqs };
+  }
+
+  /**
+   * Opens `/live` and authenticates. Resolves once the server sent `ready`;
+   * rejects (and emits `live:error`) when it refuses the token or a channel.
+   * Transient failures are retried with backoff meanwhile. Does no pull.
+   */
+  connect(url: string, options: LiveConnectOptions = {}): Promise<void> {
+    if (typeof url !== "string" || !/^wss?:\/\//.test(url)) {
+      return Promise.reject(new Error(`live.connect(url): url must be a ws:// or wss:// URL (got ${JSON.stringify(url)})`));
+    }
+    if (options.channels !== undefined && !Array.isArray(options.channels)) {
+      return Promise.reject(new Error("live.connect(url, { channels }): channels must be an array of channel names"));
+    }
+    this.stop(new Error("live.connect was called again"));
+    this.url = url;
+    this.auth = { token: options.token, channels: options.channels };
+    this.state = "opening";
+    this.attempt = 0;
+    const generation = this.generation;
+    const ready = new Promise<void>((resolve, reject) => (this.pending = { resolve, reject }));
+    // Stored seqs are read first, so a reloaded page resumes where it stopped.
+    this.chain = this.chain.then(() => this.seqs.load()).then(
+      () => { if (generation === this.generation && this.state === "opening") this.open(); },
+      (error: Error) => this.refuse(new Error(`live: could not read the stored seqs: ${error.message}`)),
+    );
+    return ready;
+  }
+
+  /** Closes the socket and stops reconnecting until the next `connect()`. */
+  disconnect(): void {
+    this.stop(new Error("live.disconnect() was called before the server accepted the connection"));
+  }
+
+  private stop(reason: Error): void {
+    const wasConnected = this.state === "connected";
+    this.state = "idle";
+    this.generation++;
+    this.clock.clearTimeout(this.timer);
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) retire(socket, "client disconnect");
+    if (wasConnected) this.host.emit("live:disconnected", { code: 1000, reason: "client disconnect" });
+    this.pending?.reject(reason);
+    this.pending = undefined;
+  }
+
+  private open(): void {
+    const generation = ++this.generation;
+    const Socket = this.options.WebSocket ?? defaultWebSocket();
+    let socket: LiveSocket;
+    try {
+      socket = new Socket(this.url);
+    } catch (error) {
+      return this.refuse(error as Error);
+    }
+    this.socket = socket;
+    this.lastServerError = undefined;
+    this.state = "opening";
+    socket.onopen = () => {
+      if (generation !== this.generation) return;
+      this.state = "authenticating";
+      socket.send(JSON.stringify(this.authMessage()));
+    };
+    socket.onmessage = (event) => {
+      if (generation !== this.generation) return;
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(String(event.data)) as ServerMessage;
+      } catch {
+        return this.host.emit("live:error", { error: new Error("live: the server sent a frame that is not JSON") });
+      }
+      // Remember a refusal's reason synchronously: the close may arrive before the chain gets to it.
+      if (message.type === "error" && message.requestId === undefined) this.lastServerError = message.message;
+      this.chain = this.chain.then(() => this.handle(message, generation));
+    };
+    socket.onclose = (event) => {
+      if (generation !== this.generation) return;
+      this.chain = this.chain.then(() => this.closed(event.code, event.reason, generation));
+    };
+    socket.onerror = () => {
+      // Always followed by close, which decides what to do.
+    };
+  }
+
+  private authMessage(): AuthMessage {
+    const message: AuthMessage = { type: "auth", token: this.auth.token ?? "" };
+    if (this.auth.channels) message.channels = this.auth.channels;
+    const since: Record<string, number> = {};
+    for (const [channel, seq] of Object.entries(this.seqs.seqs)) {
+      if (!this.auth.channels || this.auth.channels.includes(channel)) since[channel] = seq;
+    }
+    if (Object.keys(since).length > 0) message.since = since;
+    if (this.seqs.epoch) message.epoch = this.seqs.epoch;
+    return message;
+  }
+
+  private async handle(message: ServerMessage, generation: number): Promise<void> {
+    if (generation !== this.generation) return;
+    switch (message.type) {
+      case "ready": {
+        await this.seqs.setEpoch(message.epoch);
+        // A channel seen for the first time starts at the server's current seq.
+        for (const [channel, seq] of Object.entries(message.seq)) {
+          if (this.seqs.get(channel) === undefined) await this.seqs.set(channel, seq);
+        }
+        if (generation !== this.generation) return;
+        this.state = "connected";
+        this.attempt = 0;
+        this.host.emit("live:connected", { channels: message.channels, seq: message.seq });
+        this.pending?.resolve();
+        this.pending = undefined;
+        return;
+      }
+      case "change": {
+        const last = this.seqs.get(message.channel);
+        if (last !== undefined && message.seq <= last) return; // already applied
+        if (last !== undefined && message.seq > last + 1) {
+          // A hole should never happen; reconnecting makes the server replay it.
+          this.host.emit("live:error", { error: new Error(`live: missed changes ${last + 1}..${message.seq - 1} on ${message.channel}, resuming`) });
+          return this.restart(generation);
+        }
+        try {
+          await this.host.applyLiveChange(message.change);
+        } catch (error) {
+          // Skip it rather than stall every later change behind it; the host reports why.
+          this.host.emit("live:error", { error: error as Error, change: message.change });
+        }
+        await this.seqs.set(message.channel, message.seq);
+        this.host.emit("live:change", { channel: message.channel, seq: message.seq, change: message.change });
+        return;
+      }
+      case "resync": {
+        await this.seqs.set(message.channel, message.seq);
+        this.host.emit("live:resync", { channel: message.channel, seq: message.seq });
+        await this.pullAll();
+        return;
+      }
+      case "error":
+        if (message.requestId === undefined && this.state === "connected") this.host.emit("live:error", { error: new Error(message.message) });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async pullAll(): Promise<void> {
+    if (!this.host.pull) return;
+    try {
+      const collections = this.options.resyncCollections;
+      if (collections && collections.length > 0) for (const collection of collections) await this.host.pull(collection);
+      else await this.host.pull();
+    } catch (error) {
+      this.host.emit("live:error", { error: error as Error });
+    }
+  }
+
+  private async closed(code: number, reason: string, generation: number): Promise<void> {
+    if (generation !== this.generation) return;
+    const wasConnected = this.state === "connected";
+    this.socket = undefined;
+    if (wasConnected) this.host.emit("live:disconnected", { code, reason });
+    if (REFUSED.has(code)) return this.refuse(new Error(this.lastServerError ?? `live: the server refused the connection (${code})`), code);
+    this.scheduleReconnect();
+  }
+
+  /** Drops the current socket and reconnects at once (after a hole in the seqs). */
+  private restart(generation: number): void {
+    if (generation !== this.generation) return;
+    const socket = this.socket;
+    this.generation++;
+    this.socket = undefined;
+    if (socket) retire(socket, "resuming");
+    if (this.state === "connected") this.host.emit("live:disconnected", { code: 1000, reason: "resuming" });
+    this.open();
+  }
+
+  private scheduleReconnect(): void {
+    this.state = "waiting";
+    const delay = reconnectDelay(this.attempt++, this.random(), this.options.backoff);
+    const generation = this.generation;
+    this.timer = this.clock.setTimeout(() => {
+      if (generation === this.generation && this.state === "waiting") this.open();
+    }, delay);
+  }
+
+  private refuse(error: Error, code?: number): void {
+    this.state = "idle";
+    this.generation++;
+    this.host.emit("live:error", code === undefined ? { error } : { error, code });
+    this.pending?.reject(error);
+    this.pending = undefined;
+  }
+}

@@ -1,0 +1,131 @@
+import { expect } from "chai";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer, WebSocket } from "ws";
+import { LiveClient } from "../../lib/live/live-client";
+import type { AuthMessage, LiveChange, ServerMessage } from "../../lib/live/live-protocol";
+import { reconnectDelay } from "../../lib/live/reconnect-backoff";
+import { FakeLiveHost } from "../fakes/fake-live-host";
+import { RecordingClock } from "../fakes/recording-clock";
+
+const change = (id: string): LiveChange => ({ type: "created", collection: "tasks", id });
+
+/** A real WebSocket server on port 0 that plays a script, for what a correct atmos2-server never sends. */
+async function scriptedServer(script: (ws: WebSocket, auth: AuthMessage, n: number) => void) {
+  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await new Promise<void>((resolve) => wss.once("listening", () => resolve()));
+  const auths: AuthMessage[] = [];
+  wss.on("connection", (ws) => {
+    ws.once("message", (data) => {
+      const auth = JSON.parse(data.toString()) as AuthMessage;
+      auths.push(auth);
+      script(ws, auth, auths.length);
+    });
+  });
+  return {
+    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/live`,
+    auths,
+    close: () => new Promise<void>((resolve) => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close(() => resolve());
+    }),
+  };
+}
+
+const send = (ws: WebSocket, message: ServerMessage) => ws.send(JSON.stringify(message));
+
+describe("live client against a scripted server", () => {
+  let server: Awaited<ReturnType<typeof scriptedServer>> | undefined;
+  let live: LiveClient | undefined;
+  afterEach(async () => {
+    live?.disconnect();
+    await server?.close();
+  });
+
+  it("applies a change once even when the server sends its seq twice", async () => {
+    server = await scriptedServer((ws) => {
+      send(ws, { type: "ready", channels: ["c"], seq: { c: 0 }, epoch: "e1" });
+      send(ws, { type: "change", channel: "c", seq: 1, change: change("a") });
+      send(ws, { type: "change", channel: "c", seq: 1, change: change("a") });
+      send(ws, { type: "change", channel: "c", seq: 2, change: change("b") });
+    });
+    const host = new FakeLiveHost();
+    live = new LiveClient(host);
+    await live.connect(server.url, { token: "t" });
+    await host.waitFor(() => host.count("live:change") === 2);
+    expect(host.applied.map((c) => c.id)).to.deep.equal(["a", "b"]);
+  });
+
+  it("reconnects from its last seq when it sees a hole, instead of applying past it", async () => {
+    server = await scriptedServer((ws, auth, n) => {
+      if (n === 1) {
+        send(ws, { type: "ready", channels: ["c"], seq: { c: 0 }, epoch: "e1" });
+        send(ws, { type: "change", channel: "c", seq: 1, change: change("a") });
+        send(ws, { type: "change", channel: "c", seq: 3, change: change("c") });
+      } else {
+        send(ws, { type: "ready", channels: ["c"], seq: { c: 3 }, epoch: "e1" });
+        send(ws, { type: "change", channel: "c", seq: 2, change: change("b") });
+        send(ws, { type: "change", channel: "c", seq: 3, change: change("c") });
+      }
+    });
+    const host = new FakeLiveHost();
+    live = new LiveClient(host);
+    await live.connect(server.url, { token: "t" });
+    await host.waitFor(() => host.applied.length === 3);
+    expect(host.applied.map((c) => c.id)).to.deep.equal(["a", "b", "c"]);
+    expect(server.auths[1]).to.deep.include({ since: { c: 1 }, epoch: "e1" });
+  });
+
+  it("sends the epoch and seqs it kept, and forgets them when the server's epoch changed", async () => {
+    server = await scriptedServer((ws, auth, n) => {
+      send(ws, { type: "ready", channels: ["c"], seq: { c: n === 1 ? 4 : 1 }, epoch: n === 1 ? "e1" : "e2" });
+      if (n === 2) send(ws, { type: "resync", channel: "c", seq: 1 });
+    });
+    const host = new FakeLiveHost();
+    live = new LiveClient(host);
+    await live.connect(server.url, { token: "t", channels: ["c"] });
+    expect(live.seq).to.deep.equal({ c: 4 });
+    live.disconnect();
+    await live.connect(server.url, { token: "t", channels: ["c"] });
+    await host.waitFor(() => host.pulls.length === 1);
+    expect(server.auths[1]).to.deep.include({ since: { c: 4 }, epoch: "e1" });
+    expect(live.seq).to.deep.equal({ c: 1 });
+    expect(await host.store.get("atmos2:live:epoch")).to.equal("e2");
+  });
+
+  it("backs off longer after each failed attempt, with jitter, and starts over once connected", async () => {
+    let accept = false;
+    let current: WebSocket | undefined;
+    server = await scriptedServer((ws) => {
+      if (!accept) return ws.close(1011, "not yet");
+      current = ws;
+      send(ws, { type: "ready", channels: ["c"], seq: { c: 0 }, epoch: "e" });
+    });
+    const clock = new RecordingClock();
+    const host = new FakeLiveHost();
+    live = new LiveClient(host, { clock, random: () => 0.5, backoff: { initialMs: 100, maxMs: 400 } });
+    const connected = live.connect(server.url, { token: "t" });
+    await clock.waitForDelays(4);
+    accept = true;
+    await connected;
+    current!.close(1011, "restarting");
+    await clock.waitForDelays(5);
+    expect(clock.delays).to.deep.equal([75, 150, 300, 300, 75]);
+  });
+});
+
+describe("reconnect backoff", () => {
+  const cases: Array<[number, number, number]> = [
+    // attempt, random, expected ms (initial 500, max 30,000)
+    [0, 0, 250],
+    [0, 0.999, 500],
+    [1, 0, 500],
+    [3, 0.5, 3000],
+    [6, 1, 30000],
+    [20, 0, 15000],
+  ];
+  for (const [attempt, random, expected] of cases) {
+    it(`waits ${expected} ms before attempt ${attempt + 1} when the jitter draws ${random}`, () => {
+      expect(reconnectDelay(attempt, random)).to.equal(expected);
+    });
+  }
+});
