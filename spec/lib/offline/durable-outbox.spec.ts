@@ -23,6 +23,9 @@ describe("offline: the outbox is durable", () => {
   });
 
   it("has the change in storage, with its Idempotency-Key, when the request reaches the server", async () => {
+    // Writes that land late: sending before the write has landed would show here.
+    page.close();
+    page = openPage({ base: proxy.url, writeDelayMs: 150 });
     const seenInStorage: unknown[] = [];
     let localId = "";
     proxy.setSchedule((req) => {
@@ -43,6 +46,8 @@ describe("offline: the outbox is durable", () => {
   });
 
   it("has an update and a delete in storage before they reach the server", async () => {
+    page.close();
+    page = openPage({ base: proxy.url, writeDelayMs: 100 });
     const todo = new Todo({ title: "draft" });
     todo.save({ remote: true });
     await page.atmos.whenSynced();

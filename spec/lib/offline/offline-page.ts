@@ -1,5 +1,7 @@
 import { Atmos, type AtmosOptions } from "../../../lib";
 import type { AtmosEvents } from "../../../lib/atmos-options";
+import { WebStorageStore } from "../../../lib/store/web-storage-store";
+import { DelayedStore } from "../../fakes/delayed-store";
 import { MemoryStorage } from "../../fakes/memory-storage";
 import { googleRoutes, models, resetModels } from "../models";
 
@@ -22,12 +24,15 @@ export interface OfflinePageOptions extends Omit<AtmosOptions, "storage" | "stor
   /** Bearer token of the Google-compatible API: sets its routes and header too. */
   token?: string;
   storage?: MemoryStorage;
+  /** Writes land this long after they are made (like a busy IndexedDB); reads are direct. */
+  writeDelayMs?: number;
 }
 
 export function openPage(options: OfflinePageOptions): OfflinePage {
-  const { base, token, storage = new MemoryStorage(), ...rest } = options;
+  const { base, token, storage = new MemoryStorage(), writeDelayMs, ...rest } = options;
   const open = () => {
-    const atmos = new Atmos({ ...rest, storage });
+    const store = writeDelayMs === undefined ? undefined : new DelayedStore(new WebStorageStore(storage), writeDelayMs);
+    const atmos = new Atmos({ ...rest, ...(store ? { store } : { storage }) });
     const rc = atmos.resourceClient;
     rc.base = base;
     if (token) {
