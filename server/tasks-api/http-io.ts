@@ -66,7 +66,8 @@ export function readBody(req: http.IncomingMessage, maxBytes: number): Promise<s
       chunks.push(chunk);
     });
     req.on("end", () => (tooLarge ? reject(tooLargeError()) : resolve(Buffer.concat(chunks).toString("utf8"))));
-    req.on("error", reject);
+    // A client that hangs up mid-body is not a server failure; nothing was changed.
+    req.on("error", () => reject(new ApiError(400, "The request body was cut off before it was complete.", "badRequest")));
   });
 }
 

@@ -118,7 +118,12 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
 
   return {
     handle(req, res) {
-      const url = new URL(req.url ?? "/", "http://localhost");
+      let url: URL;
+      try {
+        url = new URL(req.url ?? "/", "http://localhost");
+      } catch {
+        return false; // not a path this API could own; the host server answers it
+      }
       if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) return false;
       serve(req, res, url).catch((err) => {
         onError(err);

@@ -18,11 +18,11 @@ export interface RecordedRequest {
  * order: the entry is added at once and completed when the body has come).
  */
 export function recordRequest(req: http.IncomingMessage, log: RecordedRequest[]): Promise<RecordedRequest> {
-  const url = new URL(req.url ?? "/", "http://localhost");
+  const url = parseUrl(req.url ?? "/");
   const entry: RecordedRequest = {
     method: req.method ?? "GET",
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
+    path: url ? url.pathname : (req.url ?? ""),
+    query: url ? Object.fromEntries(url.searchParams) : {},
     headers: req.headers,
     body: undefined,
     rawBody: "",
@@ -47,5 +47,14 @@ function parseBody(raw: string, contentType: string): unknown {
     return JSON.parse(raw);
   } catch {
     return raw;
+  }
+}
+
+/** A request target a client may have mangled is recorded as sent, not thrown on. */
+function parseUrl(target: string): URL | undefined {
+  try {
+    return new URL(target, "http://localhost");
+  } catch {
+    return undefined;
   }
 }
