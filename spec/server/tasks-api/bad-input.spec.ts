@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as net from "net";
 import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
 import { tasksClient } from "../../servers/tasks-client";
 
@@ -89,6 +90,37 @@ describe("tasks API: bad input", () => {
   it("survives a bad percent-encoding in the path", async () => {
     const answer = await api.call("GET", "/lists/%E0%A4%A/tasks");
     expect(answer.status).to.equal(400);
+    expect((await api.call("GET", "/users/@me/lists")).status).to.equal(200);
+  });
+
+  /** Writes raw bytes, then hangs up once the server answers or after the first reply byte. */
+  function rawExchange(bytes: string, hangUpAfterWrite: boolean): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = net.connect(Number(new URL(server.url).port), "127.0.0.1", () => {
+        socket.write(bytes);
+        if (hangUpAfterWrite) socket.destroy();
+      });
+      let reply = "";
+      socket.on("data", (d) => {
+        reply += String(d);
+        socket.destroy();
+      });
+      socket.on("close", () => resolve(reply));
+      socket.on("error", () => resolve(reply));
+    });
+  }
+
+  it("keeps serving, with nothing created, when a client hangs up in the middle of a body", async () => {
+    await rawExchange(
+      `POST /tasks/v1/lists/${listId}/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.token}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"title": "half`,
+      true,
+    );
+    expect((await api.call("GET", `/lists/${listId}/tasks`)).body).not.to.have.property("items");
+  });
+
+  it("keeps serving after a request target that is not a valid URL", async () => {
+    const reply = await rawExchange("GET http://[bad/tasks/v1 HTTP/1.1\r\nHost: x\r\n\r\n", false);
+    expect(reply).to.match(/^HTTP\/1\.1 4\d\d/);
     expect((await api.call("GET", "/users/@me/lists")).status).to.equal(200);
   });
 
