@@ -158,6 +158,23 @@ export class AppContext {
     }
   }
 
+  /**
+   * Foreign keys copied from a parent object the app kept from before the
+   * parent got its server id (`taskListID: list.id`) still hold the old id,
+   * and Spine's save writes them back: point them at the server id, so the
+   * request goes to the parent the server knows.
+   */
+  followKeys(record: SpineRecord, remoteKeys: Record<string, string>): void {
+    const root = this.models.get(record.constructor.className)?.irecords[record.id];
+    for (const [field, target] of Object.entries(remoteKeys)) {
+      let newId = this.aliases.get(`${target}\u0000${record[field]}`);
+      if (!newId) continue;
+      for (let next: string | undefined = newId; next; next = this.aliases.get(`${target}\u0000${next}`)) newId = next;
+      record[field] = newId;
+      if (root) root[field] = newId;
+    }
+  }
+
   /** Tells views that a record's sync state changed (`Task.bind("syncState", (record, state) => …)`). */
   notifySyncState(className: string, id: string, state: SyncState): void {
     const root = this.models.get(className)?.irecords[id];
