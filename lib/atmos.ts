@@ -9,6 +9,7 @@ import { defaultLease, type TabLease } from "./env/tab-lease";
 import { browserFeed, type ChangeFeed } from "./store/change-feed";
 import { swapId, type RemoteContext } from "./sync/apply-remote";
 import { Incoming, type LiveChange } from "./sync/incoming";
+import { LiveClient } from "./live/live-client";
 import { MetaContext } from "./meta-context";
 import { syncStateOf, type Attrs, type RecordEntry, type SyncState } from "./store/record-entry";
 import { isQuotaError, type Store } from "./store/store";
@@ -38,6 +39,8 @@ export class Atmos {
   offlineStatusCodes: OfflineStatusCodes = [0, 408, 502, 503, 504];
   readonly clock: Clock;
   readonly random: Random;
+  /** Live updates from an atmos2-server: `atmos.live.connect(url, { token, channels })`. */
+  readonly live: LiveClient;
   private readonly events = new Emitter<AtmosEvents>();
   private readonly pusher: Pusher;
   private readonly puller: Puller;
@@ -83,8 +86,9 @@ export class Atmos {
       statusChanged: (entry) => this.statusChanged(entry),
       kick: () => this.pusher.kick(),
     });
+    this.live = new LiveClient(this, { clock: this.clock, random: this.random });
     const stopFeed = this.feed.subscribe((keys) => void this.incoming.otherTabWrote(keys));
-    this.closers.push(stopFeed, () => this.feed.close(), () => this.lease.release());
+    this.closers.push(stopFeed, () => this.feed.close(), () => this.lease.release(), () => this.live.disconnect());
     // Resume an outbox left by an earlier page load, once this tab may send.
     this.metaContext.ready.then(
       () => this.lease.start(() => this.pusher.kick()),
