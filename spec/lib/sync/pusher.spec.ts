@@ -123,6 +123,26 @@ describe("sending changes", () => {
     expect(JSON.parse(storage.getItem(`atmos2:rec:Task:${task.id}`)!).attrs).to.include({ taskListID: listId, etag: task.etag });
   });
 
+  it("keeps an edit made while the create was in flight, then sends it as an update", async () => {
+    let editedInFlight = false;
+    atmos.resourceClient.beforeRequest = (request, proceed) => {
+      if (request.method === "POST" && !editedInFlight) {
+        editedInFlight = true;
+        const task = Task.first()!;
+        task.title = "oat milk";
+        task.save({ remote: true });
+      }
+      proceed();
+    };
+    new Task({ title: "milk", taskListID: listId }).save({ remote: true });
+    await atmos.whenSynced();
+    const task = Task.first()!;
+    expect(editedInFlight).to.equal(true);
+    expect(task.title).to.equal("oat milk");
+    expect(sent()).to.deep.equal([`POST /lists/${listId}/tasks`, `PUT /lists/${listId}/tasks/${task.id}`]);
+    expect((await client.all(`/lists/${listId}/tasks`)).map((t) => t.title)).to.deep.equal(["oat milk"]);
+  });
+
   it("deletes on the server with destroy({ remote: true })", async () => {
     new Task({ title: "milk", taskListID: listId }).save({ remote: true });
     await atmos.whenSynced();
