@@ -155,11 +155,16 @@ export class Atmos {
       this.metaContext.remove(entry.className, entry.id);
       this.appContext.destroy(entry.className, entry.id);
     } else {
+      const edited = entry.attrs;
       entry.attrs = { ...(entry.base ?? entry.attrs), id: entry.id };
       entry.base = undefined;
       entry.deleted = undefined;
       this.metaContext.touch(entry);
-      if (this.appContext.exists(entry.className, entry.id)) this.appContext.update(entry.className, entry.id, entry.attrs);
+      // Spine's load only sets the keys it is given: a field the dropped edit
+      // added, which the server version lacks, must be cleared explicitly.
+      const shown: Attrs = { ...entry.attrs };
+      for (const key of Object.keys(edited)) if (!(key in shown)) shown[key] = undefined;
+      if (this.appContext.exists(entry.className, entry.id)) this.appContext.update(entry.className, entry.id, shown);
       else this.appContext.create(entry.className, entry.attrs);
     }
     this.statusChanged(entry);
