@@ -21,7 +21,10 @@ export interface TasksTestServer {
   changes: TasksChange[];
   /** Headers with the token, for a fetch. */
   headers(extra?: Record<string, string>): Record<string, string>;
-  /** Stops the server and closes the database (the file stays unless `removeFile`: then it and a temp dir made for it go). */
+  /**
+   * Stops the server and closes the database. The file stays (to reopen it)
+   * unless `removeFile`; a temp folder made for it is removed at process exit anyway.
+   */
   close(options?: { removeFile?: boolean }): Promise<void>;
 }
 
@@ -32,8 +35,19 @@ export interface TasksTestServerOptions extends Partial<Omit<TasksApiOptions, "d
   token?: string;
 }
 
+const TEMP_PREFIX = "atmos2-tasks-";
+/**
+ * Temp folders made here. The file must outlive `close()` (a restart spec
+ * reopens it), so whatever is left is removed when the test process exits.
+ */
+const tempDirs = new Set<string>();
+process.once("exit", () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export async function startTasksTestServer(options: TasksTestServerOptions = {}): Promise<TasksTestServer> {
-  const ownDir = options.dbFile ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-tasks-"));
+  const ownDir = options.dbFile ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
+  if (ownDir) tempDirs.add(ownDir);
   const dbFile = options.dbFile ?? path.join(ownDir!, "tasks.sqlite");
   const token = options.token ?? "test-token";
   const requests: RecordedRequest[] = [];
@@ -61,8 +75,12 @@ export async function startTasksTestServer(options: TasksTestServerOptions = {})
       api.close();
       if (!closeOptions.removeFile) return;
       // Only what this helper made: a temp dir it created, else the db file and its WAL companions.
-      if (ownDir) fs.rmSync(ownDir, { recursive: true, force: true });
-      else for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) fs.rmSync(file, { force: true });
+      for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) fs.rmSync(file, { force: true });
+      const dir = path.dirname(dbFile);
+      if (tempDirs.has(dir)) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        tempDirs.delete(dir);
+      }
     },
   };
 }
