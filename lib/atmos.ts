@@ -56,6 +56,8 @@ export class Atmos {
   private lastStatus = "";
   private waiters: Array<{ done: () => boolean; resolve: () => void }> = [];
   private closers: Array<() => void> = [];
+  private pendingEntries = new Set<RecordEntry>();
+  private failedEntries = new Set<RecordEntry>();
 
   constructor(options: AtmosOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -91,7 +93,11 @@ export class Atmos {
     this.closers.push(stopFeed, () => this.feed.close(), () => this.lease.release(), () => this.live.disconnect());
     // Resume an outbox left by an earlier page load, once this tab may send.
     this.metaContext.ready.then(
-      () => this.lease.start(() => this.pusher.kick()),
+      () => {
+        for (const entry of this.metaContext.queued()) this.track(entry);
+        this.statusChanged();
+        this.lease.start(() => this.pusher.kick());
+      },
       () => undefined,
     );
   }
@@ -123,13 +129,7 @@ export class Atmos {
   }
 
   status(): SyncStatus {
-    let pending = 0;
-    let failed = 0;
-    for (const entry of this.metaContext.queued()) {
-      if (entry.failed) failed++;
-      else if (this.pusher.sendable(entry)) pending++;
-    }
-    return { pending, inFlight: this.pusher.inFlightCount, failed, online: this.online };
+    return { pending: this.pendingEntries.size, inFlight: this.pusher.inFlightCount, failed: this.failedEntries.size, online: this.online };
   }
 
   /** Sends a parked change again. */
@@ -292,8 +292,25 @@ export class Atmos {
     return new Promise((resolve) => this.waiters.push({ done, resolve }));
   }
 
+  /**
+   * Keeps the pending/failed counts current one entry at a time, so a save
+   * costs the same whatever the number of records with unsent changes.
+   */
+  private track(entry: RecordEntry): void {
+    const live = this.metaContext.get(entry.className, entry.id) === entry;
+    const failed = live && !!entry.failed;
+    const pending = live && !failed && this.pusher.sendable(entry);
+    if (failed) this.failedEntries.add(entry);
+    else this.failedEntries.delete(entry);
+    if (pending) this.pendingEntries.add(entry);
+    else this.pendingEntries.delete(entry);
+  }
+
   private statusChanged(entry?: RecordEntry): void {
-    if (entry) this.appContext.notifySyncState(entry.className, entry.id, syncStateOf(entry));
+    if (entry) {
+      this.track(entry);
+      this.appContext.notifySyncState(entry.className, entry.id, syncStateOf(entry));
+    }
     const status = this.status();
     const text = JSON.stringify(status);
     if (text !== this.lastStatus) {
