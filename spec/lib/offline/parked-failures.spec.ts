@@ -1,0 +1,149 @@
+import { expect } from "chai";
+import { FakeClock, settle } from "../../fakes/fake-clock";
+import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
+import { resetModels, Todo } from "../models";
+import { nextEvent, openPage, storedEntry, type OfflinePage } from "./offline-page";
+
+/** Issue 6, "parking": a change the server refuses waits for the app to retry or revert it. */
+describe("offline: a refused change is parked until retry() or revert()", () => {
+  let rails: RailsScaffoldServer;
+  let page: OfflinePage;
+  let clock: FakeClock;
+
+  beforeEach(async () => {
+    resetModels();
+    rails = await startRailsScaffoldServer();
+    clock = new FakeClock();
+    page = openPage({ base: rails.url, clock });
+  });
+  afterEach(async () => {
+    page.close();
+    await rails.close();
+  });
+
+  /** A todo the server has, with title "on the server". */
+  async function syncedTodo(): Promise<Todo> {
+    new Todo({ title: "on the server" }).save({ remote: true });
+    await page.atmos.whenSynced();
+    return Todo.first() as Todo;
+  }
+
+  const refusals: Array<[number, unknown, RegExp]> = [
+    [400, { error: { code: 400, message: "Invalid value for field title." } }, /Invalid value for field title/],
+    [404, { status: 404, error: "Not Found" }, /Not Found/],
+    [409, { error: "Conflict: the record was changed by someone else" }, /changed by someone else/],
+    [422, { title: ["is too long"] }, /title is too long/],
+  ];
+  for (const [status, body, message] of refusals) {
+    it(`parks an update refused with ${status}: state "failed", an error event with the server's message, no retry`, async () => {
+      const todo = await syncedTodo();
+      const requestsBefore = rails.requests.length;
+      rails.failNext(status, body);
+      const error = nextEvent(page.atmos, "error");
+      todo.updateAttributes({ title: "refused edit" }, { remote: true });
+      const payload = await error;
+      await page.atmos.whenSynced();
+
+      expect(payload).to.include({ model: "Todo", status });
+      expect(payload.body).to.deep.equal(body);
+      expect(payload.error.message).to.match(message);
+      expect((payload.record as Todo).id).to.equal(todo.id);
+      expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+      expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 1, online: true });
+      expect(storedEntry(page.storage, "Todo", todo.id).failed).to.include({ status });
+      // Parked: no timer will send it again by itself, and push() leaves it too.
+      await clock.runAll();
+      await page.atmos.push();
+      expect(rails.requests.length).to.equal(requestsBefore + 1);
+      expect((Todo.find(todo.id) as Todo).title).to.equal("refused edit");
+    });
+  }
+
+  it("parks a create refused with 422 and gives the error callback the same payload", async () => {
+    rails.failNext(422, { title: ["can't be blank"] });
+    const seen: unknown[] = [];
+    const todo = new Todo({ title: "" });
+    todo.save({ remote: true, error: (_record: unknown, payload: unknown) => seen.push(payload) });
+    await page.atmos.whenSynced();
+    expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+    expect(seen).to.have.length(1);
+    expect(seen[0]).to.include({ model: "Todo", status: 422 });
+  });
+
+  it("sends a parked change again on retry(): pending at once, then synced once the server accepts it", async () => {
+    const todo = await syncedTodo();
+    rails.failNext(409, { error: "busy editing" });
+    todo.updateAttributes({ title: "second try" }, { remote: true });
+    await page.atmos.whenSynced();
+    expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+
+    const retried = page.atmos.retry(Todo.find(todo.id));
+    expect((Todo.find(todo.id) as any).syncState()).to.equal("pending");
+    expect(page.atmos.status()).to.include({ failed: 0 });
+    await retried;
+    await page.atmos.whenSynced();
+    expect((Todo.find(todo.id) as any).syncState()).to.equal("synced");
+    expect(rails.records("todos")[0]).to.include({ title: "second try" });
+    expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+  });
+
+  it("parks again when a retry is refused again", async () => {
+    const todo = await syncedTodo();
+    rails.failNext(422, { title: ["is reserved"] });
+    rails.failNext(422, { title: ["is reserved"] });
+    todo.updateAttributes({ title: "reserved" }, { remote: true });
+    await page.atmos.whenSynced();
+    await page.atmos.retry(Todo.find(todo.id));
+    expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+    expect(rails.records("todos")[0]).to.include({ title: "on the server" });
+  });
+
+  it("restores the last server version on revert(): synced, in Spine and in storage", async () => {
+    const todo = await syncedTodo();
+    const requestsBefore = rails.requests.length;
+    rails.failNext(422, { title: ["is not allowed"] });
+    todo.updateAttributes({ title: "not allowed", done: true }, { remote: true });
+    await page.atmos.whenSynced();
+    const updates: string[] = [];
+    Todo.bind("update", (record: Todo) => updates.push(record.title));
+
+    await page.atmos.revert(Todo.find(todo.id));
+    Todo.unbind("update");
+    const reverted = Todo.find(todo.id) as any;
+    expect(reverted.title).to.equal("on the server");
+    expect(reverted.done).to.not.equal(true);
+    expect(reverted.syncState()).to.equal("synced");
+    expect(updates).to.include("on the server");
+    const stored = storedEntry(page.storage, "Todo", todo.id);
+    expect(stored.attrs.title).to.equal("on the server");
+    expect(stored.queue).to.deep.equal([]);
+    expect(stored.failed).to.equal(undefined);
+    expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+    await page.atmos.push();
+    expect(rails.requests.length).to.equal(requestsBefore + 1);
+  });
+
+  it("removes a refused create on revert(), since the server never had it", async () => {
+    rails.failNext(422, { title: ["can't be blank"] });
+    const todo = new Todo({ title: " " });
+    todo.save({ remote: true });
+    await page.atmos.whenSynced();
+    await page.atmos.revert(Todo.find(todo.id));
+    await settle();
+    expect(Todo.exists(todo.id)).to.not.be.ok;
+    expect(storedEntry(page.storage, "Todo", todo.id)).to.equal(undefined);
+    expect(page.atmos.status()).to.include({ failed: 0, pending: 0 });
+  });
+
+  it("keeps a parked change across a reload, still failed and still revertible", async () => {
+    const todo = await syncedTodo();
+    rails.failNext(422, { title: ["is not allowed"] });
+    todo.updateAttributes({ title: "not allowed" }, { remote: true });
+    await page.atmos.whenSynced();
+    const atmos = await page.reload();
+    expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+    expect(atmos.status()).to.include({ failed: 1 });
+    await atmos.revert(Todo.find(todo.id));
+    expect((Todo.find(todo.id) as any).title).to.equal("on the server");
+  });
+});

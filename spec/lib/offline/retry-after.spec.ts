@@ -1,0 +1,105 @@
+import { expect } from "chai";
+import { ManualConnectivity } from "../../../lib";
+import { FakeClock, settle } from "../../fakes/fake-clock";
+import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
+import { startThrottlingProxy, type ThrottlingProxy } from "../../servers/throttling-proxy";
+import { resetModels, Todo } from "../models";
+import { nextEvent, openPage, type OfflinePage } from "./offline-page";
+
+/** Issue 6, "Retry-After": a server that asks for a pause gets it, whatever the app does meanwhile. */
+describe("offline: Retry-After is honoured", () => {
+  let rails: RailsScaffoldServer;
+  let proxy: ThrottlingProxy;
+  let page: OfflinePage;
+  let clock: FakeClock;
+  let connectivity: ManualConnectivity;
+
+  beforeEach(async () => {
+    resetModels();
+    rails = await startRailsScaffoldServer();
+    proxy = await startThrottlingProxy(rails.url);
+    clock = new FakeClock();
+    connectivity = new ManualConnectivity();
+    page = openPage({ base: proxy.url, clock, connectivity });
+  });
+  afterEach(async () => {
+    page.close();
+    await proxy.close();
+    await rails.close();
+  });
+
+  /** Saves a todo that the server answers `status` with `Retry-After: retryAfter`. */
+  async function throttledSave(status: number, retryAfter: string): Promise<void> {
+    proxy.throttleNext(status, retryAfter);
+    const failed = nextEvent(page.atmos, "error");
+    new Todo({ title: "throttled" }).save({ remote: true });
+    const error = await failed;
+    expect(error.status).to.equal(status);
+    await settle();
+  }
+
+  /** Everything the app can do to make it send now. */
+  async function urgeToSend(): Promise<void> {
+    new Todo({ title: "saved during the pause" }).save({ remote: true });
+    connectivity.set(true);
+    await page.atmos.push();
+    await settle();
+  }
+
+  const sentSinceThrottle = () => proxy.log.slice(1).length;
+
+  it("sends nothing before a 429's Retry-After in seconds, not even on push() or online", async () => {
+    await throttledSave(429, "120");
+    await urgeToSend();
+    expect(sentSinceThrottle()).to.equal(0);
+    expect(page.atmos.status()).to.include({ inFlight: 0, pending: 2 });
+
+    await clock.advance(119_000);
+    await page.atmos.push();
+    expect(sentSinceThrottle()).to.equal(0);
+
+    await clock.advance(1_000);
+    await page.atmos.whenSynced();
+    expect(rails.records("todos").map((r) => r.title)).to.have.members(["throttled", "saved during the pause"]);
+    expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+  });
+
+  it("sends nothing before a 429's Retry-After given as an HTTP date", async () => {
+    // The header is a wall-clock date; the fake clock measures the pause from the answer.
+    await throttledSave(429, new Date(Date.now() + 120_000).toUTCString());
+    await urgeToSend();
+    await clock.advance(100_000);
+    await page.atmos.push();
+    expect(sentSinceThrottle()).to.equal(0);
+
+    await clock.advance(21_000);
+    await page.atmos.whenSynced();
+    expect(rails.records("todos")).to.have.length(2);
+  });
+
+  it("honours Retry-After on a 503 too", async () => {
+    await throttledSave(503, "60");
+    await urgeToSend();
+    await clock.advance(59_000);
+    await page.atmos.push();
+    expect(sentSinceThrottle()).to.equal(0);
+    await clock.advance(1_000);
+    await page.atmos.whenSynced();
+    expect(rails.records("todos")).to.have.length(2);
+  });
+
+  it("keeps the throttled change pending, not failed, while it waits", async () => {
+    await throttledSave(429, "30");
+    const [todo] = Todo.all();
+    expect((todo as any).syncState()).to.equal("pending");
+    expect(page.atmos.status()).to.include({ pending: 1, failed: 0 });
+  });
+
+  it("sends again at once after the pause has passed, on push()", async () => {
+    await throttledSave(429, "5");
+    await clock.advance(5_000);
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["throttled"]);
+  });
+});
