@@ -40,10 +40,19 @@ const REFUSED = new Set<number>([CloseCode.unauthorized, CloseCode.forbidden]);
 function defaultWebSocket(): LiveSocketConstructor {
   const global = (globalThis as { WebSocket?: LiveSocketConstructor }).WebSocket;
   if (global) return global;
-  // Node without a global WebSocket. Required lazily so browser bundles never
-  // need `ws` (its browser entry only throws, and is never reached there).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("ws") as LiveSocketConstructor;
+  // Node without a global WebSocket: load `ws`. The require is hidden from
+  // bundlers (eval), so the browser build neither bundles `ws` nor its
+  // browser stub, and the UMD build in Node still finds the real package.
+  let nodeRequire: ((id: string) => unknown) | undefined;
+  try {
+    nodeRequire = eval("require") as (id: string) => unknown;
+  } catch {
+    nodeRequire = undefined;
+  }
+  if (typeof nodeRequire !== "function") {
+    throw new Error("live: no WebSocket here; pass one (new LiveClient(host, { WebSocket })) or install the ws package");
+  }
+  return nodeRequire("ws") as LiveSocketConstructor;
 }
 
 /** Closes a socket whose events no longer matter. */
