@@ -77,7 +77,7 @@ describe("offline: a refused change is parked until retry() or revert()", () => 
     await page.atmos.whenSynced();
     expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
 
-    const retried = page.atmos.retry(Todo.find(todo.id));
+    const retried = page.atmos.retry(Todo.find(todo.id) as any);
     expect((Todo.find(todo.id) as any).syncState()).to.equal("pending");
     expect(page.atmos.status()).to.include({ failed: 0 });
     await retried;
@@ -93,7 +93,7 @@ describe("offline: a refused change is parked until retry() or revert()", () => 
     rails.failNext(422, { title: ["is reserved"] });
     todo.updateAttributes({ title: "reserved" }, { remote: true });
     await page.atmos.whenSynced();
-    await page.atmos.retry(Todo.find(todo.id));
+    await page.atmos.retry(Todo.find(todo.id) as any);
     expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
     expect(rails.records("todos")[0]).to.include({ title: "on the server" });
   });
@@ -107,7 +107,7 @@ describe("offline: a refused change is parked until retry() or revert()", () => 
     const updates: string[] = [];
     Todo.bind("update", (record: Todo) => updates.push(record.title));
 
-    await page.atmos.revert(Todo.find(todo.id));
+    await page.atmos.revert(Todo.find(todo.id) as any);
     Todo.unbind("update");
     const reverted = Todo.find(todo.id) as any;
     expect(reverted.title).to.equal("on the server");
@@ -128,7 +128,7 @@ describe("offline: a refused change is parked until retry() or revert()", () => 
     const todo = new Todo({ title: " " });
     todo.save({ remote: true });
     await page.atmos.whenSynced();
-    await page.atmos.revert(Todo.find(todo.id));
+    await page.atmos.revert(Todo.find(todo.id) as any);
     await settle();
     expect(Todo.exists(todo.id)).to.not.be.ok;
     expect(storedEntry(page.storage, "Todo", todo.id)).to.equal(undefined);
@@ -143,7 +143,7 @@ describe("offline: a refused change is parked until retry() or revert()", () => 
     const atmos = await page.reload();
     expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
     expect(atmos.status()).to.include({ failed: 1 });
-    await atmos.revert(Todo.find(todo.id));
+    await atmos.revert(Todo.find(todo.id) as any);
     expect((Todo.find(todo.id) as any).title).to.equal("on the server");
   });
 });
