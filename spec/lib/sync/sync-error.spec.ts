@@ -1,0 +1,31 @@
+import { expect } from "chai";
+import { messageFromBody, parseRetryAfter } from "../../../lib/sync/sync-error";
+
+describe("readable error messages", () => {
+  it("takes Google's error.message", () => {
+    expect(messageFromBody(404, { error: { code: 404, message: "Task list not found.", errors: [] } })).to.equal("Task list not found.");
+  });
+
+  it("spells out a Rails 422 hash", () => {
+    expect(messageFromBody(422, { title: ["can't be blank", "is too short"], base: ["Locked"] })).to.equal("title can't be blank, title is too short, Locked");
+  });
+
+  it("takes the title of an HTML error page, or its text", () => {
+    expect(messageFromBody(500, "<html><head><title>Oops</title></head><body><h1>Big</h1></body></html>")).to.equal("Oops");
+    expect(messageFromBody(502, "<h1>Bad   gateway</h1>")).to.equal("Bad gateway");
+  });
+
+  it("falls back to the status", () => {
+    expect(messageFromBody(503, null)).to.equal("HTTP 503");
+    expect(messageFromBody(500, "   ")).to.equal("HTTP 500");
+  });
+
+  it("reads Retry-After as seconds or as an HTTP date", () => {
+    const now = Date.parse("2024-05-01T12:00:00Z");
+    expect(parseRetryAfter("120", now)).to.equal(120000);
+    expect(parseRetryAfter("Wed, 01 May 2024 12:00:30 GMT", now)).to.equal(30000);
+    expect(parseRetryAfter("Wed, 01 May 2024 11:00:00 GMT", now)).to.equal(0);
+    expect(parseRetryAfter("soon", now)).to.equal(undefined);
+    expect(parseRetryAfter(null, now)).to.equal(undefined);
+  });
+});
