@@ -260,6 +260,15 @@ export class Pusher {
       this.finishDestroy(entry, op);
       return;
     }
+    // The user destroyed this record and the server has it no more (a list's
+    // DELETE overtook the request of one of its tasks): it is gone, as wanted.
+    if (entry.deleted && (failure.status === 404 || failure.status === 410)) {
+      entry.queue = [];
+      entry.failed = undefined;
+      this.host.meta.remove(entry.className, entry.id);
+      this.host.dropCallOptions(op.key);
+      return;
+    }
     const payload = { model: className, record, status: failure.status, body: failure.body, error: failure, type: failure.type };
     this.host.reportError(payload);
     if (kind === "offline" || kind === "transient") {
