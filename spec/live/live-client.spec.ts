@@ -186,6 +186,25 @@ describe("live client", () => {
     expect(failure.change.id).to.equal("bad");
   });
 
+  it("reconnects to a restarted server and pulls, since its old seqs count from before the restart", async () => {
+    const host = new FakeLiveHost();
+    const live = client(host);
+    await live.connect(fixture.wsUrl, { token: "good", channels: ["user:me"] });
+    await fixture.live.hub.publish("user:me", [change("1"), change("2"), change("3")]);
+    await host.waitFor(() => host.applied.length === 3);
+    const port = Number(new URL(fixture.url).port);
+    await fixture.close();
+    await host.waitFor(() => host.count("live:disconnected") === 1);
+    fixture = await startLive({ authenticate, replayLimit: 5, port });
+    await fixture.live.hub.publish("user:me", change("after-restart"));
+    await host.waitFor(() => host.count("live:connected") === 2);
+    await host.waitFor(() => host.pulls.length === 1);
+    expect(live.seq).to.deep.equal({ "user:me": 1 });
+    await fixture.live.hub.publish("user:me", change("next"));
+    await host.waitFor(() => host.applied.length === 4);
+    expect(ids(host)).to.deep.equal(["1", "2", "3", "next"]);
+  });
+
   it("rejects a URL that is not a WebSocket URL, naming it", async () => {
     const error = await client(new FakeLiveHost()).connect("http://example.test/live", { token: "good" }).then(() => null, (e: Error) => e);
     expect(error?.message).to.contain("ws://");

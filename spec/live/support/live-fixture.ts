@@ -13,14 +13,15 @@ export interface LiveFixture {
 }
 
 /** A real HTTP server on a free port with the live server attached, as an app would do it. */
-export async function startLive(options: Partial<LiveServerOptions> = {}): Promise<LiveFixture> {
+export async function startLive(options: Partial<LiveServerOptions> & { port?: number } = {}): Promise<LiveFixture> {
+  const { port: wanted = 0, ...liveOptions } = options;
   const server = http.createServer((req, res) => {
     if (live.handleUpdate(req, res)) return;
     res.writeHead(404).end();
   });
-  const live = createLiveServer({ authenticate: () => "*", ...options, server });
+  const live = createLiveServer({ authenticate: () => "*", ...liveOptions, server });
   await live.ready;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(wanted, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     live,
