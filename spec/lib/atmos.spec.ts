@@ -184,6 +184,25 @@ describe("Atmos errors and events", () => {
     });
   });
 
+  it("rejects sync({ remote: true }) and goes offline when the server cannot be reached, keeping local records", async () => {
+    atmos.resourceClient.base = "http://127.0.0.1:1";
+    new Todo({ title: "mine" }).save();
+    await atmos.whenSynced();
+    const offline = next<void>(atmos, "offline");
+    const emitted = next(atmos, "error");
+    let failure: any;
+    try {
+      await models.Todo.sync({ remote: true });
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).to.be.instanceOf(SyncError);
+    expect(failure.status).to.equal(0);
+    expect((await emitted)).to.include({ model: "Todo", status: 0, record: null });
+    await offline;
+    expect(Todo.all().map((t) => t.title)).to.deep.equal(["mine"]);
+  });
+
   describe("programmer errors", () => {
     beforeEach(() => {
       atmos.resourceClient.base = "http://127.0.0.1:1";

@@ -155,6 +155,21 @@ describe("sending changes", () => {
     expect(storage.getItem(`atmos2:rec:Task:${task.id}`)).to.equal(null);
   });
 
+  it("takes a 404 answering a delete as done: the record is gone either way", async () => {
+    new Task({ title: "milk", taskListID: listId }).save({ remote: true });
+    await atmos.whenSynced();
+    const task = Task.first()!;
+    await client.call("DELETE", `/lists/${listId}/tasks/${task.id}`);
+    const errors: unknown[] = [];
+    atmos.on("error", (e) => errors.push(e));
+    task.destroy({ remote: true });
+    await atmos.whenSynced();
+    expect(errors).to.deep.equal([]);
+    expect(models.Task.destroyedIds()).to.deep.equal([]);
+    expect(atmos.status().failed).to.equal(0);
+    expect(storage.getItem(`atmos2:rec:Task:${task.id}`)).to.equal(null);
+  });
+
   it("just forgets a record the server never saw when it is destroyed: no request", async () => {
     const draft = new Task({ title: "draft", taskListID: listId });
     draft.save();

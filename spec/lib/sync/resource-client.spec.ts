@@ -72,6 +72,20 @@ describe("ResourceClient", () => {
     ]);
   });
 
+  it("builds REST defaults from the model's url when it has one", async () => {
+    (Todo as any).url = "/v2/items";
+    try {
+      new Todo({ title: "a" }).save({ remote: true });
+      await atmos.whenSynced();
+      const todo = Todo.first()!;
+      todo.destroy({ remote: true });
+      await atmos.whenSynced();
+      expect(rails.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(["POST /api/v2/items", `DELETE /api/v2/items/${todo.id}`]);
+    } finally {
+      delete (Todo as any).url;
+    }
+  });
+
   it("calls a custom endpoint with execute() and resolves with the parsed body", async () => {
     rails.seed("api/todos", [{ title: "seeded" }]);
     const body = (await rc.execute({ method: "GET", path: "/todos.json", params: { page: 1, per_page: 5 } })) as any[];
