@@ -1,0 +1,97 @@
+import type { BenchCase, Row } from "../bench-types";
+import { openChromiumPage } from "../browser/chromium-page";
+import { buildPageBundle } from "../browser/page-bundle";
+import { compareRow } from "../compare-row";
+import { saveContenders, timeSaves, type SaveTiming } from "../contenders/save-contenders";
+import { installNodeWebStorage } from "../env/node-web-storage";
+import { taskList } from "../fixtures/task-fixtures";
+import { all, atLeast, atMost } from "../goal";
+import { median } from "../stats";
+import * as path from "path";
+
+/**
+ * P1: what one `save()` costs with N records stored, in Node (with a Web
+ * Storage object) and in Chromium (real localStorage), next to Spine Local
+ * (rewrites all N), Backbone.localStorage and the floor (one setItem).
+ */
+export const p1SaveCost: BenchCase = {
+  id: "P1",
+  title: "save() cost with N records stored",
+  budgetMs: 90_000,
+  async run(ctx) {
+    const sizes = ctx.quick ? [100, 1000] : [1000, 10000];
+    const opts = (deadline: number) => ({ runs: ctx.runs, ops: ctx.quick ? 100 : 500, warmupOps: ctx.quick ? 200 : 1000, runBudgetMs: ctx.quick ? 100 : 250, deadline });
+    const rows: Row[] = [];
+
+    installNodeWebStorage();
+    const node: SaveTiming[] = [];
+    const nodeDeadline = Date.now() + (ctx.deadline - Date.now()) * 0.4;
+    for (const n of sizes) {
+      const records = taskList(n);
+      for (const contender of saveContenders()) node.push(await timeSaves(contender, records, opts(nodeDeadline)));
+      ctx.log(`P1 Node N=${n} done`);
+    }
+    rows.push(...toRows("Node, localstorage-polyfill", node, sizes));
+
+    try {
+      const bundle = await buildPageBundle(path.join(__dirname, "../browser/p1-page.ts"));
+      const chromium = await openChromiumPage(bundle);
+      try {
+        const browser: SaveTiming[] = [];
+        for (const n of sizes) {
+          const o = opts(ctx.deadline);
+          browser.push(...(await chromium.page.evaluate(([n, o]) => (globalThis as any).benchP1(n, o), [n, o] as const))); // eslint-disable-line @typescript-eslint/no-explicit-any
+          ctx.log(`P1 Chromium N=${n} done`);
+        }
+        rows.push(...toRows("Chromium, localStorage", browser, sizes));
+      } finally {
+        await chromium.close();
+      }
+    } catch (error) {
+      rows.push({ id: "P1", name: "save() in Chromium", ours: NaN, unit: "ms", goal: "measured", met: false, missedBy: "not measured", note: `Chromium run failed: ${(error as Error).message}` });
+    }
+    return rows;
+  },
+};
+
+function toRows(env: string, timings: SaveTiming[], sizes: number[]): Row[] {
+  const of = (name: string, n: number) => timings.find((t) => t.contender === name && t.n === n)?.samples ?? [];
+  const rows: Row[] = [];
+  const large = sizes[sizes.length - 1];
+  for (const n of sizes) {
+    const isLarge = n === large;
+    rows.push(
+      compareRow({
+        id: "P1",
+        name: `save(), ${n} stored (${env})`,
+        unit: "ms",
+        ours: of("atmos2", n),
+        peer: of("Spine Local", n),
+        peerName: "Spine Local",
+        floor: of("floor", n),
+        others: { "Backbone.localStorage": of("Backbone.localStorage", n), "Spine, no storage": of("Spine, no storage", n) },
+        goal: isLarge ? "≥ 100× faster than Spine Local; ≤ 2× floor" : "≤ 2× floor",
+        judge: (m) => (isLarge ? all(atLeast(1 / m.ratio, 100, "speed-up over Spine Local"), atMost(m.floorRatio, 2, "ours/floor")) : atMost(m.floorRatio, 2, "ours/floor")),
+      }),
+    );
+  }
+  // O(1) in N: the cost at the large size over the cost at the small one.
+  const growth = (name: string) => median(of(name, large)) / median(of(name, sizes[0]));
+  const ours = growth("atmos2");
+  const verdict = atMost(ours, 2, `cost growth ${sizes[0]}→${large}`);
+  rows.push({
+    id: "P1",
+    name: `save() cost growth ${sizes[0]} → ${large} stored (${env})`,
+    ours,
+    peer: growth("Spine Local"),
+    peerName: "Spine Local",
+    floor: growth("floor"),
+    unit: "×",
+    goal: "O(1) in N: ≤ 2× for 10× the records",
+    met: verdict.met,
+    missedBy: verdict.missedBy,
+    others: { "Backbone.localStorage": growth("Backbone.localStorage") },
+  });
+  return rows;
+}
+
