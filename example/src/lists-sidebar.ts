@@ -1,5 +1,6 @@
 import Spine from "spine";
 import { html } from "./html";
+import { findByRoot, rootOf } from "./record-root";
 import { List } from "./list-model";
 import { syncMark } from "./sync-mark";
 import { Task } from "./task-model";
@@ -17,8 +18,8 @@ export class ListsSidebar extends Spine.Controller {
   static elements = { ".lists": "listsEl", ".new-list-title": "newTitle" };
   declare listsEl: any;
   declare newTitle: any;
-  /** The client id of the selected list: it survives a server-assigned id. */
-  private selectedCid?: string;
+  /** The selected list's Spine root (see record-root.ts). */
+  private selectedRoot?: object;
 
   constructor(options: { el: unknown }) {
     super(options);
@@ -30,14 +31,14 @@ export class ListsSidebar extends Spine.Controller {
   }
 
   get selected(): List | undefined {
-    return this.selectedCid && List.exists(this.selectedCid) ? List.find<List>(this.selectedCid) : undefined;
+    return findByRoot<List>(List, this.selectedRoot);
   }
 
   /** Selects a list (or none) and tells the app. */
   select(list: List | undefined): void {
-    const cid = list?.cid;
-    if (cid === this.selectedCid) return;
-    this.selectedCid = cid;
+    const root = list && rootOf(List, list);
+    if (root === this.selectedRoot) return;
+    this.selectedRoot = root;
     this.render();
     this.trigger("select", list);
   }
@@ -50,7 +51,7 @@ export class ListsSidebar extends Spine.Controller {
             const open = Task.ofList(list.id).filter((t) => !t.isDone).length;
             const current = list.id === selectedId;
             return html`<li>
-              <button type="button" class="list-select${current ? " is-selected" : ""}" data-cid="${list.cid}" ${current ? html`aria-current="true"` : ""}>
+              <button type="button" class="list-select${current ? " is-selected" : ""}" data-id="${list.id}" ${current ? html`aria-current="true"` : ""}>
                 <span class="list-name">${list.title || "Untitled list"}</span>
                 ${syncMark(list.syncState())}
                 <span class="list-count" aria-label="${open} open">${open || ""}</span>
@@ -62,8 +63,8 @@ export class ListsSidebar extends Spine.Controller {
   }
 
   clicked(event: Event): void {
-    const cid = (event.currentTarget as HTMLElement).dataset.cid!;
-    if (List.exists(cid)) this.select(List.find<List>(cid));
+    const id = (event.currentTarget as HTMLElement).dataset.id!;
+    if (List.exists(id)) this.select(List.find<List>(id));
   }
 
   create(event: Event): void {
@@ -73,7 +74,7 @@ export class ListsSidebar extends Spine.Controller {
     const list = new List({ title, updated: new Date().toISOString() });
     list.save({ remote: true });
     this.newTitle.val("");
-    this.select(List.find<List>(list.cid));
+    this.select(List.find<List>(list.id));
   }
 
   newListKey(event: KeyboardEvent): void {

@@ -64,7 +64,8 @@ export class TaskItem extends Spine.Controller {
 
   /** The freshest copy of the task, or undefined if it was deleted meanwhile. */
   private fresh(): Task | undefined {
-    return Task.exists(this.task.cid) ? Task.find<Task>(this.task.cid) : undefined;
+    // The held clone reads its id through to Spine's record, so it is current.
+    return Task.exists(this.task.id) ? Task.find<Task>(this.task.id) : undefined;
   }
 
   toggle(event: Event): void {

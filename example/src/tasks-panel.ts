@@ -3,14 +3,15 @@ import type { Atmos } from "atmos2";
 import { clearCompleted } from "./clear-completed";
 import { html } from "./html";
 import { List } from "./list-model";
+import { findByRoot, rootOf } from "./record-root";
 import { syncMark } from "./sync-mark";
 import { TaskItem } from "./task-item";
 import { Task } from "./task-model";
 
 /**
  * The selected list: its name (rename, delete), a field to add tasks, the
- * open tasks and the completed ones. Rows are kept per task (by Spine's
- * client id, which survives a server-assigned id) and only repainted when
+ * open tasks and the completed ones. Rows are kept per task (by the Spine
+ * root record, which survives server ids and pulls) and only repainted when
  * their task changed, so a sync never disturbs a row being edited.
  */
 export class TasksPanel extends Spine.Controller {
@@ -44,8 +45,8 @@ export class TasksPanel extends Spine.Controller {
   declare doneCount: any;
   declare emptyEl: any;
   declare message: any;
-  private listCid?: string;
-  private items = new Map<string, TaskItem>();
+  private listRoot?: object;
+  private items = new Map<object, TaskItem>();
   private renaming = false;
   private scheduled = false;
 
@@ -59,14 +60,14 @@ export class TasksPanel extends Spine.Controller {
   }
 
   get list(): List | undefined {
-    return this.listCid && List.exists(this.listCid) ? List.find<List>(this.listCid) : undefined;
+    return findByRoot<List>(List, this.listRoot);
   }
 
   /** Shows a list (or the "no list" state). */
   show(list: List | undefined): void {
     for (const item of this.items.values()) item.release();
     this.items.clear();
-    this.listCid = list?.cid;
+    this.listRoot = list && rootOf(List, list);
     this.renaming = false;
     this.el.toggleClass("is-empty", !list);
     if (!list) {
@@ -105,7 +106,7 @@ export class TasksPanel extends Spine.Controller {
     this.scheduled = true;
     queueMicrotask(() => {
       this.scheduled = false;
-      if (!this.listCid) return;
+      if (!this.listRoot) return;
       if (!this.list) return this.trigger("gone");
       if (!this.renaming) this.renderHead();
       this.renderTasks();
@@ -131,13 +132,13 @@ export class TasksPanel extends Spine.Controller {
     const open = tasks.filter((t) => !t.isDone);
     const done = tasks.filter((t) => t.isDone);
     const focused = document.activeElement as HTMLElement | null;
-    const seen = new Set<string>();
+    const seen = new Set<object>();
     this.place(this.openEl[0], open, seen);
     this.place(this.doneEl[0], done, seen);
-    for (const [cid, item] of this.items) {
-      if (seen.has(cid)) continue;
+    for (const [root, item] of this.items) {
+      if (seen.has(root)) continue;
       item.release();
-      this.items.delete(cid);
+      this.items.delete(root);
     }
     // Moving a row (e.g. when completed) drops its focus; give it back.
     if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus();
@@ -146,15 +147,16 @@ export class TasksPanel extends Spine.Controller {
     this.doneCount.text(`(${done.length})`);
   }
 
-  private place(ul: HTMLElement, tasks: Task[], seen: Set<string>): void {
+  private place(ul: HTMLElement, tasks: Task[], seen: Set<object>): void {
     tasks.forEach((task, index) => {
-      seen.add(task.cid);
-      let item = this.items.get(task.cid);
+      const root = rootOf(Task, task)!;
+      seen.add(root);
+      let item = this.items.get(root);
       if (item) item.update(task);
       else {
         item = new TaskItem({ task, atmos: this.atmos });
         item.bind("removed", (neighbour: any) => (neighbour.length ? neighbour : this.newTitle).trigger("focus"));
-        this.items.set(task.cid, item);
+        this.items.set(root, item);
       }
       const node = item.el[0];
       if (ul.children[index] !== node) ul.insertBefore(node, ul.children[index] ?? null);

@@ -1,0 +1,91 @@
+import { expect } from "chai";
+import { addList, addTasks, eventually, shownTasks, synced, TasksAppHarness } from "./tasks-app-harness";
+
+describe("Tasks app: offline", function () {
+  const harness = new TasksAppHarness();
+
+  before(() => harness.start());
+  after(() => harness.stop());
+  afterEach(() => harness.closeDevices());
+
+  it("keeps edits made offline on screen and sends them when the connection is back", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Errands");
+    await addTasks(page, "Post office", "Pharmacy");
+    await synced(page);
+    const list = (await harness.listNamed("Errands"))!;
+
+    await page.context().setOffline(true);
+    await page.getByLabel("Done: Post office").check();
+    await addTasks(page, "Bakery");
+    await page.getByRole("button", { name: "Edit Pharmacy" }).click();
+    await page.getByLabel("Notes").fill("Prescription is ready");
+    await page.getByLabel("Title", { exact: true }).press("Enter");
+
+    // Shown at once, marked as not yet saved, and the app says it is offline.
+    expect(await shownTasks(page)).to.deep.equal({ open: ["Bakery", "Pharmacy"], done: ["Post office"] });
+    await page.locator(".pill[data-state='offline']").waitFor();
+    expect(await page.locator(".offline-banner").innerText()).to.contain("You're offline");
+    expect(await page.locator(".task[data-sync='pending']").count()).to.equal(3);
+    const onServer = await harness.tasks(list.id);
+    expect(onServer.map((t) => t.title).sort(), "nothing reached the server").to.deep.equal(["Pharmacy", "Post office"]);
+
+    await page.context().setOffline(false);
+    await synced(page);
+    expect(await page.locator(".offline-banner").isHidden()).to.equal(true);
+    expect(await page.locator(".task[data-sync='pending']").count()).to.equal(0);
+    const caughtUp = await harness.tasks(list.id);
+    expect(caughtUp.map((t) => t.title).sort()).to.deep.equal(["Bakery", "Pharmacy", "Post office"]);
+    expect(caughtUp.find((t) => t.title === "Post office")!.status).to.equal("completed");
+    expect(caughtUp.find((t) => t.title === "Pharmacy")!.notes).to.equal("Prescription is ready");
+  });
+
+  it("opens on local data while the API is unreachable, and catches up afterwards", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Garden");
+    await addTasks(page, "Water the roses");
+    await synced(page);
+
+    // The page loads, but every API call fails as on a dead connection.
+    await page.context().route("**/tasks/v1/**", (route) => route.abort());
+    await page.reload();
+    await page.locator(".list-title", { hasText: "Garden" }).waitFor();
+    expect((await shownTasks(page)).open).to.deep.equal(["Water the roses"]);
+    await addTasks(page, "Buy seeds");
+    await page.locator(".pill[data-state='offline']").waitFor();
+    expect(await page.locator(".pill").innerText()).to.contain("1 waiting");
+
+    await page.context().unroute("**/tasks/v1/**");
+    await page.getByRole("button", { name: "Try now" }).click();
+    await synced(page);
+    const list = (await harness.listNamed("Garden"))!;
+    await eventually(async () => expect((await harness.tasks(list.id)).map((t) => t.title).sort()).to.deep.equal(["Buy seeds", "Water the roses"]));
+  });
+
+  it("marks a change the server refuses, and sends it again on Retry", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Refusals");
+    await addTasks(page, "Stubborn task");
+    await synced(page);
+
+    // The server turns down updates for a while (a 400 is not "offline": nothing is retried by itself).
+    await page.context().route("**/tasks/v1/lists/*/tasks/*", (route) =>
+      route.request().method() === "PUT"
+        ? route.fulfill({ status: 400, contentType: "application/json", body: JSON.stringify({ error: { code: 400, message: "Invalid task", status: "INVALID_ARGUMENT" } }) })
+        : route.continue(),
+    );
+    await page.getByLabel("Done: Stubborn task").check();
+    await page.locator(".pill[data-state='failed']").waitFor();
+    expect(await page.locator(".pill").innerText()).to.contain("1 change not saved");
+    expect(await page.locator(".task.is-failed .task-title").innerText()).to.equal("Stubborn task");
+    // The edit stays on screen; it is not thrown away.
+    expect((await shownTasks(page)).done).to.deep.equal(["Stubborn task"]);
+
+    await page.context().unroute("**/tasks/v1/lists/*/tasks/*");
+    await page.locator(".status").getByRole("button", { name: "Retry" }).click();
+    await synced(page);
+    expect(await page.locator(".task.is-failed").count()).to.equal(0);
+    const list = (await harness.listNamed("Refusals"))!;
+    expect((await harness.tasks(list.id))[0].status).to.equal("completed");
+  });
+});
