@@ -121,15 +121,19 @@ export class Pusher {
       candidates.push(entry);
     }
     candidates.sort((a, b) => a.queue[0].seq - b.queue[0].seq);
+    let started = false;
     for (const entry of candidates) {
       if (this.inFlight.size >= this.concurrency) break;
       this.inFlight.add(entry);
+      started = true;
       void this.send(entry).finally(() => {
         this.inFlight.delete(entry);
         this.host.statusChanged(entry);
         this.run();
       });
     }
+    // The in-flight count changed: a status indicator shows "sending".
+    if (started) this.host.statusChanged();
     this.checkIdle();
   }
 
@@ -207,7 +211,7 @@ export class Pusher {
       params: Object.keys(params).length ? params : undefined,
       data,
       model: className,
-      headers: { "Idempotency-Key": op.key },
+      headers: this.host.rc.idempotencyHeader ? { [this.host.rc.idempotencyHeader]: op.key } : undefined,
     };
   }
 
