@@ -1,0 +1,100 @@
+import { expect } from "chai";
+import { FakeClock, settle } from "../../fakes/fake-clock";
+import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
+import { resetModels, Todo } from "../models";
+import { nextEvent, openPage, storedEntry, type OfflinePage } from "./offline-page";
+
+/** Issue 6, "storage full": a change that cannot be written waits in memory, in order, and nothing stored is damaged. */
+describe("offline: a full storage keeps changes in memory until space frees", () => {
+  let rails: RailsScaffoldServer;
+  let page: OfflinePage;
+  let clock: FakeClock;
+
+  beforeEach(async () => {
+    resetModels();
+    rails = await startRailsScaffoldServer();
+    clock = new FakeClock();
+    page = openPage({ base: rails.url, clock });
+  });
+  afterEach(async () => {
+    page.close();
+    await rails.close();
+  });
+
+  const used = () => page.storage.keys().reduce((n, k) => n + k.length + (page.storage.getItem(k) as string).length, 0);
+
+  /** Two synced todos, then storage made full (only a few characters left). */
+  async function fillUp(): Promise<{ a: Todo; b: Todo; before: Record<string, string> }> {
+    new Todo({ title: "a" }).save({ remote: true });
+    new Todo({ title: "b" }).save({ remote: true });
+    await page.atmos.whenSynced();
+    const [a, b] = Todo.all().sort((x, y) => x.title.localeCompare(y.title));
+    const before = Object.fromEntries(page.storage.keys().map((k) => [k, page.storage.getItem(k) as string]));
+    page.storage.quota = used() + 20;
+    rails.requests.length = 0;
+    return { a, b, before };
+  }
+
+  it("emits an error of type quota, keeps the change in the app, and leaves stored data intact", async () => {
+    const { a, before } = await fillUp();
+    const error = nextEvent(page.atmos, "error");
+    a.updateAttributes({ title: "a, with a long note that does not fit anymore" }, { remote: true });
+    const payload = await error;
+    await settle();
+
+    expect(payload.type).to.equal("quota");
+    expect(payload.error.message).to.match(/storage is full/);
+    expect((Todo.find(a.id) as Todo).title).to.equal("a, with a long note that does not fit anymore");
+    expect((Todo.find(a.id) as any).syncState()).to.equal("pending");
+    for (const [key, value] of Object.entries(before)) expect(page.storage.getItem(key), key).to.equal(value);
+    expect(storedEntry(page.storage, "Todo", a.id).attrs.title).to.equal("a");
+  });
+
+  it("does not send a change before it is written, then writes and sends it once when space frees", async () => {
+    const { a } = await fillUp();
+    const error = nextEvent(page.atmos, "error");
+    a.updateAttributes({ title: "a, edited while storage was full" }, { remote: true });
+    await error;
+    await page.atmos.push();
+    expect(rails.requests).to.deep.equal([]);
+
+    page.storage.quota = Infinity;
+    await clock.advance(5_000);
+    await page.atmos.whenSynced();
+    expect(rails.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal([`PUT /todos/${a.id}`]);
+    expect(rails.records("todos").find((r) => String(r.id) === a.id)).to.include({ title: "a, edited while storage was full" });
+    expect(storedEntry(page.storage, "Todo", a.id).attrs.title).to.equal("a, edited while storage was full");
+    expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+  });
+
+  it("keeps the order of changes made while full: they are sent in the order they were made", async () => {
+    const { a, b } = await fillUp();
+    const error = nextEvent(page.atmos, "error");
+    b.updateAttributes({ title: "b first, this does not fit" }, { remote: true });
+    a.updateAttributes({ title: "a second, neither does this" }, { remote: true });
+    await error;
+    await settle();
+    new Todo({ title: "c third, new" }).save({ remote: true });
+    await settle();
+    expect(rails.requests).to.deep.equal([]);
+
+    page.storage.quota = Infinity;
+    await clock.advance(5_000);
+    await page.atmos.whenSynced();
+    const sent = rails.requests.map((r) => `${r.method} ${r.path}`);
+    expect(sent).to.deep.equal([`PUT /todos/${b.id}`, `PUT /todos/${a.id}`, "POST /todos"]);
+  });
+
+  it("keeps every change made while full across a reload once it has been written", async () => {
+    const { a } = await fillUp();
+    const error = nextEvent(page.atmos, "error");
+    a.updateAttributes({ title: "kept in memory, then written" });
+    await error;
+    page.storage.quota = Infinity;
+    await clock.advance(5_000);
+    await page.atmos.whenSynced();
+    await page.reload();
+    expect((Todo.find(a.id) as Todo).title).to.equal("kept in memory, then written");
+    expect(rails.requests).to.deep.equal([]);
+  });
+});
