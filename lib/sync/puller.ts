@@ -73,10 +73,13 @@ export class Puller {
       } else break;
     }
     const result = this.apply(className, route, items, options, numericIds);
-    await meta.flush();
-    if (options.since === "auto") {
+    // Storage full: the pulled records wait in memory and are written when
+    // space frees (the write queue reports the quota error once); the pull
+    // itself succeeded. The high-water mark waits until they are written.
+    await meta.flush().catch(() => undefined);
+    if (options.since === "auto" && meta.clean) {
       const mark = highWater(items, model.incremental.field);
-      if (mark) await meta.store.put(hwKey, mark);
+      if (mark) await meta.store.put(hwKey, mark).catch(() => undefined);
     }
     return result;
   }
