@@ -260,6 +260,8 @@ export class Pusher {
     const failure = error instanceof SyncError ? error : new SyncError(`${className}: ${(error as Error)?.message ?? error}`, { type: "invalid" });
     const kind = classifyFailure(failure, op.kind, this.host.offlineStatusCodes);
     const record = this.host.record(className, entry.id);
+    // The server answered (404, 500…): the network is up again, whatever it said.
+    if (failure.status > 0 && kind !== "offline" && kind !== "auth") this.host.setOnline(true);
     if (kind === "gone") {
       this.finishDestroy(entry, op);
       return;
