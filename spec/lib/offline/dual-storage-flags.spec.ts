@@ -1,0 +1,100 @@
+import { expect } from "chai";
+import Spine from "spine";
+import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
+import { resetModels, Todo, type Synced } from "../models";
+import { openPage, storedEntries, type OfflinePage } from "./offline-page";
+
+/** A model kept on this device only (Backbone dualStorage's `local = true`). */
+class Draft extends Spine.Model {
+  declare title: string;
+}
+Draft.configure("Draft", "title");
+Draft.extend(Spine.Model.Atmosphere as object);
+(Draft as any).local = true;
+
+/** A model that lives on the server only (`remote = true`): never cached. */
+class Quote extends Spine.Model {
+  declare title: string;
+}
+Quote.configure("Quote", "title");
+Quote.extend(Spine.Model.Atmosphere as object);
+(Quote as any).remote = true;
+
+/** Issue 6, "dualStorage flags": per-model choice of local only, remote only, or both. */
+describe("offline: the local, remote and default model flags", () => {
+  let rails: RailsScaffoldServer;
+  let page: OfflinePage;
+
+  beforeEach(async () => {
+    resetModels();
+    Draft.deleteAll();
+    Quote.deleteAll();
+    rails = await startRailsScaffoldServer();
+    page = openPage({ base: rails.url });
+  });
+  afterEach(async () => {
+    page.close();
+    await rails.close();
+  });
+
+  it("never sends a model with local = true, whatever the save asks, but stores it", async () => {
+    const draft = new Draft({ title: "private" });
+    draft.save({ remote: true });
+    draft.updateAttributes({ title: "still private" }, { remote: true });
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+    expect(rails.requests).to.deep.equal([]);
+    expect(storedEntries(page.storage, "Draft").map((e) => e.attrs.title)).to.deep.equal(["still private"]);
+    expect((Draft.first() as any).syncState()).to.equal("local");
+    expect(page.atmos.status()).to.include({ pending: 0 });
+
+    (Draft.first() as Draft).destroy({ remote: true });
+    await page.atmos.push();
+    expect(rails.requests).to.deep.equal([]);
+    expect(storedEntries(page.storage, "Draft")).to.deep.equal([]);
+  });
+
+  it("gives a local = true model its records back after a reload", async () => {
+    new Draft({ title: "survives" }).save();
+    await page.atmos.whenSynced();
+    await page.reload();
+    await (Draft as unknown as Synced).sync();
+    expect(Draft.all().map((d) => d.title)).to.deep.equal(["survives"]);
+  });
+
+  it("never writes a model with remote = true to storage, and sends it", async () => {
+    const quote = new Quote({ title: "from the server only" });
+    quote.save({ remote: true });
+    await page.atmos.whenSynced();
+    expect(rails.records("quotes").map((r) => r.title)).to.deep.equal(["from the server only"]);
+    const saved = Quote.first() as Quote;
+    saved.updateAttributes({ title: "edited" }, { remote: true });
+    await page.atmos.whenSynced();
+    expect(rails.records("quotes").map((r) => r.title)).to.deep.equal(["edited"]);
+    await (Quote as unknown as Synced).sync({ remote: true });
+    expect(Quote.all().map((q) => q.title)).to.deep.equal(["edited"]);
+    expect(page.storage.keys().filter((k) => k.includes("Quote"))).to.deep.equal([]);
+  });
+
+  it("sends a remote = true model even on a save without remote", async () => {
+    new Quote({ title: "plain save" }).save();
+    await page.atmos.whenSynced();
+    expect(rails.records("quotes").map((r) => r.title)).to.deep.equal(["plain save"]);
+    expect(page.storage.keys().filter((k) => k.includes("Quote"))).to.deep.equal([]);
+  });
+
+  it("queues a plain save() of a default model without sending it, and push() sends it", async () => {
+    const todo = new Todo({ title: "later" });
+    todo.save();
+    await page.atmos.whenSynced();
+    expect(rails.requests).to.deep.equal([]);
+    expect((Todo.find(todo.id) as any).syncState()).to.equal("local");
+    expect(Todo.dirty().map((t: Todo) => t.id)).to.deep.equal([todo.id]);
+    expect(storedEntries(page.storage, "Todo").map((e) => e.attrs.title)).to.deep.equal(["later"]);
+
+    await (Todo as unknown as Synced).push();
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["later"]);
+    expect((Todo.first() as any).syncState()).to.equal("synced");
+    expect(Todo.dirty()).to.deep.equal([]);
+  });
+});
