@@ -52,6 +52,8 @@ export class Atmos {
   private readonly remote: RemoteContext;
   private readonly incoming: Incoming;
   private online = true;
+  /** Counts the moments the network was seen up, so a late failure of an older request does not undo them. */
+  private onlineMark = 0;
   private authFailed = false;
   private lastStatus = "";
   private waiters: Array<{ done: () => boolean; resolve: () => void }> = [];
@@ -188,6 +190,7 @@ export class Atmos {
   /** Model.sync(options): local records first, then (remote) the server's. */
   sync(className: string, options: PullOptions & { remote?: boolean } = {}): Promise<unknown[]> {
     const model = this.options(className);
+    const mark = this.onlineMark;
     const route = options.remote
       ? this.resourceClient.route(className, "index", (name) => options.pathParams?.[name], model.url)
       : undefined;
@@ -212,7 +215,8 @@ export class Atmos {
         },
         (error) => {
           const failure = error instanceof SyncError ? error : new SyncError(String(error?.message ?? error), { type: "invalid" });
-          if (failure.status === 0) this.setOnline(false);
+          // Offline, unless the network was seen up since this pull began (a stale timeout).
+          if (failure.status === 0 && this.onlineMark === mark) this.setOnline(false);
           this.host.reportError({ model: className, record: null, status: failure.status, body: failure.body, error: failure, type: failure.type });
           throw failure;
         },
@@ -323,6 +327,7 @@ export class Atmos {
   }
 
   private setOnline(online: boolean): void {
+    if (online) this.onlineMark++;
     if (online === this.online) return;
     this.online = online;
     this.emit(online ? "online" : "offline");
