@@ -89,12 +89,12 @@ describe("offline: the local, remote and default model flags", () => {
     await page.atmos.whenSynced();
     expect(rails.requests).to.deep.equal([]);
     expect((Todo.find(todo.id) as any).syncState()).to.equal("local");
-    expect(Todo.dirty().map((t: Todo) => t.id)).to.deep.equal([todo.id]);
+    expect((Todo as unknown as Synced).dirty().map((t: Todo) => t.id)).to.deep.equal([todo.id]);
     expect(storedEntries(page.storage, "Todo").map((e) => e.attrs.title)).to.deep.equal(["later"]);
 
     await (Todo as unknown as Synced).push();
     expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["later"]);
     expect((Todo.first() as any).syncState()).to.equal("synced");
-    expect(Todo.dirty()).to.deep.equal([]);
+    expect((Todo as unknown as Synced).dirty()).to.deep.equal([]);
   });
 });
