@@ -7,10 +7,13 @@ import * as path from "path";
 import type { BenchCase, Row } from "./bench-types";
 import { unavailable } from "./bench-types";
 import { p1SaveCost } from "./cases/p1-save-cost";
+import { p2InitialSync } from "./cases/p2-initial-sync";
+import { closeBenchTasksServer } from "./env/bench-tasks-server";
+import { closeSpineAjax } from "./env/spine-ajax";
 import { ratioChart } from "./ratio-chart";
 import { markdownReport, markdownTable, type BenchReport } from "./report";
 
-export const cases: BenchCase[] = [p1SaveCost];
+export const cases: BenchCase[] = [p1SaveCost, p2InitialSync];
 
 interface Cli {
   quick: boolean;
@@ -67,6 +70,8 @@ async function main(): Promise<void> {
     console.log(markdownTable(caseRows));
     console.log(`  (${((Date.now() - caseStart) / 1000).toFixed(1)} s)`);
   }
+  await closeBenchTasksServer().catch((error) => console.error(`bench: closing the tasks server failed: ${error}`));
+  closeSpineAjax();
   const report: BenchReport = { date: new Date().toISOString(), quick: cli.quick, node: process.versions.node, cpus: os.cpus().length, durationMs: Date.now() - started, rows };
   const markdown = markdownReport(report);
   fs.mkdirSync(cli.out, { recursive: true });
