@@ -112,6 +112,13 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     }
   };
   options.server?.on("upgrade", onUpgrade);
+  const handleUpdate = createUpdateEndpoint({ hub, secret: options.secret, maxBodyBytes });
+  // A server with no request handler of its own still gets POST /update; an
+  // app that routes requests calls handleUpdate itself (it answers once).
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (options.server!.listenerCount("request") === 1) handleUpdate(req, res);
+  };
+  options.server?.on("request", onRequest);
 
   const heartbeat = heartbeatMs > 0 ? setInterval(() => {
     for (const connection of connections) {
@@ -128,7 +135,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     hub,
     backend,
     ready,
-    handleUpdate: createUpdateEndpoint({ hub, secret: options.secret, maxBodyBytes }),
+    handleUpdate,
     handleUpgrade,
     get connections() {
       return connections.size;
@@ -138,6 +145,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       closing = true;
       if (heartbeat) clearInterval(heartbeat);
       options.server?.off("upgrade", onUpgrade);
+      options.server?.off("request", onRequest);
       const closed = [...connections].map((connection) => new Promise<void>((resolve) => {
         const ws = connection.ws;
         const timer = setTimeout(() => ws.terminate(), 2000);

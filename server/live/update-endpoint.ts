@@ -11,6 +11,8 @@ export interface UpdateEndpointOptions {
   path?: string;
 }
 
+const TAKEN = Symbol("atmos2.update.taken");
+
 function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text), ...headers });
@@ -50,6 +52,9 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
     const url = req.url ?? "/";
     const pathname = url.split("?")[0];
     if (pathname !== path) return false;
+    // Taken once, even if two handlers pass the request on.
+    if ((req as { [TAKEN]?: boolean })[TAKEN]) return true;
+    (req as { [TAKEN]?: boolean })[TAKEN] = true;
     void handle(req, res).catch((error: Error) => {
       if (!res.headersSent) reply(res, 500, { error: `update failed: ${error.message}` });
     });

@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createLiveServer } from "../../server/live";
 import { startLive, LiveFixture } from "./support/live-fixture";
 import { TestSocket } from "./support/test-socket";
 
@@ -73,5 +76,22 @@ describe("POST /update from a backend", () => {
     fixture = await startLive({ secret: "s3cret" });
     const res = await fetch(`${fixture.url}/update`, { headers: { "X-Atmos-Secret": "s3cret" } });
     expect(res.status).to.equal(405);
+  });
+});
+
+describe("POST /update on a server without a request handler of its own", () => {
+  it("is answered by the live server alone", async () => {
+    const server = http.createServer();
+    const live = createLiveServer({ server, authenticate: () => "*", secret: "s" });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const res = await post(`http://127.0.0.1:${port}`, { channel: "c", changes: [change] }, { "X-Atmos-Secret": "s" });
+      expect(res).to.deep.equal({ status: 202, body: { seq: 1 } });
+    } finally {
+      await live.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
