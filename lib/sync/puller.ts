@@ -105,6 +105,11 @@ export class Puller {
     }
     const result: PullResult = { records: [], changed: [], removed: [], conflicts: [] };
     const returned = new Set<string>();
+    // A create sent and not answered yet (in flight, or its answer lost) may
+    // already be on the server: its copy in this page would show the record
+    // twice, and the create's answer moves the local record onto the same id.
+    // Records unknown here wait for a later pull while such a create is out.
+    const createOut = meta.all(className).some((e) => !e.acked && e.queue[0]?.kind === "create" && e.queue[0].sent);
     for (const item of items) {
       const remote: Attrs = { ...fromPath, ...item };
       const id = String(remote.id);
@@ -115,6 +120,7 @@ export class Puller {
         continue;
       }
       if (entry?.deleted) continue; // deletes stay deleted while queued
+      if (!entry && createOut) continue;
       if (!entry) {
         const created: RecordEntry = { className, id, attrs: remote, acked: true, queue: [], etag: etagOf(remote) };
         if (numericIds.has(id)) created.numericId = true;
