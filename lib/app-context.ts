@@ -214,7 +214,8 @@ export function modelOptions(model: SpineModel | undefined, className: string): 
     remoteSaveOptions: model?.remoteSaveOptions ?? {},
     local: model?.local === true,
     remote: model?.remote === true,
-    incremental: { ...googleIncremental, ...(model?.incremental ?? {}) },
+    // A model that sets its own incremental pull sends only the params it names.
+    incremental: model?.incremental ? { ...googleIncremental, params: {}, ...model.incremental } : googleIncremental,
     resolveConflict: typeof model?.resolveConflict === "function" ? model.resolveConflict.bind(model) : undefined,
   };
 }

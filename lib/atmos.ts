@@ -22,6 +22,9 @@ import type { OfflineStatusCodes } from "./sync/retry-policy";
 import { SyncError, type ErrorPayload } from "./sync/sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync/sync-host";
 
+/** A Spine record, or `{ className, id }`. */
+export type RecordRef = { id: unknown } | { className: string; id: unknown };
+
 /**
  * The synchroniser: wires the resource client, the record of remotely-known
  * ids, the outbox pusher and the puller to the Spine models extended with
@@ -135,7 +138,7 @@ export class Atmos {
   }
 
   /** Sends a parked change again. */
-  async retry(record: { id: string; constructor: { className: string } } | { className: string; id: string }): Promise<void> {
+  async retry(record: RecordRef): Promise<void> {
     const entry = this.entryOf(record);
     if (!entry) return;
     entry.failed = undefined;
@@ -147,7 +150,7 @@ export class Atmos {
   }
 
   /** Drops the unsent changes of a record and restores the last server version. */
-  async revert(record: { id: string; constructor: { className: string } } | { className: string; id: string }): Promise<void> {
+  async revert(record: RecordRef): Promise<void> {
     const entry = this.entryOf(record);
     if (!entry) return;
     const sending = entry.queue.find((op) => op.sent && !entry.failed);
@@ -210,13 +213,14 @@ export class Atmos {
             if (entry) this.statusChanged(entry);
           }
           if (result.conflicts.length) this.pusher.kick();
-          this.setOnline(true);
+          this.host.setOnline(true);
           return this.records(className, result.records.map((a) => String(a.id)));
         },
         (error) => {
           const failure = error instanceof SyncError ? error : new SyncError(String(error?.message ?? error), { type: "invalid" });
           // Offline, unless the network was seen up since this pull began (a stale timeout).
           if (failure.status === 0 && this.onlineMark === mark) this.setOnline(false);
+          if (failure.status === 401) this.host.authFailed();
           this.host.reportError({ model: className, record: null, status: failure.status, body: failure.body, error: failure, type: failure.type });
           throw failure;
         },
@@ -232,8 +236,17 @@ export class Atmos {
     this.appContext.followId(record, type);
     this.appContext.followKeys(record, model.remoteKeys);
     const plain = this.appContext.toPlain(record);
-    if (remote && type !== "destroy" && !model.local) this.checkRoute(plain.className, plain.id, plain.attrs, options);
-    const change = recordChange(this.host, plain, type, { remote, newKey: () => uuidv4(), options });
+    // A missing route parameter is a programmer error and throws, but only
+    // after the change is kept locally (as unsent), like any other save.
+    let routeError: unknown;
+    if (remote && type !== "destroy" && !model.local) {
+      try {
+        this.checkRoute(plain.className, plain.id, plain.attrs, options);
+      } catch (error) {
+        routeError = error;
+      }
+    }
+    const change = recordChange(this.host, plain, type, { remote: remote && !routeError, newKey: () => uuidv4(), options });
     if (change.op && (options.success || options.error || options.prepareData || options.updateFromData || options.pathParams || options.params)) {
       const list = this.callbacks.get(change.op.key) ?? [];
       list.push(options);
@@ -241,6 +254,7 @@ export class Atmos {
     }
     if (change.entry) this.statusChanged(change.entry);
     if (change.send) this.pusher.kick();
+    if (routeError) throw routeError;
   }
 
   syncState(className: string, id: string): SyncState {

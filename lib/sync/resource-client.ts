@@ -48,6 +48,12 @@ export class ResourceClient {
   formRoot: string | false | undefined = undefined;
   /** Milliseconds before a request is abandoned (then treated like a network failure). */
   timeout = 30000;
+  /**
+   * Header carrying each outbox change's idempotency key (the same across
+   * retries and reloads); `null` to send none, e.g. to an API whose CORS
+   * rules refuse unknown headers.
+   */
+  idempotencyHeader: string | null = "Idempotency-Key";
   /** Runs before every request; headers are read after `proceed()` is called. */
   beforeRequest?: (request: OutgoingRequest, proceed: () => void) => void | Promise<void>;
   /** The transport; defaults to the global fetch. */

@@ -13,11 +13,21 @@ import type { SyncError } from "./sync-error";
  */
 export type FailureKind = "offline" | "transient" | "auth" | "gone" | "park";
 
-export type OfflineStatusCodes = number[] | ((status: number, error: SyncError) => boolean);
+/** The failed response as the offlineStatusCodes function sees it. */
+export interface FailedResponse {
+  /** HTTP status; 0 when there was no response (network failure, timeout). */
+  status: number;
+  /** Parsed JSON body, else the text. */
+  body: unknown;
+  error: SyncError;
+}
+
+/** Statuses that mean "offline", or a function of the failed response deciding it. */
+export type OfflineStatusCodes = number[] | ((response: FailedResponse) => boolean);
 
 export function classifyFailure(error: SyncError, op: OpKind | "index", offline: OfflineStatusCodes): FailureKind {
   const status = error.status;
-  const isOffline = typeof offline === "function" ? offline(status, error) : offline.includes(status);
+  const isOffline = typeof offline === "function" ? offline({ status, body: error.body, error }) : offline.includes(status);
   if (status === 0 || error.type === "timeout" || error.type === "network" || isOffline) return "offline";
   if (status === 401) return "auth";
   if (op === "destroy" && (status === 404 || status === 410)) return "gone";

@@ -174,7 +174,7 @@ describe("Atmos errors and events", () => {
       await offline;
       await atmos.whenSynced();
 
-      atmos.offlineStatusCodes = (status) => status === 418;
+      atmos.offlineStatusCodes = (response) => response.status === 418;
       rails.failNext(418, { error: "teapot" });
       const again = next<void>(atmos, "offline");
       new Todo({ title: "b" }).save({ remote: true });

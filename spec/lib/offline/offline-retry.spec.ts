@@ -108,9 +108,9 @@ describe("offline: changes wait for the network and go out when it is back", () 
     expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["behind a portal"]);
   });
 
-  it("asks atmos.offlineStatusCodes when it is a function of the status", async () => {
+  it("asks atmos.offlineStatusCodes when it is a function of the response", async () => {
     const asked: number[] = [];
-    page.atmos.offlineStatusCodes = (status) => (asked.push(status), status === 0 || status === 423);
+    page.atmos.offlineStatusCodes = (response) => (asked.push(response.status), response.status === 0 || response.status === 423);
     rails.failNext(423, { error: "locked for maintenance" });
     const offline = nextEvent(page.atmos, "offline");
     const todo = new Todo({ title: "locked" });
@@ -125,7 +125,7 @@ describe("offline: changes wait for the network and go out when it is back", () 
   });
 
   it("parks, not retries, a status the offlineStatusCodes function says is not offline", async () => {
-    page.atmos.offlineStatusCodes = (status) => status === 0;
+    page.atmos.offlineStatusCodes = (response) => response.status === 0;
     rails.failNext(408, { error: "timeout, but the app says it is final" });
     const failed = nextEvent(page.atmos, "error");
     const todo = new Todo({ title: "final" });

@@ -39,11 +39,11 @@ describe("retry policy", () => {
     expect(classifyFailure(failure(503), "update", [500])).to.equal("transient");
   });
 
-  it("takes offlineStatusCodes as a function of the status and the error", () => {
+  it("takes offlineStatusCodes as a function of the failed response", () => {
     const seen: number[] = [];
-    const offline = (status: number, error: SyncError) => {
-      seen.push(status);
-      return status === 418 && error instanceof SyncError;
+    const offline = (response: { status: number; error: SyncError }) => {
+      seen.push(response.status);
+      return response.status === 418 && response.error instanceof SyncError;
     };
     expect(classifyFailure(failure(418), "update", offline)).to.equal("offline");
     expect(classifyFailure(failure(422), "update", offline)).to.equal("park");
