@@ -199,6 +199,8 @@ export interface ModelOptions {
   remote: boolean;
   /** How `sync({ since: "auto" })` asks for changes only. */
   incremental: { param: string; field: string; params: Record<string, unknown> };
+  /** Derives what a live update's body leaves out (e.g. a foreign key from a selfLink). */
+  fromRemote?: (attrs: Record<string, unknown>) => Record<string, unknown>;
   resolveConflict?: (local: Record<string, unknown>, remote: Record<string, unknown>, base: Record<string, unknown> | undefined) => Record<string, unknown>;
 }
 
@@ -217,5 +219,6 @@ export function modelOptions(model: SpineModel | undefined, className: string): 
     // A model that sets its own incremental pull sends only the params it names.
     incremental: model?.incremental ? { ...googleIncremental, params: {}, ...model.incremental } : googleIncremental,
     resolveConflict: typeof model?.resolveConflict === "function" ? model.resolveConflict.bind(model) : undefined,
+    fromRemote: typeof model?.fromRemote === "function" ? model.fromRemote.bind(model) : undefined,
   };
 }

@@ -3,19 +3,9 @@ import type { LiveHost } from "./live-host";
 import { CloseCode, type AuthMessage, type ServerMessage } from "./live-protocol";
 import { reconnectDelay, type BackoffOptions } from "./reconnect-backoff";
 import { SeqRecord } from "./seq-record";
+import { defaultWebSocket, retire, type LiveSocket, type LiveSocketConstructor } from "./live-socket";
 
-/** The part of the WebSocket API the client uses (browser WebSocket and `ws` both have it). */
-export interface LiveSocket {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-}
-
-export type LiveSocketConstructor = new (url: string) => LiveSocket;
+export type { LiveSocket, LiveSocketConstructor } from "./live-socket";
 
 export interface LiveClientOptions {
   /** Defaults to `globalThis.WebSocket`, else the `ws` package (Node). */
@@ -36,37 +26,6 @@ export interface LiveConnectOptions {
 
 /** Codes after which reconnecting cannot help: the server refused the token or a channel. */
 const REFUSED = new Set<number>([CloseCode.unauthorized, CloseCode.forbidden]);
-
-function defaultWebSocket(): LiveSocketConstructor {
-  const global = (globalThis as { WebSocket?: LiveSocketConstructor }).WebSocket;
-  if (global) return global;
-  // Node without a global WebSocket: load `ws`. The require is hidden from
-  // bundlers (eval), so the browser build neither bundles `ws` nor its
-  // browser stub, and the UMD build in Node still finds the real package.
-  let nodeRequire: ((id: string) => unknown) | undefined;
-  try {
-    nodeRequire = eval("require") as (id: string) => unknown;
-  } catch {
-    nodeRequire = undefined;
-  }
-  if (typeof nodeRequire !== "function") {
-    throw new Error("live: no WebSocket here; pass one (new LiveClient(host, { WebSocket })) or install the ws package");
-  }
-  return nodeRequire("ws") as LiveSocketConstructor;
-}
-
-/** Closes a socket whose events no longer matter. */
-function retire(socket: LiveSocket, reason: string): void {
-  socket.onopen = socket.onmessage = socket.onclose = null;
-  // Keep an error listener: `ws` emits "closed before the connection was
-  // established" as an error event, which would otherwise be thrown.
-  socket.onerror = () => {};
-  try {
-    socket.close(1000, reason);
-  } catch {
-    // Some browsers throw when closing a socket that never opened; it is gone either way.
-  }
-}
 
 /*
  * Connection states:

@@ -33,7 +33,7 @@ export function applyIncoming(ctx: RemoteContext, change: IncomingChange): boole
     app.destroy(change.className, change.id);
     return true;
   }
-  const fromRemote = (ctx.options(change.className) as { fromRemote?: (a: Attrs) => Attrs }).fromRemote;
+  const fromRemote = ctx.options(change.className).fromRemote;
   let attrs: Attrs = { ...(change.attrs ?? {}), id: change.id };
   if (fromRemote) attrs = { ...fromRemote(attrs), id: change.id };
   if (!entry) {
