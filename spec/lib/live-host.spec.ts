@@ -1,0 +1,75 @@
+import { expect } from "chai";
+import { Atmos } from "../../lib";
+import { MemoryStorage } from "../fakes/memory-storage";
+import { List, Task, resetModels } from "./models";
+
+/** The Atmos instance as the live client's host: how a live change reaches Spine. */
+describe("live changes applied by the Atmos instance", () => {
+  let atmos: Atmos;
+  let requests: string[];
+
+  beforeEach(() => {
+    resetModels();
+    requests = [];
+    atmos = new Atmos({ storage: new MemoryStorage() });
+    atmos.resourceClient.base = "http://127.0.0.1:9";
+    // Any request at all would be an echo of a live change: record it.
+    atmos.resourceClient.fetch = async (url, init) => {
+      requests.push(`${init.method} ${url}`);
+      return new Response("{}", { status: 500 });
+    };
+  });
+  afterEach(() => {
+    delete (Task as any).fromRemote;
+    atmos.close();
+  });
+
+  it("creates a record announced as created, with Spine's create event, under the collection's name", async () => {
+    const created: string[] = [];
+    const onCreate = (record: any) => created.push(record.title);
+    List.bind("create", onCreate);
+    await atmos.applyLiveChange({ type: "created", collection: "lists", id: "L1", attrs: { id: "L1", title: "From elsewhere" } });
+    List.unbind("create", onCreate);
+    expect(created).to.deep.equal(["From elsewhere"]);
+    expect((List.find("L1") as any).syncState()).to.equal("synced");
+    expect(requests).to.deep.equal([]);
+  });
+
+  it("also finds the model by its class name", async () => {
+    await atmos.applyLiveChange({ type: "created", collection: "List", id: "L2", attrs: { title: "By class name" } });
+    expect(List.find("L2").title).to.equal("By class name");
+  });
+
+  it("updates and deletes synced records, and never sends them back", async () => {
+    await atmos.applyLiveChange({ type: "created", collection: "lists", id: "L3", attrs: { title: "v1" } });
+    await atmos.applyLiveChange({ type: "updated", collection: "lists", id: "L3", attrs: { title: "v2" } });
+    expect(List.find("L3").title).to.equal("v2");
+    await atmos.applyLiveChange({ type: "deleted", collection: "lists", id: "L3" });
+    expect(List.exists("L3")).to.equal(false);
+    await atmos.whenSynced();
+    expect(requests).to.deep.equal([]);
+    expect(atmos.status().pending).to.equal(0);
+  });
+
+  it("never overwrites a record with unsent local edits", async () => {
+    await atmos.applyLiveChange({ type: "created", collection: "lists", id: "L4", attrs: { title: "server" } });
+    const list = List.find("L4");
+    list.title = "mine, not sent yet";
+    list.save();
+    await atmos.applyLiveChange({ type: "updated", collection: "lists", id: "L4", attrs: { title: "server again" } });
+    expect(List.find("L4").title).to.equal("mine, not sent yet");
+    await atmos.applyLiveChange({ type: "deleted", collection: "lists", id: "L4" });
+    expect(List.exists("L4")).to.equal(true);
+  });
+
+  it("lets Model.fromRemote fill in what the live body leaves out", async () => {
+    (Task as any).fromRemote = (attrs: any) => ({ ...attrs, taskListID: /\/lists\/([^/]+)\/tasks\//.exec(attrs.selfLink)?.[1] });
+    await atmos.applyLiveChange({ type: "created", collection: "tasks", id: "T1", attrs: { title: "milk", selfLink: "http://x/tasks/v1/lists/L9/tasks/T1" } });
+    expect(Task.find("T1").taskListID).to.equal("L9");
+  });
+
+  it("ignores a change for a collection no model has", async () => {
+    await atmos.applyLiveChange({ type: "created", collection: "unknown", id: "X", attrs: { title: "?" } });
+    expect(List.exists("X")).to.equal(false);
+  });
+});
