@@ -8,12 +8,13 @@ import type { BenchCase, Row } from "./bench-types";
 import { unavailable } from "./bench-types";
 import { p1SaveCost } from "./cases/p1-save-cost";
 import { p2InitialSync } from "./cases/p2-initial-sync";
+import { p3OfflineReplay } from "./cases/p3-offline-replay";
 import { closeBenchTasksServer } from "./env/bench-tasks-server";
 import { closeSpineAjax } from "./env/spine-ajax";
 import { ratioChart } from "./ratio-chart";
 import { markdownReport, markdownTable, type BenchReport } from "./report";
 
-export const cases: BenchCase[] = [p1SaveCost, p2InitialSync];
+export const cases: BenchCase[] = [p1SaveCost, p2InitialSync, p3OfflineReplay];
 
 interface Cli {
   quick: boolean;
