@@ -18,18 +18,28 @@ export interface AuthState {
 export class AuthFlow {
   private state: AuthState;
   private listeners: Array<(state: AuthState) => void> = [];
+  /** The Authorization header of the last request answered 401. */
+  private refusedHeader?: string;
 
   constructor(private readonly atmos: Atmos, private readonly tokens: TokenSource) {
     this.state = { needed: !tokens.current() && tokens.canRenew, canSignIn: tokens.canRenew };
     setBearer(atmos, tokens.current());
     atmos.resourceClient.beforeRequest = (_request, proceed) => {
-      if (!tokens.canRenew || !tokens.expiresSoon()) return proceed();
+      if (!tokens.canRenewSilently() || !tokens.expiresSoon()) return proceed();
       // Renew before the token dies instead of collecting a 401 first.
       tokens.renew(false).then(
         (token) => setBearer(atmos, token),
         () => undefined,
       ).then(proceed);
     };
+    // Note which token a 401 answered: requests already under way when the
+    // token was renewed come back 401 too, and must not trigger another renewal.
+    const transport = atmos.resourceClient.fetch;
+    atmos.resourceClient.fetch = (url, init) =>
+      transport(url, init).then((response) => {
+        if (response.status === 401) this.refusedHeader = (init.headers as Record<string, string> | undefined)?.Authorization;
+        return response;
+      });
     atmos.on("auth_fail", () => this.refused());
     atmos.on("auth_success", () => this.set({ needed: false }));
   }
@@ -53,7 +63,9 @@ export class AuthFlow {
   }
 
   private refused(): void {
-    if (!this.tokens.canRenew) return this.set({ needed: true });
+    const current = this.tokens.current();
+    if (current && this.refusedHeader !== `Bearer ${current}`) return this.atmos.resume();
+    if (!this.tokens.canRenewSilently()) return this.set({ needed: true });
     this.tokens.renew(false).then(
       (token) => this.accepted(token),
       () => this.set({ needed: true }),

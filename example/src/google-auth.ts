@@ -42,6 +42,8 @@ export interface TokenSource {
   expiresSoon(): boolean;
   /** Whether `renew` can get another token (false for a fixed token). */
   readonly canRenew: boolean;
+  /** Whether a token can be had without a click (the user consented before). */
+  canRenewSilently(): boolean;
   /** Gets a new token; `interactive` may show Google's consent popup, so call it from a click. */
   renew(interactive: boolean): Promise<string>;
 }
@@ -54,6 +56,9 @@ export class FixedToken implements TokenSource {
     return this.token;
   }
   expiresSoon(): boolean {
+    return false;
+  }
+  canRenewSilently(): boolean {
     return false;
   }
   renew(): Promise<string> {
@@ -99,6 +104,11 @@ export class GoogleTokens implements TokenSource {
 
   expiresSoon(): boolean {
     return !!this.token && this.expiresAt - Date.now() < renewMarginMs;
+  }
+
+  canRenewSilently(): boolean {
+    // Before the first consent Google would need a popup, which only a click may open.
+    return !!this.token;
   }
 
   renew(interactive: boolean): Promise<string> {

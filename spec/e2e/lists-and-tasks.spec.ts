@@ -23,6 +23,8 @@ describe("Tasks app: lists and tasks", function () {
     expect((await shownTasks(page)).open).to.deep.equal(["Eggs", "Bread", "Milk"]);
     expect(await page.locator(".list-select[aria-current='true']").innerText()).to.contain("Groceries");
     expect(harness.pageErrors(page)).to.deep.equal([]);
+    // Embedded mode never loads Google's sign-in script.
+    expect(await page.locator("script[src*='accounts.google.com']").count()).to.equal(0);
   });
 
   it("completes, reopens and deletes tasks, and the server agrees", async () => {

@@ -33,7 +33,8 @@ export class TasksAppHarness {
   private contexts: BrowserContext[] = [];
   private errors = new WeakMap<Page, string[]>();
 
-  async start(options: { liveUrl?: string; extend?: Parameters<typeof startAppServer>[0]["extend"] } = {}): Promise<void> {
+  /** Starts the app server (extra options as startAppServer takes them, e.g. google mode) and Chromium. */
+  async start(options: Partial<Parameters<typeof startAppServer>[0]> = {}): Promise<void> {
     await buildExampleIfStale();
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tasks-e2e-"));
     this.app = await startAppServer({ port: 0, dataDir: this.dataDir, token, log: () => undefined, ...options });
