@@ -25,6 +25,8 @@ export class MetaContext {
   private scheduled = false;
   private seq = 0;
   private withQueue = new Set<RecordEntry>();
+  private answerMark = 0;
+  private answered = new Map<string, number>();
   private retryTimer: unknown;
   /** Classes whose records are never written to storage (`Model.remote = true`). */
   readonly volatile = new Set<string>();
@@ -70,6 +72,21 @@ export class MetaContext {
     return ++this.seq;
   }
 
+  /** Counts server answers and removals applied; a pull notes it before it asks. */
+  get mark(): number {
+    return this.answerMark;
+  }
+
+  /** A server answer (or a removal) changed this record now: newer than what any pull in flight read. */
+  stamp(className: string, id: string): void {
+    this.answered.set(this.keyOf(className, id), ++this.answerMark);
+  }
+
+  /** Whether an answer or a removal changed this record after `mark` (a pull sent before it is stale for it). */
+  changedSince(className: string, id: string, mark: number): boolean {
+    return (this.answered.get(this.keyOf(className, id)) ?? 0) > mark;
+  }
+
   /** Adds or replaces an entry and schedules its write. */
   put(entry: RecordEntry): void {
     let map = this.byClass.get(entry.className);
@@ -91,6 +108,7 @@ export class MetaContext {
     const entry = this.get(className, id);
     if (entry) this.withQueue.delete(entry);
     this.byClass.get(className)?.delete(id);
+    this.stamp(className, id);
     if (this.volatile.has(className)) return;
     this.pendingWrites.set(this.keyOf(className, id), null);
     this.schedule();

@@ -45,6 +45,8 @@ export class Puller {
       const since = options.since === "auto" ? await meta.store.get<string>(hwKey) : options.since;
       if (since) Object.assign(params, model.incremental.params, { [model.incremental.param]: since });
     }
+    // Answers applied from here on are newer than what this pull reads.
+    const mark = meta.mark;
     const items: Attrs[] = [];
     let path = route.path;
     let pageParams: Record<string, unknown> | undefined = params;
@@ -72,7 +74,7 @@ export class Puller {
         pageParams = undefined;
       } else break;
     }
-    const result = this.apply(className, route, items, options, numericIds);
+    const result = this.apply(className, route, items, options, numericIds, mark);
     // Storage full: the pulled records wait in memory and are written when
     // space frees (the write queue reports the quota error once); the pull
     // itself succeeded. The high-water mark waits until they are written.
@@ -95,7 +97,7 @@ export class Puller {
     return attrs;
   }
 
-  private apply(className: string, route: ResolvedRoute, items: Attrs[], options: PullOptions, numericIds: Set<string>): PullResult {
+  private apply(className: string, route: ResolvedRoute, items: Attrs[], options: PullOptions, numericIds: Set<string>, mark: number): PullResult {
     const { meta } = this.host;
     const model = this.host.options(className);
     // Path parameters that name attributes (":taskListID") are set on pulled records lacking them.
@@ -115,6 +117,9 @@ export class Puller {
       const id = String(remote.id);
       returned.add(id);
       const entry = meta.get(className, id);
+      // Deleted or answered since this pull was sent: its version is older (a stale read
+      // would bring a destroyed record back, or an older title over the acknowledged one).
+      if (meta.changedSince(className, id, mark)) continue;
       if (remote.deleted === true) {
         if (entry && entry.queue.length === 0) this.forget(entry, result);
         continue;

@@ -216,6 +216,7 @@ export class Pusher {
   }
 
   private finishDestroy(entry: RecordEntry, op: OutboxOp): void {
+    this.host.meta.stamp(entry.className, entry.id);
     entry.queue = entry.queue.filter((o) => o !== op);
     entry.failed = undefined;
     if (entry.queue.length === 0 && entry.deleted) this.host.meta.remove(entry.className, entry.id);
@@ -252,6 +253,8 @@ export class Pusher {
       if (typeof answer.etag === "string") entry.etag = answer.etag;
       if (diff.length) this.host.show(entry, merged);
     }
+    // A pull sent before this answer read an older version: it must not undo it.
+    this.host.meta.stamp(entry.className, entry.id);
     entry.base = entry.queue.length ? { ...entry.attrs } : undefined;
     this.host.meta.touch(entry);
   }
