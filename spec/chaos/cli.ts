@@ -30,11 +30,9 @@ async function main(): Promise<void> {
   const steps = numberArg(args, "--steps");
   const verbose = args.includes("--verbose");
   if (seed !== undefined) {
-    const result = await runSeed(seed, { steps });
-    if (verbose || !result.ok) {
-      if (result.ok) for (const line of result.trace) console.log(`    ${line}`);
-      else printFailure(result, true);
-    }
+    const result = await runSeed(seed, { steps, watch: verbose });
+    if (!result.ok) printFailure(result, true);
+    else if (verbose) for (const line of result.trace) console.log(`    ${line}`);
     console.log(`seed ${seed}: ${result.ok ? "ok" : "FAILED"} — ${result.steps} steps, ${result.requests} requests, ${result.reloads} reloads, faults ${JSON.stringify(result.faults)}`);
     process.exit(result.ok ? 0 : 1);
   }

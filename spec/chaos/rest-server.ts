@@ -69,7 +69,7 @@ export class RestServer {
     const body = parse(request.body);
     if (!id && request.method === "GET") return { status: 200, body: [...this.lists.values()] };
     if (!id && request.method === "POST") {
-      const list: ServerList = { id: this.newId("L"), title: String(body.title ?? ""), ...this.version() };
+      const list: ServerList = { id: this.newId("list-"), title: String(body.title ?? ""), ...this.version() };
       this.lists.set(list.id, list);
       return { status: 201, body: { ...list } };
     }
@@ -93,7 +93,7 @@ export class RestServer {
     const body = parse(request.body);
     if (!id && request.method === "GET") return { status: 200, body: [...this.tasks.values()].filter((t) => t.listId === listId).map(publicTask) };
     if (!id && request.method === "POST") {
-      const task: ServerTask = { id: this.newId("T"), listId, title: String(body.title ?? ""), status: String(body.status ?? "needsAction"), ...this.version() };
+      const task: ServerTask = { id: this.newId("task-"), listId, title: String(body.title ?? ""), status: String(body.status ?? "needsAction"), ...this.version() };
       if (typeof body.notes === "string") task.notes = body.notes;
       this.tasks.set(task.id, task);
       return { status: 201, body: publicTask(task) };

@@ -16,6 +16,8 @@ export interface SimulationOptions {
   steps?: number;
   /** The server forgets Idempotency-Keys: for checking that the invariants catch duplicates. */
   forgetfulServer?: boolean;
+  /** Also traces the local records after every step (slower; for replaying a failure). */
+  watch?: boolean;
 }
 
 export interface RunResult {
@@ -137,6 +139,7 @@ export async function runSeed(seed: number, options: SimulationOptions = {}): Pr
         log(`network: offline until step ${downUntil}`);
       }
       await settle();
+      if (options.watch) log(`  local: ${describeLocal(page.atmos)}`);
     }
 
     log("heal: no more faults, storage freed, online");
@@ -216,6 +219,11 @@ function resetModels(): void {
 function spineView(): LocalView {
   const plain = (r: any) => ({ ...r.attributes(), id: r.id });
   return { lists: models.List.all().map(plain), tasks: models.Task.all().map(plain) };
+}
+
+function describeLocal(atmos: Atmos): string {
+  const show = (className: string) => (r: any) => `${r.title}@${r.id.length > 12 ? r.id.slice(0, 4) : r.id}:${atmos.syncState(className, r.id)}`;
+  return [...models.List.all().map(show("List")), ...models.Task.all().map(show("Task"))].join(" ");
 }
 
 function usedChars(storage: MemoryStorage): number {
