@@ -5,6 +5,7 @@ import type { Random } from "./env/uuid";
 import type { Attrs } from "./store/record-entry";
 import type { ChangeFeed } from "./store/change-feed";
 import type { Store } from "./store/store";
+import type { LiveSocketConstructor } from "./live/live-client";
 import type { ErrorPayload } from "./sync/sync-error";
 
 /** `atmos.status()`: what the UI shows in a sync pill. */
@@ -47,6 +48,8 @@ export interface AtmosOptions {
   connectivity?: Connectivity;
   /** Which tab sends (default: Web Locks or a storage lease in browsers, sole sender in Node). */
   lease?: TabLease;
+  /** WebSocket implementation for `atmos.live` (default: the global WebSocket, else the `ws` package). */
+  WebSocket?: LiveSocketConstructor;
   /** How other tabs hear of this tab's writes (default: a BroadcastChannel in browsers). */
   feed?: ChangeFeed;
 }

@@ -93,7 +93,7 @@ export class Atmos {
       statusChanged: (entry) => this.statusChanged(entry),
       kick: () => this.pusher.kick(),
     });
-    this.live = new LiveClient(this, { clock: this.clock, random: this.random });
+    this.live = new LiveClient(this, { clock: this.clock, random: this.random, WebSocket: options.WebSocket });
     const stopFeed = this.feed.subscribe((keys) => void this.incoming.otherTabWrote(keys));
     this.closers.push(stopFeed, () => this.feed.close(), () => this.lease.release(), () => this.live.disconnect());
     // Resume an outbox left by an earlier page load, once this tab may send.
