@@ -40,7 +40,8 @@ export function compareRow(c: Comparison): Row {
     goal: c.goal,
     met: verdict.met,
     missedBy: verdict.missedBy,
-    spread: { ours: ours.spread, peer: peer?.spread, floor: floor?.spread },
+    // A spread needs at least two samples.
+    spread: { ours: ours.n > 1 ? ours.spread : undefined, peer: peer && peer.n > 1 ? peer.spread : undefined, floor: floor && floor.n > 1 ? floor.spread : undefined },
     others: Object.keys(others).length ? others : undefined,
     samples: ours.n,
     note: c.note,
