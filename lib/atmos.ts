@@ -374,6 +374,9 @@ export class Atmos {
         this.emit("error", payload);
         if (payload.status === 401) this.emit("auth_fail", payload);
       },
+      conflict: (entry, local, remote, merged) => {
+        this.emit("conflict", { model: entry.className, record: this.appContext.find(entry.className, entry.id), local, remote, merged });
+      },
       setOnline: (online) => {
         if (online && this.authFailed) {
           this.authFailed = false;

@@ -4,6 +4,7 @@ import { release } from "../store/compaction";
 import { changedFields, mergeAnswer } from "./merge";
 import { backoffDelay, classifyFailure } from "./retry-policy";
 import { SyncError } from "./sync-error";
+import { reconcileStaleUpdate } from "./stale-update";
 import type { SyncHost } from "./sync-host";
 
 /**
@@ -28,6 +29,7 @@ export class Pusher {
   private paused = false;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
+  private staleTries = new Map<string, number>();
 
   constructor(private readonly host: SyncHost) {}
 
@@ -170,8 +172,22 @@ export class Pusher {
         return;
       }
       const request = this.buildRequest(entry, op, calls);
-      const response = await this.host.rc.request(request);
+      const conditional = request.headers?.["If-Match"] !== undefined;
+      let response;
+      try {
+        response = await this.host.rc.request(request);
+      } catch (error) {
+        const stale = conditional && (error as SyncError).status === 412;
+        // Bounded: a server that refuses every version is a failure, not a loop.
+        const tries = (this.staleTries.get(op.key) ?? 0) + 1;
+        this.staleTries.set(op.key, tries);
+        if (!stale || tries > 3) throw error;
+        // Someone else changed the record: merge, then the next round sends it again.
+        await reconcileStaleUpdate(this.host, entry, op, request.route);
+        return;
+      }
       this.attempt = 0;
+      this.staleTries.delete(op.key);
       this.host.setOnline(true);
       if (op.kind === "destroy") this.finishDestroy(entry, op);
       else this.applyAnswer(entry, op, response.body, response.status, calls);
@@ -211,8 +227,17 @@ export class Pusher {
       params: Object.keys(params).length ? params : undefined,
       data,
       model: className,
-      headers: this.host.rc.idempotencyHeader ? { [this.host.rc.idempotencyHeader]: op.key } : undefined,
+      headers: this.headers(entry, op, action),
+      route,
     };
+  }
+
+  private headers(entry: RecordEntry, op: OutboxOp, action: string): Record<string, string> {
+    const headers: Record<string, string> = {};
+    const { idempotencyHeader, conditionalUpdates } = this.host.rc;
+    if (idempotencyHeader) headers[idempotencyHeader] = op.key;
+    if (conditionalUpdates && action === "update" && entry.etag) headers["If-Match"] = entry.etag;
+    return headers;
   }
 
   private finishDestroy(entry: RecordEntry, op: OutboxOp): void {

@@ -54,6 +54,13 @@ export class ResourceClient {
    * rules refuse unknown headers.
    */
   idempotencyHeader: string | null = "Idempotency-Key";
+  /**
+   * Send updates with `If-Match: <etag of the version the edit is based on>`.
+   * A 412 answer then fetches the server's version, merges it with the local
+   * edit (see Model.resolveConflict) and sends again. For APIs that honour
+   * If-Match (the bundled server does).
+   */
+  conditionalUpdates = false;
   /** Runs before every request; headers are read after `proceed()` is called. */
   beforeRequest?: (request: OutgoingRequest, proceed: () => void) => void | Promise<void>;
   /** The transport; defaults to the global fetch. */

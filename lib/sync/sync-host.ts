@@ -39,6 +39,8 @@ export interface SyncHost {
   /** Removes a record from the UI (Spine destroy events). */
   hide(className: string, id: string): void;
   reportError(payload: ErrorPayload): void;
+  /** A server version changed under a local edit and was merged (the `conflict` event). */
+  conflict?(entry: RecordEntry, local: Attrs, remote: Attrs, merged: Attrs): void;
   setOnline(online: boolean): void;
   authFailed(): void;
   statusChanged(entry?: RecordEntry): void;

@@ -1,0 +1,30 @@
+import type { Attrs, OutboxOp, RecordEntry } from "../store/record-entry";
+import { resolveConflict } from "./merge";
+import type { ResolvedRoute } from "./routes";
+import type { SyncHost } from "./sync-host";
+
+/**
+ * An update sent with `If-Match` was refused (412): the server's version
+ * changed since the local edit was based on it. Fetch the server's version,
+ * merge three ways (the app's `Model.resolveConflict`, else: the user's
+ * changed fields win, the server's win elsewhere), and let the update go
+ * again with the new etag. A local edit is never dropped.
+ */
+export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, op: OutboxOp, route: ResolvedRoute): Promise<void> {
+  const response = await host.rc.request({ method: "GET", path: route.path, model: entry.className });
+  const body = response.body;
+  if (!body || typeof body !== "object" || Array.isArray(body)) return;
+  const remote: Attrs = { ...(body as Attrs), id: entry.id };
+  if (host.rc.IDField !== "id") delete remote[host.rc.IDField];
+  const local = { ...entry.attrs };
+  const base = entry.base;
+  const userChanged = Array.from(new Set(entry.queue.flatMap((o) => o.changed ?? op.changed ?? [])));
+  const resolver = host.options(entry.className).resolveConflict;
+  const merged = resolver ? { ...local, ...resolver(local, remote, base), id: entry.id } : resolveConflict(local, remote, base, userChanged.length ? userChanged : undefined);
+  entry.attrs = merged;
+  entry.base = { ...remote };
+  if (typeof remote.etag === "string") entry.etag = remote.etag;
+  host.meta.touch(entry);
+  host.show(entry, merged);
+  host.conflict?.(entry, local, remote, merged);
+}

@@ -1,0 +1,82 @@
+import { expect } from "chai";
+import { Atmos } from "../../../lib";
+import { MemoryStorage } from "../../fakes/memory-storage";
+import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
+import { tasksClient } from "../../servers/tasks-client";
+import { googleRoutes, resetModels, Task } from "../models";
+
+/** rc.conditionalUpdates: an edit based on an old version is merged, not blindly written over. */
+describe("conditional updates (If-Match)", () => {
+  let tasks: TasksTestServer;
+  let client: ReturnType<typeof tasksClient>;
+  let atmos: Atmos;
+  let listId: string;
+
+  beforeEach(async () => {
+    resetModels();
+    tasks = await startTasksTestServer();
+    client = tasksClient(tasks);
+    listId = (await client.createList("Groceries")).id;
+    atmos = new Atmos({ storage: new MemoryStorage() });
+    const rc = atmos.resourceClient;
+    rc.base = tasks.base;
+    rc.routes = googleRoutes;
+    rc.addHeader("Authorization", `Bearer ${tasks.token}`);
+    rc.conditionalUpdates = true;
+  });
+  afterEach(async () => {
+    atmos.close();
+    delete (Task as any).resolveConflict;
+    await tasks.close({ removeFile: true });
+  });
+
+  async function taskEditedElsewhere() {
+    const created = await client.createTask(listId, { title: "milk", notes: "" });
+    await (Task as any).sync({ remote: true, pathParams: { taskListID: listId } });
+    // Another device renames it after this page pulled it.
+    const other = await client.call("PATCH", `/lists/${listId}/tasks/${created.id}`, { title: "oat milk" });
+    expect(other.status).to.equal(200);
+    return created.id as string;
+  }
+
+  it("keeps the user's changed field and the other device's change, and emits conflict", async () => {
+    const id = await taskEditedElsewhere();
+    const conflicts: any[] = [];
+    atmos.on("conflict", (c) => conflicts.push(c));
+    const task = Task.find(id);
+    task.notes = "2 litres";
+    task.save({ remote: true });
+    await atmos.whenSynced();
+
+    const server = (await client.call("GET", `/lists/${listId}/tasks/${id}`)).body;
+    expect(server.title).to.equal("oat milk");
+    expect(server.notes).to.equal("2 litres");
+    expect(Task.find(id).title).to.equal("oat milk");
+    expect((Task.find(id) as any).syncState()).to.equal("synced");
+    expect(conflicts).to.have.length(1);
+    expect(conflicts[0].remote.title).to.equal("oat milk");
+    expect(tasks.requests.filter((r) => r.method === "PUT").map((r) => r.headers["if-match"])).to.have.length(2);
+  });
+
+  it("lets Model.resolveConflict decide the merged version", async () => {
+    const id = await taskEditedElsewhere();
+    (Task as any).resolveConflict = (local: any, remote: any) => ({ ...remote, notes: `${local.notes} (merged)` });
+    const task = Task.find(id);
+    task.notes = "2 litres";
+    task.save({ remote: true });
+    await atmos.whenSynced();
+    const server = (await client.call("GET", `/lists/${listId}/tasks/${id}`)).body;
+    expect(server.notes).to.equal("2 litres (merged)");
+    expect(server.title).to.equal("oat milk");
+  });
+
+  it("sends no If-Match when the option is off", async () => {
+    atmos.resourceClient.conditionalUpdates = false;
+    const id = await taskEditedElsewhere();
+    const task = Task.find(id);
+    task.notes = "2 litres";
+    task.save({ remote: true });
+    await atmos.whenSynced();
+    expect(tasks.requests.filter((r) => r.method === "PUT").map((r) => r.headers["if-match"])).to.deep.equal([undefined]);
+  });
+});
