@@ -11,12 +11,13 @@ import { p2InitialSync } from "./cases/p2-initial-sync";
 import { p3OfflineReplay } from "./cases/p3-offline-replay";
 import { p4Latency } from "./cases/p4-latency";
 import { p5BundleSize } from "./cases/p5-bundle-size";
+import { m1Memory } from "./cases/m1-memory";
 import { closeBenchTasksServer } from "./env/bench-tasks-server";
 import { closeSpineAjax } from "./env/spine-ajax";
 import { ratioChart } from "./ratio-chart";
 import { markdownReport, markdownTable, type BenchReport } from "./report";
 
-export const cases: BenchCase[] = [p1SaveCost, p2InitialSync, p3OfflineReplay, p4Latency, p5BundleSize];
+export const cases: BenchCase[] = [p1SaveCost, p2InitialSync, p3OfflineReplay, p4Latency, p5BundleSize, m1Memory];
 
 interface Cli {
   quick: boolean;
