@@ -6,18 +6,11 @@ import * as os from "os";
 import * as path from "path";
 import type { BenchCase, Row } from "./bench-types";
 import { unavailable } from "./bench-types";
-import { p1SaveCost } from "./cases/p1-save-cost";
-import { p2InitialSync } from "./cases/p2-initial-sync";
-import { p3OfflineReplay } from "./cases/p3-offline-replay";
-import { p4Latency } from "./cases/p4-latency";
-import { p5BundleSize } from "./cases/p5-bundle-size";
-import { m1Memory } from "./cases/m1-memory";
+import { cases } from "./cases/all-cases";
 import { closeBenchTasksServer } from "./env/bench-tasks-server";
 import { closeSpineAjax } from "./env/spine-ajax";
 import { ratioChart } from "./ratio-chart";
 import { markdownReport, markdownTable, type BenchReport } from "./report";
-
-export const cases: BenchCase[] = [p1SaveCost, p2InitialSync, p3OfflineReplay, p4Latency, p5BundleSize, m1Memory];
 
 interface Cli {
   quick: boolean;
