@@ -35,6 +35,16 @@ export class Task extends Spine.Model {
     return Task.select<Task>((t) => t.taskListID === listID && !t.hidden && !t.deleted);
   }
 
+  /**
+   * Tasks arriving by live update carry no list id (Google's task body has
+   * none); their `selfLink` (".../lists/{list}/tasks/{task}") names it.
+   */
+  static fromRemote(attrs: Record<string, unknown>): Record<string, unknown> {
+    if (attrs.taskListID) return attrs;
+    const match = /\/lists\/([^/]+)\/tasks\//.exec(String(attrs.selfLink ?? ""));
+    return match ? { ...attrs, taskListID: decodeURIComponent(match[1]) } : attrs;
+  }
+
   /** Open tasks in the server's order (new local ones first), then done ones, latest first. */
   static compare(a: Task, b: Task): number {
     if (a.isDone !== b.isDone) return a.isDone ? 1 : -1;

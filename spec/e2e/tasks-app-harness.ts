@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startAppServer, type AppServer } from "../../server/app-server";
+import { main as npmStart } from "../../server/bin/start";
 import { buildExampleIfStale } from "./example-build";
 
 export const token = "dev-token";
@@ -30,6 +31,7 @@ export class TasksAppHarness {
   app!: AppServer;
   browser!: Browser;
   private dataDir = "";
+  private stopServer?: () => Promise<void>;
   private contexts: BrowserContext[] = [];
   private errors = new WeakMap<Page, string[]>();
 
@@ -38,12 +40,23 @@ export class TasksAppHarness {
     await buildExampleIfStale();
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tasks-e2e-"));
     this.app = await startAppServer({ port: 0, dataDir: this.dataDir, token, log: () => undefined, ...options });
+    this.stopServer = () => this.app.close();
+    this.browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  }
+
+  /** Starts the server exactly as `npm start` wires it, `/live` included. */
+  async startLikeNpmStart(): Promise<void> {
+    await buildExampleIfStale();
+    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tasks-e2e-"));
+    const started = await npmStart({ PORT: "0", DATA_DIR: this.dataDir, TASKS_TOKEN: token }, () => undefined);
+    this.app = started.app;
+    this.stopServer = () => started.stop();
     this.browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
   }
 
   async stop(): Promise<void> {
     await this.browser?.close();
-    await this.app?.close();
+    await this.stopServer?.();
     if (this.dataDir) fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
 

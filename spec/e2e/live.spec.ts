@@ -1,0 +1,65 @@
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { addList, addTasks, eventually, shownTasks, synced, TasksAppHarness } from "./tasks-app-harness";
+
+/** Ids of the Spine Task records of a list the page holds (one per task when all is well). */
+function taskIds(page: Page, listId: string): Promise<string[]> {
+  return page.evaluate(
+    (listId) =>
+      (window as any).tasksApp.Task.all()
+        .filter((t: { taskListID: string }) => t.taskListID === listId)
+        .map((t: { id: string }) => t.id)
+        .sort(),
+    listId,
+  );
+}
+
+describe("Tasks app: live updates", function () {
+  const harness = new TasksAppHarness();
+
+  before(() => harness.startLikeNpmStart());
+  after(() => harness.stop());
+  afterEach(() => harness.closeDevices());
+
+  it("shows an edit made on one device on the other at once, without a reload or a sync", async () => {
+    const laptop = await harness.openDevice();
+    await addList(laptop, "Live list");
+    await addTasks(laptop, "First thing");
+    await synced(laptop);
+    const phone = await harness.openDevice({ width: 390, height: 844 });
+    await phone.locator(".list-title", { hasText: "Live list" }).waitFor();
+    await laptop.locator(".live-badge[data-state='on']").waitFor();
+    await phone.locator(".live-badge[data-state='on']").waitFor();
+    const pulls = { count: 0 };
+    phone.on("request", (request) => {
+      if (request.method() === "GET" && request.url().includes("/tasks/v1/")) pulls.count++;
+    });
+
+    await addTasks(laptop, "Second thing");
+    await laptop.getByLabel("Done: First thing").check();
+    await eventually(async () => expect(await shownTasks(phone)).to.deep.equal({ open: ["Second thing"], done: ["First thing"] }));
+
+    await phone.getByRole("button", { name: "Edit Second thing" }).click();
+    await phone.getByLabel("Title", { exact: true }).fill("Renamed on the phone");
+    await phone.getByLabel("Title", { exact: true }).press("Enter");
+    await eventually(async () => expect(await shownTasks(laptop)).to.deep.equal({ open: ["Renamed on the phone"], done: ["First thing"] }));
+
+    await laptop.getByRole("button", { name: "Delete First thing" }).click();
+    await eventually(async () => expect(await shownTasks(phone)).to.deep.equal({ open: ["Renamed on the phone"], done: [] }));
+    // It all came over the socket: the phone never asked the API.
+    expect(pulls.count).to.equal(0);
+  });
+
+  it("does not show a device's own new tasks twice when they come back over the socket", async () => {
+    const laptop = await harness.openDevice();
+    await addList(laptop, "Echoes");
+    await laptop.locator(".live-badge[data-state='on']").waitFor();
+    await addTasks(laptop, "One", "Two", "Three");
+    await synced(laptop);
+    const list = (await harness.listNamed("Echoes"))!;
+    const onServer = (await harness.tasks(list.id)).map((t) => t.id).sort();
+    expect(onServer).to.have.length(3);
+    await eventually(async () => expect(await taskIds(laptop, list.id)).to.deep.equal(onServer));
+    expect((await shownTasks(laptop)).open).to.deep.equal(["Three", "Two", "One"]);
+  });
+});
