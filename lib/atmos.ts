@@ -328,6 +328,12 @@ export class Atmos {
     if (entry) {
       this.track(entry);
       this.appContext.notifySyncState(entry.className, entry.id, syncStateOf(entry));
+    } else {
+      // An entry another tab rewrote is re-read as a new object: the old one
+      // is no longer live and must not be counted (whenSynced would hang).
+      for (const set of [this.pendingEntries, this.failedEntries]) {
+        for (const tracked of set) if (this.metaContext.get(tracked.className, tracked.id) !== tracked) set.delete(tracked);
+      }
     }
     const status = this.status();
     const text = JSON.stringify(status);
