@@ -6,8 +6,8 @@ import { round } from "./goal";
  * hand (no chart library). Bars left of the 1× line mean atmos2 costs less
  * than the peer (or is close to the floor); right of it, more.
  */
-const width = 760;
-const labelWidth = 260;
+const width = 900;
+const labelWidth = 380;
 const barHeight = 9;
 const rowHeight = 26;
 const top = 40;
@@ -17,6 +17,10 @@ const maxLog = 3; // 1000×
 function x(ratio: number): number {
   const clamped = Math.min(maxLog, Math.max(minLog, Math.log10(ratio)));
   return labelWidth + ((clamped - minLog) / (maxLog - minLog)) * (width - labelWidth - 20);
+}
+
+function tick(power: number): string {
+  return power < 0 ? `0.${"0".repeat(-power - 1)}1×` : `${10 ** power}×`;
 }
 
 function escape(text: string): string {
@@ -45,12 +49,12 @@ export function ratioChart(rows: Row[], title: string): string {
   for (let k = minLog; k <= maxLog; k++) {
     const gx = x(10 ** k).toFixed(1);
     parts.push(`<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${height - 26}" stroke="${k === 0 ? "#333" : "#ddd"}" stroke-width="${k === 0 ? 1.5 : 1}"/>`);
-    parts.push(`<text x="${gx}" y="${height - 12}" font-size="10" text-anchor="middle">${round(10 ** k)}×</text>`);
+    parts.push(`<text x="${gx}" y="${height - 12}" font-size="10" text-anchor="middle">${tick(k)}</text>`);
   }
   shown.forEach((row, i) => {
     const y = top + i * rowHeight;
     const mark = row.met ? "✓" : "✗";
-    parts.push(`<text x="10" y="${y + 13}" font-size="10" fill="${row.met ? "#222" : "#b00"}">${escape(`${mark} ${row.id} ${row.name}`.slice(0, 48))}</text>`);
+    parts.push(`<text x="10" y="${y + 13}" font-size="10" fill="${row.met ? "#222" : "#b00"}">${escape(`${mark} ${row.id} ${row.name}`.slice(0, 66))}</text>`);
     parts.push(bar(y + 2, row.ratio, "#2b7bb9", `${row.id} ours / ${row.peerName ?? "peer"}`));
     parts.push(bar(y + 3 + barHeight, row.floorRatio, "#e0892b", `${row.id} ours / floor`));
   });

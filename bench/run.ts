@@ -37,13 +37,21 @@ function parseArgs(argv: string[]): Cli {
   return cli;
 }
 
-/** Runs one case within its time limit; a crash or a hang becomes a row saying so. */
-async function runCase(c: BenchCase, quick: boolean): Promise<Row[]> {
+/** The whole run stops within this, whatever the cases do. */
+const totalLimitMs = 290_000;
+
+/**
+ * Runs one case within its time limit (its budget, and never past the end of
+ * the whole run); a crash or a hang becomes a row saying so.
+ */
+async function runCase(c: BenchCase, quick: boolean, runEnds: number): Promise<Row[]> {
   const budget = quick ? Math.max(15_000, c.budgetMs / 2) : c.budgetMs;
-  const ctx = { quick, runs: quick ? 2 : 5, deadline: Date.now() + budget * 0.8, log: (line: string) => console.log(`  ${line}`) };
+  const hardLimit = Math.min(budget * 1.5, runEnds - Date.now());
+  if (hardLimit < 5_000) return [unavailable(c.id, c.title, "runs", "did not finish: no time left in the 5-minute run")];
+  const ctx = { quick, runs: quick ? 2 : 5, deadline: Date.now() + Math.min(budget, hardLimit) * 0.8, log: (line: string) => console.log(`  ${line}`) };
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<Row[]>((resolve) => {
-    timer = setTimeout(() => resolve([unavailable(c.id, c.title, "completes in time", `did not finish within ${Math.round((budget * 1.5) / 1000)} s`)]), budget * 1.5);
+    timer = setTimeout(() => resolve([unavailable(c.id, c.title, "completes in time", `did not finish within ${Math.round(hardLimit / 1000)} s`)]), hardLimit);
   });
   try {
     return await Promise.race([c.run(ctx), limit]);
@@ -62,7 +70,7 @@ async function main(): Promise<void> {
     if (cli.only && !cli.only.includes(c.id)) continue;
     console.log(`\n${c.id}: ${c.title}${cli.quick ? " (quick)" : ""}`);
     const caseStart = Date.now();
-    const caseRows = await runCase(c, cli.quick);
+    const caseRows = await runCase(c, cli.quick, started + totalLimitMs);
     rows.push(...caseRows);
     console.log(markdownTable(caseRows));
     console.log(`  (${((Date.now() - caseStart) / 1000).toFixed(1)} s)`);
