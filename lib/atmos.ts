@@ -183,6 +183,8 @@ export class Atmos {
 
   /** Stops timers, sockets and sending. */
   close(): void {
+    // Changes still in memory (e.g. storage was full) get one last try.
+    void this.metaContext.flush().catch(() => undefined);
     this.pusher.close();
     this.metaContext.close();
     this.unsubscribe();

@@ -25,6 +25,7 @@ export class MetaContext {
   private scheduled = false;
   private seq = 0;
   private withQueue = new Set<RecordEntry>();
+  private readsInFlight = 0;
   private answerMark = 0;
   private answered = new Map<string, number>();
   private retryTimer: unknown;
@@ -72,14 +73,27 @@ export class MetaContext {
     return ++this.seq;
   }
 
-  /** Counts server answers and removals applied; a pull notes it before it asks. */
-  get mark(): number {
+  /**
+   * A pull notes the count of server answers applied before it asks; answers
+   * applied later are newer than what it reads. Only answers given while a
+   * pull is in flight are remembered, so the memory stays bounded.
+   */
+  beginRead(): number {
+    this.readsInFlight++;
     return this.answerMark;
+  }
+
+  endRead(): void {
+    if (--this.readsInFlight <= 0) {
+      this.readsInFlight = 0;
+      this.answered.clear();
+    }
   }
 
   /** A server answer (or a removal) changed this record now: newer than what any pull in flight read. */
   stamp(className: string, id: string): void {
-    this.answered.set(this.keyOf(className, id), ++this.answerMark);
+    ++this.answerMark;
+    if (this.readsInFlight > 0) this.answered.set(this.keyOf(className, id), this.answerMark);
   }
 
   /** Whether an answer or a removal changed this record after `mark` (a pull sent before it is stale for it). */

@@ -59,6 +59,13 @@ export function applyIncoming(ctx: RemoteContext, change: IncomingChange): boole
 export function swapId(ctx: RemoteContext, entry: RecordEntry, newId: string): void {
   const { meta, app } = ctx;
   const oldId = entry.id;
+  // The same record may already be here under its server id (a live update
+  // or a pull that arrived before this create's answer): keep one.
+  const twin = meta.get(entry.className, newId);
+  if (twin && twin !== entry) {
+    meta.remove(entry.className, newId);
+    app.destroy(entry.className, newId);
+  }
   meta.rekey(entry, newId);
   app.changeId(entry.className, oldId, newId);
   for (const className of new Set([...app.classNames(), ...meta.classes()])) {

@@ -46,44 +46,48 @@ export class Puller {
       if (since) Object.assign(params, model.incremental.params, { [model.incremental.param]: since });
     }
     // Answers applied from here on are newer than what this pull reads.
-    const mark = meta.mark;
-    const items: Attrs[] = [];
-    let path = route.path;
-    let pageParams: Record<string, unknown> | undefined = params;
-    const seenTokens = new Set<string>();
-    const numericIds = new Set<string>();
-    for (let page = 0; page < maxPages; page++) {
-      const response = await rc.request({ method: route.method, path, params: pageParams, model: className });
-      const list = rc.itemsFromResult(response.body);
-      if (!Array.isArray(list)) {
-        throw new SyncError(`${className}: itemsFromResult returned ${typeof list}, not an array; check resourceClient.itemsFromResult`, { status: response.status, body: response.body, type: "invalid" });
+    const mark = meta.beginRead();
+    try {
+      const items: Attrs[] = [];
+      let path = route.path;
+      let pageParams: Record<string, unknown> | undefined = params;
+      const seenTokens = new Set<string>();
+      const numericIds = new Set<string>();
+      for (let page = 0; page < maxPages; page++) {
+        const response = await rc.request({ method: route.method, path, params: pageParams, model: className });
+        const list = rc.itemsFromResult(response.body);
+        if (!Array.isArray(list)) {
+          throw new SyncError(`${className}: itemsFromResult returned ${typeof list}, not an array; check resourceClient.itemsFromResult`, { status: response.status, body: response.body, type: "invalid" });
+        }
+        for (const item of list) {
+          const attrs = this.checkItem(className, item, response.status, response.body);
+          if (typeof (item as Attrs)[rc.IDField] === "number") numericIds.add(attrs.id as string);
+          items.push(attrs);
+        }
+        const token = (response.body as { nextPageToken?: unknown } | null)?.nextPageToken;
+        const link = nextLink(response.headers.get("link"));
+        if (typeof token === "string" && token && !seenTokens.has(token)) {
+          seenTokens.add(token);
+          pageParams = { ...params, pageToken: token };
+        } else if (link && !seenTokens.has(link)) {
+          seenTokens.add(link);
+          path = link;
+          pageParams = undefined;
+        } else break;
       }
-      for (const item of list) {
-        const attrs = this.checkItem(className, item, response.status, response.body);
-        if (typeof (item as Attrs)[rc.IDField] === "number") numericIds.add(attrs.id as string);
-        items.push(attrs);
+      const result = this.apply(className, route, items, options, numericIds, mark);
+      // Storage full: the pulled records wait in memory and are written when
+      // space frees (the write queue reports the quota error once); the pull
+      // itself succeeded. The high-water mark waits until they are written.
+      await meta.flush().catch(() => undefined);
+      if (options.since === "auto" && meta.clean) {
+        const mark = highWater(items, model.incremental.field);
+        if (mark) await meta.store.put(hwKey, mark).catch(() => undefined);
       }
-      const token = (response.body as { nextPageToken?: unknown } | null)?.nextPageToken;
-      const link = nextLink(response.headers.get("link"));
-      if (typeof token === "string" && token && !seenTokens.has(token)) {
-        seenTokens.add(token);
-        pageParams = { ...params, pageToken: token };
-      } else if (link && !seenTokens.has(link)) {
-        seenTokens.add(link);
-        path = link;
-        pageParams = undefined;
-      } else break;
+      return result;
+    } finally {
+      meta.endRead();
     }
-    const result = this.apply(className, route, items, options, numericIds, mark);
-    // Storage full: the pulled records wait in memory and are written when
-    // space frees (the write queue reports the quota error once); the pull
-    // itself succeeded. The high-water mark waits until they are written.
-    await meta.flush().catch(() => undefined);
-    if (options.since === "auto" && meta.clean) {
-      const mark = highWater(items, model.incremental.field);
-      if (mark) await meta.store.put(hwKey, mark).catch(() => undefined);
-    }
-    return result;
   }
 
   private checkItem(className: string, item: unknown, status: number, body: unknown): Attrs {

@@ -72,4 +72,19 @@ describe("live changes applied by the Atmos instance", () => {
     await atmos.applyLiveChange({ type: "created", collection: "unknown", id: "X", attrs: { title: "?" } });
     expect(List.exists("X")).to.equal(false);
   });
+
+  it("keeps one record when the live change of a create arrives before the create's own answer", async () => {
+    let answer!: (response: Response) => void;
+    atmos.resourceClient.fetch = () => new Promise<Response>((resolve) => (answer = resolve));
+    const list = new List({ title: "Mine" });
+    list.save({ remote: true });
+    await new Promise((r) => setTimeout(r, 10));
+    // The server committed and announced it before our answer came back.
+    await atmos.applyLiveChange({ type: "created", collection: "lists", id: "S1", attrs: { id: "S1", title: "Mine" } });
+    answer(new Response(JSON.stringify({ id: "S1", title: "Mine" }), { status: 200, headers: { "content-type": "application/json" } }));
+    await atmos.whenSynced();
+    expect(List.all().map((l: any) => l.id)).to.deep.equal(["S1"]);
+    expect(List.count()).to.equal(1);
+    expect((List.find("S1") as any).syncState()).to.equal("synced");
+  });
 });
