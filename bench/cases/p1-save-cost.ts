@@ -7,6 +7,7 @@ import { installNodeWebStorage } from "../env/node-web-storage";
 import { taskList } from "../fixtures/task-fixtures";
 import { all, atLeast, atMost } from "../goal";
 import { median } from "../stats";
+import * as fs from "fs";
 import * as path from "path";
 
 /**
@@ -35,7 +36,7 @@ export const p1SaveCost: BenchCase = {
 
     try {
       const bundle = await buildPageBundle(path.join(__dirname, "../browser/p1-page.ts"));
-      const chromium = await openChromiumPage(bundle);
+      const chromium = await openChromiumPage(bundle).finally(() => fs.rmSync(path.dirname(bundle), { recursive: true, force: true }));
       try {
         const browser: SaveTiming[] = [];
         for (const n of sizes) {
