@@ -16,6 +16,7 @@ export class TaskItem extends Spine.Controller {
     "click .task-open": "edit",
     "click .task-delete": "remove",
     "click .task-retry": "retry",
+    "click .task-revert": "revert",
     "submit .task-edit": "save",
     "click .task-cancel": "cancel",
     "keydown .task-edit": "editKey",
@@ -57,7 +58,7 @@ export class TaskItem extends Spine.Controller {
         ${due ? html`<span class="task-due${due.overdue && !task.isDone ? " is-overdue" : ""}">${due.text}</span>` : ""}
       </button>
       ${syncMark(state)}
-      ${state === "failed" ? html`<button type="button" class="task-retry">Retry</button>` : ""}
+      ${state === "failed" ? html`<button type="button" class="task-retry" aria-label="Retry saving ${title}">Retry</button><button type="button" class="task-revert btn-quiet" aria-label="Undo changes to ${title}" title="Drop this change and keep the server's version">Undo</button>` : ""}
       <button type="button" class="task-delete" aria-label="Delete ${title}" title="Delete"><span aria-hidden="true">×</span></button>
     `.value);
   }
@@ -146,6 +147,12 @@ export class TaskItem extends Spine.Controller {
   retry(): void {
     const task = this.fresh();
     if (task) void this.atmos.retry(task as never);
+  }
+
+  /** Gives up a refused change: the task goes back to the server's version. */
+  revert(): void {
+    const task = this.fresh();
+    if (task) void this.atmos.revert(task as never);
   }
 
   private close(): void {

@@ -88,4 +88,23 @@ describe("Tasks app: offline", function () {
     const list = (await harness.listNamed("Refusals"))!;
     expect((await harness.tasks(list.id))[0].status).to.equal("completed");
   });
+
+  it("undoes a refused change back to the server's version", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Second thoughts");
+    await addTasks(page, "Keep this title");
+    await synced(page);
+    await page.context().route("**/tasks/v1/lists/*/tasks/*", (route) =>
+      route.request().method() === "PUT" ? route.fulfill({ status: 400, contentType: "application/json", body: JSON.stringify({ error: { code: 400, message: "Invalid task" } }) }) : route.continue(),
+    );
+    await page.getByRole("button", { name: "Edit Keep this title" }).click();
+    await page.getByLabel("Title", { exact: true }).fill("Refused title");
+    await page.getByLabel("Title", { exact: true }).press("Enter");
+    await page.locator(".task.is-failed").waitFor();
+
+    await page.getByRole("button", { name: "Undo changes to Refused title" }).click();
+    await synced(page);
+    expect(await shownTasks(page)).to.deep.equal({ open: ["Keep this title"], done: [] });
+    expect(await page.locator(".task.is-failed").count()).to.equal(0);
+  });
 });
