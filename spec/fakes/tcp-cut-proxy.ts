@@ -38,7 +38,7 @@ export async function startTcpCutProxy(targetPort: number): Promise<TcpCutProxy>
     upstream.pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
+  const proxy: TcpCutProxy = {
     port: (server.address() as net.AddressInfo).port,
     get accepted() {
       return accepted;
@@ -54,8 +54,9 @@ export async function startTcpCutProxy(targetPort: number): Promise<TcpCutProxy>
       refusing = false;
     },
     close() {
-      this.cut();
+      proxy.cut();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return proxy;
 }
