@@ -9,6 +9,7 @@ import { defaultLease, type TabLease } from "./env/tab-lease";
 import { browserFeed, type ChangeFeed } from "./store/change-feed";
 import { swapId, type RemoteContext } from "./sync/apply-remote";
 import { Incoming, type LiveChange } from "./sync/incoming";
+import { StatusBoard } from "./sync/status-board";
 import { LiveClient } from "./live/live-client";
 import { MetaContext } from "./meta-context";
 import { syncStateOf, type Attrs, type RecordEntry, type SyncState } from "./store/record-entry";
@@ -54,15 +55,9 @@ export class Atmos {
   private readonly feed: ChangeFeed;
   private readonly remote: RemoteContext;
   private readonly incoming: Incoming;
-  private online = true;
-  /** Counts the moments the network was seen up, so a late failure of an older request does not undo them. */
-  private onlineMark = 0;
+  private readonly board: StatusBoard;
   private authFailed = false;
-  private lastStatus = "";
-  private waiters: Array<{ done: () => boolean; resolve: () => void }> = [];
   private closers: Array<() => void> = [];
-  private pendingEntries = new Set<RecordEntry>();
-  private failedEntries = new Set<RecordEntry>();
 
   constructor(options: AtmosOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -77,12 +72,19 @@ export class Atmos {
       onWritten: (keys) => this.feed.publish(keys),
     });
     this.remote = { meta: this.metaContext, app: this.appContext, options: (className) => this.options(className) };
+    this.board = new StatusBoard({
+      meta: this.metaContext,
+      sendable: (entry) => this.pusher.sendable(entry),
+      inFlight: () => this.pusher.inFlightCount,
+      emit: (name, payload) => this.emit(name, payload as never),
+      notify: (entry) => this.appContext.notifySyncState(entry.className, entry.id, syncStateOf(entry)),
+    });
     this.host = this.createHost();
     this.pusher = new Pusher(this.host);
     this.puller = new Puller(this.host);
     this.unsubscribe = (options.connectivity ?? browserConnectivity()).subscribe((online) => {
       if (online) this.pusher.wake();
-      this.setOnline(online);
+      this.board.setOnline(online);
     });
     Atmos.instance = this;
     this.lease = options.lease ?? defaultLease(this.store, `${prefix}lease`, uuidv4(), this.clock);
@@ -90,7 +92,7 @@ export class Atmos {
       remote: this.remote,
       rc: this.resourceClient,
       sync: (className, opts) => this.sync(className, opts),
-      statusChanged: (entry) => this.statusChanged(entry),
+      statusChanged: (entry) => this.board.changed(entry),
       kick: () => this.pusher.kick(),
     });
     this.live = new LiveClient(this, { clock: this.clock, random: this.random, WebSocket: options.WebSocket });
@@ -99,8 +101,8 @@ export class Atmos {
     // Resume an outbox left by an earlier page load, once this tab may send.
     this.metaContext.ready.then(
       () => {
-        for (const entry of this.metaContext.queued()) this.track(entry);
-        this.statusChanged();
+        for (const entry of this.metaContext.queued()) this.board.track(entry);
+        this.board.changed();
         this.lease.start(() => this.pusher.kick());
       },
       () => undefined,
@@ -129,12 +131,12 @@ export class Atmos {
   /** Resolves when nothing is left to send (parked failures excepted) and storage is written. */
   async whenSynced(): Promise<void> {
     await this.metaContext.ready;
-    await this.until(() => this.status().pending === 0 && this.pusher.inFlightCount === 0);
+    await this.board.until(() => this.status().pending === 0 && this.pusher.inFlightCount === 0);
     await this.metaContext.flush();
   }
 
   status(): SyncStatus {
-    return { pending: this.pendingEntries.size, inFlight: this.pusher.inFlightCount, failed: this.failedEntries.size, online: this.online };
+    return this.board.status();
   }
 
   /** Sends a parked change again. */
@@ -144,9 +146,9 @@ export class Atmos {
     entry.failed = undefined;
     entry.queue = entry.queue.map((op) => ({ ...op, hold: undefined }));
     this.metaContext.touch(entry);
-    this.statusChanged(entry);
+    this.board.changed(entry);
     this.pusher.kick();
-    await this.until(() => syncStateOf(this.metaContext.get(entry.className, entry.id)) !== "pending");
+    await this.board.until(() => syncStateOf(this.metaContext.get(entry.className, entry.id)) !== "pending");
   }
 
   /** Drops the unsent changes of a record and restores the last server version. */
@@ -172,7 +174,7 @@ export class Atmos {
       if (this.appContext.exists(entry.className, entry.id)) this.appContext.update(entry.className, entry.id, shown);
       else this.appContext.create(entry.className, entry.attrs);
     }
-    this.statusChanged(entry);
+    this.board.changed(entry);
     await this.metaContext.flush();
   }
 
@@ -195,7 +197,7 @@ export class Atmos {
   /** Model.sync(options): local records first, then (remote) the server's. */
   sync(className: string, options: PullOptions & { remote?: boolean } = {}): Promise<unknown[]> {
     const model = this.options(className);
-    const mark = this.onlineMark;
+    const mark = this.board.onlineMark;
     const route = options.remote
       ? this.resourceClient.route(className, "index", (name) => options.pathParams?.[name], model.url)
       : undefined;
@@ -212,7 +214,7 @@ export class Atmos {
           for (const c of result.conflicts) {
             this.emit("conflict", { model: className, record: this.appContext.find(className, String(c.merged.id)), ...c });
             const entry = this.metaContext.get(className, String(c.merged.id));
-            if (entry) this.statusChanged(entry);
+            if (entry) this.board.changed(entry);
           }
           if (result.conflicts.length) this.pusher.kick();
           this.host.setOnline(true);
@@ -221,7 +223,7 @@ export class Atmos {
         (error) => {
           const failure = error instanceof SyncError ? error : new SyncError(String(error?.message ?? error), { type: "invalid" });
           // Offline, unless the network was seen up since this pull began (a stale timeout).
-          if (failure.status === 0 && this.onlineMark === mark) this.setOnline(false);
+          if (failure.status === 0 && this.board.onlineMark === mark) this.board.setOnline(false);
           if (failure.status === 401) this.host.authFailed();
           this.host.reportError({ model: className, record: null, status: failure.status, body: failure.body, error: failure, type: failure.type });
           throw failure;
@@ -254,7 +256,7 @@ export class Atmos {
       list.push(options);
       this.callbacks.set(change.op.key, list);
     }
-    if (change.entry) this.statusChanged(change.entry);
+    if (change.entry) this.board.changed(change.entry);
     if (change.send) this.pusher.kick();
     if (routeError) throw routeError;
   }
@@ -307,55 +309,6 @@ export class Atmos {
     return this.metaContext.get(className, String(record.id));
   }
 
-  private until(done: () => boolean): Promise<void> {
-    if (done()) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ done, resolve }));
-  }
-
-  /**
-   * Keeps the pending/failed counts current one entry at a time, so a save
-   * costs the same whatever the number of records with unsent changes.
-   */
-  private track(entry: RecordEntry): void {
-    const live = this.metaContext.get(entry.className, entry.id) === entry;
-    const failed = live && !!entry.failed;
-    const pending = live && !failed && this.pusher.sendable(entry);
-    if (failed) this.failedEntries.add(entry);
-    else this.failedEntries.delete(entry);
-    if (pending) this.pendingEntries.add(entry);
-    else this.pendingEntries.delete(entry);
-  }
-
-  private statusChanged(entry?: RecordEntry): void {
-    if (entry) {
-      this.track(entry);
-      this.appContext.notifySyncState(entry.className, entry.id, syncStateOf(entry));
-    } else {
-      // An entry another tab rewrote is re-read as a new object: the old one
-      // is no longer live and must not be counted (whenSynced would hang).
-      for (const set of [this.pendingEntries, this.failedEntries]) {
-        for (const tracked of set) if (this.metaContext.get(tracked.className, tracked.id) !== tracked) set.delete(tracked);
-      }
-    }
-    const status = this.status();
-    const text = JSON.stringify(status);
-    if (text !== this.lastStatus) {
-      this.lastStatus = text;
-      this.emit("status", status);
-    }
-    const waiting = this.waiters;
-    this.waiters = [];
-    for (const w of waiting) (w.done() ? w.resolve() : this.waiters.push(w));
-  }
-
-  private setOnline(online: boolean): void {
-    if (online) this.onlineMark++;
-    if (online === this.online) return;
-    this.online = online;
-    this.emit(online ? "online" : "offline");
-    this.statusChanged();
-  }
-
   private storageFailed(error: unknown): void {
     const quota = isQuotaError(error);
     const message = quota ? "atmos2: storage is full; changes are kept in memory and written again when space frees" : `atmos2: writing to storage failed: ${(error as Error)?.message ?? error}`;
@@ -390,12 +343,12 @@ export class Atmos {
           this.authFailed = false;
           this.emit("auth_success");
         }
-        this.setOnline(online);
+        this.board.setOnline(online);
       },
       authFailed: () => {
         this.authFailed = true;
       },
-      statusChanged: (entry) => this.statusChanged(entry),
+      statusChanged: (entry) => this.board.changed(entry),
       callOptions: (key) => this.callbacks.get(key) ?? [],
       dropCallOptions: (key) => void this.callbacks.delete(key),
     };

@@ -1,0 +1,82 @@
+import type { SyncStatus } from "../atmos-options";
+import type { MetaContext } from "../meta-context";
+import type { RecordEntry } from "../store/record-entry";
+
+interface BoardDeps {
+  meta: MetaContext;
+  sendable(entry: RecordEntry): boolean;
+  inFlight(): number;
+  emit(name: "status" | "online" | "offline", payload?: SyncStatus): void;
+  /** Tells the record's views its sync state may have changed. */
+  notify(entry: RecordEntry): void;
+}
+
+/**
+ * What `atmos.status()` reports, kept current one record at a time so a save
+ * costs the same whatever the number of records with unsent changes; emits
+ * `status`, `online` and `offline`, and wakes those waiting on a condition
+ * (`whenSynced`, `retry`).
+ */
+export class StatusBoard {
+  online = true;
+  /** Bumped each time the network is seen up: a late failure of an older request must not say offline. */
+  onlineMark = 0;
+  private pending = new Set<RecordEntry>();
+  private failed = new Set<RecordEntry>();
+  private last = "";
+  private waiters: Array<{ done: () => boolean; resolve: () => void }> = [];
+
+  constructor(private readonly deps: BoardDeps) {}
+
+  status(): SyncStatus {
+    return { pending: this.pending.size, inFlight: this.deps.inFlight(), failed: this.failed.size, online: this.online };
+  }
+
+  /** Re-counts one record. */
+  track(entry: RecordEntry): void {
+    const live = this.deps.meta.get(entry.className, entry.id) === entry;
+    const failed = live && !!entry.failed;
+    const pending = live && !failed && this.deps.sendable(entry);
+    if (failed) this.failed.add(entry);
+    else this.failed.delete(entry);
+    if (pending) this.pending.add(entry);
+    else this.pending.delete(entry);
+  }
+
+  /** Something changed (for one record, or in general): re-count, tell, wake. */
+  changed(entry?: RecordEntry): void {
+    if (entry) {
+      this.track(entry);
+      this.deps.notify(entry);
+    } else {
+      // An entry another tab rewrote is re-read as a new object: the old one
+      // is no longer live and must not be counted (whenSynced would hang).
+      for (const set of [this.pending, this.failed]) {
+        for (const tracked of set) if (this.deps.meta.get(tracked.className, tracked.id) !== tracked) set.delete(tracked);
+      }
+    }
+    const status = this.status();
+    const text = JSON.stringify(status);
+    if (text !== this.last) {
+      this.last = text;
+      this.deps.emit("status", status);
+    }
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) (w.done() ? w.resolve() : this.waiters.push(w));
+  }
+
+  setOnline(online: boolean): void {
+    if (online) this.onlineMark++;
+    if (online === this.online) return;
+    this.online = online;
+    this.deps.emit(online ? "online" : "offline");
+    this.changed();
+  }
+
+  /** Resolves once `done()` holds, checked on every change. */
+  until(done: () => boolean): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ done, resolve }));
+  }
+}
