@@ -64,7 +64,7 @@ export class AuthFlow {
 
   private refused(): void {
     const current = this.tokens.current();
-    if (current && this.refusedHeader !== `Bearer ${current}`) return this.atmos.resume();
+    if (current && this.refusedHeader !== `Bearer ${current}`) return this.resumeSoon();
     if (!this.tokens.canRenewSilently()) return this.set({ needed: true });
     this.tokens.renew(false).then(
       (token) => this.accepted(token),
@@ -75,7 +75,15 @@ export class AuthFlow {
   private accepted(token: string): void {
     setBearer(this.atmos, token);
     this.set({ needed: false });
-    this.atmos.resume();
+    this.resumeSoon();
+  }
+
+  /**
+   * atmos2 pauses sending right after it emits auth_fail, so a resume() from
+   * inside that listener would come too early and be undone: resume a tick later.
+   */
+  private resumeSoon(): void {
+    setTimeout(() => this.atmos.resume(), 0);
   }
 
   private set(patch: Partial<AuthState>): void {

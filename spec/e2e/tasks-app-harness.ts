@@ -141,7 +141,8 @@ export async function addTasks(page: Page, ...titles: string[]): Promise<void> {
   for (const title of titles) {
     await input.fill(title);
     await input.press("Enter");
-    await page.locator(".task-title", { hasText: title }).waitFor();
+    // first(): with live on, the task's own echo may show a twin until the POST answer lands.
+    await page.locator(".task-title", { hasText: title }).first().waitFor();
   }
 }
 
