@@ -92,7 +92,16 @@ export class AppContext {
   refresh(className: string, list: Attrs[]): SpineRecord[] {
     const model = this.models.get(className);
     if (!model) return [];
-    return model.refresh(list.map((attrs) => ({ ...attrs })), { ...fromSync });
+    // Keep each existing record's cid: Spine's refresh copies the incoming
+    // instance's fresh cid over it, and find(cid) would stop working.
+    const irecords = model.irecords;
+    return model.refresh(
+      list.map((attrs) => {
+        const existing = irecords[attrs.id as string];
+        return existing ? { ...attrs, cid: existing.cid } : { ...attrs };
+      }),
+      { ...fromSync },
+    );
   }
 
   /** Applies attributes the server sent to one record, firing update/change. */

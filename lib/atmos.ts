@@ -124,6 +124,8 @@ export class Atmos {
   /** Sends every unsent change of every model (or of one class); resolves when the sends have settled. */
   async push(className?: string): Promise<void> {
     await this.metaContext.ready;
+    // Right after a page opens, wait to know whether this tab is the sender.
+    await this.lease.decided;
     await this.pusher.push(className);
     await this.metaContext.flush().catch(() => undefined);
   }
@@ -345,6 +347,7 @@ export class Atmos {
         }
         this.board.setOnline(online);
       },
+      online: () => this.board.online,
       authFailed: () => {
         this.authFailed = true;
       },

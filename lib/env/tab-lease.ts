@@ -8,6 +8,8 @@ import type { Store } from "../store/store";
  */
 export interface TabLease {
   readonly held: boolean;
+  /** Resolves once this tab knows whether it holds the lease (right after start). */
+  readonly decided: Promise<void>;
   /** Starts competing for the lease; `onAcquired` runs each time this tab gets it. */
   start(onAcquired: () => void): void;
   /** Gives the lease up at once (atmos.close()). */
@@ -15,7 +17,14 @@ export interface TabLease {
 }
 
 /** One tab alone (Node, or an app that opts out): always the sender. */
-export const soleTab: TabLease = { held: true, start: (fn) => fn(), release: () => undefined };
+export const soleTab: TabLease = { held: true, decided: Promise.resolve(), start: (fn) => fn(), release: () => undefined };
+
+/** A promise with its resolve function, for "decided" signals. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 /**
  * Web Locks: the browser grants the lock to one tab and frees it the moment
@@ -28,20 +37,33 @@ export class WebLocksLease implements TabLease {
 
   constructor(private readonly name: string, private readonly locks: { request: (name: string, options: object, fn: () => Promise<void>) => Promise<unknown> }) {}
 
+  private readonly decision = signal();
+  readonly decided = this.decision.promise;
+
   start(onAcquired: () => void): void {
+    const hold = () => {
+      if (this.stopped) return Promise.resolve();
+      this.held = true;
+      this.decision.resolve();
+      onAcquired();
+      return new Promise<void>((resolve) => (this.releaseLock = resolve));
+    };
+    // First ask without waiting, so push() right after a page opens knows at
+    // once whether this tab sends; if another tab holds the lock, queue up.
     this.locks
-      .request(this.name, { mode: "exclusive" }, () => {
-        if (this.stopped) return Promise.resolve();
-        this.held = true;
-        onAcquired();
-        return new Promise<void>((resolve) => (this.releaseLock = resolve));
-      })
-      .catch(() => undefined);
+      .request(this.name, { mode: "exclusive", ifAvailable: true }, ((lock: unknown) => {
+        if (lock) return hold();
+        this.decision.resolve();
+        this.locks.request(this.name, { mode: "exclusive" }, hold).catch(() => undefined);
+        return Promise.resolve();
+      }) as () => Promise<void>)
+      .catch(() => this.decision.resolve());
   }
 
   release(): void {
     this.stopped = true;
     this.held = false;
+    this.decision.resolve();
     this.releaseLock?.();
   }
 }
@@ -58,6 +80,8 @@ interface LeaseRecord {
  */
 export class StorageLease implements TabLease {
   held = false;
+  private readonly decision = signal();
+  readonly decided = this.decision.promise;
   private timer: unknown;
   private stopped = false;
 
@@ -89,6 +113,7 @@ export class StorageLease implements TabLease {
       } catch {
         this.held = false;
       }
+      this.decision.resolve();
       if (!this.stopped) this.timer = this.clock.setTimeout(tick, this.renewMs);
     };
     void tick();

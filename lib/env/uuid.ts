@@ -6,8 +6,10 @@ export type Random = () => number;
  * Node 20) and the injected random source otherwise, e.g. in a seeded chaos run.
  */
 export function uuidv4(random?: Random): string {
-  const bytes = new Uint8Array(16);
   const cryptoApi = (globalThis as { crypto?: Crypto }).crypto;
+  // The platform's own is about ten times faster; it runs for every record Spine builds.
+  if (!random && typeof cryptoApi?.randomUUID === "function") return cryptoApi.randomUUID();
+  const bytes = new Uint8Array(16);
   if (!random && cryptoApi?.getRandomValues) cryptoApi.getRandomValues(bytes);
   else for (let i = 0; i < 16; i++) bytes[i] = Math.floor((random ?? Math.random)() * 256);
   bytes[6] = (bytes[6] & 0x0f) | 0x40;

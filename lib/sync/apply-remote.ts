@@ -86,10 +86,14 @@ export function swapId(ctx: RemoteContext, entry: RecordEntry, newId: string): v
 /** Shows entries another tab wrote (read back from storage) in this tab's Spine records. */
 export function showReloaded(ctx: RemoteContext, changes: Array<{ className: string; id: string; entry?: RecordEntry }>): void {
   for (const { className, id, entry } of changes) {
+    // The other tab gave the record its server id: move it here too, so
+    // record objects this tab holds under the old id keep updating it.
+    for (const former of entry?.formerIds ?? []) {
+      if (ctx.app.exists(className, former) && !ctx.app.exists(className, id)) ctx.app.changeId(className, former, id);
+    }
     if (!entry || entry.deleted) ctx.app.destroy(className, id);
     else if (ctx.app.exists(className, id)) ctx.app.update(className, id, entry.attrs);
     else ctx.app.create(className, entry.attrs);
-    for (const former of entry?.formerIds ?? []) if (ctx.app.exists(className, former)) ctx.app.destroy(className, former);
   }
 }
 

@@ -124,8 +124,12 @@ export class Pusher {
     }
     candidates.sort((a, b) => a.queue[0].seq - b.queue[0].seq);
     let started = false;
+    // While offline, one record probes the network: every record tried seals
+    // its op (it may have arrived), so later edits queue behind it instead of
+    // folding in. One probe keeps that to one record per retry.
+    const limit = this.host.online() ? this.concurrency : 1;
     for (const entry of candidates) {
-      if (this.inFlight.size >= this.concurrency) break;
+      if (this.inFlight.size >= limit) break;
       this.inFlight.add(entry);
       started = true;
       void this.send(entry).finally(() => {
@@ -304,6 +308,12 @@ export class Pusher {
       return;
     }
     const payload = { model: className, record, status: failure.status, body: failure.body, error: failure, type: failure.type };
+    // Pause before telling the app, so a resume() called from an auth_fail
+    // listener (after refreshing the token) is not undone.
+    if (kind === "auth" && !this.paused) {
+      this.paused = true;
+      this.host.authFailed();
+    }
     this.host.reportError(payload);
     if (kind === "offline" || kind === "transient") {
       if (kind === "offline") this.host.setOnline(false);
@@ -313,13 +323,7 @@ export class Pusher {
       this.scheduleRun(delay);
       return;
     }
-    if (kind === "auth") {
-      if (!this.paused) {
-        this.paused = true;
-        this.host.authFailed();
-      }
-      return;
-    }
+    if (kind === "auth") return;
     // Parked. A rejected request was not committed, so later edits may fold into it again.
     if (failure.type === "http") op.sent = false;
     entry.failed = { status: failure.status, message: failure.message, body: failure.body };

@@ -42,6 +42,8 @@ export interface SyncHost {
   /** A server version changed under a local edit and was merged (the `conflict` event). */
   conflict?(entry: RecordEntry, local: Attrs, remote: Attrs, merged: Attrs): void;
   setOnline(online: boolean): void;
+  /** Whether the network was up at the last attempt. */
+  online(): boolean;
   authFailed(): void;
   statusChanged(entry?: RecordEntry): void;
   /** Per-call options registered with the op (callbacks do not survive a reload). */

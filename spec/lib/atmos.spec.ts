@@ -55,6 +55,19 @@ describe("Atmos errors and events", () => {
       expect(await tasksClient(tasks).all(`/lists/${list.id}/tasks`)).to.have.length(1);
     });
 
+    it("sends again when the app refreshes the token and calls resume() inside its auth_fail listener", async () => {
+      const list = await tasksClient(tasks).createList();
+      atmos.resourceClient.addHeader("Authorization", "Bearer expired");
+      atmos.on("auth_fail", () => {
+        atmos.resourceClient.addHeader("Authorization", `Bearer ${tasks.token}`);
+        atmos.resume();
+      });
+      new Task({ title: "milk", taskListID: list.id }).save({ remote: true });
+      await atmos.whenSynced();
+      expect((Task.first() as any).syncState()).to.equal("synced");
+      expect(await tasksClient(tasks).all(`/lists/${list.id}/tasks`)).to.have.length(1);
+    });
+
     it("emits error with { model, record, status, body, error } for a Google error answer, and calls the error callback with it", async () => {
       atmos.resourceClient.addHeader("Authorization", `Bearer ${tasks.token}`);
       const emitted = next(atmos, "error");

@@ -25,6 +25,8 @@ describe("offline in Chromium: one sending tab at a time", () => {
       const second = keep(new WebLocksLease(name, navigator.locks as any));
       await acquired(first);
       const secondGot = acquired(second);
+      // The second tab learns at once that another holds the lock, then waits in line.
+      await second.decided;
       const state = await navigator.locks.query();
       expect(state.held!.filter((l) => l.name === name)).to.have.length(1);
       expect(state.pending!.filter((l) => l.name === name)).to.have.length(1);

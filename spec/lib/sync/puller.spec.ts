@@ -60,6 +60,17 @@ describe("pulling records", () => {
     expect(tasks.requests.at(-1)).to.include({ method: "PUT", path: `/tasks/v1/users/@me/lists/${list.id}` });
   });
 
+  it("keeps a record's cid across pulls, so Spine's find(cid) still finds it", async () => {
+    const list = await client.createList("Pulled");
+    await models.List.sync({ remote: true });
+    const cid = List.find(list.id).cid;
+    await client.call("PATCH", `/users/@me/lists/${list.id}`, { title: "Changed elsewhere" });
+    await models.List.sync({ remote: true });
+    expect(List.find(list.id).title).to.equal("Changed elsewhere");
+    expect(List.find(list.id).cid).to.equal(cid);
+    expect(List.find(cid)?.id).to.equal(list.id);
+  });
+
   it("puts sync({ params }) in the query of every page", async () => {
     const list = await client.createList("L");
     for (const title of ["a", "b", "c", "d", "e"]) await client.createTask(list.id, { title });
