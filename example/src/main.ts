@@ -42,6 +42,13 @@ async function start(): Promise<void> {
 
   const atmos = new Atmos();
   configureTasksApi(atmos, config.base);
+  if (config.mode === "google") {
+    // Google ignores Idempotency-Key and its CORS preflight need not allow
+    // it; the bundled server honours it, and If-Match too.
+    atmos.resourceClient.idempotencyHeader = null;
+  } else {
+    atmos.resourceClient.conditionalUpdates = true;
+  }
   const auth = new AuthFlow(atmos, tokenSource(config));
   const remote = new RemoteSync();
 
