@@ -1,6 +1,6 @@
 import type { SyncStatus } from "../atmos-options";
 import type { MetaContext } from "../meta-context";
-import type { RecordEntry } from "../store/record-entry";
+import { syncStateOf, type RecordEntry, type SyncState } from "../store/record-entry";
 
 interface BoardDeps {
   meta: MetaContext;
@@ -23,7 +23,8 @@ export class StatusBoard {
   onlineMark = 0;
   private pending = new Set<RecordEntry>();
   private failed = new Set<RecordEntry>();
-  private last = "";
+  private last: SyncStatus | undefined;
+  private shown = new WeakMap<RecordEntry, SyncState>();
   private waiters: Array<{ done: () => boolean; resolve: () => void }> = [];
 
   constructor(private readonly deps: BoardDeps) {}
@@ -47,7 +48,12 @@ export class StatusBoard {
   changed(entry?: RecordEntry): void {
     if (entry) {
       this.track(entry);
-      this.deps.notify(entry);
+      // Views hear of a record's sync state only when it changes.
+      const state = syncStateOf(entry);
+      if (this.shown.get(entry) !== state) {
+        this.shown.set(entry, state);
+        this.deps.notify(entry);
+      }
     } else {
       // An entry another tab rewrote is re-read as a new object: the old one
       // is no longer live and must not be counted (whenSynced would hang).
@@ -56,9 +62,9 @@ export class StatusBoard {
       }
     }
     const status = this.status();
-    const text = JSON.stringify(status);
-    if (text !== this.last) {
-      this.last = text;
+    const last = this.last;
+    if (!last || last.pending !== status.pending || last.inFlight !== status.inFlight || last.failed !== status.failed || last.online !== status.online) {
+      this.last = status;
       this.deps.emit("status", status);
     }
     const waiting = this.waiters;

@@ -4,6 +4,8 @@
  */
 export class MemoryStorage implements Storage {
   private map = new Map<string, string>();
+  /** Characters of keys and values stored, kept as items change (O(1) a write). */
+  private usedChars = 0;
   /** Total characters of keys and values allowed; Infinity by default. */
   quota = Infinity;
   /** Number of setItem calls, for specs that count writes. */
@@ -23,7 +25,8 @@ export class MemoryStorage implements Storage {
 
   setItem(key: string, value: string): void {
     const text = String(value);
-    const used = this.used() - (this.map.has(key) ? key.length + (this.map.get(key) as string).length : 0);
+    const previous = this.map.has(key) ? key.length + (this.map.get(key) as string).length : 0;
+    const used = this.usedChars - previous;
     if (used + key.length + text.length > this.quota) {
       const error = new Error(`Setting the value of '${key}' exceeded the quota.`);
       error.name = "QuotaExceededError";
@@ -31,24 +34,23 @@ export class MemoryStorage implements Storage {
     }
     this.writes++;
     this.map.set(key, text);
+    this.usedChars = used + key.length + text.length;
   }
 
   removeItem(key: string): void {
+    const value = this.map.get(key);
+    if (value !== undefined) this.usedChars -= key.length + value.length;
     this.map.delete(key);
   }
 
   clear(): void {
     this.map.clear();
+    this.usedChars = 0;
   }
 
   keys(): string[] {
     return Array.from(this.map.keys());
   }
 
-  private used(): number {
-    let total = 0;
-    for (const [k, v] of this.map) total += k.length + v.length;
-    return total;
-  }
   [name: string]: any;
 }
