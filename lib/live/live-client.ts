@@ -79,8 +79,9 @@ export class LiveClient {
    * Transient failures are retried with backoff meanwhile. Does no pull.
    */
   connect(url: string, options: LiveConnectOptions = {}): Promise<void> {
+    url = socketUrl(url);
     if (typeof url !== "string" || !/^wss?:\/\//.test(url)) {
-      return Promise.reject(new Error(`live.connect(url): url must be a ws:// or wss:// URL (got ${JSON.stringify(url)})`));
+      return Promise.reject(new Error(`live.connect(url): url must be a ws:// or wss:// URL, an http(s) URL, or a path on this page's origin (got ${JSON.stringify(url)})`));
     }
     if (options.channels !== undefined && !Array.isArray(options.channels)) {
       return Promise.reject(new Error("live.connect(url, { channels }): channels must be an array of channel names"));
@@ -264,4 +265,16 @@ export class LiveClient {
     this.pending?.reject(error);
     this.pending = undefined;
   }
+}
+
+/**
+ * "/live" on the page's own origin and http(s) URLs become the matching
+ * ws(s) URL, so an app can pass the same address it fetches from.
+ */
+export function socketUrl(url: unknown): string {
+  if (typeof url !== "string") return url as string;
+  if (/^https?:\/\//i.test(url)) return url.replace(/^http/i, "ws");
+  const page = (globalThis as { location?: { protocol: string; host: string } }).location;
+  if (url.startsWith("/") && !url.startsWith("//") && page?.host) return `${page.protocol === "https:" ? "wss" : "ws"}://${page.host}${url}`;
+  return url;
 }

@@ -48,3 +48,10 @@ describe("Spine.Model.Atmosphere in the browser", () => {
     expect((records[0] as any).syncState()).to.equal("local");
   });
 });
+
+describe("atmos.live in the browser", () => {
+  it("resolves a path like /live against the page's origin", async () => {
+    const { socketUrl } = await import("../../lib/live/live-client");
+    expect(socketUrl("/live")).to.equal(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/live`);
+  });
+});

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { LiveClient } from "../../lib/live/live-client";
+import { LiveClient, socketUrl } from "../../lib/live/live-client";
 import type { LiveChange } from "../../lib/live/live-protocol";
 import { FakeLiveHost } from "../fakes/fake-live-host";
 import { RecordingClock } from "../fakes/recording-clock";
@@ -206,7 +206,16 @@ describe("live client", () => {
   });
 
   it("rejects a URL that is not a WebSocket URL, naming it", async () => {
-    const error = await client(new FakeLiveHost()).connect("http://example.test/live", { token: "good" }).then(() => null, (e: Error) => e);
+    const error = await client(new FakeLiveHost()).connect("ftp://example.test/live", { token: "good" }).then(() => null, (e: Error) => e);
     expect(error?.message).to.contain("ws://");
+    expect(error?.message).to.contain("ftp://example.test/live");
+  });
+
+  it("turns http(s) URLs into ws(s) URLs, and leaves ws URLs alone", () => {
+    expect(socketUrl("http://example.test/live")).to.equal("ws://example.test/live");
+    expect(socketUrl("https://example.test/live")).to.equal("wss://example.test/live");
+    expect(socketUrl("wss://example.test/live")).to.equal("wss://example.test/live");
+    // No page here (Node): a path has no origin to resolve against.
+    expect(socketUrl("/live")).to.equal("/live");
   });
 });
