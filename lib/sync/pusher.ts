@@ -159,7 +159,6 @@ export class Pusher {
   private async send(entry: RecordEntry): Promise<void> {
     const op = entry.queue[0];
     const { className } = entry;
-    const options = this.host.options(className);
     const calls = this.host.callOptions(op.key);
     try {
       if (!op.sent) {
@@ -181,11 +180,11 @@ export class Pusher {
       try {
         response = await this.host.rc.request(request);
       } catch (error) {
-        const stale = conditional && (error as SyncError).status === 412;
+        if (!conditional || (error as SyncError).status !== 412) throw error;
         // Bounded: a server that refuses every version is a failure, not a loop.
         const tries = (this.staleTries.get(op.key) ?? 0) + 1;
         this.staleTries.set(op.key, tries);
-        if (!stale || tries > 3) throw error;
+        if (tries > 3) throw error;
         // Someone else changed the record: merge, then the next round sends it again.
         await reconcileStaleUpdate(this.host, entry, op, request.route);
         return;
@@ -199,7 +198,8 @@ export class Pusher {
       for (const call of calls) call.success?.(record, response.body);
       this.host.dropCallOptions(op.key);
     } catch (error) {
-      this.handleFailure(entry, op, error, calls, options.className);
+      this.staleTries.delete(op.key);
+      this.handleFailure(entry, op, error, calls, className);
     }
   }
 
