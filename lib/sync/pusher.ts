@@ -1,9 +1,8 @@
-import { remoteAction } from "../meta-context";
-import type { Attrs, OutboxOp, RecordEntry } from "../store/record-entry";
+import type { OutboxOp, RecordEntry } from "../store/record-entry";
 import { release } from "../store/compaction";
-import { changedFields, mergeAnswer } from "./merge";
 import { backoffDelay, classifyFailure } from "./retry-policy";
 import { SyncError } from "./sync-error";
+import { applyAnswer, finishDestroy, requestFor } from "./outbox-exchange";
 import { reconcileStaleUpdate } from "./stale-update";
 import type { SyncHost } from "./sync-host";
 
@@ -174,7 +173,7 @@ export class Pusher {
         this.scheduleRun(this.retryAt - this.host.clock.now());
         return;
       }
-      const request = this.buildRequest(entry, op, calls);
+      const request = requestFor(this.host, entry, op, calls);
       const conditional = request.headers?.["If-Match"] !== undefined;
       let response;
       try {
@@ -192,8 +191,8 @@ export class Pusher {
       this.attempt = 0;
       this.staleTries.delete(op.key);
       this.host.setOnline(true);
-      if (op.kind === "destroy") this.finishDestroy(entry, op);
-      else this.applyAnswer(entry, op, response.body, response.status, calls);
+      if (op.kind === "destroy") finishDestroy(this.host, entry, op);
+      else applyAnswer(this.host, entry, op, response.body, response.status, calls);
       const record = this.host.record(className, entry.id);
       for (const call of calls) call.success?.(record, response.body);
       this.host.dropCallOptions(op.key);
@@ -203,91 +202,6 @@ export class Pusher {
     }
   }
 
-  private buildRequest(entry: RecordEntry, op: OutboxOp, calls: ReturnType<SyncHost["callOptions"]>) {
-    const { className } = entry;
-    const options = this.host.options(className);
-    const pathParams = Object.assign({}, ...calls.map((c) => c.pathParams ?? {}));
-    const idField = this.host.rc.IDField;
-    const lookup = (name: string) => {
-      if (name in pathParams) return pathParams[name];
-      if (name === "id" || name === idField) return entry.acked ? entry.id : undefined;
-      return entry.attrs[name];
-    };
-    const action = op.kind === "destroy" ? "delete" : remoteAction(entry);
-    const route = this.host.rc.route(className, action, lookup, options.url);
-    let data: unknown;
-    if (op.kind !== "destroy") {
-      const attrs: Attrs = { ...entry.attrs };
-      delete attrs.id;
-      if (action === "update") attrs[idField] = entry.numericId ? Number(entry.id) : entry.id;
-      data = attrs;
-      const record = this.host.record(className, entry.id);
-      for (const call of calls) if (call.prepareData) data = call.prepareData(data as Attrs, record) ?? data;
-    }
-    const params = Object.assign({}, ...calls.map((c) => c.params ?? {}));
-    return {
-      method: route.method,
-      path: route.path,
-      params: Object.keys(params).length ? params : undefined,
-      data,
-      model: className,
-      headers: this.headers(entry, op, action),
-      route,
-    };
-  }
-
-  private headers(entry: RecordEntry, op: OutboxOp, action: string): Record<string, string> {
-    const headers: Record<string, string> = {};
-    const { idempotencyHeader, conditionalUpdates } = this.host.rc;
-    if (idempotencyHeader) headers[idempotencyHeader] = op.key;
-    if (conditionalUpdates && action === "update" && entry.etag) headers["If-Match"] = entry.etag;
-    return headers;
-  }
-
-  private finishDestroy(entry: RecordEntry, op: OutboxOp): void {
-    this.host.meta.stamp(entry.className, entry.id);
-    entry.queue = entry.queue.filter((o) => o !== op);
-    entry.failed = undefined;
-    if (entry.queue.length === 0 && entry.deleted) this.host.meta.remove(entry.className, entry.id);
-    else this.host.meta.touch(entry);
-  }
-
-  private applyAnswer(entry: RecordEntry, op: OutboxOp, body: unknown, status: number, calls: ReturnType<SyncHost["callOptions"]>): void {
-    const idField = this.host.rc.IDField;
-    let answer: Attrs | undefined = body && typeof body === "object" && !Array.isArray(body) ? (body as Attrs) : undefined;
-    const record = this.host.record(entry.className, entry.id);
-    for (const call of calls) if (call.updateFromData && answer) answer = call.updateFromData(record, answer) ?? answer;
-    const wasCreate = remoteAction(entry) === "create";
-    if (wasCreate) {
-      const id = answer?.[idField];
-      if (id === undefined || id === null || id === "") {
-        throw new SyncError(`${entry.className}: the server answered the create (${status}) without "${idField}"; set resourceClient.IDField to the field your server puts the id in`, { status, body, type: "invalid" });
-      }
-    }
-    // Fields edited after this op left stay as the user has them now.
-    const laterEdits = new Set<string>();
-    for (const later of entry.queue.slice(1)) for (const f of later.changed ?? Object.keys(entry.attrs)) laterEdits.add(f);
-    entry.queue = entry.queue.slice(1);
-    entry.acked = true;
-    entry.failed = undefined;
-    if (answer) {
-      const serverId = answer[idField] !== undefined ? String(answer[idField]) : entry.id;
-      if (typeof answer[idField] === "number") entry.numericId = true;
-      if (serverId !== entry.id) this.host.swapId(entry, serverId);
-      const serverAttrs: Attrs = { ...answer, id: entry.id };
-      if (idField !== "id") delete serverAttrs[idField];
-      const merged = mergeAnswer(entry.attrs, serverAttrs, laterEdits);
-      const diff = changedFields(entry.attrs, merged);
-      entry.attrs = merged;
-      if (typeof answer.etag === "string") entry.etag = answer.etag;
-      if (diff.length) this.host.show(entry, merged);
-    }
-    // A pull sent before this answer read an older version: it must not undo it.
-    this.host.meta.stamp(entry.className, entry.id);
-    entry.base = entry.queue.length ? { ...entry.attrs } : undefined;
-    this.host.meta.touch(entry);
-  }
-
   private handleFailure(entry: RecordEntry, op: OutboxOp, error: unknown, calls: ReturnType<SyncHost["callOptions"]>, className: string): void {
     const failure = error instanceof SyncError ? error : new SyncError(`${className}: ${(error as Error)?.message ?? error}`, { type: "invalid" });
     const kind = classifyFailure(failure, op.kind, this.host.offlineStatusCodes);
@@ -295,7 +209,7 @@ export class Pusher {
     // The server answered (404, 500…): the network is up again, whatever it said.
     if (failure.status > 0 && kind !== "offline" && kind !== "auth") this.host.setOnline(true);
     if (kind === "gone") {
-      this.finishDestroy(entry, op);
+      finishDestroy(this.host, entry, op);
       return;
     }
     // The user destroyed this record and the server has it no more (a list's

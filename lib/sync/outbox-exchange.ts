@@ -1,0 +1,101 @@
+import { remoteAction } from "../meta-context";
+import type { Attrs, OutboxOp, RecordEntry } from "../store/record-entry";
+import { changedFields, mergeAnswer } from "./merge";
+import { SyncError } from "./sync-error";
+import type { RemoteCallOptions, SyncHost } from "./sync-host";
+
+// What the pusher sends for an op, and what it does with the answer.
+
+/** The HTTP request that sends an op: route, body (prepareData applied) and headers. */
+export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, calls: RemoteCallOptions[]) {
+  const { className } = entry;
+  const options = host.options(className);
+  const pathParams = Object.assign({}, ...calls.map((c) => c.pathParams ?? {}));
+  const idField = host.rc.IDField;
+  const lookup = (name: string) => {
+    if (name in pathParams) return pathParams[name];
+    if (name === "id" || name === idField) return entry.acked ? entry.id : undefined;
+    return entry.attrs[name];
+  };
+  const action = op.kind === "destroy" ? "delete" : remoteAction(entry);
+  const route = host.rc.route(className, action, lookup, options.url);
+  let data: unknown;
+  if (op.kind !== "destroy") {
+    const attrs: Attrs = { ...entry.attrs };
+    delete attrs.id;
+    if (action === "update") attrs[idField] = entry.numericId ? Number(entry.id) : entry.id;
+    data = attrs;
+    const record = host.record(className, entry.id);
+    for (const call of calls) if (call.prepareData) data = call.prepareData(data as Attrs, record) ?? data;
+  }
+  const params = Object.assign({}, ...calls.map((c) => c.params ?? {}));
+  return {
+    method: route.method,
+    path: route.path,
+    params: Object.keys(params).length ? params : undefined,
+    data,
+    model: className,
+    headers: headersFor(host, entry, op, action),
+    route,
+  };
+}
+
+/** Idempotency-Key always (unless turned off); If-Match on updates when asked for. */
+function headersFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, action: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const { idempotencyHeader, conditionalUpdates } = host.rc;
+  if (idempotencyHeader) headers[idempotencyHeader] = op.key;
+  if (conditionalUpdates && action === "update" && entry.etag) headers["If-Match"] = entry.etag;
+  return headers;
+}
+
+/** The server confirmed a delete (or the record was already gone). */
+export function finishDestroy(host: SyncHost, entry: RecordEntry, op: OutboxOp): void {
+  host.meta.stamp(entry.className, entry.id);
+  entry.queue = entry.queue.filter((o) => o !== op);
+  entry.failed = undefined;
+  if (entry.queue.length === 0 && entry.deleted) host.meta.remove(entry.className, entry.id);
+  else host.meta.touch(entry);
+}
+
+/**
+ * Applies the server's answer to a create or update: the server id (swapped
+ * in everywhere), the server's values merged in except fields edited since
+ * the op left, etag, acknowledged. Throws when a create's answer has no id:
+ * nothing from it is stored.
+ */
+export function applyAnswer(host: SyncHost, entry: RecordEntry, op: OutboxOp, body: unknown, status: number, calls: RemoteCallOptions[]): void {
+  const idField = host.rc.IDField;
+  let answer: Attrs | undefined = body && typeof body === "object" && !Array.isArray(body) ? (body as Attrs) : undefined;
+  const record = host.record(entry.className, entry.id);
+  for (const call of calls) if (call.updateFromData && answer) answer = call.updateFromData(record, answer) ?? answer;
+  const wasCreate = remoteAction(entry) === "create";
+  if (wasCreate) {
+    const id = answer?.[idField];
+    if (id === undefined || id === null || id === "") {
+      throw new SyncError(`${entry.className}: the server answered the create (${status}) without "${idField}"; set resourceClient.IDField to the field your server puts the id in`, { status, body, type: "invalid" });
+    }
+  }
+  // Fields edited after this op left stay as the user has them now.
+  const laterEdits = new Set<string>();
+  for (const later of entry.queue.slice(1)) for (const f of later.changed ?? Object.keys(entry.attrs)) laterEdits.add(f);
+  entry.queue = entry.queue.slice(1);
+  entry.acked = true;
+  entry.failed = undefined;
+  if (answer) {
+    const serverId = answer[idField] !== undefined ? String(answer[idField]) : entry.id;
+    if (typeof answer[idField] === "number") entry.numericId = true;
+    if (serverId !== entry.id) host.swapId(entry, serverId);
+    const serverAttrs: Attrs = { ...answer, id: entry.id };
+    if (idField !== "id") delete serverAttrs[idField];
+    const merged = mergeAnswer(entry.attrs, serverAttrs, laterEdits);
+    const diff = changedFields(entry.attrs, merged);
+    entry.attrs = merged;
+    if (typeof answer.etag === "string") entry.etag = answer.etag;
+    if (diff.length) host.show(entry, merged);
+  }
+  // A pull sent before this answer read an older version: it must not undo it.
+  host.meta.stamp(entry.className, entry.id);
+  entry.base = entry.queue.length ? { ...entry.attrs } : undefined;
+  host.meta.touch(entry);
+}
