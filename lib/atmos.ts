@@ -30,6 +30,10 @@ export type RecordRef = { id: unknown } | { className: string; id: unknown };
  * The synchroniser: wires the resource client, the record of remotely-known
  * ids, the outbox pusher and the puller to the Spine models extended with
  * `Spine.Model.Atmosphere`.
+ *
+ * This file is the public surface of API.md's "Atmos instance" section (one
+ * method per entry, each delegating to the part that does the work), which
+ * is why it is longer than the others.
  */
 export class Atmos {
   /** The last Atmos made; the Atmosphere extension uses it. */
