@@ -60,19 +60,23 @@ const MIGRATIONS: string[] = [
  */
 export function openDb(file: string): Db {
   const db = new Database(file);
+  // First, so that a second process starting at the same moment waits for
+  // the first one's lock instead of failing with "database is locked".
+  db.pragma("busy_timeout = 5000");
   db.pragma("journal_mode = WAL");
   // With WAL, NORMAL never corrupts the file; a power loss may drop the last
   // commits, which a development server can afford. FULL costs ~5 ms a commit.
   db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
-  const done = db.pragma("user_version", { simple: true }) as number;
-  for (let i = done; i < MIGRATIONS.length; i++) {
-    db.transaction(() => {
+  // One write transaction reads the schema version and migrates, so two
+  // processes never both apply the same migration.
+  db.transaction(() => {
+    const done = db.pragma("user_version", { simple: true }) as number;
+    for (let i = done; i < MIGRATIONS.length; i++) {
       db.exec(MIGRATIONS[i]);
       db.pragma(`user_version = ${i + 1}`);
-    }).immediate();
-  }
+    }
+  }).immediate();
   return db;
 }
 

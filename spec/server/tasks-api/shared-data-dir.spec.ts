@@ -1,0 +1,104 @@
+import { expect } from "chai";
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import WebSocket from "ws";
+import { startRedis, type RedisProcess } from "../../live/support/redis-server";
+
+const START = path.resolve(__dirname, "../../../server/bin/start.ts");
+
+interface App {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `npm start`'s entry as its own process, on a free port. */
+function startApp(env: Record<string, string>): Promise<App> {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", START], {
+    env: { ...process.env, PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Listening on http:\/\/localhost:(\d+)/.exec(output);
+      if (match) {
+        resolve({
+          url: `http://127.0.0.1:${match[1]}`,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once("exit", () => done());
+              child.kill("SIGTERM");
+            }),
+        });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`the app server exited (${code}) before listening:\n${output}`)));
+  });
+}
+
+/** API.md "On the example server": several `npm start` on one DATA_DIR share their changes over Redis. */
+describe("several npm start processes on one DATA_DIR", function () {
+  this.timeout(60000);
+  let redis: RedisProcess;
+  let dataDir: string;
+  let apps: App[] = [];
+
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    await redis.stop();
+  });
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-shared-"));
+  });
+  afterEach(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    apps = [];
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("start together on a new data directory, and a change made through one reaches the live clients of the other", async () => {
+    const env = { DATA_DIR: dataDir, REDIS_URL: redis.url, TASKS_TOKEN: "shared-token" };
+    apps = await Promise.all([startApp(env), startApp(env)]);
+    const [a, b] = apps;
+
+    const socket = new WebSocket(`${b.url.replace("http", "ws")}/live`);
+    const messages: any[] = [];
+    const ready = new Promise<void>((resolve, reject) => {
+      socket.on("error", reject);
+      socket.on("message", (data) => {
+        const message = JSON.parse(String(data));
+        messages.push(message);
+        if (message.type === "ready") resolve();
+      });
+    });
+    socket.on("open", () => socket.send(JSON.stringify({ type: "auth", token: "shared-token" })));
+    await ready;
+
+    const created = await fetch(`${a.url}/tasks/v1/users/@me/lists`, {
+      method: "POST",
+      headers: { Authorization: "Bearer shared-token", "Content-Type": "application/json" },
+      body: JSON.stringify({ title: "made through A" }),
+    });
+    expect(created.status).to.equal(200);
+    const list = await created.json();
+
+    const deadline = Date.now() + 10000;
+    while (!messages.some((m) => m.type === "change") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    socket.close();
+    const change = messages.find((m) => m.type === "change");
+    expect(change, "no change arrived through B").to.exist;
+    expect(change).to.deep.include({ channel: "user:me", seq: 1 });
+    expect(change.change).to.deep.include({ type: "created", collection: "lists", id: list.id });
+
+    const throughB = await fetch(`${b.url}/tasks/v1/users/@me/lists`, { headers: { Authorization: "Bearer shared-token" } });
+    expect((await throughB.json()).items.map((l: any) => l.title)).to.deep.equal(["made through A"]);
+  });
+});
