@@ -152,9 +152,8 @@ export class AppContext {
    */
   followId(record: SpineRecord, type: string): void {
     const className = record.constructor.className;
-    let newId = this.aliases.get(`${className}\u0000${record.id}`);
+    const newId = this.serverId(className, record.id);
     if (!newId) return;
-    for (let next = newId; next; next = this.aliases.get(`${className}\u0000${next}`) as string) newId = next;
     const model = this.models.get(className);
     const oldId = record.id;
     const root = model?.irecords[newId];
@@ -176,12 +175,18 @@ export class AppContext {
   followKeys(record: SpineRecord, remoteKeys: Record<string, string>): void {
     const root = this.models.get(record.constructor.className)?.irecords[record.id];
     for (const [field, target] of Object.entries(remoteKeys)) {
-      let newId = this.aliases.get(`${target}\u0000${record[field]}`);
+      const newId = this.serverId(target, record[field]);
       if (!newId) continue;
-      for (let next: string | undefined = newId; next; next = this.aliases.get(`${target}\u0000${next}`)) newId = next;
       record[field] = newId;
       if (root) root[field] = newId;
     }
+  }
+
+  /** The id a record has now, if `id` is one it had before (following every swap since). */
+  private serverId(className: string, id: unknown): string | undefined {
+    let current = this.aliases.get(`${className}\u0000${id}`);
+    for (let next = current; next; next = this.aliases.get(`${className}\u0000${next}`)) current = next;
+    return current;
   }
 
   /** Tells views that a record's sync state changed (`Task.bind("syncState", (record, state) => …)`). */

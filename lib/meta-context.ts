@@ -103,9 +103,7 @@ export class MetaContext {
 
   /** Adds or replaces an entry and schedules its write. */
   put(entry: RecordEntry): void {
-    let map = this.byClass.get(entry.className);
-    if (!map) this.byClass.set(entry.className, (map = new Map()));
-    map.set(entry.id, entry);
+    this.classMap(entry.className).set(entry.id, entry);
     this.touch(entry);
   }
 
@@ -207,16 +205,10 @@ export class MetaContext {
       const className = rest.slice(0, colon);
       const id = rest.slice(colon + 1);
       const stored = await this.store.get<RecordEntry>(key);
-      const map = this.byClass.get(className) ?? new Map<string, RecordEntry>();
-      this.byClass.set(className, map);
-      const old = map.get(id);
+      const old = this.get(className, id);
       if (old) this.withQueue.delete(old);
-      if (stored) {
-        stored.queue = stored.queue ?? [];
-        map.set(id, stored);
-        if (stored.queue.length) this.withQueue.add(stored);
-        for (const op of stored.queue) this.seq = Math.max(this.seq, op.seq);
-      } else map.delete(id);
+      if (stored) this.adopt(stored);
+      else this.byClass.get(className)?.delete(id);
       changes.push({ className, id, entry: stored });
     }
     return changes;
@@ -227,6 +219,20 @@ export class MetaContext {
     this.retryTimer = undefined;
   }
 
+  /** Holds an entry read from storage in memory (no write: storage already has it). */
+  private adopt(entry: RecordEntry): void {
+    entry.queue = entry.queue ?? [];
+    this.classMap(entry.className).set(entry.id, entry);
+    if (entry.queue.length) this.withQueue.add(entry);
+    for (const op of entry.queue) this.seq = Math.max(this.seq, op.seq);
+  }
+
+  private classMap(className: string): Map<string, RecordEntry> {
+    let map = this.byClass.get(className);
+    if (!map) this.byClass.set(className, (map = new Map()));
+    return map;
+  }
+
   private async load(): Promise<void> {
     const rows = await this.store.entries<RecordEntry>(`${this.options.prefix}rec:`);
     const stale: string[] = [];
@@ -234,12 +240,7 @@ export class MetaContext {
       if (!entry || typeof entry !== "object" || !entry.className || !entry.id) continue;
       // Something created before the load finished is newer than storage.
       if (this.get(entry.className, entry.id)) continue;
-      let map = this.byClass.get(entry.className);
-      if (!map) this.byClass.set(entry.className, (map = new Map()));
-      entry.queue = entry.queue ?? [];
-      map.set(entry.id, entry);
-      if (entry.queue.length) this.withQueue.add(entry);
-      for (const op of entry.queue) this.seq = Math.max(this.seq, op.seq);
+      this.adopt(entry);
     }
     // A crash between writing a record under its server id and deleting its
     // old key leaves both: the one under the server id wins.

@@ -47,11 +47,3 @@ export async function loadAppConfig(storage: Storage = localStorage): Promise<Ap
   storage.setItem(cacheKey, JSON.stringify(config));
   return config;
 }
-
-/** A WebSocket URL for `liveUrl`, which may be relative ("/live") or http(s). */
-export function webSocketUrl(liveUrl: string, page: Location = location): string {
-  const url = new URL(liveUrl, page.href);
-  if (url.protocol === "http:") url.protocol = "ws:";
-  if (url.protocol === "https:") url.protocol = "wss:";
-  return url.toString();
-}

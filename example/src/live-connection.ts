@@ -1,5 +1,4 @@
 import type { Atmos } from "atmos2";
-import { webSocketUrl } from "./app-config";
 
 /** The part of `atmos.live` (API.md "Live updates") the app uses. */
 interface LiveClient {
@@ -25,13 +24,8 @@ export function connectLive(atmos: Atmos, liveUrl: string | undefined, token: st
   show("connecting", "Live…", "Connecting for live updates");
   atmos.on("live:connected", () => show("on", "Live", "Changes made elsewhere appear here at once"));
   atmos.on("live:disconnected", () => show("connecting", "Live…", "Reconnecting for live updates"));
-  let url: string;
-  try {
-    url = webSocketUrl(liveUrl);
-  } catch {
-    return show("off", "Live off", `The live URL "${liveUrl}" is not valid; changes from elsewhere appear on sync`);
-  }
-  live.connect(url, { token }).then(
+  // atmos.live resolves "/live" against this page and turns http(s) into ws(s).
+  live.connect(liveUrl, { token }).then(
     () => show("on", "Live", "Changes made elsewhere appear here at once"),
     (error: Error) => show("off", "Live off", `Live updates are unavailable (${error?.message ?? "refused"}); changes from elsewhere appear on sync`),
   );

@@ -45,11 +45,6 @@ function union(a: string[] | undefined, b: string[] | undefined): string[] | und
   return Array.from(new Set([...(a ?? []), ...(b ?? [])]));
 }
 
-/** The op to send next for a record: the first one, one at a time per record. */
-export function headOp(queue: OutboxOp[]): OutboxOp | undefined {
-  return queue[0];
-}
-
 /** Releases held ops so that they are sent (what `push()` does first). */
 export function release(queue: OutboxOp[]): OutboxOp[] {
   return queue.some((o) => o.hold) ? queue.map((o) => (o.hold ? { ...o, hold: undefined } : o)) : queue;

@@ -65,6 +65,18 @@ export interface RecordEntry {
 
 export type SyncState = "local" | "pending" | "synced" | "failed";
 
+/** A server record as local attributes: its id under `id`, whatever the API's id field is. */
+export function localAttrs(server: Attrs, id: string, idField: string): Attrs {
+  const attrs: Attrs = { ...server, id };
+  if (idField !== "id") delete attrs[idField];
+  return attrs;
+}
+
+/** The version tag a server record carries, if any. */
+export function etagOf(attrs: Attrs): string | undefined {
+  return typeof attrs.etag === "string" ? attrs.etag : undefined;
+}
+
 /** The state the UI shows for a record; pure. */
 export function syncStateOf(entry: RecordEntry | undefined): SyncState {
   if (!entry) return "local";

@@ -1,6 +1,6 @@
 import type { AppContext, ModelOptions } from "../app-context";
 import type { MetaContext } from "../meta-context";
-import type { Attrs, RecordEntry } from "../store/record-entry";
+import { etagOf, type Attrs, type RecordEntry } from "../store/record-entry";
 import { changedFields } from "./merge";
 
 /** What applying changes from elsewhere (live updates, other tabs, id swaps) needs. */
@@ -95,8 +95,4 @@ export function showReloaded(ctx: RemoteContext, changes: Array<{ className: str
     else if (ctx.app.exists(className, id)) ctx.app.update(className, id, entry.attrs);
     else ctx.app.create(className, entry.attrs);
   }
-}
-
-function etagOf(attrs: Attrs): string | undefined {
-  return typeof attrs.etag === "string" ? attrs.etag : undefined;
 }

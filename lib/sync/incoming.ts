@@ -1,8 +1,8 @@
-import type { RecordEntry, Attrs } from "../store/record-entry";
+import { localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import { applyIncoming, showReloaded, type RemoteContext } from "./apply-remote";
 import type { PullOptions } from "./puller";
 import type { ResourceClient } from "./resource-client";
-import { collectionName } from "./routes";
+import { collectionName, routeFor, routeParams } from "./routes";
 
 /** A change announced by a live server (API.md "Live updates"). */
 export interface LiveChange {
@@ -32,10 +32,9 @@ export class Incoming {
     await this.deps.remote.meta.ready;
     const model = this.deps.remote.app.modelByCollection(change.collection, collectionName);
     if (!model) return;
-    const attrs = change.attrs ? { ...change.attrs } : undefined;
     const idField = this.deps.rc.IDField;
-    const id = String(change.id ?? attrs?.[idField]);
-    if (attrs && idField !== "id") delete attrs[idField];
+    const id = String(change.id ?? change.attrs?.[idField]);
+    const attrs = change.attrs ? localAttrs(change.attrs, id, idField) : undefined;
     const className: string = model.className;
     if (applyIncoming(this.deps.remote, { type: change.type, className, id, attrs })) {
       const entry = this.deps.remote.meta.get(className, id);
@@ -55,9 +54,8 @@ export class Incoming {
       const className: string = model.className;
       const options = this.deps.remote.options(className);
       if (options.local) continue;
-      const route = this.deps.rc.routes[className];
-      const index = typeof route === "object" ? route.index : undefined;
-      const param = /:([A-Za-z_][A-Za-z0-9_]*)/.exec(index ?? "")?.[1];
+      // The same lookup as every request: per-model, flat, then REST defaults.
+      const param = routeParams(routeFor(this.deps.rc.routes, className, "index", options.url))[0];
       const parent = param ? options.remoteKeys[param] : undefined;
       if (!param) await this.deps.sync(className, { remote: true, since: "auto" }).catch(() => undefined);
       else if (parent) {

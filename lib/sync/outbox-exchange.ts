@@ -1,5 +1,5 @@
 import { remoteAction } from "../meta-context";
-import type { Attrs, OutboxOp, RecordEntry } from "../store/record-entry";
+import { etagOf, localAttrs, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { changedFields, mergeAnswer } from "./merge";
 import { SyncError } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
@@ -86,12 +86,11 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, op: OutboxOp, bo
     const serverId = answer[idField] !== undefined ? String(answer[idField]) : entry.id;
     if (typeof answer[idField] === "number") entry.numericId = true;
     if (serverId !== entry.id) host.swapId(entry, serverId);
-    const serverAttrs: Attrs = { ...answer, id: entry.id };
-    if (idField !== "id") delete serverAttrs[idField];
+    const serverAttrs = localAttrs(answer, entry.id, idField);
     const merged = mergeAnswer(entry.attrs, serverAttrs, laterEdits);
     const diff = changedFields(entry.attrs, merged);
     entry.attrs = merged;
-    if (typeof answer.etag === "string") entry.etag = answer.etag;
+    entry.etag = etagOf(answer) ?? entry.etag;
     if (diff.length) host.show(entry, merged);
   }
   // A pull sent before this answer read an older version: it must not undo it.

@@ -1,4 +1,4 @@
-import type { Attrs, RecordEntry } from "../store/record-entry";
+import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import type { ResolvedRoute } from "./routes";
 import { changedFields, resolveConflict, versionChanged } from "./merge";
 import { SyncError } from "./sync-error";
@@ -96,9 +96,7 @@ export class Puller {
     if (!item || typeof item !== "object" || id === undefined || id === null || id === "") {
       throw new SyncError(`${className}: a record from the server has no "${idField}"; nothing from this response was stored. Set resourceClient.IDField to the field your server uses`, { status, body, type: "invalid" });
     }
-    const attrs: Attrs = { ...(item as Attrs), id: String(id) };
-    if (idField !== "id") delete attrs[idField];
-    return attrs;
+    return localAttrs(item as Attrs, String(id), idField);
   }
 
   private apply(className: string, route: ResolvedRoute, items: Attrs[], options: PullOptions, numericIds: Set<string>, mark: number): PullResult {
@@ -190,10 +188,6 @@ export class Puller {
     if (typeof scope === "function") return !!scope(this.host.record(entry.className, entry.id) ?? entry.attrs);
     return Object.entries(scope).every(([k, v]) => String(entry.attrs[k]) === String(v));
   }
-}
-
-function etagOf(attrs: Attrs): string | undefined {
-  return typeof attrs.etag === "string" ? attrs.etag : undefined;
 }
 
 function highWater(items: Attrs[], field: string): string | undefined {

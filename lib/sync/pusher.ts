@@ -36,9 +36,6 @@ export class Pusher {
     return this.inFlight.size;
   }
 
-  get isPaused(): boolean {
-    return this.paused;
-  }
 
   /** Whether this entry has something the pusher will send (now or after a wait). */
   sendable(entry: RecordEntry): boolean {
@@ -84,9 +81,6 @@ export class Pusher {
     });
   }
 
-  pause(): void {
-    this.paused = true;
-  }
 
   resume(): void {
     this.paused = false;

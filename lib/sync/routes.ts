@@ -83,6 +83,11 @@ function parseRoute(route: string, where: string): { method?: string; path: stri
   return { path: trimmed };
 }
 
+/** Names of the `:params` in a route, in order. */
+export function routeParams(route: string): string[] {
+  return Array.from(route.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g), (m) => m[1]);
+}
+
 /**
  * Fills `:name` parameters from `values` (call pathParams first, then record
  * attributes). A missing value is a programmer error: it throws naming the

@@ -1,4 +1,4 @@
-import type { Attrs, OutboxOp, RecordEntry } from "../store/record-entry";
+import { etagOf, localAttrs, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { resolveConflict } from "./merge";
 import type { ResolvedRoute } from "./routes";
 import type { SyncHost } from "./sync-host";
@@ -14,8 +14,7 @@ export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, o
   const response = await host.rc.request({ method: "GET", path: route.path, model: entry.className });
   const body = response.body;
   if (!body || typeof body !== "object" || Array.isArray(body)) return;
-  const remote: Attrs = { ...(body as Attrs), id: entry.id };
-  if (host.rc.IDField !== "id") delete remote[host.rc.IDField];
+  const remote = localAttrs(body as Attrs, entry.id, host.rc.IDField);
   const local = { ...entry.attrs };
   const base = entry.base;
   const userChanged = Array.from(new Set(entry.queue.flatMap((o) => o.changed ?? op.changed ?? [])));
@@ -23,7 +22,7 @@ export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, o
   const merged = resolver ? { ...local, ...resolver(local, remote, base), id: entry.id } : resolveConflict(local, remote, base, userChanged.length ? userChanged : undefined);
   entry.attrs = merged;
   entry.base = { ...remote };
-  if (typeof remote.etag === "string") entry.etag = remote.etag;
+  entry.etag = etagOf(remote) ?? entry.etag;
   host.meta.touch(entry);
   host.show(entry, merged);
   host.conflict?.(entry, local, remote, merged);
