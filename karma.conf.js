@@ -9,7 +9,7 @@ const path = require("path");
 process.env.CHROME_BIN = process.env.CHROME_BIN || "/usr/bin/chromium";
 
 function tasksApiMiddleware() {
-  const { createTasksApi } = require("./server/tasks-api");
+  const { createTasksApi } = require("./example/server/tasks-api");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-karma-"));
   const api = createTasksApi({ dbFile: path.join(dir, "tasks.sqlite"), token: "browser-token" });
   return (req, res, next) => {

@@ -1,4 +1,4 @@
-import { openDb } from "../../server/tasks-api/db";
+import { openDb } from "../../example/server/tasks-api/db";
 import { startTasksTestServer, type TasksTestServer } from "../../spec/servers/tasks-test-server";
 
 /**

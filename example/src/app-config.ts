@@ -1,4 +1,4 @@
-/** What `GET /app-config.json` tells the app (see server/app-server.ts). */
+/** What `GET /app-config.json` tells the app (see example/server/app-server.ts). */
 export interface AppConfig {
   /** "embedded": the bundled server's API; "google": Google Tasks itself. */
   mode: "embedded" | "google";
@@ -42,7 +42,7 @@ export async function loadAppConfig(storage: Storage = localStorage): Promise<Ap
     if (cached) return checkAppConfig(JSON.parse(cached));
     throw new Error("The server cannot be reached and this browser has no saved configuration yet; connect once to set up");
   }
-  if (!response.ok) throw new Error(`GET app-config.json answered ${response.status}; is the app served by server/app-server.ts?`);
+  if (!response.ok) throw new Error(`GET app-config.json answered ${response.status}; is the app served by example/server/app-server.ts?`);
   const config = checkAppConfig(await response.json());
   storage.setItem(cacheKey, JSON.stringify(config));
   return config;

@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startAppServer, type AppServer } from "../../server/app-server";
-import { main as npmStart } from "../../server/bin/start";
+import { startAppServer, type AppServer } from "../../example/server/app-server";
+import { main as npmStart } from "../../example/server/start";
 import { buildExampleIfStale } from "./example-build";
 
 export const token = "dev-token";

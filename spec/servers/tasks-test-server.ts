@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { createTasksApi, type TasksApiOptions, type TasksChange } from "../../server/tasks-api";
+import { createTasksApi, type TasksApiOptions, type TasksChange } from "../../example/server/tasks-api";
 import { listen, shutdown } from "./listen";
 import { recordRequest, type RecordedRequest } from "./recorded-request";
 

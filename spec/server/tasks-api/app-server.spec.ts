@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { appConfig, startAppServer, type AppServer } from "../../../server/app-server";
-import type { PublishedChange } from "../../../server/tasks-api";
+import { appConfig, startAppServer, type AppServer } from "../../../example/server/app-server";
+import type { PublishedChange } from "../../../example/server/tasks-api";
 
 describe("app server", () => {
   let tmp: string;

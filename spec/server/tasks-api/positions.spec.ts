@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { formatPosition, positionBetween, spreadPositions } from "../../../server/tasks-api/positions";
+import { formatPosition, positionBetween, spreadPositions } from "../../../example/server/tasks-api/positions";
 
 describe("tasks API: task positions", () => {
   const cases: Array<[string, string | undefined, string | undefined]> = [

@@ -6,7 +6,7 @@ import path from "node:path";
 import WebSocket from "ws";
 import { startRedis, type RedisProcess } from "../../live/support/redis-server";
 
-const START = path.resolve(__dirname, "../../../server/bin/start.ts");
+const START = path.resolve(__dirname, "../../../example/server/start.ts");
 
 interface App {
   url: string;

@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import WebSocket from "ws";
-import { main } from "../../../server/bin/start";
+import { main } from "../../../example/server/start";
 
-describe("npm start (server/bin/start.ts)", () => {
+describe("npm start (example/server/start.ts)", () => {
   let tmp: string;
   let stop: (() => Promise<void>) | undefined;
 

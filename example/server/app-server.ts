@@ -69,7 +69,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const port = options.port ?? 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`startAppServer: port must be 0…65535 (got ${String(options.port)})`);
   const log = options.log ?? ((line: string) => console.log(line));
-  const staticDir = options.staticDir ?? path.resolve(__dirname, "../example/dist");
+  const staticDir = options.staticDir ?? path.resolve(__dirname, "../dist");
   fs.mkdirSync(options.dataDir, { recursive: true });
 
   const api = createTasksApi({

@@ -1,7 +1,7 @@
 import * as path from "path";
-import { createLiveServer, type LiveServer } from "../live";
-import { startAppServer, type AppServer } from "../app-server";
-import { USER_CHANNEL } from "../tasks-api";
+import { createLiveServer, type LiveServer } from "../../server/live";
+import { startAppServer, type AppServer } from "./app-server";
+import { USER_CHANNEL } from "./tasks-api";
 
 /**
  * `npm start`: the example server, configured from the environment.
