@@ -169,7 +169,7 @@ async function oneProcessTarget(): Promise<Target> {
   };
 }
 
-/** Two atmos2-server processes (bin/atmos2-server.js) sharing Redis; changes come in by POST /update. */
+/** Two atmos2-server processes (the CLI) sharing Redis; changes come in by POST /update. */
 async function twoProcessTarget(redisUrl: string): Promise<Target> {
   const env = { REDIS_URL: redisUrl, ATMOS_SECRET: "bench-secret", ATMOS_TOKENS: "bench:bench" };
   const servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);

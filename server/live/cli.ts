@@ -1,7 +1,36 @@
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { tokenListAuthenticator } from "./authenticate";
 import { createLiveServer } from "./live-server";
 import { LiveLogEvent } from "./live-log";
+
+/** Every environment variable the CLI reads, as `--help` lists them. */
+const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
+  ["HOST", "interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)"],
+  ["PORT", "port to listen on (default 4000; 0 picks a free one, printed once bound)"],
+  ["ATMOS_TOKENS", "who may join which channels: 'token1:chanA,chanB;token2:*' (empty: every socket is refused)"],
+  ["ATMOS_SECRET", "enables POST /update for backends (header X-Atmos-Secret); unset: /update is off"],
+  ["REDIS_URL", "share seqs, replay logs and changes with other processes (needs: npm install redis)"],
+  ["ATMOS_QUIET", "1 to log errors only"],
+];
+
+export const HELP = [
+  "Usage: atmos2-server [--help]",
+  "",
+  "The atmos2 live server: WebSocket /live for atmos2 clients, POST /update for",
+  "backends, GET /health. Configured by environment variables:",
+  "",
+  ...SETTINGS.map(([name, meaning]) => `  ${name.padEnd(13)} ${meaning}`),
+  "",
+  "Example: ATMOS_TOKENS='t1:user:42' ATMOS_SECRET=s3cret PORT=4000 atmos2-server",
+].join("\n");
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === "") return 4000;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || port > 65535) throw new Error(`PORT must be a whole number from 0 to 65535 (got "${raw}")`);
+  return port;
+}
 
 function describe(event: LiveLogEvent): string {
   switch (event.type) {
@@ -13,19 +42,27 @@ function describe(event: LiveLogEvent): string {
   }
 }
 
+/** `http://127.0.0.1:4000`, `http://[::1]:4000`: what the socket is bound to. */
+function origin(address: AddressInfo): string {
+  const host = address.family === "IPv6" || address.address.includes(":") ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+export interface RunningServer {
+  /** The origin actually bound, e.g. http://127.0.0.1:54321. */
+  url: string;
+  stop(): Promise<void>;
+}
+
 /**
- * The standalone atmos2-server, configured from the environment:
- * PORT (default 4000; 0 = any free port), ATMOS_SECRET (enables POST /update),
- * REDIS_URL (share changes between processes), ATMOS_TOKENS
- * (`token1:chanA,chanB;token2:*`), ATMOS_QUIET=1 to log less.
+ * The standalone atmos2-server, configured from the environment (see HELP).
+ * Resolves once it listens; throws an Error naming the setting to fix otherwise.
  */
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const port = Number(env.PORT ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number (got ${env.PORT})`);
+export async function start(env: NodeJS.ProcessEnv = process.env, print = (line: string) => console.log(`[atmos2-server] ${line}`)): Promise<RunningServer> {
+  const host = env.HOST?.trim() || "127.0.0.1";
+  const port = parsePort(env.PORT);
   const quiet = env.ATMOS_QUIET === "1";
-  const print = (line: string) => console.log(`[atmos2-server] ${line}`);
-  if (!env.ATMOS_TOKENS) print("ATMOS_TOKENS is empty: every socket will be refused (set e.g. ATMOS_TOKENS='token1:chanA,chanB;token2:*')");
-  if (!env.ATMOS_SECRET) print("ATMOS_SECRET is not set: POST /update is off");
+  const authenticate = tokenListAuthenticator(env.ATMOS_TOKENS ?? "");
 
   const server = http.createServer((req, res) => {
     if (live.handleUpdate(req, res)) return;
@@ -38,37 +75,75 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   });
   const live = createLiveServer({
     server,
-    authenticate: tokenListAuthenticator(env.ATMOS_TOKENS ?? ""),
+    authenticate,
     secret: env.ATMOS_SECRET || undefined,
     redisUrl: env.REDIS_URL || undefined,
     log: (event) => {
+      // A failed start is reported once, by run(), as the reason to exit.
+      if (event.type === "error" && event.context === "start") return;
       if (!quiet || event.type === "error") print(describe(event));
     },
   });
-  await live.ready;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, resolve);
-  });
-  const address = server.address();
-  const actual = typeof address === "object" && address ? address.port : port;
-  print(`Listening on http://localhost:${actual} (WebSocket ws://localhost:${actual}/live${env.REDIS_URL ? ", shared over Redis" : ""})`);
+  try {
+    await live.ready;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, resolve);
+    });
+  } catch (error) {
+    await live.close();
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === "EADDRINUSE") throw new Error(`${host}:${port} is already in use: pick another PORT (0 = any free port)`);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new Error(`HOST "${host}" is not an address of this machine (${message})`);
+    throw error;
+  }
+  const url = origin(server.address() as AddressInfo);
+  // Said once it runs, so a failing start stays one line.
+  if (!env.ATMOS_TOKENS) print("ATMOS_TOKENS is empty: every socket will be refused (set e.g. ATMOS_TOKENS='token1:chanA,chanB;token2:*')");
+  if (!env.ATMOS_SECRET) print("ATMOS_SECRET is not set: POST /update is off");
+  print(`Listening on ${url} (WebSocket ${url.replace(/^http/, "ws")}/live${env.REDIS_URL ? ", shared over Redis" : ""})`);
 
+  return {
+    url,
+    async stop() {
+      await live.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * What the `atmos2-server` bin runs: `--help`, or start and stop on SIGTERM /
+ * SIGINT. A failure to start is one line on stderr and exit code 1: the user
+ * needs the setting to fix, not a stack trace.
+ */
+export async function run(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(HELP);
+    return;
+  }
+  if (argv.length > 0) {
+    console.error(`[atmos2-server] unknown argument "${argv[0]}": settings come from the environment (atmos2-server --help lists them)`);
+    process.exitCode = 2;
+    return;
+  }
+  let running: RunningServer;
+  try {
+    running = await start(env);
+  } catch (error) {
+    const message = (error as Error).message.replace(/^atmos2-server: /, "");
+    console.error(`[atmos2-server] ${message.split("\n")[0]}`);
+    process.exit(1);
+  }
   let stopping = false;
-  const stop = async () => {
+  const stop = () => {
     if (stopping) return;
     stopping = true;
-    await live.close();
-    server.close(() => process.exit(0));
-    server.closeAllConnections?.();
+    void running.stop().then(() => process.exit(0));
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }
 
-if (require.main === module) {
-  main().catch((error: Error) => {
-    console.error(`[atmos2-server] ${error.message}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) void run();

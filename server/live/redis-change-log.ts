@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { createClient } from "redis";
+import type * as Redis from "redis";
 import { LiveChange } from "../../lib/live/live-protocol";
 import { ChangeLog, ReplayRead, SequencedChange } from "./change-log";
+import { loadOptionalPackage } from "./optional-package";
 
-type RedisClient = ReturnType<typeof createClient>;
+type RedisClient = ReturnType<typeof Redis.createClient>;
 
 /*
  * Seq assignment, replay-log append and pub/sub publish happen in one Lua
@@ -54,6 +55,17 @@ export interface RedisChangeLogOptions {
   onError?: (error: Error) => void;
 }
 
+/** The URL as it may be printed: a password in it is masked. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(an unparsable URL)";
+  }
+}
+
 type QueueItem = { entry: SequencedChange } | { catchUp: string };
 
 /**
@@ -65,6 +77,7 @@ type QueueItem = { entry: SequencedChange } | { catchUp: string };
  */
 export class RedisChangeLog implements ChangeLog {
   epoch = "";
+  private connected = false;
   private client: RedisClient;
   private subscriber: RedisClient;
   private prefix: string;
@@ -78,8 +91,22 @@ export class RedisChangeLog implements ChangeLog {
   constructor(private options: RedisChangeLogOptions) {
     this.prefix = options.keyPrefix ?? "atmos2:";
     this.pubsubChannel = `${this.prefix}changes`;
-    const onError = (error: Error) => options.onError?.(error);
-    this.client = createClient({ url: options.url });
+    // Until the first connection, a failure rejects start() instead (one
+    // clear error rather than an endless stream of retries).
+    const onError = (error: Error) => {
+      if (this.connected) options.onError?.(error);
+    };
+    const { createClient } = loadOptionalPackage<typeof Redis>("redis", "redisUrl (REDIS_URL) is set");
+    // A wrong URL or a Redis that is down at start is a setting to fix, so the
+    // first connect gives up at once; once connected, a dropped connection is
+    // retried with jittered backoff, as Redis restarts and failovers need.
+    const reconnectStrategy = (retries: number, cause: Error): number | Error =>
+      this.connected ? Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 200) : cause;
+    try {
+      this.client = createClient({ url: options.url, socket: { reconnectStrategy } });
+    } catch (error) {
+      throw new Error(`redisUrl (REDIS_URL) must look like redis://host:6379 (${(error as Error).message})`);
+    }
     this.client.on("error", onError);
     this.subscriber = this.client.duplicate();
     this.subscriber.on("error", onError);
@@ -88,7 +115,13 @@ export class RedisChangeLog implements ChangeLog {
   async start(deliver: (entry: SequencedChange) => void, lost: (channel: string, current: number) => void): Promise<void> {
     this.deliver = deliver;
     this.lost = lost;
-    await Promise.all([this.client.connect(), this.subscriber.connect()]);
+    try {
+      await Promise.all([this.client.connect(), this.subscriber.connect()]);
+    } catch (error) {
+      await Promise.allSettled([this.client.destroy(), this.subscriber.destroy()]);
+      throw new Error(`cannot reach Redis at ${withoutPassword(this.options.url)}: ${(error as Error).message}`);
+    }
+    this.connected = true;
     // The epoch lives as long as the counters: if Redis loses them, clients resync.
     await this.client.set(`${this.prefix}epoch`, randomUUID(), { condition: "NX" });
     this.epoch = (await this.client.get(`${this.prefix}epoch`)) ?? "";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
 import { BackendRequest, Middleware } from "./backend";
+import { loadOptionalPackage } from "./optional-package";
 
 export interface SqliteStoreOptions {
   /** Database file (created if missing); ":memory:" works too. */
@@ -29,6 +30,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStoreMiddleware 
   }
   const table = options.table ?? "atmos2_records";
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new Error(`sqliteStore: table "${table}" must be a plain identifier`);
+  const Database = loadOptionalPackage<typeof BetterSqlite3>("better-sqlite3", "sqliteStore() is used");
   const db = new Database(options.file);
   db.pragma("journal_mode = WAL");
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (collection, id))`);

@@ -8,11 +8,13 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const BIN = path.resolve(__dirname, "../../../bin/atmos2-server.js");
+// The CLI's source through tsx, so these specs need no build; the compiled
+// bin itself is proven from the packed package (spec/package).
+const CLI = path.resolve(__dirname, "../../../server/live/cli.ts");
 
-/** Runs `atmos2-server` (bin/atmos2-server.js) as a child process on a free port. */
+/** Runs the `atmos2-server` CLI as a child process on a free port. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [BIN], {
+  const child: ChildProcess = spawn(process.execPath, ["--require", "tsx/cjs", CLI], {
     env: { ...process.env, PORT: "0", ATMOS_QUIET: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -20,7 +22,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const port = await new Promise<number>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /Listening on http:\/\/localhost:(\d+)/.exec(output);
+      const match = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (match) resolve(Number(match[1]));
     };
     child.stdout!.on("data", onData);
