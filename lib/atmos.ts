@@ -18,6 +18,7 @@ import { WebStorageStore } from "./store/web-storage-store";
 import { recordChange, type ChangeType } from "./sync/change-recorder";
 import { Puller, type PullOptions } from "./sync/puller";
 import { Pusher } from "./sync/pusher";
+import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
 import { ResourceClient } from "./sync/resource-client";
 import type { OfflineStatusCodes } from "./sync/retry-policy";
 import { SyncError, type ErrorPayload } from "./sync/sync-error";
@@ -143,6 +144,17 @@ export class Atmos {
 
   status(): SyncStatus {
     return this.board.status();
+  }
+
+  /**
+   * The unsent changes, one row per record, oldest first: what the next
+   * request does (create, update, delete), how often it was tried, why it
+   * last failed, and whether it is sending, waiting, held or parked. A
+   * read-only copy for a "what is waiting" view; act on a row with
+   * `retry({ className: row.model, id: row.id })` or `revert(...)`.
+   */
+  outbox(): OutboxRow[] {
+    return outboxRows(this.metaContext.queued(), (entry) => this.pusher.sending(entry));
   }
 
   /** Sends a parked change again. */

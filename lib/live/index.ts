@@ -1,5 +1,5 @@
 export { LiveClient } from "./live-client";
-export type { LiveClientOptions, LiveConnectOptions, LiveSocket, LiveSocketConstructor } from "./live-client";
+export type { LiveClientOptions, LiveConnectionState, LiveConnectOptions, LiveSocket, LiveSocketConstructor } from "./live-client";
 export type { LiveHost, LiveEvents } from "./live-host";
 export { reconnectDelay } from "./reconnect-backoff";
 export type { BackoffOptions } from "./reconnect-backoff";

@@ -39,6 +39,8 @@ const REFUSED = new Set<number>([CloseCode.unauthorized, CloseCode.forbidden]);
  * applied (and its seq stored) before the next one starts.
  */
 type State = "idle" | "opening" | "authenticating" | "connected" | "waiting";
+/** `atmos.live.connectionState`: one of the states drawn above. */
+export type LiveConnectionState = State;
 
 /** `atmos.live`: receives changes from an atmos2-server and applies them through the host. */
 export class LiveClient {
@@ -66,6 +68,15 @@ export class LiveClient {
   /** True between the server's `ready` and the next disconnect. */
   get connected(): boolean {
     return this.state === "connected";
+  }
+
+  /**
+   * Where the connection stands, for a status view: "idle" (never connected,
+   * disconnected, or refused), "opening", "authenticating", "connected", or
+   * "waiting" (to reconnect after a back-off).
+   */
+  get connectionState(): LiveConnectionState {
+    return this.state;
   }
 
   /** Last applied seq per channel (a copy). */

@@ -30,6 +30,19 @@ export interface OutboxOp {
    * be committed on the server, so compaction never folds later edits into it.
    */
   sent?: boolean;
+  /** Requests sent for this op so far (for a "what is waiting" view; see `atmos.outbox()`). */
+  attempts?: number;
+  /** Why the last attempt failed, when it did. */
+  lastError?: AttemptError;
+}
+
+/** The failure of one attempt to send an op. */
+export interface AttemptError {
+  /** HTTP status; 0 for a network failure. */
+  status: number;
+  message: string;
+  /** When it failed (the Atmos clock's milliseconds). */
+  at: number;
 }
 
 /** Why a change is parked (a permanent failure the app must retry or revert). */

@@ -36,6 +36,11 @@ export class Pusher {
     return this.inFlight.size;
   }
 
+  /** Whether this record's request is under way. */
+  sending(entry: RecordEntry): boolean {
+    return this.inFlight.has(entry);
+  }
+
 
   /** Whether this entry has something the pusher will send (now or after a wait). */
   sendable(entry: RecordEntry): boolean {
@@ -154,6 +159,8 @@ export class Pusher {
     const { className } = entry;
     const calls = this.host.callOptions(op.key);
     try {
+      // Counted as the attempt begins, and stored with its outcome (see `atmos.outbox()`).
+      op.attempts = (op.attempts ?? 0) + 1;
       if (!op.sent) {
         op.sent = true;
         this.host.meta.touch(entry);
@@ -215,6 +222,9 @@ export class Pusher {
       this.host.dropCallOptions(op.key);
       return;
     }
+    // Kept on the op (and stored), so a "what is waiting" view can say why.
+    op.lastError = { status: failure.status, message: failure.message, at: this.host.clock.now() };
+    this.host.meta.touch(entry);
     const payload = { model: className, record, status: failure.status, body: failure.body, error: failure, type: failure.type };
     // Pause before telling the app, so a resume() called from an auth_fail
     // listener (after refreshing the token) is not undone.
