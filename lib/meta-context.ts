@@ -60,8 +60,8 @@ export class MetaContext {
     return Array.from(this.byClass.keys());
   }
 
-  *entries(): Iterable<RecordEntry> {
-    for (const map of this.byClass.values()) yield* map.values();
+  entries(): RecordEntry[] {
+    return Array.from(this.byClass.values()).flatMap((map) => Array.from(map.values()));
   }
 
   /** Entries that have queued changes (held, sendable or parked). */
