@@ -14,6 +14,7 @@ const only = process.argv.slice(2);
 const steps = [
   { name: "types", cmd: bin("tsc"), args: ["--noEmit", "-p", root], countless: true },
   { name: "node", cmd: bin("mocha"), args: [] },
+  { name: "spine", cmd: bin("tsx"), args: [path.join(root, "spec/spine-specs/run.ts")] },
   { name: "browser", cmd: bin("karma"), args: ["start", path.join(root, "karma.conf.js"), "--single-run"] },
   { name: "e2e", cmd: bin("mocha"), args: ["--config", path.join(root, "spec/e2e/.mocharc.json")], when: () => fs.existsSync(path.join(root, "spec/e2e/.mocharc.json")) },
 ].filter((s) => only.length === 0 || only.includes(s.name));
