@@ -20,9 +20,14 @@ export interface LiveConnectionOptions {
   maxPending: number;
   log: LiveLog;
   onClose(connection: LiveConnection): void;
+  /** Once the token is accepted: a reason to refuse the socket (a per-user cap), or undefined. */
+  admit?(connection: LiveConnection): string | undefined;
 }
 
 type Pending = SequencedChange | { resync: string; seq: number };
+
+/** WebSocket's "Try Again Later": the client keeps reconnecting with its back-off. */
+const TRY_AGAIN_LATER = 1013;
 
 const WRITE_TYPES: Record<string, LiveChange["type"] | undefined> = { create: "created", update: "updated", delete: "deleted" };
 
@@ -55,6 +60,11 @@ export class LiveConnection implements ChannelSubscriber {
     ws.on("pong", () => (this.alive = true));
     ws.on("close", () => this.cleanup());
     ws.on("error", (error) => options.log({ type: "socket-error", message: error.message }));
+  }
+
+  /** Who `authenticate` said this socket is, once it has. */
+  get user(): unknown {
+    return this.grant?.user;
   }
 
   /** A change on one of this socket's channels. */
@@ -121,6 +131,8 @@ export class LiveConnection implements ChannelSubscriber {
     if (this.state === "closed") return;
     if (!decision) return this.refuse(CloseCode.unauthorized, "invalid token");
     const grant = (this.grant = toGrant(decision));
+    const refusal = this.options.admit?.(this);
+    if (refusal !== undefined) return this.refuse(TRY_AGAIN_LATER, refusal);
     let channels: string[];
     if (auth.channels === undefined) channels = grant.defaults === "*" ? [EVERY_CHANNEL] : grant.defaults;
     else {

@@ -37,6 +37,15 @@ export interface LiveServerOptions {
   authTimeoutMs?: number;
   /** Largest `POST /update` body in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Open sockets at most (authenticated or not); an upgrade past it gets 503. Default 10,000. */
+  maxConnections?: number;
+  /**
+   * Sockets one user may hold (users as `authenticate` names them in `{ user }`);
+   * one more is closed with 1013 "try again later". Default 100.
+   */
+  maxConnectionsPerUser?: number;
+  /** A channel's replay log is dropped after this long without a change (its clients then resync). 0 = never. Default 10 min. */
+  replayIdleMs?: number;
   log?: LiveLog;
 }
 
@@ -75,11 +84,14 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const heartbeatMs = positive("heartbeatMs", options.heartbeatMs, 30_000, true);
   const authTimeoutMs = positive("authTimeoutMs", options.authTimeoutMs, 10_000);
   const maxBodyBytes = positive("maxBodyBytes", options.maxBodyBytes, 1024 * 1024);
+  const maxConnections = positive("maxConnections", options.maxConnections, 10_000);
+  const maxConnectionsPerUser = positive("maxConnectionsPerUser", options.maxConnectionsPerUser, 100);
+  const replayIdleMs = positive("replayIdleMs", options.replayIdleMs, 10 * 60_000, true);
   const log: LiveLog = options.log ?? (() => {});
 
   const changeLog: ChangeLog = options.redisUrl
     ? new RedisChangeLog({ url: options.redisUrl, replayLimit, keyPrefix: options.redisKeyPrefix, onError: (error) => log({ type: "error", context: "redis", message: error.message }) })
-    : new MemoryChangeLog(replayLimit);
+    : new MemoryChangeLog(replayLimit, replayIdleMs);
   let hub!: LiveHub;
   const ready = changeLog.start((entry) => hub.deliver(entry), (channel, seq) => hub.lost(channel, seq));
   ready.catch((error: Error) => log({ type: "error", context: "start", message: error.message }));
@@ -95,10 +107,23 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       socket.destroy();
       return true;
     }
+    // Refused before the upgrade: a socket costs memory even before it authenticates.
+    if (connections.size >= maxConnections) {
+      const text = `this live server holds its maximum of ${maxConnections} connections; retry later`;
+      log({ type: "refused", code: 503, message: text });
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+      return true;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new LiveConnection(ws, {
         hub, backend, authenticate: options.authenticate, request: req, authTimeoutMs, maxBufferedBytes,
         maxPending: replayLimit * 4, log, onClose: (c) => connections.delete(c),
+        admit: (c) => {
+          if (c.user === undefined) return undefined;
+          let held = 0;
+          for (const other of connections) if (other !== c && other.user === c.user) held++;
+          return held >= maxConnectionsPerUser ? `this user already holds ${held} live connections (the maximum); close one or retry later` : undefined;
+        },
       });
       connections.add(connection);
     });

@@ -5,26 +5,42 @@ import { ChangeLog, ReplayRead, SequencedChange, entriesAfter } from "./change-l
 interface ChannelState {
   seq: number;
   log: SequencedChange[];
+  /** When the last change was appended (ms). */
+  lastAppend: number;
 }
 
 /**
  * One process, no Redis: seqs and the replay log live in memory, bounded to
  * `replayLimit` changes per channel. Everything is synchronous, so append
- * order is delivery order.
+ * order is delivery order. A channel with no change for `idleMs` loses its
+ * log (its seq stays, so numbering never restarts): a client coming back
+ * after that resyncs instead of replaying, and channels nobody writes to
+ * any more hold no changes in memory.
  */
 export class MemoryChangeLog implements ChangeLog {
   readonly epoch = randomUUID();
   private channels = new Map<string, ChannelState>();
   private deliver: (entry: SequencedChange) => void = () => {};
+  private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private replayLimit: number) {}
+  constructor(
+    private replayLimit: number,
+    /** 0 = logs are never dropped for idleness. */
+    private idleMs = 0,
+    private now: () => number = Date.now,
+  ) {}
 
   async start(deliver: (entry: SequencedChange) => void): Promise<void> {
     this.deliver = deliver;
+    if (this.idleMs > 0) {
+      this.sweeper = setInterval(() => this.sweep(), Math.min(this.idleMs, 60_000));
+      this.sweeper.unref();
+    }
   }
 
   async append(channel: string, changes: LiveChange[]): Promise<number> {
     const state = this.state(channel);
+    state.lastAppend = this.now();
     for (const change of changes) {
       const entry: SequencedChange = { channel, seq: ++state.seq, change };
       state.log.push(entry);
@@ -45,13 +61,29 @@ export class MemoryChangeLog implements ChangeLog {
     // Delivery is synchronous with append: nothing can be in flight.
   }
 
+  /** Drops the logs of channels idle for `idleMs` (run by a timer; callable directly). */
+  sweep(): void {
+    const before = this.now() - this.idleMs;
+    for (const state of this.channels.values()) {
+      if (state.log.length > 0 && state.lastAppend <= before) state.log = [];
+    }
+  }
+
+  /** Changes held for replay, over every channel. */
+  get retained(): number {
+    let count = 0;
+    for (const state of this.channels.values()) count += state.log.length;
+    return count;
+  }
+
   async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
     this.channels.clear();
   }
 
   private state(channel: string): ChannelState {
     let state = this.channels.get(channel);
-    if (!state) this.channels.set(channel, (state = { seq: 0, log: [] }));
+    if (!state) this.channels.set(channel, (state = { seq: 0, log: [], lastAppend: 0 }));
     return state;
   }
 }
