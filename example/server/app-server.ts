@@ -1,41 +1,74 @@
 import * as fs from "fs";
-import * as http from "http";
+import type * as http from "http";
+import { createServer } from "http";
+import * as os from "os";
 import * as path from "path";
-import { createTasksApi, type TasksApi } from "./tasks-api";
+import type { Duplex } from "stream";
+import { hostAllowList, isLoopback, refuseWeakCredentials } from "./exposure";
+import { securityHeaders } from "./security-headers";
 import { serveStatic } from "./static-files";
+import { API_PREFIX, createTasksApi, SINGLE_USER, type Account, type TasksApi } from "./tasks-api";
+import { hasBody } from "./tasks-api/http-io";
 
 /**
  * The example's server: one origin serving the built Tasks app, the
  * Google-compatible API under `/tasks/v1`, and `GET /app-config.json` telling
- * the app where its API is. Extensions (the live endpoint) plug in through
- * `extend`.
+ * the app where its API is and whether it must sign in. Extensions (the live
+ * endpoint) plug in through `extend`.
+ *
+ * Every request: Host check (421 for a name the server does not own) →
+ * security headers → extension → API → app-config → static files → 404.
  */
 
 const GOOGLE_BASE = "https://tasks.googleapis.com/tasks/v1";
+/** Only this machine can connect: `npm start` needs no setup there. */
+export const DEFAULT_HOST = "127.0.0.1";
 
 /** What a request handler added by `extend` does: true when it took the request. */
 export type ExtraHandler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+/** What an upgrade handler added by `extend` does: true when it took the socket. */
+export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+/** What `extend` may return: a request handler, or request and upgrade handlers. */
+export interface Extension {
+  request?: ExtraHandler;
+  /** Gets WebSocket upgrades whose Host passed the check (e.g. `/live`); others answer 404. */
+  upgrade?: UpgradeHandler;
+}
 
 export interface AppServerOptions {
   /** Port to listen on; 0 picks a free one. Default 3000. */
   port?: number;
+  /**
+   * Interface to listen on. Default 127.0.0.1 (this machine only). On any
+   * other interface every token must be strong (16+ characters, not the
+   * default) and the page signs in instead of being handed a token.
+   */
+  host?: string;
   /** Folder for the database (`tasks.sqlite`); created when missing. */
   dataDir: string;
-  /** Bearer token of the embedded API (and handed to the app in app-config.json). */
+  /** Single-user mode: the Bearer token of the embedded API (handed to the page on a loopback host only). */
   token?: string;
+  /** Accounts instead of `token`: each person signs in with their own token and sees only their data. */
+  users?: readonly Account[];
+  /** The address people use (e.g. behind a proxy): its host is accepted in the Host header and builds selfLinks. */
+  publicUrl?: string;
+  /** Honour X-Forwarded-Host/-Proto (only behind a proxy that sets them). Default false. */
+  trustProxy?: boolean;
+  /** Largest API request body in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
   /** The built example. Default example/dist. */
   staticDir?: string;
   /** Where notices and errors go. Default console.log. */
   log?: (line: string) => void;
   /**
-   * Called before listening, e.g. to attach `/live` to the server's upgrade
-   * event and subscribe to the API's changes. May return a request handler
-   * that gets each request first (for endpoints such as `POST /update`).
+   * Called before listening, e.g. to take `/live` upgrades and subscribe to
+   * the API's changes. May return a request handler that gets each request
+   * first (for endpoints such as `POST /update`), or `{ request, upgrade }`.
    */
-  extend?: (server: http.Server, api: TasksApi) => void | ExtraHandler;
+  extend?: (server: http.Server, api: TasksApi) => void | ExtraHandler | Extension;
   /** Google mode: the app talks to Google Tasks itself, signing in with this OAuth client id. */
   googleClientId?: string;
-  /** Google mode with a ready access token (handed to the app). */
+  /** Google mode with a ready access token (handed to a page on a loopback host only). */
   googleAccessToken?: string;
   /** WebSocket URL of the live endpoint to tell the app (embedded mode), e.g. "/live". */
   liveUrl?: string;
@@ -48,16 +81,25 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-/** `GET /app-config.json`: where the app finds its API. */
-export function appConfig(options: AppServerOptions): Record<string, string> {
+/** `GET /app-config.json` (see example/README.md for the contract with the page). */
+export type AppConfig = Record<string, string | boolean>;
+
+/**
+ * Where the app finds its API, and how it gets a token: handed over only in
+ * single-user mode on a loopback host (zero setup for `npm start`); anywhere
+ * else `signIn: true`, and the page asks the person for their token.
+ */
+export function appConfig(options: Omit<AppServerOptions, "dataDir"> & { dataDir?: string }): AppConfig {
+  const local = isLoopback(options.host ?? DEFAULT_HOST);
   if (options.googleClientId || options.googleAccessToken) {
-    const config: Record<string, string> = { mode: "google", base: GOOGLE_BASE };
-    if (options.googleAccessToken) config.token = options.googleAccessToken;
+    const config: AppConfig = { mode: "google", base: GOOGLE_BASE };
+    if (options.googleAccessToken && local) config.token = options.googleAccessToken;
     if (options.googleClientId) config.googleClientId = options.googleClientId;
     return config;
   }
-  const config: Record<string, string> = { mode: "embedded", base: "/tasks/v1" };
-  if (options.token) config.token = options.token;
+  const config: AppConfig = { mode: "embedded", base: API_PREFIX };
+  if (options.users === undefined && options.token !== undefined && local) config.token = options.token;
+  else if (options.users !== undefined || options.token !== undefined) config.signIn = true;
   if (options.liveUrl) config.liveUrl = options.liveUrl;
   return config;
 }
@@ -68,22 +110,45 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   }
   const port = options.port ?? 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`startAppServer: port must be 0…65535 (got ${String(options.port)})`);
+  const host = options.host ?? DEFAULT_HOST;
+  const accounts = options.users ?? (options.token !== undefined ? [{ name: SINGLE_USER, token: options.token }] : undefined);
+  refuseWeakCredentials(host, { accounts, googleAccessToken: options.googleAccessToken, googleClientId: options.googleClientId });
+  if (options.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(options.publicUrl)) {
+    throw new Error(`startAppServer: publicUrl must be an http(s) URL such as https://tasks.example.org (got "${options.publicUrl}")`);
+  }
   const log = options.log ?? ((line: string) => console.log(line));
   const staticDir = options.staticDir ?? path.resolve(__dirname, "../dist");
+  const google = Boolean(options.googleClientId || options.googleAccessToken);
   fs.mkdirSync(options.dataDir, { recursive: true });
 
   const api = createTasksApi({
     dbFile: path.join(options.dataDir, "tasks.sqlite"),
-    token: options.token,
+    token: options.users === undefined ? options.token : undefined,
+    users: options.users,
+    trustProxy: options.trustProxy,
+    publicUrl: options.publicUrl,
+    maxBodyBytes: options.maxBodyBytes,
     onError: (err) => log(`tasks-api error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
   });
   const configBody = JSON.stringify(appConfig(options));
-  let extra: ExtraHandler | undefined;
+  const hostAllowed = hostAllowList(host, options.publicUrl);
+  /** Behind a trusted proxy the name the browser used is in X-Forwarded-Host. */
+  const ownName = (req: http.IncomingMessage): boolean => {
+    const forwarded = options.trustProxy ? req.headers["x-forwarded-host"] : undefined;
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0].trim();
+    return hostAllowed(req.headers.host) && (first === undefined || hostAllowed(first));
+  };
+  let extension: Extension = {};
 
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
-      if (extra?.(req, res)) return;
+      const allowed = ownName(req);
+      for (const [name, value] of Object.entries(securityHeaders({ google, host: allowed ? req.headers.host : undefined }))) res.setHeader(name, value);
+      if (!allowed) return misdirected(res, hasBody(req));
+      if (extension.request?.(req, res)) return;
       if (api.handle(req, res)) return;
+      // Nothing below reads a body: one that was sent is not drained, the connection closes.
+      if (hasBody(req)) res.setHeader("Connection", "close");
       const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
       if (pathname === "/app-config.json" && (req.method === "GET" || req.method === "HEAD")) {
         res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
@@ -94,16 +159,30 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       res.end(`Not found: ${pathname}`);
     } catch (err) {
       log(`app-server error on ${req.method} ${req.url}: ${err instanceof Error ? err.message : String(err)}`);
-      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
       res.end("Internal error");
     }
+  };
+  const server = createServer(handle);
+  // A client sending `Expect: 100-continue` waits for a go-ahead: the API gives
+  // it only once the token and size are accepted; other paths get it at once.
+  server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const pathname = (req.url ?? "/").split("?")[0];
+    if (ownName(req) && pathname !== API_PREFIX && !pathname.startsWith(`${API_PREFIX}/`)) res.writeContinue();
+    handle(req, res);
   });
-  extra = options.extend?.(server, api) || undefined;
+  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!ownName(req)) return void socket.end(rawAnswer(421, "Misdirected Request", MISDIRECTED));
+    if (extension.upgrade?.(req, socket, head)) return;
+    socket.end(rawAnswer(404, "Not Found", "No WebSocket endpoint at this path."));
+  });
+  const extended = options.extend?.(server, api);
+  extension = typeof extended === "function" ? { request: extended } : extended ?? {};
 
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(port, () => resolve());
+      server.listen(port, host, () => resolve());
     });
   } catch (err) {
     api.close();
@@ -113,7 +192,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://localhost:${actual}`,
+    url: `http://${urlHost(host)}:${actual}`,
     port: actual,
     server,
     close() {
@@ -127,4 +206,29 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       return closing;
     },
   };
+}
+
+const MISDIRECTED =
+  "This server does not answer to that host name. Open it by the address it printed (e.g. http://localhost:3000), or set PUBLIC_URL to the address people use.";
+
+/** 421: the Host names a server this is not (DNS rebinding, or a proxy without PUBLIC_URL). */
+function misdirected(res: http.ServerResponse, close: boolean): void {
+  res.writeHead(421, { "Content-Type": "text/plain; charset=utf-8", ...(close ? { Connection: "close" } : {}) });
+  res.end(MISDIRECTED);
+}
+
+function rawAnswer(status: number, reason: string, text: string): string {
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
+}
+
+/** The host part of the URL people can open: localhost on loopback, this machine's address when bound to all. */
+function urlHost(host: string): string {
+  if (isLoopback(host)) return "localhost";
+  if (host === "0.0.0.0" || host === "::") {
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((address) => address && !address.internal && address.family === "IPv4");
+    return external?.address ?? "localhost";
+  }
+  return host.includes(":") ? `[${host}]` : host;
 }

@@ -1,44 +1,60 @@
-import * as path from "path";
 import { createLiveServer, type LiveServer } from "../../server/live";
 import { startAppServer, type AppServer } from "./app-server";
-import { USER_CHANNEL } from "./tasks-api";
+import { refuseWeakCredentials } from "./exposure";
+import { readSettings } from "./settings";
+import { SINGLE_USER, userChannel } from "./tasks-api";
 
 /**
  * `npm start`: the example server, configured from the environment.
  *
  *   PORT                 port (default 3000; 0 = any free port)
- *   TASKS_TOKEN          Bearer token of the embedded API and of /live (default dev-token)
+ *   HOST                 interface (default 127.0.0.1: this machine only); any other
+ *                        needs strong tokens, and the page then signs in
+ *   TASKS_TOKEN          Bearer token of the single user (default dev-token)
+ *   TASKS_USERS          accounts instead: "alice:<token>,bob:<token>", each with their own data
  *   DATA_DIR             folder of tasks.sqlite (default ./data)
+ *   PUBLIC_URL           the address people open (behind a proxy): accepted as Host, used in selfLinks
+ *   TRUST_PROXY=1        honour X-Forwarded-Host/-Proto (only behind a proxy that sets them)
+ *   LIVE_MAX_CONNECTIONS, LIVE_MAX_CONNECTIONS_PER_USER   caps on /live sockets (1000, 20)
  *   GOOGLE_CLIENT_ID     switch the app to Google Tasks, signing in with this client id
- *   GOOGLE_ACCESS_TOKEN  switch the app to Google Tasks with a ready token
+ *   GOOGLE_ACCESS_TOKEN  switch the app to Google Tasks with a ready token (loopback HOST only)
  *   REDIS_URL            share live changes between processes (e.g. several PORTs on one DATA_DIR)
  *   ATMOS_SECRET         enables POST /update for other backends
  *
- * Prints `Listening on http://localhost:PORT` once it accepts requests.
+ * Prints `Listening on http://localhost:PORT` once it accepts requests
+ * (`http://HOST:PORT` when HOST is not loopback).
  */
 export async function main(env: NodeJS.ProcessEnv = process.env, print: (line: string) => void = console.log): Promise<{ app: AppServer; live?: LiveServer; stop(): Promise<void> }> {
-  const port = Number(env.PORT ?? 3000);
-  if (!/^\d+$/.test(String(env.PORT ?? 3000)) || port > 65535) throw new Error(`PORT must be a port number 0…65535 (got "${env.PORT}")`);
-  const token = env.TASKS_TOKEN || "dev-token";
-  const dataDir = path.resolve(env.DATA_DIR || "data");
-  const google = Boolean(env.GOOGLE_CLIENT_ID || env.GOOGLE_ACCESS_TOKEN);
+  const settings = readSettings(env);
+  const accounts = settings.users ?? [{ name: SINGLE_USER, token: settings.token! }];
+  refuseWeakCredentials(settings.host, { accounts, secret: settings.secret, googleAccessToken: settings.googleAccessToken, googleClientId: settings.googleClientId });
+  const google = Boolean(settings.googleClientId || settings.googleAccessToken);
+  const names = new Map(accounts.map((a) => [a.token, a.name]));
 
   let live: LiveServer | undefined;
   const app = await startAppServer({
-    port,
-    dataDir,
-    token,
+    port: settings.port,
+    host: settings.host,
+    dataDir: settings.dataDir,
+    token: settings.token,
+    users: settings.users,
+    publicUrl: settings.publicUrl,
+    trustProxy: settings.trustProxy,
     log: print,
-    googleClientId: env.GOOGLE_CLIENT_ID || undefined,
-    googleAccessToken: env.GOOGLE_ACCESS_TOKEN || undefined,
+    googleClientId: settings.googleClientId,
+    googleAccessToken: settings.googleAccessToken,
     liveUrl: google ? undefined : "/live",
-    extend(server, api) {
+    extend(_server, api) {
       const liveServer = createLiveServer({
-        server,
-        // The one user of the embedded API may follow its own channel.
-        authenticate: (given) => (given === token ? [USER_CHANNEL] : null),
-        redisUrl: env.REDIS_URL || undefined,
-        secret: env.ATMOS_SECRET || undefined,
+        // Each account follows its own channel only: nobody hears another's changes.
+        authenticate: (given) => {
+          const name = names.get(given);
+          return name === undefined ? null : { channels: [userChannel(name)], user: name };
+        },
+        redisUrl: settings.redisUrl,
+        secret: settings.secret,
+        maxConnections: settings.maxLiveConnections,
+        maxConnectionsPerUser: settings.maxLiveConnectionsPerUser,
         log: (event) => {
           if (event.type === "error") print(`live error in ${event.context}: ${event.message}`);
         },
@@ -51,7 +67,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env, print: (line: s
           .then(() => liveServer.hub.publish(channel, change))
           .catch((err: Error) => print(`live publish failed: ${err.message}`));
       });
-      return (req, res) => liveServer.handleUpdate(req, res);
+      // The app server checks the Host of /live upgrades before handing them over.
+      return { request: (req, res) => liveServer.handleUpdate(req, res), upgrade: (req, socket, head) => liveServer.handleUpgrade(req, socket, head) };
     },
   });
   try {
@@ -59,9 +76,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env, print: (line: s
   } catch (err) {
     await live?.close();
     await app.close();
-    throw new Error(`the live endpoint could not start (REDIS_URL=${env.REDIS_URL}): ${(err as Error).message}`);
+    throw new Error(`the live endpoint could not start (REDIS_URL=${settings.redisUrl}): ${(err as Error).message}`);
   }
-  print(`Listening on http://localhost:${app.port}`);
+  print(`Listening on ${app.url}`);
+  if (settings.users) print(`Accounts: ${settings.users.map((u) => u.name).join(", ")} (each signs in with their own token)`);
   return {
     app,
     live,

@@ -28,6 +28,9 @@ export interface GoogleErrorBody {
  * the transaction it was thrown in).
  */
 export class ApiError extends Error {
+  /** Headers the answer carries besides the body (e.g. `Allow` on a 405). */
+  headers: Record<string, string> = {};
+
   constructor(
     readonly code: number,
     message: string,

@@ -1,13 +1,15 @@
 import type * as http from "http";
 import { timingSafeEqual } from "crypto";
+import { SINGLE_USER, type Account } from "./accounts";
 import { ApiError } from "./api-error";
 
 /**
  * Bearer-token check. The token comes from `Authorization: Bearer …` or, as
- * Google also accepts, the `access_token` query parameter.
+ * Google also accepts, the `access_token` query parameter. Returns the name
+ * of the account it belongs to.
  */
-export function checkToken(req: http.IncomingMessage, query: URLSearchParams, token: string | undefined): void {
-  if (token === undefined) return; // no token configured: open server
+export function authenticate(req: http.IncomingMessage, query: URLSearchParams, accounts: readonly Account[] | undefined): string {
+  if (accounts === undefined) return SINGLE_USER; // no token configured: an open, single-user server
   const header = req.headers.authorization;
   const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
   const given = match ? match[1].trim() : query.get("access_token");
@@ -17,15 +19,19 @@ export function checkToken(req: http.IncomingMessage, query: URLSearchParams, to
       type: "header",
     });
   }
-  if (!sameText(given, token)) {
-    throw new ApiError(401, "Request had invalid authentication credentials: the Bearer token is not the one this server accepts.", "authError", {
+  // Every token is compared, so the time taken does not tell which account came close.
+  let found: string | undefined;
+  for (const account of accounts) if (sameText(given, account.token)) found ??= account.name;
+  if (found === undefined) {
+    throw new ApiError(401, "Request had invalid authentication credentials: the Bearer token is not one this server accepts.", "authError", {
       name: "Authorization",
       type: "header",
     });
   }
+  return found;
 }
 
-/** Constant-time comparison, so the token cannot be guessed byte by byte from timings. */
+/** Constant-time comparison, so a token cannot be guessed byte by byte from timings. */
 function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);

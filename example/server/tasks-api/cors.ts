@@ -12,7 +12,7 @@ export const CORS_HEADERS: Record<string, string> = {
 /** Headers on the answer to a preflight OPTIONS. */
 export const PREFLIGHT_HEADERS: Record<string, string> = {
   ...CORS_HEADERS,
-  "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+  "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
   "Access-Control-Allow-Headers": "Authorization, Content-Type, Idempotency-Key, If-Match",
   "Access-Control-Max-Age": "600",
 };

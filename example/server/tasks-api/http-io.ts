@@ -25,47 +25,61 @@ export function emptyResponse(status = 204): ApiResponse {
 
 /** The Google error body for an ApiError. */
 export function errorResponse(err: ApiError): ApiResponse {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...err.headers };
   if (err.code === 401) headers["WWW-Authenticate"] = 'Bearer realm="https://accounts.google.com/", error="invalid_token"';
   return jsonResponse(err.code, err.toBody(), headers);
 }
 
-/** Writes an ApiResponse out. */
-export function send(res: http.ServerResponse, response: ApiResponse, extraHeaders: Record<string, string> = {}): void {
+/**
+ * Writes an ApiResponse out; a HEAD request gets the headers of the GET
+ * answer (its Content-Length included) and no body. `close` ends the
+ * connection after the answer: used when the request's body was left unread.
+ */
+export function send(res: http.ServerResponse, response: ApiResponse, extraHeaders: Record<string, string> = {}, options: { head?: boolean; close?: boolean } = {}): void {
   const headers: Record<string, string | number> = { ...extraHeaders, ...response.headers };
   headers["Content-Length"] = Buffer.byteLength(response.body);
+  if (options.close) headers.Connection = "close";
   res.writeHead(response.status, headers);
-  res.end(response.body);
+  res.end(options.head ? undefined : response.body);
 }
 
+/** Whether the request says a body follows (a non-zero Content-Length, or chunks). */
+export function hasBody(req: http.IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return (length !== undefined && Number(length) !== 0) || req.headers["transfer-encoding"] !== undefined;
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /**
- * Reads the whole request body as text, refusing more than `maxBytes` with
- * 413. A too-large body is still drained (up to a hard cap) before the answer
- * is sent, because a client still writing when the socket closes sees a
- * network error instead of the 413 it should read.
+ * Reads the whole request body as text. More than `maxBytes` is a 413, given
+ * without reading further: at once when Content-Length announces it, else as
+ * soon as the chunks pass the limit. The caller then closes the connection,
+ * so an unread remainder costs nothing. Bytes that are not UTF-8 are a 400
+ * (decoding them would silently turn them into U+FFFD).
  */
 export function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> {
+  const tooLarge = () => new ApiError(413, `Request body is larger than the ${maxBytes} bytes this server accepts.`, "requestTooLarge");
+  if (Number(req.headers["content-length"]) > maxBytes) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    const tooLargeError = () =>
-      new ApiError(413, `Request body is larger than the ${maxBytes} bytes this server accepts.`, "requestTooLarge");
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
-        tooLarge = true;
-        chunks.length = 0;
-        // A client that keeps streaming far past the limit is cut off.
-        if (size > maxBytes * 16 + 1_048_576) {
-          req.destroy();
-          reject(tooLargeError());
-        }
-        return;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      req.off("data", onData);
+      req.pause();
+      chunks.length = 0;
+      reject(tooLarge());
+    };
+    req.on("data", onData);
+    req.on("end", () => {
+      try {
+        resolve(UTF8.decode(Buffer.concat(chunks)));
+      } catch {
+        reject(new ApiError(400, "The request body is not valid UTF-8.", "parseError"));
       }
-      chunks.push(chunk);
     });
-    req.on("end", () => (tooLarge ? reject(tooLargeError()) : resolve(Buffer.concat(chunks).toString("utf8"))));
     // A client that hangs up mid-body is not a server failure; nothing was changed.
     req.on("error", () => reject(new ApiError(400, "The request body was cut off before it was complete.", "badRequest")));
   });

@@ -7,7 +7,8 @@ import type { ApiResponse } from "./http-io";
  * connection) sends the same request again with the same key; the first
  * answer is replayed from SQLite instead of running the request twice. The
  * answer is stored in the transaction that made the change, so "changed but
- * not remembered" cannot happen.
+ * not remembered" cannot happen. Keys belong to one account: the same key
+ * from another account is another key, so nobody is replayed someone else's answer.
  */
 
 const KEY_MAX = 255;
@@ -29,8 +30,8 @@ export function idempotencyKey(header: string | string[] | undefined): string | 
  * another method or path is refused (422): replaying an unrelated answer
  * would be wrong, and running the new request would break the key's promise.
  */
-export function storedAnswer(db: Db, key: string, method: string, path: string): ApiResponse | undefined {
-  const row = db.prepare("SELECT * FROM idempotency WHERE key = ?").get(key) as
+export function storedAnswer(db: Db, owner: string, key: string, method: string, path: string): ApiResponse | undefined {
+  const row = db.prepare("SELECT * FROM idempotency WHERE owner = ? AND key = ?").get(owner, key) as
     | { method: string; path: string; status: number; headers: string; body: string }
     | undefined;
   if (!row) return undefined;
@@ -44,9 +45,10 @@ export function storedAnswer(db: Db, key: string, method: string, path: string):
 }
 
 /** Remembers the answer given for `key` (and forgets keys past their TTL). */
-export function remember(db: Db, key: string, method: string, path: string, response: ApiResponse, now: number): void {
+export function remember(db: Db, owner: string, key: string, method: string, path: string, response: ApiResponse, now: number): void {
   db.prepare("DELETE FROM idempotency WHERE created < ?").run(now - IDEMPOTENCY_TTL_MS);
-  db.prepare("INSERT OR REPLACE INTO idempotency (key, method, path, status, headers, body, created) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+  db.prepare("INSERT OR REPLACE INTO idempotency (owner, key, method, path, status, headers, body, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
+    owner,
     key,
     method,
     path,

@@ -1,4 +1,5 @@
 import { invalid } from "./api-error";
+import { parseRfc3339 } from "./timestamps";
 
 /**
  * Readers for request input. Each one names the field it refuses, so a 400
@@ -21,6 +22,12 @@ export function stringField(body: Record<string, unknown>, name: string, maxLeng
   if (value === undefined || value === null) return value;
   if (typeof value !== "string") throw invalid(`Invalid value for field "${name}": expected a string, got ${describe(value)}.`, name);
   if (value.length > maxLength) throw invalid(`Invalid value for field "${name}": longer than ${maxLength} characters.`, name);
+  // SQLite would store a lone surrogate as U+FFFD: refuse rather than change the text.
+  const lone = LONE_SURROGATE.exec(value);
+  if (lone) {
+    const code = lone[0].charCodeAt(0).toString(16).toUpperCase();
+    throw invalid(`Invalid value for field "${name}": it holds a lone UTF-16 surrogate (\\u${code} at index ${lone.index}); send well-formed Unicode.`, name);
+  }
   return value;
 }
 
@@ -47,21 +54,16 @@ export function enumField<T extends string>(body: Record<string, unknown>, name:
 export function timeField(body: Record<string, unknown>, name: string): number | null | undefined {
   const value = body[name];
   if (value === undefined || value === null) return value;
-  const ms = typeof value === "string" ? parseRfc3339(value) : undefined;
-  if (ms === undefined) {
+  if (typeof value !== "string") {
     throw invalid(`Invalid value for field "${name}": expected an RFC 3339 timestamp such as "2024-05-01T00:00:00.000Z", got ${describe(value)}.`, name);
   }
-  return ms;
+  const parsed = parseRfc3339(value);
+  if ("problem" in parsed) throw invalid(`Invalid value for field "${name}": ${parsed.problem}, got ${describe(value)}.`, name);
+  return parsed.ms;
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?$/;
-
-/** ms since epoch for an RFC 3339 timestamp (or a plain date), else undefined. */
-export function parseRfc3339(text: string): number | undefined {
-  if (!RFC3339.test(text)) return undefined;
-  const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
-  return Number.isNaN(ms) ? undefined : ms;
-}
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** A true/false query parameter. */
 export function queryBoolean(query: URLSearchParams, name: string, fallback: boolean): boolean {
@@ -76,9 +78,9 @@ export function queryBoolean(query: URLSearchParams, name: string, fallback: boo
 export function queryTime(query: URLSearchParams, name: string): number | undefined {
   const value = query.get(name);
   if (value === null || value === "") return undefined;
-  const ms = parseRfc3339(value);
-  if (ms === undefined) throw invalid(`Invalid value for parameter "${name}": expected an RFC 3339 timestamp, got "${value}".`, name);
-  return ms;
+  const parsed = parseRfc3339(value);
+  if ("problem" in parsed) throw invalid(`Invalid value for parameter "${name}": ${parsed.problem}, got ${describe(value)}.`, name);
+  return parsed.ms;
 }
 
 /** An optional id query parameter (move and insert's `parent`/`previous`). */

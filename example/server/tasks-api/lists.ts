@@ -16,7 +16,8 @@ const PAGE_MAX = 1000;
 
 /** A task list that exists and is not deleted, else 404. */
 export function requireList(ctx: RequestContext, id: string): ListRow {
-  const row = ctx.db.prepare("SELECT * FROM lists WHERE id = ? AND deleted = 0").get(id) as ListRow | undefined;
+  // Another account's list is "not found" too: a 403 would tell that the id exists.
+  const row = ctx.db.prepare("SELECT * FROM lists WHERE id = ? AND owner = ? AND deleted = 0").get(id, ctx.user) as ListRow | undefined;
   if (!row) throw notFound(`Task list "${id}"`);
   return row;
 }
@@ -24,10 +25,10 @@ export function requireList(ctx: RequestContext, id: string): ListRow {
 export function listLists(ctx: RequestContext): ApiResponse {
   const page = readPage(ctx.query, PAGE_DEFAULT, PAGE_MAX);
   const rows = ctx.db
-    .prepare("SELECT * FROM lists WHERE deleted = 0 AND seq > ? ORDER BY seq LIMIT ?")
-    .all(page.afterSeq, page.limit) as ListRow[];
+    .prepare("SELECT * FROM lists WHERE owner = ? AND deleted = 0 AND seq > ? ORDER BY seq LIMIT ?")
+    .all(ctx.user, page.afterSeq, page.limit) as ListRow[];
   const cut = cutPage(rows, page);
-  const envelope: Record<string, unknown> = { kind: "tasks#taskLists", etag: collectionEtag(ctx.db) };
+  const envelope: Record<string, unknown> = { kind: "tasks#taskLists", etag: collectionEtag(ctx.db, ctx.user) };
   if (cut.nextPageToken) envelope.nextPageToken = cut.nextPageToken;
   if (cut.rows.length > 0) envelope.items = cut.rows.map((row) => listResource(row, ctx.baseUrl));
   return jsonResponse(200, envelope);
@@ -41,7 +42,7 @@ export function insertList(ctx: RequestContext): ApiResponse {
   const title = requiredTitle(readObject(ctx.body));
   const { rev, updated } = ctx.stamp();
   const id = newId();
-  ctx.db.prepare("INSERT INTO lists (id, title, updated, rev) VALUES (?, ?, ?, ?)").run(id, title, updated, rev);
+  ctx.db.prepare("INSERT INTO lists (id, owner, title, updated, rev) VALUES (?, ?, ?, ?, ?)").run(id, ctx.user, title, updated, rev);
   return written(ctx, id, "created", 200);
 }
 
@@ -67,7 +68,7 @@ export function patchList(ctx: RequestContext): ApiResponse {
  * retrying after a lost answer does not see a failure.
  */
 export function deleteList(ctx: RequestContext): ApiResponse {
-  const row = ctx.db.prepare("SELECT * FROM lists WHERE id = ?").get(ctx.params.list) as ListRow | undefined;
+  const row = ctx.db.prepare("SELECT * FROM lists WHERE id = ? AND owner = ?").get(ctx.params.list, ctx.user) as ListRow | undefined;
   if (!row) throw notFound(`Task list "${ctx.params.list}"`);
   if (row.deleted) return emptyResponse(204);
   checkIfMatch(ctx, row.rev);

@@ -17,6 +17,8 @@ export interface TasksChange {
 /** What a route handler gets. Handlers run inside one write transaction. */
 export interface RequestContext {
   db: Db;
+  /** The account making the request: only its lists (and their tasks) exist for it. */
+  user: string;
   /** Decoded path parameters (`list`, `task`). */
   params: Record<string, string>;
   query: URLSearchParams;
@@ -34,9 +36,9 @@ export interface RequestContext {
   changes: TasksChange[];
 }
 
-/** Builds the stamping function for a request. */
-export function stamper(db: Db, now: number): () => Stamp {
-  return () => nextStamp(db, now);
+/** Builds the stamping function for a request by `user`. */
+export function stamper(db: Db, now: number, user: string): () => Stamp {
+  return () => nextStamp(db, now, user);
 }
 
 /**
@@ -53,7 +55,11 @@ export function checkIfMatch(ctx: RequestContext, rev: number): void {
   });
 }
 
-/** The etag of the whole database state, for collection envelopes. */
-export function collectionEtag(db: Db): string {
-  return etagOf((db.prepare("SELECT value FROM counters WHERE name = 'rev'").get() as { value: number }).value);
+/**
+ * The etag of everything `user` owns, for collection envelopes. It moves with
+ * their own writes only, so it says nothing about other accounts' activity.
+ */
+export function collectionEtag(db: Db, user: string): string {
+  const row = db.prepare("SELECT rev FROM accounts WHERE name = ?").get(user) as { rev: number } | undefined;
+  return etagOf(row?.rev ?? 0);
 }

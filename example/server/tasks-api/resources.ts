@@ -7,6 +7,8 @@
 export interface ListRow {
   seq: number;
   id: string;
+  /** The account the list (and its tasks) belongs to. */
+  owner: string;
   title: string;
   updated: number;
   rev: number;
@@ -67,9 +69,17 @@ export function etagOf(rev: number): string {
   return `"${Buffer.from(`rev:${rev}`).toString("base64url")}"`;
 }
 
-/** RFC 3339 with milliseconds, UTC. */
+/** The instants RFC 3339 can write: years 0001 to 9999, in UTC. */
+export const EARLIEST_MS = Date.parse("0001-01-01T00:00:00.000Z");
+export const LATEST_MS = Date.parse("9999-12-31T23:59:59.999Z");
+
+/**
+ * RFC 3339 with milliseconds, UTC. Input is checked to lie in range; a value
+ * stored by an older server that did not check is clamped, so no answer ever
+ * carries `+010000-…` or `-000001-…`.
+ */
 export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString();
+  return new Date(Math.min(Math.max(ms, EARLIEST_MS), LATEST_MS)).toISOString();
 }
 
 export function listResource(row: ListRow, baseUrl: string): ListResource {

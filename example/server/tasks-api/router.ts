@@ -42,11 +42,15 @@ export function matchRoute(method: string, path: string): Match {
   for (const { pattern, methods } of ROUTES) {
     const params = matchPattern(pattern, segments);
     if (!params) continue;
-    const handler = methods[method as Method];
+    // HEAD is GET without the body, wherever GET is served.
+    const handler = methods[(method === "HEAD" ? "GET" : method) as Method];
     if (!handler) {
-      throw new ApiError(405, `Method ${method} is not allowed on ${path}; use ${Object.keys(methods).join(", ")}.`);
+      const allowed = Object.keys(methods).flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m]));
+      const refusal = new ApiError(405, `Method ${method} is not allowed on ${path}; use ${allowed.join(", ")}.`);
+      refusal.headers.Allow = allowed.join(", ");
+      throw refusal;
     }
-    return { handler, params, writes: method !== "GET" };
+    return { handler, params, writes: method !== "GET" && method !== "HEAD" };
   }
   throw new ApiError(404, `No such endpoint: ${method} /tasks/v1${path}.`, "notFound");
 }

@@ -44,7 +44,7 @@ export function listTasks(ctx: RequestContext): ApiResponse {
     .prepare(`SELECT * FROM tasks WHERE ${where.join(" AND ")} ORDER BY seq LIMIT @limit`)
     .all(args) as TaskRow[];
   const cut = cutPage(rows, page);
-  const envelope: Record<string, unknown> = { kind: "tasks#tasks", etag: collectionEtag(ctx.db) };
+  const envelope: Record<string, unknown> = { kind: "tasks#tasks", etag: collectionEtag(ctx.db, ctx.user) };
   if (cut.nextPageToken) envelope.nextPageToken = cut.nextPageToken;
   if (cut.rows.length > 0) envelope.items = cut.rows.map((row) => taskResource(row, ctx.baseUrl));
   return jsonResponse(200, envelope);

@@ -1,23 +1,34 @@
 import type * as http from "http";
+import { checkAccounts, SINGLE_USER, userChannel, type Account } from "./accounts";
 import { ApiError } from "./api-error";
-import { checkToken } from "./auth";
+import { authenticate } from "./auth";
 import { CORS_HEADERS, PREFLIGHT_HEADERS } from "./cors";
 import { openDb } from "./db";
-import { emptyResponse, errorResponse, parseJsonBody, readBody, send, type ApiResponse } from "./http-io";
+import { emptyResponse, errorResponse, hasBody, parseJsonBody, readBody, send, type ApiResponse } from "./http-io";
 import { idempotencyKey, remember, storedAnswer } from "./idempotency";
 import { stamper, type RequestContext, type TasksChange } from "./request-context";
+import { requestOrigin } from "./request-origin";
 import { matchRoute } from "./router";
 
 /** Where the API lives on the server. */
 export const API_PREFIX = "/tasks/v1";
-/** The channel of the (single) user of this server. */
-export const USER_CHANNEL = "user:me";
+/** The channel of the single-user server's user (accounts have `userChannel(name)`). */
+export const USER_CHANNEL = userChannel(SINGLE_USER);
 
 export interface TasksApiOptions {
   /** SQLite file (created with its schema when missing). */
   dbFile: string;
-  /** The Bearer token to accept. Without one, every request is accepted. */
+  /** Single-user mode: the Bearer token to accept. Without it (and without `users`), every request is accepted. */
   token?: string;
+  /**
+   * Accounts, each with its own lists, tasks and live channel (instead of
+   * `token`). The first one owns data stored before accounts existed.
+   */
+  users?: readonly Account[];
+  /** Honour X-Forwarded-Proto/-Host for selfLinks (only behind a proxy that sets them). Default false. */
+  trustProxy?: boolean;
+  /** The address people use; selfLinks are built on it instead of the request's Host. */
+  publicUrl?: string;
   /** Called after each committed change, in commit order. */
   onChange?: (published: PublishedChange) => void;
   /** Largest request body accepted, in bytes (413 beyond). Default 1 MiB. */
@@ -51,12 +62,19 @@ export interface TasksApi {
 /**
  * A Google-Tasks-compatible API (the part a sync client needs) on SQLite.
  *
- * Each request: CORS preflight → token → route → body → (replay of an
- * Idempotency-Key) → handler inside one transaction that also stores the
- * idempotent answer → response → change notifications.
+ * Each request: CORS preflight → token (→ account) → route → body →
+ * (replay of an Idempotency-Key) → handler inside one transaction that also
+ * stores the idempotent answer → response → change notifications on the
+ * account's channel. A request refused before its body was read is answered
+ * with `Connection: close` and the body is never read.
  */
 export function createTasksApi(options: TasksApiOptions): TasksApi {
-  const db = openDb(options.dbFile);
+  if (options.users !== undefined && options.token !== undefined) {
+    throw new Error("createTasksApi: give either token (one user) or users (accounts), not both");
+  }
+  if (options.users !== undefined) checkAccounts(options.users);
+  const accounts = options.users ?? (options.token !== undefined ? [{ name: SINGLE_USER, token: options.token }] : undefined);
+  const db = openDb(options.dbFile, accounts?.map((a) => a.name));
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
   const cors = options.cors ?? true;
   const clock = options.now ?? Date.now;
@@ -68,34 +86,40 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
     const method = req.method ?? "GET";
     let response: ApiResponse;
     let changes: TasksChange[] = [];
+    let user = SINGLE_USER;
     try {
       if (method === "OPTIONS" && cors) {
-        req.resume();
-        send(res, emptyResponse(204), PREFLIGHT_HEADERS);
+        send(res, emptyResponse(204), PREFLIGHT_HEADERS, { close: hasBody(req) });
         return;
       }
-      checkToken(req, url.searchParams, options.token);
+      user = authenticate(req, url.searchParams, accounts);
       const match = matchRoute(method, url.pathname.slice(API_PREFIX.length));
-      const body = match.writes ? parseJsonBody(await readBody(req, maxBodyBytes)) : undefined;
+      let body: unknown;
+      if (match.writes) {
+        // Only now is the body wanted: a client that waits for "100 Continue" sends it.
+        if (/100-continue/i.test(req.headers.expect ?? "")) res.writeContinue();
+        body = parseJsonBody(await readBody(req, maxBodyBytes));
+      }
       const key = match.writes ? idempotencyKey(req.headers["idempotency-key"]) : undefined;
       const now = clock();
       const requestKey = url.pathname + url.search;
       const run = () => {
-        const stored = key !== undefined ? storedAnswer(db, key, method, requestKey) : undefined;
+        const stored = key !== undefined ? storedAnswer(db, user, key, method, requestKey) : undefined;
         if (stored) return { response: { ...stored, headers: { ...stored.headers, "Idempotent-Replayed": "true" } }, changes: [] };
         const ctx: RequestContext = {
           db,
+          user,
           params: match.params,
           query: url.searchParams,
           body,
           ifMatch: headerText(req.headers["if-match"]),
-          baseUrl: `${origin(req)}${API_PREFIX}`,
-          stamp: stamper(db, now),
+          baseUrl: `${requestOrigin(req, options)}${API_PREFIX}`,
+          stamp: stamper(db, now, user),
           now,
           changes: [],
         };
         const answer = match.handler(ctx);
-        if (key !== undefined) remember(db, key, method, requestKey, answer, now);
+        if (key !== undefined) remember(db, user, key, method, requestKey, answer, now);
         return { response: answer, changes: ctx.changes };
       };
       const transaction = db.transaction(run);
@@ -103,12 +127,13 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
     } catch (err) {
       response = errorResponse(asApiError(err, onError));
     }
-    req.resume(); // discard any body not read (e.g. a refused token)
-    send(res, response, cors ? CORS_HEADERS : {});
+    // A body left unread (refused token, too large, unknown route) is not
+    // drained: the connection closes after the answer instead.
+    send(res, response, cors ? CORS_HEADERS : {}, { head: method === "HEAD", close: hasBody(req) && !req.readableEnded });
     for (const change of changes) {
       for (const listener of listeners) {
         try {
-          listener({ channel: USER_CHANNEL, change });
+          listener({ channel: userChannel(user), change });
         } catch (err) {
           onError(err);
         }
@@ -127,7 +152,7 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
       if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) return false;
       serve(req, res, url).catch((err) => {
         onError(err);
-        if (!res.headersSent) send(res, errorResponse(new ApiError(500, "Internal error.")));
+        if (!res.headersSent) send(res, errorResponse(new ApiError(500, "Internal error.")), {}, { close: true });
         else res.destroy();
       });
       return true;
@@ -155,12 +180,4 @@ function asApiError(err: unknown, onError: (err: unknown) => void): ApiError {
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(", ") : value;
-}
-
-/** The origin the client used, for absolute selfLinks (proxies set X-Forwarded-*). */
-function origin(req: http.IncomingMessage): string {
-  const forwarded = headerText(req.headers["x-forwarded-proto"])?.split(",")[0].trim();
-  const proto = forwarded || ((req.socket as { encrypted?: boolean }).encrypted ? "https" : "http");
-  const host = headerText(req.headers["x-forwarded-host"])?.split(",")[0].trim() || req.headers.host || "localhost";
-  return `${proto}://${host}`;
 }

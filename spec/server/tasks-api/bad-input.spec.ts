@@ -84,7 +84,8 @@ describe("tasks API: bad input", () => {
     expect(unknown.body.error.code).to.equal(404);
     const method = await api.call("DELETE", `/lists/${listId}/tasks`);
     expect(method.status).to.equal(405);
-    expect(method.body.error.message).to.contain("GET, POST");
+    expect(method.body.error.message).to.contain("GET, HEAD, POST");
+    expect(method.headers.get("allow")).to.equal("GET, HEAD, POST");
   });
 
   it("survives a bad percent-encoding in the path", async () => {

@@ -1,0 +1,103 @@
+import { isIP } from "net";
+import * as os from "os";
+import type { Account } from "./tasks-api";
+
+/**
+ * Who can reach the server, and what that demands. On a loopback HOST only
+ * this machine can connect, so the dev token may be handed to the page. On
+ * any other interface the server is exposed: credentials must be strong and
+ * are never given to a caller who has not signed in.
+ */
+
+/** The token `npm start` uses when none is set. */
+export const DEFAULT_TOKEN = "dev-token";
+/** Shortest token accepted on an exposed server. */
+export const MIN_EXPOSED_TOKEN_LENGTH = 16;
+
+/** Whether `host` (a HOST setting or a Host header's name) names this machine's loopback. */
+export function isLoopback(host: string): boolean {
+  const name = bareHost(host);
+  if (name === "localhost" || name.endsWith(".localhost")) return true;
+  if (isIP(name) === 4) return name.startsWith("127.");
+  return name === "::1" || name === "0:0:0:0:0:0:0:1" || name.startsWith("::ffff:127.");
+}
+
+/** What an exposed server would serve its pages with. */
+export interface Credentials {
+  accounts: readonly Account[] | undefined;
+  /** ATMOS_SECRET, if `POST /update` is on. */
+  secret?: string;
+  googleAccessToken?: string;
+  googleClientId?: string;
+}
+
+/**
+ * Throws, saying what to set, when `host` is not loopback and a credential is
+ * weak: no token at all, the default token, a token shorter than 16
+ * characters, a short ATMOS_SECRET, or a GOOGLE_ACCESS_TOKEN that the page
+ * could only get by being handed it.
+ */
+export function refuseWeakCredentials(host: string, credentials: Credentials): void {
+  if (isLoopback(host)) return;
+  const where = `HOST=${host} lets other machines connect`;
+  if (credentials.accounts === undefined) {
+    throw new Error(`${where}, but the API has no token: set TASKS_TOKEN (at least ${MIN_EXPOSED_TOKEN_LENGTH} random characters, e.g. \`openssl rand -hex 16\`), or TASKS_USERS="alice:<token>,bob:<token>"`);
+  }
+  for (const { name, token } of credentials.accounts) {
+    const which = credentials.accounts.length === 1 && name === "me" ? "TASKS_TOKEN" : `the token of "${name}" in TASKS_USERS`;
+    if (token === DEFAULT_TOKEN) {
+      throw new Error(`${where}, but ${which} is the default "${DEFAULT_TOKEN}", which anyone can guess: set it to at least ${MIN_EXPOSED_TOKEN_LENGTH} random characters (e.g. \`openssl rand -hex 16\`), or use HOST=127.0.0.1`);
+    }
+    if (token.length < MIN_EXPOSED_TOKEN_LENGTH) {
+      throw new Error(`${where}, but ${which} is only ${token.length} characters: use at least ${MIN_EXPOSED_TOKEN_LENGTH} random characters (e.g. \`openssl rand -hex 16\`), or HOST=127.0.0.1`);
+    }
+  }
+  if (credentials.secret !== undefined && credentials.secret.length < MIN_EXPOSED_TOKEN_LENGTH) {
+    throw new Error(`${where}, but ATMOS_SECRET is only ${credentials.secret.length} characters: use at least ${MIN_EXPOSED_TOKEN_LENGTH} random characters`);
+  }
+  if (credentials.googleAccessToken !== undefined && credentials.googleClientId === undefined) {
+    throw new Error(`${where}, and GOOGLE_ACCESS_TOKEN is only handed to a page on a loopback HOST: set GOOGLE_CLIENT_ID so each person signs in with Google, or use HOST=127.0.0.1`);
+  }
+}
+
+/**
+ * The names this server answers to: loopback names, the HOST it is bound to
+ * (every address of this machine when bound to all of them), the machine's
+ * own host name, and the host of PUBLIC_URL. A request naming anything else
+ * reached the server through a name it does not own, as DNS rebinding does.
+ */
+export function hostAllowList(host: string, publicUrl: string | undefined): (hostHeader: string | undefined) => boolean {
+  const names = new Set<string>();
+  const bound = bareHost(host);
+  if (bound === "0.0.0.0" || bound === "::" || bound === "") {
+    for (const addresses of Object.values(os.networkInterfaces())) {
+      for (const address of addresses ?? []) names.add(bareHost(address.address));
+    }
+  } else {
+    names.add(bound);
+  }
+  const machine = os.hostname().toLowerCase();
+  names.add(machine);
+  names.add(`${machine}.local`);
+  if (publicUrl) names.add(bareHost(new URL(publicUrl).host));
+  return (hostHeader) => {
+    // Checked as a whole first: the Host is echoed into the page's CSP.
+    if (hostHeader === undefined || !HOST_SYNTAX.test(hostHeader)) return false;
+    const name = bareHost(hostHeader);
+    return isLoopback(name) || names.has(name);
+  };
+}
+
+/** A host name, IPv4 address or bracketed IPv6 address, with an optional port. */
+const HOST_SYNTAX = /^(?:[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** A host without its port, brackets, trailing dot and case: `[::1]:3000` → `::1`. */
+export function bareHost(host: string): string {
+  let name = host.trim().toLowerCase();
+  if (name.startsWith("[")) name = name.slice(1, name.indexOf("]") < 0 ? undefined : name.indexOf("]"));
+  else if (name.split(":").length === 2) name = name.slice(0, name.indexOf(":"));
+  // An IPv6 address carries a zone on some interfaces (fe80::1%eth0).
+  const zone = name.indexOf("%");
+  if (zone >= 0) name = name.slice(0, zone);
+  return name.endsWith(".") ? name.slice(0, -1) : name;
+}
