@@ -73,6 +73,8 @@ module.exports = (env = {}, argv = {}) => ({
     new StaticFilesPlugin({
       "index.html": path.join(here, "index.html"),
       "app.css": path.join(here, "src/app.css"),
+      "sync-panel.css": path.join(here, "src/sync-panel.css"),
+      "sign-in.css": path.join(here, "src/sign-in.css"),
     }),
   ],
   performance: { hints: false },

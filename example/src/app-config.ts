@@ -10,6 +10,11 @@ export interface AppConfig {
   googleClientId?: string;
   /** WebSocket URL of the live endpoint, absolute or relative to this page. */
   liveUrl?: string;
+  /**
+   * The server has accounts and hands out no token: the page asks the person
+   * for theirs (see sign-in-form.ts) and keeps it until they sign out.
+   */
+  signIn?: boolean;
 }
 
 const cacheKey = "tasks-example:app-config";
@@ -25,6 +30,7 @@ export function checkAppConfig(value: unknown): AppConfig {
   for (const name of ["token", "googleClientId", "liveUrl"] as const) {
     if (config[name] !== undefined && typeof config[name] !== "string") throw new Error(`app-config.json: "${name}" must be a string`);
   }
+  if (config.signIn !== undefined && typeof config.signIn !== "boolean") throw new Error('app-config.json: "signIn" must be true or false');
   return config as AppConfig;
 }
 

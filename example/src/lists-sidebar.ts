@@ -40,7 +40,19 @@ export class ListsSidebar extends Spine.Controller {
     if (root === this.selectedRoot) return;
     this.selectedRoot = root;
     this.render();
+    this.revealSelected();
     this.trigger("select", list);
+  }
+
+  /** On a phone the lists are a row of chips that scrolls sideways: bring the selected one into view. */
+  private revealSelected(): void {
+    const row = this.listsEl[0] as HTMLElement;
+    const chip = row.querySelector<HTMLElement>(".is-selected");
+    if (!chip || row.scrollWidth <= row.clientWidth) return;
+    const box = row.getBoundingClientRect();
+    const at = chip.getBoundingClientRect();
+    if (at.left < box.left) row.scrollLeft -= box.left - at.left + 8;
+    else if (at.right > box.right) row.scrollLeft += at.right - box.right + 8;
   }
 
   render(): void {

@@ -1,9 +1,22 @@
-import type { Atmos } from "atmos2";
+import type { Atmos, LiveConnectionState } from "atmos2";
 
 /** The part of `atmos.live` (API.md "Live updates") the app uses. */
 interface LiveClient {
   connect(url: string, options: { token?: string }): Promise<void>;
   readonly connected: boolean;
+  readonly connectionState: LiveConnectionState;
+  /** Last applied sequence number per channel. */
+  readonly seq: Record<string, number>;
+}
+
+/** `atmos.live`, or undefined when this build has no live client (reading it then throws). */
+export function liveClient(atmos: Atmos): LiveClient | undefined {
+  try {
+    const live = (atmos as unknown as { live?: LiveClient }).live;
+    return live && typeof live.connect === "function" ? live : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -13,8 +26,8 @@ interface LiveClient {
  * keeps working.
  */
 export function connectLive(atmos: Atmos, liveUrl: string | undefined, token: string | undefined, badge: HTMLElement): void {
-  const live = (atmos as unknown as { live?: LiveClient }).live;
-  if (!liveUrl || !live || typeof live.connect !== "function") return;
+  const live = liveClient(atmos);
+  if (!liveUrl || !live) return;
   const show = (state: "on" | "off" | "connecting", text: string, title: string) => {
     badge.hidden = false;
     badge.dataset.state = state;

@@ -11,7 +11,10 @@ import { ListsSidebar } from "./lists-sidebar";
 import { connectLive } from "./live-connection";
 import { OfflineBanner } from "./offline-banner";
 import { RemoteSync } from "./remote-sync";
+import { endSession, SessionToken, sessionKey, startSession, storedToken } from "./session";
+import { askForToken } from "./sign-in-form";
 import { StatusPill } from "./status-pill";
+import { SyncPanel } from "./sync-panel";
 import { configureTasksApi } from "./tasks-api-setup";
 import { TasksPanel } from "./tasks-panel";
 import { Task } from "./task-model";
@@ -28,6 +31,38 @@ function tokenSource(config: AppConfig): TokenSource {
   return new FixedToken(config.token);
 }
 
+/**
+ * Sign-in mode (a server with accounts): the token typed in the sign-in
+ * form, kept in this browser until "Sign out". Resolves at once when an
+ * earlier sign-in left one.
+ */
+async function signedInToken(config: AppConfig): Promise<string> {
+  const kept = storedToken();
+  if (kept) return kept;
+  const app = document.getElementById("app")!;
+  app.hidden = true;
+  const token = await askForToken(document.getElementById("sign-in")!, config.base);
+  startSession(token);
+  app.hidden = false;
+  return token;
+}
+
+/**
+ * Forgets the token and this browser's copy of the person's data, then
+ * reloads into the sign-in form. Unsent changes would be lost: ask first.
+ */
+async function signOut(atmos: Atmos, question = "Sign out?"): Promise<boolean> {
+  const unsent = atmos.outbox().length;
+  const loss = unsent ? ` ${unsent === 1 ? "1 change has" : `${unsent} changes have`} not reached the server and will be lost.` : "";
+  if (unsent && !window.confirm(`${question}${loss}`)) return false;
+  atmos.close();
+  // close() writes what is still in memory: let that land before wiping.
+  await atmos.metaContext.flush().catch(() => undefined);
+  endSession();
+  location.reload();
+  return true;
+}
+
 function showFatal(message: string): void {
   jQuery("#app").html(html`<div class="fatal" role="alert"><h2>Tasks could not start</h2><p>${message}</p></div>`.value);
 }
@@ -40,6 +75,7 @@ async function start(): Promise<void> {
     return showFatal((error as Error).message);
   }
 
+  const session = config.signIn ? await signedInToken(config) : undefined;
   const atmos = new Atmos();
   configureTasksApi(atmos, config.base);
   if (config.mode === "google") {
@@ -49,10 +85,29 @@ async function start(): Promise<void> {
   } else {
     atmos.resourceClient.conditionalUpdates = true;
   }
-  const auth = new AuthFlow(atmos, tokenSource(config));
+  // A refused session token (revoked or changed on the server) cannot be
+  // renewed here: "Sign in" signs out, and the form asks for the new one.
+  const tokens = session
+    ? new SessionToken(session, () =>
+        signOut(atmos, "The server no longer accepts your token. Sign out and sign in again?").then((left) =>
+          left ? new Promise<string>(() => undefined) : Promise.reject(new Error("Sign-in cancelled")),
+        ),
+      )
+    : tokenSource(config);
+  const auth = new AuthFlow(atmos, tokens);
   const remote = new RemoteSync();
 
-  new StatusPill({ el: jQuery("#status"), atmos, remote, auth });
+  const syncPanel = new SyncPanel({ el: jQuery("#sync-panel"), atmos, remote, auth, liveUsed: !!config.liveUrl });
+  new StatusPill({ el: jQuery("#status"), atmos, remote, auth, openPanel: (opener: HTMLElement) => syncPanel.open(opener) });
+  if (session) {
+    const account = document.getElementById("account")!;
+    account.hidden = false;
+    account.querySelector(".sign-out")!.addEventListener("click", () => void signOut(atmos));
+    // Signed out (or in as someone else) in another tab: this one follows.
+    window.addEventListener("storage", (event) => {
+      if ((event.key === sessionKey || event.key === null) && storedToken() !== session) location.reload();
+    });
+  }
   new OfflineBanner({ el: jQuery("#offline-banner"), atmos });
   const sidebar = new ListsSidebar({ el: jQuery("#sidebar") });
   const panel = new TasksPanel({ el: jQuery("#panel"), atmos });
@@ -90,7 +145,7 @@ async function start(): Promise<void> {
   let live = false;
   atmos.on("live:connected", () => (live = true));
   atmos.on("live:disconnected", () => (live = false));
-  connectLive(atmos, config.liveUrl, config.token, document.getElementById("live-badge")!);
+  connectLive(atmos, config.liveUrl, session ?? config.token, document.getElementById("live-badge")!);
 
   let lastPull = Date.now();
   const pullIfStale = () => {
@@ -109,14 +164,14 @@ async function start(): Promise<void> {
   document.addEventListener("keydown", (event) => {
     const target = event.target as HTMLElement;
     if (event.key.toLowerCase() !== "n" || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable) return;
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable || syncPanel.isOpen) return;
     event.preventDefault();
     if (panel.list) panel.focusNewTask();
     else sidebar.focusNewList();
   });
 
   // For the e2e specs and curious developers: the running instance.
-  (window as unknown as { tasksApp: unknown }).tasksApp = { atmos, List, Task, remote };
+  (window as unknown as { tasksApp: unknown }).tasksApp = { atmos, List, Task, remote, syncPanel };
 }
 
 void start();

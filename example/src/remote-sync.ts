@@ -10,6 +10,10 @@ export class RemoteSync {
   private running?: Promise<void>;
   private again = false;
   private listeners: Array<(pulling: boolean) => void> = [];
+  /** When the last pull of everything completed (ms since the epoch), for the Sync panel. */
+  lastPullAt?: number;
+  /** Why the last pull failed, when it did (cleared by the next good one). */
+  lastPullError?: string;
 
   get pulling(): boolean {
     return !!this.running;
@@ -49,9 +53,12 @@ export class RemoteSync {
       // remove: lists deleted on another device disappear here too.
       await List.sync({ remote: true, remove: true });
       await Promise.all(List.all<List>().map((list) => this.pullTasks(list)));
-    } catch {
+      this.lastPullAt = Date.now();
+      this.lastPullError = undefined;
+    } catch (error) {
       // Offline or refused: atmos2 has already emitted offline/error/auth_fail,
       // which the status pill shows; local data stays as it is.
+      this.lastPullError = (error as Error)?.message ?? String(error);
     }
   }
 

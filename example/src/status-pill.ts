@@ -26,7 +26,7 @@ export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState):
   const waiting = Math.max(status.pending, status.inFlight);
   if (auth.needed) {
     return auth.canSignIn
-      ? { kind: "signin", text: "Signed out", action: { name: "sign-in", label: "Sign in" }, title: "Sign in with Google to sync your tasks" }
+      ? { kind: "signin", text: "Signed out", action: { name: "sign-in", label: "Sign in" }, title: "Sign in again to sync your tasks" }
       : { kind: "signin", text: "Not authorized", title: "The server refused the token; check TASKS_TOKEN on the server" };
   }
   if (status.failed > 0) {
@@ -41,20 +41,24 @@ export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState):
 }
 
 function pillHtml(view: PillView): SafeHtml {
-  return html`<span class="pill pill-${view.kind}" title="${view.title}" data-state="${view.kind}">
-      <span class="pill-dot" aria-hidden="true"></span><span class="pill-text">${view.text}</span>
-    </span>${view.action ? html`<button type="button" class="pill-action" data-action="${view.action.name}">${view.action.label}</button>` : ""}`;
+  // The pill is a button: it opens the Sync panel (what is waiting, and why).
+  return html`<button type="button" class="pill pill-${view.kind}" title="${view.title} · open the sync details" data-state="${view.kind}"
+      aria-haspopup="dialog" aria-controls="sync-panel">
+      <span class="pill-dot" aria-hidden="true"></span><span class="pill-text">${view.text}</span><span class="pill-caret" aria-hidden="true"></span>
+    </button>${view.action ? html`<button type="button" class="pill-action" data-action="${view.action.name}">${view.action.label}</button>` : ""}`;
 }
 
 /** The sync status pill in the header, driven by atmos `status` events. */
 export class StatusPill extends Spine.Controller {
-  static events = { "click .pill-action": "act" };
+  static events = { "click .pill-action": "act", "click .pill": "details" };
   declare atmos: Atmos;
   declare remote: RemoteSync;
   declare auth: AuthFlow;
+  /** Opens the Sync panel; focus comes back to `opener` when it closes. */
+  declare openPanel: (opener: HTMLElement) => void;
   private lastHtml = "";
 
-  constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow }) {
+  constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; openPanel: (opener: HTMLElement) => void }) {
     super(options);
     const render = () => this.render();
     this.atmos.on("status", render);
@@ -70,7 +74,15 @@ export class StatusPill extends Spine.Controller {
     // Re-rendering an unchanged pill would steal focus from its button.
     if (markup === this.lastHtml) return;
     this.lastHtml = markup;
+    const hadFocus = this.el[0].contains(document.activeElement);
     this.html(markup);
+    // A keyboard user on the pill stays on it when its state changes.
+    if (hadFocus) this.el.find(".pill").trigger("focus");
+  }
+
+  details(): void {
+    // Looked up at click time: a repaint may have replaced the button.
+    this.openPanel(this.el.find(".pill")[0]);
   }
 
   act(event: Event): void {

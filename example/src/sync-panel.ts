@@ -1,0 +1,141 @@
+import Spine from "spine";
+import type { Atmos } from "atmos2";
+import type { AuthFlow } from "./auth-flow";
+import { liveClient } from "./live-connection";
+import type { RemoteSync } from "./remote-sync";
+import { syncPanelHtml, type SyncSnapshot } from "./sync-panel-view";
+
+/**
+ * "A look inside sync": a dialog opened from the status pill, listing each
+ * unsent change (from `atmos.outbox()`) with Retry and Undo, the live
+ * connection and its last sequence number, and the time of the last pull.
+ * Repainted from atmos events while open; closed, it costs nothing.
+ */
+export class SyncPanel extends Spine.Controller {
+  static events = {
+    "click .sync-close": "close",
+    "click .sync-now": "syncNow",
+    "click .send-all": "sendAll",
+    "click .outbox-retry": "retry",
+    "click .outbox-undo": "undo",
+    click: "backdropClick",
+    close: "closed",
+  };
+  declare atmos: Atmos;
+  declare remote: RemoteSync;
+  declare auth: AuthFlow;
+  /** Whether this mode connects to a live endpoint at all. */
+  declare liveUsed: boolean;
+  private painted = "";
+  private liveError?: string;
+  private opener?: HTMLElement;
+  private ticker?: ReturnType<typeof setInterval>;
+
+  constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; liveUsed: boolean }) {
+    super(options);
+    const render = () => this.render();
+    const names = ["status", "online", "offline", "error", "live:connected", "live:disconnected", "live:change", "live:resync"] as const;
+    for (const name of names) this.atmos.on(name, render);
+    this.atmos.on("live:connected", () => (this.liveError = undefined));
+    this.atmos.on("live:error", (event) => {
+      this.liveError = (event as { error?: Error })?.error?.message;
+      this.render();
+    });
+    this.remote.onChange(render);
+    this.auth.onChange(render);
+  }
+
+  private get dialog(): HTMLDialogElement {
+    return this.el[0] as HTMLDialogElement;
+  }
+
+  get isOpen(): boolean {
+    return this.dialog.open;
+  }
+
+  open(opener?: HTMLElement): void {
+    if (this.isOpen) return;
+    this.opener = opener;
+    this.painted = "";
+    this.render(true);
+    this.dialog.showModal();
+    this.el.find(".sync-close").trigger("focus");
+    // Keeps "2 min ago" true while the panel is open.
+    this.ticker = setInterval(() => this.render(), 15_000);
+  }
+
+  close(): void {
+    if (this.isOpen) this.dialog.close();
+  }
+
+  /** The dialog closed (button, Esc or backdrop): focus goes back to where it came from. */
+  closed(): void {
+    clearInterval(this.ticker);
+    this.opener?.focus();
+  }
+
+  /** A click on the backdrop lands on the dialog element itself. */
+  backdropClick(event: MouseEvent): void {
+    if (event.target === this.dialog) this.close();
+  }
+
+  snapshot(): SyncSnapshot {
+    const live = this.liveUsed ? liveClient(this.atmos) : undefined;
+    return {
+      status: this.atmos.status(),
+      rows: this.atmos.outbox(),
+      authNeeded: this.auth.current.needed,
+      pulling: this.remote.pulling,
+      lastPullAt: this.remote.lastPullAt,
+      lastPullError: this.remote.lastPullError,
+      live: live ? { state: live.connectionState, seq: live.seq, error: this.liveError } : undefined,
+      now: Date.now(),
+    };
+  }
+
+  render(force = false): void {
+    if (!force && !this.isOpen) return;
+    const markup = syncPanelHtml(this.snapshot()).value;
+    if (markup === this.painted) return;
+    this.painted = markup;
+    // Repainting must not throw the keyboard user out: focus returns to the
+    // same control, or (when its row is gone) to the list's heading.
+    const focused = document.activeElement as HTMLElement | null;
+    const focusKey = focused && this.dialog.contains(focused) ? focused.dataset.focusKey : undefined;
+    this.html(markup);
+    if (!focusKey) return;
+    const again = this.el.find(`[data-focus-key="${CSS.escape(focusKey)}"]`)[0] as HTMLElement | undefined;
+    if (again && !(again as HTMLButtonElement).disabled) again.focus();
+    else this.el.find("#sync-outbox-title").trigger("focus");
+  }
+
+  syncNow(): void {
+    // Unsent changes go first (skipping any back-off), then the pull.
+    void this.atmos.push();
+    void this.remote.pullAll();
+  }
+
+  sendAll(): void {
+    void this.atmos.push();
+  }
+
+  retry(event: Event): void {
+    const ref = this.refOf(event);
+    if (!ref) return;
+    // retry() un-parks the change; push() sends it now instead of after the back-off.
+    void this.atmos.retry(ref);
+    void this.atmos.push();
+  }
+
+  /** Drops the change: the record goes back to the server's version (a new record goes away). */
+  undo(event: Event): void {
+    const ref = this.refOf(event);
+    if (ref) void this.atmos.revert(ref);
+  }
+
+  private refOf(event: Event): { className: string; id: string } | undefined {
+    const key = (event.currentTarget as HTMLElement).dataset.key ?? "";
+    const colon = key.indexOf(":");
+    return colon > 0 ? { className: key.slice(0, colon), id: key.slice(colon + 1) } : undefined;
+  }
+}
