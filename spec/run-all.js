@@ -17,6 +17,9 @@ const steps = [
   { name: "spine", cmd: bin("tsx"), args: [path.join(root, "spec/spine-specs/run.ts")] },
   { name: "browser", cmd: bin("karma"), args: ["start", path.join(root, "karma.conf.js"), "--single-run"] },
   { name: "e2e", cmd: bin("mocha"), args: ["--config", path.join(root, "spec/e2e/.mocharc.json")], when: () => fs.existsSync(path.join(root, "spec/e2e/.mocharc.json")) },
+  // The package as users get it: npm pack (prepack builds), an offline install
+  // into an empty project, then require/import, tsc, attw, the bin and a page.
+  { name: "package", cmd: bin("mocha"), args: ["--config", path.join(root, "spec/package/.mocharc.json")] },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 
 function run(step) {

@@ -12,3 +12,4 @@ export type { Authenticate, AuthDecision } from "./authenticate";
 export { LiveInputError } from "./change-validation";
 export type { LiveLog, LiveLogEvent } from "./live-log";
 export type { SequencedChange } from "./change-log";
+export type { LiveChange, LiveChangeType } from "../../lib/live/live-protocol";

@@ -1,0 +1,136 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import { consumerProject, type ConsumerProject } from "./support/consumer-project";
+
+/*
+ * A strict TypeScript app written from the README, compiled against the
+ * installed package only: types come from `atmos2` and `spine` as installed,
+ * with no `any`, no casts and no path to a .d.ts written by hand. Each
+ * resolution mode a user may have gets its own folder and tsconfig.
+ */
+
+const client = `
+import Spine from "spine";
+import Atmos from "atmos2";
+
+class Task extends Spine.Model {
+  declare title: string;
+  declare done: boolean;
+}
+Task.configure("Task", "title", "done");
+Task.extend(Spine.Model.Atmosphere);
+
+const atmos = new Atmos();
+atmos.resourceClient.base = "/api";
+atmos.resourceClient.routes = {
+  Task: { index: "GET /tasks", create: "POST /tasks", update: "PUT /tasks/:id", delete: "DELETE /tasks/:id" },
+};
+
+atmos.on("live:change", ({ channel, seq, change }) => {
+  const where: string = channel;
+  const at: number = seq;
+  const kind: "created" | "updated" | "deleted" = change.type;
+  const collection: string = change.collection;
+  console.log(where, at, kind, collection);
+});
+atmos.on("error", ({ model, status, error }) => {
+  const code: number = status;
+  const message: string = error.message;
+  console.log(model, code, message);
+});
+
+export async function start(): Promise<number> {
+  try {
+    await Task.sync({ remote: true });
+  } catch (error) {
+    console.log("offline for now", error);
+  }
+  const task = new Task({ title: "Milk", done: false });
+  task.save({ remote: true });
+  const status = atmos.status();
+  const pending: number = status.pending;
+  const online: boolean = status.online;
+  await atmos.whenSynced();
+  return pending + Task.all().length + (online ? 1 : 0);
+}
+`;
+
+const server = `
+import http from "node:http";
+import { createLiveServer, memoryStore, tokenListAuthenticator, type LiveChange, type LiveServer } from "atmos2/server";
+
+const httpServer = http.createServer();
+const live: LiveServer = createLiveServer({
+  server: httpServer,
+  authenticate: (token) => (token === "t" ? { channels: ["user:1"], user: "u1" } : null),
+  secret: "s3cret-for-backends",
+});
+live.backend.use(memoryStore());
+const standalone = createLiveServer({ authenticate: tokenListAuthenticator("t:*"), replayLimit: 50 });
+
+export async function publish(): Promise<number> {
+  await live.ready;
+  const change: LiveChange = { type: "deleted", collection: "tasks", id: "t1" };
+  const seq: number = await live.hub.publish("user:1", change);
+  await Promise.all([live.close(), standalone.close()]);
+  return seq + live.connections;
+}
+`;
+
+interface Mode {
+  name: string;
+  /** package.json "type" of the folder (decides ESM or CJS under nodenext). */
+  type: "module" | "commonjs";
+  compilerOptions: Record<string, unknown>;
+}
+
+const modes: Mode[] = [
+  { name: "nodenext, ES modules", type: "module", compilerOptions: { module: "nodenext", moduleResolution: "nodenext" } },
+  { name: "nodenext, CommonJS", type: "commonjs", compilerOptions: { module: "nodenext", moduleResolution: "nodenext" } },
+  { name: "bundler", type: "module", compilerOptions: { module: "esnext", moduleResolution: "bundler" } },
+];
+
+/** Writes one file into its own folder with a strict tsconfig and runs the installed tsc. */
+async function compile(app: ConsumerProject, mode: Mode, file: string, source: string): Promise<string> {
+  const dir = path.join(app.dir, `ts-${mode.name.replace(/\W+/g, "-")}-${file.replace(/\W+/g, "-")}`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: mode.type }));
+  fs.writeFileSync(path.join(dir, file), source);
+  const tsconfig = {
+    compilerOptions: {
+      target: "ES2022",
+      strict: true,
+      noEmit: true,
+      types: ["node"],
+      // The consumer's own check must not skip the package's declarations.
+      skipLibCheck: false,
+      ...mode.compilerOptions,
+    },
+    files: [file],
+  };
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+  const result = await app.run(path.join(app.dir, "node_modules", ".bin", "tsc"), ["-p", dir], { cwd: dir });
+  return result.code === 0 ? "" : `${result.stdout}${result.stderr}`.trim() || `tsc exited with ${result.code}`;
+}
+
+describe("a strict TypeScript app using the installed package", function () {
+  this.timeout(600_000);
+  let app: ConsumerProject;
+
+  before(async () => {
+    app = await consumerProject();
+  });
+
+  for (const mode of modes) {
+    describe(`under ${mode.name} resolution`, () => {
+      it("compiles the README's model, sync, save, status and typed event payloads from atmos2 and spine alone", async () => {
+        expect(await compile(app, mode, "client.ts", client)).to.equal("");
+      });
+
+      it("compiles a server that embeds createLiveServer from atmos2/server", async () => {
+        expect(await compile(app, mode, "server.ts", server)).to.equal("");
+      });
+    });
+  }
+});
