@@ -35,19 +35,22 @@ export function toGrant(decision: AuthDecision): Grant {
 
 /**
  * Parses ATMOS_TOKENS (`token1:chanA,chanB;token2:*`) into an authenticate
- * hook for the standalone server. Throws naming the malformed entry.
+ * hook for the standalone server. Throws naming the malformed entry's place.
  */
 export function tokenListAuthenticator(spec: string): Authenticate {
   const tokens = new Map<string, string[] | "*">();
-  for (const raw of spec.split(";")) {
+  // Errors name an entry by its place, never by its text: the text holds a
+  // token, and startup errors end up in logs.
+  spec.split(";").forEach((raw, index) => {
     const entry = raw.trim();
-    if (entry === "") continue;
+    if (entry === "") return;
+    const place = `ATMOS_TOKENS entry ${index + 1} (entries are separated by ";")`;
     const colon = entry.indexOf(":");
-    if (colon <= 0) throw new Error(`ATMOS_TOKENS entry "${entry}" must look like token:channelA,channelB or token:*`);
+    if (colon <= 0) throw new Error(`${place} must look like token:channelA,channelB or token:*`);
     const token = entry.slice(0, colon).trim();
     const list = entry.slice(colon + 1).split(",").map((c) => c.trim()).filter((c) => c !== "");
-    if (list.length === 0) throw new Error(`ATMOS_TOKENS entry "${entry}" names no channel (use * for every channel)`);
+    if (list.length === 0) throw new Error(`${place} names no channel after its token (use * for every channel)`);
     tokens.set(token, list.includes("*") ? "*" : list);
-  }
+  });
   return (token) => tokens.get(token) ?? null;
 }
