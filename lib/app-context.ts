@@ -1,4 +1,5 @@
 import * as spineModule from "spine";
+import { uuidv4 } from "./env/uuid";
 import type { Attrs, PlainRecord, SyncState } from "./store/record-entry";
 
 function findSpine(): any {
@@ -21,26 +22,84 @@ export type SpineRecord = any;
 /** Options that mark a Spine event as caused by atmos2 itself. */
 export const fromSync = Object.freeze({ atmos: true });
 
+/** What a model's Spine events tell the Atmos instance (see `AppContext.extend`). */
+export interface ModelHooks {
+  /** The app created, updated or destroyed a record. */
+  changed(record: SpineRecord, type: "create" | "update" | "destroy", options: Record<string, unknown>): void;
+  /** The app loaded records from outside (`Model.refresh`, `record.refresh`): keep them as they are now. */
+  refreshed(className: string, records: SpineRecord[]): void;
+  /** The app called `changeID`. */
+  idChanged(className: string, oldId: string, newId: string): void;
+  /** The app called `Model.deleteAll()` (Spine fires no event for it). */
+  cleared(className: string, ids: string[]): void;
+}
+
+/**
+ * The Atmos instance that keeps a model's changes. A save starts one when
+ * none is running (`start`); `deleteAll()`, `refresh()` and `changeID()`
+ * with none running change only Spine's memory, as an app resetting its
+ * models before atmos2 starts (or after `close()`) expects.
+ */
+export type HooksOf = (start: boolean) => ModelHooks | undefined;
+
 /**
  * Extended models, shared by every Atmos instance: a model is extended once
  * at load time, while tests and reloads create new Atmos instances.
  */
 const registeredModels = new Map<string, SpineModel>();
+/** Old local id → server id, for record objects the app still holds with an old id. */
+const aliases = new Map<string, string>();
+/**
+ * Record objects the app called `save` on, by class and `cid`, until their
+ * record is synced: when the server assigns an id, each one reads it too.
+ */
+const saved = new Map<string, Array<{ deref(): SpineRecord | undefined }>>();
+const holdWeakly = (record: SpineRecord) =>
+  typeof WeakRef === "function" ? new WeakRef(record) : { deref: () => record };
+/** Depth of atmos2's own refreshes, whose `refresh` events are not the app's. */
+let ownRefresh = 0;
+/** cids inside an app's `changeID` (Spine 1.2's calls `save()`, which is not a user edit). */
+const changingId = new Set<string>();
+
+/** Marks Spine methods atmos2 wrapped, so they are wrapped once. */
+const WRAPPED = "__atmos2";
+
+const aliasKey = (className: string, id: unknown) => `${className}\u0000${id}`;
+
+const legacyTriggers = new Map<unknown, boolean>();
+
+/**
+ * Triggers a Spine event on a record. Spine 1.6's `record.trigger(name,
+ * ...args)` passes the arguments on as given (so the record comes first);
+ * Spine 1.2's puts the record in front itself.
+ */
+function fire(record: SpineRecord, name: string, ...args: unknown[]): void {
+  const trigger = record.trigger;
+  let legacy = legacyTriggers.get(trigger);
+  if (legacy === undefined) legacyTriggers.set(trigger, (legacy = /splice\(1,\s*0,\s*this\)/.test(String(trigger))));
+  if (legacy) record.trigger(name, ...args);
+  else record.trigger(name, record, ...args);
+}
 
 export class AppContext {
   private models = registeredModels;
-  /** Old local id → server id, for record objects the app still holds with an old id. */
-  private aliases = new Map<string, string>();
 
-  /** Makes an extended model known to every Atmos instance. */
-  static registerModel(model: SpineModel): void {
-    new AppContext().register(model);
+  /** Makes an extended model known to every Atmos instance and listens to its Spine events. */
+  static extend(model: SpineModel, hooks: HooksOf): void {
+    const app = new AppContext();
+    app.register(model);
+    app.listen(model, hooks);
   }
 
-  /** Registers `Spine.Model.Atmosphere` on the Spine it finds (the spine module, or globalThis.Spine). */
+  /**
+   * Registers `Spine.Model.Atmosphere` on the Spine it finds (the spine
+   * module, or globalThis.Spine). Without Spine, every later
+   * `Model.extend(Spine.Model.Atmosphere)` would fail far from the cause.
+   */
   static install(atmosphere: object): void {
     const spine = findSpine();
-    if (spine?.Model) spine.Model.Atmosphere = atmosphere;
+    if (!spine?.Model) throw new Error("atmos2: Spine was not found: load spine.js before atmos2.js (or install the \"spine\" package)");
+    spine.Model.Atmosphere = atmosphere;
   }
 
   /** Makes a Spine model known by its class name. */
@@ -50,6 +109,69 @@ export class AppContext {
     }
     this.models.set(model.className, model);
   }
+
+  /**
+   * Wires a model's Spine events to atmos2. Ids the Spine way: an unsaved
+   * record has none; its first save gives it a UUID (instead of Spine's
+   * per-page `c-N`, which repeats after a reload), and `cid` stays Spine's.
+   * The same code serves Spine 1.2 and 1.6: where they differ is noted.
+   */
+  private listen(model: SpineModel, hooks: HooksOf): void {
+    model.bind("beforeSave", (record: SpineRecord) => {
+      this.followId(record);
+      if (model.remoteKeys) this.followKeys(record, model.remoteKeys);
+    });
+    model.bind("beforeCreate", (record: SpineRecord, options?: Record<string, unknown>) => {
+      if (record.id == null || record.id === "") record.id = uuidv4();
+      if (!options?.atmos && Object.prototype.hasOwnProperty.call(record, "cid")) this.track(record);
+    });
+    model.bind("beforeDestroy", (record: SpineRecord) => this.followId(record));
+    model.bind("change", (record: SpineRecord, type: string, options?: Record<string, unknown>) => {
+      if (options?.atmos || changingId.has(record.cid)) return;
+      if (type === "refresh") {
+        // Spine 1.6's record.refresh(): data from outside, e.g. Spine Ajax's answer.
+        if (!ownRefresh) hooks(false)?.refreshed(record.constructor.className, [record]);
+        return;
+      }
+      if (type === "create" || type === "update" || type === "destroy") hooks(true)?.changed(record, type, options ?? {});
+    });
+    // Model.refresh() (both versions), and Spine 1.2's record.refresh() (one record, no options).
+    model.bind("refresh", (records: SpineRecord | SpineRecord[], options?: Record<string, unknown>) => {
+      const list = Array.isArray(records) ? records : records ? [records] : [];
+      if (ownRefresh || options?.atmos || !list.length) return;
+      hooks(false)?.refreshed(list[0].constructor.className, list);
+    });
+    // Installed once per prototype and class (sub-classes inherit them; a
+    // model configured and extended again keeps one), reporting the class
+    // the call is made on, when that class is extended.
+    const known = (className: string) => this.models.has(className);
+    const changeID = model.prototype.changeID;
+    if (!changeID[WRAPPED]) {
+      const wrapped = function (this: SpineRecord, id: unknown) {
+        const oldId = this.id;
+        changingId.add(this.cid);
+        try {
+          changeID.call(this, id);
+        } finally {
+          changingId.delete(this.cid);
+        }
+        const name = this.constructor.className;
+        if (known(name) && oldId != null && String(oldId) !== String(id)) hooks(false)?.idChanged(name, String(oldId), String(id));
+      };
+      model.include({ changeID: Object.assign(wrapped, { [WRAPPED]: true }) });
+    }
+    const deleteAll = model.deleteAll;
+    if (!deleteAll[WRAPPED]) {
+      const wrapped = function (this: SpineModel, ...args: unknown[]) {
+        const ids = this.records.map((r: SpineRecord) => String(r.id));
+        const result = deleteAll.apply(this, args);
+        if (ids.length && known(this.className)) hooks(false)?.cleared(this.className, ids);
+        return result;
+      };
+      model.deleteAll = Object.assign(wrapped, { [WRAPPED]: true });
+    }
+  }
+
 
   model(className: string): SpineModel | undefined {
     return this.models.get(className);
@@ -95,24 +217,41 @@ export class AppContext {
     // Keep each existing record's cid: Spine's refresh copies the incoming
     // instance's fresh cid over it, and find(cid) would stop working.
     const irecords = model.irecords;
-    return model.refresh(
-      list.map((attrs) => {
-        const existing = irecords[attrs.id as string];
-        return existing ? { ...attrs, cid: existing.cid } : { ...attrs };
-      }),
-      { ...fromSync },
-    );
+    ownRefresh++;
+    try {
+      return model.refresh(
+        list.map((attrs) => {
+          const existing = irecords[attrs.id as string];
+          return existing ? { ...attrs, cid: existing.cid } : { ...attrs };
+        }),
+        { ...fromSync },
+      );
+    } finally {
+      ownRefresh--;
+    }
   }
 
   /** Applies attributes the server sent to one record, firing update/change. */
   update(className: string, id: string, attrs: Attrs): void {
-    const model = this.models.get(className);
-    const root = model?.irecords[id];
+    const root = this.models.get(className)?.irecords[id];
     if (!root) return;
     root.load(attrs);
     const clone = root.clone();
-    clone.trigger("update", clone, { ...fromSync });
-    clone.trigger("change", clone, "update", { ...fromSync });
+    fire(clone, "update", { ...fromSync });
+    fire(clone, "change", "update", { ...fromSync });
+  }
+
+  /**
+   * A foreign key moved from `from` to a parent's server id: the record
+   * objects the app created this record through point at the new id too.
+   */
+  repointKept(className: string, id: string, patch: Attrs, from: string): void {
+    const root = this.models.get(className)?.irecords[id];
+    for (const ref of (root && saved.get(aliasKey(className, root.cid))) || []) {
+      const kept = ref.deref();
+      if (!kept) continue;
+      for (const [field, value] of Object.entries(patch)) if (String(kept[field]) === from) kept[field] = value;
+    }
   }
 
   /** Adds a record the server sent (or a local one restored), firing create/change. */
@@ -130,62 +269,67 @@ export class AppContext {
   }
 
   /**
-   * Gives a record its server-assigned id. Spine's find keeps working under
-   * the new id; the old id keeps resolving too, for views that still hold it.
+   * Gives a record its server-assigned id: Spine's find works under the new
+   * id, and the record objects the app called `save` on read it too. (Not
+   * through Spine's changeID: Spine 1.2's saves, and the app's changeID is
+   * the app's own change.)
    */
   changeId(className: string, oldId: string, newId: string): void {
     const model = this.models.get(className);
     const root = model?.irecords[oldId];
     if (!root || oldId === newId) return;
-    root.changeID(newId);
-    this.aliases.set(`${className}\u0000${oldId}`, newId);
+    model.irecords[newId] = root;
+    if (root.cid !== oldId) delete model.irecords[oldId];
+    root.id = newId;
+    aliases.set(aliasKey(className, oldId), newId);
+    const key = aliasKey(className, root.cid);
+    for (const ref of saved.get(key) ?? []) {
+      const kept = ref.deref();
+      if (kept && String(kept.id) === oldId) kept.id = newId;
+    }
+    saved.delete(key);
     const clone = root.clone();
-    clone.trigger("refresh", clone);
-    clone.trigger("change", clone, "refresh", { ...fromSync });
+    fire(clone, "refresh", { ...fromSync });
+    fire(clone, "change", "refresh", { ...fromSync });
   }
 
   /**
-   * A record object the app kept from before its server id arrived (e.g. the
-   * `task` it called `save` on) still carries the old id, and Spine's save
-   * copies that id back onto the stored record. Put the server id back on
-   * both, so the change is an update of the right record, not a new one.
+   * A record object the app kept from before its server id arrived, and
+   * which atmos2 could not reach (e.g. a `dup(false)`), still carries the
+   * old id: before Spine saves or destroys through it, point it at the
+   * server id, so the change reaches the right record instead of making a
+   * new one.
    */
-  followId(record: SpineRecord, type: string): void {
-    const className = record.constructor.className;
-    const newId = this.serverId(className, record.id);
-    if (!newId) return;
-    const model = this.models.get(className);
-    const oldId = record.id;
-    const root = model?.irecords[newId];
-    record.id = newId;
-    if (!root) return;
-    root.id = newId;
-    if (type === "destroy") {
-      delete model.irecords[newId];
-      delete model.irecords[oldId];
-    }
+  private followId(record: SpineRecord): void {
+    const newId = this.serverId(record.constructor.className, record.id);
+    if (newId) record.id = newId;
   }
 
   /**
    * Foreign keys copied from a parent object the app kept from before the
-   * parent got its server id (`taskListID: list.id`) still hold the old id,
-   * and Spine's save writes them back: point them at the server id, so the
-   * request goes to the parent the server knows.
+   * parent got its server id (`taskListID: list.id`) still hold the old id:
+   * point them at the server id before Spine saves them.
    */
-  followKeys(record: SpineRecord, remoteKeys: Record<string, string>): void {
-    const root = this.models.get(record.constructor.className)?.irecords[record.id];
+  private followKeys(record: SpineRecord, remoteKeys: Record<string, string>): void {
     for (const [field, target] of Object.entries(remoteKeys)) {
       const newId = this.serverId(target, record[field]);
-      if (!newId) continue;
-      record[field] = newId;
-      if (root) root[field] = newId;
+      if (newId) record[field] = newId;
     }
+  }
+
+  /** Remembers the object the app creates a record through (clones follow their root by themselves). */
+  private track(record: SpineRecord): void {
+    const key = aliasKey(record.constructor.className, record.cid);
+    const list = saved.get(key);
+    if (list) list.push(holdWeakly(record));
+    else saved.set(key, [holdWeakly(record)]);
   }
 
   /** The id a record has now, if `id` is one it had before (following every swap since). */
   private serverId(className: string, id: unknown): string | undefined {
-    let current = this.aliases.get(`${className}\u0000${id}`);
-    for (let next = current; next; next = this.aliases.get(`${className}\u0000${next}`)) current = next;
+    if (!aliases.size) return undefined;
+    let current = aliases.get(aliasKey(className, id));
+    for (let next = current; next; next = aliases.get(aliasKey(className, next))) current = next;
     return current;
   }
 
@@ -193,8 +337,9 @@ export class AppContext {
   notifySyncState(className: string, id: string, state: SyncState): void {
     const root = this.models.get(className)?.irecords[id];
     if (!root) return;
-    const clone = root.clone();
-    clone.trigger("syncState", clone, state);
+    // Synced under this id: the objects kept since the create need no new id.
+    if (state === "synced") saved.delete(aliasKey(className, root.cid));
+    fire(root.clone(), "syncState", state);
   }
 }
 

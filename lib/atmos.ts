@@ -16,6 +16,7 @@ import { syncStateOf, type Attrs, type RecordEntry, type SyncState } from "./sto
 import { isQuotaError, type Store } from "./store/store";
 import { WebStorageStore } from "./store/web-storage-store";
 import { recordChange, type ChangeType } from "./sync/change-recorder";
+import { keepCleared, keepNewId, keepRefreshed } from "./sync/outside-edits";
 import { Puller, type PullOptions } from "./sync/puller";
 import { Pusher } from "./sync/pusher";
 import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
@@ -249,14 +250,12 @@ export class Atmos {
       );
   }
 
-  /** Called by the Atmosphere for every Spine change made by the app. */
-  recordChanged(record: any, type: ChangeType, callOptions: Record<string, any> = {}): void {
+  /** ModelHooks: every Spine change made by the app. */
+  changed(record: any, type: ChangeType, callOptions: Record<string, any> = {}): void {
     const className = record.constructor.className;
     const model = this.options(className);
     const remote = callOptions.remote === true;
     const options: RemoteCallOptions = remote ? { ...model.remoteSaveOptions, ...callOptions } : callOptions;
-    this.appContext.followId(record, type);
-    this.appContext.followKeys(record, model.remoteKeys);
     const plain = this.appContext.toPlain(record);
     // A missing route parameter is a programmer error and throws, but only
     // after the change is kept locally (as unsent), like any other save.
@@ -277,6 +276,23 @@ export class Atmos {
     if (change.entry) this.board.changed(change.entry);
     if (change.send) this.pusher.kick();
     if (routeError) throw routeError;
+  }
+
+  /** ModelHooks: records the app loaded from outside (`Model.refresh`, `record.refresh`). */
+  refreshed(className: string, records: any[]): void {
+    const plain = records.map((r) => this.appContext.toPlain(this.appContext.find(className, String(r.id)) ?? r));
+    for (const entry of keepRefreshed(this.metaContext, plain)) this.board.changed(entry);
+  }
+
+  /** ModelHooks: the app called `record.changeID(newId)`. */
+  idChanged(className: string, oldId: string, newId: string): void {
+    const entry = keepNewId(this.metaContext, className, oldId, newId);
+    if (entry) this.board.changed(entry);
+  }
+
+  /** ModelHooks: the app called `Model.deleteAll()`. */
+  cleared(className: string, ids: string[]): void {
+    for (const entry of keepCleared(this.host, className, ids, uuidv4)) this.board.changed(entry);
   }
 
   syncState(className: string, id: string): SyncState {

@@ -1,6 +1,5 @@
 import { Atmos } from "./atmos";
 import { AppContext } from "./app-context";
-import { uuidv4 } from "./env/uuid";
 import type { PullOptions } from "./sync/puller";
 
 /** Options of `Model.sync()`. */
@@ -17,14 +16,7 @@ function current(): Atmos {
  */
 export const Atmosphere = {
   extended(this: any): void {
-    AppContext.registerModel(this);
-    // UUIDs, so ids made on this page never collide with ids made after a reload.
-    this.uuid = () => uuidv4();
-    this.change((record: any, type: string, options?: Record<string, unknown>) => {
-      if (options && options.atmos) return;
-      if (type !== "create" && type !== "update" && type !== "destroy") return;
-      current().recordChanged(record, type, options ?? {});
-    });
+    AppContext.extend(this, (start) => (start ? current() : Atmos.instance));
     this.include({
       /** "local" | "pending" | "synced" | "failed" */
       syncState(this: any) {

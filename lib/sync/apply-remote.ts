@@ -79,6 +79,7 @@ export function swapId(ctx: RemoteContext, entry: RecordEntry, newId: string): v
       if (child.base) child.base = { ...child.base, ...patch };
       meta.touch(child);
       app.update(className, child.id, patch);
+      app.repointKept(className, child.id, patch, oldId);
     }
   }
 }

@@ -4,7 +4,7 @@ import { FakeClock, settle } from "../fakes/fake-clock";
 import { FakeNetwork, type Connection, type Fault, type WireRequest } from "../fakes/fake-network";
 import { MemoryStorage } from "../fakes/memory-storage";
 import { SeededRandom } from "../fakes/seeded-random";
-import { googleRoutes, List, models, Task } from "../lib/models";
+import { forgetInMemory, googleRoutes, List, models, Task } from "../lib/models";
 import { FaultSchedule } from "./fault-schedule";
 import { checkLocal, checkServer, outboxHolds, storedView, type LocalView } from "./invariants";
 import { RestServer } from "./rest-server";
@@ -211,9 +211,10 @@ export async function runSeed(seed: number, options: SimulationOptions = {}): Pr
   }
 }
 
+/** A reload: Spine's memory is empty, storage keeps everything. */
 function resetModels(): void {
-  List.deleteAll();
-  Task.deleteAll();
+  forgetInMemory(List);
+  forgetInMemory(Task);
 }
 
 function spineView(): LocalView {

@@ -53,22 +53,26 @@ export class TaskList extends Spine.Model {
 TaskList.configure("TaskList", "title", "tags");
 TaskList.extend(Spine.Model.Atmosphere as object);
 
-/** The Atmosphere's class methods, typed for specs. */
-export type Synced = typeof Spine.Model & {
-  sync(options?: Record<string, unknown>): Promise<any[]>;
-  push(): Promise<void>;
-  dirty(): any[];
-  destroyedIds(): string[];
-  remoteSaveOptions?: Record<string, unknown>;
-  remoteKeys?: Record<string, string>;
-};
+/** A model extended with the Atmosphere (its class methods are typed by types/spine.d.ts). */
+export type Synced = typeof Spine.Model;
 
-export const models = { List, Task, Todo, Project, TaskList } as unknown as Record<string, Synced>;
+export const models = { List, Task, Todo, Project, TaskList };
+
+/**
+ * Empties a model's records in memory only, as a page that was just opened
+ * has them (still in storage, not yet loaded). Not `deleteAll()`: atmos2
+ * keeps that in storage, as Spine keeps it in memory.
+ */
+export function forgetInMemory(model: typeof Spine.Model): void {
+  const m = model as any;
+  m.records = [];
+  m.irecords = {};
+}
 
 /** Forgets every in-memory record and class binding a spec added (the Atmosphere's own listener stays). */
 export function resetModels(): void {
   for (const model of Object.values(models)) {
-    model.deleteAll();
+    forgetInMemory(model);
     delete (model as any).remoteSaveOptions;
   }
 }

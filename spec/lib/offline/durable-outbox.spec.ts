@@ -35,8 +35,8 @@ describe("offline: the outbox is durable", () => {
       return undefined;
     });
     const todo = new Todo({ title: "buy milk" });
-    localId = todo.id;
     todo.save({ remote: true });
+    localId = todo.id; // a new record gets its id on its first save
     await page.atmos.whenSynced();
 
     expect(seenInStorage).to.have.length(1);

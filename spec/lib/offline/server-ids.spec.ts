@@ -34,13 +34,15 @@ describe("offline: records made offline take the server's ids everywhere", () =>
     passport.save({ remote: true });
     const tickets = new Task({ title: "tickets", taskListID: list.id });
     tickets.save({ remote: true });
+    const local = { list: list.id, passport: passport.id, tickets: tickets.id };
+    const listClone = List.find(list.id);
     await offline;
     network = undefined;
     await page.atmos.push();
     await page.atmos.whenSynced();
     const [serverList] = (await tasksClient(api).all("/users/@me/lists")).filter((l) => l.title === "Trip");
     const serverTasks = await tasksClient(api).all(`/lists/${serverList.id}/tasks`);
-    return { local: { list: list.id, passport: passport.id, tickets: tickets.id }, kept: { list, passport }, serverList, serverTasks };
+    return { local, kept: { list, passport, listClone }, serverList, serverTasks };
   }
 
   it("sends the tasks to the list's server id, after the list is created", async () => {
@@ -91,6 +93,15 @@ describe("offline: records made offline take the server's ids everywhere", () =>
     expect(reloaded.taskListID).to.equal(serverList.id);
     expect(List.all()).to.have.length(1);
     expect(Task.all()).to.have.length(2);
+  });
+
+  it("gives the record objects the app kept, and their clones, the server ids and the synced state", async () => {
+    const { local, kept, serverList, serverTasks } = await makeOfflineThenReconnect();
+    const passport = serverTasks.find((t) => t.title === "passport");
+    expect(local.list).to.not.equal(serverList.id);
+    expect([kept.list.id, (kept.list as any).syncState()]).to.deep.equal([serverList.id, "synced"]);
+    expect([kept.listClone.id, (kept.listClone as any).syncState()]).to.deep.equal([serverList.id, "synced"]);
+    expect([kept.passport.id, kept.passport.taskListID]).to.deep.equal([passport.id, serverList.id]);
   });
 
   it("updates a task edited after the swap, through the record object the app kept from before", async () => {

@@ -3,7 +3,7 @@ import { Atmos } from "../../../lib";
 import { MemoryStorage } from "../../fakes/memory-storage";
 import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
 import { tasksClient } from "../../servers/tasks-client";
-import { googleRoutes, List, models, resetModels, Task } from "../models";
+import { forgetInMemory, googleRoutes, List, models, resetModels, Task } from "../models";
 
 /** Pulling the server's records with Model.sync({ remote: true }). */
 describe("pulling records", () => {
@@ -33,7 +33,7 @@ describe("pulling records", () => {
     new List({ title: "Local only" }).save();
     await atmos.whenSynced();
     await client.createList("From the server");
-    List.deleteAll(); // as on a fresh page: records only in storage
+    forgetInMemory(List); // as on a fresh page: records only in storage
     const refreshes: string[][] = [];
     const onRefresh = (records: any[]) => refreshes.push(titles(records));
     List.bind("refresh", onRefresh);

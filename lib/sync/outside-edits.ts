@@ -1,0 +1,65 @@
+import type { MetaContext } from "../meta-context";
+import type { PlainRecord, RecordEntry } from "../store/record-entry";
+import { recordChange } from "./change-recorder";
+import type { SyncHost } from "./sync-host";
+
+/**
+ * Spine calls that change records without a create/update/destroy event —
+ * `Model.refresh`, `record.refresh`, `changeID`, `Model.deleteAll` — kept in
+ * storage the way Spine now holds them, so a reload gives back exactly what
+ * Spine had. Each returns the entries it changed.
+ */
+
+/**
+ * Records the app loaded from outside (`Model.refresh(data)`, or Spine
+ * Ajax's `record.refresh(answer)`). Spine treats them as existing records,
+ * not new ones, so atmos2 does too: a record it did not know is taken as one
+ * the server knows (its next remote save is an update). A record it knows
+ * keeps its outbox; one destroyed locally comes back, as it does in Spine.
+ */
+export function keepRefreshed(meta: MetaContext, records: PlainRecord[]): RecordEntry[] {
+  const changed: RecordEntry[] = [];
+  for (const plain of records) {
+    const entry = meta.get(plain.className, plain.id);
+    if (!entry) {
+      const fresh: RecordEntry = { className: plain.className, id: plain.id, attrs: plain.attrs, acked: true, queue: [] };
+      meta.put(fresh);
+      changed.push(fresh);
+      continue;
+    }
+    if (entry.deleted) {
+      entry.deleted = undefined;
+      entry.queue = entry.queue.filter((op) => op.kind !== "destroy" || op.sent);
+    }
+    entry.attrs = plain.attrs;
+    meta.touch(entry);
+    changed.push(entry);
+  }
+  return changed;
+}
+
+/** The app's `record.changeID(newId)`: the entry, its outbox and its key follow. */
+export function keepNewId(meta: MetaContext, className: string, oldId: string, newId: string): RecordEntry | undefined {
+  const entry = meta.get(className, oldId);
+  if (!entry) return undefined;
+  const twin = meta.get(className, newId);
+  if (twin && twin !== entry) meta.remove(className, newId);
+  meta.rekey(entry, newId);
+  return entry;
+}
+
+/**
+ * The app's `Model.deleteAll()`: each record is gone as after a local
+ * `destroy()` — an unsent create is dropped, a record the server knows is
+ * listed by `destroyedIds()` and deleted by the next `push()`.
+ */
+export function keepCleared(host: SyncHost, className: string, ids: string[], newKey: () => string): RecordEntry[] {
+  const changed: RecordEntry[] = [];
+  for (const id of ids) {
+    const entry = host.meta.get(className, id);
+    if (!entry || entry.deleted) continue;
+    recordChange(host, { className, id, attrs: entry.attrs }, "destroy", { remote: false, newKey });
+    changed.push(entry);
+  }
+  return changed;
+}
