@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { createTasksApi, type TasksApiOptions, type TasksChange } from "../../example/server/tasks-api";
+import { createTasksApi, type PublishedChange, type TasksApiOptions, type TasksChange } from "../../example/server/tasks-api";
 import { listen, shutdown } from "./listen";
 import { recordRequest, type RecordedRequest } from "./recorded-request";
 
@@ -19,6 +19,8 @@ export interface TasksTestServer {
   requests: RecordedRequest[];
   /** Changes the API reported, in commit order. */
   changes: TasksChange[];
+  /** The same changes with the channel each was published on (one per account). */
+  published: PublishedChange[];
   /** Headers with the token, for a fetch. */
   headers(extra?: Record<string, string>): Record<string, string>;
   /**
@@ -31,7 +33,7 @@ export interface TasksTestServer {
 export interface TasksTestServerOptions extends Partial<Omit<TasksApiOptions, "dbFile" | "token" | "onChange">> {
   /** Default: a new file in a new temp directory. */
   dbFile?: string;
-  /** Default "test-token". */
+  /** Default "test-token" (unless `users` gives accounts). */
   token?: string;
 }
 
@@ -49,10 +51,19 @@ export async function startTasksTestServer(options: TasksTestServerOptions = {})
   const ownDir = options.dbFile ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
   if (ownDir) tempDirs.add(ownDir);
   const dbFile = options.dbFile ?? path.join(ownDir!, "tasks.sqlite");
-  const token = options.token ?? "test-token";
+  const token = options.token ?? options.users?.[0].token ?? "test-token";
   const requests: RecordedRequest[] = [];
   const changes: TasksChange[] = [];
-  const api = createTasksApi({ ...options, dbFile, token, onChange: ({ change }) => changes.push(change) });
+  const published: PublishedChange[] = [];
+  const api = createTasksApi({
+    ...options,
+    dbFile,
+    token: options.users ? undefined : token,
+    onChange: (p) => {
+      changes.push(p.change);
+      published.push(p);
+    },
+  });
   const server = http.createServer((req, res) => {
     // Recording listens to the same body stream the API reads.
     recordRequest(req, requests).catch(() => undefined);
@@ -69,6 +80,7 @@ export async function startTasksTestServer(options: TasksTestServerOptions = {})
     dbFile,
     requests,
     changes,
+    published,
     headers: (extra = {}) => ({ Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...extra }),
     async close(closeOptions = {}) {
       await shutdown(server);

@@ -26,16 +26,21 @@ export function openDb(file: string, owners: readonly string[] = [SINGLE_USER]):
   // One write transaction reads the schema version and migrates, so two
   // processes never both apply the same migration, and a failed step leaves
   // the file as it was.
-  db.transaction(() => {
-    const done = db.pragma("user_version", { simple: true }) as number;
-    for (let i = done; i < MIGRATIONS.length; i++) {
-      const step = MIGRATIONS[i];
-      if (typeof step === "string") db.exec(step);
-      else step(db, firstOwner);
-      db.pragma(`user_version = ${i + 1}`);
-    }
-    if (!owners.includes(SINGLE_USER)) adoptSingleUserData(db, firstOwner);
-  }).immediate();
+  try {
+    db.transaction(() => {
+      const done = db.pragma("user_version", { simple: true }) as number;
+      for (let i = done; i < MIGRATIONS.length; i++) {
+        const step = MIGRATIONS[i];
+        if (typeof step === "string") db.exec(step);
+        else step(db, firstOwner);
+        db.pragma(`user_version = ${i + 1}`);
+      }
+      if (!owners.includes(SINGLE_USER)) adoptSingleUserData(db, firstOwner);
+    }).immediate();
+  } catch (err) {
+    db.close();
+    throw new Error(`${file}: the database could not be brought up to date, and was left as it was: ${(err as Error).message}`);
+  }
   return db;
 }
 

@@ -1,0 +1,117 @@
+import { expect } from "chai";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { appConfig } from "../../../example/server/app-server";
+import { main } from "../../../example/server/start";
+
+/**
+ * Issue 13, items 1 and 2: a token is handed only to a page on a loopback
+ * HOST in single-user mode; exposed, the page signs in, and a weak
+ * credential stops the server from starting at all.
+ */
+describe("example server: exposure", () => {
+  describe("app-config.json", () => {
+    const base = { dataDir: "x", liveUrl: "/live" };
+
+    it("hands the token to the page only in single-user mode on a loopback host", () => {
+      expect(appConfig({ ...base, token: "dev-token" })).to.deep.equal({ mode: "embedded", base: "/tasks/v1", token: "dev-token", liveUrl: "/live" });
+      expect(appConfig({ ...base, token: "dev-token", host: "localhost" })).to.have.property("token", "dev-token");
+      expect(appConfig({ ...base, token: "dev-token", host: "::1" })).to.have.property("token", "dev-token");
+      for (const host of ["0.0.0.0", "::", "192.168.1.5", "tasks.example.org"]) {
+        expect(appConfig({ ...base, token: "a-long-enough-token-123", host }), host).to.deep.equal({ mode: "embedded", base: "/tasks/v1", signIn: true, liveUrl: "/live" });
+      }
+    });
+
+    it("asks every account to sign in, even on loopback", () => {
+      const users = [{ name: "alice", token: "alice-token-0123456789" }];
+      expect(appConfig({ ...base, users })).to.deep.equal({ mode: "embedded", base: "/tasks/v1", signIn: true, liveUrl: "/live" });
+    });
+
+    it("hands GOOGLE_ACCESS_TOKEN only to a page on a loopback host", () => {
+      const google = { ...base, token: "dev-token", googleAccessToken: "ya29.x", googleClientId: "abc.apps.googleusercontent.com" };
+      expect(appConfig(google)).to.include({ mode: "google", token: "ya29.x" });
+      expect(appConfig({ ...google, host: "0.0.0.0" })).to.deep.equal({ mode: "google", base: "https://tasks.googleapis.com/tasks/v1", googleClientId: "abc.apps.googleusercontent.com" });
+    });
+  });
+
+  describe("refusing to start exposed with a weak credential", () => {
+    const refusal = async (env: Record<string, string>) => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-refuse-"));
+      try {
+        await main({ PORT: "0", DATA_DIR: dataDir, ...env }, () => {});
+      } catch (err) {
+        return (err as Error).message;
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+      throw new Error(`started with ${JSON.stringify(env)}`);
+    };
+
+    it("refuses the default dev-token, saying what to set", async () => {
+      const message = await refusal({ HOST: "0.0.0.0" });
+      expect(message).to.contain("HOST=0.0.0.0").and.contain("TASKS_TOKEN").and.contain('"dev-token"').and.contain("16").and.contain("HOST=127.0.0.1");
+    });
+
+    it("refuses a token shorter than 16 characters, in TASKS_TOKEN or in TASKS_USERS (naming the account, not the token)", async () => {
+      expect(await refusal({ HOST: "192.0.2.10", TASKS_TOKEN: "fifteen-chars-x" })).to.contain("TASKS_TOKEN is only 15 characters");
+      const message = await refusal({ HOST: "::", TASKS_USERS: "alice:alice-token-0123456789,bob:short-bob" });
+      expect(message).to.contain('"bob"').and.contain("9 characters").and.not.contain("short-bob");
+    });
+
+    it("refuses a short ATMOS_SECRET, and a GOOGLE_ACCESS_TOKEN the page could only be handed", async () => {
+      expect(await refusal({ HOST: "0.0.0.0", TASKS_TOKEN: "a-long-enough-token-123", ATMOS_SECRET: "s3cret" })).to.contain("ATMOS_SECRET");
+      expect(await refusal({ HOST: "0.0.0.0", TASKS_TOKEN: "a-long-enough-token-123", GOOGLE_ACCESS_TOKEN: "ya29.x" })).to.contain("GOOGLE_CLIENT_ID");
+    });
+
+    it("names the setting that is malformed", async () => {
+      expect(await refusal({ TASKS_TOKEN: "x", TASKS_USERS: "alice:alice-token-0123456789" })).to.contain("not both");
+      const bare = await refusal({ TASKS_USERS: "alice:alice-token-0123456789,bare-token-no-name" });
+      expect(bare).to.contain("TASKS_USERS entry 2").and.not.contain("bare-token");
+      expect(await refusal({ TASKS_USERS: "alice:same-token-0123456789,bob:same-token-0123456789" })).to.contain("each account its own");
+      expect(await refusal({ TASKS_USERS: "al ice:alice-token-0123456789" })).to.contain("TASKS_USERS");
+      expect(await refusal({ TRUST_PROXY: "yes" })).to.contain("TRUST_PROXY");
+      expect(await refusal({ PUBLIC_URL: "javascript:alert(1)" })).to.contain("PUBLIC_URL");
+      expect(await refusal({ LIVE_MAX_CONNECTIONS: "lots" })).to.contain("LIVE_MAX_CONNECTIONS");
+    });
+  });
+
+  describe("bound to every interface, seen from the network", function () {
+    this.timeout(60000);
+    const probe = path.join(__dirname, "support", "exposed-probe.ts");
+    let canUnshare = false;
+    before(function () {
+      // An empty network namespace with its own loopback: binding 0.0.0.0 there reaches no real network.
+      canUnshare = process.getuid?.() === 0 && spawnSync("unshare", ["-n", "true"]).status === 0;
+      if (!canUnshare) {
+        console.log("    (skipped: needs root and unshare -n for a private network namespace)");
+        this.skip();
+      }
+    });
+
+    const observe = (env: Record<string, string>) => {
+      const script = `ip link set lo up && ip addr add 10.77.0.1/32 dev lo && exec "${process.execPath}" --import tsx "${probe}" '${JSON.stringify(env)}'`;
+      const out = execFileSync("unshare", ["-n", "sh", "-c", script], { cwd: path.resolve(__dirname, "../../.."), encoding: "utf8", timeout: 50000 });
+      return JSON.parse(out.trim().split("\n").pop()!);
+    };
+
+    it("gives a neighbour no token, asks the page to sign in, and takes a strong token", () => {
+      const seen = observe({ HOST: "0.0.0.0", TASKS_TOKEN: "a-long-enough-token-123" });
+      expect(seen.error).to.equal(undefined);
+      expect(seen.address.address).to.equal("0.0.0.0");
+      expect(seen.config.status).to.equal(200);
+      expect(JSON.parse(seen.config.body)).to.deep.equal({ mode: "embedded", base: "/tasks/v1", signIn: true, liveUrl: "/live" });
+      expect(seen.config.body).not.to.contain("a-long-enough-token-123");
+      expect(seen.listsWithoutToken).to.equal(401);
+      expect(seen.listsWithToken).to.equal(200);
+    });
+
+    it("prints the address it is bound to when HOST names one", () => {
+      const seen = observe({ HOST: "10.77.0.1", TASKS_USERS: "alice:alice-token-0123456789,bob:bob-token-0123456789ab" });
+      expect(seen.lines).to.include(`Listening on http://10.77.0.1:${seen.address.port}`);
+      expect(JSON.parse(seen.config.body)).to.include({ signIn: true }).and.not.have.property("token");
+      expect(seen.listsWithToken).to.equal(200);
+    });
+  });
+});
