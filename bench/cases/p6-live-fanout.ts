@@ -1,76 +1,50 @@
-import * as fs from "fs";
-import * as path from "path";
 import type { BenchCase, Row } from "../bench-types";
 import { unavailable } from "../bench-types";
 import { compareRow } from "../compare-row";
 import { all, atMost } from "../goal";
+import { runLiveBench, type FanoutStats } from "../live/fanout";
 
-interface FanoutStats {
-  p50Ms: number;
-  p99Ms: number;
-  messagesPerSecond: number;
-}
+const QUANTILES = [["p50", 50, "p50Ms"], ["p99", 200, "p99Ms"]] as const;
 
-interface LiveBenchResult {
-  clients: number;
-  rounds: number;
-  floor: FanoutStats;
-  oneProcess: FanoutStats;
-  twoProcesses?: FanoutStats;
-  twoProcessesError?: string;
-}
-
-type RunLiveBench = (options: { clients: number; rounds: number }) => Promise<LiveBenchResult>;
-
-const goal = "p50 ≤ 50 ms, p99 ≤ 200 ms, ≤ 1.5× the floor";
-
-/** The live engineer's fan-out bench (bench/live/fanout.ts), if it is there. */
-function liveBench(): RunLiveBench | undefined {
-  const file = path.join(__dirname, "../live/fanout.ts");
-  if (!fs.existsSync(file)) return undefined;
-  const mod = require(file) as { runLiveBench?: unknown };
-  return typeof mod.runLiveBench === "function" ? (mod.runLiveBench as RunLiveBench) : undefined;
+/** Two rows (p50, p99) for a contender against its floor. */
+function latencyRows(name: string, who: string, stats: FanoutStats, floor: FanoutStats, floorName: string, note?: string): Row[] {
+  return QUANTILES.map(([q, limit, key]) =>
+    compareRow({
+      id: "P6",
+      name: `${name}, ${q} (${who})`,
+      unit: "ms",
+      ours: [stats[key]],
+      floor: [floor[key]],
+      goal: `${q} ≤ ${limit} ms, ≤ 1.5× ${floorName}`,
+      judge: (m) => all(atMost(m.ours, limit, `${q} ms`), atMost(m.floorRatio, 1.5, "ours/floor")),
+      note: q === "p50" ? note : undefined,
+    }),
+  );
 }
 
 /**
  * P6: one change fanned out to 1,000 WebSocket clients by atmos2-server (one
- * process, and two processes sharing Redis), next to a plain `ws` broadcast
- * loop. The measuring is bench/live/fanout.ts's; this turns it into rows.
+ * process, against a plain `ws` broadcast loop in one process; and two
+ * processes sharing Redis, against two plain `ws` broadcast loops fed by one
+ * Redis PUBLISH). Each pair runs side by side, rounds alternating. The
+ * measuring is bench/live/fanout.ts's; this turns it into rows.
  */
 export const p6LiveFanout: BenchCase = {
   id: "P6",
   title: "live fan-out to WebSocket clients",
   budgetMs: 70_000,
   async run(ctx) {
-    const run = liveBench();
     const clients = ctx.quick ? 100 : 1000;
     const name = `one change to ${clients} WebSocket clients`;
-    if (!run) return [unavailable("P6", name, goal, "not available: bench/live/fanout.ts does not export runLiveBench({ clients, rounds })")];
-    const result = await run({ clients, rounds: ctx.quick ? 5 : 30 });
-    const rows: Row[] = [];
-    const contenders: Array<[string, FanoutStats | undefined]> = [
-      ["atmos2-server", result.oneProcess],
-      ["2 atmos2-servers over Redis", result.twoProcesses],
-    ];
-    for (const [who, stats] of contenders) {
-      if (!stats) {
-        rows.push(unavailable("P6", `${name}, ${who}`, goal, `not measured: ${result.twoProcessesError ?? "no result"}`));
-        continue;
-      }
-      for (const [q, limit, key] of [["p50", 50, "p50Ms"], ["p99", 200, "p99Ms"]] as const) {
-        rows.push(
-          compareRow({
-            id: "P6",
-            name: `${name}, ${q} (${who})`,
-            unit: "ms",
-            ours: [stats[key]],
-            floor: [result.floor[key]],
-            goal: `${q} ≤ ${limit} ms, ≤ 1.5× floor`,
-            judge: (m) => all(atMost(m.ours, limit, `${q} ms`), atMost(m.floorRatio, 1.5, "ours/floor")),
-            note: q === "p50" ? `${result.rounds} rounds; burst throughput ${Math.round(stats.messagesPerSecond)} msgs/s vs floor ${Math.round(result.floor.messagesPerSecond)} msgs/s; floor = a plain ws broadcast loop sending one encoded frame to every client.` : undefined,
-          }),
-        );
-      }
+    const r = await runLiveBench({ clients, rounds: ctx.quick ? 5 : 40 });
+    const throughput = (s: FanoutStats, floor: FanoutStats) =>
+      `${r.rounds} rounds, alternating with the floor; burst throughput ${Math.round(s.messagesPerSecond)} msgs/s vs floor ${Math.round(floor.messagesPerSecond)} msgs/s.`;
+    const rows = latencyRows(name, "atmos2-server", r.oneProcess, r.floor, "ws loop", `${throughput(r.oneProcess, r.floor)} Floor: a plain ws broadcast loop in one process, encoding once and sending the same bytes to every client.`);
+    if (r.twoProcesses && r.redisFloor) {
+      rows.push(...latencyRows(name, "2 atmos2-servers over Redis", r.twoProcesses, r.redisFloor, "ws over Redis",
+        `${throughput(r.twoProcesses, r.redisFloor)} Floor: two processes, each a plain ws broadcast loop subscribed to Redis, fed by one PUBLISH of the encoded frame; atmos2 gets each change by POST /update to one process and numbers it in Redis.`));
+    } else {
+      rows.push(unavailable("P6", `${name} (2 atmos2-servers over Redis)`, "≤ 1.5× ws over Redis", `not measured: ${r.twoProcessesError ?? "no result"}`));
     }
     return rows;
   },

@@ -1,0 +1,54 @@
+import type { BenchCase, Row } from "../bench-types";
+import { unavailable } from "../bench-types";
+import { compareRow } from "../compare-row";
+import { atMost } from "../goal";
+import { runLiveScaleBench } from "../live/fanout";
+
+const CLIENTS = 10_000;
+
+/**
+ * P6 at scale: one change to 10,000 WebSocket clients on two atmos2-server
+ * processes sharing Redis, the clients in two processes of their own, side
+ * by side with the Redis floor (two plain `ws` loops fed by one PUBLISH).
+ * Also reports what an idle socket costs a server process in memory.
+ */
+export const p6LiveScale: BenchCase = {
+  id: "P6",
+  title: `live fan-out to ${CLIENTS.toLocaleString("en")} WebSocket clients over Redis`,
+  budgetMs: 100_000,
+  async run(ctx) {
+    const name = `one change to ${CLIENTS.toLocaleString("en")} WebSocket clients, 2 processes over Redis`;
+    if (ctx.quick) {
+      const why = `skipped in --quick mode: connecting ${CLIENTS.toLocaleString("en")} sockets twice takes about a minute; run npm run bench for it`;
+      ctx.log(`P6 scale: ${why}`);
+      return [unavailable("P6", name, "p99 ≤ 500 ms", why)];
+    }
+    const r = await runLiveScaleBench({ clients: CLIENTS, rounds: 20, clientProcesses: 2 });
+    const ours = r.twoProcesses;
+    const floor = r.redisFloor;
+    if (!ours || !floor) return [unavailable("P6", name, "p99 ≤ 500 ms", `not measured: ${r.error ?? "no result"}`)];
+    const rows: Row[] = [
+      compareRow({
+        id: "P6",
+        name: `${name}, p99`,
+        unit: "ms",
+        ours: [ours.p99Ms],
+        floor: [floor.p99Ms],
+        goal: "p99 ≤ 500 ms",
+        judge: (m) => atMost(m.ours, 500, "p99 ms"),
+        note: `${r.rounds} rounds alternating with the floor, clients in ${r.clientProcesses} processes; p50 ${ours.p50Ms.toFixed(1)} ms vs floor ${floor.p50Ms.toFixed(1)} ms; burst ${Math.round(ours.messagesPerSecond)} msgs/s vs floor ${Math.round(floor.messagesPerSecond)} msgs/s.`,
+      }),
+      compareRow({
+        id: "P6",
+        name: `memory per idle socket, ${CLIENTS.toLocaleString("en")} sockets on 2 atmos2-servers`,
+        unit: "KB",
+        ours: [(ours.bytesPerSocket ?? NaN) / 1024],
+        floor: [(floor.bytesPerSocket ?? NaN) / 1024],
+        goal: "reported",
+        judge: (m) => (Number.isFinite(m.ours) ? { met: true } : { met: false, missedBy: "not measured" }),
+        note: "Growth of the server processes' resident memory (VmRSS) from before the sockets connected to a second after the last one did, divided by the sockets; floor: the same for plain ws processes.",
+      }),
+    ];
+    return rows;
+  },
+};
