@@ -1,5 +1,5 @@
-// The ES5 builds: dist/atmos2.es5.js (and dist/atmos2-live.es5.js once the
-// live client has a UMD build of its own), for toolchains whose parsers and
+// The ES5 builds: dist/atmos2.es5.js, dist/atmos2-live.es5.js and
+// dist/atmos2-indexeddb.es5.js (one per UMD build), for toolchains whose parsers and
 // minifiers read only ES5: Hem (Spine's bundler), the Rails asset pipeline
 // (uglifier), plain <script> tags in old pages. Each is the matching UMD build
 // of webpack.config.js (same entry, same global `Atmos`, same
@@ -58,6 +58,30 @@ function withBabel(rule) {
   return { ...rest, use: [babel, ...use] };
 }
 
+/**
+ * The optional parts (live, indexeddb) take the core from `require("./atmos2.js")`
+ * under CommonJS; their ES5 builds take the ES5 core instead, named without
+ * the extension because Hem registers modules without one.
+ */
+function toEs5Core(value) {
+  if (typeof value === "string") return value.replace(/^(\.\/[\w.-]+?)(\.es5)?\.js$/, "$1.es5");
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, toEs5Core(v)]));
+  }
+  return value;
+}
+
+function es5Externals(externals) {
+  return [].concat(externals || []).map((external) =>
+    typeof external === "function"
+      ? (data, callback) => external(data, (error, result, type) => callback(error, toEs5Core(result), type))
+      : external);
+}
+
+// Terser, told to write ES5 (webpack.config.js lets it write arrows for the
+// modern files).
+const terserEs5 = { compress: { passes: 3, ecma: 5, pure_getters: true }, mangle: true, format: { comments: false, ecma: 5 } };
+
 const isUmd = (config) => config.output && config.output.library && config.output.library.type === "umd";
 
 module.exports = (env = {}, argv = {}) => {
@@ -73,6 +97,8 @@ module.exports = (env = {}, argv = {}) => {
       // `globalThis` is ES2020; `this` at the top of a classic script is the window.
       globalObject: "typeof self !== 'undefined' ? self : this",
     },
+    externals: es5Externals(config.externals),
+    optimization: { ...config.optimization, minimizeOptions: { javascript: terserEs5 } },
     module: { ...config.module, rules: config.module.rules.map(withBabel) },
     plugins: [...(config.plugins || []), new Es5OutputPlugin()],
   }));

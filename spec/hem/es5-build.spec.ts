@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import path from "node:path";
+import vm from "node:vm";
+import * as acorn from "acorn";
+import { expect } from "chai";
+import { es5Build, type Es5Build } from "./support/es5-build";
+
+// uglify-js 2 (what Hem's --compress and Rails' uglifier of that era run) and
+// Hem's own dependency walker, found where Hem installed it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const uglify2 = require("uglify-js") as { minify(code: string, options: { fromString: boolean }): { code: string } };
+const hemDir = path.dirname(require.resolve("hem/package.json"));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const detective = require(require.resolve("fast-detective", { paths: [hemDir] })) as (code: string) => string[];
+
+const spineSource = fs.readFileSync(require.resolve("spine/lib/spine.js"), "utf8");
+
+describe("the ES5 build (webpack.es5.config.js)", function () {
+  this.timeout(600_000);
+  let build: Es5Build;
+  const read = (file: string) => fs.readFileSync(path.join(build.dir, file), "utf8");
+
+  before(async () => {
+    build = await es5Build();
+    for (const file of build.files) console.log(`      ${file}: ${(fs.statSync(path.join(build.dir, file)).size / 1000).toFixed(1)} kB`);
+  });
+
+  it("makes dist/atmos2.es5.js next to the ES5 version of every other UMD build", () => {
+    expect(build.files).to.include("atmos2.es5.js");
+    expect(build.files.every((f) => f.endsWith(".es5.js"))).to.equal(true);
+  });
+
+  it("parses with acorn set to ECMAScript 5", () => {
+    for (const file of build.files) {
+      expect(() => acorn.parse(read(file), { ecmaVersion: 5, sourceType: "script" }), file).not.to.throw();
+    }
+  });
+
+  it("is parsed and minified by uglify-js 2", () => {
+    for (const file of build.files) {
+      const { code } = uglify2.minify(read(file), { fromString: true });
+      expect(code.length, file).to.be.greaterThan(1000);
+    }
+  });
+
+  it("is read by Hem's dependency walker: the core requires spine, the optional parts the ES5 core", () => {
+    for (const file of build.files) {
+      const required = detective(read(file));
+      if (file === "atmos2.es5.js") expect(required, file).to.include("spine");
+      // The parts that need the core take the ES5 one, named without an
+      // extension (Hem registers modules without one).
+      else expect(required.filter((r) => r.startsWith(".")), file).to.satisfy((r: string[]) => r.every((name) => name === "./atmos2.es5"));
+    }
+    expect(detective(read("atmos2-live.es5.js"))).to.include("./atmos2.es5");
+  });
+
+  it("ends with a newline and carries no source map comment", () => {
+    for (const file of build.files) {
+      const code = read(file);
+      expect(code.endsWith("\n"), file).to.equal(true);
+      expect(code, file).not.to.match(/sourceMappingURL/);
+    }
+  });
+
+  it("defines the global Atmos when loaded as a classic script after spine.js", () => {
+    const page = vm.createContext({ console });
+    vm.runInContext(spineSource, page);
+    vm.runInContext(read("atmos2.es5.js"), page);
+    expect(vm.runInContext("typeof Atmos + ' ' + typeof Atmos.Atmosphere + ' ' + typeof Spine.Model.Atmosphere", page)).to.equal("function object object");
+  });
+
+  it("takes Spine from require(\"spine\") under CommonJS and exports the class", () => {
+    const calls: string[] = [];
+    const spine = vm.createContext({});
+    vm.runInContext(spineSource, spine);
+    const Spine = vm.runInContext("Spine", spine) as { Model: { Atmosphere?: unknown } };
+    const module = { exports: {} as unknown };
+    const sandbox = vm.createContext({ module, exports: module.exports, require: (name: string) => (calls.push(name), Spine), console });
+    vm.runInContext(read("atmos2.es5.js"), sandbox);
+    expect(calls).to.deep.equal(["spine"]);
+    expect(typeof module.exports).to.equal("function");
+    expect((module.exports as { default: unknown }).default).to.equal(module.exports);
+    expect(Spine.Model.Atmosphere).to.be.an("object");
+  });
+});
