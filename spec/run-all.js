@@ -20,6 +20,9 @@ const steps = [
   // The package as users get it: npm pack (prepack builds), an offline install
   // into an empty project, then require/import, tsc, attw, the bin and a page.
   { name: "package", cmd: bin("mocha"), args: ["--config", path.join(root, "spec/package/.mocharc.json")] },
+  // The ES5 build (acorn at ES5, uglify-js 2, Hem's walker) and a CoffeeScript
+  // Spine app built by Hem 1.0.10 with atmos2, run in Chromium.
+  { name: "hem", cmd: bin("mocha"), args: ["--config", path.join(root, "spec/hem/.mocharc.json")] },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 
 function run(step) {
