@@ -1,7 +1,6 @@
 import Spine from "spine";
 import type { Atmos } from "atmos2";
 import type { AuthFlow } from "./auth-flow";
-import { liveClient } from "./live-connection";
 import type { RemoteSync } from "./remote-sync";
 import { syncPanelHtml, type SyncSnapshot } from "./sync-panel-view";
 
@@ -80,7 +79,7 @@ export class SyncPanel extends Spine.Controller {
   }
 
   snapshot(): SyncSnapshot {
-    const live = this.liveUsed ? liveClient(this.atmos) : undefined;
+    const live = this.liveUsed ? this.atmos.live : undefined;
     return {
       status: this.atmos.status(),
       rows: this.atmos.outbox(),
