@@ -53,7 +53,11 @@ module.exports = (env = {}, argv = {}) => ({
   devtool: argv.mode === "production" ? false : "source-map",
   resolve: {
     extensions: [".ts", ".js"],
-    alias: { atmos2: path.resolve(here, "../lib/index.ts") },
+    alias: {
+      atmos2$: path.resolve(here, "../lib/index.ts"),
+      "atmos2/live": path.resolve(here, "../lib/live/index.ts"),
+      "atmos2/indexeddb": path.resolve(here, "../lib/store/indexeddb-store.ts"),
+    },
   },
   module: {
     rules: [

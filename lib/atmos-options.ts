@@ -6,6 +6,7 @@ import type { Attrs } from "./store/record-entry";
 import type { ChangeFeed } from "./store/change-feed";
 import type { Store } from "./store/store";
 import type { LiveSocketConstructor } from "./live/live-client";
+import type { LiveEvents } from "./live/live-host";
 import type { ErrorPayload } from "./sync/sync-error";
 
 /** `atmos.status()`: what the UI shows in a sync pill. */
@@ -24,16 +25,23 @@ export interface ConflictEvent {
   merged: Attrs;
 }
 
-/** Events on the Atmos instance (`atmos.on(name, fn)`). */
-export interface AtmosEvents {
+/**
+ * Events on the Atmos instance and their payloads (`atmos.on(name, fn)`).
+ * The `live:*` ones come from `atmos.live` (import "atmos2/live").
+ */
+export interface AtmosEvents extends LiveEvents {
+  /** A request was refused with HTTP 401; sending waits for `atmos.resume()`. */
   auth_fail: ErrorPayload;
+  /** A request succeeded after an `auth_fail`. */
   auth_success: void;
+  /** Every failed request, and failed storage writes. */
   error: ErrorPayload;
   online: void;
   offline: void;
+  /** The counts of pending / in-flight / failed changes changed. */
   status: SyncStatus;
+  /** A pull met a record with unsent local edits; `merged` is what is kept. */
   conflict: ConflictEvent;
-  [name: string]: unknown;
 }
 
 export interface AtmosOptions {

@@ -10,7 +10,7 @@ import { browserFeed, type ChangeFeed } from "./store/change-feed";
 import { swapId, type RemoteContext } from "./sync/apply-remote";
 import { Incoming, type LiveChange } from "./sync/incoming";
 import { StatusBoard } from "./sync/status-board";
-import { LiveClient } from "./live/live-client";
+import type { LiveClient } from "./live/live-client";
 import { MetaContext } from "./meta-context";
 import { syncStateOf, type Attrs, type RecordEntry, type SyncState } from "./store/record-entry";
 import { isQuotaError, type Store } from "./store/store";
@@ -49,8 +49,14 @@ export class Atmos {
   offlineStatusCodes: OfflineStatusCodes = [0, 408, 502, 503, 504];
   readonly clock: Clock;
   readonly random: Random;
-  /** Live updates from an atmos2-server: `atmos.live.connect(url, { token, channels })`. */
-  readonly live: LiveClient;
+  /**
+   * The live client's class, set by `import "atmos2/live"` (or by loading
+   * dist/atmos2-live.js after dist/atmos2.js). Kept out of the core so an app
+   * without live updates does not download it.
+   */
+  static LiveClient?: typeof LiveClient;
+  private liveClient?: LiveClient;
+  private readonly WebSocket: AtmosOptions["WebSocket"];
   private readonly events = new Emitter<AtmosEvents>();
   private readonly pusher: Pusher;
   private readonly puller: Puller;
@@ -101,9 +107,9 @@ export class Atmos {
       statusChanged: (entry) => this.board.changed(entry),
       kick: () => this.pusher.kick(),
     });
-    this.live = new LiveClient(this, { clock: this.clock, random: this.random, WebSocket: options.WebSocket });
+    this.WebSocket = options.WebSocket;
     const stopFeed = this.feed.subscribe((keys) => void this.incoming.otherTabWrote(keys));
-    this.closers.push(stopFeed, () => this.feed.close(), () => this.lease.release(), () => this.live.disconnect());
+    this.closers.push(stopFeed, () => this.feed.close(), () => this.lease.release(), () => this.liveClient?.disconnect());
     // Resume an outbox left by an earlier page load, once this tab may send.
     this.metaContext.ready.then(
       () => {
@@ -113,6 +119,15 @@ export class Atmos {
       },
       () => undefined,
     );
+  }
+
+  /** Live updates from an atmos2-server: `atmos.live.connect(url, { token, channels })`. Needs `import "atmos2/live"`. */
+  get live(): LiveClient {
+    const Live = Atmos.LiveClient;
+    if (!Live) {
+      throw new Error('atmos.live needs the live client: add import "atmos2/live" (or a script tag for dist/atmos2-live.js after dist/atmos2.js)');
+    }
+    return (this.liveClient ??= new Live(this, { clock: this.clock, random: this.random, WebSocket: this.WebSocket }));
   }
 
   on<K extends keyof AtmosEvents & string>(name: K, fn: (payload: AtmosEvents[K]) => void): () => void {

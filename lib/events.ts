@@ -1,7 +1,7 @@
 /** A minimal typed event emitter for the Atmos instance. */
 export type Listener<T> = (payload: T) => void;
 
-export class Emitter<Events extends { [name: string]: unknown }> {
+export class Emitter<Events extends object> {
   private listeners = new Map<string, Set<Listener<any>>>();
 
   on<K extends keyof Events & string>(name: K, fn: Listener<Events[K]>): () => void {

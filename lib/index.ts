@@ -1,3 +1,6 @@
+/// <reference path="../types/spine.d.ts" preserve="true" />
+// The client core (`import Atmos from "atmos2"`). The live client and the
+// IndexedDB store are entries of their own: "atmos2/live", "atmos2/indexeddb".
 import { AppContext } from "./app-context";
 import { Atmos } from "./atmos";
 import { Atmosphere } from "./atmosphere";
@@ -8,6 +11,7 @@ export { Atmos, Atmosphere, AppContext };
 export type { AtmosEvents, AtmosOptions, SyncStatus, ConflictEvent } from "./atmos";
 export type { ModelOptions } from "./app-context";
 export type { SyncOptions } from "./atmosphere";
+export type { SaveOptions, RemoteKeys } from "./model-types";
 export { MetaContext, remoteAction } from "./meta-context";
 export { ResourceClient } from "./sync/resource-client";
 export type { DataCoding, FetchLike, OutgoingRequest } from "./sync/resource-client";
@@ -15,7 +19,6 @@ export { SyncError } from "./sync/sync-error";
 export type { ErrorPayload } from "./sync/sync-error";
 export type { RouteTable } from "./sync/routes";
 export { WebStorageStore } from "./store/web-storage-store";
-export { IndexedDBStore } from "./store/indexeddb-store";
 export { StorageLease, WebLocksLease, soleTab } from "./env/tab-lease";
 export type { TabLease } from "./env/tab-lease";
 export type { ChangeFeed } from "./store/change-feed";

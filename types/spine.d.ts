@@ -1,7 +1,13 @@
-// Spine 1.6 ships no types. This declares the part of its surface that atmos2
-// and the example use; it is deliberately loose where Spine is dynamic.
+// Spine 1.2 and 1.6 ship no types. atmos2's entry types reference this file,
+// so in a project that imports atmos2, `import Spine from "spine"` is typed:
+// Spine's own surface (loose where Spine is dynamic), `Spine.Model.Atmosphere`
+// and what it adds to a model. Attributes are declared on the model class
+// (`declare title: string`), as a plain field would shadow Spine's.
 declare module "spine" {
+  import type { Atmosphere as AtmosphereMixin, RemoteKeys, SaveOptions, SyncOptions, SyncState } from "atmos2";
+
   type Callback = (...args: any[]) => unknown;
+  type Attributes = Record<string, unknown>;
 
   class Events {
     bind(ev: string, callback: Callback): this;
@@ -26,6 +32,7 @@ declare module "spine" {
     static attributes: string[];
     static records: Model[];
     static irecords: Record<string, Model>;
+    static idCounter: number;
     static url?: string | (() => string);
     static configure(name: string, ...attributes: string[]): typeof Model;
     static find<T extends Model>(this: ModelClass<T>, id: string, notFound?: (id: string) => T | null): T;
@@ -38,9 +45,9 @@ declare module "spine" {
     static first<T extends Model>(this: ModelClass<T>): T | undefined;
     static last<T extends Model>(this: ModelClass<T>): T | undefined;
     static each(fn: (r: Model) => void): void;
-    static refresh(values: unknown, options?: Record<string, unknown>): Model[];
-    static create<T extends Model>(this: ModelClass<T>, atts?: Record<string, unknown>, options?: Record<string, unknown>): T | false;
-    static destroyAll(options?: Record<string, unknown>): void;
+    static refresh(values: unknown, options?: Attributes): Model[];
+    static create<T extends Model>(this: ModelClass<T>, atts?: Attributes, options?: SaveOptions<T>): T | false;
+    static destroyAll(options?: Attributes): void;
     static deleteAll(): void;
     static fromJSON(objects: unknown): Model | Model[];
     static uid(prefix?: string): string;
@@ -54,34 +61,65 @@ declare module "spine" {
     static change(callback: Callback): unknown;
     static comparator?: (a: Model, b: Model) => number;
     static sort(): unknown;
-    constructor(atts?: Record<string, unknown>);
+
+    // Added by `Model.extend(Spine.Model.Atmosphere)` (call it after configure).
+    /** Local records (refresh); with `{ remote: true }` then the server's, merged. */
+    static sync<T extends Model>(this: ModelClass<T>, options?: SyncOptions): Promise<T[]>;
+    /** Sends every unsent change of this model. */
+    static push(): Promise<void>;
+    /** Records with unsent changes. */
+    static dirty<T extends Model>(this: ModelClass<T>): T[];
+    /** Remote ids deleted locally and not yet deleted on the server. */
+    static destroyedIds(): string[];
+    // Settings atmos2 reads from the model class.
+    /** Foreign keys that follow a server-assigned id: `{ taskListID: "List" }`. */
+    static remoteKeys?: RemoteKeys;
+    /** Default options of every remote save. */
+    static remoteSaveOptions?: SaveOptions;
+    /** The REST collection name live changes use (default: the class name's plural). */
+    static collection?: string;
+    /** Never sent to a server. */
+    static local?: boolean;
+    /** Never cached locally; always sent. */
+    static remote?: boolean;
+    /** Fills in what a server body leaves out (e.g. a foreign key from a link). */
+    static fromRemote?(attrs: Attributes): Attributes;
+    /** Merges a pulled record with unsent local edits (default: local fields win). */
+    static resolveConflict?(local: Attributes, remote: Attributes, base: Attributes | undefined): Attributes;
+    /** How `sync({ since: "auto" })` asks for changes only. */
+    static incremental?: { param?: string; field?: string; params?: Attributes };
+
+    constructor(atts?: Attributes);
     id: string;
     cid: string;
     destroyed?: boolean;
     isNew(): boolean;
     isValid(): boolean;
     validate(): string | void;
-    load(atts: Record<string, unknown>): this;
-    attributes(): Record<string, unknown>;
+    load(atts: Attributes): this;
+    attributes(): Attributes;
     eql(rec: Model): boolean;
-    save(options?: Record<string, unknown>): this | false;
-    updateAttribute(name: string, value: unknown, options?: Record<string, unknown>): this | false;
-    updateAttributes(atts: Record<string, unknown>, options?: Record<string, unknown>): this | false;
+    /** `{ remote: true }` also sends the change to the server. */
+    save(options?: SaveOptions<this>): this | false;
+    updateAttribute(name: string, value: unknown, options?: SaveOptions<this>): this | false;
+    updateAttributes(atts: Attributes, options?: SaveOptions<this>): this | false;
     changeID(id: string): void;
-    destroy(options?: Record<string, unknown>): this;
+    /** `{ remote: true }` also deletes on the server. */
+    destroy(options?: SaveOptions<this>): this;
     dup(newRecord?: boolean): this;
     clone(): this;
     reload(): this;
-    refresh(atts: Record<string, unknown>): this;
+    refresh(atts: Attributes): this;
     exists(): boolean;
-    toJSON(): Record<string, unknown>;
-    [attribute: string]: any;
+    toJSON(): Attributes;
+    /** Added by Spine.Model.Atmosphere: "local" | "pending" | "synced" | "failed". */
+    syncState(): SyncState;
   }
 
-  type ModelClass<T extends Model = Model> = (new (atts?: Record<string, unknown>) => T) & typeof Model;
+  type ModelClass<T extends Model = Model> = (new (atts?: Attributes) => T) & typeof Model;
 
   class Controller extends Module {
-    constructor(options?: Record<string, unknown>);
+    constructor(options?: Attributes);
     el: any;
     $el?: any;
     events?: Record<string, string>;
@@ -101,7 +139,8 @@ declare module "spine" {
     version: string;
     Events: any;
     Module: typeof Module;
-    Model: typeof Model & { Atmosphere?: unknown; [name: string]: any };
+    /** `Spine.Model.Atmosphere` is registered by loading atmos2; `Ajax`, `Local`... by their own files. */
+    Model: typeof Model & { Atmosphere: typeof AtmosphereMixin; [name: string]: any };
     Controller: typeof Controller;
     [name: string]: any;
   };

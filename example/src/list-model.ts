@@ -1,14 +1,11 @@
 import Spine from "spine";
 import "atmos2"; // registers Spine.Model.Atmosphere
-import type { SyncOptions, SyncState } from "atmos2";
 
 /** A task list, as Google Tasks calls them ("tasklists"). */
 export class List extends Spine.Model {
   declare title: string;
   declare updated?: string;
 
-  declare syncState: () => SyncState;
-  declare static sync: (options?: SyncOptions) => Promise<unknown[]>;
 
   /** Lists in the order people expect: alphabetical, ignoring case. */
   static sorted(): List[] {

@@ -1,6 +1,5 @@
 import Spine from "spine";
 import "atmos2"; // registers Spine.Model.Atmosphere
-import type { SyncOptions, SyncState } from "atmos2";
 
 export type TaskStatus = "needsAction" | "completed";
 
@@ -19,9 +18,9 @@ export class Task extends Spine.Model {
   declare updated?: string;
   /** Set by the server when "clear completed" hid the task. */
   declare hidden?: boolean;
+  /** Set by the server on a deleted task (incremental pulls with showDeleted). */
+  declare deleted?: boolean;
 
-  declare syncState: () => SyncState;
-  declare static sync: (options?: SyncOptions) => Promise<unknown[]>;
 
   /** Tasks point at their list; a list's server-assigned id is carried over to them. */
   static remoteKeys = { taskListID: "List" };

@@ -132,9 +132,10 @@ export class LiveClient {
 
   private open(): void {
     const generation = ++this.generation;
-    const Socket = this.options.WebSocket ?? defaultWebSocket();
     let socket: LiveSocket;
     try {
+      // Inside the try: no WebSocket at all (Node without ws) rejects connect().
+      const Socket = this.options.WebSocket ?? defaultWebSocket();
       socket = new Socket(this.url);
     } catch (error) {
       return this.refuse(error as Error);

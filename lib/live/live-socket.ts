@@ -11,23 +11,31 @@ export interface LiveSocket {
 
 export type LiveSocketConstructor = new (url: string) => LiveSocket;
 
-/** `globalThis.WebSocket` when present (browsers, Node 22), else the `ws` package. */
+/**
+ * `globalThis.WebSocket` when present (browsers, Node 22), else the `ws`
+ * package (Node 20). Throws when neither is there; the client turns that
+ * into a rejected `connect()`.
+ */
 export function defaultWebSocket(): LiveSocketConstructor {
   const global = (globalThis as { WebSocket?: LiveSocketConstructor }).WebSocket;
   if (global) return global;
-  // Node without a global WebSocket: load `ws`. The require is hidden from
-  // bundlers (eval), so the browser build neither bundles `ws` nor its
-  // browser stub, and the UMD build in Node still finds the real package.
-  let nodeRequire: ((id: string) => unknown) | undefined;
   try {
-    nodeRequire = eval("require") as (id: string) => unknown;
+    return nodeRequire()("ws") as LiveSocketConstructor;
   } catch {
-    nodeRequire = undefined;
+    throw new Error('atmos.live: no WebSocket here; pass one with new Atmos({ WebSocket }) (e.g. import { WebSocket } from "ws"), or install the ws package');
   }
-  if (typeof nodeRequire !== "function") {
-    throw new Error("live: no WebSocket here; pass one (new LiveClient(host, { WebSocket })) or install the ws package");
-  }
-  return nodeRequire("ws") as LiveSocketConstructor;
+}
+
+/**
+ * Node's `require`, reached through `process.getBuiltinModule` (Node 20.16+)
+ * so that bundlers see no `require("ws")` (a browser build must not bundle
+ * it) and it works the same from the CommonJS and ES module builds. `ws` is
+ * looked up from the app's main script (or the working directory).
+ */
+function nodeRequire(): (id: string) => unknown {
+  type NodeProcess = { argv: string[]; cwd(): string; getBuiltinModule(id: "module"): { createRequire(from: string): (id: string) => unknown } };
+  const process = (globalThis as { process?: NodeProcess }).process!;
+  return process.getBuiltinModule("module").createRequire(process.argv[1] || `${process.cwd()}/`);
 }
 
 /** Closes a socket whose events no longer matter to the client. */

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Atmos, SyncError, type ErrorPayload } from "../../lib";
+import { Atmos, SyncError, type AtmosEvents, type ErrorPayload } from "../../lib";
 import { MemoryStorage } from "../fakes/memory-storage";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../servers/rails-scaffold-server";
 import { startTasksTestServer, type TasksTestServer } from "../servers/tasks-test-server";
@@ -7,7 +7,7 @@ import { tasksClient } from "../servers/tasks-client";
 import { googleRoutes, models, resetModels, Task, Todo } from "./models";
 
 /** The next `name` event of atmos. */
-function next<T = ErrorPayload>(atmos: Atmos, name: string): Promise<T> {
+function next<T = ErrorPayload>(atmos: Atmos, name: keyof AtmosEvents): Promise<T> {
   return new Promise((resolve) => {
     const off = atmos.on(name, (payload) => {
       off();

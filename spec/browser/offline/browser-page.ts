@@ -1,5 +1,5 @@
 import Spine from "spine";
-import { Atmos, type AtmosOptions } from "../../../lib";
+import { Atmos, type AtmosEvents, type AtmosOptions } from "../../../lib";
 
 /**
  * Models and set-up shared by the offline browser specs. Class names are
@@ -61,7 +61,7 @@ export async function until(done: () => boolean | Promise<boolean>): Promise<voi
 }
 
 /** The next emission of an event on `atmos`. */
-export function nextEvent(atmos: Atmos, name: string): Promise<any> {
+export function nextEvent(atmos: Atmos, name: keyof AtmosEvents): Promise<any> {
   return new Promise((resolve) => {
     const off = atmos.on(name, (payload) => {
       off();

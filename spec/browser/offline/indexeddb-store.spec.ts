@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { IndexedDBStore, WebStorageStore, type Atmos, type Store } from "../../../lib";
+import { WebStorageStore, type Atmos, type Store } from "../../../lib";
+import { IndexedDBStore } from "../../../lib/store/indexeddb-store";
 import { api, OfflineList, OfflineTask, openAtmos, until } from "./browser-page";
 
 function deleteDatabase(name: string): Promise<void> {

@@ -89,7 +89,7 @@ describe("offline: the local, remote and default model flags", () => {
     await page.atmos.whenSynced();
     expect(rails.requests).to.deep.equal([]);
     expect((Todo.find(todo.id) as any).syncState()).to.equal("local");
-    expect((Todo as unknown as Synced).dirty().map((t: Todo) => t.id)).to.deep.equal([todo.id]);
+    expect(Todo.dirty().map((t) => t.id)).to.deep.equal([todo.id]);
     expect(storedEntries(page.storage, "Todo").map((e) => e.attrs.title)).to.deep.equal(["later"]);
 
     await (Todo as unknown as Synced).push();

@@ -3,7 +3,7 @@ import type { AtmosEvents } from "../../../lib/atmos-options";
 import { WebStorageStore } from "../../../lib/store/web-storage-store";
 import { DelayedStore } from "../../fakes/delayed-store";
 import { MemoryStorage } from "../../fakes/memory-storage";
-import { googleRoutes, models, resetModels } from "../models";
+import { googleRoutes, models, resetModels, type Synced } from "../models";
 
 /**
  * One page of an app under test: an Atmos on a storage that outlives it, so a
@@ -48,7 +48,7 @@ export function openPage(options: OfflinePageOptions): OfflinePage {
       page.atmos.close();
       resetModels();
       page.atmos = open();
-      await Promise.all(Object.values(models).map((model) => model.sync()));
+      await Promise.all(Object.values(models).map((model: Synced) => model.sync()));
       return page.atmos;
     },
     close: () => page.atmos.close(),

@@ -1,0 +1,29 @@
+import type { ErrorPayload } from "./sync/sync-error";
+
+/**
+ * The options a Spine user passes to the calls atmos2 adds or extends:
+ * `record.save(options)`, `record.destroy(options)` and the model's
+ * `remoteSaveOptions`. Types only; the Spine typings (types/spine.d.ts)
+ * use them, so the code stays in lib/atmos.ts and lib/sync.
+ */
+export interface SaveOptions<R = unknown> {
+  /** Also send the change to the server (create, update or delete). */
+  remote?: boolean;
+  /** Values for `:name` in the route, before the record's own attributes. */
+  pathParams?: Record<string, unknown>;
+  /** Query string of the request. */
+  params?: Record<string, unknown>;
+  /** Turns the attributes into the body that is sent. */
+  prepareData?: (data: Record<string, unknown>, record: R) => unknown;
+  /** Turns the server's answer into the attributes that are kept. */
+  updateFromData?: (record: R, data: unknown) => Record<string, unknown> | void;
+  /** Called once the server accepted the change. */
+  success?: (record: R, response: unknown) => void;
+  /** Called when the server refused the change (not for offline retries). */
+  error?: (record: R, error: ErrorPayload) => void;
+  /** Spine passes every option on to the change/create/update/destroy handlers. */
+  [option: string]: unknown;
+}
+
+/** `Model.remoteKeys`: foreign key attribute → class name of the model it points to. */
+export type RemoteKeys = Record<string, string>;
