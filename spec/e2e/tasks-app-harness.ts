@@ -44,11 +44,14 @@ export class TasksAppHarness {
     this.browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
   }
 
-  /** Starts the server exactly as `npm start` wires it, `/live` included. */
-  async startLikeNpmStart(): Promise<void> {
+  /**
+   * Starts the server exactly as `npm start` wires it, `/live` included.
+   * `env` replaces the single-user `TASKS_TOKEN`, e.g. `{ TASKS_USERS: "alice:…,bob:…" }`.
+   */
+  async startLikeNpmStart(env: NodeJS.ProcessEnv = { TASKS_TOKEN: token }): Promise<void> {
     await buildExampleIfStale();
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tasks-e2e-"));
-    const started = await npmStart({ PORT: "0", DATA_DIR: this.dataDir, TASKS_TOKEN: token }, () => undefined);
+    const started = await npmStart({ PORT: "0", DATA_DIR: this.dataDir, ...env }, () => undefined);
     this.app = started.app;
     this.stopServer = () => started.stop();
     this.browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
@@ -60,9 +63,13 @@ export class TasksAppHarness {
     if (this.dataDir) fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  /** A new device (fresh storage) with the app open and its local data shown. */
-  async openDevice(viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const context = await this.browser.newContext({ viewport });
+  /**
+   * A new device (fresh storage) with the app open and its local data shown.
+   * `touch`: a phone (touch events, `page.tap`); `ready`: what to wait for
+   * instead of the status pill (e.g. the sign-in form).
+   */
+  async openDevice(viewport = { width: 1280, height: 800 }, options: { touch?: boolean; ready?: string } = {}): Promise<Page> {
+    const context = await this.browser.newContext({ viewport, ...(options.touch ? { hasTouch: true, isMobile: true } : {}) });
     this.contexts.push(context);
     const page = await context.newPage();
     const errors: string[] = [];
@@ -71,7 +78,7 @@ export class TasksAppHarness {
     // Deleting a list asks for confirmation.
     page.on("dialog", (dialog) => void dialog.accept());
     await page.goto(this.app.url);
-    await page.locator(".status .pill").waitFor();
+    await page.locator(options.ready ?? ".status .pill").waitFor();
     return page;
   }
 
@@ -85,11 +92,11 @@ export class TasksAppHarness {
     for (const context of this.contexts.splice(0)) await context.close();
   }
 
-  /** Calls the server's Google-compatible REST API directly (the source of truth). */
-  async api(method: string, apiPath: string, body?: unknown): Promise<any> {
+  /** Calls the server's Google-compatible REST API directly (the source of truth), as `bearer`'s owner. */
+  async api(method: string, apiPath: string, body?: unknown, bearer = token): Promise<any> {
     const response = await fetch(`${this.app.url}/tasks/v1${apiPath}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

@@ -1,0 +1,135 @@
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { addList, addTasks, eventually, synced, TasksAppHarness } from "./tasks-app-harness";
+
+const alice = "alice-token-0123456789abcdef";
+const bob = "bob-token-0123456789abcdef0";
+
+/** Issue 13, item 2: a server with accounts hands out no token; the page asks for it and forgets it on sign-out. */
+describe("Tasks app: signing in to a server with accounts", function () {
+  const harness = new TasksAppHarness();
+
+  before(() => harness.startLikeNpmStart({ TASKS_USERS: `alice:${alice},bob:${bob}` }));
+  after(() => harness.stop());
+  afterEach(() => harness.closeDevices());
+
+  const openSignIn = () => harness.openDevice(undefined, { ready: "#sign-in-token" });
+
+  async function signIn(page: Page, token: string): Promise<void> {
+    await page.getByLabel("Access token").fill(token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator(".status .pill").waitFor();
+  }
+
+  /** Storage keys of the page, minus the app config (which holds no secret here). */
+  const storedKeys = (page: Page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k !== "tasks-example:app-config").sort());
+
+  it("is told to sign in by app-config.json, which carries no token", async () => {
+    const response = await fetch(`${harness.app.url}/app-config.json`);
+    const config = await response.json();
+    expect(config).to.include({ signIn: true });
+    expect(config).not.to.have.property("token");
+  });
+
+  it("shows only the sign-in form, refuses a wrong token, and opens the person's own lists with the right one", async () => {
+    await harness.api("POST", "/users/@me/lists", { title: "Bob's list" }, bob);
+    const page = await openSignIn();
+    expect(await page.locator("#app").isHidden(), "no app behind the form").to.equal(true);
+    expect(await page.locator(".status .pill").count()).to.equal(0);
+    // The field is focused: the person can type at once.
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal("sign-in-token");
+
+    await page.getByRole("button", { name: "Sign in" }).click();
+    expect(await page.locator(".sign-in-error").innerText()).to.contain("Enter your access token");
+    await page.getByLabel("Access token").fill("not-a-real-token-at-all");
+    await page.getByLabel("Access token").press("Enter");
+    await page.locator(".sign-in-error", { hasText: "not accepted" }).waitFor();
+    expect(await page.getByLabel("Access token").getAttribute("aria-invalid")).to.equal("true");
+    expect(await storedKeys(page)).to.deep.equal([]);
+
+    await signIn(page, alice);
+    expect(await page.locator(".list-select").count(), "Bob's list is not Alice's").to.equal(0);
+    await addList(page, "Alice's list");
+    await addTasks(page, "Alice's task");
+    await synced(page);
+    const asAlice = (await harness.api("GET", "/users/@me/lists", undefined, alice)).items.map((l: any) => l.title);
+    const asBob = (await harness.api("GET", "/users/@me/lists", undefined, bob)).items.map((l: any) => l.title);
+    expect(asAlice).to.deep.equal(["Alice's list"]);
+    expect(asBob).to.deep.equal(["Bob's list"]);
+    expect(await page.evaluate(() => localStorage.getItem("tasks-example:session"))).to.equal(alice);
+    expect(harness.pageErrors(page)).to.deep.equal([]);
+  });
+
+  it("stays signed in across a reload, and follows the person's changes live with their token", async () => {
+    const page = await openSignIn();
+    await signIn(page, alice);
+    await addList(page, "Groceries");
+    await synced(page);
+    await page.reload();
+    await page.locator(".list-title", { hasText: "Groceries" }).waitFor();
+    expect(await page.locator("#sign-in-token").count()).to.equal(0);
+    // The live socket authenticated with the stored token (a wrong one is refused with 4401).
+    await page.locator(".live-badge[data-state='on']").waitFor({ state: "attached" });
+
+    const list = (await harness.api("GET", "/users/@me/lists", undefined, alice)).items.find((l: any) => l.title === "Groceries");
+    await harness.api("POST", `/lists/${list.id}/tasks`, { title: "Added elsewhere" }, alice);
+    await page.locator(".task-title", { hasText: "Added elsewhere" }).waitFor();
+    // Bob's changes never reach Alice's page.
+    const bobs = await harness.api("POST", "/users/@me/lists", { title: "Bob only" }, bob);
+    await harness.api("POST", `/lists/${bobs.id}/tasks`, { title: "Bob's secret" }, bob);
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await synced(page);
+    expect(await page.locator(".list-select", { hasText: "Bob only" }).count()).to.equal(0);
+  });
+
+  it("signs out: the token and the person's local data are forgotten, and the next person starts clean", async () => {
+    const page = await openSignIn();
+    await signIn(page, alice);
+    await addList(page, "Private plans");
+    await synced(page);
+    expect((await storedKeys(page)).some((k) => k.startsWith("atmos2:rec:"))).to.equal(true);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.locator("#sign-in-token").waitFor();
+    expect(await storedKeys(page)).to.deep.equal([]);
+    expect(await page.locator("#account").isHidden()).to.equal(true);
+
+    await signIn(page, bob);
+    await synced(page);
+    expect(await page.locator(".list-select", { hasText: "Private plans" }).count()).to.equal(0);
+    await page.reload();
+    await page.locator(".status .pill").waitFor();
+    expect(await page.locator(".list-select", { hasText: "Private plans" }).count()).to.equal(0);
+  });
+
+  it("asks before signing out when changes have not reached the server", async () => {
+    const page = await openSignIn();
+    await signIn(page, alice);
+    await addList(page, "Almost saved");
+    await synced(page);
+    await page.context().route("**/tasks/v1/**", (route) => route.abort());
+    await addTasks(page, "Never sent");
+    const questions: string[] = [];
+    page.on("dialog", (dialog) => questions.push(dialog.message()));
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.locator("#sign-in-token").waitFor();
+    expect(questions).to.have.length(1);
+    expect(questions[0]).to.match(/1 change has not reached the server and will be lost/);
+    expect(await storedKeys(page)).to.deep.equal([]);
+  });
+
+  it("a token the server stops accepting: the pill says so, and Sign in leads back to the form", async () => {
+    const page = await openSignIn();
+    await signIn(page, alice);
+    await synced(page);
+    // As if the server's TASKS_USERS changed: the kept token is refused from now on.
+    await page.evaluate(() => localStorage.setItem("tasks-example:session", "revoked-token-0123456789"));
+    await page.reload();
+    await page.locator(".pill[data-state='signin']").waitFor();
+    await page.locator(".status").getByRole("button", { name: "Sign in" }).click();
+    await page.locator("#sign-in-token").waitFor();
+    await signIn(page, alice);
+    await eventually(async () => expect(await page.evaluate(() => localStorage.getItem("tasks-example:session"))).to.equal(alice));
+    await synced(page);
+  });
+});
