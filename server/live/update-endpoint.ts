@@ -31,12 +31,19 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) over = true;
-      else chunks.push(chunk);
+      if (size <= limit) return void chunks.push(chunk);
+      // Past the limit nothing more is read: the 413 closes the connection.
+      over = true;
+      req.off("data", onData);
+      req.pause();
+      resolve(null);
+    };
+    req.on("data", onData);
+    req.on("end", () => {
+      if (!over) resolve(Buffer.concat(chunks).toString("utf8"));
     });
-    req.on("end", () => resolve(over ? null : Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
 }
@@ -62,21 +69,22 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A refused request's body is not read: the answer closes the connection instead.
+    const unread = { Connection: "close" };
     if (options.secret === undefined || options.secret === "") {
-      req.resume();
-      return reply(res, 404, { error: `${path} is off: start the server with a secret (ATMOS_SECRET)` });
+      return reply(res, 404, { error: `${path} is off: start the server with a secret (ATMOS_SECRET)` }, unread);
     }
     if (req.method !== "POST") {
-      req.resume();
-      return reply(res, 405, { error: `${path} takes POST` }, { Allow: "POST" });
+      return reply(res, 405, { error: `${path} takes POST` }, { Allow: "POST", ...unread });
     }
     const given = req.headers["x-atmos-secret"];
     if (typeof given !== "string" || !sameSecret(given, options.secret)) {
-      req.resume();
-      return reply(res, 401, { error: "wrong or missing X-Atmos-Secret header" });
+      return reply(res, 401, { error: "wrong or missing X-Atmos-Secret header" }, unread);
     }
+    const tooLarge = { error: `body is larger than ${options.maxBodyBytes} bytes` };
+    if (Number(req.headers["content-length"]) > options.maxBodyBytes) return reply(res, 413, tooLarge, unread);
     const text = await readBody(req, options.maxBodyBytes);
-    if (text === null) return reply(res, 413, { error: `body is larger than ${options.maxBodyBytes} bytes` });
+    if (text === null) return reply(res, 413, tooLarge, unread);
     let body: unknown;
     try {
       body = JSON.parse(text);

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startAppServer, type AppServer } from "../../../example/server/app-server";
+import { main } from "../../../example/server/start";
 import { rawExchange } from "../../servers/raw-http";
 
 /**
@@ -81,5 +82,20 @@ describe("example server: bodies it will not take are not read", () => {
     expect(answer.status).to.equal(200);
     expect(answer.headers.connection).to.equal("keep-alive");
     expect(answer.closedByServer).to.equal(false);
+  });
+
+  it("does not read a POST /update body sent with a wrong secret, nor one over its limit", async () => {
+    const started = await main({ PORT: "0", DATA_DIR: path.join(tmp, "live"), TASKS_TOKEN: token, ATMOS_SECRET: "a-secret-of-16-chars" }, () => {});
+    try {
+      const update = (secret: string) => [`POST /update HTTP/1.1`, `Host: localhost:${started.app.port}`, `X-Atmos-Secret: ${secret}`, `Content-Length: ${HUGE}`].join("\r\n");
+      const wrong = await rawExchange(started.app.port, update("wrong"));
+      expect(wrong.status).to.equal(401);
+      expect(wrong.closedByServer).to.equal(true);
+      const tooLarge = await rawExchange(started.app.port, update("a-secret-of-16-chars"));
+      expect(tooLarge.status).to.equal(413);
+      expect(tooLarge.closedByServer).to.equal(true);
+    } finally {
+      await started.stop();
+    }
   });
 });
