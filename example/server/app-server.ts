@@ -133,17 +133,23 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const configBody = JSON.stringify(appConfig(options));
   const hostAllowed = hostAllowList(host, options.publicUrl);
   /** Behind a trusted proxy the name the browser used is in X-Forwarded-Host. */
-  const ownName = (req: http.IncomingMessage): boolean => {
+  const forwardedHost = (req: http.IncomingMessage): string | undefined => {
     const forwarded = options.trustProxy ? req.headers["x-forwarded-host"] : undefined;
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0].trim();
-    return hostAllowed(req.headers.host) && (first === undefined || hostAllowed(first));
+    return (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0].trim();
   };
+  const ownName = (req: http.IncomingMessage): boolean => {
+    const forwarded = forwardedHost(req);
+    return hostAllowed(req.headers.host) && (forwarded === undefined || hostAllowed(forwarded));
+  };
+  /** The host the browser has in its address bar, for the page's live socket in the CSP. */
+  const browserHost = (req: http.IncomingMessage): string | undefined =>
+    options.publicUrl ? new URL(options.publicUrl).host : forwardedHost(req) ?? req.headers.host;
   let extension: Extension = {};
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
       const allowed = ownName(req);
-      for (const [name, value] of Object.entries(securityHeaders({ google, host: allowed ? req.headers.host : undefined }))) res.setHeader(name, value);
+      for (const [name, value] of Object.entries(securityHeaders({ google, host: allowed ? browserHost(req) : undefined }))) res.setHeader(name, value);
       if (!allowed) return misdirected(res, hasBody(req));
       if (extension.request?.(req, res)) return;
       if (api.handle(req, res)) return;

@@ -42,6 +42,12 @@ describe("example server: security headers", () => {
     expect(page.headers.get("x-frame-options")).to.equal("DENY");
   });
 
+  it("lets the page open its live socket on the name people use (PUBLIC_URL)", async () => {
+    await start({ publicUrl: "https://tasks.example.org" });
+    const answer = await requestWithHost(`${app.url}/`, "tasks.example.org");
+    expect(csp(answer.headers["content-security-policy"] as string)["connect-src"]).to.deep.equal(["'self'", "ws://tasks.example.org", "wss://tasks.example.org"]);
+  });
+
   it("adds exactly Google's sign-in and Tasks hosts in Google mode", async () => {
     await start({ googleClientId: "abc.apps.googleusercontent.com" });
     const policy = csp((await fetch(`${app.url}/`)).headers.get("content-security-policy"));
