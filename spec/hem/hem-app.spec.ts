@@ -1,9 +1,11 @@
+import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { buildHemApp, type HemApp } from "./support/hem-app";
 import { TasksServer } from "./support/tasks-server";
 
+const root = path.resolve(__dirname, "../..");
 const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 type TaskRow = { id: string; title: string; state: string };
@@ -54,6 +56,15 @@ describe("a CoffeeScript Spine app built by Hem 1.0.10 with atmos2", function ()
     await page.waitForFunction(() => (window as unknown as PageWindow).app !== undefined);
     await page.evaluate(() => (window as unknown as PageWindow).app.loaded);
   }
+
+  it("is built with the slug.json the README shows (and the repository's own slug.json)", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### Hem (`slug.json`)"));
+    const shown = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    const used = JSON.parse(fs.readFileSync(path.join(__dirname, "tasks-app", "slug.json"), "utf8"));
+    expect(JSON.parse(shown ?? "null")).to.deep.equal(used);
+    expect(JSON.parse(fs.readFileSync(path.join(root, "slug.json"), "utf8"))).to.deep.equal(used);
+  });
 
   it("bundles atmos2 under the name require('atmos2') looks for, from the files npm packs", () => {
     expect(app.packed).to.include("index.js");
