@@ -1,0 +1,98 @@
+// Completes the client's declarations after `tsc -p tsconfig.build.json`
+// wrote dist/types/lib/**/*.d.ts, so that every entry has types that match
+// its JavaScript under node16/nodenext (ES module and CommonJS) and bundler
+// resolution:
+//
+//   dist/types/lib/**/*.d.ts    CommonJS view (the package has no "type"), as tsc wrote it
+//   dist/types/lib/**/*.d.mts   ES module view: the same text with explicit
+//                               ".mjs" specifiers (ESM resolution adds no extensions)
+//   dist/types/atmos2.d.cts     `require("atmos2")`: the Atmos class itself, with the
+//                               named exports and `.default` on it (`export =`)
+//
+// The Spine typings stay in types/spine.d.ts at the package root: tsc points
+// index.d.ts's `/// <reference path>` there.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const ts = require("typescript");
+
+const root = path.resolve(__dirname, "..");
+const types = path.join(root, "dist", "types");
+const lib = path.join(types, "lib");
+
+function declarationFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return declarationFiles(file);
+    return entry.name.endsWith(".d.ts") ? [file] : [];
+  });
+}
+
+/** "./atmos" → "./atmos.mjs", "./live" (a folder) → "./live/index.mjs". */
+function esmSpecifier(fromFile, specifier) {
+  if (!specifier.startsWith(".")) return specifier;
+  const target = path.resolve(path.dirname(fromFile), specifier);
+  if (fs.existsSync(`${target}.d.ts`)) return `${specifier}.mjs`;
+  if (fs.existsSync(path.join(target, "index.d.ts"))) return `${specifier.replace(/\/$/, "")}/index.mjs`;
+  throw new Error(`tools/client-types.js: ${path.relative(root, fromFile)} imports ${specifier}, which has no declaration file`);
+}
+
+function writeEsmViews(files) {
+  for (const file of files) {
+    const text = fs.readFileSync(file, "utf8");
+    const esm = text
+      .replace(/(\bfrom\s+["'])(\.[^"']*)(["'])/g, (_, head, spec, tail) => head + esmSpecifier(file, spec) + tail)
+      .replace(/(\bimport\s*\(\s*["'])(\.[^"']*)(["']\s*\))/g, (_, head, spec, tail) => head + esmSpecifier(file, spec) + tail)
+      .replace(/(^|\n)(import\s+["'])(\.[^"']*)(["'])/g, (_, nl, head, spec, tail) => nl + head + esmSpecifier(file, spec) + tail);
+    fs.writeFileSync(file.replace(/\.d\.ts$/, ".d.mts"), esm);
+  }
+}
+
+/**
+ * The exports of lib/index.ts as tsc declared them (without `default`): a
+ * value (class, function, const) becomes `export import X = api.X`, which
+ * carries its type too; a type-only export (`export type { ... }`) cannot be
+ * aliased that way and becomes `export type X<...> = api.X<...>`.
+ */
+function coreMembers() {
+  const entry = path.join(lib, "index.d.ts");
+  const program = ts.createProgram([entry], { noEmit: true, skipLibCheck: true, types: [] });
+  const checker = program.getTypeChecker();
+  const symbol = checker.getSymbolAtLocation(program.getSourceFile(entry));
+  return checker
+    .getExportsOfModule(symbol)
+    .filter((s) => s.name !== "default")
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((s) => {
+      const specifier = (s.declarations || []).find(ts.isExportSpecifier);
+      const typeOnly = specifier && (specifier.isTypeOnly || specifier.parent.parent.isTypeOnly);
+      if (!typeOnly) return `  export import ${s.name} = api.${s.name};`;
+      const target = checker.getAliasedSymbol(s);
+      const declaration = (target.declarations || []).find((d) => d.typeParameters);
+      if (!declaration) return `  export type ${s.name} = api.${s.name};`;
+      const params = declaration.typeParameters.map((p) => p.getText()).join(", ");
+      const args = declaration.typeParameters.map((p) => p.name.text).join(", ");
+      return `  export type ${s.name}<${params}> = api.${s.name}<${args}>;`;
+    });
+}
+
+function writeCommonJsCore() {
+  const text = `// \`require("atmos2")\` is the Atmos class, with every named export and \`.default\` on it.
+import * as api from "./lib/index";
+declare class Atmos extends api.Atmos {
+  static readonly default: typeof api.Atmos;
+}
+declare namespace Atmos {
+${coreMembers().join("\n")}
+}
+export = Atmos;
+`;
+  fs.writeFileSync(path.join(types, "atmos2.d.cts"), text);
+}
+
+const files = declarationFiles(lib);
+if (!files.some((file) => file === path.join(lib, "index.d.ts"))) {
+  throw new Error("tools/client-types.js: dist/types/lib/index.d.ts is missing; run tsc -p tsconfig.build.json first");
+}
+writeEsmViews(files);
+writeCommonJsCore();
