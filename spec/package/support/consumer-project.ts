@@ -108,9 +108,20 @@ async function make(): Promise<ConsumerProject> {
   // The package's own dependencies at the versions the cache holds (see companions).
   const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
   const names = [...Object.keys(manifest.dependencies ?? {}), ...companions];
-  const specs = names.map((name) => `${name}@${installedVersion(name)}`);
-  const installed = await run("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball, ...specs], { cwd: dir, timeoutMs: 300_000 });
-  if (installed.code !== 0) throw describeFailure(`npm install --offline ${path.basename(tarball)} ${specs.join(" ")}`, installed);
+  const install = (specs: string[]) => run("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball, ...specs], { cwd: dir, timeoutMs: 300_000 });
+  let specs = names.map((name) => `${name}@${installedVersion(name)}`);
+  let installed = await install(specs);
+  if (installed.code !== 0) {
+    // Most likely npm's cache lacks one (this node_modules was not filled by
+    // `npm ci`; npm then says ENOTCACHED or ERESOLVE): link the companions
+    // from this checkout instead. atmos2 itself still comes from the tarball,
+    // and a real problem of the tarball fails this second install too.
+    const first = describeFailure(`npm install --offline ${path.basename(tarball)} ${specs.join(" ")}`, installed).message;
+    console.log(`      (the offline install from npm's cache failed; linking ${names.join(", ")} from this checkout's node_modules)`);
+    specs = names.map((name) => `${name}@file:${path.join(root, "node_modules", name)}`);
+    installed = await install(specs);
+    if (installed.code !== 0) throw new Error(`${first}\n\nand with links:\n${describeFailure(`npm install --offline`, installed).message}`);
+  }
 
   let scripts = 0;
   return {
