@@ -24,7 +24,24 @@ export interface Grant {
   allows(channel: string): boolean;
 }
 
+/**
+ * Grants of frozen channel lists (the standalone server's token list hands
+ * out the same frozen list for every socket of a token): built once and
+ * shared, so 10,000 sockets on one token do not hold 10,000 copies of one
+ * channel set. A list that is not frozen may change, so it is read each time.
+ */
+const sharedGrants = new WeakMap<object, Grant>();
+const EVERY_CHANNEL_GRANT: Grant = Object.freeze({ defaults: "*" as const, allows: () => true });
+
 export function toGrant(decision: AuthDecision): Grant {
+  if (decision === "*") return EVERY_CHANNEL_GRANT;
+  if (!Array.isArray(decision) || !Object.isFrozen(decision)) return buildGrant(decision);
+  let grant = sharedGrants.get(decision);
+  if (!grant) sharedGrants.set(decision, (grant = Object.freeze(buildGrant(decision))));
+  return grant;
+}
+
+function buildGrant(decision: AuthDecision): Grant {
   const { channels, user } = Array.isArray(decision) || decision === "*" ? { channels: decision, user: undefined } : decision;
   if (channels === "*") return { user, defaults: "*", allows: () => true };
   if (typeof channels === "function") return { user, defaults: "*", allows: (channel) => channel !== "*" && channels(channel) };
@@ -50,6 +67,8 @@ export function tokenListAuthenticator(spec: string): Authenticate {
     const token = entry.slice(0, colon).trim();
     const list = entry.slice(colon + 1).split(",").map((c) => c.trim()).filter((c) => c !== "");
     if (list.length === 0) throw new Error(`${place} names no channel after its token (use * for every channel)`);
+    // Frozen: every socket of this token then shares one grant (see toGrant).
+    Object.freeze(list);
     tokens.set(token, list.includes("*") ? "*" : list);
   });
   return (token) => tokens.get(token) ?? null;

@@ -69,10 +69,14 @@ export class LiveHub {
     let set = this.subscribers.get(channel);
     if (!set) this.subscribers.set(channel, (set = new Set()));
     set.add(subscriber);
-    return () => {
-      set!.delete(subscriber);
-      if (set!.size === 0 && this.subscribers.get(channel) === set) this.subscribers.delete(channel);
-    };
+    return () => this.unsubscribe(channel, subscriber);
+  }
+
+  /** Stops `subscriber` following `channel` (a no-op if it did not). */
+  unsubscribe(channel: string, subscriber: ChannelSubscriber): void {
+    const set = this.subscribers.get(channel);
+    if (!set?.delete(subscriber)) return;
+    if (set.size === 0) this.subscribers.delete(channel);
   }
 
   /** Called by the change log, in seq order per channel. */

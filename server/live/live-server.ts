@@ -5,7 +5,7 @@ import { CloseCode } from "../../lib/live/live-protocol";
 import { Authenticate } from "./authenticate";
 import { Backend } from "./backend";
 import { ChangeLog } from "./change-log";
-import { LiveConnection } from "./live-connection";
+import { LiveConnection, LiveConnectionOptions } from "./live-connection";
 import { LiveHub } from "./live-hub";
 import { LiveLog } from "./live-log";
 import { MemoryChangeLog } from "./memory-change-log";
@@ -101,6 +101,17 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: false });
   let closing = false;
 
+  const connectionOptions: LiveConnectionOptions = {
+    hub, backend, authenticate: options.authenticate, authTimeoutMs, maxBufferedBytes,
+    maxPending: replayLimit * 4, log, onClose: (c) => connections.delete(c),
+    admit: (c) => {
+      if (c.user === undefined) return undefined;
+      let held = 0;
+      for (const other of connections) if (other !== c && other.user === c.user) held++;
+      return held >= maxConnectionsPerUser ? `this user already holds ${held} live connections (the maximum); close one or retry later` : undefined;
+    },
+  };
+
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     if ((req.url ?? "/").split("?")[0] !== path) return false;
     if (closing) {
@@ -114,19 +125,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       socket.end(`HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
       return true;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new LiveConnection(ws, {
-        hub, backend, authenticate: options.authenticate, request: req, authTimeoutMs, maxBufferedBytes,
-        maxPending: replayLimit * 4, log, onClose: (c) => connections.delete(c),
-        admit: (c) => {
-          if (c.user === undefined) return undefined;
-          let held = 0;
-          for (const other of connections) if (other !== c && other.user === c.user) held++;
-          return held >= maxConnectionsPerUser ? `this user already holds ${held} live connections (the maximum); close one or retry later` : undefined;
-        },
-      });
-      connections.add(connection);
-    });
+    wss.handleUpgrade(req, socket, head, (ws) => connections.add(new LiveConnection(ws, connectionOptions, req)));
     return true;
   };
 
