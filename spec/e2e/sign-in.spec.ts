@@ -118,6 +118,22 @@ describe("Tasks app: signing in to a server with accounts", function () {
     expect(await storedKeys(page)).to.deep.equal([]);
   });
 
+  it("fits a phone: the form never scrolls sideways and signs in by touch", async () => {
+    const page = await harness.openDevice({ width: 390, height: 844 }, { touch: true, ready: "#sign-in-token" });
+    const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= innerWidth && innerWidth === 390);
+    expect(await fits()).to.equal(true);
+    await page.getByLabel("Access token").fill(alice);
+    await page.getByLabel("Show token").tap();
+    expect(await page.getByLabel("Access token").getAttribute("type")).to.equal("text");
+    await page.getByRole("button", { name: "Sign in" }).tap();
+    await page.locator(".status .pill").waitFor();
+    expect(await fits()).to.equal(true);
+    const signOut = (await page.getByRole("button", { name: "Sign out" }).boundingBox())!;
+    expect(signOut.x + signOut.width).to.be.at.most(390);
+    await page.getByRole("button", { name: "Sign out" }).tap();
+    await page.locator("#sign-in-token").waitFor();
+  });
+
   it("a token the server stops accepting: the pill says so, and Sign in leads back to the form", async () => {
     const page = await openSignIn();
     await signIn(page, alice);
