@@ -60,6 +60,23 @@ const holdWeakly = (record: SpineRecord) =>
 let ownRefresh = 0;
 /** cids inside an app's `changeID` (Spine 1.2's calls `save()`, which is not a user edit). */
 const changingId = new Set<string>();
+/**
+ * Spine 1.6's `changeID` on a clone or a kept object moves that object only
+ * (and indexes the record under the new id too): Spine's own record is still
+ * shown under its id, and storage keeps it there, until a save or refresh
+ * through the object loads the new id into it, or a destroy through it
+ * removes it. For each Spine record an app's `changeID` reached: the id
+ * storage keeps it under.
+ */
+const movesLeft = new WeakMap<object, string>();
+/**
+ * Ids minted on this page (UUIDs, so one map serves every class) → the cid
+ * of the record minted for. Plain Spine would have given that record its
+ * cid as id, which Spine's index does not forget (see the changeID wrapper).
+ */
+const minted = new Map<string, string>();
+/** Class and cid → the minted ids kept in Spine's index for it; Spine drops them with the cid. */
+const keptInIndex = new Map<string, string[]>();
 
 /** Marks Spine methods atmos2 wrapped, so they are wrapped once. */
 const WRAPPED = "__atmos2";
@@ -122,12 +139,23 @@ export class AppContext {
       if (model.remoteKeys) this.followKeys(record, model.remoteKeys);
     });
     model.bind("beforeCreate", (record: SpineRecord, options?: Record<string, unknown>) => {
-      if (record.id == null || record.id === "") record.id = uuidv4();
+      if (record.id == null || record.id === "") minted.set((record.id = uuidv4()), record.cid);
       if (!options?.atmos && Object.prototype.hasOwnProperty.call(record, "cid")) this.track(record);
     });
-    model.bind("beforeDestroy", (record: SpineRecord) => this.followId(record));
+    model.bind("beforeDestroy", (record: SpineRecord, options?: Record<string, unknown>) => {
+      this.followId(record);
+      if (!options?.atmos) this.followMove(record, hooks, true);
+    });
     model.bind("change", (record: SpineRecord, type: string, options?: Record<string, unknown>) => {
+      if (type === "destroy" && options?.clear !== false) this.dropKept(record);
       if (options?.atmos || changingId.has(record.cid)) return;
+      if (type === "update" || type === "refresh") {
+        // An id a changeID left in Spine's index can outlive the record: Spine
+        // then updates a record it no longer shows, and so nothing is kept.
+        const root = model.irecords[record.id];
+        if (root && movesLeft.has(root) && !model.records.includes(root)) return;
+        this.followMove(record, hooks);
+      }
       if (type === "refresh") {
         // Spine 1.6's record.refresh(): data from outside, e.g. Spine Ajax's answer.
         if (!ownRefresh) hooks(false)?.refreshed(record.constructor.className, [record]);
@@ -137,7 +165,10 @@ export class AppContext {
     });
     // Model.refresh() (both versions), and Spine 1.2's record.refresh() (one record, no options).
     model.bind("refresh", (records: SpineRecord | SpineRecord[], options?: Record<string, unknown>) => {
-      const list = Array.isArray(records) ? records : records ? [records] : [];
+      const all = Array.isArray(records) ? records : records ? [records] : [];
+      // A record Spine merged into another one during the refresh (its id
+      // then moved on) is kept as that one, not again under its own id.
+      const list = all.filter((record: SpineRecord) => model.irecords[record.id]);
       if (ownRefresh || options?.atmos || !list.length) return;
       hooks(false)?.refreshed(list[0].constructor.className, list);
     });
@@ -148,15 +179,33 @@ export class AppContext {
     const changeID = model.prototype.changeID;
     if (!changeID[WRAPPED]) {
       const wrapped = function (this: SpineRecord, id: unknown) {
-        const oldId = this.id;
+        // Spine does nothing for the id the object already has.
+        if (id === this.id) return changeID.call(this, id);
+        const objectId = this.id;
+        const root = this.constructor.irecords?.[objectId];
+        // The id storage keeps the record under: the one Spine's record shows.
+        const stored = root && (movesLeft.get(root) ?? String(root.id));
         changingId.add(this.cid);
         try {
           changeID.call(this, id);
         } finally {
           changingId.delete(this.cid);
         }
+        const irecords = this.constructor.irecords;
+        // Spine's index keeps the old id when it is the object's cid, as it
+        // is on plain Spine for a record made on the page; here that first
+        // id is a minted UUID: keep it the same way.
         const name = this.constructor.className;
-        if (known(name) && oldId != null && String(oldId) !== String(id)) hooks(false)?.idChanged(name, String(oldId), String(id));
+        if (root && !irecords[objectId] && minted.get(String(objectId)) === this.cid) {
+          irecords[objectId] = root;
+          const key = aliasKey(name, this.cid);
+          keptInIndex.set(key, [...(keptInIndex.get(key) ?? []), String(objectId)]);
+        }
+        // An object whose id Spine holds no record under moves no record.
+        if (!known(name) || !root) return;
+        const shown = String(root.id);
+        movesLeft.set(root, shown);
+        if (stored !== shown) hooks(false)?.idChanged(name, stored, shown);
       };
       model.include({ changeID: Object.assign(wrapped, { [WRAPPED]: true }) });
     }
@@ -315,6 +364,32 @@ export class AppContext {
       const newId = this.serverId(target, record[field]);
       if (newId) record[field] = newId;
     }
+  }
+
+  /** A destroy took the record's cid out of Spine's index: the minted ids kept beside it go too. */
+  private dropKept(record: SpineRecord): void {
+    const key = aliasKey(record.constructor.className, record.cid);
+    for (const id of keptInIndex.get(key) ?? []) delete record.constructor.irecords[id];
+    keptInIndex.delete(key);
+  }
+
+  /**
+   * A save, refresh or destroy through an object whose `changeID` Spine 1.6
+   * left half done (see `movesLeft`): storage follows the id the record
+   * goes by now.
+   */
+  private followMove(record: SpineRecord, hooks: HooksOf, destroying = false): void {
+    const root = record.constructor.irecords?.[record.id];
+    const stored = root && movesLeft.get(root);
+    if (stored === undefined) return;
+    // Spine's destroy removes the record only through an object of its cid
+    // or shown id, and names it by the object's id; a save or refresh leaves
+    // it under the id loaded into it.
+    if (destroying && record.cid !== root.cid && String(record.id) !== String(root.id)) return;
+    const now = String(destroying ? record.id : root.id);
+    if (stored === now) return;
+    movesLeft.set(root, now);
+    hooks(false)?.idChanged(record.constructor.className, stored, now);
   }
 
   /** Remembers the object the app creates a record through (clones follow their root by themselves). */

@@ -44,7 +44,12 @@ export function keepNewId(meta: MetaContext, className: string, oldId: string, n
   if (!entry) return undefined;
   const twin = meta.get(className, newId);
   if (twin && twin !== entry) meta.remove(className, newId);
+  // Not a server id: the old id is the app's to give again (e.g. by
+  // Model.refresh), so it must not be listed as this record's former id,
+  // which a reload takes for a crash leftover and drops.
+  const formerIds = entry.formerIds;
   meta.rekey(entry, newId);
+  entry.formerIds = formerIds;
   return entry;
 }
 
