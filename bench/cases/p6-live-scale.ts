@@ -23,7 +23,7 @@ export const p6LiveScale: BenchCase = {
       ctx.log(`P6 scale: ${why}`);
       return [unavailable("P6", name, "p99 ≤ 500 ms", why)];
     }
-    const r = await runLiveScaleBench({ clients: CLIENTS, rounds: 20, clientProcesses: 2 });
+    const r = await runLiveScaleBench({ clients: CLIENTS, rounds: 30, clientProcesses: 2, deadline: ctx.deadline });
     const ours = r.twoProcesses;
     const floor = r.redisFloor;
     if (!ours || !floor) return [unavailable("P6", name, "p99 ≤ 500 ms", `not measured: ${r.error ?? "no result"}`)];

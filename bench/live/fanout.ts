@@ -19,6 +19,8 @@ import { ClientPool } from "./client-pool";
 import { Target, floorTarget, oneProcessTarget, redisFloorTarget, twoProcessTarget } from "./fanout-targets";
 
 export interface FanoutStats {
+  /** Rounds measured (fewer than asked when the deadline came first). */
+  rounds: number;
   p50Ms: number;
   p99Ms: number;
   messagesPerSecond: number;
@@ -51,6 +53,8 @@ const PHASE_DEADLINE_MS = 120_000;
 const BURST = 20;
 /** Time for a server's memory to settle after the last socket connected. */
 const SETTLE_MS = 1000;
+/** Rounds measured even past the deadline: fewer say little about a p99. */
+const MIN_ROUNDS = 20;
 /** Quiet time between two rounds. */
 const ROUND_GAP_MS = 10;
 
@@ -74,6 +78,8 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 interface MeasureOptions {
   clients: number;
   rounds: number;
+  /** Date.now() past which no new round starts, once MIN_ROUNDS are measured. */
+  deadline?: number;
   /** Run the clients in this many processes instead of one worker thread. */
   clientProcesses?: number;
 }
@@ -114,13 +120,18 @@ async function measureSideBySide(contenders: Contender[], options: MeasureOption
       bytesPerSocket.push(before ? (sum(target.rssBytes!()) - sum(before)) / clients : undefined);
     }
     const latencies: number[][] = contenders.map(() => []);
+    const roundWorst: number[][] = contenders.map(() => []);
     // Warm-up rounds (JIT, socket buffers) are not counted.
+    let measured = 0;
     for (let round = -5; round <= rounds; round++) {
+      if (round > MIN_ROUNDS && options.deadline !== undefined && Date.now() > options.deadline) break;
+      measured = Math.max(0, round);
       const order = contenders.map((_, i) => i);
       if (round % 2 !== 0) order.reverse();
       for (const i of order) {
         const { sentAt, times } = await withDeadline(`${contenders[i].name}: round ${round}`, deliver(pool, targets[i], [`${i}:${round}`]));
         if (round > 0) for (const t of times) latencies[i].push(t - sentAt);
+        if (round > 0 && process.env.BENCH_VERBOSE) roundWorst[i].push(Math.round(times.reduce((a, b) => Math.max(a, b), 0) - sentAt));
         // Changes come one at a time: the server is done with the last before the next.
         await pause(ROUND_GAP_MS);
       }
@@ -131,10 +142,13 @@ async function measureSideBySide(contenders: Contender[], options: MeasureOption
       const { sentAt, times } = await withDeadline(`${contenders[i].name}: burst`, deliver(pool, target, burst));
       throughput.push((BURST * clients) / ((times.reduce((a, b) => Math.max(a, b), 0) - sentAt) / 1000));
     }
-    if (process.env.BENCH_VERBOSE) console.log(`  ${contenders.map((c) => c.name).join(" vs ")}: ${clients} clients each, ${rounds} rounds in ${((now() - started) / 1000).toFixed(1)} s`);
+    if (process.env.BENCH_VERBOSE) {
+      console.log(`  ${contenders.map((c) => c.name).join(" vs ")}: ${clients} clients each, ${measured} rounds in ${((now() - started) / 1000).toFixed(1)} s`);
+      for (const [i, c] of contenders.entries()) console.log(`    ${c.name}: last delivery per round (ms) ${roundWorst[i].join(" ")}`);
+    }
     return contenders.map((_, i) => {
       const sorted = latencies[i].sort((a, b) => a - b);
-      return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), messagesPerSecond: throughput[i], bytesPerSocket: bytesPerSocket[i] };
+      return { rounds: measured, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), messagesPerSecond: throughput[i], bytesPerSocket: bytesPerSocket[i] };
     });
   } finally {
     await pool.close();
@@ -143,13 +157,15 @@ async function measureSideBySide(contenders: Contender[], options: MeasureOption
 }
 
 /** Runs every contender at `clients` sockets and returns the figures (the bench runner calls this). */
-export async function runLiveBench(options: { clients?: number; rounds?: number } = {}): Promise<LiveBenchResult> {
-  const m: MeasureOptions = { clients: options.clients ?? 1000, rounds: options.rounds ?? 30 };
+export async function runLiveBench(options: { clients?: number; rounds?: number; deadline?: number } = {}): Promise<LiveBenchResult> {
+  const m: MeasureOptions = { clients: options.clients ?? 1000, rounds: options.rounds ?? 30, deadline: options.deadline };
+  // The first pair may use half the time left; the pair over Redis the rest.
+  const half = options.deadline === undefined ? undefined : Date.now() + (options.deadline - Date.now()) / 2;
   const [floor, oneProcess] = await measureSideBySide([
     { name: "ws broadcast", start: floorTarget },
     { name: "atmos2 (1 process)", start: oneProcessTarget },
-  ], m);
-  const result: LiveBenchResult = { clients: m.clients, rounds: m.rounds, floor, oneProcess };
+  ], { ...m, deadline: half });
+  const result: LiveBenchResult = { clients: m.clients, rounds: oneProcess.rounds, floor, oneProcess };
   let redis;
   try {
     redis = await startRedis();
@@ -171,9 +187,9 @@ export async function runLiveBench(options: { clients?: number; rounds?: number 
  * processes sharing Redis, the clients in `clientProcesses` processes of
  * their own; the Redis floor is measured side by side, the same way.
  */
-export async function runLiveScaleBench(options: { clients?: number; rounds?: number; clientProcesses?: number } = {}): Promise<LiveScaleResult> {
-  const m: MeasureOptions = { clients: options.clients ?? 10_000, rounds: options.rounds ?? 20, clientProcesses: options.clientProcesses ?? 2 };
-  const result: LiveScaleResult = { clients: m.clients, rounds: m.rounds, clientProcesses: m.clientProcesses! };
+export async function runLiveScaleBench(options: { clients?: number; rounds?: number; clientProcesses?: number; deadline?: number } = {}): Promise<LiveScaleResult> {
+  const m: MeasureOptions = { clients: options.clients ?? 10_000, rounds: options.rounds ?? 20, clientProcesses: options.clientProcesses ?? 2, deadline: options.deadline };
+  const result: LiveScaleResult = { clients: m.clients, rounds: 0, clientProcesses: m.clientProcesses! };
   let redis;
   try {
     redis = await startRedis();
@@ -182,6 +198,7 @@ export async function runLiveScaleBench(options: { clients?: number; rounds?: nu
       { name: "ws broadcast over Redis (2 processes)", start: () => redisFloorTarget(url) },
       { name: "atmos2 (2 processes over Redis)", start: () => twoProcessTarget(url) },
     ], m);
+    result.rounds = result.twoProcesses.rounds;
   } catch (error) {
     result.error = (error as Error).message;
   } finally {
