@@ -241,8 +241,11 @@ export class AppContext {
 
   /** A Spine record as a plain record. */
   toPlain(record: SpineRecord): PlainRecord {
+    // attributes() returns a fresh object: it is the plain record's own (no copy per save).
     const attrs = record.attributes() as Attrs;
-    return { className: record.constructor.className, id: String(record.id), attrs: { ...attrs, id: String(record.id) } };
+    const id = String(record.id);
+    attrs.id = id;
+    return { className: record.constructor.className, id, attrs };
   }
 
   /** The current Spine record (a clone, as Spine's find gives), or null. */

@@ -58,6 +58,6 @@ export interface AtmosOptions {
   lease?: TabLease;
   /** WebSocket implementation for `atmos.live` (default: the global WebSocket, else the `ws` package). */
   WebSocket?: LiveSocketConstructor;
-  /** How other tabs hear of this tab's writes (default: a BroadcastChannel in browsers). */
+  /** How other tabs hear of this tab's writes (default: the browser's storage event over the page's localStorage, a BroadcastChannel over other stores, silent in Node). */
   feed?: ChangeFeed;
 }

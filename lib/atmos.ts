@@ -6,7 +6,7 @@ import { browserConnectivity, type Connectivity } from "./env/connectivity";
 import { uuidv4, type Random } from "./env/uuid";
 import { Emitter } from "./events";
 import { defaultLease, type TabLease } from "./env/tab-lease";
-import { browserFeed, type ChangeFeed } from "./store/change-feed";
+import { defaultFeed, type ChangeFeed } from "./store/change-feed";
 import { swapId, type RemoteContext } from "./sync/apply-remote";
 import { Incoming, type LiveChange } from "./sync/incoming";
 import { StatusBoard } from "./sync/status-board";
@@ -76,7 +76,7 @@ export class Atmos {
     this.random = options.random ?? Math.random;
     this.store = options.store ?? new WebStorageStore(options.storage ?? defaultStorage());
     const prefix = options.prefix ?? "atmos2:";
-    this.feed = options.feed ?? browserFeed(`${prefix}changes`);
+    this.feed = options.feed ?? defaultFeed(this.store, prefix);
     this.metaContext = new MetaContext(this.store, {
       prefix,
       clock: this.clock,
@@ -152,9 +152,15 @@ export class Atmos {
   }
 
   /** Resolves when nothing is left to send (parked failures excepted) and storage is written. */
-  async whenSynced(): Promise<void> {
+  whenSynced(): Promise<void> {
+    // Nothing to send (as right after a local save): only the write to wait for.
+    if (this.metaContext.loaded && this.board.idle()) return this.metaContext.flush();
+    return this.untilSynced();
+  }
+
+  private async untilSynced(): Promise<void> {
     await this.metaContext.ready;
-    await this.board.until(() => this.status().pending === 0 && this.pusher.inFlightCount === 0);
+    await this.board.until(() => this.board.idle());
     await this.metaContext.flush();
   }
 
@@ -282,7 +288,7 @@ export class Atmos {
         routeError = error;
       }
     }
-    const change = recordChange(this.host, plain, type, { remote: remote && !routeError, newKey: () => uuidv4(), options });
+    const change = recordChange(this.host, plain, type, { remote: remote && !routeError, newKey: uuidv4, options, model });
     if (change.op && (options.success || options.error || options.prepareData || options.updateFromData || options.pathParams || options.params)) {
       const list = this.callbacks.get(change.op.key) ?? [];
       list.push(options);

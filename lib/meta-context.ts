@@ -1,6 +1,10 @@
 import type { Clock } from "./env/clock";
 import type { RecordEntry } from "./store/record-entry";
 import type { Store, StoreOp } from "./store/store";
+import { fromStored, toStored, type StoredEntry } from "./store/stored-entry";
+
+const written = Promise.resolve();
+const ignore = (): undefined => undefined;
 
 /** Create or update: the one decision the remote-id record exists for. Pure. */
 export function remoteAction(entry: Pick<RecordEntry, "acked">): "create" | "update" {
@@ -12,13 +16,17 @@ export function remoteAction(entry: Pick<RecordEntry, "acked">): "create" | "upd
  * server has acknowledged it, its last server version, and its queued changes.
  * It alone decides create vs update (see `remoteAction`).
  *
- * All entries are held in memory and written through a coalescing write
- * queue: changes made in one tick go out as one batch, one key per record, so
- * a save costs O(1) whatever the number of stored records.
+ * All entries are held in memory and written one key per record, so a save
+ * costs O(1) whatever the number of stored records: at once where the store
+ * writes synchronously (Web Storage), else through a coalescing write queue
+ * (changes made in one tick go out as one batch, e.g. one IndexedDB
+ * transaction). Either way a change is in storage before the event loop turns.
  */
 export class MetaContext {
   /** Resolves once the stored entries have been read. */
   readonly ready: Promise<void>;
+  /** Whether `ready` has resolved (read without waiting for it). */
+  loaded = false;
   private byClass = new Map<string, Map<string, RecordEntry>>();
   private pendingWrites = new Map<string, RecordEntry | null>();
   private writing: Promise<void> = Promise.resolve();
@@ -107,12 +115,23 @@ export class MetaContext {
     this.touch(entry);
   }
 
-  /** Schedules the write of an entry changed in place. */
+  /** Writes an entry changed in place (at once where the store can, else in the next batch). */
   touch(entry: RecordEntry): void {
     if (entry.queue.length > 0) this.withQueue.add(entry);
     else this.withQueue.delete(entry);
     if (this.volatile.has(entry.className)) return;
-    this.pendingWrites.set(this.keyOf(entry.className, entry.id), entry);
+    const key = this.keyOf(entry.className, entry.id);
+    // Nothing queued before it (order is kept): a synchronous store writes it now.
+    if (this.store.putSync && this.pendingWrites.size === 0 && this.batches === 0) {
+      try {
+        this.store.putSync(key, toStored(entry));
+        this.options.onWritten?.([key]);
+        return;
+      } catch {
+        // Queued instead: the batch tries again and reports the failure.
+      }
+    }
+    this.pendingWrites.set(key, entry);
     this.schedule();
   }
 
@@ -148,40 +167,60 @@ export class MetaContext {
    * order) when the store fails, e.g. storage full; retried later.
    */
   flush(): Promise<void> {
-    const run = this.writing.then(() => this.writeBatch());
-    this.writing = run.catch(() => undefined);
+    // Nothing waiting and nothing being written: storage already holds every change.
+    if (this.pendingWrites.size === 0 && this.batches === 0) return written;
+    // A batch queued and not started yet takes every change made until it starts.
+    if (this.nextBatch) return this.nextBatch;
+    // Nothing being written: start at once (a Web Storage store has written
+    // when this returns); else queue behind the batch being written.
+    const run = this.batches++ === 0 ? this.writeBatch() : (this.nextBatch = this.writing.then(this.writeBatch));
+    this.writing = run.catch(ignore);
     return run;
   }
+
+  /** Batches asked for by `flush` and not finished yet. */
+  private batches = 0;
+  /** The batch queued behind the one being written, if any. */
+  private nextBatch: Promise<void> | undefined;
+
+  /** The write queue's tick: one closure for the life of the context, not one per save. */
+  private readonly flushSoon = (): void => {
+    this.scheduled = false;
+    this.flush().catch(ignore);
+  };
 
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    queueMicrotask(() => {
-      this.scheduled = false;
-      this.flush().catch(() => undefined);
-    });
+    queueMicrotask(this.flushSoon);
   }
 
-  private async writeBatch(): Promise<void> {
-    if (this.pendingWrites.size === 0) return;
-    const batch = this.pendingWrites;
-    this.pendingWrites = new Map();
-    const ops: StoreOp[] = [];
-    for (const [key, entry] of batch) ops.push(entry ? { type: "put", key, value: entry } : { type: "delete", key });
+  /** Writes what is pending now: one batch of `flush`. */
+  private readonly writeBatch = async (): Promise<void> => {
+    this.nextBatch = undefined;
     try {
-      await this.store.batch(ops);
-      this.options.onWritten?.(ops.map((op) => op.key));
-    } catch (error) {
-      // Put the batch back in front of anything written since, so the order
-      // of changes is kept; the newer version of a key wins.
-      const merged = new Map(batch);
-      for (const [key, entry] of this.pendingWrites) merged.set(key, entry);
-      this.pendingWrites = merged;
-      this.options.onWriteError(error);
-      this.retryLater();
-      throw error;
+      if (this.pendingWrites.size === 0) return;
+      const batch = this.pendingWrites;
+      this.pendingWrites = new Map();
+      const ops: StoreOp[] = [];
+      for (const [key, entry] of batch) ops.push(entry ? { type: "put", key, value: toStored(entry) } : { type: "delete", key });
+      try {
+        await this.store.batch(ops);
+        this.options.onWritten?.(ops.map((op) => op.key));
+      } catch (error) {
+        // Put the batch back in front of anything written since, so the order
+        // of changes is kept; the newer version of a key wins.
+        const merged = new Map(batch);
+        for (const [key, entry] of this.pendingWrites) merged.set(key, entry);
+        this.pendingWrites = merged;
+        this.options.onWriteError(error);
+        this.retryLater();
+        throw error;
+      }
+    } finally {
+      this.batches--;
     }
-  }
+  };
 
   private retryLater(): void {
     if (this.retryTimer !== undefined) return;
@@ -204,12 +243,12 @@ export class MetaContext {
       const colon = rest.indexOf(":");
       const className = rest.slice(0, colon);
       const id = rest.slice(colon + 1);
-      const stored = await this.store.get<RecordEntry>(key);
+      const stored = await this.store.get<StoredEntry>(key);
       const old = this.get(className, id);
       if (old) this.withQueue.delete(old);
-      if (stored) this.adopt(stored);
-      else this.byClass.get(className)?.delete(id);
-      changes.push({ className, id, entry: stored });
+      const entry = stored ? this.adopt(stored) : undefined;
+      if (!entry) this.byClass.get(className)?.delete(id);
+      changes.push({ className, id, entry });
     }
     return changes;
   }
@@ -220,11 +259,13 @@ export class MetaContext {
   }
 
   /** Holds an entry read from storage in memory (no write: storage already has it). */
-  private adopt(entry: RecordEntry): void {
+  private adopt(stored: StoredEntry): RecordEntry {
+    const entry = fromStored(stored);
     entry.queue = entry.queue ?? [];
     this.classMap(entry.className).set(entry.id, entry);
     if (entry.queue.length) this.withQueue.add(entry);
     for (const op of entry.queue) this.seq = Math.max(this.seq, op.seq);
+    return entry;
   }
 
   private classMap(className: string): Map<string, RecordEntry> {
@@ -234,7 +275,7 @@ export class MetaContext {
   }
 
   private async load(): Promise<void> {
-    const rows = await this.store.entries<RecordEntry>(`${this.options.prefix}rec:`);
+    const rows = await this.store.entries<StoredEntry>(`${this.options.prefix}rec:`);
     const stale: string[] = [];
     for (const [, entry] of rows) {
       if (!entry || typeof entry !== "object" || !entry.className || !entry.id) continue;
@@ -258,5 +299,6 @@ export class MetaContext {
     }
     for (const key of stale) this.pendingWrites.set(key, null);
     if (stale.length) this.schedule();
+    this.loaded = true;
   }
 }

@@ -1,6 +1,9 @@
+import type { Store } from "./store";
+import { WebStorageStore } from "./web-storage-store";
+
 /**
  * Tells other tabs of the same app which storage keys this tab wrote, so
- * they can re-read those records (IndexedDB has no storage event of its own).
+ * they can re-read those records.
  */
 export interface ChangeFeed {
   publish(keys: string[]): void;
@@ -28,5 +31,66 @@ export function browserFeed(name: string): ChangeFeed {
       return () => listeners.delete(fn);
     },
     close: () => channel.close(),
+  };
+}
+
+/**
+ * The feed an Atmos uses unless given one: over the page's own localStorage
+ * (or sessionStorage), the browser's `storage` event, which the browser
+ * sends other tabs for every write at no cost to the writer; elsewhere (an
+ * IndexedDB store, which has no such event) a BroadcastChannel message per
+ * batch written, which costs about as much as the write itself.
+ */
+export function defaultFeed(store: Store, prefix: string): ChangeFeed {
+  const storage = store instanceof WebStorageStore ? store.storage : undefined;
+  if (storage && isPageStorage(storage)) return storageEventFeed(storage, `${prefix}rec:`);
+  return browserFeed(`${prefix}changes`);
+}
+
+/** Whether `storage` is this page's localStorage or sessionStorage (the ones `storage` events report). */
+function isPageStorage(storage: Storage): boolean {
+  const page = globalThis as { document?: unknown; addEventListener?: unknown; localStorage?: Storage; sessionStorage?: Storage };
+  if (typeof page.document === "undefined" || typeof page.addEventListener !== "function") return false;
+  try {
+    return storage === page.localStorage || storage === page.sessionStorage;
+  } catch {
+    return false; // storage blocked for this page (e.g. a sandboxed frame)
+  }
+}
+
+/**
+ * Keys under `prefix` that other tabs wrote to `storage`, from the browser's
+ * `storage` event. A tab writing many records fires an event per key: they
+ * are handed on together once the burst is over (a timer, not a microtask:
+ * each event is a task of its own).
+ */
+export function storageEventFeed(storage: Storage, prefix: string): ChangeFeed {
+  const page = globalThis as unknown as Window;
+  const listeners = new Set<(keys: string[]) => void>();
+  let keys = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deliver = () => {
+    timer = undefined;
+    const batch = Array.from(keys);
+    keys = new Set();
+    for (const fn of listeners) fn(batch);
+  };
+  const onStorage = (event: StorageEvent) => {
+    if (event.storageArea !== storage || !event.key || !event.key.startsWith(prefix)) return;
+    keys.add(event.key);
+    timer ??= setTimeout(deliver, 0);
+  };
+  page.addEventListener("storage", onStorage);
+  return {
+    publish: () => undefined, // the browser tells the other tabs itself
+    subscribe: (fn) => {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    close: () => {
+      page.removeEventListener("storage", onStorage);
+      if (timer !== undefined) clearTimeout(timer);
+      listeners.clear();
+    },
   };
 }

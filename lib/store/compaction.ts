@@ -14,35 +14,52 @@ import type { OutboxOp } from "./record-entry";
  * server has never seen, with no create in flight, needs no request.
  */
 export function enqueue(queue: OutboxOp[], op: OutboxOp, acked: boolean): OutboxOp[] {
-  const sentCount = queue.filter((o) => o.sent).length;
-  const sent = queue.slice(0, sentCount);
-  const tail = queue.slice(sentCount);
-  const last = tail[tail.length - 1];
-  const hold = (a: OutboxOp) => (a.hold && op.hold ? true : undefined);
+  // Runs on every save: counts and copies instead of filtering and spreading.
+  let sentCount = 0;
+  for (const o of queue) if (o.sent) sentCount++;
+  const last = queue.length > sentCount ? queue[queue.length - 1] : undefined;
 
   if (op.kind === "destroy") {
     // The server has seen nothing of this record: forgetting it is enough.
-    if (!acked && sent.length === 0) return [];
-    const held = tail.every((o) => o.hold) ? op.hold : undefined;
-    return [...sent, { kind: "destroy", seq: op.seq, key: op.key, hold: held || undefined }];
+    if (!acked && sentCount === 0) return [];
+    let held = op.hold;
+    for (let i = sentCount; i < queue.length; i++) if (!queue[i].hold) held = undefined;
+    const out = queue.slice(0, sentCount);
+    out.push({ kind: "destroy", seq: op.seq, key: op.key, hold: held || undefined });
+    return out;
   }
 
-  if (!last) return [...sent, op];
+  if (!last) return appended(queue, op);
   if (last.kind === "destroy") {
     // Saving after a destroy: the record came back. Keep order, send both.
-    return [...queue, op];
+    return appended(queue, op);
   }
   if (op.kind === "update") {
-    const changed = union(last.changed, op.changed);
-    return [...sent, ...tail.slice(0, -1), { ...last, changed, hold: hold(last) }];
+    const out = queue.slice(0, queue.length - 1);
+    const merged: OutboxOp = Object.assign({}, last);
+    merged.changed = union(last.changed, op.changed);
+    merged.hold = last.hold && op.hold ? true : undefined;
+    out.push(merged);
+    return out;
   }
   // A second create for the same record means it was re-created: keep it.
-  return [...queue, op];
+  return appended(queue, op);
 }
 
+function appended(queue: OutboxOp[], op: OutboxOp): OutboxOp[] {
+  const out = queue.slice();
+  out.push(op);
+  return out;
+}
+
+/** Fields of both lists; `a` itself when `b` adds nothing (the usual repeated edit of one field). */
 function union(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
   if (!a && !b) return undefined;
-  return Array.from(new Set([...(a ?? []), ...(b ?? [])]));
+  if (!a) return b && b.slice();
+  if (!b) return a;
+  let added: string[] | undefined;
+  for (const field of b) if (!a.includes(field) && !added?.includes(field)) (added ??= a.slice()).push(field);
+  return added ?? a;
 }
 
 /** Releases held ops so that they are sent (what `push()` does first). */

@@ -6,7 +6,8 @@ import type { Store, StoreOp } from "./store";
  * the size of that record, never the size of the collection.
  */
 export class WebStorageStore implements Store {
-  constructor(private readonly storage: Storage) {
+  /** The Web Storage object written to (the change feed listens to its `storage` events). */
+  constructor(readonly storage: Storage) {
     if (!storage || typeof storage.getItem !== "function") {
       throw new Error("atmos2: WebStorageStore needs a Web Storage object (localStorage, sessionStorage or a polyfill)");
     }
@@ -17,6 +18,10 @@ export class WebStorageStore implements Store {
   }
 
   async put(key: string, value: unknown): Promise<void> {
+    this.storage.setItem(key, JSON.stringify(value));
+  }
+
+  putSync(key: string, value: unknown): void {
     this.storage.setItem(key, JSON.stringify(value));
   }
 

@@ -3,6 +3,7 @@ import { enqueue } from "../store/compaction";
 import type { OutboxOp, PlainRecord, RecordEntry } from "../store/record-entry";
 import { changedFields } from "./merge";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
+import type { ModelOptions } from "../app-context";
 
 export type ChangeType = "create" | "update" | "destroy";
 
@@ -23,10 +24,10 @@ export function recordChange(
   host: SyncHost,
   plain: PlainRecord,
   type: ChangeType,
-  call: { remote: boolean; newKey: () => string; options?: RemoteCallOptions },
+  call: { remote: boolean; newKey: () => string; options?: RemoteCallOptions; model?: Pick<ModelOptions, "local" | "remote"> },
 ): RecordedChange {
   const { meta } = host;
-  const model = host.options(plain.className);
+  const model = call.model ?? host.options(plain.className);
   let entry = meta.get(plain.className, plain.id);
   const remote = !model.local && (call.remote || model.remote);
 
@@ -36,13 +37,14 @@ export function recordChange(
       meta.remove(entry.className, entry.id);
       return { entry, send: false };
     }
-    const op: OutboxOp = { kind: "destroy", seq: meta.nextSeq(), key: call.newKey(), hold: remote ? undefined : true };
+    const op: OutboxOp = { kind: "destroy", seq: meta.nextSeq(), key: "", hold: remote ? undefined : true };
     entry.deleted = true;
     entry.failed = undefined;
     entry.queue = enqueue(entry.queue, op, entry.acked);
+    const queued = keyed(entry.queue, call.newKey);
     if (entry.queue.length === 0) meta.remove(entry.className, entry.id);
     else meta.touch(entry);
-    return { entry, op: entry.queue[entry.queue.length - 1], send: remote };
+    return { entry, op: queued, send: remote };
   }
 
   if (!entry) {
@@ -71,8 +73,21 @@ export function recordChange(
   if (remote) entry.failed = undefined; // the user saved again: try again
   const creating = !entry.acked && !entry.queue.some((o) => o.kind === "create");
   const kind = creating ? remoteAction(entry) : "update";
-  const op: OutboxOp = { kind, seq: meta.nextSeq(), key: call.newKey(), changed, hold: remote ? undefined : true };
+  const op: OutboxOp = { kind, seq: meta.nextSeq(), key: "", changed, hold: remote ? undefined : true };
   entry.queue = enqueue(entry.queue, op, entry.acked);
+  const queued = keyed(entry.queue, call.newKey);
   meta.touch(entry);
-  return { entry, op: entry.queue[entry.queue.length - 1], send: remote };
+  return { entry, op: queued, send: remote };
+}
+
+/**
+ * The op a change ended up in, given its Idempotency-Key if it is a new one
+ * (before the entry is written: a stored op always has its key).
+ * Keys are minted only here: an edit folded into an unsent op rides on that
+ * op's key, so a run of edits to one record mints one key, not one per save.
+ */
+function keyed(queue: OutboxOp[], newKey: () => string): OutboxOp | undefined {
+  const op = queue[queue.length - 1];
+  if (op && !op.key) op.key = newKey();
+  return op;
 }

@@ -3,9 +3,14 @@ import type { Attrs } from "../store/record-entry";
 /** Fields whose values differ between two versions of a record. Pure. */
 export function changedFields(before: Attrs | undefined, after: Attrs): string[] {
   if (!before) return Object.keys(after).filter((k) => k !== "id");
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => k !== "id" && !sameValue(before[k], after[k]));
+  // Runs on every save: two passes over the keys, no sets or spreads.
+  const changed: string[] = [];
+  for (const k in before) if (k !== "id" && hasOwn.call(before, k) && !sameValue(before[k], after[k])) changed.push(k);
+  for (const k in after) if (k !== "id" && after[k] !== undefined && hasOwn.call(after, k) && !hasOwn.call(before, k)) changed.push(k);
+  return changed;
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * A server answer merged into the local record: the server's values win,

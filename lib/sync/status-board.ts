@@ -33,6 +33,11 @@ export class StatusBoard {
     return { pending: this.pending.size, inFlight: this.deps.inFlight(), failed: this.failed.size, online: this.online };
   }
 
+  /** Nothing left to send or in flight (parked failures excepted): what `whenSynced` waits for. */
+  idle(): boolean {
+    return this.pending.size === 0 && this.deps.inFlight() === 0;
+  }
+
   /** Re-counts one record. */
   track(entry: RecordEntry): void {
     const live = this.deps.meta.get(entry.className, entry.id) === entry;
@@ -61,12 +66,15 @@ export class StatusBoard {
         for (const tracked of set) if (this.deps.meta.get(tracked.className, tracked.id) !== tracked) set.delete(tracked);
       }
     }
-    const status = this.status();
+    // Runs on every save: compare the counts before building a status object.
     const last = this.last;
-    if (!last || last.pending !== status.pending || last.inFlight !== status.inFlight || last.failed !== status.failed || last.online !== status.online) {
+    const inFlight = this.deps.inFlight();
+    if (!last || last.pending !== this.pending.size || last.inFlight !== inFlight || last.failed !== this.failed.size || last.online !== this.online) {
+      const status = this.status();
       this.last = status;
       this.deps.emit("status", status);
     }
+    if (!this.waiters.length) return;
     const waiting = this.waiters;
     this.waiters = [];
     for (const w of waiting) (w.done() ? w.resolve() : this.waiters.push(w));

@@ -45,6 +45,15 @@ describe("local persistence through Atmos", () => {
     expect(storage.writes).to.equal(1);
   });
 
+  it("has a save in storage when save() returns, with nothing awaited", () => {
+    const todo = new Todo({ title: "milk" });
+    todo.save();
+    expect(JSON.parse(storage.getItem(`atmos2:rec:Todo:${todo.id}`)!).attrs).to.include({ title: "milk" });
+    todo.title = "oat milk";
+    todo.save();
+    expect(JSON.parse(storage.getItem(`atmos2:rec:Todo:${todo.id}`)!).attrs).to.include({ title: "oat milk" });
+  });
+
   it("gives a reloaded page every record back with Task.sync()", async () => {
     for (let i = 0; i < 20; i++) new Todo({ title: `todo ${i}`, done: i % 2 === 0 }).save();
     await atmos.whenSynced();
