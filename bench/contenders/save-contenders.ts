@@ -27,7 +27,7 @@ function storage(): Storage {
   return g.localStorage as Storage;
 }
 
-let models: { SaveTask: any; SpineTask: any; SpineMemoryTask: any; Backbone: any } | undefined;
+let models: { SaveTask: any; SpineTask: any; SpineMemoryTask: any; SpineFloorTask: any; Backbone: any } | undefined;
 
 /** Models are defined once per process: Spine registries and atmos2's are global. */
 function defineModels() {
@@ -43,15 +43,17 @@ function defineModels() {
   SpineTask.extend((Spine.Model as any).Local);
   const SpineMemoryTask: any = class extends Spine.Model {};
   SpineMemoryTask.configure("SpineMemoryTask", "title", "notes", "status", "due");
-  models = { SaveTask, SpineTask, SpineMemoryTask, Backbone };
+  const SpineFloorTask: any = class extends Spine.Model {};
+  SpineFloorTask.configure("SpineFloorTask", "title", "notes", "status", "due");
+  models = { SaveTask, SpineTask, SpineMemoryTask, SpineFloorTask, Backbone };
   return models;
 }
 
-/** The floor: one setItem of the record's JSON. Nothing cheaper can persist it. */
+/** One setItem of the record's JSON, with no model layer: nothing cheaper can persist it. */
 export function floorContender(): SaveContender {
   const byId = new Map<string, TaskAttrs>();
   return {
-    name: "floor",
+    name: "setItem only",
     async seed(records) {
       storage().clear();
       for (const r of records) {
@@ -185,8 +187,37 @@ export function spineMemoryContender(): SaveContender {
   };
 }
 
+/**
+ * The irreducible cost of a Spine storage extension: Spine's own in-memory
+ * save plus one setItem of the saved record's JSON (one key per record, no
+ * outbox, no sync state). What atmos2 is judged against.
+ */
+export function spineSetItemContender(): SaveContender {
+  const { SpineFloorTask } = defineModels();
+  const key = (id: string) => `SpineFloorTask-${id}`;
+  return {
+    name: "Spine + one setItem",
+    async seed(records) {
+      storage().clear();
+      for (const r of records) storage().setItem(key(r.id), JSON.stringify(r));
+      SpineFloorTask.deleteAll();
+      SpineFloorTask.refresh(records.map((r) => ({ ...r })));
+    },
+    save(id, title) {
+      const record = SpineFloorTask.find(id);
+      record.title = title;
+      record.save();
+      storage().setItem(key(id), JSON.stringify(record));
+    },
+    teardown() {
+      SpineFloorTask.deleteAll();
+      storage().clear();
+    },
+  };
+}
+
 export function saveContenders(): SaveContender[] {
-  return [floorContender(), atmosContender(), spineLocalContender(), backboneContender(), spineMemoryContender()];
+  return [spineSetItemContender(), atmosContender(), backboneContender(), floorContender(), spineMemoryContender(), spineLocalContender()];
 }
 
 export interface SaveTiming {
@@ -196,38 +227,83 @@ export interface SaveTiming {
   samples: number[];
 }
 
+export interface SaveTimingOptions {
+  /** Counted runs per contender. */
+  runs: number;
+  /** Saves per run (fewer when a run passes `runBudgetMs`, at least 3). */
+  ops: number;
+  runBudgetMs: number;
+  /** No new run starts after this (Date.now()), once every contender has two. */
+  deadline: number;
+  /** Records edited in turn (default 50). */
+  pool?: number;
+  /** Saves of the uncounted first run, which warms the JIT up. */
+  warmupOps?: number;
+}
+
+const now = () => (g.performance as Performance).now();
+
+/** The records saves go round: `pool` of them spread over the collection, as a user edits a few records at a time. */
+function editPool(records: TaskAttrs[], pool = 50): TaskAttrs[] {
+  const size = Math.min(records.length, pool);
+  const step = Math.floor(records.length / size);
+  return Array.from({ length: size }, (_, i) => records[i * step]);
+}
+
+/** Saves round `pool` until `ops` are done or `budgetMs` is spent (at least 3); mean ms per save. */
+async function run(contender: SaveContender, pool: TaskAttrs[], label: string, ops: number, budgetMs: number): Promise<number> {
+  let done = 0;
+  const start = now();
+  while (done < ops && (done < 3 || now() - start < budgetMs)) {
+    await contender.save(pool[done % pool.length].id, `Edited ${label}.${done}`);
+    done++;
+  }
+  return (now() - start) / done;
+}
+
 /**
- * Seeds each contender with `n` records, then times saves: each run saves up
- * to `ops` times (fewer when a run passes `runBudgetMs`, at least 3) and
- * counts the mean time per save. The saves go round a pool of `pool` records
- * spread over the collection, as a user edits a few records at a time (the
- * number of records with unsent changes stays that small).
+ * Seeds one contender with the records, then times runs of saves (run 0
+ * warms the JIT up and is not counted). For a profiler: the bench itself
+ * uses `timeSaveRounds`, which interleaves the contenders.
  */
-export async function timeSaves(contender: SaveContender, records: TaskAttrs[], opts: { runs: number; ops: number; runBudgetMs: number; deadline: number; pool?: number; warmupOps?: number }): Promise<SaveTiming> {
-  const now = () => (g.performance as Performance).now();
+export async function timeSaves(contender: SaveContender, records: TaskAttrs[], opts: SaveTimingOptions): Promise<SaveTiming> {
   await contender.seed(records);
+  const pool = editPool(records, opts.pool);
   const samples: number[] = [];
-  const poolSize = Math.min(records.length, opts.pool ?? 50);
-  const step = Math.floor(records.length / poolSize);
-  const pool = Array.from({ length: poolSize }, (_, i) => records[i * step]);
-  let next = 0;
   try {
-    // Run 0 warms the JIT up (hundreds of saves) and is not counted.
-    for (let run = 0; run <= opts.runs; run++) {
-      if (run > 1 && Date.now() > opts.deadline) break;
-      const ops = run === 0 ? (opts.warmupOps ?? opts.ops) : opts.ops;
-      const budget = run === 0 ? opts.runBudgetMs * 2 : opts.runBudgetMs;
-      let done = 0;
-      const start = now();
-      while (done < ops && (done < 3 || now() - start < budget)) {
-        const record = pool[next++ % pool.length];
-        await contender.save(record.id, `Edited ${run}.${done}`);
-        done++;
-      }
-      if (run > 0) samples.push((now() - start) / done);
+    for (let r = 0; r <= opts.runs; r++) {
+      if (r > 1 && Date.now() > opts.deadline) break;
+      const ms = await run(contender, pool, String(r), r === 0 ? (opts.warmupOps ?? opts.ops) : opts.ops, r === 0 ? opts.runBudgetMs * 2 : opts.runBudgetMs);
+      if (r > 0) samples.push(ms);
     }
   } finally {
     contender.teardown();
   }
   return { contender: contender.name, n: records.length, samples };
+}
+
+/**
+ * Times every contender in rounds: each round seeds each contender in turn
+ * (they share one storage, which holds one contender's records at a time),
+ * warms it up and times one run. On a shared machine the load changes from
+ * second to second; interleaving puts the same load on every contender, so
+ * their ratios hold even when the absolute times do not. The first round
+ * warms the JIT up with more saves.
+ */
+export async function timeSaveRounds(contenders: SaveContender[], records: TaskAttrs[], opts: SaveTimingOptions): Promise<SaveTiming[]> {
+  const pool = editPool(records, opts.pool);
+  const timings = contenders.map((c) => ({ contender: c.name, n: records.length, samples: [] as number[] }));
+  for (let r = 0; r < opts.runs; r++) {
+    if (r > 1 && Date.now() > opts.deadline) break;
+    for (const [i, contender] of contenders.entries()) {
+      await contender.seed(records);
+      try {
+        await run(contender, pool, `w${r}`, r === 0 ? (opts.warmupOps ?? opts.ops) : pool.length * 2, r === 0 ? opts.runBudgetMs * 2 : opts.runBudgetMs / 2);
+        timings[i].samples.push(await run(contender, pool, String(r), opts.ops, opts.runBudgetMs));
+      } finally {
+        contender.teardown();
+      }
+    }
+  }
+  return timings;
 }
