@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import { trackChild } from "./child-registry";
 
 /** A server the fan-out bench runs in a process of its own. */
 export interface ChildServer {
@@ -25,10 +26,10 @@ export async function startChildServer(script: string, env: Record<string, strin
   const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   // TypeScript sources run through tsx, so the bench measures the code as it stands, with no build.
   if (options.typescript) nodeArgs.push("--require", "tsx/cjs");
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
+  const child: ChildProcess = trackChild(spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, PORT: "0", ATMOS_QUIET: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
-  });
+  }));
   let output = "";
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} printed no "Listening on" line within ${STARTUP_MS / 1000} s:\n${output}`)), STARTUP_MS);

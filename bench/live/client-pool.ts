@@ -1,6 +1,7 @@
 import { ChildProcess, fork } from "node:child_process";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { trackChild } from "./child-registry";
 
 const SCRIPT = path.join(__dirname, "fanout-clients.js");
 
@@ -23,9 +24,14 @@ function workerHost(): ClientHost {
 }
 
 function processHost(): ClientHost {
-  const child: ChildProcess = fork(SCRIPT, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // Plain JS: no TypeScript loader (execArgv), so it starts fast.
+  const child: ChildProcess = trackChild(fork(SCRIPT, [], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+  // A command sent after the process died answers nothing; the phase's deadline reports it.
+  child.on("error", () => {});
   return {
-    post: (command) => child.send(command),
+    post: (command) => {
+      if (child.connected) child.send(command);
+    },
     onMessage: (listener) => child.on("message", listener),
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -15,6 +15,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { startRedis } from "../../spec/live/support/redis-server";
+import { trackPid } from "./child-registry";
 import { ClientPool } from "./client-pool";
 import { Target, floorTarget, oneProcessTarget, redisFloorTarget, twoProcessTarget } from "./fanout-targets";
 
@@ -115,7 +116,9 @@ async function measureSideBySide(contenders: Contender[], options: MeasureOption
       const target = await withDeadline(`${contender.name}: starting`, contender.start());
       targets.push(target);
       const before = target.rssBytes?.();
+      const connectStart = now();
       await withDeadline(`${contender.name}: connecting ${clients} clients`, pool.connect(String(index), target.urls, clients, target.auth));
+      if (process.env.BENCH_VERBOSE) console.log(`  ${contender.name}: ${clients} clients connected in ${((now() - connectStart) / 1000).toFixed(1)} s`);
       if (before) await pause(SETTLE_MS);
       bytesPerSocket.push(before ? (sum(target.rssBytes!()) - sum(before)) / clients : undefined);
     }
@@ -167,8 +170,10 @@ export async function runLiveBench(options: { clients?: number; rounds?: number;
   ], { ...m, deadline: half });
   const result: LiveBenchResult = { clients: m.clients, rounds: oneProcess.rounds, floor, oneProcess };
   let redis;
+  let untrack = () => {};
   try {
     redis = await startRedis();
+    untrack = trackPid(redis.pid);
     const url = redis.url;
     [result.redisFloor, result.twoProcesses] = await measureSideBySide([
       { name: "ws broadcast over Redis (2 processes)", start: () => redisFloorTarget(url) },
@@ -178,6 +183,7 @@ export async function runLiveBench(options: { clients?: number; rounds?: number;
     result.twoProcessesError = (error as Error).message;
   } finally {
     await redis?.stop();
+    untrack();
   }
   return result;
 }
@@ -191,8 +197,10 @@ export async function runLiveScaleBench(options: { clients?: number; rounds?: nu
   const m: MeasureOptions = { clients: options.clients ?? 10_000, rounds: options.rounds ?? 20, clientProcesses: options.clientProcesses ?? 2, deadline: options.deadline };
   const result: LiveScaleResult = { clients: m.clients, rounds: 0, clientProcesses: m.clientProcesses! };
   let redis;
+  let untrack = () => {};
   try {
     redis = await startRedis();
+    untrack = trackPid(redis.pid);
     const url = redis.url;
     [result.redisFloor, result.twoProcesses] = await measureSideBySide([
       { name: "ws broadcast over Redis (2 processes)", start: () => redisFloorTarget(url) },
@@ -203,6 +211,7 @@ export async function runLiveScaleBench(options: { clients?: number; rounds?: nu
     result.error = (error as Error).message;
   } finally {
     await redis?.stop();
+    untrack();
   }
   return result;
 }

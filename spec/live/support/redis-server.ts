@@ -4,6 +4,8 @@ import net from "node:net";
 export interface RedisProcess {
   url: string;
   port: number;
+  /** So a runner cut off before stop() can still end it (the bench does). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startRedis(): Promise<RedisProcess> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once("exit", () => resolve());
