@@ -48,6 +48,7 @@ export class TasksPanel extends Spine.Controller {
   private listRoot?: object;
   private items = new Map<object, TaskItem>();
   private renaming = false;
+  private headPainted = "";
   private scheduled = false;
 
   constructor(options: { el: unknown; atmos: Atmos }) {
@@ -69,6 +70,7 @@ export class TasksPanel extends Spine.Controller {
     this.items.clear();
     this.listRoot = list && rootOf(List, list);
     this.renaming = false;
+    this.headPainted = "";
     this.el.toggleClass("is-empty", !list);
     if (!list) {
       this.html(html`<div class="no-list"><h2>Welcome to Tasks</h2><p>Create a list on the left to get started.</p></div>`.value);
@@ -115,14 +117,18 @@ export class TasksPanel extends Spine.Controller {
 
   private renderHead(): void {
     const list = this.list!;
-    this.head.html(html`
+    const markup = html`
       <h2 class="list-title" title="Double-click to rename">${list.title || "Untitled list"}</h2>
       ${syncMark(list.syncState())}
       <span class="head-actions">
         <button type="button" class="rename-list btn-quiet" aria-label="Rename list ${list.title}">Rename</button>
         <button type="button" class="delete-list btn-quiet btn-danger" aria-label="Delete list ${list.title}">Delete</button>
       </span>
-    `.value);
+    `.value;
+    // Repaint only on a visible change: a sync step must not take focus from Rename or Delete.
+    if (markup === this.headPainted) return;
+    this.headPainted = markup;
+    this.head.html(markup);
   }
 
   private renderTasks(): void {
@@ -181,6 +187,7 @@ export class TasksPanel extends Spine.Controller {
     const list = this.list;
     if (!list || this.renaming) return;
     this.renaming = true;
+    this.headPainted = "";
     this.head.html(html`
       <form class="rename-form">
         <label class="visually-hidden" for="rename-input">List name</label>

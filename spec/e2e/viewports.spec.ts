@@ -18,10 +18,18 @@ async function noSidewaysScroll(page: Page, when: string): Promise<void> {
   expect(innerWidth, `innerWidth is the screen's width ${when}`).to.equal(page.viewportSize()!.width);
 }
 
-/** The control is shown, inside the viewport's width, and not covered: a tap or click would land on it. */
+/**
+ * The control is shown, inside the viewport's width, and not covered: a tap
+ * or click would land on it. Checked again for a few seconds when it fails,
+ * because a row repainted by a sync step replaces its elements meanwhile.
+ */
 async function usable(control: Locator, what: string): Promise<void> {
+  await eventually(() => checkUsable(control, what), 5000);
+}
+
+async function checkUsable(control: Locator, what: string): Promise<void> {
   await noSidewaysScroll(control.page(), `before using ${what}`);
-  await control.scrollIntoViewIfNeeded();
+  await control.scrollIntoViewIfNeeded({ timeout: 2000 });
   expect(await control.isVisible(), `${what} is visible`).to.equal(true);
   const box = (await control.boundingBox())!;
   const innerWidth = await control.page().evaluate(() => window.innerWidth);
