@@ -1,0 +1,56 @@
+import { expect } from "chai";
+import type { OutboxRow } from "../../lib";
+import { ago, describeRow, reasonOf, syncPanelHtml, type SyncSnapshot } from "../../example/src/sync-panel-view";
+
+/** The Sync panel's wording, decided from plain data (the panel itself: sync-panel.spec.ts). */
+describe("Sync panel view (pure)", () => {
+  const row = (over: Partial<OutboxRow>): OutboxRow => ({ model: "Task", id: "t1", attrs: { title: "Milk" }, action: "update", queued: 1, attempts: 0, state: "waiting", seq: 1, ...over });
+
+  const reasons: Array<[string, string]> = [
+    ["Task PUT /tasks/v1/lists/a/tasks/b answered 400: Invalid task", "Invalid task"],
+    ["List POST /tasks/v1/users/@me/lists failed: Failed to fetch", "Failed to fetch"],
+    ["Task GET /x answered 502 with malformed JSON (cut); fix the server", "malformed JSON (cut); fix the server"],
+    ["atmos2: storage is full", "atmos2: storage is full"],
+  ];
+  for (const [message, reason] of reasons) {
+    it(`keeps the reason of "${message.slice(0, 40)}…"`, () => expect(reasonOf(message)).to.equal(reason));
+  }
+
+  const ages: Array<[number, string]> = [[0, "just now"], [9_000, "just now"], [42_000, "42 s ago"], [5 * 60_000, "5 min ago"], [3 * 3_600_000, "3 h ago"]];
+  for (const [ms, text] of ages) it(`says ${text} after ${ms} ms`, () => expect(ago(1_000_000_000, 1_000_000_000 + ms)).to.equal(text));
+
+  it("describes a parked change with its refusal, and counts attempts in words", () => {
+    const d = describeRow(row({ state: "parked", attempts: 1, lastError: { status: 422, message: "Task PUT /t answered 422: title is too long", at: 0 } }), 0);
+    expect(d).to.include({ title: "Milk", attempts: "1 attempt", error: "HTTP 422: title is too long" });
+    expect(d.state).to.match(/^Refused by the server/);
+    expect(describeRow(row({ attempts: 0 }), 0).attempts).to.equal("not tried yet");
+    expect(describeRow(row({ attempts: 3, lastError: { status: 0, message: "Task POST /t failed: offline", at: 0 } }), 0)).to.include({ attempts: "3 attempts", error: "No connection: offline" });
+  });
+
+  it("names an untitled record by its model", () => {
+    expect(describeRow(row({ model: "List", attrs: {} }), 0).title).to.equal("Untitled list");
+    expect(describeRow(row({ attrs: { title: "  " } }), 0).title).to.equal("Untitled task");
+  });
+
+  it("escapes titles and errors typed by people or sent by servers", () => {
+    const snapshot: SyncSnapshot = {
+      status: { pending: 1, inFlight: 0, failed: 0, online: true },
+      rows: [row({ attrs: { title: "<img src=x onerror=alert(1)>" }, lastError: { status: 400, message: "<b>bad</b>", at: 0 } })],
+      authNeeded: false,
+      pulling: false,
+      now: 0,
+    };
+    const markup = syncPanelHtml(snapshot).value;
+    expect(markup).not.to.contain("<img");
+    expect(markup).not.to.contain("<b>");
+    expect(markup).to.contain("&lt;img src=x onerror=alert(1)&gt;");
+  });
+
+  it("says when live updates are not used, and shows the highest sequence number per channel", () => {
+    const base: SyncSnapshot = { status: { pending: 0, inFlight: 0, failed: 0, online: true }, rows: [], authNeeded: false, pulling: false, now: 0 };
+    expect(syncPanelHtml(base).value).to.contain("Not used in this mode");
+    const live = syncPanelHtml({ ...base, live: { state: "connected", seq: { "user:alice": 41, "user:team": 7 } } }).value;
+    expect(live).to.match(/data-fact="seq" title="user:alice: 41, user:team: 7">41</);
+    expect(syncPanelHtml({ ...base, live: { state: "idle", seq: {}, error: "bad token" } }).value).to.contain("Off: bad token");
+  });
+});
