@@ -39,11 +39,12 @@ function tokenSource(config: AppConfig): TokenSource {
 async function signedInToken(config: AppConfig): Promise<string> {
   const kept = storedToken();
   if (kept) return kept;
-  const app = document.getElementById("app")!;
-  app.hidden = true;
+  // Only the form until then: no lists, and no keyboard hints for them.
+  const hidden = [document.getElementById("app")!, document.querySelector<HTMLElement>(".app-foot")!];
+  for (const el of hidden) el.hidden = true;
   const token = await askForToken(document.getElementById("sign-in")!, config.base);
   startSession(token);
-  app.hidden = false;
+  for (const el of hidden) el.hidden = false;
   return token;
 }
 
