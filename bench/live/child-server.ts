@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { trackChild } from "./child-registry";
+import { liveHeapBytes } from "./heap-probe";
 
 /** A server the fan-out bench runs in a process of its own. */
 export interface ChildServer {
@@ -9,6 +10,8 @@ export interface ChildServer {
   pid: number;
   /** Resident memory of the process now, in bytes (Linux /proc; NaN elsewhere). */
   rssBytes(): number;
+  /** Its live heap after a full collection, in bytes (see heap-probe.ts). */
+  heapBytes(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -26,15 +29,19 @@ export async function startChildServer(script: string, env: Record<string, strin
   const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   // TypeScript sources run through tsx, so the bench measures the code as it stands, with no build.
   if (options.typescript) nodeArgs.push("--require", "tsx/cjs");
+  // The inspector, on a free loopback port, only so heapBytes() can ask for a GC and the heap size.
+  nodeArgs.push("--inspect=127.0.0.1:0");
   const child: ChildProcess = trackChild(spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, PORT: "0", ATMOS_QUIET: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   }));
   let output = "";
+  let inspectorUrl: string | undefined;
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} printed no "Listening on" line within ${STARTUP_MS / 1000} s:\n${output}`)), STARTUP_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
       const match = /Listening on http:\/\/[^\s:/]+:(\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
@@ -59,6 +66,10 @@ export async function startChildServer(script: string, env: Record<string, strin
       } catch {
         return NaN;
       }
+    },
+    async heapBytes() {
+      if (!inspectorUrl) throw new Error(`${script}: no inspector address in its output:\n${output}`);
+      return liveHeapBytes(inspectorUrl);
     },
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();

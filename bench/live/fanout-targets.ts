@@ -14,6 +14,8 @@ export interface Target {
   publish(id: string): Promise<void> | void;
   /** Resident memory of each server process, in bytes (targets in child processes only). */
   rssBytes?(): number[];
+  /** Live heap of each server process after a full collection, in bytes (likewise). */
+  heapBytes?(): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,10 @@ function rssOf(servers: ChildServer[]): () => number[] {
   return () => servers.map((s) => s.rssBytes());
 }
 
+function heapOf(servers: ChildServer[]): () => Promise<number[]> {
+  return () => Promise.all(servers.map((s) => s.heapBytes()));
+}
+
 /**
  * Floor over Redis: two processes, each a plain `ws` broadcast loop
  * subscribed to one Redis channel (bench/live/redis-floor-server.js), fed by
@@ -96,6 +102,7 @@ export async function redisFloorTarget(redisUrl: string, processes = 2): Promise
       await publisher.publish(FLOOR_CHANNEL, frameOf(id, ++seq));
     },
     rssBytes: rssOf(servers),
+    heapBytes: heapOf(servers),
     async close() {
       await publisher.close();
       await Promise.all(servers.map((s) => s.stop()));
@@ -132,6 +139,7 @@ export async function twoProcessTarget(redisUrl: string, processes = 2): Promise
       if (status !== 202) throw new Error(`POST /update answered ${status}`);
     },
     rssBytes: rssOf(servers),
+    heapBytes: heapOf(servers),
     async close() {
       agent.destroy();
       await Promise.all(servers.map((s) => s.stop()));

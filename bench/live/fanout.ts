@@ -25,8 +25,10 @@ export interface FanoutStats {
   p50Ms: number;
   p99Ms: number;
   messagesPerSecond: number;
-  /** Growth of the server processes' resident memory per connected idle socket, in bytes. */
+  /** Growth of the server processes' resident memory per connected idle socket, in bytes (after a GC). */
   bytesPerSocket?: number;
+  /** Growth of their live heap per idle socket, after a full GC, in bytes. */
+  heapBytesPerSocket?: number;
 }
 
 export interface LiveBenchResult {
@@ -111,16 +113,19 @@ async function measureSideBySide(contenders: Contender[], options: MeasureOption
   const targets: Target[] = [];
   const started = now();
   try {
-    const bytesPerSocket: Array<number | undefined> = [];
+    const memory: Array<{ rss: number; heap: number } | undefined> = [];
     for (const [index, contender] of contenders.entries()) {
       const target = await withDeadline(`${contender.name}: starting`, contender.start());
       targets.push(target);
-      const before = target.rssBytes?.();
+      // Heap first: reading it collects garbage, so the RSS after it is the steadier figure.
+      const footprint = async () => (target.heapBytes ? { heap: sum(await target.heapBytes()), rss: sum(target.rssBytes!()) } : undefined);
+      const before = await footprint();
       const connectStart = now();
       await withDeadline(`${contender.name}: connecting ${clients} clients`, pool.connect(String(index), target.urls, clients, target.auth));
       if (process.env.BENCH_VERBOSE) console.log(`  ${contender.name}: ${clients} clients connected in ${((now() - connectStart) / 1000).toFixed(1)} s`);
       if (before) await pause(SETTLE_MS);
-      bytesPerSocket.push(before ? (sum(target.rssBytes!()) - sum(before)) / clients : undefined);
+      const after = await footprint();
+      memory.push(before && after ? { rss: (after.rss - before.rss) / clients, heap: (after.heap - before.heap) / clients } : undefined);
     }
     const latencies: number[][] = contenders.map(() => []);
     const roundWorst: number[][] = contenders.map(() => []);
@@ -151,7 +156,7 @@ async function measureSideBySide(contenders: Contender[], options: MeasureOption
     }
     return contenders.map((_, i) => {
       const sorted = latencies[i].sort((a, b) => a - b);
-      return { rounds: measured, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), messagesPerSecond: throughput[i], bytesPerSocket: bytesPerSocket[i] };
+      return { rounds: measured, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), messagesPerSecond: throughput[i], bytesPerSocket: memory[i]?.rss, heapBytesPerSocket: memory[i]?.heap };
     });
   } finally {
     await pool.close();
@@ -220,10 +225,10 @@ type TableRow = [string, FanoutStats | undefined, FanoutStats | undefined];
 
 function printTable(title: string, rows: TableRow[], missing: string): void {
   const f = (n: number) => n.toFixed(1);
-  const kb = (s: FanoutStats) => (s.bytesPerSocket === undefined ? "" : (s.bytesPerSocket / 1024).toFixed(1));
+  const kb = (s: FanoutStats) => (s.bytesPerSocket === undefined ? "" : `${(s.bytesPerSocket / 1024).toFixed(1)}/${(s.heapBytesPerSocket! / 1024).toFixed(1)}`);
   console.log(`\n${title}\n`);
-  console.log("| contender                      | p50 ms | p99 ms | msgs/s   | KB/socket | p50 × floor | p99 × floor | msgs/s ÷ floor |");
-  console.log("|--------------------------------|--------|--------|----------|-----------|-------------|-------------|----------------|");
+  console.log("| contender                      | p50 ms | p99 ms | msgs/s   | KB/socket rss/heap | p50 × floor | p99 × floor | msgs/s ÷ floor |");
+  console.log("|--------------------------------|--------|--------|----------|--------------------|-------------|-------------|----------------|");
   for (const [name, s, floor] of rows) {
     if (!s) {
       console.log(`| ${name.padEnd(30)} | n/a: ${missing}`);
@@ -231,7 +236,7 @@ function printTable(title: string, rows: TableRow[], missing: string): void {
     }
     const ratio = (a: number, b: number | undefined) => (b ? (a / b).toFixed(2) : "");
     console.log(
-      `| ${name.padEnd(30)} | ${f(s.p50Ms).padStart(6)} | ${f(s.p99Ms).padStart(6)} | ${Math.round(s.messagesPerSecond).toString().padStart(8)} | ${kb(s).padStart(9)} | ` +
+      `| ${name.padEnd(30)} | ${f(s.p50Ms).padStart(6)} | ${f(s.p99Ms).padStart(6)} | ${Math.round(s.messagesPerSecond).toString().padStart(8)} | ${kb(s).padStart(18)} | ` +
       `${ratio(s.p50Ms, floor?.p50Ms).padStart(11)} | ${ratio(s.p99Ms, floor?.p99Ms).padStart(11)} | ${ratio(s.messagesPerSecond, floor?.messagesPerSecond).padStart(14)} |`,
     );
   }
