@@ -165,11 +165,13 @@ export class AppContext {
     });
     // Model.refresh() (both versions), and Spine 1.2's record.refresh() (one record, no options).
     model.bind("refresh", (records: SpineRecord | SpineRecord[], options?: Record<string, unknown>) => {
+      // atmos2's own refresh (a pull of thousands) is not the app's: nothing to look at.
+      if (ownRefresh || options?.atmos) return;
       const all = Array.isArray(records) ? records : records ? [records] : [];
       // A record Spine merged into another one during the refresh (its id
       // then moved on) is kept as that one, not again under its own id.
       const list = all.filter((record: SpineRecord) => model.irecords[record.id]);
-      if (ownRefresh || options?.atmos || !list.length) return;
+      if (!list.length) return;
       hooks(false)?.refreshed(list[0].constructor.className, list);
     });
     // Installed once per prototype and class (sub-classes inherit them; a

@@ -106,7 +106,8 @@ export class MetaContext {
 
   /** Whether an answer or a removal changed this record after `mark` (a pull sent before it is stale for it). */
   changedSince(className: string, id: string, mark: number): boolean {
-    return (this.answered.get(this.keyOf(className, id)) ?? 0) > mark;
+    // Asked for every pulled record: most pulls have no answer to look for.
+    return this.answered.size > 0 && (this.answered.get(this.keyOf(className, id)) ?? 0) > mark;
   }
 
   /** Adds or replaces an entry and schedules its write. */

@@ -35,10 +35,14 @@ export function enqueue(queue: OutboxOp[], op: OutboxOp, acked: boolean): Outbox
     return appended(queue, op);
   }
   if (op.kind === "update") {
+    const changed = union(last.changed, op.changed);
+    const hold = last.hold && op.hold ? true : undefined;
+    // The usual repeated edit of the same fields: the queue already says it all.
+    if (changed === last.changed && hold === last.hold) return queue;
     const out = queue.slice(0, queue.length - 1);
     const merged: OutboxOp = Object.assign({}, last);
-    merged.changed = union(last.changed, op.changed);
-    merged.hold = last.hold && op.hold ? true : undefined;
+    merged.changed = changed;
+    merged.hold = hold;
     out.push(merged);
     return out;
   }

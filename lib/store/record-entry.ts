@@ -94,8 +94,7 @@ export function etagOf(attrs: Attrs): string | undefined {
 export function syncStateOf(entry: RecordEntry | undefined): SyncState {
   if (!entry) return "local";
   if (entry.failed) return "failed";
-  const queued = entry.queue.some((op) => !op.hold);
-  if (queued) return "pending";
+  for (const op of entry.queue) if (!op.hold) return "pending";
   if (entry.queue.length > 0) return "local";
   return entry.acked ? "synced" : "local";
 }

@@ -121,7 +121,7 @@ export class Puller {
       // a spread per record costs more than the rest of this loop together.
       for (const [name, value] of fill) if (!hasOwn.call(remote, name)) remote[name] = value;
       const id = String(remote.id);
-      returned.add(id);
+      if (options.remove) returned.add(id);
       const entry = meta.get(className, id);
       // Deleted or answered since this pull was sent: its version is older (a stale read
       // would bring a destroyed record back, or an older title over the acknowledged one).

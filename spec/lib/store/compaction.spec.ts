@@ -20,6 +20,21 @@ describe("outbox compaction", () => {
     expect(queue[0].changed).to.have.members(["title", "notes"]);
   });
 
+  it("leaves the queue as it is for another edit of fields already queued (held or not), and never changes its input", () => {
+    for (const hold of [true, undefined]) {
+      const queue = [update(1, ["title", "notes"], { hold })];
+      const copy = structuredClone(queue);
+      expect(enqueue(queue, update(2, ["title"], { hold }), true)).to.equal(queue);
+      expect(queue).to.deep.equal(copy);
+    }
+    // Sent now (not held): the held op is released, so the queue changes.
+    const held = [update(1, ["title"], { hold: true })];
+    const released = enqueue(held, update(2, ["title"]), true);
+    expect(released).not.to.equal(held);
+    expect(released[0].hold).to.equal(undefined);
+    expect(held[0].hold).to.equal(true);
+  });
+
   it("drops everything when a record never sent is destroyed: no request at all", () => {
     expect(enqueue([create(1)], destroy(2), false)).to.deep.equal([]);
     expect(enqueue([create(1), update(2, ["title"])], destroy(3), false)).to.deep.equal([]);
