@@ -20,18 +20,22 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 /** The form of `entry` to write. Pure: `entry` is left as it is. */
 export function toStored(entry: RecordEntry): RecordEntry | StoredEntry {
-  const { base, attrs } = entry;
-  if (!base) return entry;
+  if (!entry.base) return entry;
+  // Object.assign: a spread followed by more keys takes V8's slow path.
+  const stored: StoredEntry = Object.assign({}, entry, { base: undefined });
+  stored.baseDiff = baseDiffOf(entry.base, entry.attrs);
+  return stored;
+}
+
+/** How `base` differs from `attrs` (see `StoredEntry`). Pure. */
+export function baseDiffOf(base: Attrs, attrs: Attrs): NonNullable<StoredEntry["baseDiff"]> {
   const set: Attrs = {};
   let unset: string[] | undefined;
   // Same value by identity: base is a shallow copy of attrs, so fields the
   // user did not touch hold the very same values.
   for (const key in base) if (hasOwn.call(base, key) && (base[key] !== attrs[key] || !hasOwn.call(attrs, key))) set[key] = base[key];
   for (const key in attrs) if (hasOwn.call(attrs, key) && !hasOwn.call(base, key)) (unset ??= []).push(key);
-  // Object.assign: a spread followed by more keys takes V8's slow path, and this runs on every save.
-  const stored: StoredEntry = Object.assign({}, entry, { base: undefined });
-  stored.baseDiff = unset ? { set, unset } : { set };
-  return stored;
+  return unset ? { set, unset } : { set };
 }
 
 /** An entry read from storage, in memory form (its `base` whole again). */
