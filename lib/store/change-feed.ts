@@ -58,11 +58,15 @@ function isPageStorage(storage: Storage): boolean {
   }
 }
 
+/** Storage-event feeds of this realm: another Atmos on the same page fires no storage event here. */
+const sameRealm = new Set<{ storage: Storage; prefix: string; take(keys: string[]): void }>();
+
 /**
  * Keys under `prefix` that other tabs wrote to `storage`, from the browser's
- * `storage` event. A tab writing many records fires an event per key: they
- * are handed on together once the burst is over (a timer, not a microtask:
- * each event is a task of its own).
+ * `storage` event (and, since a page's own writes fire none, from any other
+ * Atmos over the same storage in this page, told directly). A tab writing
+ * many records fires an event per key: they are handed on together once
+ * the burst is over (a timer, not a microtask: each event is a task of its own).
  */
 export function storageEventFeed(storage: Storage, prefix: string): ChangeFeed {
   const page = globalThis as unknown as Window;
@@ -75,19 +79,28 @@ export function storageEventFeed(storage: Storage, prefix: string): ChangeFeed {
     keys = new Set();
     for (const fn of listeners) fn(batch);
   };
-  const onStorage = (event: StorageEvent) => {
-    if (event.storageArea !== storage || !event.key || !event.key.startsWith(prefix)) return;
-    keys.add(event.key);
-    timer ??= setTimeout(deliver, 0);
+  const take = (written: string[]) => {
+    for (const key of written) if (key.startsWith(prefix)) keys.add(key);
+    if (keys.size) timer ??= setTimeout(deliver, 0);
   };
+  const onStorage = (event: StorageEvent) => {
+    if (event.storageArea === storage && event.key) take([event.key]);
+  };
+  const self = { storage, prefix, take };
+  sameRealm.add(self);
   page.addEventListener("storage", onStorage);
   return {
-    publish: () => undefined, // the browser tells the other tabs itself
+    publish: (written) => {
+      // The usual page has one Atmos: nothing to tell (the browser tells other tabs).
+      if (sameRealm.size < 2) return;
+      for (const other of sameRealm) if (other !== self && other.storage === storage && other.prefix === prefix) other.take(written);
+    },
     subscribe: (fn) => {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
     close: () => {
+      sameRealm.delete(self);
       page.removeEventListener("storage", onStorage);
       if (timer !== undefined) clearTimeout(timer);
       listeners.clear();

@@ -72,6 +72,24 @@ describe("other tabs' writes to localStorage, from the browser's storage event",
     expect(await after.until((k) => k.length > 0, 300)).to.deep.equal([]);
   });
 
+  it("tells another Atmos on the same page (which gets no storage event) what this one wrote", async () => {
+    feed = storageEventFeed(localStorage, `${prefix}rec:`);
+    const other = storageEventFeed(localStorage, `${prefix}rec:`);
+    const elsewhere = storageEventFeed(localStorage, "another-app:rec:");
+    try {
+      const mine = heard(feed);
+      const theirs = heard(other);
+      const unrelated = heard(elsewhere);
+      feed.publish([`${prefix}rec:FeedNote:same-page`]);
+      expect(await theirs.until((k) => k.length > 0)).to.deep.equal([`${prefix}rec:FeedNote:same-page`]);
+      expect(mine.keys).to.deep.equal([]);
+      expect(unrelated.keys).to.deep.equal([]);
+    } finally {
+      other.close();
+      elsewhere.close();
+    }
+  });
+
   it("is the feed an Atmos on the page's localStorage uses by default", async () => {
     feed = defaultFeed(new WebStorageStore(localStorage), prefix);
     const log = heard(feed);
