@@ -42,16 +42,18 @@ export async function chromiumSaveRounds(pages: Page[], n: number, opts: SaveTim
     const names = await p1ContenderNames(pages[0]);
     if (names.length !== pages.length) throw new Error(`P1 needs a page per contender: ${names.length} contenders, ${pages.length} pages`);
     for (const [i, page] of pages.entries()) await page.evaluate(([n, o, i]) => (globalThis as unknown as PageGlobal).benchP1.start(n, o, i), [n, opts, i] as const);
-    let current = 0;
     const steps: SaveSteps = {
       names,
       seed: (i) => pages[i].evaluate(() => (globalThis as unknown as PageGlobal).benchP1.seed()),
-      prepare: (i, round) => pages[(current = i)].evaluate((round) => (globalThis as unknown as PageGlobal).benchP1.prepare(round), round),
-      run: (i, round) => pages[i].evaluate((round) => (globalThis as unknown as PageGlobal).benchP1.run(round), round),
+      prepare: (i, round) => pages[i].evaluate((round) => (globalThis as unknown as PageGlobal).benchP1.prepare(round), round),
+      async run(i, round) {
+        const before = await threadMs(sessions[i]);
+        const saves = await pages[i].evaluate((round) => (globalThis as unknown as PageGlobal).benchP1.run(round), round);
+        return ((await threadMs(sessions[i])) - before) / saves;
+      },
       finish: (i) => pages[i].evaluate(() => (globalThis as unknown as PageGlobal).benchP1.finish()),
     };
-    // The clock of the page whose run is being timed (prepare names it just before).
-    return await timeSaveRounds(steps, n, () => threadMs(sessions[current]), opts);
+    return await timeSaveRounds(steps, n, opts);
   } finally {
     for (const cdp of sessions) await cdp.detach().catch(() => undefined);
   }

@@ -3,9 +3,9 @@ import { openChromiumPages } from "../browser/chromium-page";
 import { buildPageBundle } from "../browser/page-bundle";
 import { compareRow } from "../compare-row";
 import { chromiumSaveRounds } from "../browser/p1-chromium";
-import { saveContenderMakers, saveContenders } from "../contenders/save-contenders";
-import { localSteps, processCpuMs, timeSaveRounds, type SaveTiming } from "../contenders/save-rounds";
-import { separateNodeWebStorages } from "../env/node-web-storage";
+import { nodeContenderSteps } from "../contenders/node-contenders";
+import { saveContenderMakers } from "../contenders/save-contenders";
+import { timeSaveRounds, type SaveTiming } from "../contenders/save-rounds";
 import { taskList } from "../fixtures/task-fixtures";
 import { all, atLeast, atMost } from "../goal";
 import { median } from "../stats";
@@ -26,18 +26,22 @@ export const p1SaveCost: BenchCase = {
   async run(ctx) {
     const sizes = ctx.quick ? [100, 1000] : [1000, 10000];
     const runs = ctx.quick ? 2 : 7;
-    const opts = (deadline: number) => ({ runs, ops: ctx.quick ? 100 : 500, warmupOps: ctx.quick ? 200 : 1000, runBudgetMs: ctx.quick ? 60 : 120, deadline });
+    // Round 0 only warms each contender up: warmupOps saves, within half a second.
+    const opts = (deadline: number) => ({ runs, ops: ctx.quick ? 100 : 500, warmupOps: ctx.quick ? 300 : 5000, runBudgetMs: ctx.quick ? 60 : 120, deadline });
     const rows: Row[] = [];
     // The larger size gets the rest of its environment's share of the time.
     const sizeDeadline = (i: number, end: number) => (i < sizes.length - 1 ? Date.now() + (end - Date.now()) * 0.4 : end);
 
-    // Storage first: Spine Local turns itself off when there is no localStorage as it is extended.
-    const storages = separateNodeWebStorages(saveContenderMakers.length);
     const node: SaveTiming[] = [];
     const nodeEnd = Date.now() + (ctx.deadline - Date.now()) * 0.4;
     for (const [i, n] of sizes.entries()) {
       const o = opts(sizeDeadline(i, nodeEnd));
-      node.push(...(await timeSaveRounds(localSteps(saveContenders(), taskList(n), o, { use: storages.use }), n, processCpuMs, o)));
+      const steps = await nodeContenderSteps(saveContenderMakers.length, n, o);
+      try {
+        node.push(...(await timeSaveRounds(steps, n, o)));
+      } finally {
+        steps.stop();
+      }
       ctx.log(`P1 Node N=${n} done`);
     }
     rows.push(...toRows("Node, localstorage-polyfill", node, sizes));

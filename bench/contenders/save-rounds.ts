@@ -2,19 +2,18 @@ import type { TaskAttrs } from "../fixtures/task-fixtures";
 import type { SaveContender } from "./save-contenders";
 
 /**
- * How P1 times the save contenders. Each is seeded once, in a storage of
- * its own (a polyfill instance of its own in Node, a page on an origin of
- * its own in Chromium); then they take turns in rounds, each round warming
- * each up and timing one run of its saves, so load that comes and goes on
- * this shared machine lands on all of them alike.
+ * How P1 times the save contenders. Each lives on its own, as an app has
+ * one storage library: a Node process of its own, or a Chromium page on an
+ * origin of its own (its own localStorage, heap and JIT state). Each is
+ * seeded once; then they take turns in rounds, each round warming each up
+ * and timing one run of its saves, so load that comes and goes on this
+ * shared machine lands on all of them alike. Round 0 only warms up.
  *
- * Runs are timed in CPU time, not wall time: the process's in Node, the
- * page's main thread's in Chromium (CDP's ThreadTime). A save's cost is the
- * work it makes its thread do; waiting for a core another process holds is
- * not part of it, and on a 2-core machine shared with test runs it is most
- * of the wall time. (No forced garbage collection between runs: V8 ages
- * out the compiled code of functions a full collection finds idle, and
- * with six contenders taking turns each would start its runs cold.)
+ * Runs are timed in CPU time, not wall time: the contender's process's in
+ * Node, its page's main thread's in Chromium (CDP's ThreadTime). A save's
+ * cost is the work it makes its thread do; waiting for a core another
+ * process holds is not part of it, and on a 2-core machine shared with
+ * test runs it is most of the wall time.
  */
 
 export interface SaveTiming {
@@ -48,7 +47,7 @@ export interface SaveSteps {
   seed(i: number): Promise<void>;
   /** Warms contender `i` up before its run in round `round`. */
   prepare(i: number, round: number): Promise<void>;
-  /** The counted run: returns the number of saves made. */
+  /** The counted run: returns the CPU ms per save, read where the contender lives. */
   run(i: number, round: number): Promise<number>;
   /** Tears contender `i` down (once, at the end). */
   finish(i: number): Promise<void>;
@@ -74,25 +73,22 @@ export async function runSaves(contender: SaveContender, pool: TaskAttrs[], labe
   return done;
 }
 
-/**
- * The steps of contenders living in this realm (Node, or the page itself).
- * `use(i)` makes contender `i`'s storage the current one (Node).
- */
-export function localSteps(contenders: SaveContender[], records: TaskAttrs[], opts: SaveTimingOptions, env: { use?: (i: number) => void } = {}): SaveSteps {
+/** The steps of contenders living in this realm; `cpuMs` is its CPU clock (default: this Node process's). */
+export function localSteps(contenders: SaveContender[], records: TaskAttrs[], opts: SaveTimingOptions, env: { cpuMs?: () => number } = {}): SaveSteps {
+  const cpuMs = env.cpuMs ?? processCpuMs;
   const pool = editPool(records, opts.pool);
   return {
     names: contenders.map((c) => c.name),
-    async seed(i) {
-      env.use?.(i);
-      await contenders[i].seed(records);
-    },
+    seed: (i) => contenders[i].seed(records),
     async prepare(i, round) {
-      env.use?.(i);
-      await runSaves(contenders[i], pool, `w${round}`, round === 0 ? (opts.warmupOps ?? opts.ops) : pool.length * 2, round === 0 ? opts.runBudgetMs * 2 : opts.runBudgetMs / 2);
+      await runSaves(contenders[i], pool, `w${round}`, round === 0 ? (opts.warmupOps ?? opts.ops) : pool.length * 2, round === 0 ? Math.max(500, opts.runBudgetMs * 2) : opts.runBudgetMs / 2);
     },
-    run: (i, round) => runSaves(contenders[i], pool, String(round), opts.ops, opts.runBudgetMs),
+    async run(i, round) {
+      const before = cpuMs();
+      const saves = await runSaves(contenders[i], pool, String(round), opts.ops, opts.runBudgetMs);
+      return (cpuMs() - before) / saves;
+    },
     async finish(i) {
-      env.use?.(i);
       contenders[i].teardown();
     },
   };
@@ -108,8 +104,8 @@ export function processCpuMs(): number {
   return (user + system) / 1000;
 }
 
-/** Times every contender in rounds (see the top of this file); `cpuMs` reads the CPU clock of the thread that saves. */
-export async function timeSaveRounds(steps: SaveSteps, n: number, cpuMs: () => number | Promise<number>, opts: SaveTimingOptions): Promise<SaveTiming[]> {
+/** Times every contender in rounds (see the top of this file). */
+export async function timeSaveRounds(steps: SaveSteps, n: number, opts: SaveTimingOptions): Promise<SaveTiming[]> {
   const timings = steps.names.map((name) => ({ contender: name, n, samples: [] as number[] }));
   const seeded: number[] = [];
   try {
@@ -122,9 +118,8 @@ export async function timeSaveRounds(steps: SaveSteps, n: number, cpuMs: () => n
       if (round > 2 && Date.now() > opts.deadline) break;
       for (let i = 0; i < steps.names.length; i++) {
         await steps.prepare(i, round);
-        const before = await cpuMs();
-        const saves = await steps.run(i, round);
-        if (round > 0) timings[i].samples.push(((await cpuMs()) - before) / saves);
+        const perSave = await steps.run(i, round);
+        if (round > 0) timings[i].samples.push(perSave);
       }
     }
   } finally {
