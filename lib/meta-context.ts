@@ -2,6 +2,7 @@ import type { Clock } from "./env/clock";
 import type { RecordEntry } from "./store/record-entry";
 import type { Store, StoreOp } from "./store/store";
 import { fromStored, toStored, type StoredEntry } from "./store/stored-entry";
+import { storedJson } from "./store/stored-json";
 
 const written = Promise.resolve();
 const ignore = (): undefined => undefined;
@@ -125,7 +126,7 @@ export class MetaContext {
     // Nothing queued before it (order is kept): a synchronous store writes it now.
     if (this.store.putSync && this.pendingWrites.size === 0 && this.batches === 0) {
       try {
-        this.store.putSync(key, toStored(entry));
+        this.store.putSync(key, storedJson(entry));
         this.options.onWritten?.([key]);
         return;
       } catch {

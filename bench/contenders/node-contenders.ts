@@ -12,8 +12,11 @@ function startChild(): { ask: Ask; stop(): void } {
   // TypeScript sources run through tsx, as the bench itself does. V8 does
   // all its work on the main thread (--single-threaded): the process's CPU
   // time is then the contender's own, not that of compiler threads still
-  // optimising or of a collector thread marking at random moments.
-  const child: ChildProcess = fork(path.join(__dirname, "save-child.ts"), [], { execArgv: ["--require", "tsx/cjs", "--single-threaded"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // optimising or of a collector thread marking at random moments. A
+  // process waiting for its turn is idle, which V8's memory reducer answers
+  // with a full collection some seconds later, inside whatever run comes
+  // next (--no-memory-reducer): garbage is still collected as saves make it.
+  const child: ChildProcess = fork(path.join(__dirname, "save-child.ts"), [], { execArgv: ["--require", "tsx/cjs", "--single-threaded", "--no-memory-reducer"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let next = 0;
   child.on("message", (answer: ChildAnswer) => {

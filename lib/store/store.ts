@@ -16,12 +16,13 @@ export interface Store {
   /** Every entry whose key starts with `prefix`. */
   entries<T = unknown>(prefix: string): Promise<Array<[string, T]>>;
   /**
-   * Writes one value before returning, for stores that can (Web Storage);
-   * throws when the write fails (e.g. storage full). With it, a save is in
-   * storage when `save()` returns, at the cost of one write and nothing
-   * else; without it, changes are written in one batch a microtask later.
+   * Writes one value, given as its JSON text, before returning: for stores
+   * that can and keep text (Web Storage); throws when the write fails (e.g.
+   * storage full). With it, a save is in storage when `save()` returns, at
+   * the cost of one write and nothing else; without it, changes are written
+   * in one batch a microtask later.
    */
-  putSync?(key: string, value: unknown): void;
+  putSync?(key: string, json: string): void;
 }
 
 /** True for the error a browser or polyfill throws when storage is full. */

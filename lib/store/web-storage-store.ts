@@ -21,8 +21,8 @@ export class WebStorageStore implements Store {
     this.storage.setItem(key, JSON.stringify(value));
   }
 
-  putSync(key: string, value: unknown): void {
-    this.storage.setItem(key, JSON.stringify(value));
+  putSync(key: string, json: string): void {
+    this.storage.setItem(key, json);
   }
 
   async delete(key: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
-import type { RecordEntry } from "../../../lib/store/record-entry";
+import type { OutboxOp, RecordEntry } from "../../../lib/store/record-entry";
 import { fromStored, toStored } from "../../../lib/store/stored-entry";
+import { storedJson } from "../../../lib/store/stored-json";
 
 const entry = (patch: Partial<RecordEntry>): RecordEntry => ({ className: "Task", id: "t1", attrs: { id: "t1", title: "Milk", notes: "2 l" }, acked: true, queue: [], ...patch });
 /** Written and read back as Web Storage does. */
@@ -60,5 +61,46 @@ describe("an entry as it is written to storage", () => {
     const base = { id: "t1", title: "Milk", notes: "x".repeat(1000) };
     const e = entry({ base, attrs: { ...base, title: "Oat milk" }, queue: [{ kind: "update", seq: 1, key: "k", changed: ["title"], hold: true }] });
     expect(JSON.stringify(toStored(e)).length).to.be.below(JSON.stringify(e.attrs).length * 1.3);
+  });
+});
+
+describe("an entry's stored form as JSON text (the Web Storage write)", () => {
+  const op = (patch: Partial<OutboxOp> = {}): OutboxOp => ({ kind: "update", seq: 3, key: "k3", changed: ["title"], hold: true, ...patch });
+  const same = (e: RecordEntry) => expect(storedJson(e)).to.equal(JSON.stringify(toStored(e)));
+
+  it("is JSON.stringify of the stored form, for entries of every shape", () => {
+    same(entry({}));
+    same(entry({ base: { id: "t1", title: "Milk", notes: "2 l" }, attrs: { id: "t1", title: "Oat milk", notes: "2 l" }, queue: [op()] }));
+    same(entry({ etag: undefined, deleted: undefined, failed: { status: 422, message: "no", body: { title: ["taken"] } }, queue: [op({ hold: undefined, lastError: { status: 500, message: "x", at: 1 } })] }));
+    same(entry({ id: "7", attrs: { id: "7", title: "Milk" }, numericId: true, formerIds: ["local-1"], queue: [op({ kind: "create" }), op({ seq: 4, key: "k4" })] }));
+    same(entry({ base: { id: "t1", title: "Milk", due: "x" }, attrs: { id: "t1", title: "Milk", notes: "new" }, queue: [op()] }));
+  });
+
+  it("follows every change of the sync state, whether fields are replaced or changed in place", () => {
+    const e = entry({ base: { id: "t1", title: "Milk", notes: "2 l" }, attrs: { id: "t1", title: "Oat milk", notes: "2 l" }, queue: [op()] });
+    const steps: Array<(e: RecordEntry) => void> = [
+      (x) => (x.attrs = { ...x.attrs, title: "Soy milk" }), // the usual save: only attrs change
+      (x) => (x.attrs = { ...x.attrs, notes: "1 l" }), // another field now differs from the base
+      (x) => (x.queue[0].sent = true), // the pusher marks the op sent, in place
+      (x) => (x.queue[0].attempts = 2),
+      (x) => (x.queue[0].lastError = { status: 503, message: "later", at: 5 }),
+      (x) => x.queue.push(op({ seq: 9, key: "k9" })), // an op added in place
+      (x) => (x.queue = x.queue.slice(1)),
+      (x) => (x.failed = { status: 422, message: "no" }),
+      (x) => (x.failed = undefined),
+      (x) => (x.acked = false),
+      (x) => (x.etag = '"e2"'),
+      (x) => (x.deleted = true),
+      (x) => (x.base = undefined),
+      (x) => (x.base = { ...x.attrs, title: "Rice milk" }),
+      (x) => (x.formerIds = ["old-1"]),
+      (x) => (x.queue = []),
+    ];
+    same(e);
+    for (const step of steps) {
+      step(e);
+      same(e);
+      same(e); // and again, from what it kept
+    }
   });
 });
