@@ -264,6 +264,7 @@ export class AppContext {
   /**
    * Loads many records at once with one `refresh` event (Spine's own
    * mechanism for data from outside), replacing records with the same id.
+   * Returns the records as `find` would give them, in the order of `list`.
    */
   refresh(className: string, list: Attrs[]): SpineRecord[] {
     const model = this.models.get(className);
@@ -271,15 +272,22 @@ export class AppContext {
     // Keep each existing record's cid: Spine's refresh copies the incoming
     // instance's fresh cid over it, and find(cid) would stop working.
     const irecords = model.irecords;
+    const existed: number[] = [];
     ownRefresh++;
     try {
-      return model.refresh(
-        list.map((attrs) => {
+      const shown = model.refresh(
+        list.map((attrs, i) => {
           const existing = irecords[attrs.id as string];
-          return existing ? { ...attrs, cid: existing.cid } : { ...attrs };
+          if (!existing) return { ...attrs };
+          existed.push(i);
+          return { ...attrs, cid: existing.cid };
         }),
         { ...fromSync },
       );
+      // Spine hands back clones of the instances it was given: for a record
+      // it already held, that is not the record it keeps (which it updated).
+      for (const i of existed) shown[i] = irecords[list[i].id as string].clone();
+      return shown;
     } finally {
       ownRefresh--;
     }

@@ -250,7 +250,7 @@ export class Atmos {
       .then(() => this.puller.pull(className, route, options))
       .then(
         (result) => {
-          this.appContext.refresh(className, result.changed);
+          const shown = this.appContext.refresh(className, result.changed);
           for (const c of result.conflicts) {
             this.emit("conflict", { model: className, record: this.appContext.find(className, String(c.merged.id)), ...c });
             const entry = this.metaContext.get(className, String(c.merged.id));
@@ -258,6 +258,8 @@ export class Atmos {
           }
           if (result.conflicts.length) this.pusher.kick();
           this.host.setOnline(true);
+          // Every record pulled changed (a first pull): they are the ones just shown.
+          if (result.records.length === result.changed.length && result.records.every((a, i) => a === result.changed[i])) return shown;
           return this.records(className, result.records.map((a) => String(a.id)));
         },
         (error) => {

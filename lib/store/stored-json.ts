@@ -14,8 +14,13 @@ import { baseDiffOf, toStored, type StoredEntry } from "./stored-entry";
  * was half the JSON work of a save.
  */
 export function storedJson(entry: RecordEntry): string {
-  const diff = entry.base ? baseDiffOf(entry.base, entry.attrs) : undefined;
   let text = texts.get(entry);
+  // Written once so far (as each record of a pull is): nothing to keep yet.
+  if (!text && !writtenOnce.has(entry)) {
+    writtenOnce.add(entry);
+    return JSON.stringify(toStored(entry));
+  }
+  const diff = entry.base ? baseDiffOf(entry.base, entry.attrs) : undefined;
   if (!text || !sameState(entry, diff, text.state)) texts.set(entry, (text = encodeAround(entry, diff)));
   return text.head + JSON.stringify(entry.attrs) + text.tail;
 }
@@ -29,6 +34,7 @@ interface Around {
 }
 
 const texts = new WeakMap<RecordEntry, Around>();
+const writtenOnce = new WeakSet<RecordEntry>();
 const hasOwn = Object.prototype.hasOwnProperty;
 /** Stands for the attributes while the text around them is made. */
 const hole = "\u0000atmos2-attrs\u0000";

@@ -97,6 +97,9 @@ export class Puller {
     if (!item || typeof item !== "object" || id === undefined || id === null || id === "") {
       throw new SyncError(`${className}: a record from the server has no "${idField}"; nothing from this response was stored. Set resourceClient.IDField to the field your server uses`, { status, body, type: "invalid" });
     }
+    // Already in local form (a string under "id", as Google's are): the parsed
+    // item is this pull's own, no copy needed.
+    if (idField === "id" && typeof id === "string") return item as Attrs;
     return localAttrs(item as Attrs, String(id), idField);
   }
 
