@@ -286,7 +286,7 @@ export class AppContext {
       );
       // Spine hands back clones of the instances it was given: for a record
       // it already held, that is not the record it keeps (which it updated).
-      for (const i of existed) shown[i] = irecords[list[i].id as string].clone();
+      for (const i of existed) shown[i] = irecords[list[i].id as string]?.clone() ?? shown[i];
       return shown;
     } finally {
       ownRefresh--;
