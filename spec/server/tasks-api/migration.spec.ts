@@ -12,7 +12,8 @@ import { tasksClient } from "../../servers/tasks-client";
  * in fixtures/, made by that version) keeps everything on upgrade, and it
  * belongs to the first configured account.
  */
-const FIXTURE = path.join(__dirname, "fixtures", "single-user-v1.sqlite");
+/** The old database as `sqlite3 .dump` text (plus its user_version), rebuilt into a file per test. */
+const FIXTURE = path.join(__dirname, "fixtures", "single-user-v1.sql");
 const ANSWERS = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "single-user-v1.json"), "utf8")) as {
   lists: Array<Record<string, unknown>>;
   tasks: Record<string, Array<Record<string, unknown>>>;
@@ -36,7 +37,9 @@ describe("tasks API: upgrading a single-user database", () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-migrate-"));
     dbFile = path.join(dir, "tasks.sqlite");
-    fs.copyFileSync(FIXTURE, dbFile);
+    const db = new Database(dbFile);
+    db.exec(fs.readFileSync(FIXTURE, "utf8"));
+    db.close();
   });
   afterEach(async () => {
     await server?.close();
