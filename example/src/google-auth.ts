@@ -50,7 +50,7 @@ export interface TokenSource {
 
 /** A fixed token: the bundled server's TASKS_TOKEN or a GOOGLE_ACCESS_TOKEN. */
 export class FixedToken implements TokenSource {
-  readonly canRenew = false;
+  readonly canRenew: boolean = false;
   constructor(private readonly token: string | undefined) {}
   current(): string | undefined {
     return this.token;

@@ -1,4 +1,4 @@
-import type { TokenSource } from "./google-auth";
+import { FixedToken } from "./google-auth";
 
 /** Where the signed-in person's token is kept (this browser only, until "Sign out"). */
 export const sessionKey = "tasks-example:session";
@@ -46,19 +46,12 @@ function forgetLocalData(storage: Storage): void {
  * refuses it (401: revoked or changed), `renew` hands over to `signInAgain`,
  * which asks the person (sign out, then the sign-in form).
  */
-export class SessionToken implements TokenSource {
-  readonly canRenew = true;
-  constructor(private readonly token: string, private readonly signInAgain: () => Promise<string>) {}
-  current(): string | undefined {
-    return this.token;
+export class SessionToken extends FixedToken {
+  override readonly canRenew: boolean = true;
+  constructor(token: string, private readonly signInAgain: () => Promise<string>) {
+    super(token);
   }
-  expiresSoon(): boolean {
-    return false;
-  }
-  canRenewSilently(): boolean {
-    return false;
-  }
-  renew(): Promise<string> {
+  override renew(): Promise<string> {
     return this.signInAgain();
   }
 }
