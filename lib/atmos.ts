@@ -49,6 +49,8 @@ export class Atmos {
   offlineStatusCodes: OfflineStatusCodes = [0, 408, 502, 503, 504];
   readonly clock: Clock;
   readonly random: Random;
+  /** Prefix of every storage key this instance writes (`new Atmos({ prefix })`, default "atmos2:"). */
+  readonly prefix: string;
   /**
    * The live client's class, set by `import "atmos2/live"` (or by loading
    * dist/atmos2-live.js after dist/atmos2.js). Kept out of the core so an app
@@ -75,7 +77,7 @@ export class Atmos {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.store = options.store ?? new WebStorageStore(options.storage ?? defaultStorage());
-    const prefix = options.prefix ?? "atmos2:";
+    const prefix = (this.prefix = options.prefix ?? "atmos2:");
     this.feed = options.feed ?? defaultFeed(this.store, prefix);
     this.metaContext = new MetaContext(this.store, {
       prefix,

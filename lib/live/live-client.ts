@@ -60,7 +60,7 @@ export class LiveClient {
   private random: () => number;
 
   constructor(private host: LiveHost, private options: LiveClientOptions = {}) {
-    this.seqs = new SeqRecord(host.store);
+    this.seqs = new SeqRecord(host.store, host.prefix);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
   }

@@ -10,8 +10,10 @@ export interface LiveHost {
   applyLiveChange(change: LiveChange): Promise<void>;
   /** Events on atmos: live:connected, live:disconnected, live:change, live:error, live:resync. */
   emit(event: string, payload?: unknown): void;
-  /** Where the last applied seq per channel is kept (keys start with "atmos2:live:"). */
+  /** Where the last applied seq per channel is kept (keys start with `${prefix}live:`). */
   store: Store;
+  /** The storage key prefix of the owner (default "atmos2:"). */
+  readonly prefix?: string;
   /**
    * Called after a `resync`: with a collection name for each of the client's
    * `resyncCollections`, or once with no argument (= every model) when none

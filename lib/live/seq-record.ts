@@ -1,28 +1,34 @@
 import type { Store } from "../store/store";
 import type { SeqMap } from "./live-protocol";
 
-const PREFIX = "atmos2:live:";
-const SEQ_PREFIX = `${PREFIX}seq:`;
-const EPOCH_KEY = `${PREFIX}epoch`;
-
 /**
  * The last applied seq per channel, and the server epoch they count in, kept
- * in the host's store so a reloaded page resumes where it stopped.
+ * in the host's store so a reloaded page resumes where it stopped. The keys
+ * start with the Atmos `prefix` ("atmos2:" unless set): two apps sharing one
+ * storage each resume from what they applied themselves.
  */
 export class SeqRecord {
   seqs: SeqMap = {};
   epoch: string | undefined;
+  private readonly seqPrefix: string;
+  private readonly epochKey: string;
 
-  constructor(private store: Store) {}
+  constructor(
+    private store: Store,
+    prefix = "atmos2:",
+  ) {
+    this.seqPrefix = `${prefix}live:seq:`;
+    this.epochKey = `${prefix}live:epoch`;
+  }
 
   async load(): Promise<void> {
-    const entries = await this.store.entries<number>(SEQ_PREFIX);
+    const entries = await this.store.entries<number>(this.seqPrefix);
     const seqs: SeqMap = {};
     for (const [key, value] of entries) {
-      if (typeof value === "number" && Number.isInteger(value) && value >= 0) seqs[key.slice(SEQ_PREFIX.length)] = value;
+      if (typeof value === "number" && Number.isInteger(value) && value >= 0) seqs[key.slice(this.seqPrefix.length)] = value;
     }
     this.seqs = seqs;
-    const epoch = await this.store.get<string>(EPOCH_KEY);
+    const epoch = await this.store.get<string>(this.epochKey);
     this.epoch = typeof epoch === "string" ? epoch : undefined;
   }
 
@@ -32,7 +38,7 @@ export class SeqRecord {
 
   async set(channel: string, seq: number): Promise<void> {
     this.seqs[channel] = seq;
-    await this.store.put(SEQ_PREFIX + channel, seq);
+    await this.store.put(this.seqPrefix + channel, seq);
   }
 
   /** A new epoch means the old seqs count something else: forget them with it. */
@@ -42,8 +48,8 @@ export class SeqRecord {
     this.epoch = epoch;
     this.seqs = {};
     await this.store.batch([
-      ...stale.map((channel) => ({ type: "delete" as const, key: SEQ_PREFIX + channel })),
-      { type: "put" as const, key: EPOCH_KEY, value: epoch },
+      ...stale.map((channel) => ({ type: "delete" as const, key: this.seqPrefix + channel })),
+      { type: "put" as const, key: this.epochKey, value: epoch },
     ]);
   }
 }
