@@ -228,15 +228,6 @@ export class AppContext {
     return this.models.get(className);
   }
 
-  /** The registered model whose class name or REST collection name is `name`. */
-  modelByCollection(name: string, collectionOf: (className: string) => string): SpineModel | undefined {
-    if (this.models.has(name)) return this.models.get(name);
-    for (const model of this.models.values()) {
-      if (model.collection === name || collectionOf(model.className) === name) return model;
-    }
-    return undefined;
-  }
-
   classNames(): string[] {
     return Array.from(this.models.keys());
   }
@@ -446,8 +437,6 @@ export interface ModelOptions {
   remote: boolean;
   /** How `sync({ since: "auto" })` asks for changes only. */
   incremental: { param: string; field: string; params: Record<string, unknown> };
-  /** Derives what a live update's body leaves out (e.g. a foreign key from a selfLink). */
-  fromRemote?: (attrs: Record<string, unknown>) => Record<string, unknown>;
   resolveConflict?: (local: Record<string, unknown>, remote: Record<string, unknown>, base: Record<string, unknown> | undefined) => Record<string, unknown>;
 }
 
@@ -466,6 +455,5 @@ export function modelOptions(model: SpineModel | undefined, className: string): 
     // A model that sets its own incremental pull sends only the params it names.
     incremental: model?.incremental ? { ...googleIncremental, params: {}, ...model.incremental } : googleIncremental,
     resolveConflict: typeof model?.resolveConflict === "function" ? model.resolveConflict.bind(model) : undefined,
-    fromRemote: typeof model?.fromRemote === "function" ? model.fromRemote.bind(model) : undefined,
   };
 }

@@ -7,8 +7,7 @@ import { uuidv4, type Random } from "./env/uuid";
 import { Emitter } from "./events";
 import { defaultLease, type TabLease } from "./env/tab-lease";
 import { defaultFeed, type ChangeFeed } from "./store/change-feed";
-import { swapId, type RemoteContext } from "./sync/apply-remote";
-import { Incoming, type LiveChange } from "./sync/incoming";
+import { showReloaded, swapId, type RemoteContext } from "./sync/apply-remote";
 import { StatusBoard } from "./sync/status-board";
 import type { LiveClient } from "./live/live-client";
 import { MetaContext } from "./meta-context";
@@ -68,7 +67,6 @@ export class Atmos {
   private readonly lease: TabLease;
   private readonly feed: ChangeFeed;
   private readonly remote: RemoteContext;
-  private readonly incoming: Incoming;
   private readonly board: StatusBoard;
   private authFailed = false;
   private closers: Array<() => void> = [];
@@ -102,15 +100,8 @@ export class Atmos {
     });
     Atmos.instance = this;
     this.lease = options.lease ?? defaultLease(this.store, `${prefix}lease`, uuidv4(), this.clock);
-    this.incoming = new Incoming({
-      remote: this.remote,
-      rc: this.resourceClient,
-      sync: (className, opts) => this.sync(className, opts),
-      statusChanged: (entry) => this.board.changed(entry),
-      kick: () => this.pusher.kick(),
-    });
     this.WebSocket = options.WebSocket;
-    const stopFeed = this.feed.subscribe((keys) => void this.incoming.otherTabWrote(keys));
+    const stopFeed = this.feed.subscribe((keys) => void this.otherTabWrote(keys));
     this.closers.push(stopFeed, () => this.feed.close(), () => this.lease.release(), () => this.liveClient?.disconnect());
     // Resume an outbox left by an earlier page load, once this tab may send.
     this.metaContext.ready.then(
@@ -339,14 +330,23 @@ export class Atmos {
     return options;
   }
 
-  /** LiveHost: applies a live change with Spine events; never echoed, never over unsent edits. */
-  applyLiveChange(change: LiveChange): Promise<void> {
-    return this.incoming.applyLiveChange(change);
+  /**
+   * A record's sync state may have changed by a change from elsewhere (a
+   * live update): views and `status()` hear of it. (For atmos2's own parts.)
+   */
+  statusChanged(entry?: RecordEntry): void {
+    this.board.changed(entry);
   }
 
-  /** LiveHost: pulls a collection again after a "resync" (or every model). */
-  pull(collection?: string): Promise<void> {
-    return this.incoming.pull(collection);
+  /** Shows the records another tab of the app wrote, and sends what it left to send once this tab may. */
+  private async otherTabWrote(keys: string[]): Promise<void> {
+    const changes = await this.metaContext.reload(keys);
+    showReloaded(this.remote, changes);
+    for (const change of changes) if (change.entry) this.board.changed(change.entry);
+    if (changes.length) {
+      this.board.changed();
+      this.pusher.kick();
+    }
   }
 
   private checkRoute(className: string, id: string, attrs: Attrs, options: RemoteCallOptions): void {

@@ -1,4 +1,6 @@
 import { systemClock, type Clock } from "../env/clock";
+import type { Atmos } from "../atmos";
+import { liveHostOf } from "./live-apply";
 import type { LiveHost } from "./live-host";
 import { CloseCode, type AuthMessage, type ServerMessage } from "./live-protocol";
 import { reconnectDelay, type BackoffOptions } from "./reconnect-backoff";
@@ -59,8 +61,12 @@ export class LiveClient {
   private clock: Clock;
   private random: () => number;
 
-  constructor(private host: LiveHost, private options: LiveClientOptions = {}) {
-    this.seqs = new SeqRecord(host.store, host.prefix);
+  private host: LiveHost;
+
+  /** `host`: an Atmos instance (as `atmos.live` makes it), or any LiveHost. */
+  constructor(host: LiveHost | Atmos, private options: LiveClientOptions = {}) {
+    this.host = "applyLiveChange" in host ? host : liveHostOf(host);
+    this.seqs = new SeqRecord(this.host.store, this.host.prefix);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
   }

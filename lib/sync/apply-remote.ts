@@ -1,54 +1,12 @@
 import type { AppContext, ModelOptions } from "../app-context";
 import type { MetaContext } from "../meta-context";
-import { etagOf, type Attrs, type RecordEntry } from "../store/record-entry";
-import { changedFields } from "./merge";
+import type { Attrs, RecordEntry } from "../store/record-entry";
 
-/** What applying changes from elsewhere (live updates, other tabs, id swaps) needs. */
+/** What applying changes from elsewhere (other tabs, id swaps) needs. */
 export interface RemoteContext {
   meta: MetaContext;
   app: AppContext;
   options(className: string): ModelOptions;
-}
-
-export interface IncomingChange {
-  type: "created" | "updated" | "deleted";
-  className: string;
-  id: string;
-  attrs?: Attrs;
-}
-
-/**
- * Applies a change made elsewhere (a live update) to the local records with
- * Spine events. It is never queued to be sent back, and it never overwrites a
- * record with unsent local edits or brings back a record deleted locally.
- * Returns whether anything changed.
- */
-export function applyIncoming(ctx: RemoteContext, change: IncomingChange): boolean {
-  const { meta, app } = ctx;
-  const entry = meta.get(change.className, change.id);
-  if (entry && (entry.queue.length > 0 || entry.failed || entry.deleted)) return false;
-  if (change.type === "deleted") {
-    if (!entry) return false;
-    meta.remove(change.className, change.id);
-    app.destroy(change.className, change.id);
-    return true;
-  }
-  const fromRemote = ctx.options(change.className).fromRemote;
-  let attrs: Attrs = { ...(change.attrs ?? {}), id: change.id };
-  if (fromRemote) attrs = { ...fromRemote(attrs), id: change.id };
-  if (!entry) {
-    meta.put({ className: change.className, id: change.id, attrs, acked: true, queue: [], etag: etagOf(attrs) });
-    app.create(change.className, attrs);
-    return true;
-  }
-  const merged = { ...entry.attrs, ...attrs };
-  if (changedFields(entry.attrs, merged).length === 0) return false;
-  entry.attrs = merged;
-  entry.acked = true;
-  entry.etag = etagOf(attrs) ?? entry.etag;
-  meta.touch(entry);
-  app.update(change.className, change.id, merged);
-  return true;
 }
 
 /**

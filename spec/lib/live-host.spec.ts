@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import { Atmos } from "../../lib";
+import { liveHostOf } from "../../lib/live/live-apply";
 import { MemoryStorage } from "../fakes/memory-storage";
 import { List, Task, resetModels } from "./models";
 
 /** The Atmos instance as the live client's host: how a live change reaches Spine. */
-describe("live changes applied by the Atmos instance", () => {
+describe("live changes applied to an Atmos instance (atmos2/live)", () => {
   let atmos: Atmos;
   let requests: string[];
 
@@ -28,7 +29,7 @@ describe("live changes applied by the Atmos instance", () => {
     const created: string[] = [];
     const onCreate = (record: any) => created.push(record.title);
     List.bind("create", onCreate);
-    await atmos.applyLiveChange({ type: "created", collection: "lists", id: "L1", attrs: { id: "L1", title: "From elsewhere" } });
+    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "lists", id: "L1", attrs: { id: "L1", title: "From elsewhere" } });
     List.unbind("create", onCreate);
     expect(created).to.deep.equal(["From elsewhere"]);
     expect((List.find("L1") as any).syncState()).to.equal("synced");
@@ -36,15 +37,15 @@ describe("live changes applied by the Atmos instance", () => {
   });
 
   it("also finds the model by its class name", async () => {
-    await atmos.applyLiveChange({ type: "created", collection: "List", id: "L2", attrs: { title: "By class name" } });
+    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "List", id: "L2", attrs: { title: "By class name" } });
     expect(List.find("L2").title).to.equal("By class name");
   });
 
   it("updates and deletes synced records, and never sends them back", async () => {
-    await atmos.applyLiveChange({ type: "created", collection: "lists", id: "L3", attrs: { title: "v1" } });
-    await atmos.applyLiveChange({ type: "updated", collection: "lists", id: "L3", attrs: { title: "v2" } });
+    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "lists", id: "L3", attrs: { title: "v1" } });
+    await liveHostOf(atmos).applyLiveChange({ type: "updated", collection: "lists", id: "L3", attrs: { title: "v2" } });
     expect(List.find("L3").title).to.equal("v2");
-    await atmos.applyLiveChange({ type: "deleted", collection: "lists", id: "L3" });
+    await liveHostOf(atmos).applyLiveChange({ type: "deleted", collection: "lists", id: "L3" });
     expect(List.exists("L3")).to.equal(false);
     await atmos.whenSynced();
     expect(requests).to.deep.equal([]);
@@ -52,24 +53,24 @@ describe("live changes applied by the Atmos instance", () => {
   });
 
   it("never overwrites a record with unsent local edits", async () => {
-    await atmos.applyLiveChange({ type: "created", collection: "lists", id: "L4", attrs: { title: "server" } });
+    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "lists", id: "L4", attrs: { title: "server" } });
     const list = List.find("L4");
     list.title = "mine, not sent yet";
     list.save();
-    await atmos.applyLiveChange({ type: "updated", collection: "lists", id: "L4", attrs: { title: "server again" } });
+    await liveHostOf(atmos).applyLiveChange({ type: "updated", collection: "lists", id: "L4", attrs: { title: "server again" } });
     expect(List.find("L4").title).to.equal("mine, not sent yet");
-    await atmos.applyLiveChange({ type: "deleted", collection: "lists", id: "L4" });
+    await liveHostOf(atmos).applyLiveChange({ type: "deleted", collection: "lists", id: "L4" });
     expect(List.exists("L4")).to.equal(true);
   });
 
   it("lets Model.fromRemote fill in what the live body leaves out", async () => {
     (Task as any).fromRemote = (attrs: any) => ({ ...attrs, taskListID: /\/lists\/([^/]+)\/tasks\//.exec(attrs.selfLink)?.[1] });
-    await atmos.applyLiveChange({ type: "created", collection: "tasks", id: "T1", attrs: { title: "milk", selfLink: "http://x/tasks/v1/lists/L9/tasks/T1" } });
+    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "tasks", id: "T1", attrs: { title: "milk", selfLink: "http://x/tasks/v1/lists/L9/tasks/T1" } });
     expect(Task.find("T1").taskListID).to.equal("L9");
   });
 
   it("ignores a change for a collection no model has", async () => {
-    await atmos.applyLiveChange({ type: "created", collection: "unknown", id: "X", attrs: { title: "?" } });
+    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "unknown", id: "X", attrs: { title: "?" } });
     expect(List.exists("X")).to.equal(false);
   });
 
@@ -80,7 +81,7 @@ describe("live changes applied by the Atmos instance", () => {
     list.save({ remote: true });
     await new Promise((r) => setTimeout(r, 10));
     // The server committed and announced it before our answer came back.
-    await atmos.applyLiveChange({ type: "created", collection: "lists", id: "S1", attrs: { id: "S1", title: "Mine" } });
+    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "lists", id: "S1", attrs: { id: "S1", title: "Mine" } });
     answer(new Response(JSON.stringify({ id: "S1", title: "Mine" }), { status: 200, headers: { "content-type": "application/json" } }));
     await atmos.whenSynced();
     expect(List.all().map((l: any) => l.id)).to.deep.equal(["S1"]);

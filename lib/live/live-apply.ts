@@ -1,0 +1,108 @@
+import type { Atmos } from "../atmos";
+import type { SpineModel } from "../app-context";
+import { etagOf, localAttrs, type Attrs } from "../store/record-entry";
+import { collectionName } from "../sync/routes";
+import type { LiveHost } from "./live-host";
+import type { LiveChange } from "./live-protocol";
+
+// How a live change reaches the Spine records of an Atmos instance. It lives
+// in the "atmos2/live" entry: an app without live updates does not download it.
+
+/** The live client's host for an Atmos instance: its store, prefix and events, and the two functions below. */
+export function liveHostOf(atmos: Atmos): LiveHost {
+  return {
+    store: atmos.store,
+    prefix: atmos.prefix,
+    emit: (name, payload) => atmos.emit(name as never, payload as never),
+    applyLiveChange: (change) => applyLiveChange(atmos, change),
+    pull: (collection) => pullAgain(atmos, collection),
+  };
+}
+
+/** The registered model whose class name, `Model.collection` or REST collection name (`Task` → `tasks`) is `name`. */
+function modelByCollection(atmos: Atmos, name: string): SpineModel | undefined {
+  const app = atmos.appContext;
+  if (app.model(name)) return app.model(name);
+  for (const className of app.classNames()) {
+    const model = app.model(className);
+    if (model.collection === name || collectionName(className) === name) return model;
+  }
+  return undefined;
+}
+
+/**
+ * Applies a change announced by a live server to the local records, with
+ * Spine events. It is never queued to be sent back, and it never overwrites a
+ * record with unsent local edits or brings back a record deleted locally.
+ */
+export async function applyLiveChange(atmos: Atmos, change: LiveChange): Promise<void> {
+  const { metaContext: meta, appContext: app } = atmos;
+  await meta.ready;
+  const model = modelByCollection(atmos, change.collection);
+  if (!model) return;
+  const idField = atmos.resourceClient.IDField;
+  const className: string = model.className;
+  const id = String(change.id ?? change.attrs?.[idField]);
+  const entry = meta.get(className, id);
+  if (entry && (entry.queue.length > 0 || entry.failed || entry.deleted)) return;
+  if (change.type === "deleted") {
+    if (!entry) return;
+    meta.remove(className, id);
+    app.destroy(className, id);
+    return meta.flush();
+  }
+  // Model.fromRemote derives what a live body leaves out (e.g. a foreign key from a selfLink).
+  let attrs: Attrs = localAttrs(change.attrs ?? {}, id, idField);
+  if (typeof model.fromRemote === "function") attrs = { ...model.fromRemote(attrs), id };
+  if (!entry) {
+    const created = { className, id, attrs, acked: true, queue: [], etag: etagOf(attrs) };
+    meta.put(created);
+    app.create(className, attrs);
+    atmos.statusChanged(created);
+  } else {
+    if (!differs(entry.attrs, attrs)) return;
+    const merged = { ...entry.attrs, ...attrs };
+    entry.attrs = merged;
+    entry.acked = true;
+    entry.etag = etagOf(attrs) ?? entry.etag;
+    meta.touch(entry);
+    app.update(className, id, merged);
+    atmos.statusChanged(entry);
+  }
+  await meta.flush();
+}
+
+/**
+ * Pulls a collection again (after a "resync"), or every model. An index
+ * route with a foreign-key parameter (":taskListID") is pulled once per
+ * record of the model the key points at.
+ */
+export async function pullAgain(atmos: Atmos, collection?: string): Promise<void> {
+  const app = atmos.appContext;
+  const models = collection ? [modelByCollection(atmos, collection)].filter(Boolean) : app.classNames().map((c) => app.model(c));
+  for (const model of models) {
+    const className: string = model.className;
+    const options = atmos.options(className);
+    if (options.local) continue;
+    // The same lookup as every request (per-model, flat, then REST defaults),
+    // asked only for the names of the index route's parameters.
+    const param = atmos.resourceClient.route(className, "index", () => "?", options.url).params[0];
+    const parent = param ? options.remoteKeys[param] : undefined;
+    if (!param) await atmos.sync(className, { remote: true, since: "auto" }).catch(() => undefined);
+    else if (parent) {
+      for (const entry of atmos.metaContext.all(parent)) {
+        if (entry.acked && !entry.deleted) await atmos.sync(className, { remote: true, since: "auto", pathParams: { [param]: entry.id } }).catch(() => undefined);
+      }
+    }
+  }
+}
+
+/** Whether loading `attrs` would change a field of `current` (objects compared by their JSON). */
+function differs(current: Attrs, attrs: Attrs): boolean {
+  for (const key in attrs) {
+    const a = current[key];
+    const b = attrs[key];
+    if (a !== b && (typeof a !== "object" || typeof b !== "object" || a === null || b === null || JSON.stringify(a) !== JSON.stringify(b))) return true;
+  }
+  return false;
+}
