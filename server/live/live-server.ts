@@ -90,7 +90,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const log: LiveLog = options.log ?? (() => {});
 
   const changeLog: ChangeLog = options.redisUrl
-    ? new RedisChangeLog({ url: options.redisUrl, replayLimit, keyPrefix: options.redisKeyPrefix, onError: (error) => log({ type: "error", context: "redis", message: error.message }) })
+    ? new RedisChangeLog({ url: options.redisUrl, replayLimit, replayIdleMs, keyPrefix: options.redisKeyPrefix, onError: (error) => log({ type: "error", context: "redis", message: error.message }) })
     : new MemoryChangeLog(replayLimit, replayIdleMs);
   let hub!: LiveHub;
   const ready = changeLog.start((entry) => hub.deliver(entry), (channel, seq) => hub.lost(channel, seq));

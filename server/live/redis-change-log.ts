@@ -11,18 +11,22 @@ type RedisClient = ReturnType<typeof Redis.createClient>;
  * script, so they are atomic across every process sharing the Redis: two
  * processes can never hand out the same seq, the log never has holes, and
  * Redis publishes the entries in seq order.
+ * The log list expires after the idle time (ms; 0 = never), renewed by every
+ * append: a channel nobody writes to any more holds no changes in Redis. Its
+ * seq counter stays, so numbering never restarts and returning clients resync.
  * KEYS: seq counter, log list. ARGV: replay limit, pub/sub channel,
- * JSON-encoded channel name, then one JSON change per argument.
+ * JSON-encoded channel name, idle time, then one JSON change per argument.
  */
 const APPEND_SCRIPT = `
 local seq = 0
-for i = 4, #ARGV do
+for i = 5, #ARGV do
   seq = redis.call('INCR', KEYS[1])
   local entry = '{"channel":' .. ARGV[3] .. ',"seq":' .. seq .. ',"change":' .. ARGV[i] .. '}'
   redis.call('RPUSH', KEYS[2], entry)
   redis.call('PUBLISH', ARGV[2], entry)
 end
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
+if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
 return seq
 `;
 
@@ -49,6 +53,8 @@ return reply
 export interface RedisChangeLogOptions {
   url: string;
   replayLimit: number;
+  /** A channel's log is dropped after this long without a change (ms; 0 = kept). */
+  replayIdleMs?: number;
   /** Prefix of every key and of the pub/sub channel; processes that share channels share it. */
   keyPrefix?: string;
   /** Where connection trouble is reported (the client keeps reconnecting). */
@@ -138,7 +144,7 @@ export class RedisChangeLog implements ChangeLog {
   async append(channel: string, changes: LiveChange[]): Promise<number> {
     const reply = await this.client.eval(APPEND_SCRIPT, {
       keys: [this.seqKey(channel), this.logKey(channel)],
-      arguments: [String(this.options.replayLimit), this.pubsubChannel, JSON.stringify(channel), ...changes.map((c) => JSON.stringify(c))],
+      arguments: [String(this.options.replayLimit), this.pubsubChannel, JSON.stringify(channel), String(this.options.replayIdleMs ?? 0), ...changes.map((c) => JSON.stringify(c))],
     });
     return Number(reply);
   }

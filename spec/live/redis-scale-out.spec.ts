@@ -87,6 +87,40 @@ describe("live server scale-out over Redis", () => {
       expect((await again.changes(2)).map((m) => m.change.id)).to.deep.equal(["2", "3"]);
       await again.close();
     });
+
+  });
+
+  describe("a channel that goes quiet", () => {
+    let server: LiveFixture;
+    let keyPrefix: string;
+    beforeEach(async () => {
+      keyPrefix = `spec${Math.random().toString(36).slice(2)}:`;
+      server = await startLive({ redisUrl: redis.url, redisKeyPrefix: keyPrefix, replayIdleMs: 300 });
+    });
+    afterEach(async () => server?.close());
+
+    it("drops its replay log from Redis after replayIdleMs, so a returning client resyncs, and numbering goes on", async () => {
+      await server.live.hub.publish("quiet", change("1"));
+      await server.live.hub.publish("quiet", change("2"));
+      const epoch = server.live.hub.epoch;
+      const soon = await TestSocket.ready(server.wsUrl, { token: "t", channels: ["quiet"], since: { quiet: 1 }, epoch });
+      expect((await soon.next()).type).to.equal("change"); // replayed from the log
+      await soon.close();
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      try {
+        const logKeys = async () => (await client.keys(`${keyPrefix}*`)).filter((key) => key.includes("quiet") && (/log/.test(key)));
+        expect(await logKeys(), "the log is in Redis while the channel is written to").to.have.length(1);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        expect(await logKeys(), "the idle log is gone from Redis").to.deep.equal([]);
+      } finally {
+        await client.quit();
+      }
+      const late = await TestSocket.ready(server.wsUrl, { token: "t", channels: ["quiet"], since: { quiet: 1 }, epoch });
+      expect(await late.next()).to.deep.equal({ type: "resync", channel: "quiet", seq: 2 });
+      expect(await server.live.hub.publish("quiet", change("3"))).to.equal(3);
+      await late.close();
+    });
   });
 
   describe("two atmos2-server processes", () => {
