@@ -101,14 +101,27 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: false });
   let closing = false;
 
+  // Sockets admitted per user, counted as they are admitted and closed (a
+  // scan of every socket per sign-in would cost O(n) each, O(n²) for a burst).
+  const perUser = new Map<unknown, number>();
+  const counted = new WeakSet<LiveConnection>();
   const connectionOptions: LiveConnectionOptions = {
     hub, backend, authenticate: options.authenticate, authTimeoutMs, maxBufferedBytes,
-    maxPending: replayLimit * 4, log, onClose: (c) => connections.delete(c),
+    maxPending: replayLimit * 4, log,
+    onClose: (c) => {
+      connections.delete(c);
+      if (!counted.delete(c)) return;
+      const left = (perUser.get(c.user) ?? 1) - 1;
+      if (left > 0) perUser.set(c.user, left);
+      else perUser.delete(c.user);
+    },
     admit: (c) => {
       if (c.user === undefined) return undefined;
-      let held = 0;
-      for (const other of connections) if (other !== c && other.user === c.user) held++;
-      return held >= maxConnectionsPerUser ? `this user already holds ${held} live connections (the maximum); close one or retry later` : undefined;
+      const held = perUser.get(c.user) ?? 0;
+      if (held >= maxConnectionsPerUser) return `this user already holds ${held} live connections (the maximum); close one or retry later`;
+      perUser.set(c.user, held + 1);
+      counted.add(c);
+      return undefined;
     },
   };
 

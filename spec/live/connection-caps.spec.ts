@@ -58,6 +58,17 @@ describe("live server: memory stays bounded", () => {
     for (const socket of [second, bob, again]) await socket.close();
   });
 
+  it("gives a user's slot back when a socket admitted for them is then refused a channel", async () => {
+    fixture = await startLive({ authenticate: byToken, maxConnectionsPerUser: 1 });
+    const refused = await TestSocket.open(fixture.wsUrl);
+    refused.send({ type: "auth", token: "alice", channels: ["user:bob"] });
+    expect(await refused.next()).to.deep.include({ type: "error" });
+    expect((await refused.closed).code).to.equal(4403);
+    const admitted = await TestSocket.ready(fixture.wsUrl, { token: "alice" });
+    expect(admitted.isOpen).to.equal(true);
+    await admitted.close();
+  });
+
   it("does not count sockets whose authenticate names no user against any per-user cap", async () => {
     fixture = await startLive({ authenticate: () => ["c"], maxConnectionsPerUser: 1 });
     const sockets = [await TestSocket.ready(fixture.wsUrl, { token: "t" }), await TestSocket.ready(fixture.wsUrl, { token: "t" })];
