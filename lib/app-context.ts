@@ -69,6 +69,8 @@ const changingId = new Set<string>();
  * storage keeps it under.
  */
 const movesLeft = new WeakMap<object, string>();
+/** Whether any changeID reached a Spine record on this page (until then, saves skip `followMove`). */
+let anyMoveLeft = false;
 /**
  * Ids minted on this page (UUIDs, so one map serves every class) → the cid
  * of the record minted for. Plain Spine would have given that record its
@@ -203,10 +205,12 @@ export class AppContext {
           const key = aliasKey(name, this.cid);
           keptInIndex.set(key, [...(keptInIndex.get(key) ?? []), String(objectId)]);
         }
-        // An object whose id Spine holds no record under moves no record.
-        if (!known(name) || !root) return;
+        // An object whose id Spine holds no record under moves no record; nor
+        // does one whose id its index keeps for a record already destroyed.
+        if (!known(name) || !root || !this.constructor.records.includes(root)) return;
         const shown = String(root.id);
         movesLeft.set(root, shown);
+        anyMoveLeft = true;
         if (stored !== shown) hooks(false)?.idChanged(name, stored, shown);
       };
       model.include({ changeID: Object.assign(wrapped, { [WRAPPED]: true }) });
@@ -383,13 +387,15 @@ export class AppContext {
    * goes by now.
    */
   private followMove(record: SpineRecord, hooks: HooksOf, destroying = false): void {
-    const root = record.constructor.irecords?.[record.id];
+    if (!anyMoveLeft) return;
+    const model = record.constructor;
+    // Spine's destroy removes the first record of its list with the object's
+    // cid or id (whatever its index says), and names it by the object's id; a
+    // save or refresh reaches the record indexed under the object's id, and
+    // leaves it under the id loaded into it.
+    const root = destroying ? model.records?.find((r: SpineRecord) => r.cid === record.cid || (r.id && r.id === record.id)) : model.irecords?.[record.id];
     const stored = root && movesLeft.get(root);
     if (stored === undefined) return;
-    // Spine's destroy removes the record only through an object of its cid
-    // or shown id, and names it by the object's id; a save or refresh leaves
-    // it under the id loaded into it.
-    if (destroying && record.cid !== root.cid && String(record.id) !== String(root.id)) return;
     const now = String(destroying ? record.id : root.id);
     if (stored === now) return;
     movesLeft.set(root, now);
