@@ -11,17 +11,17 @@ import { showReloaded, swapId, type RemoteContext } from "./sync/apply-remote";
 import { StatusBoard } from "./sync/status-board";
 import type { LiveClient } from "./live/live-client";
 import { MetaContext } from "./meta-context";
-import { syncStateOf, type Attrs, type RecordEntry, type SyncState } from "./store/record-entry";
-import { isQuotaError, type Store } from "./store/store";
+import { syncStateOf, type RecordEntry, type SyncState } from "./store/record-entry";
+import type { Store } from "./store/store";
 import { WebStorageStore } from "./store/web-storage-store";
-import { recordChange, type ChangeType } from "./sync/change-recorder";
-import { keepCleared, keepNewId, keepRefreshed } from "./sync/outside-edits";
+import { LocalChanges } from "./sync/local-changes";
+import { revertEntry } from "./sync/revert";
 import { Puller, type PullOptions } from "./sync/puller";
 import { Pusher } from "./sync/pusher";
 import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
 import { ResourceClient } from "./sync/resource-client";
 import type { OfflineStatusCodes } from "./sync/retry-policy";
-import { SyncError, type ErrorPayload } from "./sync/sync-error";
+import { storageFailure, SyncError } from "./sync/sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync/sync-host";
 
 /** A Spine record, or `{ className, id }`. */
@@ -69,18 +69,23 @@ export class Atmos {
   private readonly remote: RemoteContext;
   private readonly board: StatusBoard;
   private authFailed = false;
+  /**
+   * What the app's Spine calls on extended models do here (the hooks
+   * `Spine.Model.Atmosphere` calls): queue, keep refreshed records, follow ids.
+   */
+  readonly hooks: LocalChanges;
   private closers: Array<() => void> = [];
 
   constructor(options: AtmosOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
-    this.store = options.store ?? new WebStorageStore(options.storage ?? defaultStorage());
+    this.store = options.store ?? WebStorageStore.of(options.storage);
     const prefix = (this.prefix = options.prefix ?? "atmos2:");
     this.feed = options.feed ?? defaultFeed(this.store, prefix);
     this.metaContext = new MetaContext(this.store, {
       prefix,
       clock: this.clock,
-      onWriteError: (error) => this.storageFailed(error),
+      onWriteError: (error) => this.emit("error", storageFailure(error)),
       onWritten: (keys) => this.feed.publish(keys),
     });
     this.remote = { meta: this.metaContext, app: this.appContext, options: (className) => this.options(className) };
@@ -93,6 +98,16 @@ export class Atmos {
     });
     this.host = this.createHost();
     this.pusher = new Pusher(this.host);
+    this.hooks = new LocalChanges({
+      host: this.host,
+      app: this.appContext,
+      kick: () => this.pusher.kick(),
+      remember: (key, options) => {
+        const list = this.callbacks.get(key);
+        if (list) list.push(options);
+        else this.callbacks.set(key, [options]);
+      },
+    });
     this.puller = new Puller(this.host);
     this.unsubscribe = (options.connectivity ?? browserConnectivity()).subscribe((online) => {
       if (online) this.pusher.wake();
@@ -188,25 +203,7 @@ export class Atmos {
   async revert(record: RecordRef): Promise<void> {
     const entry = this.entryOf(record);
     if (!entry) return;
-    const sending = entry.queue.find((op) => op.sent && !entry.failed);
-    entry.queue = sending ? [sending] : [];
-    entry.failed = undefined;
-    if (!entry.acked) {
-      this.metaContext.remove(entry.className, entry.id);
-      this.appContext.destroy(entry.className, entry.id);
-    } else {
-      const edited = entry.attrs;
-      entry.attrs = { ...(entry.base ?? entry.attrs), id: entry.id };
-      entry.base = undefined;
-      entry.deleted = undefined;
-      this.metaContext.touch(entry);
-      // Spine's load only sets the keys it is given: a field the dropped edit
-      // added, which the server version lacks, must be cleared explicitly.
-      const shown: Attrs = { ...entry.attrs };
-      for (const key of Object.keys(edited)) if (!(key in shown)) shown[key] = undefined;
-      if (this.appContext.exists(entry.className, entry.id)) this.appContext.update(entry.className, entry.id, shown);
-      else this.appContext.create(entry.className, entry.attrs);
-    }
+    revertEntry(this.metaContext, this.appContext, entry);
     this.board.changed(entry);
     await this.metaContext.flush();
   }
@@ -266,51 +263,6 @@ export class Atmos {
       );
   }
 
-  /** ModelHooks: every Spine change made by the app. */
-  changed(record: any, type: ChangeType, callOptions: Record<string, any> = {}): void {
-    const className = record.constructor.className;
-    const model = this.options(className);
-    const remote = callOptions.remote === true;
-    const options: RemoteCallOptions = remote ? { ...model.remoteSaveOptions, ...callOptions } : callOptions;
-    const plain = this.appContext.toPlain(record);
-    // A missing route parameter is a programmer error and throws, but only
-    // after the change is kept locally (as unsent), like any other save.
-    let routeError: unknown;
-    if (remote && type !== "destroy" && !model.local) {
-      try {
-        this.checkRoute(plain.className, plain.id, plain.attrs, options);
-      } catch (error) {
-        routeError = error;
-      }
-    }
-    const change = recordChange(this.host, plain, type, { remote: remote && !routeError, newKey: uuidv4, options, model });
-    if (change.op && (options.success || options.error || options.prepareData || options.updateFromData || options.pathParams || options.params)) {
-      const list = this.callbacks.get(change.op.key) ?? [];
-      list.push(options);
-      this.callbacks.set(change.op.key, list);
-    }
-    if (change.entry) this.board.changed(change.entry);
-    if (change.send) this.pusher.kick();
-    if (routeError) throw routeError;
-  }
-
-  /** ModelHooks: records the app loaded from outside (`Model.refresh`, `record.refresh`). */
-  refreshed(className: string, records: any[]): void {
-    const plain = records.map((r) => this.appContext.toPlain(this.appContext.find(className, String(r.id)) ?? r));
-    for (const entry of keepRefreshed(this.metaContext, plain)) this.board.changed(entry);
-  }
-
-  /** ModelHooks: the app called `record.changeID(newId)`. */
-  idChanged(className: string, oldId: string, newId: string): void {
-    const entry = keepNewId(this.metaContext, className, oldId, newId);
-    if (entry) this.board.changed(entry);
-  }
-
-  /** ModelHooks: the app called `Model.deleteAll()`. */
-  cleared(className: string, ids: string[]): void {
-    for (const entry of keepCleared(this.host, className, ids, uuidv4)) this.board.changed(entry);
-  }
-
   syncState(className: string, id: string): SyncState {
     return syncStateOf(this.metaContext.get(className, id));
   }
@@ -349,13 +301,6 @@ export class Atmos {
     }
   }
 
-  private checkRoute(className: string, id: string, attrs: Attrs, options: RemoteCallOptions): void {
-    const entry = this.metaContext.get(className, id);
-    const action = entry?.acked ? "update" : "create";
-    const lookup = (name: string) => options.pathParams?.[name] ?? (name === "id" || name === this.resourceClient.IDField ? id : attrs[name]);
-    this.resourceClient.route(className, action, lookup, this.options(className).url);
-  }
-
   private records(className: string, ids: string[] | undefined): unknown[] {
     const model = this.appContext.model(className);
     if (!model) return [];
@@ -368,11 +313,6 @@ export class Atmos {
     return this.metaContext.get(className, String(record.id));
   }
 
-  private storageFailed(error: unknown): void {
-    const quota = isQuotaError(error);
-    const message = quota ? "atmos2: storage is full; changes are kept in memory and written again when space frees" : `atmos2: writing to storage failed: ${(error as Error)?.message ?? error}`;
-    this.emit("error", { model: null, record: null, status: 0, body: null, error: new SyncError(message, { type: quota ? "quota" : "invalid" }), type: quota ? "quota" : "invalid" });
-  }
 
   private createHost(): SyncHost {
     const atmos = this;
@@ -413,12 +353,4 @@ export class Atmos {
       dropCallOptions: (key) => void this.callbacks.delete(key),
     };
   }
-}
-
-function defaultStorage(): Storage {
-  const storage = (globalThis as { localStorage?: Storage }).localStorage;
-  if (!storage) {
-    throw new Error("atmos2: no localStorage here; pass new Atmos({ storage }) (e.g. from localstorage-polyfill) or new Atmos({ store })");
-  }
-  return storage;
 }

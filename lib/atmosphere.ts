@@ -16,7 +16,7 @@ function current(): Atmos {
  */
 export const Atmosphere = {
   extended(this: any): void {
-    AppContext.extend(this, (start) => (start ? current() : Atmos.instance));
+    AppContext.extend(this, (start) => (start ? current() : Atmos.instance)?.hooks);
     this.include({
       /** "local" | "pending" | "synced" | "failed" */
       syncState(this: any) {

@@ -6,6 +6,15 @@ import type { Store, StoreOp } from "./store";
  * the size of that record, never the size of the collection.
  */
 export class WebStorageStore implements Store {
+  /** A store over `storage`, or over the global localStorage (throwing, naming the options, where there is none). */
+  static of(storage: Storage | undefined): WebStorageStore {
+    const chosen = storage ?? (globalThis as { localStorage?: Storage }).localStorage;
+    if (!chosen) {
+      throw new Error("atmos2: no localStorage here; pass new Atmos({ storage }) (e.g. from localstorage-polyfill) or new Atmos({ store })");
+    }
+    return new WebStorageStore(chosen);
+  }
+
   /** The Web Storage object written to (the change feed listens to its `storage` events). */
   constructor(readonly storage: Storage) {
     if (!storage || typeof storage.getItem !== "function") {

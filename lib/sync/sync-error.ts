@@ -1,3 +1,5 @@
+import { isQuotaError } from "../store/store";
+
 /** What kind of runtime failure a SyncError is. */
 export type SyncErrorType = "network" | "http" | "parse" | "invalid" | "quota" | "timeout";
 
@@ -68,4 +70,12 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The `error` event of a failed storage write: storage full (the changes wait in memory), or another failure. */
+export function storageFailure(error: unknown): ErrorPayload {
+  const quota = isQuotaError(error);
+  const message = quota ? "atmos2: storage is full; changes are kept in memory and written again when space frees" : `atmos2: writing to storage failed: ${(error as Error)?.message ?? error}`;
+  const type = quota ? "quota" : "invalid";
+  return { model: null, record: null, status: 0, body: null, error: new SyncError(message, { type }), type };
 }

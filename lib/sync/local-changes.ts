@@ -1,0 +1,77 @@
+import type { AppContext, ModelHooks, SpineRecord } from "../app-context";
+import { uuidv4 } from "../env/uuid";
+import type { Attrs } from "../store/record-entry";
+import { recordChange, type ChangeType } from "./change-recorder";
+import { keepCleared, keepNewId, keepRefreshed } from "./outside-edits";
+import type { RemoteCallOptions, SyncHost } from "./sync-host";
+
+interface LocalChangesDeps {
+  host: SyncHost;
+  app: AppContext;
+  /** Starts a sending round. */
+  kick(): void;
+  /** Keeps a call's callbacks and options with the op it was queued as (until it is answered). */
+  remember(opKey: string, options: RemoteCallOptions): void;
+}
+
+/**
+ * What the app's Spine calls do to the outbox and the stored records: the
+ * hooks a model extended with `Spine.Model.Atmosphere` calls (see
+ * `AppContext.extend`).
+ */
+export class LocalChanges implements ModelHooks {
+  constructor(private readonly deps: LocalChangesDeps) {}
+
+  /** The app created, updated or destroyed a record (`save`, `destroy`, with or without `remote`). */
+  changed(record: SpineRecord, type: ChangeType, callOptions: Record<string, any> = {}): void {
+    const { host, app } = this.deps;
+    const className = record.constructor.className;
+    const model = host.options(className);
+    const remote = callOptions.remote === true;
+    const options: RemoteCallOptions = remote ? { ...model.remoteSaveOptions, ...callOptions } : callOptions;
+    const plain = app.toPlain(record);
+    // A missing route parameter is a programmer error and throws, but only
+    // after the change is kept locally (as unsent), like any other save.
+    let routeError: unknown;
+    if (remote && type !== "destroy" && !model.local) {
+      try {
+        this.checkRoute(plain.className, plain.id, plain.attrs, options);
+      } catch (error) {
+        routeError = error;
+      }
+    }
+    const change = recordChange(host, plain, type, { remote: remote && !routeError, newKey: uuidv4, options, model });
+    if (change.op && (options.success || options.error || options.prepareData || options.updateFromData || options.pathParams || options.params)) {
+      this.deps.remember(change.op.key, options);
+    }
+    if (change.entry) host.statusChanged(change.entry);
+    if (change.send) this.deps.kick();
+    if (routeError) throw routeError;
+  }
+
+  /** Records the app loaded from outside (`Model.refresh`, `record.refresh`). */
+  refreshed(className: string, records: SpineRecord[]): void {
+    const { host, app } = this.deps;
+    const plain = records.map((r) => app.toPlain(app.find(className, String(r.id)) ?? r));
+    for (const entry of keepRefreshed(host.meta, plain)) host.statusChanged(entry);
+  }
+
+  /** The app called `record.changeID(newId)`. */
+  idChanged(className: string, oldId: string, newId: string): void {
+    const entry = keepNewId(this.deps.host.meta, className, oldId, newId);
+    if (entry) this.deps.host.statusChanged(entry);
+  }
+
+  /** The app called `Model.deleteAll()`. */
+  cleared(className: string, ids: string[]): void {
+    for (const entry of keepCleared(this.deps.host, className, ids, uuidv4)) this.deps.host.statusChanged(entry);
+  }
+
+  /** Resolves the route the save will be sent on now, so a missing parameter throws from `save()`. */
+  private checkRoute(className: string, id: string, attrs: Attrs, options: RemoteCallOptions): void {
+    const { host } = this.deps;
+    const action = host.meta.get(className, id)?.acked ? "update" : "create";
+    const lookup = (name: string) => options.pathParams?.[name] ?? (name === "id" || name === host.rc.IDField ? id : attrs[name]);
+    host.rc.route(className, action, lookup, host.options(className).url);
+  }
+}

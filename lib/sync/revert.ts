@@ -1,0 +1,30 @@
+import type { AppContext } from "../app-context";
+import type { MetaContext } from "../meta-context";
+import type { Attrs, RecordEntry } from "../store/record-entry";
+
+/**
+ * `atmos.revert(record)`: drops a record's unsent changes and shows the last
+ * server version again (a record the server never had is removed). A request
+ * already under way is kept: its answer still arrives and is applied.
+ */
+export function revertEntry(meta: MetaContext, app: AppContext, entry: RecordEntry): void {
+  const sending = entry.queue.find((op) => op.sent && !entry.failed);
+  entry.queue = sending ? [sending] : [];
+  entry.failed = undefined;
+  if (!entry.acked) {
+    meta.remove(entry.className, entry.id);
+    app.destroy(entry.className, entry.id);
+    return;
+  }
+  const edited = entry.attrs;
+  entry.attrs = { ...(entry.base ?? entry.attrs), id: entry.id };
+  entry.base = undefined;
+  entry.deleted = undefined;
+  meta.touch(entry);
+  // Spine's load only sets the keys it is given: a field the dropped edit
+  // added, which the server version lacks, must be cleared explicitly.
+  const shown: Attrs = { ...entry.attrs };
+  for (const key of Object.keys(edited)) if (!(key in shown)) shown[key] = undefined;
+  if (app.exists(entry.className, entry.id)) app.update(entry.className, entry.id, shown);
+  else app.create(entry.className, entry.attrs);
+}
