@@ -64,6 +64,7 @@ export function validateRoutes(routes: RouteTable): void {
       parseRoute(value, name);
     } else if (value && typeof value === "object") {
       for (const [action, route] of Object.entries(value)) {
+        if (!actions.has(action)) throw new Error(`atmos2: routes.${name}.${action} is not an action; a model's routes are index, create, update, delete, read`);
         if (typeof route !== "string") throw new Error(`atmos2: routes.${name}.${action} must be a string like "GET /path/:id"`);
         parseRoute(route, `${name}.${action}`);
       }

@@ -83,6 +83,19 @@ describe("routes", () => {
       expect(() => (rc.routes = { Task: null } as unknown as RouteTable)).to.throw(Error, /routes\.Task/);
     });
 
+    it("throws at assignment for a misspelled action in a model's routes, naming it and the actions there are", () => {
+      const rc = new ResourceClient();
+      const error = (() => {
+        try {
+          rc.routes = { Task: { indx: "GET /todos", create: "POST /todos" } };
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error?.message).to.contain("routes.Task.indx");
+      expect(error?.message).to.contain("index, create, update, delete, read");
+    });
+
     it("accepts API.md's Google Tasks table and the seed's flat table", () => {
       expect(() => validateRoutes({ index: "/lists" })).not.to.throw();
       expect(() =>
