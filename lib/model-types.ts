@@ -13,14 +13,16 @@ export interface SaveOptions<R = unknown> {
   pathParams?: Record<string, unknown>;
   /** Query string of the request. */
   params?: Record<string, unknown>;
+  // Callbacks are declared as methods: a model's own options may type `record`
+  // as the model (`(data, record: Task) => ...`) in a strict project.
   /** Turns the attributes into the body that is sent. */
-  prepareData?: (data: Record<string, unknown>, record: R) => unknown;
-  /** Turns the server's answer into the attributes that are kept. */
-  updateFromData?: (record: R, data: unknown) => Record<string, unknown> | void;
+  prepareData?(data: Record<string, unknown>, record: R): unknown;
+  /** Turns the server's answer (an object; not called for an empty one) into the attributes that are kept. */
+  updateFromData?(record: R, data: Record<string, unknown>): Record<string, unknown> | void;
   /** Called once the server accepted the change. */
-  success?: (record: R, response: unknown) => void;
+  success?(record: R, response: unknown): void;
   /** Called when the server refused the change (not for offline retries). */
-  error?: (record: R, error: ErrorPayload) => void;
+  error?(record: R, error: ErrorPayload): void;
   /** Spine passes every option on to the change/create/update/destroy handlers. */
   [option: string]: unknown;
 }

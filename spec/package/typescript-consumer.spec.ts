@@ -12,11 +12,19 @@ import { consumerProject, type ConsumerProject } from "./support/consumer-projec
 
 const client = `
 import Spine from "spine";
-import Atmos from "atmos2";
+import Atmos, { type ErrorPayload } from "atmos2";
 
 class Task extends Spine.Model {
   declare title: string;
   declare done: boolean;
+  // Default options typed with the model, as the README's Models section writes them.
+  static remoteSaveOptions = {
+    prepareData: (data: Record<string, unknown>, record: Task) => ({ ...data, done: record.done }),
+    error: (record: Task, err: ErrorPayload) => console.warn(record.title, err.error.message),
+  };
+  static fromRemote(attrs: Record<string, unknown>): Record<string, unknown> {
+    return { ...attrs, title: String(attrs.title ?? "") };
+  }
 }
 Task.configure("Task", "title", "done");
 Task.extend(Spine.Model.Atmosphere);
@@ -48,6 +56,15 @@ export async function start(): Promise<number> {
   }
   const task = new Task({ title: "Milk", done: false });
   task.save({ remote: true });
+  // The README's per-call options, each callback typed with the model.
+  task.save({
+    remote: true,
+    params: { fields: "id,title" },
+    prepareData: (data: Record<string, unknown>, record: Task) => ({ title: data.title, done: record.done }),
+    updateFromData: (record: Task, data: Record<string, unknown>) => ({ ...data, title: String(data.title ?? record.title) }),
+    success: (record: Task, response: unknown) => console.log(record.title, response),
+    error: (record: Task, err: ErrorPayload) => console.log(record.title, err.status),
+  });
   const status = atmos.status();
   const pending: number = status.pending;
   const online: boolean = status.online;
