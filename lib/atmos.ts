@@ -255,7 +255,7 @@ export class Atmos {
         (error) => {
           const failure = error instanceof SyncError ? error : new SyncError(String(error?.message ?? error), { type: "invalid" });
           // Offline, unless the network was seen up since this pull began (a stale timeout).
-          if (failure.status === 0 && this.board.onlineMark === mark) this.board.setOnline(false);
+          if (failure.status === 0 && failure.type !== "config" && this.board.onlineMark === mark) this.board.setOnline(false);
           if (failure.status === 401) this.host.authFailed();
           this.host.reportError({ model: className, record: null, status: failure.status, body: failure.body, error: failure, type: failure.type });
           throw failure;

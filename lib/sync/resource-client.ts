@@ -64,7 +64,7 @@ export class ResourceClient {
   /** Runs before every request; headers are read after `proceed()` is called. */
   beforeRequest?: (request: OutgoingRequest, proceed: () => void) => void | Promise<void>;
   /** The transport; defaults to the global fetch. */
-  fetch: FetchLike = (url, init) => globalThis.fetch(url, init);
+  fetch: FetchLike = defaultFetch;
   private _routes: RouteTable = {};
   private _headers: Record<string, string> = {};
   private _itemsFromResult?: (result: any) => unknown;
@@ -139,6 +139,10 @@ export class ResourceClient {
       }
     }
     const label = `${model ?? "request"} ${outgoing.method} ${outgoing.url}`;
+    // A base the global fetch cannot use is a setup mistake, not the network
+    // being down: parked with a message naming the option (never retried).
+    const unusable = this.fetch === defaultFetch ? baseProblem(outgoing.url, this.base) : undefined;
+    if (unusable) throw new SyncError(`${label} cannot be sent: ${unusable}`, { status: 0, type: "config" });
     const controller = typeof AbortController === "function" ? new AbortController() : undefined;
     const timer = setTimeout(() => controller?.abort(), this.timeout);
     (timer as { unref?: () => void }).unref?.();
@@ -149,7 +153,11 @@ export class ResourceClient {
       text = await response.text();
     } catch (error) {
       const aborted = controller?.signal.aborted;
-      throw new SyncError(`${label} failed: ${aborted ? `no answer within ${this.timeout} ms` : (error as Error)?.message ?? "network error"}`, { status: 0, type: aborted ? "timeout" : "network" });
+      // Node's fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND…).
+      const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
+      const why = cause?.code ?? cause?.message;
+      const message = `${(error as Error)?.message ?? "network error"}${why ? ` (${why})` : ""}`;
+      throw new SyncError(`${label} failed: ${aborted ? `no answer within ${this.timeout} ms` : message}`, { status: 0, type: aborted ? "timeout" : "network" });
     } finally {
       clearTimeout(timer);
     }
@@ -163,6 +171,22 @@ export class ResourceClient {
     if (!query) return url;
     return url + (url.includes("?") ? "&" : "?") + query;
   }
+}
+
+const defaultFetch: FetchLike = (url, init) => globalThis.fetch(url, init);
+
+/** Why the global fetch cannot send to `url` (built from `base`), if it cannot. */
+function baseProblem(url: string, base: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1].toLowerCase();
+  if (scheme === "http" || scheme === "https") return undefined;
+  if (scheme === undefined) {
+    // In a page, a relative URL is resolved against it.
+    if (typeof (globalThis as { location?: { href?: unknown } }).location?.href === "string") return undefined;
+    const path = base ? `/${base.replace(/^\/+/, "")}` : "/api";
+    return `resourceClient.base is ${JSON.stringify(base)} and there is no page to resolve "${url}" against; set it to an absolute URL such as "http://localhost:3000${path}"`;
+  }
+  const fixed = `http://${base.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")}`;
+  return `resourceClient.base is ${JSON.stringify(base)}, which does not start with http:// or https://; set it to an absolute URL such as ${JSON.stringify(fixed)}`;
 }
 
 function defaultItems(result: any): unknown {

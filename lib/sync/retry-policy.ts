@@ -9,7 +9,8 @@ import type { SyncError } from "./sync-error";
  *   transient 429 and other 5xx: retry with backoff (Retry-After honoured)
  *   auth      401: hold every send until atmos.resume()
  *   gone      404/410 answering a delete: the record is already gone, done
- *   park      any other failure: the change waits for retry() or revert()
+ *   park      a setup mistake, or any other failure: the change waits for
+ *             retry() or revert()
  */
 export type FailureKind = "offline" | "transient" | "auth" | "gone" | "park";
 
@@ -27,6 +28,8 @@ export type OfflineStatusCodes = number[] | ((response: FailedResponse) => boole
 
 export function classifyFailure(error: SyncError, op: OpKind | "index", offline: OfflineStatusCodes): FailureKind {
   const status = error.status;
+  // A setup mistake (resourceClient.base): no retry can help.
+  if (error.type === "config") return "park";
   const isOffline = typeof offline === "function" ? offline({ status, body: error.body, error }) : offline.includes(status);
   if (status === 0 || error.type === "timeout" || error.type === "network" || isOffline) return "offline";
   if (status === 401) return "auth";

@@ -1,7 +1,7 @@
 import { isQuotaError } from "../store/store";
 
 /** What kind of runtime failure a SyncError is. */
-export type SyncErrorType = "network" | "http" | "parse" | "invalid" | "quota" | "timeout";
+export type SyncErrorType = "network" | "http" | "parse" | "invalid" | "quota" | "timeout" | "config";
 
 /**
  * A runtime failure of a request or of storage. Never thrown from `save`;

@@ -186,6 +186,48 @@ describe("ResourceClient", () => {
     ]);
   });
 
+  describe("a base that cannot reach a server (Node, no page to be relative to)", () => {
+    const saveOnce = async () => {
+      const errors: string[] = [];
+      atmos.on("error", ({ error }) => errors.push(error.message));
+      const offline: string[] = [];
+      atmos.on("offline", () => offline.push("offline"));
+      const todo = new Todo({ title: "a" });
+      todo.save({ remote: true });
+      await atmos.whenSynced();
+      return { todo: Todo.find(todo.id), errors, offline };
+    };
+
+    it("parks the save with an error naming resourceClient.base when the base is empty", async () => {
+      rc.base = "";
+      const { todo, errors, offline } = await saveOnce();
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.contain("resourceClient.base");
+      expect(errors[0]).to.contain("absolute URL");
+      expect(todo.syncState()).to.equal("failed");
+      expect(offline, "a setup mistake is not the network").to.deep.equal([]);
+    });
+
+    it("names the missing http:// when the base has none", async () => {
+      rc.base = "localhost:3001/api";
+      const { todo, errors, offline } = await saveOnce();
+      expect(errors[0]).to.contain('"localhost:3001/api"');
+      expect(errors[0]).to.contain("http://");
+      expect(todo.syncState()).to.equal("failed");
+      expect(offline).to.deep.equal([]);
+    });
+
+    it("says why the network failed when nothing listens (the connection was refused)", async () => {
+      // A port that was free a moment ago: nothing listens there now.
+      const gone = http.createServer();
+      const url = await listen(gone);
+      await shutdown(gone);
+      rc.base = `${url}/api`;
+      const error = await rc.execute({ path: "/todos.json" }).then(() => null, (e: Error) => e);
+      expect(error?.message).to.contain("ECONNREFUSED");
+    });
+  });
+
   it("refuses an itemsFromResult that is not a function", () => {
     expect(() => (rc.itemsFromResult = "items" as any)).to.throw(Error, /itemsFromResult must be a function/);
   });
