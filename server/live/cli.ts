@@ -8,10 +8,10 @@ import { LiveLogEvent } from "./live-log";
 const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
   ["HOST", "interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)"],
   ["PORT", "port to listen on (default 4000; 0 picks a free one, printed once bound)"],
-  ["ATMOS_TOKENS", "who may join which channels: 'token1:chanA,chanB;token2:*' (empty: every socket is refused)"],
-  ["ATMOS_SECRET", "enables POST /update for backends (header X-Atmos-Secret); unset: /update is off"],
+  ["ATMOS_TOKENS", "who may join which channels: 'token1:chanA,chanB;token2:*' (empty: every socket is refused; 16+ characters per token unless HOST is loopback)"],
+  ["ATMOS_SECRET", "enables POST /update for backends (header X-Atmos-Secret; 16+ characters unless HOST is loopback); unset: /update is off"],
   ["REDIS_URL", "share seqs, replay logs and changes with other processes (needs: npm install redis)"],
-  ["ATMOS_QUIET", "1 to log errors only"],
+  ["ATMOS_QUIET", "1 to log errors only (0, the default, logs every socket)"],
 ];
 
 export const HELP = [
@@ -30,6 +30,36 @@ function parsePort(raw: string | undefined): number {
   const port = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || port > 65535) throw new Error(`PORT must be a whole number from 0 to 65535 (got "${raw}")`);
   return port;
+}
+
+function parseQuiet(raw: string | undefined): boolean {
+  const value = (raw ?? "").trim().toLowerCase();
+  if (["1", "true", "yes"].includes(value)) return true;
+  if (["", "0", "false", "no"].includes(value)) return false;
+  throw new Error(`ATMOS_QUIET must be 1 or 0 (got "${raw}")`);
+}
+
+/** The shortest secret or token accepted on an address other machines can reach. */
+const MIN_EXPOSED_LENGTH = 16;
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * Reachable from other machines, a short secret or token can be guessed:
+ * refused, naming the setting (and an entry by its place, never its text,
+ * as startup errors end up in logs).
+ */
+function refuseWeakCredentials(host: string, env: NodeJS.ProcessEnv): void {
+  if (isLoopback(host)) return;
+  const advice = `a server on ${host} needs at least ${MIN_EXPOSED_LENGTH} characters (e.g. openssl rand -hex 16), or HOST=127.0.0.1`;
+  const secret = env.ATMOS_SECRET ?? "";
+  if (secret && secret.length < MIN_EXPOSED_LENGTH) throw new Error(`ATMOS_SECRET is ${secret.length} characters; ${advice}`);
+  (env.ATMOS_TOKENS ?? "").split(";").forEach((entry, index) => {
+    const token = entry.trim().split(":")[0].trim();
+    if (token && token.length < MIN_EXPOSED_LENGTH) throw new Error(`ATMOS_TOKENS entry ${index + 1} has a token of ${token.length} characters; ${advice}`);
+  });
 }
 
 function describe(event: LiveLogEvent): string {
@@ -61,8 +91,9 @@ export interface RunningServer {
 export async function start(env: NodeJS.ProcessEnv = process.env, print = (line: string) => console.log(`[atmos2-server] ${line}`)): Promise<RunningServer> {
   const host = env.HOST?.trim() || "127.0.0.1";
   const port = parsePort(env.PORT);
-  const quiet = env.ATMOS_QUIET === "1";
+  const quiet = parseQuiet(env.ATMOS_QUIET);
   const authenticate = tokenListAuthenticator(env.ATMOS_TOKENS ?? "");
+  refuseWeakCredentials(host, env);
 
   const server = http.createServer((req, res) => {
     if (live.handleUpdate(req, res)) return;
