@@ -1,8 +1,15 @@
+import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { consumerProject, run, type ConsumerProject } from "./support/consumer-project";
 
 const root = path.resolve(__dirname, "../..");
+
+/** Files the README links to or shows as images by a relative path (`](docs/chart.svg)`). */
+function readmeLinks(): string[] {
+  const text = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  return Array.from(text.matchAll(/\]\((?!https?:|#|mailto:)([^)\s]+)\)/g), (m) => m[1].replace(/^\.\//, ""));
+}
 
 describe("the packed package, installed in an empty project", function () {
   this.timeout(600_000);
@@ -34,10 +41,16 @@ describe("the packed package, installed in an empty project", function () {
     it("holds no TypeScript sources, specs, example, benchmarks or Hem manifest", () => {
       const unwanted = shipped().filter((file) =>
         (file.endsWith(".ts") && !file.endsWith(".d.ts") && !file.endsWith(".d.mts") && !file.endsWith(".d.cts")) ||
-        /^(lib|server|spec|example|bench|docs)\//.test(file) ||
+        /^(lib|server|spec|example|bench)\//.test(file) ||
+        (file.startsWith("docs/") && !readmeLinks().includes(file)) ||
         file === "slug.json" ||
         file.startsWith("tsconfig"));
       expect(unwanted).to.deep.equal([]);
+    });
+
+    it("holds every file the README links to or shows, so the README reads whole on the registry", () => {
+      expect(readmeLinks().length).to.be.greaterThan(0);
+      expect(shipped()).to.include.members(readmeLinks());
     });
 
     it("declares ws as its only dependency, spine as a peer and redis and better-sqlite3 as optional peers", async () => {
