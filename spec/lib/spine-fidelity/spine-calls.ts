@@ -85,9 +85,16 @@ function resolve(twin: Twin, held: Held[], target: Target): { model: any; record
  * or shown by a record whose `changeID` Spine 1.6 left half done). Spine's
  * `changeID`, a record's `refresh` with an id and `Model.refresh` do not
  * check it, and Spine then holds two records under one id. Also
- * `Model.refresh` of an id a destroyed record left in Spine's index.
+ * `Model.refresh` of an id a destroyed record left in Spine's index, and
+ * calls that reach a record through its id when Spine's index no longer
+ * leads there from that id: on plain Spine the id of a record made on the
+ * page is its cid, so the lookup lands on whichever record now holds that
+ * cid (a different record) where an extended model, whose ids are not cids,
+ * finds none.
  */
 export function outsideSpineContract(plain: Twin, held: Held[], call: SpineCall): boolean {
+  if (call.call === "album.photos().create") return foundElsewhere(plain.Album, call.index);
+  if ("target" in call && !("held" in call.target) && foundElsewhere(plain[call.target.model], call.target.index)) return true;
   if (call.call === "Model.refresh") {
     // A record shown under an id Spine's index forgot (a half-done changeID): refreshing that id adds a second one.
     const model = plain[call.model];
@@ -95,7 +102,9 @@ export function outsideSpineContract(plain: Twin, held: Held[], call: SpineCall)
     // An id still indexed to a record destroyed since (a changeID left it): Spine refreshes that ghost, on
     // plain Spine reaching whichever record now has its cid as id, and then throws or renames that other record.
     const ghost = (id: string) => model.exists(id) && !model.records.includes(model.irecords[id]);
-    return call.list.some((item) => item.id !== undefined && ((shown.has(item.id) && !model.exists(item.id)) || ghost(item.id)));
+    // Indexed under this id, but not under its own one: refreshing it renames it through its own id's index entry.
+    const halfMoved = (id: string) => model.exists(id) && model.irecords[model.irecords[id].id] !== model.irecords[id];
+    return call.list.some((item) => item.id !== undefined && ((shown.has(item.id) && !model.exists(item.id)) || ghost(item.id) || halfMoved(item.id)));
   }
   if (!("target" in call)) return false;
   const found = resolve(plain, held, call.target);
@@ -104,6 +113,14 @@ export function outsideSpineContract(plain: Twin, held: Held[], call: SpineCall)
   const newId = call.call === "changeID" ? call.id : call.call === "refresh" ? call.attrs.id : undefined;
   if (newId === undefined || record.id === newId) return false;
   return model.exists(newId) || model.all().some((r: any) => r.id === newId);
+}
+
+/** Whether the record shown at `index` is indexed under its id to another record (see `outsideSpineContract`). */
+function foundElsewhere(model: any, index: number): boolean {
+  const records = model.records;
+  if (!records.length) return false;
+  const record = records[index % records.length];
+  return model.irecords[record.id] !== undefined && model.irecords[record.id] !== record;
 }
 
 /** Makes one call on one twin, as an app would, and says what came of it. */
