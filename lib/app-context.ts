@@ -69,6 +69,17 @@ const changingId = new Set<string>();
  * storage keeps it under.
  */
 const movesLeft = new WeakMap<object, string>();
+/** Objects being destroyed whose record is kept under another id than theirs (see `aimDestroy`). */
+const destroyingAs = new WeakMap<object, string>();
+/** The object a destroy is kept for: itself, or a stand-in with the id its record is kept under. */
+function destroyedAs(record: SpineRecord): SpineRecord {
+  const id = destroyingAs.get(record);
+  if (id === undefined) return record;
+  destroyingAs.delete(record);
+  const standIn = Object.create(record);
+  standIn.id = id;
+  return standIn;
+}
 /** Whether any changeID reached a Spine record on this page (until then, saves skip `followMove`). */
 let anyMoveLeft = false;
 /**
@@ -146,7 +157,7 @@ export class AppContext {
     });
     model.bind("beforeDestroy", (record: SpineRecord, options?: Record<string, unknown>) => {
       this.followId(record);
-      if (!options?.atmos) this.followMove(record, hooks, true);
+      if (!options?.atmos) this.aimDestroy(record);
     });
     model.bind("change", (record: SpineRecord, type: string, options?: Record<string, unknown>) => {
       if (type === "destroy" && options?.clear !== false) this.dropKept(record);
@@ -163,7 +174,8 @@ export class AppContext {
         if (!ownRefresh) hooks(false)?.refreshed(record.constructor.className, [record]);
         return;
       }
-      if (type === "create" || type === "update" || type === "destroy") hooks(true)?.changed(record, type, options ?? {});
+      if (type === "create" || type === "update") hooks(true)?.changed(record, type, options ?? {});
+      else if (type === "destroy") hooks(true)?.changed(destroyedAs(record), type, options ?? {});
     });
     // Model.refresh() (both versions), and Spine 1.2's record.refresh() (one record, no options).
     model.bind("refresh", (records: SpineRecord | SpineRecord[], options?: Record<string, unknown>) => {
@@ -386,20 +398,32 @@ export class AppContext {
    * left half done (see `movesLeft`): storage follows the id the record
    * goes by now.
    */
-  private followMove(record: SpineRecord, hooks: HooksOf, destroying = false): void {
+  private followMove(record: SpineRecord, hooks: HooksOf): void {
     if (!anyMoveLeft) return;
-    const model = record.constructor;
-    // Spine's destroy removes the first record of its list with the object's
-    // cid or id (whatever its index says), and names it by the object's id; a
-    // save or refresh reaches the record indexed under the object's id, and
+    // A save or refresh reaches the record indexed under the object's id, and
     // leaves it under the id loaded into it.
-    const root = destroying ? model.records?.find((r: SpineRecord) => r.cid === record.cid || (r.id && r.id === record.id)) : model.irecords?.[record.id];
+    const root = record.constructor.irecords?.[record.id];
     const stored = root && movesLeft.get(root);
     if (stored === undefined) return;
-    const now = String(destroying ? record.id : root.id);
+    const now = String(root.id);
     if (stored === now) return;
     movesLeft.set(root, now);
     hooks(false)?.idChanged(record.constructor.className, stored, now);
+  }
+
+  /**
+   * Spine's destroy removes the first record of its list with the object's
+   * cid or id, whatever its index says. After a `changeID` left half done
+   * (see `movesLeft`) that record may be kept under another id than the
+   * object's: the destroy is then kept under that id (see `destroyedAs`),
+   * and never reaches a record that merely took the object's id since.
+   */
+  private aimDestroy(record: SpineRecord): void {
+    if (!anyMoveLeft) return;
+    const removed = record.constructor.records?.find((r: SpineRecord) => r.cid === record.cid || (r.id && r.id === record.id));
+    if (!removed) return;
+    const stored = movesLeft.get(removed) ?? String(removed.id);
+    if (stored !== String(record.id)) destroyingAs.set(record, stored);
   }
 
   /** Remembers the object the app creates a record through (clones follow their root by themselves). */

@@ -100,6 +100,25 @@ describe("changeID through a clone or a kept object, as on plain Spine", () => {
     expect(shown()).to.deep.equal([{ id: "r1", title: "b" }]);
   });
 
+  it("keeps the record that took an id when a destroy through an older object of that id removes another record", async () => {
+    for (const twin of [plainTwin, extendedTwin]) {
+      const a = new twin.Album({ title: "a" });
+      a.save();
+      const b = new twin.Album({ title: "b" });
+      b.save();
+      twin.Album.destroyAll();
+      b.save();
+      a.changeID("r3");
+      b.changeID("r3");
+      a.destroy(); // removes no record: none has a's cid or shows r3
+      a.save(); // a comes back, under r3
+      b.destroy(); // removes b's record (its cid), while b's id is r3
+      expect(twin.Album.all().map((album: any) => album.attributes()), twin.label).to.deep.equal([{ id: "r3", title: "a" }]);
+    }
+    await reload();
+    expect(shown()).to.deep.equal([{ id: "r3", title: "a" }]);
+  });
+
   it("destroys the record for good when destroyed through the clone", async () => {
     for (const twin of [plainTwin, extendedTwin]) {
       const album = twin.Album.create({ title: "a" });
