@@ -5,6 +5,9 @@ import { html } from "./html";
 import { syncMark } from "./sync-mark";
 import { Task } from "./task-model";
 
+/** The row's controls, by class: the one with focus keeps it across a repaint. */
+const ROW_CONTROLS = ["task-check", "task-open", "task-retry", "task-revert", "task-delete"];
+
 /**
  * One task row. Shows the task, or (after a click on it) a small form to
  * edit title, notes and due date: Enter saves, Esc cancels. Changes are
@@ -47,6 +50,10 @@ export class TaskItem extends Spine.Controller {
     const title = task.title || "Untitled task";
     const due = describeDue(task.due);
     const boxId = `done-${task.cid}`;
+    // A repaint (the answer to a save, a live update) replaces the row's
+    // buttons: a keyboard user's focus stays on the same control.
+    const focused = document.activeElement;
+    const keep = focused && this.el[0].contains(focused) ? ROW_CONTROLS.find((name) => focused.classList.contains(name)) : undefined;
     this.el.toggleClass("is-done", task.isDone).toggleClass("is-failed", state === "failed").removeClass("is-editing");
     this.el.attr("data-sync", state);
     this.html(html`
@@ -61,6 +68,8 @@ export class TaskItem extends Spine.Controller {
       ${state === "failed" ? html`<button type="button" class="task-retry" aria-label="Retry saving ${title}">Retry</button><button type="button" class="task-revert btn-quiet" aria-label="Undo changes to ${title}" title="Drop this change and keep the server's version">Undo</button>` : ""}
       <button type="button" class="task-delete" aria-label="Delete ${title}" title="Delete"><span aria-hidden="true">×</span></button>
     `.value);
+    // Retry and Undo go when the change is sent again: focus then moves to the task itself.
+    if (keep) (this.el.find(`.${keep}`)[0] ?? this.el.find(".task-open")[0])?.focus();
   }
 
   /** The freshest copy of the task, or undefined if it was deleted meanwhile. */

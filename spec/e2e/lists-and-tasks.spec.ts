@@ -51,6 +51,29 @@ describe("Tasks app: lists and tasks", function () {
     expect(await shownTasks(page)).to.deep.equal({ open: ["Vacuum", "Dishes"], done: [] });
   });
 
+  it("keeps keyboard focus on a task's button while the task's change is answered", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Focus");
+    await addTasks(page, "Kept in focus");
+    await synced(page);
+    // Hold the next update of the task until the button has focus.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.context().route("**/tasks/v1/lists/*/tasks/*", async (route) => {
+      if (route.request().method() === "PUT") await held;
+      await route.continue();
+    });
+    await page.getByLabel("Done: Kept in focus").check();
+    await page.locator(".done-tasks .task-title", { hasText: "Kept in focus" }).waitFor();
+    await page.getByRole("button", { name: "Delete Kept in focus" }).focus();
+    release();
+    await synced(page); // the answer repaints the row (its sync mark)
+    await page.context().unroute("**/tasks/v1/lists/*/tasks/*");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).to.equal("Delete Kept in focus");
+    await page.keyboard.press("Enter");
+    await page.locator(".task-title", { hasText: "Kept in focus" }).waitFor({ state: "detached" });
+  });
+
   it("edits title, notes and due date inline: Enter saves, Esc cancels", async () => {
     const page = await harness.openDevice();
     await addList(page, "Trip");
