@@ -1,7 +1,7 @@
 import type { Atmos } from "../atmos";
 import type { SpineModel } from "../app-context";
 import { etagOf, localAttrs, type Attrs } from "../store/record-entry";
-import { collectionName } from "../sync/routes";
+import { collectionName } from "../sync/naming";
 import type { LiveHost } from "./live-host";
 import type { LiveChange } from "./live-protocol";
 

@@ -1,5 +1,6 @@
 import { encodeForm, encodeQuery } from "./form-coding";
-import { routeFor, resolveRoute, underscore, validateRoutes, type Action, type ResolvedRoute, type RouteTable } from "./routes";
+import { underscore } from "./naming";
+import { routeFor, resolveRoute, validateRoutes, type Action, type ResolvedRoute, type RouteTable } from "./routes";
 import { SyncError, messageFromBody, parseRetryAfter } from "./sync-error";
 
 export type DataCoding = "json" | "form";

@@ -1,3 +1,5 @@
+import { collectionName } from "./naming";
+
 /**
  * Route resolution, pure. A route is "VERB /path/:param" or just "/path".
  *
@@ -21,23 +23,6 @@ export interface ResolvedRoute {
 const defaultVerbs: Record<string, string> = { index: "GET", read: "GET", create: "POST", update: "PUT", delete: "DELETE" };
 const actions = new Set(Object.keys(defaultVerbs));
 const verbPattern = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(\S+)$/i;
-
-/** "Task" → "tasks", "TaskList" → "task_lists", "Category" → "categories". */
-export function collectionName(className: string): string {
-  const under = underscore(className);
-  if (/[^aeiou]y$/.test(under)) return under.slice(0, -1) + "ies";
-  if (/(s|x|z|ch|sh)$/.test(under)) return under + "es";
-  return under + "s";
-}
-
-/** "TaskList" → "task_list": Rails' param root. */
-export function underscore(name: string): string {
-  return name
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
-    .replace(/([a-z\d])([A-Z])/g, "$1_$2")
-    .replace(/[-\s]/g, "_")
-    .toLowerCase();
-}
 
 /** The route text for a model's action, before parameters are filled in. */
 export function routeFor(routes: RouteTable, className: string, action: Action, modelUrl?: string): string {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { collectionName, resolveRoute, routeFor, underscore, validateRoutes, type RouteTable } from "../../../lib/sync/routes";
+import { collectionName, underscore } from "../../../lib/sync/naming";
+import { resolveRoute, routeFor, validateRoutes, type RouteTable } from "../../../lib/sync/routes";
 import { ResourceClient } from "../../../lib";
 
 describe("routes", () => {
