@@ -104,11 +104,16 @@ const legacyTriggers = new Map<unknown, boolean>();
  * Spine 1.2's puts the record in front itself.
  */
 function fire(record: SpineRecord, name: string, ...args: unknown[]): void {
+  if (isLegacy(record)) record.trigger(name, ...args);
+  else record.trigger(name, record, ...args);
+}
+
+/** Whether a record is Spine 1.2's (its trigger puts the record in front of the arguments). */
+function isLegacy(record: SpineRecord): boolean {
   const trigger = record.trigger;
   let legacy = legacyTriggers.get(trigger);
   if (legacy === undefined) legacyTriggers.set(trigger, (legacy = /splice\(1,\s*0,\s*this\)/.test(String(trigger))));
-  if (legacy) record.trigger(name, ...args);
-  else record.trigger(name, record, ...args);
+  return legacy;
 }
 
 export class AppContext {
@@ -181,6 +186,7 @@ export class AppContext {
     model.bind("refresh", (records: SpineRecord | SpineRecord[], options?: Record<string, unknown>) => {
       // atmos2's own refresh (a pull of thousands) is not the app's: nothing to look at.
       if (ownRefresh || options?.atmos) return;
+      if (records && !Array.isArray(records) && isLegacy(records)) return this.legacyRefreshed(records, hooks);
       const all = Array.isArray(records) ? records : records ? [records] : [];
       // A record Spine merged into another one during the refresh (its id
       // then moved on) is kept as that one, not again under its own id.
@@ -201,9 +207,12 @@ export class AppContext {
         const root = this.constructor.irecords?.[objectId];
         // The id storage keeps the record under: the one Spine's record shows.
         const stored = root && (movesLeft.get(root) ?? String(root.id));
-        changingId.add(this.cid);
+        // Spine 1.2's changeID saves: a record moving ids is not a user edit,
+        // but with no record under the old id that save creates one, and it is kept.
+        if (root) changingId.add(this.cid);
+        let result: unknown;
         try {
-          changeID.call(this, id);
+          result = changeID.call(this, id);
         } finally {
           changingId.delete(this.cid);
         }
@@ -219,11 +228,14 @@ export class AppContext {
         }
         // An object whose id Spine holds no record under moves no record; nor
         // does one whose id its index keeps for a record already destroyed.
-        if (!known(name) || !root || !this.constructor.records.includes(root)) return;
+        if (!known(name) || !root || !this.constructor.records.includes(root)) return result;
         const shown = String(root.id);
         movesLeft.set(root, shown);
         anyMoveLeft = true;
         if (stored !== shown) hooks(false)?.idChanged(name, stored, shown);
+        // That save of Spine 1.2 also loaded the object's attributes into the record.
+        if (isLegacy(this)) hooks(false)?.refreshed(name, [root]);
+        return result;
       };
       model.include({ changeID: Object.assign(wrapped, { [WRAPPED]: true }) });
     }
@@ -236,6 +248,27 @@ export class AppContext {
         return result;
       };
       model.deleteAll = Object.assign(wrapped, { [WRAPPED]: true });
+    }
+    // Spine 1.2's Model.refresh removes, without an event, the record its
+    // index holds under an incoming id (where 1.6 loads the data into it).
+    const refresh = model.refresh;
+    const app = this;
+    if (isLegacy(model.prototype) && !refresh[WRAPPED]) {
+      const wrapped = function (this: SpineModel, ...args: unknown[]) {
+        if (ownRefresh || !known(this.className)) return refresh.apply(this, args);
+        const before = this.records.slice();
+        const result = refresh.apply(this, args);
+        const now = new Set(this.records);
+        const gone = before.filter((r: SpineRecord) => !now.has(r));
+        // Its minted first id leaves Spine's index with it, as a destroy's does.
+        for (const record of gone) app.dropKept(record);
+        // A record replaced by the incoming one of the same id is that one now.
+        const shownIds = new Set(this.records.map((r: SpineRecord) => String(r.id)));
+        const removed = gone.map((r: SpineRecord) => movesLeft.get(r) ?? String(r.id)).filter((id: string) => !shownIds.has(id));
+        if (removed.length) hooks(false)?.cleared(this.className, removed);
+        return result;
+      };
+      model.refresh = Object.assign(wrapped, { [WRAPPED]: true });
     }
   }
 
@@ -424,6 +457,35 @@ export class AppContext {
     if (!removed) return;
     const stored = movesLeft.get(removed) ?? String(removed.id);
     if (stored !== String(record.id)) destroyingAs.set(record, stored);
+  }
+
+  /**
+   * Spine 1.2's `record.refresh(data)`: the data is loaded into Spine's own
+   * record, which is not indexed again (it is found under its old id only, a
+   * clone already reads the new one). Given a new id, the record goes by it
+   * from now on, as it does after a reload: storage moves it there.
+   */
+  private legacyRefreshed(record: SpineRecord, hooks: HooksOf): void {
+    const model = record.constructor;
+    const root = model.irecords[record.id] ?? model.irecords[record.cid];
+    if (!root) return;
+    const shown = String(root.id);
+    // The id it is kept under: an index key that still leads to it, its cid
+    // last (Spine gives a record without an id its cid as id).
+    const keys = Object.keys(model.irecords).filter((key) => model.irecords[key] === root && key !== shown);
+    const stored = movesLeft.get(root) ?? keys.find((key) => key !== root.cid) ?? keys[0];
+    if (stored !== undefined && stored !== shown) {
+      movesLeft.set(root, shown);
+      anyMoveLeft = true;
+      // A minted first id stays in Spine's index beside the cid, as plain
+      // Spine's first id (the cid itself) does, and leaves with it on destroy.
+      if (minted.get(stored) === root.cid) {
+        const key = aliasKey(model.className, root.cid);
+        keptInIndex.set(key, [...(keptInIndex.get(key) ?? []), stored]);
+      }
+      hooks(false)?.idChanged(model.className, stored, shown);
+    }
+    hooks(false)?.refreshed(model.className, [root]);
   }
 
   /** Remembers the object the app creates a record through (clones follow their root by themselves). */

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { Atmos } from "../../lib";
 import { MemoryStorage } from "../fakes/memory-storage";
 import { givenIds, outsideSpineContract, perform, spineCall, type Held, type SpineCall } from "./spine-fidelity/spine-calls";
-import { extendedTwin, forgetInMemory, modelNames, plainTwin, resetTwins, type Twin } from "./spine-fidelity/twin-models";
+import { forgetInMemory, modelNames, resetTwins, twinPairs, type Twin, type TwinPair } from "./spine-fidelity/twin-models";
 
 /**
  * Issue 11, item 4: storage never disagrees with Spine. Random sequences of
@@ -65,8 +65,9 @@ const byId = (view: Record<string, unknown[]>) =>
   Object.fromEntries(Object.entries(view).map(([name, list]) => [name, [...list].sort((a: any, b: any) => String(a.id).localeCompare(String(b.id)))]));
 
 /** Runs one sequence of calls on both twins, then reloads the extended one. */
-async function checkSequence(calls: SpineCall[]): Promise<"reloaded" | "Spine threw halfway" | "two records under one id"> {
-  resetTwins();
+async function checkSequence(pair: TwinPair, calls: SpineCall[]): Promise<"reloaded" | "Spine threw halfway" | "two records under one id"> {
+  const { plain: plainTwin, extended: extendedTwin } = pair;
+  resetTwins(pair);
   const storage = new MemoryStorage();
   let atmos = new Atmos({ storage });
   await atmos.metaContext.ready;
@@ -107,7 +108,7 @@ async function checkSequence(calls: SpineCall[]): Promise<"reloaded" | "Spine th
   }
 }
 
-describe("Spine stays Spine: random Spine calls on an extended model and on a plain one", function () {
+for (const pair of twinPairs) describe(`Spine ${pair.spine} stays Spine: random Spine calls on an extended model and on a plain one`, function () {
   this.timeout(120_000);
 
   it(`show the same records after every call, and the extended model's come back after a reload (${numRuns} runs of up to ${maxCalls} calls, ids from ${givenIds.join("/")} and minted)`, async () => {
@@ -119,10 +120,10 @@ describe("Spine stays Spine: random Spine calls on an extended model and on a pl
       fc.asyncProperty(fc.array(spineCall, { minLength: 1, maxLength: maxCalls, size: "max" }), async (sequence) => {
         runs++;
         calls += sequence.length;
-        if ((await checkSequence(sequence)) === "reloaded") reloads++;
+        if ((await checkSequence(pair, sequence)) === "reloaded") reloads++;
       }),
       { numRuns, seed, endOnFailure: false },
     );
-    console.log(`      spine fidelity: ${numRuns} runs passed, ${calls} calls; ${reloads} ended in a reload (the others stopped where Spine threw halfway or came to hold two records under one id)`);
+    console.log(`      spine ${pair.spine} fidelity: ${numRuns} runs passed, ${calls} calls; ${reloads} ended in a reload (the others stopped where Spine threw halfway or came to hold two records under one id)`);
   });
 });

@@ -66,6 +66,14 @@ export interface Outcome {
   skipped?: boolean;
 }
 
+function findOrNull(model: any, id: unknown): any {
+  try {
+    return model.find(id) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function resolve(twin: Twin, held: Held[], target: Target): { model: any; record: any } | undefined {
   if ("held" in target) {
     if (!held.length) return undefined;
@@ -74,8 +82,9 @@ function resolve(twin: Twin, held: Held[], target: Target): { model: any; record
   }
   const model = twin[target.model];
   const all = model.all();
-  // find() gives null for a record shown under an id Spine's index forgot (a half-done changeID).
-  const record = all.length ? model.find(all[target.index % all.length].id) : null;
+  // find() gives null (Spine 1.6) or throws (1.2) for a record shown under an
+  // id Spine's index forgot (a half-done changeID, a refresh with a new id).
+  const record = all.length ? findOrNull(model, all[target.index % all.length].id) : null;
   return record ? { model, record } : undefined;
 }
 
@@ -157,7 +166,9 @@ function run(twin: Twin, held: Held[], call: SpineCall): any[] {
     case "album.photos().create": {
       const albums = twin.Album.all();
       if (!albums.length) throw new Skip();
-      const album = twin.Album.find(albums[call.index % albums.length].id);
+      // Twins without the relation addon (Spine 1.2.2's) skip relation calls.
+      if (typeof twin.Album.prototype.photos !== "function") throw new Skip();
+      const album = findOrNull(twin.Album, albums[call.index % albums.length].id);
       return [album.photos().create({ ...call.attrs })];
     }
   }
