@@ -72,6 +72,33 @@ describe("Spine 1.2: calls that change records without the events 1.6 fires", ()
     expect(await reload()).to.deep.equal(before);
   });
 
+  it("keeps nothing for a record.refresh that reaches a destroyed record through an id its index kept", async () => {
+    const before = both((twin) => {
+      const album = new twin.Album({ title: "a" });
+      album.save();
+      album.changeID("r2");
+      album.refresh({ id: "r1" });
+      twin.Album.destroyAll();
+      album.refresh({ title: "late" }); // Spine's index still leads r2 to the destroyed record
+    });
+    expect(before).to.deep.equal([]);
+    expect(await reload()).to.deep.equal([]);
+  });
+
+  it("follows a clone's refresh to a new id when the record's own index entries are gone", async () => {
+    const before = both((twin) => {
+      const album = new twin.Album({ title: "a" });
+      album.save();
+      album.changeID("r1");
+      twin.Album.find("r1").changeID("r3");
+      album.updateAttributes({ title: "b" }); // a second record of the same cid, under r1
+      twin.Album.find("r3").destroy(); // also drops the cid's index entry
+      twin.Album.find("r1").refresh({ id: "r3" });
+    });
+    expect(before).to.deep.equal([{ id: "r3", title: "b" }]);
+    expect(await reload()).to.deep.equal(before);
+  });
+
   it("forgets a record Model.refresh replaced because the index held it under an incoming id", async () => {
     const before = both((twin) => {
       const album = new twin.Album({ title: "a" });

@@ -1,0 +1,37 @@
+import type { SpineModel } from "./spine-state";
+
+/** The atmos2 options a model class carries, read as plain data. */
+export interface ModelOptions {
+  className: string;
+  url?: string;
+  attributes: string[];
+  /** Foreign keys: attribute → class name of the record it points to. */
+  remoteKeys: Record<string, string>;
+  /** Defaults for every remote save (prepareData, updateFromData, success, error, …). */
+  remoteSaveOptions: Record<string, any>;
+  /** Never sent to a server. */
+  local: boolean;
+  /** Never cached locally; always sent. */
+  remote: boolean;
+  /** How `sync({ since: "auto" })` asks for changes only. */
+  incremental: { param: string; field: string; params: Record<string, unknown> };
+  resolveConflict?: (local: Record<string, unknown>, remote: Record<string, unknown>, base: Record<string, unknown> | undefined) => Record<string, unknown>;
+}
+
+const googleIncremental = { param: "updatedMin", field: "updated", params: { showDeleted: true, showHidden: true } };
+
+export function modelOptions(model: SpineModel | undefined, className: string): ModelOptions {
+  const url = typeof model?.url === "function" ? model.url() : model?.url;
+  return {
+    className,
+    url: typeof url === "string" ? url : undefined,
+    attributes: model?.attributes ?? [],
+    remoteKeys: model?.remoteKeys ?? {},
+    remoteSaveOptions: model?.remoteSaveOptions ?? {},
+    local: model?.local === true,
+    remote: model?.remote === true,
+    // A model that sets its own incremental pull sends only the params it names.
+    incremental: model?.incremental ? { ...googleIncremental, params: {}, ...model.incremental } : googleIncremental,
+    resolveConflict: typeof model?.resolveConflict === "function" ? model.resolveConflict.bind(model) : undefined,
+  };
+}

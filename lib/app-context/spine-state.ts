@@ -1,0 +1,88 @@
+// The state the Spine side of atmos2 keeps for the page, shared by
+// AppContext (../app-context.ts) and the listeners it binds to extended
+// models (./spine-listeners.ts): record objects, ids and index entries
+// that Spine itself does not track.
+
+/** A Spine model class or record: Spine ships no types atmos2 could rely on. */
+export type SpineModel = any;
+export type SpineRecord = any;
+
+/** Counters and switches of the page (an object, so every module sees one value). */
+export const page = {
+  /** Depth of atmos2's own refreshes, whose `refresh` events are not the app's. */
+  ownRefresh: 0,
+  /** Whether any changeID reached a Spine record on this page (until then, saves skip `followMove`). */
+  anyMoveLeft: false,
+};
+
+/**
+ * Extended models, shared by every Atmos instance: a model is extended once
+ * at load time, while tests and reloads create new Atmos instances.
+ */
+export const registeredModels = new Map<string, SpineModel>();
+/** Old local id → server id, for record objects the app still holds with an old id. */
+export const aliases = new Map<string, string>();
+/**
+ * Record objects the app called `save` on, by class and `cid`, until their
+ * record is synced: when the server assigns an id, each one reads it too.
+ */
+export const saved = new Map<string, Array<{ deref(): SpineRecord | undefined }>>();
+export const holdWeakly = (record: SpineRecord) =>
+  typeof WeakRef === "function" ? new WeakRef(record) : { deref: () => record };
+
+/** cids inside an app's `changeID` (Spine 1.2's calls `save()`, which is not a user edit). */
+export const changingId = new Set<string>();
+/**
+ * Spine 1.6's `changeID` on a clone or a kept object moves that object only
+ * (and indexes the record under the new id too): Spine's own record is still
+ * shown under its id, and storage keeps it there, until a save or refresh
+ * through the object loads the new id into it, or a destroy through it
+ * removes it. For each Spine record an app's `changeID` reached: the id
+ * storage keeps it under.
+ */
+export const movesLeft = new WeakMap<object, string>();
+/** Objects being destroyed whose record is kept under another id than theirs (see `aimDestroy`). */
+export const destroyingAs = new WeakMap<object, string>();
+/** The object a destroy is kept for: itself, or a stand-in with the id its record is kept under. */
+export function destroyedAs(record: SpineRecord): SpineRecord {
+  const id = destroyingAs.get(record);
+  if (id === undefined) return record;
+  destroyingAs.delete(record);
+  const standIn = Object.create(record);
+  standIn.id = id;
+  return standIn;
+}
+
+/**
+ * Ids minted on this page (UUIDs, so one map serves every class) → the cid
+ * of the record minted for. Plain Spine would have given that record its
+ * cid as id, which Spine's index does not forget (see the changeID wrapper).
+ */
+export const minted = new Map<string, string>();
+/** Class and cid → the minted ids kept in Spine's index for it; Spine drops them with the cid. */
+export const keptInIndex = new Map<string, string[]>();
+
+/** Marks Spine methods atmos2 wrapped, so they are wrapped once. */
+export const WRAPPED = "__atmos2";
+
+export const aliasKey = (className: string, id: unknown) => `${className}\u0000${id}`;
+
+const legacyTriggers = new Map<unknown, boolean>();
+
+/**
+ * Triggers a Spine event on a record. Spine 1.6's `record.trigger(name,
+ * ...args)` passes the arguments on as given (so the record comes first);
+ * Spine 1.2's puts the record in front itself.
+ */
+export function fire(record: SpineRecord, name: string, ...args: unknown[]): void {
+  if (isLegacy(record)) record.trigger(name, ...args);
+  else record.trigger(name, record, ...args);
+}
+
+/** Whether a record is Spine 1.2's (its trigger puts the record in front of the arguments). */
+export function isLegacy(record: SpineRecord): boolean {
+  const trigger = record.trigger;
+  let legacy = legacyTriggers.get(trigger);
+  if (legacy === undefined) legacyTriggers.set(trigger, (legacy = /splice\(1,\s*0,\s*this\)/.test(String(trigger))));
+  return legacy;
+}
