@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { backoffDelay, classifyFailure, type FailureKind } from "../../../lib/sync/retry-policy";
 import { SyncError } from "../../../lib";
 
-const failure = (status: number, type: "http" | "network" | "timeout" = "http") => new SyncError(`HTTP ${status}`, { status, type });
+const failure = (status: number, type: "http" | "network" | "timeout" | "config" = "http") => new SyncError(`HTTP ${status}`, { status, type });
 const defaults = [0, 408, 502, 503, 504];
 
 describe("retry policy", () => {
@@ -32,6 +32,11 @@ describe("retry policy", () => {
   it("treats a network failure or a timeout as offline whatever the codes", () => {
     expect(classifyFailure(failure(0, "network"), "create", [])).to.equal("offline");
     expect(classifyFailure(failure(0, "timeout"), "create", [])).to.equal("offline");
+  });
+
+  it("parks a setup mistake (a resourceClient.base fetch cannot use): no retry can help, even where status 0 means offline", () => {
+    expect(classifyFailure(failure(0, "config"), "create", defaults)).to.equal("park");
+    expect(classifyFailure(failure(0, "config"), "index", () => true)).to.equal("park");
   });
 
   it("takes a custom offlineStatusCodes array", () => {
