@@ -36,7 +36,7 @@ function parseQuiet(raw: string | undefined): boolean {
   const value = (raw ?? "").trim().toLowerCase();
   if (["1", "true", "yes"].includes(value)) return true;
   if (["", "0", "false", "no"].includes(value)) return false;
-  throw new Error(`ATMOS_QUIET must be 1 or 0 (got "${raw}")`);
+  throw new Error(`ATMOS_QUIET must be 1, true or yes (errors only) or 0, false or no (got "${raw}")`);
 }
 
 /** The shortest secret or token accepted on an address other machines can reach. */

@@ -25,7 +25,7 @@ describe("atmos2-server settings", () => {
     expect(await refusal({ ATMOS_QUIET: "yes" })).to.equal("started");
     await running!.stop();
     running = undefined;
-    expect(await refusal({ ATMOS_QUIET: "loud" })).to.equal('ATMOS_QUIET must be 1 or 0 (got "loud")');
+    expect(await refusal({ ATMOS_QUIET: "loud" })).to.equal('ATMOS_QUIET must be 1, true or yes (errors only) or 0, false or no (got "loud")');
   });
 
   it("refuses a short ATMOS_SECRET when listening beyond this machine, naming it and never printing it", async () => {
