@@ -1,9 +1,9 @@
 import * as spineModule from "spine";
 import { listen } from "./app-context/spine-listeners";
-import { aliases, aliasKey, fire, page, registeredModels, saved, type SpineModel, type SpineRecord } from "./app-context/spine-state";
+import { aliases, aliasKey, fire, page, registeredModels, saved, type HooksOf, type SpineModel, type SpineRecord } from "./app-context/spine-state";
 import type { Attrs, PlainRecord, SyncState } from "./store/record-entry";
 
-export type { SpineModel, SpineRecord } from "./app-context/spine-state";
+export type { HooksOf, ModelHooks, SpineModel, SpineRecord } from "./app-context/spine-state";
 export { modelOptions, type ModelOptions } from "./app-context/model-options";
 
 function findSpine(): any {
@@ -25,27 +25,6 @@ function findSpine(): any {
 
 /** Options that mark a Spine event as caused by atmos2 itself. */
 export const fromSync = Object.freeze({ atmos: true });
-
-/** What a model's Spine events tell the Atmos instance (see `AppContext.extend`). */
-export interface ModelHooks {
-  /** The app created, updated or destroyed a record. */
-  changed(record: SpineRecord, type: "create" | "update" | "destroy", options: Record<string, unknown>): void;
-  /** The app loaded records from outside (`Model.refresh`, `record.refresh`): keep them as they are now. */
-  refreshed(className: string, records: SpineRecord[]): void;
-  /** The app called `changeID`. */
-  idChanged(className: string, oldId: string, newId: string): void;
-  /** The app called `Model.deleteAll()` (Spine fires no event for it). */
-  cleared(className: string, ids: string[]): void;
-}
-
-/**
- * The Atmos instance that keeps a model's changes. A save starts one when
- * none is running (`start`); `deleteAll()`, `refresh()` and `changeID()`
- * with none running change only Spine's memory, as an app resetting its
- * models before atmos2 starts (or after `close()`) expects.
- */
-export type HooksOf = (start: boolean) => ModelHooks | undefined;
-
 
 export class AppContext {
   private models = registeredModels;

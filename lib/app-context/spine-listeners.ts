@@ -1,5 +1,4 @@
 import { uuidv4 } from "../env/uuid";
-import type { HooksOf } from "../app-context";
 import {
   aliases,
   aliasKey,
@@ -15,6 +14,7 @@ import {
   registeredModels,
   saved,
   WRAPPED,
+  type HooksOf,
   type SpineModel,
   type SpineRecord,
 } from "./spine-state";

@@ -7,6 +7,26 @@
 export type SpineModel = any;
 export type SpineRecord = any;
 
+/** What a model's Spine events tell the Atmos instance (see `AppContext.extend`). */
+export interface ModelHooks {
+  /** The app created, updated or destroyed a record. */
+  changed(record: SpineRecord, type: "create" | "update" | "destroy", options: Record<string, unknown>): void;
+  /** The app loaded records from outside (`Model.refresh`, `record.refresh`): keep them as they are now. */
+  refreshed(className: string, records: SpineRecord[]): void;
+  /** The app called `changeID`. */
+  idChanged(className: string, oldId: string, newId: string): void;
+  /** The app called `Model.deleteAll()` (Spine fires no event for it). */
+  cleared(className: string, ids: string[]): void;
+}
+
+/**
+ * The Atmos instance that keeps a model's changes. A save starts one when
+ * none is running (`start`); `deleteAll()`, `refresh()` and `changeID()`
+ * with none running change only Spine's memory, as an app resetting its
+ * models before atmos2 starts (or after `close()`) expects.
+ */
+export type HooksOf = (start: boolean) => ModelHooks | undefined;
+
 /** Counters and switches of the page (an object, so every module sees one value). */
 export const page = {
   /** Depth of atmos2's own refreshes, whose `refresh` events are not the app's. */

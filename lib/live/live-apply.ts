@@ -1,26 +1,25 @@
-import type { Atmos } from "../atmos";
 import type { SpineModel } from "../app-context";
 import { etagOf, localAttrs, type Attrs } from "../store/record-entry";
 import { collectionName } from "../sync/naming";
-import type { LiveHost } from "./live-host";
+import type { LiveAtmos, LiveEvents, LiveHost } from "./live-host";
 import type { LiveChange } from "./live-protocol";
 
 // How a live change reaches the Spine records of an Atmos instance. It lives
 // in the "atmos2/live" entry: an app without live updates does not download it.
 
 /** The live client's host for an Atmos instance: its store, prefix and events, and the two functions below. */
-export function liveHostOf(atmos: Atmos): LiveHost {
+export function liveHostOf(atmos: LiveAtmos): LiveHost {
   return {
     store: atmos.store,
     prefix: atmos.prefix,
-    emit: (name, payload) => atmos.emit(name as never, payload as never),
+    emit: (name, payload) => atmos.emit(name as keyof LiveEvents, payload as LiveEvents[keyof LiveEvents]),
     applyLiveChange: (change) => applyLiveChange(atmos, change),
     pull: (collection) => pullAgain(atmos, collection),
   };
 }
 
 /** The registered model whose class name, `Model.collection` or REST collection name (`Task` → `tasks`) is `name`. */
-function modelByCollection(atmos: Atmos, name: string): SpineModel | undefined {
+function modelByCollection(atmos: LiveAtmos, name: string): SpineModel | undefined {
   const app = atmos.appContext;
   if (app.model(name)) return app.model(name);
   for (const className of app.classNames()) {
@@ -35,7 +34,7 @@ function modelByCollection(atmos: Atmos, name: string): SpineModel | undefined {
  * Spine events. It is never queued to be sent back, and it never overwrites a
  * record with unsent local edits or brings back a record deleted locally.
  */
-export async function applyLiveChange(atmos: Atmos, change: LiveChange): Promise<void> {
+export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Promise<void> {
   const { metaContext: meta, appContext: app } = atmos;
   await meta.ready;
   const model = modelByCollection(atmos, change.collection);
@@ -77,7 +76,7 @@ export async function applyLiveChange(atmos: Atmos, change: LiveChange): Promise
  * route with a foreign-key parameter (":taskListID") is pulled once per
  * record of the model the key points at.
  */
-export async function pullAgain(atmos: Atmos, collection?: string): Promise<void> {
+export async function pullAgain(atmos: LiveAtmos, collection?: string): Promise<void> {
   const app = atmos.appContext;
   const models = collection ? [modelByCollection(atmos, collection)].filter(Boolean) : app.classNames().map((c) => app.model(c));
   for (const model of models) {

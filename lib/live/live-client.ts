@@ -1,7 +1,6 @@
 import { systemClock, type Clock } from "../env/clock";
-import type { Atmos } from "../atmos";
 import { liveHostOf } from "./live-apply";
-import type { LiveHost } from "./live-host";
+import type { LiveAtmos, LiveHost } from "./live-host";
 import { CloseCode, type AuthMessage, type ServerMessage } from "./live-protocol";
 import { reconnectDelay, type BackoffOptions } from "./reconnect-backoff";
 import { SeqRecord } from "./seq-record";
@@ -64,7 +63,7 @@ export class LiveClient {
   private host: LiveHost;
 
   /** `host`: an Atmos instance (as `atmos.live` makes it), or any LiveHost. */
-  constructor(host: LiveHost | Atmos, private options: LiveClientOptions = {}) {
+  constructor(host: LiveHost | LiveAtmos, private options: LiveClientOptions = {}) {
     this.host = "applyLiveChange" in host ? host : liveHostOf(host);
     this.seqs = new SeqRecord(this.host.store, this.host.prefix);
     this.clock = options.clock ?? systemClock;

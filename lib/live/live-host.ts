@@ -1,5 +1,27 @@
+import type { AppContext, ModelOptions } from "../app-context";
+import type { MetaContext } from "../meta-context";
+import type { RecordEntry } from "../store/record-entry";
 import type { Store } from "../store/store";
+import type { PullOptions } from "../sync/puller";
+import type { ResourceClient } from "../sync/resource-client";
 import type { LiveChange, SeqMap } from "./live-protocol";
+
+/**
+ * What the live entry uses of an Atmos instance (lib/atmos.ts implements
+ * it): named here so that the live client does not depend on the core's
+ * class, which names the live client's type for `atmos.live`.
+ */
+export interface LiveAtmos {
+  readonly store: Store;
+  readonly prefix: string;
+  readonly metaContext: MetaContext;
+  readonly appContext: AppContext;
+  readonly resourceClient: ResourceClient;
+  emit(name: keyof LiveEvents, payload?: LiveEvents[keyof LiveEvents]): void;
+  options(className: string): ModelOptions;
+  sync(className: string, options?: PullOptions & { remote?: boolean }): Promise<unknown>;
+  statusChanged(entry?: RecordEntry): void;
+}
 
 /**
  * What the live client needs from its owner (the Atmos instance): apply a
