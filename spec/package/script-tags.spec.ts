@@ -25,6 +25,45 @@ const page = `<!doctype html>
 </script>
 `;
 
+// A browser from before 2020, as far as atmos2 can tell: the newer built-ins
+// the README lists are taken away, then the two polyfills it names give them
+// back, then Spine and the ES5 build (what Hem and other old tools load).
+const legacyPage = `<!doctype html>
+<meta charset="utf-8">
+<title>atmos2 ES5 build with the README's polyfills</title>
+<script>
+  var removed = [];
+  function drop(owner, name, label) {
+    if (owner && name in owner && delete owner[name]) removed.push(label);
+  }
+  ["Promise", "fetch", "Map", "Set", "WeakMap", "queueMicrotask", "AbortController", "WeakRef", "BroadcastChannel"].forEach(function (name) { drop(window, name, name); });
+  drop(Object, "assign", "Object.assign");
+  drop(Object, "entries", "Object.entries");
+  drop(Array, "from", "Array.from");
+  ["find", "includes", "flatMap"].forEach(function (name) { drop(Array.prototype, name, "Array.prototype." + name); });
+  ["startsWith", "includes"].forEach(function (name) { drop(String.prototype, name, "String.prototype." + name); });
+  ["isInteger", "isFinite", "isNaN"].forEach(function (name) { drop(Number, name, "Number." + name); });
+  drop(window.crypto, "randomUUID", "crypto.randomUUID");
+  drop(Navigator.prototype, "locks", "navigator.locks");
+  drop(window, "globalThis", "globalThis");
+</script>
+<script src="/node_modules/core-js-bundle/minified.js"></script>
+<script src="/node_modules/whatwg-fetch/dist/fetch.umd.js"></script>
+<script src="/node_modules/spine/lib/spine.js"></script>
+<script src="/node_modules/atmos2/dist/atmos2.es5.js"></script>
+<script>
+  var Task = Spine.Model.sub();
+  Task.configure("Task", "title", "done");
+  Task.extend(Spine.Model.Atmosphere);
+
+  var atmos = new Atmos();
+  atmos.resourceClient.base = location.origin;
+  var loaded = Task.sync();
+</script>
+`;
+
+declare const removed: string[];
+
 declare const Task: {
   all(): { id: string; title: string; syncState(): string }[];
   exists(id: string): boolean;
@@ -44,7 +83,7 @@ describe("a page that loads the installed package with plain script tags", funct
 
   before(async () => {
     app = await consumerProject();
-    site = await startConsumerPageServer(app.dir, page);
+    site = await startConsumerPageServer(app.dir, page, { "/legacy": legacyPage });
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
     tab = await (await browser.newContext()).newPage();
     errors = [];
@@ -87,6 +126,30 @@ describe("a page that loads the installed package with plain script tags", funct
       return Task.all().map((t) => ({ id: t.id, title: t.title, state: t.syncState() }));
     });
     expect(after).to.deep.equal([{ id: saved.id, title: "Milk", state: "synced" }]);
+    expectNoPageErrors();
+  });
+
+  it("saves and reloads with the ES5 build in a page without the newer built-ins, given core-js and whatwg-fetch", async () => {
+    await tab.goto(`${site.url}/legacy`);
+    const gone = await tab.evaluate(() => removed);
+    // Every built-in the README lists that Chromium lets go of was gone before the polyfills loaded.
+    expect(gone).to.include.members(["Promise", "fetch", "Map", "Set", "WeakMap", "queueMicrotask", "Object.assign", "Array.from", "Array.prototype.includes", "String.prototype.startsWith", "globalThis"]);
+    const saved = await tab.evaluate(async () => {
+      await loaded;
+      const task = new Task({ title: "Bread", done: false });
+      task.save({ remote: true });
+      await atmos.whenSynced();
+      return { id: task.id, state: task.syncState() };
+    });
+    expect(saved.state).to.equal("synced");
+    expect(site.created.map((t) => t.title)).to.include("Bread");
+
+    await tab.reload();
+    const after = await tab.evaluate(async () => {
+      await loaded;
+      return Task.all().map((t) => ({ id: t.id, title: t.title, state: t.syncState() }));
+    });
+    expect(after).to.deep.include({ id: saved.id, title: "Bread", state: "synced" });
     expectNoPageErrors();
   });
 

@@ -14,18 +14,19 @@ export interface ConsumerPageServer {
 const types: Record<string, string> = { ".js": "text/javascript", ".html": "text/html", ".map": "application/json" };
 
 /**
- * What a user's own site would be: `/` is the given page, `/node_modules/…`
+ * What a user's own site would be: `/` is the given page (other paths may
+ * serve other pages), `/node_modules/…`
  * the consumer project's installed files (the script tags point there), and
  * `/tasks` a small REST collection in memory for the page's remote saves.
  */
-export async function startConsumerPageServer(projectDir: string, page: string): Promise<ConsumerPageServer> {
+export async function startConsumerPageServer(projectDir: string, page: string, otherPages: Record<string, string> = {}): Promise<ConsumerPageServer> {
   const modules = path.join(projectDir, "node_modules");
   const created: Record<string, unknown>[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://page.test");
-    if (url.pathname === "/") {
+    if (url.pathname === "/" || Object.hasOwn(otherPages, url.pathname)) {
       res.writeHead(200, { "Content-Type": "text/html" });
-      return void res.end(page);
+      return void res.end(url.pathname === "/" ? page : otherPages[url.pathname]);
     }
     if (url.pathname === "/favicon.ico") {
       res.writeHead(204);

@@ -47,7 +47,7 @@ const root = path.resolve(__dirname, "../../..");
 // checkout has installed, so `npm ci` has put them in npm's cache and the
 // offline install finds them (a range could pick a newer version that only
 // the registry has).
-const companions = ["spine", "jquery", "typescript", "@types/node"];
+const companions = ["spine", "jquery", "typescript", "@types/node", "core-js-bundle", "whatwg-fetch"];
 
 function installedVersion(name: string): string {
   const file = path.join(root, "node_modules", name, "package.json");
