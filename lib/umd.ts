@@ -1,37 +1,7 @@
 // Entry of the UMD/CommonJS build: `require("atmos2")` and the browser global
 // `Atmos` are the class itself, with every named export on it (and `.default`).
-// Listed by name rather than as `import * as`: a namespace object costs the
-// bundle a getter per export and webpack's helpers to define them.
-// (spec/lib/umd-entry.spec.ts checks the list against lib/index.ts.)
-import {
-  Atmos,
-  Atmosphere,
-  AppContext,
-  MetaContext,
-  remoteAction,
-  ResourceClient,
-  SyncError,
-  WebStorageStore,
-  StorageLease,
-  WebLocksLease,
-  soleTab,
-  ManualConnectivity,
-  browserConnectivity,
-} from "./index";
+// (spec/lib/umd-entry.spec.ts checks it carries every named export of lib/index.ts.)
+import * as api from "./index";
 
-export default Object.assign(Atmos, {
-  Atmos,
-  Atmosphere,
-  AppContext,
-  MetaContext,
-  remoteAction,
-  ResourceClient,
-  SyncError,
-  WebStorageStore,
-  StorageLease,
-  WebLocksLease,
-  soleTab,
-  ManualConnectivity,
-  browserConnectivity,
-  default: Atmos,
-});
+const Atmos = Object.assign(api.Atmos, api, { default: api.Atmos });
+export default Atmos;

@@ -7,9 +7,11 @@ import {
   destroyingAs,
   holdWeakly,
   isLegacy,
+  keepInIndex,
   keptInIndex,
   minted,
   movesLeft,
+  noteMove,
   page,
   registeredModels,
   saved,
@@ -100,15 +102,13 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
       const name = this.constructor.className;
       if (root && !irecords[objectId] && minted.get(String(objectId)) === this.cid) {
         irecords[objectId] = root;
-        const key = aliasKey(name, this.cid);
-        keptInIndex.set(key, [...(keptInIndex.get(key) ?? []), String(objectId)]);
+        keepInIndex(name, this.cid, String(objectId));
       }
       // An object whose id Spine holds no record under moves no record; nor
       // does one whose id its index keeps for a record already destroyed.
       if (!known(name) || !root || !this.constructor.records.includes(root)) return result;
       const shown = String(root.id);
-      movesLeft.set(root, shown);
-      page.anyMoveLeft = true;
+      noteMove(root, shown);
       if (stored !== shown) hooks(false)?.idChanged(name, stored, shown);
       // That save of Spine 1.2 also loaded the object's attributes into the record.
       if (isLegacy(this)) hooks(false)?.refreshed(name, [root]);
@@ -206,7 +206,8 @@ function followMove(record: SpineRecord, hooks: HooksOf): void {
  */
 function aimDestroy(record: SpineRecord): void {
   if (!page.anyMoveLeft) return;
-  const removed = record.constructor.records?.find((r: SpineRecord) => r.cid === record.cid || (r.id && r.id === record.id));
+  // Spine's own test for the record its remove takes.
+  const removed = record.constructor.records?.find((r: SpineRecord) => record.eql(r));
   if (!removed) return;
   const stored = movesLeft.get(removed) ?? String(removed.id);
   if (stored !== String(record.id)) destroyingAs.set(record, stored);
@@ -232,14 +233,10 @@ function legacyRefreshed(record: SpineRecord, hooks: HooksOf): void {
   const keys = Object.keys(model.irecords).filter((key) => model.irecords[key] === root && key !== shown);
   const stored = movesLeft.get(root) ?? keys.find((key) => key !== root.cid) ?? keys[0];
   if (stored !== undefined && stored !== shown) {
-    movesLeft.set(root, shown);
-    page.anyMoveLeft = true;
+    noteMove(root, shown);
     // A minted first id stays in Spine's index beside the cid, as plain
     // Spine's first id (the cid itself) does, and leaves with it on destroy.
-    if (minted.get(stored) === root.cid) {
-      const key = aliasKey(model.className, root.cid);
-      keptInIndex.set(key, [...(keptInIndex.get(key) ?? []), stored]);
-    }
+    if (minted.get(stored) === root.cid) keepInIndex(model.className, root.cid, stored);
     hooks(false)?.idChanged(model.className, stored, shown);
   }
   hooks(false)?.refreshed(model.className, [root]);

@@ -61,6 +61,11 @@ export const changingId = new Set<string>();
  * storage keeps it under.
  */
 export const movesLeft = new WeakMap<object, string>();
+/** Storage now keeps `root` under `id` (and saves start looking for half-done moves). */
+export function noteMove(root: object, id: string): void {
+  movesLeft.set(root, id);
+  page.anyMoveLeft = true;
+}
 /** Objects being destroyed whose record is kept under another id than theirs (see `aimDestroy`). */
 export const destroyingAs = new WeakMap<object, string>();
 /** The object a destroy is kept for: itself, or a stand-in with the id its record is kept under. */
@@ -81,6 +86,11 @@ export function destroyedAs(record: SpineRecord): SpineRecord {
 export const minted = new Map<string, string>();
 /** Class and cid → the minted ids kept in Spine's index for it; Spine drops them with the cid. */
 export const keptInIndex = new Map<string, string[]>();
+/** Remembers a minted id kept in Spine's index beside `cid`, to drop with it. */
+export function keepInIndex(className: string, cid: string, id: string): void {
+  const key = aliasKey(className, cid);
+  keptInIndex.set(key, [...(keptInIndex.get(key) ?? []), id]);
+}
 
 /** Marks Spine methods atmos2 wrapped, so they are wrapped once. */
 export const WRAPPED = "__atmos2";

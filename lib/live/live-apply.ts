@@ -1,5 +1,6 @@
 import type { SpineModel } from "../app-context";
 import { etagOf, localAttrs, type Attrs } from "../store/record-entry";
+import { changedFields } from "../sync/merge";
 import { collectionName } from "../sync/naming";
 import type { LiveAtmos, LiveEvents, LiveHost } from "./live-host";
 import type { LiveChange } from "./live-protocol";
@@ -59,8 +60,8 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
     app.create(className, attrs);
     atmos.statusChanged(created);
   } else {
-    if (!differs(entry.attrs, attrs)) return;
     const merged = { ...entry.attrs, ...attrs };
+    if (changedFields(entry.attrs, merged).length === 0) return;
     entry.attrs = merged;
     entry.acked = true;
     entry.etag = etagOf(attrs) ?? entry.etag;
@@ -94,14 +95,4 @@ export async function pullAgain(atmos: LiveAtmos, collection?: string): Promise<
       }
     }
   }
-}
-
-/** Whether loading `attrs` would change a field of `current` (objects compared by their JSON). */
-function differs(current: Attrs, attrs: Attrs): boolean {
-  for (const key in attrs) {
-    const a = current[key];
-    const b = attrs[key];
-    if (a !== b && (typeof a !== "object" || typeof b !== "object" || a === null || b === null || JSON.stringify(a) !== JSON.stringify(b))) return true;
-  }
-  return false;
 }

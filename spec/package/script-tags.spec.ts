@@ -6,15 +6,8 @@ import { startInstalledServer, type InstalledServer } from "./support/installed-
 
 const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-// The README's classic-script set-up: globals only, no bundler, no modules.
-const page = `<!doctype html>
-<meta charset="utf-8">
-<title>atmos2 from script tags</title>
-<script src="/node_modules/jquery/dist/jquery.js"></script>
-<script src="/node_modules/spine/lib/spine.js"></script>
-<script src="/node_modules/atmos2/dist/atmos2.js"></script>
-<script src="/node_modules/atmos2/dist/atmos2-live.js"></script>
-<script>
+/** The README's classic-script app: a model, the Atmos instance, a first sync. */
+const appScript = `<script>
   var Task = Spine.Model.sub();
   Task.configure("Task", "title", "done");
   Task.extend(Spine.Model.Atmosphere);
@@ -24,6 +17,16 @@ const page = `<!doctype html>
   var loaded = Task.sync();
 </script>
 `;
+
+// The README's classic-script set-up: globals only, no bundler, no modules.
+const page = `<!doctype html>
+<meta charset="utf-8">
+<title>atmos2 from script tags</title>
+<script src="/node_modules/jquery/dist/jquery.js"></script>
+<script src="/node_modules/spine/lib/spine.js"></script>
+<script src="/node_modules/atmos2/dist/atmos2.js"></script>
+<script src="/node_modules/atmos2/dist/atmos2-live.js"></script>
+${appScript}`;
 
 // A browser from before 2020, as far as atmos2 can tell: the newer built-ins
 // the README lists are taken away, then the two polyfills it names give them
@@ -51,16 +54,7 @@ const legacyPage = `<!doctype html>
 <script src="/node_modules/whatwg-fetch/dist/fetch.umd.js"></script>
 <script src="/node_modules/spine/lib/spine.js"></script>
 <script src="/node_modules/atmos2/dist/atmos2.es5.js"></script>
-<script>
-  var Task = Spine.Model.sub();
-  Task.configure("Task", "title", "done");
-  Task.extend(Spine.Model.Atmosphere);
-
-  var atmos = new Atmos();
-  atmos.resourceClient.base = location.origin;
-  var loaded = Task.sync();
-</script>
-`;
+${appScript}`;
 
 declare const removed: string[];
 
