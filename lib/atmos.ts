@@ -20,7 +20,7 @@ import { Puller, type PullOptions } from "./sync/puller";
 import { Pusher } from "./sync/pusher";
 import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
 import { ResourceClient } from "./sync/resource-client";
-import type { OfflineStatusCodes } from "./sync/retry-policy";
+import { classifyFailure, type OfflineStatusCodes } from "./sync/retry-policy";
 import { storageFailure, SyncError } from "./sync/sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync/sync-host";
 
@@ -254,9 +254,12 @@ export class Atmos {
         },
         (error) => {
           const failure = error instanceof SyncError ? error : new SyncError(String(error?.message ?? error), { type: "invalid" });
-          // Offline, unless the network was seen up since this pull began (a stale timeout).
-          if (failure.status === 0 && failure.type !== "config" && this.board.onlineMark === mark) this.board.setOnline(false);
-          if (failure.status === 401) this.host.authFailed();
+          // Decided as for a send. Offline, unless the network was seen up
+          // since this pull began (a stale timeout).
+          const kind = classifyFailure(failure, "index", this.offlineStatusCodes);
+          if (kind === "offline" && this.board.onlineMark === mark) this.board.setOnline(false);
+          else if (kind === "auth") this.host.authFailed();
+          else if (failure.status > 0 && kind !== "offline") this.host.setOnline(true);
           this.host.reportError({ model: className, record: null, status: failure.status, body: failure.body, error: failure, type: failure.type });
           throw failure;
         },

@@ -3,7 +3,7 @@ import { ManualConnectivity } from "../../../lib";
 import { FakeClock, settle } from "../../fakes/fake-clock";
 import { startFaultProxy, type Fault, type FaultProxy } from "../../servers/fault-proxy";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
-import { resetModels, Todo } from "../models";
+import { resetModels, Todo, type Synced } from "../models";
 import { nextEvent, openPage, recordEvents, type OfflinePage } from "./offline-page";
 
 /** Issue 6, "offline": a change that cannot be sent is kept and sent when the network is back. */
@@ -162,5 +162,31 @@ describe("offline: changes wait for the network and go out when it is back", () 
     await page.atmos.whenSynced();
     expect(rails.records("todos").map((r) => [r.title, r.done])).to.deep.equal([["v2", true]]);
     expect(rails.records("todos")).to.have.length(1);
+  });
+  it("says offline when a pull is answered with a status in offlineStatusCodes, as a send does", async () => {
+    const offline = recordEvents(page.atmos, "offline");
+    const online = recordEvents(page.atmos, "online");
+    network = { status: 503, body: { error: "maintenance" } };
+    const pulled = await (Todo as unknown as Synced).sync({ remote: true }).then(
+      () => "resolved",
+      (error: { status?: number }) => error.status,
+    );
+    expect(pulled).to.equal(503);
+    expect(offline).to.have.length(1);
+    expect(page.atmos.status().online).to.equal(false);
+
+    network = undefined;
+    await (Todo as unknown as Synced).sync({ remote: true });
+    expect(online).to.have.length(1);
+    expect(page.atmos.status().online).to.equal(true);
+  });
+
+  it("does not say offline when a pull fails with a status the offlineStatusCodes function says is not offline", async () => {
+    page.atmos.offlineStatusCodes = ({ status }) => status === 0;
+    const offline = recordEvents(page.atmos, "offline");
+    network = { status: 503 };
+    await (Todo as unknown as Synced).sync({ remote: true }).catch(() => undefined);
+    expect(offline).to.have.length(0);
+    expect(page.atmos.status().online).to.equal(true);
   });
 });
