@@ -150,10 +150,13 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   };
   options.server?.on("upgrade", onUpgrade);
   const handleUpdate = createUpdateEndpoint({ hub, secret: options.secret, maxBodyBytes });
-  // A server with no request handler of its own still gets POST /update; an
-  // app that routes requests calls handleUpdate itself (it answers once).
+  // A server with no request handler of its own still gets POST /update, and
+  // a 404 for anything else (never a request left hanging); an app that
+  // routes requests calls handleUpdate itself (it answers once).
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    if (options.server!.listenerCount("request") === 1) handleUpdate(req, res);
+    if (options.server!.listenerCount("request") !== 1 || handleUpdate(req, res)) return;
+    res.writeHead(404, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ error: `not found: this server answers WebSocket ${path} and POST /update only` }));
   };
   options.server?.on("request", onRequest);
 

@@ -79,19 +79,38 @@ describe("POST /update from a backend", () => {
   });
 });
 
-describe("POST /update on a server without a request handler of its own", () => {
-  it("is answered by the live server alone", async () => {
-    const server = http.createServer();
-    const live = createLiveServer({ server, authenticate: () => "*", secret: "s" });
+describe("a server without a request handler of its own", () => {
+  let server: http.Server;
+  let live: ReturnType<typeof createLiveServer>;
+  let base: string;
+  beforeEach(async () => {
+    server = http.createServer();
+    live = createLiveServer({ server, authenticate: () => "*", secret: "s" });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const res = await post(`http://127.0.0.1:${port}`, { channel: "c", changes: [change] }, { "X-Atmos-Secret": "s" });
-      expect(res).to.deep.equal({ status: 202, body: { seq: 1 } });
-    } finally {
-      await live.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    await live.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("has POST /update answered by the live server alone", async () => {
+    const res = await post(base, { channel: "c", changes: [change] }, { "X-Atmos-Secret": "s" });
+    expect(res).to.deep.equal({ status: 202, body: { seq: 1 } });
+  });
+
+  it("answers every other request 404 instead of leaving it hanging", async () => {
+    for (const [method, path] of [["GET", "/"], ["GET", "/health"], ["POST", "/elsewhere"]]) {
+      const res = await fetch(`${base}${path}`, { method, signal: AbortSignal.timeout(3000) });
+      expect(res.status, `${method} ${path}`).to.equal(404);
+      await res.text();
     }
+  });
+
+  it("leaves requests to a handler the app adds later", async () => {
+    server.on("request", (_req, res) => res.end("the app's own"));
+    const res = await fetch(`${base}/`, { signal: AbortSignal.timeout(3000) });
+    expect(await res.text()).to.equal("the app's own");
   });
 });
