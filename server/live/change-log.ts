@@ -5,6 +5,8 @@ export interface SequencedChange {
   channel: string;
   seq: number;
   change: LiveChange;
+  /** The numbering `seq` is in (Redis only; see ChangeLog.epoch). */
+  epoch?: string;
   /**
    * The `change` frame, serialised once and shared by every socket it is sent
    * to: a fan-out to thousands of sockets must not stringify thousands of times.
@@ -29,11 +31,14 @@ export interface ReplayRead {
 export interface ChangeLog {
   /** Changes on every restart of the sequence (memory mode) so old seqs are not trusted. */
   readonly epoch: string;
-  start(deliver: (entry: SequencedChange) => void, lost: (channel: string, current: number) => void): Promise<void>;
+  /** `restarted`: the sequence started again under a new epoch (Redis lost its data). */
+  start(deliver: (entry: SequencedChange) => void, lost: (channel: string, current: number) => void, restarted: () => void): Promise<void>;
   /** Assigns consecutive seqs, keeps the changes for replay, delivers them; resolves with the last seq. */
   append(channel: string, changes: LiveChange[]): Promise<number>;
   /** `since` undefined: only `current`. */
   read(channel: string, since: number | undefined): Promise<ReplayRead>;
+  /** Every channel a change was ever published on (in this epoch). */
+  channels(): Promise<string[]>;
   /** A socket now follows `channel` from `seq`: deliveries before it are not needed. */
   track(channel: string, seq: number): void;
   close(): Promise<void>;

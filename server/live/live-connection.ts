@@ -26,6 +26,9 @@ export interface LiveConnectionOptions {
 
 type Pending = SequencedChange | { resync: string; seq: number };
 
+/** WebSocket's "Service Restart": the client reconnects. */
+const SERVICE_RESTART = 1012;
+
 /** WebSocket's "Try Again Later": the client keeps reconnecting with its back-off. */
 const TRY_AGAIN_LATER = 1013;
 
@@ -82,6 +85,10 @@ export class LiveConnection implements ChannelSubscriber {
   resync(channel: string, seq: number): void {
     if (this.state === "live") this.sendResync(channel, seq);
     else if (this.state === "replaying") this.hold({ resync: channel, seq });
+  }
+
+  restart(): void {
+    this.close(SERVICE_RESTART, "the live server's sequence started again; reconnect to resync");
   }
 
   /** Closes with a code the client understands (1001 on shutdown). */
@@ -156,21 +163,36 @@ export class LiveConnection implements ChannelSubscriber {
     await this.replay(auth);
   }
 
+  /**
+   * Sends `ready` and what the client missed. A socket following every
+   * channel hears where each one stands; a client coming back (it names the
+   * epoch it was in) also gets every change of the channels that began while
+   * it was away: it follows them too, and has seen none of their changes.
+   */
   private async replay(auth: AuthMessage): Promise<void> {
-    const since = auth.since ?? {};
-    const trusted = auth.epoch === undefined || auth.epoch === this.options.hub.epoch;
-    const followed = this.channels.includes(EVERY_CHANNEL) ? Object.keys(since) : this.channels;
+    const hub = this.options.hub;
+    let since = auth.since ?? {};
+    let followed = this.channels;
     let reads;
     try {
-      reads = await Promise.all(followed.map((channel) => this.options.hub.read(channel, trusted ? since[channel] : undefined)));
+      if (this.channels.includes(EVERY_CHANNEL)) {
+        followed = [...new Set([...Object.keys(since), ...(await hub.channels())])];
+        const given = since;
+        if (auth.epoch !== undefined) since = Object.fromEntries(followed.map((channel) => [channel, given[channel] ?? 0]));
+      }
+      // Seqs of another epoch count something else: only where the channels stand.
+      const counted = auth.epoch === undefined || auth.epoch === hub.epoch;
+      reads = await Promise.all(followed.map((channel) => hub.read(channel, counted ? since[channel] : undefined)));
     } catch (error) {
       this.options.log({ type: "error", context: "replay", message: (error as Error).message });
       return this.close(1011, "live server unavailable, try again");
     }
     if (this.state === "closed") return;
+    // Checked again: reading may have found that the log started again.
+    const trusted = auth.epoch === undefined || auth.epoch === hub.epoch;
     const seq: Record<string, number> = {};
     followed.forEach((channel, i) => (seq[channel] = reads[i].current));
-    this.send({ type: "ready", channels: this.channels, seq, epoch: this.options.hub.epoch });
+    this.send({ type: "ready", channels: this.channels, seq, epoch: hub.epoch });
     followed.forEach((channel, i) => {
       const { current, entries } = reads[i];
       if (since[channel] === undefined) this.lastSent.set(channel, current);

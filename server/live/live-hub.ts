@@ -7,6 +7,12 @@ export interface ChannelSubscriber {
   receive(entry: SequencedChange): void;
   /** The hub could not deliver changes up to `seq`: the subscriber's client must pull. */
   resync(channel: string, seq: number): void;
+  /**
+   * The seqs started again under a new epoch (a Redis that lost its data):
+   * the seqs this subscriber saw count in the old numbering. A socket closes
+   * (its client reconnects with the old epoch and resyncs).
+   */
+  restart?(): void;
 }
 
 /** The channel name a subscriber uses to follow every channel. */
@@ -60,6 +66,12 @@ export class LiveHub {
     return result;
   }
 
+  /** Every channel a change was published on: where a socket following every channel stands. */
+  async channels(): Promise<string[]> {
+    await this.started;
+    return this.log.channels();
+  }
+
   get epoch(): string {
     return this.log.epoch;
   }
@@ -85,6 +97,13 @@ export class LiveHub {
     const every = this.subscribers.get(EVERY_CHANNEL);
     if (direct) for (const subscriber of direct) subscriber.receive(entry);
     if (every) for (const subscriber of every) subscriber.receive(entry);
+  }
+
+  /** Called by the change log when the seqs start again under a new epoch. */
+  restarted(): void {
+    const all = new Set<ChannelSubscriber>();
+    for (const set of this.subscribers.values()) for (const subscriber of set) all.add(subscriber);
+    for (const subscriber of all) subscriber.restart?.();
   }
 
   /** Called by the change log when changes up to `seq` can no longer be delivered. */

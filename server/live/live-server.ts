@@ -93,7 +93,11 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     ? new RedisChangeLog({ url: options.redisUrl, replayLimit, replayIdleMs, keyPrefix: options.redisKeyPrefix, onError: (error) => log({ type: "error", context: "redis", message: error.message }) })
     : new MemoryChangeLog(replayLimit, replayIdleMs);
   let hub!: LiveHub;
-  const ready = changeLog.start((entry) => hub.deliver(entry), (channel, seq) => hub.lost(channel, seq));
+  const ready = changeLog.start(
+    (entry) => hub.deliver(entry),
+    (channel, seq) => hub.lost(channel, seq),
+    () => hub.restarted(),
+  );
   ready.catch((error: Error) => log({ type: "error", context: "start", message: error.message }));
   hub = new LiveHub(changeLog, ready);
   const backend = new Backend();

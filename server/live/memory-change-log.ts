@@ -19,7 +19,7 @@ interface ChannelState {
  */
 export class MemoryChangeLog implements ChangeLog {
   readonly epoch = randomUUID();
-  private channels = new Map<string, ChannelState>();
+  private states = new Map<string, ChannelState>();
   private deliver: (entry: SequencedChange) => void = () => {};
   private sweeper: NodeJS.Timeout | undefined;
 
@@ -51,10 +51,14 @@ export class MemoryChangeLog implements ChangeLog {
   }
 
   async read(channel: string, since: number | undefined): Promise<ReplayRead> {
-    const state = this.channels.get(channel);
+    const state = this.states.get(channel);
     const current = state?.seq ?? 0;
     if (since === undefined) return { current, entries: [] };
     return { current, entries: entriesAfter(state?.log ?? [], since, current) };
+  }
+
+  async channels(): Promise<string[]> {
+    return Array.from(this.states.keys());
   }
 
   track(): void {
@@ -64,7 +68,7 @@ export class MemoryChangeLog implements ChangeLog {
   /** Drops the logs of channels idle for `idleMs` (run by a timer; callable directly). */
   sweep(): void {
     const before = this.now() - this.idleMs;
-    for (const state of this.channels.values()) {
+    for (const state of this.states.values()) {
       if (state.log.length > 0 && state.lastAppend <= before) state.log = [];
     }
   }
@@ -72,18 +76,18 @@ export class MemoryChangeLog implements ChangeLog {
   /** Changes held for replay, over every channel. */
   get retained(): number {
     let count = 0;
-    for (const state of this.channels.values()) count += state.log.length;
+    for (const state of this.states.values()) count += state.log.length;
     return count;
   }
 
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
-    this.channels.clear();
+    this.states.clear();
   }
 
   private state(channel: string): ChannelState {
-    let state = this.channels.get(channel);
-    if (!state) this.channels.set(channel, (state = { seq: 0, log: [], lastAppend: 0 }));
+    let state = this.states.get(channel);
+    if (!state) this.states.set(channel, (state = { seq: 0, log: [], lastAppend: 0 }));
     return state;
   }
 }

@@ -14,39 +14,60 @@ type RedisClient = ReturnType<typeof Redis.createClient>;
  * The log list expires after the idle time (ms; 0 = never), renewed by every
  * append: a channel nobody writes to any more holds no changes in Redis. Its
  * seq counter stays, so numbering never restarts and returning clients resync.
- * KEYS: seq counter, log list. ARGV: replay limit, pub/sub channel,
- * JSON-encoded channel name, idle time, then one JSON change per argument.
+ * Every entry carries the epoch, the name of the numbering the counters are
+ * in: a Redis that lost its data (restarted without persistence) has no
+ * epoch key, so the first script to run after that starts a new one, and
+ * every process learns of it from the entries and replies it reads.
+ * KEYS: seq counter, log list, channel set, epoch. ARGV: replay limit,
+ * pub/sub channel, JSON-encoded channel name, idle time, channel name, a new
+ * epoch in case there is none, then one JSON change per argument.
  */
-const APPEND_SCRIPT = `
+const ENSURE_EPOCH = `
+local function ensureEpoch(key, candidate)
+  local epoch = redis.call('GET', key)
+  if not epoch then
+    epoch = candidate
+    redis.call('SET', key, epoch)
+  end
+  return epoch
+end
+`;
+const APPEND_SCRIPT = `${ENSURE_EPOCH}
+local epoch = ensureEpoch(KEYS[4], ARGV[6])
+redis.call('SADD', KEYS[3], ARGV[5])
 local seq = 0
-for i = 5, #ARGV do
+for i = 7, #ARGV do
   seq = redis.call('INCR', KEYS[1])
-  local entry = '{"channel":' .. ARGV[3] .. ',"seq":' .. seq .. ',"change":' .. ARGV[i] .. '}'
+  local entry = '{"channel":' .. ARGV[3] .. ',"seq":' .. seq .. ',"epoch":' .. cjson.encode(epoch) .. ',"change":' .. ARGV[i] .. '}'
   redis.call('RPUSH', KEYS[2], entry)
   redis.call('PUBLISH', ARGV[2], entry)
 end
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
 if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
-return seq
+return { seq, epoch }
 `;
 
 /*
- * Reads the current seq and the entries after ARGV[1] in one step. The log
- * holds consecutive seqs (only its head is trimmed), so the first entry's seq
- * gives the index to start from. Reply: { current, 1, entries... } when the
- * log covers the gap, { current, 0 } when it was trimmed past it.
+ * Reads the epoch, the current seq and the entries after ARGV[1] in one step.
+ * The log holds consecutive seqs (only its head is trimmed), so the first
+ * entry's seq gives the index to start from. Reply: { epoch, current, 1,
+ * entries... } when the log covers the gap, { epoch, current, 0 } when it
+ * was trimmed past it. KEYS: seq counter, log list, epoch. ARGV: since, a
+ * new epoch in case there is none.
  */
-const READ_SCRIPT = `
+const READ_SCRIPT = `${ENSURE_EPOCH}
+local epoch = ensureEpoch(KEYS[3], ARGV[2])
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 local since = tonumber(ARGV[1])
-if since >= current then return { current, since == current and 1 or 0 } end
+if since >= current then return { epoch, current, since == current and 1 or 0 } end
 local head = redis.call('LINDEX', KEYS[2], 0)
-if not head then return { current, 0 } end
+if not head then return { epoch, current, 0 } end
 local first = tonumber(cjson.decode(head).seq)
-if first > since + 1 then return { current, 0 } end
+if first > since + 1 then return { epoch, current, 0 } end
 local reply = redis.call('LRANGE', KEYS[2], since + 1 - first, -1)
 table.insert(reply, 1, 1)
 table.insert(reply, 1, current)
+table.insert(reply, 1, epoch)
 return reply
 `;
 
@@ -93,6 +114,7 @@ export class RedisChangeLog implements ChangeLog {
   private draining = false;
   private deliver: (entry: SequencedChange) => void = () => {};
   private lost: (channel: string, current: number) => void = () => {};
+  private restarted: () => void = () => {};
 
   constructor(private options: RedisChangeLogOptions) {
     this.prefix = options.keyPrefix ?? "atmos2:";
@@ -118,9 +140,10 @@ export class RedisChangeLog implements ChangeLog {
     this.subscriber.on("error", onError);
   }
 
-  async start(deliver: (entry: SequencedChange) => void, lost: (channel: string, current: number) => void): Promise<void> {
+  async start(deliver: (entry: SequencedChange) => void, lost: (channel: string, current: number) => void, restarted: () => void): Promise<void> {
     this.deliver = deliver;
     this.lost = lost;
+    this.restarted = restarted;
     try {
       await Promise.all([this.client.connect(), this.subscriber.connect()]);
     } catch (error) {
@@ -129,8 +152,8 @@ export class RedisChangeLog implements ChangeLog {
     }
     this.connected = true;
     // The epoch lives as long as the counters: if Redis loses them, clients resync.
-    await this.client.set(`${this.prefix}epoch`, randomUUID(), { condition: "NX" });
-    this.epoch = (await this.client.get(`${this.prefix}epoch`)) ?? "";
+    await this.client.set(this.epochKey, randomUUID(), { condition: "NX" });
+    this.epoch = (await this.client.get(this.epochKey)) ?? "";
     await this.subscriber.subscribe(this.pubsubChannel, (message) => this.onMessage(message));
     // After a reconnect of the subscriber, messages published meanwhile were
     // never received: catch up every channel this process follows.
@@ -142,23 +165,29 @@ export class RedisChangeLog implements ChangeLog {
   }
 
   async append(channel: string, changes: LiveChange[]): Promise<number> {
-    const reply = await this.client.eval(APPEND_SCRIPT, {
-      keys: [this.seqKey(channel), this.logKey(channel)],
-      arguments: [String(this.options.replayLimit), this.pubsubChannel, JSON.stringify(channel), String(this.options.replayIdleMs ?? 0), ...changes.map((c) => JSON.stringify(c))],
-    });
-    return Number(reply);
+    const reply = (await this.client.eval(APPEND_SCRIPT, {
+      keys: [this.seqKey(channel), this.logKey(channel), `${this.prefix}channels`, this.epochKey],
+      arguments: [String(this.options.replayLimit), this.pubsubChannel, JSON.stringify(channel), String(this.options.replayIdleMs ?? 0), channel, randomUUID(), ...changes.map((c) => JSON.stringify(c))],
+    })) as unknown[];
+    this.follow(String(reply[1]));
+    return Number(reply[0]);
   }
 
   async read(channel: string, since: number | undefined): Promise<ReplayRead> {
     const reply = (await this.client.eval(READ_SCRIPT, {
-      keys: [this.seqKey(channel), this.logKey(channel)],
-      arguments: [String(since ?? Number.MAX_SAFE_INTEGER)],
+      keys: [this.seqKey(channel), this.logKey(channel), this.epochKey],
+      arguments: [String(since ?? Number.MAX_SAFE_INTEGER), randomUUID()],
     })) as unknown[];
-    const current = Number(reply[0]);
+    this.follow(String(reply[0]));
+    const current = Number(reply[1]);
     if (since === undefined) return { current, entries: [] };
-    if (Number(reply[1]) !== 1) return { current, entries: null };
-    const entries = reply.slice(2).map((raw) => JSON.parse(String(raw)) as SequencedChange);
+    if (Number(reply[2]) !== 1) return { current, entries: null };
+    const entries = reply.slice(3).map((raw) => JSON.parse(String(raw)) as SequencedChange);
     return { current, entries: entries.filter((e) => e.seq <= current) };
+  }
+
+  async channels(): Promise<string[]> {
+    return this.client.sMembers(`${this.prefix}channels`);
   }
 
   track(channel: string, seq: number): void {
@@ -168,6 +197,24 @@ export class RedisChangeLog implements ChangeLog {
   async close(): Promise<void> {
     this.queue = [];
     await Promise.allSettled([this.subscriber.close(), this.client.close()]);
+  }
+
+  private get epochKey(): string {
+    return `${this.prefix}epoch`;
+  }
+
+  /**
+   * The epoch Redis holds now. Another one than this process's means Redis
+   * lost its counters (a restart without persistence): the seqs start again
+   * at 1, so what was delivered counts in the old numbering. Every socket is
+   * asked to reconnect; they come back with the old epoch and resync.
+   */
+  private follow(epoch: string): void {
+    if (!epoch || epoch === this.epoch) return;
+    this.epoch = epoch;
+    this.delivered.clear();
+    this.queue = this.queue.filter((item) => "catchUp" in item || item.entry.epoch === undefined || item.entry.epoch === epoch);
+    this.restarted();
   }
 
   private seqKey(channel: string): string {
@@ -186,6 +233,7 @@ export class RedisChangeLog implements ChangeLog {
       this.options.onError?.(new Error(`ignored a malformed message on ${this.pubsubChannel}`));
       return;
     }
+    if (entry.epoch !== undefined) this.follow(entry.epoch);
     this.enqueue({ entry });
   }
 

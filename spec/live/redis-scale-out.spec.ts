@@ -148,3 +148,50 @@ describe("live server scale-out over Redis", () => {
     });
   });
 });
+
+describe("live server over a Redis that restarts without its data", () => {
+  let redis: RedisProcess;
+  let a: LiveFixture;
+  let b: LiveFixture;
+  beforeEach(async () => {
+    redis = await startRedis();
+    a = await startLive({ redisUrl: redis.url, secret: "s" });
+    b = await startLive({ redisUrl: redis.url, secret: "s" });
+  });
+  afterEach(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await redis?.stop();
+  });
+
+  /** Posts until the servers' Redis connections are back (they retry with backoff). */
+  async function postWhenBack(id: string): Promise<{ status: number; seq: number }> {
+    for (let tries = 0; ; tries++) {
+      const res = await post(a.url, "s", "c", [id]).catch(() => ({ status: 0, seq: 0 }));
+      if (res.status === 202 || tries > 100) return res;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it("asks its sockets to reconnect, and a returning client resyncs instead of missing the new changes", async () => {
+    const onB = await TestSocket.ready(b.wsUrl, { token: "t", channels: ["c"] });
+    const { epoch } = onB.messages[0] as { epoch: string };
+    for (const id of ["x1", "x2", "x3"]) await post(a.url, "s", "c", [id]);
+    expect((await onB.changes(3)).map((m) => m.seq)).to.deep.equal([1, 2, 3]);
+
+    await redis.stop();
+    redis = await startRedis(redis.port);
+    // The counters start again at 1, under a new epoch.
+    expect(await postWhenBack("y1")).to.deep.equal({ status: 202, seq: 1 });
+    expect((await onB.closed).code, "the socket on the other server is asked to reconnect").to.equal(1012);
+
+    const back = await TestSocket.ready(b.wsUrl, { token: "t", channels: ["c"], since: { c: 3 }, epoch });
+    const ready = back.messages[0] as { epoch: string; seq: Record<string, number> };
+    expect(ready.epoch).to.not.equal(epoch);
+    expect(ready.seq).to.deep.equal({ c: 1 });
+    expect(await back.next()).to.deep.equal({ type: "resync", channel: "c", seq: 1 });
+    await post(a.url, "s", "c", ["y2"]);
+    const [next] = await back.changes(1);
+    expect([next.seq, next.change.id]).to.deep.equal([2, "y2"]);
+    await back.close();
+  });
+});

@@ -23,12 +23,14 @@ async function freePort(): Promise<number> {
 /**
  * Starts a throw-away redis-server on a free port (no persistence) and waits
  * until it accepts connections. Specs that need Redis start it; they never skip.
+ * Given the port of one stopped before, it starts a Redis that lost its data
+ * there (a restart without persistence).
  */
-export async function startRedis(): Promise<RedisProcess> {
+export async function startRedis(port?: number): Promise<RedisProcess> {
   if (spawnSync("redis-server", ["--version"]).error) {
     throw new Error("redis-server is not on PATH: install it (apt-get install -y redis-server) to run the live scale-out specs");
   }
-  const port = await freePort();
+  port ??= await freePort();
   const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
