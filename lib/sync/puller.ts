@@ -73,7 +73,11 @@ export class Puller {
         } else if (link && !seenTokens.has(link)) {
           seenTokens.add(link);
           path = link;
-          pageParams = undefined;
+          // The link carries the server's own query (a page, a cursor); the
+          // sync's params go along, each once.
+          pageParams = {};
+          const carried = (link.split("#")[0].split("?")[1] ?? "").split("&").map((pair) => pair.split(/=|\[|%5B/i)[0]);
+          for (const name in params) if (!carried.includes(encodeURIComponent(name)) && !carried.includes(name)) pageParams[name] = params[name];
         } else break;
       }
       const result = this.apply(className, route, items, options, numericIds, mark);

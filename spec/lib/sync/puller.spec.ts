@@ -1,6 +1,8 @@
 import { expect } from "chai";
+import * as http from "http";
 import { Atmos } from "../../../lib";
 import { MemoryStorage } from "../../fakes/memory-storage";
+import { listen, shutdown } from "../../servers/listen";
 import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
 import { tasksClient } from "../../servers/tasks-client";
 import { forgetInMemory, googleRoutes, List, models, resetModels, Task } from "../models";
@@ -162,5 +164,41 @@ describe("pulling records", () => {
     await models.Task.push();
     const server = (await client.call("GET", `/lists/${list.id}/tasks/${milk.id}`)).body;
     expect(server).to.include({ title: "oat milk", notes: "from the phone" });
+  });
+});
+
+/** An API that pages with `Link: <…?cursor=N>; rel="next"`, its links carrying only the server's own query. */
+describe("pulling from an API that pages with Link headers", () => {
+  let server: http.Server;
+  let urls: string[];
+  let atmos: Atmos;
+
+  beforeEach(async () => {
+    resetModels();
+    urls = [];
+    server = http.createServer((req, res) => {
+      urls.push(req.url!);
+      const query = new URL(req.url!, "http://x").searchParams;
+      const page = Number(query.get("cursor") ?? 1);
+      const headers: Record<string, string> = { "Content-Type": "application/json" };
+      // Page 2's link repeats the per-page size the client asked for; page 1's does not.
+      if (page === 1) headers.Link = `<${base}/lists?cursor=2>; rel="next"`;
+      if (page === 2) headers.Link = `</lists?cursor=3&perPage=${query.get("perPage")}>; rel="next"`;
+      res.writeHead(200, headers);
+      res.end(JSON.stringify([{ id: `L${page}`, title: `page ${page}` }]));
+    });
+    const base = await listen(server);
+    atmos = new Atmos({ storage: new MemoryStorage() });
+    atmos.resourceClient.base = base;
+  });
+  afterEach(async () => {
+    atmos.close();
+    await shutdown(server);
+  });
+
+  it("puts sync({ params }) in the query of every page, and a param the link already has only once", async () => {
+    const records = await models.List.sync({ remote: true, params: { perPage: 1, archived: false } });
+    expect(records.map((r: any) => r.title)).to.deep.equal(["page 1", "page 2", "page 3"]);
+    expect(urls).to.deep.equal(["/lists?perPage=1&archived=false", "/lists?cursor=2&perPage=1&archived=false", "/lists?cursor=3&perPage=1&archived=false"]);
   });
 });
