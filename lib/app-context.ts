@@ -81,6 +81,12 @@ export class AppContext {
     return model.irecords[id].clone();
   }
 
+  /** A record Spine does not hold (e.g. destroyed) as one of its model, made from `attrs` and not added to the collection. */
+  detached(className: string, attrs: Attrs): SpineRecord | null {
+    const model = this.models.get(className);
+    return model ? new model(attrs) : null;
+  }
+
   exists(className: string, id: string): boolean {
     return !!this.models.get(className)?.irecords[id];
   }

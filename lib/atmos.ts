@@ -328,7 +328,7 @@ export class Atmos {
         return atmos.offlineStatusCodes;
       },
       options: (className) => this.options(className),
-      record: (className, id) => this.appContext.find(className, id),
+      record: (className, id, attrs) => this.appContext.find(className, id) ?? (attrs ? this.appContext.detached(className, attrs) : null),
       show: (entry, attrs) => this.appContext.update(entry.className, entry.id, attrs),
       hide: (className, id) => this.appContext.destroy(className, id),
       swapId: (entry, newId) => swapId(this.remote, entry, newId),

@@ -25,7 +25,7 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     delete attrs.id;
     if (action === "update") attrs[idField] = entry.numericId ? Number(entry.id) : entry.id;
     data = attrs;
-    const record = host.record(className, entry.id);
+    const record = host.record(className, entry.id, entry.attrs);
     for (const call of calls) if (call.prepareData) data = call.prepareData(data as Attrs, record) ?? data;
   }
   const params = Object.assign({}, ...calls.map((c) => c.params ?? {}));
@@ -67,7 +67,7 @@ export function finishDestroy(host: SyncHost, entry: RecordEntry, op: OutboxOp):
 export function applyAnswer(host: SyncHost, entry: RecordEntry, op: OutboxOp, body: unknown, status: number, calls: RemoteCallOptions[]): void {
   const idField = host.rc.IDField;
   let answer: Attrs | undefined = body && typeof body === "object" && !Array.isArray(body) ? (body as Attrs) : undefined;
-  const record = host.record(entry.className, entry.id);
+  const record = host.record(entry.className, entry.id, entry.attrs);
   for (const call of calls) if (call.updateFromData && answer) answer = call.updateFromData(record, answer) ?? answer;
   const wasCreate = remoteAction(entry) === "create";
   if (wasCreate) {

@@ -194,7 +194,7 @@ export class Pusher {
       this.host.setOnline(true);
       if (op.kind === "destroy") finishDestroy(this.host, entry, op);
       else applyAnswer(this.host, entry, op, response.body, response.status, calls);
-      const record = this.host.record(className, entry.id);
+      const record = this.host.record(className, entry.id, entry.attrs);
       for (const call of calls) call.success?.(record, response.body);
       this.host.dropCallOptions(op.key);
     } catch (error) {
@@ -206,7 +206,7 @@ export class Pusher {
   private handleFailure(entry: RecordEntry, op: OutboxOp, error: unknown, calls: ReturnType<SyncHost["callOptions"]>, className: string): void {
     const failure = error instanceof SyncError ? error : new SyncError(`${className}: ${(error as Error)?.message ?? error}`, { type: "invalid" });
     const kind = classifyFailure(failure, op.kind, this.host.offlineStatusCodes);
-    const record = this.host.record(className, entry.id);
+    const record = this.host.record(className, entry.id, entry.attrs);
     // The server answered (404, 500…): the network is up again, whatever it said.
     if (failure.status > 0 && kind !== "offline" && kind !== "auth") this.host.setOnline(true);
     if (kind === "gone") {

@@ -28,8 +28,12 @@ export interface SyncHost {
   readonly random: Random;
   readonly offlineStatusCodes: OfflineStatusCodes;
   options(className: string): ModelOptions;
-  /** The Spine record for callbacks and error payloads (null when not loaded). */
-  record(className: string, id: string): unknown;
+  /**
+   * The Spine record for callbacks and error payloads. One Spine no longer
+   * holds (destroyed, or not loaded) is made from `attrs`, a record of its
+   * model that is not added to Spine's collection; null without `attrs`.
+   */
+  record(className: string, id: string, attrs?: Attrs): unknown;
   /** Shows new attributes of a record in the UI (Spine update events). */
   show(entry: RecordEntry, attrs: Attrs): void;
   /** Gives a record its server id everywhere: storage, UI, foreign keys. */

@@ -135,6 +135,56 @@ describe("offline: a refused change is parked until retry() or revert()", () => 
     expect(page.atmos.status()).to.include({ failed: 0, pending: 0 });
   });
 
+  it("gives a remote destroy's success callback the destroyed record: a Todo with its id and last attributes", async () => {
+    const todo = await syncedTodo();
+    let given: any = "not called";
+    todo.destroy({ remote: true, success: (record: unknown) => (given = record) });
+    await page.atmos.whenSynced();
+    expect(rails.records("todos")).to.deep.equal([]);
+    expect(given).to.be.an.instanceOf(Todo);
+    expect(given).to.include({ id: todo.id, title: "on the server" });
+    // Handed to the app, not put back into Spine's collection.
+    expect(Todo.exists(todo.id)).to.not.be.ok;
+  });
+
+  /** A synced todo whose remote destroy the server refused: what the error callback and the error event got. */
+  async function refusedDestroy() {
+    const todo = await syncedTodo();
+    rails.failNext(403, { error: "Forbidden" });
+    const event = nextEvent(page.atmos, "error");
+    let given: any = "not called";
+    todo.destroy({ remote: true, error: (record: unknown) => (given = record) });
+    const payload = await event;
+    await page.atmos.whenSynced();
+    return { todo, given, payload };
+  }
+
+  it("gives a refused delete's error callback and error event the record, and retry(payload.record) deletes it on the server", async () => {
+    const { todo, given, payload } = await refusedDestroy();
+    expect(given).to.be.an.instanceOf(Todo);
+    expect(given).to.include({ id: todo.id, title: "on the server" });
+    expect(payload.record).to.be.an.instanceOf(Todo);
+    expect(payload.record).to.include({ id: todo.id, title: "on the server" });
+    expect(page.atmos.syncState("Todo", todo.id)).to.equal("failed");
+    expect(Todo.exists(todo.id)).to.not.be.ok;
+
+    await page.atmos.retry(payload.record as Todo);
+    await page.atmos.whenSynced();
+    expect(rails.records("todos")).to.deep.equal([]);
+    expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+    expect(Todo.exists(todo.id)).to.not.be.ok;
+  });
+
+  it("brings a refused delete's record back on revert(payload.record), synced", async () => {
+    const { todo, payload } = await refusedDestroy();
+    await page.atmos.revert(payload.record as Todo);
+    const back = Todo.find(todo.id) as any;
+    expect(back.title).to.equal("on the server");
+    expect(back.syncState()).to.equal("synced");
+    expect(rails.records("todos")).to.have.length(1);
+    expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+  });
+
   it("keeps a parked change across a reload, still failed and still revertible", async () => {
     const todo = await syncedTodo();
     rails.failNext(422, { title: ["is not allowed"] });
