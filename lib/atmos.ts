@@ -152,6 +152,8 @@ export class Atmos {
 
   /** Sends every unsent change of every model (or of one class); resolves when the sends have settled. */
   async push(className?: string): Promise<void> {
+    // Pending from this call on (syncState, whenSynced), before any wait.
+    if (this.metaContext.loaded) this.pusher.release(className);
     await this.metaContext.ready;
     // Right after a page opens, wait to know whether this tab is the sender.
     await this.lease.decided;

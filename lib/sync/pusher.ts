@@ -63,19 +63,16 @@ export class Pusher {
    * the round has settled: nothing more can be sent right now.
    */
   push(className?: string): Promise<void> {
-    for (const entry of this.host.meta.queued()) {
-      if (className && entry.className !== className) continue;
-      const released = release(entry.queue);
-      if (released !== entry.queue) {
-        entry.queue = released;
-        this.host.meta.touch(entry);
-        this.host.statusChanged(entry);
-      }
-    }
+    this.release(className);
     this.retryAt = 0;
     const settled = this.whenIdle();
     this.run();
     return settled;
+  }
+
+  /** Queues the held changes of `className` (or of every model) to be sent: they are pending from now on. */
+  release(className?: string): void {
+    for (const entry of this.host.meta.queued()) if (!className || entry.className === className) this.unhold(entry);
   }
 
   /** Resolves the next time nothing is in flight and nothing can be sent without waiting. */
@@ -152,6 +149,14 @@ export class Pusher {
       if (parent && !parent.acked && !parent.deleted) return true;
     }
     return false;
+  }
+
+  private unhold(entry: RecordEntry): void {
+    const released = release(entry.queue);
+    if (released === entry.queue) return;
+    entry.queue = released;
+    this.host.meta.touch(entry);
+    this.host.statusChanged(entry);
   }
 
   private async send(entry: RecordEntry): Promise<void> {

@@ -30,6 +30,20 @@ describe("offline: the sync status of records and of the app", () => {
 
   const state = (todo: Todo) => (Todo.find(todo.id) as any).syncState();
 
+  it("makes held changes pending the moment push() is called, so a whenSynced() called then waits for their answers", async () => {
+    const todo = new Todo({ title: "held" });
+    todo.save();
+    await page.atmos.whenSynced();
+    expect(state(todo)).to.equal("local");
+    const pushed = Todo.push();
+    expect(state(todo)).to.equal("pending");
+    expect(page.atmos.status()).to.include({ pending: 1 });
+    await page.atmos.whenSynced();
+    expect(state(todo)).to.equal("synced");
+    expect(rails.records("todos")).to.have.length(1);
+    await pushed;
+  });
+
   it("walks a record through local, pending, synced and failed", async () => {
     const todo = new Todo({ title: "walk" });
     todo.save();
