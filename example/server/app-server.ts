@@ -1,10 +1,9 @@
 import * as fs from "fs";
 import type * as http from "http";
 import { createServer } from "http";
-import * as os from "os";
 import * as path from "path";
 import type { Duplex } from "stream";
-import { hostAllowList, isLoopback, refuseWeakCredentials } from "./exposure";
+import { hostAllowList, isLoopback, listeningUrl, refuseWeakCredentials } from "./exposure";
 import { securityHeaders } from "./security-headers";
 import { serveStatic } from "./static-files";
 import { API_PREFIX, createTasksApi, SINGLE_USER, type Account, type TasksApi } from "./tasks-api";
@@ -75,6 +74,7 @@ export interface AppServerOptions {
 }
 
 export interface AppServer {
+  /** The address it is reached by: `http://localhost:PORT` on loopback, else `http://HOST:PORT` (`http://0.0.0.0:3000`). */
   url: string;
   port: number;
   server: http.Server;
@@ -198,7 +198,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost(host)}:${actual}`,
+    url: listeningUrl(host, actual),
     port: actual,
     server,
     close() {
@@ -225,16 +225,4 @@ function misdirected(res: http.ServerResponse, close: boolean): void {
 
 function rawAnswer(status: number, reason: string, text: string): string {
   return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
-}
-
-/** The host part of the URL people can open: localhost on loopback, this machine's address when bound to all. */
-function urlHost(host: string): string {
-  if (isLoopback(host)) return "localhost";
-  if (host === "0.0.0.0" || host === "::") {
-    const external = Object.values(os.networkInterfaces())
-      .flat()
-      .find((address) => address && !address.internal && address.family === "IPv4");
-    return external?.address ?? "localhost";
-  }
-  return host.includes(":") ? `[${host}]` : host;
 }

@@ -60,21 +60,52 @@ export function refuseWeakCredentials(host: string, credentials: Credentials): v
   }
 }
 
+/** Whether `host` is the wildcard address: bound to it, the server listens on every interface. */
+function isEveryInterface(host: string): boolean {
+  const bound = bareHost(host);
+  return bound === "0.0.0.0" || bound === "::" || bound === "";
+}
+
+/**
+ * The address `npm start` prints: `http://localhost:PORT` on a loopback HOST,
+ * else HOST itself, so it is the one people were told to use
+ * (`http://0.0.0.0:3000`, `http://[::]:3000`, `http://192.0.2.2:3000`).
+ */
+export function listeningUrl(host: string, port: number): string {
+  if (isLoopback(host)) return `http://localhost:${port}`;
+  return `http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * Bound to every interface, the addresses other machines can open: this
+ * machine's non-internal ones (IPv4 for 0.0.0.0, IPv6 as well for ::),
+ * without link-local IPv6, which works only with a zone browsers do not take.
+ * Bound to one address, none: the printed one is it.
+ */
+export function neighbourUrls(host: string, port: number, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): string[] {
+  if (!isEveryInterface(host)) return [];
+  const ipv6 = bareHost(host) !== "0.0.0.0";
+  return Object.values(interfaces)
+    .flatMap((addresses) => addresses ?? [])
+    .filter((a) => !a.internal && (a.family === "IPv4" || (ipv6 && !/^fe[89ab]/i.test(a.address))))
+    .map((a) => `http://${a.family === "IPv6" ? `[${a.address}]` : a.address}:${port}`);
+}
+
 /**
  * The names this server answers to: loopback names, the HOST it is bound to
- * (every address of this machine when bound to all of them), the machine's
- * own host name, and the host of PUBLIC_URL. A request naming anything else
- * reached the server through a name it does not own, as DNS rebinding does.
+ * (bound to all interfaces, that very address, as printed, and every address
+ * of this machine), the machine's own host name, and the host of PUBLIC_URL.
+ * A request naming anything else reached the server through a name it does
+ * not own, as DNS rebinding does: the page sends its own name, never 0.0.0.0.
  */
 export function hostAllowList(host: string, publicUrl: string | undefined): (hostHeader: string | undefined) => boolean {
   const names = new Set<string>();
   const bound = bareHost(host);
-  if (bound === "0.0.0.0" || bound === "::" || bound === "") {
+  if (bound !== "") names.add(bound);
+  if (isEveryInterface(bound)) {
     for (const addresses of Object.values(os.networkInterfaces())) {
       for (const address of addresses ?? []) names.add(bareHost(address.address));
     }
-  } else {
-    names.add(bound);
   }
   const machine = os.hostname().toLowerCase();
   names.add(machine);

@@ -1,6 +1,6 @@
 import { createLiveServer, type LiveServer } from "../../server/live";
 import { startAppServer, type AppServer } from "./app-server";
-import { refuseWeakCredentials } from "./exposure";
+import { neighbourUrls, refuseWeakCredentials } from "./exposure";
 import { readSettings } from "./settings";
 import { SINGLE_USER, userChannel } from "./tasks-api";
 
@@ -22,7 +22,8 @@ import { SINGLE_USER, userChannel } from "./tasks-api";
  *   ATMOS_SECRET         enables POST /update for other backends
  *
  * Prints `Listening on http://localhost:PORT` once it accepts requests
- * (`http://HOST:PORT` when HOST is not loopback).
+ * (`http://HOST:PORT` when HOST is not loopback, e.g. `http://0.0.0.0:3000`),
+ * then, bound to every interface, the addresses other machines can open.
  */
 export async function main(env: NodeJS.ProcessEnv = process.env, print: (line: string) => void = console.log): Promise<{ app: AppServer; live?: LiveServer; stop(): Promise<void> }> {
   const settings = readSettings(env);
@@ -79,6 +80,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env, print: (line: s
     throw new Error(`the live endpoint could not start (REDIS_URL=${settings.redisUrl}): ${(err as Error).message}`);
   }
   print(`Listening on ${app.url}`);
+  const neighbours = neighbourUrls(settings.host, app.port);
+  if (neighbours.length > 0) print(`Other machines can open ${neighbours.join(" or ")}`);
   if (settings.users) print(`Accounts: ${settings.users.map((u) => u.name).join(", ")} (each signs in with their own token)`);
   return {
     app,

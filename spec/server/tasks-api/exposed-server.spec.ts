@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { appConfig } from "../../../example/server/app-server";
+import { listeningUrl, neighbourUrls } from "../../../example/server/exposure";
 import { main } from "../../../example/server/start";
 
 /**
@@ -33,6 +34,35 @@ describe("example server: exposure", () => {
       const google = { ...base, token: "dev-token", googleAccessToken: "ya29.x", googleClientId: "abc.apps.googleusercontent.com" };
       expect(appConfig(google)).to.include({ mode: "google", token: "ya29.x" });
       expect(appConfig({ ...google, host: "0.0.0.0" })).to.deep.equal({ mode: "google", base: "https://tasks.googleapis.com/tasks/v1", googleClientId: "abc.apps.googleusercontent.com" });
+    });
+  });
+
+  describe("the address it prints", () => {
+    it("says localhost on a loopback HOST, and HOST itself anywhere else (IPv6 in brackets)", () => {
+      const cases: Array<[string, string]> = [
+        ["127.0.0.1", "http://localhost:3000"],
+        ["localhost", "http://localhost:3000"],
+        ["::1", "http://localhost:3000"],
+        ["0.0.0.0", "http://0.0.0.0:3000"],
+        ["::", "http://[::]:3000"],
+        ["192.168.1.5", "http://192.168.1.5:3000"],
+        ["fd00::5", "http://[fd00::5]:3000"],
+        ["tasks.example.org", "http://tasks.example.org:3000"],
+      ];
+      for (const [host, url] of cases) expect(listeningUrl(host, 3000), host).to.equal(url);
+    });
+
+    it("names the addresses other machines can use when bound to every interface", () => {
+      const address = (address: string, family: "IPv4" | "IPv6", internal = false) => ({ address, family, internal, netmask: "", mac: "", cidr: null, ...(family === "IPv6" ? { scopeid: 0 } : {}) }) as os.NetworkInterfaceInfo;
+      const interfaces = {
+        lo: [address("127.0.0.1", "IPv4", true), address("::1", "IPv6", true)],
+        eth0: [address("192.0.2.2", "IPv4"), address("2001:db8::2", "IPv6"), address("fe80::2", "IPv6")],
+      };
+      expect(neighbourUrls("0.0.0.0", 3000, interfaces)).to.deep.equal(["http://192.0.2.2:3000"]);
+      // Link-local IPv6 needs a zone no browser takes.
+      expect(neighbourUrls("::", 3000, interfaces)).to.deep.equal(["http://192.0.2.2:3000", "http://[2001:db8::2]:3000"]);
+      expect(neighbourUrls("192.0.2.2", 3000, interfaces)).to.deep.equal([]);
+      expect(neighbourUrls("127.0.0.1", 3000, interfaces)).to.deep.equal([]);
     });
   });
 
@@ -105,6 +135,18 @@ describe("example server: exposure", () => {
       expect(seen.config.body).not.to.contain("a-long-enough-token-123");
       expect(seen.listsWithoutToken).to.equal(401);
       expect(seen.listsWithToken).to.equal(200);
+    });
+
+    it("prints http://0.0.0.0:PORT first when HOST=0.0.0.0, and answers at that address", () => {
+      const seen = observe({ HOST: "0.0.0.0", TASKS_TOKEN: "a-long-enough-token-123" });
+      expect(seen.lines[0]).to.equal(`Listening on http://0.0.0.0:${seen.address.port}`);
+      expect(seen.atPrinted).to.equal(200);
+    });
+
+    it("prints http://[::]:PORT first when HOST=::, and answers at that address", () => {
+      const seen = observe({ HOST: "::", TASKS_TOKEN: "a-long-enough-token-123" });
+      expect(seen.lines[0]).to.equal(`Listening on http://[::]:${seen.address.port}`);
+      expect(seen.atPrinted).to.equal(200);
     });
 
     it("prints the address it is bound to when HOST names one", () => {

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import WebSocket from "ws";
 import { startAppServer, type AppServer } from "../../../example/server/app-server";
+import { hostAllowList } from "../../../example/server/exposure";
 import { main } from "../../../example/server/start";
 import { rawExchange, requestWithHost } from "../../servers/raw-http";
 
@@ -54,6 +55,23 @@ describe("example server: Host check", () => {
     for (const host of [`localhost:${app!.port}`, `127.0.0.1:${app!.port}`, `[::1]:${app!.port}`, "localhost", "LOCALHOST.", `tasks.localhost:${app!.port}`, `127.0.0.2:${app!.port}`]) {
       expect((await requestWithHost(url, host)).status, host).to.equal(200);
     }
+  });
+
+  it("bound to every interface, answers the very address it was told to bind (the one it prints) and still no other name", () => {
+    // A rebinding page sends its own name as Host, never 0.0.0.0 or [::].
+    const cases: Array<[string, string, boolean]> = [
+      ["0.0.0.0", "0.0.0.0:3000", true],
+      ["0.0.0.0", "0.0.0.0", true],
+      ["::", "[::]:3000", true],
+      ["::", "[::]", true],
+      ["127.0.0.1", "0.0.0.0:3000", false],
+      ["127.0.0.1", "[::]:3000", false],
+      ["192.0.2.10", "0.0.0.0:3000", false],
+      ["0.0.0.0", "[::]:3000", false],
+      ["0.0.0.0", "attacker.example:3000", false],
+      ["::", "attacker.example:3000", false],
+    ];
+    for (const [bound, host, answered] of cases) expect(hostAllowList(bound, undefined)(host), `HOST=${bound}, Host: ${host}`).to.equal(answered);
   });
 
   it("refuses hosts that are not a plain name or address, since the Host goes into the page's CSP", async () => {

@@ -1,53 +1,17 @@
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import WebSocket from "ws";
 import { startRedis, type RedisProcess } from "../../live/support/redis-server";
-
-const START = path.resolve(__dirname, "../../../example/server/start.ts");
-
-interface App {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** `npm start`'s entry as its own process, on a free port. */
-function startApp(env: Record<string, string>): Promise<App> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", START], {
-    env: { ...process.env, PORT: "0", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Listening on http:\/\/localhost:(\d+)/.exec(output);
-      if (match) {
-        resolve({
-          url: `http://127.0.0.1:${match[1]}`,
-          stop: () =>
-            new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
-              child.once("exit", () => done());
-              child.kill("SIGTERM");
-            }),
-        });
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`the app server exited (${code}) before listening:\n${output}`)));
-  });
-}
+import { startAppProcess, type AppProcess } from "./support/app-process";
 
 /** API.md "On the example server": several `npm start` on one DATA_DIR share their changes over Redis. */
 describe("several npm start processes on one DATA_DIR", function () {
   this.timeout(60000);
   let redis: RedisProcess;
   let dataDir: string;
-  let apps: App[] = [];
+  let apps: AppProcess[] = [];
 
   before(async () => {
     redis = await startRedis();
@@ -66,7 +30,7 @@ describe("several npm start processes on one DATA_DIR", function () {
 
   it("start together on a new data directory, and a change made through one reaches the live clients of the other", async () => {
     const env = { DATA_DIR: dataDir, REDIS_URL: redis.url, TASKS_TOKEN: "shared-token" };
-    apps = await Promise.all([startApp(env), startApp(env)]);
+    apps = await Promise.all([startAppProcess(env), startAppProcess(env)]);
     const [a, b] = apps;
 
     const socket = new WebSocket(`${b.url.replace("http", "ws")}/live`);

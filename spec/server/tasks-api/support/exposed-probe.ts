@@ -2,8 +2,8 @@
  * Run inside an empty network namespace (`unshare -n`, see exposed-server.spec.ts)
  * where 10.77.0.1 is this machine's only non-loopback address: starts
  * `npm start`'s main() with the environment given as JSON in argv[2], looks
- * at it as a neighbour on the network would, and prints what it saw as one
- * JSON line. The spec makes the assertions.
+ * at it as a neighbour on the network would and at the address it printed,
+ * and prints what it saw as one JSON line. The spec makes the assertions.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -19,10 +19,11 @@ async function probe(): Promise<void> {
   const started = await main({ PORT: "0", DATA_DIR: dataDir, ...env }, (line) => lines.push(line));
   try {
     const origin = `http://${NEIGHBOUR_VIEW}:${started.app.port}`;
-    const get = async (target: string, headers: Record<string, string> = {}) => {
-      const res = await fetch(`${origin}${target}`, { headers });
+    const get = async (target: string, headers: Record<string, string> = {}, from = origin) => {
+      const res = await fetch(`${from}${target}`, { headers });
       return { status: res.status, body: await res.text() };
     };
+    const printed = lines.map((line) => /^Listening on (\S+)$/.exec(line)?.[1]).find(Boolean);
     const token = env.TASKS_TOKEN ?? env.TASKS_USERS?.split(",")[0].split(":")[1];
     const report = {
       lines,
@@ -30,6 +31,7 @@ async function probe(): Promise<void> {
       config: await get("/app-config.json"),
       listsWithoutToken: (await get("/tasks/v1/users/@me/lists")).status,
       listsWithToken: (await get("/tasks/v1/users/@me/lists", { Authorization: `Bearer ${token}` })).status,
+      atPrinted: printed === undefined ? undefined : (await get("/app-config.json", {}, printed)).status,
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
