@@ -48,6 +48,14 @@ function coreAs(external) {
   };
 }
 
+/**
+ * In Node, the live client imports `ws` (lib/live/import-ws.ts, an import()
+ * webpack leaves as written in the .mjs/.cjs files). A page has a WebSocket
+ * and no `ws`: the UMD files take lib/live/import-ws.browser.ts, so they hold
+ * no import() (the ES5 build could not have one).
+ */
+const browserImportWs = new webpack.NormalModuleReplacementPlugin(/^\.\/import-ws$/, "./import-ws.browser");
+
 const spine = (type) => (type === "umd" ? { spine: { commonjs: "spine", commonjs2: "spine", amd: "spine", root: "Spine" } } : { spine: "spine" });
 
 /**
@@ -85,7 +93,7 @@ function umd(key, mode) {
     optimization: { minimizeOptions: { javascript: terser } },
     module: { rules },
     resolve,
-    plugins: [new FinalNewlinePlugin()],
+    plugins: [browserImportWs, new FinalNewlinePlugin()],
   };
 }
 

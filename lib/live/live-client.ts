@@ -47,6 +47,8 @@ export type LiveConnectionState = State;
 export class LiveClient {
   private state: State = "idle";
   private socket: LiveSocket | undefined;
+  /** The WebSocket class: the option, else found by the first connect() (see defaultWebSocket). */
+  private Socket: LiveSocketConstructor | undefined;
   /** Bumped per socket so events of a replaced socket are ignored. */
   private generation = 0;
   private attempt = 0;
@@ -109,9 +111,14 @@ export class LiveClient {
     this.attempt = 0;
     const generation = this.generation;
     const ready = new Promise<void>((resolve, reject) => (this.pending = { resolve, reject }));
-    // Stored seqs are read first, so a reloaded page resumes where it stopped.
+    // Stored seqs are read first, so a reloaded page resumes where it stopped;
+    // then the WebSocket class is found (in Node 20 that loads `ws`, once).
     this.chain = this.chain.then(() => this.seqs.load()).then(
-      () => { if (generation === this.generation && this.state === "opening") this.open(); },
+      () => this.findSocket().then(
+        () => { if (generation === this.generation && this.state === "opening") this.open(); },
+        // No WebSocket at all (Node without ws) rejects connect().
+        (error: Error) => { if (generation === this.generation) this.refuse(error); },
+      ),
       (error: Error) => this.refuse(new Error(`live: could not read the stored seqs: ${error.message}`)),
     );
     return ready;
@@ -139,9 +146,7 @@ export class LiveClient {
     const generation = ++this.generation;
     let socket: LiveSocket;
     try {
-      // Inside the try: no WebSocket at all (Node without ws) rejects connect().
-      const Socket = this.options.WebSocket ?? defaultWebSocket();
-      socket = new Socket(this.url);
+      socket = new this.Socket!(this.url);
     } catch (error) {
       return this.refuse(error as Error);
     }
@@ -172,6 +177,10 @@ export class LiveClient {
     socket.onerror = () => {
       // Always followed by close, which decides what to do.
     };
+  }
+
+  private async findSocket(): Promise<void> {
+    this.Socket ??= this.options.WebSocket ?? (await defaultWebSocket());
   }
 
   private authMessage(): AuthMessage {

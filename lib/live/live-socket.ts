@@ -1,3 +1,5 @@
+import { importWs } from "./import-ws";
+
 /** The part of the WebSocket API the client uses (browser WebSocket and `ws` both have it). */
 export interface LiveSocket {
   readonly readyState: number;
@@ -11,31 +13,22 @@ export interface LiveSocket {
 
 export type LiveSocketConstructor = new (url: string) => LiveSocket;
 
-/**
- * `globalThis.WebSocket` when present (browsers, Node 22), else the `ws`
- * package (Node 20). Throws when neither is there; the client turns that
- * into a rejected `connect()`.
- */
-export function defaultWebSocket(): LiveSocketConstructor {
-  const global = (globalThis as { WebSocket?: LiveSocketConstructor }).WebSocket;
-  if (global) return global;
-  try {
-    return nodeRequire()("ws") as LiveSocketConstructor;
-  } catch {
-    throw new Error('atmos.live: no WebSocket here; pass one with new Atmos({ WebSocket }) (e.g. import { WebSocket } from "ws"), or install the ws package');
-  }
-}
+const noWebSocket = 'atmos.live: no WebSocket here; pass one with new Atmos({ WebSocket }) (e.g. import { WebSocket } from "ws"), or install the ws package';
 
 /**
- * Node's `require`, reached through `process.getBuiltinModule` (Node 20.16+)
- * so that bundlers see no `require("ws")` (a browser build must not bundle
- * it) and it works the same from the CommonJS and ES module builds. `ws` is
- * looked up from the app's main script (or the working directory).
+ * `globalThis.WebSocket` when present (browsers, Node 22), else the `ws`
+ * package (Node 20), loaded on first use. Rejects when neither is there; the
+ * client turns that into a rejected `connect()`.
  */
-function nodeRequire(): (id: string) => unknown {
-  type NodeProcess = { argv: string[]; cwd(): string; getBuiltinModule(id: "module"): { createRequire(from: string): (id: string) => unknown } };
-  const process = (globalThis as { process?: NodeProcess }).process!;
-  return process.getBuiltinModule("module").createRequire(process.argv[1] || `${process.cwd()}/`);
+export async function defaultWebSocket(): Promise<LiveSocketConstructor> {
+  const global = (globalThis as { WebSocket?: LiveSocketConstructor }).WebSocket;
+  if (global) return global;
+  // The cause says why `ws` did not load: not installed, or broken.
+  const ws = await importWs().catch((cause: unknown) => {
+    throw new Error(noWebSocket, { cause });
+  });
+  if (!ws) throw new Error(noWebSocket);
+  return ws;
 }
 
 /** Closes a socket whose events no longer matter to the client. */

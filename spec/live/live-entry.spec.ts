@@ -1,27 +1,8 @@
 import { expect } from "chai";
-import { execFile } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { Atmos } from "../../lib";
 import { LiveClient } from "../../lib/live";
 import { MemoryStorage } from "../fakes/memory-storage";
 import { startLive, type LiveFixture } from "./support/live-fixture";
-
-const root = path.resolve(__dirname, "../..");
-
-/** Runs a CommonJS script (TypeScript sources through tsx) in a directory where `ws` cannot be found. */
-function runIsolated(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-no-ws-"));
-  const file = path.join(dir, "main.cjs");
-  fs.writeFileSync(file, script);
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["-r", require.resolve("tsx/cjs"), file], { cwd: dir, timeout: 20000 }, (error, stdout, stderr) => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      resolve({ code: error ? (error.code as number | null) ?? 1 : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('the "atmos2/live" entry', () => {
   let atmos: Atmos | undefined;
@@ -76,28 +57,7 @@ describe('the "atmos2/live" entry', () => {
     });
   });
 
-  it("rejects connect() in Node without any WebSocket, naming new Atmos({ WebSocket }), and the process goes on", async function () {
-    this.timeout(30000);
-    const lib = JSON.stringify(path.join(root, "lib/index.ts"));
-    const live = JSON.stringify(path.join(root, "lib/live/index.ts"));
-    const storage = JSON.stringify(path.join(root, "spec/fakes/memory-storage.ts"));
-    const result = await runIsolated(`
-      delete globalThis.WebSocket;
-      process.on("unhandledRejection", (error) => { console.log("UNHANDLED " + error.message); process.exit(3); });
-      const { Atmos } = require(${lib});
-      require(${live});
-      const { MemoryStorage } = require(${storage});
-      const atmos = new Atmos({ storage: new MemoryStorage() });
-      atmos.live.connect("ws://127.0.0.1:9/live", { token: "t" }).then(
-        () => console.log("RESOLVED"),
-        (error) => console.log("REJECTED " + error.message),
-      );
-      setTimeout(() => { atmos.close(); console.log("STILL RUNNING"); }, 300);
-    `);
-    expect(result.stderr).to.equal("");
-    expect(result.stdout).to.contain("REJECTED atmos.live: no WebSocket here");
-    expect(result.stdout).to.contain("new Atmos({ WebSocket })");
-    expect(result.stdout).to.contain("STILL RUNNING");
-    expect(result.code).to.equal(0);
-  });
+  // Without any WebSocket (Node 20 with no ws installed), connect() rejects naming
+  // new Atmos({ WebSocket }): spec/package/live-in-node.spec.ts, where ws can
+  // truly be missing (from here, lib/live finds this checkout's ws).
 });
