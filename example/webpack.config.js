@@ -74,6 +74,9 @@ module.exports = (env = {}, argv = {}) => ({
     ],
   },
   plugins: [
+    // A page has a WebSocket: the live client's Node-only import of `ws` is
+    // swapped for its browser stand-in, as in dist/atmos2-live.js.
+    new webpack.NormalModuleReplacementPlugin(/^\.\/import-ws$/, "./import-ws.browser"),
     new StaticFilesPlugin({
       "index.html": path.join(here, "index.html"),
       "app.css": path.join(here, "src/app.css"),

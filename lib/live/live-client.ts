@@ -199,10 +199,13 @@ export class LiveClient {
     if (generation !== this.generation) return;
     switch (message.type) {
       case "ready": {
+        // Back in the same epoch and following every channel: the server
+        // replays the channels that began while this client was away.
+        const replayed = message.epoch === this.seqs.epoch && message.channels.includes("*");
         await this.seqs.setEpoch(message.epoch);
         // A channel seen for the first time starts at the server's current seq.
         for (const [channel, seq] of Object.entries(message.seq)) {
-          if (this.seqs.get(channel) === undefined) await this.seqs.set(channel, seq);
+          if (this.seqs.get(channel) === undefined && !replayed) await this.seqs.set(channel, seq);
         }
         if (generation !== this.generation) return;
         this.state = "connected";
