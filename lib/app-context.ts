@@ -74,17 +74,15 @@ export class AppContext {
     return { className: record.constructor.className, id, attrs };
   }
 
-  /** The current Spine record (a clone, as Spine's find gives), or null. */
-  find(className: string, id: string): SpineRecord | null {
+  /**
+   * The current Spine record (a clone, as Spine's find gives). One Spine
+   * does not hold (e.g. destroyed) is made from `attrs` when given, a
+   * record of its model not added to the collection; else null.
+   */
+  find(className: string, id: string, attrs?: Attrs): SpineRecord | null {
     const model = this.models.get(className);
-    if (!model || !model.irecords[id]) return null;
-    return model.irecords[id].clone();
-  }
-
-  /** A record Spine does not hold (e.g. destroyed) as one of its model, made from `attrs` and not added to the collection. */
-  detached(className: string, attrs: Attrs): SpineRecord | null {
-    const model = this.models.get(className);
-    return model ? new model(attrs) : null;
+    const root = model?.irecords[id];
+    return root ? root.clone() : model && attrs ? new model(attrs) : null;
   }
 
   exists(className: string, id: string): boolean {

@@ -92,6 +92,7 @@ export class Atmos {
     this.board = new StatusBoard({
       meta: this.metaContext,
       sendable: (entry) => this.pusher.sendable(entry),
+      stuck: (entry) => this.pusher.stuck(entry),
       inFlight: () => this.pusher.inFlightCount,
       emit: (name, payload) => this.emit(name, payload as never),
       notify: (entry) => this.appContext.notifySyncState(entry.className, entry.id, syncStateOf(entry)),
@@ -198,7 +199,8 @@ export class Atmos {
     this.metaContext.touch(entry);
     this.board.changed(entry);
     this.pusher.kick();
-    await this.board.until(() => syncStateOf(this.metaContext.get(entry.className, entry.id)) !== "pending");
+    // Settled: answered, or waiting for a parked parent.
+    await this.board.until(() => syncStateOf(this.metaContext.get(entry.className, entry.id)) !== "pending" || this.pusher.stuck(entry));
   }
 
   /** Drops the unsent changes of a record and restores the last server version. */
@@ -330,7 +332,7 @@ export class Atmos {
         return atmos.offlineStatusCodes;
       },
       options: (className) => this.options(className),
-      record: (className, id, attrs) => this.appContext.find(className, id) ?? (attrs ? this.appContext.detached(className, attrs) : null),
+      record: (className, id, attrs) => this.appContext.find(className, id, attrs),
       show: (entry, attrs) => this.appContext.update(entry.className, entry.id, attrs),
       hide: (className, id) => this.appContext.destroy(className, id),
       swapId: (entry, newId) => swapId(this.remote, entry, newId),

@@ -76,8 +76,8 @@ export class Puller {
           // The link carries the server's own query (a page, a cursor); the
           // sync's params go along, each once.
           pageParams = {};
-          const carried = (link.split("#")[0].split("?")[1] ?? "").split("&").map((pair) => pair.split(/=|\[|%5B/i)[0]);
-          for (const name in params) if (!carried.includes(encodeURIComponent(name)) && !carried.includes(name)) pageParams[name] = params[name];
+          const carried = (link.split("?")[1] ?? "").split("&").map((pair) => pair.split(/=|\[|%5B/i)[0]);
+          for (const name in params) if (!carried.includes(encodeURIComponent(name))) pageParams[name] = params[name];
         } else break;
       }
       const result = this.apply(className, route, items, options, numericIds, mark);

@@ -114,8 +114,12 @@ export class Pusher {
     }
     const candidates: RecordEntry[] = [];
     for (const entry of this.host.meta.queued()) {
-      if (this.inFlight.has(entry) || !this.sendable(entry) || this.blocked(entry)) continue;
-      candidates.push(entry);
+      if (this.inFlight.has(entry) || !this.sendable(entry)) continue;
+      const parent = this.parentOf(entry);
+      if (!parent) candidates.push(entry);
+      // This record is to reach the server, which it cannot without its
+      // parent: a parent saved without `remote` is sent first (next round).
+      else if (this.unhold(parent)) this.kick();
     }
     candidates.sort((a, b) => a.queue[0].seq - b.queue[0].seq);
     let started = false;
@@ -138,25 +142,35 @@ export class Pusher {
     this.checkIdle();
   }
 
-  /** A record pointing at a parent the server does not know yet waits for the parent's id. */
-  private blocked(entry: RecordEntry): boolean {
-    if (entry.queue[0].kind === "destroy") return false;
-    const keys = this.host.options(entry.className).remoteKeys;
-    for (const [field, target] of Object.entries(keys)) {
-      const value = entry.attrs[field];
-      if (value === undefined || value === null) continue;
-      const parent = this.host.meta.get(target, String(value));
-      if (parent && !parent.acked && !parent.deleted) return true;
-    }
-    return false;
+  /**
+   * Whether this record waits for a parent that will not be sent: a parked
+   * one (or one waiting so itself). It goes once the parent is retried;
+   * until then `whenSynced()` leaves it out, as it leaves the parent out.
+   */
+  stuck(entry: RecordEntry, depth = 0): boolean {
+    const parent = this.parentOf(entry);
+    return !!parent && (depth > 30 || !!parent.failed || !parent.queue.length || this.stuck(parent, depth + 1));
   }
 
-  private unhold(entry: RecordEntry): void {
+  /** The parent (remoteKeys) a record points at that the server does not know yet: the record waits for its id. */
+  private parentOf(entry: RecordEntry): RecordEntry | undefined {
+    if (entry.queue[0]?.kind === "destroy") return;
+    const keys = this.host.options(entry.className).remoteKeys;
+    for (const field in keys) {
+      const value = entry.attrs[field];
+      const parent = value == null ? undefined : this.host.meta.get(keys[field], String(value));
+      if (parent && parent !== entry && !parent.acked && !parent.deleted) return parent;
+    }
+  }
+
+  /** Releases a record's held changes; whether there were any. */
+  private unhold(entry: RecordEntry): boolean {
     const released = release(entry.queue);
-    if (released === entry.queue) return;
+    if (released === entry.queue) return false;
     entry.queue = released;
     this.host.meta.touch(entry);
     this.host.statusChanged(entry);
+    return true;
   }
 
   private async send(entry: RecordEntry): Promise<void> {
@@ -267,7 +281,7 @@ export class Pusher {
     if (this.idleWaiters.length === 0) return;
     if (this.inFlight.size > 0) return;
     if (!this.closed && !this.paused && this.host.isLeader() && this.host.clock.now() >= Math.max(this.retryAt, this.gateUntil)) {
-      for (const entry of this.host.meta.queued()) if (this.sendable(entry) && !this.blocked(entry)) return;
+      for (const entry of this.host.meta.queued()) if (this.sendable(entry) && !this.parentOf(entry)) return;
     }
     this.flushIdle();
   }

@@ -5,6 +5,8 @@ import { syncStateOf, type RecordEntry, type SyncState } from "../store/record-e
 interface BoardDeps {
   meta: MetaContext;
   sendable(entry: RecordEntry): boolean;
+  /** Whether a sendable record waits for a parent that is parked. */
+  stuck(entry: RecordEntry): boolean;
   inFlight(): number;
   emit(name: "status" | "online" | "offline", payload?: SyncStatus): void;
   /** Tells the record's views its sync state may have changed. */
@@ -33,9 +35,12 @@ export class StatusBoard {
     return { pending: this.pending.size, inFlight: this.deps.inFlight(), failed: this.failed.size, online: this.online };
   }
 
-  /** Nothing left to send or in flight (parked failures excepted): what `whenSynced` waits for. */
+  /** Nothing left to send or in flight (parked failures, and what waits for them, excepted): what `whenSynced` waits for. */
   idle(): boolean {
-    return this.pending.size === 0 && this.deps.inFlight() === 0;
+    if (this.deps.inFlight()) return false;
+    // Usually the first pending record is one that can go: one look.
+    for (const entry of this.pending) if (!this.deps.stuck(entry)) return false;
+    return true;
   }
 
   /** Re-counts one record. */

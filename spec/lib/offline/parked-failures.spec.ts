@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { FakeClock, settle } from "../../fakes/fake-clock";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
-import { resetModels, Todo } from "../models";
+import { Project, resetModels, Todo } from "../models";
 import { nextEvent, openPage, storedEntry, type OfflinePage } from "./offline-page";
 
 /** Issue 6, "parking": a change the server refuses waits for the app to retry or revert it. */
@@ -183,6 +183,51 @@ describe("offline: a refused change is parked until retry() or revert()", () => 
     expect(back.syncState()).to.equal("synced");
     expect(rails.records("todos")).to.have.length(1);
     expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+  });
+
+  describe("a record whose parent (remoteKeys) is parked", () => {
+    /** `promise`, or a rejection saying what did not settle within 5 s (instead of a hang until mocha's timeout). */
+    const within5s = <T>(promise: Promise<T>, what: string) =>
+      Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not settle within 5 s`)), 5000).unref())]);
+
+    /** A project whose create the server refused, and a todo in it saved remotely. */
+    async function todoInRefusedProject() {
+      rails.failNext(422, { name: ["is reserved"] });
+      const project = new Project({ name: "Home" });
+      project.save({ remote: true });
+      const todo = new Todo({ title: "sweep", projectID: project.id });
+      todo.save({ remote: true });
+      await within5s(page.atmos.whenSynced(), "whenSynced()");
+      return { project, todo };
+    }
+
+    it("waits, unsent, without holding up whenSynced(), which leaves parked changes out", async () => {
+      const { project, todo } = await todoInRefusedProject();
+      expect(page.atmos.syncState("Project", project.id)).to.equal("failed");
+      expect(page.atmos.syncState("Todo", todo.id)).to.equal("pending");
+      expect(rails.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(["POST /projects"]);
+      expect(page.atmos.status()).to.deep.equal({ pending: 1, inFlight: 0, failed: 1, online: true });
+      expect(page.atmos.outbox().map((row) => [row.model, row.state])).to.deep.equal([
+        ["Project", "parked"],
+        ["Todo", "waiting"],
+      ]);
+      // Asking for it again changes nothing while the parent is parked, and does not hang.
+      await within5s(page.atmos.retry(Todo.find(todo.id) as any), "retry(todo)");
+      await within5s(page.atmos.push(), "push()");
+      expect(rails.requests).to.have.length(1);
+    });
+
+    it("is sent, with the parent's server id, once the parent is retried and accepted", async () => {
+      const { project, todo } = await todoInRefusedProject();
+      await page.atmos.retry(Project.find(project.id) as any);
+      await within5s(page.atmos.whenSynced(), "whenSynced()");
+      const [serverProject] = rails.records("projects");
+      expect(rails.records("todos")).to.have.length(1);
+      expect(String(rails.records("todos")[0].projectID)).to.equal(String(serverProject.id));
+      expect(page.atmos.syncState("Todo", String(Todo.first()!.id))).to.equal("synced");
+      expect(todo.projectID).to.equal(String(serverProject.id));
+      expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+    });
   });
 
   it("keeps a parked change across a reload, still failed and still revertible", async () => {

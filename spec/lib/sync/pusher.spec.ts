@@ -106,6 +106,37 @@ describe("sending changes", () => {
     expect(requests).to.deep.equal(["POST /users/@me/lists", `POST /lists/${serverList.id}/tasks`]);
   });
 
+  /** `promise`, or a rejection saying what did not settle within 5 s (instead of a hang until mocha's timeout). */
+  const within5s = <T>(promise: Promise<T>, what: string) =>
+    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not settle within 5 s`)), 5000).unref())]);
+
+  it("sends a list saved only locally first when a task in it is saved remotely, then the task with the list's server id", async () => {
+    const list = new List({ title: "Hardware" });
+    list.save();
+    const task = new Task({ title: "nails", taskListID: list.id });
+    task.save({ remote: true });
+    await within5s(atmos.whenSynced(), "whenSynced()");
+    const requests = sent();
+    const serverList = (await client.all("/users/@me/lists")).find((l) => l.title === "Hardware");
+    expect(requests).to.deep.equal(["POST /users/@me/lists", `POST /lists/${serverList.id}/tasks`]);
+    expect((List.first() as any).syncState()).to.equal("synced");
+    expect((Task.first() as any).syncState()).to.equal("synced");
+    expect(Task.first()!.taskListID).to.equal(serverList.id);
+    expect(atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+  });
+
+  it("sends a task's locally saved list too on Task.push(): the task cannot reach the server without it", async () => {
+    const list = new List({ title: "Hardware" });
+    list.save();
+    new Task({ title: "nails", taskListID: list.id }).save();
+    await within5s(models.Task.push(), "Task.push()");
+    const requests = sent();
+    expect(requests[0]).to.equal("POST /users/@me/lists");
+    const serverList = (await client.all("/users/@me/lists")).find((l) => l.title === "Hardware");
+    expect(requests).to.deep.equal(["POST /users/@me/lists", `POST /lists/${serverList.id}/tasks`]);
+    expect((Task.first() as any).syncState()).to.equal("synced");
+  });
+
   it("fills :params from the call's pathParams before the record's attributes", async () => {
     const other = (await client.createList("Other")).id;
     new Task({ title: "moved", taskListID: listId }).save({ remote: true, pathParams: { taskListID: other } });
