@@ -61,3 +61,40 @@ export interface AtmosOptions {
   /** How other tabs hear of this tab's writes (default: the browser's storage event over the page's localStorage, a BroadcastChannel over other stores, silent in Node). */
   feed?: ChangeFeed;
 }
+
+/** What an option accepts (as the error says it), its test, and the default that null or undefined puts back. */
+export type OptionRule = [accepts: string, ok: (value: any) => boolean, fallback?: unknown];
+
+/** The programmer error of a bad option: names it, what it accepts and what it got. */
+export function badOption(name: string, accepts: string, value: unknown): Error {
+  let shown: string | undefined;
+  try {
+    shown = JSON.stringify(value);
+  } catch {
+    // A circular object: its type says enough.
+  }
+  return new Error(`atmos2: ${name} must be ${accepts}, got ${shown ?? typeof value}`);
+}
+
+/**
+ * Options checked as they are assigned: each becomes a property of `proto`
+ * whose setter throws naming the option (API.md "Errors": a bad option is a
+ * programmer error), instead of the value failing later far from the cause
+ * (`dataCoding = "xml"` would send JSON without a word). Assigning null or
+ * undefined puts the default back.
+ */
+export function checkedOptions(proto: object, owner: string, rules: Record<string, OptionRule>): void {
+  for (const name in rules) {
+    const [accepts, ok, fallback] = rules[name];
+    const key = "_" + name;
+    Object.defineProperty(proto, name, {
+      get(this: any) {
+        return this[key] ?? fallback;
+      },
+      set(this: any, value: unknown) {
+        if (value != null && !ok(value)) throw badOption(`${owner}.${name}`, accepts, value);
+        this[key] = value;
+      },
+    });
+  }
+}

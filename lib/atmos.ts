@@ -1,4 +1,4 @@
-import type { AtmosEvents, AtmosOptions, SyncStatus } from "./atmos-options";
+import { badOption, checkedOptions, type AtmosEvents, type AtmosOptions, type SyncStatus } from "./atmos-options";
 import { AppContext, modelOptions, type ModelOptions } from "./app-context";
 import { systemClock, type Clock } from "./env/clock";
 export type { AtmosEvents, AtmosOptions, SyncStatus, ConflictEvent } from "./atmos-options";
@@ -20,8 +20,8 @@ import { Puller, type PullOptions } from "./sync/puller";
 import { Pusher } from "./sync/pusher";
 import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
 import { ResourceClient } from "./sync/resource-client";
-import { classifyFailure, type OfflineStatusCodes } from "./sync/retry-policy";
-import { storageFailure, SyncError } from "./sync/sync-error";
+import { classifyFailure, offlineDefaults, type OfflineStatusCodes } from "./sync/retry-policy";
+import { asSyncError, storageFailure } from "./sync/sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync/sync-host";
 
 /** A Spine record, or `{ className, id }`. */
@@ -44,8 +44,8 @@ export class Atmos {
   readonly appContext = new AppContext();
   readonly metaContext: MetaContext;
   readonly store: Store;
-  /** Statuses that mean "offline, retry later" (or a function of status and error). */
-  offlineStatusCodes: OfflineStatusCodes = [0, 408, 502, 503, 504];
+  /** Statuses that mean "offline, retry later" (or a function of the failed response); checked when assigned (see the end of this file). */
+  declare offlineStatusCodes: OfflineStatusCodes;
   readonly clock: Clock;
   readonly random: Random;
   /** Prefix of every storage key this instance writes (`new Atmos({ prefix })`, default "atmos2:"). */
@@ -81,6 +81,8 @@ export class Atmos {
     this.random = options.random ?? Math.random;
     this.store = options.store ?? WebStorageStore.of(options.storage);
     const prefix = (this.prefix = options.prefix ?? "atmos2:");
+    if (typeof prefix != "string") throw badOption("new Atmos({ prefix })", "a string", prefix);
+    this.offlineStatusCodes = [...offlineDefaults];
     this.feed = options.feed ?? defaultFeed(this.store, prefix);
     this.metaContext = new MetaContext(this.store, {
       prefix,
@@ -98,6 +100,16 @@ export class Atmos {
       notify: (entry) => this.appContext.notifySyncState(entry.className, entry.id, syncStateOf(entry)),
     });
     this.host = this.createHost();
+    const rc = this.resourceClient;
+    rc.models = () => this.appContext.classNames();
+    // A failed execute() is reported as a failed pull is: error, and on a 401
+    // auth_fail (auth_success follows the next accepted request). It does
+    // not pause the outbox: a custom endpoint may need rights the records'
+    // routes do not, and a queued change refused with 401 pauses it anyway.
+    rc.executeFailed = (error) => {
+      if (error.status === 401) this.host.authFailed();
+      this.host.reportError({ model: null, record: null, status: error.status, body: error.body, error, type: error.type });
+    };
     this.pusher = new Pusher(this.host);
     this.hooks = new LocalChanges({
       host: this.host,
@@ -257,7 +269,7 @@ export class Atmos {
           return this.records(className, result.records.map((a) => String(a.id)));
         },
         (error) => {
-          const failure = error instanceof SyncError ? error : new SyncError(String(error?.message ?? error), { type: "invalid" });
+          const failure = asSyncError(error);
           // Decided as for a send. Offline, unless the network was seen up
           // since this pull began (a stale timeout).
           const kind = classifyFailure(failure, "index", this.offlineStatusCodes);
@@ -361,3 +373,11 @@ export class Atmos {
     };
   }
 }
+
+checkedOptions(Atmos.prototype, "atmos", {
+  offlineStatusCodes: [
+    "an array of statuses or a function",
+    (value) => typeof value == "function" || (Array.isArray(value) && value.every(Number.isInteger)),
+    offlineDefaults,
+  ],
+});

@@ -1,7 +1,7 @@
 import type { OutboxOp, RecordEntry } from "../store/record-entry";
 import { release } from "../store/compaction";
 import { backoffDelay, classifyFailure } from "./retry-policy";
-import { SyncError } from "./sync-error";
+import { asSyncError, SyncError } from "./sync-error";
 import { applyAnswer, finishDestroy, requestFor } from "./outbox-exchange";
 import { reconcileStaleUpdate } from "./stale-update";
 import type { SyncHost } from "./sync-host";
@@ -223,7 +223,7 @@ export class Pusher {
   }
 
   private handleFailure(entry: RecordEntry, op: OutboxOp, error: unknown, calls: ReturnType<SyncHost["callOptions"]>, className: string): void {
-    const failure = error instanceof SyncError ? error : new SyncError(`${className}: ${(error as Error)?.message ?? error}`, { type: "invalid" });
+    const failure = asSyncError(error, `${className}: `);
     const kind = classifyFailure(failure, op.kind, this.host.offlineStatusCodes);
     const record = this.host.record(className, entry.id, entry.attrs);
     // The server answered (404, 500…): the network is up again, whatever it said.
@@ -261,8 +261,9 @@ export class Pusher {
       return;
     }
     if (kind === "auth") return;
-    // Parked. A rejected request was not committed, so later edits may fold into it again.
-    if (failure.type === "http") op.sent = false;
+    // Parked. A rejected request was not committed (and a setup mistake sent
+    // nothing), so later edits may fold into it again.
+    if (failure.type === "http" || failure.type === "config") op.sent = false;
     entry.failed = { status: failure.status, message: failure.message, body: failure.body };
     this.host.meta.touch(entry);
     for (const call of calls) call.error?.(record, payload);

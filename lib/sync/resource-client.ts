@@ -1,7 +1,8 @@
 import { encodeForm, encodeQuery } from "./form-coding";
 import { underscore } from "./naming";
 import { routeFor, resolveRoute, validateRoutes, type Action, type ResolvedRoute, type RouteTable } from "./routes";
-import { SyncError, messageFromBody, parseRetryAfter } from "./sync-error";
+import { asSyncError, SyncError, messageFromBody, parseRetryAfter } from "./sync-error";
+import { checkedOptions } from "../atmos-options";
 
 export type DataCoding = "json" | "form";
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -36,19 +37,21 @@ export interface ResponseData {
 
 /**
  * How atmos2 talks to a REST API: base URL, routes, headers, id field and the
- * coding of bodies. Configure it once at startup (API.md "Setup").
+ * coding of bodies. Configure it once at startup (API.md "Setup"). The
+ * options declared below are checked as they are assigned (see the end of
+ * this file); null or undefined puts an option's default back.
  */
 export class ResourceClient {
   /** Base URL every route is appended to, e.g. "https://tasks.googleapis.com/tasks/v1". */
-  base = "";
-  /** The attribute that carries a record's id in the server's answers. */
-  IDField = "id";
-  /** "json" sends attributes as a JSON object; "form" sends Rails-style nested form bodies. */
-  dataCoding: DataCoding = "json";
+  declare base: string;
+  /** The attribute that carries a record's id in the server's answers (default "id"). */
+  declare IDField: string;
+  /** "json" (default) sends attributes as a JSON object; "form" sends Rails-style nested form bodies. */
+  declare dataCoding: DataCoding;
   /** Form coding root: a string, false for flat keys, or undefined for the underscored class name. */
-  formRoot: string | false | undefined = undefined;
-  /** Milliseconds before a request is abandoned (then treated like a network failure). */
-  timeout = 30000;
+  declare formRoot: string | false | undefined;
+  /** Milliseconds before a request is abandoned (then treated like a network failure); default 30000. */
+  declare timeout: number;
   /**
    * Header carrying each outbox change's idempotency key (the same across
    * retries and reloads); `null` to send none, e.g. to an API whose CORS
@@ -63,12 +66,17 @@ export class ResourceClient {
    */
   conditionalUpdates = false;
   /** Runs before every request; headers are read after `proceed()` is called. */
-  beforeRequest?: (request: OutgoingRequest, proceed: () => void) => void | Promise<void>;
-  /** The transport; defaults to the global fetch. */
-  fetch: FetchLike = defaultFetch;
+  declare beforeRequest?: (request: OutgoingRequest, proceed: () => void) => void | Promise<void>;
+  /** The transport, any function; defaults to the global fetch. */
+  declare fetch: FetchLike;
+  /** Pulls the record array out of an index answer. Default: the array as is, else `result.items`, else []. */
+  declare itemsFromResult: (result: any) => unknown;
+  /** @internal Set by the Atmos: the class names extended with Spine.Model.Atmosphere (routes naming none are reported). */
+  models?: () => string[];
+  /** @internal Set by the Atmos: hears every failed `execute()`, for its `error` and `auth_fail` events. */
+  executeFailed?: (error: SyncError) => void;
   private _routes: RouteTable = {};
   private _headers: Record<string, string> = {};
-  private _itemsFromResult?: (result: any) => unknown;
 
   /** Per-model or flat routes; checked when assigned. */
   get routes(): RouteTable {
@@ -77,15 +85,6 @@ export class ResourceClient {
   set routes(routes: RouteTable) {
     validateRoutes(routes);
     this._routes = routes;
-  }
-
-  /** Pulls the record array out of an index answer. Default: the array as is, else `result.items`, else []. */
-  get itemsFromResult(): (result: any) => unknown {
-    return this._itemsFromResult ?? defaultItems;
-  }
-  set itemsFromResult(fn: (result: any) => unknown) {
-    if (typeof fn !== "function") throw new Error("atmos2: resourceClient.itemsFromResult must be a function (result) => records[]");
-    this._itemsFromResult = fn;
   }
 
   addHeader(name: string, value: string): void {
@@ -103,15 +102,19 @@ export class ResourceClient {
 
   /** The route of a model's action with its parameters filled in; throws naming a missing parameter. */
   route(className: string, action: Action, lookup: (name: string) => unknown, modelUrl?: string): ResolvedRoute {
-    const route = routeFor(this._routes, className, action, modelUrl);
+    const route = routeFor(this._routes, className, action, modelUrl, this.models?.());
     return resolveRoute(route, action, lookup, `${className}.${action}`);
   }
 
   /** Calls a custom endpoint with the same base, headers, coding and hooks; resolves with the parsed body. */
   async execute(options: { method?: string; path: string; params?: Record<string, unknown>; data?: unknown; headers?: Record<string, string> }): Promise<unknown> {
     if (!options || typeof options.path !== "string") throw new Error("atmos2: execute({ method, path, params, data }) needs a path");
-    const response = await this.request({ method: options.method ?? "GET", path: options.path, params: options.params, data: options.data, headers: options.headers, model: null });
-    return response.body;
+    try {
+      return (await this.request({ method: options.method ?? "GET", path: options.path, params: options.params, data: options.data, headers: options.headers, model: null })).body;
+    } catch (error) {
+      this.executeFailed?.(asSyncError(error));
+      throw error;
+    }
   }
 
   /** Sends one request; rejects with a SyncError for network, HTTP and body failures. */
@@ -175,6 +178,18 @@ export class ResourceClient {
 }
 
 const defaultFetch: FetchLike = (url, init) => globalThis.fetch(url, init);
+const isFunction = (value: unknown) => typeof value == "function";
+
+checkedOptions(ResourceClient.prototype, "resourceClient", {
+  base: ["a string", (value) => typeof value == "string", ""],
+  IDField: ["a non-empty string", (value) => typeof value == "string" && value != "", "id"],
+  dataCoding: ['"json" or "form"', (value) => value == "json" || value == "form", "json"],
+  formRoot: ["a string, false or undefined", (value) => typeof value == "string" || value === false],
+  timeout: ["a number above 0", (value) => typeof value == "number" && value > 0, 30000],
+  beforeRequest: ["a function or undefined", isFunction],
+  fetch: ["a function", isFunction, defaultFetch],
+  itemsFromResult: ["a function", isFunction, defaultItems],
+});
 
 /** Why the global fetch cannot send to `url` (built from `base`), if it cannot. */
 function baseProblem(url: string, base: string): string | undefined {

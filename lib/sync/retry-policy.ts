@@ -26,9 +26,14 @@ export interface FailedResponse {
 /** Statuses that mean "offline", or a function of the failed response deciding it. */
 export type OfflineStatusCodes = number[] | ((response: FailedResponse) => boolean);
 
+/** The default of `atmos.offlineStatusCodes` (frozen: each Atmos starts with a copy). */
+export const offlineDefaults: readonly number[] = Object.freeze([0, 408, 502, 503, 504]);
+
 export function classifyFailure(error: SyncError, op: OpKind | "index", offline: OfflineStatusCodes): FailureKind {
   const status = error.status;
-  // A setup mistake (resourceClient.base): no retry can help.
+  // A setup mistake (resourceClient.base, a route missing a parameter, an
+  // unknown model in routes, a hook that threw): nothing went out, so it says
+  // nothing about the network, and no retry can help.
   if (error.type === "config") return "park";
   const isOffline = typeof offline === "function" ? offline({ status, body: error.body, error }) : offline.includes(status);
   if (status === 0 || error.type === "timeout" || error.type === "network" || isOffline) return "offline";

@@ -24,6 +24,15 @@ export class SyncError extends Error {
   }
 }
 
+/**
+ * An error thrown before any request went out (a route missing a parameter,
+ * an unknown model in routes, a beforeRequest hook that threw) as a SyncError
+ * of type "config": a setup mistake, parked and never taken for offline.
+ */
+export function asSyncError(error: unknown, prefix = ""): SyncError {
+  return error instanceof SyncError ? error : new SyncError(prefix + ((error as Error)?.message ?? error), { type: "config" });
+}
+
 /** The payload of `error` events and `error` callbacks (API.md "Precise behaviour"). */
 export interface ErrorPayload {
   /** The model's class name, or null for a custom request. */

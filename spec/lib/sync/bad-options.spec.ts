@@ -1,0 +1,113 @@
+import { expect } from "chai";
+import { Atmos, type ResourceClient } from "../../../lib";
+import { MemoryStorage } from "../../fakes/memory-storage";
+import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
+import { resetModels, Todo } from "../models";
+
+/** The message of the error a call throws, or "no error". */
+function thrownBy(call: () => unknown): string {
+  try {
+    call();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return "no error";
+}
+
+/**
+ * API.md "Errors": a bad option is a programmer error and throws, naming the
+ * thing to fix. It throws where it is set, not later, far from the cause.
+ */
+describe("bad options", () => {
+  let atmos: Atmos;
+  let rc: ResourceClient;
+
+  beforeEach(() => {
+    resetModels();
+    atmos = new Atmos({ storage: new MemoryStorage() });
+    rc = atmos.resourceClient;
+  });
+  afterEach(() => atmos.close());
+
+  const refused: Array<[string, (rc: ResourceClient, atmos: Atmos) => void, RegExp]> = [
+    ['rc.dataCoding = "xml"', (rc) => ((rc as any).dataCoding = "xml"), /^atmos2: resourceClient\.dataCoding must be "json" or "form", got "xml"$/],
+    ['atmos.offlineStatusCodes = "503"', (_, atmos) => ((atmos as any).offlineStatusCodes = "503"), /^atmos2: atmos\.offlineStatusCodes must be an array of statuses or a function, got "503"$/],
+    ['atmos.offlineStatusCodes = ["503"]', (_, atmos) => ((atmos as any).offlineStatusCodes = ["503"]), /atmos\.offlineStatusCodes must be .*, got \["503"\]$/],
+    ["rc.formRoot = 5", (rc) => ((rc as any).formRoot = 5), /^atmos2: resourceClient\.formRoot must be a string, false or undefined, got 5$/],
+    ["rc.formRoot = true", (rc) => ((rc as any).formRoot = true), /resourceClient\.formRoot must be .*, got true$/],
+    ['rc.IDField = ""', (rc) => (rc.IDField = ""), /^atmos2: resourceClient\.IDField must be a non-empty string, got ""$/],
+    ['rc.beforeRequest = "x"', (rc) => ((rc as any).beforeRequest = "x"), /^atmos2: resourceClient\.beforeRequest must be a function or undefined, got "x"$/],
+    ['rc.fetch = "x"', (rc) => ((rc as any).fetch = "x"), /^atmos2: resourceClient\.fetch must be a function, got "x"$/],
+    ["rc.base = 5", (rc) => ((rc as any).base = 5), /^atmos2: resourceClient\.base must be a string, got 5$/],
+    ['rc.timeout = "30s"', (rc) => ((rc as any).timeout = "30s"), /^atmos2: resourceClient\.timeout must be a number above 0, got "30s"$/],
+    ["rc.itemsFromResult = {}", (rc) => ((rc as any).itemsFromResult = {}), /^atmos2: resourceClient\.itemsFromResult must be a function, got \{\}$/],
+  ];
+  for (const [what, assign, message] of refused) {
+    it(`throws at ${what}, naming the option and what it accepts`, () => {
+      expect(thrownBy(() => assign(rc, atmos))).to.match(message);
+    });
+  }
+
+  it("throws at new Atmos({ prefix: 5 }), naming the option", () => {
+    expect(thrownBy(() => new Atmos({ storage: new MemoryStorage(), prefix: 5 as any }))).to.equal("atmos2: new Atmos({ prefix }) must be a string, got 5");
+  });
+
+  it("keeps the value it had when an assignment is refused", () => {
+    rc.dataCoding = "form";
+    thrownBy(() => ((rc as any).dataCoding = "xml"));
+    expect(rc.dataCoding).to.equal("form");
+  });
+
+  it("takes every value API.md and the README show", () => {
+    const fetchLike = async () => new Response("[]");
+    rc.base = "https://tasks.googleapis.com/tasks/v1";
+    rc.IDField = "_id";
+    rc.dataCoding = "form";
+    rc.formRoot = "item";
+    rc.formRoot = false;
+    rc.formRoot = undefined;
+    rc.timeout = 5000;
+    rc.beforeRequest = (_request, proceed) => proceed();
+    rc.fetch = fetchLike;
+    rc.itemsFromResult = (result) => result.items;
+    atmos.offlineStatusCodes = [0, 418];
+    atmos.offlineStatusCodes = (response) => response.status === 0;
+    expect([rc.base, rc.IDField, rc.dataCoding, rc.formRoot, rc.timeout, rc.fetch]).to.deep.equal(["https://tasks.googleapis.com/tasks/v1", "_id", "form", undefined, 5000, fetchLike]);
+  });
+
+  it("gives each Atmos its own copy of the default offlineStatusCodes", () => {
+    const other = new Atmos({ storage: new MemoryStorage() });
+    (atmos.offlineStatusCodes as number[]).push(418);
+    expect(other.offlineStatusCodes).to.deep.equal([0, 408, 502, 503, 504]);
+    other.close();
+  });
+
+  describe("null or undefined puts the default back", () => {
+    let rails: RailsScaffoldServer;
+    beforeEach(async () => {
+      rails = await startRailsScaffoldServer();
+      rc.base = rails.url;
+    });
+    afterEach(() => rails.close());
+
+    it("removes the beforeRequest hook and goes back to the global fetch, JSON bodies and result.items", async () => {
+      const seen: string[] = [];
+      rc.beforeRequest = (request, proceed) => (seen.push("hook"), proceed());
+      rc.fetch = (url, init) => (seen.push("fetch"), fetch(url, init));
+      rc.dataCoding = "form";
+      rc.itemsFromResult = () => "not an array";
+      rc.beforeRequest = undefined;
+      (rc as any).fetch = undefined;
+      (rc as any).dataCoding = null;
+      (rc as any).itemsFromResult = undefined;
+      (atmos as any).offlineStatusCodes = undefined;
+
+      new Todo({ title: "json again" }).save({ remote: true });
+      await atmos.whenSynced();
+      expect(seen).to.deep.equal([]);
+      expect(rails.requests[0].headers["content-type"]).to.equal("application/json");
+      expect(rc.itemsFromResult({ items: [1] })).to.deep.equal([1]);
+      expect(atmos.offlineStatusCodes).to.deep.equal([0, 408, 502, 503, 504]);
+    });
+  });
+});
