@@ -214,7 +214,7 @@ export class Pusher {
       if (op.kind === "destroy") finishDestroy(this.host, entry, op);
       else applyAnswer(this.host, entry, op, response.body, response.status, calls);
       const record = this.host.record(className, entry.id, entry.attrs);
-      for (const call of calls) call.success?.(record, response.body);
+      for (const call of calls) callApp(() => call.success?.(record, response.body));
       this.host.dropCallOptions(op.key);
     } catch (error) {
       this.staleTries.delete(op.key);
@@ -266,7 +266,7 @@ export class Pusher {
     if (failure.type === "http" || failure.type === "config") op.sent = false;
     entry.failed = { status: failure.status, message: failure.message, body: failure.body };
     this.host.meta.touch(entry);
-    for (const call of calls) call.error?.(record, payload);
+    for (const call of calls) callApp(() => call.error?.(record, payload));
   }
 
   private scheduleRun(delay: number): void {
@@ -291,5 +291,20 @@ export class Pusher {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
+  }
+}
+
+/**
+ * Runs an app's success/error callback. One that throws has a bug of the
+ * app's: it is raised as an uncaught error (the console shows it, Node's
+ * handlers see it), and never taken for the sync's own failure.
+ */
+function callApp(callback: () => void): void {
+  try {
+    callback();
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
   }
 }

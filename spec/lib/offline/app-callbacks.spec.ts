@@ -1,0 +1,68 @@
+import { expect } from "chai";
+import { FakeClock } from "../../fakes/fake-clock";
+import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
+import { resetModels, Todo } from "../models";
+import { openPage, storedEntry, type OfflinePage } from "./offline-page";
+
+/**
+ * Catches the uncaught errors raised while `run` goes on (mocha would take
+ * them for the test's own failure), then puts mocha's handlers back.
+ */
+async function uncaughtDuring(run: () => Promise<void>): Promise<Error[]> {
+  const caught: Error[] = [];
+  const theirs = process.listeners("uncaughtException");
+  process.removeAllListeners("uncaughtException");
+  const mine = (error: Error) => void caught.push(error);
+  process.on("uncaughtException", mine);
+  try {
+    await run();
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off("uncaughtException", mine);
+    for (const listener of theirs) process.on("uncaughtException", listener);
+  }
+  return caught;
+}
+
+/** A bug in the app's own success/error callback is the app's, not a failed sync. */
+describe("offline: a save's success or error callback that throws", () => {
+  let rails: RailsScaffoldServer;
+  let page: OfflinePage;
+
+  beforeEach(async () => {
+    resetModels();
+    rails = await startRailsScaffoldServer();
+    page = openPage({ base: rails.url, clock: new FakeClock() });
+  });
+  afterEach(async () => {
+    page.close();
+    await rails.close();
+  });
+
+  it("leaves the change acknowledged (synced, not parked) and surfaces the app's error as uncaught", async () => {
+    const errors: unknown[] = [];
+    page.atmos.on("error", (payload) => errors.push(payload));
+    const todo = new Todo({ title: "saved" });
+    const uncaught = await uncaughtDuring(async () => {
+      todo.save({ remote: true, success: () => { throw new Error("bug in the app's success callback"); } });
+      await page.atmos.whenSynced();
+    });
+    expect(uncaught.map((e) => e.message)).to.deep.equal(["bug in the app's success callback"]);
+    expect(errors).to.deep.equal([]);
+    const saved = Todo.first() as Todo;
+    expect((saved as any).syncState()).to.equal("synced");
+    expect(storedEntry(page.storage, "Todo", saved.id).failed).to.equal(undefined);
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["saved"]);
+  });
+
+  it("still parks a refused change when its error callback throws", async () => {
+    rails.failNext(422, { title: ["is too long"] });
+    const todo = new Todo({ title: "refused" });
+    const uncaught = await uncaughtDuring(async () => {
+      todo.save({ remote: true, error: () => { throw new Error("bug in the app's error callback"); } });
+      await page.atmos.whenSynced();
+    });
+    expect(uncaught.map((e) => e.message)).to.deep.equal(["bug in the app's error callback"]);
+    expect(((Todo.first() as Todo) as any).syncState()).to.equal("failed");
+  });
+});
