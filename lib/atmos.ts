@@ -1,6 +1,6 @@
 import { badOption, checkedOptions, type AtmosEvents, type AtmosOptions, type SyncStatus } from "./atmos-options";
 import { AppContext, modelOptions, type ModelOptions } from "./app-context";
-import { systemClock, type Clock } from "./env/clock";
+import { heldClock, systemClock, type Clock, type HeldClock } from "./env/clock";
 export type { AtmosEvents, AtmosOptions, SyncStatus, ConflictEvent } from "./atmos-options";
 import { browserConnectivity, type Connectivity } from "./env/connectivity";
 import { uuidv4, type Random } from "./env/uuid";
@@ -23,6 +23,12 @@ import { ResourceClient } from "./sync/resource-client";
 import { classifyFailure, offlineDefaults, type OfflineStatusCodes } from "./sync/retry-policy";
 import { asSyncError, storageFailure } from "./sync/sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync/sync-host";
+
+/**
+ * `last`: the Atmos the models used, closed, when none was made since; the
+ * models then read its state but do not start a default one (atmosphere.ts).
+ */
+export const closed: { last?: Atmos } = {};
 
 /** A Spine record, or `{ className, id }`. */
 export type RecordRef = { id: unknown } | { className: string; id: unknown };
@@ -47,6 +53,8 @@ export class Atmos {
   /** Statuses that mean "offline, retry later" (or a function of the failed response); checked when assigned (see the end of this file). */
   declare offlineStatusCodes: OfflineStatusCodes;
   readonly clock: Clock;
+  /** `clock` for sending and storing: its timers hold a Node process open while the app awaits them. */
+  private readonly timers: HeldClock;
   readonly random: Random;
   /** Prefix of every storage key this instance writes (`new Atmos({ prefix })`, default "atmos2:"). */
   readonly prefix: string;
@@ -78,6 +86,7 @@ export class Atmos {
 
   constructor(options: AtmosOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.timers = heldClock(this.clock);
     this.random = options.random ?? Math.random;
     this.store = options.store ?? WebStorageStore.of(options.storage);
     const prefix = (this.prefix = options.prefix ?? "atmos2:");
@@ -86,7 +95,7 @@ export class Atmos {
     this.feed = options.feed ?? defaultFeed(this.store, prefix);
     this.metaContext = new MetaContext(this.store, {
       prefix,
-      clock: this.clock,
+      clock: this.timers,
       onWriteError: (error) => this.emit("error", storageFailure(error)),
       onWritten: (keys) => this.feed.publish(keys),
     });
@@ -127,6 +136,7 @@ export class Atmos {
       this.board.setOnline(online);
     });
     Atmos.instance = this;
+    closed.last = undefined;
     this.lease = options.lease ?? defaultLease(this.store, `${prefix}lease`, uuidv4(), this.clock);
     this.WebSocket = options.WebSocket;
     const stopFeed = this.feed.subscribe((keys) => void this.otherTabWrote(keys));
@@ -164,7 +174,11 @@ export class Atmos {
   }
 
   /** Sends every unsent change of every model (or of one class); resolves when the sends have settled. */
-  async push(className?: string): Promise<void> {
+  push(className?: string): Promise<void> {
+    return this.timers.hold(this.pushNow(className));
+  }
+
+  private async pushNow(className?: string): Promise<void> {
     // Pending from this call on (syncState, whenSynced), before any wait.
     if (this.metaContext.loaded) this.pusher.release(className);
     await this.metaContext.ready;
@@ -178,7 +192,7 @@ export class Atmos {
   whenSynced(): Promise<void> {
     // Nothing to send (as right after a local save): only the write to wait for.
     if (this.metaContext.loaded && this.board.idle()) return this.metaContext.flush();
-    return this.untilSynced();
+    return this.timers.hold(this.untilSynced());
   }
 
   private async untilSynced(): Promise<void> {
@@ -203,7 +217,11 @@ export class Atmos {
   }
 
   /** Sends a parked change again. */
-  async retry(record: RecordRef): Promise<void> {
+  retry(record: RecordRef): Promise<void> {
+    return this.timers.hold(this.retryNow(record));
+  }
+
+  private async retryNow(record: RecordRef): Promise<void> {
     const entry = this.entryOf(record);
     if (!entry) return;
     entry.failed = undefined;
@@ -237,7 +255,10 @@ export class Atmos {
     this.metaContext.close();
     this.unsubscribe();
     for (const close of this.closers.splice(0)) close();
-    if (Atmos.instance === this) Atmos.instance = undefined;
+    if (Atmos.instance === this) {
+      Atmos.instance = undefined;
+      closed.last = this;
+    }
   }
 
   /** Model.sync(options): local records first, then (remote) the server's. */
@@ -338,7 +359,7 @@ export class Atmos {
     return {
       meta: this.metaContext,
       rc: this.resourceClient,
-      clock: this.clock,
+      clock: this.timers,
       random: this.random,
       get offlineStatusCodes() {
         return atmos.offlineStatusCodes;
@@ -348,7 +369,8 @@ export class Atmos {
       show: (entry, attrs) => this.appContext.update(entry.className, entry.id, attrs),
       hide: (className, id) => this.appContext.destroy(className, id),
       swapId: (entry, newId) => swapId(this.remote, entry, newId),
-      isLeader: () => this.lease.held,
+      // Not before the stored entries are read: they decide create or update.
+      isLeader: () => this.metaContext.loaded && this.lease.held,
       reportError: (payload) => {
         this.emit("error", payload);
         if (payload.status === 401) this.emit("auth_fail", payload);

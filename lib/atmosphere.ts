@@ -1,13 +1,35 @@
-import { Atmos } from "./atmos";
-import { AppContext } from "./app-context";
+import { Atmos, closed } from "./atmos";
+import { AppContext, type ModelHooks } from "./app-context";
 import type { PullOptions } from "./sync/puller";
 
 /** Options of `Model.sync()`. */
 export type SyncOptions = PullOptions & { remote?: boolean };
 
-function current(): Atmos {
-  return Atmos.instance ?? new Atmos();
+const closedError = () => new Error("atmos2: the Atmos was closed (atmos.close()); make a new one, new Atmos(...), to sync the models again");
+
+/**
+ * The Atmos the models use: the last one made, or a default one if none was
+ * made yet. Once it is closed (and none made since) it still answers what it
+ * knows (sync states, local records), but sending or pulling (`sends`)
+ * throws, instead of starting a default Atmos with no base or routes.
+ */
+function current(sends?: unknown): Atmos {
+  const atmos = Atmos.instance ?? closed.last;
+  if (atmos && atmos === closed.last && sends) throw closedError();
+  return atmos ?? new Atmos();
 }
+
+/**
+ * A model's changes after `close()`, with no new Atmos: Spine's memory alone
+ * holds them (as it does `deleteAll()` and `refresh()`, and as before any
+ * Atmos was made); one that would be sent throws.
+ */
+const afterClose = {
+  changed(record: any, _type: string, options: { remote?: unknown }) {
+    const model = record.constructor;
+    if (!model.local && (options.remote === true || model.remote === true)) throw closedError();
+  },
+} as ModelHooks;
 
 /**
  * `Spine.Model.Atmosphere`: extend a configured model with it
@@ -16,7 +38,8 @@ function current(): Atmos {
  */
 export const Atmosphere = {
   extended(this: any): void {
-    AppContext.extend(this, (start) => (start ? current() : Atmos.instance)?.hooks);
+    // Only a change (`start`) starts a default Atmos; refresh, changeID and deleteAll change Spine's memory only.
+    AppContext.extend(this, (start) => Atmos.instance?.hooks ?? (!start ? undefined : closed.last ? afterClose : new Atmos().hooks));
     this.include({
       /** "local" | "pending" | "synced" | "failed" */
       syncState(this: any) {
@@ -27,12 +50,12 @@ export const Atmosphere = {
 
   /** Local records (refresh), then with `{ remote: true }` the server's, merged. */
   sync(this: any, options: SyncOptions = {}): Promise<unknown[]> {
-    return current().sync(this.className, options);
+    return current(options.remote).sync(this.className, options);
   },
 
   /** Sends every unsent change of this model. */
   push(this: any): Promise<void> {
-    return current().push(this.className);
+    return current(true).push(this.className);
   },
 
   /** Records with unsent changes. */

@@ -3,6 +3,8 @@ import type { RecordEntry } from "./store/record-entry";
 import type { Store, StoreOp } from "./store/store";
 import { fromStored, toStored, type StoredEntry } from "./store/stored-entry";
 import { storedJson } from "./store/stored-json";
+import { changedFields } from "./sync/merge";
+import { enqueue } from "./store/compaction";
 
 const written = Promise.resolve();
 const ignore = (): undefined => undefined;
@@ -45,7 +47,11 @@ export class MetaContext {
     readonly store: Store,
     private readonly options: { prefix: string; clock: Clock; onWriteError: (error: unknown) => void; onWritten?: (keys: string[]) => void },
   ) {
-    this.ready = this.load();
+    const prefix = `${options.prefix}rec:`;
+    // A store that can answer at once (Web Storage) is read before this
+    // returns, so a save made right after `new Atmos()` is decided with all
+    // that storage knows; another is read as soon as it answers.
+    this.ready = (async () => this.load(store.entriesSync?.<StoredEntry>(prefix) ?? (await store.entries<StoredEntry>(prefix))))();
   }
 
   keyOf(className: string, id: string): string {
@@ -124,7 +130,7 @@ export class MetaContext {
     if (this.volatile.has(entry.className)) return;
     const key = this.keyOf(entry.className, entry.id);
     // Nothing queued before it (order is kept): a synchronous store writes it now.
-    if (this.store.putSync && this.pendingWrites.size === 0 && this.batches === 0) {
+    if (this.loaded && this.store.putSync && this.pendingWrites.size === 0 && this.batches === 0) {
       try {
         this.store.putSync(key, storedJson(entry));
         this.options.onWritten?.([key]);
@@ -194,7 +200,9 @@ export class MetaContext {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    queueMicrotask(this.flushSoon);
+    // Not before the stored entries are read: a write must not replace what the read is to find.
+    if (this.loaded) queueMicrotask(this.flushSoon);
+    else this.ready.then(this.flushSoon, this.flushSoon);
   }
 
   /** Writes what is pending now: one batch of `flush`. */
@@ -270,20 +278,57 @@ export class MetaContext {
     return entry;
   }
 
+  /**
+   * A record changed before an asynchronous store was read: the change is
+   * newer than storage, but storage knows what it could not — whether the
+   * server has the record (so a "create" made then is an update), the
+   * server's version, and the changes still queued from before. Both are
+   * kept: the change is queued after storage's, as if made after the read.
+   */
+  private merge(mine: RecordEntry, stored: RecordEntry): void {
+    const { acked, attrs } = stored;
+    let queue = stored.queue ?? [];
+    // A parked failure stays parked, unless a save with `remote` since tried it again.
+    if (mine.queue.every((op) => op.hold)) mine.failed = stored.failed;
+    for (const op of mine.queue) {
+      if (op.kind == "create" && (acked || queue.some((o) => o.kind == "create"))) {
+        op.kind = "update";
+        op.changed = changedFields(attrs, mine.attrs);
+      }
+      // Compacted as the save would have been; an unsent op it folds into goes
+      // out under the save's key, which its callbacks wait for.
+      queue = enqueue(queue, op, acked);
+      if (queue.length) queue[queue.length - 1].key = op.key;
+    }
+    mine.queue = queue;
+    mine.acked = acked;
+    // The server's version as storage knows it (no answer is applied before the read).
+    mine.base = stored.base ?? (acked && queue.length ? attrs : undefined);
+    mine.etag = stored.etag;
+    mine.numericId = stored.numericId;
+    mine.formerIds = stored.formerIds;
+    this.touch(mine);
+  }
+
   private classMap(className: string): Map<string, RecordEntry> {
     let map = this.byClass.get(className);
     if (!map) this.byClass.set(className, (map = new Map()));
     return map;
   }
 
-  private async load(): Promise<void> {
-    const rows = await this.store.entries<StoredEntry>(`${this.options.prefix}rec:`);
+  private load(rows: Array<[string, StoredEntry]>): void {
+    this.loaded = true;
     const stale: string[] = [];
+    // Changes made before an asynchronous store answered come after every stored one.
+    let top = 0;
+    for (const [, entry] of rows) for (const op of entry?.queue ?? []) if (op.seq > top) top = op.seq;
+    for (const entry of this.entries()) for (const op of entry.queue) op.seq += top;
+    this.seq += top;
     for (const [, entry] of rows) {
       if (!entry || typeof entry !== "object" || !entry.className || !entry.id) continue;
-      // Something created before the load finished is newer than storage.
-      if (this.get(entry.className, entry.id)) continue;
-      this.adopt(entry);
+      const mine = this.get(entry.className, entry.id);
+      if (mine) this.merge(mine, fromStored(entry));
+      else this.adopt(entry);
     }
     // A crash between writing a record under its server id and deleting its
     // old key leaves both: the one under the server id wins.
@@ -301,6 +346,5 @@ export class MetaContext {
     }
     for (const key of stale) this.pendingWrites.set(key, null);
     if (stale.length) this.schedule();
-    this.loaded = true;
   }
 }

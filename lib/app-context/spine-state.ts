@@ -21,9 +21,10 @@ export interface ModelHooks {
 
 /**
  * The Atmos instance that keeps a model's changes. A save starts one when
- * none is running (`start`); `deleteAll()`, `refresh()` and `changeID()`
+ * none was made yet (`start`); `deleteAll()`, `refresh()` and `changeID()`
  * with none running change only Spine's memory, as an app resetting its
- * models before atmos2 starts (or after `close()`) expects.
+ * models before atmos2 starts (or after `close()`) expects. After `close()`
+ * a save does too, unless it would be sent: that throws (atmosphere.ts).
  */
 export type HooksOf = (start: boolean) => ModelHooks | undefined;
 

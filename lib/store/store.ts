@@ -23,6 +23,12 @@ export interface Store {
    * in one batch a microtask later.
    */
   putSync?(key: string, json: string): void;
+  /**
+   * `entries`, answered before returning: for stores that can (Web Storage).
+   * With it, a new Atmos knows every stored record the moment it is made,
+   * so a save right after `new Atmos()` is decided with what storage knows.
+   */
+  entriesSync?<T = unknown>(prefix: string): Array<[string, T]>;
 }
 
 /** True for the error a browser or polyfill throws when storage is full. */

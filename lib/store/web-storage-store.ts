@@ -49,6 +49,10 @@ export class WebStorageStore implements Store {
   }
 
   async entries<T>(prefix: string): Promise<Array<[string, T]>> {
+    return this.entriesSync<T>(prefix);
+  }
+
+  entriesSync<T>(prefix: string): Array<[string, T]> {
     const keys = this.allKeys().filter((key) => key.startsWith(prefix));
     const result: Array<[string, T]> = [];
     for (const key of keys) {

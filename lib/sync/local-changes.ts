@@ -25,6 +25,7 @@ export class LocalChanges implements ModelHooks {
   /** The app created, updated or destroyed a record (`save`, `destroy`, with or without `remote`). */
   changed(record: SpineRecord, type: ChangeType, callOptions: Record<string, any> = {}): void {
     const { host, app } = this.deps;
+    if (type === "destroy" && this.later(() => this.changed(record, type, callOptions))) return;
     const className = record.constructor.className;
     const model = host.options(className);
     const remote = callOptions.remote === true;
@@ -64,7 +65,20 @@ export class LocalChanges implements ModelHooks {
 
   /** The app called `Model.deleteAll()`. */
   cleared(className: string, ids: string[]): void {
+    if (this.later(() => this.cleared(className, ids))) return;
     for (const entry of keepCleared(this.deps.host, className, ids, uuidv4)) this.deps.host.statusChanged(entry);
+  }
+
+  /**
+   * Before an asynchronous store has been read, a destroy cannot tell an
+   * unsent create (dropped with no request) from a record the server has
+   * (deleted there): it is recorded once the stored entries are known.
+   * Returns whether it waits.
+   */
+  private later(record: () => void): boolean {
+    const { meta } = this.deps.host;
+    if (!meta.loaded) meta.ready.then(record, () => undefined);
+    return !meta.loaded;
   }
 
   /** Resolves the route the save will be sent on now, so a missing parameter throws from `save()`. */
