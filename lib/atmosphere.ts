@@ -5,7 +5,7 @@ import type { PullOptions } from "./sync/puller";
 /** Options of `Model.sync()`. */
 export type SyncOptions = PullOptions & { remote?: boolean };
 
-const closedError = () => new Error("atmos2: the Atmos was closed (atmos.close()); make a new one, new Atmos(...), to sync the models again");
+const closedError = () => new Error("atmos2: the Atmos was closed (atmos.close()): make a new one, new Atmos(...), to sync again");
 
 /**
  * The Atmos the models use: the last one made, or a default one if none was
