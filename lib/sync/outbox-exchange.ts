@@ -62,19 +62,23 @@ export function finishDestroy(host: SyncHost, entry: RecordEntry, op: OutboxOp):
  * Applies the server's answer to a create or update: the server id (swapped
  * in everywhere), the server's values merged in except fields edited since
  * the op left, etag, acknowledged. Throws when a create's answer has no id:
- * nothing from it is stored.
+ * nothing from it is stored. An update answered with an object that has no
+ * id is accepted, but the object is not a record: nothing from it is
+ * stored, and an error event says why.
  */
 export function applyAnswer(host: SyncHost, entry: RecordEntry, op: OutboxOp, body: unknown, status: number, calls: RemoteCallOptions[]): void {
   const idField = host.rc.IDField;
   let answer: Attrs | undefined = body && typeof body === "object" && !Array.isArray(body) ? (body as Attrs) : undefined;
   const record = host.record(entry.className, entry.id, entry.attrs);
   for (const call of calls) if (call.updateFromData && answer) answer = call.updateFromData(record, answer) ?? answer;
-  const wasCreate = remoteAction(entry) === "create";
-  if (wasCreate) {
-    const id = answer?.[idField];
-    if (id === undefined || id === null || id === "") {
-      throw new SyncError(`${entry.className}: the server answered the create (${status}) without "${idField}"; set resourceClient.IDField to the field your server puts the id in`, { status, body, type: "invalid" });
-    }
+  const id = answer?.[idField];
+  const action = remoteAction(entry);
+  // An update answered with no body (204) has nothing to store, and needs no id.
+  if ((id === undefined || id === null || id === "") && (answer || action === "create")) {
+    const error = new SyncError(`${entry.className}: the server answered the ${action} (${status}) without "${idField}"; set resourceClient.IDField to the field your server puts the id in`, { status, body, type: "invalid" });
+    if (action === "create") throw error;
+    host.reportError({ model: entry.className, record, status, body, error, type: error.type });
+    answer = undefined;
   }
   // Fields edited after this op left stay as the user has them now.
   const laterEdits = new Set<string>();
