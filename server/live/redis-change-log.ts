@@ -156,10 +156,10 @@ export class RedisChangeLog implements ChangeLog {
     this.epoch = (await this.client.get(this.epochKey)) ?? "";
     await this.subscriber.subscribe(this.pubsubChannel, (message) => this.onMessage(message));
     // After a reconnect of the subscriber, messages published meanwhile were
-    // never received: catch up every channel this process follows.
-    let first = true;
+    // never received: catch up every channel this process follows. (The
+    // first connection's "ready" has fired by now: each one from here on is
+    // a reconnect.)
     this.subscriber.on("ready", () => {
-      if (first) return void (first = false);
       for (const channel of this.delivered.keys()) this.enqueue({ catchUp: channel });
     });
   }

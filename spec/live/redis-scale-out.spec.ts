@@ -75,6 +75,23 @@ describe("live server scale-out over Redis", () => {
       await socket.close();
     });
 
+    it("catches up, once its pub/sub connection is back, what was published while it was down", async () => {
+      const onB = await TestSocket.ready(b.wsUrl, { token: "t", channels: ["c"] });
+      await a.live.hub.publish("c", change("1"));
+      expect((await onB.changes(1))[0].seq).to.equal(1);
+      for (let drop = 1; drop <= 2; drop++) {
+        // Every subscriber connection drops (a Redis failover, a network blip); they reconnect by themselves.
+        const admin = createClient({ url: redis.url });
+        await admin.connect();
+        await admin.sendCommand(["CLIENT", "KILL", "TYPE", "pubsub"]);
+        await admin.close();
+        await a.live.hub.publish("c", change(`while down ${drop}`));
+        const [got] = await onB.changes(1);
+        expect([got.seq, got.change.id], `after drop ${drop}`).to.deep.equal([drop + 1, `while down ${drop}`]);
+      }
+      await onB.close();
+    });
+
     it("replays on one server what was published through the other while the client was away", async () => {
       const first = await TestSocket.ready(a.wsUrl, { token: "t", channels: ["c"] });
       await a.live.hub.publish("c", change("1"));
