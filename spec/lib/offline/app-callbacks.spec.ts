@@ -1,8 +1,6 @@
 import { expect } from "chai";
-import { FakeClock } from "../../fakes/fake-clock";
-import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
-import { resetModels, Todo } from "../models";
-import { openPage, storedEntry, type OfflinePage } from "./offline-page";
+import { Todo } from "../models";
+import { railsPage, storedEntry } from "./offline-page";
 
 /**
  * Catches the uncaught errors raised while `run` goes on (mocha would take
@@ -26,41 +24,30 @@ async function uncaughtDuring(run: () => Promise<void>): Promise<Error[]> {
 
 /** A bug in the app's own success/error callback is the app's, not a failed sync. */
 describe("offline: a save's success or error callback that throws", () => {
-  let rails: RailsScaffoldServer;
-  let page: OfflinePage;
-
-  beforeEach(async () => {
-    resetModels();
-    rails = await startRailsScaffoldServer();
-    page = openPage({ base: rails.url, clock: new FakeClock() });
-  });
-  afterEach(async () => {
-    page.close();
-    await rails.close();
-  });
+  const fixture = railsPage();
 
   it("leaves the change acknowledged (synced, not parked) and surfaces the app's error as uncaught", async () => {
     const errors: unknown[] = [];
-    page.atmos.on("error", (payload) => errors.push(payload));
+    fixture.page.atmos.on("error", (payload) => errors.push(payload));
     const todo = new Todo({ title: "saved" });
     const uncaught = await uncaughtDuring(async () => {
       todo.save({ remote: true, success: () => { throw new Error("bug in the app's success callback"); } });
-      await page.atmos.whenSynced();
+      await fixture.page.atmos.whenSynced();
     });
     expect(uncaught.map((e) => e.message)).to.deep.equal(["bug in the app's success callback"]);
     expect(errors).to.deep.equal([]);
     const saved = Todo.first() as Todo;
     expect((saved as any).syncState()).to.equal("synced");
-    expect(storedEntry(page.storage, "Todo", saved.id).failed).to.equal(undefined);
-    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["saved"]);
+    expect(storedEntry(fixture.page.storage, "Todo", saved.id).failed).to.equal(undefined);
+    expect(fixture.rails.records("todos").map((r) => r.title)).to.deep.equal(["saved"]);
   });
 
   it("still parks a refused change when its error callback throws", async () => {
-    rails.failNext(422, { title: ["is too long"] });
+    fixture.rails.failNext(422, { title: ["is too long"] });
     const todo = new Todo({ title: "refused" });
     const uncaught = await uncaughtDuring(async () => {
       todo.save({ remote: true, error: () => { throw new Error("bug in the app's error callback"); } });
-      await page.atmos.whenSynced();
+      await fixture.page.atmos.whenSynced();
     });
     expect(uncaught.map((e) => e.message)).to.deep.equal(["bug in the app's error callback"]);
     expect(((Todo.first() as Todo) as any).syncState()).to.equal("failed");

@@ -2,7 +2,9 @@ import { Atmos, type AtmosOptions } from "../../../lib";
 import type { AtmosEvents } from "../../../lib/atmos-options";
 import { WebStorageStore } from "../../../lib/store/web-storage-store";
 import { DelayedStore } from "../../fakes/delayed-store";
+import { FakeClock } from "../../fakes/fake-clock";
 import { MemoryStorage } from "../../fakes/memory-storage";
+import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
 import { googleRoutes, models, resetModels, type Synced } from "../models";
 
 /**
@@ -54,6 +56,32 @@ export function openPage(options: OfflinePageOptions): OfflinePage {
     close: () => page.atmos.close(),
   };
   return page;
+}
+
+/** What `railsPage()` makes anew for each test. */
+export interface RailsPage {
+  rails: RailsScaffoldServer;
+  page: OfflinePage;
+  clock: FakeClock;
+}
+
+/**
+ * A Rails scaffold server on a free port and a page on it with a fake clock,
+ * made before each test of the describe it is called in and closed after.
+ */
+export function railsPage(): RailsPage {
+  const fixture = {} as RailsPage;
+  beforeEach(async () => {
+    resetModels();
+    fixture.rails = await startRailsScaffoldServer();
+    fixture.clock = new FakeClock();
+    fixture.page = openPage({ base: fixture.rails.url, clock: fixture.clock });
+  });
+  afterEach(async () => {
+    fixture.page.close();
+    await fixture.rails.close();
+  });
+  return fixture;
 }
 
 /** Every payload of the named events, in order, as they are emitted. */

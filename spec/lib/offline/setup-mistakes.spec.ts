@@ -1,9 +1,7 @@
 import { expect } from "chai";
 import type { ErrorPayload } from "../../../lib";
-import { FakeClock } from "../../fakes/fake-clock";
-import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
-import { resetModels, Task, Todo } from "../models";
-import { openPage, recordEvents, type OfflinePage } from "./offline-page";
+import { Task, Todo } from "../models";
+import { railsPage, recordEvents } from "./offline-page";
 
 /**
  * A change that cannot even be sent (a missing path parameter, a typo in the
@@ -12,36 +10,25 @@ import { openPage, recordEvents, type OfflinePage } from "./offline-page";
  * down, so it neither says "offline" nor holds back anybody else's changes.
  */
 describe("offline: a change that cannot be sent for a setup mistake is parked, not taken for offline", () => {
-  let rails: RailsScaffoldServer;
-  let page: OfflinePage;
-  let clock: FakeClock;
-
-  beforeEach(async () => {
-    resetModels();
-    rails = await startRailsScaffoldServer();
-    clock = new FakeClock();
-    page = openPage({ base: rails.url, clock });
-    page.atmos.resourceClient.routes = { Task: { create: "POST /lists/:taskListID/tasks", update: "PUT /lists/:taskListID/tasks/:id" } };
-  });
-  afterEach(async () => {
-    page.close();
-    await rails.close();
+  const fixture = railsPage();
+  beforeEach(() => {
+    fixture.page.atmos.resourceClient.routes = { Task: { create: "POST /lists/:taskListID/tasks", update: "PUT /lists/:taskListID/tasks/:id" } };
   });
 
-  const sent = () => rails.requests.map((r) => `${r.method} ${r.path}`);
+  const sent = () => fixture.rails.requests.map((r) => `${r.method} ${r.path}`);
   const task = (id: string) => Task.find(id) as Task & { syncState(): string };
 
   it("parks a task saved locally without the :taskListID its create route needs, and still sends another model's change", async () => {
-    const errors = recordEvents(page.atmos, "error");
-    const offline = recordEvents(page.atmos, "offline");
+    const errors = recordEvents(fixture.page.atmos, "error");
+    const offline = recordEvents(fixture.page.atmos, "offline");
     const fromCallback: ErrorPayload[] = [];
     const orphan = new Task({ title: "no list" });
     orphan.save({ error: (_record: unknown, payload: ErrorPayload) => fromCallback.push(payload) });
-    await page.atmos.push();
+    await fixture.page.atmos.push();
 
     const todo = new Todo({ title: "unrelated" });
     todo.save({ remote: true });
-    await page.atmos.whenSynced();
+    await fixture.page.atmos.whenSynced();
 
     expect(errors).to.have.length(1);
     expect(errors[0]).to.include({ model: "Task", status: 0, type: "config" });
@@ -49,12 +36,12 @@ describe("offline: a change that cannot be sent for a setup mistake is parked, n
     expect(fromCallback).to.have.length(1);
     expect(fromCallback[0].error.message).to.match(/:taskListID/);
     expect(offline, "a setup mistake is not the network").to.deep.equal([]);
-    expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 1, online: true });
+    expect(fixture.page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 1, online: true });
     expect(task(orphan.id).syncState()).to.equal("failed");
     expect((Todo.find(todo.id) as any).syncState()).to.equal("synced");
     // Parked: no timer tries it again by itself, and push() leaves it too.
-    await clock.runAll();
-    await page.atmos.push();
+    await fixture.clock.runAll();
+    await fixture.page.atmos.push();
     expect(sent()).to.deep.equal(["POST /todos"]);
     expect(errors).to.have.length(1);
   });
@@ -62,52 +49,52 @@ describe("offline: a change that cannot be sent for a setup mistake is parked, n
   it("after save({ remote: true }) threw for the missing parameter, push() parks the task instead of jamming, and retry() sends it once fixed", async () => {
     const orphan = new Task({ title: "no list yet" });
     expect(() => orphan.save({ remote: true })).to.throw(Error, /:taskListID/);
-    const offline = recordEvents(page.atmos, "offline");
-    await page.atmos.push();
+    const offline = recordEvents(fixture.page.atmos, "offline");
+    await fixture.page.atmos.push();
     expect(task(orphan.id).syncState()).to.equal("failed");
 
     new Todo({ title: "goes out meanwhile" }).save({ remote: true });
-    await page.atmos.whenSynced();
+    await fixture.page.atmos.whenSynced();
     expect(sent()).to.deep.equal(["POST /todos"]);
 
     const fixed = task(orphan.id);
     fixed.taskListID = "7";
     fixed.save();
-    await page.atmos.retry(fixed);
+    await fixture.page.atmos.retry(fixed);
     expect(task(orphan.id).syncState()).to.equal("synced");
     expect(sent()).to.deep.equal(["POST /todos", "POST /lists/7/tasks"]);
-    expect(rails.records("lists/7/tasks").map((t) => t.title)).to.deep.equal(["no list yet"]);
+    expect(fixture.rails.records("lists/7/tasks").map((t) => t.title)).to.deep.equal(["no list yet"]);
     expect(offline).to.deep.equal([]);
   });
 
   it("parks a change whose beforeRequest hook throws, with the hook's message, and says nothing of being offline", async () => {
-    page.atmos.resourceClient.beforeRequest = (request, proceed) => {
+    fixture.page.atmos.resourceClient.beforeRequest = (request, proceed) => {
       if (request.model === "Todo") throw new Error("no token for todos yet");
       proceed();
     };
-    const errors = recordEvents(page.atmos, "error");
-    const offline = recordEvents(page.atmos, "offline");
+    const errors = recordEvents(fixture.page.atmos, "error");
+    const offline = recordEvents(fixture.page.atmos, "offline");
     const todo = new Todo({ title: "hooked" });
     todo.save({ remote: true });
     const listed = new Task({ title: "listed", taskListID: "3" });
     listed.save({ remote: true });
-    await page.atmos.whenSynced();
+    await fixture.page.atmos.whenSynced();
 
     expect(errors.map((e) => [e.model, e.status, e.type])).to.deep.equal([["Todo", 0, "config"]]);
     expect(errors[0].error.message).to.contain("no token for todos yet");
     expect(offline).to.deep.equal([]);
     expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
     expect(task(listed.id).syncState()).to.equal("synced");
-    expect(page.atmos.status().online).to.equal(true);
+    expect(fixture.page.atmos.status().online).to.equal(true);
   });
 
   it("parks, at send time, a task whose routes entry was misspelled, naming the unknown key", async () => {
-    const errors = recordEvents(page.atmos, "error");
-    const offline = recordEvents(page.atmos, "offline");
+    const errors = recordEvents(fixture.page.atmos, "error");
+    const offline = recordEvents(fixture.page.atmos, "offline");
     const orphan = new Task({ title: "saved before the routes were set" });
     orphan.save();
-    page.atmos.resourceClient.routes = { Tsak: { create: "POST /lists/:taskListID/tasks" } };
-    await page.atmos.push();
+    fixture.page.atmos.resourceClient.routes = { Tsak: { create: "POST /lists/:taskListID/tasks" } };
+    await fixture.page.atmos.push();
 
     expect(errors).to.have.length(1);
     expect(errors[0]).to.include({ model: "Task", type: "config" });
