@@ -127,11 +127,14 @@ export class StorageLease implements TabLease {
   }
 }
 
-/** Web Locks where the browser has them, else a storage lease in a browser, else the sole tab. */
+/**
+ * Web Locks where the browser has them, else a storage lease in a browser;
+ * the sole tab in Node, and over a store no other tab sees (sessionStorage).
+ */
 export function defaultLease(store: Store, key: string, owner: string, clock: Clock): TabLease {
   const nav = (globalThis as { navigator?: { locks?: WebLocksLease["locks"] } }).navigator;
   const isBrowser = typeof (globalThis as { document?: unknown }).document !== "undefined";
-  if (!isBrowser) return soleTab;
+  if (!isBrowser || store.sharedByTabs === false) return soleTab;
   if (nav?.locks?.request) return new WebLocksLease(key, nav.locks);
   return new StorageLease(store, key, owner, clock);
 }

@@ -29,6 +29,12 @@ export interface Store {
    * so a save right after `new Atmos()` is decided with what storage knows.
    */
   entriesSync?<T = unknown>(prefix: string): Array<[string, T]>;
+  /**
+   * false when no other tab can see what this store holds (sessionStorage,
+   * an in-memory polyfill): each tab then sends its own outbox, with no
+   * lease to share. Left out: other tabs may share it (localStorage, IndexedDB).
+   */
+  readonly sharedByTabs?: boolean;
 }
 
 /** True for the error a browser or polyfill throws when storage is full. */

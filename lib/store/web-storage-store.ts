@@ -22,6 +22,15 @@ export class WebStorageStore implements Store {
     }
   }
 
+  /** Only the page's localStorage is seen by the other tabs of its origin. */
+  get sharedByTabs(): boolean {
+    try {
+      return this.storage === (globalThis as { localStorage?: Storage }).localStorage;
+    } catch {
+      return false; // storage blocked for this page: nothing is shared
+    }
+  }
+
   async get<T>(key: string): Promise<T | undefined> {
     return this.read<T>(key);
   }

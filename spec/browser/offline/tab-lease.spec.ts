@@ -138,4 +138,25 @@ describe("offline in Chromium: one sending tab at a time", () => {
       expect((await serverTitles()).filter((t: string) => t === title)).to.have.length(1);
     });
   });
+
+  describe("an Atmos over a storage no other tab shares (sessionStorage)", () => {
+    let other: Atmos;
+    let own: Atmos;
+    afterEach(() => {
+      own?.close();
+      other?.close();
+      sessionStorage.clear();
+    });
+
+    it("sends its changes itself while another tab's Atmos over localStorage holds the lease", async () => {
+      other = openAtmos();
+      await until(async () => ((await navigator.locks.query()).held ?? []).some((l) => l.name === "atmos2:lease"));
+      own = openAtmos({ storage: sessionStorage });
+      const title = `Tabs: own sessionStorage ${Math.random()}`;
+      new OfflineList({ title }).save({ remote: true });
+      await own.whenSynced();
+      const lists = ((await api("GET", "/users/@me/lists")).items ?? []) as Array<{ title: string }>;
+      expect(lists.filter((l) => l.title === title)).to.have.length(1);
+    });
+  });
 });
