@@ -56,7 +56,8 @@ export class Puller {
       const numericIds = new Set<string>();
       for (let page = 0; page < maxPages; page++) {
         const response = await rc.request({ method: route.method, path, params: pageParams, model: className });
-        const list = rc.itemsFromResult(response.body);
+        // Nothing at all is an empty page: Google leaves `items` out of one.
+        const list = rc.itemsFromResult(response.body) ?? [];
         if (!Array.isArray(list)) {
           throw new SyncError(`${className}: itemsFromResult returned ${typeof list}, not an array; check resourceClient.itemsFromResult`, { status: response.status, body: response.body, type: "invalid" });
         }
@@ -66,7 +67,7 @@ export class Puller {
           items.push(attrs);
         }
         const token = (response.body as { nextPageToken?: unknown } | null)?.nextPageToken;
-        const link = nextLink(response.headers.get("link"));
+        const link = nextLink(response.headers.get("link"), rc.urlFor(path, pageParams));
         if (typeof token === "string" && token && !seenTokens.has(token)) {
           seenTokens.add(token);
           pageParams = { ...params, pageToken: token };
@@ -210,12 +211,22 @@ function highWater(items: Attrs[], field: string): string | undefined {
   return max;
 }
 
-/** The rel="next" URL of an RFC 8288 Link header (Rails/json-server pagination). */
-export function nextLink(header: string | null): string | undefined {
+/**
+ * The rel="next" URL of an RFC 8288 Link header (Rails/json-server
+ * pagination), resolved against the URL of the page it came with, as a
+ * browser resolves a link: `</api/tasks?page=2>` under a base of
+ * `…/api` is that path, not the base's path again.
+ */
+export function nextLink(header: string | null, pageUrl = ""): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(",")) {
     const match = /<([^>]+)>\s*;.*rel="?([^";]+)"?/i.exec(part.trim());
-    if (match && match[2].split(/\s+/).includes("next")) return match[1];
+    if (!match || !match[2].split(/\s+/).includes("next")) continue;
+    try {
+      return new URL(match[1], new URL(pageUrl, (globalThis as { location?: { href: string } }).location?.href)).href;
+    } catch {
+      return match[1]; // no absolute URL to resolve against: as the server wrote it
+    }
   }
   return undefined;
 }

@@ -202,3 +202,65 @@ describe("pulling from an API that pages with Link headers", () => {
     expect(urls).to.deep.equal(["/lists?perPage=1&archived=false", "/lists?cursor=2&perPage=1&archived=false", "/lists?cursor=3&perPage=1&archived=false"]);
   });
 });
+
+describe("pulling from an API under a base with a path (base = origin + \"/api\")", () => {
+  let server: http.Server;
+  let urls: string[];
+  let atmos: Atmos;
+
+  beforeEach(async () => {
+    resetModels();
+    urls = [];
+    server = http.createServer((req, res) => {
+      urls.push(req.url!);
+      const url = new URL(req.url!, "http://x");
+      if (!url.pathname.startsWith("/api/")) return void res.writeHead(404).end();
+      const page = Number(url.searchParams.get("page") ?? 1);
+      const headers: Record<string, string> = { "Content-Type": "application/json" };
+      // Root-relative on page 1, relative to the page on page 2 (RFC 8288: against the page's URL).
+      if (page === 1) headers.Link = `</api/lists?page=2>; rel="next"`;
+      if (page === 2) headers.Link = `<lists?page=3>; rel="next"`;
+      res.writeHead(200, headers);
+      res.end(JSON.stringify(page === 4 ? {} : [{ id: `L${page}`, title: `page ${page}` }]));
+    });
+    atmos = new Atmos({ storage: new MemoryStorage() });
+    atmos.resourceClient.base = `${await listen(server)}/api`;
+  });
+  afterEach(async () => {
+    atmos.close();
+    await shutdown(server);
+  });
+
+  it("follows root-relative and relative next links from the page's URL, not the base", async () => {
+    const records = await models.List.sync({ remote: true });
+    expect(records.map((r: any) => r.title)).to.deep.equal(["page 1", "page 2", "page 3"]);
+    expect(urls).to.deep.equal(["/api/lists", "/api/lists?page=2", "/api/lists?page=3"]);
+  });
+});
+
+describe("an index page without items (Google leaves items out of an empty page)", () => {
+  let server: http.Server;
+  let atmos: Atmos;
+  beforeEach(async () => {
+    resetModels();
+    server = http.createServer((_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ kind: "tasks#taskLists", etag: "e" })));
+    atmos = new Atmos({ storage: new MemoryStorage() });
+    atmos.resourceClient.base = await listen(server);
+  });
+  afterEach(async () => {
+    atmos.close();
+    await shutdown(server);
+  });
+
+  it("is an empty list with API.md's own itemsFromResult, (result) => result.items", async () => {
+    atmos.resourceClient.itemsFromResult = (result) => result.items;
+    expect(await models.List.sync({ remote: true })).to.deep.equal([]);
+  });
+
+  it("still rejects an itemsFromResult that gives something else than a list, naming it", async () => {
+    atmos.resourceClient.itemsFromResult = (result) => result.kind;
+    const error = await models.List.sync({ remote: true }).then(() => null, (e: Error) => e);
+    expect(error?.message).to.match(/itemsFromResult returned string, not an array/);
+  });
+});
+
