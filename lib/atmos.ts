@@ -30,6 +30,9 @@ import type { RemoteCallOptions, SyncHost } from "./sync/sync-host";
  */
 export const closed: { last?: Atmos } = {};
 
+/** What a closed Atmos, and the models after it, throw on what would send, pull or store. */
+export const closedError = () => new Error("atmos2: the Atmos was closed (atmos.close()): make a new one, new Atmos(...), to sync again");
+
 /** A Spine record, or `{ className, id }`. */
 export type RecordRef = { id: unknown } | { className: string; id: unknown };
 
@@ -83,6 +86,7 @@ export class Atmos {
    */
   readonly hooks: LocalChanges;
   private closers: Array<() => void> = [];
+  private shut = false;
 
   constructor(options: AtmosOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -175,7 +179,7 @@ export class Atmos {
 
   /** Sends every unsent change of every model (or of one class); resolves when the sends have settled. */
   push(className?: string): Promise<void> {
-    return this.timers.hold(this.pushNow(className));
+    return this.refused() ?? this.timers.hold(this.pushNow(className));
   }
 
   private async pushNow(className?: string): Promise<void> {
@@ -190,6 +194,8 @@ export class Atmos {
 
   /** Resolves when nothing is left to send (parked failures excepted) and storage is written. */
   whenSynced(): Promise<void> {
+    const refused = this.refused();
+    if (refused) return refused;
     // Nothing to send (as right after a local save): only the write to wait for.
     if (this.metaContext.loaded && this.board.idle()) return this.metaContext.flush();
     return this.timers.hold(this.untilSynced());
@@ -218,7 +224,7 @@ export class Atmos {
 
   /** Sends a parked change again. */
   retry(record: RecordRef): Promise<void> {
-    return this.timers.hold(this.retryNow(record));
+    return this.refused() ?? this.timers.hold(this.retryNow(record));
   }
 
   private async retryNow(record: RecordRef): Promise<void> {
@@ -235,6 +241,7 @@ export class Atmos {
 
   /** Drops the unsent changes of a record and restores the last server version. */
   async revert(record: RecordRef): Promise<void> {
+    if (this.shut) throw closedError();
     const entry = this.entryOf(record);
     if (!entry) return;
     revertEntry(this.metaContext, this.appContext, entry);
@@ -249,6 +256,8 @@ export class Atmos {
 
   /** Stops timers, sockets and sending. */
   close(): void {
+    this.shut = true;
+    this.resourceClient.closed = closedError;
     // Changes still in memory (e.g. storage was full) get one last try.
     void this.metaContext.flush().catch(() => undefined);
     this.pusher.close();
@@ -263,6 +272,7 @@ export class Atmos {
 
   /** Model.sync(options): local records first, then (remote) the server's. */
   sync(className: string, options: PullOptions & { remote?: boolean } = {}): Promise<unknown[]> {
+    if (options.remote && this.shut) return Promise.reject(closedError());
     const model = this.options(className);
     const mark = this.board.onlineMark;
     const route = options.remote
@@ -339,6 +349,11 @@ export class Atmos {
       this.board.changed();
       this.pusher.kick();
     }
+  }
+
+  /** Once closed, what would send or change the store rejects, as the models throw (atmosphere.ts). */
+  private refused(): Promise<never> | undefined {
+    return this.shut ? Promise.reject(closedError()) : undefined;
   }
 
   private records(className: string, ids: string[] | undefined): unknown[] {

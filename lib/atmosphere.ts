@@ -1,11 +1,9 @@
-import { Atmos, closed } from "./atmos";
+import { Atmos, closed, closedError } from "./atmos";
 import { AppContext, type ModelHooks } from "./app-context";
 import type { PullOptions } from "./sync/puller";
 
 /** Options of `Model.sync()`. */
 export type SyncOptions = PullOptions & { remote?: boolean };
-
-const closedError = () => new Error("atmos2: the Atmos was closed (atmos.close()): make a new one, new Atmos(...), to sync again");
 
 /**
  * The Atmos the models use: the last one made, or a default one if none was

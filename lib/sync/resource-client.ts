@@ -75,6 +75,8 @@ export class ResourceClient {
   models?: () => string[];
   /** @internal Set by the Atmos: hears every failed `execute()`, for its `error` and `auth_fail` events. */
   executeFailed?: (error: SyncError) => void;
+  /** @internal Set by `atmos.close()`: what `execute()` then throws. */
+  closed?: () => Error;
   private _routes: RouteTable = {};
   private _headers: Record<string, string> = {};
 
@@ -109,6 +111,7 @@ export class ResourceClient {
   /** Calls a custom endpoint with the same base, headers, coding and hooks; resolves with the parsed body. */
   async execute(options: { method?: string; path: string; params?: Record<string, unknown>; data?: unknown; headers?: Record<string, string> }): Promise<unknown> {
     if (!options || typeof options.path !== "string") throw new Error("atmos2: execute({ method, path, params, data }) needs a path");
+    if (this.closed) throw this.closed();
     try {
       return (await this.request({ method: options.method ?? "GET", path: options.path, params: options.params, data: options.data, headers: options.headers, model: null })).body;
     } catch (error) {

@@ -115,3 +115,67 @@ describe("extended models before any Atmos was made", () => {
     expect(JSON.parse(result.stdout)).to.deep.equal({ made: true, state: "local", stored: 1 });
   });
 });
+
+/**
+ * API.md: "atmos.close() stops timers, sockets and sending". The closed Atmos
+ * itself refuses what would send, or change what it stored, with the error
+ * the models throw after close: nothing reaches the server, no state changes,
+ * and no Promise is left pending forever (a Node script awaiting one would
+ * exit silently).
+ */
+describe("a closed Atmos", () => {
+  let rails: RailsScaffoldServer;
+  let atmos: Atmos;
+  let unsent: Todo;
+  let parked: Todo;
+
+  beforeEach(async () => {
+    resetModels();
+    rails = await startRailsScaffoldServer();
+    atmos = new Atmos({ storage: new MemoryStorage() });
+    atmos.resourceClient.base = rails.url;
+    rails.failNext(422, { title: ["is taken"] });
+    parked = new Todo({ title: "parked" });
+    parked.save({ remote: true });
+    await atmos.whenSynced();
+    unsent = new Todo({ title: "local" });
+    unsent.save();
+    atmos.close();
+  });
+  afterEach(async () => {
+    atmos.close();
+    await rails.close();
+  });
+
+  const rejection = (call: () => Promise<unknown>) =>
+    Promise.race([
+      Promise.resolve().then(call).then((value) => ({ resolved: value }), (error: Error) => error),
+      new Promise((resolve) => setTimeout(() => resolve("still pending after 1 s"), 1000)),
+    ]);
+
+  it("rejects push(), retry(), revert(), whenSynced() and rc.execute() saying it was closed, sends nothing and changes nothing", async () => {
+    const before = rails.requests.length;
+    const states = () => [(unsent as any).syncState(), (parked as any).syncState(), atmos.outbox().length];
+    const was = states();
+    expect(was).to.deep.equal(["local", "failed", 2]);
+    const results = [
+      await rejection(() => atmos.push()),
+      await rejection(() => atmos.retry(parked)),
+      await rejection(() => atmos.revert(parked)),
+      await rejection(() => atmos.whenSynced()),
+      await rejection(() => atmos.resourceClient.execute({ method: "POST", path: "/todos", data: { title: "x" } })),
+    ];
+    for (const result of results) expect(result).to.be.an("error").with.property("message").that.matches(closedError);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(rails.requests.length).to.equal(before);
+    expect(states()).to.deep.equal(was);
+    expect(Todo.find(parked.id).title).to.equal("parked");
+  });
+
+  it("still answers sync() of the local records", async () => {
+    const records = await atmos.sync("Todo");
+    expect(records.map((t: any) => t.title).sort()).to.deep.equal(["local", "parked"]);
+    const remote = await rejection(() => atmos.sync("Todo", { remote: true }));
+    expect(remote).to.be.an("error").with.property("message").that.matches(closedError);
+  });
+});
