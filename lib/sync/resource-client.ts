@@ -50,7 +50,7 @@ export class ResourceClient {
   declare dataCoding: DataCoding;
   /** Form coding root: a string, false for flat keys, or undefined for the underscored class name. */
   declare formRoot: string | false | undefined;
-  /** Milliseconds before a request is abandoned (then treated like a network failure); default 30000. */
+  /** Milliseconds before a request is abandoned (then treated like a network failure); default 30000, Infinity for never. */
   declare timeout: number;
   /**
    * Header carrying each outbox change's idempotency key (the same across
@@ -151,8 +151,9 @@ export class ResourceClient {
     const unusable = this.fetch === defaultFetch ? baseProblem(outgoing.url, this.base) : undefined;
     if (unusable) throw new SyncError(`${label} cannot be sent: ${unusable}`, { status: 0, type: "config" });
     const controller = typeof AbortController === "function" ? new AbortController() : undefined;
-    const timer = setTimeout(() => controller?.abort(), this.timeout);
-    (timer as { unref?: () => void }).unref?.();
+    // Infinity: no timer (setTimeout would take it, as anything above 2^31-1 ms, for 1 ms).
+    const timer = this.timeout < Infinity ? setTimeout(() => controller?.abort(), this.timeout) : undefined;
+    (timer as { unref?: () => void } | undefined)?.unref?.();
     let response: Response;
     let text: string;
     try {
@@ -188,7 +189,7 @@ checkedOptions(ResourceClient.prototype, "resourceClient", {
   IDField: ["a non-empty string", (value) => typeof value == "string" && value != "", "id"],
   dataCoding: ['"json" or "form"', (value) => value == "json" || value == "form", "json"],
   formRoot: ["a string, false or undefined", (value) => typeof value == "string" || value === false],
-  timeout: ["a number above 0", (value) => typeof value == "number" && value > 0, 30000],
+  timeout: ["a number above 0 and at most 2147483647 (ms), or Infinity for none", (value) => typeof value == "number" && value > 0 && (value < 2 ** 31 || value === Infinity), 30000],
   beforeRequest: ["a function or undefined", isFunction],
   fetch: ["a function", isFunction, defaultFetch],
   itemsFromResult: ["a function", isFunction, defaultItems],

@@ -39,7 +39,10 @@ describe("bad options", () => {
     ['rc.beforeRequest = "x"', (rc) => ((rc as any).beforeRequest = "x"), /^atmos2: resourceClient\.beforeRequest must be a function or undefined, got "x"$/],
     ['rc.fetch = "x"', (rc) => ((rc as any).fetch = "x"), /^atmos2: resourceClient\.fetch must be a function, got "x"$/],
     ["rc.base = 5", (rc) => ((rc as any).base = 5), /^atmos2: resourceClient\.base must be a string, got 5$/],
-    ['rc.timeout = "30s"', (rc) => ((rc as any).timeout = "30s"), /^atmos2: resourceClient\.timeout must be a number above 0, got "30s"$/],
+    ['rc.timeout = "30s"', (rc) => ((rc as any).timeout = "30s"), /^atmos2: resourceClient\.timeout must be a number above 0 and at most 2147483647 \(ms\), or Infinity for none, got "30s"$/],
+    ["rc.timeout = 3e9 (above setTimeout's 2^31-1 ms)", (rc) => (rc.timeout = 3e9), /^atmos2: resourceClient\.timeout must be a number above 0 and at most 2147483647 \(ms\), or Infinity for none, got 3000000000$/],
+    ['rc.timeout = "5"', (rc) => ((rc as any).timeout = "5"), /resourceClient\.timeout must be .*, got "5"$/],
+    ["rc.timeout = -5", (rc) => (rc.timeout = -5), /resourceClient\.timeout must be .*, got -5$/],
     ["rc.itemsFromResult = {}", (rc) => ((rc as any).itemsFromResult = {}), /^atmos2: resourceClient\.itemsFromResult must be a function, got \{\}$/],
   ];
   for (const [what, assign, message] of refused) {
@@ -67,12 +70,14 @@ describe("bad options", () => {
     rc.formRoot = false;
     rc.formRoot = undefined;
     rc.timeout = 5000;
+    rc.timeout = Infinity;
+    rc.timeout = 2147483647;
     rc.beforeRequest = (_request, proceed) => proceed();
     rc.fetch = fetchLike;
     rc.itemsFromResult = (result) => result.items;
     atmos.offlineStatusCodes = [0, 418];
     atmos.offlineStatusCodes = (response) => response.status === 0;
-    expect([rc.base, rc.IDField, rc.dataCoding, rc.formRoot, rc.timeout, rc.fetch]).to.deep.equal(["https://tasks.googleapis.com/tasks/v1", "_id", "form", undefined, 5000, fetchLike]);
+    expect([rc.base, rc.IDField, rc.dataCoding, rc.formRoot, rc.timeout, rc.fetch]).to.deep.equal(["https://tasks.googleapis.com/tasks/v1", "_id", "form", undefined, 2147483647, fetchLike]);
   });
 
   it("gives each Atmos its own copy of the default offlineStatusCodes", () => {

@@ -228,6 +228,26 @@ describe("ResourceClient", () => {
     });
   });
 
+  describe("timeout = Infinity", () => {
+    let slow: http.Server;
+    afterEach(() => shutdown(slow));
+
+    it("waits as long as the server takes (no timer at all), where a timer above 2^31-1 ms would fire at once", async () => {
+      slow = http.createServer((_req, res) => {
+        setTimeout(() => res.writeHead(201, { "Content-Type": "application/json" }).end(JSON.stringify({ id: "s1", title: "slow" })), 50);
+      });
+      rc.base = await listen(slow);
+      rc.timeout = Infinity;
+      const errors: unknown[] = [];
+      atmos.on("error", (payload) => errors.push(payload.error.message));
+      const body = await rc.execute({ method: "POST", path: "/todos", data: { title: "slow" } });
+      const todo = new Todo({ title: "slow" });
+      todo.save({ remote: true });
+      await atmos.whenSynced();
+      expect([body, (todo as any).syncState(), errors]).to.deep.equal([{ id: "s1", title: "slow" }, "synced", []]);
+    });
+  });
+
   it("refuses an itemsFromResult that is not a function", () => {
     expect(() => (rc.itemsFromResult = "items" as any)).to.throw(Error, /itemsFromResult must be a function/);
   });
