@@ -1,6 +1,6 @@
 import { encodeForm, encodeQuery } from "./form-coding";
 import { underscore } from "./naming";
-import { routeFor, resolveRoute, validateRoutes, type Action, type ResolvedRoute, type RouteTable } from "./routes";
+import { fillPath, routeFor, resolveRoute, validateRoutes, type Action, type ResolvedRoute, type RouteTable } from "./routes";
 import { asSyncError, SyncError, messageFromBody, parseRetryAfter } from "./sync-error";
 import { checkedOptions } from "../atmos-options";
 
@@ -27,6 +27,16 @@ export interface RequestSpec {
   data?: unknown;
   headers?: Record<string, string>;
   model?: string | null;
+}
+
+/** `rc.execute(options)`: `method` defaults to GET; `params` go into the query string, `pathParams` fill `:name` in `path`. */
+export interface ExecuteOptions {
+  method?: string;
+  path: string;
+  pathParams?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+  data?: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface ResponseData {
@@ -108,12 +118,18 @@ export class ResourceClient {
     return resolveRoute(route, action, lookup, `${className}.${action}`);
   }
 
-  /** Calls a custom endpoint with the same base, headers, coding and hooks; resolves with the parsed body. */
-  async execute(options: { method?: string; path: string; params?: Record<string, unknown>; data?: unknown; headers?: Record<string, string> }): Promise<unknown> {
+  /**
+   * Calls a custom endpoint with the same base, headers, coding and hooks;
+   * resolves with the parsed body. Each `:name` in `path` is filled from
+   * `pathParams`, URL-encoded, as in routes; a missing one rejects naming it.
+   */
+  async execute(options: ExecuteOptions): Promise<unknown> {
     if (!options || typeof options.path !== "string") throw new Error("atmos2: execute({ method, path, params, data }) needs a path");
     if (this.closed) throw this.closed();
+    const { path, pathParams } = options;
+    const filled = fillPath(path, (name) => pathParams?.[name], (name) => `execute() path "${path}" needs a value for :${name}; pass it in pathParams`);
     try {
-      return (await this.request({ method: options.method ?? "GET", path: options.path, params: options.params, data: options.data, headers: options.headers, model: null })).body;
+      return (await this.request({ method: options.method ?? "GET", path: filled, params: options.params, data: options.data, headers: options.headers, model: null })).body;
     } catch (error) {
       this.executeFailed?.(asSyncError(error));
       throw error;

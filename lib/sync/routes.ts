@@ -93,13 +93,20 @@ export function routeParams(route: string): string[] {
 export function resolveRoute(route: string, action: string, lookup: (name: string) => unknown, where = action): ResolvedRoute {
   const { method, path } = parseRoute(route, where);
   const params: string[] = [];
-  const filled = path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
+  const filled = fillPath(path, lookup, (name) => `route "${route}" (${where}) needs a value for :${name}; pass it in pathParams or set it on the record`, params);
+  return { method: method ?? defaultVerbs[action] ?? "GET", path: filled, route, params };
+}
+
+/**
+ * `path` with each `:name` replaced by `lookup(name)`, URL-encoded (routes,
+ * and `rc.execute({ path, pathParams })`); the names used are pushed onto
+ * `params`. A missing value throws with the message `missing(name)` gives.
+ */
+export function fillPath(path: string, lookup: (name: string) => unknown, missing: (name: string) => string, params: string[] = []): string {
+  return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
     params.push(name);
     const value = lookup(name);
-    if (value === undefined || value === null || value === "") {
-      throw new Error(`atmos2: route "${route}" (${where}) needs a value for :${name}; pass it in pathParams or set it on the record`);
-    }
+    if (value === undefined || value === null || value === "") throw new Error(`atmos2: ${missing(name)}`);
     return encodeURIComponent(String(value));
   });
-  return { method: method ?? defaultVerbs[action] ?? "GET", path: filled, route, params };
 }

@@ -228,6 +228,36 @@ describe("ResourceClient", () => {
     });
   });
 
+  describe("execute() with :name in the path (README: path \"/lists/:id/clear\")", () => {
+    let lists: http.Server;
+    let seen: string[];
+    beforeEach(async () => {
+      seen = [];
+      lists = http.createServer((req, res) => {
+        seen.push(`${req.method} ${req.url}`);
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ cleared: true }));
+      });
+      rc.base = await listen(lists);
+    });
+    afterEach(() => shutdown(lists));
+
+    it("fills each :name from pathParams, URL-encoded as routes are", async () => {
+      const body = await rc.execute({ method: "POST", path: "/lists/:id/clear", pathParams: { id: "L1" }, data: {} });
+      await rc.execute({ path: "/lists/:list/items/:id", pathParams: { list: "a b/c", id: 7 } });
+      expect(body).to.deep.equal({ cleared: true });
+      expect(seen).to.deep.equal(["POST /lists/L1/clear", "GET /lists/a%20b%2Fc/items/7"]);
+    });
+
+    it("rejects naming the path and the parameter when pathParams lacks one, and sends nothing", async () => {
+      const errors: unknown[] = [];
+      atmos.on("error", (payload) => errors.push(payload));
+      const missing = await rc.execute({ method: "POST", path: "/lists/:id/clear", data: {} }).then(() => null, (e: Error) => e);
+      const empty = await rc.execute({ method: "POST", path: "/lists/:id/clear", pathParams: { id: "" } }).then(() => null, (e: Error) => e);
+      for (const error of [missing, empty]) expect(error?.message).to.equal('atmos2: execute() path "/lists/:id/clear" needs a value for :id; pass it in pathParams');
+      expect([seen, errors]).to.deep.equal([[], []]);
+    });
+  });
+
   describe("timeout = Infinity", () => {
     let slow: http.Server;
     afterEach(() => shutdown(slow));
