@@ -65,15 +65,25 @@ export interface AtmosOptions {
 /** What an option accepts (as the error says it), its test, and the default that null or undefined puts back. */
 export type OptionRule = [accepts: string, ok: (value: any) => boolean, fallback?: unknown];
 
-/** The programmer error of a bad option: names it, what it accepts and what it got. */
-export function badOption(name: string, accepts: string, value: unknown): Error {
+/**
+ * The programmer error of a bad option: names it, what it accepts and what
+ * it got, unambiguously: `got 5`, `got NaN`, `got "xml"`, `got {}`, but
+ * `got a URL object` (JSON would show a URL as a string, NaN as null) and
+ * `got a function`.
+ */
+export function badOption(name: string, accepts: string, value: any): Error {
+  const kind = typeof value;
+  const ctor: unknown = kind == "object" && value.constructor?.name;
   let shown: string | undefined;
-  try {
-    shown = JSON.stringify(value);
-  } catch {
-    // A circular object: its type says enough.
+  if (kind == "number") shown = "" + value;
+  else if (!ctor || ctor == "Object" || ctor == "Array") {
+    try {
+      shown = JSON.stringify(value);
+    } catch {
+      // Circular, or a bigint: its type says enough.
+    }
   }
-  return new Error(`atmos2: ${name} must be ${accepts}, got ${shown ?? typeof value}`);
+  return new Error(`atmos2: ${name} must be ${accepts}, got ${shown ?? (ctor ? `a ${ctor} object` : `a ${kind}`)}`);
 }
 
 /**

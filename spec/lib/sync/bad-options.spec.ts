@@ -43,6 +43,11 @@ describe("bad options", () => {
     ["rc.timeout = 3e9 (above setTimeout's 2^31-1 ms)", (rc) => (rc.timeout = 3e9), /^atmos2: resourceClient\.timeout must be a number above 0 and at most 2147483647 \(ms\), or Infinity for none, got 3000000000$/],
     ['rc.timeout = "5"', (rc) => ((rc as any).timeout = "5"), /resourceClient\.timeout must be .*, got "5"$/],
     ["rc.timeout = -5", (rc) => (rc.timeout = -5), /resourceClient\.timeout must be .*, got -5$/],
+    ['rc.base = new URL("https://api.example.com/v1") (not shown as if a string were refused)', (rc) => ((rc as any).base = new URL("https://api.example.com/v1")), /^atmos2: resourceClient\.base must be a string, got a URL object$/],
+    ["rc.timeout = NaN (not shown as null, which is taken)", (rc) => (rc.timeout = NaN), /^atmos2: resourceClient\.timeout must be .*, got NaN$/],
+    ["rc.timeout = -Infinity", (rc) => (rc.timeout = -Infinity), /resourceClient\.timeout must be .*, got -Infinity$/],
+    ["rc.IDField = new Date(0)", (rc) => ((rc as any).IDField = new Date(0)), /^atmos2: resourceClient\.IDField must be a non-empty string, got a Date object$/],
+    ["rc.fetch = Symbol()", (rc) => ((rc as any).fetch = Symbol("f")), /^atmos2: resourceClient\.fetch must be a function, got a symbol$/],
     ["rc.itemsFromResult = {}", (rc) => ((rc as any).itemsFromResult = {}), /^atmos2: resourceClient\.itemsFromResult must be a function, got \{\}$/],
   ];
   for (const [what, assign, message] of refused) {
