@@ -14,7 +14,7 @@ export type { SyncOptions } from "./atmosphere";
 export type { SaveOptions, RemoteKeys } from "./model-types";
 export { MetaContext, remoteAction } from "./meta-context";
 export { ResourceClient } from "./sync/resource-client";
-export type { DataCoding, FetchLike, OutgoingRequest } from "./sync/resource-client";
+export type { DataCoding, ExecuteOptions, FetchLike, OutgoingRequest } from "./sync/resource-client";
 export { SyncError } from "./sync/sync-error";
 export type { ErrorPayload } from "./sync/sync-error";
 export type { RouteTable } from "./sync/routes";
