@@ -1,5 +1,5 @@
 import type { OutboxOp, RecordEntry } from "../store/record-entry";
-import { release } from "../store/compaction";
+import { enqueue, release } from "../store/compaction";
 import { backoffDelay, classifyFailure } from "./retry-policy";
 import { asSyncError, SyncError } from "./sync-error";
 import { applyAnswer, finishDestroy, requestFor } from "./outbox-exchange";
@@ -263,10 +263,44 @@ export class Pusher {
     if (kind === "auth") return;
     // Parked. A rejected request was not committed (and a setup mistake sent
     // nothing), so later edits may fold into it again.
-    if (failure.type === "http" || failure.type === "config") op.sent = false;
-    entry.failed = { status: failure.status, message: failure.message, body: failure.body };
-    this.host.meta.touch(entry);
+    const uncommitted = failure.type === "http" || failure.type === "config";
+    if (uncommitted) op.sent = false;
+    // The user saved a newer version (with `remote`) while this one was on its
+    // way: the refusal judged an old version. The newest is sent instead, once
+    // (it is alone in the queue now: refused too, it is parked).
+    const resend = uncommitted && entry.queue[0] === op && entry.queue.length > 1 && entry.queue.some((o) => o !== op && !o.hold);
+    if (!resend) entry.failed = { status: failure.status, message: failure.message, body: failure.body };
+    // Created, refused, destroyed meanwhile: the server never had it, nothing is left to send.
+    if (resend && !this.foldNewer(entry, op) && entry.deleted) this.host.meta.remove(entry.className, entry.id);
+    else this.host.meta.touch(entry);
+    // The refused save's callbacks hear the refusal; the newer save's hear how it went.
     for (const call of calls) callApp(() => call.error?.(record, payload));
+    if (resend && !entry.queue.some((o) => o.key === op.key)) this.host.dropCallOptions(op.key);
+  }
+
+  /**
+   * Folds the ops queued after a refused one into it, by the rules of
+   * compaction (create + update → create with the latest attributes, create +
+   * destroy → nothing). The folded request carries the newest version, so it
+   * takes the newest op's Idempotency-Key (and its callbacks): the refused
+   * one was not committed, so no key of a committed request is reused.
+   * Returns whether anything is left to send.
+   */
+  private foldNewer(entry: RecordEntry, refused: OutboxOp): boolean {
+    let queue: OutboxOp[] = [refused];
+    for (const later of entry.queue) {
+      if (later === refused) continue;
+      queue = enqueue(queue, later, entry.acked);
+      const last = queue[queue.length - 1];
+      if (last && last.key !== later.key && !queue.includes(later)) {
+        queue = queue.slice(0, -1);
+        queue.push({ ...last, key: later.key });
+      }
+      // Callbacks of an op folded away do not outlive it.
+      if (!queue.some((o) => o.key === later.key)) this.host.dropCallOptions(later.key);
+    }
+    entry.queue = queue;
+    return queue.length > 0;
   }
 
   private scheduleRun(delay: number): void {
