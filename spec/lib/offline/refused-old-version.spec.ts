@@ -22,16 +22,21 @@ describe("offline: a change saved while a refused request was on its way is sent
     clock = new FakeClock();
     page = openPage({ base: rails.url, clock });
     waiting = [];
-    page.atmos.resourceClient.fetch = async (url, init) => {
-      const response = await fetch(url, init);
-      await new Promise<void>((resolve) => waiting.push(resolve));
-      return response;
-    };
+    answerSlowly();
   });
   afterEach(async () => {
     page.close();
     await rails.close();
   });
+
+  /** From now on each answer waits for `answerNext()` (a slow network). */
+  function answerSlowly(): void {
+    page.atmos.resourceClient.fetch = async (url, init) => {
+      const response = await fetch(url, init);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      return response;
+    };
+  }
 
   /** Waits until the server has answered a request the client has not heard yet. */
   async function answerArrives(): Promise<void> {
@@ -122,11 +127,7 @@ describe("offline: a change saved while a refused request was on its way is sent
     todo.save({ remote: true });
     await page.atmos.whenSynced();
     const synced = Todo.all()[0] as Todo;
-    page.atmos.resourceClient.fetch = async (url, init) => {
-      const response = await fetch(url, init);
-      await new Promise<void>((resolve) => waiting.push(resolve));
-      return response;
-    };
+    answerSlowly();
 
     synced.updateAttributes({ title: "" }, { remote: true });
     await answerArrives();
@@ -143,11 +144,7 @@ describe("offline: a change saved while a refused request was on its way is sent
     new Todo({ title: "Bread" }).save({ remote: true });
     await page.atmos.whenSynced();
     const synced = Todo.all()[0] as Todo;
-    page.atmos.resourceClient.fetch = async (url, init) => {
-      const response = await fetch(url, init);
-      await new Promise<void>((resolve) => waiting.push(resolve));
-      return response;
-    };
+    answerSlowly();
 
     synced.updateAttributes({ title: "" }, { remote: true });
     await answerArrives();

@@ -167,100 +167,82 @@ describe("pulling records", () => {
   });
 });
 
-/** An API that pages with `Link: <…?cursor=N>; rel="next"`, its links carrying only the server's own query. */
-describe("pulling from an API that pages with Link headers", () => {
+/**
+ * A small index API on a free port: `answer(url, origin)` gives the status,
+ * headers and body of each answer. Made before each test of the
+ * describe it is called in, with an Atmos whose base is `origin + basePath`.
+ */
+function indexApi(answer: (url: URL, origin: string) => { headers?: Record<string, string>; body: unknown; status?: number }, basePath = "") {
+  const api = { urls: [] as string[], atmos: undefined as unknown as Atmos };
   let server: http.Server;
-  let urls: string[];
-  let atmos: Atmos;
-
   beforeEach(async () => {
     resetModels();
-    urls = [];
+    api.urls = [];
+    let origin = "";
     server = http.createServer((req, res) => {
-      urls.push(req.url!);
-      const query = new URL(req.url!, "http://x").searchParams;
-      const page = Number(query.get("cursor") ?? 1);
-      const headers: Record<string, string> = { "Content-Type": "application/json" };
-      // Page 2's link repeats the per-page size the client asked for; page 1's does not.
-      if (page === 1) headers.Link = `<${base}/lists?cursor=2>; rel="next"`;
-      if (page === 2) headers.Link = `</lists?cursor=3&perPage=${query.get("perPage")}>; rel="next"`;
-      res.writeHead(200, headers);
-      res.end(JSON.stringify([{ id: `L${page}`, title: `page ${page}` }]));
+      api.urls.push(req.url!);
+      const { headers = {}, body, status = 200 } = answer(new URL(req.url!, origin), origin);
+      res.writeHead(status, { "Content-Type": "application/json", ...headers });
+      res.end(JSON.stringify(body));
     });
-    const base = await listen(server);
-    atmos = new Atmos({ storage: new MemoryStorage() });
-    atmos.resourceClient.base = base;
+    origin = await listen(server);
+    api.atmos = new Atmos({ storage: new MemoryStorage() });
+    api.atmos.resourceClient.base = origin + basePath;
   });
   afterEach(async () => {
-    atmos.close();
+    api.atmos.close();
     await shutdown(server);
+  });
+  return api;
+}
+
+/** An API that pages with `Link: <…?cursor=N>; rel="next"`, its links carrying only the server's own query. */
+describe("pulling from an API that pages with Link headers", () => {
+  const api = indexApi((url, origin) => {
+    const page = Number(url.searchParams.get("cursor") ?? 1);
+    const headers: Record<string, string> = {};
+    // Page 2's link repeats the per-page size the client asked for; page 1's does not.
+    if (page === 1) headers.Link = `<${origin}/lists?cursor=2>; rel="next"`;
+    if (page === 2) headers.Link = `</lists?cursor=3&perPage=${url.searchParams.get("perPage")}>; rel="next"`;
+    return { headers, body: [{ id: `L${page}`, title: `page ${page}` }] };
   });
 
   it("puts sync({ params }) in the query of every page, and a param the link already has only once", async () => {
     const records = await models.List.sync({ remote: true, params: { perPage: 1, archived: false } });
     expect(records.map((r: any) => r.title)).to.deep.equal(["page 1", "page 2", "page 3"]);
-    expect(urls).to.deep.equal(["/lists?perPage=1&archived=false", "/lists?cursor=2&perPage=1&archived=false", "/lists?cursor=3&perPage=1&archived=false"]);
+    expect(api.urls).to.deep.equal(["/lists?perPage=1&archived=false", "/lists?cursor=2&perPage=1&archived=false", "/lists?cursor=3&perPage=1&archived=false"]);
   });
 });
 
 describe("pulling from an API under a base with a path (base = origin + \"/api\")", () => {
-  let server: http.Server;
-  let urls: string[];
-  let atmos: Atmos;
-
-  beforeEach(async () => {
-    resetModels();
-    urls = [];
-    server = http.createServer((req, res) => {
-      urls.push(req.url!);
-      const url = new URL(req.url!, "http://x");
-      if (!url.pathname.startsWith("/api/")) return void res.writeHead(404).end();
-      const page = Number(url.searchParams.get("page") ?? 1);
-      const headers: Record<string, string> = { "Content-Type": "application/json" };
-      // Root-relative on page 1, relative to the page on page 2 (RFC 8288: against the page's URL).
-      if (page === 1) headers.Link = `</api/lists?page=2>; rel="next"`;
-      if (page === 2) headers.Link = `<lists?page=3>; rel="next"`;
-      res.writeHead(200, headers);
-      res.end(JSON.stringify(page === 4 ? {} : [{ id: `L${page}`, title: `page ${page}` }]));
-    });
-    atmos = new Atmos({ storage: new MemoryStorage() });
-    atmos.resourceClient.base = `${await listen(server)}/api`;
-  });
-  afterEach(async () => {
-    atmos.close();
-    await shutdown(server);
-  });
+  const api = indexApi((url) => {
+    if (!url.pathname.startsWith("/api/")) return { status: 404, body: {} };
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const headers: Record<string, string> = {};
+    // Root-relative on page 1, relative to the page on page 2 (RFC 8288: against the page's URL).
+    if (page === 1) headers.Link = `</api/lists?page=2>; rel="next"`;
+    if (page === 2) headers.Link = `<lists?page=3>; rel="next"`;
+    return { headers, body: [{ id: `L${page}`, title: `page ${page}` }] };
+  }, "/api");
 
   it("follows root-relative and relative next links from the page's URL, not the base", async () => {
     const records = await models.List.sync({ remote: true });
     expect(records.map((r: any) => r.title)).to.deep.equal(["page 1", "page 2", "page 3"]);
-    expect(urls).to.deep.equal(["/api/lists", "/api/lists?page=2", "/api/lists?page=3"]);
+    expect(api.urls).to.deep.equal(["/api/lists", "/api/lists?page=2", "/api/lists?page=3"]);
   });
 });
 
 describe("an index page without items (Google leaves items out of an empty page)", () => {
-  let server: http.Server;
-  let atmos: Atmos;
-  beforeEach(async () => {
-    resetModels();
-    server = http.createServer((_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ kind: "tasks#taskLists", etag: "e" })));
-    atmos = new Atmos({ storage: new MemoryStorage() });
-    atmos.resourceClient.base = await listen(server);
-  });
-  afterEach(async () => {
-    atmos.close();
-    await shutdown(server);
-  });
+  const api = indexApi(() => ({ body: { kind: "tasks#taskLists", etag: "e" } }));
 
   it("is an empty list with API.md's own itemsFromResult, (result) => result.items", async () => {
-    atmos.resourceClient.itemsFromResult = (result) => result.items;
+    api.atmos.resourceClient.itemsFromResult = (result) => result.items;
     expect(await models.List.sync({ remote: true })).to.deep.equal([]);
   });
 
   it("still rejects an itemsFromResult that gives something else than a list, naming it", async () => {
-    atmos.resourceClient.itemsFromResult = (result) => result.kind;
+    api.atmos.resourceClient.itemsFromResult = (result) => result.kind;
     const error = await models.List.sync({ remote: true }).then(() => null, (e: Error) => e);
     expect(error?.message).to.match(/itemsFromResult returned string, not an array/);
   });
 });
-
