@@ -40,6 +40,8 @@ export class MetaContext {
   private answerMark = 0;
   private answered = new Map<string, number>();
   private retryTimer: unknown;
+  /** The last batch failed (storage full): reported, and not again until a write succeeds. */
+  private writeFailing = false;
   /** Classes whose records are never written to storage (`Model.remote = true`). */
   readonly volatile = new Set<string>();
 
@@ -216,6 +218,7 @@ export class MetaContext {
       for (const [key, entry] of batch) ops.push(entry ? { type: "put", key, value: toStored(entry) } : { type: "delete", key });
       try {
         await this.store.batch(ops);
+        this.writeFailing = false;
         this.options.onWritten?.(ops.map((op) => op.key));
       } catch (error) {
         // Put the batch back in front of anything written since, so the order
@@ -223,7 +226,9 @@ export class MetaContext {
         const merged = new Map(batch);
         for (const [key, entry] of this.pendingWrites) merged.set(key, entry);
         this.pendingWrites = merged;
-        this.options.onWriteError(error);
+        // Said once while it keeps failing (every save and retry would say it again).
+        if (!this.writeFailing) this.options.onWriteError(error);
+        this.writeFailing = true;
         this.retryLater();
         throw error;
       }

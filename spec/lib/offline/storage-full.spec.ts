@@ -97,4 +97,30 @@ describe("offline: a full storage keeps changes in memory until space frees", ()
     expect((Todo.find(a.id) as Todo).title).to.equal("kept in memory, then written");
     expect(rails.requests).to.deep.equal([]);
   });
+
+  it("says storage is full once while it stays full, and again only after it had room", async () => {
+    const { a, b } = await fillUp();
+    const quota = () => errors.filter((e) => e.type === "quota").length;
+    const errors: Array<{ type?: string }> = [];
+    page.atmos.on("error", (payload) => errors.push(payload));
+    a.updateAttributes({ title: "a, edited while storage was full" }, { remote: true });
+    await settle();
+    b.updateAttributes({ title: "b, edited while storage was full" }, { remote: true });
+    await page.atmos.push();
+    await clock.advance(5_000);
+    await clock.advance(5_000);
+    await settle();
+    expect(quota(), "while it stays full").to.equal(1);
+
+    page.storage.quota = Infinity;
+    // Written on the write queue's next try; sent now, not at the backoff the failed tries built up.
+    await clock.advance(5_000);
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+    page.storage.quota = used() + 20;
+    a.updateAttributes({ title: "a, edited when storage was full again" }, { remote: true });
+    await settle();
+    expect(quota(), "full again after it had room").to.equal(2);
+  });
 });
+
