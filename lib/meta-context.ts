@@ -3,8 +3,7 @@ import type { RecordEntry } from "./store/record-entry";
 import type { Store, StoreOp } from "./store/store";
 import { fromStored, toStored, type StoredEntry } from "./store/stored-entry";
 import { storedJson } from "./store/stored-json";
-import { changedFields } from "./sync/merge";
-import { enqueue } from "./store/compaction";
+import { mergeEarlyChange } from "./store/early-change";
 
 const written = Promise.resolve();
 const ignore = (): undefined => undefined;
@@ -283,38 +282,6 @@ export class MetaContext {
     return entry;
   }
 
-  /**
-   * A record changed before an asynchronous store was read: the change is
-   * newer than storage, but storage knows what it could not — whether the
-   * server has the record (so a "create" made then is an update), the
-   * server's version, and the changes still queued from before. Both are
-   * kept: the change is queued after storage's, as if made after the read.
-   */
-  private merge(mine: RecordEntry, stored: RecordEntry): void {
-    const { acked, attrs } = stored;
-    let queue = stored.queue ?? [];
-    // A parked failure stays parked, unless a save with `remote` since tried it again.
-    if (mine.queue.every((op) => op.hold)) mine.failed = stored.failed;
-    for (const op of mine.queue) {
-      if (op.kind == "create" && (acked || queue.some((o) => o.kind == "create"))) {
-        op.kind = "update";
-        op.changed = changedFields(attrs, mine.attrs);
-      }
-      // Compacted as the save would have been; an unsent op it folds into goes
-      // out under the save's key, which its callbacks wait for.
-      queue = enqueue(queue, op, acked);
-      if (queue.length) queue[queue.length - 1].key = op.key;
-    }
-    mine.queue = queue;
-    mine.acked = acked;
-    // The server's version as storage knows it (no answer is applied before the read).
-    mine.base = stored.base ?? (acked && queue.length ? attrs : undefined);
-    mine.etag = stored.etag;
-    mine.numericId = stored.numericId;
-    mine.formerIds = stored.formerIds;
-    this.touch(mine);
-  }
-
   private classMap(className: string): Map<string, RecordEntry> {
     let map = this.byClass.get(className);
     if (!map) this.byClass.set(className, (map = new Map()));
@@ -332,8 +299,10 @@ export class MetaContext {
     for (const [, entry] of rows) {
       if (!entry || typeof entry !== "object" || !entry.className || !entry.id) continue;
       const mine = this.get(entry.className, entry.id);
-      if (mine) this.merge(mine, fromStored(entry));
-      else this.adopt(entry);
+      if (mine) {
+        mergeEarlyChange(mine, fromStored(entry));
+        this.touch(mine);
+      } else this.adopt(entry);
     }
     // A crash between writing a record under its server id and deleting its
     // old key leaves both: the one under the server id wins.

@@ -1,4 +1,5 @@
 import { remoteAction } from "../meta-context";
+import { enqueue } from "../store/compaction";
 import { etagOf, localAttrs, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { changedFields, mergeAnswer } from "./merge";
 import { SyncError } from "./sync-error";
@@ -101,4 +102,44 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, op: OutboxOp, bo
   host.meta.stamp(entry.className, entry.id);
   entry.base = entry.queue.length ? { ...entry.attrs } : undefined;
   host.meta.touch(entry);
+}
+
+/**
+ * Folds the ops queued after a refused one into it, by the rules of
+ * compaction (create + update → create with the latest attributes, create +
+ * destroy → nothing). The folded request carries the newest version, so it
+ * takes the newest op's Idempotency-Key (and its callbacks): the refused
+ * one was not committed, so no key of a committed request is reused.
+ * Returns whether anything is left to send.
+ */
+export function foldNewer(host: SyncHost, entry: RecordEntry, refused: OutboxOp): boolean {
+  let queue: OutboxOp[] = [refused];
+  for (const later of entry.queue) {
+    if (later === refused) continue;
+    queue = enqueue(queue, later, entry.acked);
+    const last = queue[queue.length - 1];
+    if (last && last.key !== later.key && !queue.includes(later)) {
+      queue = queue.slice(0, -1);
+      queue.push({ ...last, key: later.key });
+    }
+    // Callbacks of an op folded away do not outlive it.
+    if (!queue.some((o) => o.key === later.key)) host.dropCallOptions(later.key);
+  }
+  entry.queue = queue;
+  return queue.length > 0;
+}
+
+/**
+ * Runs an app's success/error callback. One that throws has a bug of the
+ * app's: it is raised as an uncaught error (the console shows it, Node's
+ * handlers see it), and never taken for the sync's own failure.
+ */
+export function callApp(callback: () => void): void {
+  try {
+    callback();
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
 }

@@ -1,8 +1,8 @@
 import type { OutboxOp, RecordEntry } from "../store/record-entry";
-import { enqueue, release } from "../store/compaction";
+import { release } from "../store/compaction";
 import { backoffDelay, classifyFailure } from "./retry-policy";
 import { asSyncError, SyncError } from "./sync-error";
-import { applyAnswer, finishDestroy, requestFor } from "./outbox-exchange";
+import { applyAnswer, callApp, finishDestroy, foldNewer, requestFor } from "./outbox-exchange";
 import { reconcileStaleUpdate } from "./stale-update";
 import type { SyncHost } from "./sync-host";
 
@@ -271,36 +271,11 @@ export class Pusher {
     const resend = uncommitted && entry.queue[0] === op && entry.queue.length > 1 && entry.queue.some((o) => o !== op && !o.hold);
     if (!resend) entry.failed = { status: failure.status, message: failure.message, body: failure.body };
     // Created, refused, destroyed meanwhile: the server never had it, nothing is left to send.
-    if (resend && !this.foldNewer(entry, op) && entry.deleted) this.host.meta.remove(entry.className, entry.id);
+    if (resend && !foldNewer(this.host, entry, op) && entry.deleted) this.host.meta.remove(entry.className, entry.id);
     else this.host.meta.touch(entry);
     // The refused save's callbacks hear the refusal; the newer save's hear how it went.
     for (const call of calls) callApp(() => call.error?.(record, payload));
     if (resend && !entry.queue.some((o) => o.key === op.key)) this.host.dropCallOptions(op.key);
-  }
-
-  /**
-   * Folds the ops queued after a refused one into it, by the rules of
-   * compaction (create + update → create with the latest attributes, create +
-   * destroy → nothing). The folded request carries the newest version, so it
-   * takes the newest op's Idempotency-Key (and its callbacks): the refused
-   * one was not committed, so no key of a committed request is reused.
-   * Returns whether anything is left to send.
-   */
-  private foldNewer(entry: RecordEntry, refused: OutboxOp): boolean {
-    let queue: OutboxOp[] = [refused];
-    for (const later of entry.queue) {
-      if (later === refused) continue;
-      queue = enqueue(queue, later, entry.acked);
-      const last = queue[queue.length - 1];
-      if (last && last.key !== later.key && !queue.includes(later)) {
-        queue = queue.slice(0, -1);
-        queue.push({ ...last, key: later.key });
-      }
-      // Callbacks of an op folded away do not outlive it.
-      if (!queue.some((o) => o.key === later.key)) this.host.dropCallOptions(later.key);
-    }
-    entry.queue = queue;
-    return queue.length > 0;
   }
 
   private scheduleRun(delay: number): void {
@@ -328,17 +303,3 @@ export class Pusher {
   }
 }
 
-/**
- * Runs an app's success/error callback. One that throws has a bug of the
- * app's: it is raised as an uncaught error (the console shows it, Node's
- * handlers see it), and never taken for the sync's own failure.
- */
-function callApp(callback: () => void): void {
-  try {
-    callback();
-  } catch (error) {
-    queueMicrotask(() => {
-      throw error;
-    });
-  }
-}
