@@ -1,4 +1,5 @@
-import { badOption, checkedOptions, type AtmosEvents, type AtmosOptions, type SyncStatus } from "./atmos-options";
+import type { AtmosEvents, AtmosOptions, SyncStatus } from "./atmos-options";
+import { badOption, checkedOptions } from "./checked-options";
 import { AppContext, modelOptions, type ModelOptions } from "./app-context";
 import { heldClock, systemClock, type Clock, type HeldClock } from "./env/clock";
 export type { AtmosEvents, AtmosOptions, SyncStatus, ConflictEvent } from "./atmos-options";

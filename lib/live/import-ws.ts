@@ -1,5 +1,3 @@
-import type { LiveSocketConstructor } from "./live-socket";
-
 /**
  * The `ws` package, looked up from atmos2's own file as any dependency of
  * atmos2 is: the package manager put it next to atmos2, maybe where the app
@@ -9,6 +7,6 @@ import type { LiveSocketConstructor } from "./live-socket";
  * too; our browser build takes ./import-ws.browser.ts instead (see
  * webpack.config.js).
  */
-export function importWs(): Promise<LiveSocketConstructor | undefined> {
-  return import(/* webpackIgnore: true */ "ws").then((ws) => ws.WebSocket as unknown as LiveSocketConstructor);
+export function importWs(): Promise<unknown> {
+  return import(/* webpackIgnore: true */ "ws").then((ws) => ws.WebSocket);
 }

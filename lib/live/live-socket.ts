@@ -28,7 +28,7 @@ export async function defaultWebSocket(): Promise<LiveSocketConstructor> {
     throw new Error(noWebSocket, { cause });
   });
   if (!ws) throw new Error(noWebSocket);
-  return ws;
+  return ws as LiveSocketConstructor;
 }
 
 /** Closes a socket whose events no longer matter to the client. */

@@ -2,7 +2,7 @@ import { encodeForm, encodeQuery } from "./form-coding";
 import { underscore } from "./naming";
 import { fillPath, routeFor, resolveRoute, validateRoutes, type Action, type ResolvedRoute, type RouteTable } from "./routes";
 import { asSyncError, SyncError, messageFromBody, parseRetryAfter } from "./sync-error";
-import { checkedOptions } from "../atmos-options";
+import { checkedOptions } from "../checked-options";
 
 export type DataCoding = "json" | "form";
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
