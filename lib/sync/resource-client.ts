@@ -65,9 +65,15 @@ export class ResourceClient {
   /**
    * Header carrying each outbox change's idempotency key (the same across
    * retries and reloads); `null` to send none, e.g. to an API whose CORS
-   * rules refuse unknown headers.
+   * rules refuse unknown headers; `undefined` puts the default back.
    */
-  idempotencyHeader: string | null = "Idempotency-Key";
+  get idempotencyHeader(): string | null {
+    return this._idempotencyHeader;
+  }
+  set idempotencyHeader(name: string | null) {
+    this._idempotencyHeader = name === undefined ? "Idempotency-Key" : name;
+  }
+  private _idempotencyHeader: string | null = "Idempotency-Key";
   /**
    * Send updates with `If-Match: <etag of the version the edit is based on>`.
    * A 412 answer then fetches the server's version, merges it with the local
@@ -95,7 +101,8 @@ export class ResourceClient {
     return this._routes;
   }
   set routes(routes: RouteTable) {
-    validateRoutes(routes);
+    // null or undefined: no routes of its own, the REST defaults.
+    validateRoutes((routes ??= {}));
     this._routes = routes;
   }
 

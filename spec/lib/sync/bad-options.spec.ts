@@ -119,5 +119,18 @@ describe("bad options", () => {
       expect(rc.itemsFromResult({ items: [1] })).to.deep.equal([1]);
       expect(atmos.offlineStatusCodes).to.deep.equal([0, 408, 502, 503, 504]);
     });
+
+    it("takes the routes back to none (the REST defaults), and idempotencyHeader back to Idempotency-Key, while null still sends none", () => {
+      rc.routes = { Todo: { index: "GET /elsewhere" } };
+      (rc as any).routes = null;
+      expect(rc.routes).to.deep.equal({});
+      rc.routes = { Todo: { index: "GET /elsewhere" } };
+      (rc as any).routes = undefined;
+      expect(rc.routes).to.deep.equal({});
+      (rc as any).idempotencyHeader = undefined;
+      expect(rc.idempotencyHeader).to.equal("Idempotency-Key");
+      rc.idempotencyHeader = null;
+      expect(rc.idempotencyHeader).to.equal(null);
+    });
   });
 });
