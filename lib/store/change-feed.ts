@@ -19,6 +19,8 @@ export function browserFeed(name: string): ChangeFeed {
   const Channel = (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel;
   if (!isBrowser || !Channel) return silentFeed;
   const channel = new Channel(name);
+  // Node's (a test with a global document): it must not hold the process open.
+  (channel as { unref?: () => void }).unref?.();
   const listeners = new Set<(keys: string[]) => void>();
   channel.onmessage = (event: MessageEvent) => {
     const keys = (event.data as { keys?: unknown })?.keys;

@@ -86,4 +86,10 @@ describe("a Node process using atmos2", () => {
     expect(result.code).to.equal(0, result.stderr);
     expect(result.stdout).to.include("at exit: local");
   });
+
+  it("is not held open by an idle Atmos under a global document (jsdom-style tests), whose tab feed is a BroadcastChannel", async () => {
+    const result = await runNodeScript(`globalThis.document = {};\n${setup}`, { env: { BASE: rails.url }, timeoutMs: 8000 });
+    expect(result.code, "exited by itself").to.equal(0);
+    expect(result.stdout).to.include("at exit: local");
+  });
 });
