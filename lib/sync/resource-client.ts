@@ -121,7 +121,7 @@ export class ResourceClient {
 
   /** The route of a model's action with its parameters filled in; throws naming a missing parameter. */
   route(className: string, action: Action, lookup: (name: string) => unknown, modelUrl?: string): ResolvedRoute {
-    const route = routeFor(this._routes, className, action, modelUrl, this.models?.());
+    const route = routeFor(this._routes, className, action, modelUrl, this.models);
     return resolveRoute(route, action, lookup, `${className}.${action}`);
   }
 

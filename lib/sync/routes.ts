@@ -26,10 +26,11 @@ const verbPattern = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(\S+)$/i;
 
 /**
  * The route text for a model's action, before parameters are filled in.
- * `models`: the class names extended with Spine.Model.Atmosphere, known only
- * at use (models may be extended after the routes are assigned).
+ * `models` gives the class names extended with Spine.Model.Atmosphere, known
+ * only at use (models may be extended after the routes are assigned); asked
+ * only for a model without routes of its own, not on every save.
  */
-export function routeFor(routes: RouteTable, className: string, action: Action, modelUrl?: string, models?: string[]): string {
+export function routeFor(routes: RouteTable, className: string, action: Action, modelUrl?: string, models?: () => string[]): string {
   const own = routes[className];
   if (own !== undefined && typeof own !== "object") {
     throw new Error(`atmos2: routes.${className} must be an object of actions (index, create, update, delete), got ${typeof own}`);
@@ -37,9 +38,10 @@ export function routeFor(routes: RouteTable, className: string, action: Action, 
   // An object is a model's entry (validateRoutes allows no other). One that
   // names no extended model is most likely this model misspelled (Tsak for
   // Task), which would otherwise send it to the REST defaults without a word.
-  const unknown = own || !models ? [] : Object.keys(routes).filter((name) => typeof routes[name] == "object" && !models.includes(name));
+  const extended = own || !models ? undefined : models();
+  const unknown = extended ? Object.keys(routes).filter((name) => typeof routes[name] == "object" && !extended.includes(name)) : [];
   if (unknown.length) {
-    throw new Error(`atmos2: routes.${unknown.join(", routes.")} names no model extended with Spine.Model.Atmosphere (extended: ${models!.join(", ")}); ${className} would use the REST defaults`);
+    throw new Error(`atmos2: routes.${unknown.join(", routes.")} names no model extended with Spine.Model.Atmosphere (extended: ${extended!.join(", ")}); ${className} would use the REST defaults`);
   }
   const explicit = (own as Record<string, string> | undefined)?.[action];
   if (typeof explicit === "string") return explicit;

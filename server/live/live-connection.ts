@@ -171,6 +171,8 @@ export class LiveConnection implements ChannelSubscriber {
    */
   private async replay(auth: AuthMessage): Promise<void> {
     const hub = this.options.hub;
+    // Seqs of another epoch count something else: then only where the channels stand.
+    const sameEpoch = () => auth.epoch === undefined || auth.epoch === hub.epoch;
     let since = auth.since ?? {};
     let followed = this.channels;
     let reads;
@@ -180,16 +182,15 @@ export class LiveConnection implements ChannelSubscriber {
         const given = since;
         if (auth.epoch !== undefined) since = Object.fromEntries(followed.map((channel) => [channel, given[channel] ?? 0]));
       }
-      // Seqs of another epoch count something else: only where the channels stand.
-      const counted = auth.epoch === undefined || auth.epoch === hub.epoch;
+      const counted = sameEpoch();
       reads = await Promise.all(followed.map((channel) => hub.read(channel, counted ? since[channel] : undefined)));
     } catch (error) {
       this.options.log({ type: "error", context: "replay", message: (error as Error).message });
       return this.close(1011, "live server unavailable, try again");
     }
     if (this.state === "closed") return;
-    // Checked again: reading may have found that the log started again.
-    const trusted = auth.epoch === undefined || auth.epoch === hub.epoch;
+    // Asked again: reading may have found that the log started again.
+    const trusted = sameEpoch();
     const seq: Record<string, number> = {};
     followed.forEach((channel, i) => (seq[channel] = reads[i].current));
     this.send({ type: "ready", channels: this.channels, seq, epoch: hub.epoch });

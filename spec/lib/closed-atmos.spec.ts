@@ -4,6 +4,7 @@ import { MemoryStorage } from "../fakes/memory-storage";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../servers/rails-scaffold-server";
 import { runNodeScript } from "../support/node-script";
 import { resetModels, Todo } from "./models";
+import { railsAtmos } from "./rails-atmos";
 
 const closedError = /Atmos was closed.*new Atmos\(/;
 
@@ -124,27 +125,18 @@ describe("extended models before any Atmos was made", () => {
  * exit silently).
  */
 describe("a closed Atmos", () => {
-  let rails: RailsScaffoldServer;
-  let atmos: Atmos;
+  const app = railsAtmos();
   let unsent: Todo;
   let parked: Todo;
 
   beforeEach(async () => {
-    resetModels();
-    rails = await startRailsScaffoldServer();
-    atmos = new Atmos({ storage: new MemoryStorage() });
-    atmos.resourceClient.base = rails.url;
-    rails.failNext(422, { title: ["is taken"] });
+    app.rails.failNext(422, { title: ["is taken"] });
     parked = new Todo({ title: "parked" });
     parked.save({ remote: true });
-    await atmos.whenSynced();
+    await app.atmos.whenSynced();
     unsent = new Todo({ title: "local" });
     unsent.save();
-    atmos.close();
-  });
-  afterEach(async () => {
-    atmos.close();
-    await rails.close();
+    app.atmos.close();
   });
 
   const rejection = (call: () => Promise<unknown>) =>
@@ -154,28 +146,28 @@ describe("a closed Atmos", () => {
     ]);
 
   it("rejects push(), retry(), revert(), whenSynced() and rc.execute() saying it was closed, sends nothing and changes nothing", async () => {
-    const before = rails.requests.length;
-    const states = () => [(unsent as any).syncState(), (parked as any).syncState(), atmos.outbox().length];
+    const before = app.rails.requests.length;
+    const states = () => [(unsent as any).syncState(), (parked as any).syncState(), app.atmos.outbox().length];
     const was = states();
     expect(was).to.deep.equal(["local", "failed", 2]);
     const results = [
-      await rejection(() => atmos.push()),
-      await rejection(() => atmos.retry(parked)),
-      await rejection(() => atmos.revert(parked)),
-      await rejection(() => atmos.whenSynced()),
-      await rejection(() => atmos.resourceClient.execute({ method: "POST", path: "/todos", data: { title: "x" } })),
+      await rejection(() => app.atmos.push()),
+      await rejection(() => app.atmos.retry(parked)),
+      await rejection(() => app.atmos.revert(parked)),
+      await rejection(() => app.atmos.whenSynced()),
+      await rejection(() => app.atmos.resourceClient.execute({ method: "POST", path: "/todos", data: { title: "x" } })),
     ];
     for (const result of results) expect(result).to.be.an("error").with.property("message").that.matches(closedError);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(rails.requests.length).to.equal(before);
+    expect(app.rails.requests.length).to.equal(before);
     expect(states()).to.deep.equal(was);
     expect(Todo.find(parked.id).title).to.equal("parked");
   });
 
   it("still answers sync() of the local records", async () => {
-    const records = await atmos.sync("Todo");
+    const records = await app.atmos.sync("Todo");
     expect(records.map((t: any) => t.title).sort()).to.deep.equal(["local", "parked"]);
-    const remote = await rejection(() => atmos.sync("Todo", { remote: true }));
+    const remote = await rejection(() => app.atmos.sync("Todo", { remote: true }));
     expect(remote).to.be.an("error").with.property("message").that.matches(closedError);
   });
 });

@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import * as http from "http";
-import { Atmos, SyncError, type ErrorPayload } from "../../../lib";
-import { MemoryStorage } from "../../fakes/memory-storage";
+import { SyncError, type ErrorPayload } from "../../../lib";
 import { listen, shutdown } from "../../servers/listen";
-import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
-import { resetModels, Todo } from "../models";
+import { Todo } from "../models";
+import { railsAtmos } from "../rails-atmos";
 
 /**
  * API.md: `error` on every failed request, `auth_fail` on HTTP 401. A custom
@@ -12,28 +11,19 @@ import { resetModels, Todo } from "../models";
  * reported on the Atmos like any other.
  */
 describe("execute() failures on the Atmos", () => {
-  let rails: RailsScaffoldServer;
-  let atmos: Atmos;
+  const app = railsAtmos();
   let errors: ErrorPayload[];
 
-  beforeEach(async () => {
-    resetModels();
-    rails = await startRailsScaffoldServer();
-    atmos = new Atmos({ storage: new MemoryStorage() });
-    atmos.resourceClient.base = rails.url;
+  beforeEach(() => {
     errors = [];
-    atmos.on("error", (payload) => errors.push(payload));
-  });
-  afterEach(async () => {
-    atmos.close();
-    await rails.close();
+    app.atmos.on("error", (payload) => errors.push(payload));
   });
 
-  const clear = () => atmos.resourceClient.execute({ method: "POST", path: "/lists/1/clear", data: {} });
+  const clear = () => app.atmos.resourceClient.execute({ method: "POST", path: "/lists/1/clear", data: {} });
 
   it("emits error with model and record null, the status and the body, for a 422 and a 500, and rejects with the same error", async () => {
-    rails.failNext(422, { title: ["can't be blank"] });
-    rails.failNext(500, "<html><title>boom</title></html>");
+    app.rails.failNext(422, { title: ["can't be blank"] });
+    app.rails.failNext(500, "<html><title>boom</title></html>");
     const rejected = [await clear().catch((e) => e), await clear().catch((e) => e)];
 
     expect(errors.map((e) => [e.model, e.record, e.status, e.type])).to.deep.equal([
@@ -50,7 +40,7 @@ describe("execute() failures on the Atmos", () => {
     const gone = http.createServer();
     const url = await listen(gone);
     await shutdown(gone);
-    atmos.resourceClient.base = url;
+    app.atmos.resourceClient.base = url;
     const rejected = await clear().then(() => null, (e: SyncError) => e);
     expect(rejected?.status).to.equal(0);
     expect(errors.map((e) => [e.model, e.record, e.status, e.type])).to.deep.equal([[null, null, 0, "network"]]);
@@ -58,7 +48,7 @@ describe("execute() failures on the Atmos", () => {
 
   it("emits error of type config when beforeRequest throws, and rejects with the hook's error", async () => {
     const refused = new Error("no token yet");
-    atmos.resourceClient.beforeRequest = () => {
+    app.atmos.resourceClient.beforeRequest = () => {
       throw refused;
     };
     expect(await clear().catch((e) => e)).to.equal(refused);
@@ -68,22 +58,22 @@ describe("execute() failures on the Atmos", () => {
   it("emits auth_fail on a 401 but does not pause the outbox, and auth_success follows the next accepted request", async () => {
     const authFails: ErrorPayload[] = [];
     let authSuccesses = 0;
-    atmos.on("auth_fail", (payload) => authFails.push(payload));
-    atmos.on("auth_success", () => authSuccesses++);
-    rails.failNext(401, { error: "token expired" });
+    app.atmos.on("auth_fail", (payload) => authFails.push(payload));
+    app.atmos.on("auth_success", () => authSuccesses++);
+    app.rails.failNext(401, { error: "token expired" });
     await clear().catch(() => undefined);
     expect(authFails.map((e) => [e.model, e.record, e.status])).to.deep.equal([[null, null, 401]]);
     expect(errors).to.have.length(1);
 
     const todo = new Todo({ title: "still sent" });
     todo.save({ remote: true });
-    await atmos.whenSynced();
+    await app.atmos.whenSynced();
     expect((Todo.find(todo.id) as any).syncState()).to.equal("synced");
     expect(authSuccesses).to.equal(1);
   });
 
   it("emits nothing for a call that succeeds", async () => {
-    await atmos.resourceClient.execute({ path: "/todos.json" });
+    await app.atmos.resourceClient.execute({ path: "/todos.json" });
     expect(errors).to.deep.equal([]);
   });
 });

@@ -1,10 +1,8 @@
 import { expect } from "chai";
 import Spine from "spine";
-import { Atmos } from "../../../lib";
 import { routeFor } from "../../../lib/sync/routes";
-import { MemoryStorage } from "../../fakes/memory-storage";
-import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
-import { models, resetModels, Task, Todo } from "../models";
+import { models, Task, Todo } from "../models";
+import { railsAtmos } from "../rails-atmos";
 
 /** The error a call throws, or undefined. */
 function thrownBy(call: () => unknown): Error | undefined {
@@ -23,7 +21,7 @@ function thrownBy(call: () => unknown): Error | undefined {
  */
 describe("routes naming a model that was never extended", () => {
   describe("resolving a model's route", () => {
-    const extended = ["List", "Task"];
+    const extended = () => ["List", "Task"];
 
     it("throws naming the unknown entry, the extended models, and the model that would fall back to the REST defaults", () => {
       const error = thrownBy(() => routeFor({ Tsak: { index: "GET /lists/1/tasks" } }, "Task", "index", undefined, extended));
@@ -50,22 +48,10 @@ describe("routes naming a model that was never extended", () => {
   });
 
   describe("used by an app", () => {
-    let rails: RailsScaffoldServer;
-    let atmos: Atmos;
-
-    beforeEach(async () => {
-      resetModels();
-      rails = await startRailsScaffoldServer();
-      atmos = new Atmos({ storage: new MemoryStorage() });
-      atmos.resourceClient.base = rails.url;
-    });
-    afterEach(async () => {
-      atmos.close();
-      await rails.close();
-    });
+    const app = railsAtmos();
 
     it("throws from Task.sync({ remote: true }) naming the misspelled entry, and sends nothing to the REST defaults", async () => {
-      atmos.resourceClient.routes = { Tsak: { index: "GET /lists/1/tasks", create: "POST /lists/1/tasks" } };
+      app.atmos.resourceClient.routes = { Tsak: { index: "GET /lists/1/tasks", create: "POST /lists/1/tasks" } };
       let failure: Error | undefined;
       try {
         await models.Task.sync({ remote: true });
@@ -73,36 +59,36 @@ describe("routes naming a model that was never extended", () => {
         failure = error as Error;
       }
       expect(failure?.message).to.match(/routes\.Tsak names no model extended with Spine\.Model\.Atmosphere \(extended: [^)]*\bTask\b[^)]*\); Task would use the REST defaults$/);
-      expect(rails.requests).to.deep.equal([]);
+      expect(app.rails.requests).to.deep.equal([]);
     });
 
     it("throws from save({ remote: true }) naming the misspelled entry, after keeping the record locally", async () => {
-      atmos.resourceClient.routes = { Tsak: { create: "POST /lists/1/tasks" } };
+      app.atmos.resourceClient.routes = { Tsak: { create: "POST /lists/1/tasks" } };
       const task = new Task({ title: "kept" });
       expect(() => task.save({ remote: true })).to.throw(Error, /routes\.Tsak names no model.*Task would use the REST defaults/);
-      await atmos.whenSynced();
+      await app.atmos.whenSynced();
       expect(Task.all().map((t) => t.title)).to.deep.equal(["kept"]);
-      expect(rails.requests).to.deep.equal([]);
+      expect(app.rails.requests).to.deep.equal([]);
     });
 
     it("still sends the models that have routes of their own", async () => {
-      atmos.resourceClient.routes = { Todo: { create: "POST /todos.json" }, Tsak: { create: "POST /lists/1/tasks" } };
+      app.atmos.resourceClient.routes = { Todo: { create: "POST /todos.json" }, Tsak: { create: "POST /lists/1/tasks" } };
       const todo = new Todo({ title: "mine" });
       todo.save({ remote: true });
-      await atmos.whenSynced();
-      expect(rails.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(["POST /todos.json"]);
+      await app.atmos.whenSynced();
+      expect(app.rails.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(["POST /todos.json"]);
       expect((Todo.find(todo.id) as any).syncState()).to.equal("synced");
     });
 
     it("checks at use, so routes may name a model that is extended only later", async () => {
-      atmos.resourceClient.routes = { Gadget: { create: "POST /gadgets.json" } };
+      app.atmos.resourceClient.routes = { Gadget: { create: "POST /gadgets.json" } };
       class Gadget extends Spine.Model {}
       Gadget.configure("Gadget", "name");
       Gadget.extend(Spine.Model.Atmosphere as object);
       new Gadget({ name: "late" }).save({ remote: true });
       new Todo({ title: "default route" }).save({ remote: true });
-      await atmos.whenSynced();
-      expect(rails.requests.map((r) => `${r.method} ${r.path}`).sort()).to.deep.equal(["POST /gadgets.json", "POST /todos"]);
+      await app.atmos.whenSynced();
+      expect(app.rails.requests.map((r) => `${r.method} ${r.path}`).sort()).to.deep.equal(["POST /gadgets.json", "POST /todos"]);
     });
   });
 });
