@@ -31,7 +31,8 @@ export function mergeAnswer(local: Attrs, answer: Attrs, keepLocal: Iterable<str
  * version for all the others. Never drops a local edit. Pure.
  */
 export function resolveConflict(local: Attrs, remote: Attrs, base: Attrs | undefined, userChanged?: string[]): Attrs {
-  const mine = new Set(userChanged ?? changedFields(base, local));
+  // No list of the user's fields (or an empty one): those that differ from the base.
+  const mine = new Set(userChanged?.length ? userChanged : changedFields(base, local));
   const result: Attrs = { ...local, ...remote };
   for (const key of mine) if (key in local) result[key] = local[key];
   result.id = local.id;
@@ -41,8 +42,10 @@ export function resolveConflict(local: Attrs, remote: Attrs, base: Attrs | undef
 /** Whether a pulled version differs from the version a local edit was based on. */
 export function versionChanged(baseEtag: string | undefined, base: Attrs | undefined, remote: Attrs): boolean {
   if (baseEtag !== undefined && remote.etag !== undefined) return remote.etag !== baseEtag;
-  if (base && base.updated !== undefined && remote.updated !== undefined) return base.updated !== remote.updated;
-  if (base && base.updated_at !== undefined && remote.updated_at !== undefined) return base.updated_at !== remote.updated_at;
+  // Without etags, the update time: Google's "updated", Rails' "updated_at".
+  for (const field of ["updated", "updated_at"]) {
+    if (base?.[field] !== undefined && remote[field] !== undefined) return base[field] !== remote[field];
+  }
   return false;
 }
 

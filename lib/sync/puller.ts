@@ -20,7 +20,6 @@ export interface PullResult {
   records: Attrs[];
   /** Attributes of every record that changed locally (for one refresh event). */
   changed: Attrs[];
-  removed: string[];
   conflicts: Array<{ local: Attrs; remote: Attrs; merged: Attrs }>;
 }
 
@@ -38,13 +37,13 @@ export class Puller {
 
   async pull(className: string, route: ResolvedRoute, options: PullOptions): Promise<PullResult> {
     const { rc, meta } = this.host;
-    const model = this.host.options(className);
+    const { incremental } = this.host.options(className);
     await meta.ready;
     const params: Record<string, unknown> = { ...options.params };
     const hwKey = meta.highWaterKey(className, route.path);
     if (options.since) {
       const since = options.since === "auto" ? await meta.store.get<string>(hwKey) : options.since;
-      if (since) Object.assign(params, model.incremental.params, { [model.incremental.param]: since });
+      if (since) Object.assign(params, incremental.params, { [incremental.param]: since });
     }
     // Answers applied from here on are newer than what this pull reads.
     const mark = meta.beginRead();
@@ -62,7 +61,7 @@ export class Puller {
           throw new SyncError(`${className}: itemsFromResult returned ${typeof list}, not an array; check resourceClient.itemsFromResult`, { status: response.status, body: response.body, type: "invalid" });
         }
         for (const item of list) {
-          const attrs = this.checkItem(className, item, response.status, response.body);
+          const attrs = checkedItem(className, item, rc.IDField, response.status, response.body);
           if (typeof (item as Attrs)[rc.IDField] === "number") numericIds.add(attrs.id as string);
           items.push(attrs);
         }
@@ -81,125 +80,123 @@ export class Puller {
           for (const name in params) if (!carried.includes(encodeURIComponent(name))) pageParams[name] = params[name];
         } else break;
       }
-      const result = this.apply(className, route, items, options, numericIds, mark);
+      const result = applyPulled(this.host, className, route, items, options, numericIds, mark);
       // Storage full: the pulled records wait in memory and are written when
       // space frees (the write queue reports the quota error once); the pull
       // itself succeeded. The high-water mark waits until they are written.
       await meta.flush().catch(() => undefined);
       if (options.since === "auto" && meta.clean) {
-        const mark = highWater(items, model.incremental.field);
-        if (mark) await meta.store.put(hwKey, mark).catch(() => undefined);
+        const newest = highWater(items, incremental.field);
+        if (newest) await meta.store.put(hwKey, newest).catch(() => undefined);
       }
       return result;
     } finally {
       meta.endRead();
     }
   }
+}
 
-  private checkItem(className: string, item: unknown, status: number, body: unknown): Attrs {
-    const idField = this.host.rc.IDField;
-    const id = (item as Attrs | null)?.[idField];
-    if (!item || typeof item !== "object" || id === undefined || id === null || id === "") {
-      throw new SyncError(`${className}: a record from the server has no "${idField}"; nothing from this response was stored. Set resourceClient.IDField to the field your server uses`, { status, body, type: "invalid" });
-    }
-    // Already in local form (a string under "id", as Google's are): the parsed
-    // item is this pull's own, no copy needed.
-    if (idField === "id" && typeof id === "string") return item as Attrs;
-    return localAttrs(item as Attrs, String(id), idField);
+/** A pulled item in local form; throws naming the model and IDField when it has no id. */
+function checkedItem(className: string, item: unknown, idField: string, status: number, body: unknown): Attrs {
+  const id = (item as Attrs | null)?.[idField];
+  if (!item || typeof item !== "object" || id === undefined || id === null || id === "") {
+    throw new SyncError(`${className}: a record from the server has no "${idField}"; nothing from this response was stored. Set resourceClient.IDField to the field your server uses`, { status, body, type: "invalid" });
   }
+  // Already in local form (a string under "id", as Google's are): the parsed
+  // item is this pull's own, no copy needed.
+  if (idField === "id" && typeof id === "string") return item as Attrs;
+  return localAttrs(item as Attrs, String(id), idField);
+}
 
-  private apply(className: string, route: ResolvedRoute, items: Attrs[], options: PullOptions, numericIds: Set<string>, mark: number): PullResult {
-    const { meta } = this.host;
-    const model = this.host.options(className);
-    // Path parameters that name attributes (":taskListID") are set on pulled records lacking them.
-    const fromPath: Attrs = {};
-    for (const name of route.params) {
-      if (name !== "id" && model.attributes.includes(name) && options.pathParams?.[name] !== undefined) fromPath[name] = options.pathParams[name];
+/** Merges the checked items of a complete pull into the local records, in one step. */
+function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, items: Attrs[], options: PullOptions, numericIds: Set<string>, mark: number): PullResult {
+  const { meta } = host;
+  const { attributes } = host.options(className);
+  // Path parameters that name attributes (":taskListID") are set on pulled records lacking them.
+  const pathParams = options.pathParams ?? {};
+  const fill = route.params.filter((name) => name !== "id" && attributes.includes(name) && pathParams[name] !== undefined);
+  const result: PullResult = { records: [], changed: [], conflicts: [] };
+  const returned = new Set<string>();
+  // A create sent and not answered yet (in flight, or its answer lost) may
+  // already be on the server: its copy in this page would show the record
+  // twice, and the create's answer moves the local record onto the same id.
+  // Records unknown here wait for a later pull while such a create is out.
+  const createOut = meta.all(className).some((e) => !e.acked && e.queue[0]?.kind === "create" && e.queue[0].sent);
+  for (const remote of items) {
+    // Items are this pull's own copies (checkedItem): fill them in place, as
+    // a spread per record costs more than the rest of this loop together.
+    for (const name of fill) if (!hasOwn.call(remote, name)) remote[name] = pathParams[name];
+    const id = String(remote.id);
+    if (options.remove) returned.add(id);
+    const entry = meta.get(className, id);
+    // Deleted or answered since this pull was sent: its version is older (a stale read
+    // would bring a destroyed record back, or an older title over the acknowledged one).
+    if (meta.changedSince(className, id, mark)) continue;
+    if (remote.deleted === true) {
+      if (entry && entry.queue.length === 0) forget(host, entry);
+      continue;
     }
-    const result: PullResult = { records: [], changed: [], removed: [], conflicts: [] };
-    const returned = new Set<string>();
-    // A create sent and not answered yet (in flight, or its answer lost) may
-    // already be on the server: its copy in this page would show the record
-    // twice, and the create's answer moves the local record onto the same id.
-    // Records unknown here wait for a later pull while such a create is out.
-    const createOut = meta.all(className).some((e) => !e.acked && e.queue[0]?.kind === "create" && e.queue[0].sent);
-    const fill = Object.entries(fromPath);
-    for (const remote of items) {
-      // Items are this pull's own copies (checkItem): fill them in place, as
-      // a spread per record costs more than the rest of this loop together.
-      for (const [name, value] of fill) if (!hasOwn.call(remote, name)) remote[name] = value;
-      const id = String(remote.id);
-      if (options.remove) returned.add(id);
-      const entry = meta.get(className, id);
-      // Deleted or answered since this pull was sent: its version is older (a stale read
-      // would bring a destroyed record back, or an older title over the acknowledged one).
-      if (meta.changedSince(className, id, mark)) continue;
-      if (remote.deleted === true) {
-        if (entry && entry.queue.length === 0) this.forget(entry, result);
-        continue;
+    if (entry?.deleted) continue; // deletes stay deleted while queued
+    if (!entry && createOut) continue;
+    if (!entry) {
+      const created: RecordEntry = { className, id, attrs: remote, acked: true, queue: [], etag: etagOf(remote) };
+      if (numericIds.has(id)) created.numericId = true;
+      meta.put(created);
+      result.changed.push(remote);
+      result.records.push(remote);
+    } else if (entry.queue.length > 0 || entry.failed) {
+      mergeIntoEdit(host, entry, remote, result);
+      result.records.push(entry.attrs);
+    } else {
+      const merged = { ...entry.attrs, ...remote };
+      const changed = changedFields(entry.attrs, merged).length > 0;
+      entry.attrs = merged;
+      entry.acked = true;
+      entry.etag = etagOf(remote) ?? entry.etag;
+      if (changed) {
+        meta.touch(entry);
+        result.changed.push(merged);
       }
-      if (entry?.deleted) continue; // deletes stay deleted while queued
-      if (!entry && createOut) continue;
-      if (!entry) {
-        const created: RecordEntry = { className, id, attrs: remote, acked: true, queue: [], etag: etagOf(remote) };
-        if (numericIds.has(id)) created.numericId = true;
-        meta.put(created);
-        result.changed.push(remote);
-        result.records.push(remote);
-      } else if (entry.queue.length > 0 || entry.failed) {
-        this.mergeIntoEdit(entry, remote, result);
-        result.records.push(entry.attrs);
-      } else {
-        const merged = { ...entry.attrs, ...remote };
-        const changed = changedFields(entry.attrs, merged).length > 0;
-        entry.attrs = merged;
-        entry.acked = true;
-        entry.etag = etagOf(remote) ?? entry.etag;
-        if (changed) {
-          meta.touch(entry);
-          result.changed.push(merged);
-        }
-        result.records.push(merged);
-      }
+      result.records.push(merged);
     }
-    if (options.remove) {
-      for (const entry of meta.all(className)) {
-        if (returned.has(entry.id) || !entry.acked || entry.deleted || entry.queue.length || entry.failed) continue;
-        if (!this.inScope(entry, options.removeScope)) continue;
-        this.forget(entry, result);
-      }
+  }
+  if (options.remove) {
+    for (const entry of meta.all(className)) {
+      if (returned.has(entry.id) || !entry.acked || entry.deleted || entry.queue.length || entry.failed) continue;
+      if (!inScope(host, entry, options.removeScope)) continue;
+      forget(host, entry);
     }
-    return result;
   }
+  return result;
+}
 
-  /** A pulled version of a record the user is editing: never overwrite the edit. */
-  private mergeIntoEdit(entry: RecordEntry, remote: Attrs, result: PullResult): void {
-    const base = entry.base;
-    if (!versionChanged(entry.etag, base, remote)) return;
-    const userChanged = Array.from(new Set(entry.queue.flatMap((op) => op.changed ?? [])));
-    const resolver = this.host.options(entry.className).resolveConflict;
-    const local = { ...entry.attrs };
-    const merged = resolver ? { ...resolver(local, remote, base), id: entry.id } : resolveConflict(local, remote, base, userChanged.length ? userChanged : undefined);
-    entry.base = { ...remote };
-    entry.etag = etagOf(remote);
-    if (!entry.acked) entry.acked = true;
-    entry.attrs = merged;
-    this.host.meta.touch(entry);
-    result.changed.push(merged);
-    result.conflicts.push({ local, remote, merged });
-  }
+/** A pulled version of a record the user is editing: never overwrite the edit. */
+function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result: PullResult): void {
+  const base = entry.base;
+  if (!versionChanged(entry.etag, base, remote)) return;
+  const userChanged = Array.from(new Set(entry.queue.flatMap((op) => op.changed ?? [])));
+  const resolver = host.options(entry.className).resolveConflict;
+  const local = { ...entry.attrs };
+  const merged = resolver ? { ...resolver(local, remote, base), id: entry.id } : resolveConflict(local, remote, base, userChanged);
+  entry.base = { ...remote };
+  entry.etag = etagOf(remote);
+  entry.acked = true;
+  entry.attrs = merged;
+  host.meta.touch(entry);
+  result.changed.push(merged);
+  result.conflicts.push({ local, remote, merged });
+}
 
-  private forget(entry: RecordEntry, result: PullResult): void {
-    this.host.meta.remove(entry.className, entry.id);
-    this.host.hide(entry.className, entry.id);
-    result.removed.push(entry.id);
-  }
+/** A record the server no longer has: gone from storage and the UI. */
+function forget(host: SyncHost, entry: RecordEntry): void {
+  host.meta.remove(entry.className, entry.id);
+  host.hide(entry.className, entry.id);
+}
 
-  private inScope(entry: RecordEntry, scope: PullOptions["removeScope"]): boolean {
-    if (!scope) return true;
-    if (typeof scope === "function") return !!scope(this.host.record(entry.className, entry.id) ?? entry.attrs);
-    return Object.entries(scope).every(([k, v]) => String(entry.attrs[k]) === String(v));
-  }
+function inScope(host: SyncHost, entry: RecordEntry, scope: PullOptions["removeScope"]): boolean {
+  if (!scope) return true;
+  if (typeof scope === "function") return !!scope(host.record(entry.className, entry.id) ?? entry.attrs);
+  return Object.entries(scope).every(([k, v]) => String(entry.attrs[k]) === String(v));
 }
 
 function highWater(items: Attrs[], field: string): string | undefined {

@@ -68,12 +68,12 @@ export class ResourceClient {
    * rules refuse unknown headers; `undefined` puts the default back.
    */
   get idempotencyHeader(): string | null {
-    return this._idempotencyHeader;
+    return this._idempotencyHeader === undefined ? "Idempotency-Key" : this._idempotencyHeader;
   }
   set idempotencyHeader(name: string | null) {
-    this._idempotencyHeader = name === undefined ? "Idempotency-Key" : name;
+    this._idempotencyHeader = name;
   }
-  private _idempotencyHeader: string | null = "Idempotency-Key";
+  private _idempotencyHeader?: string | null;
   /**
    * Send updates with `If-Match: <etag of the version the edit is based on>`.
    * A 412 answer then fetches the server's version, merges it with the local
@@ -136,7 +136,7 @@ export class ResourceClient {
     const { path, pathParams } = options;
     const filled = fillPath(path, (name) => pathParams?.[name], (name) => `execute() path "${path}" needs a value for :${name}; pass it in pathParams`);
     try {
-      return (await this.request({ method: options.method ?? "GET", path: filled, params: options.params, data: options.data, headers: options.headers, model: null })).body;
+      return (await this.request({ ...options, method: options.method ?? "GET", path: filled, model: null })).body;
     } catch (error) {
       this.executeFailed?.(asSyncError(error));
       throw error;
@@ -222,14 +222,18 @@ checkedOptions(ResourceClient.prototype, "resourceClient", {
 function baseProblem(url: string, base: string): string | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1].toLowerCase();
   if (scheme === "http" || scheme === "https") return undefined;
+  let why: string;
+  let example: string;
   if (scheme === undefined) {
     // In a page, a relative URL is resolved against it.
     if (typeof (globalThis as { location?: { href?: unknown } }).location?.href === "string") return undefined;
-    const path = base ? `/${base.replace(/^\/+/, "")}` : "/api";
-    return `resourceClient.base is ${JSON.stringify(base)} and there is no page to resolve "${url}" against; set it to an absolute URL such as "http://localhost:3000${path}"`;
+    why = ` and there is no page to resolve "${url}" against`;
+    example = `http://localhost:3000${base ? `/${base.replace(/^\/+/, "")}` : "/api"}`;
+  } else {
+    why = ", which does not start with http:// or https://";
+    example = `http://${base.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")}`;
   }
-  const fixed = `http://${base.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")}`;
-  return `resourceClient.base is ${JSON.stringify(base)}, which does not start with http:// or https://; set it to an absolute URL such as ${JSON.stringify(fixed)}`;
+  return `resourceClient.base is ${JSON.stringify(base)}${why}; set it to an absolute URL such as ${JSON.stringify(example)}`;
 }
 
 function defaultItems(result: any): unknown {
@@ -255,27 +259,24 @@ function runHook(hook: NonNullable<ResourceClient["beforeRequest"]>, request: Ou
 }
 
 function parseResponse(response: Response, text: string, label: string): ResponseData {
-  const type = response.headers.get("content-type") ?? "";
-  const looksJson = /json/i.test(type) || /^\s*[[{]/.test(text);
+  const { status, headers } = response;
+  const type = headers.get("content-type") ?? "";
+  const html = text.trim() !== "" && /html/i.test(type);
   let body: unknown = text === "" ? null : text;
-  let malformed: Error | undefined;
-  if (text.trim() !== "" && looksJson && !/html/i.test(type)) {
+  // What is wrong with a successful answer's body, if anything.
+  let unusable: string | undefined;
+  if (html) unusable = `an HTML page, not JSON: "${messageFromBody(status, text)}"; check resourceClient.base and the routes`;
+  else if (text.trim() !== "" && (/json/i.test(type) || /^\s*[[{]/.test(text))) {
     try {
       body = JSON.parse(text);
     } catch (error) {
-      malformed = error as Error;
+      unusable = `malformed JSON (${(error as Error).message}); fix the server or the URL`;
     }
   }
-  const ok = response.status >= 200 && response.status < 300;
-  if (!ok) {
-    const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-    throw new SyncError(`${label} answered ${response.status}: ${messageFromBody(response.status, body)}`, { status: response.status, body, type: "http", retryAfterMs });
+  if (status < 200 || status >= 300) {
+    const retryAfterMs = parseRetryAfter(headers.get("retry-after"), Date.now());
+    throw new SyncError(`${label} answered ${status}: ${messageFromBody(status, body)}`, { status, body, type: "http", retryAfterMs });
   }
-  if (malformed) {
-    throw new SyncError(`${label} answered ${response.status} with malformed JSON (${malformed.message}); fix the server or the URL`, { status: response.status, body: text, type: "parse" });
-  }
-  if (text.trim() !== "" && /html/i.test(type)) {
-    throw new SyncError(`${label} answered ${response.status} with an HTML page, not JSON: "${messageFromBody(response.status, text)}"; check resourceClient.base and the routes`, { status: response.status, body: text, type: "parse" });
-  }
-  return { status: response.status, body, headers: response.headers };
+  if (unusable) throw new SyncError(`${label} answered ${status} with ${unusable}`, { status, body: text, type: "parse" });
+  return { status, body, headers };
 }

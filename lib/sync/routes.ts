@@ -14,8 +14,6 @@ export interface ResolvedRoute {
   method: string;
   /** The path with every `:param` filled in (URL-encoded). */
   path: string;
-  /** The route as written, for error messages. */
-  route: string;
   /** Names of the path parameters the route uses. */
   params: string[];
 }
@@ -82,11 +80,6 @@ function parseRoute(route: string, where: string): { method?: string; path: stri
   return { path: trimmed };
 }
 
-/** Names of the `:params` in a route, in order. */
-export function routeParams(route: string): string[] {
-  return Array.from(route.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g), (m) => m[1]);
-}
-
 /**
  * Fills `:name` parameters from `values` (call pathParams first, then record
  * attributes). A missing value is a programmer error: it throws naming the
@@ -96,7 +89,7 @@ export function resolveRoute(route: string, action: string, lookup: (name: strin
   const { method, path } = parseRoute(route, where);
   const params: string[] = [];
   const filled = fillPath(path, lookup, (name) => `route "${route}" (${where}) needs a value for :${name}; pass it in pathParams or set it on the record`, params);
-  return { method: method ?? defaultVerbs[action] ?? "GET", path: filled, route, params };
+  return { method: method ?? defaultVerbs[action] ?? "GET", path: filled, params };
 }
 
 /**

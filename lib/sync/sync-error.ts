@@ -51,11 +51,9 @@ export interface ErrorPayload {
 /** A readable one-line message out of the error bodies servers actually send. */
 export function messageFromBody(status: number, body: unknown): string {
   if (body && typeof body === "object") {
-    const google = (body as { error?: { message?: unknown } | string }).error;
-    if (google && typeof google === "object" && typeof google.message === "string") return google.message;
-    if (typeof google === "string") return google;
-    const message = (body as { message?: unknown }).message;
-    if (typeof message === "string") return message;
+    const { error, message } = body as { error?: unknown; message?: unknown };
+    // Google's { error: { message } }, then { error: "…" }, then { message }.
+    for (const text of [(error as { message?: unknown } | null)?.message, error, message]) if (typeof text === "string") return text;
     // Rails 422: { title: ["can't be blank"], due: ["is invalid"] }
     const parts: string[] = [];
     for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
