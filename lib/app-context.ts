@@ -86,7 +86,12 @@ export class AppContext {
   }
 
   exists(className: string, id: string): boolean {
-    return !!this.models.get(className)?.irecords[id];
+    return !!this.root(className, id);
+  }
+
+  /** The record Spine keeps under `id` (its own, not a clone), if any. */
+  private root(className: string, id: string): SpineRecord | undefined {
+    return this.models.get(className)?.irecords[id];
   }
 
   /**
@@ -123,12 +128,10 @@ export class AppContext {
 
   /** Applies attributes the server sent to one record, firing update/change. */
   update(className: string, id: string, attrs: Attrs): void {
-    const root = this.models.get(className)?.irecords[id];
+    const root = this.root(className, id);
     if (!root) return;
     root.load(attrs);
-    const clone = root.clone();
-    fire(clone, "update", { ...fromSync });
-    fire(clone, "change", "update", { ...fromSync });
+    fireChange(root, "update");
   }
 
   /**
@@ -136,7 +139,7 @@ export class AppContext {
    * objects the app created this record through point at the new id too.
    */
   repointKept(className: string, id: string, patch: Attrs, from: string): void {
-    const root = this.models.get(className)?.irecords[id];
+    const root = this.root(className, id);
     for (const ref of (root && saved.get(aliasKey(className, root.cid))) || []) {
       const kept = ref.deref();
       if (!kept) continue;
@@ -148,13 +151,13 @@ export class AppContext {
   create(className: string, attrs: Attrs): void {
     const model = this.models.get(className);
     if (!model) return;
-    if (model.irecords[attrs.id as string]) return this.update(className, attrs.id as string, attrs);
+    if (this.root(className, attrs.id as string)) return this.update(className, attrs.id as string, attrs);
     const record = new model(attrs);
     record.save({ ...fromSync, validate: false });
   }
 
   destroy(className: string, id: string): void {
-    const root = this.models.get(className)?.irecords[id];
+    const root = this.root(className, id);
     if (root) root.clone().destroy({ ...fromSync });
   }
 
@@ -178,15 +181,13 @@ export class AppContext {
       if (kept && String(kept.id) === oldId) kept.id = newId;
     }
     saved.delete(key);
-    const clone = root.clone();
-    fire(clone, "refresh", { ...fromSync });
-    fire(clone, "change", "refresh", { ...fromSync });
+    fireChange(root, "refresh");
   }
 
 
   /** Tells views that a record's sync state changed (`Task.bind("syncState", (record, state) => …)`). */
   notifySyncState(className: string, id: string, state: SyncState): void {
-    const root = this.models.get(className)?.irecords[id];
+    const root = this.root(className, id);
     if (!root) return;
     // Synced under this id: the objects kept since the create need no new id.
     if (state === "synced") saved.delete(aliasKey(className, root.cid));
@@ -194,3 +195,9 @@ export class AppContext {
   }
 }
 
+/** Fires `type` and `change` on a clone of a Spine record, as Spine does for a change it makes itself. */
+function fireChange(root: SpineRecord, type: "update" | "refresh"): void {
+  const clone = root.clone();
+  fire(clone, type, { ...fromSync });
+  fire(clone, "change", type, { ...fromSync });
+}

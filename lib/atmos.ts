@@ -1,4 +1,4 @@
-import type { AtmosEvents, AtmosOptions, SyncStatus } from "./atmos-options";
+import type { AtmosEvents, AtmosOptions, ConflictEvent, SyncStatus } from "./atmos-options";
 import { badOption, checkedOptions } from "./checked-options";
 import { AppContext, modelOptions, type ModelOptions } from "./app-context";
 import { heldClock, systemClock, type Clock, type HeldClock } from "./env/clock";
@@ -22,7 +22,7 @@ import { Pusher } from "./sync/pusher";
 import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
 import { ResourceClient } from "./sync/resource-client";
 import { classifyFailure, offlineDefaults, type OfflineStatusCodes } from "./sync/retry-policy";
-import { asSyncError, storageFailure } from "./sync/sync-error";
+import { asSyncError, storageFailure, type SyncError } from "./sync/sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync/sync-host";
 
 /**
@@ -43,10 +43,10 @@ export type RecordRef = { id: unknown } | { className: string; id: unknown };
  * `Spine.Model.Atmosphere`.
  *
  * This file is the public surface of API.md's "Atmos instance" section (one
- * method per entry, each delegating to the part that does the work), which
- * is why it is longer than the others.
+ * method per entry, each delegating to the part that does the work; `on`,
+ * `off` and `emit` are the Emitter's), which is why it is longer than the others.
  */
-export class Atmos {
+export class Atmos extends Emitter<AtmosEvents> {
   /** The last Atmos made; the Atmosphere extension uses it. */
   static instance: Atmos | undefined;
 
@@ -70,12 +70,10 @@ export class Atmos {
   static LiveClient?: typeof LiveClient;
   private liveClient?: LiveClient;
   private readonly WebSocket: AtmosOptions["WebSocket"];
-  private readonly events = new Emitter<AtmosEvents>();
   private readonly pusher: Pusher;
   private readonly puller: Puller;
   private readonly host: SyncHost;
   private readonly callbacks = new Map<string, RemoteCallOptions[]>();
-  private readonly unsubscribe: () => void;
   private readonly lease: TabLease;
   private readonly feed: ChangeFeed;
   private readonly remote: RemoteContext;
@@ -86,10 +84,12 @@ export class Atmos {
    * `Spine.Model.Atmosphere` calls): queue, keep refreshed records, follow ids.
    */
   readonly hooks: LocalChanges;
-  private closers: Array<() => void> = [];
+  /** What `close()` stops: each once. */
+  private readonly closers: Array<() => void>;
   private shut = false;
 
   constructor(options: AtmosOptions = {}) {
+    super();
     this.clock = options.clock ?? systemClock;
     this.timers = heldClock(this.clock);
     this.random = options.random ?? Math.random;
@@ -122,7 +122,7 @@ export class Atmos {
     // routes do not, and a queued change refused with 401 pauses it anyway.
     rc.executeFailed = (error) => {
       if (error.status === 401) this.host.authFailed();
-      this.host.reportError({ model: null, record: null, status: error.status, body: error.body, error, type: error.type });
+      this.reportFailure(null, error);
     };
     this.pusher = new Pusher(this.host);
     this.hooks = new LocalChanges({
@@ -136,7 +136,7 @@ export class Atmos {
       },
     });
     this.puller = new Puller(this.host);
-    this.unsubscribe = (options.connectivity ?? browserConnectivity()).subscribe((online) => {
+    const unsubscribe = (options.connectivity ?? browserConnectivity()).subscribe((online) => {
       if (online) this.pusher.wake();
       this.board.setOnline(online);
     });
@@ -145,7 +145,7 @@ export class Atmos {
     this.lease = options.lease ?? defaultLease(this.store, `${prefix}lease`, uuidv4(), this.clock);
     this.WebSocket = options.WebSocket;
     const stopFeed = this.feed.subscribe((keys) => void this.otherTabWrote(keys));
-    this.closers.push(stopFeed, () => this.feed.close(), () => this.lease.release(), () => this.liveClient?.disconnect());
+    this.closers = [unsubscribe, stopFeed, () => this.feed.close(), () => this.lease.release(), () => this.liveClient?.disconnect()];
     // Resume an outbox left by an earlier page load, once this tab may send.
     this.metaContext.ready.then(
       () => {
@@ -164,18 +164,6 @@ export class Atmos {
       throw new Error('atmos.live needs the live client: add import "atmos2/live" (or a script tag for dist/atmos2-live.js after dist/atmos2.js)');
     }
     return (this.liveClient ??= new Live(this, { clock: this.clock, random: this.random, WebSocket: this.WebSocket }));
-  }
-
-  on<K extends keyof AtmosEvents & string>(name: K, fn: (payload: AtmosEvents[K]) => void): () => void {
-    return this.events.on(name, fn);
-  }
-
-  off<K extends keyof AtmosEvents & string>(name?: K, fn?: (payload: AtmosEvents[K]) => void): void {
-    this.events.off(name, fn);
-  }
-
-  emit<K extends keyof AtmosEvents & string>(name: K, payload?: AtmosEvents[K]): void {
-    this.events.emit(name, payload as AtmosEvents[K]);
   }
 
   /** Sends every unsent change of every model (or of one class); resolves when the sends have settled. */
@@ -263,7 +251,6 @@ export class Atmos {
     void this.metaContext.flush().catch(() => undefined);
     this.pusher.close();
     this.metaContext.close();
-    this.unsubscribe();
     for (const close of this.closers.splice(0)) close();
     if (Atmos.instance === this) {
       Atmos.instance = undefined;
@@ -290,7 +277,7 @@ export class Atmos {
         (result) => {
           const shown = this.appContext.refresh(className, result.changed);
           for (const c of result.conflicts) {
-            this.emit("conflict", { model: className, record: this.appContext.find(className, String(c.merged.id)), ...c });
+            this.conflict(className, String(c.merged.id), c);
             const entry = this.metaContext.get(className, String(c.merged.id));
             if (entry) this.board.changed(entry);
           }
@@ -308,7 +295,7 @@ export class Atmos {
           if (kind === "offline" && this.board.onlineMark === mark) this.board.setOnline(false);
           else if (kind === "auth") this.host.authFailed();
           else if (failure.status > 0 && kind !== "offline") this.host.setOnline(true);
-          this.host.reportError({ model: className, record: null, status: failure.status, body: failure.body, error: failure, type: failure.type });
+          this.reportFailure(className, failure);
           throw failure;
         },
       );
@@ -357,6 +344,16 @@ export class Atmos {
     return this.shut ? Promise.reject(closedError()) : undefined;
   }
 
+  /** The `error` event (and on a 401 `auth_fail`) of a failed pull or custom request. */
+  private reportFailure(model: string | null, error: SyncError): void {
+    this.host.reportError({ model, record: null, status: error.status, body: error.body, error, type: error.type });
+  }
+
+  /** The `conflict` event: a record's server version changed under its unsent local edit. */
+  private conflict(model: string, id: string, versions: Pick<ConflictEvent, "local" | "remote" | "merged">): void {
+    this.emit("conflict", { model, record: this.appContext.find(model, id), ...versions });
+  }
+
   private records(className: string, ids: string[] | undefined): unknown[] {
     const model = this.appContext.model(className);
     if (!model) return [];
@@ -391,9 +388,7 @@ export class Atmos {
         this.emit("error", payload);
         if (payload.status === 401) this.emit("auth_fail", payload);
       },
-      conflict: (entry, local, remote, merged) => {
-        this.emit("conflict", { model: entry.className, record: this.appContext.find(entry.className, entry.id), local, remote, merged });
-      },
+      conflict: (entry, local, remote, merged) => this.conflict(entry.className, entry.id, { local, remote, merged }),
       setOnline: (online) => {
         if (online && this.authFailed) {
           this.authFailed = false;

@@ -1,4 +1,4 @@
-/** A minimal typed event emitter for the Atmos instance. */
+/** A minimal typed event emitter: the Atmos instance's `on`, `off` and `emit`. */
 export type Listener<T> = (payload: T) => void;
 
 export class Emitter<Events extends object> {
@@ -17,12 +17,12 @@ export class Emitter<Events extends object> {
     else this.listeners.get(name)?.delete(fn);
   }
 
-  emit<K extends keyof Events & string>(name: K, payload: Events[K]): void {
+  emit<K extends keyof Events & string>(name: K, payload?: Events[K]): void {
     const set = this.listeners.get(name);
     if (!set) return;
     for (const fn of [...set]) {
       try {
-        fn(payload);
+        fn(payload as Events[K]);
       } catch (error) {
         // A listener's bug must not break sync; surface it asynchronously
         // where the platform reports uncaught errors.

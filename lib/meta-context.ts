@@ -76,10 +76,6 @@ export class MetaContext {
     return Array.from(this.byClass.keys());
   }
 
-  entries(): RecordEntry[] {
-    return Array.from(this.byClass.values()).flatMap((map) => Array.from(map.values()));
-  }
-
   /** Entries that have queued changes (held, sendable or parked). */
   queued(): Iterable<RecordEntry> {
     return this.withQueue;
@@ -240,7 +236,7 @@ export class MetaContext {
     if (this.retryTimer !== undefined) return;
     this.retryTimer = this.options.clock.setTimeout(() => {
       this.retryTimer = undefined;
-      this.flush().catch(() => undefined);
+      this.flush().catch(ignore);
     }, 5000);
   }
 
@@ -290,11 +286,10 @@ export class MetaContext {
 
   private load(rows: Array<[string, StoredEntry]>): void {
     this.loaded = true;
-    const stale: string[] = [];
     // Changes made before an asynchronous store answered come after every stored one.
     let top = 0;
     for (const [, entry] of rows) for (const op of entry?.queue ?? []) if (op.seq > top) top = op.seq;
-    for (const entry of this.entries()) for (const op of entry.queue) op.seq += top;
+    for (const map of this.byClass.values()) for (const entry of map.values()) for (const op of entry.queue) op.seq += top;
     this.seq += top;
     for (const [, entry] of rows) {
       if (!entry || typeof entry !== "object" || !entry.className || !entry.id) continue;
@@ -313,12 +308,11 @@ export class MetaContext {
           if (old) {
             this.withQueue.delete(old);
             map.delete(former);
-            stale.push(this.keyOf(entry.className, former));
+            this.pendingWrites.set(this.keyOf(entry.className, former), null);
+            this.schedule();
           }
         }
       }
     }
-    for (const key of stale) this.pendingWrites.set(key, null);
-    if (stale.length) this.schedule();
   }
 }

@@ -19,13 +19,6 @@ export interface TabLease {
 /** One tab alone (Node, or an app that opts out): always the sender. */
 export const soleTab: TabLease = { held: true, decided: Promise.resolve(), start: (fn) => fn(), release: () => undefined };
 
-/** A promise with its resolve function, for "decided" signals. */
-function signal(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
 /**
  * Web Locks: the browser grants the lock to one tab and frees it the moment
  * that tab closes or crashes.
@@ -37,14 +30,14 @@ export class WebLocksLease implements TabLease {
 
   constructor(private readonly name: string, private readonly locks: { request: (name: string, options: object, fn: () => Promise<void>) => Promise<unknown> }) {}
 
-  private readonly decision = signal();
-  readonly decided = this.decision.promise;
+  private decide!: () => void;
+  readonly decided = new Promise<void>((resolve) => (this.decide = resolve));
 
   start(onAcquired: () => void): void {
     const hold = () => {
       if (this.stopped) return Promise.resolve();
       this.held = true;
-      this.decision.resolve();
+      this.decide();
       onAcquired();
       return new Promise<void>((resolve) => (this.releaseLock = resolve));
     };
@@ -53,17 +46,17 @@ export class WebLocksLease implements TabLease {
     this.locks
       .request(this.name, { mode: "exclusive", ifAvailable: true }, ((lock: unknown) => {
         if (lock) return hold();
-        this.decision.resolve();
+        this.decide();
         this.locks.request(this.name, { mode: "exclusive" }, hold).catch(() => undefined);
         return Promise.resolve();
       }) as () => Promise<void>)
-      .catch(() => this.decision.resolve());
+      .catch(() => this.decide());
   }
 
   release(): void {
     this.stopped = true;
     this.held = false;
-    this.decision.resolve();
+    this.decide();
     this.releaseLock?.();
   }
 }
@@ -80,8 +73,8 @@ interface LeaseRecord {
  */
 export class StorageLease implements TabLease {
   held = false;
-  private readonly decision = signal();
-  readonly decided = this.decision.promise;
+  private decide!: () => void;
+  readonly decided = new Promise<void>((resolve) => (this.decide = resolve));
   private timer: unknown;
   private stopped = false;
 
@@ -113,7 +106,7 @@ export class StorageLease implements TabLease {
       } catch {
         this.held = false;
       }
-      this.decision.resolve();
+      this.decide();
       if (!this.stopped) this.timer = this.clock.setTimeout(tick, this.renewMs);
     };
     void tick();

@@ -36,7 +36,7 @@ export class WebStorageStore implements Store {
   }
 
   async put(key: string, value: unknown): Promise<void> {
-    this.storage.setItem(key, JSON.stringify(value));
+    this.putSync(key, JSON.stringify(value));
   }
 
   putSync(key: string, json: string): void {
@@ -53,7 +53,7 @@ export class WebStorageStore implements Store {
    * or quota error leaves the old data readable.
    */
   async batch(ops: StoreOp[]): Promise<void> {
-    for (const op of ops) if (op.type === "put") this.storage.setItem(op.key, JSON.stringify(op.value));
+    for (const op of ops) if (op.type === "put") this.putSync(op.key, JSON.stringify(op.value));
     for (const op of ops) if (op.type === "delete") this.storage.removeItem(op.key);
   }
 
@@ -76,13 +76,14 @@ export class WebStorageStore implements Store {
    * polyfills only offer key(i), which may itself be O(N) per call.
    */
   private allKeys(): string[] {
-    const own = Object.keys(this.storage);
+    const storage = this.storage;
+    const own = Object.keys(storage);
     // A polyfill's own fields (e.g. a map and a quota) can match the item
     // count by chance: use own keys only when every one of them is an item.
-    if (own.length === this.storage.length && own.every((key) => this.storage.getItem(key) !== null)) return own;
+    if (own.length === storage.length && own.every((key) => storage.getItem(key) !== null)) return own;
     const keys: string[] = [];
-    for (let i = 0; i < this.storage.length; i++) {
-      const key = this.storage.key(i);
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
       if (key !== null) keys.push(key);
     }
     return keys;
