@@ -16,18 +16,18 @@ export interface RemoteContext {
  */
 export function swapId(ctx: RemoteContext, entry: RecordEntry, newId: string): void {
   const { meta, app } = ctx;
-  const oldId = entry.id;
+  const { className: target, id: oldId } = entry;
   // The same record may already be here under its server id (a live update
   // or a pull that arrived before this create's answer): keep one.
-  const twin = meta.get(entry.className, newId);
+  const twin = meta.get(target, newId);
   if (twin && twin !== entry) {
-    meta.remove(entry.className, newId);
-    app.destroy(entry.className, newId);
+    meta.remove(target, newId);
+    app.destroy(target, newId);
   }
   meta.rekey(entry, newId);
-  app.changeId(entry.className, oldId, newId);
+  app.changeId(target, oldId, newId);
   for (const className of new Set([...app.classNames(), ...meta.classes()])) {
-    const keys = Object.entries(ctx.options(className).remoteKeys).filter(([, target]) => target === entry.className);
+    const keys = Object.entries(ctx.options(className).remoteKeys).filter(([, to]) => to === target);
     if (!keys.length) continue;
     for (const child of meta.all(className)) {
       const patch: Attrs = {};
@@ -43,15 +43,15 @@ export function swapId(ctx: RemoteContext, entry: RecordEntry, newId: string): v
 }
 
 /** Shows entries another tab wrote (read back from storage) in this tab's Spine records. */
-export function showReloaded(ctx: RemoteContext, changes: Array<{ className: string; id: string; entry?: RecordEntry }>): void {
+export function showReloaded({ app }: RemoteContext, changes: Array<{ className: string; id: string; entry?: RecordEntry }>): void {
   for (const { className, id, entry } of changes) {
     // The other tab gave the record its server id: move it here too, so
     // record objects this tab holds under the old id keep updating it.
     for (const former of entry?.formerIds ?? []) {
-      if (ctx.app.exists(className, former) && !ctx.app.exists(className, id)) ctx.app.changeId(className, former, id);
+      if (app.exists(className, former) && !app.exists(className, id)) app.changeId(className, former, id);
     }
-    if (!entry || entry.deleted) ctx.app.destroy(className, id);
-    else if (ctx.app.exists(className, id)) ctx.app.update(className, id, entry.attrs);
-    else ctx.app.create(className, entry.attrs);
+    if (!entry || entry.deleted) app.destroy(className, id);
+    else if (app.exists(className, id)) app.update(className, id, entry.attrs);
+    else app.create(className, entry.attrs);
   }
 }

@@ -25,5 +25,6 @@ export function encodeQuery(params: Record<string, unknown> | undefined): string
   if (!params) return "";
   const flat: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) flat[k] = v;
-  return encodeForm(flat).replace(/%5B%5D=/g, "=").replace(/%5B%5D/g, "");
+  // Repeated keys instead of `ids[]`: drop every encoded `[]`.
+  return encodeForm(flat).replace(/%5B%5D/g, "");
 }

@@ -18,14 +18,12 @@ import type { SyncHost } from "./sync-host";
  * keeps its outbox; one destroyed locally comes back, as it does in Spine.
  */
 export function keepRefreshed(meta: MetaContext, records: PlainRecord[]): RecordEntry[] {
-  const changed: RecordEntry[] = [];
-  for (const plain of records) {
-    const entry = meta.get(plain.className, plain.id);
+  return records.map((plain) => {
+    let entry = meta.get(plain.className, plain.id);
     if (!entry) {
-      const fresh: RecordEntry = { className: plain.className, id: plain.id, attrs: plain.attrs, acked: true, queue: [] };
-      meta.put(fresh);
-      changed.push(fresh);
-      continue;
+      entry = { ...plain, acked: true, queue: [] };
+      meta.put(entry);
+      return entry;
     }
     if (entry.deleted) {
       entry.deleted = undefined;
@@ -33,9 +31,8 @@ export function keepRefreshed(meta: MetaContext, records: PlainRecord[]): Record
     }
     entry.attrs = plain.attrs;
     meta.touch(entry);
-    changed.push(entry);
-  }
-  return changed;
+    return entry;
+  });
 }
 
 /** The app's `record.changeID(newId)`: the entry, its outbox and its key follow. */

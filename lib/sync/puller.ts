@@ -143,10 +143,8 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
       if (numericIds.has(id)) created.numericId = true;
       meta.put(created);
       result.changed.push(remote);
-      result.records.push(remote);
     } else if (entry.queue.length > 0 || entry.failed) {
       mergeIntoEdit(host, entry, remote, result);
-      result.records.push(entry.attrs);
     } else {
       const merged = { ...entry.attrs, ...remote };
       const changed = changedFields(entry.attrs, merged).length > 0;
@@ -157,8 +155,8 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
         meta.touch(entry);
         result.changed.push(merged);
       }
-      result.records.push(merged);
     }
+    result.records.push(entry ? entry.attrs : remote);
   }
   if (options.remove) {
     for (const entry of meta.all(className)) {
@@ -214,7 +212,7 @@ function highWater(items: Attrs[], field: string): string | undefined {
  * browser resolves a link: `</api/tasks?page=2>` under a base of
  * `…/api` is that path, not the base's path again.
  */
-export function nextLink(header: string | null, pageUrl = ""): string | undefined {
+function nextLink(header: string | null, pageUrl: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(",")) {
     const match = /<([^>]+)>\s*;.*rel="?([^";]+)"?/i.exec(part.trim());

@@ -250,8 +250,8 @@ function joinUrl(base: string, path: string): string {
 function runHook(hook: NonNullable<ResourceClient["beforeRequest"]>, request: OutgoingRequest): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     try {
-      const result = hook(request, resolve);
-      if (result && typeof (result as Promise<void>).then === "function") (result as Promise<void>).catch(reject);
+      // An async hook that rejects fails the request, as one that throws.
+      Promise.resolve(hook(request, resolve)).catch(reject);
     } catch (error) {
       reject(error);
     }

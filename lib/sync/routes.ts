@@ -18,8 +18,10 @@ export interface ResolvedRoute {
   params: string[];
 }
 
-const defaultVerbs: Record<string, string> = { index: "GET", read: "GET", create: "POST", update: "PUT", delete: "DELETE" };
-const actions = new Set(Object.keys(defaultVerbs));
+const defaultVerbs: Record<string, string> = { index: "GET", create: "POST", update: "PUT", delete: "DELETE", read: "GET" };
+const actions = Object.keys(defaultVerbs);
+/** "index, create, update, delete, read", for messages. */
+const actionList = actions.join(", ");
 const verbPattern = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(\S+)$/i;
 
 /**
@@ -31,7 +33,7 @@ const verbPattern = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(\S+)$/i;
 export function routeFor(routes: RouteTable, className: string, action: Action, modelUrl?: string, models?: () => string[]): string {
   const own = routes[className];
   if (own !== undefined && typeof own !== "object") {
-    throw new Error(`atmos2: routes.${className} must be an object of actions (index, create, update, delete), got ${typeof own}`);
+    throw new Error(`atmos2: routes.${className} must be an object of actions (${actionList}), got ${typeof own}`);
   }
   // An object is a model's entry (validateRoutes allows no other). One that
   // names no extended model is most likely this model misspelled (Tsak for
@@ -54,13 +56,13 @@ export function validateRoutes(routes: RouteTable): void {
   if (!routes || typeof routes !== "object") throw new Error("atmos2: resourceClient.routes must be an object");
   for (const [name, value] of Object.entries(routes)) {
     if (typeof value === "string") {
-      if (!actions.has(name)) {
-        throw new Error(`atmos2: routes.${name} is a string, but "${name}" is not an action (index, create, update, delete, read); per-model routes go in an object: routes.${name} = { index: "GET /…" }`);
+      if (!actions.includes(name)) {
+        throw new Error(`atmos2: routes.${name} is a string, but "${name}" is not an action (${actionList}); per-model routes go in an object: routes.${name} = { index: "GET /…" }`);
       }
       parseRoute(value, name);
     } else if (value && typeof value === "object") {
       for (const [action, route] of Object.entries(value)) {
-        if (!actions.has(action)) throw new Error(`atmos2: routes.${name}.${action} is not an action; a model's routes are index, create, update, delete, read`);
+        if (!actions.includes(action)) throw new Error(`atmos2: routes.${name}.${action} is not an action; a model's routes are ${actionList}`);
         if (typeof route !== "string") throw new Error(`atmos2: routes.${name}.${action} must be a string like "GET /path/:id"`);
         parseRoute(route, `${name}.${action}`);
       }
