@@ -1,8 +1,9 @@
 /**
  * application/x-www-form-urlencoded bodies, Rails style: nested objects as
- * `task[meta][a]=1`, arrays as `task[tags][]=x`. Pure.
+ * `task[meta][a]=1`, arrays as `task[tags][]=x`; without a root (or with
+ * false), flat keys. Pure.
  */
-export function encodeForm(data: Record<string, unknown>, root?: string): string {
+export function encodeForm(data: Record<string, unknown>, root?: string | false): string {
   const pairs: string[] = [];
   const add = (key: string, value: unknown) => {
     if (value === undefined) return;

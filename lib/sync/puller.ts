@@ -172,7 +172,8 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
 function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result: PullResult): void {
   const base = entry.base;
   if (!versionChanged(entry.etag, base, remote)) return;
-  const userChanged = Array.from(new Set(entry.queue.flatMap((op) => op.changed ?? [])));
+  // Repeats are harmless: resolveConflict takes them as a set.
+  const userChanged = entry.queue.flatMap((op) => op.changed ?? []);
   const resolver = host.options(entry.className).resolveConflict;
   const local = { ...entry.attrs };
   const merged = resolver ? { ...resolver(local, remote, base), id: entry.id } : resolveConflict(local, remote, base, userChanged);

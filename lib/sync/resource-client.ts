@@ -160,8 +160,8 @@ export class ResourceClient {
     let body: string | undefined;
     if (outgoing.data !== undefined && outgoing.method !== "GET" && outgoing.method !== "HEAD") {
       if (this.dataCoding === "form") {
-        const root = this.formRoot === false ? undefined : this.formRoot ?? (model ? underscore(model) : undefined);
-        body = encodeForm(outgoing.data as Record<string, unknown>, root);
+        // formRoot false: flat keys; a custom request (no model) has no root either.
+        body = encodeForm(outgoing.data as Record<string, unknown>, this.formRoot ?? (model ? underscore(model) : undefined));
         headers["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8";
       } else {
         body = JSON.stringify(outgoing.data);
