@@ -43,12 +43,14 @@ export class MetaContext {
   private writeFailing = false;
   /** Classes whose records are never written to storage (`Model.remote = true`). */
   readonly volatile = new Set<string>();
+  /** Where the records' keys start: `${prefix}rec:`, then class name and id. */
+  private readonly recPrefix: string;
 
   constructor(
     readonly store: Store,
     private readonly options: { prefix: string; clock: Clock; onWriteError: (error: unknown) => void; onWritten?: (keys: string[]) => void },
   ) {
-    const prefix = `${options.prefix}rec:`;
+    const prefix = (this.recPrefix = `${options.prefix}rec:`);
     // A store that can answer at once (Web Storage) is read before this
     // returns, so a save made right after `new Atmos()` is decided with all
     // that storage knows; another is read as soon as it answers.
@@ -56,7 +58,7 @@ export class MetaContext {
   }
 
   keyOf(className: string, id: string): string {
-    return `${this.options.prefix}rec:${className}:${id}`;
+    return `${this.recPrefix}${className}:${id}`;
   }
 
   /** Where the last complete incremental pull of a model's index path is remembered. */
@@ -245,7 +247,7 @@ export class MetaContext {
    * itself are left alone (its own write follows). Returns what changed.
    */
   async reload(keys: string[]): Promise<Array<{ className: string; id: string; entry?: RecordEntry }>> {
-    const recPrefix = `${this.options.prefix}rec:`;
+    const recPrefix = this.recPrefix;
     const changes: Array<{ className: string; id: string; entry?: RecordEntry }> = [];
     for (const key of keys) {
       if (!key.startsWith(recPrefix) || this.pendingWrites.has(key)) continue;

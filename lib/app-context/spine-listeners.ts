@@ -77,9 +77,8 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
   // model configured and extended again keeps one), reporting the class
   // the call is made on, when that class is extended.
   const known = (className: string) => registeredModels.has(className);
-  const changeID = model.prototype.changeID;
-  if (!changeID[WRAPPED]) {
-    const wrapped = function (this: SpineRecord, id: unknown) {
+  wrapOnce(model.prototype, "changeID", (changeID) =>
+    function (this: SpineRecord, id: unknown) {
       // Spine does nothing for the id the object already has.
       if (id === this.id) return changeID.call(this, id);
       const objectId = this.id;
@@ -113,39 +112,42 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
       // That save of Spine 1.2 also loaded the object's attributes into the record.
       if (isLegacy(this)) hooks(false)?.refreshed(name, [root]);
       return result;
-    };
-    model.include({ changeID: Object.assign(wrapped, { [WRAPPED]: true }) });
-  }
-  const deleteAll = model.deleteAll;
-  if (!deleteAll[WRAPPED]) {
-    const wrapped = function (this: SpineModel, ...args: unknown[]) {
+    },
+  );
+  wrapOnce(model, "deleteAll", (deleteAll) =>
+    function (this: SpineModel, ...args: unknown[]) {
       const ids = this.records.map((r: SpineRecord) => String(r.id));
       const result = deleteAll.apply(this, args);
       if (ids.length && known(this.className)) hooks(false)?.cleared(this.className, ids);
       return result;
-    };
-    model.deleteAll = Object.assign(wrapped, { [WRAPPED]: true });
-  }
+    },
+  );
   // Spine 1.2's Model.refresh removes, without an event, the record its
   // index holds under an incoming id (where 1.6 loads the data into it).
-  const refresh = model.refresh;
-  if (isLegacy(model.prototype) && !refresh[WRAPPED]) {
-    const wrapped = function (this: SpineModel, ...args: unknown[]) {
-      if (page.ownRefresh || !known(this.className)) return refresh.apply(this, args);
-      const before = this.records.slice();
-      const result = refresh.apply(this, args);
-      const now = new Set(this.records);
-      const gone = before.filter((r: SpineRecord) => !now.has(r));
-      // Its minted first id leaves Spine's index with it, as a destroy's does.
-      for (const record of gone) dropKept(record);
-      // A record replaced by the incoming one of the same id is that one now.
-      const shownIds = new Set(this.records.map((r: SpineRecord) => String(r.id)));
-      const removed = gone.map((r: SpineRecord) => movesLeft.get(r) ?? String(r.id)).filter((id: string) => !shownIds.has(id));
-      if (removed.length) hooks(false)?.cleared(this.className, removed);
-      return result;
-    };
-    model.refresh = Object.assign(wrapped, { [WRAPPED]: true });
+  if (isLegacy(model.prototype)) {
+    wrapOnce(model, "refresh", (refresh) =>
+      function (this: SpineModel, ...args: unknown[]) {
+        if (page.ownRefresh || !known(this.className)) return refresh.apply(this, args);
+        const before = this.records.slice();
+        const result = refresh.apply(this, args);
+        const now = new Set(this.records);
+        const gone = before.filter((r: SpineRecord) => !now.has(r));
+        // Its minted first id leaves Spine's index with it, as a destroy's does.
+        for (const record of gone) dropKept(record);
+        // A record replaced by the incoming one of the same id is that one now.
+        const shownIds = new Set(this.records.map((r: SpineRecord) => String(r.id)));
+        const removed = gone.map((r: SpineRecord) => movesLeft.get(r) ?? String(r.id)).filter((id: string) => !shownIds.has(id));
+        if (removed.length) hooks(false)?.cleared(this.className, removed);
+        return result;
+      },
+    );
   }
+}
+
+/** Puts `wrap(original)` in place of a Spine method, unless it is atmos2's wrapper already (inherited, or from an earlier extend). */
+function wrapOnce(target: SpineModel, name: string, wrap: (original: SpineModel) => SpineModel): void {
+  const original = target[name];
+  if (!original[WRAPPED]) target[name] = Object.assign(wrap(original), { [WRAPPED]: true });
 }
 
 /**

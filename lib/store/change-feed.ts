@@ -44,8 +44,7 @@ export function browserFeed(name: string): ChangeFeed {
  * batch written, which costs about as much as the write itself.
  */
 export function defaultFeed(store: Store, prefix: string): ChangeFeed {
-  const storage = store instanceof WebStorageStore ? store.storage : undefined;
-  if (storage && isPageStorage(storage)) return storageEventFeed(storage, `${prefix}rec:`);
+  if (store instanceof WebStorageStore && isPageStorage(store.storage)) return storageEventFeed(store.storage, `${prefix}rec:`);
   return browserFeed(`${prefix}changes`);
 }
 

@@ -16,7 +16,7 @@ export interface StoredEntry extends Omit<RecordEntry, "base"> {
   baseDiff?: { set: Attrs; unset?: string[] };
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
+export const hasOwn = Object.prototype.hasOwnProperty;
 
 /** The form of `entry` to write. Pure: `entry` is left as it is. */
 export function toStored(entry: RecordEntry): RecordEntry | StoredEntry {

@@ -1,5 +1,5 @@
 import type { RecordEntry } from "./record-entry";
-import { baseDiffOf, toStored, type StoredEntry } from "./stored-entry";
+import { baseDiffOf, hasOwn, toStored, type StoredEntry } from "./stored-entry";
 
 /**
  * The JSON text of an entry's stored form, the same as
@@ -35,7 +35,6 @@ interface Around {
 
 const texts = new WeakMap<RecordEntry, Around>();
 const writtenOnce = new WeakSet<RecordEntry>();
-const hasOwn = Object.prototype.hasOwnProperty;
 /** Stands for the attributes while the text around them is made. */
 const hole = "\u0000atmos2-attrs\u0000";
 const holeJson = JSON.stringify(hole);
