@@ -26,6 +26,8 @@ export function encodeQuery(params: Record<string, unknown> | undefined): string
   if (!params) return "";
   const flat: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) flat[k] = v;
-  // Repeated keys instead of `ids[]`: drop every encoded `[]`.
-  return encodeForm(flat).replace(/%5B%5D/g, "");
+  // Repeated keys instead of `ids[]`: drop the encoded `[]` of each key (the
+  // text before the pair's "=", as a key's own "=" is encoded), never of a value.
+  const pairs = encodeForm(flat).split("&");
+  return pairs.map((pair) => pair.slice(0, pair.indexOf("=")).replace(/%5B%5D/g, "") + pair.slice(pair.indexOf("="))).join("&");
 }

@@ -28,4 +28,8 @@ describe("form coding", () => {
     expect(encodeQuery({ showCompleted: true, ids: [1, 2], none: undefined, nil: null })).to.equal("showCompleted=true&ids=1&ids=2");
     expect(encodeQuery(undefined)).to.equal("");
   });
+
+  it("drops the [] of repeated keys only, never from a value", () => {
+    expect(encodeQuery({ q: "[]", ids: ["[]", 2], filter: { tags: ["x"] } })).to.equal("q=%5B%5D&ids=%5B%5D&ids=2&filter%5Btags%5D=x");
+  });
 });

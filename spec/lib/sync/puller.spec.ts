@@ -84,6 +84,13 @@ describe("pulling records", () => {
     for (const page of pages) expect(page.query).to.include({ maxResults: "2", showHidden: "true" });
   });
 
+  it("sends a sync({ params }) value that holds brackets as written (a search for \"[]\" is not an empty one)", async () => {
+    const list = await client.createList("L");
+    const skip = tasks.requests.length;
+    await models.Task.sync({ remote: true, pathParams: { taskListID: list.id }, params: { q: "[]", tags: ["a[]b"] } });
+    expect(tasks.requests.slice(skip)[0].query).to.include({ q: "[]", tags: "a[]b" });
+  });
+
   it("sets the index route's path parameters (taskListID) on the pulled records", async () => {
     const list = await client.createList("L");
     await client.createTask(list.id, { title: "milk" });
