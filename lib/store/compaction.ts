@@ -29,30 +29,20 @@ export function enqueue(queue: OutboxOp[], op: OutboxOp, acked: boolean): Outbox
     return out;
   }
 
-  if (!last) return appended(queue, op);
-  if (last.kind === "destroy") {
-    // Saving after a destroy: the record came back. Keep order, send both.
-    return appended(queue, op);
-  }
-  if (op.kind === "update") {
-    const changed = union(last.changed, op.changed);
-    const hold = last.hold && op.hold ? true : undefined;
-    // The usual repeated edit of the same fields: the queue already says it all.
-    if (changed === last.changed && hold === last.hold) return queue;
-    const out = queue.slice(0, queue.length - 1);
-    const merged: OutboxOp = Object.assign({}, last);
-    merged.changed = changed;
-    merged.hold = hold;
-    out.push(merged);
+  // Kept as a new op: the first unsent one; one saved after a destroy (the
+  // record came back: keep order, send both); a second create for the same
+  // record (it was re-created).
+  if (!last || last.kind === "destroy" || op.kind === "create") {
+    const out = queue.slice();
+    out.push(op);
     return out;
   }
-  // A second create for the same record means it was re-created: keep it.
-  return appended(queue, op);
-}
-
-function appended(queue: OutboxOp[], op: OutboxOp): OutboxOp[] {
-  const out = queue.slice();
-  out.push(op);
+  const changed = union(last.changed, op.changed);
+  const hold = last.hold && op.hold ? true : undefined;
+  // The usual repeated edit of the same fields: the queue already says it all.
+  if (changed === last.changed && hold === last.hold) return queue;
+  const out = queue.slice(0, queue.length - 1);
+  out.push(Object.assign({}, last, { changed, hold }));
   return out;
 }
 

@@ -1,8 +1,8 @@
 import { remoteAction } from "../meta-context";
 import { enqueue } from "../store/compaction";
-import type { OutboxOp, PlainRecord, RecordEntry } from "../store/record-entry";
+import type { OpKind, OutboxOp, PlainRecord, RecordEntry } from "../store/record-entry";
 import { changedFields } from "./merge";
-import type { RemoteCallOptions, SyncHost } from "./sync-host";
+import type { SyncHost } from "./sync-host";
 import type { ModelOptions } from "../app-context";
 
 export type ChangeType = "create" | "update" | "destroy";
@@ -24,12 +24,15 @@ export function recordChange(
   host: SyncHost,
   plain: PlainRecord,
   type: ChangeType,
-  call: { remote: boolean; newKey: () => string; options?: RemoteCallOptions; model?: Pick<ModelOptions, "local" | "remote"> },
+  call: { remote: boolean; newKey: () => string; model?: Pick<ModelOptions, "local" | "remote"> },
 ): RecordedChange {
   const { meta } = host;
   const model = call.model ?? host.options(plain.className);
   let entry = meta.get(plain.className, plain.id);
+  const fresh = !entry;
   const remote = !model.local && (call.remote || model.remote);
+  let kind: OpKind;
+  let changed: string[] | undefined;
 
   if (type === "destroy") {
     if (!entry) return { entry, send: false };
@@ -37,46 +40,40 @@ export function recordChange(
       meta.remove(entry.className, entry.id);
       return { entry, send: false };
     }
-    const op: OutboxOp = { kind: "destroy", seq: meta.nextSeq(), key: "", hold: remote ? undefined : true };
     entry.deleted = true;
     entry.failed = undefined;
-    entry.queue = enqueue(entry.queue, op, entry.acked);
-    const queued = keyed(entry.queue, call.newKey);
-    if (entry.queue.length === 0) meta.remove(entry.className, entry.id);
-    else meta.touch(entry);
-    return { entry, op: queued, send: remote };
-  }
-
-  if (!entry) {
+    kind = "destroy";
+  } else if (!entry) {
     entry = { className: plain.className, id: plain.id, attrs: plain.attrs, acked: false, queue: [] };
     if (model.local) {
       meta.put(entry);
       return { entry, send: false };
     }
-    const op: OutboxOp = { kind: "create", seq: meta.nextSeq(), key: call.newKey(), hold: remote ? undefined : true };
-    entry.queue = [op];
-    meta.put(entry);
-    return { entry, op, send: remote };
+    kind = "create";
+  } else {
+    changed = changedFields(entry.attrs, plain.attrs);
+    // Saving a synced record without a change and without `remote` queues nothing.
+    if (!remote && changed.length === 0 && entry.queue.length === 0 && entry.acked && !entry.deleted) return { entry, send: false };
+    // Keep the server's version the edit is based on, for conflicts and revert.
+    if (entry.acked && !entry.base && entry.queue.length === 0) entry.base = { ...entry.attrs };
+    entry.attrs = plain.attrs;
+    if (entry.deleted) entry.deleted = undefined;
+    if (model.local) {
+      meta.touch(entry);
+      return { entry, send: false };
+    }
+    if (remote) entry.failed = undefined; // the user saved again: try again
+    const creating = !entry.acked && !entry.queue.some((o) => o.kind === "create");
+    kind = creating ? remoteAction(entry) : "update";
   }
 
-  const changed = changedFields(entry.attrs, plain.attrs);
-  // Saving a synced record without a change and without `remote` queues nothing.
-  if (!remote && changed.length === 0 && entry.queue.length === 0 && entry.acked && !entry.deleted) return { entry, send: false };
-  // Keep the server's version the edit is based on, for conflicts and revert.
-  if (entry.acked && !entry.base && entry.queue.length === 0) entry.base = { ...entry.attrs };
-  entry.attrs = plain.attrs;
-  if (entry.deleted) entry.deleted = undefined;
-  if (model.local) {
-    meta.touch(entry);
-    return { entry, send: false };
-  }
-  if (remote) entry.failed = undefined; // the user saved again: try again
-  const creating = !entry.acked && !entry.queue.some((o) => o.kind === "create");
-  const kind = creating ? remoteAction(entry) : "update";
   const op: OutboxOp = { kind, seq: meta.nextSeq(), key: "", changed, hold: remote ? undefined : true };
   entry.queue = enqueue(entry.queue, op, entry.acked);
   const queued = keyed(entry.queue, call.newKey);
-  meta.touch(entry);
+  if (fresh) meta.put(entry);
+  // A destroy of a record the server never saw leaves nothing to send or keep.
+  else if (entry.queue.length === 0) meta.remove(entry.className, entry.id);
+  else meta.touch(entry);
   return { entry, op: queued, send: remote };
 }
 

@@ -41,7 +41,7 @@ export class LocalChanges implements ModelHooks {
         routeError = error;
       }
     }
-    const change = recordChange(host, plain, type, { remote: remote && !routeError, newKey: uuidv4, options, model });
+    const change = recordChange(host, plain, type, { remote: remote && !routeError, newKey: uuidv4, model });
     if (change.op && (options.success || options.error || options.prepareData || options.updateFromData || options.pathParams || options.params)) {
       this.deps.remember(change.op.key, options);
     }

@@ -10,8 +10,7 @@ import type { RemoteCallOptions, SyncHost } from "./sync-host";
 /** The HTTP request that sends an op: route, body (prepareData applied) and headers. */
 export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, calls: RemoteCallOptions[]) {
   const { className } = entry;
-  const options = host.options(className);
-  const pathParams = Object.assign({}, ...calls.map((c) => c.pathParams ?? {}));
+  const pathParams = mergedOption(calls, "pathParams");
   const idField = host.rc.IDField;
   const lookup = (name: string) => {
     if (name in pathParams) return pathParams[name];
@@ -19,7 +18,7 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     return entry.attrs[name];
   };
   const action = op.kind === "destroy" ? "delete" : remoteAction(entry);
-  const route = host.rc.route(className, action, lookup, options.url);
+  const route = host.rc.route(className, action, lookup, host.options(className).url);
   let data: unknown;
   if (op.kind !== "destroy") {
     const attrs: Attrs = { ...entry.attrs };
@@ -29,7 +28,7 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     const record = host.record(className, entry.id, entry.attrs);
     for (const call of calls) if (call.prepareData) data = call.prepareData(data as Attrs, record) ?? data;
   }
-  const params = Object.assign({}, ...calls.map((c) => c.params ?? {}));
+  const params = mergedOption(calls, "params");
   return {
     method: route.method,
     path: route.path,
@@ -37,8 +36,12 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     data,
     model: className,
     headers: headersFor(host, entry, op, action),
-    route,
   };
+}
+
+/** The `pathParams` or `params` of every call of an op, in one object (later calls win). */
+function mergedOption(calls: RemoteCallOptions[], name: "pathParams" | "params"): Record<string, unknown> {
+  return Object.assign({}, ...calls.map((c) => c[name]));
 }
 
 /** Idempotency-Key always (unless turned off); If-Match on updates when asked for. */
@@ -67,9 +70,9 @@ export function finishDestroy(host: SyncHost, entry: RecordEntry, op: OutboxOp):
  * id is accepted, but the object is not a record: nothing from it is
  * stored, and an error event says why.
  */
-export function applyAnswer(host: SyncHost, entry: RecordEntry, op: OutboxOp, body: unknown, status: number, calls: RemoteCallOptions[]): void {
+export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, status: number, calls: RemoteCallOptions[]): void {
   const idField = host.rc.IDField;
-  let answer: Attrs | undefined = body && typeof body === "object" && !Array.isArray(body) ? (body as Attrs) : undefined;
+  let answer = recordIn(body);
   const record = host.record(entry.className, entry.id, entry.attrs);
   for (const call of calls) if (call.updateFromData && answer) answer = call.updateFromData(record, answer) ?? answer;
   const id = answer?.[idField];
@@ -87,9 +90,10 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, op: OutboxOp, bo
   entry.queue = entry.queue.slice(1);
   entry.acked = true;
   entry.failed = undefined;
+  // An answer kept here has an id (checked above).
   if (answer) {
-    const serverId = answer[idField] !== undefined ? String(answer[idField]) : entry.id;
-    if (typeof answer[idField] === "number") entry.numericId = true;
+    const serverId = String(id);
+    if (typeof id === "number") entry.numericId = true;
     if (serverId !== entry.id) host.swapId(entry, serverId);
     const serverAttrs = localAttrs(answer, entry.id, idField);
     const merged = mergeAnswer(entry.attrs, serverAttrs, laterEdits);
@@ -127,6 +131,11 @@ export function foldNewer(host: SyncHost, entry: RecordEntry, refused: OutboxOp)
   }
   entry.queue = queue;
   return queue.length > 0;
+}
+
+/** A response body that is one record (an object), else undefined. */
+export function recordIn(body: unknown): Attrs | undefined {
+  return body && typeof body === "object" && !Array.isArray(body) ? (body as Attrs) : undefined;
 }
 
 /**

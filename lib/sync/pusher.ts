@@ -4,11 +4,14 @@ import { backoffDelay, classifyFailure } from "./retry-policy";
 import { asSyncError, SyncError } from "./sync-error";
 import { applyAnswer, callApp, finishDestroy, foldNewer, requestFor } from "./outbox-exchange";
 import { reconcileStaleUpdate } from "./stale-update";
-import type { SyncHost } from "./sync-host";
+import type { RemoteCallOptions, SyncHost } from "./sync-host";
+
+/** Records sent at once while online. */
+const CONCURRENCY = 4;
 
 /**
  * Sends the outbox. One op at a time per record (its queue is ordered), up to
- * `concurrency` records at once, oldest op first.
+ * `CONCURRENCY` records at once, oldest op first.
  *
  *            kick()                      2xx
  *   queued ─────────▶ in flight ──────────────────▶ done (next op of the record)
@@ -17,7 +20,6 @@ import type { SyncHost } from "./sync-host";
  *         push(), online │ 4xx ──▶ parked (failed) until retry() / revert()
  */
 export class Pusher {
-  concurrency = 4;
   private inFlight = new Set<RecordEntry>();
   private attempt = 0;
   private retryAt = 0;
@@ -99,21 +101,20 @@ export class Pusher {
 
   close(): void {
     this.closed = true;
-    if (this.timer !== undefined) this.host.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.stopTimer();
     this.flushIdle();
   }
 
   private run(): void {
-    if (this.closed || this.paused || !this.host.isLeader()) return this.checkIdle();
-    const now = this.host.clock.now();
-    const wait = Math.max(this.retryAt, this.gateUntil) - now;
+    const { host } = this;
+    if (!this.mayRun()) return this.checkIdle();
+    const wait = this.waitMs();
     if (wait > 0) {
       this.scheduleRun(wait);
       return this.checkIdle();
     }
     const candidates: RecordEntry[] = [];
-    for (const entry of this.host.meta.queued()) {
+    for (const entry of host.meta.queued()) {
       if (this.inFlight.has(entry) || !this.sendable(entry)) continue;
       const parent = this.parentOf(entry);
       if (!parent) candidates.push(entry);
@@ -126,20 +127,30 @@ export class Pusher {
     // While offline, one record probes the network: every record tried seals
     // its op (it may have arrived), so later edits queue behind it instead of
     // folding in. One probe keeps that to one record per retry.
-    const limit = this.host.online() ? this.concurrency : 1;
+    const limit = host.online() ? CONCURRENCY : 1;
     for (const entry of candidates) {
       if (this.inFlight.size >= limit) break;
       this.inFlight.add(entry);
       started = true;
       void this.send(entry).finally(() => {
         this.inFlight.delete(entry);
-        this.host.statusChanged(entry);
+        host.statusChanged(entry);
         this.run();
       });
     }
     // The in-flight count changed: a status indicator shows "sending".
-    if (started) this.host.statusChanged();
+    if (started) host.statusChanged();
     this.checkIdle();
+  }
+
+  /** Whether this tab may send at all now (closed, paused by a 401, or another tab sends). */
+  private mayRun(): boolean {
+    return !this.closed && !this.paused && this.host.isLeader();
+  }
+
+  /** How long a backoff or a Retry-After still holds sending back (nothing when not positive). */
+  private waitMs(): number {
+    return Math.max(this.retryAt, this.gateUntil) - this.host.clock.now();
   }
 
   /**
@@ -174,30 +185,28 @@ export class Pusher {
   }
 
   private async send(entry: RecordEntry): Promise<void> {
+    const { host } = this;
     const op = entry.queue[0];
-    const { className } = entry;
-    const calls = this.host.callOptions(op.key);
+    const calls = host.callOptions(op.key);
     try {
       // Counted as the attempt begins, and stored with its outcome (see `atmos.outbox()`).
       op.attempts = (op.attempts ?? 0) + 1;
       if (!op.sent) {
         op.sent = true;
-        this.host.meta.touch(entry);
+        host.meta.touch(entry);
       }
       // The outbox entry reaches storage before the request leaves. When
       // storage is full the change waits in memory and is tried again later.
       try {
-        await this.host.meta.flush();
+        await host.meta.flush();
       } catch {
-        this.retryAt = this.host.clock.now() + backoffDelay(this.attempt++, this.host.random);
-        this.scheduleRun(this.retryAt - this.host.clock.now());
-        return;
+        return this.backOff();
       }
-      const request = requestFor(this.host, entry, op, calls);
-      const conditional = request.headers?.["If-Match"] !== undefined;
+      const request = requestFor(host, entry, op, calls);
+      const conditional = request.headers["If-Match"] !== undefined;
       let response;
       try {
-        response = await this.host.rc.request(request);
+        response = await host.rc.request(request);
       } catch (error) {
         if (!conditional || (error as SyncError).status !== 412) throw error;
         // Bounded: a server that refuses every version is a failure, not a loop.
@@ -205,60 +214,55 @@ export class Pusher {
         this.staleTries.set(op.key, tries);
         if (tries > 3) throw error;
         // Someone else changed the record: merge, then the next round sends it again.
-        await reconcileStaleUpdate(this.host, entry, op, request.route);
-        return;
+        return await reconcileStaleUpdate(host, entry, op, request.path);
       }
       this.attempt = 0;
       this.staleTries.delete(op.key);
-      this.host.setOnline(true);
-      if (op.kind === "destroy") finishDestroy(this.host, entry, op);
-      else applyAnswer(this.host, entry, op, response.body, response.status, calls);
-      const record = this.host.record(className, entry.id, entry.attrs);
+      host.setOnline(true);
+      if (op.kind === "destroy") finishDestroy(host, entry, op);
+      else applyAnswer(host, entry, response.body, response.status, calls);
+      const record = host.record(entry.className, entry.id, entry.attrs);
       for (const call of calls) callApp(() => call.success?.(record, response.body));
-      this.host.dropCallOptions(op.key);
+      host.dropCallOptions(op.key);
     } catch (error) {
       this.staleTries.delete(op.key);
-      this.handleFailure(entry, op, error, calls, className);
+      this.handleFailure(entry, op, error, calls);
     }
   }
 
-  private handleFailure(entry: RecordEntry, op: OutboxOp, error: unknown, calls: ReturnType<SyncHost["callOptions"]>, className: string): void {
+  private handleFailure(entry: RecordEntry, op: OutboxOp, error: unknown, calls: RemoteCallOptions[]): void {
+    const { host } = this;
+    const { className } = entry;
     const failure = asSyncError(error, `${className}: `);
-    const kind = classifyFailure(failure, op.kind, this.host.offlineStatusCodes);
-    const record = this.host.record(className, entry.id, entry.attrs);
+    const { status, message, body } = failure;
+    const kind = classifyFailure(failure, op.kind, host.offlineStatusCodes);
+    const record = host.record(className, entry.id, entry.attrs);
     // The server answered (404, 500…): the network is up again, whatever it said.
-    if (failure.status > 0 && kind !== "offline" && kind !== "auth") this.host.setOnline(true);
-    if (kind === "gone") {
-      finishDestroy(this.host, entry, op);
-      return;
-    }
-    // The user destroyed this record and the server has it no more (a list's
-    // DELETE overtook the request of one of its tasks): it is gone, as wanted.
-    if (entry.deleted && (failure.status === 404 || failure.status === 410)) {
-      entry.queue = [];
-      entry.failed = undefined;
-      this.host.meta.remove(entry.className, entry.id);
-      this.host.dropCallOptions(op.key);
+    if (status > 0 && kind !== "offline" && kind !== "auth") host.setOnline(true);
+    // The server has the record no more, as wanted: a DELETE answered 404 or
+    // 410, or the user destroyed the record meanwhile (a list's DELETE
+    // overtook the request of one of its tasks).
+    if (kind === "gone" || (entry.deleted && (status === 404 || status === 410))) {
+      // Nothing of a destroyed record is left to send.
+      if (entry.deleted) entry.queue = [op];
+      finishDestroy(host, entry, op);
+      host.dropCallOptions(op.key);
       return;
     }
     // Kept on the op (and stored), so a "what is waiting" view can say why.
-    op.lastError = { status: failure.status, message: failure.message, at: this.host.clock.now() };
-    this.host.meta.touch(entry);
-    const payload = { model: className, record, status: failure.status, body: failure.body, error: failure, type: failure.type };
+    op.lastError = { status, message, at: host.clock.now() };
+    host.meta.touch(entry);
+    const payload = { model: className, record, status, body, error: failure, type: failure.type };
     // Pause before telling the app, so a resume() called from an auth_fail
     // listener (after refreshing the token) is not undone.
     if (kind === "auth" && !this.paused) {
       this.paused = true;
-      this.host.authFailed();
+      host.authFailed();
     }
-    this.host.reportError(payload);
+    host.reportError(payload);
     if (kind === "offline" || kind === "transient") {
-      if (kind === "offline") this.host.setOnline(false);
-      const delay = Math.max(backoffDelay(this.attempt++, this.host.random), failure.retryAfterMs ?? 0);
-      if (failure.retryAfterMs !== undefined) this.gateUntil = this.host.clock.now() + failure.retryAfterMs;
-      this.retryAt = this.host.clock.now() + delay;
-      this.scheduleRun(delay);
-      return;
+      if (kind === "offline") host.setOnline(false);
+      return this.backOff(failure.retryAfterMs);
     }
     if (kind === "auth") return;
     // Parked. A rejected request was not committed (and a setup mistake sent
@@ -269,28 +273,41 @@ export class Pusher {
     // way: the refusal judged an old version. The newest is sent instead, once
     // (it is alone in the queue now: refused too, it is parked).
     const resend = uncommitted && entry.queue[0] === op && entry.queue.length > 1 && entry.queue.some((o) => o !== op && !o.hold);
-    if (!resend) entry.failed = { status: failure.status, message: failure.message, body: failure.body };
+    if (!resend) entry.failed = { status, message, body };
     // Created, refused, destroyed meanwhile: the server never had it, nothing is left to send.
-    if (resend && !foldNewer(this.host, entry, op) && entry.deleted) this.host.meta.remove(entry.className, entry.id);
-    else this.host.meta.touch(entry);
+    if (resend && !foldNewer(host, entry, op) && entry.deleted) host.meta.remove(className, entry.id);
+    else host.meta.touch(entry);
     // The refused save's callbacks hear the refusal; the newer save's hear how it went.
     for (const call of calls) callApp(() => call.error?.(record, payload));
-    if (resend && !entry.queue.some((o) => o.key === op.key)) this.host.dropCallOptions(op.key);
+    if (resend && !entry.queue.some((o) => o.key === op.key)) host.dropCallOptions(op.key);
+  }
+
+  /** Waits before the next round: a backoff, and at least a Retry-After, which also holds back push(). */
+  private backOff(retryAfterMs?: number): void {
+    const delay = Math.max(backoffDelay(this.attempt++, this.host.random), retryAfterMs ?? 0);
+    const now = this.host.clock.now();
+    if (retryAfterMs !== undefined) this.gateUntil = now + retryAfterMs;
+    this.retryAt = now + delay;
+    this.scheduleRun(delay);
   }
 
   private scheduleRun(delay: number): void {
     if (this.closed) return;
-    if (this.timer !== undefined) this.host.clock.clearTimeout(this.timer);
+    this.stopTimer();
     this.timer = this.host.clock.setTimeout(() => {
       this.timer = undefined;
       this.run();
-    }, Math.max(0, delay));
+    }, delay);
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== undefined) this.host.clock.clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private checkIdle(): void {
-    if (this.idleWaiters.length === 0) return;
-    if (this.inFlight.size > 0) return;
-    if (!this.closed && !this.paused && this.host.isLeader() && this.host.clock.now() >= Math.max(this.retryAt, this.gateUntil)) {
+    if (this.idleWaiters.length === 0 || this.inFlight.size > 0) return;
+    if (this.mayRun() && this.waitMs() <= 0) {
       for (const entry of this.host.meta.queued()) if (this.sendable(entry) && !this.parentOf(entry)) return;
     }
     this.flushIdle();

@@ -44,8 +44,8 @@ export function classifyFailure(error: SyncError, op: OpKind | "index", offline:
 }
 
 /** Delay before retry number `attempt` (0-based): within 1 s first, doubling to 30 s, with jitter. */
-export function backoffDelay(attempt: number, random: () => number, capMs = 30000): number {
-  const ceiling = Math.min(capMs, 1000 * 2 ** attempt);
+export function backoffDelay(attempt: number, random: () => number): number {
+  const ceiling = Math.min(30000, 1000 * 2 ** attempt);
   // "Equal jitter": never zero (no hot loop), never in lockstep with other clients.
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

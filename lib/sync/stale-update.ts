@@ -1,6 +1,6 @@
-import { etagOf, localAttrs, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
+import { etagOf, localAttrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { resolveConflict } from "./merge";
-import type { ResolvedRoute } from "./routes";
+import { recordIn } from "./outbox-exchange";
 import type { SyncHost } from "./sync-host";
 
 /**
@@ -10,11 +10,10 @@ import type { SyncHost } from "./sync-host";
  * changed fields win, the server's win elsewhere), and let the update go
  * again with the new etag. A local edit is never dropped.
  */
-export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, op: OutboxOp, route: ResolvedRoute): Promise<void> {
-  const response = await host.rc.request({ method: "GET", path: route.path, model: entry.className });
-  const body = response.body;
-  if (!body || typeof body !== "object" || Array.isArray(body)) return;
-  const remote = localAttrs(body as Attrs, entry.id, host.rc.IDField);
+export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, op: OutboxOp, path: string): Promise<void> {
+  const body = recordIn((await host.rc.request({ method: "GET", path, model: entry.className })).body);
+  if (!body) return;
+  const remote = localAttrs(body, entry.id, host.rc.IDField);
   const local = { ...entry.attrs };
   const base = entry.base;
   const userChanged = Array.from(new Set(entry.queue.flatMap((o) => o.changed ?? op.changed ?? [])));
