@@ -48,8 +48,7 @@ export function enqueue(queue: OutboxOp[], op: OutboxOp, acked: boolean): Outbox
 
 /** Fields of both lists; `a` itself when `b` adds nothing (the usual repeated edit of one field). */
 function union(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
-  if (!a && !b) return undefined;
-  if (!a) return b && b.slice();
+  if (!a) return b?.slice();
   if (!b) return a;
   let added: string[] | undefined;
   for (const field of b) if (!a.includes(field) && !added?.includes(field)) (added ??= a.slice()).push(field);

@@ -2,6 +2,7 @@ import { remoteAction } from "../meta-context";
 import { enqueue } from "../store/compaction";
 import type { OpKind, OutboxOp, PlainRecord, RecordEntry } from "../store/record-entry";
 import { changedFields } from "./merge";
+import { storeEntry } from "./outbox-exchange";
 import type { SyncHost } from "./sync-host";
 import type { ModelOptions } from "../app-context";
 
@@ -72,8 +73,7 @@ export function recordChange(
   const queued = keyed(entry.queue, call.newKey);
   if (fresh) meta.put(entry);
   // A destroy of a record the server never saw leaves nothing to send or keep.
-  else if (entry.queue.length === 0) meta.remove(entry.className, entry.id);
-  else meta.touch(entry);
+  else storeEntry(meta, entry);
   return { entry, op: queued, send: remote };
 }
 

@@ -1,8 +1,8 @@
-import { remoteAction } from "../meta-context";
+import { remoteAction, type MetaContext } from "../meta-context";
 import { enqueue } from "../store/compaction";
 import { etagOf, localAttrs, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { changedFields, mergeAnswer } from "./merge";
-import { SyncError } from "./sync-error";
+import { SyncError, type ErrorPayload } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 
 // What the pusher sends for an op, and what it does with the answer.
@@ -25,7 +25,7 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     delete attrs.id;
     if (action === "update") attrs[idField] = entry.numericId ? Number(entry.id) : entry.id;
     data = attrs;
-    const record = host.record(className, entry.id, entry.attrs);
+    const record = recordOf(host, entry);
     for (const call of calls) if (call.prepareData) data = call.prepareData(data as Attrs, record) ?? data;
   }
   const params = mergedOption(calls, "params");
@@ -58,8 +58,13 @@ export function finishDestroy(host: SyncHost, entry: RecordEntry, op: OutboxOp):
   host.meta.stamp(entry.className, entry.id);
   entry.queue = entry.queue.filter((o) => o !== op);
   entry.failed = undefined;
-  if (entry.queue.length === 0 && entry.deleted) host.meta.remove(entry.className, entry.id);
-  else host.meta.touch(entry);
+  storeEntry(host.meta, entry);
+}
+
+/** Writes an entry, or removes it once it is destroyed and nothing of it is left to send. */
+export function storeEntry(meta: MetaContext, entry: RecordEntry): void {
+  if (entry.deleted && entry.queue.length === 0) meta.remove(entry.className, entry.id);
+  else meta.touch(entry);
 }
 
 /**
@@ -73,7 +78,7 @@ export function finishDestroy(host: SyncHost, entry: RecordEntry, op: OutboxOp):
 export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, status: number, calls: RemoteCallOptions[]): void {
   const idField = host.rc.IDField;
   let answer = recordIn(body);
-  const record = host.record(entry.className, entry.id, entry.attrs);
+  const record = recordOf(host, entry);
   for (const call of calls) if (call.updateFromData && answer) answer = call.updateFromData(record, answer) ?? answer;
   const id = answer?.[idField];
   const action = remoteAction(entry);
@@ -81,13 +86,13 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   if ((id === undefined || id === null || id === "") && (answer || action === "create")) {
     const error = new SyncError(`${entry.className}: the server answered the ${action} (${status}) without "${idField}"; set resourceClient.IDField to the field your server puts the id in`, { status, body, type: "invalid" });
     if (action === "create") throw error;
-    host.reportError({ model: entry.className, record, status, body, error, type: error.type });
+    host.reportError(errorPayload(entry.className, record, error));
     answer = undefined;
   }
   // Fields edited after this op left stay as the user has them now.
-  const laterEdits = new Set<string>();
-  for (const later of entry.queue.slice(1)) for (const f of later.changed ?? Object.keys(entry.attrs)) laterEdits.add(f);
   entry.queue = entry.queue.slice(1);
+  const laterEdits = new Set<string>();
+  for (const later of entry.queue) for (const f of later.changed ?? Object.keys(entry.attrs)) laterEdits.add(f);
   entry.acked = true;
   entry.failed = undefined;
   // An answer kept here has an id (checked above).
@@ -114,23 +119,30 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
  * destroy → nothing). The folded request carries the newest version, so it
  * takes the newest op's Idempotency-Key (and its callbacks): the refused
  * one was not committed, so no key of a committed request is reused.
- * Returns whether anything is left to send.
  */
-export function foldNewer(host: SyncHost, entry: RecordEntry, refused: OutboxOp): boolean {
+export function foldNewer(host: SyncHost, entry: RecordEntry, refused: OutboxOp): void {
   let queue: OutboxOp[] = [refused];
   for (const later of entry.queue) {
     if (later === refused) continue;
+    // This function's own array: enqueue returns it or a new one.
     queue = enqueue(queue, later, entry.acked);
     const last = queue[queue.length - 1];
-    if (last && last.key !== later.key && !queue.includes(later)) {
-      queue = queue.slice(0, -1);
-      queue.push({ ...last, key: later.key });
-    }
-    // Callbacks of an op folded away do not outlive it.
-    if (!queue.some((o) => o.key === later.key)) host.dropCallOptions(later.key);
+    // Folded into the op before it: the result goes with the newer key.
+    if (last && last.key !== later.key) queue[queue.length - 1] = { ...last, key: later.key };
+    // Callbacks of an op folded away (create + destroy: nothing left) do not outlive it.
+    if (!last) host.dropCallOptions(later.key);
   }
   entry.queue = queue;
-  return queue.length > 0;
+}
+
+/** The Spine record of an entry, for the app's callbacks and error payloads. */
+export function recordOf(host: SyncHost, entry: RecordEntry): unknown {
+  return host.record(entry.className, entry.id, entry.attrs);
+}
+
+/** The payload of the `error` event and `error` callbacks for a failure concerning one record. */
+export function errorPayload(model: string, record: unknown, error: SyncError): ErrorPayload {
+  return { model, record, status: error.status, body: error.body, error, type: error.type };
 }
 
 /** A response body that is one record (an object), else undefined. */

@@ -2,7 +2,7 @@ import type { OutboxOp, RecordEntry } from "../store/record-entry";
 import { release } from "../store/compaction";
 import { backoffDelay, classifyFailure } from "./retry-policy";
 import { asSyncError, SyncError } from "./sync-error";
-import { applyAnswer, callApp, finishDestroy, foldNewer, requestFor } from "./outbox-exchange";
+import { applyAnswer, callApp, errorPayload, finishDestroy, foldNewer, recordOf, requestFor, storeEntry } from "./outbox-exchange";
 import { reconcileStaleUpdate } from "./stale-update";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 
@@ -67,7 +67,9 @@ export class Pusher {
   push(className?: string): Promise<void> {
     this.release(className);
     this.retryAt = 0;
-    const settled = this.whenIdle();
+    // Every path of run() ends in checkIdle(), which resolves it once nothing
+    // is in flight and nothing can be sent without waiting.
+    const settled = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.run();
     return settled;
   }
@@ -76,15 +78,6 @@ export class Pusher {
   release(className?: string): void {
     for (const entry of this.host.meta.queued()) if (!className || entry.className === className) this.unhold(entry);
   }
-
-  /** Resolves the next time nothing is in flight and nothing can be sent without waiting. */
-  whenIdle(): Promise<void> {
-    return new Promise((resolve) => {
-      this.idleWaiters.push(resolve);
-      queueMicrotask(() => this.checkIdle());
-    });
-  }
-
 
   resume(): void {
     this.paused = false;
@@ -221,7 +214,7 @@ export class Pusher {
       host.setOnline(true);
       if (op.kind === "destroy") finishDestroy(host, entry, op);
       else applyAnswer(host, entry, response.body, response.status, calls);
-      const record = host.record(entry.className, entry.id, entry.attrs);
+      const record = recordOf(host, entry);
       for (const call of calls) callApp(() => call.success?.(record, response.body));
       host.dropCallOptions(op.key);
     } catch (error) {
@@ -236,7 +229,7 @@ export class Pusher {
     const failure = asSyncError(error, `${className}: `);
     const { status, message, body } = failure;
     const kind = classifyFailure(failure, op.kind, host.offlineStatusCodes);
-    const record = host.record(className, entry.id, entry.attrs);
+    const record = recordOf(host, entry);
     // The server answered (404, 500…): the network is up again, whatever it said.
     if (status > 0 && kind !== "offline" && kind !== "auth") host.setOnline(true);
     // The server has the record no more, as wanted: a DELETE answered 404 or
@@ -252,7 +245,7 @@ export class Pusher {
     // Kept on the op (and stored), so a "what is waiting" view can say why.
     op.lastError = { status, message, at: host.clock.now() };
     host.meta.touch(entry);
-    const payload = { model: className, record, status, body, error: failure, type: failure.type };
+    const payload = errorPayload(className, record, failure);
     // Pause before telling the app, so a resume() called from an auth_fail
     // listener (after refreshing the token) is not undone.
     if (kind === "auth" && !this.paused) {
@@ -272,11 +265,11 @@ export class Pusher {
     // The user saved a newer version (with `remote`) while this one was on its
     // way: the refusal judged an old version. The newest is sent instead, once
     // (it is alone in the queue now: refused too, it is parked).
-    const resend = uncommitted && entry.queue[0] === op && entry.queue.length > 1 && entry.queue.some((o) => o !== op && !o.hold);
+    const resend = uncommitted && entry.queue[0] === op && entry.queue.some((o) => o !== op && !o.hold);
     if (!resend) entry.failed = { status, message, body };
+    if (resend) foldNewer(host, entry, op);
     // Created, refused, destroyed meanwhile: the server never had it, nothing is left to send.
-    if (resend && !foldNewer(host, entry, op) && entry.deleted) host.meta.remove(className, entry.id);
-    else host.meta.touch(entry);
+    storeEntry(host.meta, entry);
     // The refused save's callbacks hear the refusal; the newer save's hear how it went.
     for (const call of calls) callApp(() => call.error?.(record, payload));
     if (resend && !entry.queue.some((o) => o.key === op.key)) host.dropCallOptions(op.key);

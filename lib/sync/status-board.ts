@@ -67,9 +67,7 @@ export class StatusBoard {
     } else {
       // An entry another tab rewrote is re-read as a new object: the old one
       // is no longer live and must not be counted (whenSynced would hang).
-      for (const set of [this.pending, this.failed]) {
-        for (const tracked of set) if (this.deps.meta.get(tracked.className, tracked.id) !== tracked) set.delete(tracked);
-      }
+      for (const tracked of [...this.pending, ...this.failed]) this.track(tracked);
     }
     // Runs on every save: compare the counts before building a status object.
     const last = this.last;
