@@ -121,13 +121,64 @@ export class StorageLease implements TabLease {
 }
 
 /**
- * Web Locks where the browser has them, else a storage lease in a browser;
- * the sole tab in Node, and over a store no other tab sees (sessionStorage).
+ * The lease among the Atmos instances of this process (or page) open on one
+ * storage: the first one opened sends, the next one takes over when it
+ * closes. The queues live on the global object, so two copies of atmos2
+ * loaded side by side (a CommonJS and an ES module one) share them too.
+ */
+class InProcessLease implements TabLease {
+  held = false;
+  readonly decided = Promise.resolve();
+  private onAcquired?: () => void;
+  private stopped = false;
+
+  constructor(private readonly queue: InProcessLease[]) {}
+
+  start(onAcquired: () => void): void {
+    // Closed before its stored entries were read: it never competes.
+    if (this.stopped) return;
+    this.onAcquired = onAcquired;
+    this.queue.push(this);
+    if (this.queue[0] === this) this.take();
+  }
+
+  release(): void {
+    this.stopped = true;
+    const at = this.queue.indexOf(this);
+    if (at >= 0) this.queue.splice(at, 1);
+    const wasHolder = this.held;
+    this.held = false;
+    if (wasHolder) this.queue[0]?.take();
+  }
+
+  private take(): void {
+    this.held = true;
+    this.onAcquired?.();
+  }
+}
+
+type LeaseQueues = WeakMap<object, Map<string, InProcessLease[]>>;
+
+function inProcessLease(place: object, key: string): TabLease {
+  const global = globalThis as { [queues: symbol]: LeaseQueues };
+  const all = (global[Symbol.for("atmos2.leases")] ??= new WeakMap());
+  let byKey = all.get(place);
+  if (!byKey) all.set(place, (byKey = new Map()));
+  let queue = byKey.get(key);
+  if (!queue) byKey.set(key, (queue = []));
+  return new InProcessLease(queue);
+}
+
+/**
+ * Web Locks where the browser has them, else a storage lease in a browser.
+ * In Node, and over a store no other tab sees (sessionStorage), only the
+ * Atmos instances of this process share the storage: one of them sends.
  */
 export function defaultLease(store: Store, key: string, owner: string, clock: Clock): TabLease {
   const nav = (globalThis as { navigator?: { locks?: WebLocksLease["locks"] } }).navigator;
   const isBrowser = typeof (globalThis as { document?: unknown }).document !== "undefined";
-  if (!isBrowser || store.sharedByTabs === false) return soleTab;
+  // A Web Storage store is one of many over its storage object: that is the place shared.
+  if (!isBrowser || store.sharedByTabs === false) return inProcessLease((store as { storage?: object }).storage ?? store, key);
   if (nav?.locks?.request) return new WebLocksLease(key, nav.locks);
   return new StorageLease(store, key, owner, clock);
 }

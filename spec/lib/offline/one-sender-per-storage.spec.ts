@@ -1,0 +1,80 @@
+import { expect } from "chai";
+import * as http from "http";
+import { Atmos } from "../../../lib";
+import { MemoryStorage } from "../../fakes/memory-storage";
+import { listen, shutdown } from "../../servers/listen";
+import { resetModels, Todo } from "../models";
+
+/**
+ * Two Atmos instances open on one storage in one process (Node, or a page
+ * with two on sessionStorage) are two "tabs" of that storage: API.md's
+ * multi-tab safety holds for them too. Only one sends the outbox; the other
+ * takes over when it closes. (In a browser, tabs on localStorage share a Web
+ * Lock; here there is no other tab to share it with, only this process.)
+ */
+describe("offline: two Atmos instances on one storage in one process", () => {
+  let server: http.Server;
+  let base: string;
+  let posts: string[];
+  const opened: Atmos[] = [];
+
+  beforeEach(async () => {
+    resetModels();
+    posts = [];
+    // A json-server-like API: it answers late and ignores Idempotency-Key.
+    server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        if (req.method === "POST") posts.push(body);
+        setTimeout(() => {
+          res.writeHead(201, { "Content-Type": "application/json" });
+          res.end(JSON.stringify({ ...JSON.parse(body || "{}"), id: posts.length }));
+        }, 300);
+      });
+    });
+    base = await listen(server);
+  });
+  afterEach(async () => {
+    for (const atmos of opened.splice(0)) atmos.close();
+    await shutdown(server);
+  });
+
+  function open(storage: MemoryStorage): Atmos {
+    const atmos = new Atmos({ storage });
+    atmos.resourceClient.base = base;
+    opened.push(atmos);
+    return atmos;
+  }
+
+  it("sends a queued create once, though a second Atmos opened on the storage while it was in flight", async () => {
+    const storage = new MemoryStorage();
+    const first = open(storage);
+    new Todo({ title: "tab" }).save({ remote: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = open(storage);
+    await second.push();
+    await first.whenSynced();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(posts).to.have.length(1);
+  });
+
+  it("lets the second one send once the first is closed", async () => {
+    const storage = new MemoryStorage();
+    const first = open(storage);
+    const second = open(storage);
+    first.close();
+    new Todo({ title: "after" }).save({ remote: true });
+    await second.whenSynced();
+    expect(posts).to.have.length(1);
+    expect(Todo.first()!.syncState()).to.equal("synced");
+  });
+
+  it("does not tie together Atmos instances on different storages", async () => {
+    open(new MemoryStorage());
+    const other = open(new MemoryStorage());
+    new Todo({ title: "own storage" }).save({ remote: true });
+    await other.whenSynced();
+    expect(posts).to.have.length(1);
+  });
+});
