@@ -32,7 +32,7 @@ export function recordChange(
   let entry = meta.get(plain.className, plain.id);
   const fresh = !entry;
   const remote = !model.local && (call.remote || model.remote);
-  let kind: OpKind;
+  let kind: OpKind = "destroy";
   let changed: string[] | undefined;
 
   if (type === "destroy") {
@@ -43,13 +43,8 @@ export function recordChange(
     }
     entry.deleted = true;
     entry.failed = undefined;
-    kind = "destroy";
   } else if (!entry) {
     entry = { className: plain.className, id: plain.id, attrs: plain.attrs, acked: false, queue: [] };
-    if (model.local) {
-      meta.put(entry);
-      return { entry, send: false };
-    }
     kind = "create";
   } else {
     changed = changedFields(entry.attrs, plain.attrs);
@@ -59,18 +54,18 @@ export function recordChange(
     if (entry.acked && !entry.base && entry.queue.length === 0) entry.base = { ...entry.attrs };
     entry.attrs = plain.attrs;
     if (entry.deleted) entry.deleted = undefined;
-    if (model.local) {
-      meta.touch(entry);
-      return { entry, send: false };
-    }
     if (remote) entry.failed = undefined; // the user saved again: try again
-    const creating = !entry.acked && !entry.queue.some((o) => o.kind === "create");
-    kind = creating ? remoteAction(entry) : "update";
+    // With a create queued, this save updates what it creates.
+    kind = entry.queue.some((o) => o.kind === "create") ? "update" : remoteAction(entry);
   }
 
-  const op: OutboxOp = { kind, seq: meta.nextSeq(), key: "", changed, hold: remote ? undefined : true };
-  entry.queue = enqueue(entry.queue, op, entry.acked);
-  const queued = keyed(entry.queue, call.newKey);
+  // A local-only model keeps its records here, and queues nothing.
+  let queued: OutboxOp | undefined;
+  if (!model.local) {
+    const op: OutboxOp = { kind, seq: meta.nextSeq(), key: "", changed, hold: remote ? undefined : true };
+    entry.queue = enqueue(entry.queue, op, entry.acked);
+    queued = keyed(entry.queue, call.newKey);
+  }
   if (fresh) meta.put(entry);
   // A destroy of a record the server never saw leaves nothing to send or keep.
   else storeEntry(meta, entry);

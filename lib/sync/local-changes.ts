@@ -59,14 +59,16 @@ export class LocalChanges implements ModelHooks {
 
   /** The app called `record.changeID(newId)`. */
   idChanged(className: string, oldId: string, newId: string): void {
-    const entry = keepNewId(this.deps.host.meta, className, oldId, newId);
-    if (entry) this.deps.host.statusChanged(entry);
+    const { host } = this.deps;
+    const entry = keepNewId(host.meta, className, oldId, newId);
+    if (entry) host.statusChanged(entry);
   }
 
   /** The app called `Model.deleteAll()`. */
   cleared(className: string, ids: string[]): void {
     if (this.later(() => this.cleared(className, ids))) return;
-    for (const entry of keepCleared(this.deps.host, className, ids, uuidv4)) this.deps.host.statusChanged(entry);
+    const { host } = this.deps;
+    for (const entry of keepCleared(host, className, ids, uuidv4)) host.statusChanged(entry);
   }
 
   /**

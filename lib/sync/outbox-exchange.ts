@@ -18,7 +18,7 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     return entry.attrs[name];
   };
   const action = op.kind === "destroy" ? "delete" : remoteAction(entry);
-  const route = host.rc.route(className, action, lookup, host.options(className).url);
+  const { method, path } = host.rc.route(className, action, lookup, host.options(className).url);
   let data: unknown;
   if (op.kind !== "destroy") {
     const attrs: Attrs = { ...entry.attrs };
@@ -30,8 +30,8 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
   }
   const params = mergedOption(calls, "params");
   return {
-    method: route.method,
-    path: route.path,
+    method,
+    path,
     params: Object.keys(params).length ? params : undefined,
     data,
     model: className,

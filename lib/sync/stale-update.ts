@@ -16,9 +16,10 @@ export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, o
   const remote = localAttrs(body, entry.id, host.rc.IDField);
   const local = { ...entry.attrs };
   const base = entry.base;
-  const userChanged = Array.from(new Set(entry.queue.flatMap((o) => o.changed ?? op.changed ?? [])));
+  // Repeats are harmless, and none at all means "what differs from the base": resolveConflict sees to both.
+  const userChanged = entry.queue.flatMap((o) => o.changed ?? op.changed ?? []);
   const resolver = host.options(entry.className).resolveConflict;
-  const merged = resolver ? { ...local, ...resolver(local, remote, base), id: entry.id } : resolveConflict(local, remote, base, userChanged.length ? userChanged : undefined);
+  const merged = resolver ? { ...local, ...resolver(local, remote, base), id: entry.id } : resolveConflict(local, remote, base, userChanged);
   entry.attrs = merged;
   entry.base = { ...remote };
   entry.etag = etagOf(remote) ?? entry.etag;
