@@ -43,7 +43,6 @@ export class Pusher {
     return this.inFlight.has(entry);
   }
 
-
   /** Whether this entry has something the pusher will send (now or after a wait). */
   sendable(entry: RecordEntry): boolean {
     return !entry.failed && entry.queue.length > 0 && !entry.queue[0].hold;
