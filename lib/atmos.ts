@@ -116,6 +116,7 @@ export class Atmos extends Emitter<AtmosEvents> {
     this.host = this.createHost();
     const rc = this.resourceClient;
     rc.models = () => this.appContext.classNames();
+    rc.pauses.clock = this.timers;
     // A failed execute() is reported as a failed pull is: error, and on a 401
     // auth_fail (auth_success follows the next accepted request). It does
     // not pause the outbox: a custom endpoint may need rights the records'

@@ -23,8 +23,6 @@ export class Pusher {
   private inFlight = new Set<RecordEntry>();
   private attempt = 0;
   private retryAt = 0;
-  /** Retry-After: nothing is sent before this time, not even on push(). */
-  private gateUntil = 0;
   private timer: unknown;
   private kicked = false;
   private paused = false;
@@ -140,9 +138,15 @@ export class Pusher {
     return !this.closed && !this.paused && this.host.isLeader();
   }
 
-  /** How long a backoff or a Retry-After still holds sending back (nothing when not positive). */
+  /**
+   * How long a backoff or a Retry-After still holds sending back (nothing
+   * when not positive). The resource client keeps the Retry-After pauses
+   * (nothing is sent before one ends, not even on push()), whichever
+   * request was answered with one: a send, a pull or a custom request.
+   */
   private waitMs(): number {
-    return Math.max(this.retryAt, this.gateUntil) - this.host.clock.now();
+    const { clock, rc } = this.host;
+    return Math.max(this.retryAt - clock.now(), rc.pauses.left(rc.base));
   }
 
   /**
@@ -274,12 +278,10 @@ export class Pusher {
     if (resend && !entry.queue.some((o) => o.key === op.key)) host.dropCallOptions(op.key);
   }
 
-  /** Waits before the next round: a backoff, and at least a Retry-After, which also holds back push(). */
+  /** Waits before the next round: a backoff, at least as long as a Retry-After (which holds back push() too: see waitMs). */
   private backOff(retryAfterMs?: number): void {
     const delay = Math.max(backoffDelay(this.attempt++, this.host.random), retryAfterMs ?? 0);
-    const now = this.host.clock.now();
-    if (retryAfterMs !== undefined) this.gateUntil = now + retryAfterMs;
-    this.retryAt = now + delay;
+    this.retryAt = this.host.clock.now() + delay;
     this.scheduleRun(delay);
   }
 

@@ -3,6 +3,7 @@ import { underscore } from "./naming";
 import { fillPath, routeFor, resolveRoute, validateRoutes, type Action, type ResolvedRoute, type RouteTable } from "./routes";
 import { asSyncError, SyncError, messageFromBody, parseRetryAfter } from "./sync-error";
 import { checkedOptions } from "../checked-options";
+import { OriginPauses } from "./origin-pauses";
 
 export type DataCoding = "json" | "form";
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -93,6 +94,8 @@ export class ResourceClient {
   executeFailed?: (error: SyncError) => void;
   /** @internal Set by `atmos.close()`: what `execute()` then throws. */
   closed?: () => Error;
+  /** @internal The Retry-After pauses every request waits out (the Atmos sets their clock). */
+  readonly pauses = new OriginPauses();
   private _routes: RouteTable = {};
   private _headers: Record<string, string> = {};
 
@@ -155,6 +158,12 @@ export class ResourceClient {
       headers: {},
       model,
     };
+    // A Retry-After holds every request to its origin; the hook runs after
+    // it (a token refreshed there is fresh when the request goes).
+    if (this.pauses.left(outgoing.url) > 0) {
+      await this.pauses.wait(outgoing.url);
+      if (this.closed) throw this.closed();
+    }
     if (this.beforeRequest) await runHook(this.beforeRequest, outgoing);
     const headers: Record<string, string> = { Accept: "application/json", ...this._headers, ...outgoing.headers, ...spec.headers };
     let body: string | undefined;
@@ -192,7 +201,13 @@ export class ResourceClient {
     } finally {
       clearTimeout(timer);
     }
-    return parseResponse(response, text, label);
+    try {
+      return parseResponse(response, text, label);
+    } catch (error) {
+      const { status, retryAfterMs } = error as SyncError;
+      if (retryAfterMs !== undefined && (status === 429 || status === 503)) this.pauses.pause(outgoing.url, retryAfterMs);
+      throw error;
+    }
   }
 
   urlFor(path: string, params?: Record<string, unknown>): string {

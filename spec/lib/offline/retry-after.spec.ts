@@ -88,6 +88,38 @@ describe("offline: Retry-After is honoured", () => {
     expect(rails.records("todos")).to.have.length(2);
   });
 
+  it("holds a pull and a custom request made during a save's pause too, and sends them when it ends", async () => {
+    await throttledSave(429, "60");
+    let pulled: unknown[] | undefined;
+    let custom: unknown;
+    const pull = Todo.sync({ remote: true }).then((records: unknown[]) => (pulled = records));
+    const call = page.atmos.resourceClient.execute({ path: "/todos" }).then((body) => (custom = body));
+    await settle();
+    await clock.advance(59_000);
+    expect(sentSinceThrottle()).to.equal(0);
+    expect([pulled, custom]).to.deep.equal([undefined, undefined]);
+
+    await clock.advance(1_000);
+    await Promise.all([pull, call, page.atmos.whenSynced()]);
+    expect(proxy.log.slice(1).map((r) => r.method).sort()).to.deep.equal(["GET", "GET", "POST"]);
+    expect(custom).to.be.an("array");
+  });
+
+  it("holds the outbox when a pull is answered with a Retry-After", async () => {
+    proxy.throttleNext(503, "60");
+    await Todo.sync({ remote: true }).catch(() => undefined);
+    await settle();
+    await urgeToSend();
+    await clock.advance(59_000);
+    await page.atmos.push();
+    expect(sentSinceThrottle()).to.equal(0);
+    expect(page.atmos.status()).to.include({ inFlight: 0, pending: 1 });
+
+    await clock.advance(1_000);
+    await page.atmos.whenSynced();
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["saved during the pause"]);
+  });
+
   it("keeps the throttled change pending, not failed, while it waits", async () => {
     await throttledSave(429, "30");
     const [todo] = Todo.all();

@@ -1,0 +1,35 @@
+import { systemClock, type Clock } from "../env/clock";
+
+/**
+ * Retry-After, per origin. A 429 or 503 that carries it pauses every request
+ * to that origin until it has passed: the outbox's sends, pulls and custom
+ * requests alike (API.md: "nothing for that origin is sent before it").
+ */
+export class OriginPauses {
+  /** The time pauses are measured on (an Atmos gives its own clock). */
+  clock: Clock = systemClock;
+  private readonly until = new Map<string, number>();
+
+  /** Pauses requests to `url`'s origin for `ms`; a shorter pause never cuts a longer one short. */
+  pause(url: string, ms: number): void {
+    const origin = originOf(url);
+    this.until.set(origin, Math.max(this.until.get(origin) ?? 0, this.clock.now() + ms));
+  }
+
+  /** Milliseconds that requests to `url`'s origin must still wait; 0 when they may go. */
+  left(url: string): number {
+    return Math.max(0, (this.until.get(originOf(url)) ?? 0) - this.clock.now());
+  }
+
+  /** Resolves once requests to `url`'s origin may go: at once, unless a pause runs. */
+  async wait(url: string): Promise<void> {
+    for (let ms = this.left(url); ms > 0; ms = this.left(url)) {
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, ms));
+    }
+  }
+}
+
+/** `scheme://host:port` of an absolute URL; "" for a relative one (the page's own origin). */
+function originOf(url: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0].toLowerCase() ?? "";
+}
