@@ -242,6 +242,8 @@ export class Pusher {
       // Nothing of a destroyed record is left to send.
       if (entry.deleted) entry.queue = [op];
       finishDestroy(host, entry, op);
+      // The destroy reached its end: its callbacks hear success, with the answer.
+      if (op.kind === "destroy") for (const call of calls) callApp(() => call.success?.(record, body));
       host.dropCallOptions(op.key);
       return;
     }

@@ -53,3 +53,26 @@ describe("offline: a save's success or error callback that throws", () => {
     expect(((Todo.first() as Todo) as any).syncState()).to.equal("failed");
   });
 });
+
+/** API.md: options reach `success(record, response)` / `error(record, err)` callbacks, whatever the answer. */
+describe("offline: the callbacks of a remote destroy the server has nothing to delete for", () => {
+  const fixture = railsPage();
+
+  for (const status of [404, 410]) {
+    it(`calls success when the DELETE is answered ${status}: the record is gone there, as wanted`, async () => {
+      const todo = new Todo({ title: "gone elsewhere" });
+      todo.save({ remote: true });
+      await fixture.page.atmos.whenSynced();
+      fixture.rails.failNext(status, { error: "Not Found" });
+      const heard: string[] = [];
+      (Todo.first() as Todo).destroy({
+        remote: true,
+        success: (record: Todo) => heard.push(`success ${record.title}`),
+        error: () => heard.push("error"),
+      });
+      await fixture.page.atmos.whenSynced();
+      expect(heard).to.deep.equal(["success gone elsewhere"]);
+      expect(storedEntry(fixture.page.storage, "Todo", todo.id)).to.equal(undefined);
+    });
+  }
+});
