@@ -204,6 +204,7 @@ export class Pusher {
       try {
         response = await host.rc.request(request);
       } catch (error) {
+        if (this.closed) return;
         if (!conditional || (error as SyncError).status !== 412) throw error;
         // Bounded: a server that refuses every version is a failure, not a loop.
         const tries = (this.staleTries.get(op.key) ?? 0) + 1;
@@ -212,6 +213,10 @@ export class Pusher {
         // Someone else changed the record: merge, then the next round sends it again.
         return await reconcileStaleUpdate(host, entry, op, request.path);
       }
+      // Closed while the request was out: a new Atmos on this storage may
+      // have sent the change again (with the same Idempotency-Key), and its
+      // answer is the one to keep. The change stays as stored, for it.
+      if (this.closed) return;
       this.attempt = 0;
       this.staleTries.delete(op.key);
       host.setOnline(true);

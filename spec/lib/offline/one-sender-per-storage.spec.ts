@@ -27,9 +27,10 @@ describe("offline: two Atmos instances on one storage in one process", () => {
       req.on("data", (chunk) => (body += chunk));
       req.on("end", () => {
         if (req.method === "POST") posts.push(body);
+        const id = posts.length;
         setTimeout(() => {
           res.writeHead(201, { "Content-Type": "application/json" });
-          res.end(JSON.stringify({ ...JSON.parse(body || "{}"), id: posts.length }));
+          res.end(JSON.stringify({ ...JSON.parse(body || "{}"), id }));
         }, 300);
       });
     });
@@ -68,6 +69,21 @@ describe("offline: two Atmos instances on one storage in one process", () => {
     await second.whenSynced();
     expect(posts).to.have.length(1);
     expect(Todo.first()!.syncState()).to.equal("synced");
+  });
+
+  it("keeps one record when the Atmos is closed with its create in flight and a new one sends it again", async () => {
+    const storage = new MemoryStorage();
+    const first = open(storage);
+    new Todo({ title: "in flight" }).save({ remote: true });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    first.close();
+    const second = open(storage);
+    await second.whenSynced();
+    // Both answers have arrived: the first Atmos's, then the second one's.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stored = storage.keys().filter((key) => key.startsWith("atmos2:rec:Todo:"));
+    expect(stored).to.have.length(1);
+    expect(Todo.all().map((todo) => [todo.title, (todo as any).syncState()])).to.deep.equal([["in flight", "synced"]]);
   });
 
   it("does not tie together Atmos instances on different storages", async () => {
