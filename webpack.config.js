@@ -56,7 +56,25 @@ function coreAs(external) {
  */
 const browserImportWs = new webpack.NormalModuleReplacementPlugin(/^\.\/import-ws$/, "./import-ws.browser");
 
-const spine = (type) => (type === "umd" ? { spine: { commonjs: "spine", commonjs2: "spine", amd: "spine", root: "Spine" } } : { spine: "spine" });
+/**
+ * In the CommonJS files, a missing `spine` package is not an error: the app
+ * may have run Spine's script into the global scope, and lib/app-context.ts
+ * then takes `globalThis.Spine` (API.md: "the spine module, or
+ * globalThis.Spine"). Any other failure inside Spine still throws.
+ */
+const optionalSpine = `var (function () {
+  try {
+    return require("spine");
+  } catch (error) {
+    if (error && error.code === "MODULE_NOT_FOUND" && / 'spine'/.test(error.message)) return {};
+    throw error;
+  }
+})()`;
+
+const spine = (type) =>
+  type === "umd"
+    ? { spine: { commonjs: "spine", commonjs2: "spine", amd: "spine", root: "Spine" } }
+    : { spine: type === "cjs" ? optionalSpine : "spine" };
 
 /**
  * Ends every JavaScript file with a newline, after the sourceMappingURL

@@ -73,6 +73,22 @@ describe("the packed package, installed in an empty project", function () {
       expect(JSON.parse(result.stdout)).to.deep.equal({ type: "function", same: true, named: true, mixin: "object" });
     });
 
+    it("registers Spine.Model.Atmosphere on globalThis.Spine when the spine package is not installed (require)", async () => {
+      // A project where Spine is a script run into the global scope, as a page loads it.
+      const dir = path.join(path.dirname(app.dir), "global-spine");
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.cpSync(path.join(app.dir, "node_modules", "atmos2"), path.join(dir, "node_modules", "atmos2"), { recursive: true, dereference: true });
+      fs.copyFileSync(path.join(app.dir, "node_modules", "spine", "lib", "spine.js"), path.join(dir, "spine.js"));
+      const source = `
+        require("vm").runInThisContext(require("fs").readFileSync("./spine.js", "utf8"));
+        const Atmos = require("atmos2");
+        console.log(JSON.stringify({ type: typeof Atmos, mixin: typeof globalThis.Spine.Model.Atmosphere }));
+      `;
+      const result = await app.run("node", ["-e", source], { cwd: dir });
+      expect(result.stderr).to.equal("");
+      expect(JSON.parse(result.stdout)).to.deep.equal({ type: "function", mixin: "object" });
+    });
+
     it("gives the class to import, as the default and by name", async () => {
       const result = await app.node(`
         import Atmos, { Atmos as Named } from "atmos2";
