@@ -39,6 +39,21 @@ export function resolveConflict(local: Attrs, remote: Attrs, base: Attrs | undef
   return result;
 }
 
+/** `Model.resolveConflict(local, remote, base)`: the attributes to keep. */
+export type ConflictResolver = (local: Attrs, remote: Attrs, base: Attrs | undefined) => Attrs;
+
+/**
+ * A local edit merged with a newer server version, for a pull and for a
+ * refused conditional update alike: the app's resolver decides the fields it
+ * returns, and those it leaves out merge as without it (so a resolver that
+ * answers `{ notes }` loses neither the user's title nor the server's
+ * status). The record keeps its id. Pure.
+ */
+export function mergeEdit(resolver: ConflictResolver | undefined, local: Attrs, remote: Attrs, base: Attrs | undefined, userChanged: string[]): Attrs {
+  const merged = resolveConflict(local, remote, base, userChanged);
+  return resolver ? { ...merged, ...resolver(local, remote, base), id: merged.id } : merged;
+}
+
 /** Whether a pulled version differs from the version a local edit was based on. */
 export function versionChanged(baseEtag: string | undefined, base: Attrs | undefined, remote: Attrs): boolean {
   if (baseEtag !== undefined && remote.etag !== undefined) return remote.etag !== baseEtag;

@@ -1,6 +1,6 @@
 import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import type { ResolvedRoute } from "./routes";
-import { changedFields, resolveConflict, versionChanged } from "./merge";
+import { changedFields, mergeEdit, versionChanged } from "./merge";
 import { SyncError } from "./sync-error";
 import type { SyncHost } from "./sync-host";
 
@@ -174,9 +174,8 @@ function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result
   if (!versionChanged(entry.etag, base, remote)) return;
   // Repeats are harmless: resolveConflict takes them as a set.
   const userChanged = entry.queue.flatMap((op) => op.changed ?? []);
-  const resolver = host.options(entry.className).resolveConflict;
   const local = { ...entry.attrs };
-  const merged = resolver ? { ...resolver(local, remote, base), id: entry.id } : resolveConflict(local, remote, base, userChanged);
+  const merged = mergeEdit(host.options(entry.className).resolveConflict, local, remote, base, userChanged);
   entry.base = { ...remote };
   entry.etag = etagOf(remote);
   entry.acked = true;

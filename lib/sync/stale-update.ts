@@ -1,5 +1,5 @@
 import { etagOf, localAttrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
-import { resolveConflict } from "./merge";
+import { mergeEdit } from "./merge";
 import { recordIn } from "./outbox-exchange";
 import type { SyncHost } from "./sync-host";
 
@@ -18,8 +18,7 @@ export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, o
   const base = entry.base;
   // Repeats are harmless, and none at all means "what differs from the base": resolveConflict sees to both.
   const userChanged = entry.queue.flatMap((o) => o.changed ?? op.changed ?? []);
-  const resolver = host.options(entry.className).resolveConflict;
-  const merged = resolver ? { ...local, ...resolver(local, remote, base), id: entry.id } : resolveConflict(local, remote, base, userChanged);
+  const merged = mergeEdit(host.options(entry.className).resolveConflict, local, remote, base, userChanged);
   entry.attrs = merged;
   entry.base = { ...remote };
   entry.etag = etagOf(remote) ?? entry.etag;

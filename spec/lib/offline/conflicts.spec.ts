@@ -100,6 +100,19 @@ describe("offline: a server change to a record with an unsent edit is merged, no
     expect((await serverTask()).title).to.equal("cow milk / oat milk");
   });
 
+  it("merges the fields a Model.resolveConflict leaves out as without it, so none is lost (taskListID, the server's status)", async () => {
+    (Task as any).resolveConflict = (local: any, remote: any) => ({ notes: `${remote.notes} + ${local.notes}` });
+    (Task.find(milk.id) as Task).updateAttributes({ title: "oat milk", notes: "mine" });
+    await client.call("PATCH", `/lists/${listId}/tasks/${milk.id}`, { notes: "theirs", status: "completed" });
+    await pull();
+
+    const merged = Task.find(milk.id) as any;
+    expect([merged.title, merged.notes, merged.status, merged.taskListID]).to.deep.equal(["oat milk", "theirs + mine", "completed", listId]);
+    await page.atmos.push();
+    const server = await serverTask();
+    expect([server.title, server.notes, server.status]).to.deep.equal(["oat milk", "theirs + mine", "completed"]);
+  });
+
   it("merges a server change that arrives while the edit is parked, and keeps it failed until retried", async () => {
     const local = Task.find(milk.id) as Task;
     local.updateAttributes({ title: "x".repeat(2000) }, { remote: true }); // over the server's title limit: 400
