@@ -86,8 +86,10 @@ export class LocalChanges implements ModelHooks {
   /** Resolves the route the save will be sent on now, so a missing parameter throws from `save()`. */
   private checkRoute(className: string, id: string, attrs: Attrs, options: RemoteCallOptions): void {
     const { host } = this.deps;
-    const action = host.meta.get(className, id)?.acked ? "update" : "create";
-    const lookup = (name: string) => options.pathParams?.[name] ?? (name === "id" || name === host.rc.IDField ? id : attrs[name]);
+    const acked = host.meta.get(className, id)?.acked;
+    // As the request will be built (requestFor): `:id` is the remote id, which a create has not got yet.
+    const lookup = (name: string) => options.pathParams?.[name] ?? (name === "id" || name === host.rc.IDField ? (acked ? id : undefined) : attrs[name]);
+    const action = acked ? "update" : "create";
     host.rc.route(className, action, lookup, host.options(className).url);
   }
 }

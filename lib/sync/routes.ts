@@ -90,7 +90,11 @@ function parseRoute(route: string, where: string): { method?: string; path: stri
 export function resolveRoute(route: string, action: string, lookup: (name: string) => unknown, where = action): ResolvedRoute {
   const { method, path } = parseRoute(route, where);
   const params: string[] = [];
-  const filled = fillPath(path, lookup, (name) => `route "${route}" (${where}) needs a value for :${name}; pass it in pathParams or set it on the record`, params);
+  const missing = (name: string) =>
+    `route "${route}" (${where}) needs a value for :${name}; ` +
+    // A create's `:id` would be the remote id, which the server has not given yet.
+    (action === "create" && name === "id" ? "a record being created has no remote id yet: use a create route without :id, or pass it in pathParams" : "pass it in pathParams or set it on the record");
+  const filled = fillPath(path, lookup, missing, params);
   return { method: method ?? defaultVerbs[action] ?? "GET", path: filled, params };
 }
 

@@ -227,6 +227,13 @@ describe("Atmos errors and events", () => {
       expect(() => task.save({ remote: true })).to.throw(Error, /POST \/lists\/:taskListID\/tasks.*:taskListID/);
     });
 
+    it("throws from save({ remote: true }) when a create route asks for :id, which a record has no remote value for yet", () => {
+      atmos.resourceClient.routes = { Todo: { create: "PUT /todos/:id" } };
+      const todo = new Todo({ title: "client id" });
+      expect(() => todo.save({ remote: true })).to.throw(Error, /PUT \/todos\/:id.*:id; a record being created has no remote id yet/);
+      expect((todo as any).syncState()).to.equal("local");
+    });
+
     it("throws from sync({ remote: true }) naming the route and the missing parameter", async () => {
       let failure: Error | undefined;
       try {
