@@ -5,6 +5,7 @@ import { asSyncError, SyncError } from "./sync-error";
 import { applyAnswer, callApp, errorPayload, finishDestroy, foldNewer, recordOf, requestFor, storeEntry } from "./outbox-exchange";
 import { reconcileStaleUpdate } from "./stale-update";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
+import { unsentParent, waitsForParkedParent } from "./parent-order";
 
 /** Records sent at once while online. */
 const CONCURRENCY = 4;
@@ -106,7 +107,7 @@ export class Pusher {
     const candidates: RecordEntry[] = [];
     for (const entry of host.meta.queued()) {
       if (this.inFlight.has(entry) || !this.sendable(entry)) continue;
-      const parent = this.parentOf(entry);
+      const parent = unsentParent(this.host, entry);
       if (!parent) candidates.push(entry);
       // This record is to reach the server, which it cannot without its
       // parent: a parent saved without `remote` is sent first (next round).
@@ -149,25 +150,9 @@ export class Pusher {
     return Math.max(this.retryAt - clock.now(), rc.pauses.left(rc.base));
   }
 
-  /**
-   * Whether this record waits for a parent that will not be sent: a parked
-   * one (or one waiting so itself). It goes once the parent is retried;
-   * until then `whenSynced()` leaves it out, as it leaves the parent out.
-   */
-  stuck(entry: RecordEntry, depth = 0): boolean {
-    const parent = this.parentOf(entry);
-    return !!parent && (depth > 30 || !!parent.failed || !parent.queue.length || this.stuck(parent, depth + 1));
-  }
-
-  /** The parent (remoteKeys) a record points at that the server does not know yet: the record waits for its id. */
-  private parentOf(entry: RecordEntry): RecordEntry | undefined {
-    if (entry.queue[0]?.kind === "destroy") return;
-    const keys = this.host.options(entry.className).remoteKeys;
-    for (const field in keys) {
-      const value = entry.attrs[field];
-      const parent = value == null ? undefined : this.host.meta.get(keys[field], String(value));
-      if (parent && parent !== entry && !parent.acked && !parent.deleted) return parent;
-    }
+  /** Whether this record waits for a parent that will not be sent (see parent-order.ts). */
+  stuck(entry: RecordEntry): boolean {
+    return waitsForParkedParent(this.host, entry);
   }
 
   /** Releases a record's held changes; whether there were any. */
@@ -309,7 +294,7 @@ export class Pusher {
   private checkIdle(): void {
     if (this.idleWaiters.length === 0 || this.inFlight.size > 0) return;
     if (this.mayRun() && this.waitMs() <= 0) {
-      for (const entry of this.host.meta.queued()) if (this.sendable(entry) && !this.parentOf(entry)) return;
+      for (const entry of this.host.meta.queued()) if (this.sendable(entry) && !unsentParent(this.host, entry)) return;
     }
     this.flushIdle();
   }
