@@ -152,7 +152,16 @@ export class Atmos extends Emitter<AtmosEvents> {
       () => {
         for (const entry of this.metaContext.queued()) this.board.track(entry);
         this.board.changed();
-        this.lease.start(() => this.pusher.kick());
+        let acquired = 0;
+        this.lease.start(() => {
+          if (acquired++ === 0) return this.pusher.kick();
+          // Back as the sender after another one sent meanwhile (a tab, or a
+          // later Atmos in this process): storage holds what it did.
+          void this.metaContext
+            .recordKeys()
+            .then((keys) => this.otherTabWrote(keys))
+            .then(() => this.pusher.kick(), () => undefined);
+        });
       },
       () => undefined,
     );

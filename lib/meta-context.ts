@@ -265,6 +265,14 @@ export class MetaContext {
     return changes;
   }
 
+  /** The storage keys of every record held here or in storage: what `reload` reads to take storage's word for all. */
+  async recordKeys(): Promise<string[]> {
+    const keys = new Set<string>();
+    for (const [className, byId] of this.byClass) for (const id of byId.keys()) keys.add(this.keyOf(className, id));
+    for (const [key] of await this.store.entries(this.recPrefix)) keys.add(key);
+    return [...keys];
+  }
+
   close(): void {
     if (this.retryTimer !== undefined) this.options.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;

@@ -122,9 +122,11 @@ export class StorageLease implements TabLease {
 
 /**
  * The lease among the Atmos instances of this process (or page) open on one
- * storage: the first one opened sends, the next one takes over when it
- * closes. The queues live on the global object, so two copies of atmos2
- * loaded side by side (a CommonJS and an ES module one) share them too.
+ * storage: the last one made sends, as `Atmos.instance` is the last one made
+ * (a test or a reload that makes a new Atmos without closing the old one
+ * sends through the new one). An earlier one stops sending, and gets the
+ * lease back when every later one is closed. The stacks live on the global
+ * object, so two copies of atmos2 loaded side by side share them too.
  */
 class InProcessLease implements TabLease {
   held = false;
@@ -132,23 +134,25 @@ class InProcessLease implements TabLease {
   private onAcquired?: () => void;
   private stopped = false;
 
-  constructor(private readonly queue: InProcessLease[]) {}
+  constructor(private readonly stack: InProcessLease[]) {}
 
   start(onAcquired: () => void): void {
     // Closed before its stored entries were read: it never competes.
     if (this.stopped) return;
     this.onAcquired = onAcquired;
-    this.queue.push(this);
-    if (this.queue[0] === this) this.take();
+    const previous = this.stack[this.stack.length - 1];
+    if (previous) previous.held = false;
+    this.stack.push(this);
+    this.take();
   }
 
   release(): void {
     this.stopped = true;
-    const at = this.queue.indexOf(this);
-    if (at >= 0) this.queue.splice(at, 1);
     const wasHolder = this.held;
     this.held = false;
-    if (wasHolder) this.queue[0]?.take();
+    const at = this.stack.indexOf(this);
+    if (at >= 0) this.stack.splice(at, 1);
+    if (wasHolder) this.stack[this.stack.length - 1]?.take();
   }
 
   private take(): void {
@@ -157,16 +161,16 @@ class InProcessLease implements TabLease {
   }
 }
 
-type LeaseQueues = WeakMap<object, Map<string, InProcessLease[]>>;
+type LeaseStacks = WeakMap<object, Map<string, InProcessLease[]>>;
 
 function inProcessLease(place: object, key: string): TabLease {
-  const global = globalThis as { [queues: symbol]: LeaseQueues };
+  const global = globalThis as { [stacks: symbol]: LeaseStacks };
   const all = (global[Symbol.for("atmos2.leases")] ??= new WeakMap());
   let byKey = all.get(place);
   if (!byKey) all.set(place, (byKey = new Map()));
-  let queue = byKey.get(key);
-  if (!queue) byKey.set(key, (queue = []));
-  return new InProcessLease(queue);
+  let stack = byKey.get(key);
+  if (!stack) byKey.set(key, (stack = []));
+  return new InProcessLease(stack);
 }
 
 /**

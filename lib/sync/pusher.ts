@@ -134,6 +134,16 @@ export class Pusher {
     this.checkIdle();
   }
 
+  /**
+   * Closed, or no longer the sender, while a request was out: the Atmos that
+   * sends now (a new one on this storage, another tab) sends the change
+   * again, with the same Idempotency-Key, and its answer is the one to keep.
+   * The change stays as stored, for it.
+   */
+  private dropsAnswers(): boolean {
+    return this.closed || !this.host.isLeader();
+  }
+
   /** Whether this tab may send at all now (closed, paused by a 401, or another tab sends). */
   private mayRun(): boolean {
     return !this.closed && !this.paused && this.host.isLeader();
@@ -189,7 +199,7 @@ export class Pusher {
       try {
         response = await host.rc.request(request);
       } catch (error) {
-        if (this.closed) return;
+        if (this.dropsAnswers()) return;
         if (!conditional || (error as SyncError).status !== 412) throw error;
         // Bounded: a server that refuses every version is a failure, not a loop.
         const tries = (this.staleTries.get(op.key) ?? 0) + 1;
@@ -198,10 +208,7 @@ export class Pusher {
         // Someone else changed the record: merge, then the next round sends it again.
         return await reconcileStaleUpdate(host, entry, op, request.path);
       }
-      // Closed while the request was out: a new Atmos on this storage may
-      // have sent the change again (with the same Idempotency-Key), and its
-      // answer is the one to keep. The change stays as stored, for it.
-      if (this.closed) return;
+      if (this.dropsAnswers()) return;
       this.attempt = 0;
       this.staleTries.delete(op.key);
       host.setOnline(true);

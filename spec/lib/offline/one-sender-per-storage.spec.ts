@@ -16,17 +16,22 @@ describe("offline: two Atmos instances on one storage in one process", () => {
   let server: http.Server;
   let base: string;
   let posts: string[];
+  let keys: string[];
   const opened: Atmos[] = [];
 
   beforeEach(async () => {
     resetModels();
     posts = [];
+    keys = [];
     // A json-server-like API: it answers late and ignores Idempotency-Key.
     server = http.createServer((req, res) => {
       let body = "";
       req.on("data", (chunk) => (body += chunk));
       req.on("end", () => {
-        if (req.method === "POST") posts.push(body);
+        if (req.method === "POST") {
+          posts.push(body);
+          keys.push(String(req.headers["idempotency-key"]));
+        }
         const id = posts.length;
         setTimeout(() => {
           res.writeHead(201, { "Content-Type": "application/json" });
@@ -48,16 +53,48 @@ describe("offline: two Atmos instances on one storage in one process", () => {
     return atmos;
   }
 
-  it("sends a queued create once, though a second Atmos opened on the storage while it was in flight", async () => {
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const storedTodos = (storage: MemoryStorage) => storage.keys().filter((key) => key.startsWith("atmos2:rec:Todo:"));
+
+  it("sends through the last Atmos made on the storage while an earlier one is left open (a test or a reload that did not close it)", async () => {
     const storage = new MemoryStorage();
     const first = open(storage);
-    new Todo({ title: "tab" }).save({ remote: true });
-    await new Promise((resolve) => setTimeout(resolve, 50));
     const second = open(storage);
-    await second.push();
-    await first.whenSynced();
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    new Todo({ title: "saved" }).save({ remote: true });
+    await second.whenSynced();
+    await first.push();
+    await wait(400);
     expect(posts).to.have.length(1);
+    expect(Todo.all().map((todo) => [todo.title, (todo as any).syncState()])).to.deep.equal([["saved", "synced"]]);
+  });
+
+  it("keeps one record when a second Atmos opens on the storage while the first one's create is in flight", async () => {
+    const storage = new MemoryStorage();
+    open(storage);
+    new Todo({ title: "tab" }).save({ remote: true });
+    await wait(50);
+    const second = open(storage);
+    await second.whenSynced();
+    await wait(400);
+    // The first one's answer is left for the second, which sent the change again with its key.
+    expect(new Set(keys)).to.have.property("size", 1);
+    expect(storedTodos(storage)).to.have.length(1);
+    expect(Todo.all().map((todo) => [todo.title, (todo as any).syncState()])).to.deep.equal([["tab", "synced"]]);
+  });
+
+  it("gives the lease back to the earlier Atmos when the later one is closed, and it sends what storage holds", async () => {
+    const storage = new MemoryStorage();
+    const first = open(storage);
+    const second = open(storage);
+    new Todo({ title: "left by the second" }).save({ remote: true });
+    await wait(50);
+    second.close();
+    await wait(50);
+    await first.whenSynced();
+    await wait(400);
+    expect(storedTodos(storage)).to.have.length(1);
+    const todo = Todo.first()!;
+    expect([todo.title, first.syncState("Todo", String(todo.id))]).to.deep.equal(["left by the second", "synced"]);
   });
 
   it("lets the second one send once the first is closed", async () => {
@@ -81,8 +118,7 @@ describe("offline: two Atmos instances on one storage in one process", () => {
     await second.whenSynced();
     // Both answers have arrived: the first Atmos's, then the second one's.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const stored = storage.keys().filter((key) => key.startsWith("atmos2:rec:Todo:"));
-    expect(stored).to.have.length(1);
+    expect(storedTodos(storage)).to.have.length(1);
     expect(Todo.all().map((todo) => [todo.title, (todo as any).syncState()])).to.deep.equal([["in flight", "synced"]]);
   });
 
