@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from "../env/clock";
+import { systemClock, type Clock, type HeldClock } from "../env/clock";
 
 /**
  * Retry-After, per origin. A 429 or 503 that carries it pauses every request
@@ -6,8 +6,12 @@ import { systemClock, type Clock } from "../env/clock";
  * requests alike (API.md: "nothing for that origin is sent before it").
  */
 export class OriginPauses {
-  /** The time pauses are measured on (an Atmos gives its own clock). */
-  clock: Clock = systemClock;
+  /**
+   * The time pauses are measured on. An Atmos gives its sending clock, which
+   * can hold a Node process open: a request waiting out a pause is one the
+   * app awaits.
+   */
+  clock: Clock | HeldClock = systemClock;
   private readonly until = new Map<string, number>();
 
   /** Pauses requests to `url`'s origin for `ms`; a shorter pause never cuts a longer one short. */
@@ -22,7 +26,12 @@ export class OriginPauses {
   }
 
   /** Resolves once requests to `url`'s origin may go: at once, unless a pause runs. */
-  async wait(url: string): Promise<void> {
+  wait(url: string): Promise<void> {
+    const waited = this.sleep(url);
+    return "hold" in this.clock ? this.clock.hold(waited) : waited;
+  }
+
+  private async sleep(url: string): Promise<void> {
     for (let ms = this.left(url); ms > 0; ms = this.left(url)) {
       await new Promise<void>((resolve) => this.clock.setTimeout(resolve, ms));
     }

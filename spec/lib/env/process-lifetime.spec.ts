@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
+import { startThrottlingProxy } from "../../servers/throttling-proxy";
 import { runNodeScript } from "../../support/node-script";
 
 /** A script that saves one task to BASE with the library's own timers (the system clock). */
@@ -79,6 +80,22 @@ describe("a Node process using atmos2", () => {
     expect(result.code).to.equal(0, result.stderr);
     expect(result.stdout).to.include("resolved: synced").and.include("at exit: synced");
     expect(posts()).to.equal(1);
+  });
+
+  it("stays alive while an awaited pull waits out a Retry-After, and gets its records", async () => {
+    const proxy = await startThrottlingProxy(rails.url);
+    try {
+      proxy.throttleNext(429, "1");
+      const result = await runNodeScript(`${setup}
+        atmos.on("error", () => Task.sync({ remote: true }).then((records) => console.log("pulled " + records.length)));
+        task.save({ remote: true });
+      `, { env: { BASE: proxy.url } });
+
+      expect(result.code).to.equal(0, result.stderr);
+      expect(result.stdout).to.match(/pulled [01]\n/);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("is not held open by an idle Atmos", async () => {
