@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { channelProblem } from "./change-validation";
 
 /**
  * What `authenticate` decides about a token: the channels it may join (a list,
@@ -72,4 +73,19 @@ export function tokenListAuthenticator(spec: string): Authenticate {
     tokens.set(token, list.includes("*") ? "*" : list);
   });
   return (token) => tokens.get(token) ?? null;
+}
+
+/**
+ * Why a socket holding `grant` may not join the `channels` its auth names,
+ * one reason per channel refused (none: it may join them all). A name that
+ * cannot be a channel is refused as one not allowed; "*" by name is every
+ * channel, for a grant of every channel.
+ */
+export function refusedChannels(grant: Grant, channels: string[]): string[] {
+  return channels.flatMap((channel, i) => {
+    if (channel === "*" && grant.defaults === "*" && grant.allows(channel)) return [];
+    const problem = channelProblem(channel, `auth.channels[${i}]`);
+    if (problem) return [problem];
+    return grant.allows(channel) ? [] : [`not allowed to join channel ${JSON.stringify(channel)}`];
+  });
 }

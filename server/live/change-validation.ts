@@ -10,16 +10,34 @@ export class LiveInputError extends Error {
 
 const MAX_CHANNEL_LENGTH = 200;
 
-/** Checks a channel name; `field` names it in the error (e.g. `channel`). */
+/** What is wrong with a channel name, if anything; `field` names it (e.g. `channel`). */
+export function channelProblem(value: unknown, field = "channel"): string | undefined {
+  if (typeof value !== "string" || value.length === 0) return `${field} must be a non-empty string`;
+  if (value.length > MAX_CHANNEL_LENGTH) return `${field} is longer than ${MAX_CHANNEL_LENGTH} characters`;
+  if (value === "*") return `${field} "*" is reserved for "every channel"`;
+  return undefined;
+}
+
+/** Checks a channel name; throws a LiveInputError naming `field` when it is not one. */
 export function validateChannel(value: unknown, field = "channel"): string {
-  if (typeof value !== "string" || value.length === 0) {
-    throw new LiveInputError(`${field} must be a non-empty string`);
+  const problem = channelProblem(value, field);
+  if (problem) throw new LiveInputError(problem);
+  return value as string;
+}
+
+/** How deep a change's attributes may nest: far beyond any REST resource, far within what JSON.stringify can write. */
+const MAX_ATTRS_DEPTH = 100;
+
+/** Whether objects and arrays in `value` nest deeper than `limit` levels (walked without recursion). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== "object" || item === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
   }
-  if (value.length > MAX_CHANNEL_LENGTH) {
-    throw new LiveInputError(`${field} is longer than ${MAX_CHANNEL_LENGTH} characters`);
-  }
-  if (value === "*") throw new LiveInputError(`${field} "*" is reserved for "every channel"`);
-  return value;
+  return false;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -45,6 +63,11 @@ export function validateChange(value: unknown, field = "change"): LiveChange {
   }
   if (attrs !== undefined && !isPlainObject(attrs)) {
     throw new LiveInputError(`${field}.attrs must be an object when given`);
+  }
+  // Checked before the change takes a seq: one that cannot be sent as JSON
+  // would leave a gap in the channel and break every replay of it.
+  if (attrs !== undefined && nestedDeeperThan(attrs, MAX_ATTRS_DEPTH)) {
+    throw new LiveInputError(`${field}.attrs nests objects or arrays deeper than ${MAX_ATTRS_DEPTH} levels`);
   }
   const change: LiveChange = { type: type as LiveChange["type"], collection, id: String(id) };
   if (attrs !== undefined) change.attrs = attrs;

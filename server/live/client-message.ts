@@ -31,7 +31,12 @@ function parseAuth(value: Record<string, unknown>): AuthMessage {
   const message: AuthMessage = { type: "auth", token };
   if (channels !== undefined && channels !== null) {
     if (!Array.isArray(channels)) throw new LiveInputError("auth.channels must be an array of channel names");
-    message.channels = channels.map((c, i) => validateChannel(c, `auth.channels[${i}]`));
+    // Names are judged once the token is (live-connection.ts): a name that
+    // cannot be a channel is refused as a channel not allowed (4403).
+    message.channels = channels.map((c, i) => {
+      if (typeof c !== "string") throw new LiveInputError(`auth.channels[${i}] must be a string`);
+      return c;
+    });
   }
   if (since !== undefined && since !== null) {
     if (!isPlainObject(since)) throw new LiveInputError("auth.since must be an object { channel: lastSeq }");

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { WebSocket, RawData } from "ws";
 import { AuthMessage, CloseCode, LiveChange, ServerMessage, SyncMessage } from "../../lib/live/live-protocol";
-import { Authenticate, Grant, toGrant } from "./authenticate";
+import { Authenticate, Grant, refusedChannels, toGrant } from "./authenticate";
 import { Backend } from "./backend";
 import { SequencedChange } from "./change-log";
 import { LiveInputError } from "./change-validation";
@@ -53,7 +53,8 @@ export class LiveConnection implements ChannelSubscriber {
   private channels: string[] = [];
   private lastSent = new Map<string, number>();
   private pending: Pending[] = [];
-  private early: SyncMessage[] = [];
+  /** What arrived after auth and before `ready`: requests, and the errors that answer bad frames. */
+  private early: Array<SyncMessage | ServerMessage> = [];
   private authTimer: NodeJS.Timeout | undefined;
   /**
    * The upgrade request, for `authenticate` only: let go of once the token is
@@ -95,7 +96,7 @@ export class LiveConnection implements ChannelSubscriber {
   close(code: number, reason: string): void {
     if (this.state === "closed") return;
     this.cleanup();
-    this.ws.close(code, reason.slice(0, 120));
+    this.ws.close(code, closeReason(reason));
   }
 
   /** Drops the socket at once, without a closing handshake (dead or too slow). */
@@ -116,23 +117,34 @@ export class LiveConnection implements ChannelSubscriber {
     } catch (error) {
       const why = (error as Error).message;
       if (this.state === "awaiting-auth") return this.refuse(CloseCode.unauthorized, `first message must be auth: ${why}`);
-      return this.send({ type: "error", message: why, requestId: text === undefined ? undefined : requestIdOf(text) });
+      return this.answer({ type: "error", message: why, requestId: text === undefined ? undefined : requestIdOf(text) });
     }
     if (message.type === "auth") {
-      if (this.state !== "awaiting-auth") return this.send({ type: "error", message: "already authenticated: send auth only once" });
+      if (this.state !== "awaiting-auth") return this.answer({ type: "error", message: "already authenticated: send auth only once" });
       clearTimeout(this.authTimer);
       this.authTimer = undefined;
       this.state = "authenticating";
-      void this.authenticate(message);
+      // A failure nobody foresaw closes this socket, never the server.
+      this.authenticate(message).catch((error) => {
+        this.options.log({ type: "error", context: "auth", message: (error as Error).message });
+        this.close(1011, "live server error, try again");
+      });
       return;
     }
     if (this.state === "awaiting-auth") return this.refuse(CloseCode.unauthorized, "first message must be auth");
     if (this.state !== "live") {
-      if (this.early.length >= 100) return this.send({ type: "error", requestId: message.requestId, message: "too many requests before ready" });
+      if (this.early.length >= 100) return this.refuse(TRY_AGAIN_LATER, "too many messages before ready");
       this.early.push(message);
       return;
     }
     void this.sync(message);
+  }
+
+  /** Sends an answer to a frame; before `ready` it waits its turn after it (nothing comes before `ready`). */
+  private answer(message: ServerMessage): void {
+    if (this.state === "live") return this.send(message);
+    if (this.early.length >= 100) return this.refuse(TRY_AGAIN_LATER, "too many messages before ready");
+    this.early.push(message);
   }
 
   private async authenticate(auth: AuthMessage): Promise<void> {
@@ -152,8 +164,8 @@ export class LiveConnection implements ChannelSubscriber {
     let channels: string[];
     if (auth.channels === undefined) channels = grant.defaults === "*" ? [EVERY_CHANNEL] : grant.defaults;
     else {
-      const denied = auth.channels.filter((channel) => !grant.allows(channel));
-      if (denied.length > 0) return this.refuse(CloseCode.forbidden, `not allowed to join channel ${denied.map((c) => JSON.stringify(c)).join(", ")}`);
+      const refusals = refusedChannels(grant, auth.channels);
+      if (refusals.length > 0) return this.refuse(CloseCode.forbidden, refusals.join("; "));
       channels = [...new Set(auth.channels)];
     }
     this.channels = channels;
@@ -191,8 +203,8 @@ export class LiveConnection implements ChannelSubscriber {
     if (this.state === "closed") return;
     // Asked again: reading may have found that the log started again.
     const trusted = sameEpoch();
-    const seq: Record<string, number> = {};
-    followed.forEach((channel, i) => (seq[channel] = reads[i].current));
+    // Built from entries: a channel may be named "__proto__".
+    const seq: Record<string, number> = Object.fromEntries(followed.map((channel, i) => [channel, reads[i].current]));
     this.send({ type: "ready", channels: this.channels, seq, epoch: hub.epoch });
     followed.forEach((channel, i) => {
       const { current, entries } = reads[i];
@@ -211,7 +223,10 @@ export class LiveConnection implements ChannelSubscriber {
       if ("resync" in item) this.sendResync(item.resync, item.seq);
       else this.sendChange(item);
     }
-    for (const message of this.early.splice(0)) void this.sync(message);
+    for (const message of this.early.splice(0)) {
+      if (message.type === "sync") void this.sync(message);
+      else this.send(message);
+    }
   }
 
   private async sync(message: SyncMessage): Promise<void> {
@@ -296,4 +311,11 @@ export class LiveConnection implements ChannelSubscriber {
     this.early = [];
     this.options.onClose(this);
   }
+}
+
+/** `reason` cut to the 123 bytes a close frame holds, on a character boundary. */
+function closeReason(reason: string): string {
+  let cut = reason;
+  while (Buffer.byteLength(cut) > 123) cut = cut.slice(0, -1);
+  return cut;
 }

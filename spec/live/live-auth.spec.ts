@@ -100,4 +100,69 @@ describe("live server authentication", () => {
     await socket.closed;
     expect(socket.messages.map((m) => m.type)).to.deep.equal(["error"]);
   });
+
+  it("answers a bad frame sent during a slow token check only after ready (nothing else comes first)", async () => {
+    let release!: () => void;
+    const checked = new Promise<void>((resolve) => (release = resolve));
+    fixture = await startLive({ authenticate: async (token) => { await checked; return tokens[token] ?? null; } });
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send({ type: "auth", token: "bob" });
+    socket.send("garbage");
+    socket.send({ type: "auth", token: "bob" });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    await socket.next();
+    await socket.next();
+    await socket.next();
+    expect(socket.messages.map((m) => m.type)).to.deep.equal(["ready", "error", "error"]);
+    await socket.close();
+  });
+
+  it("refuses with 4403, once the token is good, a channel name that cannot be one (empty, too long)", async () => {
+    fixture = await startLive({ authenticate });
+    for (const name of ["", "x".repeat(201)]) {
+      const socket = await TestSocket.open(fixture.wsUrl);
+      socket.send({ type: "auth", token: "alice", channels: ["user:alice", name] });
+      expect((await socket.closed).code).to.equal(4403);
+      expect((socket.messages[0] as { message: string }).message).to.contain("auth.channels[1]");
+    }
+  });
+
+  it("still refuses a bad token with 4401 before judging its channel names", async () => {
+    fixture = await startLive({ authenticate });
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send({ type: "auth", token: "mallory", channels: [""] });
+    expect((await socket.closed).code).to.equal(4401);
+  });
+
+  it("takes \"*\" asked for by name as every channel from a token that grants every one", async () => {
+    fixture = await startLive();
+    await fixture.live.hub.publish("c", [change("a")]);
+    const socket = await TestSocket.ready(fixture.wsUrl, { token: "any", channels: ["*"] });
+    expect(socket.messages[0]).to.deep.include({ channels: ["*"] });
+    await fixture.live.hub.publish("d", [change("b")]);
+    const [next] = await socket.changes(1);
+    expect([next.channel, next.change.id]).to.deep.equal(["d", "b"]);
+    await socket.close();
+  });
+
+  it("lists a channel named __proto__ in ready.seq like any other", async () => {
+    fixture = await startLive();
+    await fixture.live.hub.publish("__proto__", [change("a")]);
+    const socket = await TestSocket.ready(fixture.wsUrl, { token: "any", channels: ["__proto__", "constructor"] });
+    const { seq } = socket.messages[0] as { seq: Record<string, number> };
+    expect(Object.entries(seq)).to.deep.equal([["__proto__", 1], ["constructor", 0]]);
+    await socket.close();
+  });
+
+  it("refuses a long channel name of many-byte characters with a close reason cut to what a close frame holds", async () => {
+    fixture = await startLive({ authenticate });
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send({ type: "auth", token: "bob", channels: ["ü".repeat(150)] });
+    const closed = await socket.closed;
+    expect(closed.code).to.equal(4403);
+    expect(Buffer.byteLength(closed.reason)).to.be.at.most(123);
+    const again = await TestSocket.ready(fixture.wsUrl, { token: "bob" });
+    await again.close();
+  });
 });

@@ -36,6 +36,21 @@ describe("POST /update from a backend", () => {
     await socket.close();
   });
 
+  it("refuses with 400 a change whose attrs nest too deep to send, uses no seq for it, and stays up for the replay", async () => {
+    fixture = await startLive({ secret: "s3cret" });
+    const depth = 6000;
+    const attrs = `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+    const body = `{"channel":"c","changes":[{"type":"created","collection":"tasks","id":"1","attrs":${attrs}}]}`;
+    const refused = await post(fixture.url, body, { "X-Atmos-Secret": "s3cret" });
+    expect(refused.status).to.equal(400);
+    expect(refused.body.error).to.contain("changes[0].attrs");
+    expect((await post(fixture.url, { channel: "c", changes: [change] }, { "X-Atmos-Secret": "s3cret" })).body).to.deep.equal({ seq: 1 });
+    const socket = await TestSocket.ready(fixture.wsUrl, { token: "t", channels: ["c"], since: { c: 0 } });
+    const [replayed] = await socket.changes(1);
+    expect([replayed.seq, replayed.change.id]).to.deep.equal([1, "t1"]);
+    await socket.close();
+  });
+
   it("publishes the batch to the channel's sockets and answers 202 with the last seq", async () => {
     fixture = await startLive({ secret: "s3cret" });
     const socket = await TestSocket.ready(fixture.wsUrl, { token: "t", channels: ["c"] });
