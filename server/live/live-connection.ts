@@ -83,8 +83,14 @@ export class LiveConnection implements ChannelSubscriber {
     else if (this.state === "replaying") this.hold(entry);
   }
 
+  /**
+   * Changes up to `seq` can no longer be delivered (the log lost them). A
+   * socket that has had them, or a resync past them, has lost nothing: it
+   * is not asked to pull again (a catch-up after Redis came back may report
+   * a loss the socket's own replay already covered).
+   */
   resync(channel: string, seq: number): void {
-    if (this.state === "live") this.sendResync(channel, seq);
+    if (this.state === "live" && (this.lastSent.get(channel) ?? 0) < seq) this.sendResync(channel, seq);
     else if (this.state === "replaying") this.hold({ resync: channel, seq });
   }
 
@@ -220,7 +226,7 @@ export class LiveConnection implements ChannelSubscriber {
     this.state = "live";
     this.options.log({ type: "connected", channels: this.channels });
     for (const item of this.pending.splice(0)) {
-      if ("resync" in item) this.sendResync(item.resync, item.seq);
+      if ("resync" in item) this.resync(item.resync, item.seq);
       else this.sendChange(item);
     }
     for (const message of this.early.splice(0)) {

@@ -71,6 +71,18 @@ describe("live server replay after a reconnect", () => {
     await Promise.all([stale.close(), ahead.close()]);
   });
 
+  it("asks a socket to resync for changes the log lost only when it has not had them (a late catch-up after a Redis restart)", async () => {
+    fixture = await startLive({ replayLimit: 50 });
+    await fixture.live.hub.publish("c", [change("1")]);
+    const current = await TestSocket.ready(fixture.wsUrl, { token: "t", channels: ["c"] });
+    fixture.live.hub.lost("c", 1);
+    await fixture.live.hub.publish("c", [change("2")]);
+    expect(await current.next()).to.deep.include({ type: "change", seq: 2 });
+    fixture.live.hub.lost("c", 5);
+    expect(await current.next()).to.deep.equal({ type: "resync", channel: "c", seq: 5 });
+    await current.close();
+  });
+
   it("sends nothing more when the client is up to date", async () => {
     fixture = await startLive();
     await fixture.live.hub.publish("c", ids(2).map(change));
