@@ -7,6 +7,7 @@ import { SequencedChange } from "./change-log";
 import { LiveInputError } from "./change-validation";
 import { parseClientMessage, requestIdOf } from "./client-message";
 import { ChannelSubscriber, EVERY_CHANNEL, LiveHub } from "./live-hub";
+import { readMissed } from "./missed-changes";
 import { LiveLog } from "./live-log";
 
 /** What every socket of one server shares: built once per server, not once per socket. */
@@ -181,37 +182,20 @@ export class LiveConnection implements ChannelSubscriber {
     await this.replay(auth);
   }
 
-  /**
-   * Sends `ready` and what the client missed. A socket following every
-   * channel hears where each one stands; a client coming back (it names the
-   * epoch it was in) also gets every change of the channels that began while
-   * it was away: it follows them too, and has seen none of their changes.
-   */
+  /** Sends `ready` and what the client missed (read by missed-changes.ts). */
   private async replay(auth: AuthMessage): Promise<void> {
-    const hub = this.options.hub;
-    // Seqs of another epoch count something else: then only where the channels stand.
-    const sameEpoch = () => auth.epoch === undefined || auth.epoch === hub.epoch;
-    let since = auth.since ?? {};
-    let followed = this.channels;
-    let reads;
+    let missed;
     try {
-      if (this.channels.includes(EVERY_CHANNEL)) {
-        followed = [...new Set([...Object.keys(since), ...(await hub.channels())])];
-        const given = since;
-        if (auth.epoch !== undefined) since = Object.fromEntries(followed.map((channel) => [channel, given[channel] ?? 0]));
-      }
-      const counted = sameEpoch();
-      reads = await Promise.all(followed.map((channel) => hub.read(channel, counted ? since[channel] : undefined)));
+      missed = await readMissed(this.options.hub, this.channels, auth);
     } catch (error) {
       this.options.log({ type: "error", context: "replay", message: (error as Error).message });
       return this.close(1011, "live server unavailable, try again");
     }
     if (this.state === "closed") return;
-    // Asked again: reading may have found that the log started again.
-    const trusted = sameEpoch();
+    const { followed, since, reads, trusted } = missed;
     // Built from entries: a channel may be named "__proto__".
     const seq: Record<string, number> = Object.fromEntries(followed.map((channel, i) => [channel, reads[i].current]));
-    this.send({ type: "ready", channels: this.channels, seq, epoch: hub.epoch });
+    this.send({ type: "ready", channels: this.channels, seq, epoch: this.options.hub.epoch });
     followed.forEach((channel, i) => {
       const { current, entries } = reads[i];
       if (since[channel] === undefined) this.lastSent.set(channel, current);

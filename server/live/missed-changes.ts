@@ -1,0 +1,37 @@
+import type { AuthMessage } from "../../lib/live/live-protocol";
+import type { ReplayRead } from "./change-log";
+import { EVERY_CHANNEL, type LiveHub } from "./live-hub";
+
+/** What a socket that just authenticated missed, read from the change log before `ready` is sent. */
+export interface MissedChanges {
+  /** The channels `ready.seq` lists: the socket's own, or every channel the log knows for "*". */
+  followed: string[];
+  /** The last seq the client applied per channel (none: a first connection to that channel). */
+  since: Record<string, number>;
+  /** Per followed channel, in order: where it stands, and the changes after `since` (null when the log no longer has them). */
+  reads: ReplayRead[];
+  /** Whether the client's seqs count in this epoch (else it resyncs instead of replaying). */
+  trusted: boolean;
+}
+
+/**
+ * Reads what the client missed. A socket following every channel hears
+ * where each one stands; a client coming back (it names the epoch it was
+ * in) also gets every change of the channels that began while it was away:
+ * it follows them too, and has seen none of their changes.
+ */
+export async function readMissed(hub: LiveHub, channels: string[], auth: AuthMessage): Promise<MissedChanges> {
+  // Seqs of another epoch count something else: then only where the channels stand.
+  const sameEpoch = () => auth.epoch === undefined || auth.epoch === hub.epoch;
+  let since = auth.since ?? {};
+  let followed = channels;
+  if (channels.includes(EVERY_CHANNEL)) {
+    followed = [...new Set([...Object.keys(since), ...(await hub.channels())])];
+    const given = since;
+    if (auth.epoch !== undefined) since = Object.fromEntries(followed.map((channel) => [channel, given[channel] ?? 0]));
+  }
+  const counted = sameEpoch();
+  const reads = await Promise.all(followed.map((channel) => hub.read(channel, counted ? since[channel] : undefined)));
+  // Asked again: reading may have found that the log started again.
+  return { followed, since, reads, trusted: sameEpoch() };
+}
