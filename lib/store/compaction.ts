@@ -42,7 +42,7 @@ export function enqueue(queue: OutboxOp[], op: OutboxOp, acked: boolean): Outbox
   // The usual repeated edit of the same fields: the queue already says it all.
   if (changed === last.changed && hold === last.hold) return queue;
   const out = queue.slice(0, queue.length - 1);
-  out.push(Object.assign({}, last, { changed, hold }));
+  out.push({ ...last, changed, hold });
   return out;
 }
 

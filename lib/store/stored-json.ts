@@ -47,40 +47,66 @@ function encodeAround(entry: RecordEntry, diff: StoredEntry["baseDiff"]): Around
   return { head: json.slice(0, at), tail: json.slice(at + holeJson.length), state: stateOf(entry, diff) };
 }
 
-/** Every value the text around the attributes depends on, in order (see `walkState`). */
+/**
+ * Every value the text around the attributes depends on: each field of the
+ * entry but attrs and base (key, value), each field of each queued op, and
+ * the base's difference from the attributes.
+ */
 function stateOf(entry: RecordEntry, diff: StoredEntry["baseDiff"]): unknown[] {
   const state: unknown[] = [];
-  walkState(entry, diff, (value) => {
-    state.push(value);
-    return true;
-  });
+  const fields = entry as unknown as Record<string, unknown>;
+  for (const key in fields) {
+    if (!hasOwn.call(fields, key) || key === "attrs" || key === "base") continue;
+    state.push(key, fields[key]);
+    if (key === "queue") for (const op of entry.queue) pushFields(state, op as unknown as Record<string, unknown>);
+  }
+  state.push(end);
+  if (diff) {
+    pushFields(state, diff.set);
+    state.push(diff.unset?.join("\u0000"));
+  }
   return state;
+}
+
+function pushFields(state: unknown[], object: Record<string, unknown>): void {
+  for (const key in object) if (hasOwn.call(object, key)) state.push(key, object[key]);
+  state.push(end);
 }
 
 /** Whether `stateOf(entry, diff)` would give `state` again (without building it). */
 function sameState(entry: RecordEntry, diff: StoredEntry["baseDiff"], state: unknown[]): boolean {
   let i = 0;
-  return walkState(entry, diff, (value) => state[i++] === value) && i === state.length;
-}
-
-/**
- * Hands `visit` every value the text around the attributes depends on: each
- * field of the entry but attrs and base (key, value), each field of each
- * queued op, and the base's difference from the attributes, with `end`
- * after each list of fields. Stops, returning false, as soon as `visit` does.
- */
-function walkState(entry: RecordEntry, diff: StoredEntry["baseDiff"], visit: (value: unknown) => boolean): boolean {
   const fields = entry as unknown as Record<string, unknown>;
   for (const key in fields) {
     if (!hasOwn.call(fields, key) || key === "attrs" || key === "base") continue;
-    if (!visit(key) || !visit(fields[key])) return false;
-    if (key === "queue") for (const op of entry.queue) if (!walkFields(op as unknown as Record<string, unknown>, visit)) return false;
+    if (state[i++] !== key || state[i++] !== fields[key]) return false;
+    if (key === "queue") {
+      for (const op of entry.queue) {
+        if (!sameFields(state, i, op as unknown as Record<string, unknown>)) return false;
+        i = skipFields(state, i);
+      }
+    }
   }
-  if (!visit(end)) return false;
-  return !diff || (walkFields(diff.set, visit) && visit(diff.unset?.join("\u0000")));
+  if (state[i++] !== end) return false;
+  if (diff) {
+    if (!sameFields(state, i, diff.set)) return false;
+    i = skipFields(state, i);
+    if (state[i++] !== diff.unset?.join("\u0000")) return false;
+  }
+  return i === state.length;
 }
 
-function walkFields(object: Record<string, unknown>, visit: (value: unknown) => boolean): boolean {
-  for (const key in object) if (hasOwn.call(object, key) && !(visit(key) && visit(object[key]))) return false;
-  return visit(end);
+function sameFields(state: unknown[], at: number, object: Record<string, unknown>): boolean {
+  let i = at;
+  for (const key in object) {
+    if (!hasOwn.call(object, key)) continue;
+    if (state[i++] !== key || state[i++] !== object[key]) return false;
+  }
+  return state[i] === end;
+}
+
+function skipFields(state: unknown[], at: number): number {
+  let i = at;
+  while (state[i] !== end) i += 2;
+  return i + 1;
 }

@@ -29,5 +29,10 @@ export function encodeQuery(params: Record<string, unknown> | undefined): string
   // Repeated keys instead of `ids[]`: drop the encoded `[]` of each key (the
   // text before the pair's "=", as a key's own "=" is encoded), never of a value.
   const pairs = encodeForm(flat).split("&");
-  return pairs.map((pair) => pair.slice(0, pair.indexOf("=")).replace(/%5B%5D/g, "") + pair.slice(pair.indexOf("="))).join("&");
+  return pairs
+    .map((pair) => {
+      const equals = pair.indexOf("=");
+      return pair.slice(0, equals).replace(/%5B%5D/g, "") + pair.slice(equals);
+    })
+    .join("&");
 }

@@ -1,3 +1,4 @@
+import type { ModelOptions } from "../app-context";
 import type { Attrs } from "../store/record-entry";
 
 /** Fields whose values differ between two versions of a record. Pure. */
@@ -39,9 +40,6 @@ export function resolveConflict(local: Attrs, remote: Attrs, base: Attrs | undef
   return result;
 }
 
-/** `Model.resolveConflict(local, remote, base)`: the attributes to keep. */
-export type ConflictResolver = (local: Attrs, remote: Attrs, base: Attrs | undefined) => Attrs;
-
 /**
  * A local edit merged with a newer server version, for a pull and for a
  * refused conditional update alike: the app's resolver decides the fields it
@@ -49,7 +47,7 @@ export type ConflictResolver = (local: Attrs, remote: Attrs, base: Attrs | undef
  * answers `{ notes }` loses neither the user's title nor the server's
  * status). The record keeps its id. Pure.
  */
-export function mergeEdit(resolver: ConflictResolver | undefined, local: Attrs, remote: Attrs, base: Attrs | undefined, userChanged: string[]): Attrs {
+export function mergeEdit(resolver: ModelOptions["resolveConflict"], local: Attrs, remote: Attrs, base: Attrs | undefined, userChanged: string[]): Attrs {
   const merged = resolveConflict(local, remote, base, userChanged);
   return resolver ? { ...merged, ...resolver(local, remote, base), id: merged.id } : merged;
 }

@@ -22,6 +22,8 @@ export class OriginPauses {
 
   /** Milliseconds that requests to `url`'s origin must still wait; 0 when they may go. */
   left(url: string): number {
+    // Asked before every request and every sending round: nothing to look up until a server asked for a pause.
+    if (this.until.size === 0) return 0;
     return Math.max(0, (this.until.get(originOf(url)) ?? 0) - this.clock.now());
   }
 

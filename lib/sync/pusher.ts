@@ -107,7 +107,7 @@ export class Pusher {
     const candidates: RecordEntry[] = [];
     for (const entry of host.meta.queued()) {
       if (this.inFlight.has(entry) || !this.sendable(entry)) continue;
-      const parent = unsentParent(this.host, entry);
+      const parent = unsentParent(host, entry);
       if (!parent) candidates.push(entry);
       // This record is to reach the server, which it cannot without its
       // parent: a parent saved without `remote` is sent first (next round).

@@ -7,6 +7,13 @@ const tokens: Record<string, string[]> = { alice: ["user:alice", "team:red"], bo
 const authenticate: Authenticate = (token) => tokens[token] ?? null;
 const change = (id: string) => ({ type: "created" as const, collection: "tasks", id, attrs: { id, title: id } });
 
+/** A token check that answers as `decide` does, once `release()` is called. */
+function heldTokenCheck(decide: Authenticate): { authenticate: Authenticate; release: () => void } {
+  let release!: () => void;
+  const checked = new Promise<void>((resolve) => (release = resolve));
+  return { authenticate: async (token, request) => { await checked; return decide(token, request); }, release };
+}
+
 describe("live server authentication", () => {
   let fixture: LiveFixture;
   afterEach(async () => fixture?.close());
@@ -73,9 +80,8 @@ describe("live server authentication", () => {
   });
 
   it("sends nothing before ready, even while changes are published during a slow token check", async () => {
-    let release!: () => void;
-    const checked = new Promise<void>((resolve) => (release = resolve));
-    fixture = await startLive({ authenticate: async (token) => { await checked; return tokens[token] ?? null; } });
+    const { authenticate: slow, release } = heldTokenCheck(authenticate);
+    fixture = await startLive({ authenticate: slow });
     const socket = await TestSocket.open(fixture.wsUrl);
     socket.send({ type: "auth", token: "bob" });
     await fixture.live.hub.publish("user:bob", change("during-auth"));
@@ -90,9 +96,8 @@ describe("live server authentication", () => {
   });
 
   it("sends a refused socket nothing but the error, even when its channel is busy", async () => {
-    let release!: () => void;
-    const checked = new Promise<void>((resolve) => (release = resolve));
-    fixture = await startLive({ authenticate: async () => { await checked; return null; } });
+    const { authenticate: slow, release } = heldTokenCheck(() => null);
+    fixture = await startLive({ authenticate: slow });
     const socket = await TestSocket.open(fixture.wsUrl);
     socket.send({ type: "auth", token: "bob", channels: ["user:bob"] });
     await fixture.live.hub.publish("user:bob", change("secret"));
@@ -102,9 +107,8 @@ describe("live server authentication", () => {
   });
 
   it("answers a bad frame sent during a slow token check only after ready (nothing else comes first)", async () => {
-    let release!: () => void;
-    const checked = new Promise<void>((resolve) => (release = resolve));
-    fixture = await startLive({ authenticate: async (token) => { await checked; return tokens[token] ?? null; } });
+    const { authenticate: slow, release } = heldTokenCheck(authenticate);
+    fixture = await startLive({ authenticate: slow });
     const socket = await TestSocket.open(fixture.wsUrl);
     socket.send({ type: "auth", token: "bob" });
     socket.send("garbage");
