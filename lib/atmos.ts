@@ -17,6 +17,7 @@ import type { Store } from "./store/store";
 import { WebStorageStore } from "./store/web-storage-store";
 import { LocalChanges } from "./sync/local-changes";
 import { revertEntry } from "./sync/revert";
+import { settledElsewhere, triedElsewhere, type CallOwner } from "./sync/settled-elsewhere";
 import { Puller, type PullOptions } from "./sync/puller";
 import { Pusher } from "./sync/pusher";
 import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
@@ -74,6 +75,8 @@ export class Atmos extends Emitter<AtmosEvents> {
   private readonly puller: Puller;
   private readonly host: SyncHost;
   private readonly callbacks = new Map<string, RemoteCallOptions[]>();
+  /** The record each remembered call was made on: a tab that does not send settles its callbacks from storage. */
+  private readonly owners = new Map<string, CallOwner>();
   private readonly lease: TabLease;
   private readonly feed: ChangeFeed;
   private readonly remote: RemoteContext;
@@ -130,10 +133,11 @@ export class Atmos extends Emitter<AtmosEvents> {
       host: this.host,
       app: this.appContext,
       kick: () => this.pusher.kick(),
-      remember: (key, options) => {
+      remember: (key, options, className, id) => {
         const list = this.callbacks.get(key);
         if (list) list.push(options);
         else this.callbacks.set(key, [options]);
+        this.owners.set(key, { className, id });
       },
     });
     this.puller = new Puller(this.host);
@@ -187,7 +191,10 @@ export class Atmos extends Emitter<AtmosEvents> {
     await this.metaContext.ready;
     // Right after a page opens, wait to know whether this tab is the sender.
     await this.lease.decided;
+    // Another tab sends: wait until it has tried what is queued now.
+    const tried = this.host.isLeader() ? undefined : triedElsewhere(this.metaContext, (e) => !e.failed && !this.pusher.stuck(e), className);
     await this.pusher.push(className);
+    if (tried) await this.board.until(tried);
     await this.metaContext.flush().catch(() => undefined);
   }
 
@@ -342,6 +349,11 @@ export class Atmos extends Emitter<AtmosEvents> {
   private async otherTabWrote(keys: string[]): Promise<void> {
     const changes = await this.metaContext.reload(keys);
     showReloaded(this.remote, changes);
+    if (!this.host.isLeader()) {
+      const { host } = this;
+      const record = (entry: RecordEntry) => host.record(entry.className, entry.id, entry.attrs);
+      settledElsewhere({ meta: this.metaContext, callbacks: this.callbacks, owners: this.owners, record, reportError: host.reportError }, changes);
+    }
     for (const change of changes) if (change.entry) this.board.changed(change.entry);
     if (changes.length) {
       this.board.changed();

@@ -8,6 +8,14 @@ import { mergeEarlyChange } from "./store/early-change";
 const written = Promise.resolve();
 const ignore = (): undefined => undefined;
 
+/** A record another tab wrote, as read back from storage (none: removed), and as this tab held it before. */
+export interface Reloaded {
+  className: string;
+  id: string;
+  entry?: RecordEntry;
+  before?: RecordEntry;
+}
+
 /** Create or update: the one decision the remote-id record exists for. Pure. */
 export function remoteAction(entry: Pick<RecordEntry, "acked">): "create" | "update" {
   return entry.acked ? "update" : "create";
@@ -244,11 +252,12 @@ export class MetaContext {
 
   /**
    * Re-reads keys another tab wrote. Entries this tab is about to write
-   * itself are left alone (its own write follows). Returns what changed.
+   * itself are left alone (its own write follows). Returns what changed,
+   * with the entries as they were before.
    */
-  async reload(keys: string[]): Promise<Array<{ className: string; id: string; entry?: RecordEntry }>> {
+  async reload(keys: string[]): Promise<Reloaded[]> {
     const recPrefix = this.recPrefix;
-    const changes: Array<{ className: string; id: string; entry?: RecordEntry }> = [];
+    const changes: Reloaded[] = [];
     for (const key of keys) {
       if (!key.startsWith(recPrefix) || this.pendingWrites.has(key)) continue;
       const rest = key.slice(recPrefix.length);
@@ -260,7 +269,7 @@ export class MetaContext {
       if (old) this.withQueue.delete(old);
       const entry = stored ? this.adopt(stored) : undefined;
       if (!entry) this.byClass.get(className)?.delete(id);
-      changes.push({ className, id, entry });
+      changes.push({ className, id, entry, before: old });
     }
     return changes;
   }

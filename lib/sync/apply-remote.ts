@@ -1,5 +1,5 @@
 import type { AppContext, ModelOptions } from "../app-context";
-import type { MetaContext } from "../meta-context";
+import type { MetaContext, Reloaded } from "../meta-context";
 import type { Attrs, RecordEntry } from "../store/record-entry";
 
 /** What applying changes from elsewhere (other tabs, id swaps) needs. */
@@ -43,8 +43,8 @@ export function swapId(ctx: RemoteContext, entry: RecordEntry, newId: string): v
 }
 
 /** Shows entries another tab wrote (read back from storage) in this tab's Spine records. */
-export function showReloaded({ app }: RemoteContext, changes: Array<{ className: string; id: string; entry?: RecordEntry }>): void {
-  for (const { className, id, entry } of changes) {
+export function showReloaded({ app, options }: RemoteContext, changes: Reloaded[]): void {
+  for (const { className, id, entry, before } of changes) {
     // The other tab gave the record its server id: move it here too, so
     // record objects this tab holds under the old id keep updating it.
     for (const former of entry?.formerIds ?? []) {
@@ -53,5 +53,12 @@ export function showReloaded({ app }: RemoteContext, changes: Array<{ className:
     if (!entry || entry.deleted) app.destroy(className, id);
     else if (app.exists(className, id)) app.update(className, id, entry.attrs);
     else app.create(className, entry.attrs);
+    // A foreign key moved (to a parent's server id, most often): so do the record objects this tab holds.
+    if (!entry || !before) continue;
+    for (const field of Object.keys(options(className).remoteKeys)) {
+      const from = before.attrs[field];
+      const to = entry.attrs[field];
+      if (from != null && from !== to) app.repointKept(className, id, { [field]: to }, String(from));
+    }
   }
 }

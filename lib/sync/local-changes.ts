@@ -10,8 +10,8 @@ interface LocalChangesDeps {
   app: AppContext;
   /** Starts a sending round. */
   kick(): void;
-  /** Keeps a call's callbacks and options with the op it was queued as (until it is answered). */
-  remember(opKey: string, options: RemoteCallOptions): void;
+  /** Keeps a call's callbacks and options with the op it was queued as (until it is answered), and the record's id then. */
+  remember(opKey: string, options: RemoteCallOptions, className: string, id: string): void;
 }
 
 /**
@@ -43,7 +43,7 @@ export class LocalChanges implements ModelHooks {
     }
     const change = recordChange(host, plain, type, { remote: remote && !routeError, newKey: uuidv4, model });
     if (change.op && (options.success || options.error || options.prepareData || options.updateFromData || options.pathParams || options.params)) {
-      this.deps.remember(change.op.key, options);
+      this.deps.remember(change.op.key, options, plain.className, plain.id);
     }
     if (change.entry) host.statusChanged(change.entry);
     if (change.send) this.deps.kick();

@@ -21,7 +21,8 @@ const CONCURRENCY = 4;
  *         push(), online │ 4xx ──▶ parked (failed) until retry() / revert()
  */
 export class Pusher {
-  private inFlight = new Set<RecordEntry>();
+  /** The records whose request is out, by class and id (a tab's write read back replaces an entry object meanwhile). */
+  private inFlight = new Set<string>();
   private attempt = 0;
   private retryAt = 0;
   private timer: unknown;
@@ -39,7 +40,7 @@ export class Pusher {
 
   /** Whether this record's request is under way. */
   sending(entry: RecordEntry): boolean {
-    return this.inFlight.has(entry);
+    return this.inFlight.has(flightKey(entry));
   }
 
   /** Whether this entry has something the pusher will send (now or after a wait). */
@@ -106,7 +107,7 @@ export class Pusher {
     }
     const candidates: RecordEntry[] = [];
     for (const entry of host.meta.queued()) {
-      if (this.inFlight.has(entry) || !this.sendable(entry)) continue;
+      if (this.inFlight.has(flightKey(entry)) || !this.sendable(entry)) continue;
       const parent = unsentParent(host, entry);
       if (!parent) candidates.push(entry);
       // This record is to reach the server, which it cannot without its
@@ -121,13 +122,15 @@ export class Pusher {
     const limit = host.online() ? CONCURRENCY : 1;
     for (const entry of candidates) {
       if (this.inFlight.size >= limit) break;
-      this.inFlight.add(entry);
+      const key = flightKey(entry);
+      this.inFlight.add(key);
       started = true;
-      void this.send(entry).finally(() => {
-        this.inFlight.delete(entry);
-        host.statusChanged(entry);
+      const done = (settled: RecordEntry) => {
+        this.inFlight.delete(key);
+        host.statusChanged(settled);
         this.run();
-      });
+      };
+      void this.send(entry).then(done, () => done(entry));
     }
     // The in-flight count changed: a status indicator shows "sending".
     if (started) host.statusChanged();
@@ -175,9 +178,10 @@ export class Pusher {
     return true;
   }
 
-  private async send(entry: RecordEntry): Promise<void> {
+  /** Sends a record's first op and applies the answer; resolves with the record's entry then. */
+  private async send(entry: RecordEntry): Promise<RecordEntry> {
     const { host } = this;
-    const op = entry.queue[0];
+    let op = entry.queue[0];
     const calls = host.callOptions(op.key);
     try {
       // Counted as the attempt begins, and stored with its outcome (see `atmos.outbox()`).
@@ -191,24 +195,29 @@ export class Pusher {
       try {
         await host.meta.flush();
       } catch {
-        return this.backOff();
+        this.backOff();
+        return entry;
       }
+      [entry, op] = this.current(entry, op);
       const request = requestFor(host, entry, op, calls);
       const conditional = request.headers["If-Match"] !== undefined;
       let response;
       try {
         response = await host.rc.request(request);
       } catch (error) {
-        if (this.dropsAnswers()) return;
+        if (this.dropsAnswers()) return entry;
+        [entry, op] = this.current(entry, op);
         if (!conditional || (error as SyncError).status !== 412) throw error;
         // Bounded: a server that refuses every version is a failure, not a loop.
         const tries = (this.staleTries.get(op.key) ?? 0) + 1;
         this.staleTries.set(op.key, tries);
         if (tries > 3) throw error;
         // Someone else changed the record: merge, then the next round sends it again.
-        return await reconcileStaleUpdate(host, entry, op, request.path);
+        await reconcileStaleUpdate(host, entry, op, request.path);
+        return entry;
       }
-      if (this.dropsAnswers()) return;
+      if (this.dropsAnswers()) return entry;
+      [entry, op] = this.current(entry, op);
       this.attempt = 0;
       this.staleTries.delete(op.key);
       host.setOnline(true);
@@ -221,6 +230,17 @@ export class Pusher {
       this.staleTries.delete(op.key);
       this.handleFailure(entry, op, error, calls);
     }
+    return entry;
+  }
+
+  /**
+   * The record's entry now. Storage news read while the request was out (this
+   * tab's own write read back late, another tab's edit queued after the op)
+   * replaced the entry object: the answer is applied to the one held now.
+   */
+  private current(entry: RecordEntry, op: OutboxOp): [RecordEntry, OutboxOp] {
+    const now = this.host.meta.get(entry.className, entry.id);
+    return now && now !== entry && now.queue[0]?.key === op.key ? [now, now.queue[0]] : [entry, op];
   }
 
   private handleFailure(entry: RecordEntry, op: OutboxOp, error: unknown, calls: RemoteCallOptions[]): void {
@@ -313,3 +333,7 @@ export class Pusher {
   }
 }
 
+/** A record's identity while its request is out. */
+function flightKey(entry: RecordEntry): string {
+  return `${entry.className}\n${entry.id}`;
+}

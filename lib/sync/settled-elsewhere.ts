@@ -1,0 +1,90 @@
+import type { MetaContext, Reloaded } from "../meta-context";
+import type { RecordEntry } from "../store/record-entry";
+import { callApp } from "./outbox-exchange";
+import { SyncError, type ErrorPayload } from "./sync-error";
+import type { RemoteCallOptions } from "./sync-host";
+
+/** The record a save or destroy with callbacks was made on (its id then). */
+export interface CallOwner {
+  className: string;
+  id: string;
+}
+
+interface Deps {
+  meta: MetaContext;
+  /** Callbacks of this tab's calls, by the key of the op they were queued as. */
+  callbacks: Map<string, RemoteCallOptions[]>;
+  owners: Map<string, CallOwner>;
+  record(entry: RecordEntry): unknown;
+  reportError(payload: ErrorPayload): void;
+}
+
+/**
+ * In a tab that is not the one sending, what another tab's sending did to
+ * this tab's changes, read from what that tab wrote: the `error` event of
+ * each failed attempt, and the callbacks of this tab's saves and destroys
+ * once their request was answered. (The sending tab calls them itself.)
+ *
+ * Storage keeps no response: a success callback gets the record's stored
+ * attributes, an `error` event or callback the stored status, message and,
+ * for a parked change, body.
+ */
+export function settledElsewhere(deps: Deps, changes: Reloaded[]): void {
+  const { meta, callbacks, owners } = deps;
+  const payloadOf = (entry: RecordEntry, failure: { status: number; message: string; body?: unknown }): ErrorPayload => {
+    const { status, message } = failure;
+    const body = failure.body ?? null;
+    const error = new SyncError(message, { status, body, type: status > 0 ? "http" : "network" });
+    return { model: entry.className, record: deps.record(entry), status, body, error, type: error.type };
+  };
+  // A failed attempt at a record this tab held: the sending tab stored why.
+  for (const { entry, before } of changes) {
+    const failure = entry?.queue[0]?.lastError;
+    if (!failure || !before) continue;
+    const earlier = before.queue.find((o) => o.key === entry!.queue[0].key)?.lastError;
+    if (earlier?.at !== failure.at) deps.reportError(payloadOf(entry!, { ...failure, body: entry!.failed?.body }));
+  }
+  for (const [key, owner] of owners) {
+    const calls = callbacks.get(key);
+    if (!calls) {
+      owners.delete(key);
+      continue;
+    }
+    // Under its server id once created (the old id may be read as removed only in a later batch).
+    const moved = changes.find((c) => c.className === owner.className && c.entry?.formerIds?.includes(owner.id));
+    const entry = moved ? moved.entry : meta.get(owner.className, owner.id);
+    const change = changes.find((c) => (entry ? c.entry === entry : c.className === owner.className && c.id === owner.id));
+    // Gone: answered only if it was a destroy, and this batch removed it.
+    if (!entry && !change?.before?.deleted) continue;
+    if (entry?.queue.some((o) => o.key === key)) {
+      // Parked by this very write: its callbacks hear the refusal, once.
+      if (!change || !entry.failed || entry.queue[0].key !== key || change.before?.failed) continue;
+      const payload = payloadOf(entry, entry.failed);
+      for (const call of calls) callApp(() => call.error?.(payload.record, payload));
+      continue;
+    }
+    // Answered: gone from the queue. A create is now under its server id; a destroyed record may be gone.
+    callbacks.delete(key);
+    owners.delete(key);
+    const shown = entry ?? change!.before;
+    const record = shown ? deps.record(shown) : null;
+    for (const call of calls) callApp(() => call.success?.(record, shown?.attrs ?? null));
+  }
+}
+
+/**
+ * What `push()` waits for in a tab that does not send: every change queued
+ * now (of one model, or of all) was answered, parked, or tried and failed
+ * once by the sending tab (as the sending tab's own `push()` settles on a
+ * failed round). It does not cut short that tab's wait before a retry.
+ */
+export function triedElsewhere(meta: MetaContext, waits: (entry: RecordEntry) => boolean, className?: string): () => boolean {
+  const queued = [...meta.queued()].filter((e) => (!className || e.className === className) && waits(e));
+  const waiting = queued.map(({ className, id, queue: [op] }) => ({ className, id, key: op.key, at: op.lastError?.at }));
+  return () =>
+    waiting.every((w) => {
+      const entry = meta.get(w.className, w.id) ?? meta.all(w.className).find((e) => e.formerIds?.includes(w.id));
+      const op = entry?.queue[0];
+      return !op || op.key !== w.key || !waits(entry!) || op.lastError?.at !== w.at;
+    });
+}

@@ -1,0 +1,152 @@
+import { expect } from "chai";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { startTabsSite, type TabsSite } from "./tabs-site";
+
+const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+// Two models, a task pointing at its list by a foreign key, one Atmos per tab.
+const page = `<!doctype html>
+<meta charset="utf-8">
+<title>atmos2 in two tabs</title>
+<script src="/spine.js"></script>
+<script src="/atmos2.js"></script>
+<script>
+  var List = Spine.Model.sub();
+  List.configure("List", "title");
+  List.extend(Spine.Model.Atmosphere);
+  var Task = Spine.Model.sub();
+  Task.configure("Task", "title", "listId");
+  Task.remoteKeys = { listId: "List" };
+  Task.extend(Spine.Model.Atmosphere);
+  var atmos = new Atmos();
+  atmos.resourceClient.base = location.origin + "/api";
+  var errors = [];
+  atmos.on("error", function (e) { errors.push({ model: e.model, status: e.status, title: e.record && e.record.title, message: e.error.message }); });
+  var loaded = Promise.all([List.sync(), Task.sync()]);
+</script>
+`;
+
+declare const List: any;
+declare const Task: any;
+declare const atmos: any;
+declare const errors: Array<{ model: string; status: number; title?: string; message: string }>;
+declare const loaded: Promise<unknown>;
+
+/**
+ * Several tabs of one app share its storage, and one of them (the first
+ * opened) sends for all. What a user does in another tab must still end as
+ * if that tab had sent it: its callbacks, `error` events and `push()`
+ * Promise, and the record objects it holds.
+ */
+describe("a tab that is not the one sending (two tabs of one app in Chromium)", function () {
+  this.timeout(30_000);
+  let site: TabsSite;
+  let browser: Browser;
+  let context: BrowserContext;
+  let sender: Page;
+  let other: Page;
+
+  before(async function () {
+    // Builds dist/atmos2.js from the sources first.
+    this.timeout(180_000);
+    site = await startTabsSite(page);
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  beforeEach(async () => {
+    site.reset();
+    context = await browser.newContext();
+    // The specs' page functions are compiled by tsx, which names functions through a helper the page lacks.
+    await context.addInitScript("window.__name = function (fn) { return fn; };");
+    sender = await context.newPage();
+    await sender.goto(site.url);
+    await sender.evaluate(() => loaded);
+    // The first tab holds the lock; the second one waits in line for it.
+    await sender.waitForFunction(() => navigator.locks.query().then((s) => (s.held ?? []).length > 0));
+    other = await context.newPage();
+    await other.goto(site.url);
+    await other.evaluate(() => loaded);
+    await other.waitForFunction(() => navigator.locks.query().then((s) => (s.pending ?? []).length > 0));
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  it("calls the success callback of a save made in it, with the record under its server id", async () => {
+    const answered = await other.evaluate(
+      () =>
+        new Promise<{ id: string; title: string; response: any }>((resolve) => {
+          new Task({ title: "Milk" }).save({ remote: true, success: (record: any, response: any) => resolve({ id: String(record.id), title: record.title, response }) });
+        }),
+    );
+    expect(site.rows.tasks).to.have.length(1);
+    expect(answered.id).to.equal(String(site.rows.tasks[0].id));
+    expect(answered.title).to.equal("Milk");
+    expect(answered.response).to.include({ title: "Milk" });
+  });
+
+  it("calls the error callback, and emits error, for a save made in it that the server refused", async () => {
+    site.answerNext("POST /api/tasks", { status: 422, body: { errors: { title: ["is reserved"] } } });
+    const refused = await other.evaluate(
+      () =>
+        new Promise<{ title: string; status: number; body: unknown; message: string }>((resolve) => {
+          new Task({ title: "Bad" }).save({
+            remote: true,
+            error: (record: any, e: any) => resolve({ title: record.title, status: e.status, body: e.body, message: e.error.message }),
+          });
+        }),
+    );
+    expect(refused).to.deep.include({ title: "Bad", status: 422, body: { errors: { title: ["is reserved"] } } });
+    expect(refused.message).to.include("422");
+    const seen = await other.evaluate(() => errors);
+    expect(seen.map((e) => [e.model, e.status, e.title])).to.deep.equal([["Task", 422, "Bad"]]);
+    expect(await other.evaluate(() => Task.first().syncState())).to.equal("failed");
+  });
+
+  it("resolves push() once the change has been sent and answered", async () => {
+    site.delayMs = 400;
+    const state = await other.evaluate(async () => {
+      const task = new Task({ title: "Later" });
+      task.save();
+      await Task.push();
+      return Task.find(task.id).syncState();
+    });
+    expect(site.requests).to.deep.equal(["POST /api/tasks"]);
+    expect(state).to.equal("synced");
+  });
+
+  it("resolves push() after a failed attempt, as the sending tab's does, and whenSynced() once it went through", async () => {
+    site.answerNext("POST /api/tasks", { status: 503, body: { error: "busy" } });
+    const states = await other.evaluate(async () => {
+      const task = new Task({ title: "Retried" });
+      task.save();
+      await Task.push();
+      const afterPush = Task.find(task.id).syncState();
+      await atmos.whenSynced();
+      return [afterPush, Task.find(task.id).syncState()];
+    });
+    expect(states).to.deep.equal(["pending", "synced"]);
+    expect(site.requests).to.deep.equal(["POST /api/tasks", "POST /api/tasks"]);
+    // The failed attempt was this tab's change: its error event is heard here too.
+    const seen = await other.evaluate(() => errors);
+    expect(seen.map((e) => [e.model, e.status, e.title])).to.deep.equal([["Task", 503, "Retried"]]);
+  });
+
+  it("gives the record objects it holds their list's server id in the foreign key", async () => {
+    const held = await other.evaluate(async () => {
+      const list = new List({ title: "Home" });
+      list.save({ remote: true });
+      const task = new Task({ title: "Sweep", listId: list.id });
+      task.save({ remote: true });
+      await atmos.whenSynced();
+      return { list: String(list.id), task: String(task.id), taskListId: String(task.listId), found: String(Task.find(task.id).listId) };
+    });
+    const serverList = String(site.rows.lists[0].id);
+    expect(held).to.deep.equal({ list: serverList, task: String(site.rows.tasks[0].id), taskListId: serverList, found: serverList });
+    expect(String(site.rows.tasks[0].listId)).to.equal(serverList);
+  });
+});
