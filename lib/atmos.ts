@@ -292,7 +292,9 @@ export class Atmos extends Emitter<AtmosEvents> {
       .then(() => this.puller.pull(className, route, options))
       .then(
         (result) => {
-          const shown = this.appContext.refresh(className, result.changed);
+          // Only what storage still holds as pulled: a create's answer that came meanwhile may have replaced a pulled copy of it.
+          const current = result.changed.filter((attrs) => this.metaContext.get(className, String(attrs.id))?.attrs === attrs);
+          const shown = this.appContext.refresh(className, current);
           for (const c of result.conflicts) {
             this.conflict(className, String(c.merged.id), c);
             const entry = this.metaContext.get(className, String(c.merged.id));
@@ -406,6 +408,7 @@ export class Atmos extends Emitter<AtmosEvents> {
       swapId: (entry, newId) => swapId(this.remote, entry, newId),
       // Not before the stored entries are read: they decide create or update.
       isLeader: () => this.metaContext.loaded && this.lease.held,
+      createsAnswered: (className) => this.board.until(() => !this.pusher.creating(className)),
       reportError: (payload) => {
         this.emit("error", payload);
         if (payload.status === 401) this.emit("auth_fail", payload);

@@ -80,6 +80,9 @@ export class Puller {
           for (const name in params) if (!carried.includes(encodeURIComponent(name))) pageParams[name] = params[name];
         } else break;
       }
+      // A create in flight may be in these pages already, under its server
+      // id: its answer, applied first, tells which item it is (see applyPulled).
+      if (createsOut(meta.all(className)).length) await this.host.createsAnswered(className);
       const result = applyPulled(this.host, className, route, items, options, numericIds, mark);
       // Storage full: the pulled records wait in memory and are written when
       // space frees (the write queue reports the quota error once); the pull
@@ -117,11 +120,11 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
   const fill = route.params.filter((name) => name !== "id" && attributes.includes(name) && pathParams[name] !== undefined);
   const result: PullResult = { records: [], changed: [], conflicts: [] };
   const returned = new Set<string>();
-  // A create sent and not answered yet (in flight, or its answer lost) may
-  // already be on the server: its copy in this page would show the record
-  // twice, and the create's answer moves the local record onto the same id.
-  // Records unknown here wait for a later pull while such a create is out.
-  const createOut = meta.all(className).some((e) => !e.acked && e.queue[0]?.kind === "create" && e.queue[0].sent);
+  // A create sent whose answer was lost (it waits for a retry) may already be
+  // on the server: its copy in this page would show the record twice until
+  // the retry's answer moves the local record onto the same id. Records
+  // unknown here that could be that copy wait for a later pull.
+  const out = createsOut(meta.all(className));
   for (const remote of items) {
     // Items are this pull's own copies (checkedItem): fill them in place, as
     // a spread per record costs more than the rest of this loop together.
@@ -137,7 +140,7 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
       continue;
     }
     if (entry?.deleted) continue; // deletes stay deleted while queued
-    if (!entry && createOut) continue;
+    if (!entry && out.length && out.some((local) => mayBeCopy(local.attrs, remote))) continue;
     if (!entry) {
       const created: RecordEntry = { className, id, attrs: remote, acked: true, queue: [], etag: etagOf(remote) };
       if (numericIds.has(id)) created.numericId = true;
@@ -183,6 +186,21 @@ function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result
   host.meta.touch(entry);
   result.changed.push(merged);
   result.conflicts.push({ local, remote, merged });
+}
+
+/** Records whose create was sent and not answered. */
+function createsOut(entries: Iterable<RecordEntry>): RecordEntry[] {
+  const out: RecordEntry[] = [];
+  for (const e of entries) if (!e.acked && e.queue[0]?.kind === "create" && e.queue[0].sent) out.push(e);
+  return out;
+}
+
+/** Whether a pulled record could be the server's copy of a local one: no field both have differs. */
+function mayBeCopy(local: Attrs, remote: Attrs): boolean {
+  for (const key in local) {
+    if (key !== "id" && local[key] != null && hasOwn.call(remote, key) && String(local[key]) !== String(remote[key])) return false;
+  }
+  return true;
 }
 
 /** A record the server no longer has: gone from storage and the UI. */

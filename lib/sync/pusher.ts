@@ -43,6 +43,15 @@ export class Pusher {
     return this.inFlight.has(flightKey(entry));
   }
 
+  /** Whether a create of this model is under way. */
+  creating(className: string): boolean {
+    for (const key of this.inFlight) {
+      const [name, id] = key.split("\n");
+      if (name === className && this.host.meta.get(name, id)?.queue[0]?.kind === "create") return true;
+    }
+    return false;
+  }
+
   /** Whether this entry has something the pusher will send (now or after a wait). */
   sendable(entry: RecordEntry): boolean {
     return !entry.failed && entry.queue.length > 0 && !entry.queue[0].hold;

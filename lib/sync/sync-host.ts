@@ -40,6 +40,8 @@ export interface SyncHost {
   swapId(entry: RecordEntry, newId: string): void;
   /** Whether this tab holds the lease to send the outbox. */
   isLeader(): boolean;
+  /** Resolves once no create of the model is in flight from this tab (answered, or failed). */
+  createsAnswered(className: string): Promise<void>;
   /** Removes a record from the UI (Spine destroy events). */
   hide(className: string, id: string): void;
   reportError(payload: ErrorPayload): void;
