@@ -62,7 +62,12 @@ export class MetaContext {
     // A store that can answer at once (Web Storage) is read before this
     // returns, so a save made right after `new Atmos()` is decided with all
     // that storage knows; another is read as soon as it answers.
-    this.ready = (async () => this.load(store.entriesSync?.<StoredEntry>(prefix) ?? (await store.entries<StoredEntry>(prefix))))();
+    // Plain ifs: the ES5 build's async transform turns `a ?? (await b)` inside out.
+    this.ready = (async () => {
+      const rows = store.entriesSync?.<StoredEntry>(prefix);
+      if (rows) this.load(rows);
+      else this.load(await store.entries<StoredEntry>(prefix));
+    })();
   }
 
   keyOf(className: string, id: string): string {

@@ -180,7 +180,10 @@ export class LiveClient {
   }
 
   private async findSocket(): Promise<void> {
-    this.Socket ??= this.options.WebSocket ?? (await defaultWebSocket());
+    // Plain ifs: the ES5 build's async transform turns `a ?? (await b)` inside out.
+    if (this.Socket) return;
+    if (this.options.WebSocket) this.Socket = this.options.WebSocket;
+    else this.Socket = await defaultWebSocket();
   }
 
   private authMessage(): AuthMessage {

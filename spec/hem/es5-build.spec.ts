@@ -69,6 +69,92 @@ describe("the ES5 build (webpack.es5.config.js)", function () {
     expect(vm.runInContext("typeof Atmos + ' ' + typeof Atmos.Atmosphere + ' ' + typeof Spine.Model.Atmosphere", page)).to.equal("function object object");
   });
 
+  /** A page (a vm context) with spine.js and the given ES5 files run in it as classic scripts. */
+  function es5Page(files: string[], globals: Record<string, unknown> = {}): vm.Context {
+    const page = vm.createContext({ console, setTimeout, clearTimeout, queueMicrotask, ...globals });
+    vm.runInContext(spineSource, page);
+    for (const file of files) vm.runInContext(read(file), page);
+    return page;
+  }
+
+  // The async-to-promises transform of the ES5 build once turned `a ?? (await b)` inside out.
+  it("reads a Web Storage store when the Atmos is made, and an asynchronous store once it answers, as the modern build does", async () => {
+    const page = es5Page(["atmos2.es5.js"]);
+    const stored = JSON.stringify({ className: "Note", id: "n1", attrs: { id: "n1", title: "kept" }, acked: true, queue: [] });
+    const result = await vm.runInContext(
+      `(function () {
+        var data = { "atmos2:rec:Note:n1": ${JSON.stringify(stored)} };
+        var storage = {
+          get length() { return Object.keys(data).length; },
+          key: function (i) { return Object.keys(data)[i]; },
+          getItem: function (k) { return k in data ? data[k] : null; },
+          setItem: function (k, v) { data[k] = String(v); },
+          removeItem: function (k) { delete data[k]; }
+        };
+        var webStorage = new Atmos({ storage: storage });
+        var atOnce = webStorage.metaContext.loaded && webStorage.syncState("Note", "n1");
+        webStorage.close();
+        var store = {
+          get: function (k) { return Promise.resolve(k in data ? JSON.parse(data[k]) : undefined); },
+          put: function () { return Promise.resolve(); },
+          delete: function () { return Promise.resolve(); },
+          batch: function () { return Promise.resolve(); },
+          entries: function (prefix) {
+            return new Promise(function (resolve) { setTimeout(function () { resolve(Object.keys(data).filter(function (k) { return k.indexOf(prefix) === 0; }).map(function (k) { return [k, JSON.parse(data[k])]; })); }, 5); });
+          }
+        };
+        var later = new Atmos({ store: store });
+        return later.metaContext.ready.then(function () {
+          var state = later.syncState("Note", "n1");
+          later.close();
+          return [atOnce, state];
+        });
+      })()`,
+      page,
+    );
+    expect(result).to.deep.equal(["synced", "synced"]);
+  });
+
+  it("lets the ES5 live client open the page's WebSocket and connect", async () => {
+    const opened: string[] = [];
+    class PageSocket {
+      readyState = 0;
+      onopen: (() => void) | null = null;
+      onmessage: ((event: { data: string }) => void) | null = null;
+      onclose: ((event: { code: number; reason: string }) => void) | null = null;
+      onerror: (() => void) | null = null;
+      constructor(readonly url: string) {
+        opened.push(url);
+        setTimeout(() => {
+          this.readyState = 1;
+          this.onopen?.();
+        }, 1);
+      }
+      send(text: string): void {
+        const message = JSON.parse(text) as { type: string };
+        if (message.type === "auth") setTimeout(() => this.onmessage?.({ data: JSON.stringify({ type: "ready", channels: ["feed"], seq: { feed: 0 } }) }), 1);
+      }
+      close(): void {
+        this.readyState = 3;
+      }
+    }
+    const page = es5Page(["atmos2.es5.js", "atmos2-live.es5.js"], { WebSocket: PageSocket });
+    const connected = await vm.runInContext(
+      `(function () {
+        var storage = { length: 0, key: function () { return null; }, getItem: function () { return null; }, setItem: function () {}, removeItem: function () {} };
+        var atmos = new Atmos({ storage: storage });
+        return atmos.live.connect("ws://page.test/live", { token: "t" }).then(function () {
+          var ok = atmos.live.connected;
+          atmos.close();
+          return ok;
+        });
+      })()`,
+      page,
+    );
+    expect(connected).to.equal(true);
+    expect(opened).to.deep.equal(["ws://page.test/live"]);
+  });
+
   it("takes Spine from require(\"spine\") under CommonJS and exports the class", () => {
     const calls: string[] = [];
     const spine = vm.createContext({});
