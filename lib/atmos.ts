@@ -32,6 +32,9 @@ import type { RemoteCallOptions, SyncHost } from "./sync/sync-host";
  */
 export const closed: { last?: Atmos } = {};
 
+/** The Atmos instances made and not closed, oldest first: closing the last one made hands the models to the one before. */
+const open: Atmos[] = [];
+
 /** What a closed Atmos, and the models after it, throw on what would send, pull or store. */
 export const closedError = () => new Error("atmos2: the Atmos was closed (atmos.close()): make a new one, new Atmos(...), to sync again");
 
@@ -48,7 +51,7 @@ export type RecordRef = { id: unknown } | { className: string; id: unknown };
  * `off` and `emit` are the Emitter's), which is why it is longer than the others.
  */
 export class Atmos extends Emitter<AtmosEvents> {
-  /** The last Atmos made; the Atmosphere extension uses it. */
+  /** The last Atmos made (once it is closed, the last one made before it that is still open); the Atmosphere extension uses it. */
   static instance: Atmos | undefined;
 
   readonly resourceClient = new ResourceClient();
@@ -146,6 +149,7 @@ export class Atmos extends Emitter<AtmosEvents> {
       this.board.setOnline(online);
     });
     Atmos.instance = this;
+    open.push(this);
     closed.last = undefined;
     this.lease = options.lease ?? defaultLease(this.store, `${prefix}lease`, uuidv4(), this.clock);
     this.WebSocket = options.WebSocket;
@@ -269,9 +273,12 @@ export class Atmos extends Emitter<AtmosEvents> {
     this.pusher.close();
     this.metaContext.close();
     for (const close of this.closers.splice(0)) close();
+    const at = open.indexOf(this);
+    if (at >= 0) open.splice(at, 1);
     if (Atmos.instance === this) {
-      Atmos.instance = undefined;
-      closed.last = this;
+      // An earlier one still open takes the models back (as it takes back sending: see tab-lease.ts).
+      Atmos.instance = open[open.length - 1];
+      closed.last = Atmos.instance ? undefined : this;
     }
   }
 

@@ -97,6 +97,21 @@ describe("offline: two Atmos instances on one storage in one process", () => {
     expect([todo.title, first.syncState("Todo", String(todo.id))]).to.deep.equal(["left by the second", "synced"]);
   });
 
+  it("makes the models use the earlier Atmos again when the later one is closed", async () => {
+    const storage = new MemoryStorage();
+    const first = open(storage);
+    const second = open(storage);
+    second.close();
+    expect(Atmos.instance).to.equal(first);
+    const todo = new Todo({ title: "after the later one closed" });
+    todo.save({ remote: true });
+    expect(todo.syncState()).to.equal("pending");
+    await Todo.push();
+    expect(posts).to.have.length(1);
+    expect(Todo.first()!.syncState()).to.equal("synced");
+    expect(first.syncState("Todo", String(Todo.first()!.id))).to.equal("synced");
+  });
+
   it("lets the second one send once the first is closed", async () => {
     const storage = new MemoryStorage();
     const first = open(storage);
