@@ -164,6 +164,8 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
   if (options.remove) {
     for (const entry of meta.all(className)) {
       if (returned.has(entry.id) || !entry.acked || entry.deleted || entry.queue.length || entry.failed) continue;
+      // Acknowledged since this pull was sent: created after the server read the page.
+      if (meta.changedSince(className, entry.id, mark)) continue;
       if (!inScope(host, entry, options.removeScope)) continue;
       forget(host, entry);
     }

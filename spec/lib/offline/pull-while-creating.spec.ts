@@ -16,12 +16,14 @@ describe("offline: a pull made while a create is out", () => {
   let base: string;
   let rows: Array<Record<string, unknown>>;
   let postDelay: number;
+  let getDelay: number;
   let atmos: Atmos;
 
   beforeEach(async () => {
     resetModels();
     rows = [1, 2, 3].map((id) => ({ id, title: `on the server ${id}`, done: false }));
     postDelay = 150;
+    getDelay = 20;
     // A json-server-like API: server-assigned numeric ids; a create is committed at once and answered late.
     server = http.createServer((req, res) => {
       let body = "";
@@ -38,7 +40,9 @@ describe("offline: a pull made while a create is out", () => {
           rows[at] = { ...JSON.parse(body), id: rows[at].id };
           return void res.end(JSON.stringify(rows[at]));
         }
-        setTimeout(() => res.end(JSON.stringify(rows)), 20);
+        // The page is read now and answered later (a slow index).
+        const page = JSON.stringify(rows);
+        setTimeout(() => res.end(page), getDelay);
       });
     });
     base = await listen(server);
@@ -84,5 +88,17 @@ describe("offline: a pull made while a create is out", () => {
     expect(shown()).to.deep.equal(["on the server 1", "on the server 2", "on the server 3", "renamed before the answer"]);
     expect(Todo.all().map((t) => String(t.id)).sort()).to.deep.equal(["1", "2", "3", "4"]);
     expect(rows.map((r) => r.title)).to.include("renamed before the answer");
+  });
+
+  it("keeps a record created and acknowledged while a pull with remove: true was out", async () => {
+    getDelay = 300;
+    postDelay = 0;
+    const pulled = Todo.sync({ remote: true, remove: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    new Todo({ title: "made during the pull", done: false }).save({ remote: true });
+    await atmos.whenSynced();
+    await pulled;
+    expect(shown()).to.deep.equal(["made during the pull", "on the server 1", "on the server 2", "on the server 3"]);
+    expect(atmos.syncState("Todo", "4")).to.equal("synced");
   });
 });
