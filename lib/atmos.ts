@@ -156,10 +156,17 @@ export class Atmos extends Emitter<AtmosEvents> {
     const stopFeed = this.feed.subscribe((keys) => void this.otherTabWrote(keys));
     this.closers = [unsubscribe, stopFeed, () => this.feed.close(), () => this.lease.release(), () => this.liveClient?.disconnect()];
     // Resume an outbox left by an earlier page load, once this tab may send.
+    // Counted at once when storage answered at once: whenSynced() right
+    // after new Atmos() waits for what it holds.
+    const count = () => {
+      for (const entry of this.metaContext.queued()) this.board.track(entry);
+      this.board.changed();
+    };
+    const countedAtOnce = this.metaContext.loaded;
+    if (countedAtOnce) count();
     this.metaContext.ready.then(
       () => {
-        for (const entry of this.metaContext.queued()) this.board.track(entry);
-        this.board.changed();
+        if (!countedAtOnce) count();
         let acquired = 0;
         this.lease.start(() => {
           if (acquired++ === 0) return this.pusher.kick();

@@ -30,6 +30,11 @@ export interface OutboxOp {
    * be committed on the server, so compaction never folds later edits into it.
    */
   sent?: boolean;
+  /**
+   * An attempt may have been committed though it failed (no answer, a 5xx,
+   * an unreadable 2xx): a later refusal does not make the op unsent again.
+   */
+  unsure?: boolean;
   /** Requests sent for this op so far (for a "what is waiting" view; see `atmos.outbox()`). */
   attempts?: number;
   /** Why the last attempt failed, when it did. */

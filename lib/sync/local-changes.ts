@@ -29,7 +29,8 @@ export class LocalChanges implements ModelHooks {
     const className = record.constructor.className;
     const model = host.options(className);
     const remote = callOptions.remote === true;
-    const options: RemoteCallOptions = remote ? { ...model.remoteSaveOptions, ...callOptions } : callOptions;
+    // A save without remote that is given options of its own keeps the defaults too, for when push() sends it.
+    const options: RemoteCallOptions = remote || Object.keys(callOptions).length ? { ...model.remoteSaveOptions, ...callOptions } : callOptions;
     const plain = app.toPlain(record);
     // A missing route parameter is a programmer error and throws, but only
     // after the change is kept locally (as unsent), like any other save.

@@ -84,7 +84,18 @@ export class Pusher {
 
   /** Queues the held changes of `className` (or of every model) to be sent: they are pending from now on. */
   release(className?: string): void {
-    for (const entry of this.host.meta.queued()) if (!className || entry.className === className) this.unhold(entry);
+    for (const entry of this.host.meta.queued()) {
+      if (className && entry.className !== className) continue;
+      const parked = !!entry.failed;
+      if (!this.unhold(entry) || !parked) continue;
+      // Changed by the user since the refusal, and now sent: as a remote save
+      // would, that clears the failure, and the refused version (never
+      // committed) folds into the newer one.
+      entry.failed = undefined;
+      if (!entry.queue[0].sent) foldNewer(this.host, entry, entry.queue[0]);
+      storeEntry(this.host.meta, entry);
+      this.host.statusChanged(entry);
+    }
   }
 
   resume(): void {
@@ -191,7 +202,9 @@ export class Pusher {
   private async send(entry: RecordEntry): Promise<RecordEntry> {
     const { host } = this;
     let op = entry.queue[0];
-    const calls = host.callOptions(op.key);
+    // Saved without options (sent by push()), or sent again after a reload: the model's defaults.
+    const remembered = host.callOptions(op.key);
+    const calls = remembered.length ? remembered : [host.options(entry.className).remoteSaveOptions];
     try {
       // Counted as the attempt begins, and stored with its outcome (see `atmos.outbox()`).
       op.attempts = (op.attempts ?? 0) + 1;
@@ -275,6 +288,7 @@ export class Pusher {
     }
     // Kept on the op (and stored), so a "what is waiting" view can say why.
     op.lastError = { status, message, at: host.clock.now() };
+    if (failure.type !== "config" && !(status >= 400 && status < 500)) op.unsure = true;
     host.meta.touch(entry);
     const payload = errorPayload(className, record, failure);
     // Pause before telling the app, so a resume() called from an auth_fail
@@ -290,8 +304,10 @@ export class Pusher {
     }
     if (kind === "auth") return;
     // Parked. A rejected request was not committed (and a setup mistake sent
-    // nothing), so later edits may fold into it again.
-    const uncommitted = failure.type === "http" || failure.type === "config";
+    // nothing), so later edits may fold into it again; unless an earlier
+    // attempt may have been: it keeps its key, and a server that replays
+    // answers by key answers with the record it has.
+    const uncommitted = (failure.type === "http" || failure.type === "config") && !op.unsure;
     if (uncommitted) op.sent = false;
     // The user saved a newer version (with `remote`) while this one was on its
     // way: the refusal judged an old version. The newest is sent instead, once

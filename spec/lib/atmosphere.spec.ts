@@ -184,4 +184,28 @@ describe("Spine.Model.Atmosphere", () => {
     ]);
     expect(successes).to.deep.equal(["a", "b"]);
   });
+
+  it("uses the model's remoteSaveOptions for changes sent by push() and for changes sent again after a reload", async () => {
+    const successes: unknown[] = [];
+    models.Todo.remoteSaveOptions = { params: { source: "defaults" }, success: (record: any) => successes.push(record.title) };
+    new Todo({ title: "saved, then pushed" }).save();
+    await Todo.push();
+    // A remote save whose request is out when the page goes away; the new page sends it again.
+    const storage = new MemoryStorage();
+    atmos.close();
+    atmos = new Atmos({ storage });
+    atmos.resourceClient.base = rails.url;
+    atmos.resourceClient.fetch = () => new Promise(() => undefined);
+    new Todo({ title: "sent again after a reload" }).save({ remote: true });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    atmos.close();
+    atmos = new Atmos({ storage });
+    atmos.resourceClient.base = rails.url;
+    await atmos.whenSynced();
+    expect(rails.requests.map((r) => [r.method, r.body && (r.body as any).title, r.query.source])).to.deep.equal([
+      ["POST", "saved, then pushed", "defaults"],
+      ["POST", "sent again after a reload", "defaults"],
+    ]);
+    expect(successes).to.deep.equal(["saved, then pushed", "sent again after a reload"]);
+  });
 });

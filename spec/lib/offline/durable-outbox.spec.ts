@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { startFaultProxy, type Fault, type FaultProxy } from "../../servers/fault-proxy";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
+import { Atmos } from "../../../lib";
 import { resetModels, Todo } from "../models";
 import { nextEvent, openPage, storedEntry, type OfflinePage } from "./offline-page";
 
@@ -89,6 +90,25 @@ describe("offline: the outbox is durable", () => {
       ["also offline", "synced"],
     ]);
     expect(atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+  });
+
+  it("makes whenSynced(), called right after new Atmos(), wait for what an earlier page left unsent", async () => {
+    let network: Fault | undefined = "drop-request";
+    proxy.setSchedule(() => network);
+    const offline = nextEvent(page.atmos, "offline");
+    new Todo({ title: "left by the last page" }).save({ remote: true });
+    await offline;
+    page.atmos.close();
+    network = undefined;
+
+    const atmos = new Atmos({ storage: page.storage });
+    atmos.resourceClient.base = proxy.url;
+    try {
+      await atmos.whenSynced();
+      expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["left by the last page"]);
+    } finally {
+      atmos.close();
+    }
   });
 
   it("keeps a change saved without remote across a reload, and push() on the new page sends it", async () => {

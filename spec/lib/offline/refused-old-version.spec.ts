@@ -181,4 +181,39 @@ describe("offline: a change saved while a refused request was on its way is sent
     expect(sent()).to.deep.equal(['POST /todos ""']);
     expect(state(todo)).to.equal("failed");
   });
+
+  it("sends the newer version saved without remote on push(), instead of leaving the refused one parked", async () => {
+    const todo = new Todo({ title: "" });
+    todo.save({ remote: true });
+    await answerArrives();
+    todo.title = "Milk";
+    todo.save();
+    await answerAll();
+    expect(state(todo)).to.equal("failed");
+
+    await Todo.push();
+    expect(sent()).to.deep.equal(['POST /todos ""', 'POST /todos "Milk"']);
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["Milk"]);
+    expect(state(Todo.first()!)).to.equal("synced");
+  });
+
+  it("sends on push() the delete of a record destroyed without remote while its refused update was on its way", async () => {
+    page.atmos.resourceClient.fetch = (url, init) => fetch(url, init);
+    new Todo({ title: "Bread" }).save({ remote: true });
+    await page.atmos.whenSynced();
+    const synced = Todo.all()[0] as Todo;
+    answerSlowly();
+
+    synced.updateAttributes({ title: "" }, { remote: true });
+    await answerArrives();
+    synced.destroy();
+    await answerAll();
+    expect(Todo.destroyedIds()).to.deep.equal([synced.id]);
+
+    await Todo.push();
+    expect(sent().slice(1)).to.deep.equal([`PUT /todos/${synced.id} ""`, `DELETE /todos/${synced.id} undefined`]);
+    expect(rails.records("todos")).to.deep.equal([]);
+    expect(Todo.destroyedIds()).to.deep.equal([]);
+    expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+  });
 });
