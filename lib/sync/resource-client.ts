@@ -2,7 +2,7 @@ import { encodeForm, encodeQuery } from "./form-coding";
 import { underscore } from "./naming";
 import { fillPath, routeFor, resolveRoute, validateRoutes, type Action, type ResolvedRoute, type RouteTable } from "./routes";
 import { asSyncError, SyncError, messageFromBody, parseRetryAfter } from "./sync-error";
-import { checkedOptions } from "../checked-options";
+import { badOption, checkedOptions } from "../checked-options";
 import { OriginPauses } from "./origin-pauses";
 
 export type DataCoding = "json" | "form";
@@ -72,6 +72,7 @@ export class ResourceClient {
     return this._idempotencyHeader === undefined ? "Idempotency-Key" : this._idempotencyHeader;
   }
   set idempotencyHeader(name: string | null) {
+    if (name != null && !isHeaderName(name)) throw badOption("resourceClient.idempotencyHeader", `${headerNames}, null for none or undefined for "Idempotency-Key"`, name);
     this._idempotencyHeader = name;
   }
   private _idempotencyHeader?: string | null;
@@ -81,7 +82,7 @@ export class ResourceClient {
    * edit (see Model.resolveConflict) and sends again. For APIs that honour
    * If-Match (the bundled server does).
    */
-  conditionalUpdates = false;
+  declare conditionalUpdates: boolean;
   /** Runs before every request; headers are read after `proceed()` is called. */
   declare beforeRequest?: (request: OutgoingRequest, proceed: () => void) => void | Promise<void>;
   /** The transport, any function; defaults to the global fetch. */
@@ -109,8 +110,10 @@ export class ResourceClient {
     this._routes = routes;
   }
 
+  /** Checked here: a header fetch refuses would fail every send as if the network were down. */
   addHeader(name: string, value: string): void {
-    if (!name || typeof name !== "string") throw new Error("atmos2: addHeader(name, value) needs a header name");
+    const problem = headerProblem(name, value);
+    if (problem) throw new Error(`atmos2: addHeader(name, value): ${problem}`);
     this._headers[name] = String(value);
   }
 
@@ -178,6 +181,12 @@ export class ResourceClient {
       }
     }
     const label = `${model ?? "request"} ${outgoing.method} ${outgoing.url}`;
+    // fetch refuses such a header with a TypeError, as it fails on a network
+    // error: a setup mistake, parked (never retried, never "offline").
+    for (const name in headers) {
+      const problem = headerProblem(name, headers[name]);
+      if (problem) throw new SyncError(`${label} cannot be sent: a header set in resourceClient.beforeRequest: ${problem}`, { type: "config" });
+    }
     // A base the global fetch cannot use is a setup mistake, not the network
     // being down: parked with a message naming the option (never retried).
     const unusable = this.fetch === defaultFetch ? baseProblem(outgoing.url, this.base) : undefined;
@@ -231,7 +240,18 @@ checkedOptions(ResourceClient.prototype, "resourceClient", {
   beforeRequest: ["a function or undefined", isFunction],
   fetch: ["a function", isFunction, defaultFetch],
   itemsFromResult: ["a function", isFunction, defaultItems],
+  conditionalUpdates: ["true or false", (value) => typeof value == "boolean", false],
 });
+
+// An HTTP token (RFC 9110), as fetch checks header names.
+const headerNames = "a header name (letters, digits and !#$%&'*+.^_`|~-)";
+const isHeaderName = (name: unknown) => typeof name == "string" && /^[\w!#$%&'*+.^_`|~-]+$/.test(name);
+
+/** Why fetch would refuse a header, if it would (a value is a ByteString without NUL or line breaks). */
+function headerProblem(name: unknown, value: unknown): string | undefined {
+  if (!isHeaderName(name)) return `name must be ${headerNames}, got ${JSON.stringify(name)}`;
+  if (/[\0\r\n\u0100-\uffff]/.test(String(value))) return `the value of ${name} must be text without line breaks, NUL or characters above \\u00ff`;
+}
 
 /** Why the global fetch cannot send to `url` (built from `base`), if it cannot. */
 function baseProblem(url: string, base: string): string | undefined {
