@@ -1,6 +1,7 @@
+import type { ConflictEvent } from "../atmos-options";
 import type { SpineModel } from "../app-context";
-import { etagOf, localAttrs, type Attrs } from "../store/record-entry";
-import { changedFields } from "../sync/merge";
+import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
+import { changedFields, mergeEdit, versionChanged } from "../sync/merge";
 import { collectionName } from "../sync/naming";
 import type { LiveAtmos, LiveEvents, LiveHost } from "./live-host";
 import type { LiveChange } from "./live-protocol";
@@ -44,9 +45,11 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   const className: string = model.className;
   const id = String(change.id ?? change.attrs?.[idField]);
   const entry = meta.get(className, id);
-  if (entry && (entry.queue.length > 0 || entry.failed || entry.deleted)) return;
+  if (entry?.deleted) return;
+  const edited = entry && (entry.queue.length > 0 || !!entry.failed);
   if (change.type === "deleted") {
-    if (!entry) return;
+    // A record the user is editing stays: the edit is theirs to send or revert.
+    if (!entry || edited) return;
     meta.remove(className, id);
     app.destroy(className, id);
     return meta.flush();
@@ -54,6 +57,7 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   // Model.fromRemote derives what a live body leaves out (e.g. a foreign key from a selfLink).
   let attrs: Attrs = localAttrs(change.attrs ?? {}, id, idField);
   if (typeof model.fromRemote === "function") attrs = { ...model.fromRemote(attrs), id };
+  if (edited) return mergeIntoEdit(atmos, entry, attrs);
   if (!entry) {
     const created = { className, id, attrs, acked: true, queue: [], etag: etagOf(attrs) };
     meta.put(created);
@@ -70,6 +74,35 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
     atmos.statusChanged(entry);
   }
   await meta.flush();
+}
+
+/**
+ * A newer server version of a record with unsent local edits, merged as a
+ * pull merges it (puller.ts): the fields the user changed keep the user's
+ * values (or the app's `resolveConflict` decides), the others take the
+ * server's, and the edit is now based on that version (its etag), so the
+ * push that follows neither drops the other device's fields nor is refused
+ * as stale. Nothing is sent from here.
+ */
+async function mergeIntoEdit(atmos: LiveAtmos, entry: RecordEntry, remote: Attrs): Promise<void> {
+  // The live echo of a version this edit is already based on is no news.
+  if (!versionChanged(entry.etag, entry.base, remote)) return;
+  const { className, id } = entry;
+  const local = { ...entry.attrs };
+  const userChanged = entry.queue.flatMap((op) => op.changed ?? []);
+  const merged = mergeEdit(atmos.options(className).resolveConflict, local, remote, entry.base, userChanged);
+  // The server's version now; what a live body leaves out (taskListID) stays from the last one.
+  entry.base = { ...(entry.base ?? local), ...remote };
+  entry.etag = etagOf(remote) ?? entry.etag;
+  entry.acked = true;
+  entry.attrs = merged;
+  atmos.metaContext.touch(entry);
+  atmos.appContext.update(className, id, merged);
+  // LiveAtmos names the live events only; the Atmos emits any of its own.
+  const conflict: ConflictEvent = { model: className, record: atmos.appContext.find(className, id), local, remote, merged };
+  (atmos.emit as unknown as (name: "conflict", payload: ConflictEvent) => void)("conflict", conflict);
+  atmos.statusChanged(entry);
+  await atmos.metaContext.flush();
 }
 
 /**
