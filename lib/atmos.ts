@@ -7,7 +7,7 @@ import { browserConnectivity, type Connectivity } from "./env/connectivity";
 import { uuidv4, type Random } from "./env/uuid";
 import { Emitter } from "./events";
 import { defaultLease, type TabLease } from "./env/tab-lease";
-import { defaultFeed, type ChangeFeed } from "./store/change-feed";
+import { browserFeed, defaultFeed, type ChangeFeed } from "./store/change-feed";
 import { showReloaded, swapId, type RemoteContext } from "./sync/apply-remote";
 import { StatusBoard } from "./sync/status-board";
 import type { LiveClient } from "./live/live-client";
@@ -123,6 +123,10 @@ export class Atmos extends Emitter<AtmosEvents> {
     const rc = this.resourceClient;
     rc.models = () => this.appContext.classNames();
     rc.pauses.clock = this.timers;
+    // A Retry-After one tab was told holds the app's other tabs too.
+    const pauses = browserFeed(`${prefix}pauses`);
+    rc.pauses.onPause = (origin, until) => pauses.publish([origin, String(until)]);
+    const stopPauses = pauses.subscribe(([origin, until]) => rc.pauses.hold(origin, Number(until)));
     // A failed execute() is reported as a failed pull is: error, and on a 401
     // auth_fail (auth_success follows the next accepted request). It does
     // not pause the outbox: a custom endpoint may need rights the records'
@@ -154,7 +158,7 @@ export class Atmos extends Emitter<AtmosEvents> {
     this.lease = options.lease ?? defaultLease(this.store, `${prefix}lease`, uuidv4(), this.clock);
     this.WebSocket = options.WebSocket;
     const stopFeed = this.feed.subscribe((keys) => void this.otherTabWrote(keys));
-    this.closers = [unsubscribe, stopFeed, () => this.feed.close(), () => this.lease.release(), () => this.liveClient?.disconnect()];
+    this.closers = [unsubscribe, stopFeed, () => this.feed.close(), stopPauses, () => pauses.close(), () => this.lease.release(), () => this.liveClient?.disconnect()];
     // Resume an outbox left by an earlier page load, once this tab may send.
     // Counted at once when storage answered at once: whenSynced() right
     // after new Atmos() waits for what it holds.

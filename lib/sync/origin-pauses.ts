@@ -12,12 +12,21 @@ export class OriginPauses {
    * app awaits.
    */
   clock: Clock | HeldClock = systemClock;
+  /** Told of every pause a server asked for (an Atmos tells the app's other tabs). */
+  onPause?: (origin: string, until: number) => void;
   private readonly until = new Map<string, number>();
 
   /** Pauses requests to `url`'s origin for `ms`; a shorter pause never cuts a longer one short. */
   pause(url: string, ms: number): void {
     const origin = originOf(url);
-    this.until.set(origin, Math.max(this.until.get(origin) ?? 0, this.clock.now() + ms));
+    const until = this.clock.now() + ms;
+    this.hold(origin, until);
+    this.onPause?.(origin, until);
+  }
+
+  /** Pauses requests to an origin until a time (a pause another tab was told of). */
+  hold(origin: string, until: number): void {
+    this.until.set(origin, Math.max(this.until.get(origin) ?? 0, until));
   }
 
   /** Milliseconds that requests to `url`'s origin must still wait; 0 when they may go. */

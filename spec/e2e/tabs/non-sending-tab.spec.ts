@@ -149,4 +149,15 @@ describe("a tab that is not the one sending (two tabs of one app in Chromium)", 
     expect(held).to.deep.equal({ list: serverList, task: String(site.rows.tasks[0].id), taskListId: serverList, found: serverList });
     expect(String(site.rows.tasks[0].listId)).to.equal(serverList);
   });
+
+  it("holds its requests to an origin while another tab was told to wait (Retry-After)", async () => {
+    site.answerNext("GET /api/tasks", { status: 429, headers: { "Retry-After": "2" }, body: { error: "slow down" } });
+    const told = await sender.evaluate(() => Task.sync({ remote: true }).then(() => "pulled", (e: any) => String(e.status)));
+    expect(told).to.equal("429");
+    const toldAt = Date.now();
+    const state = await other.evaluate(() => Task.sync({ remote: true }).then(() => "pulled", (e: any) => String(e.status)));
+    expect(state).to.equal("pulled");
+    expect(site.requests).to.deep.equal(["GET /api/tasks", "GET /api/tasks"]);
+    expect(Date.now() - toldAt).to.be.at.least(1500);
+  });
 });
