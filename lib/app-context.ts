@@ -147,6 +147,16 @@ export class AppContext {
     }
   }
 
+  /**
+   * A record went back to other attributes than the app last saved (a
+   * revert): the object of that record the app handed in holds them too, so
+   * a later save through it sends no dropped edit. (Spine's own record and
+   * its clones read them already; another object is the app's to refresh.)
+   */
+  loadInto(given: SpineRecord, className: string, id: string, attrs: Attrs): void {
+    if (given !== this.root(className, id) && typeof given?.load == "function" && given.constructor.className === className && String(given.id) === id) given.load(attrs);
+  }
+
   /** Adds a record the server sent (or a local one restored), firing create/change. */
   create(className: string, attrs: Attrs): void {
     const model = this.models.get(className);

@@ -4,10 +4,11 @@ import type { Attrs, RecordEntry } from "../store/record-entry";
 
 /**
  * `atmos.revert(record)`: drops a record's unsent changes and shows the last
- * server version again (a record the server never had is removed). A request
+ * server version again, in the record object passed to revert (`given`) too
+ * (a record the server never had is removed). A request
  * already under way is kept: its answer still arrives and is applied.
  */
-export function revertEntry(meta: MetaContext, app: AppContext, entry: RecordEntry): void {
+export function revertEntry(meta: MetaContext, app: AppContext, entry: RecordEntry, given?: unknown): void {
   const sending = entry.queue.find((op) => op.sent && !entry.failed);
   entry.queue = sending ? [sending] : [];
   entry.failed = undefined;
@@ -27,4 +28,6 @@ export function revertEntry(meta: MetaContext, app: AppContext, entry: RecordEnt
   for (const key of Object.keys(edited)) if (!(key in shown)) shown[key] = undefined;
   if (app.exists(entry.className, entry.id)) app.update(entry.className, entry.id, shown);
   else app.create(entry.className, entry.attrs);
+  // The app goes on with the object it holds: it reads the server version too.
+  app.loadInto(given, entry.className, entry.id, shown);
 }
