@@ -265,7 +265,7 @@ export class Atmos extends Emitter<AtmosEvents> {
     if (this.shut) throw closedError();
     const entry = this.entryOf(record);
     if (!entry) return;
-    revertEntry(this.metaContext, this.appContext, entry, record);
+    for (const parked of revertEntry(this.metaContext, this.appContext, entry, record)) this.board.changed(parked);
     this.board.changed(entry);
     await this.metaContext.flush();
   }

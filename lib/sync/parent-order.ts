@@ -1,3 +1,4 @@
+import type { MetaContext } from "../meta-context";
 import type { RecordEntry } from "../store/record-entry";
 import type { SyncHost } from "./sync-host";
 
@@ -26,4 +27,27 @@ export function unsentParent(host: SyncHost, entry: RecordEntry): RecordEntry | 
 export function waitsForParkedParent(host: SyncHost, entry: RecordEntry, depth = 0): boolean {
   const parent = unsentParent(host, entry);
   return !!parent && (depth > 30 || !!parent.failed || !parent.queue.length || waitsForParkedParent(host, parent, depth + 1));
+}
+
+/**
+ * A parent the server never had was reverted away (`atmos.revert`): the
+ * records queued to point at it can never be sent as they are. They are
+ * parked with a failure naming the missing parent, not removed with it:
+ * nothing the user typed is lost, `whenSynced()` resolves, and the app
+ * points them at another parent (a save with `remote: true` sends them) or
+ * reverts them. Returns the records parked.
+ */
+export function parkOrphans(meta: MetaContext, remoteKeys: (className: string) => Record<string, string>, parent: RecordEntry): RecordEntry[] {
+  const parked: RecordEntry[] = [];
+  for (const entry of meta.queued()) {
+    if (entry.queue[0]?.kind === "destroy") continue;
+    const keys = remoteKeys(entry.className);
+    const field = Object.keys(keys).find((key) => keys[key] === parent.className && String(entry.attrs[key]) === parent.id);
+    if (!field) continue;
+    const message = `${entry.className} ${entry.id}: its ${field} points at ${parent.className} ${parent.id}, which was reverted before the server had it; set ${field} to another ${parent.className} and save with { remote: true }, or revert it`;
+    entry.failed = { status: 0, message };
+    meta.touch(entry);
+    parked.push(entry);
+  }
+  return parked;
 }

@@ -1,21 +1,25 @@
 import type { AppContext } from "../app-context";
+import { modelOptions } from "../app-context/model-options";
 import type { MetaContext } from "../meta-context";
 import type { Attrs, RecordEntry } from "../store/record-entry";
+import { parkOrphans } from "./parent-order";
 
 /**
  * `atmos.revert(record)`: drops a record's unsent changes and shows the last
  * server version again, in the record object passed to revert (`given`) too
  * (a record the server never had is removed). A request
  * already under way is kept: its answer still arrives and is applied.
+ * Returns the records parked because they pointed at a removed record.
  */
-export function revertEntry(meta: MetaContext, app: AppContext, entry: RecordEntry, given?: unknown): void {
+export function revertEntry(meta: MetaContext, app: AppContext, entry: RecordEntry, given?: unknown): RecordEntry[] {
   const sending = entry.queue.find((op) => op.sent && !entry.failed);
   entry.queue = sending ? [sending] : [];
   entry.failed = undefined;
   if (!entry.acked) {
     meta.remove(entry.className, entry.id);
     app.destroy(entry.className, entry.id);
-    return;
+    // What waited for its server id waits for nothing now (see parent-order.ts).
+    return parkOrphans(meta, (className) => modelOptions(app.model(className), className).remoteKeys, entry);
   }
   const edited = entry.attrs;
   entry.attrs = { ...(entry.base ?? entry.attrs), id: entry.id };
@@ -30,4 +34,5 @@ export function revertEntry(meta: MetaContext, app: AppContext, entry: RecordEnt
   else app.create(entry.className, entry.attrs);
   // The app goes on with the object it holds: it reads the server version too.
   app.loadInto(given, entry.className, entry.id, shown);
+  return [];
 }
