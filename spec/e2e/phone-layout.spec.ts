@@ -1,0 +1,36 @@
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { addList, TasksAppHarness } from "./tasks-app-harness";
+
+/** The small phone the outside audit used: 375×667, touch. */
+const phone = { width: 375, height: 667 };
+
+/** A list title of ordinary words, long enough to wrap over many lines in a narrow column. */
+const longTitle = "Renovation of the summer house, the garden shed and the old fence by the lake before the autumn rains of 2031";
+
+/** The page never scrolls sideways. */
+async function noSidewaysScroll(page: Page, when: string): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, `scrollWidth <= innerWidth ${when}`).to.be.at.most(innerWidth);
+}
+
+describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, function () {
+  const harness = new TasksAppHarness();
+
+  before(() => harness.startLikeNpmStart());
+  after(() => harness.stop());
+  afterEach(() => harness.closeDevices());
+
+  const open = () => harness.openDevice(phone, { touch: true });
+
+  it("gives a long list title most of the width and keeps the task field on the first screen", async () => {
+    const page = await open();
+    await addList(page, longTitle);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const title = (await page.locator(".list-title").boundingBox())!;
+    expect(title.width, "the title's width (px)").to.be.at.least(0.6 * phone.width);
+    const field = (await page.getByLabel("New task").boundingBox())!;
+    expect(field.y + field.height, "the bottom of the New task field (px from the top)").to.be.at.most(phone.height);
+    await noSidewaysScroll(page, "with a long list title");
+  });
+});
