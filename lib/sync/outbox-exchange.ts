@@ -95,6 +95,8 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   for (const later of entry.queue) for (const f of later.changed ?? Object.keys(entry.attrs)) laterEdits.add(f);
   entry.acked = true;
   entry.failed = undefined;
+  // The version the server now has, for conflicts and revert: not the edits still queued.
+  let base = entry.queue.length ? { ...entry.attrs, ...pick(entry.base, laterEdits) } : undefined;
   // An answer kept here has an id (checked above).
   if (answer) {
     const serverId = String(id);
@@ -105,12 +107,20 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
     const diff = changedFields(entry.attrs, merged);
     entry.attrs = merged;
     entry.etag = etagOf(answer) ?? entry.etag;
+    if (base) base = { ...base, ...serverAttrs };
     if (diff.length) host.show(entry, merged);
   }
   // A pull sent before this answer read an older version: it must not undo it.
   host.meta.stamp(entry.className, entry.id);
-  entry.base = entry.queue.length ? { ...entry.attrs } : undefined;
+  entry.base = base && { ...base, id: entry.id };
   host.meta.touch(entry);
+}
+
+/** The fields of `attrs` (when any) that are in `fields`. */
+function pick(attrs: Attrs | undefined, fields: Set<string>): Attrs {
+  const out: Attrs = {};
+  if (attrs) for (const f of fields) if (f in attrs) out[f] = attrs[f];
+  return out;
 }
 
 /**

@@ -51,4 +51,27 @@ describe("offline: after revert(record) the record object passed in reads the se
     expect(todo.done).to.equal(undefined);
   });
 
+  it("goes back to the version the server created, not to an edit made while the create was on its way", async () => {
+    const { page, rails } = fixture;
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    page.atmos.resourceClient.fetch = async (url, init) => {
+      const response = await fetch(url, init);
+      await answered;
+      return response;
+    };
+    const todo = new Todo({ title: "A" });
+    todo.save({ remote: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    todo.title = "B";
+    todo.save({ remote: true });
+    rails.failNext(422, { title: ["is reserved"] });
+    answer();
+    await page.atmos.whenSynced();
+    expect((todo as any).syncState()).to.equal("failed");
+    await page.atmos.revert(todo as any);
+    expect([todo.title, (Todo.find(todo.id) as Todo).title]).to.deep.equal(["A", "A"]);
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["A"]);
+  });
+
 });
