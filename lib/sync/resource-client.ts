@@ -46,23 +46,56 @@ export interface ResponseData {
   headers: Headers;
 }
 
+/** `beforeRequest(request, proceed)`: may change the request, then calls `proceed()`. */
+export type BeforeRequest = (request: OutgoingRequest, proceed: () => void) => void | Promise<void>;
+
+/**
+ * The options checked as they are assigned (see the end of this file).
+ * Each setter also takes null and undefined, which put the default back:
+ * the getter gives the option's own type.
+ */
+export interface ResourceClient {
+  /** Base URL every route is appended to, e.g. "https://tasks.googleapis.com/tasks/v1" (default ""). */
+  get base(): string;
+  set base(base: string | null | undefined);
+  /** The attribute that carries a record's id in the server's answers (default "id"). */
+  get IDField(): string;
+  set IDField(field: string | null | undefined);
+  /** "json" (default) sends attributes as a JSON object; "form" sends Rails-style nested form bodies. */
+  get dataCoding(): DataCoding;
+  set dataCoding(coding: DataCoding | null | undefined);
+  /** Form coding root: a string, false for flat keys, or undefined (default) for the underscored class name. */
+  get formRoot(): string | false | undefined;
+  set formRoot(root: string | false | null | undefined);
+  /** Milliseconds before a request is abandoned (then treated like a network failure); default 30000, Infinity for never. */
+  get timeout(): number;
+  set timeout(ms: number | null | undefined);
+  /**
+   * Send updates with `If-Match: <etag of the version the edit is based on>`.
+   * A 412 answer then fetches the server's version, merges it with the local
+   * edit (see Model.resolveConflict) and sends again. For APIs that honour
+   * If-Match (the bundled server does). Default false.
+   */
+  get conditionalUpdates(): boolean;
+  set conditionalUpdates(on: boolean | null | undefined);
+  /** Runs before every request; headers are read after `proceed()` is called. Default: none. */
+  get beforeRequest(): BeforeRequest | undefined;
+  set beforeRequest(hook: BeforeRequest | null | undefined);
+  /** The transport, any function; defaults to the global fetch. */
+  get fetch(): FetchLike;
+  set fetch(fetch: FetchLike | null | undefined);
+  /** Pulls the record array out of an index answer. Default: the array as is, else `result.items`, else []. */
+  get itemsFromResult(): (result: any) => unknown;
+  set itemsFromResult(pick: ((result: any) => unknown) | null | undefined);
+}
+
 /**
  * How atmos2 talks to a REST API: base URL, routes, headers, id field and the
- * coding of bodies. Configure it once at startup (API.md "Setup"). The
- * options declared below are checked as they are assigned (see the end of
- * this file); null or undefined puts an option's default back.
+ * coding of bodies. Configure it once at startup (API.md "Setup"). Options
+ * are checked as they are assigned; null or undefined puts an option's
+ * default back.
  */
 export class ResourceClient {
-  /** Base URL every route is appended to, e.g. "https://tasks.googleapis.com/tasks/v1". */
-  declare base: string;
-  /** The attribute that carries a record's id in the server's answers (default "id"). */
-  declare IDField: string;
-  /** "json" (default) sends attributes as a JSON object; "form" sends Rails-style nested form bodies. */
-  declare dataCoding: DataCoding;
-  /** Form coding root: a string, false for flat keys, or undefined for the underscored class name. */
-  declare formRoot: string | false | undefined;
-  /** Milliseconds before a request is abandoned (then treated like a network failure); default 30000, Infinity for never. */
-  declare timeout: number;
   /**
    * Header carrying each outbox change's idempotency key (the same across
    * retries and reloads); `null` to send none, e.g. to an API whose CORS
@@ -71,24 +104,11 @@ export class ResourceClient {
   get idempotencyHeader(): string | null {
     return this._idempotencyHeader === undefined ? "Idempotency-Key" : this._idempotencyHeader;
   }
-  set idempotencyHeader(name: string | null) {
-    if (name != null && !isHeaderName(name)) throw badOption("resourceClient.idempotencyHeader", `${headerNames}, null for none or undefined for "Idempotency-Key"`, name);
+  set idempotencyHeader(name: string | null | undefined) {
+    if (name != null && headerProblem(name, "")) throw badOption("resourceClient.idempotencyHeader", `a header name (${tokenChars}) or null`, name);
     this._idempotencyHeader = name;
   }
   private _idempotencyHeader?: string | null;
-  /**
-   * Send updates with `If-Match: <etag of the version the edit is based on>`.
-   * A 412 answer then fetches the server's version, merges it with the local
-   * edit (see Model.resolveConflict) and sends again. For APIs that honour
-   * If-Match (the bundled server does).
-   */
-  declare conditionalUpdates: boolean;
-  /** Runs before every request; headers are read after `proceed()` is called. */
-  declare beforeRequest?: (request: OutgoingRequest, proceed: () => void) => void | Promise<void>;
-  /** The transport, any function; defaults to the global fetch. */
-  declare fetch: FetchLike;
-  /** Pulls the record array out of an index answer. Default: the array as is, else `result.items`, else []. */
-  declare itemsFromResult: (result: any) => unknown;
   /** @internal Set by the Atmos: the class names extended with Spine.Model.Atmosphere (routes naming none are reported). */
   models?: () => string[];
   /** @internal Set by the Atmos: hears every failed `execute()`, for its `error` and `auth_fail` events. */
@@ -104,7 +124,7 @@ export class ResourceClient {
   get routes(): RouteTable {
     return this._routes;
   }
-  set routes(routes: RouteTable) {
+  set routes(routes: RouteTable | null | undefined) {
     // null or undefined: no routes of its own, the REST defaults.
     validateRoutes((routes ??= {}));
     this._routes = routes;
@@ -185,7 +205,7 @@ export class ResourceClient {
     // error: a setup mistake, parked (never retried, never "offline").
     for (const name in headers) {
       const problem = headerProblem(name, headers[name]);
-      if (problem) throw new SyncError(`${label} cannot be sent: a header set in resourceClient.beforeRequest: ${problem}`, { type: "config" });
+      if (problem) throw new SyncError(`${label} cannot be sent: ${problem} (set in resourceClient.beforeRequest)`, { type: "config" });
     }
     // A base the global fetch cannot use is a setup mistake, not the network
     // being down: parked with a message naming the option (never retried).
@@ -243,14 +263,16 @@ checkedOptions(ResourceClient.prototype, "resourceClient", {
   conditionalUpdates: ["true or false", (value) => typeof value == "boolean", false],
 });
 
-// An HTTP token (RFC 9110), as fetch checks header names.
-const headerNames = "a header name (letters, digits and !#$%&'*+.^_`|~-)";
-const isHeaderName = (name: unknown) => typeof name == "string" && /^[\w!#$%&'*+.^_`|~-]+$/.test(name);
+const tokenChars = "letters, digits and !#$%&'*+.^_`|~-";
 
-/** Why fetch would refuse a header, if it would (a value is a ByteString without NUL or line breaks). */
+/**
+ * Why fetch would refuse a header, if it would: a name is an HTTP token (RFC
+ * 9110), a value a ByteString without NUL or line breaks. (The value is not
+ * shown: it may be a token.)
+ */
 function headerProblem(name: unknown, value: unknown): string | undefined {
-  if (!isHeaderName(name)) return `name must be ${headerNames}, got ${JSON.stringify(name)}`;
-  if (/[\0\r\n\u0100-\uffff]/.test(String(value))) return `the value of ${name} must be text without line breaks, NUL or characters above \\u00ff`;
+  if (typeof name != "string" || !/^[\w!#$%&'*+.^_`|~-]+$/.test(name)) return `${JSON.stringify(name)} is not a header name (${tokenChars})`;
+  if (/[\0\r\n\u0100-\uffff]/.test(String(value))) return `the value of ${name} has a line break, NUL or character above \\u00ff`;
 }
 
 /** Why the global fetch cannot send to `url` (built from `base`), if it cannot. */

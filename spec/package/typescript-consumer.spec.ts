@@ -73,6 +73,45 @@ export async function start(): Promise<number> {
 }
 `;
 
+// The README's "null or undefined puts the default back", each option
+// assigned both ways, and the getters still giving the option's own type.
+const options = `
+import Atmos from "atmos2";
+
+const rc = new Atmos().resourceClient;
+rc.routes = null;
+rc.routes = undefined;
+rc.base = null;
+rc.base = undefined;
+rc.IDField = null;
+rc.IDField = undefined;
+rc.dataCoding = null;
+rc.dataCoding = undefined;
+rc.formRoot = null;
+rc.formRoot = undefined;
+rc.timeout = null;
+rc.timeout = undefined;
+rc.beforeRequest = null;
+rc.beforeRequest = undefined;
+rc.fetch = null;
+rc.fetch = undefined;
+rc.itemsFromResult = null;
+rc.itemsFromResult = undefined;
+rc.idempotencyHeader = null;
+rc.idempotencyHeader = undefined;
+rc.conditionalUpdates = null;
+rc.conditionalUpdates = undefined;
+
+const base: string = rc.base;
+const id: string = rc.IDField;
+const coding: "json" | "form" = rc.dataCoding;
+const timeout: number = rc.timeout;
+const header: string | null = rc.idempotencyHeader;
+const conditional: boolean = rc.conditionalUpdates;
+const routes: object = rc.routes;
+export const read = [base, id, coding, timeout, header, conditional, routes, rc.fetch, rc.itemsFromResult, rc.formRoot, rc.beforeRequest];
+`;
+
 const server = `
 import http from "node:http";
 import { createLiveServer, memoryStore, tokenListAuthenticator, type LiveChange, type LiveServer } from "atmos2/server";
@@ -108,7 +147,7 @@ const modes: Mode[] = [
   { name: "bundler", type: "module", compilerOptions: { module: "esnext", moduleResolution: "bundler" } },
 ];
 
-const files: Record<string, string> = { "client.ts": client, "server.ts": server };
+const files: Record<string, string> = { "client.ts": client, "server.ts": server, "options.ts": options };
 
 /**
  * Compiles both files in one folder per mode with a strict tsconfig and the
@@ -168,6 +207,10 @@ describe("a strict TypeScript app using the installed package", function () {
 
       it("compiles a server that embeds createLiveServer from atmos2/server", () => {
         expect(diagnostics["server.ts"]).to.equal("");
+      });
+
+      it("takes null and undefined for every resourceClient option, as the README says they put the default back", () => {
+        expect(diagnostics["options.ts"]).to.equal("");
       });
     });
   }

@@ -32,13 +32,13 @@ describe("header options", () => {
   afterEach(() => atmos.close());
 
   const refused: Array<[string, (rc: ResourceClient) => void, RegExp]> = [
-    ["rc.idempotencyHeader = 5", (rc) => ((rc as any).idempotencyHeader = 5), /^atmos2: resourceClient\.idempotencyHeader must be a header name \(letters, digits and !#\$%&'\*\+\.\^_`\|~-\), null for none or undefined for "Idempotency-Key", got 5$/],
+    ["rc.idempotencyHeader = 5", (rc) => ((rc as any).idempotencyHeader = 5), /^atmos2: resourceClient\.idempotencyHeader must be a header name \(letters, digits and !#\$%&'\*\+\.\^_`\|~-\) or null, got 5$/],
     ['rc.idempotencyHeader = "bad header name"', (rc) => (rc.idempotencyHeader = "bad header name"), /^atmos2: resourceClient\.idempotencyHeader must be a header name .*, got "bad header name"$/],
     ['rc.idempotencyHeader = ""', (rc) => (rc.idempotencyHeader = ""), /^atmos2: resourceClient\.idempotencyHeader must be a header name .*, got ""$/],
     ['rc.conditionalUpdates = "yes"', (rc) => ((rc as any).conditionalUpdates = "yes"), /^atmos2: resourceClient\.conditionalUpdates must be true or false, got "yes"$/],
-    ['rc.addHeader("X Bad", "v")', (rc) => rc.addHeader("X Bad", "v"), /^atmos2: addHeader\(name, value\): name must be a header name \(letters, digits and !#\$%&'\*\+\.\^_`\|~-\), got "X Bad"$/],
-    ['rc.addHeader("Authorization:", "v")', (rc) => rc.addHeader("Authorization:", "v"), /^atmos2: addHeader\(name, value\): name must be a header name .*, got "Authorization:"$/],
-    ['rc.addHeader("Authorization", "Bearer a\\nb") (a line break; the value, a secret maybe, is not shown)', (rc) => rc.addHeader("Authorization", "Bearer a\nb"), /^atmos2: addHeader\(name, value\): the value of Authorization must be text without line breaks, NUL or characters above \\u00ff$/],
+    ['rc.addHeader("X Bad", "v")', (rc) => rc.addHeader("X Bad", "v"), /^atmos2: addHeader\(name, value\): "X Bad" is not a header name \(letters, digits and !#\$%&'\*\+\.\^_`\|~-\)$/],
+    ['rc.addHeader("Authorization:", "v")', (rc) => rc.addHeader("Authorization:", "v"), /^atmos2: addHeader\(name, value\): "Authorization:" is not a header name/],
+    ['rc.addHeader("Authorization", "Bearer a\\nb") (a line break; the value, a secret maybe, is not shown)', (rc) => rc.addHeader("Authorization", "Bearer a\nb"), /^atmos2: addHeader\(name, value\): the value of Authorization has a line break, NUL or character above \\u00ff$/],
   ];
   for (const [what, assign, message] of refused) {
     it(`throws at ${what}, naming the option and what it accepts`, () => {
