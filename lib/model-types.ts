@@ -1,4 +1,16 @@
+import type { PullOptions } from "./sync/puller";
 import type { ErrorPayload } from "./sync/sync-error";
+
+/**
+ * Options of `Model.sync()`. `R` is the record a `removeScope` predicate
+ * gets: the model (Spine's typings pass it), else a plain record.
+ */
+export interface SyncOptions<R = Record<string, unknown>> extends Omit<PullOptions, "removeScope"> {
+  /** Also fetch the server's records (the index route) and merge them. */
+  remote?: boolean;
+  /** Limits `remove` to records matching these attributes or this predicate. */
+  removeScope?: Record<string, unknown> | ((record: R) => unknown);
+}
 
 /**
  * The options a Spine user passes to the calls atmos2 adds or extends:

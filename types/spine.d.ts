@@ -52,10 +52,14 @@ declare module "spine" {
     static fromJSON(objects: unknown): Model | Model[];
     static uid(prefix?: string): string;
     static uuid?: () => string;
+    /** "syncState" (added by Spine.Model.Atmosphere): a record's `syncState()` changed. */
+    static bind<T extends Model>(this: ModelClass<T>, ev: "syncState", callback: (record: T, state: SyncState) => unknown): unknown;
     static bind(ev: string, callback: Callback): unknown;
+    static one<T extends Model>(this: ModelClass<T>, ev: "syncState", callback: (record: T, state: SyncState) => unknown): unknown;
     static one(ev: string, callback: Callback): unknown;
     static unbind(ev?: string, callback?: Callback): unknown;
     static trigger(ev: string, ...args: unknown[]): unknown;
+    static on<T extends Model>(this: ModelClass<T>, ev: "syncState", callback: (record: T, state: SyncState) => unknown): unknown;
     static on(ev: string, callback: Callback): unknown;
     static off(ev?: string, callback?: Callback): unknown;
     static change(callback: Callback): unknown;
@@ -64,7 +68,7 @@ declare module "spine" {
 
     // Added by `Model.extend(Spine.Model.Atmosphere)` (call it after configure).
     /** Local records (refresh); with `{ remote: true }` then the server's, merged. */
-    static sync<T extends Model>(this: ModelClass<T>, options?: SyncOptions): Promise<T[]>;
+    static sync<T extends Model>(this: ModelClass<T>, options?: SyncOptions<T>): Promise<T[]>;
     /** Sends every unsent change of this model. */
     static push(): Promise<void>;
     /** Records with unsent changes. */

@@ -45,7 +45,7 @@ export interface ErrorPayload {
   body: unknown;
   error: Error;
   /** "quota" when storage is full; otherwise the SyncError type. */
-  type?: SyncErrorType;
+  type: SyncErrorType;
 }
 
 /** A readable one-line message out of the error bodies servers actually send. */

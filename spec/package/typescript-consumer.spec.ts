@@ -112,6 +112,37 @@ const routes: object = rc.routes;
 export const read = [base, id, coding, timeout, header, conditional, routes, rc.fetch, rc.itemsFromResult, rc.formRoot, rc.beforeRequest];
 `;
 
+// Callbacks and payloads typed with what the code passes them.
+const callbacks = `
+import Spine from "spine";
+import Atmos, { type SyncState } from "atmos2";
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+class Task extends Spine.Model {
+  declare title: string;
+}
+Task.configure("Task", "title");
+Task.extend(Spine.Model.Atmosphere);
+const atmos = new Atmos();
+
+export async function prune(): Promise<number> {
+  const kept = await Task.sync({ remote: true, remove: true, removeScope: (task) => task.title.startsWith("Inbox") });
+  return kept.length;
+}
+
+Task.bind("syncState", (task, state) => {
+  const recordIsTask: Equal<typeof task, Task> = true;
+  const stateIsSyncState: Equal<typeof state, SyncState> = true;
+  console.log(task.title, state, recordIsTask, stateIsSyncState);
+});
+
+atmos.on("error", (payload) => {
+  const kind: string = payload.type;
+  console.log(kind.toUpperCase());
+});
+`;
+
 const server = `
 import http from "node:http";
 import { createLiveServer, memoryStore, tokenListAuthenticator, type LiveChange, type LiveServer } from "atmos2/server";
@@ -147,7 +178,7 @@ const modes: Mode[] = [
   { name: "bundler", type: "module", compilerOptions: { module: "esnext", moduleResolution: "bundler" } },
 ];
 
-const files: Record<string, string> = { "client.ts": client, "server.ts": server, "options.ts": options };
+const files: Record<string, string> = { "client.ts": client, "server.ts": server, "options.ts": options, "callbacks.ts": callbacks };
 
 /**
  * Compiles both files in one folder per mode with a strict tsconfig and the
@@ -211,6 +242,10 @@ describe("a strict TypeScript app using the installed package", function () {
 
       it("takes null and undefined for every resourceClient option, as the README says they put the default back", () => {
         expect(diagnostics["options.ts"]).to.equal("");
+      });
+
+      it("types a removeScope predicate and a syncState handler with the model, and the error payload's type as always there", () => {
+        expect(diagnostics["callbacks.ts"]).to.equal("");
       });
     });
   }
