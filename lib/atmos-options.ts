@@ -8,6 +8,7 @@ import type { Store } from "./store/store";
 import type { LiveSocketConstructor } from "./live/live-client";
 import type { LiveEvents } from "./live/live-host";
 import type { ErrorPayload } from "./sync/sync-error";
+import type { WebStorage } from "./store/web-storage-store";
 
 /** `atmos.status()`: what the UI shows in a sync pill. */
 export interface SyncStatus {
@@ -46,7 +47,7 @@ export interface AtmosEvents extends LiveEvents {
 
 export interface AtmosOptions {
   /** A Web Storage object (default `globalThis.localStorage`). */
-  storage?: Storage;
+  storage?: WebStorage;
   /** An asynchronous store adapter (e.g. IndexedDBStore); overrides `storage`. */
   store?: Store;
   /** Prefix of every storage key (default "atmos2:"). */

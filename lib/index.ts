@@ -18,6 +18,7 @@ export { SyncError } from "./sync/sync-error";
 export type { ErrorPayload } from "./sync/sync-error";
 export type { RouteTable } from "./sync/routes";
 export { WebStorageStore } from "./store/web-storage-store";
+export type { WebStorage } from "./store/web-storage-store";
 export { StorageLease, WebLocksLease, soleTab } from "./env/tab-lease";
 export type { TabLease } from "./env/tab-lease";
 export type { ChangeFeed } from "./store/change-feed";

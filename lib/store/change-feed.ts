@@ -1,5 +1,5 @@
 import type { Store } from "./store";
-import { WebStorageStore } from "./web-storage-store";
+import { WebStorageStore, type WebStorage } from "./web-storage-store";
 
 /**
  * Tells other tabs of the same app which storage keys this tab wrote, so
@@ -49,7 +49,7 @@ export function defaultFeed(store: Store, prefix: string): ChangeFeed {
 }
 
 /** Whether `storage` is this page's localStorage or sessionStorage (the ones `storage` events report). */
-function isPageStorage(storage: Storage): boolean {
+function isPageStorage(storage: WebStorage): boolean {
   const page = globalThis as { document?: unknown; addEventListener?: unknown; localStorage?: Storage; sessionStorage?: Storage };
   if (typeof page.document === "undefined" || typeof page.addEventListener !== "function") return false;
   try {
@@ -60,7 +60,7 @@ function isPageStorage(storage: Storage): boolean {
 }
 
 /** Storage-event feeds of this realm: another Atmos on the same page fires no storage event here. */
-const sameRealm = new Set<{ storage: Storage; prefix: string; take(keys: string[]): void }>();
+const sameRealm = new Set<{ storage: WebStorage; prefix: string; take(keys: string[]): void }>();
 
 /**
  * Keys under `prefix` that other tabs wrote to `storage`, from the browser's
@@ -69,7 +69,7 @@ const sameRealm = new Set<{ storage: Storage; prefix: string; take(keys: string[
  * many records fires an event per key: they are handed on together once
  * the burst is over (a timer, not a microtask: each event is a task of its own).
  */
-export function storageEventFeed(storage: Storage, prefix: string): ChangeFeed {
+export function storageEventFeed(storage: WebStorage, prefix: string): ChangeFeed {
   const page = globalThis as unknown as Window;
   const listeners = new Set<(keys: string[]) => void>();
   let keys = new Set<string>();

@@ -1,5 +1,10 @@
 import type { Store, StoreOp } from "./store";
 
+/** What the store needs of an IDBFactory (`indexedDB`, or a fake's), declared so that its types need no DOM lib. */
+export interface IndexedDBFactory {
+  open(name: string, version?: number): unknown;
+}
+
 /**
  * A Store in IndexedDB, for data sets past localStorage's ~5 MB quota.
  * One object store of key → value; a batch is one transaction, so a record
@@ -10,7 +15,7 @@ import type { Store, StoreOp } from "./store";
 export class IndexedDBStore implements Store {
   private db?: Promise<IDBDatabase>;
 
-  constructor(readonly name = "atmos2", private readonly factory?: IDBFactory) {}
+  constructor(readonly name = "atmos2", private readonly factory?: IndexedDBFactory) {}
 
   async get<T>(key: string): Promise<T | undefined> {
     const db = await this.open();
@@ -55,7 +60,7 @@ export class IndexedDBStore implements Store {
 
   private open(): Promise<IDBDatabase> {
     if (this.db) return this.db;
-    const factory = this.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    const factory = (this.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB) as IDBFactory | undefined;
     if (!factory) return Promise.reject(new Error("atmos2: IndexedDBStore needs indexedDB (a browser); use WebStorageStore elsewhere"));
     this.db = new Promise<IDBDatabase>((resolve, reject) => {
       const open = factory.open(this.name, 1);

@@ -1,13 +1,25 @@
 import type { Store, StoreOp } from "./store";
 
 /**
+ * What atmos2 uses of a Web Storage object (localStorage, sessionStorage, a
+ * polyfill), declared here so that its types need no DOM lib.
+ */
+export interface WebStorage {
+  readonly length: number;
+  key(index: number): string | null;
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/**
  * A Store over the Web Storage API (localStorage, sessionStorage, or a
  * polyfill in Node). One storage key per value, so writing one record costs
  * the size of that record, never the size of the collection.
  */
 export class WebStorageStore implements Store {
   /** A store over `storage`, or over the global localStorage (throwing, naming the options, where there is none). */
-  static of(storage: Storage | undefined): WebStorageStore {
+  static of(storage: WebStorage | undefined): WebStorageStore {
     const chosen = storage ?? (globalThis as { localStorage?: Storage }).localStorage;
     if (!chosen) {
       throw new Error("atmos2: no localStorage here; pass new Atmos({ storage }) (e.g. from localstorage-polyfill) or new Atmos({ store })");
@@ -16,7 +28,7 @@ export class WebStorageStore implements Store {
   }
 
   /** The Web Storage object written to (the change feed listens to its `storage` events). */
-  constructor(readonly storage: Storage) {
+  constructor(readonly storage: WebStorage) {
     if (!storage || typeof storage.getItem !== "function") {
       throw new Error("atmos2: WebStorageStore needs a Web Storage object (localStorage, sessionStorage or a polyfill)");
     }

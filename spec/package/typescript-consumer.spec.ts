@@ -143,6 +143,17 @@ atmos.on("error", (payload) => {
 });
 `;
 
+// Every client entry, imported for its types alone.
+const entries = `
+import Atmos, { WebStorageStore } from "atmos2";
+import "atmos2/live";
+import { IndexedDBStore } from "atmos2/indexeddb";
+
+export const atmos = new Atmos({ store: new IndexedDBStore("app") });
+export const connected: boolean = atmos.live.connected;
+export const stores = [WebStorageStore];
+`;
+
 const server = `
 import http from "node:http";
 import { createLiveServer, memoryStore, tokenListAuthenticator, type LiveChange, type LiveServer } from "atmos2/server";
@@ -176,9 +187,12 @@ const modes: Mode[] = [
   { name: "nodenext, ES modules", type: "module", compilerOptions: { module: "nodenext", moduleResolution: "nodenext" } },
   { name: "nodenext, CommonJS", type: "commonjs", compilerOptions: { module: "nodenext", moduleResolution: "nodenext" } },
   { name: "bundler", type: "module", compilerOptions: { module: "esnext", moduleResolution: "bundler" } },
+  // A Node project: no DOM lib, the client's declarations must not need one.
+  { name: "nodenext, ES modules, without the DOM lib", type: "module", compilerOptions: { module: "nodenext", moduleResolution: "nodenext", lib: ["es2022"] } },
+  { name: "nodenext, CommonJS, without the DOM lib", type: "commonjs", compilerOptions: { module: "nodenext", moduleResolution: "nodenext", lib: ["es2022"] } },
 ];
 
-const files: Record<string, string> = { "client.ts": client, "server.ts": server, "options.ts": options, "callbacks.ts": callbacks };
+const files: Record<string, string> = { "client.ts": client, "server.ts": server, "options.ts": options, "callbacks.ts": callbacks, "entries.ts": entries };
 
 /**
  * Compiles both files in one folder per mode with a strict tsconfig and the
@@ -246,6 +260,10 @@ describe("a strict TypeScript app using the installed package", function () {
 
       it("types a removeScope predicate and a syncState handler with the model, and the error payload's type as always there", () => {
         expect(diagnostics["callbacks.ts"]).to.equal("");
+      });
+
+      it("compiles an import of every client entry (atmos2, atmos2/live, atmos2/indexeddb)", () => {
+        expect(diagnostics["entries.ts"]).to.equal("");
       });
     });
   }
