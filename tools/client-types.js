@@ -8,6 +8,12 @@
 //                               ".mjs" specifiers (ESM resolution adds no extensions)
 //   dist/types/atmos2.d.cts     `require("atmos2")`: the Atmos class itself, with the
 //                               named exports and `.default` on it (`export =`)
+//   dist/atmos2*.d.ts           the UMD and ES5 files (`atmos2/dist/atmos2-live.es5`
+//                               in a Hem slug.json): next to them, so that resolution
+//                               without an exports map finds them too
+//   dist/types/atmos2-umd.d.cts the core UMD file imported from an ES module: Node
+//                               sees only module.exports there (the class), so the
+//                               named exports are left out (they come from "atmos2")
 //
 // The Spine typings stay in types/spine.d.ts at the package root: tsc points
 // index.d.ts's `/// <reference path>` there.
@@ -90,9 +96,35 @@ export = Atmos;
   fs.writeFileSync(path.join(types, "atmos2.d.cts"), text);
 }
 
+/**
+ * The UMD files as CommonJS modules: each is what its webpack `export` picks
+ * (the Atmos class; the LiveClient, which also adds `atmos.live`; the
+ * IndexedDBStore), with the same types for the ES5 file of each.
+ */
+function writeUmdTypes() {
+  const umd = {
+    atmos2: `import Atmos = require("./types/atmos2.cjs");\nexport = Atmos;`,
+    "atmos2-live": `import { LiveClient } from "./types/lib/live/index";\nexport = LiveClient;`,
+    "atmos2-indexeddb": `import { IndexedDBStore } from "./types/lib/store/indexeddb-store";\nexport = IndexedDBStore;`,
+  };
+  for (const [name, text] of Object.entries(umd)) {
+    for (const file of [`${name}.d.ts`, `${name}.es5.d.ts`]) {
+      fs.writeFileSync(path.join(root, "dist", file), `// dist/${file.replace(".d.ts", ".js")} under CommonJS (tools/client-types.js).\n${text}\n`);
+    }
+  }
+  const esmView = `// \`import Atmos from "atmos2/dist/atmos2.js"\` (or atmos2.es5) in an ES module: Node
+// sees only module.exports, the class; import the named exports from "atmos2".
+import type { Atmos } from "./lib/index";
+declare const Umd: { new (...args: ConstructorParameters<typeof Atmos>): Atmos; readonly prototype: Atmos };
+export = Umd;
+`;
+  fs.writeFileSync(path.join(types, "atmos2-umd.d.cts"), esmView);
+}
+
 const files = declarationFiles(lib);
 if (!files.some((file) => file === path.join(lib, "index.d.ts"))) {
   throw new Error("tools/client-types.js: dist/types/lib/index.d.ts is missing; run tsc -p tsconfig.build.json first");
 }
 writeEsmViews(files);
 writeCommonJsCore();
+writeUmdTypes();

@@ -108,6 +108,49 @@ describe("the packed package, installed in an empty project", function () {
       expect(JSON.parse(esm.stdout)).to.deep.equal(names.map(() => "function"));
     });
 
+    describe("by the dist paths the README shows (Hem's slug.json, UMD and ES5 files)", () => {
+      // What each path gives under CommonJS: the UMD module's export.
+      const paths: Record<string, string> = {
+        "atmos2/dist/atmos2.es5": "Atmos",
+        "atmos2/dist/atmos2.es5.js": "Atmos",
+        "atmos2/dist/atmos2.js": "Atmos",
+        "atmos2/dist/atmos2-live.es5": "LiveClient",
+        "atmos2/dist/atmos2-live.es5.js": "LiveClient",
+        "atmos2/dist/atmos2-live.js": "LiveClient",
+        "atmos2/dist/atmos2-indexeddb.es5": "IndexedDBStore",
+        "atmos2/dist/atmos2-indexeddb.es5.js": "IndexedDBStore",
+        "atmos2/dist/atmos2-indexeddb.js": "IndexedDBStore",
+      };
+      const names = JSON.stringify(Object.keys(paths));
+      const expected = Object.values(paths);
+      // The bundles' class names are minified: tell them apart by what they carry.
+      const what = `(m) => (m && m.Atmos === m ? "Atmos" : typeof m?.prototype?.connect == "function" ? "LiveClient" : typeof m?.prototype?.entries == "function" ? "IndexedDBStore" : typeof m)`;
+
+      it("loads each with require", async () => {
+        const result = await app.node(`const what = ${what}; console.log(JSON.stringify(${names}.map((p) => { try { return what(require(p)); } catch (e) { return e.code || e.message; } })))`);
+        expect(result.stderr).to.equal("");
+        expect(JSON.parse(result.stdout)).to.deep.equal(expected);
+      });
+
+      it("loads each with import", async () => {
+        const result = await app.node(`const what = ${what}; const out = []; for (const p of ${names}) { try { out.push(what((await import(p)).default)); } catch (e) { out.push(e.code || e.message); } } console.log(JSON.stringify(out));`, "mjs");
+        expect(result.stderr).to.equal("");
+        expect(JSON.parse(result.stdout)).to.deep.equal(expected);
+      });
+
+      it("bundles each with esbuild", async () => {
+        const esbuild = require(path.join(root, "node_modules", "esbuild")) as typeof import("esbuild");
+        const failures: string[] = [];
+        for (const specifier of Object.keys(paths)) {
+          const result = await esbuild
+            .build({ stdin: { contents: `require(${JSON.stringify(specifier)});`, resolveDir: app.dir }, bundle: true, write: false, external: ["spine"], logLevel: "silent" })
+            .then(() => "", (error: { errors?: { text: string }[] }) => `${specifier}: ${error.errors?.map((e) => e.text).join("; ")}`);
+          if (result) failures.push(result);
+        }
+        expect(failures).to.deep.equal([]);
+      });
+    });
+
     it("loads the live server without redis or better-sqlite3, and names the package to install when an option needs one", async () => {
       const result = await app.node(`
         const { createLiveServer, sqliteStore } = require("atmos2/server");
