@@ -73,7 +73,8 @@ export class TasksPanel extends Spine.Controller {
     this.headPainted = "";
     this.el.toggleClass("is-empty", !list);
     if (!list) {
-      this.html(html`<div class="no-list"><h2>Welcome to Tasks</h2><p>Create a list on the left to get started.</p></div>`.value);
+      // No direction: the lists are beside this panel on a laptop and above it on a phone.
+      this.html(html`<div class="no-list"><h2>Welcome to Tasks</h2><p>Name your first list in the “New list” field to get started.</p></div>`.value);
       return;
     }
     this.html(html`

@@ -33,4 +33,16 @@ describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, 
     expect(field.y + field.height, "the bottom of the New task field (px from the top)").to.be.at.most(phone.height);
     await noSidewaysScroll(page, "with a long list title");
   });
+
+  it("tells a new user where to start in words that are true whether the lists are beside the panel or above it", async () => {
+    // A new user: no lists on the server (an earlier test made one).
+    for (const list of await harness.lists()) await harness.api("DELETE", `/users/@me/lists/${list.id}`);
+    for (const size of [phone, { width: 1280, height: 800 }]) {
+      const page = await open();
+      await page.setViewportSize(size);
+      const text = await page.locator(".no-list").innerText();
+      expect(text, `the empty state at ${size.width} px`).not.to.match(/\b(left|right|above|below|beside|under)\b/i);
+      expect(text, `the empty state at ${size.width} px names the field to use`).to.include("New list");
+    }
+  });
 });
