@@ -45,4 +45,22 @@ describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, 
       expect(text, `the empty state at ${size.width} px names the field to use`).to.include("New list");
     }
   });
+
+  it("labels the live indicator with words a touch user can read (a tooltip never shows on touch)", async () => {
+    const page = await open();
+    const badge = page.locator(".live-badge[data-state='on']");
+    await badge.waitFor();
+    const shown = await badge.evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const text = range.getBoundingClientRect();
+      return { text: (el as HTMLElement).innerText.trim(), width: text.width, fontSize: parseFloat(getComputedStyle(el).fontSize) };
+    });
+    expect(shown.text, "the indicator's words").to.match(/live/i);
+    expect(shown.fontSize, "the indicator's font size (px)").to.be.at.least(11);
+    expect(shown.width, "the width of the indicator's words (px)").to.be.at.least(20);
+    const box = (await badge.boundingBox())!;
+    expect(box.x + box.width, "the indicator's right edge (px)").to.be.at.most(phone.width);
+    await noSidewaysScroll(page, "with the live indicator labelled");
+  });
 });
