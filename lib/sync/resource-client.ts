@@ -317,7 +317,8 @@ function runHook(hook: NonNullable<ResourceClient["beforeRequest"]>, request: Ou
 function parseResponse(response: Response, text: string, label: string): ResponseData {
   const { status, headers } = response;
   const type = headers.get("content-type") ?? "";
-  const html = text.trim() !== "" && /html/i.test(type);
+  // Markup (a login page, a proxy's error page), whatever type it claims; JSON that claims to be HTML is still read as JSON.
+  const html = /^\s*</.test(text) && !/json/i.test(type);
   let body: unknown = text === "" ? null : text;
   // What is wrong with a successful answer's body, if anything.
   let unusable: string | undefined;

@@ -163,6 +163,15 @@ describe("Atmos errors and events", () => {
       expect((await models.Todo.sync({ remote: true })).map((t) => t.title)).to.deep.equal(["later"]);
     });
 
+    it("calls a malformed body malformed JSON, not an HTML page, whatever Content-Type the server claims", async () => {
+      rails.failNext(200, "{not json", "text/html");
+      const failure = await models.Todo.sync({ remote: true }).then(() => undefined, (error: Error) => error);
+      expect(failure?.message).to.match(/malformed JSON/).and.not.match(/HTML/);
+      rails.failNext(200, "<!doctype html><title>Sign in</title>", "text/plain");
+      const page = await models.Todo.sync({ remote: true }).then(() => undefined, (error: Error) => error);
+      expect(page?.message).to.match(/an HTML page, not JSON/);
+    });
+
     it("keeps the change and goes offline when the server commits but drops the connection, then sends it once", async () => {
       rails.dropNext();
       const offline = next<void>(atmos, "offline");
