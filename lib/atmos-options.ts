@@ -5,7 +5,7 @@ import type { Random } from "./env/uuid";
 import type { Attrs } from "./store/record-entry";
 import type { ChangeFeed } from "./store/change-feed";
 import type { Store } from "./store/store";
-import type { LiveSocketConstructor } from "./live/live-client";
+import type { LiveSocketConstructor } from "./live/live-socket";
 import type { LiveEvents } from "./live/live-host";
 import type { ErrorPayload } from "./sync/sync-error";
 import type { WebStorage } from "./store/web-storage-store";

@@ -2,8 +2,9 @@ import type { OutboxOp, RecordEntry } from "../store/record-entry";
 import { release } from "../store/compaction";
 import { backoffDelay, classifyFailure } from "./retry-policy";
 import { asSyncError, SyncError } from "./sync-error";
-import { applyAnswer, callApp, errorPayload, finishDestroy, foldNewer, recordOf, requestFor, storeEntry } from "./outbox-exchange";
+import { applyAnswer, callApp, errorPayload, finishDestroy, recordOf, requestFor } from "./outbox-exchange";
 import { reconcileStaleUpdate } from "./stale-update";
+import { parkOrResend, resumeParked } from "./refusal";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 import { unsentParent, waitsForParkedParent } from "./parent-order";
 
@@ -87,14 +88,7 @@ export class Pusher {
     for (const entry of this.host.meta.queued()) {
       if (className && entry.className !== className) continue;
       const parked = !!entry.failed;
-      if (!this.unhold(entry) || !parked) continue;
-      // Changed by the user since the refusal, and now sent: as a remote save
-      // would, that clears the failure, and the refused version (never
-      // committed) folds into the newer one.
-      entry.failed = undefined;
-      if (!entry.queue[0].sent) foldNewer(this.host, entry, entry.queue[0]);
-      storeEntry(this.host.meta, entry);
-      this.host.statusChanged(entry);
+      if (this.unhold(entry) && parked) resumeParked(this.host, entry);
     }
   }
 
@@ -303,23 +297,7 @@ export class Pusher {
       return this.backOff(failure.retryAfterMs);
     }
     if (kind === "auth") return;
-    // Parked. A rejected request was not committed (and a setup mistake sent
-    // nothing), so later edits may fold into it again; unless an earlier
-    // attempt may have been: it keeps its key, and a server that replays
-    // answers by key answers with the record it has.
-    const uncommitted = (failure.type === "http" || failure.type === "config") && !op.unsure;
-    if (uncommitted) op.sent = false;
-    // The user saved a newer version (with `remote`) while this one was on its
-    // way: the refusal judged an old version. The newest is sent instead, once
-    // (it is alone in the queue now: refused too, it is parked).
-    const resend = uncommitted && entry.queue[0] === op && entry.queue.some((o) => o !== op && !o.hold);
-    if (!resend) entry.failed = { status, message, body };
-    if (resend) foldNewer(host, entry, op);
-    // Created, refused, destroyed meanwhile: the server never had it, nothing is left to send.
-    storeEntry(host.meta, entry);
-    // The refused save's callbacks hear the refusal; the newer save's hear how it went.
-    for (const call of calls) callApp(() => call.error?.(record, payload));
-    if (resend && !entry.queue.some((o) => o.key === op.key)) host.dropCallOptions(op.key);
+    parkOrResend(host, entry, op, failure, calls, payload);
   }
 
   /** Waits before the next round: a backoff, at least as long as a Retry-After (which holds back push() too: see waitMs). */

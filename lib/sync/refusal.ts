@@ -1,0 +1,43 @@
+import type { OutboxOp, RecordEntry } from "../store/record-entry";
+import { callApp, foldNewer, storeEntry } from "./outbox-exchange";
+import type { ErrorPayload, SyncError } from "./sync-error";
+import type { RemoteCallOptions, SyncHost } from "./sync-host";
+
+/**
+ * What a refusal (a 4xx, a setup mistake, an unreadable answer) does to a
+ * record's outbox: the change is parked until the app retries or reverts it,
+ * or, when the user saved a newer version while the refused one was on its
+ * way, the newest is sent instead (once).
+ */
+export function parkOrResend(host: SyncHost, entry: RecordEntry, op: OutboxOp, failure: SyncError, calls: RemoteCallOptions[], payload: ErrorPayload): void {
+  const { status, message, body } = failure;
+  // A rejected request was not committed (and a setup mistake sent nothing),
+  // so later edits may fold into it again; unless an earlier attempt may have
+  // been: it keeps its key, and a server that replays answers by key answers
+  // with the record it has.
+  const uncommitted = (failure.type === "http" || failure.type === "config") && !op.unsure;
+  if (uncommitted) op.sent = false;
+  // The user saved a newer version (with `remote`) while this one was on its
+  // way: the refusal judged an old version. The newest is sent instead, once
+  // (it is alone in the queue now: refused too, it is parked).
+  const resend = uncommitted && entry.queue[0] === op && entry.queue.some((o) => o !== op && !o.hold);
+  if (!resend) entry.failed = { status, message, body };
+  if (resend) foldNewer(host, entry, op);
+  // Created, refused, destroyed meanwhile: the server never had it, nothing is left to send.
+  storeEntry(host.meta, entry);
+  // The refused save's callbacks hear the refusal; the newer save's hear how it went.
+  for (const call of calls) callApp(() => call.error?.(payload.record, payload));
+  if (resend && !entry.queue.some((o) => o.key === op.key)) host.dropCallOptions(op.key);
+}
+
+/**
+ * `push()` released changes the user made after a refusal (saved or
+ * destroyed without `remote`): as a remote save would, that clears the
+ * failure, and the refused version (never committed) folds into the newer one.
+ */
+export function resumeParked(host: SyncHost, entry: RecordEntry): void {
+  entry.failed = undefined;
+  if (!entry.queue[0].sent) foldNewer(host, entry, entry.queue[0]);
+  storeEntry(host.meta, entry);
+  host.statusChanged(entry);
+}
