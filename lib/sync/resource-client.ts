@@ -293,9 +293,9 @@ function baseProblem(url: string, base: string): string | undefined {
   return `resourceClient.base is ${JSON.stringify(base)}${why}; set it to an absolute URL such as ${JSON.stringify(example)}`;
 }
 
-// An `items` that is not a list is left to the puller to refuse (a bad body, not an empty page).
+// An `items` that is not a list, or a body of text, is left to the puller to refuse (a bad body, not an empty page).
 function defaultItems(result: any): unknown {
-  return Array.isArray(result) ? result : result?.items ?? [];
+  return Array.isArray(result) || typeof result == "string" ? result : result?.items ?? [];
 }
 
 function joinUrl(base: string, path: string): string {

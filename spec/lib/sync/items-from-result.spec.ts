@@ -13,14 +13,17 @@ import { List, models, resetModels } from "../models";
 describe("the default itemsFromResult", () => {
   let server: http.Server;
   let body: unknown;
+  /** Sent as text/plain instead of body, when set. */
+  let text: string | undefined;
   let atmos: Atmos;
   let storage: MemoryStorage;
 
   beforeEach(async () => {
     resetModels();
+    text = undefined;
     server = http.createServer((_req, res) => {
-      res.writeHead(200, { "Content-Type": "application/json" });
-      res.end(JSON.stringify(body));
+      res.writeHead(200, { "Content-Type": text === undefined ? "application/json" : "text/plain" });
+      res.end(text ?? JSON.stringify(body));
     });
     storage = new MemoryStorage();
     atmos = new Atmos({ storage });
@@ -43,6 +46,19 @@ describe("the default itemsFromResult", () => {
       expect(storage.keys().filter((key) => key.startsWith("atmos2:rec:"))).to.deep.equal([]);
     });
   }
+
+  it("rejects a pull answered with text that is not JSON (a proxy's OK, a misrouted endpoint), naming it, and stores nothing", async () => {
+    text = "OK";
+    const error = await models.List.sync({ remote: true }).then(() => null, (e: Error) => e);
+    expect(error?.message).to.match(/List: .*answered 200 with text, not JSON: "OK"; check resourceClient\.base and the routes/);
+    expect(storage.keys().filter((key) => key.startsWith("atmos2:rec:"))).to.deep.equal([]);
+    text = "";
+    expect(await models.List.sync({ remote: true })).to.deep.equal([]);
+    // An itemsFromResult of the app's own may read text.
+    text = "L1,L2";
+    atmos.resourceClient.itemsFromResult = (result: string) => result.split(",").map((id) => ({ id, title: id }));
+    expect((await models.List.sync({ remote: true })).map((r: any) => r.title)).to.deep.equal(["L1", "L2"]);
+  });
 
   it("still takes a body without items (or with items: null) as an empty page, and a bare array or { items: [...] } as the records", async () => {
     body = { kind: "tasks#taskLists" };
