@@ -10,6 +10,7 @@ const page = `<!doctype html>
 <title>atmos2 in two tabs</title>
 <script src="/spine.js"></script>
 <script src="/atmos2.js"></script>
+<script src="/atmos2-indexeddb.js"></script>
 <script>
   var List = Spine.Model.sub();
   List.configure("List", "title");
@@ -18,7 +19,8 @@ const page = `<!doctype html>
   Task.configure("Task", "title", "listId");
   Task.remoteKeys = { listId: "List" };
   Task.extend(Spine.Model.Atmosphere);
-  var atmos = new Atmos();
+  // ?store=indexeddb: the IndexedDB store, whose tabs hear of each other's writes over a BroadcastChannel.
+  var atmos = location.search.indexOf("store=indexeddb") >= 0 ? new Atmos({ store: new Atmos.IndexedDBStore("tabs-spec") }) : new Atmos();
   atmos.resourceClient.base = location.origin + "/api";
   var errors = [];
   atmos.on("error", function (e) { errors.push({ model: e.model, status: e.status, title: e.record && e.record.title, message: e.error.message }); });
@@ -38,7 +40,7 @@ declare const loaded: Promise<unknown>;
  * if that tab had sent it: its callbacks, `error` events and `push()`
  * Promise, and the record objects it holds.
  */
-describe("a tab that is not the one sending (two tabs of one app in Chromium)", function () {
+for (const store of ["localStorage", "indexeddb"]) describe(`a tab that is not the one sending (two tabs of one app in Chromium, ${store})`, function () {
   this.timeout(30_000);
   let site: TabsSite;
   let browser: Browser;
@@ -63,12 +65,12 @@ describe("a tab that is not the one sending (two tabs of one app in Chromium)", 
     // The specs' page functions are compiled by tsx, which names functions through a helper the page lacks.
     await context.addInitScript("window.__name = function (fn) { return fn; };");
     sender = await context.newPage();
-    await sender.goto(site.url);
+    await sender.goto(`${site.url}/?store=${store}`);
     await sender.evaluate(() => loaded);
     // The first tab holds the lock; the second one waits in line for it.
     await sender.waitForFunction(() => navigator.locks.query().then((s) => (s.held ?? []).length > 0));
     other = await context.newPage();
-    await other.goto(site.url);
+    await other.goto(`${site.url}/?store=${store}`);
     await other.evaluate(() => loaded);
     await other.waitForFunction(() => navigator.locks.query().then((s) => (s.pending ?? []).length > 0));
   });

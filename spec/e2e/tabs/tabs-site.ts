@@ -26,35 +26,39 @@ export interface TabsSite {
 }
 
 /**
- * Builds dist/atmos2.js from the current sources (as `npm run build` does,
- * into a temp folder) once per process.
+ * Builds dist/atmos2.js and dist/atmos2-indexeddb.js from the current
+ * sources (as `npm run build` does, into a temp folder) once per process;
+ * resolves with that folder.
  */
 let built: Promise<string> | undefined;
 export function buildUmd(): Promise<string> {
   return (built ??= new Promise((resolve, reject) => {
     const configs = require(path.join(root, "webpack.config.js"))({}, { mode: "production" });
-    const config = configs.find((c: { name: string }) => c.name === "umd");
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-tabs-"));
-    config.output = { ...config.output, path: out };
-    config.devtool = false;
-    webpack(config, (error, stats) => {
+    process.once("exit", () => fs.rmSync(out, { recursive: true, force: true }));
+    const wanted = configs
+      .filter((c: { name: string }) => c.name === "umd" || c.name === "umd-indexeddb")
+      .map((c: webpack.Configuration) => ({ ...c, output: { ...c.output, path: out }, devtool: false }));
+    webpack(wanted, (error, stats) => {
       if (error || stats?.hasErrors()) return reject(error ?? new Error(stats!.toString("errors-only")));
-      resolve(path.join(out, config.output.filename));
+      resolve(out);
     });
   }));
 }
 
 /**
  * An app's site for pages opened in several tabs of one browser: `/` is
- * `page`, `/spine.js` and `/atmos2.js` the scripts it loads, and `/api/…` a
+ * `page`, `/spine.js`, `/atmos2.js` and `/atmos2-indexeddb.js` the scripts
+ * it may load, and `/api/…` a
  * json-server-like API (server-assigned numeric ids) whose answers a spec
  * can replace, to refuse, delay or throttle a request.
  */
 export async function startTabsSite(page: string): Promise<TabsSite> {
-  const bundle = await buildUmd();
+  const dist = await buildUmd();
   const scripts: Record<string, string> = {
     "/spine.js": path.join(root, "node_modules/spine/lib/spine.js"),
-    "/atmos2.js": bundle,
+    "/atmos2.js": path.join(dist, "atmos2.js"),
+    "/atmos2-indexeddb.js": path.join(dist, "atmos2-indexeddb.js"),
   };
   const planned: Array<{ match: string; answer: Answer }> = [];
   let nextId = 1;

@@ -1,0 +1,45 @@
+import { expect } from "chai";
+import { Atmos, type TabLease } from "../../../lib";
+import { ManualFeed } from "../../fakes/manual-feed";
+import { MemoryStorage } from "../../fakes/memory-storage";
+import { resetModels, Todo } from "../models";
+
+/** Another tab holds the lease and sends: this one never does. */
+const otherTabSends: TabLease = { held: false, decided: Promise.resolve(), start: () => undefined, release: () => undefined };
+
+/**
+ * A tab that does not send learns what the sending tab did from storage news
+ * (which keys it wrote). The news of one write lists keys in the order the
+ * sending tab first touched them, so a record that moved to its server id
+ * may be listed as removed under its old id before it is listed under the new.
+ */
+describe("offline: news of the sending tab's writes, in a tab that does not send", () => {
+  let storage: MemoryStorage;
+  let feed: ManualFeed;
+  let atmos: Atmos;
+
+  beforeEach(() => {
+    resetModels();
+    storage = new MemoryStorage();
+    feed = new ManualFeed();
+    atmos = new Atmos({ storage, feed, lease: otherTabSends });
+  });
+  afterEach(() => atmos.close());
+
+  it("keeps the record object it holds when its old id is listed as removed before its server id", async () => {
+    const todo = new Todo({ title: "held here", done: false });
+    todo.save({ remote: true });
+    const localId = String(todo.id);
+    const oldKey = `atmos2:rec:Todo:${localId}`;
+    // What the sending tab writes once the server answered the create with id 7.
+    storage.removeItem(oldKey);
+    storage.setItem("atmos2:rec:Todo:7", JSON.stringify({ className: "Todo", id: "7", attrs: { title: "held here", done: false, id: "7" }, acked: true, queue: [], formerIds: [localId] }));
+    feed.tell([oldKey, "atmos2:rec:Todo:7"]);
+    await atmos.whenSynced();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(String(todo.id)).to.equal("7");
+    expect(Todo.all().map((t) => [String(t.id), t.title])).to.deep.equal([["7", "held here"]]);
+    expect((Todo.find("7") as any).syncState()).to.equal("synced");
+  });
+});
