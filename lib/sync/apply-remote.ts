@@ -46,8 +46,9 @@ export function swapId(ctx: RemoteContext, entry: RecordEntry, newId: string): v
 export function showReloaded({ app, options }: RemoteContext, changes: Reloaded[]): void {
   // A record that moved to its server id is removed under its old key in the
   // same batch, maybe listed first: moves first, then what is really gone.
-  const moved = (className: string, id: string) => changes.some((c) => c.className === className && c.entry?.formerIds?.includes(id));
-  const ordered = changes.filter((c) => c.entry).concat(changes.filter((c) => !c.entry && !moved(c.className, c.id)));
+  const moved = new Set<string>();
+  for (const c of changes) for (const former of c.entry?.formerIds ?? []) moved.add(`${c.className}\n${former}`);
+  const ordered = changes.filter((c) => c.entry).concat(changes.filter((c) => !c.entry && !moved.has(`${c.className}\n${c.id}`)));
   for (const { className, id, entry, before } of ordered) {
     // The other tab gave the record its server id: move it here too, so
     // record objects this tab holds under the old id keep updating it.

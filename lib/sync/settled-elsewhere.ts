@@ -80,11 +80,12 @@ export function settledElsewhere(deps: Deps, changes: Reloaded[]): void {
  */
 export function triedElsewhere(meta: MetaContext, waits: (entry: RecordEntry) => boolean, className?: string): () => boolean {
   const queued = [...meta.queued()].filter((e) => (!className || e.className === className) && waits(e));
-  const waiting = queued.map(({ className, id, queue: [op] }) => ({ className, id, key: op.key, at: op.lastError?.at }));
-  return () =>
-    waiting.every((w) => {
-      const entry = meta.get(w.className, w.id) ?? meta.all(w.className).find((e) => e.formerIds?.includes(w.id));
-      const op = entry?.queue[0];
-      return !op || op.key !== w.key || !waits(entry!) || op.lastError?.at !== w.at;
-    });
+  let waiting = queued.map(({ className, id, queue: [op] }) => ({ className, id, key: op.key, at: op.lastError?.at }));
+  const tried = (w: (typeof waiting)[number]) => {
+    const entry = meta.get(w.className, w.id) ?? meta.all(w.className).find((e) => e.formerIds?.includes(w.id));
+    const op = entry?.queue[0];
+    return !op || op.key !== w.key || !waits(entry!) || op.lastError?.at !== w.at;
+  };
+  // Checked on every change of the status board: what was tried is not looked up again.
+  return () => (waiting = waiting.filter((w) => !tried(w))).length === 0;
 }
