@@ -275,6 +275,16 @@ export class MetaContext {
       const entry = stored ? this.adopt(stored) : undefined;
       if (!entry) this.byClass.get(className)?.delete(id);
       changes.push({ className, id, entry, before: old });
+      // A create gone before this tab heard where to: the server answered it,
+      // and the news of its new key may still be on its way (storage is read
+      // as it is now). Found by its former id, it is shown as moved.
+      if (!stored && old && !old.acked && !old.deleted) {
+        for (const [movedKey, moved] of await this.store.entries<StoredEntry>(`${recPrefix}${className}:`)) {
+          if (!moved.formerIds?.includes(id) || this.pendingWrites.has(movedKey)) continue;
+          const prior = this.get(className, moved.id);
+          changes.push({ className, id: moved.id, entry: this.adopt(moved), before: prior });
+        }
+      }
     }
     return changes;
   }

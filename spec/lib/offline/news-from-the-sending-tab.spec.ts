@@ -42,4 +42,33 @@ describe("offline: news of the sending tab's writes, in a tab that does not send
     expect(Todo.all().map((t) => [String(t.id), t.title])).to.deep.equal([["7", "held here"]]);
     expect((Todo.find("7") as any).syncState()).to.equal("synced");
   });
+
+  it("follows a record to its server id when the news of its old key's removal comes before the news of its new key", async () => {
+    const todo = new Todo({ title: "held here", done: false });
+    todo.save({ remote: true });
+    const localId = String(todo.id);
+    const oldKey = `atmos2:rec:Todo:${localId}`;
+    storage.removeItem(oldKey);
+    storage.setItem("atmos2:rec:Todo:8", JSON.stringify({ className: "Todo", id: "8", attrs: { title: "held here", done: false, id: "8" }, acked: true, queue: [], formerIds: [localId] }));
+    // Storage already holds the move; only the old key's news has come.
+    feed.tell([oldKey]);
+    await atmos.whenSynced();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(String(todo.id)).to.equal("8");
+    expect(Todo.all().map((t) => [String(t.id), t.title])).to.deep.equal([["8", "held here"]]);
+    feed.tell(["atmos2:rec:Todo:8"]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(Todo.all().map((t) => [String(t.id), t.title])).to.deep.equal([["8", "held here"]]);
+  });
+
+  it("removes a record whose create was dropped in the other tab (reverted there), when no entry took its id", async () => {
+    const todo = new Todo({ title: "reverted elsewhere", done: false });
+    todo.save({ remote: true });
+    const oldKey = `atmos2:rec:Todo:${todo.id}`;
+    storage.removeItem(oldKey);
+    feed.tell([oldKey]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(Todo.all()).to.deep.equal([]);
+  });
 });
