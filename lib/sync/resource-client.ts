@@ -200,7 +200,8 @@ export class ResourceClient {
         headers["Content-Type"] = "application/json";
       }
     }
-    const label = `${model ?? "request"} ${outgoing.method} ${outgoing.url}`;
+    // A user name and password in the URL are not repeated in messages.
+    const label = `${model ?? "request"} ${outgoing.method} ${outgoing.url.replace(/\/\/[^/?#]*@/, "//")}`;
     // fetch refuses such a header with a TypeError, as it fails on a network
     // error: a setup mistake, parked (never retried, never "offline").
     for (const name in headers) {
@@ -275,9 +276,11 @@ function headerProblem(name: unknown, value: unknown): string | undefined {
   if (/[\0\r\n\u0100-\uffff]/.test(String(value))) return `the value of ${name} has a line break, NUL or character above \\u00ff`;
 }
 
-/** Why the global fetch cannot send to `url` (built from `base`), if it cannot. */
+/** Why the global fetch cannot send to `url` (built from `base`), if it cannot: not http(s), relative outside a page, or with credentials. */
 function baseProblem(url: string, base: string): string | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1].toLowerCase();
+  // Not shown: the URL holds a secret.
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url)) return 'the URL has a user name or password in it, which fetch refuses; send them in a header instead (resourceClient.addHeader("Authorization", ...))';
   if (scheme === "http" || scheme === "https") return undefined;
   let why: string;
   let example: string;

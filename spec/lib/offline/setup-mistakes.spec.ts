@@ -103,4 +103,19 @@ describe("offline: a change that cannot be sent for a setup mistake is parked, n
     expect(task(orphan.id).syncState()).to.equal("failed");
     expect(sent(), "not sent to the REST defaults instead").to.deep.equal([]);
   });
+
+  it("parks a change whose URL carries a user name and password (which fetch refuses), saying to send them in a header", async () => {
+    const { page } = fixture;
+    const errors = recordEvents(page.atmos, "error");
+    const offline = recordEvents(page.atmos, "offline");
+    page.atmos.resourceClient.base = fixture.rails.url.replace("://", "://admin:secret@");
+    const todo = new Todo({ title: "with credentials in the URL" });
+    todo.save({ remote: true });
+    await page.atmos.whenSynced();
+
+    expect(errors.map((e) => [e.status, e.type])).to.deep.equal([[0, "config"]]);
+    expect(errors[0].error.message).to.match(/user name or password/).and.match(/header/).and.not.match(/secret/);
+    expect(offline, "a setup mistake is not the network").to.deep.equal([]);
+    expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+  });
 });
