@@ -93,6 +93,8 @@ export class Atmos extends Emitter<AtmosEvents> {
   /** What `close()` stops: each once. */
   private readonly closers: Array<() => void>;
   private shut = false;
+  /** The news from other tabs being shown (see otherTabWrote). */
+  private news: Promise<void> = Promise.resolve();
 
   constructor(options: AtmosOptions = {}) {
     super();
@@ -366,7 +368,15 @@ export class Atmos extends Emitter<AtmosEvents> {
   }
 
   /** Shows the records another tab of the app wrote, and sends what it left to send once this tab may. */
-  private async otherTabWrote(keys: string[]): Promise<void> {
+  private otherTabWrote(keys: string[]): Promise<void> {
+    // One piece of news at a time, in order: storage is read as it is now,
+    // and a later piece read first must not be undone by an earlier one.
+    const shown = this.news.then(() => this.showNews(keys));
+    this.news = shown.catch(() => undefined);
+    return shown;
+  }
+
+  private async showNews(keys: string[]): Promise<void> {
     const changes = await this.metaContext.reload(keys);
     showReloaded(this.remote, changes);
     if (!this.host.isLeader()) {

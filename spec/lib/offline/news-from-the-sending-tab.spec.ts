@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Atmos, type TabLease } from "../../../lib";
+import { Atmos, WebStorageStore, type Store, type TabLease } from "../../../lib";
 import { ManualFeed } from "../../fakes/manual-feed";
 import { MemoryStorage } from "../../fakes/memory-storage";
 import { resetModels, Todo } from "../models";
@@ -70,5 +70,52 @@ describe("offline: news of the sending tab's writes, in a tab that does not send
     feed.tell([oldKey]);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(Todo.all()).to.deep.equal([]);
+  });
+});
+
+describe("offline: news of the sending tab's writes read by a slow store, in a tab that does not send", () => {
+  it("shows one piece of news at a time: a later one read first does not undo the move an earlier one is still reading", async () => {
+    resetModels();
+    const storage = new MemoryStorage();
+    const feed = new ManualFeed();
+    const plain = new WebStorageStore(storage);
+    // Reading one key is slow (a busy IndexedDB); everything else answers at once.
+    let slowKey = "";
+    const store: Store = {
+      get: async (key) => {
+        if (key === slowKey) await new Promise((resolve) => setTimeout(resolve, 40));
+        return plain.get(key);
+      },
+      put: (key, value) => plain.put(key, value),
+      delete: (key) => plain.delete(key),
+      batch: (ops) => plain.batch(ops),
+      entries: (prefix) => plain.entries(prefix),
+    };
+    const atmos = new Atmos({ store, feed, lease: otherTabSends });
+    try {
+      await atmos.metaContext.ready;
+      const todo = new Todo({ title: "held here", done: false });
+      todo.save({ remote: true });
+      const other = new Todo({ title: "saved next", done: false });
+      other.save({ remote: true });
+      await atmos.metaContext.flush();
+      const localId = String(todo.id);
+      const oldKey = `atmos2:rec:Todo:${localId}`;
+      const otherKey = `atmos2:rec:Todo:${other.id}`;
+      // The sending tab's write: the todo moved to its server id 9, and the other one changed too.
+      storage.removeItem(oldKey);
+      storage.setItem("atmos2:rec:Todo:9", JSON.stringify({ className: "Todo", id: "9", attrs: { title: "held here", done: false, id: "9" }, acked: true, queue: [], formerIds: [localId] }));
+      slowKey = otherKey;
+      feed.tell(["atmos2:rec:Todo:9", oldKey, otherKey]);
+      // A later piece of news naming the old key again, heard while the first is still being read.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      feed.tell([oldKey]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      expect(String(todo.id)).to.equal("9");
+      expect(Todo.all().map((t) => t.title).sort()).to.deep.equal(["held here", "saved next"]);
+    } finally {
+      atmos.close();
+    }
   });
 });
