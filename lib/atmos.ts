@@ -17,14 +17,14 @@ import type { Store } from "./store/store";
 import { WebStorageStore } from "./store/web-storage-store";
 import { LocalChanges } from "./sync/local-changes";
 import { revertEntry } from "./sync/revert";
-import { settledElsewhere, triedElsewhere, type CallOwner } from "./sync/settled-elsewhere";
+import { settledElsewhere, triedElsewhere, type RememberedCalls } from "./sync/settled-elsewhere";
 import { Puller, type PullOptions } from "./sync/puller";
 import { Pusher } from "./sync/pusher";
 import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
 import { ResourceClient } from "./sync/resource-client";
 import { classifyFailure, offlineDefaults, type OfflineStatusCodes } from "./sync/retry-policy";
 import { asSyncError, storageFailure, type SyncError } from "./sync/sync-error";
-import type { RemoteCallOptions, SyncHost } from "./sync/sync-host";
+import type { SyncHost } from "./sync/sync-host";
 
 /**
  * `last`: the Atmos the models used, closed, when none was made since; the
@@ -77,9 +77,8 @@ export class Atmos extends Emitter<AtmosEvents> {
   private readonly pusher: Pusher;
   private readonly puller: Puller;
   private readonly host: SyncHost;
-  private readonly callbacks = new Map<string, RemoteCallOptions[]>();
-  /** The record each remembered call was made on: a tab that does not send settles its callbacks from storage. */
-  private readonly owners = new Map<string, CallOwner>();
+  /** The options and callbacks of this tab's remote calls, by op key, with the record each was made on. */
+  private readonly callbacks = new Map<string, RememberedCalls>();
   private readonly lease: TabLease;
   private readonly feed: ChangeFeed;
   private readonly remote: RemoteContext;
@@ -143,10 +142,9 @@ export class Atmos extends Emitter<AtmosEvents> {
       app: this.appContext,
       kick: () => this.pusher.kick(),
       remember: (key, options, className, id) => {
-        const list = this.callbacks.get(key);
-        if (list) list.push(options);
-        else this.callbacks.set(key, [options]);
-        this.owners.set(key, { className, id });
+        const known = this.callbacks.get(key);
+        if (known) known.calls.push(options);
+        else this.callbacks.set(key, { className, id, calls: [options] });
       },
     });
     this.puller = new Puller(this.host);
@@ -267,7 +265,7 @@ export class Atmos extends Emitter<AtmosEvents> {
     if (this.shut) throw closedError();
     const entry = this.entryOf(record);
     if (!entry) return;
-    for (const parked of revertEntry(this.metaContext, this.appContext, entry, record)) this.board.changed(parked);
+    for (const parked of revertEntry(this.remote, entry, record)) this.board.changed(parked);
     this.board.changed(entry);
     await this.metaContext.flush();
   }
@@ -379,11 +377,7 @@ export class Atmos extends Emitter<AtmosEvents> {
   private async showNews(keys: string[]): Promise<void> {
     const changes = await this.metaContext.reload(keys);
     showReloaded(this.remote, changes);
-    if (!this.host.isLeader()) {
-      const { host } = this;
-      const record = (entry: RecordEntry) => host.record(entry.className, entry.id, entry.attrs);
-      settledElsewhere({ meta: this.metaContext, callbacks: this.callbacks, owners: this.owners, record, reportError: host.reportError }, changes);
-    }
+    if (!this.host.isLeader()) settledElsewhere(this.host, this.callbacks, changes);
     for (const change of changes) if (change.entry) this.board.changed(change.entry);
     if (changes.length) {
       this.board.changed();
@@ -454,7 +448,7 @@ export class Atmos extends Emitter<AtmosEvents> {
         this.authFailed = true;
       },
       statusChanged: (entry) => this.board.changed(entry),
-      callOptions: (key) => this.callbacks.get(key) ?? [],
+      callOptions: (key) => this.callbacks.get(key)?.calls ?? [],
       dropCallOptions: (key) => void this.callbacks.delete(key),
     };
   }

@@ -1,7 +1,7 @@
 import type { ConflictEvent } from "../atmos-options";
 import type { SpineModel } from "../app-context";
 import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
-import { changedFields, mergeEdit, versionChanged } from "../sync/merge";
+import { changedFields, mergeNewerVersion } from "../sync/merge";
 import { collectionName } from "../sync/naming";
 import type { LiveAtmos, LiveEvents, LiveHost } from "./live-host";
 import type { LiveChange } from "./live-protocol";
@@ -85,12 +85,11 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
  * as stale. Nothing is sent from here.
  */
 async function mergeIntoEdit(atmos: LiveAtmos, entry: RecordEntry, remote: Attrs): Promise<void> {
-  // The live echo of a version this edit is already based on is no news.
-  if (!versionChanged(entry.etag, entry.base, remote)) return;
   const { className, id } = entry;
-  const local = { ...entry.attrs };
-  const userChanged = entry.queue.flatMap((op) => op.changed ?? []);
-  const merged = mergeEdit(atmos.options(className).resolveConflict, local, remote, entry.base, userChanged);
+  // Nothing for the live echo of a version this edit is already based on.
+  const edit = mergeNewerVersion(atmos.options(className).resolveConflict, entry, remote);
+  if (!edit) return;
+  const { local, merged } = edit;
   // The server's version now; what a live body leaves out (taskListID) stays from the last one.
   entry.base = { ...(entry.base ?? local), ...remote };
   entry.etag = etagOf(remote) ?? entry.etag;

@@ -30,7 +30,7 @@ export class LocalChanges implements ModelHooks {
     const model = host.options(className);
     const remote = callOptions.remote === true;
     // A save without remote that is given options of its own keeps the defaults too, for when push() sends it.
-    const options: RemoteCallOptions = remote || Object.keys(callOptions).length ? { ...model.remoteSaveOptions, ...callOptions } : callOptions;
+    const options: RemoteCallOptions = remote || hasKeys(callOptions) ? { ...model.remoteSaveOptions, ...callOptions } : callOptions;
     const plain = app.toPlain(record);
     // A missing route parameter is a programmer error and throws, but only
     // after the change is kept locally (as unsent), like any other save.
@@ -93,4 +93,10 @@ export class LocalChanges implements ModelHooks {
     const action = acked ? "update" : "create";
     host.rc.route(className, action, lookup, host.options(className).url);
   }
+}
+
+/** Whether an object has a key of its own (on every save: no array of keys). */
+function hasKeys(object: object): boolean {
+  for (const key in object) if (Object.prototype.hasOwnProperty.call(object, key)) return true;
+  return false;
 }

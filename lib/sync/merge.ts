@@ -1,5 +1,5 @@
 import type { ModelOptions } from "../app-context";
-import type { Attrs } from "../store/record-entry";
+import type { Attrs, RecordEntry } from "../store/record-entry";
 
 /** Fields whose values differ between two versions of a record. Pure. */
 export function changedFields(before: Attrs | undefined, after: Attrs): string[] {
@@ -50,6 +50,19 @@ export function resolveConflict(local: Attrs, remote: Attrs, base: Attrs | undef
 export function mergeEdit(resolver: ModelOptions["resolveConflict"], local: Attrs, remote: Attrs, base: Attrs | undefined, userChanged: string[]): Attrs {
   const merged = resolveConflict(local, remote, base, userChanged);
   return resolver ? { ...merged, ...resolver(local, remote, base), id: merged.id } : merged;
+}
+
+/**
+ * A newer server version (pulled, or a live change) of a record with unsent
+ * edits, merged with `mergeEdit`: the local and the merged attributes, or
+ * nothing when it is the version the edit is based on. Pure.
+ */
+export function mergeNewerVersion(resolver: ModelOptions["resolveConflict"], entry: Pick<RecordEntry, "attrs" | "base" | "etag" | "queue">, remote: Attrs): { local: Attrs; merged: Attrs } | undefined {
+  if (!versionChanged(entry.etag, entry.base, remote)) return undefined;
+  const local = { ...entry.attrs };
+  // Repeats are harmless: resolveConflict takes them as a set.
+  const userChanged = entry.queue.flatMap((op) => op.changed ?? []);
+  return { local, merged: mergeEdit(resolver, local, remote, entry.base, userChanged) };
 }
 
 /** Whether a pulled version differs from the version a local edit was based on. */

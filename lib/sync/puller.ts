@@ -1,6 +1,6 @@
 import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import type { ResolvedRoute } from "./routes";
-import { changedFields, mergeEdit, versionChanged } from "./merge";
+import { changedFields, mergeNewerVersion } from "./merge";
 import { SyncError } from "./sync-error";
 import type { SyncHost } from "./sync-host";
 
@@ -87,7 +87,8 @@ export class Puller {
       }
       // A create in flight may be in these pages already, under its server
       // id: its answer, applied first, tells which item it is (see applyPulled).
-      if (createsOut(meta.all(className)).length) await this.host.createsAnswered(className);
+      // (At once when none is in flight.)
+      await this.host.createsAnswered(className);
       const result = applyPulled(this.host, className, route, items, options, numericIds, mark);
       // Storage full: the pulled records wait in memory and are written when
       // space frees (the write queue reports the quota error once); the pull
@@ -180,12 +181,9 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
 
 /** A pulled version of a record the user is editing: never overwrite the edit. */
 function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result: PullResult): void {
-  const base = entry.base;
-  if (!versionChanged(entry.etag, base, remote)) return;
-  // Repeats are harmless: resolveConflict takes them as a set.
-  const userChanged = entry.queue.flatMap((op) => op.changed ?? []);
-  const local = { ...entry.attrs };
-  const merged = mergeEdit(host.options(entry.className).resolveConflict, local, remote, base, userChanged);
+  const edit = mergeNewerVersion(host.options(entry.className).resolveConflict, entry, remote);
+  if (!edit) return;
+  const { local, merged } = edit;
   entry.base = { ...remote };
   entry.etag = etagOf(remote);
   entry.acked = true;

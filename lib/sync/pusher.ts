@@ -22,8 +22,8 @@ const CONCURRENCY = 4;
  *         push(), online │ 4xx ──▶ parked (failed) until retry() / revert()
  */
 export class Pusher {
-  /** The records whose request is out, by class and id (a tab's write read back replaces an entry object meanwhile). */
-  private inFlight = new Set<string>();
+  /** The records whose request is out, by class and id (a tab's write read back replaces an entry object meanwhile), with the entry sent. */
+  private inFlight = new Map<string, RecordEntry>();
   private attempt = 0;
   private retryAt = 0;
   private timer: unknown;
@@ -46,9 +46,9 @@ export class Pusher {
 
   /** Whether a create of this model is under way. */
   creating(className: string): boolean {
-    for (const key of this.inFlight) {
-      const [name, id] = key.split("\n");
-      if (name === className && this.host.meta.get(name, id)?.queue[0]?.kind === "create") return true;
+    for (const sent of this.inFlight.values()) {
+      // Read as held now: the sent entry may have been replaced, and takes its server id when answered.
+      if (sent.className === className && this.host.meta.get(className, sent.id)?.queue[0]?.kind === "create") return true;
     }
     return false;
   }
@@ -121,7 +121,7 @@ export class Pusher {
     }
     const candidates: RecordEntry[] = [];
     for (const entry of host.meta.queued()) {
-      if (this.inFlight.has(flightKey(entry)) || !this.sendable(entry)) continue;
+      if (!this.sendable(entry) || (this.inFlight.size > 0 && this.inFlight.has(flightKey(entry)))) continue;
       const parent = unsentParent(host, entry);
       if (!parent) candidates.push(entry);
       // This record is to reach the server, which it cannot without its
@@ -137,7 +137,7 @@ export class Pusher {
     for (const entry of candidates) {
       if (this.inFlight.size >= limit) break;
       const key = flightKey(entry);
-      this.inFlight.add(key);
+      this.inFlight.set(key, entry);
       started = true;
       const done = (settled: RecordEntry) => {
         this.inFlight.delete(key);

@@ -1,7 +1,5 @@
-import type { AppContext } from "../app-context";
-import { modelOptions } from "../app-context/model-options";
-import type { MetaContext } from "../meta-context";
 import type { Attrs, RecordEntry } from "../store/record-entry";
+import type { RemoteContext } from "./apply-remote";
 import { parkOrphans } from "./parent-order";
 
 /**
@@ -11,7 +9,7 @@ import { parkOrphans } from "./parent-order";
  * already under way is kept: its answer still arrives and is applied.
  * Returns the records parked because they pointed at a removed record.
  */
-export function revertEntry(meta: MetaContext, app: AppContext, entry: RecordEntry, given?: unknown): RecordEntry[] {
+export function revertEntry({ meta, app, options }: RemoteContext, entry: RecordEntry, given?: unknown): RecordEntry[] {
   const sending = entry.queue.find((op) => op.sent && !entry.failed);
   entry.queue = sending ? [sending] : [];
   entry.failed = undefined;
@@ -19,7 +17,7 @@ export function revertEntry(meta: MetaContext, app: AppContext, entry: RecordEnt
     meta.remove(entry.className, entry.id);
     app.destroy(entry.className, entry.id);
     // What waited for its server id waits for nothing now (see parent-order.ts).
-    return parkOrphans(meta, (className) => modelOptions(app.model(className), className).remoteKeys, entry);
+    return parkOrphans(meta, (className) => options(className).remoteKeys, entry);
   }
   const edited = entry.attrs;
   entry.attrs = { ...(entry.base ?? entry.attrs), id: entry.id };

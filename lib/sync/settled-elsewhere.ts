@@ -1,22 +1,14 @@
 import type { MetaContext, Reloaded } from "../meta-context";
 import type { RecordEntry } from "../store/record-entry";
-import { callApp } from "./outbox-exchange";
+import { callApp, errorPayload, recordOf } from "./outbox-exchange";
 import { SyncError, type ErrorPayload } from "./sync-error";
-import type { RemoteCallOptions } from "./sync-host";
+import type { RemoteCallOptions, SyncHost } from "./sync-host";
 
-/** The record a save or destroy with callbacks was made on (its id then). */
-export interface CallOwner {
+/** A remote call's options and callbacks (several, once compacted into one op), and the record it was made on (its id then). */
+export interface RememberedCalls {
   className: string;
   id: string;
-}
-
-interface Deps {
-  meta: MetaContext;
-  /** Callbacks of this tab's calls, by the key of the op they were queued as. */
-  callbacks: Map<string, RemoteCallOptions[]>;
-  owners: Map<string, CallOwner>;
-  record(entry: RecordEntry): unknown;
-  reportError(payload: ErrorPayload): void;
+  calls: RemoteCallOptions[];
 }
 
 /**
@@ -29,31 +21,21 @@ interface Deps {
  * attributes, an `error` event or callback the stored status, message and,
  * for a parked change, body.
  */
-export function settledElsewhere(deps: Deps, changes: Reloaded[]): void {
-  const { meta, callbacks, owners } = deps;
-  const payloadOf = (entry: RecordEntry, failure: { status: number; message: string; body?: unknown }): ErrorPayload => {
-    const { status, message } = failure;
-    const body = failure.body ?? null;
-    const error = new SyncError(message, { status, body, type: status > 0 ? "http" : "network" });
-    return { model: entry.className, record: deps.record(entry), status, body, error, type: error.type };
-  };
+export function settledElsewhere(host: SyncHost, remembered: Map<string, RememberedCalls>, changes: Reloaded[]): void {
+  const payloadOf = (entry: RecordEntry, { status, message, body = null }: { status: number; message: string; body?: unknown }): ErrorPayload =>
+    errorPayload(entry.className, recordOf(host, entry), new SyncError(message, { status, body, type: status > 0 ? "http" : "network" }));
   // A failed attempt at a record this tab held: the sending tab stored why.
   for (const { entry, before } of changes) {
     const failure = entry?.queue[0]?.lastError;
     if (!failure || !before) continue;
     const earlier = before.queue.find((o) => o.key === entry!.queue[0].key)?.lastError;
-    if (earlier?.at !== failure.at) deps.reportError(payloadOf(entry!, { ...failure, body: entry!.failed?.body }));
+    if (earlier?.at !== failure.at) host.reportError(payloadOf(entry!, { ...failure, body: entry!.failed?.body }));
   }
-  for (const [key, owner] of owners) {
-    const calls = callbacks.get(key);
-    if (!calls) {
-      owners.delete(key);
-      continue;
-    }
+  for (const [key, { className, id, calls }] of remembered) {
     // Under its server id once created (the old id may be read as removed only in a later batch).
-    const moved = changes.find((c) => c.className === owner.className && c.entry?.formerIds?.includes(owner.id));
-    const entry = moved ? moved.entry : meta.get(owner.className, owner.id);
-    const change = changes.find((c) => (entry ? c.entry === entry : c.className === owner.className && c.id === owner.id));
+    const moved = changes.find((c) => c.className === className && c.entry?.formerIds?.includes(id));
+    const entry = moved ? moved.entry : host.meta.get(className, id);
+    const change = changes.find((c) => (entry ? c.entry === entry : c.className === className && c.id === id));
     // Gone: answered only if it was a destroy, and this batch removed it.
     if (!entry && !change?.before?.deleted) continue;
     if (entry?.queue.some((o) => o.key === key)) {
@@ -64,10 +46,9 @@ export function settledElsewhere(deps: Deps, changes: Reloaded[]): void {
       continue;
     }
     // Answered: gone from the queue. A create is now under its server id; a destroyed record may be gone.
-    callbacks.delete(key);
-    owners.delete(key);
+    remembered.delete(key);
     const shown = entry ?? change!.before;
-    const record = shown ? deps.record(shown) : null;
+    const record = shown ? recordOf(host, shown) : null;
     for (const call of calls) callApp(() => call.success?.(record, shown?.attrs ?? null));
   }
 }

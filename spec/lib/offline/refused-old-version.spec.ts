@@ -54,6 +54,18 @@ describe("offline: a change saved while a refused request was on its way is sent
   const sent = () => rails.requests.map((r) => `${r.method} ${r.path} ${JSON.stringify((r.body as any)?.title)}`);
   const state = (todo: Todo) => (Todo.find(todo.id) as any).syncState();
 
+  /** A record the server has, and an update to a blank title (which the server refuses) still on its way. */
+  async function refusedUpdateOnItsWay(): Promise<Todo> {
+    page.atmos.resourceClient.fetch = (url, init) => fetch(url, init);
+    new Todo({ title: "Bread" }).save({ remote: true });
+    await page.atmos.whenSynced();
+    const synced = Todo.all()[0] as Todo;
+    answerSlowly();
+    synced.updateAttributes({ title: "" }, { remote: true });
+    await answerArrives();
+    return synced;
+  }
+
   /** Lets every request go through at once from now on. */
   async function answerAll(): Promise<void> {
     page.atmos.resourceClient.fetch = (url, init) => fetch(url, init);
@@ -140,14 +152,7 @@ describe("offline: a change saved while a refused request was on its way is sent
   });
 
   it("sends the delete when the user destroyed a record whose update was refused on its way", async () => {
-    page.atmos.resourceClient.fetch = (url, init) => fetch(url, init);
-    new Todo({ title: "Bread" }).save({ remote: true });
-    await page.atmos.whenSynced();
-    const synced = Todo.all()[0] as Todo;
-    answerSlowly();
-
-    synced.updateAttributes({ title: "" }, { remote: true });
-    await answerArrives();
+    const synced = await refusedUpdateOnItsWay();
     synced.destroy({ remote: true });
     await answerAll();
 
@@ -198,14 +203,7 @@ describe("offline: a change saved while a refused request was on its way is sent
   });
 
   it("sends on push() the delete of a record destroyed without remote while its refused update was on its way", async () => {
-    page.atmos.resourceClient.fetch = (url, init) => fetch(url, init);
-    new Todo({ title: "Bread" }).save({ remote: true });
-    await page.atmos.whenSynced();
-    const synced = Todo.all()[0] as Todo;
-    answerSlowly();
-
-    synced.updateAttributes({ title: "" }, { remote: true });
-    await answerArrives();
+    const synced = await refusedUpdateOnItsWay();
     synced.destroy();
     await answerAll();
     expect(Todo.destroyedIds()).to.deep.equal([synced.id]);

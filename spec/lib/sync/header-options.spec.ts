@@ -3,16 +3,8 @@ import { Atmos, type ErrorPayload, type ResourceClient } from "../../../lib";
 import { MemoryStorage } from "../../fakes/memory-storage";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
 import { resetModels, Todo } from "../models";
+import { thrownBy } from "../../support/thrown-by";
 
-/** The message of the error a call throws, or "no error". */
-function thrownBy(call: () => unknown): string {
-  try {
-    call();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return "no error";
-}
 
 /**
  * Headers are options too (API.md "Errors"): a name fetch would refuse is a
