@@ -3,6 +3,7 @@ import type { SpineModel } from "../app-context";
 import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import { changedFields, mergeNewerVersion } from "../sync/merge";
 import { collectionName } from "../sync/naming";
+import { resendMerged } from "../sync/resend-merged";
 import type { LiveAtmos, LiveEvents, LiveHost } from "./live-host";
 import type { LiveChange } from "./live-protocol";
 
@@ -90,6 +91,7 @@ async function mergeIntoEdit(atmos: LiveAtmos, entry: RecordEntry, remote: Attrs
   const edit = mergeNewerVersion(atmos.options(className).resolveConflict, entry, remote);
   if (!edit) return;
   const { local, merged } = edit;
+  resendMerged(entry, local, merged, atmos.metaContext.nextSeq());
   // The server's version now; what a live body leaves out (taskListID) stays from the last one.
   entry.base = { ...(entry.base ?? local), ...remote };
   entry.etag = etagOf(remote) ?? entry.etag;

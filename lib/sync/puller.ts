@@ -1,6 +1,7 @@
 import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import type { ResolvedRoute } from "./routes";
 import { changedFields, mergeNewerVersion } from "./merge";
+import { resendMerged } from "./resend-merged";
 import { SyncError } from "./sync-error";
 import type { SyncHost } from "./sync-host";
 
@@ -184,6 +185,7 @@ function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result
   const edit = mergeNewerVersion(host.options(entry.className).resolveConflict, entry, remote);
   if (!edit) return;
   const { local, merged } = edit;
+  resendMerged(entry, local, merged, host.meta.nextSeq());
   entry.base = { ...remote };
   entry.etag = etagOf(remote);
   entry.acked = true;

@@ -10,6 +10,8 @@ import { listen, shutdown } from "./listen";
  *                    destroyed: the client cannot tell whether its change landed
  *   { status, body, contentType? }  answered by the proxy, not forwarded
  *   { delayMs }      forwarded after a pause
+ *   { until }        forwarded once the spec's promise settles: a request held
+ *                    on its way while something else happens first
  *   "html-error"     a 500 HTML error page from the proxy, not forwarded
  *   "bad-json"       forwarded, but a 2xx body is corrupted (cut short) on the way back
  */
@@ -19,7 +21,8 @@ export type Fault =
   | "html-error"
   | "bad-json"
   | { status: number; body?: unknown; contentType?: string }
-  | { delayMs: number };
+  | { delayMs: number }
+  | { until: Promise<unknown> };
 
 /** What the schedule sees of a request. */
 export interface ProxiedRequest {
@@ -88,6 +91,7 @@ export async function startFaultProxy(upstream: string, schedule: FaultSchedule 
       return reply(res, entry, fault.status, type, body);
     }
     if (typeof fault === "object" && "delayMs" in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (typeof fault === "object" && "until" in fault) await fault.until.catch(() => undefined);
 
     const answer = await forward(proxied);
     if (fault === "drop-response") return void req.socket.destroy();
