@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Page } from "playwright-core";
-import { addList, addTasks, synced, TasksAppHarness } from "./tasks-app-harness";
+import { addList, addTasks, smallTargets, synced, TasksAppHarness } from "./tasks-app-harness";
 
 /** The small phone the outside audit used: 375×667, touch. */
 const phone = { width: 375, height: 667 };
@@ -14,44 +14,54 @@ async function noSidewaysScroll(page: Page, when: string): Promise<void> {
   expect(scrollWidth, `scrollWidth <= innerWidth ${when}`).to.be.at.most(innerWidth);
 }
 
-/** The smallest hit area a finger can count on (WCAG 2.5.5, Apple's and Google's guidelines), in CSS px. */
-const minTarget = 44;
+/** WCAG AA: the least contrast for text under 18.66 px bold (the live indicator's word is 12 px). */
+const smallTextContrast = 4.5;
+
+/** "rgb(30, 142, 62)" or "rgba(0, 0, 0, 0.5)" as [r, g, b, alpha]; anything else is a colour this spec cannot judge. */
+function parseColour(text: string): number[] {
+  const match = /^rgba?\(([^)]*)\)$/.exec(text.trim());
+  if (!match) throw new Error(`cannot read the colour ${JSON.stringify(text)}`);
+  const [r, g, b, alpha = 1] = match[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+  return [r, g, b, alpha];
+}
+
+/** `top` drawn over the opaque `under` (alpha compositing). */
+function over(top: number[], under: number[]): number[] {
+  const a = top[3];
+  return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1);
+}
+
+/** WCAG 2 relative luminance and contrast ratio of two opaque sRGB colours. */
+function contrastRatio(a: number[], b: number[]): number {
+  const luminance = (c: number[]) =>
+    [0.2126, 0.7152, 0.0722].reduce((sum, weight, i) => {
+      const v = c[i] / 255;
+      return sum + weight * (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    }, 0);
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05);
+}
 
 /**
- * The controls shown whose hit area is smaller than 44×44. The hit area is
- * measured, not the drawn box: from the control's centre, the span of points
- * (across and down) where a tap lands on the control, a child of it or its
- * label. So a small drawn control with a larger invisible hit area passes.
+ * The contrast of an element's text as Chromium paints it: its computed
+ * colour over the background colours of it and its ancestors, composed from
+ * the nearest opaque one (the page's canvas when none is).
  */
-async function smallTargets(page: Page, scope: string): Promise<string[]> {
-  const controls = page.locator(`${scope} :is(button, input, textarea, select, a[href])`);
-  const small: string[] = [];
-  for (const control of await controls.all()) {
-    // The skip link waits above the page until it gets focus.
-    if (!(await control.isVisible()) || (await control.evaluate((el) => el.matches(".skip-link")))) continue;
-    await control.evaluate((el) => el.scrollIntoView({ block: "center", inline: "center" }));
-    // No named helpers inside: tsx would wrap them in a __name() the page lacks.
-    const found = await control.evaluate((el, max) => {
-      const r = el.getBoundingClientRect();
-      const cx = r.left + r.width / 2;
-      const cy = r.top + r.height / 2;
-      // Steps of 1 px from the centre, each way, that still land on the control (at most max); the centre itself first.
-      const reach: number[] = [];
-      for (const [dx, dy, limit] of [[0, 0, 0], [-1, 0, max], [1, 0, max], [0, -1, max], [0, 1, max]]) {
-        let n = 0;
-        for (; n <= limit; n++) {
-          const hit = document.elementFromPoint(cx + dx * n, cy + dy * n);
-          if (!hit || !(hit === el || el.contains(hit) || (hit.closest("label") as HTMLLabelElement | null)?.control === el)) break;
-        }
-        reach.push(n - 1);
-      }
-      const name = (el.getAttribute("aria-label") || (el as HTMLInputElement).labels?.[0]?.textContent || el.textContent || el.className).trim().replace(/\s+/g, " ");
-      if (reach[0] < 0) return { name, width: 0, height: 0 };
-      return { name, width: reach[1] + 1 + reach[2], height: reach[3] + 1 + reach[4] };
-    }, minTarget);
-    if (found.width < minTarget || found.height < minTarget) small.push(`${found.name}: ${found.width}×${found.height}`);
-  }
-  return small;
+async function textContrast(page: Page, selector: string): Promise<{ text: string; ratio: number; colour: string; background: string }> {
+  const found = await page.locator(selector).evaluate((el) => {
+    const backgrounds: string[] = [];
+    for (let at: Element | null = el; at; at = at.parentElement) backgrounds.push(getComputedStyle(at).backgroundColor);
+    const canvas = matchMedia("(prefers-color-scheme: dark)").matches ? "rgb(18, 18, 18)" : "rgb(255, 255, 255)";
+    return { text: (el as HTMLElement).innerText.trim(), colour: getComputedStyle(el).color, opacity: getComputedStyle(el).opacity, backgrounds, canvas };
+  });
+  expect(found.opacity, `${found.text}'s opacity`).to.equal("1");
+  const layers = found.backgrounds.map(parseColour);
+  const opaque = layers.findIndex((c) => c[3] === 1);
+  let background = opaque < 0 ? parseColour(found.canvas) : layers[opaque];
+  for (const layer of layers.slice(0, opaque < 0 ? layers.length : opaque).reverse()) background = over(layer, background);
+  const colour = over(parseColour(found.colour), background);
+  const rgb = (c: number[]) => `rgb(${c.slice(0, 3).map(Math.round).join(", ")})`;
+  return { text: found.text, ratio: contrastRatio(colour, background), colour: rgb(colour), background: rgb(background) };
 }
 
 describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, function () {
@@ -102,6 +112,31 @@ describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, 
     const box = (await badge.boundingBox())!;
     expect(box.x + box.width, "the indicator's right edge (px)").to.be.at.most(phone.width);
     await noSidewaysScroll(page, "with the live indicator labelled");
+  });
+
+  it("writes the live indicator's word with a contrast of at least 4.5:1 in each of its states, light and dark", async () => {
+    const measured: string[] = [];
+    const measure = async (page: Page, state: string) => {
+      await page.locator(`.live-badge[data-state='${state}']`).waitFor();
+      for (const colorScheme of ["light", "dark"] as const) {
+        await page.emulateMedia({ colorScheme });
+        const { text, ratio, colour, background } = await textContrast(page, `.live-badge[data-state='${state}']`);
+        measured.push(`"${text}" ${colorScheme}: ${colour} on ${background} = ${ratio.toFixed(2)}:1`);
+      }
+    };
+    await measure(await open(), "on");
+    // A live endpoint that never answers: the indicator waits ("Live…").
+    const waiting = await open();
+    await waiting.context().routeWebSocket(/\/live/, () => undefined);
+    await waiting.reload();
+    await measure(waiting, "connecting");
+    // A live endpoint that refuses the token: the indicator gives up ("Live off").
+    const refused = await open();
+    await refused.context().routeWebSocket(/\/live/, (ws) => ws.close({ code: 4401, reason: "token refused" }));
+    await refused.reload();
+    await measure(refused, "off");
+    const low = measured.filter((line) => Number(/= ([\d.]+):1$/.exec(line)![1]) < smallTextContrast);
+    expect(low, `below ${smallTextContrast}:1 (all measured: ${measured.join(" | ")})`).to.deep.equal([]);
   });
 
   it("gives every control a hit area of at least 44×44 px: lists, tasks, the task form, Retry and Undo, the Sync panel", async () => {

@@ -165,3 +165,47 @@ export async function shownTasks(page: Page): Promise<{ open: string[]; done: st
     done: await page.locator(".done-tasks .task-title").allTextContents(),
   };
 }
+
+/** The smallest hit area a finger can count on (WCAG 2.5.5, Apple's and Google's guidelines), in CSS px. */
+export const minTarget = 44;
+
+/**
+ * The controls shown inside `scope` whose hit area is smaller than 44×44, as
+ * "name: width×height". The hit area is measured, not the drawn box: from the
+ * control's centre, the span of points (across and down) where a tap lands on
+ * the control, a child of it or its label. So a small drawn control with a
+ * larger invisible hit area passes. `measured` (if given) receives every
+ * control's figures, small or not.
+ */
+export async function smallTargets(page: Page, scope: string, measured: string[] = []): Promise<string[]> {
+  const controls = page.locator(`${scope} :is(button, input, textarea, select, a[href])`);
+  const small: string[] = [];
+  for (const control of await controls.all()) {
+    // The skip link waits above the page until it gets focus.
+    if (!(await control.isVisible()) || (await control.evaluate((el) => el.matches(".skip-link")))) continue;
+    await control.evaluate((el) => el.scrollIntoView({ block: "center", inline: "center" }));
+    // No named helpers inside: tsx would wrap them in a __name() the page lacks.
+    const found = await control.evaluate((el, max) => {
+      const r = el.getBoundingClientRect();
+      const cx = r.left + r.width / 2;
+      const cy = r.top + r.height / 2;
+      // Steps of 1 px from the centre, each way, that still land on the control (at most max); the centre itself first.
+      const reach: number[] = [];
+      for (const [dx, dy, limit] of [[0, 0, 0], [-1, 0, max], [1, 0, max], [0, -1, max], [0, 1, max]]) {
+        let n = 0;
+        for (; n <= limit; n++) {
+          const hit = document.elementFromPoint(cx + dx * n, cy + dy * n);
+          if (!hit || !(hit === el || el.contains(hit) || (hit.closest("label") as HTMLLabelElement | null)?.control === el)) break;
+        }
+        reach.push(n - 1);
+      }
+      const name = (el.getAttribute("aria-label") || (el as HTMLInputElement).labels?.[0]?.textContent || el.textContent || el.className).trim().replace(/\s+/g, " ");
+      if (reach[0] < 0) return { name, width: 0, height: 0 };
+      return { name, width: reach[1] + 1 + reach[2], height: reach[3] + 1 + reach[4] };
+    }, minTarget);
+    const figure = `${found.name}: ${found.width}×${found.height}`;
+    measured.push(figure);
+    if (found.width < minTarget || found.height < minTarget) small.push(figure);
+  }
+  return small;
+}
