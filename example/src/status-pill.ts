@@ -42,9 +42,10 @@ export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState):
 
 function pillHtml(view: PillView): SafeHtml {
   // The pill is a button: it opens the Sync panel (what is waiting, and why).
+  // Its text may be cut short on a phone: the text's own title keeps it whole.
   return html`<button type="button" class="pill pill-${view.kind}" title="${view.title} · open the sync details" data-state="${view.kind}"
       aria-haspopup="dialog" aria-controls="sync-panel">
-      <span class="pill-dot" aria-hidden="true"></span><span class="pill-text">${view.text}</span><span class="pill-caret" aria-hidden="true"></span>
+      <span class="pill-dot" aria-hidden="true"></span><span class="pill-text" title="${view.text}">${view.text}</span><span class="pill-caret" aria-hidden="true"></span>
     </button>${view.action ? html`<button type="button" class="pill-action" data-action="${view.action.name}">${view.action.label}</button>` : ""}`;
 }
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Page } from "playwright-core";
-import { addList, addTasks, smallTargets, synced, TasksAppHarness } from "./tasks-app-harness";
+import { addList, addTasks, eventually, smallTargets, synced, TasksAppHarness } from "./tasks-app-harness";
 
 /** The small phone the outside audit used: 375×667, touch. */
 const phone = { width: 375, height: 667 };
@@ -62,6 +62,15 @@ async function textContrast(page: Page, selector: string): Promise<{ text: strin
   const colour = over(parseColour(found.colour), background);
   const rgb = (c: number[]) => `rgb(${c.slice(0, 3).map(Math.round).join(", ")})`;
   return { text: found.text, ratio: contrastRatio(colour, background), colour: rgb(colour), background: rgb(background) };
+}
+
+/** The header's shown parts (brand, sync status, account) share one row: every box overlaps every other one vertically. */
+async function headerRows(page: Page): Promise<{ height: number; oneRow: boolean; parts: string[] }> {
+  return page.locator(".app-bar").evaluate((bar) => {
+    const parts = [...bar.children].filter((el) => (el as HTMLElement).offsetParent !== null || getComputedStyle(el).position === "fixed").map((el) => el.getBoundingClientRect());
+    const oneRow = Math.max(...parts.map((r) => r.top)) < Math.min(...parts.map((r) => r.bottom));
+    return { height: bar.getBoundingClientRect().height, oneRow, parts: parts.map((r) => `${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)}`) };
+  });
 }
 
 describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, function () {
@@ -137,6 +146,31 @@ describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, 
     await measure(refused, "off");
     const low = measured.filter((line) => Number(/= ([\d.]+):1$/.exec(line)![1]) < smallTextContrast);
     expect(low, `below ${smallTextContrast}:1 (all measured: ${measured.join(" | ")})`).to.deep.equal([]);
+  });
+
+  it("keeps the header on one row when the status is long (offline with 12 changes waiting), the status shortened, its words whole in the title of its text", async () => {
+    const page = await open();
+    await addList(page, "Errands");
+    await synced(page);
+    const calm = await headerRows(page);
+    expect(calm.oneRow, `the header's parts share a row when synced (${calm.parts.join(" | ")})`).to.equal(true);
+
+    await page.context().setOffline(true);
+    const titles = Array.from({ length: 12 }, (_, i) => `Errand ${i + 1}`);
+    await addTasks(page, ...titles);
+    const pill = page.locator(".status .pill[data-state='offline']");
+    await eventually(async () => expect(await pill.locator(".pill-text").textContent()).to.equal("Offline · 12 waiting"));
+    const long = await headerRows(page);
+    expect(long.oneRow, `the header's parts share a row offline (${long.parts.join(" | ")})`).to.equal(true);
+    expect(long.height, `the header's height (px) offline, against ${calm.height} px synced`).to.be.at.most(calm.height);
+    // The words are all there for whoever needs them: in the title of the pill's text, and (as ever) to a screen reader.
+    expect(await pill.locator(".pill-text").getAttribute("title"), "the title of the pill's text").to.equal("Offline · 12 waiting");
+    expect(await pill.evaluate((el) => (el as HTMLElement).innerText.replace(/\s+/g, " ").trim()), "the pill's words").to.equal("Offline · 12 waiting");
+    const tryNow = (await page.getByRole("button", { name: "Try now" }).boundingBox())!;
+    expect(tryNow.x + tryNow.width, "Try now's right edge (px)").to.be.at.most(phone.width);
+    await noSidewaysScroll(page, "offline with 12 changes waiting");
+    await page.context().setOffline(false);
+    await synced(page);
   });
 
   it("gives every control a hit area of at least 44×44 px: lists, tasks, the task form, Retry and Undo, the Sync panel", async () => {
