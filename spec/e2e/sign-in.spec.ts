@@ -1,9 +1,12 @@
 import { expect } from "chai";
 import type { Page } from "playwright-core";
-import { addList, addTasks, eventually, synced, TasksAppHarness } from "./tasks-app-harness";
+import { addList, addTasks, eventually, smallTargets, synced, TasksAppHarness } from "./tasks-app-harness";
 
 const alice = "alice-token-0123456789abcdef";
 const bob = "bob-token-0123456789abcdef0";
+
+/** The small phone the outside audit used. */
+const phone = { width: 375, height: 667 };
 
 /** Issue 13, item 2: a server with accounts hands out no token; the page asks for it and forgets it on sign-out. */
 describe("Tasks app: signing in to a server with accounts", function () {
@@ -134,6 +137,50 @@ describe("Tasks app: signing in to a server with accounts", function () {
     await page.locator("#sign-in-token").waitFor();
   });
 
+  it("gives every control of the sign-in form, and Sign out, a hit area of at least 44×44 px on a small phone", async () => {
+    const page = await harness.openDevice(phone, { touch: true, ready: "#sign-in-token" });
+    const measured: string[] = [];
+    expect(await smallTargets(page, "#sign-in", measured), `controls of the sign-in form (all: ${measured.join(" | ")})`).to.deep.equal([]);
+    await page.getByRole("button", { name: "Sign in" }).tap();
+    await page.locator(".sign-in-error").waitFor();
+    expect(await smallTargets(page, "#sign-in"), "controls of the sign-in form with its error shown").to.deep.equal([]);
+    await page.getByLabel("Access token").fill(alice);
+    await page.getByRole("button", { name: "Sign in" }).tap();
+    await page.locator(".status .pill").waitFor();
+    await synced(page);
+    const header: string[] = [];
+    expect(await smallTargets(page, ".app-bar", header), `controls of the header with Sign out (all: ${header.join(" | ")})`).to.deep.equal([]);
+  });
+
+  it("on a small phone keeps the header's height whatever the status says, Sign out beside the brand and the status on a row of its own", async () => {
+    const page = await harness.openDevice(phone, { touch: true, ready: "#sign-in-token" });
+    await signIn(page, alice);
+    await addList(page, "Errands");
+    await synced(page);
+    const header = page.locator(".app-bar");
+    const shown = () =>
+      page.evaluate(() => {
+        const text = document.querySelector<HTMLElement>(".status .pill-text")!;
+        return { words: text.textContent, whole: text.scrollWidth <= text.clientWidth, header: document.querySelector(".app-bar")!.getBoundingClientRect().height };
+      });
+    const calm = await shown();
+    expect(calm, "the header when synced").to.include({ words: "Synced", whole: true });
+    const brand = (await header.locator(".brand").boundingBox())!;
+    const signOut = (await page.getByRole("button", { name: "Sign out" }).boundingBox())!;
+    const pill = (await header.locator(".pill").boundingBox())!;
+    expect(Math.abs(signOut.y + signOut.height / 2 - (brand.y + brand.height / 2)), "Sign out beside the brand (px between their middles)").to.be.at.most(4);
+    expect(pill.y, "the status below the brand's row (px)").to.be.at.least(Math.max(brand.y + brand.height, signOut.y + signOut.height));
+
+    await page.context().setOffline(true);
+    await addTasks(page, ...Array.from({ length: 12 }, (_, i) => `Errand ${i + 1}`));
+    await eventually(async () => expect((await shown()).words).to.equal("Offline · 12 waiting"));
+    expect((await shown()).header, `the header's height (px) offline with 12 waiting, against ${calm.header} px synced`).to.equal(calm.header);
+    const tryNow = (await page.getByRole("button", { name: "Try now" }).boundingBox())!;
+    expect(tryNow.x + tryNow.width, "Try now's right edge (px)").to.be.at.most(phone.width);
+    await page.context().setOffline(false);
+    await synced(page);
+  });
+
   it("a token the server stops accepting: the pill says so, and Sign in leads back to the form", async () => {
     const page = await openSignIn();
     await signIn(page, alice);
@@ -147,5 +194,23 @@ describe("Tasks app: signing in to a server with accounts", function () {
     await signIn(page, alice);
     await eventually(async () => expect(await page.evaluate(() => localStorage.getItem("tasks-example:session"))).to.equal(alice));
     await synced(page);
+  });
+});
+
+describe("Tasks app: Google mode before signing in, on a small phone", function () {
+  const harness = new TasksAppHarness();
+
+  before(() => harness.start({ googleClientId: "1234-test.apps.googleusercontent.com" }));
+  after(() => harness.stop());
+  afterEach(() => harness.closeDevices());
+
+  it("gives every control, Sign in among them, a hit area of at least 44×44 px", async () => {
+    const page = await harness.openDevice(phone, { touch: true });
+    // Nothing leaves for Google: no token, so no request should, and none may.
+    await page.context().route(/^https:\/\/([a-z]+\.)*google(apis)?\.com\//, (route) => route.abort());
+    await page.locator(".pill[data-state='signin']").waitFor();
+    const measured: string[] = [];
+    expect(await smallTargets(page, "body", measured), `controls of the signed-out page (all: ${measured.join(" | ")})`).to.deep.equal([]);
+    expect(measured.some((m) => m.startsWith("Sign in:")), `Sign in is measured (${measured.join(" | ")})`).to.equal(true);
   });
 });
