@@ -365,6 +365,11 @@ export class Atmos extends Emitter<AtmosEvents> {
     this.board.changed(entry);
   }
 
+  /** Resolves once no create of this model is on its way from this tab (for atmos2's own parts). */
+  createsAnswered(className: string): Promise<void> {
+    return this.host.createsAnswered(className);
+  }
+
   /** Shows the records another tab of the app wrote, and sends what it left to send once this tab may. */
   private otherTabWrote(keys: string[]): Promise<void> {
     // One piece of news at a time, in order: storage is read as it is now,

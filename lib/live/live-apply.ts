@@ -45,6 +45,9 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   const idField = atmos.resourceClient.IDField;
   const className: string = model.className;
   const id = String(change.id ?? change.attrs?.[idField]);
+  // The server may announce this tab's own new record before it answers the
+  // create: once answered, the record has this id and the news finds it.
+  if (change.type !== "deleted" && !meta.get(className, id)) await atmos.createsAnswered(className);
   const entry = meta.get(className, id);
   if (entry?.deleted) return;
   const edited = entry && (entry.queue.length > 0 || !!entry.failed);

@@ -21,6 +21,7 @@ export interface LiveAtmos {
   options(className: string): ModelOptions;
   sync(className: string, options?: PullOptions & { remote?: boolean }): Promise<unknown>;
   statusChanged(entry?: RecordEntry): void;
+  createsAnswered(className: string): Promise<void>;
 }
 
 /**

@@ -80,9 +80,13 @@ describe("live changes applied to an Atmos instance (atmos2/live)", () => {
     const list = new List({ title: "Mine" });
     list.save({ remote: true });
     await new Promise((r) => setTimeout(r, 10));
-    // The server committed and announced it before our answer came back.
-    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "lists", id: "S1", attrs: { id: "S1", title: "Mine" } });
+    // The server committed and announced it before our answer came back:
+    // the news waits for the answer, and the list is never shown twice.
+    const applied = liveHostOf(atmos).applyLiveChange({ type: "created", collection: "lists", id: "S1", attrs: { id: "S1", title: "Mine" } });
+    await new Promise((r) => setImmediate(r));
+    expect(List.count(), "while the answer is on its way").to.equal(1);
     answer(new Response(JSON.stringify({ id: "S1", title: "Mine" }), { status: 200, headers: { "content-type": "application/json" } }));
+    await applied;
     await atmos.whenSynced();
     expect(List.all().map((l: any) => l.id)).to.deep.equal(["S1"]);
     expect(List.count()).to.equal(1);

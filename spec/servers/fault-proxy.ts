@@ -12,6 +12,8 @@ import { listen, shutdown } from "./listen";
  *   { delayMs }      forwarded after a pause
  *   { until }        forwarded once the spec's promise settles: a request held
  *                    on its way while something else happens first
+ *   { answerAfter }  forwarded at once (the server commits), its answer held until
+ *                    the spec's promise settles: an answer slow to come back
  *   "html-error"     a 500 HTML error page from the proxy, not forwarded
  *   "bad-json"       forwarded, but a 2xx body is corrupted (cut short) on the way back
  */
@@ -22,7 +24,8 @@ export type Fault =
   | "bad-json"
   | { status: number; body?: unknown; contentType?: string }
   | { delayMs: number }
-  | { until: Promise<unknown> };
+  | { until: Promise<unknown> }
+  | { answerAfter: Promise<unknown> };
 
 /** What the schedule sees of a request. */
 export interface ProxiedRequest {
@@ -94,6 +97,7 @@ export async function startFaultProxy(upstream: string, schedule: FaultSchedule 
     if (typeof fault === "object" && "until" in fault) await fault.until.catch(() => undefined);
 
     const answer = await forward(proxied);
+    if (typeof fault === "object" && "answerAfter" in fault) await fault.answerAfter.catch(() => undefined);
     if (fault === "drop-response") return void req.socket.destroy();
     let body = answer.body;
     if (fault === "bad-json" && answer.status >= 200 && answer.status < 300 && body.length > 0) {
