@@ -1,11 +1,13 @@
 import { runSeed, type RunResult } from "./simulation";
+import { twoDevicesMain } from "./two-devices-cli";
 
 /**
  * `npm run chaos -- --runs 10000 [--from 1]`: many seeded runs, with totals.
  * `npm run chaos -- --seed 42 [--verbose]`: one run, its trace on failure (or always with --verbose).
+ * `npm run chaos -- --two-devices ...`: the same for two devices on a real server (two-devices.ts).
  */
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm run chaos -- [--runs N] [--from N] | --seed N [--verbose] [--steps N]`);
+  console.error(`${message}\nusage: npm run chaos -- [--two-devices] [--runs N] [--from N] | --seed N [--verbose] [--steps N]`);
   process.exit(2);
 }
 
@@ -25,7 +27,8 @@ function printFailure(result: RunResult, withTrace: boolean): void {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  for (const arg of args) if (arg.startsWith("--") && !["--runs", "--from", "--seed", "--verbose", "--steps"].includes(arg)) usage(`unknown option ${arg}`);
+  for (const arg of args) if (arg.startsWith("--") && !["--runs", "--from", "--seed", "--verbose", "--steps", "--two-devices"].includes(arg)) usage(`unknown option ${arg}`);
+  if (args.includes("--two-devices")) return void (await twoDevicesMain(args, (name) => numberArg(args, name)));
   const seed = numberArg(args, "--seed");
   const steps = numberArg(args, "--steps");
   const verbose = args.includes("--verbose");
