@@ -38,11 +38,12 @@ export function enqueue(queue: OutboxOp[], op: OutboxOp, acked: boolean): Outbox
     return out;
   }
   const changed = union(last.changed, op.changed);
+  const resent = union(last.resent, op.resent);
   const hold = last.hold && op.hold ? true : undefined;
   // The usual repeated edit of the same fields: the queue already says it all.
-  if (changed === last.changed && hold === last.hold) return queue;
+  if (changed === last.changed && resent === last.resent && hold === last.hold) return queue;
   const out = queue.slice(0, queue.length - 1);
-  out.push({ ...last, changed, hold });
+  out.push(resent ? { ...last, changed, resent, hold } : { ...last, changed, hold });
   return out;
 }
 

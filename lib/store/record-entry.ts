@@ -23,6 +23,12 @@ export interface OutboxOp {
   key: string;
   /** Fields the user changed since the version the edit is based on. */
   changed?: string[];
+  /**
+   * Fields queued only to be sent again with the server's values (taken by a
+   * merge while an update was on its way, see resend-merged.ts): not the
+   * user's edits, so a later merge takes the server's newer value for them.
+   */
+  resent?: string[];
   /** Saved without `remote`: waits for `push()` instead of being sent now. */
   hold?: boolean;
   /**

@@ -31,9 +31,10 @@ export function mergeAnswer(local: Attrs, answer: Attrs, keepLocal: Iterable<str
  * editing: the user's edit wins for the fields the user changed, the server's
  * version for all the others. Never drops a local edit. Pure.
  */
-export function resolveConflict(local: Attrs, remote: Attrs, base: Attrs | undefined, userChanged?: string[]): Attrs {
-  // No list of the user's fields (or an empty one): those that differ from the base.
-  const mine = new Set(userChanged?.length ? userChanged : changedFields(base, local));
+export function resolveConflict(local: Attrs, remote: Attrs, base: Attrs | undefined, userChanged?: string[], resent: string[] = []): Attrs {
+  // No list of the user's fields (or an empty one): those that differ from the base,
+  // except fields queued only to send the server's values again (never the user's).
+  const mine = new Set(userChanged?.length ? userChanged : changedFields(base, local).filter((key) => !resent.includes(key)));
   const result: Attrs = { ...local, ...remote };
   for (const key of mine) if (key in local) result[key] = local[key];
   result.id = local.id;
@@ -47,8 +48,8 @@ export function resolveConflict(local: Attrs, remote: Attrs, base: Attrs | undef
  * answers `{ notes }` loses neither the user's title nor the server's
  * status). The record keeps its id. Pure.
  */
-export function mergeEdit(resolver: ModelOptions["resolveConflict"], local: Attrs, remote: Attrs, base: Attrs | undefined, userChanged: string[]): Attrs {
-  const merged = resolveConflict(local, remote, base, userChanged);
+export function mergeEdit(resolver: ModelOptions["resolveConflict"], local: Attrs, remote: Attrs, base: Attrs | undefined, userChanged: string[], resent?: string[]): Attrs {
+  const merged = resolveConflict(local, remote, base, userChanged, resent);
   return resolver ? { ...merged, ...resolver(local, remote, base), id: merged.id } : merged;
 }
 
@@ -62,7 +63,8 @@ export function mergeNewerVersion(resolver: ModelOptions["resolveConflict"], ent
   const local = { ...entry.attrs };
   // Repeats are harmless: resolveConflict takes them as a set.
   const userChanged = entry.queue.flatMap((op) => op.changed ?? []);
-  return { local, merged: mergeEdit(resolver, local, remote, entry.base, userChanged) };
+  const resent = entry.queue.flatMap((op) => op.resent ?? []);
+  return { local, merged: mergeEdit(resolver, local, remote, entry.base, userChanged, resent) };
 }
 
 /** Whether a pulled version differs from the version a local edit was based on. */

@@ -92,7 +92,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   // Fields edited after this op left stay as the user has them now.
   entry.queue = entry.queue.slice(1);
   const laterEdits = new Set<string>();
-  for (const later of entry.queue) for (const f of later.changed ?? Object.keys(entry.attrs)) laterEdits.add(f);
+  for (const later of entry.queue) for (const f of [...(later.changed ?? Object.keys(entry.attrs)), ...(later.resent ?? [])]) laterEdits.add(f);
   entry.acked = true;
   entry.failed = undefined;
   // The version the server now has, for conflicts and revert: not the edits still queued.

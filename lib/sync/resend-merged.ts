@@ -24,7 +24,8 @@ export function resendMerged(entry: RecordEntry, local: Attrs, merged: Attrs, se
   if (theirs.length === 0) return;
   const last = entry.queue[entry.queue.length - 1];
   const hold = last !== sent && last.hold ? true : undefined;
-  entry.queue = enqueue(entry.queue, { kind: "update", seq, key: "", changed: theirs, hold }, entry.acked);
+  // `changed: []`: none of them is the user's edit (a later merge takes the server's newer value).
+  entry.queue = enqueue(entry.queue, { kind: "update", seq, key: "", changed: [], resent: theirs, hold }, entry.acked);
   const op = entry.queue[entry.queue.length - 1];
   if (!op.key) op.key = uuidv4();
 }

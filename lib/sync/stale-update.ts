@@ -18,7 +18,8 @@ export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, o
   const base = entry.base;
   // Repeats are harmless, and none at all means "what differs from the base": resolveConflict sees to both.
   const userChanged = entry.queue.flatMap((o) => o.changed ?? op.changed ?? []);
-  const merged = mergeEdit(host.options(entry.className).resolveConflict, local, remote, base, userChanged);
+  const resent = entry.queue.flatMap((o) => o.resent ?? []);
+  const merged = mergeEdit(host.options(entry.className).resolveConflict, local, remote, base, userChanged, resent);
   entry.attrs = merged;
   entry.base = { ...remote };
   entry.etag = etagOf(remote) ?? entry.etag;
