@@ -14,6 +14,7 @@ export interface DeviceSetup {
   token: string;
   wsUrl: string;
   listId: string;
+  conditionalUpdates: boolean;
 }
 
 /**
@@ -59,7 +60,7 @@ export class Device {
     atmos.resourceClient.routes = googleRoutes;
     atmos.resourceClient.addHeader("Authorization", `Bearer ${this.setup.token}`);
     // A PUT replaces the whole task: without If-Match, one device's update would put back the other's old field.
-    atmos.resourceClient.conditionalUpdates = true;
+    atmos.resourceClient.conditionalUpdates = this.setup.conditionalUpdates;
     atmos.on("error", (e) => {
       if (!["network", "http", "timeout"].includes(String(e.type))) this.problems.push(`${this.name}: unexpected error event (${e.type}): ${e.error?.message}`);
     });

@@ -11,6 +11,8 @@ import { checkDevice, checkServer } from "./two-device-invariants";
 export interface TwoDeviceOptions {
   /** Number of steps; drawn from the seed when omitted. */
   steps?: number;
+  /** Updates carry If-Match (default true). Off, a PUT puts back the other device's old field: for checking that the invariants catch lost writes. */
+  conditionalUpdates?: boolean;
 }
 
 export interface TwoDeviceResult {
@@ -106,7 +108,7 @@ export async function runTwoDevices(seed: number, options: TwoDeviceOptions = {}
       const rate = random.pick([0, 0.15, 0.3, 0.5]);
       const proxy = await startFaultProxy(api.url, scheduleFor(name, random, rate));
       proxies.push(proxy);
-      const device = new Device(name, realms[i], proxy, { base: `${proxy.url}/tasks/v1`, token: api.token, wsUrl: live.wsUrl, listId }, intent, root.fork(`user ${name}`));
+      const device = new Device(name, realms[i], proxy, { base: `${proxy.url}/tasks/v1`, token: api.token, wsUrl: live.wsUrl, listId, conditionalUpdates: options.conditionalUpdates ?? true }, intent, root.fork(`user ${name}`));
       devices.push(device);
       log(`device ${name}: fault rate ${rate}`);
     }
