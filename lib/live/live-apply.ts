@@ -40,18 +40,23 @@ function modelByCollection(atmos: LiveAtmos, name: string): SpineModel | undefin
 export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Promise<void> {
   const { metaContext: meta, appContext: app } = atmos;
   await meta.ready;
+  if (closed(atmos)) return;
   const model = modelByCollection(atmos, change.collection);
   if (!model) return;
   const idField = atmos.resourceClient.IDField;
   const className: string = model.className;
   const id = String(change.id ?? change.attrs?.[idField]);
+  // A record marked deleted (a Google task's tombstone) is gone, as a pull takes it.
+  const gone = change.type === "deleted" || change.attrs?.deleted === true;
   // The server may announce this tab's own new record before it answers the
   // create: once answered, the record has this id and the news finds it.
-  if (change.type !== "deleted" && !meta.get(className, id)) await atmos.createsAnswered(className);
+  if (!gone && !meta.get(className, id)) await atmos.createsAnswered(className);
+  // Closed meanwhile: the models may be another Atmos's now, and the news is left to it.
+  if (closed(atmos)) return;
   const entry = meta.get(className, id);
   if (entry?.deleted) return;
   const edited = entry && (entry.queue.length > 0 || !!entry.failed);
-  if (change.type === "deleted") {
+  if (gone) {
     // A record the user is editing stays: the edit is theirs to send or revert.
     if (!entry || edited) return;
     meta.remove(className, id);
@@ -78,6 +83,11 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
     atmos.statusChanged(entry);
   }
   await meta.flush();
+}
+
+/** Whether `atmos.close()` was called: nothing is applied after it. */
+function closed(atmos: LiveAtmos): boolean {
+  return atmos.resourceClient.closed !== undefined;
 }
 
 /**

@@ -232,6 +232,8 @@ export class LiveClient {
           // Skip it rather than stall every later change behind it; the host reports why.
           this.host.emit("live:error", { error: error as Error, change: message.change });
         }
+        // Disconnected (or closed) while it was applied: not counted, so the next connection replays it.
+        if (generation !== this.generation) return;
         await this.seqs.set(message.channel, message.seq);
         this.host.emit("live:change", { channel: message.channel, seq: message.seq, change: message.change });
         return;
