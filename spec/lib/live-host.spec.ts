@@ -63,6 +63,24 @@ describe("live changes applied to an Atmos instance (atmos2/live)", () => {
     expect(List.exists("L4")).to.equal(true);
   });
 
+  it("takes an update that marks the record deleted (a Google task's tombstone) for a deletion, as a pull does", async () => {
+    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "lists", id: "L5", attrs: { title: "v1" } });
+    await liveHostOf(atmos).applyLiveChange({ type: "updated", collection: "lists", id: "L5", attrs: { title: "v1", deleted: true } });
+    expect(List.exists("L5")).to.equal(false);
+    expect(atmos.syncState("List", "L5")).to.equal("local");
+    // Never heard of: a tombstone brings nothing to show.
+    await liveHostOf(atmos).applyLiveChange({ type: "updated", collection: "lists", id: "L6", attrs: { title: "gone", deleted: true } });
+    expect(List.exists("L6")).to.equal(false);
+    expect(requests).to.deep.equal([]);
+  });
+
+  it("keeps a record with unsent local edits that another device's tombstone names", async () => {
+    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "lists", id: "L7", attrs: { title: "server" } });
+    List.find("L7").updateAttributes({ title: "mine" });
+    await liveHostOf(atmos).applyLiveChange({ type: "updated", collection: "lists", id: "L7", attrs: { title: "server", deleted: true } });
+    expect(List.find("L7").title).to.equal("mine");
+  });
+
   it("lets Model.fromRemote fill in what the live body leaves out", async () => {
     (Task as any).fromRemote = (attrs: any) => ({ ...attrs, taskListID: /\/lists\/([^/]+)\/tasks\//.exec(attrs.selfLink)?.[1] });
     await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "tasks", id: "T1", attrs: { title: "milk", selfLink: "http://x/tasks/v1/lists/L9/tasks/T1" } });
