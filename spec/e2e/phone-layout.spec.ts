@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Page } from "playwright-core";
-import { addList, addTasks, eventually, smallTargets, synced, TasksAppHarness } from "./tasks-app-harness";
+import { addList, addTasks, contrastRatio, eventually, over, parseColour, smallTargets, synced, TasksAppHarness } from "./tasks-app-harness";
 
 /** The small phone the outside audit used: 375×667, touch. */
 const phone = { width: 375, height: 667 };
@@ -16,31 +16,6 @@ async function noSidewaysScroll(page: Page, when: string): Promise<void> {
 
 /** WCAG AA: the least contrast for text under 18.66 px bold (the live indicator's word is 12 px). */
 const smallTextContrast = 4.5;
-
-/** "rgb(30, 142, 62)" or "rgba(0, 0, 0, 0.5)" as [r, g, b, alpha]; anything else is a colour this spec cannot judge. */
-function parseColour(text: string): number[] {
-  const match = /^rgba?\(([^)]*)\)$/.exec(text.trim());
-  if (!match) throw new Error(`cannot read the colour ${JSON.stringify(text)}`);
-  const [r, g, b, alpha = 1] = match[1].split(/[\s,/]+/).filter(Boolean).map(Number);
-  return [r, g, b, alpha];
-}
-
-/** `top` drawn over the opaque `under` (alpha compositing). */
-function over(top: number[], under: number[]): number[] {
-  const a = top[3];
-  return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1);
-}
-
-/** WCAG 2 relative luminance and contrast ratio of two opaque sRGB colours. */
-function contrastRatio(a: number[], b: number[]): number {
-  const luminance = (c: number[]) =>
-    [0.2126, 0.7152, 0.0722].reduce((sum, weight, i) => {
-      const v = c[i] / 255;
-      return sum + weight * (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-    }, 0);
-  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (light + 0.05) / (dark + 0.05);
-}
 
 /**
  * The contrast of an element's text as Chromium paints it: its computed

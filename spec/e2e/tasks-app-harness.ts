@@ -209,3 +209,137 @@ export async function smallTargets(page: Page, scope: string, measured: string[]
   }
   return small;
 }
+
+/** "rgb(30, 142, 62)" or "rgba(0, 0, 0, 0.5)" as [r, g, b, alpha]; anything else is a colour the specs cannot judge. */
+export function parseColour(text: string): number[] {
+  const match = /^rgba?\(([^)]*)\)$/.exec(text.trim());
+  if (!match) throw new Error(`cannot read the colour ${JSON.stringify(text)}`);
+  const [r, g, b, alpha = 1] = match[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+  return [r, g, b, alpha];
+}
+
+/** `top` drawn over the opaque `under` (alpha compositing). */
+export function over(top: number[], under: number[]): number[] {
+  const a = top[3];
+  return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1);
+}
+
+/** WCAG 2 relative luminance and contrast ratio of two opaque sRGB colours. */
+export function contrastRatio(a: number[], b: number[]): number {
+  const luminance = (c: number[]) =>
+    [0.2126, 0.7152, 0.0722].reduce((sum, weight, i) => {
+      const v = c[i] / 255;
+      return sum + weight * (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    }, 0);
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05);
+}
+
+/** One piece of text a person sees, with the colours Chromium paints it in. */
+export type ShownText = {
+  /** Where it is, as a short selector: `li.task.is-done > button.task-open > span.task-title`. */
+  where: string;
+  text: string;
+  /** "text", an input's "value", or its "placeholder" (text too, for WCAG). */
+  kind: "text" | "value" | "placeholder";
+  /** The text's colour and the background under it, both as painted (opaque). */
+  colour: string;
+  background: string;
+  ratio: number;
+  /** WCAG "large text": at least 24 px, or 18.66 px (14 pt) and bold. */
+  large: boolean;
+  /** Inside a disabled control: WCAG 1.4.3 exempts "text that is part of an inactive user interface component". */
+  disabled: boolean;
+};
+
+/**
+ * Every text shown on the page (inside the open modal dialog when there is
+ * one: the rest is inert behind its backdrop), input values and placeholders
+ * included, with its contrast as painted: the computed colour over the
+ * backgrounds of the element and its ancestors, each group faded by its
+ * opacity, from the page's canvas up. Hidden text (display none, opacity 0,
+ * visibility hidden, clipped to a pixel like `.visually-hidden`, placed off
+ * the page like the skip link before it has focus) is left out.
+ */
+export async function shownTexts(page: Page): Promise<ShownText[]> {
+  // Transitions (a button's background after a colour-scheme switch) end first: mid-way colours are nobody's.
+  await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => undefined))));
+  // In the page: no named helpers (tsx would wrap them in a __name() the page lacks).
+  const raw = await page.evaluate(() => {
+    const root = document.querySelector("dialog:modal") ?? document.body;
+    const entries: [Element, string, "text" | "value" | "placeholder", string | null][] = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = (node.textContent ?? "").replace(/\s+/g, " ").trim();
+      if (!text || !node.parentElement) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      if (![...range.getClientRects()].some((r) => r.width > 1 && r.height > 1)) continue;
+      entries.push([node.parentElement, text, "text", null]);
+    }
+    for (const field of root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("input, textarea")) {
+      if (["checkbox", "radio", "hidden", "range", "color"].includes(field.type)) continue;
+      if (field.value) entries.push([field, field.type === "password" ? "•".repeat(field.value.length) : field.value, "value", null]);
+      else if (field.placeholder) entries.push([field, field.placeholder, "placeholder", getComputedStyle(field, "::placeholder").color]);
+    }
+    const found = [];
+    for (const [el, text, kind, placeholderColour] of entries) {
+      if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+      const box = el.getBoundingClientRect();
+      if (box.bottom + scrollY <= 0 || box.right + scrollX <= 0) continue;
+      let clipped = false;
+      const layers: { background: string; opacity: string; image: string }[] = [];
+      for (let at: Element | null = el; at; at = at.parentElement) {
+        const style = getComputedStyle(at);
+        const r = at.getBoundingClientRect();
+        if ((r.width <= 1 || r.height <= 1) && (style.overflow !== "visible" || style.clip !== "auto")) clipped = true;
+        layers.push({ background: style.backgroundColor, opacity: style.opacity, image: style.backgroundImage });
+      }
+      if (clipped) continue;
+      const path: string[] = [];
+      for (let at: Element | null = el; at && at !== document.body && path.length < 3; at = at.parentElement) {
+        path.unshift(at.tagName.toLowerCase() + (at.id ? `#${at.id}` : "") + [...at.classList].map((c) => `.${c}`).join(""));
+      }
+      const style = getComputedStyle(el);
+      found.push({
+        where: path.join(" > "),
+        text: text.length > 60 ? `${text.slice(0, 57)}...` : text,
+        kind,
+        colour: placeholderColour ?? style.color,
+        fontSize: parseFloat(style.fontSize),
+        fontWeight: Number(style.fontWeight),
+        disabled: el.closest(":disabled") !== null,
+        layers,
+      });
+    }
+    return { found, canvas: matchMedia("(prefers-color-scheme: dark)").matches ? "rgb(18, 18, 18)" : "rgb(255, 255, 255)" };
+  });
+  const rgb = (c: number[]) => `rgb(${c.slice(0, 3).map(Math.round).join(", ")})`;
+  return raw.found.map((item) => {
+    // Painted from the canvas up: each element's background over what is under it, its content over that, and the
+    // whole group faded by the element's opacity over what was under it. `textColour` null paints the background alone.
+    const rootFirst = [...item.layers].reverse();
+    const images = rootFirst.filter((l) => l.image !== "none");
+    if (images.length) throw new Error(`cannot judge "${item.text}" (${item.where}): drawn over a background image`);
+    const paint = (at: number, under: number[], textColour: number[] | null): number[] => {
+      if (at === rootFirst.length) return textColour ? over(textColour, under) : under;
+      const layer = rootFirst[at];
+      const inside = paint(at + 1, over(parseColour(layer.background), under), textColour);
+      const opacity = Number(layer.opacity);
+      return [0, 1, 2].map((i) => inside[i] * opacity + under[i] * (1 - opacity)).concat(1);
+    };
+    const canvas = parseColour(raw.canvas);
+    const background = paint(0, canvas, null);
+    const colour = paint(0, canvas, parseColour(item.colour));
+    return {
+      where: item.where,
+      text: item.text,
+      kind: item.kind,
+      colour: rgb(colour),
+      background: rgb(background),
+      ratio: contrastRatio(colour, background),
+      large: item.fontSize >= 24 || (item.fontSize >= 18.66 && item.fontWeight >= 700),
+      disabled: item.disabled,
+    };
+  });
+}
