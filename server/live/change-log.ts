@@ -31,8 +31,18 @@ export interface ReplayRead {
 export interface ChangeLog {
   /** Changes on every restart of the sequence (memory mode) so old seqs are not trusted. */
   readonly epoch: string;
-  /** `restarted`: the sequence started again under a new epoch (Redis lost its data). */
-  start(deliver: (entry: SequencedChange) => void, lost: (channel: string, current: number) => void, restarted: () => void): Promise<void>;
+  /**
+   * `restarted`: the sequence started again under a new epoch (Redis lost its
+   * data). `followed`: whether a socket of this process follows a channel (a
+   * log may forget what it keeps of channels that are neither followed nor
+   * written to).
+   */
+  start(
+    deliver: (entry: SequencedChange) => void,
+    lost: (channel: string, current: number) => void,
+    restarted: () => void,
+    followed?: (channel: string) => boolean,
+  ): Promise<void>;
   /** Assigns consecutive seqs, keeps the changes for replay, delivers them; resolves with the last seq. */
   append(channel: string, changes: LiveChange[]): Promise<number>;
   /** `since` undefined: only `current`. */
@@ -41,6 +51,12 @@ export interface ChangeLog {
   channels(): Promise<string[]>;
   /** A socket now follows `channel` from `seq`: deliveries before it are not needed. */
   track(channel: string, seq: number): void;
+  /**
+   * Channels this process holds state for (for operators and tests): in
+   * memory, every channel's seq and log; with Redis, where delivery stands
+   * for the channels it delivered changes of or that its sockets follow.
+   */
+  readonly trackedChannels: number;
   close(): Promise<void>;
 }
 

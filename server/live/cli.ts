@@ -99,7 +99,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     if (live.handleUpdate(req, res)) return;
     if (req.url === "/health") {
       res.writeHead(200, { "Content-Type": "application/json" });
-      return void res.end(JSON.stringify({ ok: true, connections: live.connections }));
+      return void res.end(JSON.stringify({ ok: true, connections: live.connections, trackedChannels: live.trackedChannels }));
     }
     res.writeHead(404, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ error: "not found: this server answers /live (WebSocket), POST /update and /health" }));

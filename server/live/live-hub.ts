@@ -91,6 +91,12 @@ export class LiveHub {
     if (set.size === 0) this.subscribers.delete(channel);
   }
 
+  /** Whether a subscriber follows `channel`, by name or by following every channel. */
+  follows(channel: string): boolean {
+    // Sets are removed once empty, so presence is enough.
+    return this.subscribers.has(channel) || this.subscribers.has(EVERY_CHANNEL);
+  }
+
   /** Called by the change log, in seq order per channel. */
   deliver(entry: SequencedChange): void {
     const direct = this.subscribers.get(entry.channel);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
+import { Clock, systemClock } from "../../lib/env/clock";
 import { CloseCode } from "../../lib/live/live-protocol";
 import { Authenticate } from "./authenticate";
 import { Backend } from "./backend";
@@ -46,6 +47,8 @@ export interface LiveServerOptions {
   maxConnectionsPerUser?: number;
   /** A channel's replay log is dropped after this long without a change (its clients then resync). 0 = never. Default 10 min. */
   replayIdleMs?: number;
+  /** What idle times are measured by. Default the system clock; specs pass a fake one. */
+  clock?: Clock;
   log?: LiveLog;
 }
 
@@ -60,6 +63,8 @@ export interface LiveServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Open sockets (authenticated or not). */
   readonly connections: number;
+  /** Channels this process holds state for (see `GET /health` of atmos2-server): for operators and tests. */
+  readonly trackedChannels: number;
   /** Closes every socket with 1001, stops the heartbeat, disconnects from Redis. */
   close(): Promise<void>;
 }
@@ -88,15 +93,17 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const maxConnectionsPerUser = positive("maxConnectionsPerUser", options.maxConnectionsPerUser, 100);
   const replayIdleMs = positive("replayIdleMs", options.replayIdleMs, 10 * 60_000, true);
   const log: LiveLog = options.log ?? (() => {});
+  const clock = options.clock ?? systemClock;
 
   const changeLog: ChangeLog = options.redisUrl
-    ? new RedisChangeLog({ url: options.redisUrl, replayLimit, replayIdleMs, keyPrefix: options.redisKeyPrefix, onError: (error) => log({ type: "error", context: "redis", message: error.message }) })
-    : new MemoryChangeLog(replayLimit, replayIdleMs);
+    ? new RedisChangeLog({ url: options.redisUrl, replayLimit, replayIdleMs, keyPrefix: options.redisKeyPrefix, clock, onError: (error) => log({ type: "error", context: "redis", message: error.message }) })
+    : new MemoryChangeLog(replayLimit, replayIdleMs, () => clock.now());
   let hub!: LiveHub;
   const ready = changeLog.start(
     (entry) => hub.deliver(entry),
     (channel, seq) => hub.lost(channel, seq),
     () => hub.restarted(),
+    (channel) => hub.follows(channel),
   );
   ready.catch((error: Error) => log({ type: "error", context: "start", message: error.message }));
   hub = new LiveHub(changeLog, ready);
@@ -183,6 +190,9 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     handleUpgrade,
     get connections() {
       return connections.size;
+    },
+    get trackedChannels() {
+      return changeLog.trackedChannels;
     },
     async close() {
       if (closing) return;

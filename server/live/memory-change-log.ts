@@ -73,6 +73,11 @@ export class MemoryChangeLog implements ChangeLog {
     }
   }
 
+  /** Every channel ever written: its seq must outlive its log, or numbering would restart. */
+  get trackedChannels(): number {
+    return this.states.size;
+  }
+
   /** Changes held for replay, over every channel. */
   get retained(): number {
     let count = 0;

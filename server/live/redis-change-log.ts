@@ -1,81 +1,25 @@
 import { randomUUID } from "node:crypto";
 import type * as Redis from "redis";
+import { Clock, systemClock } from "../../lib/env/clock";
 import { LiveChange } from "../../lib/live/live-protocol";
 import { ChangeLog, ReplayRead, SequencedChange } from "./change-log";
+import { DeliveredSeqs } from "./delivered-seqs";
+import { APPEND_SCRIPT, READ_SCRIPT } from "./redis-scripts";
 import { loadOptionalPackage } from "./optional-package";
 
 type RedisClient = ReturnType<typeof Redis.createClient>;
 
-/*
- * Seq assignment, replay-log append and pub/sub publish happen in one Lua
- * script, so they are atomic across every process sharing the Redis: two
- * processes can never hand out the same seq, the log never has holes, and
- * Redis publishes the entries in seq order.
- * The log list expires after the idle time (ms; 0 = never), renewed by every
- * append: a channel nobody writes to any more holds no changes in Redis. Its
- * seq counter stays, so numbering never restarts and returning clients resync.
- * Every entry carries the epoch, the name of the numbering the counters are
- * in: a Redis that lost its data (restarted without persistence) has no
- * epoch key, so the first script to run after that starts a new one, and
- * every process learns of it from the entries and replies it reads.
- * KEYS: seq counter, log list, channel set, epoch. ARGV: replay limit,
- * pub/sub channel, JSON-encoded channel name, idle time, channel name, a new
- * epoch in case there is none, then one JSON change per argument.
- */
-const ENSURE_EPOCH = `
-local function ensureEpoch(key, candidate)
-  local epoch = redis.call('GET', key)
-  if not epoch then
-    epoch = candidate
-    redis.call('SET', key, epoch)
-  end
-  return epoch
-end
-`;
-const APPEND_SCRIPT = `${ENSURE_EPOCH}
-local epoch = ensureEpoch(KEYS[4], ARGV[6])
-redis.call('SADD', KEYS[3], ARGV[5])
-local seq = 0
-for i = 7, #ARGV do
-  seq = redis.call('INCR', KEYS[1])
-  local entry = '{"channel":' .. ARGV[3] .. ',"seq":' .. seq .. ',"epoch":' .. cjson.encode(epoch) .. ',"change":' .. ARGV[i] .. '}'
-  redis.call('RPUSH', KEYS[2], entry)
-  redis.call('PUBLISH', ARGV[2], entry)
-end
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
-if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
-return { seq, epoch }
-`;
-
-/*
- * Reads the epoch, the current seq and the entries after ARGV[1] in one step.
- * The log holds consecutive seqs (only its head is trimmed), so the first
- * entry's seq gives the index to start from. Reply: { epoch, current, 1,
- * entries... } when the log covers the gap, { epoch, current, 0 } when it
- * was trimmed past it. KEYS: seq counter, log list, epoch. ARGV: since, a
- * new epoch in case there is none.
- */
-const READ_SCRIPT = `${ENSURE_EPOCH}
-local epoch = ensureEpoch(KEYS[3], ARGV[2])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-local since = tonumber(ARGV[1])
-if since >= current then return { epoch, current, since == current and 1 or 0 } end
-local head = redis.call('LINDEX', KEYS[2], 0)
-if not head then return { epoch, current, 0 } end
-local first = tonumber(cjson.decode(head).seq)
-if first > since + 1 then return { epoch, current, 0 } end
-local reply = redis.call('LRANGE', KEYS[2], since + 1 - first, -1)
-table.insert(reply, 1, 1)
-table.insert(reply, 1, current)
-table.insert(reply, 1, epoch)
-return reply
-`;
-
 export interface RedisChangeLogOptions {
   url: string;
   replayLimit: number;
-  /** A channel's log is dropped after this long without a change (ms; 0 = kept). */
+  /**
+   * A channel's log is dropped after this long without a change (ms; 0 = kept).
+   * After as long (10 min when logs are kept), a channel no socket of this
+   * process follows is forgotten here too.
+   */
   replayIdleMs?: number;
+  /** What idle times are measured by; the system clock by default. */
+  clock?: Clock;
   /** Prefix of every key and of the pub/sub channel; processes that share channels share it. */
   keyPrefix?: string;
   /** Where connection trouble is reported (the client keeps reconnecting). */
@@ -93,6 +37,9 @@ function withoutPassword(url: string): string {
   }
 }
 
+/** How long an unfollowed channel is remembered when logs are kept forever (replayIdleMs 0). */
+const FORGET_AFTER_MS = 10 * 60_000;
+
 type QueueItem = { entry: SequencedChange } | { catchUp: string };
 
 /**
@@ -109,7 +56,7 @@ export class RedisChangeLog implements ChangeLog {
   private subscriber: RedisClient;
   private prefix: string;
   private pubsubChannel: string;
-  private delivered = new Map<string, number>();
+  private delivered: DeliveredSeqs;
   private queue: QueueItem[] = [];
   private draining = false;
   private deliver: (entry: SequencedChange) => void = () => {};
@@ -119,6 +66,7 @@ export class RedisChangeLog implements ChangeLog {
   constructor(private options: RedisChangeLogOptions) {
     this.prefix = options.keyPrefix ?? "atmos2:";
     this.pubsubChannel = `${this.prefix}changes`;
+    this.delivered = new DeliveredSeqs(options.clock ?? systemClock, options.replayIdleMs || FORGET_AFTER_MS);
     // Until the first connection, a failure rejects start() instead (one
     // clear error rather than an endless stream of retries).
     const onError = (error: Error) => {
@@ -140,7 +88,12 @@ export class RedisChangeLog implements ChangeLog {
     this.subscriber.on("error", onError);
   }
 
-  async start(deliver: (entry: SequencedChange) => void, lost: (channel: string, current: number) => void, restarted: () => void): Promise<void> {
+  async start(
+    deliver: (entry: SequencedChange) => void,
+    lost: (channel: string, current: number) => void,
+    restarted: () => void,
+    followed: (channel: string) => boolean = () => true,
+  ): Promise<void> {
     this.deliver = deliver;
     this.lost = lost;
     this.restarted = restarted;
@@ -156,12 +109,15 @@ export class RedisChangeLog implements ChangeLog {
     this.epoch = (await this.client.get(this.epochKey)) ?? "";
     await this.subscriber.subscribe(this.pubsubChannel, (message) => this.onMessage(message));
     // After a reconnect of the subscriber, messages published meanwhile were
-    // never received: catch up every channel this process follows. (The
+    // never received: catch up every channel this process holds a mark for,
+    // which includes every channel a socket here follows (the others are
+    // forgotten when idle: see delivered-seqs.ts). (The
     // first connection's "ready" has fired by now: each one from here on is
     // a reconnect.)
     this.subscriber.on("ready", () => {
-      for (const channel of this.delivered.keys()) this.enqueue({ catchUp: channel });
+      for (const channel of this.delivered.channels()) this.enqueue({ catchUp: channel });
     });
+    this.delivered.startSweeping(followed);
   }
 
   async append(channel: string, changes: LiveChange[]): Promise<number> {
@@ -194,7 +150,12 @@ export class RedisChangeLog implements ChangeLog {
     if (!this.delivered.has(channel)) this.delivered.set(channel, seq);
   }
 
+  get trackedChannels(): number {
+    return this.delivered.size;
+  }
+
   async close(): Promise<void> {
+    this.delivered.stop();
     this.queue = [];
     await Promise.allSettled([this.subscriber.close(), this.client.close()]);
   }

@@ -1,0 +1,69 @@
+/*
+ * The Lua scripts of the Redis change log (redis-change-log.ts): each runs as
+ * one atomic step in Redis, whichever process sends it.
+ */
+
+/*
+ * Seq assignment, replay-log append and pub/sub publish happen in one Lua
+ * script, so they are atomic across every process sharing the Redis: two
+ * processes can never hand out the same seq, the log never has holes, and
+ * Redis publishes the entries in seq order.
+ * The log list expires after the idle time (ms; 0 = never), renewed by every
+ * append: a channel nobody writes to any more holds no changes in Redis. Its
+ * seq counter stays, so numbering never restarts and returning clients resync.
+ * Every entry carries the epoch, the name of the numbering the counters are
+ * in: a Redis that lost its data (restarted without persistence) has no
+ * epoch key, so the first script to run after that starts a new one, and
+ * every process learns of it from the entries and replies it reads.
+ * KEYS: seq counter, log list, channel set, epoch. ARGV: replay limit,
+ * pub/sub channel, JSON-encoded channel name, idle time, channel name, a new
+ * epoch in case there is none, then one JSON change per argument.
+ */
+const ENSURE_EPOCH = `
+local function ensureEpoch(key, candidate)
+  local epoch = redis.call('GET', key)
+  if not epoch then
+    epoch = candidate
+    redis.call('SET', key, epoch)
+  end
+  return epoch
+end
+`;
+export const APPEND_SCRIPT = `${ENSURE_EPOCH}
+local epoch = ensureEpoch(KEYS[4], ARGV[6])
+redis.call('SADD', KEYS[3], ARGV[5])
+local seq = 0
+for i = 7, #ARGV do
+  seq = redis.call('INCR', KEYS[1])
+  local entry = '{"channel":' .. ARGV[3] .. ',"seq":' .. seq .. ',"epoch":' .. cjson.encode(epoch) .. ',"change":' .. ARGV[i] .. '}'
+  redis.call('RPUSH', KEYS[2], entry)
+  redis.call('PUBLISH', ARGV[2], entry)
+end
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
+if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
+return { seq, epoch }
+`;
+
+/*
+ * Reads the epoch, the current seq and the entries after ARGV[1] in one step.
+ * The log holds consecutive seqs (only its head is trimmed), so the first
+ * entry's seq gives the index to start from. Reply: { epoch, current, 1,
+ * entries... } when the log covers the gap, { epoch, current, 0 } when it
+ * was trimmed past it. KEYS: seq counter, log list, epoch. ARGV: since, a
+ * new epoch in case there is none.
+ */
+export const READ_SCRIPT = `${ENSURE_EPOCH}
+local epoch = ensureEpoch(KEYS[3], ARGV[2])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local since = tonumber(ARGV[1])
+if since >= current then return { epoch, current, since == current and 1 or 0 } end
+local head = redis.call('LINDEX', KEYS[2], 0)
+if not head then return { epoch, current, 0 } end
+local first = tonumber(cjson.decode(head).seq)
+if first > since + 1 then return { epoch, current, 0 } end
+local reply = redis.call('LRANGE', KEYS[2], since + 1 - first, -1)
+table.insert(reply, 1, 1)
+table.insert(reply, 1, current)
+table.insert(reply, 1, epoch)
+return reply
+`;
