@@ -1,7 +1,7 @@
 import type { ConflictEvent } from "../atmos-options";
 import type { SpineModel } from "../app-context";
 import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
-import { changedFields, mergeNewerVersion } from "../sync/merge";
+import { changedFields, mergeNewerVersion, olderVersion } from "../sync/merge";
 import { collectionName } from "../sync/naming";
 import { resendMerged } from "../sync/resend-merged";
 import type { LiveAtmos, LiveEvents, LiveHost } from "./live-host";
@@ -73,6 +73,8 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
     app.create(className, attrs);
     atmos.statusChanged(created);
   } else {
+    // Late news of a version older than the one shown (a slow socket, a replay) changes nothing.
+    if (olderVersion(attrs, entry.attrs)) return;
     const merged = { ...entry.attrs, ...attrs };
     if (changedFields(entry.attrs, merged).length === 0) return;
     entry.attrs = merged;

@@ -67,14 +67,37 @@ export function mergeNewerVersion(resolver: ModelOptions["resolveConflict"], ent
   return { local, merged: mergeEdit(resolver, local, remote, entry.base, userChanged, resent) };
 }
 
-/** Whether a pulled version differs from the version a local edit was based on. */
+/** The update-time fields servers stamp: Google's "updated", Rails' "updated_at". */
+const stamps = ["updated", "updated_at"];
+
+/** Whether a pulled version differs from the version a local edit was based on (and is not older than it). */
 export function versionChanged(baseEtag: string | undefined, base: Attrs | undefined, remote: Attrs): boolean {
+  if (olderVersion(remote, base)) return false;
   if (baseEtag !== undefined && remote.etag !== undefined) return remote.etag !== baseEtag;
-  // Without etags, the update time: Google's "updated", Rails' "updated_at".
-  for (const field of ["updated", "updated_at"]) {
+  // Without etags, the update time.
+  for (const field of stamps) {
     if (base?.[field] !== undefined && remote[field] !== undefined) return base[field] !== remote[field];
   }
   return false;
+}
+
+/**
+ * Whether a server version is older than one already known, by its update
+ * time: news that arrives late (a slow live socket, a replay after a
+ * reconnect) must not put back values the server has since replaced. Without
+ * update times nothing can tell, and it is not older.
+ */
+export function olderVersion(remote: Attrs, known: Attrs | undefined): boolean {
+  for (const field of stamps) {
+    if (known?.[field] === undefined || remote[field] === undefined) continue;
+    return timeOf(remote[field]) < timeOf(known[field]);
+  }
+  return false;
+}
+
+/** An update time as milliseconds (a number as it is, a date text parsed); NaN compares as not older. */
+function timeOf(value: unknown): number {
+  return typeof value === "number" ? value : Date.parse(String(value));
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -106,6 +106,36 @@ describe("offline: another device's change that arrives while this page's update
     expect([server.title, server.notes, server.due]).to.deep.equal(["oat milk", "2 litres", "2027-01-01T00:00:00.000Z"]);
   });
 
+  it("late news of an older version (the page's own earlier update) is not taken for the other device's change", async () => {
+    proxy.setSchedule(() => undefined);
+    const published = api.published.length;
+    await shown().updateAttributes({ title: "oat milk" }, { remote: true });
+    await page.atmos.whenSynced();
+    await otherDeviceEdits({ notes: "2 litres" }, false);
+    await models.Task.sync({ remote: true, pathParams: { taskListID: listId } });
+    const ownEcho = api.published.slice(published)[0];
+    expect(ownEcho.change.attrs?.title, "the page's own update, as published").to.equal("oat milk");
+    putOut = new Promise<void>((arrived) => {
+      const gate = new Promise<void>((resolve) => (letItGo = resolve));
+      proxy.setSchedule((req) => {
+        if (req.method !== "PUT") return undefined;
+        arrived();
+        return { until: gate };
+      });
+    });
+    shown().updateAttributes({ title: "soy milk" }, { remote: true });
+    await putOut;
+    // The socket was slow: the echo of the first update comes only now.
+    const applied = nextEvent(page.atmos, "live:change");
+    await live.live.hub.publish(ownEcho.channel, [ownEcho.change]);
+    await applied;
+    expect(shown().notes, "still the newer notes").to.equal("2 litres");
+    letItGo();
+    await page.atmos.whenSynced();
+    const server = await serverTask();
+    expect([server.title, server.notes]).to.deep.equal(["soy milk", "2 litres"]);
+  });
+
   it("a live change to fields this page changed too: this page's values win, and nothing more is sent", async () => {
     shown().updateAttributes({ title: "oat milk" }, { remote: true });
     await putOut;
