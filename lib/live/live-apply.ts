@@ -2,6 +2,7 @@ import type { ConflictEvent } from "../atmos-options";
 import type { SpineModel } from "../app-context";
 import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import { changedFields, mergeNewerVersion, olderVersion } from "../sync/merge";
+import { createsOut, mayBeCopy } from "../sync/lost-creates";
 import { collectionName } from "../sync/naming";
 import { resendMerged } from "../sync/resend-merged";
 import type { LiveAtmos, LiveEvents, LiveHost } from "./live-host";
@@ -68,6 +69,8 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   if (typeof model.fromRemote === "function") attrs = { ...model.fromRemote(attrs), id };
   if (edited) return mergeIntoEdit(atmos, entry, attrs);
   if (!entry) {
+    // Maybe the server's copy of this tab's create whose answer was lost: its retry brings the id (lost-creates.ts).
+    if (createsOut(meta.all(className)).some((local) => mayBeCopy(local.attrs, attrs))) return;
     const created = { className, id, attrs, acked: true, queue: [], etag: etagOf(attrs) };
     meta.put(created);
     app.create(className, attrs);

@@ -1,6 +1,7 @@
 import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import type { ResolvedRoute } from "./routes";
 import { changedFields, mergeNewerVersion } from "./merge";
+import { createsOut, mayBeCopy } from "./lost-creates";
 import { resendMerged } from "./resend-merged";
 import { SyncError } from "./sync-error";
 import type { SyncHost } from "./sync-host";
@@ -127,10 +128,7 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
   const fill = route.params.filter((name) => name !== "id" && attributes.includes(name) && pathParams[name] !== undefined);
   const result: PullResult = { records: [], changed: [], conflicts: [] };
   const returned = new Set<string>();
-  // A create sent whose answer was lost (it waits for a retry) may already be
-  // on the server: its copy in this page would show the record twice until
-  // the retry's answer moves the local record onto the same id. Records
-  // unknown here that could be that copy wait for a later pull.
+  // Records unknown here that could be the copy of a create whose answer was lost wait for a later pull (lost-creates.ts).
   const out = createsOut(meta.all(className));
   for (const remote of items) {
     // Items are this pull's own copies (checkedItem): fill them in place, as
@@ -193,21 +191,6 @@ function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result
   host.meta.touch(entry);
   result.changed.push(merged);
   result.conflicts.push({ local, remote, merged });
-}
-
-/** Records whose create was sent and not answered. */
-function createsOut(entries: Iterable<RecordEntry>): RecordEntry[] {
-  const out: RecordEntry[] = [];
-  for (const e of entries) if (!e.acked && e.queue[0]?.kind === "create" && e.queue[0].sent) out.push(e);
-  return out;
-}
-
-/** Whether a pulled record could be the server's copy of a local one: no field both have differs. */
-function mayBeCopy(local: Attrs, remote: Attrs): boolean {
-  for (const key in local) {
-    if (key !== "id" && local[key] != null && hasOwn.call(remote, key) && String(local[key]) !== String(remote[key])) return false;
-  }
-  return true;
 }
 
 /** A record the server no longer has: gone from storage and the UI. */

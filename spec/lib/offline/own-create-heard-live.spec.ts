@@ -88,6 +88,28 @@ describe("offline: this page's own new task, heard live before the create is ans
     expect((Task.all() as Task[]).map((t) => [t.id, t.title])).to.deep.equal([[serverId, "bread"]]);
   });
 
+  it("stays one task when the create's answer was lost and the news came before the retry", async () => {
+    let first = true;
+    proxy.setSchedule((req) => {
+      if (req.method !== "POST" || !first) return undefined;
+      first = false;
+      return "drop-response";
+    });
+    const bread = Task.create({ title: "bread", taskListID: listId }, { remote: true }) as Task;
+    while (!api.published.some((p) => p.change.attrs?.title === "bread")) await new Promise((r) => setTimeout(r, 5));
+    const { channel, change } = api.published.find((p) => p.change.attrs?.title === "bread")!;
+    const applied = nextEvent(page.atmos, "live:change");
+    await live.live.hub.publish(channel, [change]);
+    await applied;
+    expect((Task.all() as Task[]).map((t) => t.title), "shown while the create waits to be sent again").to.deep.equal(["bread"]);
+    bread.updateAttributes({ notes: "rye" }, { remote: true });
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+    const items = (await tasksClient(api).call("GET", `/lists/${listId}/tasks`)).body.items;
+    expect(items.map((t: any) => [t.title, t.notes])).to.deep.equal([["bread", "rye"]]);
+    expect((Task.all() as Task[]).map((t) => [t.id, t.title, t.notes])).to.deep.equal([[items[0].id, "bread", "rye"]]);
+  });
+
   it("sends an edit made meanwhile as an update of that one task", async () => {
     const bread = Task.create({ title: "bread", taskListID: listId }, { remote: true }) as Task;
     await heardLive();

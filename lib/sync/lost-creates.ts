@@ -1,0 +1,23 @@
+import type { Attrs, RecordEntry } from "../store/record-entry";
+
+// A create sent whose answer was lost (it waits for a retry) may already be
+// on the server. News of the server's copy (a pull, a live change) would show
+// the record twice until the retry's answer moves the local record onto the
+// same id: records unknown here that could be that copy are left for later.
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Records whose create was sent and not answered. */
+export function createsOut(entries: Iterable<RecordEntry>): RecordEntry[] {
+  const out: RecordEntry[] = [];
+  for (const e of entries) if (!e.acked && e.queue[0]?.kind === "create" && e.queue[0].sent) out.push(e);
+  return out;
+}
+
+/** Whether a record from the server could be the server's copy of a local one: no field both have differs. */
+export function mayBeCopy(local: Attrs, remote: Attrs): boolean {
+  for (const key in local) {
+    if (key !== "id" && local[key] != null && hasOwn.call(remote, key) && String(local[key]) !== String(remote[key])) return false;
+  }
+  return true;
+}
