@@ -69,7 +69,8 @@ describe("the atmos2-server bin of the installed package", function () {
     it("answers /health", async () => {
       const res = await fetch(`${server.url}/health`);
       expect(res.status).to.equal(200);
-      expect(await res.json()).to.deep.equal({ ok: true, connections: 0 });
+      // No socket yet, and no channel written to: nothing held.
+      expect(await res.json()).to.deep.equal({ ok: true, connections: 0, trackedChannels: 0 });
     });
 
     it("accepts a WebSocket auth with a listed token, and refuses another one", async () => {
