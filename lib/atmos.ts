@@ -325,6 +325,8 @@ export class Atmos extends Emitter<AtmosEvents> {
           return this.records(className, result.records.map((a) => String(a.id)));
         },
         (error) => {
+          // Closed while it was out: nothing to report, and nothing was shown.
+          if (this.shut) throw closedError();
           const failure = asSyncError(error);
           // Decided as for a send. Offline, unless the network was seen up
           // since this pull began (a stale timeout).

@@ -91,6 +91,8 @@ export class Puller {
       // id: its answer, applied first, tells which item it is (see applyPulled).
       // (At once when none is in flight.)
       await this.host.createsAnswered(className);
+      // Closed meanwhile: the models may be another Atmos's now, which would not know these records.
+      if (rc.closed) throw rc.closed();
       const result = applyPulled(this.host, className, route, items, options, numericIds, mark);
       // Storage full: the pulled records wait in memory and are written when
       // space frees (the write queue reports the quota error once); the pull
