@@ -70,7 +70,7 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   if (edited) return mergeIntoEdit(atmos, entry, attrs);
   if (!entry) {
     // Maybe the server's copy of this tab's create whose answer was lost: its retry brings the id (lost-creates.ts).
-    if (createsOut(meta.all(className)).some((local) => mayBeCopy(local.attrs, attrs))) return;
+    if (createsOut(meta.all(className)).some((local) => mayBeCopy(local, attrs))) return;
     const created = { className, id, attrs, acked: true, queue: [], etag: etagOf(attrs) };
     meta.put(created);
     app.create(className, attrs);

@@ -14,10 +14,21 @@ export function createsOut(entries: Iterable<RecordEntry>): RecordEntry[] {
   return out;
 }
 
-/** Whether a record from the server could be the server's copy of a local one: no field both have differs. */
-export function mayBeCopy(local: Attrs, remote: Attrs): boolean {
-  for (const key in local) {
-    if (key !== "id" && local[key] != null && hasOwn.call(remote, key) && String(local[key]) !== String(remote[key])) return false;
+/**
+ * Whether a record from the server could be the server's copy of a local one
+ * whose create is out: no field both have differs, leaving out the fields the
+ * user edited after the create was sent (those edits wait behind it).
+ */
+export function mayBeCopy(local: RecordEntry, remote: Attrs): boolean {
+  const edited = new Set<string>();
+  for (let i = 1; i < local.queue.length; i++) {
+    const op = local.queue[i];
+    for (const field of op.changed ?? Object.keys(local.attrs)) edited.add(field);
+  }
+  const attrs = local.attrs;
+  for (const key in attrs) {
+    if (key === "id" || edited.has(key) || attrs[key] == null || !hasOwn.call(remote, key)) continue;
+    if (String(attrs[key]) !== String(remote[key])) return false;
   }
   return true;
 }

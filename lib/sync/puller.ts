@@ -147,7 +147,7 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
       continue;
     }
     if (entry?.deleted) continue; // deletes stay deleted while queued
-    if (!entry && out.length && out.some((local) => mayBeCopy(local.attrs, remote))) continue;
+    if (!entry && out.length && out.some((local) => mayBeCopy(local, remote))) continue;
     if (!entry) {
       const created: RecordEntry = { className, id, attrs: remote, acked: true, queue: [], etag: etagOf(remote) };
       if (numericIds.has(id)) created.numericId = true;

@@ -110,6 +110,29 @@ describe("offline: this page's own new task, heard live before the create is ans
     expect((Task.all() as Task[]).map((t) => [t.id, t.title, t.notes])).to.deep.equal([[items[0].id, "bread", "rye"]]);
   });
 
+  it("stays one task when the answer was lost and the user renamed it before the news came", async () => {
+    let first = true;
+    proxy.setSchedule((req) => {
+      if (req.method !== "POST" || !first) return undefined;
+      first = false;
+      return "drop-response";
+    });
+    const bread = Task.create({ title: "bread", taskListID: listId }, { remote: true }) as Task;
+    while (!api.published.some((p) => p.change.attrs?.title === "bread")) await new Promise((r) => setTimeout(r, 5));
+    // The rename queues behind the create, which may have arrived: it is no longer what the server has.
+    bread.updateAttributes({ title: "rye bread" }, { remote: false });
+    const { channel, change } = api.published.find((p) => p.change.attrs?.title === "bread")!;
+    const applied = nextEvent(page.atmos, "live:change");
+    await live.live.hub.publish(channel, [change]);
+    await applied;
+    expect((Task.all() as Task[]).map((t) => t.title), "shown while the create waits to be sent again").to.deep.equal(["rye bread"]);
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+    const items = (await tasksClient(api).call("GET", `/lists/${listId}/tasks`)).body.items;
+    expect(items.map((t: any) => t.title)).to.deep.equal(["rye bread"]);
+    expect((Task.all() as Task[]).map((t) => [t.id, t.title])).to.deep.equal([[items[0].id, "rye bread"]]);
+  });
+
   it("sends an edit made meanwhile as an update of that one task", async () => {
     const bread = Task.create({ title: "bread", taskListID: listId }, { remote: true }) as Task;
     await heardLive();
