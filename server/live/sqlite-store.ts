@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 import { BackendRequest, Middleware } from "./backend";
 import { loadOptionalPackage } from "./optional-package";
+import { openInWal } from "./sqlite-wal";
 
 export interface SqliteStoreOptions {
   /** Database file (created if missing); ":memory:" works too. */
@@ -32,7 +33,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStoreMiddleware 
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new Error(`sqliteStore: table "${table}" must be a plain identifier`);
   const Database = loadOptionalPackage<typeof BetterSqlite3>("better-sqlite3", "sqliteStore() is used");
   const db = new Database(options.file);
-  db.pragma("journal_mode = WAL");
+  openInWal(db);
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (collection, id))`);
   const getOne = db.prepare<[string, string], { data: string }>(`SELECT data FROM ${table} WHERE collection = ? AND id = ?`);
   const getAll = db.prepare<[string], { data: string }>(`SELECT data FROM ${table} WHERE collection = ? ORDER BY rowid`);

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { openInWal } from "../../../server/live/sqlite-wal";
 import { SINGLE_USER } from "./accounts";
 import { MIGRATIONS } from "./schema-migrations";
 
@@ -14,10 +15,9 @@ export type Db = Database.Database;
  */
 export function openDb(file: string, owners: readonly string[] = [SINGLE_USER]): Db {
   const db = new Database(file);
-  // First, so that a second process starting at the same moment waits for
-  // the first one's lock instead of failing with "database is locked".
-  db.pragma("busy_timeout = 5000");
-  db.pragma("journal_mode = WAL");
+  // A second process starting at the same moment waits for the first one's
+  // lock instead of failing with "database is locked".
+  openInWal(db);
   // With WAL, NORMAL never corrupts the file; a power loss may drop the last
   // commits, which a development server can afford. FULL costs ~5 ms a commit.
   db.pragma("synchronous = NORMAL");
