@@ -1,12 +1,10 @@
 import { remoteAction } from "../meta-context";
 import { enqueue } from "../store/compaction";
 import type { OpKind, OutboxOp, PlainRecord, RecordEntry } from "../store/record-entry";
-import { changedFields } from "./merge";
+import { editedFields } from "./merge";
 import { storeEntry } from "./outbox-exchange";
 import type { SyncHost } from "./sync-host";
 import type { ModelOptions } from "../app-context";
-
-const hasOwn = Object.prototype.hasOwnProperty;
 
 export type ChangeType = "create" | "update" | "destroy";
 
@@ -49,11 +47,10 @@ export function recordChange(
     entry = { className: plain.className, id: plain.id, attrs: plain.attrs, acked: false, queue: [] };
     kind = "create";
   } else {
-    // Only a field the app's record carries can be the user's edit. The server's own fields the
-    // model has no attribute for (a Google task's kind, selfLink, deleted…) are missing from it,
-    // not cleared: taken for edits, a merge would keep their old values over the server's
-    // (a refused update would send `deleted: false` back onto a task deleted elsewhere).
-    changed = changedFields(entry.attrs, plain.attrs).filter((field) => hasOwn.call(plain.attrs, field));
+    // Only a field the app's record carries can be the user's edit: taken for edits, the server's
+    // own fields would keep their old values in a merge (a refused update would send
+    // `deleted: false` back onto a task deleted elsewhere).
+    changed = editedFields(entry.attrs, plain.attrs);
     // Saving a synced record without a change and without `remote` queues nothing.
     if (!remote && changed.length === 0 && entry.queue.length === 0 && entry.acked && !entry.deleted) return { entry, send: false };
     // Keep the server's version the edit is based on, for conflicts and revert.

@@ -14,6 +14,22 @@ export function changedFields(before: Attrs | undefined, after: Attrs): string[]
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
+ * The fields a save changed: those the saved record carries whose values
+ * differ from the stored ones. A field the record lacks is not the user's
+ * edit (the server's own fields the model has no attribute for, such as a
+ * Google task's kind or deleted, are missing from it, not cleared). Runs on
+ * every save: one pass, no array but the result. Pure.
+ */
+export function editedFields(before: Attrs, after: Attrs): string[] {
+  const changed: string[] = [];
+  for (const k in after) {
+    if (k === "id" || !hasOwn.call(after, k)) continue;
+    if (hasOwn.call(before, k) ? !sameValue(before[k], after[k]) : after[k] !== undefined) changed.push(k);
+  }
+  return changed;
+}
+
+/**
  * A server answer merged into the local record: the server's values win,
  * except for fields the user changed after the request was sent, and
  * attributes the answer does not carry are kept (Google's task body has no
