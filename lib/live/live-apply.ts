@@ -70,7 +70,10 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   if (edited) return mergeIntoEdit(atmos, entry, attrs);
   if (!entry) {
     // Maybe the server's copy of this tab's create whose answer was lost: its retry brings the id (lost-creates.ts).
-    if (createsOut(meta.all(className)).some((local) => mayBeCopy(local, attrs))) return;
+    // An update of a record never seen here, while such a create is out, is most likely that copy changed
+    // elsewhere (its "created" was left for the retry): left too; the retry's answer or a pull brings it.
+    const out = createsOut(meta.all(className));
+    if (out.length && (change.type === "updated" || out.some((local) => mayBeCopy(local, attrs)))) return;
     const created = { className, id, attrs, acked: true, queue: [], etag: etagOf(attrs) };
     meta.put(created);
     app.create(className, attrs);

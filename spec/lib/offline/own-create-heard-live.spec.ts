@@ -133,6 +133,36 @@ describe("offline: this page's own new task, heard live before the create is ans
     expect((Task.all() as Task[]).map((t) => [t.id, t.title])).to.deep.equal([[items[0].id, "rye bread"]]);
   });
 
+  it("stays one task when the answer was lost and another device renamed it before the retry", async () => {
+    // Two devices writing one record: If-Match keeps a full-record PUT from putting back the other's fields.
+    page.atmos.resourceClient.conditionalUpdates = true;
+    let first = true;
+    proxy.setSchedule((req) => {
+      if (req.method !== "POST" || !first) return undefined;
+      first = false;
+      return "drop-response";
+    });
+    const bread = Task.create({ title: "bread", taskListID: listId }, { remote: true }) as Task;
+    while (!api.published.some((p) => p.change.attrs?.title === "bread")) await new Promise((r) => setTimeout(r, 5));
+    const created = api.published.find((p) => p.change.attrs?.title === "bread")!;
+    const serverId = String(created.change.id);
+    const before = api.published.length;
+    expect((await tasksClient(api).call("PATCH", `/lists/${listId}/tasks/${serverId}`, { title: "rye bread" })).status).to.equal(200);
+    for (const { channel, change } of [created, ...api.published.slice(before)]) {
+      const applied = nextEvent(page.atmos, "live:change");
+      await live.live.hub.publish(channel, [change]);
+      await applied;
+    }
+    expect((Task.all() as Task[]).length, "shown while the create waits to be sent again").to.equal(1);
+    bread.updateAttributes({ notes: "sliced" }, { remote: true });
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+    await models.Task.sync({ remote: true, pathParams: { taskListID: listId } });
+    const items = (await tasksClient(api).call("GET", `/lists/${listId}/tasks`)).body.items;
+    expect(items.map((t: any) => [t.id, t.title, t.notes])).to.deep.equal([[serverId, "rye bread", "sliced"]]);
+    expect((Task.all() as Task[]).map((t) => [t.id, t.title, t.notes])).to.deep.equal([[serverId, "rye bread", "sliced"]]);
+  });
+
   it("sends an edit made meanwhile as an update of that one task", async () => {
     const bread = Task.create({ title: "bread", taskListID: listId }, { remote: true }) as Task;
     await heardLive();
