@@ -1,4 +1,5 @@
 import type { Attrs, RecordEntry } from "../store/record-entry";
+import { fieldsQueued } from "./merge";
 
 // A create sent whose answer was lost (it waits for a retry) may already be
 // on the server. News of the server's copy (a pull, a live change) would show
@@ -7,10 +8,10 @@ import type { Attrs, RecordEntry } from "../store/record-entry";
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** Records whose create was sent and not answered. */
-export function createsOut(entries: Iterable<RecordEntry>): RecordEntry[] {
+/** The records of a model whose create was sent and not answered, among `queued` (MetaContext.queued(): a create out is always queued). */
+export function createsOut(queued: Iterable<RecordEntry>, className: string): RecordEntry[] {
   const out: RecordEntry[] = [];
-  for (const e of entries) if (!e.acked && e.queue[0]?.kind === "create" && e.queue[0].sent) out.push(e);
+  for (const e of queued) if (e.className === className && !e.acked && e.queue[0]?.kind === "create" && e.queue[0].sent) out.push(e);
   return out;
 }
 
@@ -20,11 +21,7 @@ export function createsOut(entries: Iterable<RecordEntry>): RecordEntry[] {
  * user edited after the create was sent (those edits wait behind it).
  */
 export function mayBeCopy(local: RecordEntry, remote: Attrs): boolean {
-  const edited = new Set<string>();
-  for (let i = 1; i < local.queue.length; i++) {
-    const op = local.queue[i];
-    for (const field of op.changed ?? Object.keys(local.attrs)) edited.add(field);
-  }
+  const edited = fieldsQueued(local.queue, local.attrs, 1);
   const attrs = local.attrs;
   for (const key in attrs) {
     if (key === "id" || edited.has(key) || attrs[key] == null || !hasOwn.call(remote, key)) continue;

@@ -1,5 +1,5 @@
 import type { ModelOptions } from "../app-context";
-import type { Attrs, RecordEntry } from "../store/record-entry";
+import type { Attrs, OutboxOp, RecordEntry } from "../store/record-entry";
 
 /** Fields whose values differ between two versions of a record. Pure. */
 export function changedFields(before: Attrs | undefined, after: Attrs): string[] {
@@ -27,6 +27,20 @@ export function editedFields(before: Attrs, after: Attrs): string[] {
     if (hasOwn.call(before, k) ? !sameValue(before[k], after[k]) : after[k] !== undefined) changed.push(k);
   }
   return changed;
+}
+
+/**
+ * The fields the ops of a queue from `from` on will send as this page has
+ * them: the user's edits (an op without a list: every field) and the fields
+ * queued to be sent again (resend-merged.ts).
+ */
+export function fieldsQueued(queue: OutboxOp[], attrs: Attrs, from = 0): Set<string> {
+  const fields = new Set<string>();
+  for (let i = from; i < queue.length; i++) {
+    for (const field of queue[i].changed ?? Object.keys(attrs)) fields.add(field);
+    for (const field of queue[i].resent ?? []) fields.add(field);
+  }
+  return fields;
 }
 
 /**
@@ -84,7 +98,7 @@ export function mergeNewerVersion(resolver: ModelOptions["resolveConflict"], ent
 }
 
 /** The update-time fields servers stamp: Google's "updated", Rails' "updated_at". */
-const stamps = ["updated", "updated_at"];
+export const stamps = ["updated", "updated_at"];
 
 /** Whether a pulled version differs from the version a local edit was based on (and is not older than it). */
 export function versionChanged(baseEtag: string | undefined, base: Attrs | undefined, remote: Attrs): boolean {

@@ -1,7 +1,7 @@
 import { remoteAction, type MetaContext } from "../meta-context";
 import { enqueue } from "../store/compaction";
 import { etagOf, localAttrs, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
-import { changedFields, mergeAnswer } from "./merge";
+import { changedFields, fieldsQueued, mergeAnswer } from "./merge";
 import { SyncError, type ErrorPayload } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 
@@ -91,8 +91,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   }
   // Fields edited after this op left stay as the user has them now.
   entry.queue = entry.queue.slice(1);
-  const laterEdits = new Set<string>();
-  for (const later of entry.queue) for (const f of [...(later.changed ?? Object.keys(entry.attrs)), ...(later.resent ?? [])]) laterEdits.add(f);
+  const laterEdits = fieldsQueued(entry.queue, entry.attrs);
   entry.acked = true;
   entry.failed = undefined;
   // The version the server now has, for conflicts and revert: not the edits still queued.

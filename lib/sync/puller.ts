@@ -131,7 +131,7 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
   const result: PullResult = { records: [], changed: [], conflicts: [] };
   const returned = new Set<string>();
   // Records unknown here that could be the copy of a create whose answer was lost wait for a later pull (lost-creates.ts).
-  const out = createsOut(meta.all(className));
+  const out = createsOut(meta.queued(), className);
   for (const remote of items) {
     // Items are this pull's own copies (checkedItem): fill them in place, as
     // a spread per record costs more than the rest of this loop together.

@@ -1,10 +1,10 @@
 import { uuidv4 } from "../env/uuid";
 import { enqueue } from "../store/compaction";
 import type { Attrs, RecordEntry } from "../store/record-entry";
-import { changedFields } from "./merge";
+import { changedFields, stamps } from "./merge";
 
-/** Fields a server keeps itself (version stamps): a new value of one is no change to send. */
-const serverKept = new Set(["etag", "updated", "updated_at"]);
+/** Fields a server keeps itself (its version stamps): a new value of one is no change to send. */
+const serverKept = new Set(["etag", ...stamps]);
 
 /**
  * A newer server version (a pull, a live change) was just merged into a
