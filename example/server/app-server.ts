@@ -4,6 +4,7 @@ import { createServer } from "http";
 import * as path from "path";
 import type { Duplex } from "stream";
 import { hostAllowList, isLoopback, listeningUrl, refuseWeakCredentials } from "./exposure";
+import { FOREIGN_PAGE_REFUSAL, fromForeignPage, openToEveryPage } from "./foreign-origin";
 import { securityHeaders } from "./security-headers";
 import { serveStatic } from "./static-files";
 import { API_PREFIX, createTasksApi, SINGLE_USER, type Account, type TasksApi } from "./tasks-api";
@@ -144,6 +145,9 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   /** The host the browser has in its address bar, for the page's live socket in the CSP. */
   const browserHost = (req: http.IncomingMessage): string | undefined =>
     options.publicUrl ? new URL(options.publicUrl).host : forwardedHost(req) ?? req.headers.host;
+  /** With a token every page can send, a page on another site is refused (see foreign-origin.ts). */
+  const guessable = openToEveryPage(accounts);
+  const foreignPage = (req: http.IncomingMessage): boolean => guessable && fromForeignPage(req, browserHost(req));
   let extension: Extension = {};
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -151,6 +155,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       const allowed = ownName(req);
       for (const [name, value] of Object.entries(securityHeaders({ google, host: allowed ? browserHost(req) : undefined }))) res.setHeader(name, value);
       if (!allowed) return misdirected(res, hasBody(req));
+      if (foreignPage(req)) return refuse(res, 403, FOREIGN_PAGE_REFUSAL, hasBody(req));
       if (extension.request?.(req, res)) return;
       if (api.handle(req, res)) return;
       // Nothing below reads a body: one that was sent is not drained, the connection closes.
@@ -174,11 +179,12 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   // it only once the token and size are accepted; other paths get it at once.
   server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const pathname = (req.url ?? "/").split("?")[0];
-    if (ownName(req) && pathname !== API_PREFIX && !pathname.startsWith(`${API_PREFIX}/`)) res.writeContinue();
+    if (ownName(req) && !foreignPage(req) && pathname !== API_PREFIX && !pathname.startsWith(`${API_PREFIX}/`)) res.writeContinue();
     handle(req, res);
   });
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!ownName(req)) return void socket.end(rawAnswer(421, "Misdirected Request", MISDIRECTED));
+    if (foreignPage(req)) return void socket.end(rawAnswer(403, "Forbidden", FOREIGN_PAGE_REFUSAL));
     if (extension.upgrade?.(req, socket, head)) return;
     socket.end(rawAnswer(404, "Not Found", "No WebSocket endpoint at this path."));
   });
@@ -219,8 +225,13 @@ const MISDIRECTED =
 
 /** 421: the Host names a server this is not (DNS rebinding, or a proxy without PUBLIC_URL). */
 function misdirected(res: http.ServerResponse, close: boolean): void {
-  res.writeHead(421, { "Content-Type": "text/plain; charset=utf-8", ...(close ? { Connection: "close" } : {}) });
-  res.end(MISDIRECTED);
+  refuse(res, 421, MISDIRECTED, close);
+}
+
+/** A refusal in plain text; a body the client sent is left unread and the connection closes. */
+function refuse(res: http.ServerResponse, status: number, text: string, close: boolean): void {
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...(close ? { Connection: "close" } : {}) });
+  res.end(text);
 }
 
 function rawAnswer(status: number, reason: string, text: string): string {
