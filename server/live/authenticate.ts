@@ -79,9 +79,12 @@ export function tokenListAuthenticator(spec: string): Authenticate {
  * Why a socket holding `grant` may not join the `channels` its auth names,
  * one reason per channel refused (none: it may join them all). A name that
  * cannot be a channel is refused as one not allowed; "*" by name is every
- * channel, for a grant of every channel.
+ * channel, for a grant of every channel. More than `max` distinct names is
+ * one reason, given before any name is judged.
  */
-export function refusedChannels(grant: Grant, channels: string[]): string[] {
+export function refusedChannels(grant: Grant, channels: string[], max = Infinity): string[] {
+  const distinct = new Set(channels).size;
+  if (distinct > max) return [`asks for ${distinct} channels; a socket may join at most ${max} channels`];
   return channels.flatMap((channel, i) => {
     if (channel === "*" && grant.defaults === "*" && grant.allows(channel)) return [];
     const problem = channelProblem(channel, `auth.channels[${i}]`);

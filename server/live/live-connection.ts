@@ -19,6 +19,8 @@ export interface LiveConnectionOptions {
   maxBufferedBytes: number;
   /** Changes held while the socket replays; past it the socket is too far behind. */
   maxPending: number;
+  /** Channels a socket may name in its auth message. */
+  maxChannels: number;
   log: LiveLog;
   onClose(connection: LiveConnection): void;
   /** Once the token is accepted: a reason to refuse the socket (a per-user cap), or undefined. */
@@ -171,7 +173,7 @@ export class LiveConnection implements ChannelSubscriber {
     let channels: string[];
     if (auth.channels === undefined) channels = grant.defaults === "*" ? [EVERY_CHANNEL] : grant.defaults;
     else {
-      const refusals = refusedChannels(grant, auth.channels);
+      const refusals = refusedChannels(grant, auth.channels, this.options.maxChannels);
       if (refusals.length > 0) return this.refuse(CloseCode.forbidden, refusals.join("; "));
       channels = [...new Set(auth.channels)];
     }

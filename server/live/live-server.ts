@@ -45,6 +45,12 @@ export interface LiveServerOptions {
    * one more is closed with 1013 "try again later". Default 100.
    */
   maxConnectionsPerUser?: number;
+  /**
+   * Channels one socket may name in its auth message; more are refused with
+   * 4403 (a grant by predicate or of every channel would otherwise let one
+   * frame subscribe to tens of thousands). Default 1000.
+   */
+  maxChannelsPerSocket?: number;
   /** A channel's replay log is dropped after this long without a change (its clients then resync). 0 = never. Default 10 min. */
   replayIdleMs?: number;
   /** What idle times are measured by. Default the system clock; specs pass a fake one. */
@@ -91,6 +97,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const maxBodyBytes = positive("maxBodyBytes", options.maxBodyBytes, 1024 * 1024);
   const maxConnections = positive("maxConnections", options.maxConnections, 10_000);
   const maxConnectionsPerUser = positive("maxConnectionsPerUser", options.maxConnectionsPerUser, 100);
+  const maxChannelsPerSocket = positive("maxChannelsPerSocket", options.maxChannelsPerSocket, 1000);
   const replayIdleMs = positive("replayIdleMs", options.replayIdleMs, 10 * 60_000, true);
   const log: LiveLog = options.log ?? (() => {});
   const clock = options.clock ?? systemClock;
@@ -118,7 +125,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const counted = new WeakSet<LiveConnection>();
   const connectionOptions: LiveConnectionOptions = {
     hub, backend, authenticate: options.authenticate, authTimeoutMs, maxBufferedBytes,
-    maxPending: replayLimit * 4, log,
+    maxPending: replayLimit * 4, maxChannels: maxChannelsPerSocket, log,
     onClose: (c) => {
       connections.delete(c);
       if (!counted.delete(c)) return;
