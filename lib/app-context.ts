@@ -1,6 +1,6 @@
 import * as spineModule from "spine";
 import { listen } from "./app-context/spine-listeners";
-import { aliases, aliasKey, fire, page, registeredModels, saved, type HooksOf, type SpineModel, type SpineRecord } from "./app-context/spine-state";
+import { aliases, aliasKey, fire, page, registerModel, registeredModels, saved, type HooksOf, type SpineModel, type SpineRecord } from "./app-context/spine-state";
 import type { Attrs, PlainRecord, SyncState } from "./store/record-entry";
 
 export type { HooksOf, ModelHooks, SpineModel, SpineRecord } from "./app-context/spine-state";
@@ -52,10 +52,8 @@ export class AppContext {
     if (!model || typeof model.className !== "string" || !model.className) {
       throw new Error("atmos2: extend a configured model: call Model.configure(\"Name\", ...attributes) before Model.extend(Spine.Model.Atmosphere)");
     }
-    this.models.set(model.className, model);
+    registerModel(model);
   }
-
-
 
   model(className: string): SpineModel | undefined {
     return this.models.get(className);

@@ -1,5 +1,6 @@
 import { Atmos, closed, closedError } from "./atmos";
 import { AppContext, type ModelHooks } from "./app-context";
+import { useModel } from "./app-context/spine-state";
 import type { PullOptions } from "./sync/puller";
 
 /** Options of `Model.sync()`. */
@@ -41,6 +42,7 @@ export const Atmosphere = {
     this.include({
       /** "local" | "pending" | "synced" | "failed" */
       syncState(this: any) {
+        useModel(this.constructor);
         return current().syncState(this.constructor.className, String(this.id));
       },
     });
@@ -48,16 +50,19 @@ export const Atmosphere = {
 
   /** Local records (refresh), then with `{ remote: true }` the server's, merged. */
   sync(this: any, options: SyncOptions = {}): Promise<unknown[]> {
+    useModel(this);
     return current(options.remote).sync(this.className, options);
   },
 
   /** Sends every unsent change of this model. */
   push(this: any): Promise<void> {
+    useModel(this);
     return current(true).push(this.className);
   },
 
   /** Records with unsent changes. */
   dirty(this: any): unknown[] {
+    useModel(this);
     return current()
       .dirty(this.className)
       .map((id) => (this.exists(id) ? this.find(id) : null))
@@ -66,6 +71,7 @@ export const Atmosphere = {
 
   /** Remote ids deleted locally and not yet deleted on the server. */
   destroyedIds(this: any): string[] {
+    useModel(this);
     return current().destroyedIds(this.className);
   },
 };

@@ -13,8 +13,8 @@ import {
   movesLeft,
   noteMove,
   page,
-  registeredModels,
   saved,
+  useModel,
   WRAPPED,
   type HooksOf,
   type SpineModel,
@@ -32,6 +32,7 @@ import {
  */
 export function listen(model: SpineModel, hooks: HooksOf): void {
   model.bind("beforeSave", (record: SpineRecord) => {
+    useModel(record.constructor);
     followId(record);
     if (model.remoteKeys) followKeys(record, model.remoteKeys);
   });
@@ -40,6 +41,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
     if (!options?.atmos && Object.prototype.hasOwnProperty.call(record, "cid")) track(record);
   });
   model.bind("beforeDestroy", (record: SpineRecord, options?: Record<string, unknown>) => {
+    useModel(record.constructor);
     followId(record);
     if (!options?.atmos) aimDestroy(record);
   });
@@ -65,6 +67,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
   model.bind("refresh", (records: SpineRecord | SpineRecord[], options?: Record<string, unknown>) => {
     // atmos2's own refresh (a pull of thousands) is not the app's: nothing to look at.
     if (page.ownRefresh || options?.atmos) return;
+    useModel(model);
     if (records && !Array.isArray(records) && isLegacy(records)) return legacyRefreshed(records, hooks);
     const all = Array.isArray(records) ? records : records ? [records] : [];
     // A record Spine merged into another one during the refresh (its id
@@ -76,7 +79,6 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
   // Installed once per prototype and class (sub-classes inherit them; a
   // model configured and extended again keeps one), reporting the class
   // the call is made on, when that class is extended.
-  const known = (className: string) => registeredModels.has(className);
   wrapOnce(model.prototype, "changeID", (changeID) =>
     function (this: SpineRecord, id: unknown) {
       // Spine does nothing for the id the object already has.
@@ -105,7 +107,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
       }
       // An object whose id Spine holds no record under moves no record; nor
       // does one whose id its index keeps for a record already destroyed.
-      if (!known(name) || !root || !this.constructor.records.includes(root)) return result;
+      if (!useModel(this.constructor) || !root || !this.constructor.records.includes(root)) return result;
       const shown = String(root.id);
       noteMove(root, shown);
       if (stored !== shown) hooks(false)?.idChanged(name, stored, shown);
@@ -118,7 +120,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
     function (this: SpineModel, ...args: unknown[]) {
       const ids = this.records.map((r: SpineRecord) => String(r.id));
       const result = deleteAll.apply(this, args);
-      if (ids.length && known(this.className)) hooks(false)?.cleared(this.className, ids);
+      if (useModel(this) && ids.length) hooks(false)?.cleared(this.className, ids);
       return result;
     },
   );
@@ -127,7 +129,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
   if (isLegacy(model.prototype)) {
     wrapOnce(model, "refresh", (refresh) =>
       function (this: SpineModel, ...args: unknown[]) {
-        if (page.ownRefresh || !known(this.className)) return refresh.apply(this, args);
+        if (page.ownRefresh || !useModel(this)) return refresh.apply(this, args);
         const before = this.records.slice();
         const result = refresh.apply(this, args);
         const now = new Set(this.records);

@@ -41,6 +41,25 @@ export const page = {
  * at load time, while tests and reloads create new Atmos instances.
  */
 export const registeredModels = new Map<string, SpineModel>();
+const extendedModels = new WeakSet<SpineModel>();
+
+/** Makes an extended model the one its class name stands for. */
+export function registerModel(model: SpineModel): void {
+  extendedModels.add(model);
+  registeredModels.set(model.className, model);
+}
+
+/**
+ * Two extended classes may share a class name (each file of a test suite
+ * declaring its own `Task`, or a model defined again after a hot reload):
+ * the one the app used last is the one records are shown in and answers
+ * go to. Called where the app uses a model: its saves, destroys and class
+ * methods. Whether the class name is an extended model's.
+ */
+export function useModel(model: SpineModel): boolean {
+  if (extendedModels.has(model) && registeredModels.get(model.className) !== model) registeredModels.set(model.className, model);
+  return registeredModels.has(model.className);
+}
 /** Old local id → server id, for record objects the app still holds with an old id. */
 export const aliases = new Map<string, string>();
 /**
