@@ -22,15 +22,22 @@ export function liveHostOf(atmos: LiveAtmos): LiveHost {
   };
 }
 
-/** The registered model whose class name, `Model.collection` or REST collection name (`Task` → `tasks`) is `name`. */
+/** The registered model whose class name, `Model.collection`, REST collection name (`Task` → `tasks`) or `Model.url`'s collection is `name`. */
 function modelByCollection(atmos: LiveAtmos, name: string): SpineModel | undefined {
   const app = atmos.appContext;
   if (app.model(name)) return app.model(name);
   for (const className of app.classNames()) {
     const model = app.model(className);
-    if (model.collection === name || collectionName(className) === name) return model;
+    if (model.collection === name || collectionName(className) === name || urlCollection(model.url) === name) return model;
   }
   return undefined;
+}
+
+/** The collection a model's own `url` names: its last segment that is not a parameter (`/api/v2/todo_items` → `todo_items`). */
+function urlCollection(url: unknown): string | undefined {
+  if (typeof url !== "string") return undefined;
+  const segments = url.split(/[?#]/)[0].split("/").filter((s) => s && !s.startsWith(":"));
+  return segments[segments.length - 1]?.replace(/\.json$/, "");
 }
 
 /**

@@ -235,7 +235,7 @@ export class LiveClient {
         // Disconnected (or closed) while it was applied: not counted, so the next connection replays it.
         if (generation !== this.generation) return;
         await this.seqs.set(message.channel, message.seq);
-        this.host.emit("live:change", { channel: message.channel, seq: message.seq, change: message.change });
+        this.host.emit("live:change", { ...message.change, channel: message.channel, seq: message.seq, change: message.change });
         return;
       }
       case "resync": {

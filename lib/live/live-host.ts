@@ -49,7 +49,8 @@ export interface LiveHost {
 export interface LiveEvents {
   "live:connected": { channels: string[]; seq: SeqMap };
   "live:disconnected": { code: number; reason: string };
-  "live:change": { channel: string; seq: number; change: LiveChange };
+  /** The change applied, as it arrived (`type`, `collection`, `id`, `attrs`), with its channel and seq; `change` is the same change. */
+  "live:change": LiveChange & { channel: string; seq: number; change: LiveChange };
   /** `code` 4401/4403 when the server refused the token or a channel; `change` when applying one failed. */
   "live:error": { error: Error; code?: number; change?: LiveChange };
   "live:resync": { channel: string; seq: number };

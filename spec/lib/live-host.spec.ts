@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Atmos } from "../../lib";
 import { liveHostOf } from "../../lib/live/live-apply";
 import { MemoryStorage } from "../fakes/memory-storage";
-import { List, Task, resetModels } from "./models";
+import { List, Task, Todo, resetModels } from "./models";
 
 /** The Atmos instance as the live client's host: how a live change reaches Spine. */
 describe("live changes applied to an Atmos instance (atmos2/live)", () => {
@@ -85,6 +85,16 @@ describe("live changes applied to an Atmos instance (atmos2/live)", () => {
     (Task as any).fromRemote = (attrs: any) => ({ ...attrs, taskListID: /\/lists\/([^/]+)\/tasks\//.exec(attrs.selfLink)?.[1] });
     await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "tasks", id: "T1", attrs: { title: "milk", selfLink: "http://x/tasks/v1/lists/L9/tasks/T1" } });
     expect(Task.find("T1").taskListID).to.equal("L9");
+  });
+
+  it("finds a model with a url of its own by the collection that url names", async () => {
+    (Todo as any).url = "/api/v2/todo_items";
+    try {
+      await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "todo_items", id: "7", attrs: { id: 7, title: "By its url" } });
+    } finally {
+      delete (Todo as any).url;
+    }
+    expect(Todo.find("7").title).to.equal("By its url");
   });
 
   it("ignores a change for a collection no model has", async () => {

@@ -61,7 +61,7 @@ describe("live client", () => {
     expect(host.events[0].payload).to.deep.include({ code: 4403 });
   });
 
-  it("applies changes in order and stores each seq only after applying the change", async () => {
+  it("applies changes in order, stores each seq only after applying the change, and emits each as it arrived (API.md: { type, collection, id, attrs }) with its channel and seq", async () => {
     const host = new FakeLiveHost();
     const seqAtApply: unknown[] = [];
     const apply = host.applyLiveChange.bind(host);
@@ -76,9 +76,9 @@ describe("live client", () => {
     expect(seqAtApply).to.deep.equal([0, 1, 2]);
     expect(await host.store.get("atmos2:live:seq:user:me")).to.equal(3);
     expect(host.events.filter((e) => e.event === "live:change").map((e) => e.payload)).to.deep.equal([
-      { channel: "user:me", seq: 1, change: change("a") },
-      { channel: "user:me", seq: 2, change: change("b") },
-      { channel: "user:me", seq: 3, change: change("c") },
+      { ...change("a"), channel: "user:me", seq: 1, change: change("a") },
+      { ...change("b"), channel: "user:me", seq: 2, change: change("b") },
+      { ...change("c"), channel: "user:me", seq: 3, change: change("c") },
     ]);
   });
 
