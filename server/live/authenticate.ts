@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { channelProblem } from "./change-validation";
+import { channelProblem, quoteInput } from "./change-validation";
 
 /**
  * What `authenticate` decides about a token: the channels it may join (a list,
@@ -89,6 +89,6 @@ export function refusedChannels(grant: Grant, channels: string[], max = Infinity
     if (channel === "*" && grant.defaults === "*" && grant.allows(channel)) return [];
     const problem = channelProblem(channel, `auth.channels[${i}]`);
     if (problem) return [problem];
-    return grant.allows(channel) ? [] : [`not allowed to join channel ${JSON.stringify(channel)}`];
+    return grant.allows(channel) ? [] : [`not allowed to join channel ${quoteInput(channel)}`];
   });
 }

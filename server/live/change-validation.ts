@@ -8,6 +8,21 @@ export class LiveInputError extends Error {
   }
 }
 
+/** The most of an input value an error message quotes. */
+const MAX_QUOTED_LENGTH = 60;
+
+/**
+ * `value` as JSON, cut to a few dozen characters: error messages name what
+ * was wrong without echoing a megabyte a socket sent into the answer and the
+ * server's log.
+ */
+export function quoteInput(value: unknown): string {
+  if (typeof value === "string" && value.length > MAX_QUOTED_LENGTH) {
+    return `${JSON.stringify(value.slice(0, MAX_QUOTED_LENGTH))}… (${value.length} characters)`;
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
 const MAX_CHANNEL_LENGTH = 200;
 
 /** What is wrong with a channel name, if anything; `field` names it (e.g. `channel`). */

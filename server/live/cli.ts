@@ -62,13 +62,28 @@ function refuseWeakCredentials(host: string, env: NodeJS.ProcessEnv): void {
   });
 }
 
+/** The most of a message a log line carries: what a socket sends must not fill the disk. */
+const MAX_LOGGED_MESSAGE = 300;
+/** Channels a "socket joined" line names; the rest are counted. */
+const MAX_LOGGED_CHANNELS = 5;
+
+function cut(text: string): string {
+  return text.length > MAX_LOGGED_MESSAGE ? `${text.slice(0, MAX_LOGGED_MESSAGE)}… (${text.length} characters)` : text;
+}
+
+function channelList(channels: string[]): string {
+  if (channels.length === 0) return "(no channel)";
+  if (channels.length <= MAX_LOGGED_CHANNELS) return cut(channels.join(", "));
+  return cut(`${channels.length} channels: ${channels.slice(0, MAX_LOGGED_CHANNELS).join(", ")}, …`);
+}
+
 function describe(event: LiveLogEvent): string {
   switch (event.type) {
-    case "connected": return `socket joined ${event.channels.join(", ") || "(no channel)"}`;
-    case "refused": return `socket refused (${event.code}): ${event.message}`;
+    case "connected": return `socket joined ${channelList(event.channels)}`;
+    case "refused": return `socket refused (${event.code}): ${cut(event.message)}`;
     case "dropped": return `socket dropped (${event.reason}, ${event.bufferedAmount} bytes unsent)`;
-    case "socket-error": return `socket error: ${event.message}`;
-    case "error": return `error in ${event.context}: ${event.message}`;
+    case "socket-error": return `socket error: ${cut(event.message)}`;
+    case "error": return `error in ${event.context}: ${cut(event.message)}`;
   }
 }
 

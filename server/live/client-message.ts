@@ -1,5 +1,5 @@
 import { AuthMessage, ClientMessage, SyncMessage, SyncMethod } from "../../lib/live/live-protocol";
-import { LiveInputError, validateChannel } from "./change-validation";
+import { LiveInputError, quoteInput, validateChannel } from "./change-validation";
 
 const SYNC_METHODS: readonly SyncMethod[] = ["create", "read", "update", "delete"];
 
@@ -21,7 +21,7 @@ export function parseClientMessage(data: string): ClientMessage {
   if (!isPlainObject(value)) throw new LiveInputError("message must be a JSON object");
   if (value.type === "auth") return parseAuth(value);
   if (value.type === "sync") return parseSync(value);
-  throw new LiveInputError(`message.type must be "auth" or "sync" (got ${JSON.stringify(value.type)})`);
+  throw new LiveInputError(`message.type must be "auth" or "sync" (got ${quoteInput(value.type)})`);
 }
 
 function parseAuth(value: Record<string, unknown>): AuthMessage {
@@ -43,7 +43,7 @@ function parseAuth(value: Record<string, unknown>): AuthMessage {
     message.since = {};
     for (const [channel, seq] of Object.entries(since)) {
       if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0) {
-        throw new LiveInputError(`auth.since[${JSON.stringify(channel)}] must be a non-negative integer`);
+        throw new LiveInputError(`auth.since[${quoteInput(channel)}] must be a non-negative integer`);
       }
       message.since[channel] = seq;
     }
