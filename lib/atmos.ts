@@ -1,5 +1,6 @@
 import type { AtmosEvents, AtmosOptions, ConflictEvent, SyncStatus } from "./atmos-options";
 import { badOption, checkedOptions } from "./checked-options";
+import { checkAtmosOptions } from "./call-options";
 import { AppContext, modelOptions, type ModelOptions } from "./app-context";
 import { heldClock, systemClock, type Clock, type HeldClock } from "./env/clock";
 export type { AtmosEvents, AtmosOptions, SyncStatus, ConflictEvent } from "./atmos-options";
@@ -97,12 +98,12 @@ export class Atmos extends Emitter<AtmosEvents> {
 
   constructor(options: AtmosOptions = {}) {
     super();
+    checkAtmosOptions(options);
     this.clock = options.clock ?? systemClock;
     this.timers = heldClock(this.clock);
     this.random = options.random ?? Math.random;
     this.store = options.store ?? WebStorageStore.of(options.storage);
     const prefix = (this.prefix = options.prefix ?? "atmos2:");
-    if (typeof prefix != "string") throw badOption("new Atmos({ prefix })", "a string", prefix);
     this.offlineStatusCodes = [...offlineDefaults];
     this.feed = options.feed ?? defaultFeed(this.store, prefix);
     this.metaContext = new MetaContext(this.store, {
@@ -463,8 +464,8 @@ export class Atmos extends Emitter<AtmosEvents> {
 
 checkedOptions(Atmos.prototype, "atmos", {
   offlineStatusCodes: [
-    "an array of statuses or a function",
-    (value) => typeof value == "function" || (Array.isArray(value) && value.every(Number.isInteger)),
+    "an array of statuses (0 for no answer, else 100 to 599) or a function",
+    (value) => typeof value == "function" || (Array.isArray(value) && value.every((s) => s === 0 || (Number.isInteger(s) && s >= 100 && s < 600))),
     offlineDefaults,
   ],
 });

@@ -1,6 +1,7 @@
 import { Atmos, closed, closedError } from "./atmos";
 import { AppContext, type ModelHooks } from "./app-context";
 import { useModel } from "./app-context/spine-state";
+import { checkSyncOptions } from "./call-options";
 import type { PullOptions } from "./sync/puller";
 
 /** Options of `Model.sync()`. */
@@ -50,6 +51,7 @@ export const Atmosphere = {
 
   /** Local records (refresh), then with `{ remote: true }` the server's, merged. */
   sync(this: any, options: SyncOptions = {}): Promise<unknown[]> {
+    checkSyncOptions(this.className, options);
     useModel(this);
     return current(options.remote).sync(this.className, options);
   },

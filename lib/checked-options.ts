@@ -14,7 +14,7 @@ export function badOption(name: string, accepts: string, value: any): Error {
   const kind = typeof value;
   const ctor: unknown = kind == "object" && value.constructor?.name;
   let shown: string | undefined;
-  if (kind == "number") shown = "" + value;
+  if (kind == "number" || value === undefined) shown = "" + value;
   else if (!ctor || ctor == "Object" || ctor == "Array") {
     try {
       shown = JSON.stringify(value);

@@ -1,3 +1,4 @@
+import { checkRemoteKeys, checkSaveOptions } from "../call-options";
 import { uuidv4 } from "../env/uuid";
 import {
   aliases,
@@ -31,8 +32,11 @@ import {
  * The same code serves Spine 1.2 and 1.6: where they differ is noted.
  */
 export function listen(model: SpineModel, hooks: HooksOf): void {
-  model.bind("beforeSave", (record: SpineRecord) => {
-    useModel(record.constructor);
+  model.bind("beforeSave", (record: SpineRecord, options?: Record<string, unknown>) => {
+    const own = record.constructor;
+    checkSaveOptions(own, "save", options);
+    if (own.remoteKeys) checkRemoteKeys(own.className, own.remoteKeys);
+    useModel(own);
     followId(record);
     if (model.remoteKeys) followKeys(record, model.remoteKeys);
   });
@@ -41,6 +45,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
     if (!options?.atmos && Object.prototype.hasOwnProperty.call(record, "cid")) track(record);
   });
   model.bind("beforeDestroy", (record: SpineRecord, options?: Record<string, unknown>) => {
+    checkSaveOptions(record.constructor, "destroy", options);
     useModel(record.constructor);
     followId(record);
     if (!options?.atmos) aimDestroy(record);

@@ -138,6 +138,7 @@ export class ResourceClient {
   }
 
   removeHeader(name: string): void {
+    if (typeof name != "string") throw badOption("removeHeader(name): the name", "a string", name);
     for (const key of Object.keys(this._headers)) if (key.toLowerCase() === name.toLowerCase()) delete this._headers[key];
   }
 
@@ -256,7 +257,7 @@ checkedOptions(ResourceClient.prototype, "resourceClient", {
   base: ["a string", (value) => typeof value == "string", ""],
   IDField: ["a non-empty string", (value) => typeof value == "string" && value != "", "id"],
   dataCoding: ['"json" or "form"', (value) => value == "json" || value == "form", "json"],
-  formRoot: ["a string, false or undefined", (value) => typeof value == "string" || value === false],
+  formRoot: ["a non-empty string, false or undefined", (value) => (typeof value == "string" && value != "") || value === false],
   timeout: ["a number above 0 and at most 2147483647 (ms), or Infinity for none", (value) => typeof value == "number" && value > 0 && (value < 2 ** 31 || value === Infinity), 30000],
   beforeRequest: ["a function or undefined", isFunction],
   fetch: ["a function", isFunction, defaultFetch],

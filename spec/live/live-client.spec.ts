@@ -42,6 +42,13 @@ describe("live client", () => {
     expect(host.pulls, "connect does no pull").to.deep.equal([]);
   });
 
+  it("rejects connect with a token that is not a string, naming it, before any round trip", async () => {
+    const host = new FakeLiveHost();
+    const error = await client(host).connect(fixture.wsUrl, { token: 5 as any }).then(() => null, (e: Error) => e);
+    expect(error?.message).to.equal("live.connect(url, { token }): token must be a string, got number");
+    expect(host.eventNames()).to.deep.equal([]);
+  });
+
   it("rejects connect when the token is refused, emits live:error and does not retry", async () => {
     const host = new FakeLiveHost();
     const clock = new RecordingClock();

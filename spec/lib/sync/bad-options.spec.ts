@@ -23,9 +23,11 @@ describe("bad options", () => {
 
   const refused: Array<[string, (rc: ResourceClient, atmos: Atmos) => void, RegExp]> = [
     ['rc.dataCoding = "xml"', (rc) => ((rc as any).dataCoding = "xml"), /^atmos2: resourceClient\.dataCoding must be "json" or "form", got "xml"$/],
-    ['atmos.offlineStatusCodes = "503"', (_, atmos) => ((atmos as any).offlineStatusCodes = "503"), /^atmos2: atmos\.offlineStatusCodes must be an array of statuses or a function, got "503"$/],
+    ['atmos.offlineStatusCodes = "503"', (_, atmos) => ((atmos as any).offlineStatusCodes = "503"), /^atmos2: atmos\.offlineStatusCodes must be an array of statuses \(0 for no answer, else 100 to 599\) or a function, got "503"$/],
+    ["atmos.offlineStatusCodes = [600] (no HTTP status)", (_, atmos) => ((atmos as any).offlineStatusCodes = [600]), /atmos\.offlineStatusCodes must be .*, got \[600\]$/],
     ['atmos.offlineStatusCodes = ["503"]', (_, atmos) => ((atmos as any).offlineStatusCodes = ["503"]), /atmos\.offlineStatusCodes must be .*, got \["503"\]$/],
-    ["rc.formRoot = 5", (rc) => ((rc as any).formRoot = 5), /^atmos2: resourceClient\.formRoot must be a string, false or undefined, got 5$/],
+    ["rc.formRoot = 5", (rc) => ((rc as any).formRoot = 5), /^atmos2: resourceClient\.formRoot must be a non-empty string, false or undefined, got 5$/],
+    ['rc.formRoot = "" (keys would read [title]=…)', (rc) => ((rc as any).formRoot = ""), /resourceClient\.formRoot must be .*, got ""$/],
     ["rc.formRoot = true", (rc) => ((rc as any).formRoot = true), /resourceClient\.formRoot must be .*, got true$/],
     ['rc.IDField = ""', (rc) => (rc.IDField = ""), /^atmos2: resourceClient\.IDField must be a non-empty string, got ""$/],
     ['rc.beforeRequest = "x"', (rc) => ((rc as any).beforeRequest = "x"), /^atmos2: resourceClient\.beforeRequest must be a function or undefined, got "x"$/],
@@ -49,7 +51,7 @@ describe("bad options", () => {
   }
 
   it("throws at new Atmos({ prefix: 5 }), naming the option", () => {
-    expect(thrownBy(() => new Atmos({ storage: new MemoryStorage(), prefix: 5 as any }))).to.equal("atmos2: new Atmos({ prefix }) must be a string, got 5");
+    expect(thrownBy(() => new Atmos({ storage: new MemoryStorage(), prefix: 5 as any }))).to.equal("atmos2: new Atmos({ prefix }) must be a non-empty string, got 5");
   });
 
   it("keeps the value it had when an assignment is refused", () => {

@@ -1,0 +1,88 @@
+// Options passed to a call, checked where they are passed (API.md "Errors":
+// a bad option is a programmer error that names the thing to fix), instead
+// of failing later far from the cause: a `success: "x"` would throw from a
+// timer once the server answered, a `removeScope: 5` would scope nothing.
+import { badOption, type OptionRule } from "./checked-options";
+
+const has = (...methods: string[]) => (value: any) => typeof value == "object" && methods.every((m) => typeof value[m] == "function");
+const isFunction = (value: unknown) => typeof value == "function";
+const isBoolean = (value: unknown) => typeof value == "boolean";
+const isObject = (value: unknown) => typeof value == "object" && !Array.isArray(value);
+const callback: OptionRule = ["a function", isFunction];
+const object: OptionRule = ["an object", isObject];
+const trueOrFalse: OptionRule = ["true or false", isBoolean];
+
+/**
+ * Throws for the first option with a rule whose value it refuses (null and
+ * undefined are the default). `where(key)` names an option as the app wrote
+ * it. An option with no rule is someone else's (Spine's own, the app's),
+ * unless the call has no others (`closed`): then it is a misspelling.
+ */
+function check(options: any, rules: Record<string, OptionRule>, where: (key: string) => string, closed?: boolean): void {
+  for (const key in options) {
+    const rule = rules[key];
+    const value = options[key];
+    if (!rule) {
+      if (closed) throw new Error(`atmos2: ${where(key)} is not an option; the options are ${Object.keys(rules).join(", ")}`);
+    } else if (value != null && !rule[1](value)) throw badOption(where(key), rule[0], value);
+  }
+}
+
+const atmosRules: Record<string, OptionRule> = {
+  storage: ["a Web Storage object (getItem, setItem, removeItem, key, length)", has("getItem", "setItem", "removeItem", "key")],
+  store: ["a store (get, put, delete, batch, entries)", has("get", "put", "delete", "batch", "entries")],
+  prefix: ["a non-empty string", (value) => typeof value == "string" && value != ""],
+  clock: ["a clock (now, setTimeout, clearTimeout)", has("now", "setTimeout", "clearTimeout")],
+  random: ["a function returning a number in [0, 1)", isFunction],
+  connectivity: ["an object with subscribe(listener)", has("subscribe")],
+  lease: ["a lease (start, release)", has("start", "release")],
+  WebSocket: ["a WebSocket class", isFunction],
+  feed: ["a change feed (publish, subscribe, close)", has("publish", "subscribe", "close")],
+};
+
+/** `new Atmos(options)`: every option is atmos2's, so an unknown one is a misspelling. */
+export function checkAtmosOptions(options: unknown): void {
+  if (options != null && typeof options != "object") throw badOption("new Atmos(options)", "an object of options", options);
+  check(options, atmosRules, (key) => `new Atmos({ ${key} })`, true);
+}
+
+const saveRules: Record<string, OptionRule> = {
+  remote: trueOrFalse,
+  success: callback,
+  error: callback,
+  prepareData: callback,
+  updateFromData: callback,
+  pathParams: object,
+  params: object,
+};
+
+/** `record.save(options)`, `record.destroy(options)` and the model's `remoteSaveOptions` (Spine's own options pass). */
+export function checkSaveOptions(model: { className: string; remoteSaveOptions?: unknown }, call: string, options: unknown): void {
+  const name = model.className;
+  check(model.remoteSaveOptions, saveRules, (key) => `${name}.remoteSaveOptions.${key}`);
+  check(options, saveRules, (key) => `${name} ${call}({ ${key} })`);
+}
+
+const syncRules: Record<string, OptionRule> = {
+  remote: trueOrFalse,
+  pathParams: object,
+  params: object,
+  remove: trueOrFalse,
+  removeScope: ["an object of attributes or a function", (value) => isObject(value) || isFunction(value)],
+  since: ['"auto" or a date and time such as "2026-01-31T12:00:00Z"', (value) => value === "auto" || (typeof value == "string" && !isNaN(Date.parse(value)))],
+};
+
+/** `Model.sync(options)`: every option is atmos2's. */
+export function checkSyncOptions(className: string, options: unknown): void {
+  if (options != null && typeof options != "object") throw badOption(`${className}.sync(options)`, "an object of options", options);
+  check(options, syncRules, (key) => `${className}.sync({ ${key} })`, true);
+}
+
+/** `Model.remoteKeys`: foreign key attribute → class name of the model it points to. */
+export function checkRemoteKeys(className: string, keys: unknown): void {
+  if (typeof keys != "object" || Array.isArray(keys)) throw badOption(`${className}.remoteKeys`, 'an object of foreign key → class name, such as { projectID: "Project" }', keys);
+  for (const key in keys) {
+    const value = (keys as Record<string, unknown>)[key];
+    if (typeof value != "string" || value == "") throw badOption(`${className}.remoteKeys.${key}`, "a class name", value);
+  }
+}
