@@ -1,13 +1,15 @@
 import type { IncomingMessage } from "node:http";
 import { WebSocket, RawData } from "ws";
-import { AuthMessage, CloseCode, LiveChange, ServerMessage, SyncMessage } from "../../lib/live/live-protocol";
+import { AuthMessage, CloseCode, ServerMessage, SyncMessage } from "../../lib/live/live-protocol";
 import { Authenticate, Grant, refusedChannels, toGrant } from "./authenticate";
 import { Backend } from "./backend";
 import { SequencedChange } from "./change-log";
-import { LiveInputError, quoteInput } from "./change-validation";
+import { LiveInputError } from "./change-validation";
+import { closeReason } from "./close-reason";
 import { parseClientMessage, requestIdOf } from "./client-message";
 import { ChannelSubscriber, EVERY_CHANNEL, LiveHub } from "./live-hub";
 import { readMissed } from "./missed-changes";
+import { runSync } from "./sync-request";
 import { LiveLog } from "./live-log";
 
 /** What every socket of one server shares: built once per server, not once per socket. */
@@ -21,6 +23,8 @@ export interface LiveConnectionOptions {
   maxPending: number;
   /** Channels a socket may name in its auth message. */
   maxChannels: number;
+  /** Sync requests of one socket waiting for the backend; more are answered with an error. */
+  maxSyncInFlight: number;
   log: LiveLog;
   onClose(connection: LiveConnection): void;
   /** Once the token is accepted: a reason to refuse the socket (a per-user cap), or undefined. */
@@ -34,8 +38,6 @@ const SERVICE_RESTART = 1012;
 
 /** WebSocket's "Try Again Later": the client keeps reconnecting with its back-off. */
 const TRY_AGAIN_LATER = 1013;
-
-const WRITE_TYPES: Record<string, LiveChange["type"] | undefined> = { create: "created", update: "updated", delete: "deleted" };
 
 /*
  * One socket's life:
@@ -59,6 +61,8 @@ export class LiveConnection implements ChannelSubscriber {
   /** What arrived after auth and before `ready`: requests, and the errors that answer bad frames. */
   private early: Array<SyncMessage | ServerMessage> = [];
   private authTimer: NodeJS.Timeout | undefined;
+  /** Sync requests sent to the backend and not answered yet (each holds its frame's model). */
+  private syncsInFlight = 0;
   /**
    * The upgrade request, for `authenticate` only: let go of once the token is
    * decided, so an idle socket does not keep its headers and stream state
@@ -221,36 +225,17 @@ export class LiveConnection implements ChannelSubscriber {
     }
   }
 
+  /** Runs a sync request, unless too many of this socket's already wait for the backend. */
   private async sync(message: SyncMessage): Promise<void> {
-    const { requestId, method, collection } = message;
-    const model = message.model ?? {};
-    const joined = this.channels.filter((c) => c !== EVERY_CHANNEL);
-    const channel = message.channel ?? (joined.length === 1 && !this.channels.includes(EVERY_CHANNEL) ? joined[0] : undefined);
-    const changeType = WRITE_TYPES[method];
-    if (changeType && channel === undefined) {
-      return this.send({ type: "error", requestId, message: `sync ${method}: name the channel to publish on (sync.channel)` });
+    const max = this.options.maxSyncInFlight;
+    if (this.syncsInFlight >= max) {
+      return this.send({ type: "error", requestId: message.requestId, message: `${max} sync requests of this socket already wait for an answer; send more once one is answered` });
     }
-    if (channel !== undefined && !this.grant!.allows(channel)) {
-      return this.send({ type: "error", requestId, message: `sync: not allowed on channel ${quoteInput(channel)}` });
-    }
-    let result: unknown;
+    this.syncsInFlight++;
     try {
-      result = await this.options.backend.handle({ method, collection, model, options: message.options ?? {}, channel, user: this.grant!.user, locals: {} });
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      return this.send({ type: "error", requestId, message: text || "rejected" });
-    }
-    this.send({ type: "result", requestId, result: result ?? null });
-    if (!changeType || channel === undefined) return;
-    const attrs = typeof result === "object" && result !== null && !Array.isArray(result) ? (result as Record<string, unknown>) : model;
-    const id = attrs.id ?? model.id;
-    if (id === undefined || id === null) {
-      return this.options.log({ type: "error", context: "sync", message: `${method} ${collection}: the backend answered without an id, nothing published` });
-    }
-    try {
-      await this.options.hub.publish(channel, { type: changeType, collection, id: String(id), attrs });
-    } catch (error) {
-      this.options.log({ type: "error", context: "publish", message: (error as Error).message });
+      await runSync(message, { backend: this.options.backend, hub: this.options.hub, log: this.options.log, grant: this.grant!, channels: this.channels, send: (answer) => this.send(answer) });
+    } finally {
+      this.syncsInFlight--;
     }
   }
 
@@ -303,23 +288,4 @@ export class LiveConnection implements ChannelSubscriber {
     this.early = [];
     this.options.onClose(this);
   }
-}
-
-/**
- * `reason` cut to the 123 bytes a close frame holds, on a character boundary.
- * Only the first 123 characters can fit, so only they are looked at: trimming
- * a long reason one character at a time, measuring the rest each time, took
- * minutes for a megabyte, with the whole server stalled.
- */
-function closeReason(reason: string): string {
-  let cut = "";
-  let bytes = 0;
-  for (const char of reason.slice(0, 123)) {
-    // A surrogate half left by the slice is no character.
-    if (char.length === 1 && char >= "\ud800" && char <= "\udfff") break;
-    bytes += Buffer.byteLength(char);
-    if (bytes > 123) break;
-    cut += char;
-  }
-  return cut;
 }

@@ -51,6 +51,12 @@ export interface LiveServerOptions {
    * frame subscribe to tens of thousands). Default 1000.
    */
   maxChannelsPerSocket?: number;
+  /**
+   * Sync requests of one socket that may wait for the backend at once; more
+   * are answered with an error at once (each waiting one holds its frame).
+   * Default 16.
+   */
+  maxSyncInFlight?: number;
   /** A channel's replay log is dropped after this long without a change (its clients then resync). 0 = never. Default 10 min. */
   replayIdleMs?: number;
   /** What idle times are measured by. Default the system clock; specs pass a fake one. */
@@ -98,6 +104,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const maxConnections = positive("maxConnections", options.maxConnections, 10_000);
   const maxConnectionsPerUser = positive("maxConnectionsPerUser", options.maxConnectionsPerUser, 100);
   const maxChannelsPerSocket = positive("maxChannelsPerSocket", options.maxChannelsPerSocket, 1000);
+  const maxSyncInFlight = positive("maxSyncInFlight", options.maxSyncInFlight, 16);
   const replayIdleMs = positive("replayIdleMs", options.replayIdleMs, 10 * 60_000, true);
   const log: LiveLog = options.log ?? (() => {});
   const clock = options.clock ?? systemClock;
@@ -125,7 +132,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const counted = new WeakSet<LiveConnection>();
   const connectionOptions: LiveConnectionOptions = {
     hub, backend, authenticate: options.authenticate, authTimeoutMs, maxBufferedBytes,
-    maxPending: replayLimit * 4, maxChannels: maxChannelsPerSocket, log,
+    maxPending: replayLimit * 4, maxChannels: maxChannelsPerSocket, maxSyncInFlight, log,
     onClose: (c) => {
       connections.delete(c);
       if (!counted.delete(c)) return;
