@@ -4,6 +4,7 @@ import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/recor
 import { changedFields, mergeNewerVersion, olderVersion } from "../sync/merge";
 import { createsOut, mayBeCopy } from "../sync/lost-creates";
 import { collectionName } from "../sync/naming";
+import { fillFromLink } from "./link-params";
 import { resendMerged } from "../sync/resend-merged";
 import type { LiveAtmos, LiveEvents, LiveHost } from "./live-host";
 import type { LiveChange } from "./live-protocol";
@@ -76,6 +77,7 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   if (typeof model.fromRemote === "function") attrs = { ...model.fromRemote(attrs), id };
   if (edited) return mergeIntoEdit(atmos, entry, attrs);
   if (!entry) {
+    attrs = fillFromLink(atmos.resourceClient, className, model.url, attrs);
     // Maybe the server's copy of this tab's create whose answer was lost: its retry brings the id (lost-creates.ts).
     // An update of a record never seen here, while such a create is out, is most likely that copy changed
     // elsewhere (its "created" was left for the retry): left too; the retry's answer or a pull brings it.

@@ -97,6 +97,25 @@ describe("live changes applied to an Atmos instance (atmos2/live)", () => {
     expect(Todo.find("7").title).to.equal("By its url");
   });
 
+  it("fills what a live task leaves out from the link to itself its body carries, so its next remote save finds its route", async () => {
+    atmos.resourceClient.routes = {
+      Task: { index: "GET /lists/:taskListID/tasks", create: "POST /lists/:taskListID/tasks", update: "PUT /lists/:taskListID/tasks/:id", delete: "DELETE /lists/:taskListID/tasks/:id" },
+    };
+    const selfLink = "http://127.0.0.1:9/tasks/v1/lists/L%2F9/tasks/T2";
+    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "tasks", id: "T2", attrs: { id: "T2", title: "milk", selfLink } });
+    expect(Task.find("T2").taskListID).to.equal("L/9");
+    const task = Task.find("T2");
+    task.title = "oat milk";
+    expect(() => task.save({ remote: true })).not.to.throw();
+  });
+
+  it("takes nothing from a link to another record", async () => {
+    atmos.resourceClient.routes = { Task: { update: "PUT /lists/:taskListID/tasks/:id" } };
+    const selfLink = "http://127.0.0.1:9/tasks/v1/lists/L9/tasks/OTHER";
+    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "tasks", id: "T3", attrs: { id: "T3", title: "milk", selfLink } });
+    expect(Task.find("T3").taskListID).to.equal(undefined);
+  });
+
   it("ignores a change for a collection no model has", async () => {
     await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "unknown", id: "X", attrs: { title: "?" } });
     expect(List.exists("X")).to.equal(false);
