@@ -33,7 +33,7 @@ export interface SaveOptions<R = unknown> {
   updateFromData?(record: R, data: Record<string, unknown>): Record<string, unknown> | void;
   /** Called once the server accepted the change. */
   success?(record: R, response: unknown): void;
-  /** Called when the server refused the change (not for offline retries). */
+  /** Called at the first failure of the change (`error.retrying` when it is sent again, once), and when the server refused it. */
   error?(record: R, error: ErrorPayload): void;
   /** Spine passes every option on to the change/create/update/destroy handlers. */
   [option: string]: unknown;

@@ -32,6 +32,8 @@ export class Pusher {
   private closed = false;
   private idleWaiters: Array<() => void> = [];
   private staleTries = new Map<string, number>();
+  /** The calls whose error callback heard a failure their change outlived (see handleFailure). */
+  private toldOfFailure = new WeakSet<RemoteCallOptions>();
 
   constructor(private readonly host: SyncHost) {}
 
@@ -285,6 +287,7 @@ export class Pusher {
     if (failure.type !== "config" && !(status >= 400 && status < 500)) op.unsure = true;
     host.meta.touch(entry);
     const payload = errorPayload(className, record, failure);
+    const retrying = (payload.retrying = kind === "offline" || kind === "transient" || kind === "auth");
     // Pause before telling the app, so a resume() called from an auth_fail
     // listener (after refreshing the token) is not undone.
     if (kind === "auth" && !this.paused) {
@@ -292,6 +295,16 @@ export class Pusher {
       host.authFailed();
     }
     host.reportError(payload);
+    // A save's error callback hears the first failure of its change, whatever
+    // it is (API.md: status 0 for a network failure), once: the retries that
+    // follow are the outbox's; success or a refusal still comes.
+    if (retrying) {
+      for (const call of calls) {
+        if (this.toldOfFailure.has(call)) continue;
+        this.toldOfFailure.add(call);
+        callApp(() => call.error?.(record, payload));
+      }
+    }
     if (kind === "offline" || kind === "transient") {
       if (kind === "offline") host.setOnline(false);
       return this.backOff(failure.retryAfterMs);

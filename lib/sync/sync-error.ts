@@ -46,6 +46,12 @@ export interface ErrorPayload {
   error: Error;
   /** "quota" when storage is full; otherwise the SyncError type. */
   type: SyncErrorType;
+  /**
+   * For a change being sent: true when it stays queued and is sent again
+   * (offline, 5xx, 429, or 401 until `atmos.resume()`), false when it was
+   * refused and parked.
+   */
+  retrying?: boolean;
 }
 
 /** A readable one-line message out of the error bodies servers actually send. */
