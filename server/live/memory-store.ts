@@ -1,38 +1,44 @@
 import { randomUUID } from "node:crypto";
-import { BackendRequest, Middleware } from "./backend";
+import { Middleware } from "./backend";
+import { idToCreate, requireId, storeChannel } from "./store-request";
 
 type Row = Record<string, unknown>;
 
 /** The last layer of a backend that keeps records in a Map (tests, demos). */
 export type MemoryStoreMiddleware = Middleware & {
-  /** collection → id → record, for inspection. */
-  readonly collections: Map<string, Map<string, Row>>;
+  /** channel → collection → id → record, for inspection. */
+  readonly channels: Map<string, Map<string, Map<string, Row>>>;
 };
-
-function requireId(req: BackendRequest): string {
-  const id = req.model?.id;
-  if (id === undefined || id === null || id === "") throw new Error(`${req.method} ${req.collection} needs model.id`);
-  return String(id);
-}
 
 /**
  * Backbone.IO's memoryStore: create (assigns a UUID when the model has no
  * id), read (one by id, or all), update (merges), delete. Records are copied
  * in and out so callers cannot mutate the store behind its back.
+ *
+ * Records belong to the channel of the request that wrote them: a request
+ * reads, updates and deletes only its own channel's records (the sync
+ * request's channel, which the socket's token must be allowed), and one id
+ * on two channels is two records. A request without a channel is refused.
  */
 export function memoryStore(): MemoryStoreMiddleware {
-  const collections = new Map<string, Map<string, Row>>();
-  const table = (name: string) => {
-    let rows = collections.get(name);
-    if (!rows) collections.set(name, (rows = new Map()));
+  const channels = new Map<string, Map<string, Map<string, Row>>>();
+  /** The channel's records of a collection; made only for a create, so reads of unknown channels keep nothing. */
+  const table = (channel: string, collection: string, make: boolean): Map<string, Row> => {
+    let collections = channels.get(channel);
+    if (!collections && !make) return new Map();
+    if (!collections) channels.set(channel, (collections = new Map()));
+    let rows = collections.get(collection);
+    if (!rows && !make) return new Map();
+    if (!rows) collections.set(collection, (rows = new Map()));
     return rows;
   };
   const middleware: Middleware = (req, res) => {
-    const rows = table(req.collection);
+    const channel = storeChannel(req, "memoryStore");
     const model = req.model ?? {};
+    const rows = table(channel, req.collection, req.method === "create");
     switch (req.method) {
       case "create": {
-        const id = model.id === undefined || model.id === null || model.id === "" ? randomUUID() : String(model.id);
+        const id = idToCreate(model, randomUUID);
         if (rows.has(id)) return res.error(new Error(`${req.collection} ${id} already exists`));
         const row = { ...model, id };
         rows.set(id, row);
@@ -60,5 +66,5 @@ export function memoryStore(): MemoryStoreMiddleware {
       }
     }
   };
-  return Object.assign(middleware, { collections });
+  return Object.assign(middleware, { channels });
 }

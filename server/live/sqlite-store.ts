@@ -1,29 +1,33 @@
 import { randomUUID } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
-import { BackendRequest, Middleware } from "./backend";
+import { Middleware } from "./backend";
 import { loadOptionalPackage } from "./optional-package";
+import { prepareRecordsTable } from "./sqlite-store-schema";
 import { openInWal } from "./sqlite-wal";
+import { idToCreate, requireId, storeChannel } from "./store-request";
 
 export interface SqliteStoreOptions {
   /** Database file (created if missing); ":memory:" works too. */
   file: string;
   /** Table holding every collection's records as JSON. Default "atmos2_records". */
   table?: string;
+  /**
+   * The channel that records stored before the store kept channels apart
+   * (files written by atmos2 versions whose table had no channel column)
+   * are moved to on open. Unset: they are kept, but no socket reads them.
+   */
+  legacyChannel?: string;
 }
 
 export type SqliteStoreMiddleware = Middleware & { close(): void };
 
 type Row = Record<string, unknown>;
 
-function requireId(req: BackendRequest): string {
-  const id = req.model?.id;
-  if (id === undefined || id === null || id === "") throw new Error(`${req.method} ${req.collection} needs model.id`);
-  return String(id);
-}
-
 /**
  * The memory store's behaviour, kept in SQLite so records survive a restart.
- * One table for all collections: a live backend stores documents, not a schema.
+ * One table for all channels and collections: a live backend stores
+ * documents, not a schema. Each record belongs to the channel of the request
+ * that wrote it, and a request reaches only its own channel's records.
  */
 export function sqliteStore(options: SqliteStoreOptions): SqliteStoreMiddleware {
   if (!options || typeof options.file !== "string" || options.file === "") {
@@ -34,45 +38,53 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStoreMiddleware 
   const Database = loadOptionalPackage<typeof BetterSqlite3>("better-sqlite3", "sqliteStore() is used");
   const db = new Database(options.file);
   openInWal(db);
-  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (collection, id))`);
-  const getOne = db.prepare<[string, string], { data: string }>(`SELECT data FROM ${table} WHERE collection = ? AND id = ?`);
-  const getAll = db.prepare<[string], { data: string }>(`SELECT data FROM ${table} WHERE collection = ? ORDER BY rowid`);
-  const insert = db.prepare(`INSERT INTO ${table} (collection, id, data) VALUES (?, ?, ?)`);
-  const replace = db.prepare(`UPDATE ${table} SET data = ? WHERE collection = ? AND id = ?`);
-  const remove = db.prepare(`DELETE FROM ${table} WHERE collection = ? AND id = ?`);
-  const find = (collection: string, id: string): Row | undefined => {
-    const row = getOne.get(collection, id);
-    return row ? (JSON.parse(row.data) as Row) : undefined;
-  };
+  try {
+    prepareRecordsTable(db, table, options.legacyChannel);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const where = "channel = ? AND collection = ?";
+  const getOne = db.prepare<[string, string, string], { data: string }>(`SELECT data FROM ${table} WHERE ${where} AND id = ?`);
+  const getAll = db.prepare<[string, string], { data: string }>(`SELECT data FROM ${table} WHERE ${where} ORDER BY rowid`);
+  const insert = db.prepare(`INSERT INTO ${table} (channel, collection, id, data) VALUES (?, ?, ?, ?)`);
+  const replace = db.prepare(`UPDATE ${table} SET data = ? WHERE ${where} AND id = ?`);
+  const remove = db.prepare(`DELETE FROM ${table} WHERE ${where} AND id = ?`);
 
   const middleware: Middleware = (req, res) => {
+    const channel = storeChannel(req, "sqliteStore");
+    const { collection } = req;
     const model = req.model ?? {};
+    const find = (id: string): Row | undefined => {
+      const row = getOne.get(channel, collection, id);
+      return row ? (JSON.parse(row.data) as Row) : undefined;
+    };
     switch (req.method) {
       case "create": {
-        const id = model.id === undefined || model.id === null || model.id === "" ? randomUUID() : String(model.id);
-        if (find(req.collection, id)) return res.error(new Error(`${req.collection} ${id} already exists`));
+        const id = idToCreate(model, randomUUID);
+        if (find(id)) return res.error(new Error(`${collection} ${id} already exists`));
         const row = { ...model, id };
-        insert.run(req.collection, id, JSON.stringify(row));
+        insert.run(channel, collection, id, JSON.stringify(row));
         return res.end(row);
       }
       case "read": {
-        if (model.id === undefined) return res.end(getAll.all(req.collection).map((r) => JSON.parse(r.data) as Row));
-        const row = find(req.collection, String(model.id));
-        return row ? res.end(row) : res.error(new Error(`${req.collection} ${String(model.id)} not found`));
+        if (model.id === undefined) return res.end(getAll.all(channel, collection).map((r) => JSON.parse(r.data) as Row));
+        const row = find(String(model.id));
+        return row ? res.end(row) : res.error(new Error(`${collection} ${String(model.id)} not found`));
       }
       case "update": {
         const id = requireId(req);
-        const existing = find(req.collection, id);
-        if (!existing) return res.error(new Error(`${req.collection} ${id} not found`));
+        const existing = find(id);
+        if (!existing) return res.error(new Error(`${collection} ${id} not found`));
         const row = { ...existing, ...model, id };
-        replace.run(JSON.stringify(row), req.collection, id);
+        replace.run(JSON.stringify(row), channel, collection, id);
         return res.end(row);
       }
       case "delete": {
         const id = requireId(req);
-        const existing = find(req.collection, id);
-        if (!existing) return res.error(new Error(`${req.collection} ${id} not found`));
-        remove.run(req.collection, id);
+        const existing = find(id);
+        if (!existing) return res.error(new Error(`${collection} ${id} not found`));
+        remove.run(channel, collection, id);
         return res.end(existing);
       }
     }

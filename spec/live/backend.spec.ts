@@ -6,8 +6,8 @@ import { Backend, BackendRequest, memoryStore, sqliteStore } from "../../server/
 import { startLive, LiveFixture } from "./support/live-fixture";
 import { TestSocket } from "./support/test-socket";
 
-const request = (method: BackendRequest["method"], model: Record<string, unknown> = {}): BackendRequest =>
-  ({ method, collection: "tasks", model, options: {}, locals: {} });
+const request = (method: BackendRequest["method"], model: Record<string, unknown> = {}, channel = "c"): BackendRequest =>
+  ({ method, collection: "tasks", model, options: {}, channel, locals: {} });
 
 describe("live backend middleware", () => {
   it("runs middleware in the order it was added, filtered by method", async () => {
@@ -57,6 +57,14 @@ describe("live backend middleware", () => {
       await backend.handle(request("delete", { id: created.id }));
       expect(await backend.handle(request("read"))).to.deep.equal([]);
       expect(((await backend.handle(request("update", { id: created.id })).catch((e) => e)) as Error).message).to.contain("not found");
+    });
+
+    it(`the ${name} refuses a request that names no channel, rather than reach every channel's records`, async () => {
+      const backend = new Backend().use(make());
+      await backend.handle(request("create", { id: "1" }));
+      const unscoped = { ...request("read"), channel: undefined };
+      expect(((await backend.handle(unscoped).catch((e) => e)) as Error).message).to.contain("needs a channel");
+      expect(await backend.handle(request("read", {}, "other"))).to.deep.equal([]);
     });
   }
 });

@@ -60,7 +60,7 @@ describe("a server opening a SQLite file another process is writing to", functio
     const store = sqliteStore({ file: ":memory:" });
     let stored: unknown;
     const res = { end: (result?: unknown) => void (stored = result), error: (e: unknown) => { throw e; } };
-    store({ method: "create", collection: "tasks", model: { id: "1", title: "milk" } } as never, res, () => undefined);
+    store({ method: "create", collection: "tasks", channel: "c", model: { id: "1", title: "milk" } } as never, res, () => undefined);
     store.close();
     expect(stored).to.deep.equal({ id: "1", title: "milk" });
   });
