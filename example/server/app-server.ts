@@ -9,6 +9,7 @@ import { securityHeaders } from "./security-headers";
 import { serveStatic } from "./static-files";
 import { API_PREFIX, createTasksApi, SINGLE_USER, type Account, type TasksApi } from "./tasks-api";
 import { hasBody } from "./tasks-api/http-io";
+import { loggableUrl } from "./tasks-api/token-free-url";
 
 /**
  * The example's server: one origin serving the built Tasks app, the
@@ -169,7 +170,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
       res.end(`Not found: ${pathname}`);
     } catch (err) {
-      log(`app-server error on ${req.method} ${req.url}: ${err instanceof Error ? err.message : String(err)}`);
+      log(`app-server error on ${req.method} ${loggableUrl(req.url)}: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
       res.end("Internal error");
     }

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { withoutAccessToken } from "./token-free-url";
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` remembers how
@@ -85,5 +86,21 @@ export const MIGRATIONS: Migration[] = [
     ).run(firstOwner);
     db.exec("DROP TABLE idempotency; ALTER TABLE idempotency_by_owner RENAME TO idempotency;");
     db.prepare("INSERT INTO accounts (name, rev) SELECT ?, value FROM counters WHERE name = 'rev'").run(firstOwner);
+  },
+
+  // 3: idempotency rows stored a request's query with its ?access_token=; the
+  // token is taken out of the paths already stored (new ones never have it).
+  (db) => {
+    const rows = db.prepare("SELECT owner, key, path FROM idempotency").all() as Array<{ owner: string; key: string; path: string }>;
+    const rewrite = db.prepare("UPDATE idempotency SET path = ? WHERE owner = ? AND key = ?");
+    for (const row of rows) {
+      let clean: string;
+      try {
+        clean = withoutAccessToken(new URL(row.path, "http://localhost"));
+      } catch {
+        continue; // every stored path is under /tasks/v1 and parses; one that would not is no reason to refuse to start
+      }
+      if (clean !== row.path) rewrite.run(clean, row.owner, row.key);
+    }
   },
 ];

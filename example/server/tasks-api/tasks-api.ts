@@ -6,6 +6,7 @@ import { CORS_HEADERS, PREFLIGHT_HEADERS } from "./cors";
 import { openDb } from "./db";
 import { emptyResponse, errorResponse, hasBody, parseJsonBody, readBody, send, type ApiResponse } from "./http-io";
 import { idempotencyKey, remember, storedAnswer } from "./idempotency";
+import { withoutAccessToken } from "./token-free-url";
 import { stamper, type RequestContext, type TasksChange } from "./request-context";
 import { requestOrigin } from "./request-origin";
 import { matchRoute } from "./router";
@@ -102,7 +103,8 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
       }
       const key = match.writes ? idempotencyKey(req.headers["idempotency-key"]) : undefined;
       const now = clock();
-      const requestKey = url.pathname + url.search;
+      // The token is no part of what the request asks, and must not be stored with it.
+      const requestKey = withoutAccessToken(url);
       const run = () => {
         const stored = key !== undefined ? storedAnswer(db, user, key, method, requestKey) : undefined;
         if (stored) return { response: { ...stored, headers: { ...stored.headers, "Idempotent-Replayed": "true" } }, changes: [] };
