@@ -1,3 +1,9 @@
+/** WebSocket's "Service Restart": the client reconnects. */
+export const SERVICE_RESTART = 1012;
+
+/** WebSocket's "Try Again Later": the client keeps reconnecting with its back-off. */
+export const TRY_AGAIN_LATER = 1013;
+
 /**
  * `reason` cut to the 123 bytes a close frame holds, on a character boundary.
  * Only the first 123 characters can fit, so only they are looked at: trimming

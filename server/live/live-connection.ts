@@ -5,7 +5,7 @@ import { Authenticate, Grant, refusedChannels, toGrant } from "./authenticate";
 import { Backend } from "./backend";
 import { SequencedChange } from "./change-log";
 import { LiveInputError } from "./change-validation";
-import { closeReason } from "./close-reason";
+import { closeReason, SERVICE_RESTART, TRY_AGAIN_LATER } from "./close-reason";
 import { parseClientMessage, requestIdOf } from "./client-message";
 import { ChannelSubscriber, EVERY_CHANNEL, LiveHub } from "./live-hub";
 import { readMissed } from "./missed-changes";
@@ -27,17 +27,13 @@ export interface LiveConnectionOptions {
   maxSyncInFlight: number;
   log: LiveLog;
   onClose(connection: LiveConnection): void;
+  /** The auth frame arrived: from now on its token is being checked. */
+  onAuth?(connection: LiveConnection): void;
   /** Once the token is accepted: a reason to refuse the socket (a per-user cap), or undefined. */
   admit?(connection: LiveConnection): string | undefined;
 }
 
 type Pending = SequencedChange | { resync: string; seq: number };
-
-/** WebSocket's "Service Restart": the client reconnects. */
-const SERVICE_RESTART = 1012;
-
-/** WebSocket's "Try Again Later": the client keeps reconnecting with its back-off. */
-const TRY_AGAIN_LATER = 1013;
 
 /*
  * One socket's life:
@@ -112,6 +108,17 @@ export class LiveConnection implements ChannelSubscriber {
     this.ws.close(code, closeReason(reason));
   }
 
+  /**
+   * Gives this socket's place to a newer one (it has not authenticated and
+   * the server is full): 1013, and the connection is let go of at once after
+   * the close frame, as a socket that sent nothing may never answer it and
+   * would be kept for ws's 30-s closing handshake, outside every count.
+   */
+  displace(reason: string): void {
+    this.refuse(TRY_AGAIN_LATER, reason);
+    this.ws.terminate();
+  }
+
   /** Drops the socket at once, without a closing handshake (dead or too slow). */
   drop(reason: "slow" | "dead" | "backlog"): void {
     if (this.state === "closed") return;
@@ -137,6 +144,7 @@ export class LiveConnection implements ChannelSubscriber {
       clearTimeout(this.authTimer);
       this.authTimer = undefined;
       this.state = "authenticating";
+      this.options.onAuth?.(this);
       // A failure nobody foresaw closes this socket, never the server.
       this.authenticate(message).catch((error) => {
         this.options.log({ type: "error", context: "auth", message: (error as Error).message });

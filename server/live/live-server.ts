@@ -6,6 +6,7 @@ import { CloseCode } from "../../lib/live/live-protocol";
 import { Authenticate } from "./authenticate";
 import { Backend } from "./backend";
 import { ChangeLog } from "./change-log";
+import { ConnectionSlots } from "./connection-slots";
 import { LiveConnection, LiveConnectionOptions } from "./live-connection";
 import { LiveHub } from "./live-hub";
 import { LiveLog } from "./live-log";
@@ -38,7 +39,13 @@ export interface LiveServerOptions {
   authTimeoutMs?: number;
   /** Largest `POST /update` body in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Open sockets at most (authenticated or not); an upgrade past it gets 503. Default 10,000. */
+  /**
+   * Open sockets at most. A socket that has not authenticated holds a place
+   * while there is room; when the server is full, a newcomer takes the place
+   * of the oldest such socket (one from its own address first; closed with
+   * 1013), and only when every place is held by an authenticated socket does
+   * an upgrade get 503. Default 10,000.
+   */
   maxConnections?: number;
   /**
    * Sockets one user may hold (users as `authenticate` names them in `{ user }`);
@@ -122,32 +129,17 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   ready.catch((error: Error) => log({ type: "error", context: "start", message: error.message }));
   hub = new LiveHub(changeLog, ready);
   const backend = new Backend();
-  const connections = new Set<LiveConnection>();
+  const slots = new ConnectionSlots(maxConnections, maxConnectionsPerUser);
+  const connections = slots.open;
   const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: false });
   let closing = false;
 
-  // Sockets admitted per user, counted as they are admitted and closed (a
-  // scan of every socket per sign-in would cost O(n) each, O(n²) for a burst).
-  const perUser = new Map<unknown, number>();
-  const counted = new WeakSet<LiveConnection>();
   const connectionOptions: LiveConnectionOptions = {
     hub, backend, authenticate: options.authenticate, authTimeoutMs, maxBufferedBytes,
     maxPending: replayLimit * 4, maxChannels: maxChannelsPerSocket, maxSyncInFlight, log,
-    onClose: (c) => {
-      connections.delete(c);
-      if (!counted.delete(c)) return;
-      const left = (perUser.get(c.user) ?? 1) - 1;
-      if (left > 0) perUser.set(c.user, left);
-      else perUser.delete(c.user);
-    },
-    admit: (c) => {
-      if (c.user === undefined) return undefined;
-      const held = perUser.get(c.user) ?? 0;
-      if (held >= maxConnectionsPerUser) return `this user already holds ${held} live connections (the maximum); close one or retry later`;
-      perUser.set(c.user, held + 1);
-      counted.add(c);
-      return undefined;
-    },
+    onClose: (c) => slots.closed(c),
+    onAuth: (c) => slots.authenticating(c),
+    admit: (c) => slots.admit(c),
   };
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
@@ -156,14 +148,21 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       socket.destroy();
       return true;
     }
-    // Refused before the upgrade: a socket costs memory even before it authenticates.
-    if (connections.size >= maxConnections) {
-      const text = `this live server holds its maximum of ${maxConnections} connections; retry later`;
+    // Refused before the upgrade when every place is held by an authenticated
+    // socket; otherwise the oldest unauthenticated one gives its place up
+    // (connection-slots.ts), once the handshake has succeeded.
+    if (!slots.hasRoom()) {
+      const text = `this live server holds its maximum of ${maxConnections} connections, all authenticated; retry later`;
       log({ type: "refused", code: 503, message: text });
       socket.end(`HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
       return true;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => connections.add(new LiveConnection(ws, connectionOptions, req)));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // The callback runs in the same tick as hasRoom(); were it ever later, a place may be gone.
+      const address = req.socket.remoteAddress ?? "";
+      if (!slots.makeRoom(address)) return void ws.close(1013, "live server full; try again");
+      slots.add(new LiveConnection(ws, connectionOptions, req), address);
+    });
     return true;
   };
 

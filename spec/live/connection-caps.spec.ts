@@ -31,7 +31,7 @@ describe("live server: memory stays bounded", () => {
   it("refuses a socket past the total cap with 503 before upgrading, and takes one again once a socket closes", async () => {
     fixture = await startLive({ authenticate: byToken, maxConnections: 2 });
     const a = await TestSocket.ready(fixture.wsUrl, { token: "alice" });
-    const b = await TestSocket.open(fixture.wsUrl); // not even authenticated: it still holds a place
+    const b = await TestSocket.ready(fixture.wsUrl, { token: "bob" });
     const refused = await upgradeAnswer(fixture.wsUrl);
     expect(refused).to.not.equal("open");
     expect((refused as { status: number }).status).to.equal(503);
@@ -40,6 +40,20 @@ describe("live server: memory stays bounded", () => {
     expect(fixture.live.connections).to.equal(1);
     expect(await upgradeAnswer(fixture.wsUrl)).to.equal("open");
     await a.close();
+  });
+
+  it("counts a socket that has not authenticated while there is room, and lets a newcomer take its place once full", async () => {
+    fixture = await startLive({ authenticate: byToken, maxConnections: 3 });
+    const a = await TestSocket.ready(fixture.wsUrl, { token: "alice" });
+    const b = await TestSocket.open(fixture.wsUrl); // not even authenticated: it still holds a place
+    const c = await TestSocket.open(fixture.wsUrl);
+    expect(fixture.live.connections).to.equal(3);
+    expect(b.isOpen && c.isOpen).to.equal(true);
+    const d = await TestSocket.ready(fixture.wsUrl, { token: "dave" }); // full: the oldest silent socket gives way
+    expect((await b.closed).code).to.equal(1013);
+    expect(a.isOpen && c.isOpen && d.isOpen).to.equal(true);
+    expect(fixture.live.connections).to.equal(3);
+    for (const socket of [a, c, d]) await socket.close();
   });
 
   it("closes one user's socket past the per-user cap with 1013, while another user still connects", async () => {

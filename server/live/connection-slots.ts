@@ -1,0 +1,116 @@
+import type { LiveConnection } from "./live-connection";
+
+/** Sent (close 1013) to a socket that gives its place to a newer one. */
+export const DISPLACED = "live server full: this socket had not authenticated and gave its place to a newer one; try again";
+
+/*
+ * The places of one server's sockets (maxConnections) and of each user's
+ * (maxConnectionsPerUser), and who gives a place up when the server is full.
+ *
+ * Anyone may open /live; the token comes in the first frame, up to
+ * authTimeoutMs later. While there is room, a socket that has not
+ * authenticated holds a place like any other. When the server is full, a
+ * newcomer takes the place of the oldest socket that has not authenticated:
+ *
+ *   opened ──auth frame──▶ checking ──token accepted──▶ admitted
+ *   displaced first (one   displaced once no             never displaced:
+ *   from the newcomer's    opened one is left            a newcomer gets 503
+ *   own address first)
+ *
+ * Before, one client opening sockets and sending nothing held every place
+ * for the whole auth timeout, again and again, and every user got 503. Now
+ * such sockets only displace each other: a flood from one address takes
+ * back its own sockets while it has any, so it never reaches a user's
+ * socket from another address, even one whose auth frame is still on its
+ * way; a flood from many addresses must first go through every older
+ * unauthenticated socket; and none ever touches an authenticated one. The
+ * address is the peer's (behind a proxy, the proxy's: then every socket
+ * shares it and the oldest goes first); a forwarded-for header, which
+ * anyone can write, is not trusted.
+ */
+export class ConnectionSlots {
+  /** Every open socket. */
+  readonly open = new Set<LiveConnection>();
+  /** Sockets that have sent nothing yet, oldest first (a Set keeps insertion order). */
+  private opened = new Set<LiveConnection>();
+  /** The same, by the address they came from. */
+  private openedFrom = new Map<string, Set<LiveConnection>>();
+  private addressOf = new Map<LiveConnection, string>();
+  /** Sockets whose token `authenticate` is still deciding, oldest first. */
+  private checking = new Set<LiveConnection>();
+  // Sockets admitted per user, counted as they are admitted and closed (a
+  // scan of every socket per sign-in would cost O(n) each, O(n²) for a burst).
+  private perUser = new Map<unknown, number>();
+  private counted = new WeakSet<LiveConnection>();
+
+  constructor(private readonly max: number, private readonly maxPerUser: number) {}
+
+  /** Whether a newcomer can have a place: a free one, or one an unauthenticated socket gives up. */
+  hasRoom(): boolean {
+    return this.open.size < this.max || this.opened.size + this.checking.size > 0;
+  }
+
+  /** Frees a place for a newcomer from `address`, displacing unauthenticated sockets if needed; false when none can go. */
+  makeRoom(address: string): boolean {
+    while (this.open.size >= this.max) {
+      const oldest = first(this.openedFrom.get(address)) ?? first(this.opened) ?? first(this.checking);
+      if (oldest === undefined) return false;
+      oldest.displace(DISPLACED);
+      this.closed(oldest); // displace() reports it already; once more changes nothing
+    }
+    return true;
+  }
+
+  /** A socket from `address` just upgraded (after makeRoom). */
+  add(connection: LiveConnection, address: string): void {
+    this.open.add(connection);
+    this.opened.add(connection);
+    this.addressOf.set(connection, address);
+    const from = this.openedFrom.get(address);
+    if (from) from.add(connection);
+    else this.openedFrom.set(address, new Set([connection]));
+  }
+
+  /** Its auth frame arrived: the token is being checked. */
+  authenticating(connection: LiveConnection): void {
+    if (this.unlistOpened(connection)) this.checking.add(connection);
+  }
+
+  /** Its token was accepted: a reason to refuse it (the per-user cap), or undefined, and then it keeps its place. */
+  admit(connection: LiveConnection): string | undefined {
+    this.unlistOpened(connection);
+    this.checking.delete(connection);
+    if (connection.user === undefined) return undefined;
+    const held = this.perUser.get(connection.user) ?? 0;
+    if (held >= this.maxPerUser) return `this user already holds ${held} live connections (the maximum); close one or retry later`;
+    this.perUser.set(connection.user, held + 1);
+    this.counted.add(connection);
+    return undefined;
+  }
+
+  closed(connection: LiveConnection): void {
+    this.open.delete(connection);
+    this.unlistOpened(connection);
+    this.checking.delete(connection);
+    if (!this.counted.delete(connection)) return;
+    const left = (this.perUser.get(connection.user) ?? 1) - 1;
+    if (left > 0) this.perUser.set(connection.user, left);
+    else this.perUser.delete(connection.user);
+  }
+
+  /** Takes a socket off the lists of those that have sent nothing; false if it was not on them. */
+  private unlistOpened(connection: LiveConnection): boolean {
+    if (!this.opened.delete(connection)) return false;
+    const address = this.addressOf.get(connection)!;
+    this.addressOf.delete(connection);
+    const from = this.openedFrom.get(address)!;
+    from.delete(connection);
+    if (from.size === 0) this.openedFrom.delete(address);
+    return true;
+  }
+}
+
+function first<T>(set: Set<T> | undefined): T | undefined {
+  for (const item of set ?? []) return item;
+  return undefined;
+}
