@@ -173,6 +173,53 @@ function inProcessLease(place: object, key: string): TabLease {
   return new InProcessLease(stack);
 }
 
+/** The page's own lease among the tabs, shared by the Atmos instances of the page that compete for it. */
+interface PageHold {
+  tabs: TabLease;
+  users: number;
+  /** Run when the page gets the lease among the tabs: the instance that sends in the page takes it. */
+  acquired: Set<() => void>;
+}
+
+/**
+ * A page competes with the other tabs once, whatever number of Atmos it has
+ * open on one storage; among those, the last one made sends (InProcessLease),
+ * as in Node. Without this, a second Atmos made without closing the first
+ * (a test per Atmos, a simulated reload) would wait for a lock its own page
+ * holds, and every change would go out through the first one's resource
+ * client (its base, headers, fetch).
+ */
+class PageLease implements TabLease {
+  private onAcquired?: () => void;
+
+  constructor(private readonly page: PageHold, private readonly inPage: TabLease, private readonly leave: () => void) {}
+
+  get held(): boolean {
+    return this.page.tabs.held && this.inPage.held;
+  }
+
+  get decided(): Promise<void> {
+    return this.page.tabs.decided;
+  }
+
+  start(onAcquired: () => void): void {
+    this.onAcquired = () => {
+      if (this.held) onAcquired();
+    };
+    this.page.acquired.add(this.onAcquired);
+    if (this.page.users++ === 0) this.page.tabs.start(() => this.page.acquired.forEach((fn) => fn()));
+    this.inPage.start(this.onAcquired);
+  }
+
+  release(): void {
+    if (this.onAcquired && this.page.acquired.delete(this.onAcquired) && --this.page.users === 0) {
+      this.leave();
+      this.page.tabs.release();
+    }
+    this.inPage.release();
+  }
+}
+
 /**
  * Web Locks where the browser has them, else a storage lease in a browser.
  * In Node, and over a store no other tab sees (sessionStorage), only the
@@ -183,6 +230,16 @@ export function defaultLease(store: Store, key: string, owner: string, clock: Cl
   const isBrowser = typeof (globalThis as { document?: unknown }).document !== "undefined";
   // A Web Storage store is one of many over its storage object: that is the place shared.
   if (!isBrowser || store.sharedByTabs === false) return inProcessLease((store as { storage?: object }).storage ?? store, key);
-  if (nav?.locks?.request) return new WebLocksLease(key, nav.locks);
-  return new StorageLease(store, key, owner, clock);
+  // One hold per lock name in the page, as the browser's Web Lock is one per name
+  // (two IndexedDBStore objects of one page are two objects over one database).
+  const global = globalThis as { [pages: symbol]: Map<string, PageHold> };
+  const pages = (global[Symbol.for("atmos2.pageLeases")] ??= new Map());
+  const inPage = inProcessLease(pages, key);
+  let page = pages.get(key);
+  if (!page) {
+    const tabs = nav?.locks?.request ? new WebLocksLease(key, nav.locks) : new StorageLease(store, key, owner, clock);
+    pages.set(key, (page = { tabs, users: 0, acquired: new Set() }));
+  }
+  const hold = page;
+  return new PageLease(hold, inPage, () => pages.get(key) === hold && pages.delete(key));
 }

@@ -80,7 +80,43 @@ describe("offline in Chromium: one sending tab at a time", () => {
     });
   });
 
-  describe("two Atmos instances on one origin", () => {
+  describe("Atmos instances made one after another in one page, the earlier one left open (a test each, a simulated reload)", () => {
+    const made: Atmos[] = [];
+    afterEach(() => {
+      for (const atmos of made.splice(0)) atmos.close();
+    });
+
+    it("lets the last one made send, through its own resource client; the earlier one sends again once it is closed", async () => {
+      const sent: string[] = [];
+      const open = (name: string, base: string) => {
+        const atmos = openAtmos();
+        made.push(atmos);
+        atmos.resourceClient.base = base;
+        const transport = atmos.resourceClient.fetch;
+        atmos.resourceClient.fetch = (url, init) => (sent.push(`${name} ${init.method}`), transport(url, init));
+        return atmos;
+      };
+      const serverTitles = async () => ((await api("GET", "/users/@me/lists")).items ?? []).map((l: any) => l.title);
+      OfflineList.deleteAll();
+      const first = open("first", `${location.origin}/nowhere`);
+      await until(async () => ((await navigator.locks.query()).held ?? []).some((l) => l.name === "atmos2:lease"));
+      const second = open("second", first.resourceClient.base.replace("/nowhere", "/tasks/v1"));
+      const title = `One page: through the second ${Math.random()}`;
+      new OfflineList({ title }).save({ remote: true });
+      await until(async () => (await serverTitles()).includes(title));
+      await second.whenSynced();
+      expect(sent).to.deep.equal(["second POST"]);
+
+      second.close();
+      first.resourceClient.base = second.resourceClient.base;
+      const after = `One page: the first again ${Math.random()}`;
+      new OfflineList({ title: after }).save({ remote: true });
+      await until(async () => (await serverTitles()).includes(after));
+      expect(sent).to.deep.equal(["second POST", "first POST"]);
+    });
+  });
+
+  describe("two Atmos instances on one origin, each with a lease of its own (two tabs)", () => {
     let leader: Atmos;
     let follower: Atmos;
     let sentBy: Record<string, string[]>;
@@ -95,11 +131,12 @@ describe("offline in Chromium: one sending tab at a time", () => {
     beforeEach(async () => {
       OfflineList.deleteAll();
       sentBy = {};
-      leader = openAtmos();
+      // A tab's own lease: two tabs compete for the browser's lock, where two Atmos of one page share the page's.
+      leader = openAtmos({ lease: new WebLocksLease("atmos2:lease", navigator.locks as any) });
       count(leader, "leader");
       await until(async () => ((await navigator.locks.query()).held ?? []).some((l) => l.name === "atmos2:lease"));
       // Made last, so the app's Spine saves go through it (Atmos.instance).
-      follower = openAtmos();
+      follower = openAtmos({ lease: new WebLocksLease("atmos2:lease", navigator.locks as any) });
       count(follower, "follower");
     });
     afterEach(() => {
