@@ -284,10 +284,15 @@ export class Pusher {
     }
     // Kept on the op (and stored), so a "what is waiting" view can say why.
     op.lastError = { status, message, at: host.clock.now() };
-    if (failure.type !== "config" && !(status >= 400 && status < 500)) op.unsure = true;
-    host.meta.touch(entry);
+    // 503 and a 4xx say the server did not take the request; `unsent`: it never left.
+    if (failure.type !== "config" && !(status >= 400 && status < 500) && status !== 503 && !failure.unsent) op.unsure = true;
     const payload = errorPayload(className, record, failure);
     const retrying = (payload.retrying = kind === "offline" || kind === "transient" || kind === "auth");
+    // Not on the server, by this attempt or an earlier one: as if never sent,
+    // so edits made before it goes again fold into it (one request with the
+    // latest attributes, not a create followed by an update it already carries).
+    if (retrying && !op.unsure) op.sent = false;
+    host.meta.touch(entry);
     // Pause before telling the app, so a resume() called from an auth_fail
     // listener (after refreshing the token) is not undone.
     if (kind === "auth" && !this.paused) {

@@ -228,7 +228,9 @@ export class ResourceClient {
       const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
       const why = cause?.code ?? cause?.message;
       const message = `${(error as Error)?.message ?? "network error"}${why ? ` (${why})` : ""}`;
-      throw new SyncError(`${label} failed: ${aborted ? `no answer within ${this.timeout} ms` : message}`, { status: 0, type: aborted ? "timeout" : "network" });
+      // Failed before any connection was made: the request never left (a reset or a timeout may come after it did).
+      const unsent = !aborted && (notConnected.test(String(cause?.code)) || (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false);
+      throw new SyncError(`${label} failed: ${aborted ? `no answer within ${this.timeout} ms` : message}`, { status: 0, type: aborted ? "timeout" : "network", unsent });
     } finally {
       clearTimeout(timer);
     }
@@ -251,6 +253,8 @@ export class ResourceClient {
 }
 
 const defaultFetch: FetchLike = (url, init) => globalThis.fetch(url, init);
+/** Node's causes of a fetch that failed before it had a connection. */
+const notConnected = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL|ENETDOWN)$/;
 const isFunction = (value: unknown) => typeof value == "function";
 
 checkedOptions(ResourceClient.prototype, "resourceClient", {

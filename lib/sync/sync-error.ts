@@ -13,14 +13,17 @@ export class SyncError extends Error {
   readonly type: SyncErrorType;
   /** From a Retry-After header (429/503): how long to wait before any request. */
   readonly retryAfterMs?: number;
+  /** No byte of the request left this machine: the connection was refused or the host not found, or the browser was offline. */
+  readonly unsent?: boolean;
 
-  constructor(message: string, options: { status?: number; body?: unknown; type: SyncErrorType; retryAfterMs?: number }) {
+  constructor(message: string, options: { status?: number; body?: unknown; type: SyncErrorType; retryAfterMs?: number; unsent?: boolean }) {
     super(message);
     this.name = "SyncError";
     this.status = options.status ?? 0;
     this.body = options.body;
     this.type = options.type;
     this.retryAfterMs = options.retryAfterMs;
+    this.unsent = options.unsent;
   }
 }
 

@@ -1,0 +1,86 @@
+import { expect } from "chai";
+import { createServer } from "net";
+import { FakeClock, settle } from "../../fakes/fake-clock";
+import { startFaultProxy, type Fault, type FaultProxy } from "../../servers/fault-proxy";
+import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
+import { resetModels, Todo } from "../models";
+import { nextEvent, openPage, type OfflinePage } from "./offline-page";
+
+/** A port nothing listens on: a connection to it is refused before any byte of a request leaves. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * API.md: offline, changes "are sent — once, in order, compacted — when the
+ * network returns". A create whose attempt never reached the server (the
+ * connection was refused; the server answered 503 or 429, which say it did
+ * not take the request) is not on the server: edits made before it is sent
+ * again fold into it, one POST with the latest attributes, as if no attempt
+ * had been made. Before, each such edit went out as a PUT after the POST,
+ * which already carried it. An attempt that may have reached the server (no
+ * answer after the request left, a 500) still keeps later edits apart.
+ */
+describe("offline: edits made after a create's attempt that never reached the server", () => {
+  let rails: RailsScaffoldServer;
+  let proxy: FaultProxy;
+  let page: OfflinePage;
+  let clock: FakeClock;
+  let faults: Fault[];
+
+  beforeEach(async () => {
+    resetModels();
+    rails = await startRailsScaffoldServer();
+    faults = [];
+    proxy = await startFaultProxy(rails.url, () => faults.shift());
+    clock = new FakeClock();
+    page = openPage({ base: proxy.url, clock });
+  });
+  afterEach(async () => {
+    page.close();
+    await proxy.close();
+    await rails.close();
+  });
+
+  /** Saves a todo, lets its first attempt fail, edits it twice, and sends again. */
+  async function createThenEdit(): Promise<string[]> {
+    const failed = nextEvent(page.atmos, "error");
+    const todo = new Todo({ title: "v1" });
+    todo.save({ remote: true });
+    await failed;
+    await settle();
+    for (const title of ["v2", "v3"]) {
+      const record = Todo.find(todo.id) as Todo;
+      record.title = title;
+      record.save({ remote: true });
+    }
+    page.atmos.resourceClient.base = proxy.url;
+    await clock.advance(1000);
+    await page.atmos.whenSynced();
+    return rails.requests.map((r) => `${r.method} ${JSON.stringify(r.body)}`);
+  }
+
+  it("sends one POST with the latest attributes after the connection was refused", async () => {
+    page.atmos.resourceClient.base = `http://127.0.0.1:${await closedPort()}`;
+    expect(await createThenEdit()).to.deep.equal(['POST {"title":"v3"}']);
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["v3"]);
+  });
+
+  for (const status of [503, 429]) {
+    it(`sends one POST with the latest attributes after a ${status}`, async () => {
+      faults.push({ status, body: { error: "later" } });
+      expect(await createThenEdit()).to.deep.equal(['POST {"title":"v3"}']);
+    });
+  }
+
+  it("keeps the edits apart when the request may have reached the server (a 500)", async () => {
+    faults.push({ status: 500, body: { error: "boom" } });
+    const sent = await createThenEdit();
+    expect(sent.map((s) => s.split(" ")[0])).to.deep.equal(["POST", "PUT"]);
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["v3"]);
+  });
+});
