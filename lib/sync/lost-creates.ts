@@ -29,3 +29,34 @@ export function mayBeCopy(local: RecordEntry, remote: Attrs): boolean {
   }
   return true;
 }
+
+/**
+ * The retried create was answered with the id of a record already here: the
+ * server's copy, brought by a pull or a live change while the answer was
+ * lost (another device had changed it, so `mayBeCopy` could not tell). The
+ * two are one server record, and the create's record takes the copy's place
+ * (swapId). The user may have edited the copy meanwhile: those edits are
+ * edits of that server record, so its queued ops follow the create (an op of
+ * the copy already sent first, so its answer finds it by key), each field
+ * at the value of its latest edit on either record. Changes `entry` only,
+ * and returns the copy's server version (for an answer older than it).
+ */
+export function adoptCopy(entry: RecordEntry, copy: RecordEntry): { base?: Attrs; etag?: string } {
+  const [create, ...later] = entry.queue;
+  const sent = copy.queue.filter((op) => op.sent);
+  const rest = [...later, ...copy.queue.filter((op) => !op.sent)].sort((a, b) => a.seq - b.seq);
+  const ours = lastEdits(later, entry.attrs);
+  const theirs = lastEdits(copy.queue, copy.attrs);
+  const attrs = { ...entry.attrs };
+  for (const [field, seq] of theirs) if (seq > (ours.get(field) ?? -1)) attrs[field] = copy.attrs[field];
+  entry.attrs = attrs;
+  entry.queue = [create, ...sent, ...rest];
+  return { base: copy.base, etag: copy.etag };
+}
+
+/** The fields a queue's ops send, each with the seq of the latest op that sends it. */
+function lastEdits(queue: RecordEntry["queue"], attrs: Attrs): Map<string, number> {
+  const seqs = new Map<string, number>();
+  for (const op of queue) if (op.kind !== "destroy") for (const field of fieldsQueued([op], attrs)) seqs.set(field, Math.max(op.seq, seqs.get(field) ?? -1));
+  return seqs;
+}

@@ -1,7 +1,8 @@
 import { remoteAction, type MetaContext } from "../meta-context";
 import { enqueue } from "../store/compaction";
 import { etagOf, localAttrs, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
-import { changedFields, fieldsQueued, mergeAnswer } from "./merge";
+import { changedFields, fieldsQueued, mergeAnswer, olderVersion } from "./merge";
+import { adoptCopy } from "./lost-creates";
 import { SyncError, type ErrorPayload } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 
@@ -89,6 +90,10 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
     host.reportError(errorPayload(entry.className, record, error));
     answer = undefined;
   }
+  // The server's copy of this create, already here, may carry the user's edits: they are kept (lost-creates.ts).
+  const copy = action === "create" && answer ? host.meta.get(entry.className, String(id)) : undefined;
+  const shown = entry.attrs;
+  const adopted = copy && copy !== entry && !copy.deleted && (copy.queue.length > 0 || copy.failed) ? adoptCopy(entry, copy) : undefined;
   // Fields edited after this op left stay as the user has them now.
   entry.queue = entry.queue.slice(1);
   const laterEdits = fieldsQueued(entry.queue, entry.attrs);
@@ -101,11 +106,19 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
     const serverId = String(id);
     if (typeof id === "number") entry.numericId = true;
     if (serverId !== entry.id) host.swapId(entry, serverId);
-    const serverAttrs = localAttrs(answer, entry.id, idField);
+    // The copy is gone (swapId): no longer counted as waiting to be sent.
+    if (copy && copy !== entry) host.statusChanged(copy);
+    let serverAttrs = localAttrs(answer, entry.id, idField);
+    let etag = etagOf(answer);
+    // A retry's answer may be the server's replay of the first one: the copy pulled since can be newer.
+    if (adopted?.base && olderVersion(serverAttrs, adopted.base)) {
+      serverAttrs = { ...serverAttrs, ...adopted.base, id: entry.id };
+      etag = adopted.etag ?? etag;
+    }
     const merged = mergeAnswer(entry.attrs, serverAttrs, laterEdits);
-    const diff = changedFields(entry.attrs, merged);
+    const diff = changedFields(shown, merged);
     entry.attrs = merged;
-    entry.etag = etagOf(answer) ?? entry.etag;
+    entry.etag = etag ?? entry.etag;
     if (base) base = { ...base, ...serverAttrs };
     if (diff.length) host.show(entry, merged);
   }
