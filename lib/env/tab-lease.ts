@@ -69,7 +69,9 @@ interface LeaseRecord {
 /**
  * A lease written in storage with an expiry, for browsers without Web Locks:
  * the holder renews it every `renewMs`; another tab takes it over once it has
- * expired (a tab that died loses it within `ttlMs`).
+ * expired, at its next try: a tab that died loses it within `ttlMs` +
+ * `renewMs` (4.5 s by default; API.md promises 5 s), and the holder has
+ * 2.5 s of slack for a late timer (a background tab's run once a second).
  */
 export class StorageLease implements TabLease {
   held = false;
@@ -83,8 +85,8 @@ export class StorageLease implements TabLease {
     private readonly key: string,
     private readonly owner: string,
     private readonly clock: Clock,
-    private readonly ttlMs = 5000,
-    private readonly renewMs = 1500,
+    private readonly ttlMs = 3500,
+    private readonly renewMs = 1000,
   ) {}
 
   start(onAcquired: () => void): void {

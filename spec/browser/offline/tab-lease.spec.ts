@@ -69,6 +69,16 @@ describe("offline in Chromium: one sending tab at a time", () => {
       expect(JSON.parse(localStorage.getItem(key) as string).owner).to.equal("live-tab");
     });
 
+    it("with its defaults, is taken from a tab that died within the 5 s API.md promises", async function () {
+      this.timeout(15_000);
+      const dead = keep(new StorageLease(store(), key, "dead-tab", frozenClock));
+      await acquired(dead);
+      const diedAt = Date.now();
+      const live = keep(new StorageLease(store(), key, "live-tab", realClock));
+      const takenAt = await acquired(live);
+      expect(takenAt - diedAt, "ms until another tab took the lease").to.be.at.most(5000);
+    });
+
     it("is taken by a new tab at its first try after the holder released it", async () => {
       const old = keep(new StorageLease(store(), key, "old-tab", realClock, 5000, 1500));
       await acquired(old);
