@@ -41,6 +41,12 @@ export interface OutboxOp {
    * an unreadable 2xx): a later refusal does not make the op unsent again.
    */
   unsure?: boolean;
+  /**
+   * The request of a create whose attempt may have been committed: it is
+   * sent again as it was (same key, same body), since a strict server
+   * refuses a key sent again with another body; edits made since go after it.
+   */
+  sentAs?: { path: string; params?: Record<string, unknown>; data?: unknown };
   /** Requests sent for this op so far (for a "what is waiting" view; see `atmos.outbox()`). */
   attempts?: number;
   /** Why the last attempt failed, when it did. */

@@ -198,26 +198,41 @@ export class Pusher {
   private async send(entry: RecordEntry): Promise<RecordEntry> {
     const { host } = this;
     let op = entry.queue[0];
+    let firstRequest: ReturnType<typeof requestFor> | undefined;
     // Saved without options (sent by push()), or sent again after a reload: the model's defaults.
     const remembered = host.callOptions(op.key);
     const calls = remembered.length ? remembered : [host.options(entry.className).remoteSaveOptions];
     try {
       // Counted as the attempt begins, and stored with its outcome (see `atmos.outbox()`).
       op.attempts = (op.attempts ?? 0) + 1;
-      if (!op.sent) {
+      const first = !op.sent;
+      if (first) {
         op.sent = true;
+        // A create's request is kept as it leaves: should its answer never
+        // come, it goes again the same (same key, same body; see sentAs).
+        if (op.kind === "create") {
+          const { path, params, data } = (firstRequest = requestFor(host, entry, op, calls));
+          op.sentAs = { path, params, data };
+        }
         host.meta.touch(entry);
+      } else {
+        // An earlier attempt left and no answer to it came here (the page
+        // closed while it was out, or it failed after it may have been made).
+        op.unsure = true;
       }
       // The outbox entry reaches storage before the request leaves. When
       // storage is full the change waits in memory and is tried again later.
       try {
         await host.meta.flush();
       } catch {
+        if (first) notSent(op);
         this.backOff();
         return entry;
       }
       [entry, op] = this.current(entry, op);
-      const request = requestFor(host, entry, op, calls);
+      // prepareData runs once per attempt: the first one's request is the one kept.
+      const built = firstRequest && op.sentAs ? firstRequest : requestFor(host, entry, op, calls);
+      const request = op.sentAs ? { ...built, ...op.sentAs } : built;
       const conditional = request.headers["If-Match"] !== undefined;
       let response;
       try {
@@ -230,6 +245,8 @@ export class Pusher {
         const tries = (this.staleTries.get(op.key) ?? 0) + 1;
         this.staleTries.set(op.key, tries);
         if (tries > 3) throw error;
+        // Refused (412): not made, so the next round is a first attempt again.
+        if (!op.unsure) notSent(op);
         // Someone else changed the record: merge, then the next round sends it again.
         await reconcileStaleUpdate(host, entry, op, request.path);
         return entry;
@@ -291,7 +308,9 @@ export class Pusher {
     // Not on the server, by this attempt or an earlier one: as if never sent,
     // so edits made before it goes again fold into it (one request with the
     // latest attributes, not a create followed by an update it already carries).
-    if (retrying && !op.unsure) op.sent = false;
+    if (retrying && !op.unsure) notSent(op);
+    // Refused: the server did not make it (it would have answered with what it made), so a fix goes out as the user has it.
+    if (!retrying && status >= 400 && status < 500) op.sentAs = undefined;
     host.meta.touch(entry);
     // Pause before telling the app, so a resume() called from an auth_fail
     // listener (after refreshing the token) is not undone.
@@ -357,4 +376,10 @@ export class Pusher {
 /** A record's identity while its request is out. */
 function flightKey(entry: RecordEntry): string {
   return `${entry.className}\n${entry.id}`;
+}
+
+/** No attempt of the op can be on the server: it is as never sent (later edits fold into it, and it is sent as the user has it). */
+function notSent(op: OutboxOp): void {
+  op.sent = false;
+  op.sentAs = undefined;
 }

@@ -48,7 +48,8 @@ export async function startRailsScaffoldServer(options: RailsScaffoldOptions = {
   const validate = options.validate ?? defaultValidate;
   const collections = new Map<string, Map<number, Attributes>>();
   const nextIds = new Map<string, number>();
-  const idempotent = new Map<string, { status: number; body: string }>();
+  // Per key: the answer, and the request body it answered (a key sent again with another body is refused, as strict servers do).
+  const idempotent = new Map<string, { status: number; body: string; request: string }>();
   const forced: Forced[] = [];
   const requests: RecordedRequest[] = [];
   let url = "";
@@ -78,7 +79,7 @@ export async function startRailsScaffoldServer(options: RailsScaffoldOptions = {
         const errors = validate(collection, attrs);
         if (errors) return { status: 422, body: errors };
         const record = insert(collection, withoutId(attrs));
-        if (typeof key === "string") idempotent.set(key, { status: 201, body: JSON.stringify(record) });
+        if (typeof key === "string") idempotent.set(key, { status: 201, body: JSON.stringify(record), request: entry.rawBody });
         return { status: 201, body: record, headers: { Location: String(record.url) } };
       }
       return { status: 404, body: { status: 404, error: "Not Found" } };
@@ -134,7 +135,12 @@ export async function startRailsScaffoldServer(options: RailsScaffoldOptions = {
     }
     const key = req.headers["idempotency-key"];
     const replay = entry.method === "POST" && typeof key === "string" ? idempotent.get(key) : undefined;
-    const result = replay ? { status: replay.status, body: JSON.parse(replay.body) as unknown } : answer(req, entry);
+    const result =
+      replay && replay.request !== entry.rawBody
+        ? { status: 422, body: { error: "Idempotency-Key was used with another request body" } }
+        : replay
+          ? { status: replay.status, body: JSON.parse(replay.body) as unknown }
+          : answer(req, entry);
     if (force?.kind === "drop") {
       // The change is committed above; the client just never hears about it.
       res.socket?.destroy();

@@ -77,6 +77,28 @@ describe("offline: edits made after a create's attempt that never reached the se
     });
   }
 
+  it("keeps the edits apart when the page was reloaded while the create was out, however the next attempt fails", async () => {
+    // The create is made by the server after the page that sent it was closed: no answer ever reaches a page.
+    let release!: () => void;
+    faults.push({ answerAfter: new Promise<void>((resolve) => (release = resolve)) });
+    const todo = new Todo({ title: "v1" });
+    todo.save({ remote: true });
+    while (rails.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await page.reload();
+    release();
+    // The reloaded page's first attempt is answered 503 (the server says it did not take that one).
+    faults.push({ status: 503, body: { error: "later" } });
+    await settle();
+    await clock.advance(1000);
+    await settle();
+    const record = Todo.find(todo.id) as Todo;
+    record.title = "v2";
+    record.save({ remote: true });
+    await clock.advance(2000);
+    await page.atmos.whenSynced();
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["v2"]);
+  });
+
   it("keeps the edits apart when the request may have reached the server (a 500)", async () => {
     faults.push({ status: 500, body: { error: "boom" } });
     const sent = await createThenEdit();
