@@ -1,10 +1,11 @@
 import type { OutboxOp, RecordEntry } from "../store/record-entry";
 import { release } from "../store/compaction";
-import { backoffDelay, classifyFailure } from "./retry-policy";
-import { asSyncError, SyncError } from "./sync-error";
-import { applyAnswer, callApp, errorPayload, finishDestroy, recordOf, requestFor } from "./outbox-exchange";
+import { backoffDelay } from "./retry-policy";
+import type { SyncError } from "./sync-error";
+import { applyAnswer, callApp, finishDestroy, recordOf, requestFor } from "./outbox-exchange";
+import { failedAttempt, notSent } from "./failed-attempt";
 import { reconcileStaleUpdate } from "./stale-update";
-import { parkOrResend, resumeParked } from "./refusal";
+import { resumeParked } from "./refusal";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 import { unsentParent, waitsForParkedParent } from "./parent-order";
 
@@ -278,63 +279,11 @@ export class Pusher {
     return now && now !== entry && now.queue[0]?.key === op.key ? [now, now.queue[0]] : [entry, op];
   }
 
+  /** A failed attempt (failed-attempt.ts); then a backoff when the change waits to be sent again. */
   private handleFailure(entry: RecordEntry, op: OutboxOp, error: unknown, calls: RemoteCallOptions[]): void {
-    const { host } = this;
-    const { className } = entry;
-    const failure = asSyncError(error, `${className}: `);
-    const { status, message, body } = failure;
-    const kind = classifyFailure(failure, op.kind, host.offlineStatusCodes);
-    const record = recordOf(host, entry);
-    // The server answered (404, 500…): the network is up again, whatever it said.
-    if (status > 0 && kind !== "offline" && kind !== "auth") host.setOnline(true);
-    // The server has the record no more, as wanted: a DELETE answered 404 or
-    // 410, or the user destroyed the record meanwhile (a list's DELETE
-    // overtook the request of one of its tasks).
-    if (kind === "gone" || (entry.deleted && (status === 404 || status === 410))) {
-      // Nothing of a destroyed record is left to send.
-      if (entry.deleted) entry.queue = [op];
-      finishDestroy(host, entry, op);
-      // The destroy reached its end: its callbacks hear success, with the answer.
-      if (op.kind === "destroy") for (const call of calls) callApp(() => call.success?.(record, body));
-      host.dropCallOptions(op.key);
-      return;
-    }
-    // Kept on the op (and stored), so a "what is waiting" view can say why.
-    op.lastError = { status, message, at: host.clock.now() };
-    // 503 and a 4xx say the server did not take the request; `unsent`: it never left.
-    if (failure.type !== "config" && !(status >= 400 && status < 500) && status !== 503 && !failure.unsent) op.unsure = true;
-    const payload = errorPayload(className, record, failure);
-    const retrying = (payload.retrying = kind === "offline" || kind === "transient" || kind === "auth");
-    // Not on the server, by this attempt or an earlier one: as if never sent,
-    // so edits made before it goes again fold into it (one request with the
-    // latest attributes, not a create followed by an update it already carries).
-    if (retrying && !op.unsure) notSent(op);
-    // Refused: the server did not make it (it would have answered with what it made), so a fix goes out as the user has it.
-    if (!retrying && status >= 400 && status < 500) op.sentAs = undefined;
-    host.meta.touch(entry);
-    // Pause before telling the app, so a resume() called from an auth_fail
-    // listener (after refreshing the token) is not undone.
-    if (kind === "auth" && !this.paused) {
-      this.paused = true;
-      host.authFailed();
-    }
-    host.reportError(payload);
-    // A save's error callback hears the first failure of its change, whatever
-    // it is (API.md: status 0 for a network failure), once: the retries that
-    // follow are the outbox's; success or a refusal still comes.
-    if (retrying) {
-      for (const call of calls) {
-        if (this.toldOfFailure.has(call)) continue;
-        this.toldOfFailure.add(call);
-        callApp(() => call.error?.(record, payload));
-      }
-    }
-    if (kind === "offline" || kind === "transient") {
-      if (kind === "offline") host.setOnline(false);
-      return this.backOff(failure.retryAfterMs);
-    }
-    if (kind === "auth") return;
-    parkOrResend(host, entry, op, failure, calls, payload);
+    const pause = () => !this.paused && (this.paused = true);
+    const next = failedAttempt(this.host, entry, op, error, calls, { told: this.toldOfFailure, pause });
+    if (next) this.backOff(next.retryAfterMs);
   }
 
   /** Waits before the next round: a backoff, at least as long as a Retry-After (which holds back push() too: see waitMs). */
@@ -376,10 +325,4 @@ export class Pusher {
 /** A record's identity while its request is out. */
 function flightKey(entry: RecordEntry): string {
   return `${entry.className}\n${entry.id}`;
-}
-
-/** No attempt of the op can be on the server: it is as never sent (later edits fold into it, and it is sent as the user has it). */
-function notSent(op: OutboxOp): void {
-  op.sent = false;
-  op.sentAs = undefined;
 }

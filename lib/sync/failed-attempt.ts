@@ -1,0 +1,82 @@
+import type { OutboxOp, RecordEntry } from "../store/record-entry";
+import { callApp, errorPayload, finishDestroy, recordOf } from "./outbox-exchange";
+import { parkOrResend } from "./refusal";
+import { classifyFailure } from "./retry-policy";
+import { asSyncError } from "./sync-error";
+import type { RemoteCallOptions, SyncHost } from "./sync-host";
+
+/** What the pusher keeps across attempts for this: the calls told of a failure, and its 401 pause. */
+export interface AttemptState {
+  /** The calls whose error callback heard a failure their change outlived. */
+  told: WeakSet<RemoteCallOptions>;
+  /** Pauses sending (a 401); whether it was not paused yet. */
+  pause(): boolean;
+}
+
+/**
+ * A failed attempt to send an op: what it says about the op (maybe made on
+ * the server, or as never sent), who hears of it (the `error` event, the
+ * calls' error callbacks, `auth_fail`), and what becomes of the change:
+ * done (a delete of what is gone), held by a 401, parked (refused), or sent
+ * again, when it returns the wait a Retry-After asks for.
+ */
+export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, error: unknown, calls: RemoteCallOptions[], state: AttemptState): { retryAfterMs?: number } | undefined {
+  const { className } = entry;
+  const failure = asSyncError(error, `${className}: `);
+  const { status, message, body } = failure;
+  const kind = classifyFailure(failure, op.kind, host.offlineStatusCodes);
+  const record = recordOf(host, entry);
+  // The server answered (404, 500…): the network is up again, whatever it said.
+  if (status > 0 && kind !== "offline" && kind !== "auth") host.setOnline(true);
+  // The server has the record no more, as wanted: a DELETE answered 404 or
+  // 410, or the user destroyed the record meanwhile (a list's DELETE
+  // overtook the request of one of its tasks).
+  if (kind === "gone" || (entry.deleted && (status === 404 || status === 410))) {
+    // Nothing of a destroyed record is left to send.
+    if (entry.deleted) entry.queue = [op];
+    finishDestroy(host, entry, op);
+    // The destroy reached its end: its callbacks hear success, with the answer.
+    if (op.kind === "destroy") for (const call of calls) callApp(() => call.success?.(record, body));
+    host.dropCallOptions(op.key);
+    return undefined;
+  }
+  // Kept on the op (and stored), so a "what is waiting" view can say why.
+  op.lastError = { status, message, at: host.clock.now() };
+  // 503 and a 4xx say the server did not take the request; `unsent`: it never left.
+  if (failure.type !== "config" && !(status >= 400 && status < 500) && status !== 503 && !failure.unsent) op.unsure = true;
+  const payload = errorPayload(className, record, failure);
+  const retrying = (payload.retrying = kind === "offline" || kind === "transient" || kind === "auth");
+  // Not on the server, by this attempt or an earlier one: as if never sent,
+  // so edits made before it goes again fold into it (one request with the
+  // latest attributes, not a create followed by an update it already carries).
+  if (retrying && !op.unsure) notSent(op);
+  // Refused: the server did not make it (it would have answered with what it made), so a fix goes out as the user has it.
+  if (!retrying && status >= 400 && status < 500) op.sentAs = undefined;
+  host.meta.touch(entry);
+  // Pause before telling the app, so a resume() called from an auth_fail
+  // listener (after refreshing the token) is not undone.
+  if (kind === "auth" && state.pause()) host.authFailed();
+  host.reportError(payload);
+  // A save's error callback hears the first failure of its change, whatever
+  // it is (API.md: status 0 for a network failure), once: the retries that
+  // follow are the outbox's; success or a refusal still comes.
+  if (retrying) {
+    for (const call of calls) {
+      if (state.told.has(call)) continue;
+      state.told.add(call);
+      callApp(() => call.error?.(record, payload));
+    }
+  }
+  if (kind === "offline" || kind === "transient") {
+    if (kind === "offline") host.setOnline(false);
+    return { retryAfterMs: failure.retryAfterMs };
+  }
+  if (kind !== "auth") parkOrResend(host, entry, op, failure, calls, payload);
+  return undefined;
+}
+
+/** No attempt of the op can be on the server: it is as never sent (later edits fold into it, and it is sent as the user has it). */
+export function notSent(op: OutboxOp): void {
+  op.sent = false;
+  op.sentAs = undefined;
+}
