@@ -1,5 +1,5 @@
 import type { AtmosEvents, AtmosOptions, ConflictEvent, SyncStatus } from "./atmos-options";
-import { badOption, checkedOptions } from "./checked-options";
+import { checkedOptions } from "./checked-options";
 import { checkAtmosOptions } from "./call-options";
 import { AppContext, modelOptions, type ModelOptions } from "./app-context";
 import { heldClock, systemClock, type Clock, type HeldClock } from "./env/clock";

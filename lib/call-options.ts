@@ -56,10 +56,23 @@ const saveRules: Record<string, OptionRule> = {
   params: object,
 };
 
+/**
+ * A model's settings (`remoteSaveOptions`, `remoteKeys`) found good, so a
+ * save checks each object once, not on every save: an app assigns them once.
+ */
+const goodSettings = new WeakSet<object>();
+
+/** Runs `checkIt` once per object: again only for another object (a new assignment). */
+function once(settings: unknown, checkIt: () => void): void {
+  if (typeof settings == "object" && settings !== null && goodSettings.has(settings)) return;
+  checkIt();
+  if (typeof settings == "object" && settings !== null) goodSettings.add(settings);
+}
+
 /** `record.save(options)`, `record.destroy(options)` and the model's `remoteSaveOptions` (Spine's own options pass). */
 export function checkSaveOptions(model: { className: string; remoteSaveOptions?: unknown }, call: string, options: unknown): void {
   const name = model.className;
-  check(model.remoteSaveOptions, saveRules, (key) => `${name}.remoteSaveOptions.${key}`);
+  once(model.remoteSaveOptions, () => check(model.remoteSaveOptions, saveRules, (key) => `${name}.remoteSaveOptions.${key}`));
   check(options, saveRules, (key) => `${name} ${call}({ ${key} })`);
 }
 
@@ -80,9 +93,11 @@ export function checkSyncOptions(className: string, options: unknown): void {
 
 /** `Model.remoteKeys`: foreign key attribute → class name of the model it points to. */
 export function checkRemoteKeys(className: string, keys: unknown): void {
-  if (typeof keys != "object" || Array.isArray(keys)) throw badOption(`${className}.remoteKeys`, 'an object of foreign key → class name, such as { projectID: "Project" }', keys);
-  for (const key in keys) {
-    const value = (keys as Record<string, unknown>)[key];
-    if (typeof value != "string" || value == "") throw badOption(`${className}.remoteKeys.${key}`, "a class name", value);
-  }
+  once(keys, () => {
+    if (typeof keys != "object" || Array.isArray(keys)) throw badOption(`${className}.remoteKeys`, 'an object of foreign key → class name, such as { projectID: "Project" }', keys);
+    for (const key in keys) {
+      const value = (keys as Record<string, unknown>)[key];
+      if (typeof value != "string" || value == "") throw badOption(`${className}.remoteKeys.${key}`, "a class name", value);
+    }
+  });
 }

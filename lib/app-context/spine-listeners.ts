@@ -33,12 +33,13 @@ import {
  */
 export function listen(model: SpineModel, hooks: HooksOf): void {
   model.bind("beforeSave", (record: SpineRecord, options?: Record<string, unknown>) => {
-    const own = record.constructor;
-    checkSaveOptions(own, "save", options);
-    if (own.remoteKeys) checkRemoteKeys(own.className, own.remoteKeys);
-    useModel(own);
+    checkSaveOptions(record.constructor, "save", options);
+    useModel(record.constructor);
     followId(record);
-    if (model.remoteKeys) followKeys(record, model.remoteKeys);
+    if (model.remoteKeys) {
+      checkRemoteKeys(model.className, model.remoteKeys);
+      followKeys(record, model.remoteKeys);
+    }
   });
   model.bind("beforeCreate", (record: SpineRecord, options?: Record<string, unknown>) => {
     if (record.id == null || record.id === "") minted.set((record.id = uuidv4()), record.cid);

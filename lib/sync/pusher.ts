@@ -33,7 +33,7 @@ export class Pusher {
   private closed = false;
   private idleWaiters: Array<() => void> = [];
   private staleTries = new Map<string, number>();
-  /** The calls whose error callback heard a failure their change outlived (see handleFailure). */
+  /** The calls whose error callback heard a failure their change outlived (see failed-attempt.ts). */
   private toldOfFailure = new WeakSet<RemoteCallOptions>();
 
   constructor(private readonly host: SyncHost) {}
@@ -231,9 +231,9 @@ export class Pusher {
         return entry;
       }
       [entry, op] = this.current(entry, op);
-      // prepareData runs once per attempt: the first one's request is the one kept.
-      const built = firstRequest && op.sentAs ? firstRequest : requestFor(host, entry, op, calls);
-      const request = op.sentAs ? { ...built, ...op.sentAs } : built;
+      // A first attempt sends the request it kept (prepareData runs once per attempt); a retry sends the kept one again.
+      const built = firstRequest ?? requestFor(host, entry, op, calls);
+      const request = op.sentAs && !firstRequest ? { ...built, ...op.sentAs } : built;
       const conditional = request.headers["If-Match"] !== undefined;
       let response;
       try {

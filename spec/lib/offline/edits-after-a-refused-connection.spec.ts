@@ -1,10 +1,8 @@
 import { expect } from "chai";
 import { createServer } from "net";
-import { FakeClock, settle } from "../../fakes/fake-clock";
-import { startFaultProxy, type Fault, type FaultProxy } from "../../servers/fault-proxy";
-import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
-import { resetModels, Todo } from "../models";
-import { nextEvent, openPage, type OfflinePage } from "./offline-page";
+import { settle } from "../../fakes/fake-clock";
+import { Todo } from "../models";
+import { nextEvent, railsBehindFaults } from "./offline-page";
 
 /** A port nothing listens on: a connection to it is refused before any byte of a request leaves. */
 async function closedPort(): Promise<number> {
@@ -26,29 +24,11 @@ async function closedPort(): Promise<number> {
  * answer after the request left, a 500) still keeps later edits apart.
  */
 describe("offline: edits made after a create's attempt that never reached the server", () => {
-  let rails: RailsScaffoldServer;
-  let proxy: FaultProxy;
-  let page: OfflinePage;
-  let clock: FakeClock;
-  let faults: Fault[];
-
-  beforeEach(async () => {
-    resetModels();
-    rails = await startRailsScaffoldServer();
-    faults = [];
-    proxy = await startFaultProxy(rails.url, () => faults.shift());
-    clock = new FakeClock();
-    page = openPage({ base: proxy.url, clock });
-  });
-  afterEach(async () => {
-    page.close();
-    await proxy.close();
-    await rails.close();
-  });
+  const stage = railsBehindFaults();
 
   /** Saves a todo, lets its first attempt fail, edits it twice, and sends again. */
   async function createThenEdit(): Promise<string[]> {
-    const failed = nextEvent(page.atmos, "error");
+    const failed = nextEvent(stage.page.atmos, "error");
     const todo = new Todo({ title: "v1" });
     todo.save({ remote: true });
     await failed;
@@ -58,21 +38,21 @@ describe("offline: edits made after a create's attempt that never reached the se
       record.title = title;
       record.save({ remote: true });
     }
-    page.atmos.resourceClient.base = proxy.url;
-    await clock.advance(1000);
-    await page.atmos.whenSynced();
-    return rails.requests.map((r) => `${r.method} ${JSON.stringify(r.body)}`);
+    stage.page.atmos.resourceClient.base = stage.proxy.url;
+    await stage.clock.advance(1000);
+    await stage.page.atmos.whenSynced();
+    return stage.rails.requests.map((r) => `${r.method} ${JSON.stringify(r.body)}`);
   }
 
   it("sends one POST with the latest attributes after the connection was refused", async () => {
-    page.atmos.resourceClient.base = `http://127.0.0.1:${await closedPort()}`;
+    stage.page.atmos.resourceClient.base = `http://127.0.0.1:${await closedPort()}`;
     expect(await createThenEdit()).to.deep.equal(['POST {"title":"v3"}']);
-    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["v3"]);
+    expect(stage.rails.records("todos").map((r) => r.title)).to.deep.equal(["v3"]);
   });
 
   for (const status of [503, 429]) {
     it(`sends one POST with the latest attributes after a ${status}`, async () => {
-      faults.push({ status, body: { error: "later" } });
+      stage.faults.push({ status, body: { error: "later" } });
       expect(await createThenEdit()).to.deep.equal(['POST {"title":"v3"}']);
     });
   }
@@ -80,29 +60,29 @@ describe("offline: edits made after a create's attempt that never reached the se
   it("keeps the edits apart when the page was reloaded while the create was out, however the next attempt fails", async () => {
     // The create is made by the server after the page that sent it was closed: no answer ever reaches a page.
     let release!: () => void;
-    faults.push({ answerAfter: new Promise<void>((resolve) => (release = resolve)) });
+    stage.faults.push({ answerAfter: new Promise<void>((resolve) => (release = resolve)) });
     const todo = new Todo({ title: "v1" });
     todo.save({ remote: true });
-    while (rails.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    await page.reload();
+    while (stage.rails.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await stage.page.reload();
     release();
     // The reloaded page's first attempt is answered 503 (the server says it did not take that one).
-    faults.push({ status: 503, body: { error: "later" } });
+    stage.faults.push({ status: 503, body: { error: "later" } });
     await settle();
-    await clock.advance(1000);
+    await stage.clock.advance(1000);
     await settle();
     const record = Todo.find(todo.id) as Todo;
     record.title = "v2";
     record.save({ remote: true });
-    await clock.advance(2000);
-    await page.atmos.whenSynced();
-    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["v2"]);
+    await stage.clock.advance(2000);
+    await stage.page.atmos.whenSynced();
+    expect(stage.rails.records("todos").map((r) => r.title)).to.deep.equal(["v2"]);
   });
 
   it("keeps the edits apart when the request may have reached the server (a 500)", async () => {
-    faults.push({ status: 500, body: { error: "boom" } });
+    stage.faults.push({ status: 500, body: { error: "boom" } });
     const sent = await createThenEdit();
     expect(sent.map((s) => s.split(" ")[0])).to.deep.equal(["POST", "PUT"]);
-    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["v3"]);
+    expect(stage.rails.records("todos").map((r) => r.title)).to.deep.equal(["v3"]);
   });
 });

@@ -1,9 +1,8 @@
 import { expect } from "chai";
-import { FakeClock, settle } from "../../fakes/fake-clock";
-import { startFaultProxy, type Fault, type FaultProxy } from "../../servers/fault-proxy";
-import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
-import { resetModels, Todo } from "../models";
-import { nextEvent, openPage, recordEvents, type OfflinePage } from "./offline-page";
+import { settle } from "../../fakes/fake-clock";
+import type { Fault } from "../../servers/fault-proxy";
+import { Todo } from "../models";
+import { nextEvent, railsBehindFaults, recordEvents } from "./offline-page";
 
 /**
  * API.md "Errors": runtime failures (network, HTTP) "arrive as `error`
@@ -14,31 +13,13 @@ import { nextEvent, openPage, recordEvents, type OfflinePage } from "./offline-p
  * `success` too, and one that is then refused hears `error` again.
  */
 describe("offline: a save's error callback hears the first failure, and success when it is sent later", () => {
-  let rails: RailsScaffoldServer;
-  let proxy: FaultProxy;
-  let page: OfflinePage;
-  let clock: FakeClock;
-  let faults: Fault[];
-
-  beforeEach(async () => {
-    resetModels();
-    rails = await startRailsScaffoldServer();
-    faults = [];
-    proxy = await startFaultProxy(rails.url, () => faults.shift());
-    clock = new FakeClock();
-    page = openPage({ base: proxy.url, clock });
-  });
-  afterEach(async () => {
-    page.close();
-    await proxy.close();
-    await rails.close();
-  });
+  const stage = railsBehindFaults();
 
   /** Saves a todo with callbacks that write down what they hear; resolves once the first attempt failed. */
   async function save(...failures: Fault[]): Promise<string[]> {
-    faults.push(...failures);
+    stage.faults.push(...failures);
     const heard: string[] = [];
-    const failed = nextEvent(page.atmos, "error");
+    const failed = nextEvent(stage.page.atmos, "error");
     new Todo({ title: "Milk" }).save({
       remote: true,
       success: (record: Todo) => heard.push(`success ${record.id}`),
@@ -53,34 +34,34 @@ describe("offline: a save's error callback hears the first failure, and success 
     const heard = await save("drop-request", "drop-request");
     expect(heard).to.deep.equal(["error Milk 0 retrying=true true"]);
     expect((Todo.first() as any).syncState()).to.equal("pending");
-    await clock.advance(1000);
+    await stage.clock.advance(1000);
     await settle();
-    await clock.advance(2000);
-    await page.atmos.whenSynced();
+    await stage.clock.advance(2000);
+    await stage.page.atmos.whenSynced();
     expect(heard).to.deep.equal(["error Milk 0 retrying=true true", "success 1"]);
-    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["Milk"]);
+    expect(stage.rails.records("todos").map((r) => r.title)).to.deep.equal(["Milk"]);
   });
 
   it("calls error once for a 503 that is retried, and the error event says retrying too", async () => {
-    const events = recordEvents(page.atmos, "error");
+    const events = recordEvents(stage.page.atmos, "error");
     const heard = await save({ status: 503, body: { error: "busy" } });
-    await clock.advance(1000);
-    await page.atmos.whenSynced();
+    await stage.clock.advance(1000);
+    await stage.page.atmos.whenSynced();
     expect(heard).to.deep.equal(["error Milk 503 retrying=true true", "success 1"]);
     expect(events.map((e) => [e.status, e.retrying])).to.deep.equal([[503, true]]);
   });
 
   it("calls error again, not retrying, when the change is then refused", async () => {
     const heard = await save("drop-request", { status: 422, body: { title: ["is taken"] } });
-    await clock.advance(1000);
-    await page.atmos.whenSynced();
+    await stage.clock.advance(1000);
+    await stage.page.atmos.whenSynced();
     expect(heard).to.deep.equal(["error Milk 0 retrying=true true", "error Milk 422 retrying=false true"]);
     expect((Todo.first() as any).syncState()).to.equal("failed");
   });
 
   it("calls error once, not retrying, for a change refused at once", async () => {
     const heard = await save({ status: 422, body: { title: ["is taken"] } });
-    await page.atmos.whenSynced();
+    await stage.page.atmos.whenSynced();
     expect(heard).to.deep.equal(["error Milk 422 retrying=false true"]);
   });
 });

@@ -4,6 +4,7 @@ import { WebStorageStore } from "../../../lib/store/web-storage-store";
 import { DelayedStore } from "../../fakes/delayed-store";
 import { FakeClock } from "../../fakes/fake-clock";
 import { MemoryStorage } from "../../fakes/memory-storage";
+import { startFaultProxy, type Fault, type FaultProxy } from "../../servers/fault-proxy";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
 import { googleRoutes, models, resetModels, type Synced } from "../models";
 
@@ -79,6 +80,35 @@ export function railsPage(): RailsPage {
   });
   afterEach(async () => {
     fixture.page.close();
+    await fixture.rails.close();
+  });
+  return fixture;
+}
+
+/** What `railsBehindFaults()` makes anew for each test. */
+export interface FaultyRailsPage extends RailsPage {
+  proxy: FaultProxy;
+  /** Faults for the next requests, in order; a request finding none passes. */
+  faults: Fault[];
+}
+
+/**
+ * As `railsPage()`, with a fault proxy between the page and the server: each
+ * request meets the next fault the spec queued in `faults`.
+ */
+export function railsBehindFaults(): FaultyRailsPage {
+  const fixture = {} as FaultyRailsPage;
+  beforeEach(async () => {
+    resetModels();
+    fixture.rails = await startRailsScaffoldServer();
+    fixture.faults = [];
+    fixture.proxy = await startFaultProxy(fixture.rails.url, () => fixture.faults.shift());
+    fixture.clock = new FakeClock();
+    fixture.page = openPage({ base: fixture.proxy.url, clock: fixture.clock });
+  });
+  afterEach(async () => {
+    fixture.page.close();
+    await fixture.proxy.close();
     await fixture.rails.close();
   });
   return fixture;
