@@ -8,7 +8,9 @@ import { FOREIGN_PAGE_REFUSAL, fromForeignPage, openToEveryPage } from "./foreig
 import { securityHeaders } from "./security-headers";
 import { serveStatic } from "./static-files";
 import { API_PREFIX, createTasksApi, SINGLE_USER, type Account, type TasksApi } from "./tasks-api";
-import { hasBody } from "./tasks-api/http-io";
+import { ApiError } from "./tasks-api/api-error";
+import { errorResponse, hasBody, send } from "./tasks-api/http-io";
+import { parseTarget, readTarget } from "./tasks-api/request-target";
 import { loggableUrl } from "./tasks-api/token-free-url";
 
 /**
@@ -157,16 +159,19 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       for (const [name, value] of Object.entries(securityHeaders({ google, host: allowed ? browserHost(req) : undefined }))) res.setHeader(name, value);
       if (!allowed) return misdirected(res, hasBody(req));
       if (foreignPage(req)) return refuse(res, 403, FOREIGN_PAGE_REFUSAL, hasBody(req));
+      const target = readTarget(req.url);
+      // A path nothing could serve (`/%`) is the client's mistake, told as the API tells one.
+      if (target.problem !== undefined) return send(res, errorResponse(new ApiError(400, target.problem, "badRequest")), {}, { close: hasBody(req) });
       if (extension.request?.(req, res)) return;
       if (api.handle(req, res)) return;
       // Nothing below reads a body: one that was sent is not drained, the connection closes.
       if (hasBody(req)) res.setHeader("Connection", "close");
-      const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+      const pathname = target.url.pathname;
       if (pathname === "/app-config.json" && (req.method === "GET" || req.method === "HEAD")) {
         res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
         return void res.end(req.method === "HEAD" ? undefined : configBody);
       }
-      if (serveStatic(staticDir, req, res)) return;
+      if (serveStatic(staticDir, pathname, req, res)) return;
       res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
       res.end(`Not found: ${pathname}`);
     } catch (err) {
@@ -179,7 +184,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   // A client sending `Expect: 100-continue` waits for a go-ahead: the API gives
   // it only once the token and size are accepted; other paths get it at once.
   server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const pathname = (req.url ?? "/").split("?")[0];
+    const pathname = parseTarget(req.url)?.pathname ?? "";
     if (ownName(req) && !foreignPage(req) && pathname !== API_PREFIX && !pathname.startsWith(`${API_PREFIX}/`)) res.writeContinue();
     handle(req, res);
   });

@@ -33,14 +33,14 @@ const NOT_BUILT_PAGE = `<!DOCTYPE html>
 `;
 
 /**
- * Serves GET/HEAD for files under `root` (`/` and folders → index.html).
+ * Serves GET/HEAD of `pathname` (as sent, still percent-encoded) from the
+ * files under `root` (`/` and folders → index.html).
  * Returns false when there is no such file, so the caller answers 404.
  */
-export function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerResponse): boolean {
+export function serveStatic(root: string, pathname: string, req: http.IncomingMessage, res: http.ServerResponse): boolean {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
-  const file = resolveFile(root, new URL(req.url ?? "/", "http://localhost").pathname);
+  const file = resolveFile(root, pathname);
   if (file === undefined) {
-    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     if ((pathname === "/" || pathname === "/index.html") && !fs.existsSync(path.join(root, "index.html"))) {
       respond(req, res, 200, "text/html; charset=utf-8", Buffer.from(NOT_BUILT_PAGE), "no-cache");
       return true;

@@ -9,6 +9,7 @@ import { idempotencyKey, remember, storedAnswer } from "./idempotency";
 import { withoutAccessToken } from "./token-free-url";
 import { stamper, type RequestContext, type TasksChange } from "./request-context";
 import { requestOrigin } from "./request-origin";
+import { parseTarget } from "./request-target";
 import { matchRoute } from "./router";
 
 /** Where the API lives on the server. */
@@ -145,12 +146,8 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
 
   return {
     handle(req, res) {
-      let url: URL;
-      try {
-        url = new URL(req.url ?? "/", "http://localhost");
-      } catch {
-        return false; // not a path this API could own; the host server answers it
-      }
+      const url = parseTarget(req.url);
+      if (url === undefined) return false; // not a path this API could own; the host server answers it
       if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) return false;
       serve(req, res, url).catch((err) => {
         onError(err);

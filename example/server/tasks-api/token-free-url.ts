@@ -1,3 +1,5 @@
+import { parseTarget } from "./request-target";
+
 /**
  * The API takes a token from `?access_token=` as Google does (auth.ts). A
  * URL is kept by the idempotency table and written into error log lines, and
@@ -18,14 +20,12 @@ export function withoutAccessToken(url: URL): string {
 
 /**
  * `req.url` as a log line may show it: without `access_token` and without a
- * fragment. A URL that does not parse (`//?…`) loses its whole query.
+ * fragment. A target that names no path (`*`, `http://[?…`) loses its whole query.
  */
 export function loggableUrl(raw: string | undefined): string {
-  try {
-    return withoutAccessToken(new URL(raw ?? "/", "http://localhost"));
-  } catch {
-    const text = raw ?? "";
-    const path = text.split(/[?#]/, 1)[0];
-    return path.length < text.length ? `${path}?… (query not shown)` : path;
-  }
+  const url = parseTarget(raw);
+  if (url !== undefined) return withoutAccessToken(url);
+  const text = raw ?? "";
+  const path = text.split(/[?#]/, 1)[0];
+  return path.length < text.length ? `${path}?… (query not shown)` : path;
 }

@@ -90,10 +90,27 @@ describe("example server: an access_token in the URL is kept nowhere", () => {
   });
 
   it("a request that fails with an error is logged without the token", async () => {
-    const failed = await send("GET", `//?access_token=${TOKEN}&x=1`);
-    expect(failed.status).to.equal(500);
-    const line = logged.find((text) => text.startsWith("app-server error on GET"));
-    expect(line, logged.join("\n")).to.be.a("string");
+    // A failure inside the server (here an extension that throws) is logged with the request's URL.
+    await app!.close();
+    app = await startAppServer({
+      port: 0,
+      dataDir: tmp,
+      staticDir: tmp,
+      users: [{ name: "alice", token: TOKEN }],
+      log: (line) => logged.push(line),
+      extend: () => () => {
+        throw new Error("extension failed");
+      },
+    });
+    for (const target of [`/tasks/v1/users/@me/lists?access_token=${TOKEN}&x=1`, `//?access_token=${TOKEN}&x=1`]) {
+      const failed = await send("GET", target);
+      expect(failed.status, target).to.equal(500);
+    }
+    const lines = logged.filter((text) => text.startsWith("app-server error on GET"));
+    expect(lines, logged.join("\n")).to.deep.equal([
+      "app-server error on GET /tasks/v1/users/@me/lists?x=1: extension failed",
+      "app-server error on GET //?x=1: extension failed",
+    ]);
     expect(logged.join("\n")).not.to.contain(TOKEN);
   });
 });
