@@ -87,13 +87,18 @@ export function readBody(req: http.IncomingMessage, maxBytes: number): Promise<s
 
 /**
  * Parses a JSON request body. An empty body is `undefined`; anything that is
- * not JSON is a 400 that quotes the parser's complaint.
+ * not JSON is a 400 that quotes the parser's complaint, and says what was
+ * sent when the `Content-Type` was not JSON (a form, a page), since that is
+ * then the thing to fix.
  */
-export function parseJsonBody(text: string): unknown {
+export function parseJsonBody(text: string, contentType?: string): unknown {
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ApiError(400, `Invalid JSON payload received. ${(err as Error).message}`, "parseError");
+    const sentAs = contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType.trim())
+      ? ` The body was sent as "${contentType.slice(0, 100)}": this API reads JSON, sent with "Content-Type: application/json".`
+      : "";
+    throw new ApiError(400, `Invalid JSON payload received. ${(err as Error).message}${sentAs}`, "parseError");
   }
 }

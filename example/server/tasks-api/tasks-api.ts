@@ -100,7 +100,7 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
       if (match.writes) {
         // Only now is the body wanted: a client that waits for "100 Continue" sends it.
         if (/100-continue/i.test(req.headers.expect ?? "")) res.writeContinue();
-        body = parseJsonBody(await readBody(req, maxBodyBytes));
+        body = parseJsonBody(await readBody(req, maxBodyBytes), req.headers["content-type"]);
       }
       const key = match.writes ? idempotencyKey(req.headers["idempotency-key"]) : undefined;
       const now = clock();

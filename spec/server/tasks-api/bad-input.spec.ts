@@ -22,6 +22,17 @@ describe("tasks API: bad input", () => {
     expect(answer.body.error.message).to.contain("Invalid JSON");
   });
 
+  it("tells a client that sent a form or HTML instead of JSON which Content-Type to send", async () => {
+    const form = await api.call("POST", "/users/@me/lists", "title=Home", { "Content-Type": "application/x-www-form-urlencoded" });
+    expect(form.status).to.equal(400);
+    expect(form.body.error.message).to.contain("Invalid JSON").and.to.contain('sent as "application/x-www-form-urlencoded"').and.to.contain("Content-Type: application/json");
+    const html = await api.call("POST", "/users/@me/lists", "<p>Home</p>", { "Content-Type": "text/html; charset=utf-8" });
+    expect(html.body.error.message).to.contain('sent as "text/html; charset=utf-8"');
+    // Sent as JSON, the complaint is about the JSON alone.
+    const broken = await api.call("POST", "/users/@me/lists", "{title: 1}");
+    expect(broken.body.error.message).to.contain("Invalid JSON").and.not.to.contain("sent as");
+  });
+
   it("refuses a body that is not a JSON object", async () => {
     for (const body of ["[]", "42", '"text"', "null"]) {
       const answer = await api.call("POST", `/lists/${listId}/tasks`, body);
