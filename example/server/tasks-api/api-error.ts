@@ -8,6 +8,7 @@ const STATUS_NAMES: Record<number, string> = {
   409: "ABORTED",
   412: "FAILED_PRECONDITION",
   413: "OUT_OF_RANGE",
+  415: "INVALID_ARGUMENT",
   422: "INVALID_ARGUMENT",
   500: "INTERNAL",
 };

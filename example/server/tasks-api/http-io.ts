@@ -49,6 +49,20 @@ export function hasBody(req: http.IncomingMessage): boolean {
   return (length !== undefined && Number(length) !== 0) || req.headers["transfer-encoding"] !== undefined;
 }
 
+/**
+ * Refuses (415) a body sent compressed (`Content-Encoding: gzip`, …): this
+ * server reads bodies as they come, and would otherwise take the compressed
+ * bytes for text and complain that they are not UTF-8.
+ */
+export function refuseContentEncoding(req: http.IncomingMessage): void {
+  const coding = req.headers["content-encoding"]?.trim();
+  if (coding === undefined || coding === "" || coding.toLowerCase() === "identity") return;
+  throw new ApiError(415, `This server does not decode "Content-Encoding: ${coding.slice(0, 100)}": send the JSON body uncompressed, without that header.`, "unsupportedContentEncoding", {
+    name: "Content-Encoding",
+    type: "header",
+  });
+}
+
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /**

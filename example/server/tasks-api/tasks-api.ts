@@ -4,7 +4,7 @@ import { ApiError } from "./api-error";
 import { authenticate } from "./auth";
 import { CORS_HEADERS, PREFLIGHT_HEADERS } from "./cors";
 import { openDb } from "./db";
-import { emptyResponse, errorResponse, hasBody, parseJsonBody, readBody, send, type ApiResponse } from "./http-io";
+import { emptyResponse, errorResponse, hasBody, parseJsonBody, readBody, refuseContentEncoding, send, type ApiResponse } from "./http-io";
 import { idempotencyKey, remember, storedAnswer } from "./idempotency";
 import { withoutAccessToken } from "./token-free-url";
 import { stamper, type RequestContext, type TasksChange } from "./request-context";
@@ -98,6 +98,7 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
       const match = matchRoute(method, url.pathname.slice(API_PREFIX.length));
       let body: unknown;
       if (match.writes) {
+        refuseContentEncoding(req);
         // Only now is the body wanted: a client that waits for "100 Continue" sends it.
         if (/100-continue/i.test(req.headers.expect ?? "")) res.writeContinue();
         body = parseJsonBody(await readBody(req, maxBodyBytes), req.headers["content-type"]);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import * as net from "net";
+import * as zlib from "zlib";
 import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
 import { tasksClient } from "../../servers/tasks-client";
 
@@ -31,6 +32,21 @@ describe("tasks API: bad input", () => {
     // Sent as JSON, the complaint is about the JSON alone.
     const broken = await api.call("POST", "/users/@me/lists", "{title: 1}");
     expect(broken.body.error.message).to.contain("Invalid JSON").and.not.to.contain("sent as");
+  });
+
+  it("refuses a compressed body with 415 naming its Content-Encoding, instead of reading the bytes as JSON", async () => {
+    const res = await fetch(`${server.base}/users/@me/lists`, {
+      method: "POST",
+      headers: server.headers({ "Content-Type": "application/json", "Content-Encoding": "gzip" }),
+      body: zlib.gzipSync(JSON.stringify({ title: "Home" })),
+    });
+    expect(res.status).to.equal(415);
+    const body = (await res.json()) as { error: { code: number; message: string } };
+    expect(body.error.code).to.equal(415);
+    expect(body.error.message).to.contain('"Content-Encoding: gzip"').and.to.contain("uncompressed");
+    // "identity" is no encoding at all.
+    const plain = await api.call("POST", "/users/@me/lists", { title: "Home" }, { "Content-Encoding": "identity" });
+    expect(plain.status).to.equal(200);
   });
 
   it("refuses a body that is not a JSON object", async () => {
