@@ -1,7 +1,16 @@
+import type { AddressWindow } from "./address-window";
 import type { LiveConnection } from "./live-connection";
 
 /** Sent (close 1013) to a socket that gives its place to a newer one. */
 export const DISPLACED = "live server full: this socket had not authenticated and gave its place to a newer one; try again";
+
+/** Why an upgrade is refused before the handshake: the HTTP status and the text the client reads. */
+export interface UpgradeRefusal {
+  status: 429 | 503;
+  text: string;
+  /** Seconds, for Retry-After. */
+  retryAfter: number;
+}
 
 /*
  * The places of one server's sockets (maxConnections) and of each user's
@@ -23,10 +32,17 @@ export const DISPLACED = "live server full: this socket had not authenticated an
  * back its own sockets while it has any, so it never reaches a user's
  * socket from another address, even one whose auth frame is still on its
  * way; a flood from many addresses must first go through every older
- * unauthenticated socket; and none ever touches an authenticated one. The
- * address is the peer's (behind a proxy, the proxy's: then every socket
- * shares it and the oldest goes first); a forwarded-for header, which
- * anyone can write, is not trusted.
+ * unauthenticated socket; and none ever touches an authenticated one.
+ *
+ * One address is also held to `maxPerAddress` unauthenticated sockets at
+ * once (more get 429 before the handshake), so it cannot take every place
+ * while there is room; and to `displacing.limit` places taken from other
+ * addresses' sockets per window (then it gets 503 while the server is
+ * full): otherwise a client that kept none of its own sockets unauthenticated
+ * (closing each at once, or sending a bad token) took the place of another
+ * user's socket, still on its way to authenticate, with every socket it
+ * opened. The address is the peer's (client-address.ts): behind a proxy,
+ * the proxy's unless the server is told to trust X-Forwarded-For.
  */
 export class ConnectionSlots {
   /** Every open socket. */
@@ -35,19 +51,42 @@ export class ConnectionSlots {
   private opened = new Set<LiveConnection>();
   /** The same, by the address they came from. */
   private openedFrom = new Map<string, Set<LiveConnection>>();
-  private addressOf = new Map<LiveConnection, string>();
   /** Sockets whose token `authenticate` is still deciding, oldest first. */
   private checking = new Set<LiveConnection>();
+  /** Address of each socket not admitted yet (opened or checking), and how many each address has. */
+  private addressOf = new Map<LiveConnection, string>();
+  private unauthenticatedFrom = new Map<string, number>();
   // Sockets admitted per user, counted as they are admitted and closed (a
   // scan of every socket per sign-in would cost O(n) each, O(n²) for a burst).
   private perUser = new Map<unknown, number>();
   private counted = new WeakSet<LiveConnection>();
 
-  constructor(private readonly max: number, private readonly maxPerUser: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly maxPerUser: number,
+    private readonly maxPerAddress: number = Infinity,
+    private readonly displacing?: AddressWindow,
+  ) {}
 
-  /** Whether a newcomer can have a place: a free one, or one an unauthenticated socket gives up. */
-  hasRoom(): boolean {
-    return this.open.size < this.max || this.opened.size + this.checking.size > 0;
+  /** Why a newcomer from `address` cannot have a place now, or undefined when it can (a free one, or one given up). */
+  refusal(address: string): UpgradeRefusal | undefined {
+    const held = this.unauthenticatedFrom.get(address) ?? 0;
+    if (held >= this.maxPerAddress) {
+      return { status: 429, retryAfter: 1, text: `${held} sockets from this address have not authenticated yet, the most one address may hold; send their tokens or retry later` };
+    }
+    if (this.open.size < this.max || this.openedFrom.has(address)) return undefined;
+    if (this.opened.size + this.checking.size === 0) {
+      return { status: 503, retryAfter: 10, text: `this live server holds its maximum of ${this.max} connections, all authenticated; retry later` };
+    }
+    const wait = this.displacing?.waitFor(address) ?? 0;
+    if (wait > 0) {
+      return {
+        status: 503,
+        retryAfter: Math.ceil(wait / 1000),
+        text: `this live server is full, and this address already took the places of ${this.displacing!.limit} other addresses' unauthenticated sockets in ${this.displacing!.windowMs} ms; retry in ${Math.ceil(wait / 1000)} s`,
+      };
+    }
+    return undefined;
   }
 
   /** Frees a place for a newcomer from `address`, displacing unauthenticated sockets if needed; false when none can go. */
@@ -55,6 +94,10 @@ export class ConnectionSlots {
     while (this.open.size >= this.max) {
       const oldest = first(this.openedFrom.get(address)) ?? first(this.opened) ?? first(this.checking);
       if (oldest === undefined) return false;
+      if (this.addressOf.get(oldest) !== address) {
+        if (this.displacing && this.displacing.waitFor(address) > 0) return false;
+        this.displacing?.add(address);
+      }
       oldest.displace(DISPLACED);
       this.closed(oldest); // displace() reports it already; once more changes nothing
     }
@@ -66,6 +109,7 @@ export class ConnectionSlots {
     this.open.add(connection);
     this.opened.add(connection);
     this.addressOf.set(connection, address);
+    this.unauthenticatedFrom.set(address, (this.unauthenticatedFrom.get(address) ?? 0) + 1);
     const from = this.openedFrom.get(address);
     if (from) from.add(connection);
     else this.openedFrom.set(address, new Set([connection]));
@@ -80,6 +124,7 @@ export class ConnectionSlots {
   admit(connection: LiveConnection): string | undefined {
     this.unlistOpened(connection);
     this.checking.delete(connection);
+    this.forgetAddress(connection);
     if (connection.user === undefined) return undefined;
     const held = this.perUser.get(connection.user) ?? 0;
     if (held >= this.maxPerUser) return `this user already holds ${held} live connections (the maximum); close one or retry later`;
@@ -92,6 +137,7 @@ export class ConnectionSlots {
     this.open.delete(connection);
     this.unlistOpened(connection);
     this.checking.delete(connection);
+    this.forgetAddress(connection);
     if (!this.counted.delete(connection)) return;
     const left = (this.perUser.get(connection.user) ?? 1) - 1;
     if (left > 0) this.perUser.set(connection.user, left);
@@ -102,11 +148,20 @@ export class ConnectionSlots {
   private unlistOpened(connection: LiveConnection): boolean {
     if (!this.opened.delete(connection)) return false;
     const address = this.addressOf.get(connection)!;
-    this.addressOf.delete(connection);
     const from = this.openedFrom.get(address)!;
     from.delete(connection);
     if (from.size === 0) this.openedFrom.delete(address);
     return true;
+  }
+
+  /** It no longer counts against its address: admitted or closed. */
+  private forgetAddress(connection: LiveConnection): void {
+    const address = this.addressOf.get(connection);
+    if (address === undefined) return;
+    this.addressOf.delete(connection);
+    const left = (this.unauthenticatedFrom.get(address) ?? 1) - 1;
+    if (left > 0) this.unauthenticatedFrom.set(address, left);
+    else this.unauthenticatedFrom.delete(address);
   }
 }
 

@@ -27,8 +27,12 @@ export interface LiveConnectionOptions {
   maxSyncInFlight: number;
   log: LiveLog;
   onClose(connection: LiveConnection): void;
+  /** The auth frame arrived: a reason to refuse it without reading its token (1013), or undefined. */
+  authRefusal?(connection: LiveConnection): string | undefined;
   /** The auth frame arrived: from now on its token is being checked. */
   onAuth?(connection: LiveConnection): void;
+  /** `authenticate` refused the token (or threw on it). */
+  authFailed?(connection: LiveConnection): void;
   /** Once the token is accepted: a reason to refuse the socket (a per-user cap), or undefined. */
   admit?(connection: LiveConnection): string | undefined;
 }
@@ -66,7 +70,8 @@ export class LiveConnection implements ChannelSubscriber {
    */
   private request: IncomingMessage | undefined;
 
-  constructor(readonly ws: WebSocket, private options: LiveConnectionOptions, request: IncomingMessage) {
+  /** `address`: whom the per-address limits count it against (client-address.ts). */
+  constructor(readonly ws: WebSocket, private options: LiveConnectionOptions, request: IncomingMessage, readonly address = "") {
     this.request = request;
     this.authTimer = setTimeout(() => this.refuse(CloseCode.unauthorized, `no auth message within ${options.authTimeoutMs} ms`), options.authTimeoutMs);
     ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
@@ -150,6 +155,8 @@ export class LiveConnection implements ChannelSubscriber {
       if (this.state !== "awaiting-auth") return this.answer({ type: "error", message: "already authenticated: send auth only once" });
       clearTimeout(this.authTimer);
       this.authTimer = undefined;
+      const refusal = this.options.authRefusal?.(this);
+      if (refusal !== undefined) return this.refuse(TRY_AGAIN_LATER, refusal);
       this.state = "authenticating";
       this.options.onAuth?.(this);
       // A failure nobody foresaw closes this socket, never the server.
@@ -180,10 +187,12 @@ export class LiveConnection implements ChannelSubscriber {
     try {
       decision = await this.options.authenticate(auth.token, this.request!);
     } catch (error) {
+      this.options.authFailed?.(this);
       return this.refuse(CloseCode.unauthorized, `authentication failed: ${(error as Error).message}`);
     } finally {
       this.request = undefined;
     }
+    if (!decision) this.options.authFailed?.(this);
     if (this.state === "closed") return;
     if (!decision) return this.refuse(CloseCode.unauthorized, "invalid token");
     const grant = (this.grant = toGrant(decision));

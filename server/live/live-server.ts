@@ -1,75 +1,22 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
-import { Clock, systemClock } from "../../lib/env/clock";
+import { systemClock } from "../../lib/env/clock";
 import { CloseCode } from "../../lib/live/live-protocol";
-import { Authenticate } from "./authenticate";
+import { AddressWindow } from "./address-window";
 import { Backend } from "./backend";
 import { ChangeLog } from "./change-log";
+import { clientAddress } from "./client-address";
 import { ConnectionSlots } from "./connection-slots";
 import { LiveConnection, LiveConnectionOptions } from "./live-connection";
 import { LiveHub } from "./live-hub";
 import { LiveLog } from "./live-log";
+import { LiveServerOptions, positive } from "./live-server-options";
 import { MemoryChangeLog } from "./memory-change-log";
 import { RedisChangeLog } from "./redis-change-log";
 import { createUpdateEndpoint } from "./update-endpoint";
 
-export interface LiveServerOptions {
-  /** Attach to this server's `upgrade` event (path `/live`); otherwise call `handleUpgrade` yourself. */
-  server?: Server;
-  /** WebSocket path. Default "/live". */
-  path?: string;
-  /** Decides who a token is and which channels it may join (may be async). */
-  authenticate: Authenticate;
-  /** Secret for `POST /update` (header X-Atmos-Secret); without it /update answers 404. */
-  secret?: string;
-  /** With a Redis URL, processes sharing it share seqs, replay logs and changes. */
-  redisUrl?: string;
-  /** Key prefix in Redis (default "atmos2:"); processes that share channels share it. */
-  redisKeyPrefix?: string;
-  /** Changes kept per channel for reconnecting clients. Default 1000. */
-  replayLimit?: number;
-  /** Largest frame accepted from a client, in bytes (ws closes with 1009). Default 1 MiB. */
-  maxPayload?: number;
-  /** Unsent bytes a socket may queue before it is dropped as too slow. Default 4 MiB. */
-  maxBufferedBytes?: number;
-  /** Ping interval; a socket that missed the previous pong is dropped. 0 = off. Default 30 s. */
-  heartbeatMs?: number;
-  /** A socket must send its auth message within this time. Default 10 s. */
-  authTimeoutMs?: number;
-  /** Largest `POST /update` body in bytes. Default 1 MiB. */
-  maxBodyBytes?: number;
-  /**
-   * Open sockets at most. A socket that has not authenticated holds a place
-   * while there is room; when the server is full, a newcomer takes the place
-   * of the oldest such socket (one from its own address first; closed with
-   * 1013), and only when every place is held by an authenticated socket does
-   * an upgrade get 503. Default 10,000.
-   */
-  maxConnections?: number;
-  /**
-   * Sockets one user may hold (users as `authenticate` names them in `{ user }`);
-   * one more is closed with 1013 "try again later". Default 100.
-   */
-  maxConnectionsPerUser?: number;
-  /**
-   * Channels one socket may name in its auth message; more are refused with
-   * 4403 (a grant by predicate or of every channel would otherwise let one
-   * frame subscribe to tens of thousands). Default 1000.
-   */
-  maxChannelsPerSocket?: number;
-  /**
-   * Sync requests of one socket that may wait for the backend at once; more
-   * are answered with an error at once (each waiting one holds its frame).
-   * Default 16.
-   */
-  maxSyncInFlight?: number;
-  /** A channel's replay log is dropped after this long without a change (its clients then resync). 0 = never. Default 10 min. */
-  replayIdleMs?: number;
-  /** What idle times are measured by. Default the system clock; specs pass a fake one. */
-  clock?: Clock;
-  log?: LiveLog;
-}
+export type { LiveServerOptions } from "./live-server-options";
 
 export interface LiveServer {
   hub: LiveHub;
@@ -86,14 +33,6 @@ export interface LiveServer {
   readonly trackedChannels: number;
   /** Closes every socket with 1001, stops the heartbeat, disconnects from Redis. */
   close(): Promise<void>;
-}
-
-function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new Error(`createLiveServer: ${name} must be a ${allowZero ? "non-negative" : "positive"} number (got ${String(value)})`);
-  }
-  return value;
 }
 
 /** The atmos2 live server: WebSocket `/live`, `POST /update`, hub and backend. */
@@ -113,6 +52,10 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const maxChannelsPerSocket = positive("maxChannelsPerSocket", options.maxChannelsPerSocket, 1000);
   const maxSyncInFlight = positive("maxSyncInFlight", options.maxSyncInFlight, 16);
   const replayIdleMs = positive("replayIdleMs", options.replayIdleMs, 10 * 60_000, true);
+  const requestTimeoutMs = positive("requestTimeoutMs", options.requestTimeoutMs, 10_000, true);
+  const maxAuthFailures = positive("maxAuthFailures", options.maxAuthFailures, 20, true);
+  const authFailureWindowMs = positive("authFailureWindowMs", options.authFailureWindowMs, 60_000);
+  const maxUnauthenticatedPerAddress = positive("maxUnauthenticatedPerAddress", options.maxUnauthenticatedPerAddress, 64);
   const log: LiveLog = options.log ?? (() => {});
   const clock = options.clock ?? systemClock;
 
@@ -129,7 +72,16 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   ready.catch((error: Error) => log({ type: "error", context: "start", message: error.message }));
   hub = new LiveHub(changeLog, ready);
   const backend = new Backend();
-  const slots = new ConnectionSlots(maxConnections, maxConnectionsPerUser);
+  const now = () => clock.now();
+  const displacing = new AddressWindow(maxUnauthenticatedPerAddress, authTimeoutMs, now);
+  const slots = new ConnectionSlots(maxConnections, maxConnectionsPerUser, maxUnauthenticatedPerAddress, displacing);
+  // Failed auths per address: past the limit, tokens are not even looked at until the window ends.
+  const authFailures = maxAuthFailures > 0 ? new AddressWindow(maxAuthFailures, authFailureWindowMs, now) : undefined;
+  const authRefusal = (connection: LiveConnection): string | undefined => {
+    const wait = authFailures?.waitFor(connection.address) ?? 0;
+    if (wait === 0) return undefined;
+    return `too many failed auths from this address (${maxAuthFailures} in ${authFailureWindowMs / 1000} s); this token was not checked; try again in ${Math.ceil(wait / 1000)} s`;
+  };
   const connections = slots.open;
   const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: false });
   let closing = false;
@@ -138,7 +90,9 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     hub, backend, authenticate: options.authenticate, authTimeoutMs, maxBufferedBytes,
     maxPending: replayLimit * 4, maxChannels: maxChannelsPerSocket, maxSyncInFlight, log,
     onClose: (c) => slots.closed(c),
+    authRefusal,
     onAuth: (c) => slots.authenticating(c),
+    authFailed: (c) => authFailures?.add(c.address),
     admit: (c) => slots.admit(c),
   };
 
@@ -149,19 +103,22 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       return true;
     }
     // Refused before the upgrade when every place is held by an authenticated
-    // socket; otherwise the oldest unauthenticated one gives its place up
-    // (connection-slots.ts), once the handshake has succeeded.
-    if (!slots.hasRoom()) {
-      const text = `this live server holds its maximum of ${maxConnections} connections, all authenticated; retry later`;
-      log({ type: "refused", code: 503, message: text });
-      socket.end(`HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+    // socket, or this address holds or took too many (connection-slots.ts);
+    // otherwise the oldest unauthenticated one gives its place up, once the
+    // handshake has succeeded.
+    const address = clientAddress(req, options.trustProxy === true);
+    const refusal = slots.refusal(address);
+    if (refusal) {
+      const { status, text, retryAfter } = refusal;
+      log({ type: "refused", code: status, message: text });
+      const statusText = status === 429 ? "Too Many Requests" : "Service Unavailable";
+      socket.end(`HTTP/1.1 ${status} ${statusText}\r\nRetry-After: ${retryAfter}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
       return true;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      // The callback runs in the same tick as hasRoom(); were it ever later, a place may be gone.
-      const address = req.socket.remoteAddress ?? "";
+      // The callback runs in the same tick as refusal(); were it ever later, a place may be gone.
       if (!slots.makeRoom(address)) return void ws.close(1013, "live server full; try again");
-      slots.add(new LiveConnection(ws, connectionOptions, req), address);
+      slots.add(new LiveConnection(ws, connectionOptions, req, address), address);
     });
     return true;
   };
@@ -173,7 +130,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     }
   };
   options.server?.on("upgrade", onUpgrade);
-  const handleUpdate = createUpdateEndpoint({ hub, secret: options.secret, maxBodyBytes });
+  if (options.server && requestTimeoutMs > 0) limitHeaderTime(options.server, requestTimeoutMs);
+  const handleUpdate = createUpdateEndpoint({ hub, secret: options.secret, maxBodyBytes, bodyTimeoutMs: requestTimeoutMs });
   // A server with no request handler of its own still gets POST /update, and
   // a 404 for anything else (never a request left hanging); an app that
   // routes requests calls handleUpdate itself (it answers once).
@@ -226,4 +184,19 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       await changeLog.close();
     },
   };
+}
+
+/**
+ * A client that dribbles its request headers (slowloris) was kept for
+ * Node's 60 s, checked every 30 s: now it is answered 408 and cut after
+ * `ms`, checked every second. The server's own shorter settings stay; the
+ * checking interval is read when it starts listening, so it only changes
+ * on a server not listening yet.
+ */
+function limitHeaderTime(server: Server, ms: number): void {
+  if (!(server.headersTimeout > 0 && server.headersTimeout <= ms)) server.headersTimeout = ms;
+  if (server.requestTimeout > 0 && server.requestTimeout < server.headersTimeout) server.headersTimeout = server.requestTimeout;
+  // The createServer option, kept on the server as this property (not in Node's types).
+  const checked = server as Server & { connectionsCheckingInterval?: number };
+  if (!server.listening) checked.connectionsCheckingInterval = Math.min(checked.connectionsCheckingInterval || 1000, 1000);
 }

@@ -8,6 +8,8 @@ export interface UpdateEndpointOptions {
   /** Shared with the backends; undefined turns the endpoint off (404). */
   secret: string | undefined;
   maxBodyBytes: number;
+  /** Time a body has to arrive in full (0: no limit); one that dribbles is answered 408. */
+  bodyTimeoutMs?: number;
   path?: string;
 }
 
@@ -26,25 +28,35 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+/** The body as text; "too large" past `limit` bytes, "too slow" when it is not in after `timeoutMs` (0: never). */
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<string | { refused: "too large" | "too slow" }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      // Past the limit nothing more is read: the 413 closes the connection.
-      over = true;
+    let done = false;
+    // Past the limit or the time nothing more is read: the answer closes the connection.
+    const stop = (why: "too large" | "too slow") => {
+      done = true;
+      clearTimeout(timer);
       req.off("data", onData);
       req.pause();
-      resolve(null);
+      resolve({ refused: why });
     };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else stop("too large");
+    };
+    const timer = timeoutMs > 0 ? setTimeout(() => stop("too slow"), timeoutMs) : undefined;
     req.on("data", onData);
     req.on("end", () => {
-      if (!over) resolve(Buffer.concat(chunks).toString("utf8"));
+      clearTimeout(timer);
+      if (!done) resolve(Buffer.concat(chunks).toString("utf8"));
     });
-    req.on("error", reject);
+    req.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }
 
@@ -83,8 +95,11 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
     }
     const tooLarge = { error: `body is larger than ${options.maxBodyBytes} bytes` };
     if (Number(req.headers["content-length"]) > options.maxBodyBytes) return reply(res, 413, tooLarge, unread);
-    const text = await readBody(req, options.maxBodyBytes);
-    if (text === null) return reply(res, 413, tooLarge, unread);
+    const text = await readBody(req, options.maxBodyBytes, options.bodyTimeoutMs ?? 0);
+    if (typeof text !== "string") {
+      if (text.refused === "too large") return reply(res, 413, tooLarge, unread);
+      return reply(res, 408, { error: `body did not arrive within ${options.bodyTimeoutMs} ms; send it at once` }, unread);
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);

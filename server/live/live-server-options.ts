@@ -1,0 +1,103 @@
+import type { Server } from "node:http";
+import type { Clock } from "../../lib/env/clock";
+import type { Authenticate } from "./authenticate";
+import type { LiveLog } from "./live-log";
+
+export interface LiveServerOptions {
+  /** Attach to this server's `upgrade` event (path `/live`); otherwise call `handleUpgrade` yourself. */
+  server?: Server;
+  /** WebSocket path. Default "/live". */
+  path?: string;
+  /** Decides who a token is and which channels it may join (may be async). */
+  authenticate: Authenticate;
+  /** Secret for `POST /update` (header X-Atmos-Secret); without it /update answers 404. */
+  secret?: string;
+  /** With a Redis URL, processes sharing it share seqs, replay logs and changes. */
+  redisUrl?: string;
+  /** Key prefix in Redis (default "atmos2:"); processes that share channels share it. */
+  redisKeyPrefix?: string;
+  /** Changes kept per channel for reconnecting clients. Default 1000. */
+  replayLimit?: number;
+  /** Largest frame accepted from a client, in bytes (ws closes with 1009). Default 1 MiB. */
+  maxPayload?: number;
+  /** Unsent bytes a socket may queue before it is dropped as too slow. Default 4 MiB. */
+  maxBufferedBytes?: number;
+  /** Ping interval; a socket that missed the previous pong is dropped. 0 = off. Default 30 s. */
+  heartbeatMs?: number;
+  /** A socket must send its auth message within this time. Default 10 s. */
+  authTimeoutMs?: number;
+  /** Largest `POST /update` body in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /**
+   * Time a client has to send an HTTP request's headers (a WebSocket upgrade
+   * or any other request of `server`), and a `POST /update` its body;
+   * one that dribbles them is answered 408 and cut. With `server`, its
+   * `headersTimeout` is lowered to this (never raised) and, unless it
+   * already listens, it checks every second instead of every 30 s. 0 leaves
+   * `server`'s own timeouts alone and lets a body take its time. Default 10 s.
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Failed auths (a token `authenticate` refuses or throws on) one client
+   * address may make per `authFailureWindowMs`; after them, its auth
+   * frames are refused with 1013 without their tokens being looked at
+   * until the window ends (a good token then works again). Successful auths
+   * never count, however many users share the address. 0 = no limit.
+   * Default 20.
+   */
+  maxAuthFailures?: number;
+  /** The window of `maxAuthFailures`, from an address's first failure. Default 60 s. */
+  authFailureWindowMs?: number;
+  /**
+   * Sockets one client address may hold before they authenticate; one more
+   * gets 429 before the upgrade. While the server is full, one address may
+   * also take the places of at most this many other addresses' unauthenticated
+   * sockets per `authTimeoutMs` (then 503). Default 64.
+   */
+  maxUnauthenticatedPerAddress?: number;
+  /**
+   * Count a client by the last X-Forwarded-For address (the one the nearest
+   * proxy wrote) instead of the TCP peer, for the per-address limits. Only
+   * for a server reached through a proxy alone: anyone else can write the
+   * header. Default false (behind a proxy every client then shares its address).
+   */
+  trustProxy?: boolean;
+  /**
+   * Open sockets at most. A socket that has not authenticated holds a place
+   * while there is room (see `maxUnauthenticatedPerAddress`); when the server is full, a newcomer takes the place
+   * of the oldest such socket (one from its own address first; closed with
+   * 1013), and only when every place is held by an authenticated socket does
+   * an upgrade get 503. Default 10,000.
+   */
+  maxConnections?: number;
+  /**
+   * Sockets one user may hold (users as `authenticate` names them in `{ user }`);
+   * one more is closed with 1013 "try again later". Default 100.
+   */
+  maxConnectionsPerUser?: number;
+  /**
+   * Channels one socket may name in its auth message; more are refused with
+   * 4403 (a grant by predicate or of every channel would otherwise let one
+   * frame subscribe to tens of thousands). Default 1000.
+   */
+  maxChannelsPerSocket?: number;
+  /**
+   * Sync requests of one socket that may wait for the backend at once; more
+   * are answered with an error at once (each waiting one holds its frame).
+   * Default 16.
+   */
+  maxSyncInFlight?: number;
+  /** A channel's replay log is dropped after this long without a change (its clients then resync). 0 = never. Default 10 min. */
+  replayIdleMs?: number;
+  /** What idle times are measured by. Default the system clock; specs pass a fake one. */
+  clock?: Clock;
+  log?: LiveLog;
+}
+
+export function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new Error(`createLiveServer: ${name} must be a ${allowZero ? "non-negative" : "positive"} number (got ${String(value)})`);
+  }
+  return value;
+}

@@ -1,0 +1,103 @@
+import { expect } from "chai";
+import { FakeClock } from "../../fakes/fake-clock";
+import { startLive, type LiveFixture } from "../../live/support/live-fixture";
+import { TestSocket } from "../../live/support/test-socket";
+
+/**
+ * A client could send wrong tokens as fast as it liked (a socket each, or
+ * one auth frame per socket): nothing counted its failures. Now one address
+ * that fails `maxAuthFailures` times in a window has its auth frames refused
+ * without its tokens being looked at, until the window ends.
+ */
+describe("live server: guessing tokens from one address is limited", () => {
+  let fixture: LiveFixture | undefined;
+  const opened: TestSocket[] = [];
+  afterEach(async () => {
+    for (const socket of opened.splice(0)) if (socket.isOpen) socket.ws.terminate();
+    await fixture?.close();
+    fixture = undefined;
+  });
+
+  const GOOD = "good-token-0123456789";
+  let checked: string[];
+  const authenticate = (token: string) => {
+    checked.push(token);
+    return token === GOOD || token.startsWith("user-") ? { channels: ["c"], user: token } : null;
+  };
+  beforeEach(() => (checked = []));
+
+  /** Opens a socket from `from`, sends `token`, and resolves with the first answer and the close, if any. */
+  const attempt = async (token: string, from = "127.0.0.1") => {
+    const socket = await TestSocket.open(fixture!.wsUrl, { localAddress: from });
+    opened.push(socket);
+    socket.send({ type: "auth", token });
+    const first = await socket.next();
+    if (first.type === "ready") return { first, socket, closed: undefined };
+    return { first, socket, closed: await socket.closed };
+  };
+
+  it("refuses an address's auths with 1013 after its failures pass the limit, without checking their tokens", async () => {
+    fixture = await startLive({ authenticate, maxAuthFailures: 3, authFailureWindowMs: 60_000 });
+    for (let i = 0; i < 3; i++) expect((await attempt(`guess-${i}`)).closed!.code).to.equal(4401);
+    const blocked = await attempt("guess-3");
+    expect(blocked.closed!.code).to.equal(1013);
+    expect(blocked.first).to.include({ type: "error" });
+    expect((blocked.first as { message: string }).message).to.match(/too many failed auths from this address/).and.to.match(/try again in \d+ s/);
+    const good = await attempt(GOOD);
+    expect(good.closed!.code, "even a good token waits for the window").to.equal(1013);
+    expect(checked).to.deep.equal(["guess-0", "guess-1", "guess-2"]);
+  });
+
+  it("counts auth frames sent as fast as the client can, and a hook that throws, as failures", async () => {
+    fixture = await startLive({
+      authenticate: (token) => {
+        if (token === "throws") throw new Error("malformed token");
+        return authenticate(token);
+      },
+      maxAuthFailures: 5,
+    });
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => TestSocket.open(fixture!.wsUrl)));
+    opened.push(...sockets);
+    sockets.forEach((socket, i) => socket.send({ type: "auth", token: i % 2 ? "throws" : `guess-${i}` }));
+    const codes = await Promise.all(sockets.map(async (socket) => (await socket.closed).code));
+    expect(codes.filter((code) => code === 4401)).to.have.length(5);
+    expect(codes.filter((code) => code === 1013)).to.have.length(15);
+  });
+
+  it("lets a good token in again once the window has passed", async () => {
+    const clock = new FakeClock();
+    fixture = await startLive({ authenticate, maxAuthFailures: 2, authFailureWindowMs: 30_000, clock });
+    await attempt("guess-a");
+    await clock.advance(10_000);
+    await attempt("guess-b");
+    expect((await attempt(GOOD)).closed!.code).to.equal(1013);
+    await clock.advance(19_000);
+    const early = await attempt(GOOD);
+    expect(early.closed!.code).to.equal(1013);
+    expect((early.first as { message: string }).message).to.match(/try again in 1 s/);
+    await clock.advance(1_000);
+    expect((await attempt(GOOD)).first.type).to.equal("ready");
+  });
+
+  it("does not punish an address for the good tokens of the many users behind it", async () => {
+    fixture = await startLive({ authenticate, maxAuthFailures: 2 });
+    for (let i = 0; i < 30; i++) expect((await attempt(`user-${i}`)).first.type).to.equal("ready");
+    await attempt("guess-1");
+    expect((await attempt("user-late")).first.type, "one failure is under the limit").to.equal("ready");
+  });
+
+  it("keeps other addresses out of one address's failures", async () => {
+    fixture = await startLive({ authenticate, maxAuthFailures: 2 });
+    await attempt("guess-1", "127.0.0.2");
+    await attempt("guess-2", "127.0.0.2");
+    expect((await attempt(GOOD, "127.0.0.2")).closed!.code).to.equal(1013);
+    expect((await attempt(GOOD, "127.0.0.1")).first.type).to.equal("ready");
+  });
+
+  it("refuses a bad setting naming it", () => {
+    return startLive({ maxAuthFailures: -1 }).then(
+      () => expect.fail("started"),
+      (error: Error) => expect(error.message).to.equal("createLiveServer: maxAuthFailures must be a non-negative number (got -1)"),
+    );
+  });
+});
