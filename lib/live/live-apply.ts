@@ -152,10 +152,15 @@ export async function pullAgain(atmos: LiveAtmos, collection?: string): Promise<
     // asked only for the names of the index route's parameters.
     const param = atmos.resourceClient.route(className, "index", () => "?", options.url).params[0];
     const parent = param ? options.remoteKeys[param] : undefined;
-    if (!param) await atmos.sync(className, { remote: true, since: "auto" }).catch(() => undefined);
+    // What was missed may include deletions: a complete pull (no mark kept
+    // for an incremental one) removes the records it no longer returns,
+    // within the parent it asked about.
+    if (!param) await atmos.sync(className, { remote: true, since: "auto", remove: true }).catch(() => undefined);
     else if (parent) {
       for (const entry of atmos.metaContext.all(parent)) {
-        if (entry.acked && !entry.deleted) await atmos.sync(className, { remote: true, since: "auto", pathParams: { [param]: entry.id } }).catch(() => undefined);
+        if (!entry.acked || entry.deleted) continue;
+        const pathParams = { [param]: entry.id };
+        await atmos.sync(className, { remote: true, since: "auto", pathParams, remove: true, removeScope: pathParams }).catch(() => undefined);
       }
     }
   }

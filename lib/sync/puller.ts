@@ -43,10 +43,12 @@ export class Puller {
     await meta.ready;
     const params: Record<string, unknown> = { ...options.params };
     const hwKey = meta.highWaterKey(className, route.path);
-    if (options.since) {
-      const since = options.since === "auto" ? await meta.store.get<string>(hwKey) : options.since;
-      if (since) Object.assign(params, incremental.params, { [incremental.param]: since });
-    }
+    const since = options.since === "auto" ? await meta.store.get<string>(hwKey) : options.since;
+    if (since) Object.assign(params, incremental.params, { [incremental.param]: since });
+    // An incremental pull returns only what changed: a record it leaves out
+    // is not gone (deletions come as tombstones), so `remove` waits for a
+    // complete one.
+    if (since) options = { ...options, remove: false };
     // Answers applied from here on are newer than what this pull reads.
     const mark = meta.beginRead();
     try {

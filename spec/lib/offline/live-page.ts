@@ -1,4 +1,5 @@
 import { watchedWebSocket } from "../../fakes/watched-websocket";
+import type { LiveServerOptions } from "../../../server/live";
 import { startLive, type LiveFixture } from "../../live/support/live-fixture";
 import { startFaultProxy, type FaultProxy } from "../../servers/fault-proxy";
 import { tasksClient } from "../../servers/tasks-client";
@@ -26,10 +27,10 @@ export interface LivePage {
   close(): Promise<void>;
 }
 
-export async function openLivePage(tasks: Array<Record<string, unknown>> = []): Promise<LivePage> {
+export async function openLivePage(tasks: Array<Record<string, unknown>> = [], liveOptions: Partial<LiveServerOptions> = {}): Promise<LivePage> {
   resetModels();
   const api = await startTasksTestServer();
-  const live = await startLive();
+  const live = await startLive(liveOptions);
   const proxy = await startFaultProxy(api.url);
   let frameSeen = () => {};
   const WebSocket = watchedWebSocket((data) => {

@@ -69,6 +69,17 @@ describe("offline: sync({ remote: true, since: \"auto\" }) pulls only changes, w
     expect(storedEntry(page.storage, "Task", milk.id)).to.equal(undefined);
   });
 
+  it("with remove: true keeps the records an incremental pull did not ask about (only its tombstones remove)", async () => {
+    const milk = await client.createTask(listId, { title: "milk" });
+    await client.createTask(listId, { title: "bread" });
+    await client.createTask(listId, { title: "eggs" });
+    await models.Task.sync({ remote: true, since: "auto", pathParams: { taskListID: listId }, remove: true });
+    await client.call("DELETE", `/lists/${listId}/tasks/${milk.id}`);
+    await models.Task.sync({ remote: true, since: "auto", pathParams: { taskListID: listId }, remove: true });
+    expect(indexRequests()[1].query).to.have.property("updatedMin");
+    expect(localTitles()).to.deep.equal(["bread", "eggs"]);
+  });
+
   it("does not move the high-water mark, nor store anything, when a later page fails", async () => {
     await client.createTask(listId, { title: "first" });
     await pull();
