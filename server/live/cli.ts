@@ -12,6 +12,10 @@ const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
   ["ATMOS_SECRET", "enables POST /update for backends (header X-Atmos-Secret; 16+ characters unless HOST is loopback); unset: /update is off"],
   ["REDIS_URL", "share seqs, replay logs and changes with other processes (needs: npm install redis)"],
   ["ATMOS_QUIET", "1 to log errors only (0, the default, logs every socket)"],
+  ["ATMOS_MAX_AUTH_FAILURES", "refused tokens one address may send per minute; then its auths get 1013 until the minute ends (default 20; 0 = no limit)"],
+  ["ATMOS_MAX_UNAUTHENTICATED", "sockets one address may hold before they authenticate; one more gets 429 (default 64)"],
+  ["ATMOS_REQUEST_TIMEOUT_MS", "time a client has to send a request's headers (and /update its body) before 408 (default 10000)"],
+  ["ATMOS_TRUST_PROXY", "1 to count clients by the last X-Forwarded-For address, only behind a proxy that writes it (default 0)"],
 ];
 
 export const HELP = [
@@ -20,7 +24,7 @@ export const HELP = [
   "The atmos2 live server: WebSocket /live for atmos2 clients, POST /update for",
   "backends, GET /health. Configured by environment variables:",
   "",
-  ...SETTINGS.map(([name, meaning]) => `  ${name.padEnd(13)} ${meaning}`),
+  ...SETTINGS.map(([name, meaning]) => `  ${name.padEnd(25)} ${meaning}`),
   "",
   "Example: ATMOS_TOKENS='t1:user:42' ATMOS_SECRET=s3cret PORT=4000 atmos2-server",
 ].join("\n");
@@ -32,11 +36,18 @@ function parsePort(raw: string | undefined): number {
   return port;
 }
 
-function parseQuiet(raw: string | undefined): boolean {
+function parseSwitch(name: string, raw: string | undefined, meaning: string): boolean {
   const value = (raw ?? "").trim().toLowerCase();
   if (["1", "true", "yes"].includes(value)) return true;
   if (["", "0", "false", "no"].includes(value)) return false;
-  throw new Error(`ATMOS_QUIET must be 1, true or yes (errors only) or 0, false or no (got "${raw}")`);
+  throw new Error(`${name} must be 1, true or yes (${meaning}) or 0, false or no (got "${raw}")`);
+}
+
+/** A whole number setting, undefined when unset (the live server's default then applies). */
+function parseCount(name: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) throw new Error(`${name} must be a whole number of at least ${min} (got "${raw}")`);
+  return Number(raw);
 }
 
 /** The shortest secret or token accepted on an address other machines can reach. */
@@ -106,7 +117,13 @@ export interface RunningServer {
 export async function start(env: NodeJS.ProcessEnv = process.env, print = (line: string) => console.log(`[atmos2-server] ${line}`)): Promise<RunningServer> {
   const host = env.HOST?.trim() || "127.0.0.1";
   const port = parsePort(env.PORT);
-  const quiet = parseQuiet(env.ATMOS_QUIET);
+  const quiet = parseSwitch("ATMOS_QUIET", env.ATMOS_QUIET, "errors only");
+  const limits = {
+    maxAuthFailures: parseCount("ATMOS_MAX_AUTH_FAILURES", env.ATMOS_MAX_AUTH_FAILURES, 0),
+    maxUnauthenticatedPerAddress: parseCount("ATMOS_MAX_UNAUTHENTICATED", env.ATMOS_MAX_UNAUTHENTICATED, 1),
+    requestTimeoutMs: parseCount("ATMOS_REQUEST_TIMEOUT_MS", env.ATMOS_REQUEST_TIMEOUT_MS, 1),
+    trustProxy: parseSwitch("ATMOS_TRUST_PROXY", env.ATMOS_TRUST_PROXY, "behind a proxy that writes X-Forwarded-For"),
+  };
   const authenticate = tokenListAuthenticator(env.ATMOS_TOKENS ?? "");
   refuseWeakCredentials(host, env);
 
@@ -124,6 +141,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     authenticate,
     secret: env.ATMOS_SECRET || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    ...limits,
     log: (event) => {
       // A failed start is reported once, by run(), as the reason to exit.
       if (event.type === "error" && event.context === "start") return;

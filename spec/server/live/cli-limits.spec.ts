@@ -1,0 +1,75 @@
+import { expect } from "chai";
+import net from "node:net";
+import WebSocket from "ws";
+import { HELP, start, type RunningServer } from "../../../server/live/cli";
+import { TestSocket } from "../../live/support/test-socket";
+
+/** The per-address limits and the request time as atmos2-server's environment sets them. */
+describe("atmos2-server: limits settings", () => {
+  let running: RunningServer | undefined;
+  const opened: TestSocket[] = [];
+  afterEach(async () => {
+    for (const socket of opened.splice(0)) if (socket.isOpen) socket.ws.terminate();
+    await running?.stop();
+    running = undefined;
+  });
+  const TOKEN = "reader-0123456789abcdef";
+  const serve = async (env: Record<string, string>) => {
+    running = await start({ PORT: "0", ATMOS_TOKENS: `${TOKEN}:*`, ATMOS_QUIET: "1", ...env }, () => undefined);
+    return running.url.replace(/^http/, "ws") + "/live";
+  };
+  const refusal = (env: Record<string, string>) => serve(env).then(() => "started", (error: Error) => error.message);
+  const auth = async (url: string, token: string, options?: WebSocket.ClientOptions) => {
+    const socket = await TestSocket.open(url, options);
+    opened.push(socket);
+    socket.send({ type: "auth", token });
+    const first = await socket.next();
+    return first.type === "ready" ? "ready" : (await socket.closed).code;
+  };
+
+  it("lists every new setting in --help", () => {
+    for (const name of ["ATMOS_MAX_AUTH_FAILURES", "ATMOS_MAX_UNAUTHENTICATED", "ATMOS_REQUEST_TIMEOUT_MS", "ATMOS_TRUST_PROXY"]) {
+      expect(HELP).to.match(new RegExp(`^\\s+${name}\\s`, "m"));
+    }
+  });
+
+  it("refuses auths from an address past ATMOS_MAX_AUTH_FAILURES, and lets other addresses in", async () => {
+    const url = await serve({ ATMOS_MAX_AUTH_FAILURES: "2" });
+    expect(await auth(url, "guess-1")).to.equal(4401);
+    expect(await auth(url, "guess-2")).to.equal(4401);
+    expect(await auth(url, TOKEN)).to.equal(1013);
+    expect(await auth(url, TOKEN, { localAddress: "127.0.0.2" })).to.equal("ready");
+  });
+
+  it("cuts a request whose headers dribble in after ATMOS_REQUEST_TIMEOUT_MS", async () => {
+    await serve({ ATMOS_REQUEST_TIMEOUT_MS: "500" });
+    const raw = net.connect(Number(new URL(running!.url).port), "127.0.0.1");
+    let received = "";
+    raw.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+    raw.on("error", () => undefined);
+    raw.write("GET /health HTTP/1.1\r\n");
+    const timer = setInterval(() => raw.write("X-Slow: 1\r\n"), 100);
+    const answer = await Promise.race([
+      new Promise<string>((resolve) => raw.on("close", () => resolve(received))),
+      new Promise<string>((resolve) => setTimeout(() => resolve("still open"), 8000)),
+    ]);
+    clearInterval(timer);
+    raw.destroy();
+    expect(answer).to.match(/^HTTP\/1.1 408/);
+  });
+
+  it("counts clients by X-Forwarded-For with ATMOS_TRUST_PROXY=1", async () => {
+    const url = await serve({ ATMOS_TRUST_PROXY: "1", ATMOS_MAX_UNAUTHENTICATED: "1" });
+    const first = await TestSocket.open(url, { headers: { "X-Forwarded-For": "10.0.0.1" } });
+    const second = await TestSocket.open(url, { headers: { "X-Forwarded-For": "10.0.0.2" } });
+    opened.push(first, second);
+    expect(first.isOpen && second.isOpen).to.equal(true);
+  });
+
+  it("refuses a malformed limit naming the setting", async () => {
+    expect(await refusal({ ATMOS_MAX_AUTH_FAILURES: "many" })).to.equal('ATMOS_MAX_AUTH_FAILURES must be a whole number of at least 0 (got "many")');
+    expect(await refusal({ ATMOS_MAX_UNAUTHENTICATED: "0" })).to.equal('ATMOS_MAX_UNAUTHENTICATED must be a whole number of at least 1 (got "0")');
+    expect(await refusal({ ATMOS_REQUEST_TIMEOUT_MS: "1.5" })).to.equal('ATMOS_REQUEST_TIMEOUT_MS must be a whole number of at least 1 (got "1.5")');
+    expect(await refusal({ ATMOS_TRUST_PROXY: "maybe" })).to.match(/^ATMOS_TRUST_PROXY must be 1, true or yes/);
+  });
+});
