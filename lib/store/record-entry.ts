@@ -42,9 +42,9 @@ export interface OutboxOp {
    */
   unsure?: boolean;
   /**
-   * The request of a create whose attempt may have been committed: it is
-   * sent again as it was (same key, same body), since a strict server
-   * refuses a key sent again with another body; edits made since go after it.
+   * The request of an op whose attempt may have been committed: it is sent
+   * again as it was (same key, same body), since a strict server refuses a
+   * key sent again with another body; edits made since go after it.
    */
   sentAs?: { path: string; params?: Record<string, unknown>; data?: unknown };
   /** Requests sent for this op so far (for a "what is waiting" view; see `atmos.outbox()`). */

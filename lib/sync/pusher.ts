@@ -209,12 +209,12 @@ export class Pusher {
       const first = !op.sent;
       if (first) {
         op.sent = true;
-        // A create's request is kept as it leaves: should its answer never
-        // come, it goes again the same (same key, same body; see sentAs).
-        if (op.kind === "create") {
-          const { path, params, data } = (firstRequest = requestFor(host, entry, op, calls));
-          op.sentAs = { path, params, data };
-        }
+        // The request is kept as it leaves: should its answer never come, it
+        // goes again the same (same key, same body; see sentAs), and edits
+        // made meanwhile follow as an op of their own. A strict server
+        // refuses a key sent again with another body.
+        const { path, params, data } = (firstRequest = requestFor(host, entry, op, calls));
+        op.sentAs = { path, params, data };
         host.meta.touch(entry);
       } else {
         // An earlier attempt left and no answer to it came here (the page

@@ -36,6 +36,29 @@ describe("offline: a request sent again after a lost answer is the same request"
     expect([saved.title, saved.syncState()]).to.deep.equal(["Oat milk", "synced"]);
   });
 
+  it("sends an update again with its first body too, then the edit made meanwhile", async () => {
+    const todo = new Todo({ title: "Milk" });
+    todo.save({ remote: true });
+    await fixture.page.atmos.whenSynced();
+    fixture.rails.dropNext();
+    const failed = nextEvent(fixture.page.atmos, "error");
+    const first = Todo.find(todo.id) as Todo;
+    first.title = "Oat milk";
+    first.save({ remote: true });
+    await failed;
+    await settle();
+    const edited = Todo.find(todo.id) as Todo;
+    edited.title = "Soy milk";
+    edited.save({ remote: true });
+    await fixture.clock.advance(1000);
+    await fixture.page.atmos.whenSynced();
+
+    const puts = fixture.rails.requests.filter((r) => r.method === "PUT").map((r) => `${r.headers["idempotency-key"] === undefined ? "" : "key "}${(r.body as any)?.title}`);
+    expect(puts).to.deep.equal(["key Oat milk", "key Oat milk", "key Soy milk"]);
+    expect(fixture.rails.records("todos").map((r) => r.title)).to.deep.equal(["Soy milk"]);
+    expect((Todo.first() as any).syncState()).to.equal("synced");
+  });
+
   it("sends what the user has once the server refused the request (it was not made, and a fix must go out)", async () => {
     fixture.rails.failNext(422, { title: ["is too short"] });
     const refused = nextEvent(fixture.page.atmos, "error");
