@@ -38,11 +38,19 @@ export function mayBeCopy(local: RecordEntry, remote: Attrs): boolean {
  * (swapId). The user may have edited the copy meanwhile: those edits are
  * edits of that server record, so its queued ops follow the create (an op of
  * the copy already sent first, so its answer finds it by key), each field
- * at the value of its latest edit on either record. Changes `entry` only,
+ * at the value of its latest edit on either record; a copy the user
+ * destroyed makes the record destroyed. Changes `entry` only,
  * and returns the copy's server version (for an answer older than it).
  */
 export function adoptCopy(entry: RecordEntry, copy: RecordEntry): { base?: Attrs; etag?: string } {
   const [create, ...later] = entry.queue;
+  if (copy.deleted) {
+    // The user destroyed the copy: the record is destroyed, its destroy
+    // (sent or not) follows the create, and edits of it are moot.
+    entry.deleted = true;
+    entry.queue = [create, ...copy.queue];
+    return { base: copy.base, etag: copy.etag };
+  }
   const sent = copy.queue.filter((op) => op.sent);
   const rest = [...later, ...copy.queue.filter((op) => !op.sent)].sort((a, b) => a.seq - b.seq);
   const ours = lastEdits(later, entry.attrs);

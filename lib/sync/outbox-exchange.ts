@@ -93,7 +93,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   // The server's copy of this create, already here, may carry the user's edits: they are kept (lost-creates.ts).
   const copy = action === "create" && answer ? host.meta.get(entry.className, String(id)) : undefined;
   const shown = entry.attrs;
-  const adopted = copy && copy !== entry && !copy.deleted && (copy.queue.length > 0 || copy.failed) ? adoptCopy(entry, copy) : undefined;
+  const adopted = copy && copy !== entry && (copy.queue.length > 0 || copy.failed) ? adoptCopy(entry, copy) : undefined;
   // Fields edited after this op left stay as the user has them now.
   entry.queue = entry.queue.slice(1);
   const laterEdits = fieldsQueued(entry.queue, entry.attrs);
@@ -120,7 +120,9 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
     entry.attrs = merged;
     entry.etag = etag ?? entry.etag;
     if (base) base = { ...base, ...serverAttrs };
-    if (diff.length) host.show(entry, merged);
+    // The copy the user destroyed was this record: it goes from the page too.
+    if (entry.deleted) host.hide(entry.className, entry.id);
+    else if (diff.length) host.show(entry, merged);
   }
   // A pull sent before this answer read an older version: it must not undo it.
   host.meta.stamp(entry.className, entry.id);

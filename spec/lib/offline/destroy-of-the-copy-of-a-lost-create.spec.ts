@@ -1,0 +1,85 @@
+import { expect } from "chai";
+import "../../../lib/live";
+import type { Fault } from "../../servers/fault-proxy";
+import { models } from "../models";
+import { openLivePage, type LivePage } from "./live-page";
+
+/**
+ * A task's create reached the server but its answer was lost, and another
+ * device renamed the task before the retry. A pull then shows the server's
+ * copy next to the local one (its title differs, so nothing tells they are
+ * one task), and the user destroys that copy. When the create's retry is
+ * answered (the server replays the first answer: the copy's id) the two
+ * become one record, and that record is the one the user destroyed: it must
+ * not come back, on the page or on the server.
+ * (Two-device chaos seed 7014, --steps 120: B destroyed B3's pulled copy
+ * while B3's create waited for its retry; B3 came back and stayed on the server.)
+ */
+describe("offline: a destroy of the server's copy of a create whose answer was lost", () => {
+  let stage: LivePage;
+  const Task = () => models.Task;
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  beforeEach(async () => {
+    stage = await openLivePage();
+  });
+  afterEach(async () => {
+    await stage?.close();
+  });
+
+  /** Creates "Milk" whose POST commits and loses its answer; the other device renames it; the page pulls. Returns the server id. */
+  async function copyShownAfterALostAnswer(later: (req: { method: string }) => Fault | undefined): Promise<string> {
+    const { proxy, page, client, listId } = stage;
+    let posts = 0;
+    proxy.setSchedule((req) => (req.method === "POST" && ++posts === 1 ? "drop-response" : later(req)));
+    const failed = new Promise<void>((resolve) => page.atmos.on("error", () => resolve()));
+    new (Task())({ title: "Milk", notes: "", status: "needsAction", taskListID: listId }).save({ remote: true });
+    await failed;
+    const [onServer] = await client.all(`/lists/${listId}/tasks`);
+    const renamed = await client.call("PUT", `/lists/${listId}/tasks/${onServer.id}`, { ...onServer, title: "Oat milk" });
+    expect(renamed.status).to.equal(200);
+    await Task().sync({ remote: true, pathParams: { taskListID: listId } });
+    expect(Task().all().map((t: any) => t.title), "the copy is shown next to the local task").to.have.members(["Milk", "Oat milk"]);
+    return onServer.id as string;
+  }
+
+  it("keeps the task destroyed when the create's retry is answered with the copy's id", async () => {
+    const { page, client, listId } = stage;
+    let letGo = () => {};
+    const gate = new Promise<void>((resolve) => (letGo = resolve));
+    let retries = 0;
+    // The next POST finds the network down (the page goes offline and probes with the oldest change, the create); the one after is held.
+    const id = await copyShownAfterALostAnswer((req) => (req.method !== "POST" ? undefined : ++retries === 1 ? "drop-request" : { until: gate }));
+    const offline = new Promise<void>((resolve) => page.atmos.on("offline", () => resolve()));
+    void page.atmos.push();
+    await offline;
+    Task().find(id).destroy({ remote: true });
+    const dump = (w: string) => console.log(w, JSON.stringify(page.atmos.metaContext.all("Task").map((e) => [e.id.slice(0, 6), e.attrs.title, e.deleted, e.acked, e.queue.map((o) => o.kind + (o.sent ? "*" : "") + "#" + o.seq)])));
+    dump("after destroy");
+    void page.atmos.push();
+    while (retries < 2) await wait(10);
+    dump("before letGo");
+    letGo();
+    await page.atmos.whenSynced();
+    dump("synced");
+    await page.atmos.push();
+
+    console.log(JSON.stringify(stage.proxy.log.map((l) => [l.method, l.url.slice(-30), l.status, typeof l.fault === "object" ? Object.keys(l.fault)[0] : l.fault])));
+    expect(Task().all().map((t: any) => [t.id, t.title]), "the page shows the destroyed task again").to.deep.equal([]);
+    expect(await client.all(`/lists/${listId}/tasks`), "the server keeps the destroyed task").to.deep.equal([]);
+  });
+
+  it("keeps the task destroyed without remote when push() follows the create's answer", async () => {
+    const { page, client, listId } = stage;
+    const id = await copyShownAfterALostAnswer(() => undefined);
+    Task().find(id).destroy();
+    // The create's retry is answered (backoff); the destroy waits for push().
+    await wait(1500);
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+
+    console.log(JSON.stringify(stage.proxy.log.map((l) => [l.method, l.url.slice(-30), l.status, typeof l.fault === "object" ? Object.keys(l.fault)[0] : l.fault])));
+    expect(Task().all().map((t: any) => [t.id, t.title]), "the page shows the destroyed task again").to.deep.equal([]);
+    expect(await client.all(`/lists/${listId}/tasks`), "the server keeps the destroyed task").to.deep.equal([]);
+  });
+});
