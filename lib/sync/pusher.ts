@@ -246,8 +246,12 @@ export class Pusher {
         const tries = (this.staleTries.get(op.key) ?? 0) + 1;
         this.staleTries.set(op.key, tries);
         if (tries > 3) throw error;
-        // Refused (412): not made, so the next round is a first attempt again.
-        if (!op.unsure) notSent(op);
+        // Refused (412): not made, so the next round is a first attempt
+        // again, built from the merge below. Whether an earlier attempt was
+        // made does not matter: the merge starts from the server's version,
+        // which would hold it, and the request kept from that attempt would
+        // put back the values the merge took from the server.
+        notSent(op);
         // Someone else changed the record: merge, then the next round sends it again.
         await reconcileStaleUpdate(host, entry, op, request.path);
         return entry;
