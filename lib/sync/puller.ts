@@ -159,11 +159,13 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
       mergeIntoEdit(host, entry, remote, result);
     } else {
       const merged = { ...entry.attrs, ...remote };
-      const changed = changedFields(entry.attrs, merged).length > 0;
-      entry.attrs = merged;
       entry.acked = true;
       entry.etag = etagOf(remote) ?? entry.etag;
-      if (changed) {
+      // Unchanged, the attributes stay the same object: a pull applied just
+      // before this one (two at once) shows its version only while storage
+      // still holds that object (Atmos.sync).
+      if (changedFields(entry.attrs, merged).length > 0) {
+        entry.attrs = merged;
         meta.touch(entry);
         result.changed.push(merged);
       }
