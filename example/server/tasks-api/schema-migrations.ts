@@ -103,4 +103,9 @@ export const MIGRATIONS: Migration[] = [
       if (clean !== row.path) rewrite.run(clean, row.owner, row.key);
     }
   },
+
+  // 4: a key also stands for its request's body (a digest of the parsed
+  // JSON), so a key sent again with another body is refused, not replayed.
+  // Rows stored before have none and are matched on method and path.
+  "ALTER TABLE idempotency ADD COLUMN fingerprint TEXT;",
 ];

@@ -5,7 +5,7 @@ import { authenticate } from "./auth";
 import { CORS_HEADERS, PREFLIGHT_HEADERS } from "./cors";
 import { openDb } from "./db";
 import { emptyResponse, errorResponse, hasBody, parseJsonBody, readBody, refuseContentEncoding, send, type ApiResponse } from "./http-io";
-import { idempotencyKey, remember, storedAnswer } from "./idempotency";
+import { bodyFingerprint, idempotencyKey, remember, storedAnswer } from "./idempotency";
 import { withoutAccessToken } from "./token-free-url";
 import { stamper, type RequestContext, type TasksChange } from "./request-context";
 import { requestOrigin } from "./request-origin";
@@ -106,9 +106,9 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
       const key = match.writes ? idempotencyKey(req.headers["idempotency-key"]) : undefined;
       const now = clock();
       // The token is no part of what the request asks, and must not be stored with it.
-      const requestKey = withoutAccessToken(url);
+      const keyed = key === undefined ? undefined : { key, method, path: withoutAccessToken(url), fingerprint: bodyFingerprint(body) };
       const run = () => {
-        const stored = key !== undefined ? storedAnswer(db, user, key, method, requestKey) : undefined;
+        const stored = keyed ? storedAnswer(db, user, keyed) : undefined;
         if (stored) return { response: { ...stored, headers: { ...stored.headers, "Idempotent-Replayed": "true" } }, changes: [] };
         const ctx: RequestContext = {
           db,
@@ -123,7 +123,7 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
           changes: [],
         };
         const answer = match.handler(ctx);
-        if (key !== undefined) remember(db, user, key, method, requestKey, answer, now);
+        if (keyed) remember(db, user, keyed, answer, now);
         return { response: answer, changes: ctx.changes };
       };
       const transaction = db.transaction(run);
