@@ -82,6 +82,8 @@ export class Atmos extends Emitter<AtmosEvents> {
   private readonly callbacks = new Map<string, RememberedCalls>();
   private readonly lease: TabLease;
   private readonly feed: ChangeFeed;
+  /** Between the app's tabs: Retry-After pauses, and resume() (see the constructor). */
+  private readonly pauses: ChangeFeed;
   private readonly remote: RemoteContext;
   private readonly board: StatusBoard;
   private authFailed = false;
@@ -125,10 +127,11 @@ export class Atmos extends Emitter<AtmosEvents> {
     const rc = this.resourceClient;
     rc.models = () => this.appContext.classNames();
     rc.pauses.clock = this.timers;
-    // A Retry-After one tab was told holds the app's other tabs too.
-    const pauses = browserFeed(`${prefix}pauses`);
+    // A Retry-After one tab was told holds the app's other tabs too; a
+    // resume() after a 401, called in any tab, reaches the one sending.
+    const pauses = (this.pauses = browserFeed(`${prefix}pauses`));
     rc.pauses.onPause = (origin, until) => pauses.publish([origin, String(until)]);
-    const stopPauses = pauses.subscribe(([origin, until]) => rc.pauses.hold(origin, Number(until)));
+    const stopPauses = pauses.subscribe(([origin, until]) => (until === undefined ? this.pusher.resume() : rc.pauses.hold(origin, Number(until))));
     // A failed execute() is reported as a failed pull is: error, and on a 401
     // auth_fail (auth_success follows the next accepted request). It does
     // not pause the outbox: a custom endpoint may need rights the records'
@@ -271,9 +274,10 @@ export class Atmos extends Emitter<AtmosEvents> {
     await this.metaContext.flush();
   }
 
-  /** Sends again after a 401 paused sending (call it once the token is refreshed). */
+  /** Sends again after a 401 paused sending (call it once the token is refreshed), in whichever tab sends. */
   resume(): void {
     this.pusher.resume();
+    this.pauses.publish(["resume"]);
   }
 
   /** Stops timers, sockets and sending. */

@@ -52,7 +52,9 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   if (retrying && !op.unsure) notSent(op);
   // Refused: the server did not make it (it would have answered with what it made), so a fix goes out as the user has it.
   if (!retrying && status >= 400 && status < 500) op.sentAs = undefined;
-  host.meta.touch(entry);
+  // A refusal is stored parked, in one write (parkOrResend): the other tabs
+  // must not read a failure without the park and take it for one retried.
+  if (retrying) host.meta.touch(entry);
   // Pause before telling the app, so a resume() called from an auth_fail
   // listener (after refreshing the token) is not undone.
   if (kind === "auth" && state.pause()) host.authFailed();

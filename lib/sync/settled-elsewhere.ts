@@ -11,6 +11,9 @@ export interface RememberedCalls {
   calls: RemoteCallOptions[];
 }
 
+/** The calls whose error callback heard of a failure that is retried: it hears of the next ones no more. */
+const toldRetrying = new WeakSet<RemoteCallOptions>();
+
 /**
  * In a tab that is not the one sending, what another tab's sending did to
  * this tab's changes, read from what that tab wrote: the `error` event of
@@ -22,14 +25,27 @@ export interface RememberedCalls {
  * for a parked change, body.
  */
 export function settledElsewhere(host: SyncHost, remembered: Map<string, RememberedCalls>, changes: Reloaded[]): void {
-  const payloadOf = (entry: RecordEntry, { status, message, body = null }: { status: number; message: string; body?: unknown }): ErrorPayload =>
-    errorPayload(entry.className, recordOf(host, entry), new SyncError(message, { status, body, type: status > 0 ? "http" : "network" }));
+  // `retrying`: sent again later, unless parked (as failedAttempt says it in the sending tab).
+  const payloadOf = (entry: RecordEntry, { status, message, body = null }: { status: number; message: string; body?: unknown }): ErrorPayload => {
+    const payload = errorPayload(entry.className, recordOf(host, entry), new SyncError(message, { status, body, type: status > 0 ? "http" : "network" }));
+    payload.retrying = !entry.failed;
+    return payload;
+  };
   // A failed attempt at a record this tab held: the sending tab stored why.
   for (const { entry, before } of changes) {
     const failure = entry?.queue[0]?.lastError;
     if (!failure || !before) continue;
     const earlier = before.queue.find((o) => o.key === entry!.queue[0].key)?.lastError;
-    if (earlier?.at !== failure.at) host.reportError(payloadOf(entry!, { ...failure, body: entry!.failed?.body }));
+    if (earlier?.at === failure.at) continue;
+    const payload = payloadOf(entry!, { ...failure, body: entry!.failed?.body });
+    host.reportError(payload);
+    // The first failure of a change made here reaches its error callbacks, once, as in the sending tab.
+    const mine = payload.retrying ? remembered.get(entry!.queue[0].key) : undefined;
+    for (const call of mine?.calls ?? []) {
+      if (toldRetrying.has(call)) continue;
+      toldRetrying.add(call);
+      callApp(() => call.error?.(payload.record, payload));
+    }
   }
   for (const [key, { className, id, calls }] of remembered) {
     // Under its server id once created (the old id may be read as removed only in a later batch).

@@ -95,18 +95,50 @@ for (const store of ["localStorage", "indexeddb"]) describe(`a tab that is not t
     site.answerNext("POST /api/tasks", { status: 422, body: { errors: { title: ["is reserved"] } } });
     const refused = await other.evaluate(
       () =>
-        new Promise<{ title: string; status: number; body: unknown; message: string }>((resolve) => {
+        new Promise<{ title: string; status: number; body: unknown; message: string; retrying: boolean }>((resolve) => {
           new Task({ title: "Bad" }).save({
             remote: true,
-            error: (record: any, e: any) => resolve({ title: record.title, status: e.status, body: e.body, message: e.error.message }),
+            error: (record: any, e: any) => resolve({ title: record.title, status: e.status, body: e.body, message: e.error.message, retrying: e.retrying }),
           });
         }),
     );
-    expect(refused).to.deep.include({ title: "Bad", status: 422, body: { errors: { title: ["is reserved"] } } });
+    expect(refused).to.deep.include({ title: "Bad", status: 422, body: { errors: { title: ["is reserved"] } }, retrying: false });
     expect(refused.message).to.include("422");
     const seen = await other.evaluate(() => errors);
     expect(seen.map((e) => [e.model, e.status, e.title])).to.deep.equal([["Task", 422, "Bad"]]);
     expect(await other.evaluate(() => Task.first().syncState())).to.equal("failed");
+  });
+
+  it("calls the error callback of a save made in it on its first failure (retrying: true), then success", async () => {
+    site.answerNext("POST /api/tasks", { status: 500, body: { error: "oops" } }, { status: 500, body: { error: "oops" } });
+    const heard = await other.evaluate(
+      () =>
+        new Promise<unknown[]>((resolve) => {
+          const calls: unknown[] = [];
+          new Task({ title: "Flaky" }).save({
+            remote: true,
+            error: (_record: any, e: any) => calls.push(["error", e.status, e.retrying]),
+            success: () => resolve([...calls, ["success"]]),
+          });
+        }),
+    );
+    expect(heard).to.deep.equal([["error", 500, true], ["success"]]);
+    expect(site.rows.tasks).to.have.length(1);
+  });
+
+  it("sends again after a 401 when resume() is called in it (the tab that heard auth_fail)", async () => {
+    site.answerNext("POST /api/tasks", { status: 401, body: { error: "expired" } });
+    const state = await other.evaluate(async () => {
+      const failed = new Promise((resolve) => atmos.on("auth_fail", resolve));
+      const task = new Task({ title: "After sign-in" });
+      task.save({ remote: true });
+      await failed;
+      atmos.resume();
+      await atmos.whenSynced();
+      return Task.find(task.id).syncState();
+    });
+    expect(state).to.equal("synced");
+    expect(site.requests).to.deep.equal(["POST /api/tasks", "POST /api/tasks"]);
   });
 
   it("resolves push() once the change has been sent and answered", async () => {
