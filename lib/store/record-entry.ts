@@ -46,7 +46,7 @@ export interface OutboxOp {
    * again as it was (same key, same body), since a strict server refuses a
    * key sent again with another body; edits made since go after it.
    */
-  sentAs?: { path: string; params?: Record<string, unknown>; data?: unknown };
+  sentAs?: { path: string; params?: Record<string, unknown>; data?: unknown; ifMatch?: string };
   /** Requests sent for this op so far (for a "what is waiting" view; see `atmos.outbox()`). */
   attempts?: number;
   /** Why the last attempt failed, when it did. */

@@ -137,7 +137,10 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
     entry.attrs = merged;
     entry.etag = etag ?? entry.etag;
     if (base) base = { ...base, ...serverAttrs };
-    // The copy the user destroyed was this record: it goes from the page too.
+    // Answered as deleted (a Google task's tombstone: deleted elsewhere, and
+    // this edit did not bring it back): gone, as a pull or live news takes it.
+    if (serverAttrs.deleted === true && entry.queue.length === 0) entry.deleted = true;
+    // So is the copy the user destroyed, when it was this record.
     if (entry.deleted) host.hide(entry.className, entry.id);
     else if (diff.length) host.show(entry, merged);
   }

@@ -213,8 +213,10 @@ export class Pusher {
         // goes again the same (same key, same body; see sentAs), and edits
         // made meanwhile follow as an op of their own. A strict server
         // refuses a key sent again with another body.
-        const { path, params, data } = (firstRequest = requestFor(host, entry, op, calls));
-        op.sentAs = { path, params, data };
+        // Its If-Match too: a version merged in since moves the record's etag,
+        // and the old body must not go as based on it (a 412 says so instead).
+        const { path, params, data, headers } = (firstRequest = requestFor(host, entry, op, calls));
+        op.sentAs = { path, params, data, ifMatch: headers["If-Match"] };
         host.meta.touch(entry);
       } else {
         // An earlier attempt left and no answer to it came here (the page
@@ -233,7 +235,7 @@ export class Pusher {
       [entry, op] = this.current(entry, op);
       // A first attempt sends the request it kept (prepareData runs once per attempt); a retry sends the kept one again.
       const built = firstRequest ?? requestFor(host, entry, op, calls);
-      const request = op.sentAs && !firstRequest ? { ...built, ...op.sentAs } : built;
+      const request = op.sentAs && !firstRequest ? keptRequest(built, op.sentAs) : built;
       const conditional = request.headers["If-Match"] !== undefined;
       let response;
       try {
@@ -329,4 +331,12 @@ export class Pusher {
 /** A record's identity while its request is out. */
 function flightKey(entry: RecordEntry): string {
   return `${entry.className}\n${entry.id}`;
+}
+
+/** The request an op first went as, sent again: its path, query, body and If-Match, with the headers of now. */
+function keptRequest(built: ReturnType<typeof requestFor>, { ifMatch, ...kept }: NonNullable<OutboxOp["sentAs"]>): ReturnType<typeof requestFor> {
+  const headers = { ...built.headers };
+  if (ifMatch === undefined) delete headers["If-Match"];
+  else headers["If-Match"] = ifMatch;
+  return { ...built, ...kept, headers };
 }

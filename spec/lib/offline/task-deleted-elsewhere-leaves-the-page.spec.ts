@@ -1,0 +1,50 @@
+import { expect } from "chai";
+import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
+import { tasksClient } from "../../servers/tasks-client";
+import { models, resetModels, Task } from "../models";
+import { openPage, type OfflinePage } from "./offline-page";
+
+/**
+ * This page edits a task's notes offline; meanwhile another device deletes
+ * the task. When the page sends its edit, the server refuses it as based on
+ * an old version (If-Match), the page merges with what the server has now (a
+ * deleted task), and the edit goes out without bringing it back: the server
+ * answers with the task still deleted (`deleted: true`). The page must then
+ * stop showing it, as a pull or live news of a deleted task does; before, it
+ * stayed on the page as "synced" until a later pull happened to remove it.
+ */
+describe("offline: a task deleted elsewhere while this page edited it", () => {
+  let api: TasksTestServer;
+  let page: OfflinePage;
+  let client: ReturnType<typeof tasksClient>;
+  let listId: string;
+  let milk: { id: string };
+
+  beforeEach(async () => {
+    resetModels();
+    api = await startTasksTestServer();
+    page = openPage({ base: api.base, token: api.token });
+    page.atmos.resourceClient.conditionalUpdates = true;
+    client = tasksClient(api);
+    listId = (await client.createList("Shopping")).id;
+    milk = await client.createTask(listId, { title: "milk", notes: "1 litre" });
+    await models.Task.sync({ remote: true, pathParams: { taskListID: listId } });
+  });
+  afterEach(async () => {
+    page.close();
+    await api.close({ removeFile: true });
+  });
+
+  it("leaves the page once the server answers the edit with the task deleted", async () => {
+    (Task.find(milk.id) as Task).updateAttributes({ notes: "2 litres" }, { remote: false });
+    expect((await client.call("DELETE", `/lists/${listId}/tasks/${milk.id}`)).status).to.equal(204);
+
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+
+    expect((await client.call("GET", `/lists/${listId}/tasks/${milk.id}`)).body.deleted, "still deleted on the server").to.equal(true);
+    expect(models.Task.all().map((t: any) => [t.title, t.syncState()]), "the page's tasks").to.deep.equal([]);
+    await page.reload();
+    expect(models.Task.all().map((t: any) => t.title), "the page's tasks after a reload").to.deep.equal([]);
+  });
+});
