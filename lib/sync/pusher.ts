@@ -255,7 +255,7 @@ export class Pusher {
         // put back the values the merge took from the server.
         notSent(op);
         // Someone else changed the record: merge, then the next round sends it again.
-        await reconcileStaleUpdate(host, entry, op, request.path);
+        await reconcileStaleUpdate(host, entry, op, request.path, () => !this.dropsAnswers());
         return entry;
       }
       if (this.dropsAnswers()) return entry;

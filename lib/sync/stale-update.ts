@@ -10,9 +10,11 @@ import type { SyncHost } from "./sync-host";
  * changed fields win, the server's win elsewhere), and let the update go
  * again with the new etag. A local edit is never dropped.
  */
-export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, op: OutboxOp, path: string): Promise<void> {
+export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, op: OutboxOp, path: string, stillSending: () => boolean): Promise<void> {
   const body = recordIn((await host.rc.request({ method: "GET", path, model: entry.className })).body);
-  if (!body) return;
+  // Closed meanwhile (or another tab sends now), or the record changed under
+  // it: storage is someone else's to write, and the next round merges anew.
+  if (!body || !stillSending() || host.meta.get(entry.className, entry.id) !== entry) return;
   const remote = localAttrs(body, entry.id, host.rc.IDField);
   const local = { ...entry.attrs };
   const base = entry.base;
