@@ -58,7 +58,8 @@ export async function floorTarget(): Promise<Target> {
 /** atmos2-server in this process, publishing through its hub (no HTTP, no Redis). */
 export async function oneProcessTarget(): Promise<Target> {
   const server = http.createServer();
-  const live = createLiveServer({ server, authenticate: () => ["bench"], heartbeatMs: 0 });
+  // Every bench client connects from this machine: one address, far over the per-address cap meant for strangers.
+  const live = createLiveServer({ server, authenticate: () => ["bench"], heartbeatMs: 0, maxUnauthenticatedPerAddress: 1_000_000 });
   await live.ready;
   const url = `${await listen(server)}/live`;
   return {
@@ -115,7 +116,7 @@ export async function redisFloorTarget(redisUrl: string, processes = 2): Promise
  * change comes in by POST /update to the first, as a backend would send it.
  */
 export async function twoProcessTarget(redisUrl: string, processes = 2): Promise<Target> {
-  const env = { REDIS_URL: redisUrl, ATMOS_SECRET: "bench-secret", ATMOS_TOKENS: "bench:bench" };
+  const env = { REDIS_URL: redisUrl, ATMOS_SECRET: "bench-secret", ATMOS_TOKENS: "bench:bench", ATMOS_MAX_UNAUTHENTICATED: "1000000" };
   const servers = await Promise.all(Array.from({ length: processes }, () => startChildServer(ATMOS2_CLI, env, { wsPath: "/live", typescript: true })));
   // One kept-alive connection, as a backend posting changes would hold.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
