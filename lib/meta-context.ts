@@ -129,6 +129,23 @@ export class MetaContext {
     return this.answered.size > 0 && (this.answered.get(this.keyOf(className, id)) ?? 0) > mark;
   }
 
+  /**
+   * Records whose delete the server confirmed here lately (the last 500):
+   * news of them that comes later (a create's retry answered with the
+   * replay of its first answer, a live change replayed late) is older.
+   */
+  private deletedOnServer = new Set<string>();
+
+  confirmDeleted(className: string, id: string): void {
+    const key = this.keyOf(className, id);
+    this.deletedOnServer.add(key);
+    if (this.deletedOnServer.size > 500) this.deletedOnServer.delete(this.deletedOnServer.values().next().value!);
+  }
+
+  confirmedDeleted(className: string, id: string): boolean {
+    return this.deletedOnServer.has(this.keyOf(className, id));
+  }
+
   /** Adds or replaces an entry and schedules its write. */
   put(entry: RecordEntry): void {
     this.classMap(entry.className).set(entry.id, entry);

@@ -63,7 +63,8 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   // Closed meanwhile: the models may be another Atmos's now, and the news is left to it.
   if (closed(atmos)) return;
   const entry = meta.get(className, id);
-  if (entry?.deleted) return;
+  // Deleted locally, or its delete confirmed here: news older than that (a late replay) must not bring it back.
+  if (entry?.deleted || (!entry && meta.confirmedDeleted(className, id))) return;
   const edited = entry && (entry.queue.length > 0 || !!entry.failed);
   if (gone) {
     // A record the user is editing stays: the edit is theirs to send or revert.

@@ -54,20 +54,9 @@ function headersFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, action: st
   return headers;
 }
 
-/**
- * Records whose delete the server confirmed, by store: a create's retry may
- * then be answered with one of them (the server's replay of its first
- * answer, the record since deleted as the pulled copy; lost-creates.ts).
- * The latest few hundred are enough: such a retry follows within minutes.
- */
-const deletedHere = new WeakMap<MetaContext, Set<string>>();
-
 /** The server confirmed a delete (or the record was already gone). */
 export function finishDestroy(host: SyncHost, entry: RecordEntry, op: OutboxOp): void {
-  let deleted = deletedHere.get(host.meta);
-  if (!deleted) deletedHere.set(host.meta, (deleted = new Set()));
-  deleted.add(`${entry.className}\n${entry.id}`);
-  if (deleted.size > 500) deleted.delete(deleted.values().next().value!);
+  host.meta.confirmDeleted(entry.className, entry.id);
   host.meta.stamp(entry.className, entry.id);
   entry.queue = entry.queue.filter((o) => o !== op);
   entry.failed = undefined;
@@ -107,7 +96,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   const shown = entry.attrs;
   const adopted = copy && copy !== entry && (copy.queue.length > 0 || copy.failed) ? adoptCopy(entry, copy) : undefined;
   // The copy was destroyed and its delete confirmed before this answer came: so was this record.
-  if (action === "create" && answer && deletedHere.get(host.meta)?.has(`${entry.className}\n${id}`)) {
+  if (action === "create" && answer && host.meta.confirmedDeleted(entry.className, String(id))) {
     entry.deleted = true;
     entry.queue = entry.queue.slice(0, 1);
   }
