@@ -66,7 +66,9 @@ export function resolveConflict(local: Attrs, remote: Attrs, base: Attrs | undef
   // except fields queued only to send the server's values again (never the user's).
   const mine = new Set(userChanged?.length ? userChanged : changedFields(base, local).filter((key) => !resent.includes(key)));
   const result: Attrs = { ...local, ...remote };
+  // A field of the user's that the record lacks was cleared (storage keeps no undefined): it stays cleared.
   for (const key of mine) if (key in local) result[key] = local[key];
+  else delete result[key];
   result.id = local.id;
   return result;
 }
