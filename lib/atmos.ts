@@ -389,7 +389,7 @@ export class Atmos extends Emitter<AtmosEvents> {
   private async showNews(keys: string[]): Promise<void> {
     const changes = await this.metaContext.reload(keys);
     showReloaded(this.remote, changes);
-    if (!this.host.isLeader()) settledElsewhere(this.host, this.callbacks, changes);
+    if (!this.host.isLeader()) settledElsewhere(this.host, this.callbacks, changes, this.pusher.toldOfFailure);
     for (const change of changes) if (change.entry) this.board.changed(change.entry);
     if (changes.length) {
       this.board.changed();

@@ -2,7 +2,7 @@ import type { OutboxOp, RecordEntry } from "../store/record-entry";
 import { callApp, errorPayload, finishDestroy, recordOf } from "./outbox-exchange";
 import { parkOrResend } from "./refusal";
 import { classifyFailure } from "./retry-policy";
-import { asSyncError } from "./sync-error";
+import { asSyncError, type ErrorPayload } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 
 /** What the pusher keeps across attempts for this: the calls told of a failure, and its 401 pause. */
@@ -62,19 +62,27 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   // A save's error callback hears the first failure of its change, whatever
   // it is (API.md: status 0 for a network failure), once: the retries that
   // follow are the outbox's; success or a refusal still comes.
-  if (retrying) {
-    for (const call of calls) {
-      if (state.told.has(call)) continue;
-      state.told.add(call);
-      callApp(() => call.error?.(record, payload));
-    }
-  }
+  if (retrying) tellFirstFailure(state.told, calls, record, payload);
   if (kind === "offline" || kind === "transient") {
     if (kind === "offline") host.setOnline(false);
     return { retryAfterMs: failure.retryAfterMs };
   }
   if (kind !== "auth") parkOrResend(host, entry, op, failure, calls, payload);
   return undefined;
+}
+
+/**
+ * The error callbacks of `calls` hear of a failure their change outlives
+ * (it is sent again), each once: the sending tab's pusher and a tab that
+ * hears of its changes' failures from storage (settled-elsewhere.ts) share
+ * `told`, so a tab that becomes the sender does not tell a call again.
+ */
+export function tellFirstFailure(told: WeakSet<RemoteCallOptions>, calls: RemoteCallOptions[], record: unknown, payload: ErrorPayload): void {
+  for (const call of calls) {
+    if (told.has(call)) continue;
+    told.add(call);
+    callApp(() => call.error?.(record, payload));
+  }
 }
 
 /** No attempt of the op can be on the server: it is as never sent (later edits fold into it, and it is sent as the user has it). */

@@ -34,7 +34,8 @@ export class Pusher {
   private idleWaiters: Array<() => void> = [];
   private staleTries = new Map<string, number>();
   /** The calls whose error callback heard a failure their change outlived (see failed-attempt.ts). */
-  private toldOfFailure = new WeakSet<RemoteCallOptions>();
+  /** The calls whose error callback heard of a failure that is sent again (failed-attempt.ts), shared with settledElsewhere. */
+  readonly toldOfFailure = new WeakSet<RemoteCallOptions>();
 
   constructor(private readonly host: SyncHost) {}
 
@@ -210,11 +211,10 @@ export class Pusher {
       if (first) {
         op.sent = true;
         // The request is kept as it leaves: should its answer never come, it
-        // goes again the same (same key, same body; see sentAs), and edits
-        // made meanwhile follow as an op of their own. A strict server
-        // refuses a key sent again with another body.
-        // Its If-Match too: a version merged in since moves the record's etag,
-        // and the old body must not go as based on it (a 412 says so instead).
+        // goes again the same (same key, same body, same If-Match; see
+        // sentAs), and edits made meanwhile follow as an op of their own. A
+        // strict server refuses a key sent again with another body; a
+        // version merged in since moves the etag, and a 412 then says so.
         const { path, params, data, headers } = (firstRequest = requestFor(host, entry, op, calls));
         op.sentAs = { path, params, data, ifMatch: headers["If-Match"] };
         host.meta.touch(entry);

@@ -1,6 +1,7 @@
 import type { MetaContext, Reloaded } from "../meta-context";
 import type { RecordEntry } from "../store/record-entry";
 import { callApp, errorPayload, recordOf } from "./outbox-exchange";
+import { tellFirstFailure } from "./failed-attempt";
 import { SyncError, type ErrorPayload } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 
@@ -10,9 +11,6 @@ export interface RememberedCalls {
   id: string;
   calls: RemoteCallOptions[];
 }
-
-/** The calls whose error callback heard of a failure that is retried: it hears of the next ones no more. */
-const toldRetrying = new WeakSet<RemoteCallOptions>();
 
 /**
  * In a tab that is not the one sending, what another tab's sending did to
@@ -24,7 +22,7 @@ const toldRetrying = new WeakSet<RemoteCallOptions>();
  * attributes, an `error` event or callback the stored status, message and,
  * for a parked change, body.
  */
-export function settledElsewhere(host: SyncHost, remembered: Map<string, RememberedCalls>, changes: Reloaded[]): void {
+export function settledElsewhere(host: SyncHost, remembered: Map<string, RememberedCalls>, changes: Reloaded[], told: WeakSet<RemoteCallOptions>): void {
   // `retrying`: sent again later, unless parked (as failedAttempt says it in the sending tab).
   const payloadOf = (entry: RecordEntry, { status, message, body = null }: { status: number; message: string; body?: unknown }): ErrorPayload => {
     const payload = errorPayload(entry.className, recordOf(host, entry), new SyncError(message, { status, body, type: status > 0 ? "http" : "network" }));
@@ -41,11 +39,7 @@ export function settledElsewhere(host: SyncHost, remembered: Map<string, Remembe
     host.reportError(payload);
     // The first failure of a change made here reaches its error callbacks, once, as in the sending tab.
     const mine = payload.retrying ? remembered.get(entry!.queue[0].key) : undefined;
-    for (const call of mine?.calls ?? []) {
-      if (toldRetrying.has(call)) continue;
-      toldRetrying.add(call);
-      callApp(() => call.error?.(payload.record, payload));
-    }
+    if (mine) tellFirstFailure(told, mine.calls, payload.record, payload);
   }
   for (const [key, { className, id, calls }] of remembered) {
     // Under its server id once created (the old id may be read as removed only in a later batch).

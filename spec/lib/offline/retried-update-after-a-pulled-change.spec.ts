@@ -1,9 +1,6 @@
 import { expect } from "chai";
-import { startFaultProxy, type Fault, type FaultProxy } from "../../servers/fault-proxy";
-import { tasksClient } from "../../servers/tasks-client";
-import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
-import { models, resetModels, Task } from "../models";
-import { openPage, type OfflinePage } from "./offline-page";
+import { models, Task } from "../models";
+import { conditionalPutPage } from "./conditional-put-page";
 
 /**
  * This page edits a task's notes, and its update (If-Match) fails with a
@@ -23,44 +20,10 @@ import { openPage, type OfflinePage } from "./offline-page";
  * went with the kept body and the new etag: the server ended with title A1:a1.)
  */
 describe("offline: an update retried after a 500, the other device's change pulled meanwhile", () => {
-  let api: TasksTestServer;
-  let proxy: FaultProxy;
-  let page: OfflinePage;
-  let client: ReturnType<typeof tasksClient>;
-  let listId: string;
-  let milk: { id: string };
-  /** Faults for the next PUTs of the page, in order. */
-  let putFaults: Fault[];
-
-  beforeEach(async () => {
-    resetModels();
-    api = await startTasksTestServer();
-    putFaults = [];
-    proxy = await startFaultProxy(api.url, (req) => (req.method === "PUT" ? putFaults.shift() : undefined));
-    page = openPage({ base: `${proxy.url}/tasks/v1`, token: api.token });
-    page.atmos.resourceClient.conditionalUpdates = true;
-    client = tasksClient(api);
-    listId = (await client.createList("Shopping")).id;
-    milk = await client.createTask(listId, { title: "milk", notes: "1 litre" });
-    await models.Task.sync({ remote: true, pathParams: { taskListID: listId } });
-  });
-  afterEach(async () => {
-    page.close();
-    await proxy.close();
-    await api.close({ removeFile: true });
-  });
-
-  const serverTask = async () => (await client.call("GET", `/lists/${listId}/tasks/${milk.id}`)).body;
-
-  /** The page saves "2 litres"; its PUT is answered 500 by the way, so it is maybe made and waits for a retry. */
-  async function editFailingWith500(): Promise<void> {
-    putFaults.push({ status: 500, body: { error: { code: 500, message: "try again" } } });
-    const failed = new Promise<void>((resolve) => page.atmos.on("error", () => resolve()));
-    (Task.find(milk.id) as Task).updateAttributes({ notes: "2 litres" }, { remote: true });
-    await failed;
-  }
+  const stage = conditionalPutPage();
 
   it("keeps the other device's rename", async () => {
+    const { page, client, listId, milk, putFaults, serverTask, editFailingWith500 } = stage;
     await editFailingWith500();
     expect((await client.call("PATCH", `/lists/${listId}/tasks/${milk.id}`, { title: "oat milk" })).status).to.equal(200);
     await models.Task.sync({ remote: true, pathParams: { taskListID: listId } });

@@ -1,9 +1,6 @@
 import { expect } from "chai";
-import { startFaultProxy, type Fault, type FaultProxy } from "../../servers/fault-proxy";
-import { tasksClient } from "../../servers/tasks-client";
-import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
-import { models, resetModels, Task } from "../models";
-import { openPage, type OfflinePage } from "./offline-page";
+import { models, Task } from "../models";
+import { conditionalPutPage } from "./conditional-put-page";
 
 /**
  * This page edits a task's notes, and its update (If-Match) fails with a
@@ -18,44 +15,10 @@ import { openPage, type OfflinePage } from "./offline-page";
  * kept "deleted": false.)
  */
 describe("offline: an update retried after a 500 and refused as stale", () => {
-  let api: TasksTestServer;
-  let proxy: FaultProxy;
-  let page: OfflinePage;
-  let client: ReturnType<typeof tasksClient>;
-  let listId: string;
-  let milk: { id: string };
-  /** Faults for the next PUTs of the page, in order. */
-  let putFaults: Fault[];
-
-  beforeEach(async () => {
-    resetModels();
-    api = await startTasksTestServer();
-    putFaults = [];
-    proxy = await startFaultProxy(api.url, (req) => (req.method === "PUT" ? putFaults.shift() : undefined));
-    page = openPage({ base: `${proxy.url}/tasks/v1`, token: api.token });
-    page.atmos.resourceClient.conditionalUpdates = true;
-    client = tasksClient(api);
-    listId = (await client.createList("Shopping")).id;
-    milk = await client.createTask(listId, { title: "milk", notes: "1 litre" });
-    await models.Task.sync({ remote: true, pathParams: { taskListID: listId } });
-  });
-  afterEach(async () => {
-    page.close();
-    await proxy.close();
-    await api.close({ removeFile: true });
-  });
-
-  const serverTask = async () => (await client.call("GET", `/lists/${listId}/tasks/${milk.id}`)).body;
-
-  /** The page saves "2 litres"; its PUT is answered 500 by the way, so it is maybe made and waits for a retry. */
-  async function editFailingWith500(): Promise<void> {
-    putFaults.push({ status: 500, body: { error: { code: 500, message: "try again" } } });
-    const failed = new Promise<void>((resolve) => page.atmos.on("error", () => resolve()));
-    (Task.find(milk.id) as Task).updateAttributes({ notes: "2 litres" }, { remote: true });
-    await failed;
-  }
+  const stage = conditionalPutPage();
 
   it("keeps the other device's rename", async () => {
+    const { page, client, listId, milk, serverTask, editFailingWith500 } = stage;
     await editFailingWith500();
     expect((await client.call("PATCH", `/lists/${listId}/tasks/${milk.id}`, { title: "oat milk" })).status).to.equal(200);
 
@@ -69,6 +32,7 @@ describe("offline: an update retried after a 500 and refused as stale", () => {
   });
 
   it("does not bring back the task the other device deleted", async () => {
+    const { page, proxy, client, listId, milk, putFaults, serverTask } = stage;
     // A first update's answer comes while the second edit waits behind it: the
     // record then carries the server's own fields ("deleted": false among
     // them), and the second update's request, kept as it first went, too.
