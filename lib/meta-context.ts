@@ -1,9 +1,11 @@
 import type { Clock } from "./env/clock";
+import { uuidv4 } from "./env/uuid";
 import type { RecordEntry } from "./store/record-entry";
 import type { Store, StoreOp } from "./store/store";
 import { fromStored, toStored, type StoredEntry } from "./store/stored-entry";
 import { storedJson } from "./store/stored-json";
 import { mergeEarlyChange } from "./store/early-change";
+import { mergeWrittenOver, shortKey, withDone } from "./store/entry-merge";
 
 const written = Promise.resolve();
 const ignore = (): undefined => undefined;
@@ -56,7 +58,7 @@ export class MetaContext {
 
   constructor(
     readonly store: Store,
-    private readonly options: { prefix: string; clock: Clock; onWriteError: (error: unknown) => void; onWritten?: (keys: string[]) => void },
+    private readonly options: { prefix: string; clock: Clock; onWriteError: (error: unknown) => void; onWritten?: (keys: string[]) => void; newKey?: () => string },
   ) {
     const prefix = (this.recPrefix = `${options.prefix}rec:`);
     // A store that can answer at once (Web Storage) is read before this
@@ -68,6 +70,11 @@ export class MetaContext {
       if (rows) this.load(rows);
       else this.load(await store.entries<StoredEntry>(prefix));
     })();
+  }
+
+  /** A new Idempotency-Key (for an op a merge of two tabs' writes needs). */
+  private newKey(): string {
+    return (this.options.newKey ?? uuidv4)();
   }
 
   keyOf(className: string, id: string): string {
@@ -148,8 +155,30 @@ export class MetaContext {
 
   /** Adds or replaces an entry and schedules its write. */
   put(entry: RecordEntry): void {
-    this.classMap(entry.className).set(entry.id, entry);
+    const map = this.classMap(entry.className);
+    const prior = map.get(entry.id);
+    // A new object for a record held here: what was settled of it is still settled.
+    if (prior && prior !== entry) {
+      entry.done ??= prior.done;
+      if (!this.writtenOps.has(entry)) this.writtenOps.set(entry, this.writtenOps.get(prior) ?? []);
+    }
+    map.set(entry.id, entry);
     this.touch(entry);
+  }
+
+  /** The keys of each entry's ops as last written (or read): an op gone since is named in `done`. */
+  private writtenOps = new WeakMap<RecordEntry, string[]>();
+
+  private noteSettled(entry: RecordEntry): void {
+    const before = this.writtenOps.get(entry);
+    const queue = entry.queue;
+    // Runs on every save: most saves keep the very same ops.
+    if (before && before.length === queue.length && queue.every((op, i) => op.key === before[i])) return;
+    if (before) {
+      const gone = before.filter((key) => !queue.some((op) => op.key === key)).map(shortKey);
+      if (gone.length) entry.done = withDone(entry.done, gone);
+    }
+    this.writtenOps.set(entry, queue.map((op) => op.key));
   }
 
   /** Writes an entry changed in place (at once where the store can, else in the next batch). */
@@ -157,6 +186,7 @@ export class MetaContext {
     if (entry.queue.length > 0) this.withQueue.add(entry);
     else this.withQueue.delete(entry);
     if (this.volatile.has(entry.className)) return;
+    this.noteSettled(entry);
     const key = this.keyOf(entry.className, entry.id);
     // Nothing queued before it (order is kept): a synchronous store writes it now.
     if (this.loaded && this.store.putSync && this.pendingWrites.size === 0 && this.batches === 0) {
@@ -289,8 +319,16 @@ export class MetaContext {
       const stored = await this.store.get<StoredEntry>(key);
       const old = this.get(className, id);
       if (old) this.withQueue.delete(old);
-      const entry = stored ? this.adopt(stored) : undefined;
+      const theirs = stored && fromStored(stored);
+      if (theirs) theirs.queue ??= [];
+      // Both tabs wrote it at once: storage kept the other's write, this tab holds both and writes them.
+      const merged = theirs && old ? mergeWrittenOver(old, theirs, () => ({ seq: this.nextSeq(), key: this.newKey() })) : undefined;
+      const entry = theirs ? this.adopt(merged ?? theirs) : undefined;
       if (!entry) this.byClass.get(className)?.delete(id);
+      else if (merged) {
+        this.writtenOps.set(entry, theirs!.queue.map((op) => op.key));
+        this.touch(entry);
+      }
       changes.push({ className, id, entry, before: old });
       // A create gone before this tab heard where to: the server answered it,
       // and the news of its new key may still be on its way (storage is read
@@ -323,6 +361,7 @@ export class MetaContext {
   private adopt(stored: StoredEntry): RecordEntry {
     const entry = fromStored(stored);
     entry.queue = entry.queue ?? [];
+    this.writtenOps.set(entry, entry.queue.map((op) => op.key));
     this.classMap(entry.className).set(entry.id, entry);
     if (entry.queue.length) this.withQueue.add(entry);
     for (const op of entry.queue) this.seq = Math.max(this.seq, op.seq);

@@ -91,6 +91,13 @@ export interface RecordEntry {
   numericId?: boolean;
   /** Ids this record had before the server assigned its own (for crash recovery). */
   formerIds?: string[];
+  /**
+   * The ops lately taken off the queue (answered, folded, dropped), by the
+   * start of their keys, the newest last: how a tab that wrote this entry
+   * at the same time as another tells an op settled there from one it
+   * never saw (see entry-merge.ts).
+   */
+  done?: string[];
 }
 
 export type SyncState = "local" | "pending" | "synced" | "failed";

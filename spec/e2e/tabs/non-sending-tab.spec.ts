@@ -1,8 +1,6 @@
 import { expect } from "chai";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startTabsSite, type TabsSite } from "./tabs-site";
-
-const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+import { chromiumArgs, openTwoTabs, startTabsSite, type TabsSite } from "./tabs-site";
 
 // Two models, a task pointing at its list by a foreign key, one Atmos per tab.
 const page = `<!doctype html>
@@ -61,18 +59,7 @@ for (const store of ["localStorage", "indexeddb"]) describe(`a tab that is not t
 
   beforeEach(async () => {
     site.reset();
-    context = await browser.newContext();
-    // The specs' page functions are compiled by tsx, which names functions through a helper the page lacks.
-    await context.addInitScript("window.__name = function (fn) { return fn; };");
-    sender = await context.newPage();
-    await sender.goto(`${site.url}/?store=${store}`);
-    await sender.evaluate(() => loaded);
-    // The first tab holds the lock; the second one waits in line for it.
-    await sender.waitForFunction(() => navigator.locks.query().then((s) => (s.held ?? []).length > 0));
-    other = await context.newPage();
-    await other.goto(`${site.url}/?store=${store}`);
-    await other.evaluate(() => loaded);
-    await other.waitForFunction(() => navigator.locks.query().then((s) => (s.pending ?? []).length > 0));
+    ({ context, sender, other } = await openTwoTabs(browser, site, `store=${store}`));
   });
   afterEach(async () => {
     await context?.close();

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import webpack from "webpack";
 import { listen, shutdown } from "../../servers/listen";
 
@@ -122,4 +123,26 @@ export async function startTabsSite(page: string): Promise<TabsSite> {
   });
   site.url = await listen(server);
   return site;
+}
+
+export const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/**
+ * Two tabs of the site's page in a new browser context, each once its
+ * `loaded` Promise resolved: the first holds the sending lock, the second
+ * waits in line for it. `query` is added to the page's address.
+ */
+export async function openTwoTabs(browser: Browser, site: TabsSite, query: string): Promise<{ context: BrowserContext; sender: Page; other: Page }> {
+  const context = await browser.newContext();
+  // The specs' page functions are compiled by tsx, which names functions through a helper the page lacks.
+  await context.addInitScript("window.__name = function (fn) { return fn; };");
+  const sender = await context.newPage();
+  await sender.goto(`${site.url}/?${query}`);
+  await sender.evaluate("loaded");
+  await sender.waitForFunction(() => navigator.locks.query().then((s) => (s.held ?? []).length > 0));
+  const other = await context.newPage();
+  await other.goto(`${site.url}/?${query}`);
+  await other.evaluate("loaded");
+  await other.waitForFunction(() => navigator.locks.query().then((s) => (s.pending ?? []).length > 0));
+  return { context, sender, other };
 }

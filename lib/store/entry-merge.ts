@@ -1,0 +1,116 @@
+import type { Attrs, OutboxOp, RecordEntry } from "./record-entry";
+
+/** How many settled ops an entry names in `done`. */
+export const doneLimit = 6;
+
+/** The part of an op's key `done` keeps (a random key's first 8 characters are as good as all of it here). */
+export function shortKey(key: string): string {
+  return key.slice(0, 8);
+}
+
+/** `done` with `keys` added at its end, the oldest let go past `doneLimit`. */
+export function withDone(done: string[] | undefined, keys: Iterable<string>): string[] | undefined {
+  let out = done;
+  for (const key of keys) if (key && !out?.includes(key)) (out = out ? out.slice() : []).push(key);
+  return out && out.length > doneLimit ? out.slice(out.length - doneLimit) : out;
+}
+
+/**
+ * Two tabs of an app that wrote one record's entry at about the same time
+ * (each before it heard of the other's write): storage keeps the last write,
+ * and the other tab's change would be lost if that tab took storage's entry
+ * as it is. `mine` is the entry this tab holds, `theirs` the one storage
+ * holds now. Returns the entry holding both tabs' changes, or undefined when
+ * `theirs` already has all of this tab's (the usual case: it was written
+ * after this tab's write was read).
+ *
+ * Ops are told apart by their Idempotency-Key; an entry names the ops
+ * settled lately (answered, folded, dropped) in `done`, so an op missing
+ * from the other entry is known as settled there, or never seen there.
+ *
+ * - An op of mine that theirs neither holds nor names as settled was
+ *   written over: it is kept, with the fields it changed.
+ * - Theirs still holds an op this tab settled (or lacks the op this tab
+ *   settled last, and names fewer than `doneLimit`): it was written before
+ *   that answer, which is kept — acknowledged, its etag and values — with
+ *   their unseen edits on top.
+ * - One op in both, with fields one side folded into it that the other
+ *   lacks: the fields are kept; as an update of their own when the other
+ *   side has sent the op meanwhile without them.
+ *
+ * Pure but for `next`, which gives the seq and key of a new op.
+ */
+export function mergeWrittenOver(mine: RecordEntry, theirs: RecordEntry, next: () => { seq: number; key: string }): RecordEntry | undefined {
+  const mineDone = mine.done ?? [];
+  const theirDone = theirs.done ?? [];
+  const newest = mineDone[mineDone.length - 1];
+  const stale =
+    theirs.queue.some((op) => mineDone.includes(shortKey(op.key))) ||
+    (newest !== undefined && !theirDone.includes(newest) && theirDone.length < doneLimit);
+  const [primary, other] = stale ? [mine, theirs] : [theirs, mine];
+  const settled = new Set([...mineDone, ...theirDone]);
+  const live = (op: OutboxOp) => !settled.has(shortKey(op.key));
+
+  const queue: OutboxOp[] = primary.queue.filter(live);
+  // Fields of the other side's edits that the primary side has not seen.
+  const unseen = new Set<string>();
+  // Fields folded into an op on one side while the other side sent it: its request went without them.
+  const unsent = new Set<string>();
+  let everyField = false;
+  let destroyed = false;
+  for (const op of other.queue) {
+    if (!live(op)) continue;
+    const at = queue.findIndex((o) => o.key === op.key);
+    if (at < 0) {
+      queue.push(op);
+      if (op.kind === "destroy") destroyed = true;
+      else if (op.changed) for (const field of op.changed) unseen.add(field);
+      else everyField = true;
+      continue;
+    }
+    const held = queue[at];
+    for (const field of fieldsBeyond(op, held)) unseen.add(field);
+    // As the side that tried it more often has it (the primary side's on a tie): sent, refused, its kept request.
+    const [newer, older] = (op.attempts ?? 0) > (held.attempts ?? 0) ? [op, held] : [held, op];
+    if (newer.sent) for (const field of fieldsBeyond(older, newer)) unsent.add(field);
+    queue[at] = joinOps(newer, older);
+  }
+  const same = queue.length === theirs.queue.length && queue.every((op, i) => op === theirs.queue[i]);
+  if (!stale && same && unseen.size === 0 && !everyField) return undefined;
+
+  // A field an unsent op still carries goes with it; another needs an update of its own.
+  for (const op of queue) if (!op.sent) for (const field of op.changed ?? (op.kind === "create" ? [...unsent] : [])) unsent.delete(field);
+  if (unsent.size) queue.push({ kind: "update", ...next(), changed: [...unsent] });
+
+  const attrs: Attrs = { ...primary.attrs };
+  for (const field of everyField ? Object.keys(other.attrs) : unseen) {
+    if (Object.prototype.hasOwnProperty.call(other.attrs, field)) attrs[field] = other.attrs[field];
+    else delete attrs[field];
+  }
+  attrs.id = primary.id;
+  // Sent ops stay first (in the order sent), then the rest in the order made.
+  queue.sort((a, b) => Number(!!b.sent) - Number(!!a.sent) || a.seq - b.seq);
+  const merged: RecordEntry = { ...primary, attrs, queue, done: withDone(primary.done, other.done ?? []) };
+  // The server version the merged edits are based on: the primary side's.
+  if (!merged.base && merged.acked && queue.length) merged.base = { ...primary.attrs };
+  if (destroyed) merged.deleted = true;
+  if (!merged.failed && other.failed && queue.length) merged.failed = other.failed;
+  return merged;
+}
+
+/** Fields `op` changed that `than` does not list. */
+function fieldsBeyond(op: OutboxOp, than: OutboxOp): string[] {
+  return (op.changed ?? []).filter((field) => !than.changed?.includes(field));
+}
+
+/**
+ * One op as both sides hold it, `newer` the side's that tried it more often:
+ * with the fields of both unless it went without them, released if either
+ * side released it. `newer` itself when `older` adds nothing.
+ */
+function joinOps(newer: OutboxOp, older: OutboxOp): OutboxOp {
+  const extra = newer.sent ? [] : fieldsBeyond(older, newer);
+  const release = newer.hold && !older.hold;
+  if (!extra.length && !release) return newer;
+  return { ...newer, changed: [...(newer.changed ?? []), ...extra], hold: release ? undefined : newer.hold };
+}

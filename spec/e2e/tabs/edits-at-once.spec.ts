@@ -1,0 +1,106 @@
+import { expect } from "chai";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromiumArgs, openTwoTabs, startTabsSite, type TabsSite } from "./tabs-site";
+
+// One model with two fields, one Atmos per tab.
+const page = `<!doctype html>
+<meta charset="utf-8">
+<title>atmos2: one note edited in two tabs</title>
+<script src="/spine.js"></script>
+<script src="/atmos2.js"></script>
+<script src="/atmos2-indexeddb.js"></script>
+<script>
+  var Note = Spine.Model.sub();
+  Note.configure("Note", "title", "body");
+  Note.extend(Spine.Model.Atmosphere);
+  var atmos = location.search.indexOf("store=indexeddb") >= 0 ? new Atmos({ store: new Atmos.IndexedDBStore("edits-at-once") }) : new Atmos();
+  atmos.resourceClient.base = location.origin + "/api";
+  var loaded = Note.sync();
+  function shown() { return Note.all().map(function (n) { return [n.title, n.body, n.syncState()]; }); }
+</script>
+`;
+
+declare const Note: any;
+declare const atmos: any;
+declare function shown(): unknown[];
+
+/**
+ * A user with the app open in two tabs changes one note in both at about
+ * the same moment (a few milliseconds apart: each tab writes before it hears
+ * of the other's write). Both changes end on the server and in both tabs,
+ * whichever tab sends, and whether the first request is answered before or
+ * after the second tab's write.
+ */
+for (const store of ["localStorage", "indexeddb"]) describe(`one note changed in two tabs at the same moment (Chromium, ${store})`, function () {
+  this.timeout(30_000);
+  let site: TabsSite;
+  let browser: Browser;
+  let context: BrowserContext;
+  let sender: Page;
+  let other: Page;
+  let id: string;
+
+  before(async function () {
+    // Builds dist/atmos2.js from the sources first.
+    this.timeout(180_000);
+    site = await startTabsSite(page);
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  beforeEach(async () => {
+    site.reset();
+    ({ context, sender, other } = await openTwoTabs(browser, site, `store=${store}`));
+    await sender.evaluate(() => {
+      new Note({ title: "Groceries", body: "milk" }).save({ remote: true });
+      return atmos.whenSynced();
+    });
+    id = String(site.rows.notes[0].id);
+    await other.waitForFunction((id) => Note.exists(id) && Note.find(id).syncState() === "synced", id);
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  /** Runs `change` in both tabs at once, then waits until both have sent and shown the same. */
+  async function atOnce(inSender: (id: string) => void, inOther: (id: string) => void): Promise<unknown[]> {
+    await Promise.all([sender.evaluate(inSender, id), other.evaluate(inOther, id)]);
+    await Promise.all([sender.evaluate(() => atmos.whenSynced()), other.evaluate(() => atmos.whenSynced())]);
+    const settled = () => Promise.all([sender.evaluate(() => JSON.stringify(shown())), other.evaluate(() => JSON.stringify(shown()))]);
+    for (let tries = 0; tries < 50; tries++) {
+      const [a, b] = await settled();
+      if (a === b && !a.includes("pending")) return JSON.parse(a);
+      await sender.waitForTimeout(100);
+    }
+    const [a, b] = await settled();
+    throw new Error(`the tabs never showed the same: sending tab ${a}, other tab ${b}`);
+  }
+  const rename = (id: string) => Note.find(id).updateAttributes({ title: "Groceries for Sunday" }, { remote: true });
+  const rewrite = (id: string) => Note.find(id).updateAttributes({ body: "oat milk" }, { remote: true });
+
+  for (const delayMs of [0, 150]) {
+    it(`keeps the title changed in the sending tab and the body changed in the other (answers after ${delayMs} ms)`, async () => {
+      site.delayMs = delayMs;
+      const shownAtEnd = await atOnce(rename, rewrite);
+      expect(site.rows.notes).to.deep.equal([{ title: "Groceries for Sunday", body: "oat milk", id: Number(id) }]);
+      expect(shownAtEnd).to.deep.equal([["Groceries for Sunday", "oat milk", "synced"]]);
+    });
+  }
+
+  it("keeps both when the other tab changes the title and the sending tab the body", async () => {
+    site.delayMs = 50;
+    const shownAtEnd = await atOnce(rewrite, rename);
+    expect(site.rows.notes).to.deep.equal([{ title: "Groceries for Sunday", body: "oat milk", id: Number(id) }]);
+    expect(shownAtEnd).to.deep.equal([["Groceries for Sunday", "oat milk", "synced"]]);
+  });
+
+  it("deletes the note everywhere when one tab destroys it as the other edits it", async () => {
+    site.delayMs = 50;
+    const shownAtEnd = await atOnce(rename, (id) => Note.find(id).destroy({ remote: true }));
+    expect(site.rows.notes).to.deep.equal([]);
+    expect(shownAtEnd).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,146 @@
+import { expect } from "chai";
+import * as http from "http";
+import { Atmos } from "../../../lib";
+import { ManualFeed } from "../../fakes/manual-feed";
+import { MemoryStorage } from "../../fakes/memory-storage";
+import { listen, shutdown } from "../../servers/listen";
+import { resetModels, Todo } from "../models";
+
+/**
+ * Two tabs of one app edit one record within a few milliseconds, each before
+ * it heard of the other's write. Storage keeps the last write; the tab whose
+ * write it replaced must not take storage's entry as the whole truth, or its
+ * user's edit is lost — on the page, in storage and on the server.
+ *
+ * The other tab is played by writing storage as that tab would have (from
+ * the entry as it read it before this tab's edit) and telling this tab, as
+ * its `storage` event would.
+ */
+describe("offline: two tabs edit one record at the same moment", () => {
+  let server: http.Server;
+  let base: string;
+  let saved: Record<string, unknown>;
+  let puts: Array<Record<string, unknown>>;
+  let delayMs: number;
+  let atmos: Atmos;
+  let feed: ManualFeed;
+  let storage: MemoryStorage;
+  const key = "atmos2:rec:Todo:1";
+
+  beforeEach(async () => {
+    resetModels();
+    saved = {};
+    puts = [];
+    delayMs = 0;
+    // One todo, id 1; a PUT is stored as sent and answered with what the server now has.
+    server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        if (req.method === "POST") saved = { ...JSON.parse(body), id: 1 };
+        if (req.method === "PUT") puts.push(JSON.parse(body));
+        if (req.method === "PUT") saved = { ...saved, ...JSON.parse(body), id: 1 };
+        setTimeout(() => {
+          res.writeHead(req.method === "POST" ? 201 : 200, { "Content-Type": "application/json" });
+          res.end(JSON.stringify(saved));
+        }, delayMs);
+      });
+    });
+    base = await listen(server);
+    storage = new MemoryStorage();
+    feed = new ManualFeed();
+    atmos = new Atmos({ storage, feed });
+    atmos.resourceClient.base = base;
+    new Todo({ title: "milk", done: false }).save({ remote: true });
+    await atmos.whenSynced();
+  });
+  afterEach(async () => {
+    atmos.close();
+    await shutdown(server);
+  });
+
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** The other tab's write: the entry as it read it, with its user's edit of `done` queued. */
+  const otherTabMarksDone = (read: string) => {
+    const entry = JSON.parse(read);
+    entry.base = undefined;
+    entry.baseDiff = { set: { done: false } };
+    entry.attrs = { ...entry.attrs, done: true };
+    entry.queue = [{ kind: "update", seq: 1, key: "other-tab-op-key", changed: ["done"] }];
+    storage.setItem(key, JSON.stringify(entry));
+    feed.tell([key]);
+  };
+  const shown = () => Todo.all().map((t) => [t.title, t.done, (t as any).syncState()]);
+
+  it("keeps this tab's edit, still on its way, when the other tab's edit was written over it", async () => {
+    delayMs = 150;
+    const read = storage.getItem(key)!;
+    const todo = Todo.find("1");
+    todo.title = "oat milk";
+    todo.save({ remote: true });
+    await wait(30);
+    expect(puts).to.have.length(1);
+    otherTabMarksDone(read);
+    await atmos.whenSynced();
+    expect(shown()).to.deep.equal([["oat milk", true, "synced"]]);
+    expect(saved).to.include({ title: "oat milk", done: true });
+    expect(puts.map((p) => [p.title, p.done])).to.deep.equal([
+      ["oat milk", false],
+      ["oat milk", true],
+    ]);
+    const stored = JSON.parse(storage.getItem(key)!);
+    expect([stored.attrs.title, stored.attrs.done, stored.queue]).to.deep.equal(["oat milk", true, []]);
+  });
+
+  it("keeps the server's answer to this tab's edit when the other tab wrote the record without having seen it", async () => {
+    const read = storage.getItem(key)!;
+    const todo = Todo.find("1");
+    todo.title = "oat milk";
+    todo.save({ remote: true });
+    await atmos.whenSynced();
+    otherTabMarksDone(read);
+    await wait(20);
+    await atmos.whenSynced();
+    expect(shown()).to.deep.equal([["oat milk", true, "synced"]]);
+    expect(saved).to.include({ title: "oat milk", done: true });
+    expect(puts.map((p) => [p.title, p.done])).to.deep.equal([
+      ["oat milk", false],
+      ["oat milk", true],
+    ]);
+  });
+
+  it("writes the record once to hold both edits, and reading that write back changes nothing", async () => {
+    delayMs = 150;
+    const read = storage.getItem(key)!;
+    const todo = Todo.find("1");
+    todo.title = "oat milk";
+    todo.save({ remote: true });
+    await wait(30);
+    const before = feed.published.length;
+    otherTabMarksDone(read);
+    await wait(10);
+    expect(feed.published.slice(before)).to.deep.equal([[key]]);
+    const written = storage.getItem(key);
+    feed.tell([key]);
+    await wait(10);
+    expect(feed.published.length).to.equal(before + 1);
+    expect(storage.getItem(key)).to.equal(written);
+    await atmos.whenSynced();
+  });
+
+  it("takes the other tab's write as it is when that tab had read this tab's edit", async () => {
+    const todo = Todo.find("1");
+    todo.title = "oat milk";
+    todo.save();
+    // The other tab read the held edit, then marked the todo done on top of it.
+    const entry = JSON.parse(storage.getItem(key)!);
+    entry.attrs = { ...entry.attrs, done: true };
+    entry.queue[0].changed = ["title", "done"];
+    storage.setItem(key, JSON.stringify(entry));
+    const before = feed.published.length;
+    feed.tell([key]);
+    await wait(10);
+    expect(feed.published.length).to.equal(before);
+    expect(shown()).to.deep.equal([["oat milk", true, "local"]]);
+  });
+});

@@ -1,0 +1,104 @@
+import { expect } from "chai";
+import { mergeWrittenOver, withDone } from "../../../lib/store/entry-merge";
+import type { OutboxOp, RecordEntry } from "../../../lib/store/record-entry";
+
+/**
+ * What a tab keeps when storage holds another tab's write of a record it
+ * wrote at the same time (mergeWrittenOver): every edit of both tabs, no op
+ * sent twice, no answer undone. The entries here are as two tabs hold them.
+ */
+describe("a record two tabs wrote at once", () => {
+  let made: number;
+  const next = () => ({ seq: 100 + ++made, key: `new-key-${made}` });
+  beforeEach(() => (made = 0));
+
+  const synced = (attrs: Record<string, unknown>, extra: Partial<RecordEntry> = {}): RecordEntry => ({
+    className: "Todo",
+    id: "1",
+    attrs: { id: "1", ...attrs },
+    acked: true,
+    etag: "v1",
+    queue: [],
+    done: ["created0"],
+    ...extra,
+  });
+  const update = (key: string, seq: number, changed: string[], more: Partial<OutboxOp> = {}): OutboxOp => ({ kind: "update", seq, key, changed, ...more });
+
+  it("is taken as storage has it when the other tab's write came after this tab's", () => {
+    const mine = synced({ title: "oat milk" }, { queue: [update("aaaaaaaa-1", 1, ["title"])] });
+    const theirs = synced({ title: "oat milk", done: true }, { queue: [update("aaaaaaaa-1", 1, ["title", "done"])] });
+    expect(mergeWrittenOver(mine, theirs, next)).to.equal(undefined);
+  });
+
+  it("keeps a destroy this tab queued when the other tab's edit was written over it", () => {
+    const mine = synced({ title: "milk" }, { deleted: true, queue: [{ kind: "destroy", seq: 2, key: "dddddddd-1" }] });
+    const theirs = synced({ title: "milk", done: true }, { queue: [update("bbbbbbbb-1", 1, ["done"])] });
+    const merged = mergeWrittenOver(mine, theirs, next)!;
+    expect(merged.deleted).to.equal(true);
+    expect(merged.queue.map((op) => [op.kind, op.key])).to.deep.equal([
+      ["update", "bbbbbbbb-1"],
+      ["destroy", "dddddddd-1"],
+    ]);
+  });
+
+  it("does not bring back an op the other tab saw answered", () => {
+    // This tab still holds the sent op; the other tab (the sending one) was answered and says so in done.
+    const mine = synced({ title: "oat milk" }, { queue: [update("aaaaaaaa-1", 1, ["title"], { sent: true, attempts: 1 })] });
+    const theirs = synced({ title: "oat milk" }, { etag: "v2", done: ["created0", "aaaaaaaa"] });
+    expect(mergeWrittenOver(mine, theirs, next)).to.equal(undefined);
+  });
+
+  it("sends an edit folded into an op the other tab sent meanwhile as an update of its own", () => {
+    // This tab folded `done` into the unsent op; the sending tab had sent it with the title only.
+    const mine = synced({ title: "oat milk", done: true }, { queue: [update("aaaaaaaa-1", 1, ["title", "done"])] });
+    const theirs = synced({ title: "oat milk" }, { queue: [update("aaaaaaaa-1", 1, ["title"], { sent: true, attempts: 1 })] });
+    const merged = mergeWrittenOver(mine, theirs, next)!;
+    expect(merged.attrs).to.deep.equal({ id: "1", title: "oat milk", done: true });
+    expect(merged.queue.map((op) => [op.key, op.sent ?? false, op.changed])).to.deep.equal([
+      ["aaaaaaaa-1", true, ["title"]],
+      ["new-key-1", false, ["done"]],
+    ]);
+    // The sending tab reads this write: it takes it as it is.
+    expect(mergeWrittenOver(theirs, merged, next)).to.equal(undefined);
+  });
+
+  it("keeps the answer this tab was given, with the other tab's edit on top, when that tab had not seen it", () => {
+    const mine = synced({ title: "oat milk" }, { etag: "v2", done: ["created0", "aaaaaaaa"] });
+    const theirs = synced({ title: "milk", done: true }, { queue: [update("bbbbbbbb-1", 1, ["done"])] });
+    const merged = mergeWrittenOver(mine, theirs, next)!;
+    expect(merged.attrs).to.deep.equal({ id: "1", title: "oat milk", done: true });
+    expect(merged.etag).to.equal("v2");
+    expect(merged.base).to.deep.equal({ id: "1", title: "oat milk" });
+    expect(merged.queue.map((op) => op.key)).to.deep.equal(["bbbbbbbb-1"]);
+    // The other tab reads the merged write: it holds all that tab had.
+    expect(mergeWrittenOver(theirs, merged, next)).to.equal(undefined);
+  });
+
+  it("drops an op the other tab still holds once this tab saw it answered", () => {
+    const mine = synced({ title: "oat milk" }, { etag: "v2", done: ["created0", "aaaaaaaa"] });
+    const theirs = synced({ title: "oat milk", done: true }, { queue: [update("aaaaaaaa-1", 1, ["title"], { sent: true, attempts: 1 }), update("bbbbbbbb-1", 2, ["done"])] });
+    const merged = mergeWrittenOver(mine, theirs, next)!;
+    expect(merged.queue.map((op) => op.key)).to.deep.equal(["bbbbbbbb-1"]);
+    expect([merged.etag, merged.attrs.done]).to.deep.equal(["v2", true]);
+  });
+
+  it("keeps the other tab's refusal of an op this tab saw sent", () => {
+    // This tab read the op as sent; the sending tab was refused (422): the op is unsent again, and parked.
+    const mine = synced({ title: "" }, { queue: [update("aaaaaaaa-1", 1, ["title"], { sent: true, attempts: 1 })] });
+    const refused = { status: 422, message: "title can't be blank" };
+    const theirs = synced({ title: "" }, { failed: refused, queue: [update("aaaaaaaa-1", 1, ["title"], { attempts: 1, lastError: { ...refused, at: 5 } })] });
+    expect(mergeWrittenOver(mine, theirs, next)).to.equal(undefined);
+  });
+
+  it("keeps an op this tab sent when the other tab's write had it unsent", () => {
+    const mine = synced({ title: "oat milk" }, { queue: [update("aaaaaaaa-1", 1, ["title"], { sent: true, attempts: 1 })] });
+    const theirs = synced({ title: "oat milk" }, { queue: [update("aaaaaaaa-1", 1, ["title"])] });
+    const merged = mergeWrittenOver(mine, theirs, next)!;
+    expect(merged.queue).to.deep.equal([update("aaaaaaaa-1", 1, ["title"], { sent: true, attempts: 1 })]);
+  });
+
+  it("names at most the last six settled ops", () => {
+    expect(withDone(["a", "b", "c", "d", "e"], ["f", "g", "a"])).to.deep.equal(["b", "c", "d", "e", "f", "g"]);
+    expect(withDone(undefined, [])).to.equal(undefined);
+  });
+});
