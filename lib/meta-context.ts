@@ -1,14 +1,13 @@
 import type { Clock } from "./env/clock";
 import { uuidv4 } from "./env/uuid";
 import type { RecordEntry } from "./store/record-entry";
-import type { Store, StoreOp } from "./store/store";
-import { fromStored, toStored, type StoredEntry } from "./store/stored-entry";
+import type { Store } from "./store/store";
+import { fromStored, type StoredEntry } from "./store/stored-entry";
+import { WriteQueue } from "./store/write-queue";
 import { storedJson } from "./store/stored-json";
 import { mergeEarlyChange } from "./store/early-change";
 import { mergeWrittenOver, shortKey, withDone } from "./store/entry-merge";
 
-const written = Promise.resolve();
-const ignore = (): undefined => undefined;
 
 /** A record another tab wrote, as read back from storage (none: removed), and as this tab held it before. */
 export interface Reloaded {
@@ -40,17 +39,12 @@ export class MetaContext {
   /** Whether `ready` has resolved (read without waiting for it). */
   loaded = false;
   private byClass = new Map<string, Map<string, RecordEntry>>();
-  private pendingWrites = new Map<string, RecordEntry | null>();
-  private writing: Promise<void> = Promise.resolve();
-  private scheduled = false;
   private seq = 0;
+  private readonly writes: WriteQueue;
   private withQueue = new Set<RecordEntry>();
   private readsInFlight = 0;
   private answerMark = 0;
   private answered = new Map<string, number>();
-  private retryTimer: unknown;
-  /** The last batch failed (storage full): reported, and not again until a write succeeds. */
-  private writeFailing = false;
   /** Classes whose records are never written to storage (`Model.remote = true`). */
   readonly volatile = new Set<string>();
   /** Where the records' keys start: `${prefix}rec:`, then class name and id. */
@@ -61,6 +55,9 @@ export class MetaContext {
     private readonly options: { prefix: string; clock: Clock; onWriteError: (error: unknown) => void; onWritten?: (keys: string[]) => void; newKey?: () => string },
   ) {
     const prefix = (this.recPrefix = `${options.prefix}rec:`);
+    const { clock, onWriteError, onWritten } = options;
+    // Before the read below: a Web Storage store is read at once, and the read may queue writes.
+    this.writes = new WriteQueue(store, { clock, ready: () => this.ready, loaded: () => this.loaded, onWriteError, onWritten });
     // A store that can answer at once (Web Storage) is read before this
     // returns, so a save made right after `new Atmos()` is decided with all
     // that storage knows; another is read as soon as it answers.
@@ -189,7 +186,7 @@ export class MetaContext {
     this.noteSettled(entry);
     const key = this.keyOf(entry.className, entry.id);
     // Nothing queued before it (order is kept): a synchronous store writes it now.
-    if (this.loaded && this.store.putSync && this.pendingWrites.size === 0 && this.batches === 0) {
+    if (this.loaded && this.store.putSync && this.writes.idle) {
       try {
         this.store.putSync(key, storedJson(entry));
         this.options.onWritten?.([key]);
@@ -198,8 +195,7 @@ export class MetaContext {
         // Queued instead: the batch tries again and reports the failure.
       }
     }
-    this.pendingWrites.set(key, entry);
-    this.schedule();
+    this.writes.set(key, entry);
   }
 
   remove(className: string, id: string): void {
@@ -208,8 +204,7 @@ export class MetaContext {
     this.byClass.get(className)?.delete(id);
     this.stamp(className, id);
     if (this.volatile.has(className)) return;
-    this.pendingWrites.set(this.keyOf(className, id), null);
-    this.schedule();
+    this.writes.set(this.keyOf(className, id), null);
   }
 
   /** Moves an entry to its server-assigned id; the old key is deleted in the same batch. */
@@ -221,12 +216,12 @@ export class MetaContext {
     entry.id = newId;
     entry.attrs = { ...entry.attrs, id: newId };
     this.put(entry);
-    if (!this.volatile.has(entry.className)) this.pendingWrites.set(this.keyOf(entry.className, oldId), null);
+    if (!this.volatile.has(entry.className)) this.writes.set(this.keyOf(entry.className, oldId), null);
   }
 
   /** Whether every change made so far has reached storage. */
   get clean(): boolean {
-    return this.pendingWrites.size === 0;
+    return this.writes.clean;
   }
 
   /**
@@ -234,72 +229,7 @@ export class MetaContext {
    * order) when the store fails, e.g. storage full; retried later.
    */
   flush(): Promise<void> {
-    // Nothing waiting and nothing being written: storage already holds every change.
-    if (this.pendingWrites.size === 0 && this.batches === 0) return written;
-    // A batch queued and not started yet takes every change made until it starts.
-    if (this.nextBatch) return this.nextBatch;
-    // Nothing being written: start at once (a Web Storage store has written
-    // when this returns); else queue behind the batch being written.
-    const run = this.batches++ === 0 ? this.writeBatch() : (this.nextBatch = this.writing.then(this.writeBatch));
-    this.writing = run.catch(ignore);
-    return run;
-  }
-
-  /** Batches asked for by `flush` and not finished yet. */
-  private batches = 0;
-  /** The batch queued behind the one being written, if any. */
-  private nextBatch: Promise<void> | undefined;
-
-  /** The write queue's tick: one closure for the life of the context, not one per save. */
-  private readonly flushSoon = (): void => {
-    this.scheduled = false;
-    this.flush().catch(ignore);
-  };
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // Not before the stored entries are read: a write must not replace what the read is to find.
-    if (this.loaded) queueMicrotask(this.flushSoon);
-    else this.ready.then(this.flushSoon, this.flushSoon);
-  }
-
-  /** Writes what is pending now: one batch of `flush`. */
-  private readonly writeBatch = async (): Promise<void> => {
-    this.nextBatch = undefined;
-    try {
-      if (this.pendingWrites.size === 0) return;
-      const batch = this.pendingWrites;
-      this.pendingWrites = new Map();
-      const ops: StoreOp[] = [];
-      for (const [key, entry] of batch) ops.push(entry ? { type: "put", key, value: toStored(entry) } : { type: "delete", key });
-      try {
-        await this.store.batch(ops);
-        this.writeFailing = false;
-        this.options.onWritten?.(ops.map((op) => op.key));
-      } catch (error) {
-        // Put the batch back in front of anything written since, so the order
-        // of changes is kept; the newer version of a key wins.
-        const merged = new Map(batch);
-        for (const [key, entry] of this.pendingWrites) merged.set(key, entry);
-        this.pendingWrites = merged;
-        // Said once while it keeps failing (every save and retry would say it again).
-        if (!this.writeFailing) this.options.onWriteError(error);
-        this.writeFailing = true;
-        this.retryLater();
-        throw error;
-      }
-    } finally {
-      this.batches--;
-    }
-  };
-
-  private retryLater(): void {
-    if (this.retryTimer !== undefined) return;
-    this.retryTimer = this.options.clock.setTimeout(() => {
-      this.retryTimer = undefined;
-      this.flush().catch(ignore);
-    }, 5000);
+    return this.writes.flush();
   }
 
   /**
@@ -311,7 +241,7 @@ export class MetaContext {
     const recPrefix = this.recPrefix;
     const changes: Reloaded[] = [];
     for (const key of keys) {
-      if (!key.startsWith(recPrefix) || this.pendingWrites.has(key)) continue;
+      if (!key.startsWith(recPrefix) || this.writes.has(key)) continue;
       const rest = key.slice(recPrefix.length);
       const colon = rest.indexOf(":");
       const className = rest.slice(0, colon);
@@ -335,7 +265,7 @@ export class MetaContext {
       // as it is now). Found by its former id, it is shown as moved.
       if (!stored && old && !old.acked && !old.deleted) {
         for (const [movedKey, moved] of await this.store.entries<StoredEntry>(`${recPrefix}${className}:`)) {
-          if (!moved.formerIds?.includes(id) || this.pendingWrites.has(movedKey)) continue;
+          if (!moved.formerIds?.includes(id) || this.writes.has(movedKey)) continue;
           const prior = this.get(className, moved.id);
           changes.push({ className, id: moved.id, entry: this.adopt(moved), before: prior });
         }
@@ -353,8 +283,7 @@ export class MetaContext {
   }
 
   close(): void {
-    if (this.retryTimer !== undefined) this.options.clock.clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.writes.close();
   }
 
   /** Holds an entry read from storage in memory (no write: storage already has it). */
@@ -398,8 +327,7 @@ export class MetaContext {
           if (old) {
             this.withQueue.delete(old);
             map.delete(former);
-            this.pendingWrites.set(this.keyOf(entry.className, former), null);
-            this.schedule();
+            this.writes.set(this.keyOf(entry.className, former), null);
           }
         }
       }

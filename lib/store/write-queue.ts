@@ -1,0 +1,133 @@
+import type { Clock } from "../env/clock";
+import type { RecordEntry } from "./record-entry";
+import type { Store, StoreOp } from "./store";
+import { toStored } from "./stored-entry";
+
+const written = Promise.resolve();
+const ignore = (): undefined => undefined;
+
+/**
+ * The entries waiting to be written, by storage key (null: to be deleted),
+ * written in batches in the order they changed: changes made in one tick go
+ * out as one batch (e.g. one IndexedDB transaction), and a batch starts only
+ * once the one before it is written. A failed batch (storage full) is put
+ * back in front of what changed since, reported once while it keeps
+ * failing, and tried again later.
+ */
+export class WriteQueue {
+  private pending = new Map<string, RecordEntry | null>();
+  private writing: Promise<void> = Promise.resolve();
+  private scheduled = false;
+  private retryTimer: unknown;
+  /** The last batch failed (storage full): reported, and not again until a write succeeds. */
+  private failing = false;
+  /** Batches asked for by `flush` and not finished yet. */
+  private batches = 0;
+  /** The batch queued behind the one being written, if any. */
+  private nextBatch: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: {
+      clock: Clock;
+      /** Writes wait for this (the stored entries being read: a write must not replace what the read is to find). */
+      ready: () => Promise<void>;
+      loaded: () => boolean;
+      onWriteError: (error: unknown) => void;
+      onWritten?: (keys: string[]) => void;
+    },
+  ) {}
+
+  /** Nothing waiting and nothing being written: a synchronous store may write a change at once, in order. */
+  get idle(): boolean {
+    return this.pending.size === 0 && this.batches === 0;
+  }
+
+  /** Whether every change made so far has been handed to the store. */
+  get clean(): boolean {
+    return this.pending.size === 0;
+  }
+
+  /** Whether this key waits to be written (this tab's own write follows). */
+  has(key: string): boolean {
+    return this.pending.has(key);
+  }
+
+  /** Queues the entry's write (null: the key's delete); the newer change of a key replaces the older. */
+  set(key: string, entry: RecordEntry | null): void {
+    this.pending.set(key, entry);
+    this.schedule();
+  }
+
+  /**
+   * Writes every pending change. Rejects (keeping the changes pending, in
+   * order) when the store fails, e.g. storage full; retried later.
+   */
+  flush(): Promise<void> {
+    // Nothing waiting and nothing being written: storage already holds every change.
+    if (this.idle) return written;
+    // A batch queued and not started yet takes every change made until it starts.
+    if (this.nextBatch) return this.nextBatch;
+    // Nothing being written: start at once (a Web Storage store has written
+    // when this returns); else queue behind the batch being written.
+    const run = this.batches++ === 0 ? this.writeBatch() : (this.nextBatch = this.writing.then(this.writeBatch));
+    this.writing = run.catch(ignore);
+    return run;
+  }
+
+  close(): void {
+    if (this.retryTimer !== undefined) this.options.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  /** The queue's tick: one closure for the life of the queue, not one per save. */
+  private readonly flushSoon = (): void => {
+    this.scheduled = false;
+    this.flush().catch(ignore);
+  };
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    if (this.options.loaded()) queueMicrotask(this.flushSoon);
+    else this.options.ready().then(this.flushSoon, this.flushSoon);
+  }
+
+  /** Writes what is pending now: one batch of `flush`. */
+  private readonly writeBatch = async (): Promise<void> => {
+    this.nextBatch = undefined;
+    try {
+      if (this.pending.size === 0) return;
+      const batch = this.pending;
+      this.pending = new Map();
+      const ops: StoreOp[] = [];
+      for (const [key, entry] of batch) ops.push(entry ? { type: "put", key, value: toStored(entry) } : { type: "delete", key });
+      try {
+        await this.store.batch(ops);
+        this.failing = false;
+        this.options.onWritten?.(ops.map((op) => op.key));
+      } catch (error) {
+        // Put the batch back in front of anything changed since, so the order
+        // of changes is kept; the newer version of a key wins.
+        const merged = new Map(batch);
+        for (const [key, entry] of this.pending) merged.set(key, entry);
+        this.pending = merged;
+        // Said once while it keeps failing (every save and retry would say it again).
+        if (!this.failing) this.options.onWriteError(error);
+        this.failing = true;
+        this.retryLater();
+        throw error;
+      }
+    } finally {
+      this.batches--;
+    }
+  };
+
+  private retryLater(): void {
+    if (this.retryTimer !== undefined) return;
+    this.retryTimer = this.options.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.flush().catch(ignore);
+    }, 5000);
+  }
+}
