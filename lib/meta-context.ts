@@ -1,6 +1,6 @@
 import type { Clock } from "./env/clock";
 import { uuidv4 } from "./env/uuid";
-import type { RecordEntry } from "./store/record-entry";
+import type { OutboxOp, RecordEntry } from "./store/record-entry";
 import type { Store } from "./store/store";
 import { fromStored, type StoredEntry } from "./store/stored-entry";
 import { WriteQueue } from "./store/write-queue";
@@ -8,6 +8,10 @@ import { storedJson } from "./store/stored-json";
 import { mergeEarlyChange } from "./store/early-change";
 import { mergeWrittenOver, shortKey, withDone } from "./store/entry-merge";
 
+
+/** The keys of a queue's ops (most queues are empty: one shared array for them). */
+const noKeys: string[] = [];
+const keysOf = (queue: OutboxOp[]): string[] => (queue.length ? queue.map((op) => op.key) : noKeys);
 
 /** A record another tab wrote, as read back from storage (none: removed), and as this tab held it before. */
 export interface Reloaded {
@@ -175,7 +179,7 @@ export class MetaContext {
       const gone = before.filter((key) => !queue.some((op) => op.key === key)).map(shortKey);
       if (gone.length) entry.done = withDone(entry.done, gone);
     }
-    this.writtenOps.set(entry, queue.map((op) => op.key));
+    this.writtenOps.set(entry, keysOf(queue));
   }
 
   /** Writes an entry changed in place (at once where the store can, else in the next batch). */
@@ -256,7 +260,7 @@ export class MetaContext {
       const entry = theirs ? this.adopt(merged ?? theirs) : undefined;
       if (!entry) this.byClass.get(className)?.delete(id);
       else if (merged) {
-        this.writtenOps.set(entry, theirs!.queue.map((op) => op.key));
+        this.writtenOps.set(entry, keysOf(theirs!.queue));
         this.touch(entry);
       }
       changes.push({ className, id, entry, before: old });
@@ -290,7 +294,7 @@ export class MetaContext {
   private adopt(stored: StoredEntry): RecordEntry {
     const entry = fromStored(stored);
     entry.queue = entry.queue ?? [];
-    this.writtenOps.set(entry, entry.queue.map((op) => op.key));
+    this.writtenOps.set(entry, keysOf(entry.queue));
     this.classMap(entry.className).set(entry.id, entry);
     if (entry.queue.length) this.withQueue.add(entry);
     for (const op of entry.queue) this.seq = Math.max(this.seq, op.seq);
