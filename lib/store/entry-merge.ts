@@ -90,10 +90,18 @@ export function mergeWrittenOver(mine: RecordEntry, theirs: RecordEntry, next: (
   attrs.id = primary.id;
   // Sent ops stay first (in the order sent), then the rest in the order made.
   queue.sort((a, b) => Number(!!b.sent) - Number(!!a.sent) || a.seq - b.seq);
+  // A destroy in one tab and an edit in the other: the record is gone, as when
+  // one tab destroys after editing (compaction: update + destroy → destroy).
+  const destroy = queue.find((op) => op.kind === "destroy" && !op.sent);
+  if (destroy) {
+    for (let i = queue.length - 1; i >= 0; i--) if (!queue[i].sent && queue[i].kind === "update") queue.splice(i, 1);
+    queue.splice(queue.indexOf(destroy), 1);
+    queue.push(destroy);
+  }
   const merged: RecordEntry = { ...primary, attrs, queue, done: withDone(primary.done, other.done ?? []) };
   // The server version the merged edits are based on: the primary side's.
   if (!merged.base && merged.acked && queue.length) merged.base = { ...primary.attrs };
-  if (destroyed) merged.deleted = true;
+  if (destroyed || destroy) merged.deleted = true;
   if (!merged.failed && other.failed && queue.length) merged.failed = other.failed;
   return merged;
 }

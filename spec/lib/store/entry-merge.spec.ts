@@ -35,8 +35,17 @@ describe("a record two tabs wrote at once", () => {
     const theirs = synced({ title: "milk", done: true }, { queue: [update("bbbbbbbb-1", 1, ["done"])] });
     const merged = mergeWrittenOver(mine, theirs, next)!;
     expect(merged.deleted).to.equal(true);
+    // The edit is not sent: the record is gone, as after an edit and then a destroy in one tab.
+    expect(merged.queue.map((op) => [op.kind, op.key])).to.deep.equal([["destroy", "dddddddd-1"]]);
+  });
+
+  it("sends a destroy after an edit already sent, whichever tab's op came first", () => {
+    const mine = synced({ title: "oat milk" }, { queue: [update("aaaaaaaa-1", 9, ["title"], { sent: true, attempts: 1 })] });
+    const theirs = synced({ title: "milk" }, { deleted: true, queue: [{ kind: "destroy", seq: 1, key: "dddddddd-1" }] });
+    const merged = mergeWrittenOver(mine, theirs, next)!;
+    expect(merged.deleted).to.equal(true);
     expect(merged.queue.map((op) => [op.kind, op.key])).to.deep.equal([
-      ["update", "bbbbbbbb-1"],
+      ["update", "aaaaaaaa-1"],
       ["destroy", "dddddddd-1"],
     ]);
   });
