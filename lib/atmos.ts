@@ -443,6 +443,14 @@ export class Atmos extends Emitter<AtmosEvents> {
       // Not before the stored entries are read: they decide create or update.
       isLeader: () => this.metaContext.loaded && this.lease.held,
       createsAnswered: (className) => this.board.until(() => !this.pusher.creating(className)),
+      retryLostCreates: async (className) => {
+        const lost = (e: RecordEntry) => e.className === className && !e.failed && e.queue[0]?.kind === "create" && e.queue[0].sent && !this.pusher.sending(e);
+        if (!this.host.isLeader() || ![...this.metaContext.queued()].some(lost)) return;
+        this.pusher.wake();
+        // The round starts in a microtask: the creates are in flight after it.
+        await undefined;
+        await this.host.createsAnswered(className);
+      },
       reportError: (payload) => {
         this.emit("error", payload);
         if (payload.status === 401) this.emit("auth_fail", payload);

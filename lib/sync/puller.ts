@@ -49,6 +49,10 @@ export class Puller {
     // is not gone (deletions come as tombstones), so `remove` waits for a
     // complete one.
     if (since) options = { ...options, remove: false };
+    // A create whose answer was lost may be in these pages under its server
+    // id, with nothing in it to say so: sent again first, its answer tells
+    // (a pull that gets through says the server is reachable again).
+    await this.host.retryLostCreates(className);
     // Answers applied from here on are newer than what this pull reads.
     const mark = meta.beginRead();
     try {

@@ -42,6 +42,12 @@ export interface SyncHost {
   isLeader(): boolean;
   /** Resolves once no create of the model is in flight from this tab (answered, or failed). */
   createsAnswered(className: string): Promise<void>;
+  /**
+   * Sends now (skipping a backoff) the creates of the model that were sent
+   * and not answered, and resolves once they are answered or failed again:
+   * each may be on the server, where only its answer tells which item it is.
+   */
+  retryLostCreates(className: string): Promise<void>;
   /** Removes a record from the UI (Spine destroy events). */
   hide(className: string, id: string): void;
   reportError(payload: ErrorPayload): void;

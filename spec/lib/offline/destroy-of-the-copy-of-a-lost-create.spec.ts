@@ -3,6 +3,7 @@ import "../../../lib/live";
 import type { Fault } from "../../servers/fault-proxy";
 import { models } from "../models";
 import { openLivePage, type LivePage } from "./live-page";
+import { copyShownAfterALostAnswer } from "./lost-create-copy";
 
 /**
  * A task's create reached the server but its answer was lost, and another
@@ -27,21 +28,7 @@ describe("offline: a destroy of the server's copy of a create whose answer was l
     await stage?.close();
   });
 
-  /** Creates "Milk" whose POST commits and loses its answer; the other device renames it; the page pulls. Returns the server id. */
-  async function copyShownAfterALostAnswer(later: (req: { method: string }) => Fault | undefined): Promise<string> {
-    const { proxy, page, client, listId } = stage;
-    let posts = 0;
-    proxy.setSchedule((req) => (req.method === "POST" && ++posts === 1 ? "drop-response" : later(req)));
-    const failed = new Promise<void>((resolve) => page.atmos.on("error", () => resolve()));
-    new (Task())({ title: "Milk", notes: "", status: "needsAction", taskListID: listId }).save({ remote: true });
-    await failed;
-    const [onServer] = await client.all(`/lists/${listId}/tasks`);
-    const renamed = await client.call("PUT", `/lists/${listId}/tasks/${onServer.id}`, { ...onServer, title: "Oat milk" });
-    expect(renamed.status).to.equal(200);
-    await Task().sync({ remote: true, pathParams: { taskListID: listId } });
-    expect(Task().all().map((t: any) => t.title), "the copy is shown next to the local task").to.have.members(["Milk", "Oat milk"]);
-    return onServer.id as string;
-  }
+  const copyShown = (later: (req: { method: string }) => Fault | undefined) => copyShownAfterALostAnswer(stage, later);
 
   it("keeps the task destroyed when the create's retry is answered with the copy's id", async () => {
     const { page, client, listId } = stage;
@@ -49,7 +36,7 @@ describe("offline: a destroy of the server's copy of a create whose answer was l
     const gate = new Promise<void>((resolve) => (letGo = resolve));
     let retries = 0;
     // The next POST finds the network down (the page goes offline and probes with the oldest change, the create); the one after is held.
-    const id = await copyShownAfterALostAnswer((req) => (req.method !== "POST" ? undefined : ++retries === 1 ? "drop-request" : { until: gate }));
+    const id = await copyShown((req) => (req.method !== "POST" ? undefined : ++retries === 1 ? "drop-request" : { until: gate }));
     const offline = new Promise<void>((resolve) => page.atmos.on("offline", () => resolve()));
     void page.atmos.push();
     await offline;
@@ -69,7 +56,7 @@ describe("offline: a destroy of the server's copy of a create whose answer was l
     let letGo = () => {};
     const gate = new Promise<void>((resolve) => (letGo = resolve));
     let retried = false;
-    const id = await copyShownAfterALostAnswer((req) => (req.method === "POST" ? ((retried = true), { until: gate }) : undefined));
+    const id = await copyShown((req) => (req.method === "POST" ? ((retried = true), { until: gate }) : undefined));
     while (!retried) await wait(10);
     Task().find(id).destroy({ remote: true });
     while ((await client.all(`/lists/${listId}/tasks`)).length) await wait(10);
@@ -84,7 +71,7 @@ describe("offline: a destroy of the server's copy of a create whose answer was l
 
   it("keeps the task destroyed without remote when push() follows the create's answer", async () => {
     const { page, client, listId } = stage;
-    const id = await copyShownAfterALostAnswer(() => undefined);
+    const id = await copyShown(() => undefined);
     Task().find(id).destroy();
     // The create's retry is answered (backoff); the destroy waits for push().
     await wait(1500);

@@ -3,6 +3,7 @@ import "../../../lib/live";
 import type { Fault } from "../../servers/fault-proxy";
 import { models } from "../models";
 import { openLivePage, type LivePage } from "./live-page";
+import { copyShownAfterALostAnswer } from "./lost-create-copy";
 
 /**
  * A task's create reached the server but its answer was lost, and another
@@ -25,21 +26,7 @@ describe("offline: an edit of the server's copy of a create whose answer was los
     await stage?.close();
   });
 
-  /** Creates "Milk" whose POST commits and loses its answer; the other device renames it; the page pulls. Returns the server id. */
-  async function copyShownAfterALostAnswer(later: (req: { method: string }) => Fault | undefined): Promise<string> {
-    const { proxy, page, client, listId } = stage;
-    let posts = 0;
-    proxy.setSchedule((req) => (req.method === "POST" && ++posts === 1 ? "drop-response" : later(req)));
-    const failed = new Promise<void>((resolve) => page.atmos.on("error", () => resolve()));
-    new (Task())({ title: "Milk", notes: "", status: "needsAction", taskListID: listId }).save({ remote: true });
-    await failed;
-    const [onServer] = await client.all(`/lists/${listId}/tasks`);
-    expect(onServer.title).to.equal("Milk");
-    const renamed = await client.call("PUT", `/lists/${listId}/tasks/${onServer.id}`, { ...onServer, title: "Oat milk" });
-    expect(renamed.status).to.equal(200);
-    await Task().sync({ remote: true, pathParams: { taskListID: listId } });
-    return onServer.id as string;
-  }
+  const copyShown = (later: (req: { method: string }) => Fault | undefined) => copyShownAfterALostAnswer(stage, later);
 
   /** The record the pull brought under the server id: the one the user sees with the other device's title. */
   const copyOf = (id: string) => Task().find(id) as InstanceType<typeof models.Task> & { notes: string; title: string };
@@ -50,7 +37,7 @@ describe("offline: an edit of the server's copy of a create whose answer was los
     const gate = new Promise<void>((resolve) => (letGo = resolve));
     let retries = 0;
     // The next POST finds the network down (the page goes offline and probes with the oldest change, the create); the one after is held.
-    const id = await copyShownAfterALostAnswer((req) => (req.method !== "POST" ? undefined : ++retries === 1 ? "drop-request" : { until: gate }));
+    const id = await copyShown((req) => (req.method !== "POST" ? undefined : ++retries === 1 ? "drop-request" : { until: gate }));
     const offline = new Promise<void>((resolve) => page.atmos.on("offline", () => resolve()));
     void page.atmos.push();
     await offline;
@@ -69,7 +56,7 @@ describe("offline: an edit of the server's copy of a create whose answer was los
 
   it("sends the edit saved on the copy without remote on the next push()", async () => {
     const { page, client, listId } = stage;
-    const id = await copyShownAfterALostAnswer(() => undefined);
+    const id = await copyShown(() => undefined);
     const copy = copyOf(id);
     copy.notes = "2 litres";
     copy.save();
@@ -89,7 +76,7 @@ describe("offline: an edit of the server's copy of a create whose answer was los
     let letPut = () => {};
     const putGate = new Promise<void>((resolve) => (letPut = resolve));
     let held = 0;
-    const id = await copyShownAfterALostAnswer((req) => {
+    const id = await copyShown((req) => {
       if (req.method === "POST") return (held++, { until: postGate });
       if (req.method === "PUT") return (held++, { answerAfter: putGate });
       return undefined;
