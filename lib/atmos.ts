@@ -372,9 +372,13 @@ export class Atmos extends Emitter<AtmosEvents> {
     this.board.changed(entry);
   }
 
-  /** Resolves once no create of this model is on its way from this tab (for atmos2's own parts). */
+  /**
+   * Resolves once no create of this model is on its way from this tab, the
+   * ones sent and not answered sent again first (for atmos2's own parts:
+   * news of a record this tab does not know may be of one of them).
+   */
   createsAnswered(className: string): Promise<void> {
-    return this.host.createsAnswered(className);
+    return this.host.retryLostCreates(className).then(() => this.host.createsAnswered(className));
   }
 
   /** Shows the records another tab of the app wrote, and sends what it left to send once this tab may. */
