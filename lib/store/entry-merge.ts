@@ -102,7 +102,10 @@ export function mergeWrittenOver(mine: RecordEntry, theirs: RecordEntry, next: (
   // The server version the merged edits are based on: the primary side's.
   if (!merged.base && merged.acked && queue.length) merged.base = { ...primary.attrs };
   if (destroyed || destroy) merged.deleted = true;
-  if (!merged.failed && other.failed && queue.length) merged.failed = other.failed;
+  // Parked by the other side's attempt at the first op, which the primary side had not seen tried.
+  const first = queue[0];
+  const tried = (entry: RecordEntry) => entry.queue.find((op) => op.key === first?.key)?.attempts ?? 0;
+  if (!merged.failed && other.failed && first && tried(other) > tried(primary)) merged.failed = other.failed;
   return merged;
 }
 

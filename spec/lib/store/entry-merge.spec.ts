@@ -106,6 +106,23 @@ describe("a record two tabs wrote at once", () => {
     expect(merged.queue).to.deep.equal([update("aaaaaaaa-1", 1, ["title"], { sent: true, attempts: 1 })]);
   });
 
+  it("keeps the refusal that parked this tab's op when the other tab's edit was written over it", () => {
+    const refused = { status: 422, message: "title can't be blank" };
+    const mine = synced({ title: "" }, { failed: refused, queue: [update("aaaaaaaa-1", 1, ["title"], { attempts: 1, lastError: { ...refused, at: 5 } })] });
+    const theirs = synced({ title: "", done: true }, { queue: [update("aaaaaaaa-1", 1, ["title", "done"])] });
+    const merged = mergeWrittenOver(mine, theirs, next)!;
+    expect(merged.failed).to.deep.equal(refused);
+    expect(merged.queue.map((op) => [op.key, op.changed, op.attempts])).to.deep.equal([["aaaaaaaa-1", ["title", "done"], 1]]);
+  });
+
+  it("does not park again an op the other tab sent again after the refusal (the user retried there)", () => {
+    const refused = { status: 422, message: "title can't be blank" };
+    const mine = synced({ title: "" }, { failed: refused, queue: [update("aaaaaaaa-1", 1, ["title"], { attempts: 1, lastError: { ...refused, at: 5 } })] });
+    const theirs = synced({ title: "Milk" }, { queue: [update("aaaaaaaa-1", 1, ["title"], { attempts: 1, lastError: { ...refused, at: 5 } }), update("bbbbbbbb-1", 2, ["title"])] });
+    const merged = mergeWrittenOver(mine, theirs, next);
+    expect(merged === undefined || merged.failed === undefined).to.equal(true);
+  });
+
   it("names at most the last six settled ops", () => {
     expect(withDone(["a", "b", "c", "d", "e"], ["f", "g", "a"])).to.deep.equal(["b", "c", "d", "e", "f", "g"]);
     expect(withDone(undefined, [])).to.equal(undefined);
