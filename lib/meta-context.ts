@@ -167,6 +167,17 @@ export class MetaContext {
     this.touch(entry);
   }
 
+  /** Fields the user changed in this tab since it last read each record from storage (see entry-merge.ts). */
+  private editedHere = new WeakMap<RecordEntry, Set<string>>();
+
+  /** The user changed these fields of the record in this tab. */
+  noteEdited(entry: RecordEntry, fields: string[]): void {
+    if (fields.length === 0) return;
+    let edited = this.editedHere.get(entry);
+    if (!edited) this.editedHere.set(entry, (edited = new Set()));
+    for (const field of fields) edited.add(field);
+  }
+
   /** The keys of each entry's ops as last written (or read): an op gone since is named in `done`. */
   private writtenOps = new WeakMap<RecordEntry, string[]>();
 
@@ -256,7 +267,7 @@ export class MetaContext {
       const theirs = stored && fromStored(stored);
       if (theirs) theirs.queue ??= [];
       // Both tabs wrote it at once: storage kept the other's write, this tab holds both and writes them.
-      const merged = theirs && old ? mergeWrittenOver(old, theirs, () => ({ seq: this.nextSeq(), key: this.newKey() })) : undefined;
+      const merged = theirs && old ? mergeWrittenOver(old, theirs, () => ({ seq: this.nextSeq(), key: this.newKey() }), this.editedHere.get(old)) : undefined;
       const entry = theirs ? this.adopt(merged ?? theirs) : undefined;
       if (!entry) this.byClass.get(className)?.delete(id);
       else if (merged) {

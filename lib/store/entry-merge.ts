@@ -38,9 +38,13 @@ export function withDone(done: string[] | undefined, keys: Iterable<string>): st
  *   lacks: the fields are kept; as an update of their own when the other
  *   side has sent the op meanwhile without them.
  *
+ * - A field the user changed in this tab since it last read the record
+ *   (`edited`) with another value in storage: this tab's value is the
+ *   newer, and goes out (in an unsent op, or an update of its own).
+ *
  * Pure but for `next`, which gives the seq and key of a new op.
  */
-export function mergeWrittenOver(mine: RecordEntry, theirs: RecordEntry, next: () => { seq: number; key: string }): RecordEntry | undefined {
+export function mergeWrittenOver(mine: RecordEntry, theirs: RecordEntry, next: () => { seq: number; key: string }, edited?: ReadonlySet<string>): RecordEntry | undefined {
   const mineDone = mine.done ?? [];
   const theirDone = theirs.done ?? [];
   const newest = mineDone[mineDone.length - 1];
@@ -56,37 +60,61 @@ export function mergeWrittenOver(mine: RecordEntry, theirs: RecordEntry, next: (
   const unseen = new Set<string>();
   // Fields folded into an op on one side while the other side sent it: its request went without them.
   const unsent = new Set<string>();
-  let everyField = false;
   let destroyed = false;
+  // A field storage's entry holds an edit of, not yet answered: newer than (or as new as) one of this tab's ops written over.
+  const editedThere = (field: string) => !stale && !!theirs.base && !sameValue(theirs.attrs[field], theirs.base[field]);
   for (const op of other.queue) {
     if (!live(op)) continue;
     const at = queue.findIndex((o) => o.key === op.key);
     if (at < 0) {
       queue.push(op);
       if (op.kind === "destroy") destroyed = true;
-      else if (op.changed) for (const field of op.changed) unseen.add(field);
-      else everyField = true;
+      else for (const field of op.changed ?? Object.keys(other.attrs)) if (!editedThere(field)) unseen.add(field);
       continue;
     }
     const held = queue[at];
     for (const field of fieldsBeyond(op, held)) unseen.add(field);
     // As the side that tried it more often has it (the primary side's on a tie): sent, refused, its kept request.
-    const [newer, older] = (op.attempts ?? 0) > (held.attempts ?? 0) ? [op, held] : [held, op];
-    if (newer.sent) for (const field of fieldsBeyond(older, newer)) unsent.add(field);
+    const otherNewer = (op.attempts ?? 0) > (held.attempts ?? 0);
+    const [newer, older] = otherNewer ? [op, held] : [held, op];
+    if (newer.sent && !older.sent) {
+      // The unsent side folded edits into the op after the sending side took
+      // it: a field the request lacked, or a value newer than the one it
+      // carried (unless the sending side edited that field again since).
+      const [sending, folding] = otherNewer ? [other, primary] : [primary, other];
+      for (const field of older.changed ?? []) {
+        if (sending.queue.some((o) => o !== newer && o.key !== newer.key && (o.changed?.includes(field) ?? o.kind === "create"))) continue;
+        if (newer.changed?.includes(field) && sameValue(sending.attrs[field], folding.attrs[field])) continue;
+        unsent.add(field);
+        if (folding === other) unseen.add(field);
+      }
+    }
     queue[at] = joinOps(newer, older);
   }
+  // What the user typed here since this tab last read the record is newer
+  // than what storage holds for those fields (unless the record is gone).
+  // (When this tab saw its own edit answered, storage's is just older.)
+  const typed = stale || theirs.deleted || mine.deleted ? [] : [...(edited ?? [])].filter((field) => !sameValue(mine.attrs[field], theirs.attrs[field]));
+  // It goes out with an op of this tab's that lists it, unless the other tab sent that op without it.
+  const carries = (op: OutboxOp, field: string) => {
+    const merged = queue.find((o) => o.key === op.key);
+    return !!merged && (op.sent || !merged.sent) && (op.changed?.includes(field) ?? op.kind === "create");
+  };
+  for (const field of typed) if (!mine.queue.some((op) => carries(op, field))) unsent.add(field);
   const same = queue.length === theirs.queue.length && queue.every((op, i) => op === theirs.queue[i]);
-  if (!stale && same && unseen.size === 0 && !everyField) return undefined;
+  if (!stale && same && unseen.size === 0 && unsent.size === 0 && typed.length === 0) return undefined;
 
   // A field an unsent op still carries goes with it; another needs an update of its own.
   for (const op of queue) if (!op.sent) for (const field of op.changed ?? (op.kind === "create" ? [...unsent] : [])) unsent.delete(field);
   if (unsent.size) queue.push({ kind: "update", ...next(), changed: [...unsent] });
 
   const attrs: Attrs = { ...primary.attrs };
-  for (const field of everyField ? Object.keys(other.attrs) : unseen) {
-    if (Object.prototype.hasOwnProperty.call(other.attrs, field)) attrs[field] = other.attrs[field];
+  const take = (from: Attrs, field: string) => {
+    if (Object.prototype.hasOwnProperty.call(from, field)) attrs[field] = from[field];
     else delete attrs[field];
-  }
+  };
+  for (const field of unseen) take(other.attrs, field);
+  for (const field of typed) take(mine.attrs, field);
   attrs.id = primary.id;
   // Sent ops stay first (in the order sent), then the rest in the order made.
   queue.sort((a, b) => Number(!!b.sent) - Number(!!a.sent) || a.seq - b.seq);
@@ -107,6 +135,11 @@ export function mergeWrittenOver(mine: RecordEntry, theirs: RecordEntry, next: (
   const tried = (entry: RecordEntry) => entry.queue.find((op) => op.key === first?.key)?.attempts ?? 0;
   if (!merged.failed && other.failed && first && tried(other) > tried(primary)) merged.failed = other.failed;
   return merged;
+}
+
+/** Whether two attribute values are the same (values read from storage are new objects each time). */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /** Fields `op` changed that `than` does not list. */

@@ -51,6 +51,7 @@ export function recordChange(
     // own fields would keep their old values in a merge (a refused update would send
     // `deleted: false` back onto a task deleted elsewhere).
     changed = editedFields(entry.attrs, plain.attrs);
+    meta.noteEdited(entry, changed);
     // Saving a synced record without a change and without `remote` queues nothing.
     if (!remote && changed.length === 0 && entry.queue.length === 0 && entry.acked && !entry.deleted) return { entry, send: false };
     // Keep the server's version the edit is based on, for conflicts and revert.

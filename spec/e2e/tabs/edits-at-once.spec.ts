@@ -97,6 +97,20 @@ for (const store of ["localStorage", "indexeddb"]) describe(`one note changed in
     expect(shownAtEnd).to.deep.equal([["Groceries for Sunday", "oat milk", "synced"]]);
   });
 
+  it("keeps every keystroke typed in the tab that does not send (a save per keystroke, answers after 30 ms)", async () => {
+    site.delayMs = 30;
+    await other.evaluate(async (id) => {
+      for (const letter of "oat milk") {
+        const note = Note.find(id);
+        note.updateAttributes({ body: note.body + letter }, { remote: true });
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }, id);
+    const shownAtEnd = await atOnce(() => undefined, () => undefined);
+    expect(site.rows.notes).to.deep.equal([{ title: "Groceries", body: "milkoat milk", id: Number(id) }]);
+    expect(shownAtEnd).to.deep.equal([["Groceries", "milkoat milk", "synced"]]);
+  });
+
   it("deletes the note everywhere when one tab destroys it as the other edits it", async () => {
     site.delayMs = 50;
     const shownAtEnd = await atOnce(rename, (id) => Note.find(id).destroy({ remote: true }));

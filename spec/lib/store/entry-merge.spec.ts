@@ -123,6 +123,38 @@ describe("a record two tabs wrote at once", () => {
     expect(merged === undefined || merged.failed === undefined).to.equal(true);
   });
 
+  describe("a user typing in the tab that does not send (a save per keystroke, folded into one unsent op)", () => {
+    // The sending tab took the op with "oat mil" and marked it sent; the typing tab had folded "oat milk" into it meanwhile.
+    const typing = () => synced({ title: "oat milk" }, { queue: [update("aaaaaaaa-1", 1, ["title"])] });
+    const sending = () => synced({ title: "oat mil" }, { queue: [update("aaaaaaaa-1", 1, ["title"], { sent: true, attempts: 1 })] });
+
+    it("keeps the last keystroke when the sending tab's write replaced it: sent as an update of its own", () => {
+      const merged = mergeWrittenOver(typing(), sending(), next)!;
+      expect(merged.attrs.title).to.equal("oat milk");
+      expect(merged.queue.map((op) => [op.key, op.sent ?? false, op.changed])).to.deep.equal([
+        ["aaaaaaaa-1", true, ["title"]],
+        ["new-key-1", false, ["title"]],
+      ]);
+    });
+
+    it("keeps it too in the sending tab, when the typing tab's write replaced the one marking the op sent", () => {
+      const merged = mergeWrittenOver(sending(), typing(), next)!;
+      expect(merged.attrs.title).to.equal("oat milk");
+      expect(merged.queue.map((op) => [op.key, op.sent ?? false, op.changed])).to.deep.equal([
+        ["aaaaaaaa-1", true, ["title"]],
+        ["new-key-1", false, ["title"]],
+      ]);
+      // The typing tab then reads that write: nothing more to do.
+      expect(mergeWrittenOver(typing(), merged, next)).to.equal(undefined);
+    });
+
+    it("takes the sending tab's value when its user typed into the field again after sending", () => {
+      const edited = synced({ title: "soy milk" }, { queue: [update("aaaaaaaa-1", 1, ["title"], { sent: true, attempts: 1 }), update("cccccccc-1", 2, ["title"])] });
+      const merged = mergeWrittenOver(typing(), edited, next);
+      expect(merged === undefined || merged.attrs.title === "soy milk").to.equal(true);
+    });
+  });
+
   it("names at most the last six settled ops", () => {
     expect(withDone(["a", "b", "c", "d", "e"], ["f", "g", "a"])).to.deep.equal(["b", "c", "d", "e", "f", "g"]);
     expect(withDone(undefined, [])).to.equal(undefined);
