@@ -70,6 +70,7 @@ export class MetaContext {
       const rows = store.entriesSync?.<StoredEntry>(prefix);
       if (rows) this.load(rows);
       else this.load(await store.entries<StoredEntry>(prefix));
+      await this.loadGone();
     })();
   }
 
@@ -138,16 +139,33 @@ export class MetaContext {
   }
 
   /**
-   * Records whose delete the server confirmed here lately (the last 500):
-   * news of them that comes later (a create's retry answered with the
-   * replay of its first answer, a live change replayed late) is older.
+   * Records whose delete the server confirmed here lately (the last 500,
+   * kept in storage under `<prefix>gone`): news of them that comes later,
+   * even after a reload (a create's retry answered with the replay of its
+   * first answer, a live change replayed late), is older.
    */
   private deletedOnServer = new Set<string>();
 
+  /** Where the confirmed deletes are kept: news of them can come after a reload too (a live replay). */
+  private get goneKey(): string {
+    return `${this.options.prefix}gone`;
+  }
+
+  /** The confirmed deletes as storage kept them (read once the records are). */
+  private async loadGone(): Promise<void> {
+    const kept = await this.store.get<unknown>(this.goneKey);
+    if (!Array.isArray(kept)) return;
+    // Deletes confirmed before the read came first.
+    this.deletedOnServer = new Set([...kept.map(String), ...this.deletedOnServer]);
+  }
+
   confirmDeleted(className: string, id: string): void {
     const key = this.keyOf(className, id);
+    this.deletedOnServer.delete(key);
     this.deletedOnServer.add(key);
     if (this.deletedOnServer.size > 500) this.deletedOnServer.delete(this.deletedOnServer.values().next().value!);
+    // In the batch that removes the record (the removal follows in the same tick).
+    this.writes.setValue(this.goneKey, [...this.deletedOnServer]);
   }
 
   confirmedDeleted(className: string, id: string): boolean {

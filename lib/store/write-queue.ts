@@ -15,7 +15,7 @@ const ignore = (): undefined => undefined;
  * failing, and tried again later.
  */
 export class WriteQueue {
-  private pending = new Map<string, RecordEntry | null>();
+  private pending = new Map<string, RecordEntry | { value: unknown } | null>();
   private writing: Promise<void> = Promise.resolve();
   private scheduled = false;
   private retryTimer: unknown;
@@ -56,6 +56,12 @@ export class WriteQueue {
   /** Queues the entry's write (null: the key's delete); the newer change of a key replaces the older. */
   set(key: string, entry: RecordEntry | null): void {
     this.pending.set(key, entry);
+    this.schedule();
+  }
+
+  /** Queues the write of a value that is not a record's entry (written as it is). */
+  setValue(key: string, value: unknown): void {
+    this.pending.set(key, { value });
     this.schedule();
   }
 
@@ -101,7 +107,10 @@ export class WriteQueue {
       const batch = this.pending;
       this.pending = new Map();
       const ops: StoreOp[] = [];
-      for (const [key, entry] of batch) ops.push(entry ? { type: "put", key, value: toStored(entry) } : { type: "delete", key });
+      for (const [key, entry] of batch) {
+        if (!entry) ops.push({ type: "delete", key });
+        else ops.push({ type: "put", key, value: "className" in entry ? toStored(entry) : entry.value });
+      }
       try {
         await this.store.batch(ops);
         this.failing = false;

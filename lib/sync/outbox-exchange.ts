@@ -96,7 +96,9 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   const shown = entry.attrs;
   const adopted = copy && copy !== entry && (copy.queue.length > 0 || copy.failed) ? adoptCopy(entry, copy) : undefined;
   // The copy was destroyed and its delete confirmed before this answer came: so was this record.
-  if (action === "create" && answer && host.meta.confirmedDeleted(entry.className, String(id))) {
+  // (Only for a create sent again, whose answer may replay the first one: a
+  // server may give a new record the id of one deleted, e.g. the highest id + 1.)
+  if (action === "create" && answer && entry.queue[0]?.unsure && host.meta.confirmedDeleted(entry.className, String(id))) {
     entry.deleted = true;
     entry.queue = entry.queue.slice(0, 1);
   }
