@@ -9,7 +9,7 @@ import { uuidv4, type Random } from "./env/uuid";
 import { Emitter } from "./events";
 import { defaultLease, type TabLease } from "./env/tab-lease";
 import { browserFeed, defaultFeed, type ChangeFeed } from "./store/change-feed";
-import { showReloaded, swapId, type RemoteContext } from "./sync/apply-remote";
+import { repointToMoved, showReloaded, swapId, type RemoteContext } from "./sync/apply-remote";
 import { StatusBoard } from "./sync/status-board";
 import type { LiveClient } from "./live/live-client";
 import { MetaContext } from "./meta-context";
@@ -392,6 +392,8 @@ export class Atmos extends Emitter<AtmosEvents> {
 
   private async showNews(keys: string[]): Promise<void> {
     const changes = await this.metaContext.reload(keys);
+    // The sending tab points a record another tab made at its parent's server id, if that tab had not heard of it.
+    if (this.host.isLeader()) for (const change of changes) if (change.entry) repointToMoved(this.remote, change.entry);
     showReloaded(this.remote, changes);
     if (!this.host.isLeader()) settledElsewhere(this.host, this.callbacks, changes, this.pusher.toldOfFailure);
     for (const change of changes) if (change.entry) this.board.changed(change.entry);

@@ -42,6 +42,28 @@ export function swapId(ctx: RemoteContext, entry: RecordEntry, newId: string): v
   }
 }
 
+/**
+ * A record another tab wrote while its parent's server id was on its way
+ * there: a foreign key still holds the parent's old id, which no record has
+ * now. It takes the server id, as `swapId` gives it to the records held here
+ * (else it would be sent to the old id's path and refused). Returns whether
+ * it changed.
+ */
+export function repointToMoved({ meta, options }: RemoteContext, entry: RecordEntry): boolean {
+  const patch: Attrs = {};
+  for (const [field, target] of Object.entries(options(entry.className).remoteKeys)) {
+    const value = entry.attrs[field];
+    if (value == null || meta.get(target, String(value))) continue;
+    const moved = meta.all(target).find((parent) => parent.formerIds?.includes(String(value)));
+    if (moved) patch[field] = moved.id;
+  }
+  if (!Object.keys(patch).length) return false;
+  entry.attrs = { ...entry.attrs, ...patch };
+  if (entry.base) entry.base = { ...entry.base, ...patch };
+  meta.touch(entry);
+  return true;
+}
+
 /** Shows entries another tab wrote (read back from storage) in this tab's Spine records. */
 export function showReloaded({ app, options }: RemoteContext, changes: Reloaded[]): void {
   // A record that moved to its server id is removed under its old key in the
