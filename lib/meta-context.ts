@@ -284,6 +284,22 @@ export class MetaContext {
       if (old) this.withQueue.delete(old);
       const theirs = stored && fromStored(stored);
       if (theirs) theirs.queue ??= [];
+      // Written under an id its record left for the server's (by a tab that
+      // had not heard of the create's answer yet): it belongs to the record
+      // under the new id, and the old key goes.
+      const moved = theirs && !old ? this.all(className).find((e) => e.formerIds?.includes(id)) : undefined;
+      if (moved) {
+        this.writes.set(key, null);
+        const rekeyed: RecordEntry = { ...theirs!, id: moved.id, attrs: { ...theirs!.attrs, id: moved.id }, formerIds: moved.formerIds };
+        const into = mergeWrittenOver(moved, rekeyed, () => ({ seq: this.nextSeq(), key: this.newKey() }), this.editedHere.get(moved));
+        if (!into) continue;
+        this.withQueue.delete(moved);
+        const entry = this.adopt(into);
+        this.writtenOps.set(entry, keysOf(moved.queue));
+        this.touch(entry);
+        changes.push({ className, id: moved.id, entry, before: moved });
+        continue;
+      }
       // Both tabs wrote it at once: storage kept the other's write, this tab holds both and writes them.
       const merged = theirs && old ? mergeWrittenOver(old, theirs, () => ({ seq: this.nextSeq(), key: this.newKey() }), this.editedHere.get(old)) : undefined;
       const entry = theirs ? this.adopt(merged ?? theirs) : undefined;

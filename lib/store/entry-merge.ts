@@ -64,7 +64,19 @@ export function mergeWrittenOver(mine: RecordEntry, theirs: RecordEntry, next: (
   // A field storage's entry holds an edit of, not yet answered: newer than (or as new as) one of this tab's ops written over.
   const editedThere = (field: string) => !stale && !!theirs.base && !sameValue(theirs.attrs[field], theirs.base[field]);
   for (const op of other.queue) {
-    if (!live(op)) continue;
+    if (!live(op)) {
+      // Answered here, while storage's writer, not knowing it was sent,
+      // folded edits into it: values the request did not carry (unless this
+      // tab edited those fields again since).
+      if (stale && !op.sent) {
+        for (const field of op.changed ?? []) {
+          if (sameValue(theirs.attrs[field], mine.attrs[field]) || mine.queue.some((o) => o.changed?.includes(field))) continue;
+          unseen.add(field);
+          unsent.add(field);
+        }
+      }
+      continue;
+    }
     const at = queue.findIndex((o) => o.key === op.key);
     if (at < 0) {
       queue.push(op);

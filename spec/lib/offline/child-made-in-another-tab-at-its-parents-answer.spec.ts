@@ -64,3 +64,57 @@ describe("offline: a record another tab made under its parent's old id", () => {
     expect(JSON.parse(storage.getItem("atmos2:rec:Todo:1")!).attrs.projectID).to.equal("1");
   });
 });
+
+describe("offline: an edit another tab wrote under a record's old id at its create's answer", () => {
+  let server: http.Server;
+  let atmos: Atmos;
+  let feed: ManualFeed;
+  let storage: MemoryStorage;
+  let requests: string[];
+  let saved: Record<string, unknown>;
+
+  beforeEach(async () => {
+    resetModels();
+    requests = [];
+    saved = {};
+    server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        requests.push(`${req.method} ${req.url}`);
+        if (req.method === "POST" || req.method === "PUT") saved = { ...JSON.parse(body), id: 1 };
+        res.writeHead(req.method === "POST" ? 201 : 200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify(saved));
+      });
+    });
+    storage = new MemoryStorage();
+    feed = new ManualFeed();
+    atmos = new Atmos({ storage, feed });
+    atmos.resourceClient.base = await listen(server);
+  });
+  afterEach(async () => {
+    atmos.close();
+    await shutdown(server);
+  });
+
+  it("sends the edit to the record's server id, once, and leaves no record under the old id", async () => {
+    const todo = new Todo({ title: "milk" });
+    todo.save({ remote: true });
+    const oldKey = `atmos2:rec:Todo:${todo.id}`;
+    // The other tab read the todo before the create was answered, then renamed it.
+    const read = JSON.parse(storage.getItem(oldKey)!);
+    await atmos.whenSynced();
+    expect(storage.getItem(oldKey)).to.equal(null);
+    read.attrs = { ...read.attrs, title: "oat milk" };
+    read.queue = [{ ...read.queue[0], sent: true, attempts: 1 }, { kind: "update", seq: read.queue[0].seq + 1, key: "other-tab-update", changed: ["title"] }];
+    storage.setItem(oldKey, JSON.stringify(read));
+    feed.tell([oldKey]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await atmos.whenSynced();
+
+    expect(requests).to.deep.equal(["POST /todos", "PUT /todos/1"]);
+    expect(saved).to.include({ title: "oat milk" });
+    expect(Todo.all().map((t: any) => [String(t.id), t.title, t.syncState()])).to.deep.equal([["1", "oat milk", "synced"]]);
+    expect(storage.keys().filter((k) => k.startsWith("atmos2:rec:"))).to.deep.equal(["atmos2:rec:Todo:1"]);
+  });
+});
