@@ -31,7 +31,7 @@ SummaryReporter.$inject = ["baseReporterDecorator"];
 module.exports = (config) => {
   config.set({
     frameworks: ["mocha", "webpack"],
-    files: [{ pattern: "spec/browser/**/*.spec.ts", watched: false }],
+    files: [{ pattern: process.env.KARMA_SPECS || "spec/browser/**/*.spec.ts", watched: false }],
     preprocessors: { "spec/browser/**/*.spec.ts": ["webpack"] },
     webpack: {
       mode: "development",

@@ -174,6 +174,8 @@ export class Atmos extends Emitter<AtmosEvents> {
     if (countedAtOnce) count();
     this.metaContext.ready.then(
       () => {
+        // Closed before storage was read: it never takes the lease (it would hold it for good).
+        if (this.shut) return;
         if (!countedAtOnce) count();
         let acquired = 0;
         this.lease.start(() => {

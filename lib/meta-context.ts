@@ -70,8 +70,9 @@ export class MetaContext {
       const rows = store.entriesSync?.<StoredEntry>(prefix);
       if (rows) this.load(rows);
       else this.load(await store.entries<StoredEntry>(prefix));
-      await this.loadGone();
     })();
+    // Not part of `ready`: nothing waits for it but late news, which comes long after.
+    this.ready.then(() => this.loadGone()).catch(() => undefined);
   }
 
   /** A new Idempotency-Key (for an op a merge of two tabs' writes needs). */
@@ -295,8 +296,7 @@ export class MetaContext {
         if (!into) continue;
         this.withQueue.delete(moved);
         const entry = this.adopt(into);
-        this.writtenOps.set(entry, keysOf(moved.queue));
-        this.touch(entry);
+        this.writeMerged(entry, moved.queue);
         changes.push({ className, id: moved.id, entry, before: moved });
         continue;
       }
@@ -304,10 +304,7 @@ export class MetaContext {
       const merged = theirs && old ? mergeWrittenOver(old, theirs, () => ({ seq: this.nextSeq(), key: this.newKey() }), this.editedHere.get(old)) : undefined;
       const entry = theirs ? this.adopt(merged ?? theirs) : undefined;
       if (!entry) this.byClass.get(className)?.delete(id);
-      else if (merged) {
-        this.writtenOps.set(entry, keysOf(theirs!.queue));
-        this.touch(entry);
-      }
+      else if (merged) this.writeMerged(entry, theirs!.queue);
       changes.push({ className, id, entry, before: old });
       // A create gone before this tab heard where to: the server answered it,
       // and the news of its new key may still be on its way (storage is read
@@ -321,6 +318,16 @@ export class MetaContext {
       }
     }
     return changes;
+  }
+
+  /**
+   * Writes an entry merged from two tabs' writes; `written` is the queue
+   * storage held, so ops the merge dropped are named in `done`. (One call:
+   * Hem's parser misreads the ES5 build's `a ? b && (c, d) : e`.)
+   */
+  private writeMerged(entry: RecordEntry, written: OutboxOp[]): void {
+    this.writtenOps.set(entry, keysOf(written));
+    this.touch(entry);
   }
 
   /** The storage keys of every record held here or in storage: what `reload` reads to take storage's word for all. */

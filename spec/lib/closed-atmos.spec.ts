@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { Atmos } from "../../lib";
+import { DelayedStore } from "../fakes/delayed-store";
 import { MemoryStorage } from "../fakes/memory-storage";
+import { MemoryStore } from "../fakes/memory-store";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../servers/rails-scaffold-server";
 import { runNodeScript } from "../support/node-script";
 import { resetModels, Todo } from "./models";
@@ -169,5 +171,17 @@ describe("a closed Atmos", () => {
     expect(records.map((t: any) => t.title).sort()).to.deep.equal(["local", "parked"]);
     const remote = await rejection(() => app.atmos.sync("Todo", { remote: true }));
     expect(remote).to.be.an("error").with.property("message").that.matches(closedError);
+  });
+});
+
+describe("an Atmos closed before its store was read", () => {
+  it("never starts competing for the sending lease (it would hold it for good, and no other tab would send)", async () => {
+    const started: string[] = [];
+    const lease = { held: false, decided: Promise.resolve(), start: () => void started.push("start"), release: () => void started.push("release") };
+    const slow = new DelayedStore(new MemoryStore(), 30);
+    const atmos = new Atmos({ store: slow, lease });
+    atmos.close();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(started).to.deep.equal(["release"]);
   });
 });
