@@ -311,9 +311,11 @@ export class MetaContext {
       // as it is now). Found by its former id, it is shown as moved.
       if (!stored && old && !old.acked && !old.deleted) {
         for (const [movedKey, moved] of await this.store.entries<StoredEntry>(`${recPrefix}${className}:`)) {
-          if (!moved.formerIds?.includes(id) || this.writes.has(movedKey)) continue;
-          const prior = this.get(className, moved.id);
-          changes.push({ className, id: moved.id, entry: this.adopt(moved), before: prior });
+          // (No `continue` here: the ES5 build's async transform made it a `return`.)
+          if (moved.formerIds?.includes(id) && !this.writes.has(movedKey)) {
+            const prior = this.get(className, moved.id);
+            changes.push({ className, id: moved.id, entry: this.adopt(moved), before: prior });
+          }
         }
       }
     }
