@@ -452,8 +452,10 @@ export class Atmos extends Emitter<AtmosEvents> {
       isLeader: () => this.metaContext.loaded && this.lease.held,
       createsAnswered: (className) => this.board.until(() => !this.pusher.creating(className)),
       retryLostCreates: async (className) => {
-        const lost = (e: RecordEntry) => e.className === className && !e.failed && e.queue[0]?.kind === "create" && e.queue[0].sent && !this.pusher.sending(e);
-        if (!this.host.isLeader() || ![...this.metaContext.queued()].some(lost)) return;
+        if (!this.host.isLeader()) return;
+        let lost = false;
+        for (const e of this.metaContext.queued()) lost ||= e.className === className && !e.failed && e.queue[0].kind === "create" && !!e.queue[0].sent && !this.pusher.sending(e);
+        if (!lost) return;
         this.pusher.wake();
         // The round starts in a microtask: the creates are in flight after it.
         await undefined;

@@ -75,11 +75,6 @@ export class MetaContext {
     this.ready.then(() => this.loadGone()).catch(() => undefined);
   }
 
-  /** A new Idempotency-Key (for an op a merge of two tabs' writes needs). */
-  private newKey(): string {
-    return (this.options.newKey ?? uuidv4)();
-  }
-
   keyOf(className: string, id: string): string {
     return `${this.recPrefix}${className}:${id}`;
   }
@@ -247,6 +242,7 @@ export class MetaContext {
     if (oldId === newId) return;
     this.byClass.get(entry.className)?.delete(oldId);
     entry.formerIds = [...(entry.formerIds ?? []), oldId];
+    this.formerIdsTo.set(this.keyOf(entry.className, oldId), newId);
     entry.id = newId;
     entry.attrs = { ...entry.attrs, id: newId };
     this.put(entry);
@@ -288,11 +284,11 @@ export class MetaContext {
       // Written under an id its record left for the server's (by a tab that
       // had not heard of the create's answer yet): it belongs to the record
       // under the new id, and the old key goes.
-      const moved = theirs && !old ? this.all(className).find((e) => e.formerIds?.includes(id)) : undefined;
+      const moved = theirs && !old ? this.movedFrom(className, id) : undefined;
       if (moved) {
         this.writes.set(key, null);
         const rekeyed: RecordEntry = { ...theirs!, id: moved.id, attrs: { ...theirs!.attrs, id: moved.id }, formerIds: moved.formerIds };
-        const into = mergeWrittenOver(moved, rekeyed, () => ({ seq: this.nextSeq(), key: this.newKey() }), this.editedHere.get(moved));
+        const into = this.mergeOver(moved, rekeyed);
         if (!into) continue;
         this.withQueue.delete(moved);
         const entry = this.adopt(into);
@@ -301,7 +297,7 @@ export class MetaContext {
         continue;
       }
       // Both tabs wrote it at once: storage kept the other's write, this tab holds both and writes them.
-      const merged = theirs && old ? mergeWrittenOver(old, theirs, () => ({ seq: this.nextSeq(), key: this.newKey() }), this.editedHere.get(old)) : undefined;
+      const merged = theirs && old ? this.mergeOver(old, theirs) : undefined;
       const entry = theirs ? this.adopt(merged ?? theirs) : undefined;
       if (!entry) this.byClass.get(className)?.delete(id);
       else if (merged) this.writeMerged(entry, theirs!.queue);
@@ -320,6 +316,29 @@ export class MetaContext {
       }
     }
     return changes;
+  }
+
+  /** This tab's entry and storage's, merged (see entry-merge.ts); undefined when storage's holds all of this tab's. */
+  private mergeOver(mine: RecordEntry, theirs: RecordEntry): RecordEntry | undefined {
+    return mergeWrittenOver(mine, theirs, () => ({ seq: this.nextSeq(), key: (this.options.newKey ?? uuidv4)() }), this.editedHere.get(mine));
+  }
+
+  /**
+   * The record that left `id` for its server id, if one did: from an index
+   * of former ids (looked up for every record another tab writes, so not a
+   * walk over the class's records).
+   */
+  movedFrom(className: string, id: string): RecordEntry | undefined {
+    const now = this.formerIdsTo.get(this.keyOf(className, id));
+    const entry = now === undefined ? undefined : this.get(className, now);
+    return entry?.formerIds?.includes(id) ? entry : undefined;
+  }
+
+  /** Former id's key → the id its record has now (see `movedFrom`). */
+  private formerIdsTo = new Map<string, string>();
+
+  private indexFormerIds(entry: RecordEntry): void {
+    for (const former of entry.formerIds ?? []) this.formerIdsTo.set(this.keyOf(entry.className, former), entry.id);
   }
 
   /**
@@ -349,6 +368,7 @@ export class MetaContext {
     const entry = fromStored(stored);
     entry.queue = entry.queue ?? [];
     this.writtenOps.set(entry, keysOf(entry.queue));
+    this.indexFormerIds(entry);
     this.classMap(entry.className).set(entry.id, entry);
     if (entry.queue.length) this.withQueue.add(entry);
     for (const op of entry.queue) this.seq = Math.max(this.seq, op.seq);

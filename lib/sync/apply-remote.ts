@@ -32,10 +32,7 @@ export function swapId(ctx: RemoteContext, entry: RecordEntry, newId: string): v
     for (const child of meta.all(className)) {
       const patch: Attrs = {};
       for (const [field] of keys) if (child.attrs[field] === oldId) patch[field] = newId;
-      if (!Object.keys(patch).length) continue;
-      child.attrs = { ...child.attrs, ...patch };
-      if (child.base) child.base = { ...child.base, ...patch };
-      meta.touch(child);
+      if (!repoint(meta, child, patch)) continue;
       app.update(className, child.id, patch);
       app.repointKept(className, child.id, patch, oldId);
     }
@@ -54,9 +51,14 @@ export function repointToMoved({ meta, options }: RemoteContext, entry: RecordEn
   for (const [field, target] of Object.entries(options(entry.className).remoteKeys)) {
     const value = entry.attrs[field];
     if (value == null || meta.get(target, String(value))) continue;
-    const moved = meta.all(target).find((parent) => parent.formerIds?.includes(String(value)));
+    const moved = meta.movedFrom(target, String(value));
     if (moved) patch[field] = moved.id;
   }
+  return repoint(meta, entry, patch);
+}
+
+/** Writes new foreign keys into a record (its base too); whether there were any. */
+function repoint(meta: MetaContext, entry: RecordEntry, patch: Attrs): boolean {
   if (!Object.keys(patch).length) return false;
   entry.attrs = { ...entry.attrs, ...patch };
   if (entry.base) entry.base = { ...entry.base, ...patch };

@@ -33,7 +33,6 @@ export class Pusher {
   private closed = false;
   private idleWaiters: Array<() => void> = [];
   private staleTries = new Map<string, number>();
-  /** The calls whose error callback heard a failure their change outlived (see failed-attempt.ts). */
   /** The calls whose error callback heard of a failure that is sent again (failed-attempt.ts), shared with settledElsewhere. */
   readonly toldOfFailure = new WeakSet<RemoteCallOptions>();
 
