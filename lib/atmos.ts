@@ -456,7 +456,7 @@ export class Atmos extends Emitter<AtmosEvents> {
         let lost = false;
         for (const e of this.metaContext.queued()) lost ||= e.className === className && !e.failed && e.queue[0].kind === "create" && !!e.queue[0].sent && !this.pusher.sending(e);
         if (!lost) return;
-        this.pusher.wake();
+        this.pusher.retryNow();
         // The round starts in a microtask: the creates are in flight after it.
         await undefined;
         await this.host.createsAnswered(className);

@@ -103,8 +103,16 @@ export class Pusher {
 
   /** The network came back: send at once (Retry-After still applies). */
   wake(): void {
-    this.retryAt = 0;
     this.attempt = 0;
+    this.retryNow();
+  }
+
+  /**
+   * Sends at once, skipping a backoff wait (not a Retry-After), but
+   * remembering the failures so far: another failure waits longer still.
+   */
+  retryNow(): void {
+    this.retryAt = 0;
     this.kick();
   }
 

@@ -78,6 +78,29 @@ describe("offline: changes wait for the network and go out when it is back", () 
     expect(rails.requests).to.have.length(0);
   });
 
+  // A pull first sends again a create that went out unanswered (its answer
+  // tells whether a pulled item is that record). While POSTs keep failing and
+  // the app keeps pulling, that extra try is one more failure, not a fresh start.
+  it("keeps backing off while pulls send an unanswered create again: a pull does not start the wait over", async () => {
+    proxy.setSchedule((req) => (req.method === "POST" ? "drop-request" : undefined));
+    const first = nextEvent(page.atmos, "error");
+    new Todo({ title: "POSTs keep failing" }).save({ remote: true });
+    await first;
+    await settle();
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const failed = nextEvent(page.atmos, "error");
+      await Todo.sync({ remote: true });
+      await failed;
+      await settle();
+      waits.push(clock.nextAt()! - clock.now());
+    }
+    // Five failed POSTs: the wait after the fifth is the fifth of the doubling backoff.
+    expect(waits[3], `waits after each pull's try: ${waits.join(", ")} ms`).to.be.within(8000, 16000);
+    expect(proxy.log.filter((r) => r.method === "POST")).to.have.length(5);
+    expect(Todo.all().map((t) => t.title)).to.deep.equal(["POSTs keep failing"]);
+  });
+
   for (const status of [408, 502, 503, 504]) {
     it(`treats ${status} as offline by default: the change stays pending and is retried`, async () => {
       rails.failNext(status, { error: "not now" });
