@@ -287,13 +287,20 @@ export class MetaContext {
       const moved = theirs && !old ? this.movedFrom(className, id) : undefined;
       if (moved) {
         this.writes.set(key, null);
-        const rekeyed: RecordEntry = { ...theirs!, id: moved.id, attrs: { ...theirs!.attrs, id: moved.id }, formerIds: moved.formerIds };
-        const into = this.mergeOver(moved, rekeyed);
+        const into = this.mergeOver(moved, underId(theirs!, moved));
         if (!into) continue;
         this.withQueue.delete(moved);
         const entry = this.adopt(into);
         this.writeMerged(entry, moved.queue);
         changes.push({ className, id: moved.id, entry, before: moved });
+        continue;
+      }
+      // The other way round: storage's entry is the record this tab holds
+      // under an old id, moved by the sending tab (its create answered) from
+      // what that tab held, which may lack an edit made here just before.
+      const former = theirs && !old ? this.heldUnderFormerId(theirs) : undefined;
+      if (former) {
+        changes.push({ className, id, entry: this.takeMoved(former, theirs!), before: former });
         continue;
       }
       // Both tabs wrote it at once: storage kept the other's write, this tab holds both and writes them.
@@ -310,7 +317,7 @@ export class MetaContext {
           // (No `continue` here: the ES5 build's async transform made it a `return`.)
           if (moved.formerIds?.includes(id) && !this.writes.has(movedKey)) {
             const prior = this.get(className, moved.id);
-            changes.push({ className, id: moved.id, entry: this.adopt(moved), before: prior });
+            changes.push({ className, id: moved.id, entry: prior ? this.adopt(moved) : this.takeMoved(old, fromStored(moved)), before: prior ?? old });
           }
         }
       }
@@ -319,8 +326,35 @@ export class MetaContext {
   }
 
   /** This tab's entry and storage's, merged (see entry-merge.ts); undefined when storage's holds all of this tab's. */
-  private mergeOver(mine: RecordEntry, theirs: RecordEntry): RecordEntry | undefined {
-    return mergeWrittenOver(mine, theirs, () => ({ seq: this.nextSeq(), key: (this.options.newKey ?? uuidv4)() }), this.editedHere.get(mine));
+  private mergeOver(mine: RecordEntry, theirs: RecordEntry, edited = this.editedHere.get(mine)): RecordEntry | undefined {
+    return mergeWrittenOver(mine, theirs, () => ({ seq: this.nextSeq(), key: (this.options.newKey ?? uuidv4)() }), edited);
+  }
+
+  /** The entry this tab holds under one of the former ids of `moved`, if any. */
+  private heldUnderFormerId(moved: RecordEntry): RecordEntry | undefined {
+    for (const former of moved.formerIds ?? []) {
+      const held = this.get(moved.className, former);
+      if (held) return held;
+    }
+    return undefined;
+  }
+
+  /**
+   * Holds `moved` (storage's entry of a record under its server id) in place
+   * of `former`, the entry this tab held under the record's old id, with the
+   * changes of `former` that `moved` lacks; the old key goes (its write, if
+   * this tab's is still to come, with it). Returns the entry held now.
+   */
+  private takeMoved(former: RecordEntry, moved: RecordEntry): RecordEntry {
+    this.withQueue.delete(former);
+    this.byClass.get(former.className)?.delete(former.id);
+    this.writes.set(this.keyOf(former.className, former.id), null);
+    // Its create was answered (that is why it moved), whether or not `done` says so.
+    const answered = { ...moved, done: withDone(moved.done, former.queue.filter((op) => op.kind === "create").map((op) => shortKey(op.key))) };
+    const merged = this.mergeOver(underId(former, moved), answered, this.editedHere.get(former));
+    const entry = this.adopt(merged ?? moved);
+    if (merged) this.writeMerged(entry, moved.queue);
+    return entry;
   }
 
   /**
@@ -411,4 +445,9 @@ export class MetaContext {
       }
     }
   }
+}
+
+/** `entry` as held under the id (and former ids) of `as`: two writes of one record before and after its move to a server id. */
+function underId(entry: RecordEntry, as: RecordEntry): RecordEntry {
+  return { ...entry, id: as.id, attrs: { ...entry.attrs, id: as.id }, formerIds: as.formerIds };
 }

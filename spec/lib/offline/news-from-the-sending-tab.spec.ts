@@ -119,3 +119,59 @@ describe("offline: news of the sending tab's writes read by a slow store, in a t
     }
   });
 });
+
+/**
+ * The user edits a record in a tab that does not send at the moment the
+ * sending tab gets the answer to its create: the edit is written under the
+ * record's old id just before the sending tab moves the record to its server
+ * id (writing it from what it held, without the edit) and deletes the old
+ * key. Storage then has no trace of the edit; only this tab holds it, and it
+ * must carry it over to the server id instead of taking the moved entry as
+ * the whole truth.
+ */
+describe("offline: an edit made in a tab that does not send, as the create's answer moves the record", () => {
+  let storage: MemoryStorage;
+  let feed: ManualFeed;
+  let atmos: Atmos;
+
+  beforeEach(() => {
+    resetModels();
+    storage = new MemoryStorage();
+    feed = new ManualFeed();
+    atmos = new Atmos({ storage, feed, lease: otherTabSends });
+  });
+  afterEach(() => atmos.close());
+
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+  for (const order of ["the server id's key first", "the old key first"]) {
+    it(`keeps the edit and queues it under the server id (news lists ${order})`, async () => {
+      const todo = new Todo({ title: "milk", done: false });
+      todo.save({ remote: true });
+      const localId = String(todo.id);
+      const oldKey = `atmos2:rec:Todo:${localId}`;
+      // The sending tab took the create and sent it.
+      const entry = JSON.parse(storage.getItem(oldKey)!);
+      const createKey: string = entry.queue[0].key;
+      entry.queue[0].sent = true;
+      storage.setItem(oldKey, JSON.stringify(entry));
+      feed.tell([oldKey]);
+      await settle();
+
+      // The user renames it here; the sending tab has the answer (id 7) and has not read this write.
+      Todo.find(localId).updateAttributes({ title: "oat milk" }, { remote: true });
+      await atmos.metaContext.flush();
+      storage.removeItem(oldKey);
+      const newKey = "atmos2:rec:Todo:7";
+      storage.setItem(newKey, JSON.stringify({ className: "Todo", id: "7", attrs: { title: "milk", done: false, id: "7" }, acked: true, queue: [], formerIds: [localId], done: [createKey.slice(0, 8)] }));
+      feed.tell(order === "the old key first" ? [oldKey, newKey] : [newKey, oldKey]);
+      await settle();
+
+      expect(Todo.all().map((t) => [String(t.id), t.title, (t as any).syncState()])).to.deep.equal([["7", "oat milk", "pending"]]);
+      const stored = JSON.parse(storage.getItem(newKey)!);
+      expect(stored.attrs.title, "the record as storage holds it for the sending tab").to.equal("oat milk");
+      expect(stored.queue.map((op: { kind: string; changed?: string[] }) => [op.kind, op.changed])).to.deep.equal([["update", ["title"]]]);
+      expect(storage.getItem(oldKey), "the old key").to.equal(null);
+    });
+  }
+});
