@@ -181,15 +181,15 @@ export class MetaContext {
     this.touch(entry);
   }
 
-  /** Fields the user changed in this tab since it last read each record from storage (see entry-merge.ts). */
-  private editedHere = new WeakMap<RecordEntry, Set<string>>();
+  /** Fields the user changed in this tab since it last read each record from storage, with the op that carries each edit (see entry-merge.ts). */
+  private editedHere = new WeakMap<RecordEntry, Map<string, string | undefined>>();
 
-  /** The user changed these fields of the record in this tab. */
-  noteEdited(entry: RecordEntry, fields: string[]): void {
+  /** The user changed these fields of the record in this tab; `op` carries the change (none for a local-only model). */
+  noteEdited(entry: RecordEntry, fields: string[], op: OutboxOp | undefined): void {
     if (fields.length === 0) return;
     let edited = this.editedHere.get(entry);
-    if (!edited) this.editedHere.set(entry, (edited = new Set()));
-    for (const field of fields) edited.add(field);
+    if (!edited) this.editedHere.set(entry, (edited = new Map()));
+    for (const field of fields) edited.set(field, op?.key);
   }
 
   /** The keys of each entry's ops as last written (or read): an op gone since is named in `done`. */

@@ -39,12 +39,19 @@ export function withDone(done: string[] | undefined, keys: Iterable<string>): st
  *   side has sent the op meanwhile without them.
  *
  * - A field the user changed in this tab since it last read the record
- *   (`edited`) with another value in storage: this tab's value is the
- *   newer, and goes out (in an unsent op, or an update of its own).
+ *   (`edited`: field → the key of the op that carries the edit) with
+ *   another value in storage: this tab's value is the newer, and goes out
+ *   (in an unsent op, or an update of its own) — unless storage's entry
+ *   names that op as settled: its writer saw the edit answered.
  *
  * Pure but for `next`, which gives the seq and key of a new op.
  */
-export function mergeWrittenOver(mine: RecordEntry, theirs: RecordEntry, next: () => { seq: number; key: string }, edited?: ReadonlySet<string>): RecordEntry | undefined {
+export function mergeWrittenOver(
+  mine: RecordEntry,
+  theirs: RecordEntry,
+  next: () => { seq: number; key: string },
+  edited?: ReadonlyMap<string, string | undefined>,
+): RecordEntry | undefined {
   const mineDone = mine.done ?? [];
   const theirDone = theirs.done ?? [];
   const newest = mineDone[mineDone.length - 1];
@@ -105,8 +112,12 @@ export function mergeWrittenOver(mine: RecordEntry, theirs: RecordEntry, next: (
   }
   // What the user typed here since this tab last read the record is newer
   // than what storage holds for those fields (unless the record is gone).
-  // (When this tab saw its own edit answered, storage's is just older.)
-  const typed = stale || theirs.deleted || mine.deleted ? [] : [...(edited ?? [])].filter((field) => !sameValue(mine.attrs[field], theirs.attrs[field]));
+  // (When this tab saw its own edit answered, storage's is just older; when
+  // storage's writer saw it answered, storage's is newer.)
+  const typed =
+    stale || theirs.deleted || mine.deleted
+      ? []
+      : [...(edited ?? [])].filter(([field, op]) => !(op && theirDone.includes(shortKey(op))) && !sameValue(mine.attrs[field], theirs.attrs[field])).map(([field]) => field);
   // It goes out with an op of this tab's that lists it, unless the other tab sent that op without it.
   const carries = (op: OutboxOp, field: string) => {
     const merged = queue.find((o) => o.key === op.key);

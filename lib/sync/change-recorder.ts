@@ -51,7 +51,6 @@ export function recordChange(
     // own fields would keep their old values in a merge (a refused update would send
     // `deleted: false` back onto a task deleted elsewhere).
     changed = editedFields(entry.attrs, plain.attrs);
-    meta.noteEdited(entry, changed);
     // Saving a synced record without a change and without `remote` queues nothing.
     if (!remote && changed.length === 0 && entry.queue.length === 0 && entry.acked && !entry.deleted) return { entry, send: false };
     // Keep the server's version the edit is based on, for conflicts and revert.
@@ -70,6 +69,7 @@ export function recordChange(
     entry.queue = enqueue(entry.queue, op, entry.acked);
     queued = keyed(entry.queue, call.newKey);
   }
+  if (changed) meta.noteEdited(entry, changed, queued);
   if (fresh) meta.put(entry);
   // A destroy of a record the server never saw leaves nothing to send or keep.
   else storeEntry(meta, entry);

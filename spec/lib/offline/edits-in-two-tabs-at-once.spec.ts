@@ -128,6 +128,25 @@ describe("offline: two tabs edit one record at the same moment", () => {
     await atmos.whenSynced();
   });
 
+  it("takes the other tab's later edit of a field this tab edited, once that tab had heard this tab's edit answered", async () => {
+    const todo = Todo.find("1");
+    todo.title = "oat milk";
+    todo.save({ remote: true });
+    await atmos.whenSynced();
+    // The other tab read this tab's edit and its answer, then the user there renamed the todo again.
+    const entry = JSON.parse(storage.getItem(key)!);
+    entry.base = { ...entry.attrs };
+    entry.attrs = { ...entry.attrs, title: "almond milk" };
+    entry.queue = [{ kind: "update", seq: 90, key: "other-tab-op-key", changed: ["title"] }];
+    storage.setItem(key, JSON.stringify(entry));
+    feed.tell([key]);
+    await wait(20);
+    await atmos.whenSynced();
+    expect(shown()).to.deep.equal([["almond milk", false, "synced"]]);
+    expect(puts.map((p) => p.title)).to.deep.equal(["oat milk", "almond milk"]);
+    expect(saved).to.include({ title: "almond milk" });
+  });
+
   it("takes the other tab's write as it is when that tab had read this tab's edit", async () => {
     const todo = Todo.find("1");
     todo.title = "oat milk";
