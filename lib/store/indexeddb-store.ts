@@ -41,7 +41,13 @@ export class IndexedDBStore implements Store {
       if (op.type === "put") kv.put(op.value, op.key);
       else kv.delete(op.key);
     }
-    await done(tx);
+    const finished = done(tx);
+    // Commit now rather than once the page has heard every request succeed:
+    // a tab closed meanwhile (a save, then the tab closed) aborts a
+    // transaction the browser was not yet told to commit. (Browsers without
+    // commit() commit on their own, as before.)
+    (tx as { commit?: () => void }).commit?.();
+    await finished;
   }
 
   async entries<T>(prefix: string): Promise<Array<[string, T]>> {
