@@ -178,10 +178,15 @@ export class Atmos extends Emitter<AtmosEvents> {
         if (this.shut) return;
         if (!countedAtOnce) count();
         let acquired = 0;
+        // Another tab sent when this one opened: it may have closed right
+        // after a write whose news never went out (a page gone before its
+        // IndexedDB transaction's 'complete'), so storage is read then too.
+        let waited = false;
+        void this.lease.decided.then(() => (waited = !this.lease.held));
         this.lease.start(() => {
-          if (acquired++ === 0) return this.pusher.kick();
-          // Back as the sender after another one sent meanwhile (a tab, or a
-          // later Atmos in this process): storage holds what it did.
+          if (acquired++ === 0 && !waited) return this.pusher.kick();
+          // The sender after another one sent meanwhile (a tab, or a later
+          // Atmos in this process): storage holds what it did.
           void this.metaContext
             .recordKeys()
             .then((keys) => this.otherTabWrote(keys))
