@@ -41,8 +41,9 @@ export function withDone(done: string[] | undefined, keys: Iterable<string>): st
  * - A field the user changed in this tab since it last read the record
  *   (`edited`: field → the key of the op that carries the edit) with
  *   another value in storage: this tab's value is the newer, and goes out
- *   (in an unsent op, or an update of its own) — unless storage's entry
- *   names that op as settled: its writer saw the edit answered.
+ *   (in an unsent op, or an update of its own) — unless that op went out
+ *   as it is and storage's entry holds it as sent or names it as settled:
+ *   its writer saw the edit, and changed the field since.
  *
  * Pure but for `next`, which gives the seq and key of a new op.
  */
@@ -112,12 +113,17 @@ export function mergeWrittenOver(
   }
   // What the user typed here since this tab last read the record is newer
   // than what storage holds for those fields (unless the record is gone).
-  // (When this tab saw its own edit answered, storage's is just older; when
-  // storage's writer saw it answered, storage's is newer.)
+  // (When this tab saw its own edit answered, storage's is just older.) But
+  // storage's writer saw the edit when it holds as sent, or names as
+  // settled, the op carrying it, and that op went out from here as it is
+  // (sent, or settled): then storage's other value is a later edit of that
+  // field. (An op it holds unsent may lack what was folded in here since.)
+  const seenThere = (op: string | undefined) =>
+    !!op && !mine.queue.some((o) => o.key === op && !o.sent) && (theirDone.includes(shortKey(op)) || theirs.queue.some((o) => o.key === op && o.sent));
   const typed =
     stale || theirs.deleted || mine.deleted
       ? []
-      : [...(edited ?? [])].filter(([field, op]) => !(op && theirDone.includes(shortKey(op))) && !sameValue(mine.attrs[field], theirs.attrs[field])).map(([field]) => field);
+      : [...(edited ?? [])].filter(([field, op]) => !seenThere(op) && !sameValue(mine.attrs[field], theirs.attrs[field])).map(([field]) => field);
   // It goes out with an op of this tab's that lists it, unless the other tab sent that op without it.
   const carries = (op: OutboxOp, field: string) => {
     const merged = queue.find((o) => o.key === op.key);

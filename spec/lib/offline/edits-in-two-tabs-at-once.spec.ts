@@ -147,6 +147,27 @@ describe("offline: two tabs edit one record at the same moment", () => {
     expect(saved).to.include({ title: "almond milk" });
   });
 
+  it("takes the other tab's later edit of a field this tab edited, made there while this tab's edit was still out", async () => {
+    delayMs = 150;
+    const todo = Todo.find("1");
+    todo.title = "oat milk";
+    todo.save({ remote: true });
+    await wait(30);
+    expect(puts).to.have.length(1);
+    // The other tab read this tab's edit, sent and unanswered, then the user there renamed the todo again.
+    const entry = JSON.parse(storage.getItem(key)!);
+    expect(entry.queue[0].sent, "this tab's edit, as stored").to.equal(true);
+    entry.attrs = { ...entry.attrs, title: "almond milk" };
+    entry.queue = [...entry.queue, { kind: "update", seq: 90, key: "other-tab-op-key", changed: ["title"] }];
+    storage.setItem(key, JSON.stringify(entry));
+    feed.tell([key]);
+    await wait(20);
+    await atmos.whenSynced();
+    expect(shown()).to.deep.equal([["almond milk", false, "synced"]]);
+    expect(puts.map((p) => p.title)).to.deep.equal(["oat milk", "almond milk"]);
+    expect(saved).to.include({ title: "almond milk" });
+  });
+
   it("takes the other tab's write as it is when that tab had read this tab's edit", async () => {
     const todo = Todo.find("1");
     todo.title = "oat milk";

@@ -155,6 +155,35 @@ describe("a record two tabs wrote at once", () => {
     });
   });
 
+  describe("a field the user changed in this tab since it last read the record", () => {
+    // This tab changed the title in op aaaaaaaa-1 and sent it: "oat milk".
+    const mine = () => synced({ title: "oat milk" }, { queue: [update("aaaaaaaa-1", 1, ["title"], { sent: true, attempts: 1 })] });
+    const edited = new Map([["title", "aaaaaaaa-1"]]);
+
+    it("wins over storage's value when storage's writer never saw the edit", () => {
+      const theirs = synced({ title: "soy milk" }, { queue: [update("bbbbbbbb-1", 2, ["title"])] });
+      expect(mergeWrittenOver(mine(), theirs, next, edited)!.attrs.title).to.equal("oat milk");
+    });
+
+    it("gives way to a later edit there, made after the writer saw the edit's op sent", () => {
+      const theirs = synced({ title: "soy milk" }, { queue: [update("aaaaaaaa-1", 1, ["title"], { sent: true, attempts: 1 }), update("bbbbbbbb-1", 2, ["title"])] });
+      const merged = mergeWrittenOver(mine(), theirs, next, edited);
+      expect(merged === undefined || merged.attrs.title === "soy milk").to.equal(true);
+    });
+
+    it("gives way to a later edit there, made after the writer saw the edit answered", () => {
+      const theirs = synced({ title: "soy milk" }, { queue: [update("bbbbbbbb-1", 2, ["title"])], done: ["created0", "aaaaaaaa"] });
+      const merged = mergeWrittenOver(mine(), theirs, next, edited);
+      expect(merged === undefined || merged.attrs.title === "soy milk").to.equal(true);
+    });
+
+    it("still wins when the writer held the edit's op unsent: it may have read an earlier value folded into it", () => {
+      const theirs = synced({ title: "oat", done: true }, { queue: [update("aaaaaaaa-1", 1, ["title"]), update("bbbbbbbb-1", 2, ["done"])] });
+      const merged = mergeWrittenOver(mine(), theirs, next, edited)!;
+      expect([merged.attrs.title, merged.attrs.done]).to.deep.equal(["oat milk", true]);
+    });
+  });
+
   it("names at most the last six settled ops", () => {
     expect(withDone(["a", "b", "c", "d", "e"], ["f", "g", "a"])).to.deep.equal(["b", "c", "d", "e", "f", "g"]);
     expect(withDone(undefined, [])).to.equal(undefined);
