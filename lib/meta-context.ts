@@ -6,7 +6,7 @@ import { fromStored, type StoredEntry } from "./store/stored-entry";
 import { WriteQueue } from "./store/write-queue";
 import { storedJson } from "./store/stored-json";
 import { mergeEarlyChange } from "./store/early-change";
-import { mergeWrittenOver, shortKey, withDone } from "./store/entry-merge";
+import { mergeWrittenOver, sameValue, shortKey, withDone } from "./store/entry-merge";
 
 
 /** The keys of a queue's ops (most queues are empty: one shared array for them). */
@@ -192,6 +192,16 @@ export class MetaContext {
     for (const field of fields) edited.set(field, op?.key);
   }
 
+  /**
+   * Storage holds this tab's own values of the fields its user changed (its
+   * write read back, as a lagging tab may write an older one over it next):
+   * the edits are still this tab's, not yet seen elsewhere.
+   */
+  private keepEdited(old: RecordEntry, now: RecordEntry): void {
+    const edited = this.editedHere.get(old);
+    if (edited && [...edited.keys()].every((field) => sameValue(old.attrs[field], now.attrs[field]))) this.editedHere.set(now, edited);
+  }
+
   /** The keys of each entry's ops as last written (or read): an op gone since is named in `done`. */
   private writtenOps = new WeakMap<RecordEntry, string[]>();
 
@@ -308,6 +318,7 @@ export class MetaContext {
       const entry = theirs ? this.adopt(merged ?? theirs) : undefined;
       if (!entry) this.byClass.get(className)?.delete(id);
       else if (merged) this.writeMerged(entry, theirs!.queue);
+      else if (old) this.keepEdited(old, entry);
       changes.push({ className, id, entry, before: old });
       // A create gone before this tab heard where to: the server answered it,
       // and the news of its new key may still be on its way (storage is read

@@ -167,7 +167,7 @@ export function mergeWrittenOver(
 }
 
 /** Whether two attribute values are the same (values read from storage are new objects each time). */
-function sameValue(a: unknown, b: unknown): boolean {
+export function sameValue(a: unknown, b: unknown): boolean {
   return a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 }
 

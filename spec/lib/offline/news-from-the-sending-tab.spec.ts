@@ -175,3 +175,49 @@ describe("offline: an edit made in a tab that does not send, as the create's ans
     });
   }
 });
+
+/**
+ * A tab's view of storage can lag (a busy tab, a slow IndexedDB write queue):
+ * it may write back a merge built from an older read. Here such a tab writes
+ * this tab's earlier value of a field over its last one, after this tab had
+ * already read its own last write back. This tab still remembers that its
+ * user changed the field, and puts the last value back.
+ */
+describe("offline: a lagging tab writes this tab's earlier value back over its last one", () => {
+  let storage: MemoryStorage;
+  let feed: ManualFeed;
+  let atmos: Atmos;
+  const key = "atmos2:rec:Todo:5";
+
+  beforeEach(async () => {
+    resetModels();
+    storage = new MemoryStorage();
+    storage.setItem(key, JSON.stringify({ className: "Todo", id: "5", attrs: { id: "5", title: "milk", done: false }, acked: true, queue: [], done: ["created0"] }));
+    feed = new ManualFeed();
+    atmos = new Atmos({ storage, feed, lease: otherTabSends });
+    await Todo.sync();
+  });
+  afterEach(() => atmos.close());
+
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+  it("keeps the user's last value of the field, with the lagging tab's change of another", async () => {
+    Todo.find("5").updateAttributes({ title: "oat" }, { remote: true });
+    await atmos.metaContext.flush();
+    const earlier = JSON.parse(storage.getItem(key)!);
+    Todo.find("5").updateAttributes({ title: "oat milk" }, { remote: true });
+    await atmos.metaContext.flush();
+    // This tab hears of its own write (a second notification of it).
+    feed.tell([key]);
+    await settle();
+    // The lagging tab read "oat", marked the todo done, and writes its merge now.
+    const lagging = { ...earlier, attrs: { ...earlier.attrs, done: true }, queue: [...earlier.queue, { kind: "update", seq: 40, key: "lagging-tab-op", changed: ["done"] }] };
+    storage.setItem(key, JSON.stringify(lagging));
+    feed.tell([key]);
+    await settle();
+
+    expect(Todo.all().map((t) => [t.title, t.done])).to.deep.equal([["oat milk", true]]);
+    const stored = JSON.parse(storage.getItem(key)!);
+    expect([stored.attrs.title, stored.attrs.done]).to.deep.equal(["oat milk", true]);
+  });
+});
