@@ -118,12 +118,22 @@ export function mergeWrittenOver(
   // settled, the op carrying it, and that op went out from here as it is
   // (sent, or settled): then storage's other value is a later edit of that
   // field. (An op it holds unsent may lack what was folded in here since.)
+  // Of two values of a field the user changed, the later edit's (in whichever tab; see `stamps`).
+  const later = laterEdits(mine, theirs);
   const seenThere = (op: string | undefined) =>
     !!op && !mine.queue.some((o) => o.key === op && !o.sent) && (theirDone.includes(shortKey(op)) || theirs.queue.some((o) => o.key === op && o.sent));
   const typed =
     stale || theirs.deleted || mine.deleted
       ? []
-      : [...(edited ?? [])].filter(([field, op]) => !seenThere(op) && !sameValue(mine.attrs[field], theirs.attrs[field])).map(([field]) => field);
+      : [
+          ...new Set([
+            ...[...(edited ?? [])].filter(([field, op]) => !later.has(field) && !seenThere(op) && !sameValue(mine.attrs[field], theirs.attrs[field])).map(([field]) => field),
+            ...[...later].filter(([, side]) => side === mine).map(([field]) => field),
+          ]),
+        ];
+  // Storage's later edits: kept even where this tab's entry is taken as the base (stale), and sent.
+  const theirsLater = theirs.deleted || mine.deleted ? [] : [...later].filter(([, side]) => side === theirs).map(([field]) => field);
+  if (stale) for (const field of theirsLater) unsent.add(field);
   // It goes out with an op of this tab's that lists it, unless the other tab sent that op without it.
   const carries = (op: OutboxOp, field: string) => {
     const merged = queue.find((o) => o.key === op.key);
@@ -144,6 +154,7 @@ export function mergeWrittenOver(
   };
   for (const field of unseen) take(other.attrs, field);
   for (const field of typed) take(mine.attrs, field);
+  for (const field of theirsLater) take(theirs.attrs, field);
   attrs.id = primary.id;
   // Sent ops stay first (in the order sent), then the rest in the order made.
   queue.sort((a, b) => Number(!!b.sent) - Number(!!a.sent) || a.seq - b.seq);
@@ -156,6 +167,8 @@ export function mergeWrittenOver(
     queue.push(destroy);
   }
   const merged: RecordEntry = { ...primary, attrs, queue, done: withDone(primary.done, other.done ?? []) };
+  const stamps = latestStamps(mine.stamps, theirs.stamps);
+  if (stamps) merged.stamps = stamps;
   // The server version the merged edits are based on: the primary side's.
   if (!merged.base && merged.acked && queue.length) merged.base = { ...primary.attrs };
   if (destroyed || destroy) merged.deleted = true;
@@ -186,4 +199,30 @@ function joinOps(newer: OutboxOp, older: OutboxOp): OutboxOp {
   const release = newer.hold && !older.hold;
   if (!extra.length && !release) return newer;
   return { ...newer, changed: [...(newer.changed ?? []), ...extra], hold: release ? undefined : newer.hold };
+}
+
+/** `stamps` with `fields` changed at `at` (a new object: entries may share one). */
+export function stamped(stamps: Record<string, number> | undefined, fields: string[], at: number): Record<string, number> {
+  const out = { ...stamps };
+  for (const field of fields) out[field] = at;
+  return out;
+}
+
+/** Each field's later edit time of the two. */
+function latestStamps(a: Record<string, number> | undefined, b: Record<string, number> | undefined): Record<string, number> | undefined {
+  if (!a || !b) return a ?? b;
+  const out = { ...a };
+  for (const field in b) if (!(out[field] >= b[field])) out[field] = b[field];
+  return out;
+}
+
+/** The fields the two entries hold other values of, edited at known, different times: field → the side edited later. */
+function laterEdits(mine: RecordEntry, theirs: RecordEntry): Map<string, RecordEntry> {
+  const later = new Map<string, RecordEntry>();
+  for (const field of new Set([...Object.keys(mine.stamps ?? {}), ...Object.keys(theirs.stamps ?? {})])) {
+    const at = mine.stamps?.[field] ?? 0;
+    const atThere = theirs.stamps?.[field] ?? 0;
+    if (at !== atThere && !sameValue(mine.attrs[field], theirs.attrs[field])) later.set(field, at > atThere ? mine : theirs);
+  }
+  return later;
 }

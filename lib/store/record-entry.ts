@@ -98,6 +98,12 @@ export interface RecordEntry {
    * never saw (see entry-merge.ts).
    */
   done?: string[];
+  /**
+   * When the user last changed each field (the Atmos clock's milliseconds,
+   * wall time by default), in whichever tab: of two tabs' values of a field,
+   * the later edit's wins (see entry-merge.ts).
+   */
+  stamps?: Record<string, number>;
 }
 
 export type SyncState = "local" | "pending" | "synced" | "failed";

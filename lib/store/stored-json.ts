@@ -2,7 +2,7 @@ import type { RecordEntry } from "./record-entry";
 import { baseDiffOf, hasOwn, toStored, type StoredEntry } from "./stored-entry";
 
 /**
- * The JSON text of an entry's stored form, the same as
+ * The JSON text of an entry's stored form, the same JSON value as
  * `JSON.stringify(toStored(entry))`, for stores that keep text (Web Storage).
  *
  * It is made on every save, and a record being edited again and again has
@@ -22,7 +22,9 @@ export function storedJson(entry: RecordEntry): string {
   }
   const diff = entry.base ? baseDiffOf(entry.base, entry.attrs) : undefined;
   if (!text || !sameState(entry, diff, text.state)) texts.set(entry, (text = encodeAround(entry, diff)));
-  return text.head + JSON.stringify(entry.attrs) + text.tail;
+  // The edit times change with the attributes: written next to them, not kept.
+  const stamps = entry.stamps ? ',"stamps":' + JSON.stringify(entry.stamps) : "";
+  return text.head + JSON.stringify(entry.attrs) + stamps + text.tail;
 }
 
 interface Around {
@@ -42,7 +44,7 @@ const holeJson = JSON.stringify(hole);
 const end = {};
 
 function encodeAround(entry: RecordEntry, diff: StoredEntry["baseDiff"]): Around {
-  const json = JSON.stringify(Object.assign({}, toStored(entry), { attrs: hole }));
+  const json = JSON.stringify(Object.assign({}, toStored(entry), { attrs: hole, stamps: undefined }));
   const at = json.indexOf(holeJson);
   return { head: json.slice(0, at), tail: json.slice(at + holeJson.length), state: stateOf(entry, diff) };
 }
@@ -56,7 +58,7 @@ function stateOf(entry: RecordEntry, diff: StoredEntry["baseDiff"]): unknown[] {
   const state: unknown[] = [];
   const fields = entry as unknown as Record<string, unknown>;
   for (const key in fields) {
-    if (!hasOwn.call(fields, key) || key === "attrs" || key === "base") continue;
+    if (!hasOwn.call(fields, key) || key === "attrs" || key === "base" || key === "stamps") continue;
     state.push(key, fields[key]);
     if (key === "queue") for (const op of entry.queue) pushFields(state, op as unknown as Record<string, unknown>);
   }
@@ -78,7 +80,7 @@ function sameState(entry: RecordEntry, diff: StoredEntry["baseDiff"], state: unk
   let i = 0;
   const fields = entry as unknown as Record<string, unknown>;
   for (const key in fields) {
-    if (!hasOwn.call(fields, key) || key === "attrs" || key === "base") continue;
+    if (!hasOwn.call(fields, key) || key === "attrs" || key === "base" || key === "stamps") continue;
     if (state[i++] !== key || state[i++] !== fields[key]) return false;
     if (key === "queue") {
       for (const op of entry.queue) {

@@ -184,6 +184,35 @@ describe("a record two tabs wrote at once", () => {
     });
   });
 
+  describe("one field changed in both tabs, with the time of each edit (stamps)", () => {
+    it("takes the later edit's value, in either tab", () => {
+      const mine = synced({ title: "oat milk" }, { queue: [update("aaaaaaaa-1", 1, ["title"])], stamps: { title: 100 } });
+      const theirs = synced({ title: "soy milk" }, { queue: [update("bbbbbbbb-1", 2, ["title"])], stamps: { title: 200 } });
+      const here = mergeWrittenOver(mine, theirs, next)!;
+      expect([here.attrs.title, here.stamps]).to.deep.equal(["soy milk", { title: 200 }]);
+      const there = mergeWrittenOver(theirs, mine, next)!;
+      expect([there.attrs.title, there.stamps]).to.deep.equal(["soy milk", { title: 200 }]);
+      // Each tab then reads the other's merge: nothing more to do.
+      expect(mergeWrittenOver(here, there, next)).to.equal(undefined);
+    });
+
+    it("puts this tab's later value back over an older one a lagging tab wrote, without a memory of the edit", () => {
+      const mine = synced({ title: "oat milk" }, { queue: [update("aaaaaaaa-1", 1, ["title"])], stamps: { title: 300 } });
+      const lagging = synced({ title: "oat", done: true }, { queue: [update("aaaaaaaa-1", 1, ["title"]), update("bbbbbbbb-1", 2, ["done"])], stamps: { title: 250 } });
+      const merged = mergeWrittenOver(mine, lagging, next)!;
+      expect([merged.attrs.title, merged.attrs.done]).to.deep.equal(["oat milk", true]);
+    });
+
+    it("keeps a later edit folded into an op both tabs hold by a tab that had not heard of an answer, and sends it", () => {
+      // This tab got the answer to aaaaaaaa-1 and sent cccccccc-1 ("B2"); the other tab, not knowing, changed the title to "B3" later.
+      const mine = synced({ title: "B2" }, { queue: [update("cccccccc-1", 2, ["title"], { sent: true, attempts: 1 }), update("dddddddd-1", 3, ["title"])], done: ["created0", "aaaaaaaa"], stamps: { title: 200 } });
+      const theirs = synced({ title: "B3" }, { queue: [update("aaaaaaaa-1", 1, ["title"], { sent: true }), update("cccccccc-1", 2, ["title"]), update("dddddddd-1", 3, ["title"])], stamps: { title: 300 } });
+      const merged = mergeWrittenOver(mine, theirs, next)!;
+      expect(merged.attrs.title).to.equal("B3");
+      expect(merged.queue.some((op) => !op.sent && op.changed?.includes("title")), "an unsent op carries the title").to.equal(true);
+    });
+  });
+
   it("names at most the last six settled ops", () => {
     expect(withDone(["a", "b", "c", "d", "e"], ["f", "g", "a"])).to.deep.equal(["b", "c", "d", "e", "f", "g"]);
     expect(withDone(undefined, [])).to.equal(undefined);
