@@ -201,16 +201,15 @@ function joinOps(newer: OutboxOp, older: OutboxOp): OutboxOp {
   return { ...newer, changed: [...(newer.changed ?? []), ...extra], hold: release ? undefined : newer.hold };
 }
 
-/** `stamps` with `fields` changed at `at` (a new object: entries may share one). */
-export function stamped(stamps: Record<string, number> | undefined, fields: string[], at: number): Record<string, number> {
-  const out = { ...stamps };
-  for (const field of fields) out[field] = at;
-  return out;
+/** Notes that the user changed `fields` of the record at `at` (in place: each entry has its own `stamps`, see below). */
+export function stamp(entry: RecordEntry, fields: string[], at: number): void {
+  const stamps = (entry.stamps ??= {});
+  for (const field of fields) stamps[field] = at;
 }
 
-/** Each field's later edit time of the two. */
+/** Each field's later edit time of the two, as a new object (the merged entry's own). */
 function latestStamps(a: Record<string, number> | undefined, b: Record<string, number> | undefined): Record<string, number> | undefined {
-  if (!a || !b) return a ?? b;
+  if (!a && !b) return undefined;
   const out = { ...a };
   for (const field in b) if (!(out[field] >= b[field])) out[field] = b[field];
   return out;

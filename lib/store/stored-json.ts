@@ -23,8 +23,30 @@ export function storedJson(entry: RecordEntry): string {
   const diff = entry.base ? baseDiffOf(entry.base, entry.attrs) : undefined;
   if (!text || !sameState(entry, diff, text.state)) texts.set(entry, (text = encodeAround(entry, diff)));
   // The edit times change with the attributes: written next to them, not kept.
-  const stamps = entry.stamps ? ',"stamps":' + JSON.stringify(entry.stamps) : "";
-  return text.head + JSON.stringify(entry.attrs) + stamps + text.tail;
+  return text.head + JSON.stringify(entry.attrs) + (entry.stamps ? stampsJson(entry.stamps) : "") + text.tail;
+}
+
+/** The text around each edit time of a set of field names, by the names joined (the fields of a model, edited in one order). */
+const stampTexts = new Map<string, string[]>();
+
+/** `,"stamps":{…}`: only the times change from save to save, so the text between them is kept by field names. */
+function stampsJson(stamps: Record<string, number>): string {
+  let names = "";
+  for (const field in stamps) names += field + "\u0000";
+  let pieces = stampTexts.get(names);
+  if (!pieces) {
+    if (stampTexts.size > 1000) stampTexts.clear();
+    pieces = Object.keys(stamps).map((field, i) => (i ? "," : ',"stamps":{') + JSON.stringify(field) + ":");
+    stampTexts.set(names, pieces);
+  }
+  if (!pieces.length) return ',"stamps":{}';
+  let out = "";
+  let i = 0;
+  for (const field in stamps) {
+    const at = stamps[field];
+    out += pieces[i++] + (Number.isFinite(at) ? at : "null");
+  }
+  return out + "}";
 }
 
 interface Around {

@@ -1,6 +1,6 @@
 import { remoteAction } from "../meta-context";
 import { enqueue } from "../store/compaction";
-import { stamped } from "../store/entry-merge";
+import { stamp } from "../store/entry-merge";
 import type { OpKind, OutboxOp, PlainRecord, RecordEntry } from "../store/record-entry";
 import { editedFields } from "./merge";
 import { storeEntry } from "./outbox-exchange";
@@ -52,7 +52,7 @@ export function recordChange(
     // own fields would keep their old values in a merge (a refused update would send
     // `deleted: false` back onto a task deleted elsewhere).
     changed = editedFields(entry.attrs, plain.attrs);
-    if (changed.length) entry.stamps = stamped(entry.stamps, changed, host.clock.now());
+    if (changed.length) stamp(entry, changed, host.clock.now());
     // Saving a synced record without a change and without `remote` queues nothing.
     if (!remote && changed.length === 0 && entry.queue.length === 0 && entry.acked && !entry.deleted) return { entry, send: false };
     // Keep the server's version the edit is based on, for conflicts and revert.

@@ -76,6 +76,8 @@ describe("an entry's stored form as JSON text (the Web Storage write)", () => {
     same(entry({ id: "7", attrs: { id: "7", title: "Milk" }, numericId: true, formerIds: ["local-1"], queue: [op({ kind: "create" }), op({ seq: 4, key: "k4" })] }));
     same(entry({ base: { id: "t1", title: "Milk", due: "x" }, attrs: { id: "t1", title: "Milk", notes: "new" }, queue: [op()] }));
     same(entry({ stamps: { title: 1733350000000 }, base: { id: "t1", title: "Milk" }, attrs: { id: "t1", title: "Oat milk" }, queue: [op()], done: ["k2"] }));
+    same(entry({ stamps: { title: 1733350000000, "a \"quoted\" field": 1.5 }, queue: [op()] }));
+    same(entry({ stamps: {}, queue: [op()] }));
   });
 
   it("writes each save's edit times, though the text around the attributes is kept", () => {
