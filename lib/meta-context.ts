@@ -172,9 +172,10 @@ export class MetaContext {
   put(entry: RecordEntry): void {
     const map = this.classMap(entry.className);
     const prior = map.get(entry.id);
-    // A new object for a record held here: what was settled of it is still settled.
+    // A new object for a record held here: what was settled of it is still settled, and when its fields were edited.
     if (prior && prior !== entry) {
       entry.done ??= prior.done;
+      entry.stamps ??= prior.stamps;
       if (!this.writtenOps.has(entry)) this.writtenOps.set(entry, this.writtenOps.get(prior) ?? []);
     }
     map.set(entry.id, entry);
