@@ -74,6 +74,17 @@ export function showReloaded({ app, options }: RemoteContext, changes: Reloaded[
   for (const c of changes) for (const former of c.entry?.formerIds ?? []) moved.add(`${c.className}\n${former}`);
   const ordered = changes.filter((c) => c.entry).concat(changes.filter((c) => !c.entry && !moved.has(`${c.className}\n${c.id}`)));
   for (const { className, id, entry, before } of ordered) {
+    // A foreign key moved (to a parent's server id, most often): so do the
+    // record objects this tab holds. First: they are let go once the record
+    // itself takes its server id, just below (news may bring both at once).
+    if (entry && before) {
+      const heldAs = app.exists(className, before.id) ? before.id : id;
+      for (const field of Object.keys(options(className).remoteKeys)) {
+        const from = before.attrs[field];
+        const to = entry.attrs[field];
+        if (from != null && from !== to) app.repointKept(className, heldAs, { [field]: to }, String(from));
+      }
+    }
     // The other tab gave the record its server id: move it here too, so
     // record objects this tab holds under the old id keep updating it.
     for (const former of entry?.formerIds ?? []) {
@@ -82,12 +93,5 @@ export function showReloaded({ app, options }: RemoteContext, changes: Reloaded[
     if (!entry || entry.deleted) app.destroy(className, id);
     else if (app.exists(className, id)) app.update(className, id, entry.attrs);
     else app.create(className, entry.attrs);
-    // A foreign key moved (to a parent's server id, most often): so do the record objects this tab holds.
-    if (!entry || !before) continue;
-    for (const field of Object.keys(options(className).remoteKeys)) {
-      const from = before.attrs[field];
-      const to = entry.attrs[field];
-      if (from != null && from !== to) app.repointKept(className, id, { [field]: to }, String(from));
-    }
   }
 }

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Atmos, WebStorageStore, type Store, type TabLease } from "../../../lib";
 import { ManualFeed } from "../../fakes/manual-feed";
 import { MemoryStorage } from "../../fakes/memory-storage";
-import { resetModels, Todo } from "../models";
+import { Project, resetModels, Todo } from "../models";
 
 /** Another tab holds the lease and sends: this one never does. */
 const otherTabSends: TabLease = { held: false, decided: Promise.resolve(), start: () => undefined, release: () => undefined };
@@ -219,5 +219,45 @@ describe("offline: a lagging tab writes this tab's earlier value back over its l
     expect(Todo.all().map((t) => [t.title, t.done])).to.deep.equal([["oat milk", true]]);
     const stored = JSON.parse(storage.getItem(key)!);
     expect([stored.attrs.title, stored.attrs.done]).to.deep.equal(["oat milk", true]);
+  });
+});
+
+/**
+ * The objects the app saved a record through follow the record's server id
+ * (and its parent's, in the foreign key) in a tab that does not send. The
+ * news may name the record under its server id, its foreign key already
+ * pointing at the parent's server id, before any news of the parent's move
+ * was read for it.
+ */
+describe("offline: the objects the app holds, in a tab that does not send, when a child and its parent both moved", () => {
+  let storage: MemoryStorage;
+  let feed: ManualFeed;
+  let atmos: Atmos;
+
+  beforeEach(() => {
+    resetModels();
+    storage = new MemoryStorage();
+    feed = new ManualFeed();
+    atmos = new Atmos({ storage, feed, lease: otherTabSends });
+  });
+  afterEach(() => atmos.close());
+
+  it("points the held todo at the project's server id, and gives it its own", async () => {
+    const home = new Project({ name: "Home" });
+    home.save({ remote: true });
+    const todo = new Todo({ title: "sweep", done: false, projectID: home.id });
+    todo.save({ remote: true });
+    await atmos.metaContext.flush();
+    const projectId = String(home.id);
+    const todoId = String(todo.id);
+    // The sending tab's writes once both creates were answered: project 6, todo 7.
+    storage.removeItem(`atmos2:rec:Project:${projectId}`);
+    storage.setItem("atmos2:rec:Project:6", JSON.stringify({ className: "Project", id: "6", attrs: { id: "6", name: "Home" }, acked: true, queue: [], formerIds: [projectId] }));
+    storage.removeItem(`atmos2:rec:Todo:${todoId}`);
+    storage.setItem("atmos2:rec:Todo:7", JSON.stringify({ className: "Todo", id: "7", attrs: { id: "7", title: "sweep", done: false, projectID: "6" }, acked: true, queue: [], formerIds: [todoId] }));
+    feed.tell(["atmos2:rec:Todo:7", `atmos2:rec:Todo:${todoId}`, "atmos2:rec:Project:6", `atmos2:rec:Project:${projectId}`]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect([String(todo.id), String(todo.projectID), String(home.id)]).to.deep.equal(["7", "6", "6"]);
   });
 });
