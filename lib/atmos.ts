@@ -410,6 +410,12 @@ export class Atmos extends Emitter<AtmosEvents> {
     }
   }
 
+  /** Whether a create of `className` went out and is not answered, nor being sent now. */
+  private lostCreateOf(className: string): boolean {
+    for (const e of this.metaContext.queued()) if (e.className === className && !e.failed && e.queue[0].kind === "create" && e.queue[0].sent && !this.pusher.sending(e)) return true;
+    return false;
+  }
+
   /** Once closed, what would send or change the store rejects, as the models throw (atmosphere.ts). */
   private refused(): Promise<never> | undefined {
     return this.shut ? Promise.reject(closedError()) : undefined;
@@ -457,10 +463,7 @@ export class Atmos extends Emitter<AtmosEvents> {
       isLeader: () => this.metaContext.loaded && this.lease.held,
       createsAnswered: (className) => this.board.until(() => !this.pusher.creating(className)),
       retryLostCreates: async (className) => {
-        if (!this.host.isLeader()) return;
-        let lost = false;
-        for (const e of this.metaContext.queued()) lost ||= e.className === className && !e.failed && e.queue[0].kind === "create" && !!e.queue[0].sent && !this.pusher.sending(e);
-        if (!lost) return;
+        if (!this.host.isLeader() || !this.lostCreateOf(className)) return;
         this.pusher.retryNow();
         // The round starts in a microtask: the creates are in flight after it.
         await undefined;

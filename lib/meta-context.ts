@@ -354,13 +354,16 @@ export class MetaContext {
   /**
    * Holds `moved` (storage's entry of a record under its server id) in place
    * of `former`, the entry this tab held under the record's old id, with the
-   * changes of `former` that `moved` lacks; the old key goes (its write, if
-   * this tab's is still to come, with it). Returns the entry held now.
+   * changes of `former` that `moved` lacks. The sending tab deleted the old
+   * key: this tab's own write of it, if still to come, becomes that delete
+   * (else nothing is written: every create answered would cost a write and
+   * its news in each tab). Returns the entry held now.
    */
   private takeMoved(former: RecordEntry, moved: RecordEntry): RecordEntry {
     this.withQueue.delete(former);
     this.byClass.get(former.className)?.delete(former.id);
-    this.writes.set(this.keyOf(former.className, former.id), null);
+    const oldKey = this.keyOf(former.className, former.id);
+    if (this.writes.has(oldKey)) this.writes.set(oldKey, null);
     // Its create was answered (that is why it moved), whether or not `done` says so.
     const answered = { ...moved, done: withDone(moved.done, former.queue.filter((op) => op.kind === "create").map((op) => shortKey(op.key))) };
     const merged = this.mergeOver(underId(former, moved), answered, this.editedHere.get(former));

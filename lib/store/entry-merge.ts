@@ -111,28 +111,28 @@ export function mergeWrittenOver(
     }
     queue[at] = joinOps(newer, older);
   }
-  // What the user typed here since this tab last read the record is newer
-  // than what storage holds for those fields (unless the record is gone).
+  // Of two values of a field the user changed, the later edit's (in whichever tab; see `stamps`).
+  const later = laterEdits(mine, theirs);
+  // Where the times do not tell: what the user typed here since this tab
+  // last read the record is newer than what storage holds for those fields.
   // (When this tab saw its own edit answered, storage's is just older.) But
   // storage's writer saw the edit when it holds as sent, or names as
   // settled, the op carrying it, and that op went out from here as it is
   // (sent, or settled): then storage's other value is a later edit of that
   // field. (An op it holds unsent may lack what was folded in here since.)
-  // Of two values of a field the user changed, the later edit's (in whichever tab; see `stamps`).
-  const later = laterEdits(mine, theirs);
   const seenThere = (op: string | undefined) =>
     !!op && !mine.queue.some((o) => o.key === op && !o.sent) && (theirDone.includes(shortKey(op)) || theirs.queue.some((o) => o.key === op && o.sent));
-  const typed =
-    stale || theirs.deleted || mine.deleted
-      ? []
-      : [
-          ...new Set([
-            ...[...(edited ?? [])].filter(([field, op]) => !later.has(field) && !seenThere(op) && !sameValue(mine.attrs[field], theirs.attrs[field])).map(([field]) => field),
-            ...[...later].filter(([, side]) => side === mine).map(([field]) => field),
-          ]),
-        ];
-  // Storage's later edits: kept even where this tab's entry is taken as the base (stale), and sent.
-  const theirsLater = theirs.deleted || mine.deleted ? [] : [...later].filter(([, side]) => side === theirs).map(([field]) => field);
+  // This tab's newer values, and storage's (kept even where this tab's entry
+  // is taken as the base, stale, and sent); none when the record is gone.
+  const typed: string[] = [];
+  const theirsLater: string[] = [];
+  if (!theirs.deleted && !mine.deleted) {
+    if (!stale) for (const [field, op] of edited ?? []) if (!later.has(field) && !seenThere(op) && !sameValue(mine.attrs[field], theirs.attrs[field])) typed.push(field);
+    for (const [field, side] of later) {
+      if (side === theirs) theirsLater.push(field);
+      else if (!stale) typed.push(field);
+    }
+  }
   if (stale) for (const field of theirsLater) unsent.add(field);
   // It goes out with an op of this tab's that lists it, unless the other tab sent that op without it.
   const carries = (op: OutboxOp, field: string) => {

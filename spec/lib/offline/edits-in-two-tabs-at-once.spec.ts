@@ -128,6 +128,17 @@ describe("offline: two tabs edit one record at the same moment", () => {
     await atmos.whenSynced();
   });
 
+  /** The other tab's write of its rename to "almond milk", after this tab's to "oat milk": the later one is sent last and kept. */
+  async function otherTabWroteAndAlmondMilkWins(entry: Record<string, unknown>): Promise<void> {
+    storage.setItem(key, JSON.stringify(entry));
+    feed.tell([key]);
+    await wait(20);
+    await atmos.whenSynced();
+    expect(shown()).to.deep.equal([["almond milk", false, "synced"]]);
+    expect(puts.map((p) => p.title)).to.deep.equal(["oat milk", "almond milk"]);
+    expect(saved).to.include({ title: "almond milk" });
+  }
+
   it("takes the other tab's later edit of a field this tab edited, once that tab had heard this tab's edit answered", async () => {
     const todo = Todo.find("1");
     todo.title = "oat milk";
@@ -138,13 +149,7 @@ describe("offline: two tabs edit one record at the same moment", () => {
     entry.base = { ...entry.attrs };
     entry.attrs = { ...entry.attrs, title: "almond milk" };
     entry.queue = [{ kind: "update", seq: 90, key: "other-tab-op-key", changed: ["title"] }];
-    storage.setItem(key, JSON.stringify(entry));
-    feed.tell([key]);
-    await wait(20);
-    await atmos.whenSynced();
-    expect(shown()).to.deep.equal([["almond milk", false, "synced"]]);
-    expect(puts.map((p) => p.title)).to.deep.equal(["oat milk", "almond milk"]);
-    expect(saved).to.include({ title: "almond milk" });
+    await otherTabWroteAndAlmondMilkWins(entry);
   });
 
   it("takes the other tab's later edit of a field this tab edited, made there while this tab's edit was still out", async () => {
@@ -159,13 +164,7 @@ describe("offline: two tabs edit one record at the same moment", () => {
     expect(entry.queue[0].sent, "this tab's edit, as stored").to.equal(true);
     entry.attrs = { ...entry.attrs, title: "almond milk" };
     entry.queue = [...entry.queue, { kind: "update", seq: 90, key: "other-tab-op-key", changed: ["title"] }];
-    storage.setItem(key, JSON.stringify(entry));
-    feed.tell([key]);
-    await wait(20);
-    await atmos.whenSynced();
-    expect(shown()).to.deep.equal([["almond milk", false, "synced"]]);
-    expect(puts.map((p) => p.title)).to.deep.equal(["oat milk", "almond milk"]);
-    expect(saved).to.include({ title: "almond milk" });
+    await otherTabWroteAndAlmondMilkWins(entry);
   });
 
   it("takes the other tab's write as it is when that tab had read this tab's edit", async () => {

@@ -7,6 +7,15 @@ import { Project, resetModels, Todo } from "../models";
 /** Another tab holds the lease and sends: this one never does. */
 const otherTabSends: TabLease = { held: false, decided: Promise.resolve(), start: () => undefined, release: () => undefined };
 
+/** A fresh page of a tab that does not send, on a storage holding `stored` (key → entry), told of other tabs' writes by hand. */
+function openTabThatDoesNotSend(stored: Record<string, unknown> = {}): { storage: MemoryStorage; feed: ManualFeed; atmos: Atmos } {
+  resetModels();
+  const storage = new MemoryStorage();
+  for (const [key, entry] of Object.entries(stored)) storage.setItem(key, JSON.stringify(entry));
+  const feed = new ManualFeed();
+  return { storage, feed, atmos: new Atmos({ storage, feed, lease: otherTabSends }) };
+}
+
 /**
  * A tab that does not send learns what the sending tab did from storage news
  * (which keys it wrote). The news of one write lists keys in the order the
@@ -19,10 +28,7 @@ describe("offline: news of the sending tab's writes, in a tab that does not send
   let atmos: Atmos;
 
   beforeEach(() => {
-    resetModels();
-    storage = new MemoryStorage();
-    feed = new ManualFeed();
-    atmos = new Atmos({ storage, feed, lease: otherTabSends });
+    ({ storage, feed, atmos } = openTabThatDoesNotSend());
   });
   afterEach(() => atmos.close());
 
@@ -135,10 +141,7 @@ describe("offline: an edit made in a tab that does not send, as the create's ans
   let atmos: Atmos;
 
   beforeEach(() => {
-    resetModels();
-    storage = new MemoryStorage();
-    feed = new ManualFeed();
-    atmos = new Atmos({ storage, feed, lease: otherTabSends });
+    ({ storage, feed, atmos } = openTabThatDoesNotSend());
   });
   afterEach(() => atmos.close());
 
@@ -190,11 +193,8 @@ describe("offline: a lagging tab writes this tab's earlier value back over its l
   const key = "atmos2:rec:Todo:5";
 
   beforeEach(async () => {
-    resetModels();
-    storage = new MemoryStorage();
-    storage.setItem(key, JSON.stringify({ className: "Todo", id: "5", attrs: { id: "5", title: "milk", done: false }, acked: true, queue: [], done: ["created0"] }));
-    feed = new ManualFeed();
-    atmos = new Atmos({ storage, feed, lease: otherTabSends });
+    const stored = { className: "Todo", id: "5", attrs: { id: "5", title: "milk", done: false }, acked: true, queue: [], done: ["created0"] };
+    ({ storage, feed, atmos } = openTabThatDoesNotSend({ [key]: stored }));
     await Todo.sync();
   });
   afterEach(() => atmos.close());
@@ -235,10 +235,7 @@ describe("offline: the objects the app holds, in a tab that does not send, when 
   let atmos: Atmos;
 
   beforeEach(() => {
-    resetModels();
-    storage = new MemoryStorage();
-    feed = new ManualFeed();
-    atmos = new Atmos({ storage, feed, lease: otherTabSends });
+    ({ storage, feed, atmos } = openTabThatDoesNotSend());
   });
   afterEach(() => atmos.close());
 
