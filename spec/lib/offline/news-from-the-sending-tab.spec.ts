@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { Atmos, WebStorageStore, type Store, type TabLease } from "../../../lib";
+import { FakeClock } from "../../fakes/fake-clock";
 import { ManualFeed } from "../../fakes/manual-feed";
 import { MemoryStorage } from "../../fakes/memory-storage";
 import { Project, resetModels, Todo } from "../models";
@@ -8,12 +9,12 @@ import { Project, resetModels, Todo } from "../models";
 const otherTabSends: TabLease = { held: false, decided: Promise.resolve(), start: () => undefined, release: () => undefined };
 
 /** A fresh page of a tab that does not send, on a storage holding `stored` (key → entry), told of other tabs' writes by hand. */
-function openTabThatDoesNotSend(stored: Record<string, unknown> = {}): { storage: MemoryStorage; feed: ManualFeed; atmos: Atmos } {
+function openTabThatDoesNotSend(stored: Record<string, unknown> = {}, clock?: FakeClock): { storage: MemoryStorage; feed: ManualFeed; atmos: Atmos } {
   resetModels();
   const storage = new MemoryStorage();
   for (const [key, entry] of Object.entries(stored)) storage.setItem(key, JSON.stringify(entry));
   const feed = new ManualFeed();
-  return { storage, feed, atmos: new Atmos({ storage, feed, lease: otherTabSends }) };
+  return { storage, feed, atmos: new Atmos({ storage, feed, lease: otherTabSends, ...(clock ? { clock } : {}) }) };
 }
 
 /**
@@ -194,7 +195,8 @@ describe("offline: a lagging tab writes this tab's earlier value back over its l
 
   beforeEach(async () => {
     const stored = { className: "Todo", id: "5", attrs: { id: "5", title: "milk", done: false }, acked: true, queue: [], done: ["created0"] };
-    ({ storage, feed, atmos } = openTabThatDoesNotSend({ [key]: stored }));
+    // A clock that does not move: both edits carry one time, so the times alone cannot tell them apart.
+    ({ storage, feed, atmos } = openTabThatDoesNotSend({ [key]: stored }, new FakeClock()));
     await Todo.sync();
   });
   afterEach(() => atmos.close());
