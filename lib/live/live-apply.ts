@@ -64,7 +64,7 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   if (closed(atmos)) return;
   const entry = meta.get(className, id);
   // Deleted locally, or its delete confirmed here: news older than that (a late replay) must not bring it back.
-  if (entry?.deleted || (!entry && meta.confirmedDeleted(className, id))) return;
+  if (entry?.deleted || (!entry && meta.gone.has(className, id))) return;
   const edited = entry && (entry.queue.length > 0 || !!entry.failed);
   if (gone) {
     // A record the user is editing stays: the edit is theirs to send or revert.

@@ -71,7 +71,7 @@ export function recordChange(
     entry.queue = enqueue(entry.queue, op, entry.acked);
     queued = keyed(entry.queue, call.newKey);
   }
-  if (changed) meta.noteEdited(entry, changed, queued);
+  if (changed) meta.edited.note(entry, changed, queued);
   if (fresh) meta.put(entry);
   // A destroy of a record the server never saw leaves nothing to send or keep.
   else storeEntry(meta, entry);

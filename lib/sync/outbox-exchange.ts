@@ -56,8 +56,8 @@ function headersFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, action: st
 
 /** The server confirmed a delete (or the record was already gone). */
 export function finishDestroy(host: SyncHost, entry: RecordEntry, op: OutboxOp): void {
-  host.meta.confirmDeleted(entry.className, entry.id);
-  host.meta.stamp(entry.className, entry.id);
+  host.meta.gone.confirm(entry.className, entry.id);
+  host.meta.answers.stamp(entry.className, entry.id);
   entry.queue = entry.queue.filter((o) => o !== op);
   entry.failed = undefined;
   storeEntry(host.meta, entry);
@@ -98,7 +98,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   // The copy was destroyed and its delete confirmed before this answer came: so was this record.
   // (Only for a create sent again, whose answer may replay the first one: a
   // server may give a new record the id of one deleted, e.g. the highest id + 1.)
-  if (action === "create" && answer && entry.queue[0]?.unsure && host.meta.confirmedDeleted(entry.className, String(id))) {
+  if (action === "create" && answer && entry.queue[0]?.unsure && host.meta.gone.has(entry.className, String(id))) {
     entry.deleted = true;
     entry.queue = entry.queue.slice(0, 1);
   }
@@ -136,7 +136,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
     else if (diff.length) host.show(entry, merged);
   }
   // A pull sent before this answer read an older version: it must not undo it.
-  host.meta.stamp(entry.className, entry.id);
+  host.meta.answers.stamp(entry.className, entry.id);
   entry.base = base && { ...base, id: entry.id };
   storeEntry(host.meta, entry);
 }

@@ -54,7 +54,7 @@ export class Puller {
     // (a pull that gets through says the server is reachable again).
     await this.host.retryLostCreates(className);
     // Answers applied from here on are newer than what this pull reads.
-    const mark = meta.beginRead();
+    const mark = meta.answers.beginRead();
     try {
       const items: Attrs[] = [];
       let path = route.path;
@@ -110,7 +110,7 @@ export class Puller {
       }
       return result;
     } finally {
-      meta.endRead();
+      meta.answers.endRead();
     }
   }
 }
@@ -147,7 +147,7 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
     const entry = meta.get(className, id);
     // Deleted or answered since this pull was sent: its version is older (a stale read
     // would bring a destroyed record back, or an older title over the acknowledged one).
-    if (meta.changedSince(className, id, mark)) continue;
+    if (meta.answers.changedSince(className, id, mark)) continue;
     if (remote.deleted === true) {
       if (entry && entry.queue.length === 0) forget(host, entry);
       continue;
@@ -180,7 +180,7 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
     for (const entry of meta.all(className)) {
       if (returned.has(entry.id) || !entry.acked || entry.deleted || entry.queue.length || entry.failed) continue;
       // Acknowledged since this pull was sent: created after the server read the page.
-      if (meta.changedSince(className, entry.id, mark)) continue;
+      if (meta.answers.changedSince(className, entry.id, mark)) continue;
       if (!inScope(host, entry, options.removeScope)) continue;
       forget(host, entry);
     }

@@ -1,0 +1,72 @@
+import type { RecordEntry } from "./record-entry";
+
+/**
+ * The record entries a tab holds in memory, by class and id, with two
+ * indexes kept beside them: the entries that have queued changes (what the
+ * outbox and `status()` walk, instead of every record), and the ids records
+ * left for their server ids (looked up for every record another tab writes).
+ */
+export class HeldEntries {
+  private byClass = new Map<string, Map<string, RecordEntry>>();
+  /** Entries that have queued changes (held, sendable or parked). */
+  readonly queued = new Set<RecordEntry>();
+  /** `className:former id` → the id its record has now. */
+  private formerIdsTo = new Map<string, string>();
+
+  get(className: string, id: string): RecordEntry | undefined {
+    return this.byClass.get(className)?.get(id);
+  }
+
+  all(className: string): RecordEntry[] {
+    return Array.from(this.byClass.get(className)?.values() ?? []);
+  }
+
+  classes(): string[] {
+    return Array.from(this.byClass.keys());
+  }
+
+  /** Every entry held, class by class (a copy: not a generator, which the ES5 build cannot hold). */
+  entries(): RecordEntry[] {
+    const all: RecordEntry[] = [];
+    for (const map of this.byClass.values()) for (const entry of map.values()) all.push(entry);
+    return all;
+  }
+
+  /** Holds `entry` under its class and id, and indexes its former ids and queue. */
+  set(entry: RecordEntry): void {
+    let map = this.byClass.get(entry.className);
+    if (!map) this.byClass.set(entry.className, (map = new Map()));
+    map.set(entry.id, entry);
+    for (const former of entry.formerIds ?? []) this.formerIdsTo.set(`${entry.className}:${former}`, entry.id);
+    this.track(entry);
+  }
+
+  /** Keeps the queued index right after an entry's queue changed. */
+  track(entry: RecordEntry): void {
+    if (entry.queue.length > 0) this.queued.add(entry);
+    else this.queued.delete(entry);
+  }
+
+  /** Lets go of the entry held under this class and id, if any. */
+  drop(className: string, id: string): void {
+    const entry = this.get(className, id);
+    if (entry) this.queued.delete(entry);
+    this.byClass.get(className)?.delete(id);
+  }
+
+  /** The record that left `id` for its server id, if one did. */
+  movedFrom(className: string, id: string): RecordEntry | undefined {
+    const now = this.formerIdsTo.get(`${className}:${id}`);
+    const entry = now === undefined ? undefined : this.get(className, now);
+    return entry?.formerIds?.includes(id) ? entry : undefined;
+  }
+
+  /** The entry held under one of the former ids of `moved`, if any. */
+  underFormerId(moved: RecordEntry): RecordEntry | undefined {
+    for (const former of moved.formerIds ?? []) {
+      const held = this.get(moved.className, former);
+      if (held) return held;
+    }
+    return undefined;
+  }
+}
