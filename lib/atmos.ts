@@ -4,12 +4,12 @@ import { checkAtmosOptions } from "./call-options";
 import { AppContext, modelOptions, type ModelOptions } from "./app-context";
 import { heldClock, systemClock, type Clock, type HeldClock } from "./env/clock";
 export type { AtmosEvents, AtmosOptions, SyncStatus, ConflictEvent } from "./atmos-options";
-import { browserConnectivity, type Connectivity } from "./env/connectivity";
+import { browserConnectivity } from "./env/connectivity";
 import { uuidv4, type Random } from "./env/uuid";
 import { Emitter } from "./events";
 import { defaultLease, type TabLease } from "./env/tab-lease";
 import { browserFeed, defaultFeed, type ChangeFeed } from "./store/change-feed";
-import { repointToMoved, showReloaded, swapId, type RemoteContext } from "./sync/apply-remote";
+import { swapId, type RemoteContext } from "./sync/apply-remote";
 import { StatusBoard } from "./sync/status-board";
 import type { LiveClient } from "./live/live-client";
 import { MetaContext } from "./meta-context";
@@ -18,13 +18,15 @@ import type { Store } from "./store/store";
 import { WebStorageStore } from "./store/web-storage-store";
 import { LocalChanges } from "./sync/local-changes";
 import { revertEntry } from "./sync/revert";
-import { settledElsewhere, triedElsewhere, type RememberedCalls } from "./sync/settled-elsewhere";
-import { Puller, type PullOptions } from "./sync/puller";
+import { triedElsewhere, type RememberedCalls } from "./sync/settled-elsewhere";
+import { TabNews } from "./sync/tab-news";
+import { syncModel, type ModelSyncParts, type SyncOptions } from "./sync/model-sync";
+import { Puller } from "./sync/puller";
 import { Pusher } from "./sync/pusher";
 import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
 import { ResourceClient } from "./sync/resource-client";
-import { classifyFailure, offlineDefaults, type OfflineStatusCodes } from "./sync/retry-policy";
-import { asSyncError, storageFailure, type SyncError } from "./sync/sync-error";
+import { offlineDefaults, type OfflineStatusCodes } from "./sync/retry-policy";
+import { storageFailure, type SyncError } from "./sync/sync-error";
 import type { SyncHost } from "./sync/sync-host";
 
 /**
@@ -95,8 +97,10 @@ export class Atmos extends Emitter<AtmosEvents> {
   /** What `close()` stops: each once. */
   private readonly closers: Array<() => void>;
   private shut = false;
-  /** The news from other tabs being shown (see otherTabWrote). */
-  private news: Promise<void> = Promise.resolve();
+  /** Shows what other tabs of the app wrote, and sends what they left to send once this tab may. */
+  private readonly tabNews: TabNews;
+  /** What `Model.sync` needs of this instance (sync/model-sync.ts). */
+  private readonly modelSync: ModelSyncParts;
 
   constructor(options: AtmosOptions = {}) {
     super();
@@ -152,6 +156,17 @@ export class Atmos extends Emitter<AtmosEvents> {
       },
     });
     this.puller = new Puller(this.host);
+    this.modelSync = {
+      host: this.host,
+      app: this.appContext,
+      puller: this.puller,
+      board: this.board,
+      kick: () => this.pusher.kick(),
+      closed: () => (this.shut ? closedError() : undefined),
+      reportFailure: (model, error) => this.reportFailure(model, error),
+      conflict: (model, id, versions) => this.conflict(model, id, versions),
+    };
+    this.tabNews = new TabNews({ remote: this.remote, host: this.host, board: this.board, pusher: this.pusher, callbacks: this.callbacks });
     const unsubscribe = (options.connectivity ?? browserConnectivity()).subscribe((online) => {
       if (online) this.pusher.wake();
       this.board.setOnline(online);
@@ -161,7 +176,7 @@ export class Atmos extends Emitter<AtmosEvents> {
     closed.last = undefined;
     this.lease = options.lease ?? defaultLease(this.store, `${prefix}lease`, uuidv4(), this.clock);
     this.WebSocket = options.WebSocket;
-    const stopFeed = this.feed.subscribe((keys) => void this.otherTabWrote(keys));
+    const stopFeed = this.feed.subscribe((keys) => void this.tabNews.wrote(keys));
     this.closers = [unsubscribe, stopFeed, () => this.feed.close(), stopPauses, () => pauses.close(), () => this.lease.release(), () => this.liveClient?.disconnect()];
     // Resume an outbox left by an earlier page load, once this tab may send.
     // Counted at once when storage answered at once: whenSynced() right
@@ -177,21 +192,7 @@ export class Atmos extends Emitter<AtmosEvents> {
         // Closed before storage was read: it never takes the lease (it would hold it for good).
         if (this.shut) return;
         if (!countedAtOnce) count();
-        let acquired = 0;
-        // Another tab sent when this one opened: it may have closed right
-        // after a write whose news never went out (a page gone before its
-        // IndexedDB transaction's 'complete'), so storage is read then too.
-        let waited = false;
-        void this.lease.decided.then(() => (waited = !this.lease.held));
-        this.lease.start(() => {
-          if (acquired++ === 0 && !waited) return this.pusher.kick();
-          // The sender after another one sent meanwhile (a tab, or a later
-          // Atmos in this process): storage holds what it did.
-          void this.metaContext
-            .recordKeys()
-            .then((keys) => this.otherTabWrote(keys))
-            .then(() => this.pusher.kick(), () => undefined);
-        });
+        this.tabNews.takeTurnsSending(this.lease);
       },
       () => undefined,
     );
@@ -306,50 +307,8 @@ export class Atmos extends Emitter<AtmosEvents> {
   }
 
   /** Model.sync(options): local records first, then (remote) the server's. */
-  sync(className: string, options: PullOptions & { remote?: boolean } = {}): Promise<unknown[]> {
-    if (options.remote && this.shut) return Promise.reject(closedError());
-    const model = this.options(className);
-    const mark = this.board.onlineMark;
-    const route = options.remote
-      ? this.resourceClient.route(className, "index", (name) => options.pathParams?.[name], model.url)
-      : undefined;
-    const local = this.metaContext.ready.then(() => {
-      const list = this.metaContext.all(className).filter((e) => !e.deleted).map((e) => e.attrs);
-      this.appContext.refresh(className, list);
-    });
-    if (!route) return local.then(() => this.records(className, undefined));
-    return local
-      .then(() => this.puller.pull(className, route, options))
-      .then(
-        (result) => {
-          // Only what storage still holds as pulled: a create's answer that came meanwhile may have replaced a pulled copy of it.
-          const current = result.changed.filter((attrs) => this.metaContext.get(className, String(attrs.id))?.attrs === attrs);
-          const shown = this.appContext.refresh(className, current);
-          for (const c of result.conflicts) {
-            this.conflict(className, String(c.merged.id), c);
-            const entry = this.metaContext.get(className, String(c.merged.id));
-            if (entry) this.board.changed(entry);
-          }
-          if (result.conflicts.length) this.pusher.kick();
-          this.host.setOnline(true);
-          // Every record pulled changed (a first pull): they are the ones just shown.
-          if (result.records.length === result.changed.length && result.records.every((a, i) => a === result.changed[i])) return shown;
-          return this.records(className, result.records.map((a) => String(a.id)));
-        },
-        (error) => {
-          // Closed while it was out: nothing to report, and nothing was shown.
-          if (this.shut) throw closedError();
-          const failure = asSyncError(error);
-          // Decided as for a send. Offline, unless the network was seen up
-          // since this pull began (a stale timeout).
-          const kind = classifyFailure(failure, "index", this.offlineStatusCodes);
-          if (kind === "offline" && this.board.onlineMark === mark) this.board.setOnline(false);
-          else if (kind === "auth") this.host.authFailed();
-          else if (failure.status > 0 && kind !== "offline") this.host.setOnline(true);
-          this.reportFailure(className, failure);
-          throw failure;
-        },
-      );
+  sync(className: string, options: SyncOptions = {}): Promise<unknown[]> {
+    return syncModel(this.modelSync, className, options);
   }
 
   syncState(className: string, id: string): SyncState {
@@ -388,28 +347,6 @@ export class Atmos extends Emitter<AtmosEvents> {
     return this.host.retryLostCreates(className).then(() => this.host.createsAnswered(className));
   }
 
-  /** Shows the records another tab of the app wrote, and sends what it left to send once this tab may. */
-  private otherTabWrote(keys: string[]): Promise<void> {
-    // One piece of news at a time, in order: storage is read as it is now,
-    // and a later piece read first must not be undone by an earlier one.
-    const shown = this.news.then(() => this.showNews(keys));
-    this.news = shown.catch(() => undefined);
-    return shown;
-  }
-
-  private async showNews(keys: string[]): Promise<void> {
-    const changes = await this.metaContext.reload(keys);
-    // The sending tab points a record another tab made at its parent's server id, if that tab had not heard of it.
-    if (this.host.isLeader()) for (const change of changes) if (change.entry) repointToMoved(this.remote, change.entry);
-    showReloaded(this.remote, changes);
-    if (!this.host.isLeader()) settledElsewhere(this.host, this.callbacks, changes, this.pusher.toldOfFailure);
-    for (const change of changes) if (change.entry) this.board.changed(change.entry);
-    if (changes.length) {
-      this.board.changed();
-      this.pusher.kick();
-    }
-  }
-
   /** Whether a create of `className` went out and is not answered, nor being sent now. */
   private lostCreateOf(className: string): boolean {
     for (const e of this.metaContext.queued()) if (e.className === className && !e.failed && e.queue[0].kind === "create" && e.queue[0].sent && !this.pusher.sending(e)) return true;
@@ -429,13 +366,6 @@ export class Atmos extends Emitter<AtmosEvents> {
   /** The `conflict` event: a record's server version changed under its unsent local edit. */
   private conflict(model: string, id: string, versions: Pick<ConflictEvent, "local" | "remote" | "merged">): void {
     this.emit("conflict", { model, record: this.appContext.find(model, id), ...versions });
-  }
-
-  private records(className: string, ids: string[] | undefined): unknown[] {
-    const model = this.appContext.model(className);
-    if (!model) return [];
-    if (!ids) return model.all();
-    return ids.map((id) => this.appContext.find(className, id)).filter(Boolean);
   }
 
   private entryOf(record: any): RecordEntry | undefined {

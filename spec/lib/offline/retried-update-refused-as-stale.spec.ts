@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { models, Task } from "../models";
+import { Task } from "../models";
 import { conditionalPutPage } from "./conditional-put-page";
 
 /**
