@@ -12,6 +12,7 @@ import { ApiError } from "./tasks-api/api-error";
 import { errorResponse, hasBody, send } from "./tasks-api/http-io";
 import { parseTarget, readTarget } from "./tasks-api/request-target";
 import { loggableUrl } from "./tasks-api/token-free-url";
+import { refuseUpgrade } from "../../server/live/live-server";
 
 /**
  * The example's server: one origin serving the built Tasks app, the
@@ -189,10 +190,10 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     handle(req, res);
   });
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!ownName(req)) return void socket.end(rawAnswer(421, "Misdirected Request", MISDIRECTED));
-    if (foreignPage(req)) return void socket.end(rawAnswer(403, "Forbidden", FOREIGN_PAGE_REFUSAL));
+    if (!ownName(req)) return refuseUpgrade(socket, rawAnswer(421, "Misdirected Request", MISDIRECTED));
+    if (foreignPage(req)) return refuseUpgrade(socket, rawAnswer(403, "Forbidden", FOREIGN_PAGE_REFUSAL));
     if (extension.upgrade?.(req, socket, head)) return;
-    socket.end(rawAnswer(404, "Not Found", "No WebSocket endpoint at this path."));
+    refuseUpgrade(socket, rawAnswer(404, "Not Found", "No WebSocket endpoint at this path."));
   });
   const extended = options.extend?.(server, api);
   extension = typeof extended === "function" ? { request: extended } : extended ?? {};

@@ -11,7 +11,7 @@ import { ConnectionSlots } from "./connection-slots";
 import { LiveConnection, LiveConnectionOptions } from "./live-connection";
 import { LiveHub } from "./live-hub";
 import { LiveLog } from "./live-log";
-import { LiveServerOptions, positive } from "./live-server-options";
+import { checkOptionNames, LiveServerOptions, positive } from "./live-server-options";
 import { MemoryChangeLog } from "./memory-change-log";
 import { RedisChangeLog } from "./redis-change-log";
 import { createUpdateEndpoint } from "./update-endpoint";
@@ -40,6 +40,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   if (!options || typeof options.authenticate !== "function") {
     throw new Error("createLiveServer({ authenticate }): authenticate(token, request) must be a function");
   }
+  checkOptionNames(options);
   const path = options.path ?? "/live";
   const replayLimit = positive("replayLimit", options.replayLimit, 1000);
   const maxPayload = positive("maxPayload", options.maxPayload, 1024 * 1024);
@@ -112,7 +113,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       const { status, text, retryAfter } = refusal;
       log({ type: "refused", code: status, message: text });
       const statusText = status === 429 ? "Too Many Requests" : "Service Unavailable";
-      socket.end(`HTTP/1.1 ${status} ${statusText}\r\nRetry-After: ${retryAfter}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+      refuseUpgrade(socket, `HTTP/1.1 ${status} ${statusText}\r\nRetry-After: ${retryAfter}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
       return true;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -126,7 +127,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Leave other paths to other upgrade listeners; refuse them if there are none.
     if (!handleUpgrade(req, socket, head) && options.server!.listenerCount("upgrade") === 1) {
-      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      refuseUpgrade(socket, "HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
     }
   };
   options.server?.on("upgrade", onUpgrade);
@@ -199,4 +200,14 @@ function limitHeaderTime(server: Server, ms: number): void {
   // The createServer option, kept on the server as this property (not in Node's types).
   const checked = server as Server & { connectionsCheckingInterval?: number };
   if (!server.listening) checked.connectionsCheckingInterval = Math.min(checked.connectionsCheckingInterval || 1000, 1000);
+}
+
+/**
+ * Answers an upgrade with a plain HTTP response and closes it. Node leaves an
+ * upgraded socket without an `error` listener: a client resetting it
+ * meanwhile would be an uncaught ECONNRESET, ending the server process.
+ */
+export function refuseUpgrade(socket: Duplex, response: string): void {
+  socket.on("error", () => {});
+  socket.end(response);
 }
