@@ -272,6 +272,13 @@ export class LiveClient {
     this.socket = undefined;
     if (wasConnected) this.host.emit("live:disconnected", { code, reason });
     if (REFUSED.has(code)) return this.refuse(new Error(this.lastServerError ?? `live: the server refused the connection (${code})`), code);
+    // The first try of a connect() could not even open the socket: said
+    // once (a wrong URL would otherwise wait for ever without a word), not
+    // on every backoff step of an outage.
+    if (this.state === "opening" && this.pending && this.attempt === 0) {
+      const error = new Error(`live: could not open ${this.url} (close code ${code}); retrying with backoff. The network is down, or no atmos2 live server answers at this URL (atmos2-server's path is /live)`);
+      this.host.emit("live:error", { error, code });
+    }
     this.scheduleReconnect();
   }
 

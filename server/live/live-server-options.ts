@@ -94,6 +94,19 @@ export interface LiveServerOptions {
   log?: LiveLog;
 }
 
+/** Every option's name, in the order above: a misspelled one (`secrett`) is refused, not taken for "not set". */
+const optionNames = ["server", "path", "authenticate", "secret", "redisUrl", "redisKeyPrefix", "replayLimit", "maxPayload", "maxBufferedBytes", "heartbeatMs", "authTimeoutMs", "maxBodyBytes", "requestTimeoutMs", "maxAuthFailures", "authFailureWindowMs", "maxUnauthenticatedPerAddress", "trustProxy", "maxConnections", "maxConnectionsPerUser", "maxChannelsPerSocket", "maxSyncInFlight", "replayIdleMs", "clock", "log"] as const satisfies ReadonlyArray<keyof LiveServerOptions>;
+// Fails to compile when an option above is missing from the list.
+const everyOption: Record<Exclude<keyof LiveServerOptions, (typeof optionNames)[number]>, never> = {};
+void everyOption;
+
+/** Throws, naming it, for an option `createLiveServer` does not have. */
+export function checkOptionNames(options: object): void {
+  for (const name of Object.keys(options)) {
+    if (!(optionNames as readonly string[]).includes(name)) throw new Error(`createLiveServer: ${name} is not an option; the options are ${optionNames.join(", ")}`);
+  }
+}
+
 export function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {

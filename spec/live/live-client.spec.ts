@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import { WebSocket } from "ws";
 import { LiveClient, socketUrl } from "../../lib/live/live-client";
+import type { LiveSocketConstructor } from "../../lib/live/live-socket";
 import type { LiveChange } from "../../lib/live/live-protocol";
 import { FakeLiveHost } from "../fakes/fake-live-host";
 import { RecordingClock } from "../fakes/recording-clock";
@@ -47,6 +49,34 @@ describe("live client", () => {
     const error = await client(host).connect(fixture.wsUrl, { token: 5 as any }).then(() => null, (e: Error) => e);
     expect(error?.message).to.equal("live.connect(url, { token }): token must be a string, got number");
     expect(host.eventNames()).to.deep.equal([]);
+  });
+
+  it("says so once when the first try cannot open the socket (a wrong path answers 404), then keeps retrying", async () => {
+    // A new user's mistake: a URL without /live waited for ever, without a word.
+    const host = new FakeLiveHost();
+    let tries = 0;
+    class CountedSocket extends WebSocket {
+      constructor(url: string) {
+        super(url);
+        tries++;
+      }
+    }
+    const live = client(host, { WebSocket: CountedSocket as unknown as LiveSocketConstructor });
+    const url = fixture.wsUrl.replace("/live", "/nope");
+    let settled = false;
+    void live.connect(url, { token: "good" }).then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await host.waitFor(() => host.eventNames().length > 0);
+    expect(host.eventNames()).to.deep.equal(["live:error"]);
+    const { error } = host.events[0].payload as { error: Error };
+    expect(error.message).to.contain(url).and.to.contain("/live").and.to.contain("retrying");
+    // Still retrying, and not once more told: an outage is not news on every backoff step.
+    while (tries < 4) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(host.eventNames()).to.deep.equal(["live:error"]);
+    expect(settled).to.equal(false);
+    expect(live.connectionState).to.be.oneOf(["waiting", "opening"]);
   });
 
   it("rejects connect when the token is refused, emits live:error and does not retry", async () => {

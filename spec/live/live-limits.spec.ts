@@ -79,4 +79,10 @@ describe("live server limits", () => {
     expect(() => createLiveServer({} as never)).to.throw(/authenticate/);
     expect(() => createLiveServer({ authenticate: () => "*", replayLimit: -1 })).to.throw(/replayLimit/);
   });
+
+  it("refuses a misspelled option, naming it and the options there are (a `secrett` turned /update off without a word)", () => {
+    expect(() => createLiveServer({ authenticate: () => "*", secrett: "x" } as never)).to.throw(
+      /^createLiveServer: secrett is not an option; the options are server, path, authenticate, secret, /,
+    );
+  });
 });
