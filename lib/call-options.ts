@@ -91,13 +91,18 @@ export function checkSyncOptions(className: string, options: unknown): void {
   check(options, syncRules, (key) => `${className}.sync({ ${key} })`, true);
 }
 
-/** `Model.remoteKeys`: foreign key attribute → class name of the model it points to. */
-export function checkRemoteKeys(className: string, keys: unknown): void {
+/**
+ * `Model.remoteKeys`: foreign key attribute → class name of the model it
+ * points to, one of `extended`. A name that is none (a typo) would send the
+ * child with its parent's local id, and its key would never follow.
+ */
+export function checkRemoteKeys(className: string, keys: unknown, extended: () => string[]): void {
   once(keys, () => {
-    if (typeof keys != "object" || Array.isArray(keys)) throw badOption(`${className}.remoteKeys`, 'an object of foreign key → class name, such as { projectID: "Project" }', keys);
+    if (typeof keys != "object" || keys === null || Array.isArray(keys)) throw badOption(`${className}.remoteKeys`, 'an object of foreign key → class name, such as { projectID: "Project" }', keys);
     for (const key in keys) {
       const value = (keys as Record<string, unknown>)[key];
       if (typeof value != "string" || value == "") throw badOption(`${className}.remoteKeys.${key}`, "a class name", value);
+      if (!extended().includes(value)) throw new Error(`atmos2: ${className}.remoteKeys.${key} names ${value}, no model extended with Spine.Model.Atmosphere (extended: ${extended().join(", ")})`);
     }
   });
 }

@@ -12,7 +12,7 @@ export type OptionRule = [accepts: string, ok: (value: any) => boolean, fallback
  */
 export function badOption(name: string, accepts: string, value: any): Error {
   const kind = typeof value;
-  const ctor: unknown = kind == "object" && value.constructor?.name;
+  const ctor: unknown = kind == "object" && value !== null && value.constructor?.name;
   let shown: string | undefined;
   if (kind == "number" || value === undefined) shown = "" + value;
   else if (!ctor || ctor == "Object" || ctor == "Array") {

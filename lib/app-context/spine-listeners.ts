@@ -15,6 +15,7 @@ import {
   noteMove,
   page,
   saved,
+  registeredModels,
   useModel,
   WRAPPED,
   type HooksOf,
@@ -37,7 +38,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
     useModel(record.constructor);
     followId(record);
     if (model.remoteKeys) {
-      checkRemoteKeys(model.className, model.remoteKeys);
+      checkRemoteKeys(model.className, model.remoteKeys, () => Array.from(registeredModels.keys()));
       followKeys(record, model.remoteKeys);
     }
   });

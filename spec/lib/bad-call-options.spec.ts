@@ -92,6 +92,24 @@ describe("bad options passed to new Atmos, save, destroy, sync and the headers",
       expect(Todo.count()).to.equal(0);
     });
 
+    it("names Model.remoteKeys when a class name in it is misspelled, before the child goes out with its parent's local id", () => {
+      // A new user's typo: without a word, the child was sent pointing at the
+      // parent's local UUID and its foreign key never followed the server id.
+      (Todo as any).remoteKeys = { projectID: "Projcet" };
+      expect(thrownBy(() => new Todo({ title: "Milk" }).save({ remote: true }))).to.equal(
+        "atmos2: Todo.remoteKeys.projectID names Projcet, no model extended with Spine.Model.Atmosphere (extended: " +
+          atmos.appContext.classNames().join(", ") +
+          ")",
+      );
+      expect(Todo.count()).to.equal(0);
+    });
+
+    it("names Model.remoteKeys when a class name in it is null (not a TypeError from inside atmos2)", () => {
+      (Todo as any).remoteKeys = { projectID: null };
+      expect(thrownBy(() => new Todo({ title: "Milk" }).save({ remote: true }))).to.equal("atmos2: Todo.remoteKeys.projectID must be a class name, got null");
+      expect(Todo.count()).to.equal(0);
+    });
+
     it("still takes Spine's own options and any option of the app's", () => {
       const todo = new Todo({ title: "Milk" });
       todo.save({ validate: false, ajax: false, mine: 1, remote: false, success: undefined });
