@@ -40,7 +40,7 @@ function parseAuth(value: Record<string, unknown>): AuthMessage {
   }
   if (since !== undefined && since !== null) {
     if (!isPlainObject(since)) throw new LiveInputError("auth.since must be an object { channel: lastSeq }");
-    message.since = {};
+    message.since = Object.create(null) as Record<string, number>;
     for (const [channel, seq] of Object.entries(since)) {
       if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0) {
         throw new LiveInputError(`auth.since[${quoteInput(channel)}] must be a non-negative integer`);

@@ -23,12 +23,13 @@ export interface MissedChanges {
 export async function readMissed(hub: LiveHub, channels: string[], auth: AuthMessage): Promise<MissedChanges> {
   // Seqs of another epoch count something else: then only where the channels stand.
   const sameEpoch = () => auth.epoch === undefined || auth.epoch === hub.epoch;
-  let since = auth.since ?? {};
+  // Own keys only: a channel named like an Object method (toString) has no seq unless the client gave one.
+  let since: Record<string, number> = Object.assign(Object.create(null), auth.since);
   let followed = channels;
   if (channels.includes(EVERY_CHANNEL)) {
     followed = [...new Set([...Object.keys(since), ...(await hub.channels())])];
     const given = since;
-    if (auth.epoch !== undefined) since = Object.fromEntries(followed.map((channel) => [channel, given[channel] ?? 0]));
+    if (auth.epoch !== undefined) since = Object.assign(Object.create(null), Object.fromEntries(followed.map((channel) => [channel, given[channel] ?? 0])));
   }
   const counted = sameEpoch();
   const reads = await Promise.all(followed.map((channel) => hub.read(channel, counted ? since[channel] : undefined)));

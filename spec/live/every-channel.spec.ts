@@ -55,6 +55,19 @@ describe("live: following every channel a token may join", () => {
     expect(got.map((m) => `${m.channel}:${m.seq}:${m.change.id}`).sort()).to.deep.equal(["a:2:4", "b:1:2", "b:2:3"]);
   });
 
+  it("sends no resync for a channel named like a built-in property (toString, constructor), as for any other", async () => {
+    // Found from outside: `since[channel]` read the inherited method for these names.
+    const names = ["toString", "constructor", "hasOwnProperty", "valueOf", "user:42"];
+    await fixture.live.hub.publish("toString", change("1"));
+    const socket = await ready({ channels: names });
+    const returning = await ready({ channels: names, since: { "user:42": 0 } });
+    // A change after ready: anything sent before it (a resync) is in the messages by then.
+    await fixture.live.hub.publish("valueOf", change("2"));
+    await socket.until((m) => m.type === "change");
+    await returning.until((m) => m.type === "change");
+    for (const s of [socket, returning]) expect(s.messages.filter((m) => m.type === "resync")).to.deep.equal([]);
+  });
+
   it("replays nothing to a client that has never been connected", async () => {
     await fixture.live.hub.publish("a", change("1"));
     const socket = await ready({});
