@@ -3,6 +3,7 @@ import type * as http from "http";
 import { createServer } from "http";
 import * as path from "path";
 import type { Duplex } from "stream";
+import { limitClients } from "./client-limits";
 import { hostAllowList, isLoopback, listeningUrl, refuseWeakCredentials } from "./exposure";
 import { FOREIGN_PAGE_REFUSAL, fromForeignPage, openToEveryPage } from "./foreign-origin";
 import { securityHeaders } from "./security-headers";
@@ -60,6 +61,10 @@ export interface AppServerOptions {
   trustProxy?: boolean;
   /** Largest API request body in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Time a client has to send a whole request (headers: at most 10 s of it); then 408. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Connections one address may hold at once (not applied with `trustProxy`). Default 256. */
+  maxConnectionsPerAddress?: number;
   /** The built example. Default example/dist. */
   staticDir?: string;
   /** Where notices and errors go. Default console.log. */
@@ -182,6 +187,12 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     }
   };
   const server = createServer(handle);
+  limitClients(server, {
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 256,
+    trustProxy: options.trustProxy === true,
+    log,
+  });
   // A client sending `Expect: 100-continue` waits for a go-ahead: the API gives
   // it only once the token and size are accepted; other paths get it at once.
   server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
