@@ -32,7 +32,7 @@ class StaticFilesPlugin {
               compilation.errors.push(new webpack.WebpackError(`example: cannot read ${source} for ${name}: ${error.message}`));
               continue;
             }
-            if (name.endsWith(".html")) text = text.replace(/\[hash\]/g, compilation.hash || String(Date.now()));
+            if (name.endsWith(".html") || name === "sw.js") text = text.replace(/\[hash\]/g, compilation.hash || String(Date.now()));
             compilation.emitAsset(name, new webpack.sources.RawSource(text));
           }
         },
@@ -82,6 +82,8 @@ module.exports = (env = {}, argv = {}) => ({
       "app.css": path.join(here, "src/app.css"),
       "sync-panel.css": path.join(here, "src/sync-panel.css"),
       "sign-in.css": path.join(here, "src/sign-in.css"),
+      // Plain JavaScript, copied as is: a worker's types (lib "webworker") clash with the page's ("dom").
+      "sw.js": path.join(here, "src/sw.js"),
     }),
   ],
   performance: { hints: false },

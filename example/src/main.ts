@@ -68,7 +68,18 @@ function showFatal(message: string): void {
   jQuery("#app").html(html`<div class="fatal" role="alert"><h2>Tasks could not start</h2><p>${message}</p></div>`.value);
 }
 
+/**
+ * Keeps the app's own files in this browser (sw.js), so that it opens with
+ * no server or no network on the data atmos2 kept. Browsers offer service
+ * workers only on https and localhost: elsewhere the page opens online only.
+ */
+function keepForOffline(): void {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("sw.js").catch((error: Error) => console.warn(`Tasks will not open offline: ${error.message}`));
+}
+
 async function start(): Promise<void> {
+  keepForOffline();
   let config: AppConfig;
   try {
     config = await loadAppConfig();
