@@ -62,4 +62,18 @@ describe("Tasks app: live updates", function () {
     await eventually(async () => expect(await taskIds(laptop, list.id)).to.deep.equal(onServer));
     expect((await shownTasks(laptop)).open).to.deep.equal(["Three", "Two", "One"]);
   });
+
+  it("does not say Live while the app says it is offline, and says it again once back", async () => {
+    // Found from outside: offline, the badge stayed a green "Live" beside "Offline / Try now" for 80 s.
+    const phone = await harness.openDevice({ width: 390, height: 844 });
+    await phone.locator(".live-badge[data-state='on']").waitFor();
+    await phone.context().setOffline(true);
+    await addList(phone, "Made offline");
+    await phone.locator(".pill[data-state='offline']").waitFor();
+    await eventually(async () => expect(await phone.locator(".live-badge").getAttribute("data-state")).to.not.equal("on"), 5000);
+    expect(await phone.locator(".live-badge").innerText()).to.not.equal("Live");
+    await phone.context().setOffline(false);
+    await synced(phone);
+    await phone.locator(".live-badge[data-state='on']").waitFor();
+  });
 });
