@@ -97,9 +97,9 @@ export class TaskItem extends Spine.Controller {
     this.html(html`
       <form class="task-edit" aria-label="Edit task">
         <label class="visually-hidden" for="${id}-title">Title</label>
-        <input class="edit-title" id="${id}-title" name="title" value="${task.title || ""}" autocomplete="off" placeholder="Title">
+        <input class="edit-title" id="${id}-title" name="title" value="${task.title || ""}" autocomplete="off" placeholder="Title" maxlength="1024">
         <label class="field-label" for="${id}-notes">Notes</label>
-        <textarea class="edit-notes" id="${id}-notes" name="notes" rows="2" placeholder="Add details">${task.notes || ""}</textarea>
+        <textarea class="edit-notes" id="${id}-notes" name="notes" rows="2" placeholder="Add details" maxlength="8192">${task.notes || ""}</textarea>
         <div class="edit-row">
           <label class="field-label" for="${id}-due">Due</label>
           <input type="date" class="edit-due" id="${id}-due" name="due" value="${dueToInput(task.due)}">

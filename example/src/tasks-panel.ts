@@ -81,7 +81,7 @@ export class TasksPanel extends Spine.Controller {
       <header class="panel-head"></header>
       <form class="add-task">
         <label class="visually-hidden" for="new-task-title">New task</label>
-        <input id="new-task-title" class="new-task-title" placeholder="Add a task" autocomplete="off" enterkeyhint="done">
+        <input id="new-task-title" class="new-task-title" placeholder="Add a task" autocomplete="off" enterkeyhint="done" maxlength="1024">
         <button type="submit" class="btn-primary">Add</button>
       </form>
       <p class="panel-message" role="status" hidden></p>
@@ -192,7 +192,7 @@ export class TasksPanel extends Spine.Controller {
     this.head.html(html`
       <form class="rename-form">
         <label class="visually-hidden" for="rename-input">List name</label>
-        <input id="rename-input" class="rename-input" value="${list.title || ""}" autocomplete="off">
+        <input id="rename-input" class="rename-input" value="${list.title || ""}" autocomplete="off" maxlength="1024">
         <button type="submit" class="btn-primary">Save</button>
         <button type="button" class="rename-cancel btn-quiet">Cancel</button>
       </form>

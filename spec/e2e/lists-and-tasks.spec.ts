@@ -107,6 +107,26 @@ describe("Tasks app: lists and tasks", function () {
     expect(task.due).to.match(/^2031-01-15T00:00:00/);
   });
 
+  it("takes no more text than the server keeps, so a long title or note is never a change that always fails", async () => {
+    // Found from outside: an 1101-character title was taken, refused with 400 for good, and the pill turned red.
+    const page = await harness.openDevice();
+    const long = (n: number) => "x".repeat(n);
+    await page.getByLabel("New list").fill(`Long ${long(1100)}`);
+    await page.getByLabel("New list").press("Enter");
+    await page.getByLabel("New task").fill(`Task ${long(1100)}`);
+    await page.getByLabel("New task").press("Enter");
+    await page.getByRole("button", { name: /^Edit Task x+$/ }).click();
+    await page.getByLabel("Notes").fill(long(9000));
+    await page.getByLabel("Title", { exact: true }).press("Enter");
+    await synced(page);
+    const list = (await harness.lists()).find((l) => l.title.startsWith("Long "))!;
+    expect(list.title).to.have.length(1024);
+    const [task] = await harness.tasks(list.id);
+    expect(task.title).to.have.length(1024);
+    expect(task.notes).to.have.length(8192);
+    expect(await page.locator(".pill[data-state='failed']").count()).to.equal(0);
+  });
+
   it("renames and deletes a list", async () => {
     const page = await harness.openDevice();
     await addList(page, "Misc");
