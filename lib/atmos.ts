@@ -204,7 +204,12 @@ export class Atmos extends Emitter<AtmosEvents> {
     if (!Live) {
       throw new Error('atmos.live needs the live client: add import "atmos2/live" (or a script tag for dist/atmos2-live.js after dist/atmos2.js)');
     }
-    return (this.liveClient ??= new Live(this, { clock: this.clock, random: this.random, WebSocket: this.WebSocket }));
+    if (!this.liveClient) {
+      const client = (this.liveClient = new Live(this, { clock: this.clock, random: this.random, WebSocket: this.WebSocket }));
+      // Back online: live updates resume at once, not after the socket's back-off.
+      this.on("online", () => client.wake());
+    }
+    return this.liveClient;
   }
 
   /** Sends every unsent change of every model (or of one class); resolves when the sends have settled. */

@@ -127,6 +127,17 @@ export class LiveClient {
     return ready;
   }
 
+  /**
+   * The network is back (the Atmos went online): a socket waiting out its
+   * back-off opens now instead of up to a minute later. The back-off still
+   * grows if this try fails too.
+   */
+  wake(): void {
+    if (this.state !== "waiting") return;
+    this.clock.clearTimeout(this.timer);
+    this.open();
+  }
+
   /** Closes the socket and stops reconnecting until the next `connect()`. */
   disconnect(): void {
     this.stop(new Error("live.disconnect() was called before the server accepted the connection"));
