@@ -59,7 +59,7 @@ function adoptSingleUserData(db: Db, owner: string): void {
 
 /** What every change stamps on the resource it touches. */
 export interface Stamp {
-  /** Revision number, unique across the database: the etag comes from it. */
+  /** Revision number, growing within the owner's account: the etag comes from it. */
   rev: number;
   /** Modification time in ms, never lower than any earlier stamp. */
   updated: number;
@@ -69,12 +69,20 @@ export interface Stamp {
  * Takes the next stamp. Must run inside a write transaction: the counters are
  * read and bumped under the lock, so commit order and `updated` order agree
  * and an `updatedMin` sync never skips a change committed "in the past",
- * even if the wall clock steps back or two processes disagree. The owner's
- * own revision moves too (their collections' etag).
+ * even if the wall clock steps back or two processes disagree. The revision
+ * is the owner's own (also their collections' etag).
  */
 export function nextStamp(db: Db, nowMs: number, owner: string): Stamp {
-  const rev = (db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'rev' RETURNING value").get() as { value: number }).value;
-  db.prepare("INSERT INTO accounts (name, rev) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET rev = excluded.rev").run(owner, rev);
+  // Per account: a version number counted over every account would tell one
+  // person how much the others write. A database written before counted them
+  // all in counters.rev, which no longer moves: an account seen first now
+  // starts above it, so no record is ever given a version it had before.
+  const { rev } = db
+    .prepare(
+      `INSERT INTO accounts (name, rev) SELECT ?, value + 1 FROM counters WHERE name = 'rev'
+       ON CONFLICT (name) DO UPDATE SET rev = rev + 1 RETURNING rev`,
+    )
+    .get(owner) as { rev: number };
   const last = (db.prepare("SELECT value FROM counters WHERE name = 'clock'").get() as { value: number }).value;
   const updated = Math.max(nowMs, last);
   if (updated !== last) db.prepare("UPDATE counters SET value = ? WHERE name = 'clock'").run(updated);

@@ -81,6 +81,19 @@ describe("tasks API: accounts (TASKS_USERS)", () => {
     expect((await asAlice.call("GET", "/users/@me/lists")).body.etag).not.to.equal(before);
   });
 
+  it("numbers each account's versions on its own, so a record's etag does not tell how much others wrote", async () => {
+    // Found from outside: etags came from one counter for all accounts, so
+    // Bob saw his task's number jump by how many changes Alice had made.
+    const rev = (etag: string) => Number(/^rev:(\d+)$/.exec(Buffer.from(etag.replace(/"/g, ""), "base64url").toString())![1]);
+    const bobs = await asBob.createList("B");
+    const task = await asBob.createTask(bobs.id);
+    const first = (await asBob.call("PATCH", `/lists/${bobs.id}/tasks/${task.id}`, { title: "one" })).body.etag;
+    const alices = await asAlice.createList("A");
+    for (let i = 0; i < 7; i++) await asAlice.call("PATCH", `/users/@me/lists/${alices.id}`, { title: `A${i}` });
+    const second = (await asBob.call("PATCH", `/lists/${bobs.id}/tasks/${task.id}`, { title: "two" })).body.etag;
+    expect(rev(second) - rev(first)).to.equal(1);
+  });
+
   it("keeps Idempotency-Keys per account: the same key from another account is a new request", async () => {
     const key = { "Idempotency-Key": "same-key" };
     const first = await asAlice.call("POST", "/users/@me/lists", { title: "Alice's" }, key);

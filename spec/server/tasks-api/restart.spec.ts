@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { expect } from "chai";
 import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
 import { tasksClient } from "../../servers/tasks-client";
@@ -37,5 +38,28 @@ describe("tasks API: restart", () => {
     expect(renamed.body.etag).not.to.equal(list.etag);
     const other = await api.createList("N");
     expect(other.etag).not.to.equal(renamed.body.etag);
+  });
+
+  it("never gives a record a version it had before, in a database whose versions were counted over all accounts", async () => {
+    // Versions are counted per account now; a database written before holds
+    // higher numbers from the shared counter, and an account with no count of
+    // its own yet must start above them (an old etag matching again would let
+    // a stale If-Match overwrite a newer version).
+    server = await startTasksTestServer();
+    let api = tasksClient(server);
+    const list = await api.createList("Old");
+    await server.close();
+    const db = new Database(server.dbFile);
+    db.prepare("UPDATE counters SET value = 500 WHERE name = 'rev'").run();
+    db.prepare("UPDATE lists SET rev = 500").run();
+    db.prepare("DELETE FROM accounts").run();
+    db.close();
+    server = await startTasksTestServer({ dbFile: server.dbFile });
+    api = tasksClient(server);
+    const old = (await api.call("GET", `/users/@me/lists/${list.id}`)).body.etag;
+    const renamed = (await api.call("PATCH", `/users/@me/lists/${list.id}`, { title: "New" })).body.etag;
+    const rev = (etag: string) => Number(/^rev:(\d+)$/.exec(Buffer.from(etag.replace(/"/g, ""), "base64url").toString())![1]);
+    expect(rev(old)).to.equal(500);
+    expect(rev(renamed)).to.be.above(500);
   });
 });
