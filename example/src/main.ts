@@ -145,10 +145,17 @@ async function start(): Promise<void> {
   await List.sync();
   await Task.sync();
   sidebar.select(remembered());
-  if (List.count() === 0) sidebar.focusNewList();
 
   // Then catch up with the server (in google mode, once signed in).
-  if (!auth.current.needed) void remote.pullAll();
+  const firstPull = auth.current.needed ? Promise.resolve() : remote.pullAll();
+  // No list here or on the server: the first thing to do is make one. (Not
+  // before the server said so: a new device of a person with lists would
+  // open a phone's keyboard for nothing.)
+  void firstPull
+    .catch(() => undefined)
+    .then(() => {
+      if (List.count() === 0 && (document.activeElement === document.body || !document.activeElement)) sidebar.focusNewList();
+    });
   atmos.on("online", () => void remote.pullAll());
   auth.onChange((state) => {
     if (!state.needed) void remote.pullAll();

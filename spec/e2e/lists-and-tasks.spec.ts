@@ -127,6 +127,15 @@ describe("Tasks app: lists and tasks", function () {
     expect(await page.locator(".pill[data-state='failed']").count()).to.equal(0);
   });
 
+  it("does not put a new device's focus in New list when the server has lists (a phone would open its keyboard)", async () => {
+    // Found from outside: storage is empty on a first visit, so the field got focus before the lists arrived.
+    await harness.api("POST", "/users/@me/lists", { title: "From another device" });
+    const page = await harness.openDevice({ width: 390, height: 844 }, { touch: true });
+    await page.locator(".lists", { hasText: "From another device" }).waitFor();
+    await synced(page);
+    expect(await page.evaluate(() => document.activeElement?.id ?? "")).to.not.equal("new-list-title");
+  });
+
   it("renames and deletes a list", async () => {
     const page = await harness.openDevice();
     await addList(page, "Misc");
