@@ -299,6 +299,7 @@ export class MetaContext {
     entry.queue = entry.queue ?? [];
     this.written.set(entry, entry.queue);
     this.held.set(entry);
+    this.held.track(entry);
     for (const op of entry.queue) this.seq = Math.max(this.seq, op.seq);
     return entry;
   }

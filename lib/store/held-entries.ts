@@ -32,13 +32,13 @@ export class HeldEntries {
     return all;
   }
 
-  /** Holds `entry` under its class and id, and indexes its former ids and queue. */
+  /** Holds `entry` under its class and id, and indexes its former ids (its queue: see `track`). */
   set(entry: RecordEntry): void {
     let map = this.byClass.get(entry.className);
     if (!map) this.byClass.set(entry.className, (map = new Map()));
     map.set(entry.id, entry);
-    for (const former of entry.formerIds ?? []) this.formerIdsTo.set(`${entry.className}:${former}`, entry.id);
-    this.track(entry);
+    // On every save: no array made for the many records that never moved.
+    if (entry.formerIds) for (const former of entry.formerIds) this.formerIdsTo.set(`${entry.className}:${former}`, entry.id);
   }
 
   /** Keeps the queued index right after an entry's queue changed. */
