@@ -219,6 +219,10 @@ export class ResourceClient {
     (timer as { unref?: () => void } | undefined)?.unref?.();
     let response: Response;
     let text: string;
+    // A browser offline as the request starts fails it without sending it.
+    // Offline only by the time it fails says nothing: it may have left, and
+    // been made, before the network went.
+    const offlineAtStart = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false;
     try {
       response = await this.fetch(outgoing.url, { method: outgoing.method, headers, body, signal: controller?.signal });
       text = await response.text();
@@ -229,7 +233,7 @@ export class ResourceClient {
       const why = cause?.code ?? cause?.message;
       const message = `${(error as Error)?.message ?? "network error"}${why ? ` (${why})` : ""}`;
       // Failed before any connection was made: the request never left (a reset or a timeout may come after it did).
-      const unsent = !aborted && (notConnected.test(String(cause?.code)) || (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false);
+      const unsent = !aborted && (notConnected.test(String(cause?.code)) || offlineAtStart);
       throw new SyncError(`${label} failed: ${aborted ? `no answer within ${this.timeout} ms` : message}`, { status: 0, type: aborted ? "timeout" : "network", unsent });
     } finally {
       clearTimeout(timer);

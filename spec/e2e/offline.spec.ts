@@ -68,6 +68,39 @@ describe("Tasks app: offline", function () {
     await eventually(async () => expect((await harness.tasks(list.id)).map((t) => t.title).sort()).to.deep.equal(["Buy seeds", "Water the roses"]));
   });
 
+  it("creates a list once when the network goes while its create is out, after the server made it, and the list is renamed offline", async () => {
+    // Found from outside (a duplicate list): the failed attempt was taken for
+    // one that never left because the browser was offline when it failed, so
+    // the rename folded into the create, which went again with the same key
+    // and another body: refused (422) by a strict server, or made twice.
+    const page = await harness.openDevice();
+    let cut = false;
+    const made = new Promise<void>((resolve) =>
+      page.route("**/tasks/v1/users/@me/lists", async (route) => {
+        if (route.request().method() !== "POST" || cut) return route.continue();
+        cut = true;
+        // The server gets the create and makes the list; its answer never arrives.
+        await route.fetch();
+        await page.context().setOffline(true);
+        await route.abort("internetdisconnected");
+        resolve();
+      }),
+    );
+    await addList(page, "Packing");
+    await made;
+    await page.locator(".pill[data-state='offline']").waitFor();
+    await page.getByRole("button", { name: "Rename list Packing" }).click();
+    await page.getByLabel("List name").fill("Moving day");
+    await page.getByLabel("List name").press("Enter");
+    await page.locator(".list-select", { hasText: "Moving day" }).waitFor();
+
+    await page.context().setOffline(false);
+    await page.getByRole("button", { name: "Try now" }).click({ timeout: 5000 }).catch(() => undefined);
+    await synced(page);
+    const titles = (await harness.lists()).map((l) => l.title).filter((t) => t === "Packing" || t === "Moving day");
+    expect(titles).to.deep.equal(["Moving day"]);
+  });
+
   it("marks a change the server refuses, and sends it again on Retry", async () => {
     const page = await harness.openDevice();
     await addList(page, "Refusals");
