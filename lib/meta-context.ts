@@ -238,6 +238,9 @@ export class MetaContext {
         }
       }
     }
+    // What another tab wrote is newer than what a pull in flight here read
+    // (the sending tab's answers, creates and deletes come only this way).
+    for (const change of changes) this.answers.stamp(change.className, change.id);
     return changes;
   }
 
