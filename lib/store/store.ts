@@ -11,7 +11,11 @@ export interface Store {
   get<T = unknown>(key: string): Promise<T | undefined>;
   put(key: string, value: unknown): Promise<void>;
   delete(key: string): Promise<void>;
-  /** Applies the operations in order; a store that can makes them atomic. */
+  /**
+   * Applies the operations in order; a store that can makes them atomic. One
+   * that cannot, and failed part-way, names the keys it did write in the
+   * error's `written` (see PartialBatch).
+   */
   batch(ops: StoreOp[]): Promise<void>;
   /** Every entry whose key starts with `prefix`. */
   entries<T = unknown>(prefix: string): Promise<Array<[string, T]>>;
@@ -41,4 +45,13 @@ export interface Store {
 export function isQuotaError(error: unknown): boolean {
   const e = error as { name?: string; code?: number } | null;
   return !!e && (e.name === "QuotaExceededError" || e.name === "NS_ERROR_DOM_QUOTA_REACHED" || e.code === 22 || e.code === 1014);
+}
+
+/**
+ * The error of a batch that failed part-way (Web Storage full after some
+ * puts): `written` are the keys already in storage, which other tabs may
+ * have read, so they are not written again (over another tab's newer write).
+ */
+export interface PartialBatch {
+  written?: string[];
 }

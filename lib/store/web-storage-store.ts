@@ -1,4 +1,4 @@
-import type { Store, StoreOp } from "./store";
+import type { PartialBatch, Store, StoreOp } from "./store";
 
 /**
  * What atmos2 uses of a Web Storage object (localStorage, sessionStorage, a
@@ -65,8 +65,23 @@ export class WebStorageStore implements Store {
    * or quota error leaves the old data readable.
    */
   async batch(ops: StoreOp[]): Promise<void> {
-    for (const op of ops) if (op.type === "put") this.putSync(op.key, JSON.stringify(op.value));
-    for (const op of ops) if (op.type === "delete") this.storage.removeItem(op.key);
+    const written: string[] = [];
+    try {
+      for (const op of ops) {
+        if (op.type !== "put") continue;
+        this.putSync(op.key, JSON.stringify(op.value));
+        written.push(op.key);
+      }
+      for (const op of ops) {
+        if (op.type !== "delete") continue;
+        this.storage.removeItem(op.key);
+        written.push(op.key);
+      }
+    } catch (error) {
+      // The puts before the one that failed are in storage (see PartialBatch).
+      if (written.length && error && typeof error == "object") (error as PartialBatch).written = written;
+      throw error;
+    }
   }
 
   async entries<T>(prefix: string): Promise<Array<[string, T]>> {

@@ -1,6 +1,6 @@
 import type { Clock } from "../env/clock";
 import type { RecordEntry } from "./record-entry";
-import type { Store, StoreOp } from "./store";
+import type { PartialBatch, Store, StoreOp } from "./store";
 import { toStored } from "./stored-entry";
 
 const written = Promise.resolve();
@@ -116,7 +116,13 @@ export class WriteQueue {
         this.failing = false;
         this.options.onWritten?.(ops.map((op) => op.key));
       } catch (error) {
-        // Put the batch back in front of anything changed since, so the order
+        // What the store wrote before it failed is in storage, and other tabs
+        // may have read it: they hear of it, and it is not written again
+        // (it would go over a newer write of theirs, a delete brought back).
+        const written = (error as PartialBatch | null)?.written ?? [];
+        for (const key of written) batch.delete(key);
+        if (written.length) this.options.onWritten?.(written);
+        // Put the rest back in front of anything changed since, so the order
         // of changes is kept; the newer version of a key wins.
         const merged = new Map(batch);
         for (const [key, entry] of this.pending) merged.set(key, entry);
