@@ -186,7 +186,11 @@ export class MetaContext {
     const recPrefix = this.recPrefix;
     const changes: Reloaded[] = [];
     for (const key of keys) {
-      if (!key.startsWith(recPrefix) || this.writes.has(key)) continue;
+      // This tab's own write of the key follows at once, and holds what it
+      // knows; unless writes fail (storage full): then another tab's news is
+      // taken in, and what waits here is written as merged with it.
+      const waiting = this.writes.has(key);
+      if (!key.startsWith(recPrefix) || (waiting && !this.writes.stuck)) continue;
       const rest = key.slice(recPrefix.length);
       const colon = rest.indexOf(":");
       const className = rest.slice(0, colon);
@@ -224,6 +228,8 @@ export class MetaContext {
       if (!entry) this.held.drop(className, id);
       else if (merged) this.writeMerged(entry, theirs!.queue);
       else if (old) this.edited.keep(old, entry);
+      // What waited here is older than storage now holds (or was merged above).
+      if (waiting && !merged) this.writes.set(key, entry ?? null);
       changes.push({ className, id, entry, before: old });
       // A create gone before this tab heard where to: the server answered it,
       // and the news of its new key may still be on its way (storage is read

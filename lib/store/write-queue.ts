@@ -48,6 +48,11 @@ export class WriteQueue {
     return this.pending.size === 0;
   }
 
+  /** Writes fail (storage full): what waits may wait long, and is not newer than other tabs' news of it. */
+  get stuck(): boolean {
+    return this.failing;
+  }
+
   /** Whether this key waits to be written (this tab's own write follows). */
   has(key: string): boolean {
     return this.pending.has(key);

@@ -1,8 +1,10 @@
 import { expect } from "chai";
+import * as http from "http";
 import { Atmos } from "../../../lib";
 import { FakeClock, settle } from "../../fakes/fake-clock";
 import { ManualFeed } from "../../fakes/manual-feed";
 import { MemoryStorage } from "../../fakes/memory-storage";
+import { listen, shutdown } from "../../servers/listen";
 import { resetModels, Todo } from "../models";
 
 /**
@@ -57,5 +59,47 @@ describe("offline: storage full, with another tab deleting what this tab wrote",
     await atmos.whenSynced();
     expect(storage.getItem(smallKey), "still deleted in storage").to.equal(null);
     expect(Todo.exists(String(small.id)), "and in this tab").to.equal(false);
+  });
+
+  it("takes another tab's delete of a record whose newer write is still waiting for room, and never sends it", async () => {
+    // Found from outside: the push marked the create as sent; that write
+    // waited behind the one that did not fit, and news of the record from
+    // other tabs was ignored as this tab's own write to come. The other tab's
+    // delete was undone once room was made, and the create went out.
+    const posts: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        posts.push(`${req.method} ${JSON.parse(body || "{}").title ?? ""}`.slice(0, 40));
+        res.writeHead(201, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ ...JSON.parse(body || "{}"), id: posts.length }));
+      });
+    });
+    atmos.resourceClient.base = await listen(server);
+    try {
+      storage.quota = used() + 600;
+      const small = new Todo({ title: "small" });
+      small.save({ remote: true });
+      new Todo({ title: "x".repeat(2000) }).save({ remote: true });
+      await settle();
+      await settle();
+      const smallKey = `atmos2:rec:Todo:${small.id}`;
+      expect(storage.getItem(smallKey), "the small record was written").to.not.equal(null);
+
+      // Another tab deletes it (its create never left: nothing to send).
+      storage.removeItem(smallKey);
+      feed.tell([smallKey]);
+      await settle();
+      expect(Todo.exists(String(small.id)), "gone in this tab too").to.equal(false);
+
+      storage.quota = Infinity;
+      await clock.advance(5_000);
+      await atmos.whenSynced();
+      expect(storage.getItem(smallKey), "still deleted in storage").to.equal(null);
+      expect(posts.filter((p) => p.includes("small")), "never sent").to.deep.equal([]);
+    } finally {
+      await shutdown(server);
+    }
   });
 });
