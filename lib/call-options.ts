@@ -93,16 +93,16 @@ export function checkSyncOptions(className: string, options: unknown): void {
 
 /**
  * `Model.remoteKeys`: foreign key attribute → class name of the model it
- * points to, one of `extended`. A name that is none (a typo) would send the
+ * points to, a class name `extended` holds. A name that is none (a typo) would send the
  * child with its parent's local id, and its key would never follow.
  */
-export function checkRemoteKeys(className: string, keys: unknown, extended: () => string[]): void {
+export function checkRemoteKeys(className: string, keys: unknown, extended: ReadonlyMap<string, unknown>): void {
   once(keys, () => {
     if (typeof keys != "object" || keys === null || Array.isArray(keys)) throw badOption(`${className}.remoteKeys`, 'an object of foreign key → class name, such as { projectID: "Project" }', keys);
     for (const key in keys) {
       const value = (keys as Record<string, unknown>)[key];
       if (typeof value != "string" || value == "") throw badOption(`${className}.remoteKeys.${key}`, "a class name", value);
-      if (!extended().includes(value)) throw new Error(`atmos2: ${className}.remoteKeys.${key} names ${value}, no model extended with Spine.Model.Atmosphere (extended: ${extended().join(", ")})`);
+      if (!extended.has(value)) throw new Error(`atmos2: ${className}.remoteKeys.${key} names ${value}, no model extended with Spine.Model.Atmosphere (extended: ${[...extended.keys()].join(", ")})`);
     }
   });
 }

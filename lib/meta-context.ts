@@ -228,8 +228,8 @@ export class MetaContext {
       if (!entry) this.held.drop(className, id);
       else if (merged) this.writeMerged(entry, theirs!.queue);
       else if (old) this.edited.keep(old, entry);
-      // What waited here is older than storage now holds (or was merged above).
-      if (waiting && !merged) this.writes.set(key, entry ?? null);
+      // What waited here is older than what storage holds now (unless merged above, and written as such).
+      if (waiting && !merged) this.writes.forget(key);
       changes.push({ className, id, entry, before: old });
       // A create gone before this tab heard where to: the server answered it,
       // and the news of its new key may still be on its way (storage is read

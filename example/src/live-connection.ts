@@ -15,20 +15,17 @@ export function connectLive(atmos: Atmos, liveUrl: string | undefined, token: st
     badge.title = title;
   };
   const on = () => show("on", "Live", "Changes made elsewhere appear here at once");
-  let refused = false;
   show("connecting", "Live…", "Connecting for live updates");
   atmos.on("live:connected", on);
   atmos.on("live:disconnected", () => show("connecting", "Live…", "Reconnecting for live updates"));
   // Offline, a socket may look open for a while yet carry nothing: the badge
   // says what the status pill says, and Live again once the app is back.
-  atmos.on("offline", () => refused || show("connecting", "Live…", "Offline: live updates resume once the connection is back"));
-  atmos.on("online", () => !refused && atmos.live.connected && on());
+  // (Refused, the client stays "idle": the badge keeps saying so.)
+  atmos.on("offline", () => atmos.live.connectionState === "idle" || show("connecting", "Live…", "Offline: live updates resume once the connection is back"));
+  atmos.on("online", () => atmos.live.connected && on());
   // atmos.live resolves "/live" against this page and turns http(s) into ws(s).
   atmos.live.connect(liveUrl, { token }).then(
     () => (atmos.status().online ? on() : undefined),
-    (error: Error) => {
-      refused = true;
-      show("off", "Live off", `Live updates are unavailable (${error?.message ?? "refused"}); changes from elsewhere appear on sync`);
-    },
+    (error: Error) => show("off", "Live off", `Live updates are unavailable (${error?.message ?? "refused"}); changes from elsewhere appear on sync`),
   );
 }

@@ -38,7 +38,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
     useModel(record.constructor);
     followId(record);
     if (model.remoteKeys) {
-      checkRemoteKeys(model.className, model.remoteKeys, () => Array.from(registeredModels.keys()));
+      checkRemoteKeys(model.className, model.remoteKeys, registeredModels);
       followKeys(record, model.remoteKeys);
     }
   });

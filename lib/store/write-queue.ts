@@ -58,6 +58,11 @@ export class WriteQueue {
     return this.pending.has(key);
   }
 
+  /** Drops the key's waiting write: storage already holds what it should (another tab's newer write). */
+  forget(key: string): void {
+    this.pending.delete(key);
+  }
+
   /** Queues the entry's write (null: the key's delete); the newer change of a key replaces the older. */
   set(key: string, entry: RecordEntry | null): void {
     this.pending.set(key, entry);

@@ -7,11 +7,13 @@ import { startAppServer, type AppServer } from "../../example/server/app-server"
 import { startLive, type LiveFixture } from "./support/live-fixture";
 
 /**
- * An upgrade the live server answers itself without a WebSocket (a path that
- * is not /live, or too many sockets from one address), from a client that
- * resets the connection at once. Its TCP socket had no `error` listener, so
- * the reset was an uncaught ECONNRESET: a crash of the whole server process,
- * met first as a flaky spec by a client retrying a wrong URL.
+ * An upgrade a server answers itself without a WebSocket (a path that is
+ * not /live), from a client that resets the connection at once. Its TCP
+ * socket had no `error` listener, so the reset was an uncaught ECONNRESET: a
+ * crash of the whole server process, met first as a flaky spec by a client
+ * retrying a wrong URL. (The live server's 429/503 answers end their socket
+ * the same way, through refuseUpgrade; a reset there did not crash it even
+ * before, so no case here claims to show it.)
  */
 const upgradeRequest = (path: string) =>
   `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
@@ -59,29 +61,6 @@ describe("an upgrade a server answers without a WebSocket (live server, example 
   it("keeps running when the path is not the live one", async () => {
     fixture = await startLive();
     await resetUpgrades(new URL(fixture!.url).port, "/nope", 30);
-    expect(uncaught.map((e) => e.message)).to.deep.equal([]);
-  });
-
-  it("keeps running when the address holds too many unauthenticated sockets", async () => {
-    fixture = await startLive({ maxUnauthenticatedPerAddress: 1 });
-    const { port } = new URL(fixture!.url);
-    // One socket holds the address's only place.
-    const holder = net.connect(Number(port), "127.0.0.1");
-    await new Promise((resolve) => holder.on("connect", resolve));
-    holder.write(upgradeRequest("/live"));
-    holder.on("error", () => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    // A client that waits is told 429: the resets below meet the refusal.
-    const answer = await new Promise<string>((resolve) => {
-      const socket = net.connect(Number(port), "127.0.0.1", () => socket.write(upgradeRequest("/live")));
-      socket.once("data", (data) => {
-        resolve(String(data).split("\r\n")[0]);
-        socket.destroy();
-      });
-    });
-    expect(answer).to.equal("HTTP/1.1 429 Too Many Requests");
-    await resetUpgrades(port, "/live", 30);
-    holder.destroy();
     expect(uncaught.map((e) => e.message)).to.deep.equal([]);
   });
 
