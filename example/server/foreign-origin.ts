@@ -1,5 +1,5 @@
 import type * as http from "http";
-import { DEFAULT_TOKEN } from "./exposure";
+import { DEFAULT_TOKEN, MIN_EXPOSED_TOKEN_LENGTH } from "./exposure";
 import type { Account } from "./tasks-api";
 
 /**
@@ -9,13 +9,16 @@ import type { Account } from "./tasks-api";
  * (or no token at all), a site the developer visits during `npm start` could
  * read the tasks through CORS, follow them on `/live`, and change them with a
  * "simple" POST the browser sends without asking (`?access_token=dev-token`).
- * So while that holds, anything a browser sends from another origin (its
- * `Origin` header names it) is refused.
+ * A short token of the user's own (allowed on a loopback HOST) is little
+ * better: a page can try thousands a minute from a word list. So while the
+ * server accepts no token, the default one or one shorter than 16
+ * characters, anything a browser sends from another origin (its `Origin`
+ * header names it) is refused.
  */
 
-/** Whether any web page could use this server's API: no token, or the default one. */
+/** Whether any web page could use (or guess its way into) this server's API: no token, the default one, or a short one. */
 export function openToEveryPage(accounts: readonly Account[] | undefined): boolean {
-  return accounts === undefined || accounts.some((account) => account.token === DEFAULT_TOKEN);
+  return accounts === undefined || accounts.some((account) => account.token === DEFAULT_TOKEN || account.token.length < MIN_EXPOSED_TOKEN_LENGTH);
 }
 
 /**
@@ -36,4 +39,4 @@ export function fromForeignPage(req: http.IncomingMessage, ownHost: string | und
 }
 
 export const FOREIGN_PAGE_REFUSAL =
-  "This server accepts the default token dev-token, which any web site could send: it answers pages on its own origin only. Set TASKS_TOKEN to a token of your own to let other origins use the API.";
+  "This server accepts a token any web site could send or guess (dev-token, or one shorter than 16 characters): it answers pages on its own origin only. Set TASKS_TOKEN (or each token in TASKS_USERS) to at least 16 random characters to let other origins use the API.";

@@ -16,6 +16,11 @@ export async function checkToken(base: string, token: string): Promise<TokenChec
   }
   if (response.ok) return { ok: true };
   if (response.status === 401 || response.status === 403) return { ok: false, message: "This token was not accepted. Check it and try again." };
+  if (response.status === 429) {
+    const seconds = Number(response.headers.get("Retry-After"));
+    const wait = Number.isFinite(seconds) && seconds > 0 ? `Wait ${Math.ceil(seconds)} s` : "Wait a minute";
+    return { ok: false, message: `Too many wrong tokens were tried from this network. ${wait}, then try again.` };
+  }
   return { ok: false, message: `The server answered ${response.status}. Try again in a moment.` };
 }
 

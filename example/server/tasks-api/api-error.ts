@@ -10,6 +10,7 @@ const STATUS_NAMES: Record<number, string> = {
   413: "OUT_OF_RANGE",
   415: "INVALID_ARGUMENT",
   422: "INVALID_ARGUMENT",
+  429: "RESOURCE_EXHAUSTED",
   500: "INTERNAL",
 };
 

@@ -11,6 +11,7 @@ import { stamper, type RequestContext, type TasksChange } from "./request-contex
 import { requestOrigin } from "./request-origin";
 import { parseTarget } from "./request-target";
 import { matchRoute } from "./router";
+import { TokenGuesses } from "./token-guesses";
 
 /** Where the API lives on the server. */
 export const API_PREFIX = "/tasks/v1";
@@ -37,7 +38,15 @@ export interface TasksApiOptions {
   maxBodyBytes?: number;
   /** Answer CORS preflights and add CORS headers. Default true. */
   cors?: boolean;
-  /** Clock in ms, for `updated` and `completed`. Default `Date.now`. */
+  /**
+   * Wrong tokens one client address may send per `authFailureWindowMs`; then
+   * its requests get 429 (Retry-After) until the window ends, their tokens
+   * unchecked. Default 20; 0 = no limit.
+   */
+  maxAuthFailures?: number;
+  /** The window of `maxAuthFailures`, from an address's first wrong token. Default 60 s. */
+  authFailureWindowMs?: number;
+  /** Clock in ms, for `updated` and `completed` (and the wrong-token window). Default `Date.now`. */
   now?: () => number;
   /** Where failures that are not the client's fault go (a throwing onChange, a bug). Default console.error. */
   onError?: (err: unknown) => void;
@@ -80,6 +89,7 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
   const cors = options.cors ?? true;
   const clock = options.now ?? Date.now;
+  const guesses = new TokenGuesses({ max: options.maxAuthFailures ?? 20, windowMs: options.authFailureWindowMs ?? 60_000, now: clock, trustProxy: options.trustProxy === true });
   const onError = options.onError ?? ((err: unknown) => console.error("tasks-api:", err));
   const listeners = new Set<(published: PublishedChange) => void>();
   if (options.onChange) listeners.add(options.onChange);
@@ -94,7 +104,13 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
         send(res, emptyResponse(204), PREFLIGHT_HEADERS, { close: hasBody(req) });
         return;
       }
-      user = authenticate(req, url.searchParams, accounts);
+      if (accounts !== undefined) guesses.check(req);
+      try {
+        user = authenticate(req, url.searchParams, accounts);
+      } catch (err) {
+        guesses.count(req, err);
+        throw err;
+      }
       const match = matchRoute(method, url.pathname.slice(API_PREFIX.length));
       let body: unknown;
       if (match.writes) {

@@ -12,7 +12,7 @@ import { main } from "../../../example/server/start";
  * the browser lets the site read (CORS) or send at all (a "simple" POST is
  * sent without asking). These specs send what such a page's browser sends.
  */
-describe("example server: pages on other sites, while the token is the default one", () => {
+describe("example server: pages on other sites, while the token is one a page could send or guess", () => {
   const attacker = "http://attacker.example";
   let tmp: string;
   let stop: (() => Promise<void>) | undefined;
@@ -92,6 +92,17 @@ describe("example server: pages on other sites, while the token is the default o
     expect(await liveFrom(url, url, "dev-token")).to.equal("ready");
     const config = await fetch(`${url}/app-config.json`, { headers: { Origin: url } });
     expect(config.status).to.equal(200);
+  });
+
+  it("does not let another site guess a short token of the user's own (it could try thousands a minute)", async () => {
+    const url = await start({ TASKS_TOKEN: "mysecrettoken" });
+    const read = await fetch(`${url}/tasks/v1/users/@me/lists`, { headers: { Origin: attacker, Authorization: "Bearer mysecrettoken" } });
+    expect(read.status).to.equal(403);
+    expect(read.headers.get("access-control-allow-origin")).to.equal(null);
+    expect(await read.text(), "the refusal says what to set").to.match(/at least 16 random characters/);
+    expect(await liveFrom(url, attacker, "mysecrettoken")).to.equal("HTTP 403");
+    const own = await fetch(`${url}/tasks/v1/users/@me/lists`, { headers: { Origin: url, Authorization: "Bearer mysecrettoken" } });
+    expect(own.status, "the page's own origin is still served").to.equal(200);
   });
 
   it("keeps the API open to every origin (CORS) with a token of the user's own", async () => {

@@ -1,0 +1,45 @@
+import type * as http from "http";
+import { AddressWindow } from "../../../server/live/address-window";
+import { clientAddress } from "../../../server/live/client-address";
+import { ApiError } from "./api-error";
+
+/**
+ * Wrong tokens per client address: past `max` within a window (a minute by
+ * default), the address is answered 429 with Retry-After until the window
+ * ends, and the tokens it sends meanwhile are not looked at, so a right guess
+ * then tells nothing. The same rule `/live` applies to its `auth` frames
+ * (server/live), kept here for the HTTP API, where the same tokens could
+ * otherwise be tried thousands of times a second. A request without a token
+ * is no guess and is not counted.
+ */
+export class TokenGuesses {
+  private readonly window: AddressWindow | undefined;
+
+  constructor(options: { max: number; windowMs: number; now: () => number; trustProxy: boolean }) {
+    if (!Number.isInteger(options.max) || options.max < 0) throw new Error(`createTasksApi: maxAuthFailures must be a whole number (0 = no limit), got ${String(options.max)}`);
+    this.window = options.max > 0 ? new AddressWindow(options.max, options.windowMs, options.now) : undefined;
+    this.trustProxy = options.trustProxy;
+  }
+
+  private readonly trustProxy: boolean;
+
+  /** Throws the 429 when the request's address is waiting out its window. */
+  check(req: http.IncomingMessage): void {
+    if (this.window === undefined) return;
+    const wait = this.window.waitFor(clientAddress(req, this.trustProxy));
+    if (wait === 0) return;
+    const seconds = Math.ceil(wait / 1000);
+    const error = new ApiError(
+      429,
+      `Too many wrong tokens from this address (${this.window.limit} in ${this.window.windowMs / 1000} s); this request's token was not checked. Try again in ${seconds} s.`,
+      "rateLimitExceeded",
+    );
+    error.headers["Retry-After"] = String(seconds);
+    throw error;
+  }
+
+  /** Counts `error` against the request's address if it refused a token. */
+  count(req: http.IncomingMessage, error: unknown): void {
+    if (this.window !== undefined && error instanceof ApiError && error.reason === "authError") this.window.add(clientAddress(req, this.trustProxy));
+  }
+}

@@ -1,0 +1,60 @@
+import { expect } from "chai";
+import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
+
+/**
+ * Found from outside: the tasks API answered 5000 wrong tokens in under two
+ * seconds, so a short token could be guessed from a word list (`/live`
+ * already stopped an address after 20 failures a minute; the same tokens
+ * could be tried on `/tasks/v1` without limit).
+ */
+describe("tasks API: someone guessing tokens", () => {
+  let server: TasksTestServer;
+  let time = Date.UTC(2026, 0, 1);
+
+  beforeEach(async () => {
+    time = Date.UTC(2026, 0, 1);
+    server = await startTasksTestServer({ token: "the-right-token", now: () => time, maxAuthFailures: 5 });
+  });
+  afterEach(() => server.close({ removeFile: true }));
+
+  const tryToken = (token: string) => fetch(`${server.base}/users/@me/lists`, { headers: { Authorization: `Bearer ${token}` } });
+
+  it("is told to wait after the limit of wrong tokens, with Retry-After, and the token is not even checked meanwhile", async () => {
+    for (let i = 0; i < 5; i++) expect((await tryToken(`guess-${i}`)).status, `guess ${i}`).to.equal(401);
+    const refused = await tryToken("guess-5");
+    expect(refused.status).to.equal(429);
+    expect(refused.headers.get("retry-after")).to.equal("60");
+    const body = (await refused.json()) as { error: { message: string; errors: Array<{ reason: string }> } };
+    expect(body.error.message).to.match(/too many wrong tokens from this address \(5 in 60 s\).*try again in 60 s/i);
+    expect(body.error.errors[0].reason).to.equal("rateLimitExceeded");
+    // Guessing right meanwhile tells the guesser nothing: it is refused the same way.
+    expect((await tryToken("the-right-token")).status).to.equal(429);
+  });
+
+  it("lets the address in again once the minute is over", async () => {
+    for (let i = 0; i < 6; i++) await tryToken(`guess-${i}`);
+    time += 30_000;
+    const waiting = await tryToken("the-right-token");
+    expect(waiting.status).to.equal(429);
+    expect(waiting.headers.get("retry-after")).to.equal("30");
+    time += 30_000;
+    expect((await tryToken("the-right-token")).status).to.equal(200);
+  });
+
+  it("does not count requests with the right token, or with none, as guesses", async () => {
+    for (let i = 0; i < 10; i++) expect((await tryToken("the-right-token")).status).to.equal(200);
+    for (let i = 0; i < 10; i++) expect((await fetch(`${server.base}/users/@me/lists`)).status).to.equal(401);
+    for (let i = 0; i < 5; i++) expect((await tryToken(`guess-${i}`)).status).to.equal(401);
+    expect((await tryToken("guess-5")).status).to.equal(429);
+  });
+
+  it("limits 20 wrong tokens a minute unless told otherwise, and 0 turns the limit off", async () => {
+    await server.close({ removeFile: true });
+    server = await startTasksTestServer({ token: "the-right-token", now: () => time });
+    for (let i = 0; i < 20; i++) expect((await tryToken(`guess-${i}`)).status).to.equal(401);
+    expect((await tryToken("guess-20")).status).to.equal(429);
+    await server.close({ removeFile: true });
+    server = await startTasksTestServer({ token: "the-right-token", now: () => time, maxAuthFailures: 0 });
+    for (let i = 0; i < 30; i++) expect((await tryToken(`guess-${i}`)).status).to.equal(401);
+  });
+});
