@@ -39,12 +39,11 @@ async function textContrast(page: Page, selector: string): Promise<{ text: strin
   return { text: found.text, ratio: contrastRatio(colour, background), colour: rgb(colour), background: rgb(background) };
 }
 
-/** The header's shown parts (brand, sync status, account) share one row: every box overlaps every other one vertically. */
-async function headerRows(page: Page): Promise<{ height: number; oneRow: boolean; parts: string[] }> {
+/** The header's height, and where its shown parts (brand, sync status, account) are, for messages. */
+async function headerRows(page: Page): Promise<{ height: number; parts: string[] }> {
   return page.locator(".app-bar").evaluate((bar) => {
     const parts = [...bar.children].filter((el) => (el as HTMLElement).offsetParent !== null || getComputedStyle(el).position === "fixed").map((el) => el.getBoundingClientRect());
-    const oneRow = Math.max(...parts.map((r) => r.top)) < Math.min(...parts.map((r) => r.bottom));
-    return { height: bar.getBoundingClientRect().height, oneRow, parts: parts.map((r) => `${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)}`) };
+    return { height: bar.getBoundingClientRect().height, parts: parts.map((r) => `${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)}`) };
   });
 }
 
@@ -66,6 +65,22 @@ describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, 
     const field = (await page.getByLabel("New task").boundingBox())!;
     expect(field.y + field.height, "the bottom of the New task field (px from the top)").to.be.at.most(phone.height);
     await noSidewaysScroll(page, "with a long list title");
+  });
+
+  it("shows at most three lines of a 300-character title with no spaces, so Rename, Delete and the task field stay on a 320×568 screen; renaming shows it whole", async () => {
+    const page = await harness.openDevice({ width: 320, height: 568 }, { touch: true });
+    const title = "x".repeat(300);
+    await addList(page, title);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    for (const [name, selector] of [["Rename", ".rename-list"], ["Delete", ".delete-list"]]) {
+      const button = (await page.locator(`.panel-head ${selector}`).boundingBox())!;
+      expect(button.y + button.height, `the bottom of ${name} (px from the top)`).to.be.at.most(568);
+    }
+    const field = (await page.getByLabel("New task").boundingBox())!;
+    expect(field.y + field.height, "the bottom of the New task field (px from the top)").to.be.at.most(568);
+    expect(await page.locator(".list-title").textContent(), "the heading holds the whole title for a screen reader").to.equal(title);
+    await page.locator(".panel-head .rename-list").tap();
+    expect(await page.locator(".rename-form input").inputValue()).to.equal(title);
   });
 
   it("tells a new user where to start in words that are true whether the lists are beside the panel or above it", async () => {
@@ -123,39 +138,49 @@ describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, 
     expect(low, `below ${smallTextContrast}:1 (all measured: ${measured.join(" | ")})`).to.deep.equal([]);
   });
 
-  it("keeps the header on one row when the status is long (offline with 12 changes waiting), the status shortened, its words whole in the title of its text", async () => {
-    const page = await open();
-    await addList(page, "Errands");
-    await synced(page);
-    const calm = await headerRows(page);
-    expect(calm.oneRow, `the header's parts share a row when synced (${calm.parts.join(" | ")})`).to.equal(true);
+  /** The pill's words as painted: its text box holds all of them (no ellipsis) or the spec says how much it shows. */
+  const pillWords = (page: Page) =>
+    page.locator(".status .pill .pill-text").evaluate((el) => ({ text: el.textContent ?? "", shown: el.clientWidth, needed: el.scrollWidth }));
 
-    await page.context().setOffline(true);
-    const titles = Array.from({ length: 12 }, (_, i) => `Errand ${i + 1}`);
-    await addTasks(page, ...titles);
-    const pill = page.locator(".status .pill[data-state='offline']");
-    await eventually(async () => expect(await pill.locator(".pill-text").textContent()).to.equal("Offline · 12 waiting"));
-    const long = await headerRows(page);
-    expect(long.oneRow, `the header's parts share a row offline (${long.parts.join(" | ")})`).to.equal(true);
-    expect(long.height, `the header's height (px) offline, against ${calm.height} px synced`).to.be.at.most(calm.height);
-    // The words are all there for whoever needs them: in the title of the pill's text, and (as ever) to a screen reader.
-    expect(await pill.locator(".pill-text").getAttribute("title"), "the title of the pill's text").to.equal("Offline · 12 waiting");
-    expect(await pill.evaluate((el) => (el as HTMLElement).innerText.replace(/\s+/g, " ").trim()), "the pill's words").to.equal("Offline · 12 waiting");
-    const tryNow = (await page.getByRole("button", { name: "Try now" }).boundingBox())!;
-    expect(tryNow.x + tryNow.width, "Try now's right edge (px)").to.be.at.most(phone.width);
-    await noSidewaysScroll(page, "offline with 12 changes waiting");
-    await page.context().setOffline(false);
-    await synced(page);
-  });
+  for (const width of [320, 360, phone.width]) {
+    it(`shows the status's words whole at ${width} px, offline with 12 changes waiting too, and the header keeps its height`, async () => {
+      const page = await harness.openDevice({ width, height: 640 }, { touch: true });
+      await addList(page, `Errands ${width}`);
+      await synced(page);
+      const calm = await headerRows(page);
+      const synced_ = await pillWords(page);
+      expect(synced_.needed, `px "${synced_.text}" needs, against the ${synced_.shown} px it has`).to.be.at.most(synced_.shown);
+
+      await page.context().setOffline(true);
+      const titles = Array.from({ length: 12 }, (_, i) => `Errand ${i + 1}`);
+      await addTasks(page, ...titles);
+      const pill = page.locator(".status .pill[data-state='offline']");
+      await eventually(async () => expect(await pill.locator(".pill-text").textContent()).to.equal("Offline · 12 waiting"));
+      const offline = await pillWords(page);
+      expect(offline.needed, `px "${offline.text}" needs, against the ${offline.shown} px it has`).to.be.at.most(offline.shown);
+      const long = await headerRows(page);
+      expect(long.height, `the header's height (px) offline (${long.parts.join(" | ")}), against ${calm.height} px synced`).to.equal(calm.height);
+      const tryNow = (await page.getByRole("button", { name: "Try now" }).boundingBox())!;
+      expect(tryNow.x + tryNow.width, "Try now's right edge (px)").to.be.at.most(width);
+      await noSidewaysScroll(page, `offline with 12 changes waiting at ${width} px`);
+      await page.context().setOffline(false);
+      await synced(page);
+    });
+  }
 
   it("gives every control a hit area of at least 44×44 px: lists, tasks, the task form, Retry and Undo, the Sync panel", async () => {
     const page = await open();
     await addList(page, "Home");
     await addList(page, "Errands");
+    await addList(page, "Q");
+    await page.locator(".lists .list-select", { has: page.locator(".list-name", { hasText: /^Errands$/ }) }).tap();
     await addTasks(page, "Post the letter", "Buy stamps");
     await page.getByLabel("Done: Buy stamps").check();
     await synced(page);
-    expect(await smallTargets(page, "body"), "controls on the list screen").to.deep.equal([]);
+    expect(await smallTargets(page, "body"), "controls on the list screen (a list named with one letter too)").to.deep.equal([]);
+    await page.locator(".skip-link").focus();
+    const skip = (await page.locator(".skip-link").boundingBox())!;
+    expect(Math.min(skip.width, skip.height), "the skip link's smaller side (px), once it shows").to.be.at.least(44);
 
     await page.getByRole("button", { name: "Edit Post the letter" }).tap();
     await page.locator(".task-edit").waitFor();
