@@ -2,7 +2,7 @@ import type { ConflictEvent } from "../atmos-options";
 import type { SpineModel } from "../app-context";
 import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import { changedFields, mergeNewerVersion, olderVersion } from "../sync/merge";
-import { createsOut, mayBeCopy } from "../sync/lost-creates";
+import { createAttempts, createsOut, mayBeCopy } from "../sync/lost-creates";
 import { collectionName } from "../sync/naming";
 import { fillFromLink } from "./link-params";
 import { resendMerged } from "../sync/resend-merged";
@@ -59,6 +59,7 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   const gone = change.type === "deleted" || change.attrs?.deleted === true;
   // The server may announce this tab's own new record before it answers the
   // create: once answered, the record has this id and the news finds it.
+  const attempts = createAttempts(meta.queued(), className);
   if (!gone && !meta.get(className, id)) await atmos.createsAnswered(className);
   // Closed meanwhile: the models may be another Atmos's now, and the news is left to it.
   if (closed(atmos)) return;
@@ -82,7 +83,7 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
     // Maybe the server's copy of this tab's create whose answer was lost: its retry brings the id (lost-creates.ts).
     // An update of a record never seen here, while such a create is out, is most likely that copy changed
     // elsewhere (its "created" was left for the retry): left too; the retry's answer or a pull brings it.
-    const out = createsOut(meta.queued(), className);
+    const out = createsOut(meta.queued(), className, attempts);
     if (out.length && (change.type === "updated" || out.some((local) => mayBeCopy(local, attrs)))) return;
     const created = { className, id, attrs, acked: true, queue: [], etag: etagOf(attrs) };
     meta.put(created);

@@ -8,10 +8,31 @@ import { fieldsQueued } from "./merge";
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** The records of a model whose create was sent and not answered, among `queued` (MetaContext.queued(): a create out is always queued). */
-export function createsOut(queued: Iterable<RecordEntry>, className: string): RecordEntry[] {
+/**
+ * The requests each queued create of a model had made (by record id) when
+ * what is about to be applied was read from the server: a pull's pages, a
+ * live change as it arrived.
+ */
+export function createAttempts(queued: Iterable<RecordEntry>, className: string): Map<string, number> {
+  const attempts = new Map<string, number>();
+  for (const e of queued) if (e.className === className && e.queue[0]?.kind === "create") attempts.set(e.id, e.queue[0].attempts ?? 0);
+  return attempts;
+}
+
+/**
+ * The records of a model whose create was sent and not answered, among
+ * `queued` (MetaContext.queued(): a create out is always queued), that may
+ * be in what was read when `then` was taken (createAttempts): a create whose
+ * every request since then follows refusals (a 4xx: nothing committed) was
+ * sent after that read, so the read cannot hold it. (Its server copy would
+ * hide records that only look like it, a pull's until the next pull.)
+ */
+export function createsOut(queued: Iterable<RecordEntry>, className: string, then: Map<string, number>): RecordEntry[] {
   const out: RecordEntry[] = [];
-  for (const e of queued) if (e.className === className && !e.acked && e.queue[0]?.kind === "create" && e.queue[0].sent) out.push(e);
+  for (const e of queued) {
+    const op = e.queue[0];
+    if (e.className === className && !e.acked && op?.kind === "create" && op.sent && (op.unsure || then.get(e.id) === (op.attempts ?? 0))) out.push(e);
+  }
   return out;
 }
 

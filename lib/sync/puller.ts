@@ -1,7 +1,7 @@
 import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import type { ResolvedRoute } from "./routes";
 import { changedFields, mergeNewerVersion } from "./merge";
-import { createsOut, mayBeCopy } from "./lost-creates";
+import { createAttempts, createsOut, mayBeCopy } from "./lost-creates";
 import { resendMerged } from "./resend-merged";
 import { SyncError } from "./sync-error";
 import type { SyncHost } from "./sync-host";
@@ -95,11 +95,12 @@ export class Puller {
       }
       // A create in flight may be in these pages already, under its server
       // id: its answer, applied first, tells which item it is (see applyPulled).
-      // (At once when none is in flight.)
+      // (At once when none is in flight.) One sent from now on cannot be.
+      const attempts = createAttempts(meta.queued(), className);
       await this.host.createsAnswered(className);
       // Closed meanwhile: the models may be another Atmos's now, which would not know these records.
       if (rc.closed) throw rc.closed();
-      const result = applyPulled(this.host, className, route, items, options, numericIds, mark);
+      const result = applyPulled(this.host, className, route, items, options, numericIds, { mark, attempts });
       // Storage full: the pulled records wait in memory and are written when
       // space frees (the write queue reports the quota error once); the pull
       // itself succeeded. The high-water mark waits until they are written.
@@ -128,7 +129,8 @@ function checkedItem(className: string, item: unknown, idField: string, status: 
 }
 
 /** Merges the checked items of a complete pull into the local records, in one step. */
-function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, items: Attrs[], options: PullOptions, numericIds: Set<string>, mark: number): PullResult {
+function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, items: Attrs[], options: PullOptions, numericIds: Set<string>, read: { mark: number; attempts: Map<string, number> }): PullResult {
+  const { mark } = read;
   const { meta } = host;
   const { attributes } = host.options(className);
   // Path parameters that name attributes (":taskListID") are set on pulled records lacking them.
@@ -137,7 +139,7 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
   const result: PullResult = { records: [], changed: [], conflicts: [] };
   const returned = new Set<string>();
   // Records unknown here that could be the copy of a create whose answer was lost wait for a later pull (lost-creates.ts).
-  const out = createsOut(meta.queued(), className);
+  const out = createsOut(meta.queued(), className, read.attempts);
   for (const remote of items) {
     // Items are this pull's own copies (checkedItem): fill them in place, as
     // a spread per record costs more than the rest of this loop together.
