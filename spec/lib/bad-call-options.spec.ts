@@ -110,6 +110,28 @@ describe("bad options passed to new Atmos, save, destroy, sync and the headers",
       expect(Todo.count()).to.equal(0);
     });
 
+    // Found by a new user: save({ remtoe: true }) saved locally only, without a word.
+    const misspelt: Array<[string, Record<string, unknown>, string]> = [
+      ["remote with two letters swapped", { remtoe: true }, "atmos2: Todo save({ remtoe }) is not an option atmos2 knows; did you mean remote?"],
+      ["success with a letter missing", { remote: true, sucess: () => {} }, "atmos2: Todo save({ sucess }) is not an option atmos2 knows; did you mean success?"],
+      ["remote in capitals", { Remote: true }, "atmos2: Todo save({ Remote }) is not an option atmos2 knows; did you mean remote?"],
+      ["pathParams with a letter missing", { remote: true, pathParms: {} }, "atmos2: Todo save({ pathParms }) is not an option atmos2 knows; did you mean pathParams?"],
+    ];
+    for (const [what, options, message] of misspelt) {
+      it(`save() throws for ${what}, before anything is saved`, () => {
+        expect(thrownBy(() => new Todo({ title: "Milk" }).save(options))).to.equal(message);
+        expect(Todo.count()).to.equal(0);
+      });
+    }
+
+    it("destroy() and remoteSaveOptions name a misspelt option too", () => {
+      const todo = Todo.create({ title: "Milk" }) as any;
+      expect(thrownBy(() => todo.destroy({ remtoe: true }))).to.equal("atmos2: Todo destroy({ remtoe }) is not an option atmos2 knows; did you mean remote?");
+      expect(Todo.exists(todo.id)).to.equal(true);
+      (Todo as any).remoteSaveOptions = { prepareDta: () => ({}) };
+      expect(thrownBy(() => new Todo({ title: "Bread" }).save({ remote: true }))).to.equal("atmos2: Todo.remoteSaveOptions.prepareDta is not an option atmos2 knows; did you mean prepareData?");
+    });
+
     it("still takes Spine's own options and any option of the app's", () => {
       const todo = new Todo({ title: "Milk" });
       todo.save({ validate: false, ajax: false, mine: 1, remote: false, success: undefined });
