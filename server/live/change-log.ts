@@ -57,6 +57,8 @@ export interface ChangeLog {
    * for the channels it delivered changes of or that its sockets follow.
    */
   readonly trackedChannels: number;
+  /** Whether a change could be published now: memory, always; Redis, while both its connections are up. */
+  readonly reachable: boolean;
   close(): Promise<void>;
 }
 

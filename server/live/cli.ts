@@ -130,8 +130,11 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
   const server = http.createServer((req, res) => {
     if (live.handleUpdate(req, res)) return;
     if (req.url === "/health") {
-      res.writeHead(200, { "Content-Type": "application/json" });
-      return void res.end(JSON.stringify({ ok: true, connections: live.connections, trackedChannels: live.trackedChannels }));
+      // 503 while Redis is down: POST /update fails then, and a load balancer should send clients elsewhere.
+      const ok = live.canPublish;
+      res.writeHead(ok ? 200 : 503, { "Content-Type": "application/json" });
+      const redis = env.REDIS_URL ? { redis: ok ? "connected" : "unreachable" } : {};
+      return void res.end(JSON.stringify({ ok, ...redis, connections: live.connections, trackedChannels: live.trackedChannels }));
     }
     res.writeHead(404, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ error: "not found: this server answers /live (WebSocket), POST /update and /health" }));

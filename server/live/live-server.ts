@@ -31,6 +31,8 @@ export interface LiveServer {
   readonly connections: number;
   /** Channels this process holds state for (see `GET /health` of atmos2-server): for operators and tests. */
   readonly trackedChannels: number;
+  /** Whether a change could be published now: false while Redis (with `redisUrl`) cannot be reached (see `GET /health` of atmos2-server). */
+  readonly canPublish: boolean;
   /** Closes every socket with 1001, stops the heartbeat, disconnects from Redis. */
   close(): Promise<void>;
 }
@@ -162,6 +164,9 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     handleUpgrade,
     get connections() {
       return connections.size;
+    },
+    get canPublish() {
+      return changeLog.reachable;
     },
     get trackedChannels() {
       return changeLog.trackedChannels;

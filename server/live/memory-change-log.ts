@@ -19,6 +19,7 @@ interface ChannelState {
  */
 export class MemoryChangeLog implements ChangeLog {
   readonly epoch = randomUUID();
+  readonly reachable = true;
   private states = new Map<string, ChannelState>();
   private deliver: (entry: SequencedChange) => void = () => {};
   private sweeper: NodeJS.Timeout | undefined;

@@ -150,6 +150,10 @@ export class RedisChangeLog implements ChangeLog {
     if (!this.delivered.has(channel)) this.delivered.set(channel, seq);
   }
 
+  get reachable(): boolean {
+    return this.connected && this.client.isReady && this.subscriber.isReady;
+  }
+
   get trackedChannels(): number {
     return this.delivered.size;
   }

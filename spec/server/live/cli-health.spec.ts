@@ -1,0 +1,56 @@
+import { expect } from "chai";
+import { start, type RunningServer } from "../../../server/live/cli";
+import { startRedis, type RedisProcess } from "../../live/support/redis-server";
+
+/**
+ * Found from outside: with REDIS_URL, /health said { ok: true } while Redis
+ * was down and every POST /update failed with 503, so a load balancer kept
+ * sending clients to a server that could not publish.
+ */
+describe("atmos2-server: GET /health", () => {
+  let running: RunningServer | undefined;
+  let redis: RedisProcess | undefined;
+  afterEach(async () => {
+    await running?.stop();
+    await redis?.stop();
+    running = undefined;
+    redis = undefined;
+  });
+
+  const health = async () => {
+    const res = await fetch(`${running!.url}/health`);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it("answers 200 ok without Redis", async () => {
+    running = await start({ PORT: "0", ATMOS_QUIET: "1" }, () => undefined);
+    const { status, body } = await health();
+    expect(status).to.equal(200);
+    expect(body).to.include({ ok: true });
+  });
+
+  it("answers 503 with ok: false while Redis cannot be reached, and 200 again once it is back", async () => {
+    redis = await startRedis();
+    const port = redis.port;
+    running = await start({ PORT: "0", ATMOS_QUIET: "1", REDIS_URL: redis.url }, () => undefined);
+    expect(await health()).to.deep.include({ status: 200 });
+    expect((await health()).body).to.include({ ok: true, redis: "connected" });
+    await redis.stop();
+    const deadline = Date.now() + 5000;
+    let seen = await health();
+    while (seen.status === 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen = await health();
+    }
+    expect(seen.status).to.equal(503);
+    expect(seen.body).to.include({ ok: false, redis: "unreachable" });
+    redis = await startRedis(port);
+    const back = Date.now() + 10000;
+    while (seen.status !== 200 && Date.now() < back) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      seen = await health();
+    }
+    expect(seen).to.deep.include({ status: 200 });
+    expect(seen.body).to.include({ ok: true, redis: "connected" });
+  });
+});
