@@ -33,7 +33,10 @@ export class SyncError extends Error {
  * of type "config": a setup mistake, parked and never taken for offline.
  */
 export function asSyncError(error: unknown, prefix = ""): SyncError {
-  return error instanceof SyncError ? error : new SyncError(prefix + ((error as Error)?.message ?? error), { type: "config" });
+  if (error instanceof SyncError) return error;
+  const message = String((error as Error)?.message ?? error);
+  // atmos2's own messages name what they are about already ("atmos2: route … (Task.create) …").
+  return new SyncError(message.startsWith("atmos2: ") ? message : prefix + message, { type: "config" });
 }
 
 /** The payload of `error` events and `error` callbacks (API.md "Precise behaviour"). */

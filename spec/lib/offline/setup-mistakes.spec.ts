@@ -33,6 +33,7 @@ describe("offline: a change that cannot be sent for a setup mistake is parked, n
     expect(errors).to.have.length(1);
     expect(errors[0]).to.include({ model: "Task", status: 0, type: "config" });
     expect(errors[0].error.message).to.match(/POST \/lists\/:taskListID\/tasks.*:taskListID/);
+    expect(errors[0].error.message, "one prefix, as thrown (it names the model already)").to.match(/^atmos2: route /);
     expect(fromCallback).to.have.length(1);
     expect(fromCallback[0].error.message).to.match(/:taskListID/);
     expect(offline, "a setup mistake is not the network").to.deep.equal([]);
