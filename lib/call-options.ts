@@ -3,6 +3,7 @@
 // of failing later far from the cause: a `success: "x"` would throw from a
 // timer once the server answered, a `removeScope: 5` would scope nothing.
 import { badOption, type OptionRule } from "./checked-options";
+import { oneSlipFrom } from "./near-miss";
 
 const has = (...methods: string[]) => (value: any) => typeof value == "object" && methods.every((m) => typeof value[m] == "function");
 const isFunction = (value: unknown) => typeof value == "function";
@@ -28,18 +29,6 @@ function check(options: any, rules: Record<string, OptionRule>, where: (key: str
       for (const name in rules) if (oneSlipFrom(key, name)) throw new Error(`atmos2: ${where(key)} is not an option atmos2 knows; did you mean ${name}?`);
     } else if (value != null && !rule[1](value)) throw badOption(where(key), rule[0], value);
   }
-}
-
-/** Whether `a` is `b` in other capitals, or (4 letters or more) with one letter added, dropped or changed, or two neighbours swapped. */
-function oneSlipFrom(a: string, b: string): boolean {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  if (a == b) return true;
-  if (a.length < 4 || Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (a[i] == b[i]) i++;
-  const [a1, b1] = [a.slice(i + 1), b.slice(i + 1)];
-  return a1 == b1 || a1 == b.slice(i) || a.slice(i) == b1 || (a[i] == b[i + 1] && a[i + 1] == b[i] && a1.slice(1) == b1.slice(1));
 }
 
 const atmosRules: Record<string, OptionRule> = {

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { oneSlipFrom } from "../../lib/near-miss";
 import { tokenListAuthenticator } from "./authenticate";
 import { createLiveServer } from "./live-server";
 import { LiveLogEvent } from "./live-log";
@@ -69,8 +70,22 @@ function refuseWeakCredentials(host: string, env: NodeJS.ProcessEnv): void {
   if (secret && secret.length < MIN_EXPOSED_LENGTH) throw new Error(`ATMOS_SECRET is ${secret.length} characters; ${advice}`);
   (env.ATMOS_TOKENS ?? "").split(";").forEach((entry, index) => {
     const token = entry.trim().split(":")[0].trim();
-    if (token && token.length < MIN_EXPOSED_LENGTH) throw new Error(`ATMOS_TOKENS entry ${index + 1} has a token of ${token.length} characters; ${advice}`);
+    if (token && token.length < MIN_EXPOSED_LENGTH) throw new Error(`ATMOS_TOKENS entry ${index + 1} has a token of ${token.length} character${token.length === 1 ? "" : "s"}; ${advice}`);
   });
+}
+
+/**
+ * An ATMOS_ variable the CLI does not read is a mistyped setting: ATMOS_TOKEN
+ * started a server that refused every socket, saying only that ATMOS_TOKENS
+ * was empty. Refused, naming the setting meant when one slip away.
+ */
+function refuseUnknownSettings(env: NodeJS.ProcessEnv): void {
+  const known = SETTINGS.map(([name]) => name).filter((name) => name.startsWith("ATMOS_"));
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith("ATMOS_") || known.includes(name)) continue;
+    const meant = known.find((setting) => oneSlipFrom(name, setting));
+    throw new Error(`${name} is not a setting of atmos2-server; ${meant ? `did you mean ${meant}?` : `its ATMOS_ settings are ${known.join(", ")}`} (see atmos2-server --help)`);
+  }
 }
 
 /** The most of a message a log line carries: what a socket sends must not fill the disk. */
@@ -115,6 +130,7 @@ export interface RunningServer {
  * Resolves once it listens; throws an Error naming the setting to fix otherwise.
  */
 export async function start(env: NodeJS.ProcessEnv = process.env, print = (line: string) => console.log(`[atmos2-server] ${line}`)): Promise<RunningServer> {
+  refuseUnknownSettings(env);
   const host = env.HOST?.trim() || "127.0.0.1";
   const port = parsePort(env.PORT);
   const quiet = parseSwitch("ATMOS_QUIET", env.ATMOS_QUIET, "errors only");

@@ -72,4 +72,15 @@ describe("atmos2-server: limits settings", () => {
     expect(await refusal({ ATMOS_REQUEST_TIMEOUT_MS: "1.5" })).to.equal('ATMOS_REQUEST_TIMEOUT_MS must be a whole number of at least 1 (got "1.5")');
     expect(await refusal({ ATMOS_TRUST_PROXY: "maybe" })).to.match(/^ATMOS_TRUST_PROXY must be 1, true or yes/);
   });
+
+  it("refuses a mistyped setting, naming the one meant (ATMOS_TOKEN started a server that refused every socket)", async () => {
+    expect(await refusal({ ATMOS_TOKEN: "a:x" })).to.equal("ATMOS_TOKEN is not a setting of atmos2-server; did you mean ATMOS_TOKENS? (see atmos2-server --help)");
+    expect(await refusal({ ATMOS_COLOUR: "blue" })).to.equal(
+      "ATMOS_COLOUR is not a setting of atmos2-server; its ATMOS_ settings are ATMOS_TOKENS, ATMOS_SECRET, ATMOS_QUIET, ATMOS_MAX_AUTH_FAILURES, ATMOS_MAX_UNAUTHENTICATED, ATMOS_REQUEST_TIMEOUT_MS, ATMOS_TRUST_PROXY (see atmos2-server --help)",
+    );
+  });
+
+  it("counts a short token's characters in plain words", async () => {
+    expect(await refusal({ HOST: "0.0.0.0", ATMOS_TOKENS: "a:x" })).to.match(/^ATMOS_TOKENS entry 1 has a token of 1 character; /);
+  });
 });
