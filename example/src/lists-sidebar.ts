@@ -34,6 +34,11 @@ export class ListsSidebar extends Spine.Controller {
     return findByRoot<List>(List, this.selectedRoot);
   }
 
+  /** Whether the selected list is gone (deleted here or elsewhere). */
+  get selectionGone(): boolean {
+    return this.selectedRoot !== undefined && !this.selected;
+  }
+
   /** Selects a list (or none) and tells the app. */
   select(list: List | undefined): void {
     const root = list && rootOf(List, list);
@@ -56,6 +61,10 @@ export class ListsSidebar extends Spine.Controller {
   }
 
   render(): void {
+    // A repaint replaces the buttons: a keyboard user's focus follows its list
+    // (by its Spine cid, which survives the list taking its server id).
+    const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>(".list-select");
+    const refocus = focused && this.listsEl[0].contains(focused) ? focused.dataset : undefined;
     const lists = List.sorted();
     const selectedId = this.selected?.id;
     const items = lists.length
@@ -63,7 +72,7 @@ export class ListsSidebar extends Spine.Controller {
             const open = Task.ofList(list.id).filter((t) => !t.isDone).length;
             const current = list.id === selectedId;
             return html`<li>
-              <button type="button" class="list-select${current ? " is-selected" : ""}" data-id="${list.id}" ${current ? html`aria-current="true"` : ""}>
+              <button type="button" class="list-select${current ? " is-selected" : ""}" data-id="${list.id}" data-cid="${list.cid}" ${current ? html`aria-current="true"` : ""}>
                 <span class="list-name">${list.title || "Untitled list"}</span>
                 ${syncMark(list.syncState())}
                 <span class="list-count" aria-label="${open} open">${open || ""}</span>
@@ -72,6 +81,19 @@ export class ListsSidebar extends Spine.Controller {
           })
         : html`<li class="lists-empty">No lists yet</li>`;
     this.listsEl.html(html`${items}`.value);
+    if (refocus) (this.chipWhere((chip) => chip.cid === refocus.cid) ?? this.chipWhere((chip) => chip.id === refocus.id))?.focus();
+  }
+
+  private chipWhere(test: (data: DOMStringMap) => boolean): HTMLElement | undefined {
+    return [...(this.listsEl[0] as HTMLElement).querySelectorAll<HTMLElement>(".list-select")].find((chip) => test(chip.dataset));
+  }
+
+  /** Puts the keyboard focus on the selected list, or on "New list" when there is none. */
+  focusSelected(): void {
+    const id = this.selected?.id;
+    const chip = id === undefined ? undefined : this.chipWhere((data) => data.id === id);
+    if (chip) chip.focus();
+    else this.focusNewList();
   }
 
   clicked(event: Event): void {

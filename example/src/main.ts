@@ -87,6 +87,8 @@ async function start(): Promise<void> {
     return showFatal((error as Error).message);
   }
 
+  // Signed in through the form just now: its button, which had the focus, is gone.
+  const signingIn = config.signIn === true && !storedToken();
   const session = config.signIn ? await signedInToken(config) : undefined;
   const atmos = new Atmos();
   configureTasksApi(atmos, config.base);
@@ -132,11 +134,18 @@ async function start(): Promise<void> {
     panel.show(list);
     if (list) localStorage.setItem(selectedKey, list.id);
   });
-  // The selected list was deleted (here or elsewhere): show another one.
-  panel.bind("gone", () => sidebar.select(remembered()));
+  // The selected list was deleted (here or elsewhere): show another one. The
+  // focus was in the panel that went with it: it goes to the list shown now
+  // (or to "New list"), not to the page's body.
+  const showAnother = () => {
+    const gone = sidebar.selectionGone;
+    sidebar.select(remembered());
+    if (gone && (!document.activeElement || document.activeElement === document.body)) sidebar.focusSelected();
+  };
+  panel.bind("gone", showAnother);
   List.bind("refresh change", () => {
     const selected = sidebar.selected;
-    if (!selected) return sidebar.select(remembered());
+    if (!selected) return showAnother();
     // A new list took its server id: remember that one.
     localStorage.setItem(selectedKey, selected.id);
   });
@@ -151,10 +160,14 @@ async function start(): Promise<void> {
   // No list here or on the server: the first thing to do is make one. (Not
   // before the server said so: a new device of a person with lists would
   // open a phone's keyboard for nothing.)
+  // After a sign-in, the focus goes to the person's list (it was on the
+  // form's button, which is gone).
   void firstPull
     .catch(() => undefined)
     .then(() => {
-      if (List.count() === 0 && (document.activeElement === document.body || !document.activeElement)) sidebar.focusNewList();
+      if (document.activeElement !== document.body && document.activeElement) return;
+      if (List.count() === 0) sidebar.focusNewList();
+      else if (signingIn) sidebar.focusSelected();
     });
   atmos.on("online", () => void remote.pullAll());
   auth.onChange((state) => {

@@ -139,6 +139,11 @@ export class TasksPanel extends Spine.Controller {
     const open = tasks.filter((t) => !t.isDone);
     const done = tasks.filter((t) => t.isDone);
     const focused = document.activeElement as HTMLElement | null;
+    // The row and control that have the focus: a row repainted (its checkbox
+    // replaced) and moved (completed, reopened) loses it.
+    let focusedRow: TaskItem | undefined;
+    for (const item of this.items.values()) if (focused && item.el[0].contains(focused)) focusedRow = item;
+    const control = focusedRow && [...focused!.classList].find((name) => name.startsWith("task-"));
     const seen = new Set<object>();
     this.place(this.openEl[0], open, seen);
     this.place(this.doneEl[0], done, seen);
@@ -147,11 +152,18 @@ export class TasksPanel extends Spine.Controller {
       item.release();
       this.items.delete(root);
     }
-    // Moving a row (e.g. when completed) drops its focus; give it back.
-    if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus();
     this.emptyEl.prop("hidden", open.length > 0).text(done.length ? "All done. Nice!" : "No tasks yet. Type one above and press Enter.");
     this.doneSection.prop("hidden", done.length === 0);
     this.doneCount.text(`(${done.length})`);
+    // Moving a row (e.g. when completed) drops its focus; give it back, to the
+    // same control of the same task when the row was repainted meanwhile
+    // (once the Completed section shows: a hidden control takes no focus).
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus();
+    else if (lost && focusedRow && [...this.items.values()].includes(focusedRow)) {
+      const row = focusedRow.el[0] as HTMLElement;
+      (row.querySelector<HTMLElement>(`.${control}`) ?? row.querySelector<HTMLElement>(".task-open"))?.focus();
+    }
   }
 
   private place(ul: HTMLElement, tasks: Task[], seen: Set<object>): void {

@@ -195,6 +195,20 @@ describe("Tasks app: signing in to a server with accounts", function () {
     await eventually(async () => expect(await page.evaluate(() => localStorage.getItem("tasks-example:session"))).to.equal(alice));
     await synced(page);
   });
+
+  it("puts the keyboard focus on the person's list once signed in with the keyboard (it fell to the page's body)", async () => {
+    await harness.api("POST", "/users/@me/lists", { title: "Bob's errands" }, bob);
+    const page = await openSignIn();
+    await page.getByLabel("Access token").fill(bob);
+    await page.getByLabel("Access token").press("Enter");
+    await page.locator(".list-select", { hasText: "Bob's errands" }).waitFor();
+    const shown = (await page.locator(".list-title").innerText()).trim();
+    const focused = () => page.evaluate(() => `${document.activeElement?.tagName}.${document.activeElement?.className} ${(document.activeElement as HTMLElement | null)?.innerText?.trim()}`);
+    // The list shown (the first of Bob's), whose chip is the selected one.
+    await eventually(async () => expect(await focused()).to.match(new RegExp(`^BUTTON\\.list-select is-selected ${shown}`)));
+    const made = ((await harness.api("GET", "/users/@me/lists", undefined, bob)).items as Array<{ id: string; title: string }>).find((l) => l.title === "Bob's errands")!;
+    await harness.api("DELETE", `/users/@me/lists/${made.id}`, undefined, bob);
+  });
 });
 
 describe("Tasks app: Google mode before signing in, on a small phone", function () {
@@ -213,4 +227,5 @@ describe("Tasks app: Google mode before signing in, on a small phone", function 
     expect(await smallTargets(page, "body", measured), `controls of the signed-out page (all: ${measured.join(" | ")})`).to.deep.equal([]);
     expect(measured.some((m) => m.startsWith("Sign in:")), `Sign in is measured (${measured.join(" | ")})`).to.equal(true);
   });
+
 });

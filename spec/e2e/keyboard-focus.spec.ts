@@ -1,0 +1,85 @@
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { addList, addTasks, synced, TasksAppHarness } from "./tasks-app-harness";
+
+/** What has the keyboard focus: its accessible name, or BODY when focus fell off the page's controls. */
+const focusName = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return "BODY";
+    const label = (el as HTMLInputElement).labels?.[0]?.textContent;
+    return (el.getAttribute("aria-label") || label || el.textContent || el.tagName).trim().replace(/\s+/g, " ");
+  });
+
+/**
+ * Found from outside with the keyboard (and screen-reader users meet the
+ * same): after choosing a list, completing a task or deleting a list, focus
+ * fell to the page's body, so the next Tab started again from the top or
+ * skipped the remaining open tasks.
+ */
+describe("Tasks app: the keyboard focus stays where the person is working", function () {
+  const harness = new TasksAppHarness();
+
+  before(() => harness.startLikeNpmStart());
+  after(() => harness.stop());
+  afterEach(() => harness.closeDevices());
+
+  it("stays on a list chosen with Enter or Space, also when a sync repaints the lists", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Chores");
+    await addList(page, "Garden");
+    await synced(page);
+    const chores = page.locator(".list-select", { has: page.locator(".list-name", { hasText: /^Chores$/ }) });
+    await chores.focus();
+    await page.keyboard.press("Enter");
+    await page.locator(".list-title", { hasText: "Chores" }).waitFor();
+    expect(await focusName(page)).to.match(/^Chores/);
+    const garden = page.locator(".list-select", { has: page.locator(".list-name", { hasText: /^Garden$/ }) });
+    await garden.focus();
+    await page.keyboard.press("Space");
+    await page.locator(".list-title", { hasText: "Garden" }).waitFor();
+    expect(await focusName(page)).to.match(/^Garden/);
+    // A task added in another list changes its count: the sidebar repaints.
+    await page.evaluate(() => {
+      const app = (window as any).tasksApp;
+      const list = app.List.all().find((l: any) => l.title === "Chores");
+      new app.Task({ title: "Sweep", status: "needsAction", taskListID: list.id }).save({ remote: true });
+    });
+    await page.locator(".list-select .list-count", { hasText: "1" }).waitFor();
+    expect(await focusName(page), "after the lists were repainted").to.match(/^Garden/);
+  });
+
+  it("stays on a task's checkbox when Space completes it and when Space opens it again", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Errands");
+    await addTasks(page, "Post the letter", "Buy stamps", "Water the plants");
+    await synced(page);
+    await page.getByLabel("Done: Buy stamps").focus();
+    await page.keyboard.press("Space");
+    await page.locator(".done-tasks .task-title", { hasText: "Buy stamps" }).waitFor();
+    expect(await focusName(page)).to.equal("Done: Buy stamps");
+    await synced(page);
+    expect(await focusName(page), "once the change was sent").to.equal("Done: Buy stamps");
+    await page.keyboard.press("Space");
+    await page.locator(".open-tasks .task-title", { hasText: "Buy stamps" }).waitFor();
+    expect(await focusName(page)).to.equal("Done: Buy stamps");
+  });
+
+  it("moves to the list shown next when the list is deleted with the keyboard, and to New list when none is left", async () => {
+    const page = await harness.openDevice();
+    for (const list of await harness.lists()) await harness.api("DELETE", `/users/@me/lists/${list.id}`);
+    await page.reload();
+    await addList(page, "Keep");
+    await addList(page, "Drop");
+    await synced(page);
+    page.on("dialog", (dialog) => void dialog.accept());
+    await page.locator(".delete-list").focus();
+    await page.keyboard.press("Enter");
+    await page.locator(".list-title", { hasText: "Keep" }).waitFor();
+    expect(await focusName(page)).to.match(/^Keep/);
+    await page.locator(".delete-list").focus();
+    await page.keyboard.press("Enter");
+    await page.locator(".no-list").waitFor();
+    expect(await focusName(page)).to.equal("New list");
+  });
+});
