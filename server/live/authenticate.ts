@@ -20,8 +20,12 @@ export type Authenticate = (
 /** A decision in one shape: who, which channels, and the list when one is known. */
 export interface Grant {
   user?: unknown;
-  /** Channels a socket joins when it names none: a list, or every channel. */
-  defaults: string[] | "*";
+  /**
+   * Channels a socket joins when it names none: a list, or every channel; null
+   * for a predicate, which can only judge channels named to it (the socket
+   * must name them).
+   */
+  defaults: string[] | "*" | null;
   allows(channel: string): boolean;
 }
 
@@ -45,7 +49,7 @@ export function toGrant(decision: AuthDecision): Grant {
 function buildGrant(decision: AuthDecision): Grant {
   const { channels, user } = Array.isArray(decision) || decision === "*" ? { channels: decision, user: undefined } : decision;
   if (channels === "*") return { user, defaults: "*", allows: () => true };
-  if (typeof channels === "function") return { user, defaults: "*", allows: (channel) => channel !== "*" && channels(channel) };
+  if (typeof channels === "function") return { user, defaults: null, allows: (channel) => channel !== "*" && channels(channel) };
   if (!Array.isArray(channels)) throw new Error("authenticate must return { channels: string[] | \"*\" | (channel) => boolean }");
   const set = new Set(channels);
   return { user, defaults: [...set], allows: (channel) => set.has(channel) };

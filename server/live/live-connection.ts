@@ -199,8 +199,11 @@ export class LiveConnection implements ChannelSubscriber {
     const refusal = this.options.admit?.(this);
     if (refusal !== undefined) return this.refuse(TRY_AGAIN_LATER, refusal);
     let channels: string[];
-    if (auth.channels === undefined) channels = grant.defaults === "*" ? [EVERY_CHANNEL] : grant.defaults;
-    else {
+    if (auth.channels === undefined) {
+      // A predicate decides channel by channel: it cannot say which to join (it once gave every channel).
+      if (grant.defaults === null) return this.refuse(CloseCode.forbidden, "name the channels to join in auth.channels: this token's channels are decided one by one (authenticate returned a predicate)");
+      channels = grant.defaults === "*" ? [EVERY_CHANNEL] : grant.defaults;
+    } else {
       const refusals = refusedChannels(grant, auth.channels, this.options.maxChannels);
       if (refusals.length > 0) return this.refuse(CloseCode.forbidden, refusals.join("; "));
       channels = [...new Set(auth.channels)];

@@ -144,11 +144,11 @@ describe("atmos2-server /health", () => {
   it("tells an operator how many channels the process holds state for", async () => {
     running = await start({ PORT: "0", REDIS_URL: redis.url, ATMOS_SECRET: "s", ATMOS_TOKENS: "t:*", ATMOS_QUIET: "1" }, () => {});
     const health = async () => (await (await fetch(`${running!.url}/health`)).json()) as Record<string, unknown>;
-    expect(await health()).to.deep.equal({ ok: true, connections: 0, trackedChannels: 0 });
+    expect(await health()).to.deep.equal({ ok: true, redis: "connected", connections: 0, trackedChannels: 0 });
     const socket = await TestSocket.ready(running.url.replace(/^http/, "ws") + "/live", { token: "t", channels: ["c3"] });
     for (const channel of ["c1", "c2", "c3"]) await post(running.url, channel, "1");
     await socket.changes(1);
-    expect(await health()).to.deep.equal({ ok: true, connections: 1, trackedChannels: 3 });
+    expect(await health()).to.deep.equal({ ok: true, redis: "connected", connections: 1, trackedChannels: 3 });
     await socket.close();
   });
 });
