@@ -2,7 +2,7 @@ import type { OutboxOp, RecordEntry } from "../store/record-entry";
 import { release } from "../store/compaction";
 import { backoffDelay } from "./retry-policy";
 import type { SyncError } from "./sync-error";
-import { applyAnswer, callApp, finishDestroy, recordOf, requestFor } from "./outbox-exchange";
+import { applyAnswer, callApp, errorPayload, finishDestroy, recordOf, requestFor } from "./outbox-exchange";
 import { failedAttempt, notSent } from "./failed-attempt";
 import { reconcileStaleUpdate } from "./stale-update";
 import { resumeParked } from "./refusal";
@@ -244,26 +244,24 @@ export class Pusher {
       const built = firstRequest ?? requestFor(host, entry, op, calls);
       const request = op.sentAs && !firstRequest ? keptRequest(built, op.sentAs) : built;
       const conditional = request.headers["If-Match"] !== undefined;
-      let response;
+      let response: { status: number; body: unknown };
       try {
         response = await host.rc.request(request);
       } catch (error) {
         if (this.dropsAnswers()) return entry;
         [entry, op] = this.current(entry, op);
-        if (!conditional || (error as SyncError).status !== 412) throw error;
-        // Bounded: a server that refuses every version is a failure, not a loop.
-        const tries = (this.staleTries.get(op.key) ?? 0) + 1;
-        this.staleTries.set(op.key, tries);
-        if (tries > 3) throw error;
-        // Refused (412): not made, so the next round is a first attempt
-        // again, built from the merge below. Whether an earlier attempt was
-        // made does not matter: the merge starts from the server's version,
-        // which would hold it, and the request kept from that attempt would
-        // put back the values the merge took from the server.
-        notSent(op);
-        // Someone else changed the record: merge, then the next round sends it again.
-        await reconcileStaleUpdate(host, entry, op, request.path, () => !this.dropsAnswers());
-        return entry;
+        const failure = error as SyncError;
+        // A 2xx says the server took the update or delete; only its body is
+        // unreadable (cut short, malformed). Done, as a 204 would be, and told.
+        // (A create's answer carries the id: without it, it cannot be done.)
+        const takenUnread = failure.type === "parse" && failure.status >= 200 && failure.status < 300 && op.kind !== "create";
+        if (!takenUnread) {
+          if (!conditional || failure.status !== 412) throw error;
+          await this.refusedAsStale(entry, op, failure, request.path);
+          return entry;
+        }
+        host.reportError(errorPayload(entry.className, recordOf(host, entry), failure));
+        response = { status: failure.status, body: undefined };
       }
       if (this.dropsAnswers()) return entry;
       [entry, op] = this.current(entry, op);
@@ -280,6 +278,23 @@ export class Pusher {
       this.handleFailure(entry, op, error, calls);
     }
     return entry;
+  }
+
+  /**
+   * A conditional update refused (412): not made, so the next round is a
+   * first attempt again, built from a merge with the server's version.
+   * Bounded: a server that refuses every version is a failure, not a loop.
+   */
+  private async refusedAsStale(entry: RecordEntry, op: OutboxOp, failure: SyncError, path: string): Promise<void> {
+    const tries = (this.staleTries.get(op.key) ?? 0) + 1;
+    this.staleTries.set(op.key, tries);
+    if (tries > 3) throw failure;
+    // Whether an earlier attempt was made does not matter: the merge starts
+    // from the server's version, which would hold it, and the request kept
+    // from that attempt would put back the values the merge took from the server.
+    notSent(op);
+    // Someone else changed the record: merge, then the next round sends it again.
+    await reconcileStaleUpdate(this.host, entry, op, path, () => !this.dropsAnswers());
   }
 
   /**

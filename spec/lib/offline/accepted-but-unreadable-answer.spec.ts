@@ -1,0 +1,90 @@
+import { expect } from "chai";
+import * as http from "http";
+import { Atmos, type ErrorPayload } from "../../../lib";
+import { MemoryStorage } from "../../fakes/memory-storage";
+import { listen, shutdown } from "../../servers/listen";
+import { resetModels, Todo } from "../models";
+
+/**
+ * Found from outside: the server committed an update (or a delete) and
+ * answered 200 with a body cut short. atmos2 took that for a refusal and
+ * parked the change: an edit made meanwhile waited behind it and never left,
+ * whenSynced() resolved, and the server kept the older version until the app
+ * called retry(). A 2xx says the server took the request; only its answer
+ * is unreadable, so it counts as done (as a 204 would) and the error event
+ * still tells of the malformed body.
+ */
+describe("offline: an update or delete the server took, answered with a body cut short", () => {
+  let server: http.Server;
+  let rows: Map<string, Record<string, unknown>>;
+  let cut: boolean;
+  let atmos: Atmos;
+
+  beforeEach(async () => {
+    resetModels();
+    rows = new Map();
+    cut = false;
+    server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        res.setHeader("Content-Type", "application/json");
+        const id = req.url!.split("/")[2];
+        let answer: unknown = null;
+        if (req.method === "POST") {
+          const row = { ...JSON.parse(body), id: String(rows.size + 1) };
+          rows.set(row.id, row);
+          answer = row;
+        } else if (req.method === "PUT") {
+          rows.set(id, { ...JSON.parse(body), id });
+          answer = rows.get(id);
+        } else if (req.method === "DELETE") {
+          answer = rows.get(id);
+          rows.delete(id);
+        } else answer = [...rows.values()];
+        const text = JSON.stringify(answer);
+        // Committed above; the answer comes after 50 ms, cut in half when asked to.
+        setTimeout(() => res.end(cut && req.method !== "GET" ? text.slice(0, text.length >> 1) : text), 50);
+      });
+    });
+    atmos = new Atmos({ storage: new MemoryStorage() });
+    atmos.resourceClient.base = await listen(server);
+  });
+  afterEach(async () => {
+    atmos.close();
+    await shutdown(server);
+  });
+
+  it("counts the update done, sends the edit made meanwhile, and still tells of the malformed answer", async () => {
+    const todo = new Todo({ title: "v0", done: false });
+    todo.save({ remote: true });
+    await atmos.whenSynced();
+    const errors: ErrorPayload[] = [];
+    atmos.on("error", (payload) => void errors.push(payload));
+    cut = true;
+    todo.title = "v1";
+    todo.save({ remote: true });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    todo.title = "v2";
+    todo.save({ remote: true });
+    await atmos.whenSynced();
+    expect(rows.get(String(todo.id))?.title, "the server's version").to.equal("v2");
+    expect(atmos.status()).to.deep.include({ pending: 0, failed: 0 });
+    expect((Todo.find(todo.id) as any).syncState()).to.equal("synced");
+    expect(errors.length, "the malformed answers are told").to.be.at.least(1);
+    expect(errors[0]).to.include({ model: "Todo", status: 200, type: "parse" });
+    expect(errors[0].error.message).to.match(/malformed JSON/);
+  });
+
+  it("counts the delete done", async () => {
+    const todo = new Todo({ title: "v0", done: false });
+    todo.save({ remote: true });
+    await atmos.whenSynced();
+    cut = true;
+    todo.destroy({ remote: true });
+    await atmos.whenSynced();
+    expect(rows.size).to.equal(0);
+    expect(atmos.status()).to.deep.include({ pending: 0, failed: 0 });
+    expect(atmos.outbox()).to.deep.equal([]);
+  });
+});
