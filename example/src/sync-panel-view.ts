@@ -75,8 +75,10 @@ const liveText: Record<LiveConnectionState, string> = {
 function liveFacts(s: SyncSnapshot): SafeHtml {
   if (!s.live) return html`<div><dt>Live updates</dt><dd data-fact="live"><span class="fact-dot" data-tone="idle"></span>Not used in this mode</dd></div>`;
   const { state, seq, error } = s.live;
-  const tone = state === "connected" ? "ok" : state === "idle" ? "bad" : "warn";
-  const text = state === "idle" && error ? `Off: ${error}` : liveText[state];
+  // Offline, a socket may look open for a while yet carry nothing (the header's badge says so too).
+  const paused = state === "connected" && !s.status.online;
+  const tone = state === "connected" && !paused ? "ok" : state === "idle" ? "bad" : "warn";
+  const text = paused ? "Paused while offline" : state === "idle" && error ? `Off: ${error}` : liveText[state];
   const channels = Object.entries(seq);
   const last = channels.length ? String(Math.max(...channels.map(([, n]) => n))) : "none yet";
   const where = channels.map(([channel, n]) => `${channel}: ${n}`).join(", ");
@@ -91,6 +93,12 @@ function pullFact(s: SyncSnapshot): string {
   return s.lastPullError ? `${when}; the last try failed: ${s.lastPullError}` : when;
 }
 
+/** Why the last try failed: a refusal in red; no connection (the change simply waits) in quiet words. */
+function errorLine(row: OutboxRow, d: ReturnType<typeof describeRow>): SafeHtml {
+  const connection = row.lastError?.status === 0;
+  return html`<p class="outbox-error" data-kind="${connection ? "connection" : "refused"}" title="${d.detail}">${connection ? "Last try" : "Last error"}: ${d.error}</p>`;
+}
+
 function rowHtml(row: OutboxRow, now: number): SafeHtml {
   const d = describeRow(row, now);
   const key = `${row.model}:${row.id}`;
@@ -103,7 +111,7 @@ function rowHtml(row: OutboxRow, now: number): SafeHtml {
         <span class="outbox-action" data-action="${row.action}">${row.action}</span>
       </div>
       <p class="outbox-meta"><span class="outbox-state">${d.state}</span> · <span class="outbox-attempts">${d.attempts}</span>${row.queued > 1 ? html` · ${row.queued - 1} more queued` : ""}</p>
-      ${d.error ? html`<p class="outbox-error" title="${d.detail}">Last error: ${d.error}</p>` : ""}
+      ${d.error ? errorLine(row, d) : ""}
       <div class="outbox-buttons">
         <button type="button" class="outbox-retry" data-key="${key}" data-focus-key="retry:${key}" aria-label="Retry ${what}" ${row.state === "sending" ? html`disabled` : ""}>Retry</button>
         <button type="button" class="outbox-undo btn-quiet" data-key="${key}" data-focus-key="undo:${key}" aria-label="Undo ${what}" title="Drop this change and keep the server's version">Undo</button>

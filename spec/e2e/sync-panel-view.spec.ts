@@ -53,4 +53,20 @@ describe("Sync panel view (pure)", () => {
     expect(live).to.match(/data-fact="seq" title="user:alice: 41, user:team: 7">41</);
     expect(syncPanelHtml({ ...base, live: { state: "idle", seq: {}, error: "bad token" } }).value).to.contain("Off: bad token");
   });
+
+  it("shows a change waiting for the network as waiting, not in the red of a refusal (found from outside: offline looked like a failure)", () => {
+    const base: SyncSnapshot = { status: { pending: 2, inFlight: 0, failed: 0, online: false }, rows: [], authNeeded: false, pulling: false, now: 0 };
+    const waiting = row({ attempts: 3, lastError: { status: 0, message: "Task POST /t failed: Failed to fetch", at: 0 } });
+    const refused = row({ id: "t2", state: "parked", attempts: 1, lastError: { status: 422, message: "Task PUT /t answered 422: title is too long", at: 0 } });
+    const markup = syncPanelHtml({ ...base, rows: [waiting, refused] }).value;
+    expect(markup).to.match(/<p class="outbox-error" data-kind="connection"[^>]*>Last try: No connection: Failed to fetch/);
+    expect(markup).to.match(/<p class="outbox-error" data-kind="refused"[^>]*>Last error: HTTP 422: title is too long/);
+  });
+
+  it("does not say live updates are connected while the app is offline, as the header's badge does not (found from outside)", () => {
+    const offline: SyncSnapshot = { status: { pending: 1, inFlight: 0, failed: 0, online: false }, rows: [], authNeeded: false, pulling: false, now: 0 };
+    const markup = syncPanelHtml({ ...offline, live: { state: "connected", seq: {} } }).value;
+    expect(markup).to.match(/data-fact="live" data-live-state="connected"><span class="fact-dot" data-tone="warn"><\/span>Paused while offline</);
+    expect(markup).not.to.contain(">Connected<");
+  });
 });

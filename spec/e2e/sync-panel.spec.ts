@@ -75,7 +75,7 @@ describe("Tasks app: the Sync panel", function () {
     expect(await parked.locator(".outbox-error").innerText()).to.match(/^Last error: HTTP 400: Invalid task \(/);
 
     const deleted = row(page, "Doomed task");
-    await eventually(async () => expect(await deleted.locator(".outbox-error").innerText()).to.match(/^Last error: No connection/));
+    await eventually(async () => expect(await deleted.locator(".outbox-error").innerText()).to.match(/^Last try: No connection/));
     expect(await deleted.getAttribute("data-state")).to.match(/^(waiting|sending)$/);
     expect(await deleted.locator(".outbox-action").innerText()).to.equal("delete");
 
