@@ -73,7 +73,8 @@ export class LiveConnection implements ChannelSubscriber {
   /** `address`: whom the per-address limits count it against (client-address.ts). */
   constructor(readonly ws: WebSocket, private options: LiveConnectionOptions, request: IncomingMessage, readonly address = "") {
     this.request = request;
-    this.authTimer = setTimeout(() => this.refuse(CloseCode.unauthorized, `no auth message within ${options.authTimeoutMs} ms`), options.authTimeoutMs);
+    // 1013, not 4401: no token was judged, and a client takes 4401 as final; one whose auth frame came late (a slow link) tries again.
+    this.authTimer = setTimeout(() => this.refuse(TRY_AGAIN_LATER, `no auth message within ${options.authTimeoutMs} ms; try again`), options.authTimeoutMs);
     ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     ws.on("pong", () => (this.alive = true));
     ws.on("close", () => this.cleanup());
