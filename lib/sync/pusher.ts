@@ -251,10 +251,12 @@ export class Pusher {
         if (this.dropsAnswers()) return entry;
         [entry, op] = this.current(entry, op);
         const failure = error as SyncError;
-        // A 2xx says the server took the update or delete; only its body is
-        // unreadable (cut short, malformed). Done, as a 204 would be, and told.
-        // (A create's answer carries the id: without it, it cannot be done.)
-        const takenUnread = failure.type === "parse" && failure.status >= 200 && failure.status < 300 && op.kind !== "create";
+        // A 2xx of JSON says the server took the update or delete; only its
+        // body is unreadable (cut short, malformed). Done, as a 204 would be,
+        // and told. (Not an HTML page: a captive portal's, or a wrong URL's,
+        // made nothing. Nor a create: its answer carries the id.)
+        const jsonCut = failure.type === "parse" && /^\s*[[{]/.test(String(failure.body));
+        const takenUnread = jsonCut && failure.status >= 200 && failure.status < 300 && op.kind !== "create";
         if (!takenUnread) {
           if (!conditional || failure.status !== 412) throw error;
           await this.refusedAsStale(entry, op, failure, request.path);

@@ -18,16 +18,24 @@ describe("offline: an update or delete the server took, answered with a body cut
   let server: http.Server;
   let rows: Map<string, Record<string, unknown>>;
   let cut: boolean;
+  /** The next write is not made, and answered 200 with a login page (a captive portal on hotel Wi-Fi). */
+  let portal: boolean;
   let atmos: Atmos;
 
   beforeEach(async () => {
     resetModels();
     rows = new Map();
     cut = false;
+    portal = false;
     server = http.createServer((req, res) => {
       let body = "";
       req.on("data", (chunk) => (body += chunk));
       req.on("end", () => {
+        if (portal && req.method !== "GET") {
+          portal = false;
+          res.setHeader("Content-Type", "text/html");
+          return void res.end("<!doctype html><title>Wi-Fi login</title><p>Sign in to use the Internet");
+        }
         res.setHeader("Content-Type", "application/json");
         const id = req.url!.split("/")[2];
         let answer: unknown = null;
@@ -74,6 +82,19 @@ describe("offline: an update or delete the server took, answered with a body cut
     expect(errors.length, "the malformed answers are told").to.be.at.least(1);
     expect(errors[0]).to.include({ model: "Todo", status: 200, type: "parse" });
     expect(errors[0].error.message).to.match(/malformed JSON/);
+  });
+
+  it("does not count an update answered 200 with an HTML page done: the page is no answer of the server's (a captive portal), the change waits as refused", async () => {
+    const todo = new Todo({ title: "v0", done: false });
+    todo.save({ remote: true });
+    await atmos.whenSynced();
+    portal = true;
+    todo.title = "v1";
+    todo.save({ remote: true });
+    await atmos.whenSynced();
+    expect(rows.get(String(todo.id))?.title).to.equal("v0");
+    expect(atmos.status()).to.deep.include({ failed: 1 });
+    expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
   });
 
   it("counts the delete done", async () => {
