@@ -13,3 +13,4 @@ export { LiveInputError } from "./change-validation";
 export type { LiveLog, LiveLogEvent } from "./live-log";
 export type { SequencedChange } from "./change-log";
 export type { LiveChange, LiveChangeType } from "../../lib/live/live-protocol";
+export type { Clock } from "../../lib/env/clock";
