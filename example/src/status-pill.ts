@@ -6,7 +6,7 @@ import { List } from "./list-model";
 import type { RemoteSync } from "./remote-sync";
 import { Task } from "./task-model";
 
-export type PillKind = "synced" | "saving" | "syncing" | "offline" | "failed" | "signin";
+export type PillKind = "synced" | "saving" | "syncing" | "stale" | "offline" | "failed" | "signin";
 
 export interface PillView {
   kind: PillKind;
@@ -19,10 +19,12 @@ export interface PillView {
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
- * What the pill says, decided from atmos2's status alone. The most urgent
- * state wins: a sign-in problem, then failures, offline, saving, pulling.
+ * What the pill says, decided from atmos2's status and the last pull. The
+ * most urgent state wins: a sign-in problem, then failures, offline, saving,
+ * pulling, a pull the server refused (a 429, a 500: the lists shown may be
+ * missing what was made elsewhere, so never "Synced").
  */
-export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState): PillView {
+export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState, pullError?: string): PillView {
   const waiting = Math.max(status.pending, status.inFlight);
   if (auth.needed) {
     return auth.canSignIn
@@ -37,6 +39,9 @@ export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState):
   }
   if (waiting > 0) return { kind: "saving", text: `Saving ${waiting}…`, title: "Sending your changes" };
   if (pulling) return { kind: "syncing", text: "Syncing…", title: "Fetching changes from the server" };
+  if (pullError) {
+    return { kind: "stale", text: "Not up to date", action: { name: "sync-now", label: "Try again" }, title: `Could not fetch the server's changes (${pullError}); yours are saved` };
+  }
   return { kind: "synced", text: "Synced", action: { name: "sync-now", label: "Sync now" }, title: "Everything is saved on the server" };
 }
 
@@ -71,7 +76,7 @@ export class StatusPill extends Spine.Controller {
   }
 
   render(): void {
-    const markup = pillHtml(pillView(this.atmos.status(), this.remote.pulling, this.auth.current)).value;
+    const markup = pillHtml(pillView(this.atmos.status(), this.remote.pulling, this.auth.current, this.remote.lastPullError)).value;
     // Re-rendering an unchanged pill would steal focus from its button.
     if (markup === this.lastHtml) return;
     this.lastHtml = markup;

@@ -72,7 +72,6 @@ describe("Tasks app: the keyboard focus stays where the person is working", func
     await addList(page, "Keep");
     await addList(page, "Drop");
     await synced(page);
-    page.on("dialog", (dialog) => void dialog.accept());
     await page.locator(".delete-list").focus();
     await page.keyboard.press("Enter");
     await page.locator(".list-title", { hasText: "Keep" }).waitFor();
