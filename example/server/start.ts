@@ -52,6 +52,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env, print: (line: s
           const name = names.get(given);
           return name === undefined ? null : { channels: [userChannel(name)], user: name };
         },
+        // One budget of wrong tokens per address over the API and /live (a
+        // right guess must not be confirmed on one while the other is locked).
+        authFailures: api.authFailures,
+        maxAuthFailures: api.authFailures ? undefined : 0,
+        trustProxy: settings.trustProxy,
         redisUrl: settings.redisUrl,
         secret: settings.secret,
         maxConnections: settings.maxLiveConnections,

@@ -49,6 +49,14 @@ export interface LiveServerOptions {
   /** The window of `maxAuthFailures`, from an address's first failure. Default 60 s. */
   authFailureWindowMs?: number;
   /**
+   * The failed-auth count per address to use instead of one of this
+   * server's own (then `maxAuthFailures` and `authFailureWindowMs` are its
+   * own `limit` and `windowMs`): shared with another endpoint that takes
+   * the same tokens (an HTTP API), so an address has one budget of guesses
+   * over both, and a locked address is locked on both.
+   */
+  authFailures?: AuthFailureCounter;
+  /**
    * Sockets one client address may hold before they authenticate; one more
    * gets 429 before the upgrade. While the server is full, one address may
    * also take the places of at most this many other addresses' unauthenticated
@@ -95,7 +103,17 @@ export interface LiveServerOptions {
 }
 
 /** Every option's name, in the order above: a misspelled one (`secrett`) is refused, not taken for "not set". */
-const optionNames = ["server", "path", "authenticate", "secret", "redisUrl", "redisKeyPrefix", "replayLimit", "maxPayload", "maxBufferedBytes", "heartbeatMs", "authTimeoutMs", "maxBodyBytes", "requestTimeoutMs", "maxAuthFailures", "authFailureWindowMs", "maxUnauthenticatedPerAddress", "trustProxy", "maxConnections", "maxConnectionsPerUser", "maxChannelsPerSocket", "maxSyncInFlight", "replayIdleMs", "clock", "log"] as const satisfies ReadonlyArray<keyof LiveServerOptions>;
+/** Failed auths counted per client address within a window (AddressWindow is one). */
+export interface AuthFailureCounter {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Milliseconds until `address` may try again: 0 while it is under the limit. */
+  waitFor(address: string): number;
+  /** One more failure from `address`. */
+  add(address: string): void;
+}
+
+const optionNames = ["server", "path", "authenticate", "secret", "redisUrl", "redisKeyPrefix", "replayLimit", "maxPayload", "maxBufferedBytes", "heartbeatMs", "authTimeoutMs", "maxBodyBytes", "requestTimeoutMs", "maxAuthFailures", "authFailureWindowMs", "authFailures", "maxUnauthenticatedPerAddress", "trustProxy", "maxConnections", "maxConnectionsPerUser", "maxChannelsPerSocket", "maxSyncInFlight", "replayIdleMs", "clock", "log"] as const satisfies ReadonlyArray<keyof LiveServerOptions>;
 // Fails to compile when an option above is missing from the list.
 const everyOption: Record<Exclude<keyof LiveServerOptions, (typeof optionNames)[number]>, never> = {};
 void everyOption;

@@ -79,11 +79,11 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const displacing = new AddressWindow(maxUnauthenticatedPerAddress, authTimeoutMs, now);
   const slots = new ConnectionSlots(maxConnections, maxConnectionsPerUser, maxUnauthenticatedPerAddress, displacing);
   // Failed auths per address: past the limit, tokens are not even looked at until the window ends.
-  const authFailures = maxAuthFailures > 0 ? new AddressWindow(maxAuthFailures, authFailureWindowMs, now) : undefined;
+  const authFailures = options.authFailures ?? (maxAuthFailures > 0 ? new AddressWindow(maxAuthFailures, authFailureWindowMs, now) : undefined);
   const authRefusal = (connection: LiveConnection): string | undefined => {
     const wait = authFailures?.waitFor(connection.address) ?? 0;
-    if (wait === 0) return undefined;
-    return `too many failed auths from this address (${maxAuthFailures} in ${authFailureWindowMs / 1000} s); this token was not checked; try again in ${Math.ceil(wait / 1000)} s`;
+    if (wait === 0 || !authFailures) return undefined;
+    return `too many failed auths from this address (${authFailures.limit} in ${authFailures.windowMs / 1000} s); this token was not checked; try again in ${Math.ceil(wait / 1000)} s`;
   };
   const connections = slots.open;
   const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: false });

@@ -12,6 +12,7 @@ import { requestOrigin } from "./request-origin";
 import { parseTarget } from "./request-target";
 import { matchRoute } from "./router";
 import { TokenGuesses } from "./token-guesses";
+import type { AuthFailureCounter } from "../../../server/live";
 
 /** Where the API lives on the server. */
 export const API_PREFIX = "/tasks/v1";
@@ -66,6 +67,12 @@ export interface TasksApi {
    * app server's `extend`). Returns the function that removes it.
    */
   subscribe(listener: (published: PublishedChange) => void): () => void;
+  /**
+   * Wrong tokens per client address (undefined with `maxAuthFailures: 0`):
+   * a live server taking the same tokens shares it (`authFailures`), so an
+   * address has one budget of guesses over both.
+   */
+  readonly authFailures: AuthFailureCounter | undefined;
   /** Closes the database. */
   close(): void;
 }
@@ -162,6 +169,7 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
   }
 
   return {
+    authFailures: guesses.window,
     handle(req, res) {
       const url = parseTarget(req.url);
       if (url === undefined) return false; // not a path this API could own; the host server answers it

@@ -13,15 +13,15 @@ import { ApiError } from "./api-error";
  * is no guess and is not counted.
  */
 export class TokenGuesses {
-  private readonly window: AddressWindow | undefined;
+  /** The count per address, for a live server that takes the same tokens to share (its `authFailures` option). */
+  readonly window: AddressWindow | undefined;
+  private readonly trustProxy: boolean;
 
   constructor(options: { max: number; windowMs: number; now: () => number; trustProxy: boolean }) {
     if (!Number.isInteger(options.max) || options.max < 0) throw new Error(`createTasksApi: maxAuthFailures must be a whole number (0 = no limit), got ${String(options.max)}`);
     this.window = options.max > 0 ? new AddressWindow(options.max, options.windowMs, options.now) : undefined;
     this.trustProxy = options.trustProxy;
   }
-
-  private readonly trustProxy: boolean;
 
   /** Throws the 429 when the request's address is waiting out its window. */
   check(req: http.IncomingMessage): void {

@@ -1,4 +1,9 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import WebSocket from "ws";
+import { main } from "../../../example/server/start";
 import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
 
 /**
@@ -56,5 +61,58 @@ describe("tasks API: someone guessing tokens", () => {
     await server.close({ removeFile: true });
     server = await startTasksTestServer({ token: "the-right-token", now: () => time, maxAuthFailures: 0 });
     for (let i = 0; i < 30; i++) expect((await tryToken(`guess-${i}`)).status).to.equal(401);
+  });
+});
+
+/**
+ * Found from outside: the API's limit and /live's were counted apart, so
+ * while the API answered 429, a right guess was still confirmed on /live,
+ * and one address had 40 checked guesses a minute instead of 20.
+ */
+describe("example server: wrong tokens on the API and on /live share one limit", () => {
+  let tmp: string;
+  let stop: (() => Promise<void>) | undefined;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-guess-"));
+  });
+  afterEach(async () => {
+    await stop?.();
+    stop = undefined;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const start = async () => {
+    const started = await main({ PORT: "0", DATA_DIR: tmp, TASKS_TOKEN: "mysecrettoken" }, () => {});
+    stop = started.stop;
+    return `http://localhost:${started.app.port}`;
+  };
+  const apiWith = (url: string, token: string) => fetch(`${url}/tasks/v1/users/@me/lists`, { headers: { Authorization: `Bearer ${token}` } }).then((res) => res.status);
+  /** What /live answers an auth with `token`: "ready", or the close code. */
+  const liveWith = (url: string, token: string) =>
+    new Promise<string | number>((resolve) => {
+      const socket = new WebSocket(`${url.replace(/^http/, "ws")}/live`);
+      socket.on("open", () => socket.send(JSON.stringify({ type: "auth", token })));
+      socket.on("message", (data) => {
+        if (JSON.parse(data.toString()).type === "ready") {
+          resolve("ready");
+          socket.close();
+        }
+      });
+      socket.on("close", (code) => resolve(code));
+      socket.on("error", () => {});
+    });
+
+  it("refuses the right token on /live, unchecked, once the API had 20 wrong ones", async () => {
+    const url = await start();
+    for (let i = 0; i < 20; i++) expect(await apiWith(url, `guess-${i}`)).to.equal(401);
+    expect(await liveWith(url, "mysecrettoken")).to.equal(1013);
+  });
+
+  it("answers the API 429 once /live had 20 wrong ones, and counts both together", async () => {
+    const url = await start();
+    for (let i = 0; i < 10; i++) expect(await liveWith(url, `guess-${i}`)).to.equal(4401);
+    for (let i = 10; i < 20; i++) expect(await apiWith(url, `guess-${i}`)).to.equal(401);
+    expect(await apiWith(url, "mysecrettoken")).to.equal(429);
+    expect(await liveWith(url, "guess-20")).to.equal(1013);
   });
 });
