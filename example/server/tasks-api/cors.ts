@@ -6,7 +6,7 @@
 /** Headers on every answer. */
 export const CORS_HEADERS: Record<string, string> = {
   "Access-Control-Allow-Origin": "*",
-  "Access-Control-Expose-Headers": "ETag, Idempotent-Replayed",
+  "Access-Control-Expose-Headers": "ETag, Idempotent-Replayed, Retry-After",
 };
 
 /** Headers on the answer to a preflight OPTIONS. */

@@ -29,6 +29,14 @@ describe("tasks API: CORS", () => {
     expect(refused.headers.get("access-control-allow-origin")).to.equal("*");
   });
 
+  it("lets a page on another origin read Retry-After, so atmos2 waits as told after a 429 (found from outside)", async () => {
+    server = await startTasksTestServer({ maxAuthFailures: 1 });
+    await fetch(`${server.base}/users/@me/lists`, { headers: { Authorization: "Bearer wrong" } });
+    const limited = await fetch(`${server.base}/users/@me/lists`, { headers: { Authorization: "Bearer wrong" } });
+    expect(limited.status).to.equal(429);
+    expect(limited.headers.get("access-control-expose-headers")).to.match(/\bRetry-After\b/);
+  });
+
   it("adds no CORS headers when turned off", async () => {
     server = await startTasksTestServer({ cors: false });
     const res = await fetch(`${server.base}/users/@me/lists`, { headers: server.headers() });
