@@ -134,7 +134,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   };
   options.server?.on("upgrade", onUpgrade);
   if (options.server && requestTimeoutMs > 0) limitHeaderTime(options.server, requestTimeoutMs);
-  const handleUpdate = createUpdateEndpoint({ hub, secret: options.secret, maxBodyBytes, bodyTimeoutMs: requestTimeoutMs });
+  const guesses = authFailures && { counter: authFailures, address: (req: IncomingMessage) => clientAddress(req, options.trustProxy === true) };
+  const handleUpdate = createUpdateEndpoint({ hub, secret: options.secret, maxBodyBytes, bodyTimeoutMs: requestTimeoutMs, guesses });
   // A server with no request handler of its own still gets POST /update, and
   // a 404 for anything else (never a request left hanging); an app that
   // routes requests calls handleUpdate itself (it answers once).

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LiveInputError, validateChanges, validateChannel } from "./change-validation";
 import { LiveHub } from "./live-hub";
+import type { AuthFailureCounter } from "./live-server-options";
 
 export interface UpdateEndpointOptions {
   hub: LiveHub;
@@ -11,6 +12,11 @@ export interface UpdateEndpointOptions {
   /** Time a body has to arrive in full (0: no limit); one that dribbles is answered 408. */
   bodyTimeoutMs?: number;
   path?: string;
+  /**
+   * Wrong secrets count here, per address, with the failed auths of /live:
+   * past the limit the address gets 429 and its secret is not checked.
+   */
+  guesses?: { counter: AuthFailureCounter; address(req: IncomingMessage): string };
 }
 
 const TAKEN = Symbol("atmos2.update.taken");
@@ -89,8 +95,18 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
     if (req.method !== "POST") {
       return reply(res, 405, { error: `${path} takes POST` }, { Allow: "POST", ...unread });
     }
+    const guesses = options.guesses;
+    const address = guesses?.address(req) ?? "";
+    const wait = guesses?.counter.waitFor(address) ?? 0;
+    if (guesses && wait > 0) {
+      const { limit, windowMs } = guesses.counter;
+      const seconds = Math.ceil(wait / 1000);
+      const error = `too many wrong secrets or tokens from this address (${limit} in ${windowMs / 1000} s); this secret was not checked; try again in ${seconds} s`;
+      return reply(res, 429, { error }, { "Retry-After": String(seconds), ...unread });
+    }
     const given = req.headers["x-atmos-secret"];
     if (typeof given !== "string" || !sameSecret(given, options.secret)) {
+      guesses?.counter.add(address);
       return reply(res, 401, { error: "wrong or missing X-Atmos-Secret header" }, unread);
     }
     const tooLarge = { error: `body is larger than ${options.maxBodyBytes} bytes` };
