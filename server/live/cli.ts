@@ -13,7 +13,7 @@ const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
   ["ATMOS_SECRET", "enables POST /update for backends (header X-Atmos-Secret; 16+ characters unless HOST is loopback); unset: /update is off"],
   ["REDIS_URL", "share seqs, replay logs and changes with other processes (needs: npm install redis)"],
   ["ATMOS_QUIET", "1 to log errors only (0, the default, logs every socket)"],
-  ["ATMOS_MAX_AUTH_FAILURES", "refused tokens one address may send per minute; then its auths get 1013 until the minute ends (default 20; 0 = no limit)"],
+  ["ATMOS_MAX_AUTH_FAILURES", "refused tokens and wrong /update secrets one address may send per minute; then its auths get 1013 and its /update 429 until the minute ends (default 20; 0 = no limit)"],
   ["ATMOS_MAX_UNAUTHENTICATED", "sockets one address may hold before they authenticate; one more gets 429 (default 64)"],
   ["ATMOS_REQUEST_TIMEOUT_MS", "time a client has to send a request's headers (and /update its body) before 408 (default 10000)"],
   ["ATMOS_TRUST_PROXY", "1 to count clients by the last X-Forwarded-For address, only behind a proxy that writes it (default 0)"],
@@ -83,7 +83,8 @@ function refuseUnknownSettings(env: NodeJS.ProcessEnv): void {
   const known = SETTINGS.map(([name]) => name).filter((name) => name.startsWith("ATMOS_"));
   for (const name of Object.keys(env)) {
     if (!name.startsWith("ATMOS_") || known.includes(name)) continue;
-    const meant = known.find((setting) => oneSlipFrom(name, setting));
+    // ATMOS_PORT for PORT: a setting of the server's own with the prefix added.
+    const meant = known.find((setting) => oneSlipFrom(name, setting)) ?? SETTINGS.map(([setting]) => setting).find((setting) => `ATMOS_${setting}` === name);
     throw new Error(`${name} is not a setting of atmos2-server; ${meant ? `did you mean ${meant}?` : `its ATMOS_ settings are ${known.join(", ")}`} (see atmos2-server --help)`);
   }
 }
