@@ -20,6 +20,8 @@ export class ListsSidebar extends Spine.Controller {
   declare newTitle: any;
   /** The selected list's Spine root (see record-root.ts). */
   private selectedRoot?: object;
+  /** Where the selected list was in the sidebar when last drawn: its neighbour takes its place when it goes. */
+  private selectedIndex = -1;
 
   constructor(options: { el: unknown }) {
     super(options);
@@ -37,6 +39,12 @@ export class ListsSidebar extends Spine.Controller {
   /** Whether the selected list is gone (deleted here or elsewhere). */
   get selectionGone(): boolean {
     return this.selectedRoot !== undefined && !this.selected;
+  }
+
+  /** The list now where the gone selected one was (the next one, else the one before). */
+  neighbourOfGone(): List | undefined {
+    const lists = List.sorted();
+    return this.selectedIndex < 0 ? undefined : lists[Math.min(this.selectedIndex, lists.length - 1)];
   }
 
   /** Selects a list (or none) and tells the app. */
@@ -67,6 +75,7 @@ export class ListsSidebar extends Spine.Controller {
     const refocus = focused && this.listsEl[0].contains(focused) ? focused.dataset : undefined;
     const lists = List.sorted();
     const selectedId = this.selected?.id;
+    if (selectedId !== undefined) this.selectedIndex = lists.findIndex((list) => list.id === selectedId);
     const items = lists.length
         ? lists.map((list) => {
             const open = Task.ofList(list.id).filter((t) => !t.isDone).length;

@@ -139,7 +139,7 @@ async function start(): Promise<void> {
   // (or to "New list"), not to the page's body.
   const showAnother = () => {
     const gone = sidebar.selectionGone;
-    sidebar.select(remembered());
+    sidebar.select((gone && sidebar.neighbourOfGone()) || remembered());
     if (gone && (!document.activeElement || document.activeElement === document.body)) sidebar.focusSelected();
   };
   panel.bind("gone", showAnother);

@@ -65,17 +65,25 @@ describe("Tasks app: the keyboard focus stays where the person is working", func
     expect(await focusName(page)).to.equal("Done: Buy stamps");
   });
 
-  it("moves to the list shown next when the list is deleted with the keyboard, and to New list when none is left", async () => {
+  it("moves to the neighbouring list when the list is deleted with the keyboard, and to New list when none is left", async () => {
     const page = await harness.openDevice();
     for (const list of await harness.lists()) await harness.api("DELETE", `/users/@me/lists/${list.id}`);
     await page.reload();
-    await addList(page, "Keep");
-    await addList(page, "Drop");
+    for (const title of ["A first", "B second", "C third"]) await addList(page, title);
     await synced(page);
+    const order = (await page.locator(".list-select .list-name").allTextContents()).map((t) => t.trim());
+    // The middle one: the list that took its place (the next, else the one before) is shown and focused, not the first.
+    const middle = order[1];
+    await page.locator(".list-select", { has: page.locator(".list-name", { hasText: new RegExp(`^${middle}$`) }) }).click();
+    await page.locator(".list-title", { hasText: middle }).waitFor();
     await page.locator(".delete-list").focus();
     await page.keyboard.press("Enter");
-    await page.locator(".list-title", { hasText: "Keep" }).waitFor();
-    expect(await focusName(page)).to.match(/^Keep/);
+    await page.locator(".list-title", { hasText: order[2] }).waitFor();
+    expect(await focusName(page)).to.match(new RegExp(`^${order[2]}`));
+    await page.locator(".delete-list").focus();
+    await page.keyboard.press("Enter");
+    await page.locator(".list-title", { hasText: order[0] }).waitFor();
+    expect(await focusName(page)).to.match(new RegExp(`^${order[0]}`));
     await page.locator(".delete-list").focus();
     await page.keyboard.press("Enter");
     await page.locator(".no-list").waitFor();
