@@ -103,12 +103,16 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
     entry.queue = entry.queue.slice(0, 1);
   }
   // Fields edited after this op left stay as the user has them now.
+  const sent = entry.queue[0]?.sentAs?.data;
   entry.queue = entry.queue.slice(1);
   const laterEdits = fieldsQueued(entry.queue, entry.attrs);
   entry.acked = true;
   entry.failed = undefined;
-  // The version the server now has, for conflicts and revert: not the edits still queued.
-  let base = entry.queue.length ? { ...entry.attrs, ...pick(entry.base, laterEdits) } : undefined;
+  // The version the server now has, for conflicts and revert: not the edits
+  // still queued, but what this op sent of those fields (an answer with a
+  // body says more, below). Without what was sent (a prepareData of another
+  // shape), the version before them.
+  let base = entry.queue.length ? { ...entry.attrs, ...pick(entry.base, laterEdits), ...pick(plainObject(sent), laterEdits) } : undefined;
   // An answer kept here has an id (checked above).
   if (answer) {
     const serverId = String(id);
@@ -139,6 +143,11 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   host.meta.answers.stamp(entry.className, entry.id);
   entry.base = base && { ...base, id: entry.id };
   storeEntry(host.meta, entry);
+}
+
+/** `value` when it is a plain object of attributes (a request body as atmos2 builds it), else undefined. */
+function plainObject(value: unknown): Attrs | undefined {
+  return value !== null && typeof value == "object" && !Array.isArray(value) ? (value as Attrs) : undefined;
 }
 
 /** The fields of `attrs` (when any) that are in `fields`. */
