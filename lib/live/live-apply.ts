@@ -59,8 +59,10 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   const gone = change.type === "deleted" || change.attrs?.deleted === true;
   // The server may announce this tab's own new record before it answers the
   // create: once answered, the record has this id and the news finds it.
-  const attempts = createAttempts(meta.queued(), className);
-  if (!gone && !meta.get(className, id)) await atmos.createsAnswered(className);
+  // (What each create had sent as the news came: only news of a record unknown here needs it.)
+  const unknown = !gone && !meta.get(className, id);
+  const attempts = unknown ? createAttempts(meta.queued(), className) : undefined;
+  if (unknown) await atmos.createsAnswered(className);
   // Closed meanwhile: the models may be another Atmos's now, and the news is left to it.
   if (closed(atmos)) return;
   const entry = meta.get(className, id);
@@ -83,7 +85,7 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
     // Maybe the server's copy of this tab's create whose answer was lost: its retry brings the id (lost-creates.ts).
     // An update of a record never seen here, while such a create is out, is most likely that copy changed
     // elsewhere (its "created" was left for the retry): left too; the retry's answer or a pull brings it.
-    const out = createsOut(meta.queued(), className, attempts);
+    const out = createsOut(meta.queued(), className, attempts ?? createAttempts(meta.queued(), className));
     if (out.length && (change.type === "updated" || out.some((local) => mayBeCopy(local, attrs)))) return;
     const created = { className, id, attrs, acked: true, queue: [], etag: etagOf(attrs) };
     meta.put(created);

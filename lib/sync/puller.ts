@@ -130,7 +130,7 @@ function checkedItem(className: string, item: unknown, idField: string, status: 
 
 /** Merges the checked items of a complete pull into the local records, in one step. */
 function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, items: Attrs[], options: PullOptions, numericIds: Set<string>, read: { mark: number; attempts: Map<string, number> }): PullResult {
-  const { mark } = read;
+  const { mark, attempts } = read;
   const { meta } = host;
   const { attributes } = host.options(className);
   // Path parameters that name attributes (":taskListID") are set on pulled records lacking them.
@@ -139,7 +139,7 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
   const result: PullResult = { records: [], changed: [], conflicts: [] };
   const returned = new Set<string>();
   // Records unknown here that could be the copy of a create whose answer was lost wait for a later pull (lost-creates.ts).
-  const out = createsOut(meta.queued(), className, read.attempts);
+  const out = createsOut(meta.queued(), className, attempts);
   for (const remote of items) {
     // Items are this pull's own copies (checkedItem): fill them in place, as
     // a spread per record costs more than the rest of this loop together.

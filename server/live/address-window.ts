@@ -11,7 +11,28 @@
  * early (an attacker with that many addresses gains a fresh window for its
  * oldest one, never room to grow the map).
  */
-export class AddressWindow {
+/** Failed auths counted per client address within a window (AddressWindow is one). */
+export interface AuthFailureCounter {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Milliseconds until `address` may try again: 0 while it is under the limit. */
+  waitFor(address: string): number;
+  /** One more failure from `address`. */
+  add(address: string): void;
+}
+
+/**
+ * Whether `address` waits out its window (its credentials then go unchecked):
+ * the whole seconds left, for Retry-After, and the limit in words
+ * ("20 in 60 s"), for the refusal's message. Undefined while it may try.
+ */
+export function lockedOut(counter: AuthFailureCounter | undefined, address: string): { seconds: number; limit: string } | undefined {
+  const wait = counter?.waitFor(address) ?? 0;
+  if (!counter || wait === 0) return undefined;
+  return { seconds: Math.ceil(wait / 1000), limit: `${counter.limit} in ${counter.windowMs / 1000} s` };
+}
+
+export class AddressWindow implements AuthFailureCounter {
   private windows = new Map<string, { openedAt: number; count: number }>();
 
   constructor(

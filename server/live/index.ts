@@ -1,6 +1,6 @@
 export { createLiveServer } from "./live-server";
 export type { LiveServer, LiveServerOptions } from "./live-server";
-export type { AuthFailureCounter } from "./live-server-options";
+export type { AuthFailureCounter } from "./address-window";
 export { LiveHub, EVERY_CHANNEL } from "./live-hub";
 export type { ChannelSubscriber } from "./live-hub";
 export { Backend } from "./backend";

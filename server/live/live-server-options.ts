@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { Clock } from "../../lib/env/clock";
+import type { AuthFailureCounter } from "./address-window";
 import type { Authenticate } from "./authenticate";
 import type { LiveLog } from "./live-log";
 
@@ -103,16 +104,6 @@ export interface LiveServerOptions {
 }
 
 /** Every option's name, in the order above: a misspelled one (`secrett`) is refused, not taken for "not set". */
-/** Failed auths counted per client address within a window (AddressWindow is one). */
-export interface AuthFailureCounter {
-  readonly limit: number;
-  readonly windowMs: number;
-  /** Milliseconds until `address` may try again: 0 while it is under the limit. */
-  waitFor(address: string): number;
-  /** One more failure from `address`. */
-  add(address: string): void;
-}
-
 const optionNames = ["server", "path", "authenticate", "secret", "redisUrl", "redisKeyPrefix", "replayLimit", "maxPayload", "maxBufferedBytes", "heartbeatMs", "authTimeoutMs", "maxBodyBytes", "requestTimeoutMs", "maxAuthFailures", "authFailureWindowMs", "authFailures", "maxUnauthenticatedPerAddress", "trustProxy", "maxConnections", "maxConnectionsPerUser", "maxChannelsPerSocket", "maxSyncInFlight", "replayIdleMs", "clock", "log"] as const satisfies ReadonlyArray<keyof LiveServerOptions>;
 // Fails to compile when an option above is missing from the list.
 const everyOption: Record<Exclude<keyof LiveServerOptions, (typeof optionNames)[number]>, never> = {};

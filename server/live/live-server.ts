@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { systemClock } from "../../lib/env/clock";
 import { CloseCode } from "../../lib/live/live-protocol";
-import { AddressWindow } from "./address-window";
+import { AddressWindow, lockedOut } from "./address-window";
 import { Backend } from "./backend";
 import { ChangeLog } from "./change-log";
 import { clientAddress } from "./client-address";
@@ -81,9 +81,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   // Failed auths per address: past the limit, tokens are not even looked at until the window ends.
   const authFailures = options.authFailures ?? (maxAuthFailures > 0 ? new AddressWindow(maxAuthFailures, authFailureWindowMs, now) : undefined);
   const authRefusal = (connection: LiveConnection): string | undefined => {
-    const wait = authFailures?.waitFor(connection.address) ?? 0;
-    if (wait === 0 || !authFailures) return undefined;
-    return `too many failed auths from this address (${authFailures.limit} in ${authFailures.windowMs / 1000} s); this token was not checked; try again in ${Math.ceil(wait / 1000)} s`;
+    const locked = lockedOut(authFailures, connection.address);
+    return locked && `too many failed auths from this address (${locked.limit}); this token was not checked; try again in ${locked.seconds} s`;
   };
   const connections = slots.open;
   const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: false });

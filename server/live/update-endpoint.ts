@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LiveInputError, validateChanges, validateChannel } from "./change-validation";
 import { LiveHub } from "./live-hub";
-import type { AuthFailureCounter } from "./live-server-options";
+import { lockedOut, type AuthFailureCounter } from "./address-window";
 
 export interface UpdateEndpointOptions {
   hub: LiveHub;
@@ -97,12 +97,10 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
     }
     const guesses = options.guesses;
     const address = guesses?.address(req) ?? "";
-    const wait = guesses?.counter.waitFor(address) ?? 0;
-    if (guesses && wait > 0) {
-      const { limit, windowMs } = guesses.counter;
-      const seconds = Math.ceil(wait / 1000);
-      const error = `too many wrong secrets or tokens from this address (${limit} in ${windowMs / 1000} s); this secret was not checked; try again in ${seconds} s`;
-      return reply(res, 429, { error }, { "Retry-After": String(seconds), ...unread });
+    const locked = lockedOut(guesses?.counter, address);
+    if (locked) {
+      const error = `too many wrong secrets or tokens from this address (${locked.limit}); this secret was not checked; try again in ${locked.seconds} s`;
+      return reply(res, 429, { error }, { "Retry-After": String(locked.seconds), ...unread });
     }
     const given = req.headers["x-atmos-secret"];
     if (typeof given !== "string" || !sameSecret(given, options.secret)) {

@@ -1,5 +1,5 @@
 import type * as http from "http";
-import { AddressWindow } from "../../../server/live/address-window";
+import { AddressWindow, lockedOut } from "../../../server/live/address-window";
 import { clientAddress } from "../../../server/live/client-address";
 import { ApiError } from "./api-error";
 
@@ -25,16 +25,10 @@ export class TokenGuesses {
 
   /** Throws the 429 when the request's address is waiting out its window. */
   check(req: http.IncomingMessage): void {
-    if (this.window === undefined) return;
-    const wait = this.window.waitFor(clientAddress(req, this.trustProxy));
-    if (wait === 0) return;
-    const seconds = Math.ceil(wait / 1000);
-    const error = new ApiError(
-      429,
-      `Too many wrong tokens from this address (${this.window.limit} in ${this.window.windowMs / 1000} s); this request's token was not checked. Try again in ${seconds} s.`,
-      "rateLimitExceeded",
-    );
-    error.headers["Retry-After"] = String(seconds);
+    const locked = this.window && lockedOut(this.window, clientAddress(req, this.trustProxy));
+    if (!locked) return;
+    const error = new ApiError(429, `Too many wrong tokens from this address (${locked.limit}); this request's token was not checked. Try again in ${locked.seconds} s.`, "rateLimitExceeded");
+    error.headers["Retry-After"] = String(locked.seconds);
     throw error;
   }
 

@@ -78,19 +78,30 @@ describe("offline: an update or delete the server took, answered with a body cut
     await shutdown(server);
   });
 
-  it("counts the update done, sends the edit made meanwhile, and still tells of the malformed answer", async () => {
-    const todo = new Todo({ title: "v0", done: false });
+  /** A todo the server has, titled `title`. */
+  const synced = async (title: string) => {
+    const todo = new Todo({ title, done: false });
     todo.save({ remote: true });
     await atmos.whenSynced();
-    const errors: ErrorPayload[] = [];
-    atmos.on("error", (payload) => void errors.push(payload));
-    cut = true;
+    return todo;
+  };
+
+  /** Saves title `v1`, then, while its PUT is out, `v2`; resolves once nothing is left to send. */
+  const twoEdits = async (todo: Todo) => {
     todo.title = "v1";
     todo.save({ remote: true });
     await new Promise((resolve) => setTimeout(resolve, 10));
     todo.title = "v2";
     todo.save({ remote: true });
     await atmos.whenSynced();
+  };
+
+  it("counts the update done, sends the edit made meanwhile, and still tells of the malformed answer", async () => {
+    const todo = await synced("v0");
+    const errors: ErrorPayload[] = [];
+    atmos.on("error", (payload) => void errors.push(payload));
+    cut = true;
+    await twoEdits(todo);
     expect(rows.get(String(todo.id))?.title, "the server's version").to.equal("v2");
     expect(atmos.status()).to.deep.include({ pending: 0, failed: 0 });
     expect((Todo.find(todo.id) as any).syncState()).to.equal("synced");
@@ -100,9 +111,7 @@ describe("offline: an update or delete the server took, answered with a body cut
   });
 
   it("does not count an update answered 200 with an HTML page done: the page is no answer of the server's (a captive portal), the change waits as refused", async () => {
-    const todo = new Todo({ title: "v0", done: false });
-    todo.save({ remote: true });
-    await atmos.whenSynced();
+    const todo = await synced("v0");
     portal = true;
     todo.title = "v1";
     todo.save({ remote: true });
@@ -117,18 +126,11 @@ describe("offline: an update or delete the server took, answered with a body cut
   // older title as synced and the next save wrote it back over the server's.
   for (const answer of ["cut short", "204 No Content"] as const) {
     it(`keeps what the update sent as the server's version when it is answered ${answer} while a later edit waits: revert() then shows it, and the next save does not undo it`, async () => {
-      const todo = new Todo({ title: "l0", done: false });
-      todo.save({ remote: true });
-      await atmos.whenSynced();
+      const todo = await synced("l0");
       if (answer === "cut short") cut = true;
       else noContent = true;
       refusedTitle = "v2";
-      todo.title = "v1";
-      todo.save({ remote: true });
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      todo.title = "v2";
-      todo.save({ remote: true });
-      await atmos.whenSynced();
+      await twoEdits(todo);
       expect(rows.get(String(todo.id))?.title, "the server's title").to.equal("v1");
       expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
       await atmos.revert(Todo.find(todo.id) as never);
@@ -143,9 +145,7 @@ describe("offline: an update or delete the server took, answered with a body cut
   }
 
   it("counts the delete done", async () => {
-    const todo = new Todo({ title: "v0", done: false });
-    todo.save({ remote: true });
-    await atmos.whenSynced();
+    const todo = await synced("v0");
     cut = true;
     todo.destroy({ remote: true });
     await atmos.whenSynced();
