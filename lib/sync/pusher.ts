@@ -1,11 +1,11 @@
 import type { OutboxOp, RecordEntry } from "../store/record-entry";
-import { release } from "../store/compaction";
 import { backoffDelay } from "./retry-policy";
 import type { SyncError } from "./sync-error";
-import { applyAnswer, callApp, errorPayload, finishDestroy, recordOf, requestFor } from "./outbox-exchange";
+import { applyAnswer, callApp, errorPayload, finishDestroy, recordOf } from "./outbox-exchange";
+import { beginAttempt, requestToSend, takenUnread } from "./op-request";
 import { failedAttempt, notSent } from "./failed-attempt";
-import { reconcileStaleUpdate } from "./stale-update";
-import { resumeParked } from "./refusal";
+import { refusedAsStale } from "./stale-update";
+import { releaseAllHeld, releaseHeld } from "./held-changes";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 import { unsentParent, waitsForParkedParent } from "./parent-order";
 
@@ -88,11 +88,7 @@ export class Pusher {
 
   /** Queues the held changes of `className` (or of every model) to be sent: they are pending from now on. */
   release(className?: string): void {
-    for (const entry of this.host.meta.queued()) {
-      if (className && entry.className !== className) continue;
-      const parked = !!entry.failed;
-      if (this.unhold(entry) && parked) resumeParked(this.host, entry);
-    }
+    releaseAllHeld(this.host, className);
   }
 
   resume(): void {
@@ -137,7 +133,7 @@ export class Pusher {
       if (!parent) candidates.push(entry);
       // This record is to reach the server, which it cannot without its
       // parent: a parent saved without `remote` is sent first (next round).
-      else if (this.unhold(parent)) this.kick();
+      else if (releaseHeld(host, parent)) this.kick();
     }
     candidates.sort((a, b) => a.queue[0].seq - b.queue[0].seq);
     let started = false;
@@ -193,56 +189,26 @@ export class Pusher {
     return waitsForParkedParent(this.host, entry);
   }
 
-  /** Releases a record's held changes; whether there were any. */
-  private unhold(entry: RecordEntry): boolean {
-    const released = release(entry.queue);
-    if (released === entry.queue) return false;
-    entry.queue = released;
-    this.host.meta.touch(entry);
-    this.host.statusChanged(entry);
-    return true;
-  }
-
   /** Sends a record's first op and applies the answer; resolves with the record's entry then. */
   private async send(entry: RecordEntry): Promise<RecordEntry> {
     const { host } = this;
     let op = entry.queue[0];
-    let firstRequest: ReturnType<typeof requestFor> | undefined;
     // Saved without options (sent by push()), or sent again after a reload: the model's defaults.
     const remembered = host.callOptions(op.key);
     const calls = remembered.length ? remembered : [host.options(entry.className).remoteSaveOptions];
     try {
-      // Counted as the attempt begins, and stored with its outcome (see `atmos.outbox()`).
-      op.attempts = (op.attempts ?? 0) + 1;
-      const first = !op.sent;
-      if (first) {
-        op.sent = true;
-        // The request is kept as it leaves: should its answer never come, it
-        // goes again the same (same key, same body, same If-Match; see
-        // sentAs), and edits made meanwhile follow as an op of their own. A
-        // strict server refuses a key sent again with another body; a
-        // version merged in since moves the etag, and a 412 then says so.
-        const { path, params, data, headers } = (firstRequest = requestFor(host, entry, op, calls));
-        op.sentAs = { path, params, data, ifMatch: headers["If-Match"] };
-        host.meta.touch(entry);
-      } else {
-        // An earlier attempt left and no answer to it came here (the page
-        // closed while it was out, or it failed after it may have been made).
-        op.unsure = true;
-      }
+      const firstRequest = beginAttempt(host, entry, op, calls);
       // The outbox entry reaches storage before the request leaves. When
       // storage is full the change waits in memory and is tried again later.
       try {
         await host.meta.flush();
       } catch {
-        if (first) notSent(op);
+        if (firstRequest) notSent(op);
         this.backOff();
         return entry;
       }
       [entry, op] = this.current(entry, op);
-      // A first attempt sends the request it kept (prepareData runs once per attempt); a retry sends the kept one again.
-      const built = firstRequest ?? requestFor(host, entry, op, calls);
-      const request = op.sentAs && !firstRequest ? keptRequest(built, op.sentAs) : built;
+      const request = requestToSend(host, entry, op, calls, firstRequest);
       const conditional = request.headers["If-Match"] !== undefined;
       let response: { status: number; body: unknown };
       try {
@@ -251,15 +217,9 @@ export class Pusher {
         if (this.dropsAnswers()) return entry;
         [entry, op] = this.current(entry, op);
         const failure = error as SyncError;
-        // A 2xx of JSON says the server took the update or delete; only its
-        // body is unreadable (cut short, malformed). Done, as a 204 would be,
-        // and told. (Not an HTML page: a captive portal's, or a wrong URL's,
-        // made nothing. Nor a create: its answer carries the id.)
-        const jsonCut = failure.type === "parse" && /^\s*[[{]/.test(String(failure.body));
-        const takenUnread = jsonCut && failure.status >= 200 && failure.status < 300 && op.kind !== "create";
-        if (!takenUnread) {
+        if (!takenUnread(failure, op)) {
           if (!conditional || failure.status !== 412) throw error;
-          await this.refusedAsStale(entry, op, failure, request.path);
+          await refusedAsStale(host, this.staleTries, entry, op, failure, request.path, () => !this.dropsAnswers());
           return entry;
         }
         host.reportError(errorPayload(entry.className, recordOf(host, entry), failure));
@@ -280,23 +240,6 @@ export class Pusher {
       this.handleFailure(entry, op, error, calls);
     }
     return entry;
-  }
-
-  /**
-   * A conditional update refused (412): not made, so the next round is a
-   * first attempt again, built from a merge with the server's version.
-   * Bounded: a server that refuses every version is a failure, not a loop.
-   */
-  private async refusedAsStale(entry: RecordEntry, op: OutboxOp, failure: SyncError, path: string): Promise<void> {
-    const tries = (this.staleTries.get(op.key) ?? 0) + 1;
-    this.staleTries.set(op.key, tries);
-    if (tries > 3) throw failure;
-    // Whether an earlier attempt was made does not matter: the merge starts
-    // from the server's version, which would hold it, and the request kept
-    // from that attempt would put back the values the merge took from the server.
-    notSent(op);
-    // Someone else changed the record: merge, then the next round sends it again.
-    await reconcileStaleUpdate(this.host, entry, op, path, () => !this.dropsAnswers());
   }
 
   /**
@@ -355,12 +298,4 @@ export class Pusher {
 /** A record's identity while its request is out. */
 function flightKey(entry: RecordEntry): string {
   return `${entry.className}\n${entry.id}`;
-}
-
-/** The request an op first went as, sent again: its path, query, body and If-Match, with the headers of now. */
-function keptRequest(built: ReturnType<typeof requestFor>, { ifMatch, ...kept }: NonNullable<OutboxOp["sentAs"]>): ReturnType<typeof requestFor> {
-  const headers = { ...built.headers };
-  if (ifMatch === undefined) delete headers["If-Match"];
-  else headers["If-Match"] = ifMatch;
-  return { ...built, ...kept, headers };
 }

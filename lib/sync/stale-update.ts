@@ -1,5 +1,7 @@
 import { etagOf, localAttrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { mergeEdit } from "./merge";
+import { notSent } from "./failed-attempt";
+import type { SyncError } from "./sync-error";
 import { recordIn } from "./outbox-exchange";
 import type { SyncHost } from "./sync-host";
 
@@ -28,4 +30,31 @@ export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, o
   host.meta.touch(entry);
   host.show(entry, merged);
   host.conflict?.(entry, local, remote, merged);
+}
+
+/**
+ * A conditional update refused (412): not made, so the next round is a
+ * first attempt again, built from a merge with the server's version.
+ * Bounded: a server that refuses every version is a failure, not a loop
+ * (`tries` counts the refusals by op, and the pusher forgets an op's count
+ * once it is answered).
+ */
+export async function refusedAsStale(
+  host: SyncHost,
+  tries: Map<string, number>,
+  entry: RecordEntry,
+  op: OutboxOp,
+  failure: SyncError,
+  path: string,
+  stillSending: () => boolean,
+): Promise<void> {
+  const count = (tries.get(op.key) ?? 0) + 1;
+  tries.set(op.key, count);
+  if (count > 3) throw failure;
+  // Whether an earlier attempt was made does not matter: the merge starts
+  // from the server's version, which would hold it, and the request kept
+  // from that attempt would put back the values the merge took from the server.
+  notSent(op);
+  // Someone else changed the record: merge, then the next round sends it again.
+  await reconcileStaleUpdate(host, entry, op, path, stillSending);
 }
