@@ -8,6 +8,8 @@ export type { BackendRequest, BackendResponse, Middleware } from "./backend";
 export { memoryStore } from "./memory-store";
 export { sqliteStore } from "./sqlite-store";
 export type { SqliteStoreOptions } from "./sqlite-store";
+export { redisStore } from "./redis-store";
+export type { RedisStoreOptions, RedisStoreMiddleware } from "./redis-store";
 export { tokenListAuthenticator } from "./authenticate";
 export type { Authenticate, AuthDecision } from "./authenticate";
 export { LiveInputError } from "./change-validation";

@@ -27,7 +27,7 @@ export interface RedisChangeLogOptions {
 }
 
 /** The URL as it may be printed: a password in it is masked. */
-function withoutPassword(url: string): string {
+export function withoutPassword(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";
@@ -40,7 +40,8 @@ function withoutPassword(url: string): string {
 /** How long an unfollowed channel is remembered when logs are kept forever (replayIdleMs 0). */
 const FORGET_AFTER_MS = 10 * 60_000;
 
-type QueueItem = { entry: SequencedChange } | { catchUp: string };
+/** A change from pub/sub, or a channel to catch up from the log (from `since`, or from where delivery stands). */
+type QueueItem = { entry: SequencedChange } | { catchUp: string; since?: number };
 
 /**
  * Several processes: Redis holds the seq counters and the replay logs, and
@@ -93,6 +94,7 @@ export class RedisChangeLog implements ChangeLog {
     lost: (channel: string, current: number) => void,
     restarted: () => void,
     followed: (channel: string) => boolean = () => true,
+    everySince: (channel: string) => number | undefined = () => undefined,
   ): Promise<void> {
     this.deliver = deliver;
     this.lost = lost;
@@ -110,12 +112,26 @@ export class RedisChangeLog implements ChangeLog {
     await this.subscriber.subscribe(this.pubsubChannel, (message) => this.onMessage(message));
     // After a reconnect of the subscriber, messages published meanwhile were
     // never received: catch up every channel this process holds a mark for,
-    // which includes every channel a socket here follows (the others are
-    // forgotten when idle: see delivered-seqs.ts). (The
-    // first connection's "ready" has fired by now: each one from here on is
-    // a reconnect.)
+    // which includes every channel a socket here follows by name (the others
+    // are forgotten when idle: see delivered-seqs.ts). A socket following
+    // every channel follows the channels that began meanwhile too, and those
+    // this process forgot: each of those is caught up from where such
+    // sockets stand. (The first connection's "ready" has fired by now: each
+    // one from here on is a reconnect.)
     this.subscriber.on("ready", () => {
-      for (const channel of this.delivered.channels()) this.enqueue({ catchUp: channel });
+      const marked = new Set(this.delivered.channels());
+      for (const channel of marked) this.enqueue({ catchUp: channel });
+      // No socket here follows every channel: the marked channels are all.
+      if (everySince("") === undefined) return;
+      this.channels().then(
+        (all) => {
+          for (const channel of all) {
+            const since = marked.has(channel) ? undefined : everySince(channel);
+            if (since !== undefined) this.enqueue({ catchUp: channel, since });
+          }
+        },
+        (error: Error) => this.options.onError?.(error),
+      );
     });
     this.delivered.startSweeping(followed);
   }
@@ -147,7 +163,7 @@ export class RedisChangeLog implements ChangeLog {
   }
 
   track(channel: string, seq: number): void {
-    if (!this.delivered.has(channel)) this.delivered.set(channel, seq);
+    this.delivered.start(channel, seq);
   }
 
   get reachable(): boolean {
@@ -214,11 +230,11 @@ export class RedisChangeLog implements ChangeLog {
     try {
       while (this.queue.length > 0) {
         const item = this.queue.shift()!;
-        if ("catchUp" in item) await this.fill(item.catchUp, Number.MAX_SAFE_INTEGER);
+        if ("catchUp" in item) await this.fill(item.catchUp, Number.MAX_SAFE_INTEGER, item.since);
         else {
           const { entry } = item;
+          if (this.delivered.covers(entry.channel, entry.seq)) continue; // already delivered
           const last = this.delivered.get(entry.channel);
-          if (last !== undefined && entry.seq <= last) continue; // already delivered
           if (last !== undefined && entry.seq > last + 1) await this.fill(entry.channel, entry.seq);
           this.deliverOne(entry);
         }
@@ -230,9 +246,9 @@ export class RedisChangeLog implements ChangeLog {
     }
   }
 
-  /** Delivers the logged changes between what was delivered and `before`. */
-  private async fill(channel: string, before: number): Promise<void> {
-    const last = this.delivered.get(channel) ?? 0;
+  /** Delivers the logged changes between what was delivered (or `since`, for a channel not delivered here) and `before`. */
+  private async fill(channel: string, before: number, since = 0): Promise<void> {
+    const last = this.delivered.get(channel) ?? since;
     const { current, entries } = await this.read(channel, last);
     if (entries === null) {
       // Trimmed away: the sockets of this channel must pull instead.
@@ -245,8 +261,7 @@ export class RedisChangeLog implements ChangeLog {
   }
 
   private deliverOne(entry: SequencedChange): void {
-    const last = this.delivered.get(entry.channel);
-    if (last !== undefined && entry.seq <= last) return;
+    if (this.delivered.covers(entry.channel, entry.seq)) return;
     this.delivered.set(entry.channel, entry.seq);
     this.deliver(entry);
   }

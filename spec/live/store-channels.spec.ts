@@ -2,7 +2,8 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { memoryStore, sqliteStore, type Middleware } from "../../server/live";
+import { memoryStore, redisStore, sqliteStore, type Middleware } from "../../server/live";
+import { startRedis, type RedisProcess } from "./support/redis-server";
 import { startLive, LiveFixture } from "./support/live-fixture";
 import { TestSocket } from "./support/test-socket";
 
@@ -17,7 +18,15 @@ type Answer = { type: string; requestId?: unknown; result?: unknown; message?: s
 
 describe("the live stores keep each channel's records apart", () => {
   const dirs: string[] = [];
-  after(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  let redis: RedisProcess;
+  let redisPrefix = 0;
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
+    await redis?.stop();
+  });
 
   for (const [name, make] of [
     ["memoryStore", () => memoryStore()],
@@ -26,10 +35,12 @@ describe("the live stores keep each channel's records apart", () => {
       dirs.push(dir);
       return sqliteStore({ file: path.join(dir, "live.db") });
     }],
-  ] as Array<[string, () => Middleware & { close?(): void }]>) {
+    // Each test on keys of its own, as each of the others on a store of its own.
+    ["redisStore", () => redisStore({ url: redis.url, keyPrefix: `channels-${++redisPrefix}:` })],
+  ] as Array<[string, () => Middleware & { close?(): unknown }]>) {
     describe(name, () => {
       let fixture: LiveFixture;
-      let store: Middleware & { close?(): void };
+      let store: Middleware & { close?(): unknown };
       let alice: TestSocket;
       let bob: TestSocket;
       let requestId = 0;
@@ -53,7 +64,7 @@ describe("the live stores keep each channel's records apart", () => {
       afterEach(async () => {
         await Promise.all([alice.close(), bob.close()]);
         await fixture.close();
-        store.close?.();
+        await store.close?.();
       });
 
       it("a read lists only the records of the reader's channel", async () => {

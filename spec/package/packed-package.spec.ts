@@ -100,7 +100,7 @@ describe("the packed package, installed in an empty project", function () {
     });
 
     it("gives the live server to require and to import from atmos2/server", async () => {
-      const names = ["createLiveServer", "memoryStore", "sqliteStore", "tokenListAuthenticator", "Backend", "LiveHub"];
+      const names = ["createLiveServer", "memoryStore", "sqliteStore", "redisStore", "tokenListAuthenticator", "Backend", "LiveHub"];
       const cjs = await app.node(`const s = require("atmos2/server"); console.log(JSON.stringify(${JSON.stringify(names)}.map((n) => typeof s[n])))`);
       const esm = await app.node(`import * as s from "atmos2/server"; console.log(JSON.stringify(${JSON.stringify(names)}.map((n) => typeof s[n])))`, "mjs");
       expect(cjs.stderr + esm.stderr).to.equal("");
@@ -153,18 +153,20 @@ describe("the packed package, installed in an empty project", function () {
 
     it("loads the live server without redis or better-sqlite3, and names the package to install when an option needs one", async () => {
       const result = await app.node(`
-        const { createLiveServer, sqliteStore } = require("atmos2/server");
+        const { createLiveServer, sqliteStore, redisStore } = require("atmos2/server");
         const http = require("http");
         const live = createLiveServer({ server: http.createServer(), authenticate: () => null });
         const messages = [];
         try { sqliteStore({ file: ":memory:" }); } catch (error) { messages.push(error.message); }
         try { createLiveServer({ authenticate: () => null, redisUrl: "redis://127.0.0.1:6379" }); } catch (error) { messages.push(error.message); }
+        try { redisStore({ url: "redis://127.0.0.1:6379" }); } catch (error) { messages.push(error.message); }
         live.close().then(() => console.log(JSON.stringify(messages)));
       `);
       expect(result.stderr).to.equal("");
       expect(JSON.parse(result.stdout)).to.deep.equal([
         'atmos2-server: sqliteStore() is used but the optional package "better-sqlite3" is not installed; run npm install better-sqlite3',
         'atmos2-server: redisUrl (REDIS_URL) is set but the optional package "redis" is not installed; run npm install redis',
+        'atmos2-server: redisStore() is used but the optional package "redis" is not installed; run npm install redis',
       ]);
     });
   });
