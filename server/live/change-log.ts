@@ -35,13 +35,17 @@ export interface ChangeLog {
    * `restarted`: the sequence started again under a new epoch (Redis lost its
    * data). `followed`: whether a socket of this process follows a channel (a
    * log may forget what it keeps of channels that are neither followed nor
-   * written to).
+   * written to). `everySince`: the lowest seq of `channel` the sockets of
+   * this process that follow every channel have had (0: one never had it;
+   * undefined: there is no such socket), so that what they missed can be
+   * caught up.
    */
   start(
     deliver: (entry: SequencedChange) => void,
     lost: (channel: string, current: number) => void,
     restarted: () => void,
     followed?: (channel: string) => boolean,
+    everySince?: (channel: string) => number | undefined,
   ): Promise<void>;
   /** Assigns consecutive seqs, keeps the changes for replay, delivers them; resolves with the last seq. */
   append(channel: string, changes: LiveChange[]): Promise<number>;
@@ -49,7 +53,11 @@ export interface ChangeLog {
   read(channel: string, since: number | undefined): Promise<ReplayRead>;
   /** Every channel a change was ever published on (in this epoch). */
   channels(): Promise<string[]>;
-  /** A socket now follows `channel` from `seq`: deliveries before it are not needed. */
+  /**
+   * A socket now follows `channel` from `seq` (it has what came before).
+   * Other sockets of this process (one following every channel) may still
+   * need the changes before `seq` that are on their way.
+   */
   track(channel: string, seq: number): void;
   /**
    * Channels this process holds state for (for operators and tests): in

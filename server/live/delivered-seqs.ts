@@ -5,6 +5,13 @@ const SWEEP_EVERY_MS = 60_000;
 
 interface Mark {
   seq: number;
+  /**
+   * Set by `start`: no change of the channel was delivered here yet; the
+   * socket that joined has every change up to `seq`, but changes at or
+   * below it may still be on their way for the others (a socket following
+   * every channel), so they are not taken as delivered.
+   */
+  floor?: boolean;
   /** When a change of the channel was last delivered, or a socket started following it (clock ms). */
   at: number;
 }
@@ -43,6 +50,17 @@ export class DeliveredSeqs {
     return this.marks.has(channel);
   }
 
+  /** Whether the change `seq` of `channel` was delivered here already. */
+  covers(channel: string, seq: number): boolean {
+    const mark = this.marks.get(channel);
+    return mark !== undefined && !mark.floor && seq <= mark.seq;
+  }
+
+  /** A socket joined a channel this process holds no mark for, with every change up to `seq` (see Mark.floor). */
+  start(channel: string, seq: number): void {
+    if (!this.marks.has(channel)) this.marks.set(channel, { seq, at: this.clock.now(), floor: true });
+  }
+
   /** Records a delivery (updated in place: no allocation per change). */
   set(channel: string, seq: number): void {
     const mark = this.marks.get(channel);
@@ -50,6 +68,7 @@ export class DeliveredSeqs {
     else {
       mark.seq = seq;
       mark.at = this.clock.now();
+      mark.floor = false;
     }
   }
 

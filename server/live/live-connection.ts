@@ -86,6 +86,11 @@ export class LiveConnection implements ChannelSubscriber {
     return this.grant?.user;
   }
 
+  /** The last seq of `channel` sent to this socket (or a resync to it). */
+  lastSeq(channel: string): number | undefined {
+    return this.lastSent.get(channel);
+  }
+
   /** A change on one of this socket's channels. */
   receive(entry: SequencedChange): void {
     if (this.state === "live") this.sendChange(entry);

@@ -13,6 +13,8 @@ export interface ChannelSubscriber {
    * (its client reconnects with the old epoch and resyncs).
    */
   restart?(): void;
+  /** The last seq of `channel` this subscriber has had, if any. */
+  lastSeq?(channel: string): number | undefined;
 }
 
 /** The channel name a subscriber uses to follow every channel. */
@@ -95,6 +97,22 @@ export class LiveHub {
   follows(channel: string): boolean {
     // Sets are removed once empty, so presence is enough.
     return this.subscribers.has(channel) || this.subscribers.has(EVERY_CHANNEL);
+  }
+
+  /**
+   * Where the subscribers following every channel stand on `channel`: the
+   * lowest seq they have had (0 when one never had any); undefined when
+   * none follows every channel.
+   */
+  everySince(channel: string): number | undefined {
+    const every = this.subscribers.get(EVERY_CHANNEL);
+    if (!every) return undefined;
+    let lowest: number | undefined;
+    for (const subscriber of every) {
+      const seq = subscriber.lastSeq?.(channel) ?? 0;
+      if (lowest === undefined || seq < lowest) lowest = seq;
+    }
+    return lowest;
   }
 
   /** Called by the change log, in seq order per channel. */

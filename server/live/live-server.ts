@@ -71,6 +71,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     (channel, seq) => hub.lost(channel, seq),
     () => hub.restarted(),
     (channel) => hub.follows(channel),
+    (channel) => hub.everySince(channel),
   );
   ready.catch((error: Error) => log({ type: "error", context: "start", message: error.message }));
   hub = new LiveHub(changeLog, ready);

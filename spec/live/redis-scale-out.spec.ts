@@ -4,6 +4,7 @@ import { startLive, LiveFixture } from "./support/live-fixture";
 import { startRedis, RedisProcess } from "./support/redis-server";
 import { startServerProcess, ServerProcess } from "./support/server-process";
 import { TestSocket } from "./support/test-socket";
+import { startPubsubLagProxy } from "../fakes/pubsub-lag-proxy";
 
 const change = (id: string) => ({ type: "updated" as const, collection: "tasks", id, attrs: { id } });
 
@@ -91,6 +92,49 @@ describe("live server scale-out over Redis", () => {
       }
       await onB.close();
     });
+
+    it("gives a socket following every channel each change of a channel that begins as another socket joins it on the same server", async () => {
+      // This server's pub/sub news comes 100 ms late, after the joiner's read
+      // of the new channel saw its first changes: they must still reach the
+      // socket on "*" (the joiner has them from its read).
+      const lagging = await startPubsubLagProxy(redis.port, 100);
+      const late = await startLive({ redisUrl: lagging.url, redisKeyPrefix: keyPrefix, secret: "s" });
+      try {
+        const every = await TestSocket.ready(late.wsUrl, { token: "t" });
+        await b.live.hub.publish("new", [change("1"), change("2"), change("3")]);
+        const joiner = await TestSocket.ready(late.wsUrl, { token: "t", channels: ["new"] });
+        expect(joiner.messages[0]).to.deep.include({ seq: { new: 3 } });
+        await b.live.hub.publish("new", change("4"));
+        expect((await every.changes(4)).map((m) => [m.channel, m.seq])).to.deep.equal([["new", 1], ["new", 2], ["new", 3], ["new", 4]]);
+        expect((await joiner.changes(1)).map((m) => m.seq)).to.deep.equal([4]);
+        await Promise.all([every.close(), joiner.close()]);
+      } finally {
+        await late.close();
+        await lagging.close();
+      }
+    }).timeout(5000);
+
+    it("catches up, once its pub/sub connection is back, channels that began while it was down, for a socket following every channel", async () => {
+      const every = await TestSocket.ready(a.wsUrl, { token: "t" });
+      await b.live.hub.publish("old", change("1"));
+      expect((await every.changes(1))[0]).to.deep.include({ channel: "old", seq: 1 });
+      const admin = createClient({ url: redis.url });
+      await admin.connect();
+      try {
+        for (let drop = 1; drop <= 3; drop++) {
+          await admin.sendCommand(["CLIENT", "KILL", "TYPE", "pubsub"]);
+          await b.live.hub.publish(`begun while down ${drop}`, [change("x"), change("y")]);
+          const got = await every.changes(2);
+          expect(got.map((m) => [m.channel, m.seq]), `after drop ${drop}`).to.deep.equal([[`begun while down ${drop}`, 1], [`begun while down ${drop}`, 2]]);
+        }
+        // Channels it had already: nothing again, nothing missed.
+        await b.live.hub.publish("old", change("2"));
+        expect((await every.changes(1)).map((m) => [m.channel, m.seq])).to.deep.equal([["old", 2]]);
+      } finally {
+        await admin.close();
+        await every.close();
+      }
+    }).timeout(5000);
 
     it("replays on one server what was published through the other while the client was away", async () => {
       const first = await TestSocket.ready(a.wsUrl, { token: "t", channels: ["c"] });

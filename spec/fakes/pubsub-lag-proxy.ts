@@ -1,0 +1,51 @@
+import net from "node:net";
+
+/**
+ * A TCP proxy in front of a real Redis that holds back, by `lagMs`, what
+ * Redis sends to the connections that subscribed (pub/sub), and nothing
+ * else: a server's pub/sub news then comes later than the answers to its
+ * own commands, as on a busy network it sometimes does.
+ */
+export interface PubsubLagProxy {
+  /** redis://127.0.0.1:port, the proxy's address. */
+  url: string;
+  lagMs: number;
+  close(): Promise<void>;
+}
+
+export async function startPubsubLagProxy(redisPort: number, lagMs: number): Promise<PubsubLagProxy> {
+  const open = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(redisPort, "127.0.0.1");
+    let subscriber = false;
+    open.add(client).add(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    client.on("error", end).on("close", end);
+    upstream.on("error", end).on("close", end);
+    client.on("data", (chunk: Buffer) => {
+      if (/\r\n(P|S)?SUBSCRIBE\r\n/i.test(chunk.toString("latin1"))) subscriber = true;
+      upstream.write(chunk);
+    });
+    // Timers of one delay fire in the order they were set: the stream keeps its order.
+    upstream.on("data", (chunk: Buffer) => {
+      if (subscriber && proxy.lagMs > 0) setTimeout(() => client.writable && client.write(chunk), proxy.lagMs);
+      else client.write(chunk);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const proxy: PubsubLagProxy = {
+    url: `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    lagMs,
+    close() {
+      for (const socket of open) socket.destroy();
+      open.clear();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return proxy;
+}
