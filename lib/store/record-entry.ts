@@ -67,6 +67,17 @@ export interface ParkedFailure {
   status: number;
   message: string;
   body?: unknown;
+  /**
+   * A 5xx (not an offline status): the record shows "failed", as
+   * API.md says of a status that is not an offline one, but the change is
+   * not parked: it is sent again after a backoff, by itself.
+   */
+  retry?: true;
+}
+
+/** Whether the entry waits for retry() or revert() (refused); a failure that is sent again by itself is not parked. */
+export function isParked(entry: RecordEntry): boolean {
+  return !!entry.failed && !entry.failed.retry;
 }
 
 /**

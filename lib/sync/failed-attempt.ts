@@ -50,6 +50,10 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   // so edits made before it goes again fold into it (one request with the
   // latest attributes, not a create followed by an update it already carries).
   if (retrying && !op.unsure) notSent(op);
+  // A 5xx, not an offline status: "failed" (API.md), yet sent again by
+  // itself (ParkedFailure.retry). A 429 refused nothing: the change waits
+  // for its turn, pending.
+  if (kind === "transient" && status !== 429) entry.failed = { status, message, body, retry: true };
   // Refused: the server did not make it (it would have answered with what it made), so a fix goes out as the user has it.
   if (!retrying && status >= 400 && status < 500) op.sentAs = undefined;
   // A refusal is stored parked, in one write (parkOrResend): the other tabs
@@ -65,6 +69,8 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   if (retrying) tellFirstFailure(state.told, calls, record, payload);
   if (kind === "offline" || kind === "transient") {
     if (kind === "offline") host.setOnline(false);
+    // Not an offline status: the record says "failed" until an attempt gets through (stored above).
+    else host.statusChanged(entry);
     return { retryAfterMs: failure.retryAfterMs };
   }
   if (kind !== "auth") parkOrResend(host, entry, op, failure, calls, payload);

@@ -1,5 +1,5 @@
 import { remoteAction } from "../meta-context";
-import type { AttemptError, Attrs, RecordEntry } from "../store/record-entry";
+import { isParked, type AttemptError, type Attrs, type RecordEntry } from "../store/record-entry";
 
 /**
  * Where an unsent change stands:
@@ -38,7 +38,7 @@ export function outboxRows(entries: Iterable<RecordEntry>, sending: (entry: Reco
   for (const entry of entries) {
     const op = entry.queue[0];
     if (!op) continue;
-    const state: OutboxRowState = entry.failed ? "parked" : sending(entry) ? "sending" : op.hold ? "held" : "waiting";
+    const state: OutboxRowState = isParked(entry) ? "parked" : sending(entry) ? "sending" : op.hold ? "held" : "waiting";
     // A parked change's refusal is the error that matters, whatever came before.
     const lastError = entry.failed
       ? { status: entry.failed.status, message: entry.failed.message, at: op.lastError?.at ?? 0 }

@@ -1,5 +1,5 @@
 import type { MetaContext } from "../meta-context";
-import type { RecordEntry } from "../store/record-entry";
+import { isParked, type RecordEntry } from "../store/record-entry";
 import type { SyncHost } from "./sync-host";
 
 /**
@@ -26,7 +26,7 @@ export function unsentParent(host: SyncHost, entry: RecordEntry): RecordEntry | 
  */
 export function waitsForParkedParent(host: SyncHost, entry: RecordEntry, depth = 0): boolean {
   const parent = unsentParent(host, entry);
-  return !!parent && (depth > 30 || !!parent.failed || !parent.queue.length || waitsForParkedParent(host, parent, depth + 1));
+  return !!parent && (depth > 30 || isParked(parent) || !parent.queue.length || waitsForParkedParent(host, parent, depth + 1));
 }
 
 /**

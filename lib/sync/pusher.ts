@@ -1,4 +1,4 @@
-import type { OutboxOp, RecordEntry } from "../store/record-entry";
+import { isParked, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { backoffDelay } from "./retry-policy";
 import type { SyncError } from "./sync-error";
 import { applyAnswer, callApp, errorPayload, finishDestroy, recordOf } from "./outbox-exchange";
@@ -58,7 +58,7 @@ export class Pusher {
 
   /** Whether this entry has something the pusher will send (now or after a wait). */
   sendable(entry: RecordEntry): boolean {
-    return !entry.failed && entry.queue.length > 0 && !entry.queue[0].hold;
+    return !isParked(entry) && entry.queue.length > 0 && !entry.queue[0].hold;
   }
 
   /** Schedules a sending round (coalesced to one per tick). */
@@ -283,7 +283,8 @@ export class Pusher {
   private checkIdle(): void {
     if (this.idleWaiters.length === 0 || this.inFlight.size > 0) return;
     if (this.mayRun() && this.waitMs() <= 0) {
-      for (const entry of this.host.meta.queued()) if (this.sendable(entry) && !unsentParent(this.host, entry)) return;
+      // A failed change sent again later (a 5xx) is not waited for: whenSynced() excepts failed changes.
+      for (const entry of this.host.meta.queued()) if (!entry.failed && this.sendable(entry) && !unsentParent(this.host, entry)) return;
     }
     this.flushIdle();
   }

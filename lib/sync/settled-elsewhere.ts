@@ -1,5 +1,5 @@
 import type { MetaContext, Reloaded } from "../meta-context";
-import type { RecordEntry } from "../store/record-entry";
+import { isParked, type RecordEntry } from "../store/record-entry";
 import { callApp, errorPayload, recordOf } from "./outbox-exchange";
 import { tellFirstFailure } from "./failed-attempt";
 import { SyncError, type ErrorPayload } from "./sync-error";
@@ -26,7 +26,7 @@ export function settledElsewhere(host: SyncHost, remembered: Map<string, Remembe
   // `retrying`: sent again later, unless parked (as failedAttempt says it in the sending tab).
   const payloadOf = (entry: RecordEntry, { status, message, body = null }: { status: number; message: string; body?: unknown }): ErrorPayload => {
     const payload = errorPayload(entry.className, recordOf(host, entry), new SyncError(message, { status, body, type: status > 0 ? "http" : "network" }));
-    payload.retrying = !entry.failed;
+    payload.retrying = !isParked(entry);
     return payload;
   };
   // A failed attempt at a record this tab held: the sending tab stored why.
@@ -50,8 +50,8 @@ export function settledElsewhere(host: SyncHost, remembered: Map<string, Remembe
     if (!entry && !change?.before?.deleted) continue;
     if (entry?.queue.some((o) => o.key === key)) {
       // Parked by this very write: its callbacks hear the refusal, once.
-      if (!change || !entry.failed || entry.queue[0].key !== key || change.before?.failed) continue;
-      const payload = payloadOf(entry, entry.failed);
+      if (!change || !isParked(entry) || entry.queue[0].key !== key || (change.before && isParked(change.before))) continue;
+      const payload = payloadOf(entry, entry.failed!);
       for (const call of calls) callApp(() => call.error?.(payload.record, payload));
       continue;
     }

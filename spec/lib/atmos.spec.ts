@@ -116,8 +116,12 @@ describe("Atmos errors and events", () => {
       expect(payload.status).to.equal(500);
       expect(payload.body).to.be.a("string").and.contain("<html>");
       expect(payload.error.message).to.contain("We're sorry, but something went wrong");
+      // Failed (a 500 is not an offline status), and sent again: push() skips the backoff.
       await atmos.whenSynced();
+      expect((Todo.first() as any).syncState()).to.equal("failed");
+      await atmos.push();
       expect(rails.records("todos").map((t) => t.title)).to.deep.equal(["a"]);
+      expect((Todo.first() as any).syncState()).to.equal("synced");
     });
 
     it("rejects a pulled page with a record lacking its id, naming model and field, and stores nothing from it", async () => {

@@ -33,7 +33,7 @@ describe("a Node process using atmos2", () => {
   const posts = () => rails.requests.filter((r) => r.method === "POST").length;
 
   it("stays alive for the retry while it awaits whenSynced(), and exits once it resolves", async () => {
-    rails.failNext(500, { error: "busy" });
+    rails.failNext(504, { error: "gateway timeout" });
     const result = await runNodeScript(`${setup}
       task.save({ remote: true });
       atmos.whenSynced().then(() => { console.log("resolved: " + task.syncState()); atmos.close(); });
@@ -47,7 +47,7 @@ describe("a Node process using atmos2", () => {
 
   it("stays alive for the retry while it awaits retry(record)", async () => {
     rails.failNext(422, { title: ["is odd"] });
-    rails.failNext(500, { error: "busy" });
+    rails.failNext(504, { error: "gateway timeout" });
     const result = await runNodeScript(`${setup}
       task.save({ remote: true });
       atmos.whenSynced()
@@ -61,7 +61,7 @@ describe("a Node process using atmos2", () => {
   });
 
   it("is not held open by a retry nobody waits for", async () => {
-    rails.failNext(500, { error: "busy" });
+    rails.failNext(504, { error: "gateway timeout" });
     const result = await runNodeScript(`${setup}
       task.save({ remote: true });
     `, { env: { BASE: rails.url } });
