@@ -25,7 +25,7 @@ import { Puller } from "./sync/puller";
 import { Pusher } from "./sync/pusher";
 import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
 import { ResourceClient } from "./sync/resource-client";
-import { offlineDefaults, type OfflineStatusCodes } from "./sync/retry-policy";
+import { classifyFailure, offlineDefaults, type OfflineStatusCodes } from "./sync/retry-policy";
 import { storageFailure, type SyncError } from "./sync/sync-error";
 import type { SyncHost } from "./sync/sync-host";
 
@@ -136,13 +136,18 @@ export class Atmos extends Emitter<AtmosEvents> {
     const pauses = (this.pauses = browserFeed(`${prefix}pauses`));
     rc.pauses.onPause = (origin, until) => pauses.publish([origin, String(until)]);
     const stopPauses = pauses.subscribe(([origin, until]) => (until === undefined ? this.pusher.resume() : rc.pauses.hold(origin, Number(until))));
-    // A failed execute() is reported as a failed pull is: error, and on a 401
-    // auth_fail (auth_success follows the next accepted request). It does
-    // not pause the outbox: a custom endpoint may need rights the records'
+    // An execute() is a request as a pull is: an answer says the network is
+    // up (and, after a 401, auth_success), no answer that it is down; a
+    // failure is reported (error, and on a 401 auth_fail). A 401 does not
+    // pause the outbox: a custom endpoint may need rights the records'
     // routes do not, and a queued change refused with 401 pauses it anyway.
-    rc.executeFailed = (error) => {
-      if (error.status === 401) this.host.authFailed();
-      this.reportFailure(null, error);
+    rc.executeSettled = (error) => {
+      const kind = error && classifyFailure(error, "index", this.offlineStatusCodes);
+      if (kind === "offline") this.board.setOnline(false);
+      else if (kind === "auth") this.host.authFailed();
+      // Answered (a config error, one that never left, says nothing).
+      else if (!error || error.status > 0) this.host.setOnline(true);
+      if (error) this.reportFailure(null, error);
     };
     this.pusher = new Pusher(this.host);
     this.hooks = new LocalChanges({

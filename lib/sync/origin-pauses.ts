@@ -42,10 +42,15 @@ export class OriginPauses {
     return "hold" in this.clock ? this.clock.hold(waited) : waited;
   }
 
-  private async sleep(url: string): Promise<void> {
-    for (let ms = this.left(url); ms > 0; ms = this.left(url)) {
-      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, ms));
-    }
+  /**
+   * Waits out the pause, and any pause set meanwhile. A chain, not a loop
+   * of awaits: the ES5 build turns such a loop into a thenable that is no
+   * Promise (it has no catch()), and it would reach the app through execute().
+   */
+  private sleep(url: string): Promise<void> {
+    const ms = this.left(url);
+    if (ms <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.clock.setTimeout(resolve, ms)).then(() => this.sleep(url));
   }
 }
 

@@ -111,8 +111,8 @@ export class ResourceClient {
   private _idempotencyHeader?: string | null;
   /** @internal Set by the Atmos: the class names extended with Spine.Model.Atmosphere (routes naming none are reported). */
   models?: () => string[];
-  /** @internal Set by the Atmos: hears every failed `execute()`, for its `error` and `auth_fail` events. */
-  executeFailed?: (error: SyncError) => void;
+  /** @internal Set by the Atmos: hears how every `execute()` ended (its failure, if any), for its events and online state. */
+  executeSettled?: (error?: SyncError) => void;
   /** @internal Set by `atmos.close()`: what `execute()` then throws. */
   closed?: () => Error;
   /** @internal The Retry-After pauses every request waits out (the Atmos sets their clock). */
@@ -163,9 +163,11 @@ export class ResourceClient {
     const { path, pathParams } = options;
     const filled = fillPath(path, (name) => pathParams?.[name], (name) => `execute() path "${path}" needs a value for :${name}; pass it in pathParams`);
     try {
-      return (await this.request({ ...options, method: options.method ?? "GET", path: filled, model: null })).body;
+      const { body } = await this.request({ ...options, method: options.method ?? "GET", path: filled, model: null });
+      this.executeSettled?.();
+      return body;
     } catch (error) {
-      this.executeFailed?.(asSyncError(error));
+      this.executeSettled?.(asSyncError(error));
       throw error;
     }
   }

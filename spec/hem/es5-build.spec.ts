@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+import http from "node:http";
 import vm from "node:vm";
 import * as acorn from "acorn";
 import { expect } from "chai";
+import { listen, shutdown } from "../servers/listen";
 import { es5Build, type Es5Build } from "./support/es5-build";
 
 // uglify-js 2 (what Hem's --compress and Rails' uglifier of that era run) and
@@ -76,6 +78,37 @@ describe("the ES5 build (webpack.es5.config.js)", function () {
     for (const file of files) vm.runInContext(read(file), page);
     return page;
   }
+
+  // The async-to-promises transform runs a loop that awaits as a "Pact", a
+  // thenable with no catch(): it must never reach the app.
+  it("returns a Promise from execute() while a Retry-After holds the origin, as from every other call", async () => {
+    let answered = 0;
+    const server = http.createServer((_req, res) => {
+      if (answered++ === 0) res.writeHead(503, { "Content-Type": "application/json", "Retry-After": "1" }).end("{}");
+      else res.writeHead(200, { "Content-Type": "application/json" }).end('{"ok":true}');
+    });
+    const url = await listen(server);
+    try {
+      const page = es5Page(["atmos2.es5.js"], { fetch, Headers, Response, URL, URLSearchParams, AbortController });
+      const result = await vm.runInContext(
+        `(function () {
+          var data = {};
+          var storage = { length: 0, key: function () { return null; }, getItem: function (k) { return k in data ? data[k] : null; }, setItem: function (k, v) { data[k] = String(v); }, removeItem: function (k) { delete data[k]; } };
+          var atmos = new Atmos({ storage: storage });
+          atmos.resourceClient.base = ${JSON.stringify(url)};
+          return atmos.resourceClient.execute({ path: "/first" }).catch(function () {
+            var during = atmos.resourceClient.execute({ path: "/second" });
+            var kind = (during instanceof Promise) + " " + typeof during.catch;
+            return during.then(function (body) { atmos.close(); return kind + " " + JSON.stringify(body); });
+          });
+        })()`,
+        page,
+      );
+      expect(result).to.equal('true function {"ok":true}');
+    } finally {
+      await shutdown(server);
+    }
+  });
 
   // The async-to-promises transform of the ES5 build once turned `a ?? (await b)` inside out.
   it("reads a Web Storage store when the Atmos is made, and an asynchronous store once it answers, as the modern build does", async () => {

@@ -72,6 +72,35 @@ describe("execute() failures on the Atmos", () => {
     expect(authSuccesses).to.equal(1);
   });
 
+  it("emits auth_success when an execute() is accepted after a 401 (its own, or a pull's)", async () => {
+    let authSuccesses = 0;
+    app.atmos.on("auth_success", () => authSuccesses++);
+    app.rails.failNext(401, { error: "token expired" });
+    await clear().catch(() => undefined);
+    await app.atmos.resourceClient.execute({ path: "/todos.json" });
+    expect(authSuccesses).to.equal(1);
+    app.rails.failNext(401, { error: "token expired" });
+    await (Todo as any).sync({ remote: true }).catch(() => undefined);
+    await app.atmos.resourceClient.execute({ path: "/todos.json" });
+    expect(authSuccesses).to.equal(2);
+  });
+
+  it("emits offline when an execute() finds no network, and online when the next one is answered", async () => {
+    const events: string[] = [];
+    app.atmos.on("offline", () => events.push("offline"));
+    app.atmos.on("online", () => events.push("online"));
+    const base = app.atmos.resourceClient.base;
+    const gone = http.createServer();
+    app.atmos.resourceClient.base = await listen(gone);
+    await shutdown(gone);
+    await clear().catch(() => undefined);
+    expect(app.atmos.status().online).to.equal(false);
+    app.atmos.resourceClient.base = base;
+    await app.atmos.resourceClient.execute({ path: "/todos.json" });
+    expect(events).to.deep.equal(["offline", "online"]);
+    expect(app.atmos.status().online).to.equal(true);
+  });
+
   it("emits nothing for a call that succeeds", async () => {
     await app.atmos.resourceClient.execute({ path: "/todos.json" });
     expect(errors).to.deep.equal([]);
