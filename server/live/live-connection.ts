@@ -235,16 +235,17 @@ export class LiveConnection implements ChannelSubscriber {
     // Built from entries: a channel may be named "__proto__".
     const seq: Record<string, number> = Object.fromEntries(followed.map((channel, i) => [channel, reads[i].current]));
     this.send({ type: "ready", channels: this.channels, seq, epoch: this.options.hub.epoch });
-    followed.forEach((channel, i) => {
+    for (let i = 0; i < followed.length; i++) {
+      const channel = followed[i];
       const { current, entries } = reads[i];
       if (since[channel] === undefined) this.lastSent.set(channel, current);
       else if (!trusted || entries === null) this.sendResync(channel, current);
       else {
-        for (const entry of entries) this.sendChange(entry);
+        await this.sendReplay(entries);
+        if (this.isClosed()) return;
         this.lastSent.set(channel, Math.max(this.lastSent.get(channel) ?? 0, current));
       }
-    });
-    // Sending the replay may have dropped a slow socket.
+    }
     if (this.isClosed()) return;
     this.state = "live";
     this.options.log({ type: "connected", channels: this.channels });
@@ -255,6 +256,23 @@ export class LiveConnection implements ChannelSubscriber {
     for (const message of this.early.splice(0)) {
       if (message.type === "sync") void this.sync(message);
       else this.send(message);
+    }
+  }
+
+  /**
+   * Sends a replay at the pace the client reads it. A replay may hold more
+   * than a socket may keep unsent (maxBufferedBytes): past half of that, the
+   * next frame waits until what is buffered has been written out, rather
+   * than the socket being dropped as slow for what the server itself sent
+   * at once. (A client that stops reading meanwhile is dropped for the live
+   * changes held for it, past maxPending.)
+   */
+  private async sendReplay(entries: SequencedChange[]): Promise<void> {
+    for (const entry of entries) {
+      if (this.isClosed()) return;
+      if (this.ws.bufferedAmount <= this.options.maxBufferedBytes / 2) this.sendChange(entry);
+      // Resolves once this frame (and all before it) is written out.
+      else await new Promise<void>((resolve) => this.sendChange(entry, resolve));
     }
   }
 
@@ -281,12 +299,13 @@ export class LiveConnection implements ChannelSubscriber {
     this.pending.push(item);
   }
 
-  private sendChange(entry: SequencedChange): void {
+  /** `written`, if given, is called once the frame is written out (or at once when it is not sent). */
+  private sendChange(entry: SequencedChange, written?: () => void): void {
     const last = this.lastSent.get(entry.channel);
-    if (last !== undefined && entry.seq <= last) return;
+    if (last !== undefined && entry.seq <= last) return written?.();
     this.lastSent.set(entry.channel, entry.seq);
     entry.frame ??= Buffer.from(JSON.stringify({ type: "change", channel: entry.channel, seq: entry.seq, change: entry.change }));
-    this.sendRaw(entry.frame);
+    this.sendRaw(entry.frame, written);
   }
 
   private sendResync(channel: string, seq: number): void {
@@ -299,10 +318,13 @@ export class LiveConnection implements ChannelSubscriber {
   }
 
   /** The memory bound: a socket whose unsent bytes pass the cap is dropped, not buffered further. */
-  private sendRaw(data: string | Buffer): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount > this.options.maxBufferedBytes) return this.drop("slow");
-    this.ws.send(data, { binary: false });
+  private sendRaw(data: string | Buffer, written?: () => void): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return written?.();
+    if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {
+      this.drop("slow");
+      return written?.();
+    }
+    this.ws.send(data, { binary: false }, written && (() => written()));
   }
 
   private refuse(code: number, message: string): void {

@@ -46,6 +46,26 @@ describe("live server limits", () => {
     await healthy.close();
   });
 
+  it("sends a client that reads a replay larger than the cap all of it, without dropping it as slow", async () => {
+    const events: LiveLogEvent[] = [];
+    const cap = 1024 * 1024;
+    fixture = await startLive({ maxBufferedBytes: cap, replayLimit: 1000, log: (e) => events.push(e) });
+    const first = await TestSocket.ready(fixture.wsUrl, { token: "t", channels: ["c"] });
+    const epoch = (first.messages[0] as { epoch: string }).epoch;
+    await first.close();
+    // While it is away: 300 changes of 32 KiB, nine times the cap.
+    const notes = "x".repeat(32 * 1024);
+    for (let i = 1; i <= 300; i++) await fixture.live.hub.publish("c", { type: "updated", collection: "tasks", id: `t${i}`, attrs: { id: `t${i}`, notes } });
+    const back = await TestSocket.ready(fixture.wsUrl, { token: "t", channels: ["c"], since: { c: 0 }, epoch });
+    const got = await back.changes(300);
+    expect(got.map((m) => m.seq)).to.deep.equal(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(events.filter((e) => e.type === "dropped")).to.deep.equal([]);
+    // Live changes go on after it.
+    await fixture.live.hub.publish("c", { type: "updated", collection: "tasks", id: "t301", attrs: { id: "t301" } });
+    expect((await back.changes(1))[0].seq).to.equal(301);
+    await back.close();
+  });
+
   it("drops a socket that stops answering pings, and keeps one that answers", async () => {
     const events: LiveLogEvent[] = [];
     fixture = await startLive({ heartbeatMs: 250, log: (e) => events.push(e) });
