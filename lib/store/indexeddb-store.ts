@@ -1,3 +1,4 @@
+import { IdbJournal } from "./idb-journal";
 import type { Store, StoreOp } from "./store";
 
 /** What the store needs of an IDBFactory (`indexedDB`, or a fake's), declared so that its types need no DOM lib. */
@@ -14,8 +15,14 @@ export interface IndexedDBFactory {
  */
 export class IndexedDBStore implements Store {
   private db?: Promise<IDBDatabase>;
+  /** Transactions over one object store run in the order they were made. */
+  readonly ordersBatches = true;
+  /** Keeps each batch until its transaction completes (see idb-journal.ts); none outside a browser. */
+  private readonly journal: IdbJournal | undefined;
 
-  constructor(readonly name = "atmos2", private readonly factory?: IndexedDBFactory) {}
+  constructor(readonly name = "atmos2", private readonly factory?: IndexedDBFactory) {
+    this.journal = IdbJournal.open(name);
+  }
 
   async get<T>(key: string): Promise<T | undefined> {
     const db = await this.open();
@@ -33,21 +40,15 @@ export class IndexedDBStore implements Store {
   async batch(ops: StoreOp[]): Promise<void> {
     if (ops.length === 0) return;
     const db = await this.open();
-    const tx = db.transaction("kv", "readwrite");
-    const kv = tx.objectStore("kv");
-    for (const op of ops) {
-      // Structured clone happens here, synchronously: later changes to the
-      // object in memory cannot leak into this write.
-      if (op.type === "put") kv.put(op.value, op.key);
-      else kv.delete(op.key);
+    // Kept in localStorage until the transaction completes: a page that goes
+    // away first has its transaction aborted, and the next page writes the
+    // batch back from there.
+    const kept = this.journal?.keep(ops);
+    try {
+      await write(db, ops);
+    } finally {
+      this.journal?.done(kept);
     }
-    const finished = done(tx);
-    // Commit now rather than once the page has heard every request succeed:
-    // a tab closed meanwhile (a save, then the tab closed) aborts a
-    // transaction the browser was not yet told to commit. (Browsers without
-    // commit() commit on their own, as before.)
-    (tx as { commit?: () => void }).commit?.();
-    await finished;
   }
 
   async entries<T>(prefix: string): Promise<Array<[string, T]>> {
@@ -60,6 +61,7 @@ export class IndexedDBStore implements Store {
 
   /** Closes the database connection (tests, or before deleting the database). */
   async close(): Promise<void> {
+    this.journal?.close();
     if (this.db) (await this.db).close();
     this.db = undefined;
   }
@@ -68,7 +70,7 @@ export class IndexedDBStore implements Store {
     if (this.db) return this.db;
     const factory = (this.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB) as IDBFactory | undefined;
     if (!factory) return Promise.reject(new Error("atmos2: IndexedDBStore needs indexedDB (a browser); use WebStorageStore elsewhere"));
-    this.db = new Promise<IDBDatabase>((resolve, reject) => {
+    const opened = new Promise<IDBDatabase>((resolve, reject) => {
       const open = factory.open(this.name, 1);
       open.onupgradeneeded = () => {
         if (!open.result.objectStoreNames.contains("kv")) open.result.createObjectStore("kv");
@@ -77,8 +79,41 @@ export class IndexedDBStore implements Store {
       open.onerror = () => reject(open.error ?? new Error(`atmos2: could not open IndexedDB "${this.name}"`));
       open.onblocked = () => reject(new Error(`atmos2: IndexedDB "${this.name}" is blocked by another tab holding an older version open`));
     });
+    this.db = opened.then((db) => this.writeBack(db));
     return this.db;
   }
+
+  /** Writes back what a tab that went away left unfinished, before this page reads anything. */
+  private async writeBack(db: IDBDatabase): Promise<IDBDatabase> {
+    const journal = this.journal;
+    if (!journal) return db;
+    try {
+      const { ops, keys } = await journal.leftOvers();
+      if (ops.length) await write(db, ops);
+      for (const key of keys) journal.done(key);
+    } catch {
+      // Left in the journal: the next page tries again (within its time limit).
+    }
+    return db;
+  }
+}
+
+/** Applies the operations in one transaction; resolves once it completed. */
+function write(db: IDBDatabase, ops: StoreOp[]): Promise<void> {
+  const tx = db.transaction("kv", "readwrite");
+  const kv = tx.objectStore("kv");
+  for (const op of ops) {
+    // Structured clone happens here, synchronously: later changes to the
+    // object in memory cannot leak into this write.
+    if (op.type === "put") kv.put(op.value, op.key);
+    else kv.delete(op.key);
+  }
+  const finished = done(tx);
+  // Commit now rather than once the page has heard every request succeed:
+  // the browser is told at once that nothing more is coming. (Browsers
+  // without commit() commit on their own, as before.)
+  (tx as { commit?: () => void }).commit?.();
+  return finished;
 }
 
 function request<T>(req: IDBRequest): Promise<T> {

@@ -39,6 +39,15 @@ export interface Store {
    * lease to share. Left out: other tabs may share it (localStorage, IndexedDB).
    */
   readonly sharedByTabs?: boolean;
+  /**
+   * true when batches are applied in the order `batch` was called, even
+   * when one is called before the one before it finished (IndexedDB: the
+   * transactions of one object store run in the order they were made). A
+   * batch is then handed over at once, not after the one before it: a page
+   * closed right after a save has the save in the store's hands (and, for
+   * IndexedDB, in its journal).
+   */
+  readonly ordersBatches?: boolean;
 }
 
 /** True for the error a browser or polyfill throws when storage is full. */

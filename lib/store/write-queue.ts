@@ -25,6 +25,11 @@ export class WriteQueue {
   private batches = 0;
   /** The batch queued behind the one being written, if any. */
   private nextBatch: Promise<void> | undefined;
+  /** With a store that orders batches, the batches handed over and not finished yet. */
+  private running = new Set<Promise<void>>();
+  /** Per key being written, the number of the last batch that took it. */
+  private takenBy = new Map<string, number>();
+  private batchNumber = 0;
 
   constructor(
     private readonly store: Store,
@@ -84,11 +89,30 @@ export class WriteQueue {
     if (this.idle) return written;
     // A batch queued and not started yet takes every change made until it starts.
     if (this.nextBatch) return this.nextBatch;
+    if (this.store.ordersBatches) return this.handOver();
     // Nothing being written: start at once (a Web Storage store has written
     // when this returns); else queue behind the batch being written.
     const run = this.batches++ === 0 ? this.writeBatch() : (this.nextBatch = this.writing.then(this.writeBatch));
     this.writing = run.catch(ignore);
     return run;
+  }
+
+  /**
+   * For a store that applies batches in the order they were handed over:
+   * what is pending goes now, without waiting for the batches before it.
+   * Resolves once it and every batch before it are written.
+   */
+  private handOver(): Promise<void> {
+    const waited = [...this.running];
+    if (this.pending.size > 0) {
+      this.batches++;
+      const run = this.writeBatch();
+      const finished = (): void => void this.running.delete(run);
+      run.then(finished, finished);
+      this.running.add(run);
+      waited.push(run);
+    }
+    return waited.length === 1 ? waited[0] : Promise.all(waited).then(ignore);
   }
 
   close(): void {
@@ -112,12 +136,14 @@ export class WriteQueue {
   /** Writes what is pending now: one batch of `flush`. */
   private readonly writeBatch = async (): Promise<void> => {
     this.nextBatch = undefined;
+    const number = ++this.batchNumber;
+    const ops: StoreOp[] = [];
     try {
       if (this.pending.size === 0) return;
       const batch = this.pending;
       this.pending = new Map();
-      const ops: StoreOp[] = [];
       for (const [key, entry] of batch) {
+        this.takenBy.set(key, number);
         if (!entry) ops.push({ type: "delete", key });
         else ops.push({ type: "put", key, value: "className" in entry ? toStored(entry) : entry.value });
       }
@@ -133,8 +159,10 @@ export class WriteQueue {
         for (const key of written) batch.delete(key);
         if (written.length) this.options.onWritten?.(written);
         // Put the rest back in front of anything changed since, so the order
-        // of changes is kept; the newer version of a key wins.
-        const merged = new Map(batch);
+        // of changes is kept; the newer version of a key wins, and so does
+        // a later batch that took the key (handed over before this one failed).
+        const merged = new Map<string, RecordEntry | { value: unknown } | null>();
+        for (const [key, entry] of batch) if (this.takenBy.get(key) === number) merged.set(key, entry);
         for (const [key, entry] of this.pending) merged.set(key, entry);
         this.pending = merged;
         // Said once while it keeps failing (every save and retry would say it again).
@@ -144,6 +172,7 @@ export class WriteQueue {
         throw error;
       }
     } finally {
+      for (const op of ops) if (this.takenBy.get(op.key) === number) this.takenBy.delete(op.key);
       this.batches--;
     }
   };

@@ -1,0 +1,82 @@
+import { expect } from "chai";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { chromiumArgs, startTabsSite, type TabsSite } from "./tabs-site";
+
+// One model kept in IndexedDB, local only: nothing but storage can bring a record back after a reload.
+const page = `<!doctype html>
+<meta charset="utf-8">
+<title>atmos2: save, then leave</title>
+<script src="/spine.js"></script>
+<script src="/atmos2.js"></script>
+<script src="/atmos2-indexeddb.js"></script>
+<script>
+  var Note = Spine.Model.sub();
+  Note.configure("Note", "title", "body");
+  Note.extend(Spine.Model.Atmosphere);
+  var atmos = new Atmos({ store: new Atmos.IndexedDBStore("save-then-leave") });
+  var loaded = Note.sync();
+</script>
+`;
+
+declare const Note: any;
+
+/**
+ * With the IndexedDB store, a save is written a little after `save()`
+ * returns, in a transaction the browser aborts if the page goes away before
+ * it completes. A user who saves and then leaves (a reload, the tab closed)
+ * must find the save when they come back, even when a large write (a pull
+ * of many records) was still under way as they left.
+ */
+describe("a save made just before the page goes away (IndexedDB store, Chromium)", function () {
+  this.timeout(90_000);
+  let site: TabsSite;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  before(async function () {
+    // Builds dist/atmos2.js from the sources first.
+    this.timeout(180_000);
+    site = await startTabsSite(page);
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext();
+    await context.addInitScript("window.__name = function (fn) { return fn; };");
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  for (const leave of ["reload", "close"] as const) {
+    it(`is there after the page is ${leave === "reload" ? "reloaded" : "closed and opened again"} while a large write was under way`, async () => {
+      let tab = await context.newPage();
+      await tab.goto(site.url);
+      await tab.evaluate("loaded");
+      const lost: string[] = [];
+      for (let round = 0; round < 4; round++) {
+        const title = `small ${round}`;
+        // 3,000 notes first (their transaction takes a while), then one more, in a batch of its own.
+        await tab.evaluate(async (t) => {
+          for (let i = 0; i < 3000; i++) new Note({ id: "n" + i, title: "many " + t, body: "x".repeat(200) }).save();
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          new Note({ title: t }).save();
+        }, title);
+        if (leave === "reload") await tab.reload();
+        else {
+          await tab.close();
+          tab = await context.newPage();
+          await tab.goto(site.url);
+        }
+        await tab.evaluate("loaded");
+        const titles: string[] = await tab.evaluate(() => Note.all().map((n: any) => n.title));
+        if (!titles.includes(title)) lost.push(title);
+        expect(titles.filter((t) => t.startsWith("many")), "the 3,000 notes").to.have.length(3000);
+      }
+      expect(lost, "saves missing after the page came back").to.deep.equal([]);
+    });
+  }
+});
