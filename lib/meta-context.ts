@@ -12,6 +12,8 @@ import { mergeWrittenOver, shortKey, withDone } from "./store/entry-merge";
 import { EditedHere } from "./store/edited-here";
 import { HeldEntries } from "./store/held-entries";
 import { WrittenOps } from "./store/written-ops";
+import { DroppedHere } from "./store/dropped-here";
+import { enqueue } from "./store/compaction";
 
 /** A record another tab wrote, as read back from storage (none: removed), and as this tab held it before. */
 export interface Reloaded {
@@ -54,6 +56,8 @@ export class MetaContext {
   readonly volatile = new Set<string>();
   /** Where the records' keys start: `${prefix}rec:`, then class name and id. */
   private readonly recPrefix: string;
+  /** Records this tab deleted before the server had them (see dropped-here.ts). */
+  readonly dropped = new DroppedHere();
 
   constructor(
     readonly store: Store,
@@ -200,6 +204,19 @@ export class MetaContext {
       if (old) this.held.queued.delete(old);
       const theirs = stored && fromStored(stored);
       if (theirs) theirs.queue ??= [];
+      // A record this tab deleted, written back by the sending tab that had
+      // not heard of it (its create sent, or answered): deleted again.
+      const droppedAs = theirs && !old && !theirs.deleted ? this.dropped.match(key, theirs, (former) => this.keyOf(className, former)) : undefined;
+      if (droppedAs) {
+        this.dropped.forget(droppedAs);
+        const entry = this.adopt(theirs!);
+        const written = entry.queue;
+        entry.deleted = true;
+        entry.queue = enqueue(written, { kind: "destroy", seq: this.nextSeq(), key: (this.options.newKey ?? uuidv4)() }, entry.acked);
+        this.writeMerged(entry, written);
+        changes.push({ className, id, entry, before: undefined });
+        continue;
+      }
       // Written under an id its record left for the server's (by a tab that
       // had not heard of the create's answer yet): it belongs to the record
       // under the new id, and the old key goes.

@@ -68,8 +68,11 @@ export function recordChange(
   let queued: OutboxOp | undefined;
   if (!model.local) {
     const op: OutboxOp = { kind, seq: meta.nextSeq(), key: "", changed, hold: remote ? undefined : true };
-    entry.queue = enqueue(entry.queue, op, entry.acked);
+    const before = entry.queue;
+    entry.queue = enqueue(before, op, entry.acked);
     queued = keyed(entry.queue, call.newKey);
+    // Deleted before the server had it: nothing left to send (see dropped-here.ts).
+    if (kind === "destroy" && entry.queue.length === 0) meta.dropped.note(meta.keyOf(entry.className, entry.id), before);
   }
   if (changed) meta.edited.note(entry, changed, queued);
   if (fresh) meta.put(entry);

@@ -15,7 +15,10 @@ export function unsentParent(host: SyncHost, entry: RecordEntry): RecordEntry | 
   for (const field in keys) {
     const value = entry.attrs[field];
     const parent = value == null ? undefined : host.meta.get(keys[field], String(value));
-    if (parent && parent !== entry && !parent.acked && !parent.deleted) return parent;
+    // A parent deleted while its create may still reach the server (sent,
+    // or answered in another tab) is waited for too: its server id comes
+    // with the answer, and the child must never go out with the local one.
+    if (parent && parent !== entry && !parent.acked && (!parent.deleted || parent.queue.some((op) => op.kind === "create"))) return parent;
   }
 }
 
