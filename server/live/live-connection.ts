@@ -283,10 +283,26 @@ export class LiveConnection implements ChannelSubscriber {
       return this.send({ type: "error", requestId: message.requestId, message: `${max} sync requests of this socket already wait for an answer; send more once one is answered` });
     }
     this.syncsInFlight++;
+    // The place is free once the request is answered: publishing its change after that is the server's wait, not the client's.
+    let waiting = true;
+    const answered = () => {
+      if (waiting) this.syncsInFlight--;
+      waiting = false;
+    };
     try {
-      await runSync(message, { backend: this.options.backend, hub: this.options.hub, log: this.options.log, grant: this.grant!, channels: this.channels, send: (answer) => this.send(answer) });
+      await runSync(message, {
+        backend: this.options.backend,
+        hub: this.options.hub,
+        log: this.options.log,
+        grant: this.grant!,
+        channels: this.channels,
+        send: (answer) => {
+          answered();
+          this.send(answer);
+        },
+      });
     } finally {
-      this.syncsInFlight--;
+      answered();
     }
   }
 

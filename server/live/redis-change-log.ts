@@ -63,6 +63,7 @@ export class RedisChangeLog implements ChangeLog {
   private deliver: (entry: SequencedChange) => void = () => {};
   private lost: (channel: string, current: number) => void = () => {};
   private restarted: () => void = () => {};
+  private everySince: (channel: string) => number | undefined = () => undefined;
 
   constructor(private options: RedisChangeLogOptions) {
     this.prefix = options.keyPrefix ?? "atmos2:";
@@ -99,6 +100,7 @@ export class RedisChangeLog implements ChangeLog {
     this.deliver = deliver;
     this.lost = lost;
     this.restarted = restarted;
+    this.everySince = everySince;
     try {
       await Promise.all([this.client.connect(), this.subscriber.connect()]);
     } catch (error) {
@@ -234,8 +236,12 @@ export class RedisChangeLog implements ChangeLog {
         else {
           const { entry } = item;
           if (this.delivered.covers(entry.channel, entry.seq)) continue; // already delivered
-          const last = this.delivered.get(entry.channel);
-          if (last !== undefined && entry.seq > last + 1) await this.fill(entry.channel, entry.seq);
+          // A channel not delivered here yet: a socket following every
+          // channel stands where it stands on it (0, a channel it never had),
+          // so a change that is not the next one there (its first changes
+          // published while pub/sub was down) is filled from the log first.
+          const last = this.delivered.get(entry.channel) ?? this.everySince(entry.channel);
+          if (last !== undefined && entry.seq > last + 1) await this.fill(entry.channel, entry.seq, last);
           this.deliverOne(entry);
         }
       }

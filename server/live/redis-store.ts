@@ -174,7 +174,8 @@ function rowOf(flat: string[]): Row {
   const row: Row = {};
   for (let i = 0; i < flat.length; i += 2) {
     try {
-      row[flat[i]] = JSON.parse(flat[i + 1]);
+      // Defined, not assigned: a field named "__proto__" stays a field, not the record's prototype.
+      Object.defineProperty(row, flat[i], { value: JSON.parse(flat[i + 1]), enumerable: true, writable: true, configurable: true });
     } catch {
       throw new Error(`redisStore: field "${flat[i]}" of a stored record is not JSON (${flat[i + 1].slice(0, 40)}); was the key written by something else?`);
     }

@@ -2,20 +2,27 @@ import net from "node:net";
 
 /**
  * A TCP proxy in front of a real Redis that holds back, by `lagMs`, what
- * Redis sends to the connections that subscribed (pub/sub), and nothing
- * else: a server's pub/sub news then comes later than the answers to its
- * own commands, as on a busy network it sometimes does.
+ * Redis sends to one kind of connection: those that subscribed (pub/sub
+ * news comes later than the answers to commands), or the others (answers
+ * to commands come later than pub/sub news), as on a busy network either
+ * sometimes does. `down()` refuses new connections until `up()`.
  */
 export interface PubsubLagProxy {
   /** redis://127.0.0.1:port, the proxy's address. */
   url: string;
   lagMs: number;
+  /** Which connections lag: "subscribers" (default) or "commands". */
+  lagging: "subscribers" | "commands";
+  down(): void;
+  up(): void;
   close(): Promise<void>;
 }
 
-export async function startPubsubLagProxy(redisPort: number, lagMs: number): Promise<PubsubLagProxy> {
+export async function startPubsubLagProxy(redisPort: number, lagMs: number, lagging: PubsubLagProxy["lagging"] = "subscribers"): Promise<PubsubLagProxy> {
   const open = new Set<net.Socket>();
+  let refusing = false;
   const server = net.createServer((client) => {
+    if (refusing) return void client.destroy();
     const upstream = net.connect(redisPort, "127.0.0.1");
     let subscriber = false;
     open.add(client).add(upstream);
@@ -33,7 +40,8 @@ export async function startPubsubLagProxy(redisPort: number, lagMs: number): Pro
     });
     // Timers of one delay fire in the order they were set: the stream keeps its order.
     upstream.on("data", (chunk: Buffer) => {
-      if (subscriber && proxy.lagMs > 0) setTimeout(() => client.writable && client.write(chunk), proxy.lagMs);
+      const lags = proxy.lagMs > 0 && subscriber === (proxy.lagging === "subscribers");
+      if (lags) setTimeout(() => client.writable && client.write(chunk), proxy.lagMs);
       else client.write(chunk);
     });
   });
@@ -41,6 +49,9 @@ export async function startPubsubLagProxy(redisPort: number, lagMs: number): Pro
   const proxy: PubsubLagProxy = {
     url: `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
     lagMs,
+    lagging,
+    down: () => void (refusing = true),
+    up: () => void (refusing = false),
     close() {
       for (const socket of open) socket.destroy();
       open.clear();

@@ -136,6 +136,34 @@ describe("live server scale-out over Redis", () => {
       }
     }).timeout(5000);
 
+    it("gives a socket following every channel the first change of a channel begun while its server's pub/sub was down, when the next change comes before the catch-up", async () => {
+      // This server's commands are answered late, so its catch-up after the
+      // pub/sub reconnect lags behind the next change that pub/sub brings.
+      const proxy = await startPubsubLagProxy(redis.port, 0, "commands");
+      const late = await startLive({ redisUrl: proxy.url, redisKeyPrefix: keyPrefix, secret: "s" });
+      const admin = createClient({ url: redis.url });
+      await admin.connect();
+      try {
+        const every = await TestSocket.ready(late.wsUrl, { token: "t" });
+        proxy.down();
+        await admin.sendCommand(["CLIENT", "KILL", "TYPE", "pubsub"]);
+        await b.live.hub.publish("begun", change("1"));
+        proxy.lagMs = 300;
+        proxy.up();
+        // Its subscriber is back, after the other two servers' (it subscribes first thing); its catch-up waits on a late answer.
+        for (let i = 0; i < 100 && Number(await admin.sendCommand(["PUBSUB", "NUMSUB", `${keyPrefix}changes`]).then((r) => (r as unknown as unknown[])[1])) < 3; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await b.live.hub.publish("begun", change("2"));
+        expect((await every.changes(2)).map((m) => [m.channel, m.seq])).to.deep.equal([["begun", 1], ["begun", 2]]);
+        await every.close();
+      } finally {
+        await admin.close();
+        await late.close();
+        await proxy.close();
+      }
+    }).timeout(10000);
+
     it("replays on one server what was published through the other while the client was away", async () => {
       const first = await TestSocket.ready(a.wsUrl, { token: "t", channels: ["c"] });
       await a.live.hub.publish("c", change("1"));

@@ -52,6 +52,17 @@ describe("redisStore: the backend's records kept in Redis", function () {
     expect(await backend.handle(request("read"))).to.deep.equal([{ ...sent[0], n: 2 }, sent[1], sent[2]]);
   });
 
+  it("reads a field named __proto__ back as a field, never as the record's prototype", async () => {
+    const backend = open("proto:");
+    const model = JSON.parse('{"id":"pp","__proto__":{"isAdmin":true},"a":1}') as Record<string, unknown>;
+    await backend.handle(request("create", model));
+    for (const row of [await backend.handle(request("read", { id: "pp" })), ((await backend.handle(request("read"))) as unknown[])[0]] as Array<Record<string, unknown>>) {
+      expect(Object.getPrototypeOf(row)).to.equal(Object.prototype);
+      expect(row.isAdmin).to.equal(undefined);
+      expect(Object.getOwnPropertyDescriptor(row, "__proto__")?.value).to.deep.equal({ isAdmin: true });
+    }
+  });
+
   it("refuses a create of an id the channel already has", async () => {
     const backend = open("dup:");
     await backend.handle(request("create", { id: "1", title: "first" }));

@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { createLiveServer, type BackendResponse } from "../../server/live";
 import type { ServerMessage } from "../../lib/live/live-protocol";
 import { startLive, LiveFixture } from "./support/live-fixture";
+import { startRedis } from "./support/redis-server";
+import { startPubsubLagProxy } from "../fakes/pubsub-lag-proxy";
 import { TestSocket } from "./support/test-socket";
 
 /**
@@ -36,6 +38,28 @@ describe("live server: sync requests waiting for the backend", () => {
     taken.set(socket, socket.messages.length);
     return socket.messages.slice(from);
   };
+
+  it("frees a request's place once it is answered, not once its change is published (Redis answering late)", async () => {
+    const redis = await startRedis();
+    // Commands (the publish) are answered 300 ms late; the backend answers at once.
+    const proxy = await startPubsubLagProxy(redis.port, 300, "commands");
+    try {
+      fixture = await startLive({ redisUrl: proxy.url, maxSyncInFlight: 1 });
+      fixture.live.backend.use((req, res) => res.end({ ...req.model }));
+      const socket = await TestSocket.ready(fixture.wsUrl, { token: "t", channels: ["c"] });
+      const answers: ServerMessage[] = [];
+      for (let i = 1; i <= 3; i++) {
+        socket.send({ type: "sync", method: "update", collection: "tasks", model: { id: "1", n: i }, requestId: i });
+        answers.push(await socket.until((m) => "requestId" in m && m.requestId === i));
+      }
+      expect(answers.map((m) => m.type)).to.deep.equal(["result", "result", "result"]);
+      await socket.close();
+    } finally {
+      await fixture.close();
+      await proxy.close();
+      await redis.stop();
+    }
+  });
 
   it("answers requests past the cap with an error at once, without asking the backend, and the rest once it answers", async () => {
     fixture = await startLive({ authenticate: () => ["c"], maxSyncInFlight: 4 });
