@@ -208,7 +208,8 @@ export class MetaContext {
       // not heard of it (its create sent, or answered): deleted again.
       const droppedAs = theirs && !old && !theirs.deleted ? this.dropped.match(key, theirs, (former) => this.keyOf(className, former)) : undefined;
       if (droppedAs) {
-        this.dropped.forget(droppedAs);
+        // Still remembered: the sending tab may write it back once more
+        // (under its server id, once answered) before it hears of this delete.
         const entry = this.adopt(theirs!);
         const written = entry.queue;
         entry.deleted = true;

@@ -31,8 +31,4 @@ export class DroppedHere {
     for (const former of theirs.formerIds ?? []) if (this.byKey.has(keyOfFormer(former))) return keyOfFormer(former);
     return undefined;
   }
-
-  forget(key: string): void {
-    this.byKey.delete(key);
-  }
 }

@@ -29,8 +29,8 @@ const REPLAY_WITHIN_MS = 30_000;
  * before they finish: a save made just before a reload or a tab closed is
  * lost with them. So each batch is also kept, synchronously, in
  * localStorage until its transaction completes; the next page to open the
- * database writes back what a tab that is gone left there (a reload finds
- * its own last saves), and drops it.
+ * database, when no other tab of it is open, writes back what a tab that is
+ * gone left there (a reload finds its own last saves), and drops it.
  *
  * A tab holds a Web Lock for as long as it lives, so a page knows which
  * tabs are gone; the entries of a live tab (still being written) are left
@@ -104,6 +104,13 @@ export class IdbJournal {
     }
     if (keys.length === 0) return { ops: [], keys: [] };
     const held = new Set(((await this.locks.query()).held ?? []).map((lock) => lock.name));
+    // Another tab of this database is open: it may have written newer data
+    // since (an edit, a delete) over what a gone tab left, and it would not
+    // hear of a write-back. So a write-back happens only in a page that is
+    // alone (a reload, a tab opened again); otherwise what gone tabs left is
+    // dropped, as it was before the journal.
+    let alone = true;
+    for (const name of held) if (name && name.startsWith(this.prefix) && name !== this.lockName(this.tab)) alone = false;
     const left: Array<{ key: string; written: Written }> = [];
     for (const key of keys) {
       const tab = key.slice(this.prefix.length).split(":")[0];
@@ -114,7 +121,7 @@ export class IdbJournal {
       } catch {
         // Not a journal entry after all: dropped below.
       }
-      if (written && Array.isArray(written.ops) && this.now() - written.at <= REPLAY_WITHIN_MS) left.push({ key, written });
+      if (alone && written && Array.isArray(written.ops) && this.now() - written.at <= REPLAY_WITHIN_MS) left.push({ key, written });
       else this.done(key);
     }
     left.sort((a, b) => a.written.at - b.written.at || (a.key < b.key ? -1 : 1));
