@@ -13,7 +13,7 @@ export interface RedisStoreOptions {
 }
 
 export type RedisStoreMiddleware = Middleware & {
-  /** Resolves once connected to Redis; rejects, naming the address, when Redis cannot be reached. */
+  /** The first connection: resolves once connected to Redis; rejects, naming the address, when Redis cannot be reached (each later request tries again). */
   readonly ready: Promise<void>;
   close(): Promise<void>;
 };
@@ -99,12 +99,18 @@ export function redisStore(options: RedisStoreOptions): RedisStoreMiddleware {
   const where = withoutPassword(options.url);
   // Errors while reconnecting are the requests' to report: each failed one says what happened.
   client.on("error", () => undefined);
-  const ready = client.connect().then(
-    () => void (connected = true),
-    (error: Error) => {
-      throw new Error(`redisStore: cannot reach Redis at ${where}: ${error.message}`);
-    },
-  );
+  // Connects, once at a time; a failed attempt is made again by the next
+  // request, so a server started before its Redis serves once Redis is up.
+  let connecting: Promise<void> | undefined;
+  const connection = (): Promise<void> =>
+    (connecting ??= client.connect().then(
+      () => void (connected = true),
+      (error: Error) => {
+        connecting = undefined;
+        throw new Error(`redisStore: cannot reach Redis at ${where}: ${error.message}`);
+      },
+    ));
+  const ready = connection();
   // A server that never sends a request must not crash on an unhandled rejection.
   ready.catch(() => undefined);
 
@@ -113,7 +119,7 @@ export function redisStore(options: RedisStoreOptions): RedisStoreMiddleware {
     return [`${tag}:record:`, `${tag}:order`, `${tag}:counter`];
   };
   const run = async (script: string, keys: string[], args: string[]): Promise<unknown> => {
-    await ready;
+    await connection();
     try {
       return await client.eval(script, { keys, arguments: args });
     } catch (error) {
@@ -153,7 +159,7 @@ export function redisStore(options: RedisStoreOptions): RedisStoreMiddleware {
   return Object.assign(middleware, {
     ready,
     close: async () => {
-      await ready.catch(() => undefined);
+      await connecting?.catch(() => undefined);
       if (client.isOpen) await client.close();
     },
   });

@@ -113,6 +113,24 @@ describe("redisStore: the backend's records kept in Redis", function () {
     expect(((await store.ready.catch((e) => e)) as Error).message).to.equal(error.message);
   });
 
+  it("serves once Redis is up, when the server started before its Redis", async () => {
+    const first = await startRedis();
+    const port = first.port;
+    await first.stop();
+    const store = redisStore({ url: `redis://127.0.0.1:${port}` });
+    stores.push(store);
+    const backend = new Backend().use(store);
+    expect(((await backend.handle(request("read")).catch((e) => e)) as Error).message).to.match(/^redisStore: cannot reach Redis at /);
+    const later = await startRedis(port);
+    try {
+      expect(await backend.handle(request("create", { id: "1", title: "after all" }))).to.deep.equal({ id: "1", title: "after all" });
+      expect(await backend.handle(request("read"))).to.deep.equal([{ id: "1", title: "after all" }]);
+    } finally {
+      await store.close();
+      await later.stop();
+    }
+  });
+
   it("asks for a url, and hides a password in what it prints", async () => {
     expect(() => redisStore({} as never)).to.throw('redisStore({ url }): url must name the Redis server, e.g. "redis://127.0.0.1:6379"');
     const store = redisStore({ url: "redis://user:secret@127.0.0.1:1" });
