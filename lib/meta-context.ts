@@ -56,8 +56,8 @@ export class MetaContext {
   readonly volatile = new Set<string>();
   /** Where the records' keys start: `${prefix}rec:`, then class name and id. */
   private readonly recPrefix: string;
-  /** Records this tab deleted before the server had them (see dropped-here.ts). */
-  readonly dropped = new DroppedHere();
+  /** Records deleted here before the server had them (see dropped-here.ts). */
+  readonly dropped: DroppedHere;
 
   constructor(
     readonly store: Store,
@@ -79,6 +79,8 @@ export class MetaContext {
     // Not part of `ready`: nothing waits for it but late news, which comes long after.
     this.gone = new GoneList(`${options.prefix}gone`, (className, id) => this.keyOf(className, id), (key, value) => this.writes.setValue(key, value));
     this.ready.then(() => this.gone.load(store)).catch(() => undefined);
+    this.dropped = new DroppedHere(`${options.prefix}dropped`, (key, value) => this.writes.setValue(key, value));
+    this.ready.then(() => this.dropped.load(store)).catch(() => undefined);
   }
 
   keyOf(className: string, id: string): string {

@@ -71,8 +71,9 @@ export function recordChange(
     const before = entry.queue;
     entry.queue = enqueue(before, op, entry.acked);
     queued = keyed(entry.queue, call.newKey);
-    // Deleted before the server had it: nothing left to send (see dropped-here.ts).
-    if (kind === "destroy" && entry.queue.length === 0) meta.dropped.note(meta.keyOf(entry.className, entry.id), before);
+    // Deleted before the server had it: nothing left to send; but the tab
+    // that sends may be starting to send it (see dropped-here.ts).
+    if (kind === "destroy" && entry.queue.length === 0 && !host.isLeader()) meta.dropped.note(meta.keyOf(entry.className, entry.id), before);
   }
   if (changed) meta.edited.note(entry, changed, queued);
   if (fresh) meta.put(entry);

@@ -66,6 +66,19 @@ describe("offline: a delete in a tab that does not send, of a record whose creat
     expect(atmos.destroyedIds("Todo")).to.deep.equal(["7"]);
   });
 
+  it("still puts its delete back when the tab was reloaded right after the delete", async () => {
+    atmos.close();
+    resetModels();
+    feed = new ManualFeed();
+    atmos = new Atmos({ storage, feed, lease: otherTabSends });
+    await atmos.metaContext.ready;
+    storage.setItem("atmos2:rec:Todo:7", JSON.stringify({ className: "Todo", id: "7", attrs: { id: "7", title: "to delete", done: false }, acked: true, queue: [], formerIds: [localId] }));
+    feed.tell(["atmos2:rec:Todo:7"]);
+    await settle();
+    expect(stored("atmos2:rec:Todo:7").deleted).to.equal(true);
+    expect(Todo.all()).to.deep.equal([]);
+  });
+
   it("leaves alone a record the sending tab wrote that this tab did not delete", async () => {
     storage.setItem("atmos2:rec:Todo:8", JSON.stringify({ className: "Todo", id: "8", attrs: { id: "8", title: "other" }, acked: true, queue: [] }));
     feed.tell(["atmos2:rec:Todo:8"]);
