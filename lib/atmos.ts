@@ -25,7 +25,8 @@ import { Puller } from "./sync/puller";
 import { Pusher } from "./sync/pusher";
 import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
 import { ResourceClient } from "./sync/resource-client";
-import { classifyFailure, offlineDefaults, type OfflineStatusCodes } from "./sync/retry-policy";
+import { offlineDefaults, type OfflineStatusCodes } from "./sync/retry-policy";
+import { noteOutcome } from "./sync/request-outcome";
 import { storageFailure, type SyncError } from "./sync/sync-error";
 import type { SyncHost } from "./sync/sync-host";
 
@@ -142,11 +143,7 @@ export class Atmos extends Emitter<AtmosEvents> {
     // pause the outbox: a custom endpoint may need rights the records'
     // routes do not, and a queued change refused with 401 pauses it anyway.
     rc.executeSettled = (error) => {
-      const kind = error && classifyFailure(error, "index", this.offlineStatusCodes);
-      if (kind === "offline") this.board.setOnline(false);
-      else if (kind === "auth") this.host.authFailed();
-      // Answered (a config error, one that never left, says nothing).
-      else if (!error || error.status > 0) this.host.setOnline(true);
+      noteOutcome(this.host, error, () => this.board.setOnline(false));
       if (error) this.reportFailure(null, error);
     };
     this.pusher = new Pusher(this.host);

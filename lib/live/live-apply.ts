@@ -85,7 +85,8 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
     // Maybe the server's copy of this tab's create whose answer was lost: its retry brings the id (lost-creates.ts).
     // An update of a record never seen here, while such a create is out, is most likely that copy changed
     // elsewhere (its "created" was left for the retry): left too; the retry's answer or a pull brings it.
-    const out = createsOut(meta.queued(), className, attempts ?? createAttempts(meta.queued(), className));
+    // (`attempts` is set: a record unknown now was unknown before the wait.)
+    const out = createsOut(meta.queued(), className, attempts!);
     if (out.length && (change.type === "updated" || out.some((local) => mayBeCopy(local, attrs)))) return;
     const created = { className, id, attrs, acked: true, queue: [], etag: etagOf(attrs) };
     meta.put(created);

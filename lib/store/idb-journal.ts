@@ -1,13 +1,5 @@
 import type { StoreOp } from "./store";
-
-/** What the journal needs of localStorage. */
-export interface JournalStorage {
-  readonly length: number;
-  key(index: number): string | null;
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
+import type { WebStorage } from "./web-storage-store";
 
 /** What the journal needs of `navigator.locks`. */
 export interface JournalLocks {
@@ -44,7 +36,7 @@ export class IdbJournal {
 
   private constructor(
     database: string,
-    private readonly storage: JournalStorage,
+    private readonly storage: WebStorage,
     private readonly locks: JournalLocks,
     private readonly now: () => number,
   ) {
@@ -54,8 +46,8 @@ export class IdbJournal {
   }
 
   /** The journal of `database` in this page, if it has localStorage and Web Locks. */
-  static open(database: string, options: { storage?: JournalStorage | null; locks?: JournalLocks | null; now?: () => number } = {}): IdbJournal | undefined {
-    const page = globalThis as { localStorage?: JournalStorage; navigator?: { locks?: JournalLocks } };
+  static open(database: string, options: { storage?: WebStorage | null; locks?: JournalLocks | null; now?: () => number } = {}): IdbJournal | undefined {
+    const page = globalThis as { localStorage?: WebStorage; navigator?: { locks?: JournalLocks } };
     let storage = options.storage;
     if (storage === undefined) {
       try {

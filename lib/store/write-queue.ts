@@ -27,7 +27,11 @@ export class WriteQueue {
   private nextBatch: Promise<void> | undefined;
   /** With a store that orders batches, the batches handed over and not finished yet. */
   private running = new Set<Promise<void>>();
-  /** Per key being written, the number of the last batch that took it. */
+  /**
+   * With a store that orders batches, per key being written, the number of
+   * the last batch that took it (batches of other stores never overlap: a
+   * pull's thousands of keys are not counted there).
+   */
   private takenBy = new Map<string, number>();
   private batchNumber = 0;
 
@@ -137,13 +141,14 @@ export class WriteQueue {
   private readonly writeBatch = async (): Promise<void> => {
     this.nextBatch = undefined;
     const number = ++this.batchNumber;
+    const takenBy = this.store.ordersBatches ? this.takenBy : undefined;
     const ops: StoreOp[] = [];
     try {
       if (this.pending.size === 0) return;
       const batch = this.pending;
       this.pending = new Map();
       for (const [key, entry] of batch) {
-        this.takenBy.set(key, number);
+        takenBy?.set(key, number);
         if (!entry) ops.push({ type: "delete", key });
         else ops.push({ type: "put", key, value: "className" in entry ? toStored(entry) : entry.value });
       }
@@ -162,7 +167,7 @@ export class WriteQueue {
         // of changes is kept; the newer version of a key wins, and so does
         // a later batch that took the key (handed over before this one failed).
         const merged = new Map<string, RecordEntry | { value: unknown } | null>();
-        for (const [key, entry] of batch) if (this.takenBy.get(key) === number) merged.set(key, entry);
+        for (const [key, entry] of batch) if (!takenBy || takenBy.get(key) === number) merged.set(key, entry);
         for (const [key, entry] of this.pending) merged.set(key, entry);
         this.pending = merged;
         // Said once while it keeps failing (every save and retry would say it again).
@@ -172,7 +177,7 @@ export class WriteQueue {
         throw error;
       }
     } finally {
-      for (const op of ops) if (this.takenBy.get(op.key) === number) this.takenBy.delete(op.key);
+      if (takenBy) for (const op of ops) if (takenBy.get(op.key) === number) takenBy.delete(op.key);
       this.batches--;
     }
   };

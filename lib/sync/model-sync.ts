@@ -1,7 +1,7 @@
 import type { AppContext } from "../app-context";
 import type { ConflictEvent } from "../atmos-options";
 import type { Puller, PullOptions } from "./puller";
-import { classifyFailure } from "./retry-policy";
+import { noteOutcome } from "./request-outcome";
 import type { StatusBoard } from "./status-board";
 import { asSyncError, type SyncError } from "./sync-error";
 import type { SyncHost } from "./sync-host";
@@ -64,12 +64,8 @@ export function syncModel(parts: ModelSyncParts, className: string, options: Syn
         const closed = parts.closed();
         if (closed) throw closed;
         const failure = asSyncError(error);
-        // Decided as for a send. Offline, unless the network was seen up
-        // since this pull began (a stale timeout).
-        const kind = classifyFailure(failure, "index", host.offlineStatusCodes);
-        if (kind === "offline" && board.onlineMark === mark) board.setOnline(false);
-        else if (kind === "auth") host.authFailed();
-        else if (failure.status > 0 && kind !== "offline") host.setOnline(true);
+        // Offline, unless the network was seen up since this pull began (a stale timeout).
+        noteOutcome(host, failure, () => board.onlineMark === mark && board.setOnline(false));
         parts.reportFailure(className, failure);
         throw failure;
       },

@@ -1,16 +1,3 @@
-/**
- * Counts events per client address within a window (failed auths, places
- * taken from others), so one address that passes a limit can be told to
- * wait. A window opens at an address's first event and closes `windowMs`
- * later, whatever happens meanwhile: a limit of N lets through at most N
- * events per window and address.
- *
- * Memory stays bounded however many addresses come: windows are kept in the
- * order they opened (a Map keeps insertion order), so the expired ones are
- * at the front and go as new ones open; past `maxAddresses` the oldest goes
- * early (an attacker with that many addresses gains a fresh window for its
- * oldest one, never room to grow the map).
- */
 /** Failed auths counted per client address within a window (AddressWindow is one). */
 export interface AuthFailureCounter {
   readonly limit: number;
@@ -32,6 +19,19 @@ export function lockedOut(counter: AuthFailureCounter | undefined, address: stri
   return { seconds: Math.ceil(wait / 1000), limit: `${counter.limit} in ${counter.windowMs / 1000} s` };
 }
 
+/**
+ * Counts events per client address within a window (failed auths, places
+ * taken from others), so one address that passes a limit can be told to
+ * wait. A window opens at an address's first event and closes `windowMs`
+ * later, whatever happens meanwhile: a limit of N lets through at most N
+ * events per window and address.
+ *
+ * Memory stays bounded however many addresses come: windows are kept in the
+ * order they opened (a Map keeps insertion order), so the expired ones are
+ * at the front and go as new ones open; past `maxAddresses` the oldest goes
+ * early (an attacker with that many addresses gains a fresh window for its
+ * oldest one, never room to grow the map).
+ */
 export class AddressWindow implements AuthFailureCounter {
   private windows = new Map<string, { openedAt: number; count: number }>();
 

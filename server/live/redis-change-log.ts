@@ -37,6 +37,16 @@ export function withoutPassword(url: string): string {
   }
 }
 
+/**
+ * How a Redis client reconnects: a wrong URL or a Redis that is down at the
+ * first connect is a setting to fix, so that attempt gives up at once (its
+ * error says so); once `connected()`, a dropped connection is retried with
+ * jittered backoff, as Redis restarts and failovers need.
+ */
+export function reconnectOnceConnected(connected: () => boolean): (retries: number, cause: Error) => number | Error {
+  return (retries, cause) => (connected() ? Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 200) : cause);
+}
+
 /** How long an unfollowed channel is remembered when logs are kept forever (replayIdleMs 0). */
 const FORGET_AFTER_MS = 10 * 60_000;
 
@@ -75,11 +85,7 @@ export class RedisChangeLog implements ChangeLog {
       if (this.connected) options.onError?.(error);
     };
     const { createClient } = loadOptionalPackage<typeof Redis>("redis", "redisUrl (REDIS_URL) is set");
-    // A wrong URL or a Redis that is down at start is a setting to fix, so the
-    // first connect gives up at once; once connected, a dropped connection is
-    // retried with jittered backoff, as Redis restarts and failovers need.
-    const reconnectStrategy = (retries: number, cause: Error): number | Error =>
-      this.connected ? Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 200) : cause;
+    const reconnectStrategy = reconnectOnceConnected(() => this.connected);
     try {
       this.client = createClient({ url: options.url, socket: { reconnectStrategy } });
     } catch (error) {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type * as Redis from "redis";
 import { Middleware } from "./backend";
 import { loadOptionalPackage } from "./optional-package";
-import { withoutPassword } from "./redis-change-log";
+import { reconnectOnceConnected, withoutPassword } from "./redis-change-log";
 import { idToCreate, requireId, storeChannel } from "./store-request";
 
 export interface RedisStoreOptions {
@@ -87,10 +87,9 @@ export function redisStore(options: RedisStoreOptions): RedisStoreMiddleware {
   try {
     client = createClient({
       url: options.url,
-      // Down at start: a setting to fix, said once. Lost later: retried, as
-      // restarts and failovers need, and requests fail meanwhile instead of
+      // Lost once connected: retried, and requests fail meanwhile instead of
       // waiting in a queue for a Redis that may not come back.
-      socket: { reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(50 * 2 ** retries, 2000) : cause) },
+      socket: { reconnectStrategy: reconnectOnceConnected(() => connected) },
       disableOfflineQueue: true,
     });
   } catch (error) {

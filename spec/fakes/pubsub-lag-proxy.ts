@@ -1,4 +1,5 @@
 import net from "node:net";
+import { connectThrough } from "./tcp-cut-proxy";
 
 /**
  * A TCP proxy in front of a real Redis that holds back, by `lagMs`, what
@@ -23,17 +24,8 @@ export async function startPubsubLagProxy(redisPort: number, lagMs: number, lagg
   let refusing = false;
   const server = net.createServer((client) => {
     if (refusing) return void client.destroy();
-    const upstream = net.connect(redisPort, "127.0.0.1");
+    const upstream = connectThrough(client, redisPort, open);
     let subscriber = false;
-    open.add(client).add(upstream);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    client.on("error", end).on("close", end);
-    upstream.on("error", end).on("close", end);
     client.on("data", (chunk: Buffer) => {
       if (/\r\n(P|S)?SUBSCRIBE\r\n/i.test(chunk.toString("latin1"))) subscriber = true;
       upstream.write(chunk);

@@ -16,6 +16,24 @@ export interface TcpCutProxy {
   close(): Promise<void>;
 }
 
+/**
+ * Connects `client` to `port` on this machine, both kept in `open` until
+ * either end closes or fails (then both go); the caller forwards the bytes.
+ */
+export function connectThrough(client: net.Socket, port: number, open: Set<net.Socket>): net.Socket {
+  const upstream = net.connect(port, "127.0.0.1");
+  open.add(client).add(upstream);
+  const end = () => {
+    client.destroy();
+    upstream.destroy();
+    open.delete(client);
+    open.delete(upstream);
+  };
+  client.on("error", end).on("close", end);
+  upstream.on("error", end).on("close", end);
+  return upstream;
+}
+
 export async function startTcpCutProxy(targetPort: number): Promise<TcpCutProxy> {
   const open = new Set<net.Socket>();
   let refusing = false;
@@ -23,17 +41,7 @@ export async function startTcpCutProxy(targetPort: number): Promise<TcpCutProxy>
   const server = net.createServer((client) => {
     accepted++;
     if (refusing) return void client.destroy();
-    const upstream = net.connect(targetPort, "127.0.0.1");
-    open.add(client);
-    open.add(upstream);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    client.on("error", end).on("close", end);
-    upstream.on("error", end).on("close", end);
+    const upstream = connectThrough(client, targetPort, open);
     client.pipe(upstream);
     upstream.pipe(client);
   });
