@@ -20,9 +20,15 @@ const REPLAY_WITHIN_MS = 30_000;
  * A browser aborts the IndexedDB transactions of a page that goes away
  * before they finish: a save made just before a reload or a tab closed is
  * lost with them. So each batch is also kept, synchronously, in
- * localStorage until its transaction completes; the next page to open the
- * database, when no other tab of it is open, writes back what a tab that is
- * gone left there (a reload finds its own last saves), and drops it.
+ * localStorage until its transaction completes, and what a tab that is
+ * gone left there is written back:
+ *
+ * - by a tab of the database that stays open (`follow`), the moment the
+ *   other one goes, so that it and the other open tabs show the saves (and
+ *   merge them with their own, as with any other tab's write) before
+ *   anything else happens to those records;
+ * - else by the next page to open the database, if no other tab of it is
+ *   open, before it reads anything (a reload finds its own last saves).
  *
  * A tab holds a Web Lock for as long as it lives, so a page knows which
  * tabs are gone; the entries of a live tab (still being written) are left
@@ -33,6 +39,10 @@ export class IdbJournal {
   private readonly tab = Math.random().toString(36).slice(2, 10);
   private count = 0;
   private releaseLock?: () => void;
+  /** Whether this tab holds its lock: until then nothing is kept (a follower could take a batch for a gone tab's). */
+  private locked = false;
+  /** Set while a page follows the other tabs (see `follow`). */
+  private following?: { tabs: Set<string>; stop: () => void };
 
   private constructor(
     database: string,
@@ -42,7 +52,12 @@ export class IdbJournal {
   ) {
     this.prefix = `atmos2-idb-journal:${database}:`;
     // Held until the page goes (or close()): the browser frees it then.
-    locks.request(this.lockName(this.tab), { mode: "exclusive" }, () => new Promise<void>((resolve) => (this.releaseLock = resolve))).catch(() => undefined);
+    locks
+      .request(this.lockName(this.tab), { mode: "exclusive" }, () => {
+        this.locked = true;
+        return new Promise<void>((resolve) => (this.releaseLock = resolve));
+      })
+      .catch(() => undefined);
   }
 
   /** The journal of `database` in this page, if it has localStorage and Web Locks. */
@@ -63,6 +78,7 @@ export class IdbJournal {
 
   /** Keeps a batch until `done` is called with the key returned; undefined when it could not be kept (storage full). */
   keep(ops: StoreOp[]): string | undefined {
+    if (!this.locked) return undefined;
     const key = `${this.prefix}${this.tab}:${String(++this.count).padStart(10, "0")}`;
     try {
       const written: Written = { at: this.now(), ops };
@@ -84,36 +100,99 @@ export class IdbJournal {
   }
 
   /**
-   * What tabs that are gone left unfinished, oldest first, to be written
-   * back (then `done` with each of `keys`). Entries older than
+   * What tabs that are gone left unfinished, oldest first, for a page that
+   * opens the database to write back before it reads (then `done` with each
+   * of `keys`). `alone` tells whether no other tab of the database is open:
+   * if one is, it may have written newer data since (an edit, a delete)
+   * over what a gone tab left, so the write-back must be news to it (it
+   * then merges its own changes back in). A page that cannot tell the
+   * others (it does not `follow` them) leaves them nothing: what gone tabs
+   * left is dropped, as it was before the journal. Entries older than
    * REPLAY_WITHIN_MS, or unreadable, are dropped now.
    */
-  async leftOvers(): Promise<{ ops: StoreOp[]; keys: string[] }> {
+  async leftOvers(): Promise<{ ops: StoreOp[]; keys: string[]; alone: boolean }> {
+    const keys = this.keys((tab) => tab !== this.tab);
+    if (keys.length === 0) return { ops: [], keys: [], alone: true };
+    const held = new Set(((await this.locks.query()).held ?? []).map((lock) => lock.name));
+    let alone = true;
+    for (const name of held) if (name && name.startsWith(this.prefix) && name !== this.lockName(this.tab)) alone = false;
+    // A tab whose lock is held is alive (or being written back by a follower).
+    const gone = keys.filter((key) => !held.has(this.lockName(tabOf(key, this.prefix))));
+    return { ...this.take(gone, alone || !!this.following), alone };
+  }
+
+  /**
+   * Writes back what each other tab of the database leaves unfinished when
+   * it goes, from this page, while it follows them (until the function
+   * returned is called, or `close`). Each tab is followed by waiting for its
+   * lock, which the browser frees when the tab goes; the tabs are found from
+   * the locks held now and from the journal's keys as they are written (the
+   * `storage` event). `write` writes a gone tab's batches back, oldest first,
+   * and resolves once they are in the database; they are then let go. Every
+   * page that follows a tab waits for its lock: the first writes back, and
+   * the others find nothing left. (What tabs gone before this page opened
+   * left is `leftOvers`'.)
+   */
+  follow(write: (ops: StoreOp[]) => Promise<void>): () => void {
+    const page = globalThis as { addEventListener?: Window["addEventListener"]; removeEventListener?: Window["removeEventListener"] };
+    const Abort = (globalThis as { AbortController?: typeof AbortController }).AbortController;
+    const abort = Abort ? new Abort() : undefined;
+    const tabs = new Set<string>([this.tab]);
+    let stopped = false;
+    const onStorage = (event: StorageEvent) => {
+      if (event.storageArea === this.storage && event.key?.startsWith(this.prefix) && event.newValue !== null) followTab(tabOf(event.key, this.prefix));
+    };
+    const followTab = (tab: string) => {
+      if (stopped || tabs.has(tab)) return;
+      tabs.add(tab);
+      const options = abort ? { mode: "exclusive", signal: abort.signal } : { mode: "exclusive" };
+      this.locks
+        .request(this.lockName(tab), options, async () => {
+          if (stopped) return;
+          const { ops, keys } = this.take(this.keys((t) => t === tab), true);
+          if (ops.length) await write(ops);
+          for (const key of keys) this.done(key);
+        })
+        .catch(() => undefined); // aborted, or the write failed: the next page alone writes it back
+    };
+    const stop = () => {
+      stopped = true;
+      abort?.abort();
+      page.removeEventListener?.("storage", onStorage);
+      if (this.following?.stop === stop) this.following = undefined;
+    };
+    this.following = { tabs, stop };
+    page.addEventListener?.("storage", onStorage);
+    void this.locks.query().then(
+      (state) => {
+        for (const lock of state.held ?? []) if (lock.name?.startsWith(this.prefix)) followTab(lock.name.slice(this.prefix.length));
+      },
+      () => undefined,
+    );
+    return stop;
+  }
+
+  /** The journal's keys of the tabs `accept`ed. */
+  private keys(accept: (tab: string) => boolean): string[] {
     const keys: string[] = [];
     for (let i = 0; i < this.storage.length; i++) {
       const key = this.storage.key(i);
-      if (key && key.startsWith(this.prefix)) keys.push(key);
+      if (key && key.startsWith(this.prefix) && accept(tabOf(key, this.prefix))) keys.push(key);
     }
-    if (keys.length === 0) return { ops: [], keys: [] };
-    const held = new Set(((await this.locks.query()).held ?? []).map((lock) => lock.name));
-    // Another tab of this database is open: it may have written newer data
-    // since (an edit, a delete) over what a gone tab left, and it would not
-    // hear of a write-back. So a write-back happens only in a page that is
-    // alone (a reload, a tab opened again); otherwise what gone tabs left is
-    // dropped, as it was before the journal.
-    let alone = true;
-    for (const name of held) if (name && name.startsWith(this.prefix) && name !== this.lockName(this.tab)) alone = false;
+    return keys;
+  }
+
+  /** The batches kept under `keys` to write back, oldest first, if `writeBack`; the others (all, without it) are dropped now. */
+  private take(keys: string[], writeBack: boolean): { ops: StoreOp[]; keys: string[] } {
     const left: Array<{ key: string; written: Written }> = [];
     for (const key of keys) {
-      const tab = key.slice(this.prefix.length).split(":")[0];
-      if (tab === this.tab || held.has(this.lockName(tab))) continue;
       let written: Written | null = null;
       try {
         written = JSON.parse(this.storage.getItem(key) ?? "null") as Written | null;
       } catch {
         // Not a journal entry after all: dropped below.
       }
-      if (alone && written && Array.isArray(written.ops) && this.now() - written.at <= REPLAY_WITHIN_MS) left.push({ key, written });
+      if (writeBack && written && Array.isArray(written.ops) && this.now() - written.at <= REPLAY_WITHIN_MS) left.push({ key, written });
       else this.done(key);
     }
     left.sort((a, b) => a.written.at - b.written.at || (a.key < b.key ? -1 : 1));
@@ -121,10 +200,16 @@ export class IdbJournal {
   }
 
   close(): void {
+    this.following?.stop();
     this.releaseLock?.();
   }
 
   private lockName(tab: string): string {
     return `${this.prefix}${tab}`;
   }
+}
+
+/** The tab a journal key (or a tab's lock name) is of. */
+function tabOf(key: string, prefix: string): string {
+  return key.slice(prefix.length).split(":")[0];
 }

@@ -19,6 +19,11 @@ export class IndexedDBStore implements Store {
   readonly ordersBatches = true;
   /** Keeps each batch until its transaction completes (see idb-journal.ts); none outside a browser. */
   private readonly journal: IdbJournal | undefined;
+  /** The batches handed to IndexedDB and not yet complete. */
+  private readonly writing = new Set<Promise<void>>();
+  /** Who hears of write-backs (see watchWriteBacks), and how this page stops following the other tabs. */
+  private readonly writtenBack = new Set<(keys: string[], beforeRead: boolean) => void>();
+  private stopFollowing?: () => void;
 
   constructor(readonly name = "atmos2", private readonly factory?: IndexedDBFactory) {
     this.journal = IdbJournal.open(name);
@@ -41,14 +46,45 @@ export class IndexedDBStore implements Store {
     if (ops.length === 0) return;
     const db = await this.open();
     // Kept in localStorage until the transaction completes: a page that goes
-    // away first has its transaction aborted, and the next page writes the
-    // batch back from there.
+    // away first has its transaction aborted, and another tab, or the next
+    // page, writes the batch back from there.
     const kept = this.journal?.keep(ops);
+    const written = write(db, ops);
+    this.writing.add(written);
     try {
-      await write(db, ops);
+      await written;
     } finally {
+      this.writing.delete(written);
       this.journal?.done(kept);
     }
+  }
+
+  /**
+   * Writes back, from this page, what another tab leaves unfinished when it
+   * goes (see idb-journal.ts), and tells `listener` the keys written then:
+   * the app shows those records as another tab's write (its news never went
+   * out) and tells its other tabs. `beforeRead` is true for what was written
+   * back as this page opened the database, before it read anything: news
+   * for the other tabs only. Without a journal, nothing to follow.
+   */
+  watchWriteBacks(listener: (keys: string[], beforeRead: boolean) => void): () => void {
+    const journal = this.journal;
+    if (!journal) return () => undefined;
+    this.writtenBack.add(listener);
+    this.stopFollowing ??= journal.follow(async (ops) => {
+      const db = await this.open();
+      // This page's own batches go first: the write-back then comes after
+      // them, and is news to this page too (it merges them back in).
+      await Promise.all(Array.from(this.writing, (written) => written.catch(() => undefined)));
+      await write(db, ops);
+      this.tell(ops, false);
+    });
+    return () => {
+      this.writtenBack.delete(listener);
+      if (this.writtenBack.size > 0) return;
+      this.stopFollowing?.();
+      this.stopFollowing = undefined;
+    };
   }
 
   async entries<T>(prefix: string): Promise<Array<[string, T]>> {
@@ -61,6 +97,8 @@ export class IndexedDBStore implements Store {
 
   /** Closes the database connection (tests, or before deleting the database). */
   async close(): Promise<void> {
+    // Its lock is kept until its batches are in: a tab that follows this one would write them back again.
+    await Promise.all(Array.from(this.writing, (written) => written.catch(() => undefined)));
     this.journal?.close();
     if (this.db) (await this.db).close();
     this.db = undefined;
@@ -88,13 +126,20 @@ export class IndexedDBStore implements Store {
     const journal = this.journal;
     if (!journal) return db;
     try {
-      const { ops, keys } = await journal.leftOvers();
+      const { ops, keys, alone } = await journal.leftOvers();
       if (ops.length) await write(db, ops);
       for (const key of keys) journal.done(key);
+      if (!alone) this.tell(ops, true);
     } catch {
       // Left in the journal: the next page tries again (within its time limit).
     }
     return db;
+  }
+
+  private tell(ops: StoreOp[], beforeRead: boolean): void {
+    if (ops.length === 0) return;
+    const keys = Array.from(new Set(ops.map((op) => op.key)));
+    for (const listener of this.writtenBack) listener(keys, beforeRead);
   }
 }
 

@@ -48,6 +48,15 @@ export interface Store {
    * IndexedDB, in its journal).
    */
   readonly ordersBatches?: boolean;
+  /**
+   * For a store that writes for another tab what it left unfinished when it
+   * went (IndexedDB: its transactions were aborted; see idb-journal.ts):
+   * tells `listener` the keys it wrote back, which the app then shows
+   * (unless written `beforeRead`: as this page opened the store) and tells
+   * its other tabs of, as another tab's write. Returns the function that
+   * stops it.
+   */
+  watchWriteBacks?(listener: (keys: string[], beforeRead: boolean) => void): () => void;
 }
 
 /** True for the error a browser or polyfill throws when storage is full. */

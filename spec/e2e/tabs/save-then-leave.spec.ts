@@ -79,4 +79,78 @@ describe("a save made just before the page goes away (IndexedDB store, Chromium)
       expect(lost, "saves missing after the page came back").to.deep.equal([]);
     });
   }
+
+  // The tab that stays cannot wait for a page that is alone to open: it
+  // would have shown (and maybe changed) the records meanwhile.
+  it("is shown in the tabs that stay open, and is there after one of them reloads", async () => {
+    // Open throughout: the tab that reloads is never alone.
+    const witness = await context.newPage();
+    await witness.goto(site.url);
+    await witness.evaluate("loaded");
+    const stay = await context.newPage();
+    await stay.goto(site.url);
+    await stay.evaluate("loaded");
+    const lost: string[] = [];
+    const unseen: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const title = `small ${round}`;
+      const leave = await context.newPage();
+      await leave.goto(site.url);
+      await leave.evaluate("loaded");
+      await leave.evaluate(async (t) => {
+        for (let i = 0; i < 3000; i++) new Note({ id: "n" + i, title: "many " + t, body: "x".repeat(200) }).save();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        new Note({ title: t }).save();
+      }, title);
+      await leave.close();
+      const shown = await stay
+        .waitForFunction((t) => Note.all().some((n: any) => n.title === t), title, { timeout: 5000 })
+        .then(() => true, () => false);
+      const witnessed = await witness
+        .waitForFunction((t) => Note.all().some((n: any) => n.title === t), title, { timeout: 5000 })
+        .then(() => true, () => false);
+      if (!shown || !witnessed) unseen.push(title);
+      await stay.reload();
+      await stay.evaluate("loaded");
+      const titles: string[] = await stay.evaluate(() => Note.all().map((n: any) => n.title));
+      if (!titles.includes(title)) lost.push(title);
+      expect(titles.filter((t) => t === "many " + title), "the 3,000 notes as last saved").to.have.length(3000);
+    }
+    expect({ lost, unseen }, "saves lost, and saves the open tab did not show").to.deep.equal({ lost: [], unseen: [] });
+  });
+
+  it("does not undo what the tab that stays did next, when another page opens", async () => {
+    const stay = await context.newPage();
+    await stay.goto(site.url);
+    await stay.evaluate("loaded");
+    const undone: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const leave = await context.newPage();
+      await leave.goto(site.url);
+      await leave.evaluate("loaded");
+      await leave.evaluate(async (r) => {
+        for (let i = 0; i < 3000; i++) new Note({ id: "n" + i, title: "many " + r, body: "x".repeat(200) }).save();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        new Note({ id: "edited", title: "left " + r }).save();
+        new Note({ id: "deleted", title: "left " + r }).save();
+      }, round);
+      await leave.close();
+      await stay.waitForFunction((r) => Note.exists("deleted") && Note.find("edited").title === "left " + r, round, { timeout: 5000 });
+      // What the user does next in the tab that stays.
+      await stay.evaluate((r) => {
+        Note.find("edited").updateAttributes({ title: "stayed " + r });
+        Note.find("deleted").destroy();
+      }, round);
+      const opened = await context.newPage();
+      await opened.goto(site.url);
+      await opened.evaluate("loaded");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (const [name, tab] of [["opened", opened], ["stay", stay]] as const) {
+        const seen = await tab.evaluate(() => ({ title: Note.exists("edited") && Note.find("edited").title, deleted: !Note.exists("deleted") }));
+        if (seen.title !== `stayed ${round}` || !seen.deleted) undone.push(`round ${round}, ${name}: ${JSON.stringify(seen)}`);
+      }
+      await opened.close();
+    }
+    expect(undone, "edits and deletes undone").to.deep.equal([]);
+  });
 });
