@@ -1,5 +1,6 @@
 import { checkRemoteKeys, checkSaveOptions } from "../call-options";
 import { uuidv4 } from "../env/uuid";
+import { hasOwn } from "../store/record-entry";
 import {
   aliases,
   aliasKey,
@@ -44,7 +45,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
   });
   model.bind("beforeCreate", (record: SpineRecord, options?: Record<string, unknown>) => {
     if (record.id == null || record.id === "") minted.set((record.id = uuidv4()), record.cid);
-    if (!options?.atmos && Object.prototype.hasOwnProperty.call(record, "cid")) track(record);
+    if (!options?.atmos && hasOwn.call(record, "cid")) track(record);
   });
   model.bind("beforeDestroy", (record: SpineRecord, options?: Record<string, unknown>) => {
     checkSaveOptions(record.constructor, "destroy", options);

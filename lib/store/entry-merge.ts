@@ -1,4 +1,4 @@
-import type { Attrs, OutboxOp, RecordEntry } from "./record-entry";
+import { hasOwn, type Attrs, type OutboxOp, type RecordEntry } from "./record-entry";
 
 /** How many settled ops an entry names in `done`. */
 export const doneLimit = 6;
@@ -149,7 +149,7 @@ export function mergeWrittenOver(
 
   const attrs: Attrs = { ...primary.attrs };
   const take = (from: Attrs, field: string) => {
-    if (Object.prototype.hasOwnProperty.call(from, field)) attrs[field] = from[field];
+    if (hasOwn.call(from, field)) attrs[field] = from[field];
     else delete attrs[field];
   };
   for (const field of unseen) take(other.attrs, field);

@@ -1,6 +1,9 @@
 /** Plain attributes of a record, as JSON. */
 export type Attrs = Record<string, unknown>;
 
+/** `hasOwn.call(object, key)`: one copy for every module that asks (as `Object.hasOwn`, which is ES2022). */
+export const hasOwn = Object.prototype.hasOwnProperty;
+
 /** A record as everything outside AppContext sees it: no Spine. */
 export interface PlainRecord {
   className: string;

@@ -1,4 +1,4 @@
-import type { Attrs, RecordEntry } from "./record-entry";
+import { hasOwn, type Attrs, type RecordEntry } from "./record-entry";
 
 /**
  * A record's entry as it is written to storage. The server version an edit
@@ -16,7 +16,7 @@ export interface StoredEntry extends Omit<RecordEntry, "base"> {
   baseDiff?: { set: Attrs; unset?: string[] };
 }
 
-export const hasOwn = Object.prototype.hasOwnProperty;
+export { hasOwn };
 
 /** The form of `entry` to write. Pure: `entry` is left as it is. */
 export function toStored(entry: RecordEntry): RecordEntry | StoredEntry {

@@ -1,6 +1,6 @@
 import type { AppContext, ModelHooks, SpineRecord } from "../app-context";
 import { uuidv4 } from "../env/uuid";
-import type { Attrs } from "../store/record-entry";
+import { hasOwn, type Attrs } from "../store/record-entry";
 import { recordChange, type ChangeType } from "./change-recorder";
 import { keepCleared, keepNewId, keepRefreshed } from "./outside-edits";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
@@ -97,6 +97,6 @@ export class LocalChanges implements ModelHooks {
 
 /** Whether an object has a key of its own (on every save: no array of keys). */
 function hasKeys(object: object): boolean {
-  for (const key in object) if (Object.prototype.hasOwnProperty.call(object, key)) return true;
+  for (const key in object) if (hasOwn.call(object, key)) return true;
   return false;
 }

@@ -1,12 +1,10 @@
-import type { Attrs, RecordEntry } from "../store/record-entry";
+import { hasOwn, type Attrs, type RecordEntry } from "../store/record-entry";
 import { fieldsQueued } from "./merge";
 
 // A create sent whose answer was lost (it waits for a retry) may already be
 // on the server. News of the server's copy (a pull, a live change) would show
 // the record twice until the retry's answer moves the local record onto the
 // same id: records unknown here that could be that copy are left for later.
-
-const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * The requests each queued create of a model had made (by record id) when

@@ -1,5 +1,5 @@
 import type { ModelOptions } from "../app-context";
-import type { Attrs, OutboxOp, RecordEntry } from "../store/record-entry";
+import { hasOwn, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
 
 /** Fields whose values differ between two versions of a record. Pure. */
 export function changedFields(before: Attrs | undefined, after: Attrs): string[] {
@@ -10,8 +10,6 @@ export function changedFields(before: Attrs | undefined, after: Attrs): string[]
   for (const k in after) if (k !== "id" && after[k] !== undefined && hasOwn.call(after, k) && !hasOwn.call(before, k)) changed.push(k);
   return changed;
 }
-
-const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * The fields a save changed: those the saved record carries whose values

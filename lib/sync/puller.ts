@@ -1,4 +1,4 @@
-import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
+import { etagOf, hasOwn, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import type { ResolvedRoute } from "./routes";
 import { changedFields, mergeNewerVersion } from "./merge";
 import { createAttempts, createsOut, mayBeCopy } from "./lost-creates";
@@ -26,7 +26,6 @@ export interface PullResult {
 }
 
 const maxPages = 100000;
-const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * Fetches a model's index (every page), checks every item, then merges them
