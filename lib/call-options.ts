@@ -2,11 +2,10 @@
 // a bad option is a programmer error that names the thing to fix), instead
 // of failing later far from the cause: a `success: "x"` would throw from a
 // timer once the server answered, a `removeScope: 5` would scope nothing.
-import { badOption, type OptionRule } from "./checked-options";
+import { badOption, isFunction, type OptionRule } from "./checked-options";
 import { oneSlipFrom } from "./near-miss";
 
 const has = (...methods: string[]) => (value: any) => typeof value == "object" && methods.every((m) => typeof value[m] == "function");
-const isFunction = (value: unknown) => typeof value == "function";
 const isBoolean = (value: unknown) => typeof value == "boolean";
 const isObject = (value: unknown) => typeof value == "object" && !Array.isArray(value);
 const callback: OptionRule = ["a function", isFunction];

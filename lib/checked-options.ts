@@ -1,6 +1,9 @@
 // Options checked as they are assigned (API.md "Errors": a bad option is a
 // programmer error that names the thing to fix).
 
+/** The test of an option that takes a function (call options and resourceClient's share it). */
+export const isFunction = (value: unknown) => typeof value == "function";
+
 /** What an option accepts (as the error says it), its test, and the default that null or undefined puts back. */
 export type OptionRule = [accepts: string, ok: (value: any) => boolean, fallback?: unknown];
 

@@ -2,7 +2,7 @@ import { encodeForm, encodeQuery } from "./form-coding";
 import { underscore } from "./naming";
 import { fillPath, routeFor, resolveRoute, validateRoutes, type Action, type ResolvedRoute, type RouteTable } from "./routes";
 import { asSyncError, SyncError, messageFromBody, parseRetryAfter } from "./sync-error";
-import { badOption, checkedOptions } from "../checked-options";
+import { badOption, checkedOptions, isFunction } from "../checked-options";
 import { OriginPauses } from "./origin-pauses";
 
 export type DataCoding = "json" | "form";
@@ -261,7 +261,6 @@ export class ResourceClient {
 const defaultFetch: FetchLike = (url, init) => globalThis.fetch(url, init);
 /** Node's causes of a fetch that failed before it had a connection. */
 const notConnected = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL|ENETDOWN)$/;
-const isFunction = (value: unknown) => typeof value == "function";
 
 checkedOptions(ResourceClient.prototype, "resourceClient", {
   base: ["a string", (value) => typeof value == "string", ""],
