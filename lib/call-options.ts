@@ -74,7 +74,8 @@ function once(settings: unknown, checkIt: () => void): void {
 /** `record.save(options)`, `record.destroy(options)` and the model's `remoteSaveOptions` (Spine's own options pass). */
 export function checkSaveOptions(model: { className: string; remoteSaveOptions?: unknown }, call: string, options: unknown): void {
   const name = model.className;
-  once(model.remoteSaveOptions, () => check(model.remoteSaveOptions, saveRules, (key) => `${name}.remoteSaveOptions.${key}`));
+  // None set (the usual model): nothing to check, on every save.
+  if (model.remoteSaveOptions != null) once(model.remoteSaveOptions, () => check(model.remoteSaveOptions, saveRules, (key) => `${name}.remoteSaveOptions.${key}`));
   check(options, saveRules, (key) => `${name} ${call}({ ${key} })`);
 }
 

@@ -59,7 +59,8 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
     if (type === "update" || type === "refresh") {
       // An id a changeID left in Spine's index can outlive the record: Spine
       // then updates a record it no longer shows, and so nothing is kept.
-      const root = model.irecords[record.id];
+      // (Only after a changeID: until then no record moved, and a save looks nothing up.)
+      const root = page.anyMoveLeft ? model.irecords[record.id] : undefined;
       if (root && movesLeft.has(root) && !model.records.includes(root)) return;
       followMove(record, hooks);
     }

@@ -16,8 +16,6 @@ export interface StoredEntry extends Omit<RecordEntry, "base"> {
   baseDiff?: { set: Attrs; unset?: string[] };
 }
 
-export { hasOwn };
-
 /** The form of `entry` to write. Pure: `entry` is left as it is. */
 export function toStored(entry: RecordEntry): RecordEntry | StoredEntry {
   if (!entry.base) return entry;

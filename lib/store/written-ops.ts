@@ -28,11 +28,18 @@ export class WrittenOps {
     const before = this.byEntry.get(entry);
     const queue = entry.queue;
     // Runs on every save: most saves keep the very same ops.
-    if (before && before.length === queue.length && queue.every((op, i) => op.key === before[i])) return;
+    if (before && sameKeys(queue, before)) return;
     if (before) {
       const gone = before.filter((key) => !queue.some((op) => op.key === key)).map(shortKey);
       if (gone.length) entry.done = withDone(entry.done, gone);
     }
     this.byEntry.set(entry, keysOf(queue));
   }
+}
+
+/** Whether the ops of `queue` have the keys `keys`, in order (a loop: no callback made on every save). */
+function sameKeys(queue: OutboxOp[], keys: string[]): boolean {
+  if (queue.length !== keys.length) return false;
+  for (let i = 0; i < queue.length; i++) if (queue[i].key !== keys[i]) return false;
+  return true;
 }

@@ -61,7 +61,7 @@ export function recordChange(
     if (entry.deleted) entry.deleted = undefined;
     if (remote) entry.failed = undefined; // the user saved again: try again
     // With a create queued, this save updates what it creates.
-    kind = entry.queue.some((o) => o.kind === "create") ? "update" : remoteAction(entry);
+    kind = createQueued(entry.queue) ? "update" : remoteAction(entry);
   }
 
   // A local-only model keeps its records here, and queues nothing.
@@ -92,4 +92,10 @@ function keyed(queue: OutboxOp[], newKey: () => string): OutboxOp | undefined {
   const op = queue[queue.length - 1];
   if (op && !op.key) op.key = newKey();
   return op;
+}
+
+/** Whether a queue holds a create (a loop: no callback made on every save). */
+function createQueued(queue: OutboxOp[]): boolean {
+  for (let i = 0; i < queue.length; i++) if (queue[i].kind === "create") return true;
+  return false;
 }
