@@ -179,12 +179,15 @@ export class Atmos extends Emitter<AtmosEvents> {
     this.lease = options.lease ?? defaultLease(this.store, `${prefix}lease`, uuidv4(), this.clock);
     this.WebSocket = options.WebSocket;
     const stopFeed = this.feed.subscribe((keys) => void this.tabNews.wrote(keys));
-    // What a gone tab left, written back here: news to this tab and the others.
-    const stopWriteBacks = this.store.watchWriteBacks?.((keys, beforeRead) => {
-      this.feed.publish(keys);
-      if (!beforeRead) void this.tabNews.wrote(keys);
+    // What a gone tab wrote, or was writing: news to this tab and the others.
+    const stopFollowing = this.store.followGoneTabs?.({
+      mayWriteBack: (key, value) => this.metaContext.mayWriteBack(key, value),
+      wrote: (keys) => {
+        this.feed.publish(keys);
+        void this.tabNews.wrote(keys);
+      },
     });
-    this.closers = [unsubscribe, stopFeed, () => stopWriteBacks?.(), () => this.feed.close(), stopPauses, () => pauses.close(), () => this.lease.release(), () => this.liveClient?.disconnect()];
+    this.closers = [unsubscribe, stopFeed, () => stopFollowing?.(), () => this.feed.close(), stopPauses, () => pauses.close(), () => this.lease.release(), () => this.liveClient?.disconnect()];
     // Resume an outbox left by an earlier page load, once this tab may send.
     // Counted at once when storage answered at once: whenSynced() right
     // after new Atmos() waits for what it holds.

@@ -132,6 +132,28 @@ export class MetaContext {
   /** The keys of each entry's ops as last written (or read): an op gone since is named in `done`. */
   private written = new WrittenOps();
 
+  /**
+   * Whether what a tab that went away was writing under `key`, and never
+   * wrote (its transaction aborted), may be written back from this tab: only
+   * a record created there, which the server does not know and this tab never
+   * held, so nothing this tab did (an edit, a delete) is newer. The gone
+   * tab's unwritten edits of records this tab holds are lost with it: written
+   * back, they could undo this tab's later ones.
+   */
+  mayWriteBack(key: string, value: unknown): boolean {
+    if (!this.loaded || !key.startsWith(this.recPrefix)) return false;
+    const [className, id] = this.recordOf(key);
+    const stored = value as Partial<StoredEntry> | null;
+    return !!stored && stored.acked !== true && !stored.deleted && !this.held.knows(className, id);
+  }
+
+  /** The class name and id a record's storage key is of. */
+  private recordOf(key: string): [string, string] {
+    const rest = key.slice(this.recPrefix.length);
+    const colon = rest.indexOf(":");
+    return [rest.slice(0, colon), rest.slice(colon + 1)];
+  }
+
   /** Writes an entry changed in place (at once where the store can, else in the next batch). */
   touch(entry: RecordEntry): void {
     this.held.track(entry);
@@ -197,10 +219,7 @@ export class MetaContext {
       // taken in, and what waits here is written as merged with it.
       const waiting = this.writes.has(key);
       if (!key.startsWith(recPrefix) || (waiting && !this.writes.stuck)) continue;
-      const rest = key.slice(recPrefix.length);
-      const colon = rest.indexOf(":");
-      const className = rest.slice(0, colon);
-      const id = rest.slice(colon + 1);
+      const [className, id] = this.recordOf(key);
       const stored = await this.store.get<StoredEntry>(key);
       const old = this.get(className, id);
       if (old) this.held.queued.delete(old);

@@ -12,6 +12,8 @@ export class HeldEntries {
   readonly queued = new Set<RecordEntry>();
   /** `className:former id` → the id its record has now. */
   private formerIdsTo = new Map<string, string>();
+  /** `className:id` of every entry let go in this page (deleted, moved, removed by another tab). */
+  private released = new Set<string>();
 
   get(className: string, id: string): RecordEntry | undefined {
     return this.byClass.get(className)?.get(id);
@@ -52,6 +54,12 @@ export class HeldEntries {
     const entry = this.get(className, id);
     if (entry) this.queued.delete(entry);
     this.byClass.get(className)?.delete(id);
+    this.released.add(`${className}:${id}`);
+  }
+
+  /** Whether this page holds, or held, a record under this class and id (or its record moved from it). */
+  knows(className: string, id: string): boolean {
+    return !!this.get(className, id) || this.released.has(`${className}:${id}`) || !!this.movedFrom(className, id);
   }
 
   /** The record that left `id` for its server id, if one did. */

@@ -21,14 +21,15 @@ const REPLAY_WITHIN_MS = 30_000;
  * before they finish: a save made just before a reload or a tab closed is
  * lost with them. So each batch is also kept, synchronously, in
  * localStorage until its transaction completes, and what a tab that is
- * gone left there is written back:
+ * gone left there is taken up:
  *
- * - by a tab of the database that stays open (`follow`), the moment the
- *   other one goes, so that it and the other open tabs show the saves (and
- *   merge them with their own, as with any other tab's write) before
- *   anything else happens to those records;
- * - else by the next page to open the database, if no other tab of it is
- *   open, before it reads anything (a reload finds its own last saves).
+ * - by the next page to open the database, if no other tab of it is open:
+ *   it writes all of it back before it reads anything (a reload finds its
+ *   own last saves);
+ * - while other tabs stay open, by one of them, the moment the tab goes
+ *   (`follow`): the records it wrote, or was writing, are read again and
+ *   shown (its news may never have gone out), and what the page allows of
+ *   what never got written (records created there) is written back first.
  *
  * A tab holds a Web Lock for as long as it lives, so a page knows which
  * tabs are gone; the entries of a live tab (still being written) are left
@@ -41,8 +42,8 @@ export class IdbJournal {
   private releaseLock?: () => void;
   /** Whether this tab holds its lock: until then nothing is kept (a follower could take a batch for a gone tab's). */
   private locked = false;
-  /** Set while a page follows the other tabs (see `follow`). */
-  private following?: { tabs: Set<string>; stop: () => void };
+  /** Stops each `follow` of this page. */
+  private readonly stopFollowing: Array<() => void> = [];
 
   private constructor(
     database: string,
@@ -102,41 +103,38 @@ export class IdbJournal {
   /**
    * What tabs that are gone left unfinished, oldest first, for a page that
    * opens the database to write back before it reads (then `done` with each
-   * of `keys`). `alone` tells whether no other tab of the database is open:
-   * if one is, it may have written newer data since (an edit, a delete)
-   * over what a gone tab left, so the write-back must be news to it (it
-   * then merges its own changes back in). A page that cannot tell the
-   * others (it does not `follow` them) leaves them nothing: what gone tabs
-   * left is dropped, as it was before the journal. Entries older than
-   * REPLAY_WITHIN_MS, or unreadable, are dropped now.
+   * of `keys`): only when no other tab of the database is open. Another tab
+   * may have written newer data since (an edit, a delete) over what a gone
+   * tab left, and would not hear of a write-back: what is left is then the
+   * followers' (see `follow`), which take it up as the tab goes. Entries
+   * older than REPLAY_WITHIN_MS, or unreadable, are dropped now.
    */
-  async leftOvers(): Promise<{ ops: StoreOp[]; keys: string[]; alone: boolean }> {
+  async leftOvers(): Promise<{ ops: StoreOp[]; keys: string[] }> {
     const keys = this.keys((tab) => tab !== this.tab);
-    if (keys.length === 0) return { ops: [], keys: [], alone: true };
+    if (keys.length === 0) return { ops: [], keys: [] };
     const held = new Set(((await this.locks.query()).held ?? []).map((lock) => lock.name));
-    let alone = true;
-    for (const name of held) if (name && name.startsWith(this.prefix) && name !== this.lockName(this.tab)) alone = false;
-    // A tab whose lock is held is alive (or being written back by a follower).
-    const gone = keys.filter((key) => !held.has(this.lockName(tabOf(key, this.prefix))));
-    return { ...this.take(gone, alone || !!this.following), alone };
+    for (const name of held) if (name && name.startsWith(this.prefix) && name !== this.lockName(this.tab)) return { ops: [], keys: [] };
+    const left = this.take(keys.filter((key) => !held.has(this.lockName(tabOf(key, this.prefix)))));
+    return { ops: left.flatMap((entry) => entry.written.ops), keys: left.map((entry) => entry.key) };
   }
 
   /**
-   * Writes back what each other tab of the database leaves unfinished when
-   * it goes, from this page, while it follows them (until the function
+   * Takes up what each other tab of the database leaves unfinished when it
+   * goes, from this page, while it follows them (until the function
    * returned is called, or `close`). Each tab is followed by waiting for its
    * lock, which the browser frees when the tab goes; the tabs are found from
    * the locks held now and from the journal's keys as they are written (the
-   * `storage` event). `write` writes a gone tab's batches back, oldest first,
-   * and resolves once they are in the database; they are then let go. Every
-   * page that follows a tab waits for its lock: the first writes back, and
-   * the others find nothing left. (What tabs gone before this page opened
-   * left is `leftOvers`'.)
+   * `storage` event). `take` gets the gone tab's batches, oldest first, and
+   * of them `recent`, those kept since this page follows (older ones, it
+   * may not know what came after); once it resolves they are let go. Every
+   * page that follows a tab waits for its lock: the first takes them up, and
+   * the others find nothing left, or what the first already took up.
    */
-  follow(write: (ops: StoreOp[]) => Promise<void>): () => void {
+  follow(take: (ops: StoreOp[], recent: StoreOp[]) => Promise<void>): () => void {
     const page = globalThis as { addEventListener?: Window["addEventListener"]; removeEventListener?: Window["removeEventListener"] };
     const Abort = (globalThis as { AbortController?: typeof AbortController }).AbortController;
     const abort = Abort ? new Abort() : undefined;
+    const since = this.now();
     const tabs = new Set<string>([this.tab]);
     let stopped = false;
     const onStorage = (event: StorageEvent) => {
@@ -149,19 +147,18 @@ export class IdbJournal {
       this.locks
         .request(this.lockName(tab), options, async () => {
           if (stopped) return;
-          const { ops, keys } = this.take(this.keys((t) => t === tab), true);
-          if (ops.length) await write(ops);
-          for (const key of keys) this.done(key);
+          const left = this.take(this.keys((t) => t === tab));
+          const recent = left.filter((entry) => entry.written.at >= since);
+          if (left.length) await take(left.flatMap((entry) => entry.written.ops), recent.flatMap((entry) => entry.written.ops));
+          for (const entry of left) this.done(entry.key);
         })
-        .catch(() => undefined); // aborted, or the write failed: the next page alone writes it back
+        .catch(() => undefined); // aborted, or the write-back failed: the next page alone writes it back
     };
     const stop = () => {
       stopped = true;
       abort?.abort();
       page.removeEventListener?.("storage", onStorage);
-      if (this.following?.stop === stop) this.following = undefined;
     };
-    this.following = { tabs, stop };
     page.addEventListener?.("storage", onStorage);
     void this.locks.query().then(
       (state) => {
@@ -169,6 +166,7 @@ export class IdbJournal {
       },
       () => undefined,
     );
+    this.stopFollowing.push(stop);
     return stop;
   }
 
@@ -182,8 +180,8 @@ export class IdbJournal {
     return keys;
   }
 
-  /** The batches kept under `keys` to write back, oldest first, if `writeBack`; the others (all, without it) are dropped now. */
-  private take(keys: string[], writeBack: boolean): { ops: StoreOp[]; keys: string[] } {
+  /** The batches kept under `keys`, oldest first; unreadable ones, and those older than REPLAY_WITHIN_MS, are dropped now. */
+  private take(keys: string[]): Array<{ key: string; written: Written }> {
     const left: Array<{ key: string; written: Written }> = [];
     for (const key of keys) {
       let written: Written | null = null;
@@ -192,15 +190,14 @@ export class IdbJournal {
       } catch {
         // Not a journal entry after all: dropped below.
       }
-      if (writeBack && written && Array.isArray(written.ops) && this.now() - written.at <= REPLAY_WITHIN_MS) left.push({ key, written });
+      if (written && Array.isArray(written.ops) && this.now() - written.at <= REPLAY_WITHIN_MS) left.push({ key, written });
       else this.done(key);
     }
-    left.sort((a, b) => a.written.at - b.written.at || (a.key < b.key ? -1 : 1));
-    return { ops: left.flatMap((entry) => entry.written.ops), keys: left.map((entry) => entry.key) };
+    return left.sort((a, b) => a.written.at - b.written.at || (a.key < b.key ? -1 : 1));
   }
 
   close(): void {
-    this.following?.stop();
+    for (const stop of this.stopFollowing.splice(0)) stop();
     this.releaseLock?.();
   }
 

@@ -1,5 +1,5 @@
 import { IdbJournal } from "./idb-journal";
-import type { Store, StoreOp } from "./store";
+import type { GoneTabWrites, Store, StoreOp } from "./store";
 
 /** What the store needs of an IDBFactory (`indexedDB`, or a fake's), declared so that its types need no DOM lib. */
 export interface IndexedDBFactory {
@@ -21,9 +21,6 @@ export class IndexedDBStore implements Store {
   private readonly journal: IdbJournal | undefined;
   /** The batches handed to IndexedDB and not yet complete. */
   private readonly writing = new Set<Promise<void>>();
-  /** Who hears of write-backs (see watchWriteBacks), and how this page stops following the other tabs. */
-  private readonly writtenBack = new Set<(keys: string[], beforeRead: boolean) => void>();
-  private stopFollowing?: () => void;
 
   constructor(readonly name = "atmos2", private readonly factory?: IndexedDBFactory) {
     this.journal = IdbJournal.open(name);
@@ -60,31 +57,27 @@ export class IndexedDBStore implements Store {
   }
 
   /**
-   * Writes back, from this page, what another tab leaves unfinished when it
-   * goes (see idb-journal.ts), and tells `listener` the keys written then:
-   * the app shows those records as another tab's write (its news never went
-   * out) and tells its other tabs. `beforeRead` is true for what was written
-   * back as this page opened the database, before it read anything: news
-   * for the other tabs only. Without a journal, nothing to follow.
+   * Follows the app's other tabs (see idb-journal.ts): when one goes, the
+   * records it created in batches that never got written, and that `page`
+   * allows, are written back where their keys are still absent; then `page`
+   * is told every key it wrote or was writing, to read them again. Without a
+   * journal, nothing to follow.
    */
-  watchWriteBacks(listener: (keys: string[], beforeRead: boolean) => void): () => void {
-    const journal = this.journal;
-    if (!journal) return () => undefined;
-    this.writtenBack.add(listener);
-    this.stopFollowing ??= journal.follow(async (ops) => {
-      const db = await this.open();
-      // This page's own batches go first: the write-back then comes after
-      // them, and is news to this page too (it merges them back in).
-      await Promise.all(Array.from(this.writing, (written) => written.catch(() => undefined)));
-      await write(db, ops);
-      this.tell(ops, false);
+  followGoneTabs(page: GoneTabWrites): () => void {
+    if (!this.journal) return () => undefined;
+    return this.journal.follow(async (ops, recent) => {
+      const last = new Map<string, StoreOp>();
+      for (const op of recent) last.set(op.key, op);
+      const puts: Array<{ key: string; value: unknown }> = [];
+      for (const op of last.values()) if (op.type === "put" && page.mayWriteBack(op.key, op.value)) puts.push(op);
+      if (puts.length) {
+        const db = await this.open();
+        // This page's own batches first: none of them is then written over.
+        await Promise.all(Array.from(this.writing, (written) => written.catch(() => undefined)));
+        await putWhereAbsent(db, puts);
+      }
+      page.wrote(Array.from(new Set(ops.map((op) => op.key))));
     });
-    return () => {
-      this.writtenBack.delete(listener);
-      if (this.writtenBack.size > 0) return;
-      this.stopFollowing?.();
-      this.stopFollowing = undefined;
-    };
   }
 
   async entries<T>(prefix: string): Promise<Array<[string, T]>> {
@@ -126,20 +119,13 @@ export class IndexedDBStore implements Store {
     const journal = this.journal;
     if (!journal) return db;
     try {
-      const { ops, keys, alone } = await journal.leftOvers();
+      const { ops, keys } = await journal.leftOvers();
       if (ops.length) await write(db, ops);
       for (const key of keys) journal.done(key);
-      if (!alone) this.tell(ops, true);
     } catch {
       // Left in the journal: the next page tries again (within its time limit).
     }
     return db;
-  }
-
-  private tell(ops: StoreOp[], beforeRead: boolean): void {
-    if (ops.length === 0) return;
-    const keys = Array.from(new Set(ops.map((op) => op.key)));
-    for (const listener of this.writtenBack) listener(keys, beforeRead);
   }
 }
 
@@ -159,6 +145,22 @@ function write(db: IDBDatabase, ops: StoreOp[]): Promise<void> {
   // without commit() commit on their own, as before.)
   (tx as { commit?: () => void }).commit?.();
   return finished;
+}
+
+/**
+ * Puts each value whose key is absent, in one transaction: a key written
+ * meanwhile (by any tab) holds newer data. Resolves once it completed.
+ */
+function putWhereAbsent(db: IDBDatabase, puts: Array<{ key: string; value: unknown }>): Promise<void> {
+  const tx = db.transaction("kv", "readwrite");
+  const kv = tx.objectStore("kv");
+  for (const { key, value } of puts) {
+    const counted = kv.count(key);
+    counted.onsuccess = () => {
+      if (counted.result === 0) kv.put(value, key);
+    };
+  }
+  return done(tx);
 }
 
 function request<T>(req: IDBRequest): Promise<T> {

@@ -49,14 +49,22 @@ export interface Store {
    */
   readonly ordersBatches?: boolean;
   /**
-   * For a store that writes for another tab what it left unfinished when it
-   * went (IndexedDB: its transactions were aborted; see idb-journal.ts):
-   * tells `listener` the keys it wrote back, which the app then shows
-   * (unless written `beforeRead`: as this page opened the store) and tells
-   * its other tabs of, as another tab's write. Returns the function that
+   * For a store whose writes can be cut short when a tab goes (IndexedDB: a
+   * page's unfinished transactions are aborted; see idb-journal.ts): follows
+   * the app's other tabs, and when one goes, tells `page` the keys it wrote
+   * or was writing, whose news may never have gone out, after writing back
+   * what `page` allows of what never got written. Returns the function that
    * stops it.
    */
-  watchWriteBacks?(listener: (keys: string[], beforeRead: boolean) => void): () => void;
+  followGoneTabs?(page: GoneTabWrites): () => void;
+}
+
+/** What a page tells a store that follows the app's other tabs (see `Store.followGoneTabs`). */
+export interface GoneTabWrites {
+  /** Whether a put the gone tab never got written may be written back, while its key is still absent from the store. */
+  mayWriteBack(key: string, value: unknown): boolean;
+  /** The keys the gone tab wrote or was writing (written back or not): to be read again, here and in the other tabs. */
+  wrote(keys: string[]): void;
 }
 
 /** True for the error a browser or polyfill throws when storage is full. */
