@@ -118,6 +118,7 @@ export class Atmos extends Emitter<AtmosEvents> {
       clock: this.timers,
       onWriteError: (error) => this.emit("error", storageFailure(error)),
       onWritten: (keys) => this.feed.publish(keys),
+      localOnly: (className) => this.options(className).local,
     });
     this.remote = { meta: this.metaContext, app: this.appContext, options: (className) => this.options(className) };
     this.board = new StatusBoard({

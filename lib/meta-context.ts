@@ -61,7 +61,15 @@ export class MetaContext {
 
   constructor(
     readonly store: Store,
-    private readonly options: { prefix: string; clock: Clock; onWriteError: (error: unknown) => void; onWritten?: (keys: string[]) => void; newKey?: () => string },
+    private readonly options: {
+      prefix: string;
+      clock: Clock;
+      onWriteError: (error: unknown) => void;
+      onWritten?: (keys: string[]) => void;
+      newKey?: () => string;
+      /** Whether a class is a local-only model (`local = true`): its entries never hold ops. */
+      localOnly?: (className: string) => boolean;
+    },
   ) {
     const prefix = (this.recPrefix = `${options.prefix}rec:`);
     const { clock, onWriteError, onWritten } = options;
@@ -291,7 +299,10 @@ export class MetaContext {
 
   /** This tab's entry and storage's, merged (see entry-merge.ts); undefined when storage's holds all of this tab's. */
   private mergeOver(mine: RecordEntry, theirs: RecordEntry, edited = this.edited.of(mine)): RecordEntry | undefined {
-    return mergeWrittenOver(mine, theirs, () => ({ seq: this.nextSeq(), key: (this.options.newKey ?? uuidv4)() }), edited);
+    const merged = mergeWrittenOver(mine, theirs, () => ({ seq: this.nextSeq(), key: (this.options.newKey ?? uuidv4)() }), edited);
+    // A local-only model queues nothing: an update the merge adds for a field would be sent.
+    if (merged && this.options.localOnly?.(mine.className)) merged.queue = [];
+    return merged;
   }
 
   /**

@@ -2,13 +2,15 @@ import { expect } from "chai";
 import Spine from "spine";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
 import { resetModels, Todo, type Synced } from "../models";
+import { ManualFeed } from "../../fakes/manual-feed";
 import { openPage, storedEntries, type OfflinePage } from "./offline-page";
 
 /** A model kept on this device only (Backbone dualStorage's `local = true`). */
 class Draft extends Spine.Model {
   declare title: string;
+  declare body: string;
 }
-Draft.configure("Draft", "title");
+Draft.configure("Draft", "title", "body");
 Draft.extend(Spine.Model.Atmosphere as object);
 (Draft as any).local = true;
 
@@ -52,6 +54,29 @@ describe("offline: the local, remote and default model flags", () => {
     await page.atmos.push();
     expect(rails.requests).to.deep.equal([]);
     expect(storedEntries(page.storage, "Draft")).to.deep.equal([]);
+  });
+
+  it("never sends a local = true record that another tab wrote over as this one edited it", async () => {
+    const feed = new ManualFeed();
+    page.close();
+    page = openPage({ base: rails.url, feed });
+    const key = "atmos2:rec:Draft:d1";
+    new Draft({ id: "d1", title: "first", body: "" }).save();
+    await page.atmos.whenSynced();
+    const read = page.storage.getItem(key)!;
+    (Draft.find("d1") as Draft).updateAttributes({ title: "edited here" });
+    // The other tab read the draft before this edit, and wrote its own edit over it.
+    const theirs = JSON.parse(read);
+    theirs.attrs = { ...theirs.attrs, body: "edited there" };
+    page.storage.setItem(key, JSON.stringify(theirs));
+    feed.tell([key]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+    expect(rails.requests, "requests").to.deep.equal([]);
+    expect(storedEntries(page.storage, "Draft").map((e) => [e.attrs.title, e.attrs.body, e.queue])).to.deep.equal([["edited here", "edited there", []]]);
+    expect((Draft.find("d1") as any).syncState()).to.equal("local");
+    expect(page.atmos.status()).to.include({ pending: 0, failed: 0 });
   });
 
   it("gives a local = true model its records back after a reload", async () => {
