@@ -182,6 +182,7 @@ export class Atmos extends Emitter<AtmosEvents> {
     const stopFeed = this.feed.subscribe((keys) => void this.tabNews.wrote(keys));
     // What a gone tab wrote, or was writing: news to this tab and the others.
     const stopFollowing = this.store.followGoneTabs?.({
+      ready: this.metaContext.ready.catch(() => undefined),
       mayWriteBack: (key, value) => this.metaContext.mayWriteBack(key, value),
       wrote: (keys) => {
         this.feed.publish(keys);

@@ -124,17 +124,15 @@ export class IdbJournal {
    * returned is called, or `close`). Each tab is followed by waiting for its
    * lock, which the browser frees when the tab goes; the tabs are found from
    * the locks held now and from the journal's keys as they are written (the
-   * `storage` event). `take` gets the gone tab's batches, oldest first, and
-   * of them `recent`, those kept since this page follows (older ones, it
-   * may not know what came after); once it resolves they are let go. Every
+   * `storage` event). `take` gets the operations of the gone tab's batches,
+   * oldest first; once it resolves they are let go. Every
    * page that follows a tab waits for its lock: the first takes them up, and
    * the others find nothing left, or what the first already took up.
    */
-  follow(take: (ops: StoreOp[], recent: StoreOp[]) => Promise<void>): () => void {
+  follow(take: (ops: StoreOp[]) => Promise<void>): () => void {
     const page = globalThis as { addEventListener?: Window["addEventListener"]; removeEventListener?: Window["removeEventListener"] };
     const Abort = (globalThis as { AbortController?: typeof AbortController }).AbortController;
     const abort = Abort ? new Abort() : undefined;
-    const since = this.now();
     const tabs = new Set<string>([this.tab]);
     let stopped = false;
     const onStorage = (event: StorageEvent) => {
@@ -148,8 +146,7 @@ export class IdbJournal {
         .request(this.lockName(tab), options, async () => {
           if (stopped) return;
           const left = this.take(this.keys((t) => t === tab));
-          const recent = left.filter((entry) => entry.written.at >= since);
-          if (left.length) await take(left.flatMap((entry) => entry.written.ops), recent.flatMap((entry) => entry.written.ops));
+          if (left.length) await take(left.flatMap((entry) => entry.written.ops));
           for (const entry of left) this.done(entry.key);
         })
         .catch(() => undefined); // aborted, or the write-back failed: the next page alone writes it back

@@ -65,9 +65,11 @@ export class IndexedDBStore implements Store {
    */
   followGoneTabs(page: GoneTabWrites): () => void {
     if (!this.journal) return () => undefined;
-    return this.journal.follow(async (ops, recent) => {
+    return this.journal.follow(async (ops) => {
+      // What the page holds decides: once it has read the store.
+      await page.ready;
       const last = new Map<string, StoreOp>();
-      for (const op of recent) last.set(op.key, op);
+      for (const op of ops) last.set(op.key, op);
       const puts: Array<{ key: string; value: unknown }> = [];
       for (const op of last.values()) if (op.type === "put" && page.mayWriteBack(op.key, op.value)) puts.push(op);
       if (puts.length) {

@@ -61,6 +61,8 @@ export interface Store {
 
 /** What a page tells a store that follows the app's other tabs (see `Store.followGoneTabs`). */
 export interface GoneTabWrites {
+  /** Settles once the page has read the store: what it holds is known then. */
+  readonly ready: Promise<unknown>;
   /** Whether a put the gone tab never got written may be written back, while its key is still absent from the store. */
   mayWriteBack(key: string, value: unknown): boolean;
   /** The keys the gone tab wrote or was writing (written back or not): to be read again, here and in the other tabs. */
