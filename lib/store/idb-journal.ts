@@ -125,11 +125,13 @@ export class IdbJournal {
    * lock, which the browser frees when the tab goes; the tabs are found from
    * the locks held now and from the journal's keys as they are written (the
    * `storage` event). `take` gets the operations of the gone tab's batches,
-   * oldest first; once it resolves they are let go. Every
-   * page that follows a tab waits for its lock: the first takes them up, and
-   * the others find nothing left, or what the first already took up.
+   * oldest first, and the tab's name; once it resolves they are let go.
+   * Every page that follows a tab waits for its lock: the first takes them
+   * up, and the others find nothing left, or (their copy of localStorage
+   * not yet told of the first one's removal) what `take` must tell was
+   * taken up.
    */
-  follow(take: (ops: StoreOp[]) => Promise<void>): () => void {
+  follow(take: (ops: StoreOp[], tab: string) => Promise<void>): () => void {
     const page = globalThis as { addEventListener?: Window["addEventListener"]; removeEventListener?: Window["removeEventListener"] };
     const Abort = (globalThis as { AbortController?: typeof AbortController }).AbortController;
     const abort = Abort ? new Abort() : undefined;
@@ -146,7 +148,7 @@ export class IdbJournal {
         .request(this.lockName(tab), options, async () => {
           if (stopped) return;
           const left = this.take(this.keys((t) => t === tab));
-          if (left.length) await take(left.flatMap((entry) => entry.written.ops));
+          if (left.length) await take(left.flatMap((entry) => entry.written.ops), tab);
           for (const entry of left) this.done(entry.key);
         })
         .catch(() => undefined); // aborted, or the write-back failed: the next page alone writes it back

@@ -65,20 +65,17 @@ export class IndexedDBStore implements Store {
    */
   followGoneTabs(page: GoneTabWrites): () => void {
     if (!this.journal) return () => undefined;
-    return this.journal.follow(async (ops) => {
+    return this.journal.follow(async (ops, tab) => {
       // What the page holds decides: once it has read the store.
       await page.ready;
       const last = new Map<string, StoreOp>();
       for (const op of ops) last.set(op.key, op);
       const puts: Array<{ key: string; value: unknown }> = [];
       for (const op of last.values()) if (op.type === "put" && page.mayWriteBack(op.key, op.value)) puts.push(op);
-      if (puts.length) {
-        const db = await this.open();
-        // This page's own batches first: none of them is then written over.
-        await Promise.all(Array.from(this.writing, (written) => written.catch(() => undefined)));
-        await putWhereAbsent(db, puts);
-      }
-      page.wrote(Array.from(new Set(ops.map((op) => op.key))));
+      const db = await this.open();
+      // This page's own batches first: none of them is then written over.
+      await Promise.all(Array.from(this.writing, (written) => written.catch(() => undefined)));
+      if (await takeUp(db, tab, puts)) page.wrote(Array.from(new Set(ops.map((op) => op.key))));
     });
   }
 
@@ -149,20 +146,43 @@ function write(db: IDBDatabase, ops: StoreOp[]): Promise<void> {
   return finished;
 }
 
+/** Where the database notes the gone tabs whose batches a page took up (no record key starts so). */
+const TAKEN = "\u0000atmos2-taken:";
+/** How long a note of a tab taken up is kept: past this, no page can still be about to take it up. */
+const TAKEN_KEPT_MS = 3_600_000;
+
 /**
- * Puts each value whose key is absent, in one transaction: a key written
- * meanwhile (by any tab) holds newer data. Resolves once it completed.
+ * Takes up what gone `tab` left, in one transaction, unless another page
+ * did (its note is there): notes it, and puts each value whose key is
+ * absent (a key written meanwhile, by any tab, holds newer data). Resolves
+ * with whether this page took it up, once the transaction completed.
  */
-function putWhereAbsent(db: IDBDatabase, puts: Array<{ key: string; value: unknown }>): Promise<void> {
+function takeUp(db: IDBDatabase, tab: string, puts: Array<{ key: string; value: unknown }>): Promise<boolean> {
   const tx = db.transaction("kv", "readwrite");
   const kv = tx.objectStore("kv");
-  for (const { key, value } of puts) {
-    const counted = kv.count(key);
-    counted.onsuccess = () => {
-      if (counted.result === 0) kv.put(value, key);
+  let taken = false;
+  const noted = kv.get(TAKEN + tab);
+  noted.onsuccess = () => {
+    if (noted.result !== undefined) return;
+    taken = true;
+    const now = Date.now();
+    kv.put(now, TAKEN + tab);
+    // Notes of tabs taken up long ago go.
+    const old = kv.openCursor(IDBKeyRange.bound(TAKEN, TAKEN + "\uffff"));
+    old.onsuccess = () => {
+      const cursor = old.result;
+      if (!cursor) return;
+      if (typeof cursor.value !== "number" || now - cursor.value > TAKEN_KEPT_MS) cursor.delete();
+      cursor.continue();
     };
-  }
-  return done(tx);
+    for (const { key, value } of puts) {
+      const counted = kv.count(key);
+      counted.onsuccess = () => {
+        if (counted.result === 0) kv.put(value, key);
+      };
+    }
+  };
+  return done(tx).then(() => taken);
 }
 
 function request<T>(req: IDBRequest): Promise<T> {
