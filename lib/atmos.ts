@@ -247,12 +247,14 @@ export class Atmos extends Emitter<AtmosEvents> {
     const refused = this.refused();
     if (refused) return refused;
     // Nothing to send (as right after a local save): only the write to wait for.
-    if (this.metaContext.loaded && this.board.idle()) return this.metaContext.flush();
+    if (this.metaContext.loaded && this.board.idle() && !this.tabNews.shown()) return this.metaContext.flush();
     return this.timers.hold(this.untilSynced());
   }
 
   private async untilSynced(): Promise<void> {
     await this.metaContext.ready;
+    // Another tab's news being read may bring changes to send (a record it made, a change it left).
+    await this.tabNews.shown();
     await this.board.until(() => this.board.idle());
     await this.metaContext.flush();
   }

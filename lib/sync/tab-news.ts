@@ -14,6 +14,8 @@ import type { SyncHost } from "./sync-host";
 export class TabNews {
   /** The news being shown: one piece at a time, in order. */
   private news: Promise<void> = Promise.resolve();
+  /** Pieces heard and not yet shown. */
+  private unshown = 0;
 
   constructor(
     private readonly parts: {
@@ -52,9 +54,15 @@ export class TabNews {
   /** Another tab wrote these storage keys. */
   wrote(keys: string[]): Promise<void> {
     // Storage is read as it is now: a later piece read first must not be undone by an earlier one.
+    this.unshown++;
     const shown = this.news.then(() => this.show(keys));
-    this.news = shown.catch(() => undefined);
+    this.news = shown.catch(() => undefined).then(() => void this.unshown--);
     return shown;
+  }
+
+  /** Settles once the news heard so far is shown (what it brings to send is counted then), or at once when there is none. */
+  shown(): Promise<void> | undefined {
+    return this.unshown > 0 ? this.news : undefined;
   }
 
   private async show(keys: string[]): Promise<void> {

@@ -182,4 +182,14 @@ describe("offline: two tabs edit one record at the same moment", () => {
     expect(feed.published.length).to.equal(before);
     expect(shown()).to.deep.equal([["oat milk", true, "local"]]);
   });
+  it("waits in whenSynced() for what another tab's news, heard just before, brings to send", async () => {
+    // The other tab made a todo and went before sending it: this tab sends now.
+    const other = "atmos2:rec:Todo:made-there";
+    const entry = { className: "Todo", id: "made-there", attrs: { title: "bread", done: false, id: "made-there" }, acked: false, queue: [{ kind: "create", seq: 1, key: "made-there-op-key" }] };
+    storage.setItem(other, JSON.stringify(entry));
+    feed.tell([other]);
+    await atmos.whenSynced();
+    expect(saved).to.include({ title: "bread" });
+    expect(shown()).to.deep.include(["bread", false, "synced"]);
+  });
 });
