@@ -31,6 +31,19 @@ export class IndexedDBStore implements Store {
     return request<T | undefined>(db.transaction("kv", "readonly").objectStore("kv").get(key));
   }
 
+  async getMany<T>(keys: string[]): Promise<Array<T | undefined>> {
+    const db = await this.open();
+    const tx = db.transaction("kv", "readonly");
+    const kv = tx.objectStore("kv");
+    const values: Array<T | undefined> = new Array(keys.length);
+    keys.forEach((key, i) => {
+      const got = kv.get(key);
+      got.onsuccess = () => (values[i] = got.result as T | undefined);
+    });
+    await done(tx);
+    return values;
+  }
+
   async put(key: string, value: unknown): Promise<void> {
     await this.batch([{ type: "put", key, value }]);
   }

@@ -9,6 +9,8 @@ export type StoreOp = { type: "put"; key: string; value: unknown } | { type: "de
 
 export interface Store {
   get<T = unknown>(key: string): Promise<T | undefined>;
+  /** The values of `keys`, in their order, read at once (one transaction), for stores where one `get` each costs a request (IndexedDB). */
+  getMany?<T = unknown>(keys: string[]): Promise<Array<T | undefined>>;
   put(key: string, value: unknown): Promise<void>;
   delete(key: string): Promise<void>;
   /**

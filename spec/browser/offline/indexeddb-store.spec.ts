@@ -38,6 +38,15 @@ describe("offline in Chromium: the IndexedDB store", () => {
         expect(await store.get("p:missing")).to.equal(undefined);
       });
 
+      it("gives back many values at once, in the order asked, where it can (undefined for a key never put)", async () => {
+        if (!store.getMany) return void expect(name, "a store without getMany").to.equal("WebStorageStore");
+        await store.batch([
+          { type: "put", key: "p:a", value: { n: 1 } },
+          { type: "put", key: "p:b", value: { n: 2 } },
+        ]);
+        expect(await store.getMany(["p:b", "p:missing", "p:a"])).to.deep.equal([{ n: 2 }, undefined, { n: 1 }]);
+      });
+
       it("stores a copy: changing the object afterwards does not change what was stored", async () => {
         const value = { title: "before" };
         await store.put("p:a", value);
