@@ -15,6 +15,13 @@ import { WrittenOps } from "./store/written-ops";
 import { DroppedHere } from "./store/dropped-here";
 import { enqueue } from "./store/compaction";
 
+/** The time of an entry's latest edit (see `stamps`); Infinity when it tells none. */
+function newestEdit(entry: RecordEntry): number {
+  let newest = -Infinity;
+  for (const field in entry.stamps ?? {}) newest = Math.max(newest, entry.stamps![field]);
+  return newest === -Infinity ? Infinity : newest;
+}
+
 /** How many keys of another tab's news `reload` reads in one request, where the store can. */
 const READ_AHEAD = 500;
 
@@ -48,7 +55,7 @@ export class MetaContext {
   /** Whether `ready` has resolved (read without waiting for it). */
   loaded = false;
   /** The entries, by class and id, with the ones that have queued changes. */
-  private held = new HeldEntries();
+  private held: HeldEntries;
   private seq = 0;
   private readonly writes: WriteQueue;
   /** Which records a server answer changed while a pull was out (puller.ts asks). */
@@ -76,6 +83,7 @@ export class MetaContext {
   ) {
     const prefix = (this.recPrefix = `${options.prefix}rec:`);
     const { clock, onWriteError, onWritten } = options;
+    this.held = new HeldEntries(() => clock.now());
     // Before the read below: a Web Storage store is read at once, and the read may queue writes.
     this.writes = new WriteQueue(store, { clock, ready: () => this.ready, loaded: () => this.loaded, onWriteError, onWritten });
     // A store that can answer at once (Web Storage) is read before this
@@ -274,6 +282,15 @@ export class MetaContext {
       const former = theirs && !old ? this.held.underFormerId(theirs) : undefined;
       if (former) {
         changes.push({ className, id, entry: this.takeMoved(former, theirs!), before: former });
+        continue;
+      }
+      // A record this tab let go of (deleted here, or heard deleted),
+      // brought back by a write whose edits are all older than that: made
+      // before the delete, it landed late (behind a large write of a tab
+      // that went). It stays gone. (Without edit times, a record made again
+      // under its id, or edited since, comes back.)
+      if (theirs && !old && !theirs.deleted && (this.held.releasedAt(className, id) ?? -Infinity) > newestEdit(theirs)) {
+        this.writes.set(key, null);
         continue;
       }
       // Both tabs wrote it at once: storage kept the other's write, this tab holds both and writes them.

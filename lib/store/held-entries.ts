@@ -12,8 +12,10 @@ export class HeldEntries {
   readonly queued = new Set<RecordEntry>();
   /** `className:former id` → the id its record has now. */
   private formerIdsTo = new Map<string, string>();
-  /** `className:id` of every entry let go in this page (deleted, moved, removed by another tab). */
-  private released = new Set<string>();
+  /** `className:id` of every entry let go in this page (deleted, moved, removed by another tab) → when. */
+  private released = new Map<string, number>();
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   get(className: string, id: string): RecordEntry | undefined {
     return this.byClass.get(className)?.get(id);
@@ -54,7 +56,12 @@ export class HeldEntries {
     const entry = this.get(className, id);
     if (entry) this.queued.delete(entry);
     this.byClass.get(className)?.delete(id);
-    this.released.add(`${className}:${id}`);
+    this.released.set(`${className}:${id}`, this.now());
+  }
+
+  /** When this page let go of the record under this class and id (the last time), if it did. */
+  releasedAt(className: string, id: string): number | undefined {
+    return this.released.get(`${className}:${id}`);
   }
 
   /** Whether this page holds, or held, a record under this class and id (or its record moved from it). */

@@ -79,6 +79,42 @@ describe("offline: the local, remote and default model flags", () => {
     expect(page.atmos.status()).to.include({ pending: 0, failed: 0 });
   });
 
+  describe("a record deleted here that another tab's write brings back", () => {
+    let feed: ManualFeed;
+    const key = "atmos2:rec:Draft:d2";
+    /** The other tab's write of its edit of the title, made `editedAt` (it had not heard of the delete), told after the delete. */
+    async function otherTabsWriteLands(editedAt: number | undefined): Promise<void> {
+      feed = new ManualFeed();
+      page.close();
+      page = openPage({ base: rails.url, feed });
+      new Draft({ id: "d2", title: "first", body: "" }).save();
+      await page.atmos.whenSynced();
+      const theirs = JSON.parse(page.storage.getItem(key)!);
+      (Draft.find("d2") as Draft).destroy();
+      await page.atmos.whenSynced();
+      theirs.attrs = { ...theirs.attrs, title: "edited there" };
+      if (editedAt !== undefined) theirs.stamps = { title: editedAt };
+      page.storage.setItem(key, JSON.stringify(theirs));
+      feed.tell([key]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await page.atmos.whenSynced();
+    }
+
+    it("stays deleted when that write's edit was made before the delete (it landed late)", async () => {
+      await otherTabsWriteLands(Date.now() - 1000);
+      expect(Draft.exists("d2"), "shown").to.equal(false);
+      expect(page.storage.getItem(key), "stored").to.equal(null);
+    });
+
+    it("comes back when the edit was made after the delete, or the write tells no edit time (made there again)", async () => {
+      await otherTabsWriteLands(Date.now() + 1000);
+      expect((Draft.find("d2") as Draft).title).to.equal("edited there");
+      Draft.deleteAll();
+      await otherTabsWriteLands(undefined);
+      expect((Draft.find("d2") as Draft).title).to.equal("edited there");
+    });
+  });
+
   it("gives a local = true model its records back after a reload", async () => {
     new Draft({ title: "survives" }).save();
     await page.atmos.whenSynced();
