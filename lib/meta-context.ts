@@ -233,6 +233,7 @@ export class MetaContext {
     const recPrefix = this.recPrefix;
     const changes: Reloaded[] = [];
     let ahead: Map<string, StoredEntry | undefined> | undefined;
+    let readAt = 0;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       // This tab's own write of the key follows at once, and holds what it
@@ -242,8 +243,13 @@ export class MetaContext {
       if (!key.startsWith(recPrefix) || (waiting && !this.writes.stuck)) continue;
       const [className, id] = this.recordOf(key);
       // Many keys (another tab's pull) are read a few hundred to a request, not one by one.
-      if (this.store.getMany && keys.length > 1 && !ahead?.has(key)) ahead = await this.readAhead(keys.slice(i, i + READ_AHEAD));
+      if (this.store.getMany && keys.length > 1 && !ahead?.has(key)) {
+        readAt = this.writes.mark();
+        ahead = await this.readAhead(keys.slice(i, i + READ_AHEAD));
+      } else if (!ahead) readAt = this.writes.mark();
       const stored = ahead ? ahead.get(key) : await this.store.get<StoredEntry>(key);
+      // Changed here while it was read: this tab's write lands after what was read, and holds what it knows.
+      if (!this.writes.stuck && this.writes.wroteSince(key, readAt)) continue;
       const old = this.get(className, id);
       if (old) this.held.queued.delete(old);
       const theirs = stored && fromStored(stored);

@@ -67,6 +67,20 @@ export class WriteQueue {
     return this.pending.has(key);
   }
 
+  /** A mark of the batches handed over so far (see `wroteSince`). */
+  mark(): number {
+    return this.batchNumber;
+  }
+
+  /**
+   * Whether this tab wrote the key since `mark`, or is about to: a read of
+   * a store that orders batches, made at `mark`, does not see that write,
+   * which lands after it.
+   */
+  wroteSince(key: string, mark: number): boolean {
+    return this.pending.has(key) || (this.takenBy.get(key) ?? 0) > mark;
+  }
+
   /** Drops the key's waiting write: storage already holds what it should (another tab's newer write). */
   forget(key: string): void {
     this.pending.delete(key);
