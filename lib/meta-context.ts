@@ -17,9 +17,8 @@ import { enqueue } from "./store/compaction";
 
 /** The time of an entry's latest edit (see `stamps`); Infinity when it tells none. */
 function newestEdit(entry: RecordEntry): number {
-  let newest = -Infinity;
-  for (const field in entry.stamps ?? {}) newest = Math.max(newest, entry.stamps![field]);
-  return newest === -Infinity ? Infinity : newest;
+  const times = Object.values(entry.stamps ?? {});
+  return times.length ? Math.max(...times) : Infinity;
 }
 
 /** How many keys of another tab's news `reload` reads in one request, where the store can. */
@@ -243,10 +242,10 @@ export class MetaContext {
       if (!key.startsWith(recPrefix) || (waiting && !this.writes.stuck)) continue;
       const [className, id] = this.recordOf(key);
       // Many keys (another tab's pull) are read a few hundred to a request, not one by one.
-      if (this.store.getMany && keys.length > 1 && !ahead?.has(key)) {
+      if (!ahead?.has(key)) {
         readAt = this.writes.mark();
-        ahead = await this.readAhead(keys.slice(i, i + READ_AHEAD));
-      } else if (!ahead) readAt = this.writes.mark();
+        ahead = this.store.getMany && keys.length > 1 ? await this.readAhead(keys.slice(i, i + READ_AHEAD)) : undefined;
+      }
       const stored = ahead ? ahead.get(key) : await this.store.get<StoredEntry>(key);
       // Changed here while it was read: this tab's write lands after what was read, and holds what it knows.
       if (!this.writes.stuck && this.writes.wroteSince(key, readAt)) continue;

@@ -66,7 +66,7 @@ export class HeldEntries {
 
   /** Whether this page holds, or held, a record under this class and id (or its record moved from it). */
   knows(className: string, id: string): boolean {
-    return !!this.get(className, id) || this.released.has(`${className}:${id}`) || !!this.movedFrom(className, id);
+    return !!this.get(className, id) || this.releasedAt(className, id) !== undefined || !!this.movedFrom(className, id);
   }
 
   /** The record that left `id` for its server id, if one did. */

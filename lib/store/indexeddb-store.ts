@@ -87,7 +87,7 @@ export class IndexedDBStore implements Store {
       for (const op of last.values()) if (op.type === "put" && page.mayWriteBack(op.key, op.value)) puts.push(op);
       const db = await this.open();
       // This page's own batches first: none of them is then written over.
-      await Promise.all(Array.from(this.writing, (written) => written.catch(() => undefined)));
+      await this.batchesDone();
       if (await takeUp(db, tab, puts)) page.wrote(Array.from(new Set(ops.map((op) => op.key))));
     });
   }
@@ -103,10 +103,15 @@ export class IndexedDBStore implements Store {
   /** Closes the database connection (tests, or before deleting the database). */
   async close(): Promise<void> {
     // Its lock is kept until its batches are in: a tab that follows this one would write them back again.
-    await Promise.all(Array.from(this.writing, (written) => written.catch(() => undefined)));
+    await this.batchesDone();
     this.journal?.close();
     if (this.db) (await this.db).close();
     this.db = undefined;
+  }
+
+  /** Settles once every batch handed to IndexedDB so far has completed or failed. */
+  private batchesDone(): Promise<unknown> {
+    return Promise.all(Array.from(this.writing, (written) => written.catch(() => undefined)));
   }
 
   private open(): Promise<IDBDatabase> {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { chromiumArgs, startTabsSite, type TabsSite } from "./tabs-site";
 
 // One model kept in IndexedDB, local only: nothing but storage can bring a record back after a reload.
@@ -51,20 +51,41 @@ describe("a save made just before the page goes away (IndexedDB store, Chromium)
     await context?.close();
   });
 
+  /** A new tab of the site, once its notes are loaded. */
+  async function openTab(): Promise<Page> {
+    const tab = await context.newPage();
+    await tab.goto(site.url);
+    await tab.evaluate("loaded");
+    return tab;
+  }
+
+  /** In `tab`: 3,000 notes saved (their transaction takes a while), then `notes` in a batch of their own. */
+  function saveBehindLargeWrite(tab: Page, many: string, notes: Array<Record<string, string>>): Promise<void> {
+    return tab.evaluate(
+      async ([m, ns]) => {
+        for (let i = 0; i < 3000; i++) new Note({ id: "n" + i, title: "many " + m, body: "x".repeat(200) }).save();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        for (const n of ns) new Note(n).save();
+      },
+      [many, notes] as const,
+    );
+  }
+
+  /** Whether `tab` shows a note titled `title` within 5 s. */
+  function shows(tab: Page, title: string): Promise<boolean> {
+    return tab.waitForFunction((t) => Note.all().some((n: any) => n.title === t), title, { timeout: 5000 }).then(
+      () => true,
+      () => false,
+    );
+  }
+
   for (const leave of ["reload", "close"] as const) {
     it(`is there after the page is ${leave === "reload" ? "reloaded" : "closed and opened again"} while a large write was under way`, async () => {
-      let tab = await context.newPage();
-      await tab.goto(site.url);
-      await tab.evaluate("loaded");
+      let tab = await openTab();
       const lost: string[] = [];
       for (let round = 0; round < 4; round++) {
         const title = `small ${round}`;
-        // 3,000 notes first (their transaction takes a while), then one more, in a batch of its own.
-        await tab.evaluate(async (t) => {
-          for (let i = 0; i < 3000; i++) new Note({ id: "n" + i, title: "many " + t, body: "x".repeat(200) }).save();
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          new Note({ title: t }).save();
-        }, title);
+        await saveBehindLargeWrite(tab, title, [{ title }]);
         if (leave === "reload") await tab.reload();
         else {
           await tab.close();
@@ -84,31 +105,17 @@ describe("a save made just before the page goes away (IndexedDB store, Chromium)
   // would have shown (and maybe changed) the records meanwhile.
   it("is a new note shown in the tabs that stay open, and there after one of them reloads", async () => {
     // Open throughout: the tab that reloads is never alone.
-    const witness = await context.newPage();
-    await witness.goto(site.url);
-    await witness.evaluate("loaded");
-    const stay = await context.newPage();
-    await stay.goto(site.url);
-    await stay.evaluate("loaded");
+    const witness = await openTab();
+    const stay = await openTab();
     const lost: string[] = [];
     const unseen: string[] = [];
     for (let round = 0; round < 4; round++) {
       const title = `small ${round}`;
-      const leave = await context.newPage();
-      await leave.goto(site.url);
-      await leave.evaluate("loaded");
-      await leave.evaluate(async (t) => {
-        for (let i = 0; i < 3000; i++) new Note({ id: "n" + i, title: "many " + t, body: "x".repeat(200) }).save();
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        new Note({ title: t }).save();
-      }, title);
+      const leave = await openTab();
+      await saveBehindLargeWrite(leave, title, [{ title }]);
       await leave.close();
-      const shown = await stay
-        .waitForFunction((t) => Note.all().some((n: any) => n.title === t), title, { timeout: 5000 })
-        .then(() => true, () => false);
-      const witnessed = await witness
-        .waitForFunction((t) => Note.all().some((n: any) => n.title === t), title, { timeout: 5000 })
-        .then(() => true, () => false);
+      const shown = await shows(stay, title);
+      const witnessed = await shows(witness, title);
       if (!shown || !witnessed) unseen.push(title);
       await stay.reload();
       await stay.evaluate("loaded");
@@ -122,24 +129,18 @@ describe("a save made just before the page goes away (IndexedDB store, Chromium)
 
   for (const when of ["once it is shown there", "at once"] as const) {
     it(`does not undo what the tab that stays does next (${when}), nor bring back what it deletes`, async () => {
-      const stay = await context.newPage();
-      await stay.goto(site.url);
-      await stay.evaluate("loaded");
+      const stay = await openTab();
       await stay.evaluate(() => {
         new Note({ id: "edited", title: "first" }).save();
         new Note({ id: "deleted", title: "first" }).save();
       });
       const undone: string[] = [];
       for (let round = 0; round < 3; round++) {
-        const leave = await context.newPage();
-        await leave.goto(site.url);
-        await leave.evaluate("loaded");
-        await leave.evaluate(async (r) => {
-          for (let i = 0; i < 3000; i++) new Note({ id: "n" + i, title: "many " + r, body: "x".repeat(200) }).save();
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          new Note({ id: "edited", title: "left " + r }).save();
-          new Note({ id: "deleted", title: "left " + r }).save();
-        }, round);
+        const leave = await openTab();
+        await saveBehindLargeWrite(leave, String(round), [
+          { id: "edited", title: "left " + round },
+          { id: "deleted", title: "left " + round },
+        ]);
         await leave.close();
         // The tab that left edited notes the one that stays holds: its edits are written, or lost with it.
         if (when === "once it is shown there") {
@@ -150,9 +151,7 @@ describe("a save made just before the page goes away (IndexedDB store, Chromium)
           if (Note.exists("deleted")) Note.find("deleted").destroy();
         }, round);
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        const opened = await context.newPage();
-        await opened.goto(site.url);
-        await opened.evaluate("loaded");
+        const opened = await openTab();
         for (const [name, tab] of [["opened", opened], ["stay", stay]] as const) {
           const seen = await tab.evaluate(() => ({ title: Note.exists("edited") && Note.find("edited").title, deleted: !Note.exists("deleted") }));
           if (seen.title !== `stayed ${round}` || !seen.deleted) undone.push(`round ${round}, ${name}: ${JSON.stringify(seen)}`);
