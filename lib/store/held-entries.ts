@@ -1,5 +1,8 @@
 import type { RecordEntry } from "./record-entry";
 
+/** How long a page remembers that it let go of a record (see `HeldEntries.released`): an hour. */
+export const RELEASE_MEMORY_MS = 60 * 60 * 1000;
+
 /**
  * The record entries a tab holds in memory, by class and id, with two
  * indexes kept beside them: the entries that have queued changes (what the
@@ -12,7 +15,13 @@ export class HeldEntries {
   readonly queued = new Set<RecordEntry>();
   /** `className:former id` → the id its record has now. */
   private formerIdsTo = new Map<string, string>();
-  /** `className:id` of every entry let go in this page (deleted, moved, removed by another tab) → when. */
+  /**
+   * `className:id` of the entries let go in this page (deleted, moved,
+   * removed by another tab) in the last `RELEASE_MEMORY_MS` → when, oldest
+   * first. A late write (behind another tab's large write, or left by a tab
+   * that went) lands within seconds; older ones are forgotten, so a page
+   * open for days does not keep every id it ever let go.
+   */
   private released = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -56,12 +65,21 @@ export class HeldEntries {
     const entry = this.get(className, id);
     if (entry) this.queued.delete(entry);
     this.byClass.get(className)?.delete(id);
-    this.released.set(`${className}:${id}`, this.now());
+    const key = `${className}:${id}`;
+    const now = this.now();
+    // Deleted first, so the map stays in the order of the times.
+    this.released.delete(key);
+    this.released.set(key, now);
+    for (const [oldest, at] of this.released) {
+      if (at > now - RELEASE_MEMORY_MS) break;
+      this.released.delete(oldest);
+    }
   }
 
   /** When this page let go of the record under this class and id (the last time), if it did. */
   releasedAt(className: string, id: string): number | undefined {
-    return this.released.get(`${className}:${id}`);
+    const at = this.released.get(`${className}:${id}`);
+    return at !== undefined && at > this.now() - RELEASE_MEMORY_MS ? at : undefined;
   }
 
   /** Whether this page holds, or held, a record under this class and id (or its record moved from it). */
