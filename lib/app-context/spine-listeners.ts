@@ -16,6 +16,7 @@ import {
   noteMove,
   page,
   saved,
+  registerModel,
   registeredModels,
   useModel,
   WRAPPED,
@@ -23,6 +24,9 @@ import {
   type SpineModel,
   type SpineRecord,
 } from "./spine-state";
+
+/** Each extended model's Spine listener table atmos2 bound its listeners into (Spine's `unbind()` makes a new one). */
+const wired = new WeakMap<SpineModel, object>();
 
 // What atmos2 listens to on an extended model, and the Spine methods it
 // wraps, so that storage follows every change Spine makes to its records.
@@ -34,6 +38,8 @@ import {
  * The same code serves Spine 1.2 and 1.6: where they differ is noted.
  */
 export function listen(model: SpineModel, hooks: HooksOf): void {
+  // Listening already since Spine last unbound the model (configured, then extended again).
+  if (hasOwn.call(model, "_callbacks") && wired.get(model) === model._callbacks) return;
   model.bind("beforeSave", (record: SpineRecord, options?: Record<string, unknown>) => {
     checkSaveOptions(record.constructor, "save", options);
     useModel(record.constructor);
@@ -85,6 +91,18 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
     if (!list.length) return;
     hooks(false)?.refreshed(list[0].constructor.className, list);
   });
+  wired.set(model, model._callbacks);
+  // Spine's configure unbinds every listener: a model configured again
+  // (with another attribute), or a subclass configured under its own name,
+  // stays extended, as it was before.
+  wrapOnce(model, "configure", (configure) =>
+    function (this: SpineModel, ...args: unknown[]) {
+      const result = configure.apply(this, args);
+      registerModel(this);
+      listen(this, hooks);
+      return result;
+    },
+  );
   // Installed once per prototype and class (sub-classes inherit them; a
   // model configured and extended again keeps one), reporting the class
   // the call is made on, when that class is extended.
