@@ -86,7 +86,13 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   const action = remoteAction(entry);
   // An update answered with no body (204) has nothing to store, and needs no id.
   if ((id === undefined || id === null || id === "") && (answer || action === "create")) {
-    const error = new SyncError(`${entry.className}: the server answered the ${action} (${status}) without "${idField}"; set resourceClient.IDField to the field your server puts the id in`, { status, body, type: "invalid" });
+    const wanted = `the answer must be the record saved, with its "${idField}"`;
+    const why =
+      answer ? `without "${idField}"; set resourceClient.IDField to the field your server puts the id in`
+      : body === null || body === undefined || body === "" ? `with an empty body; ${wanted}`
+      : typeof body == "string" ? `with text, not JSON: ${JSON.stringify(body.slice(0, 80))}; ${wanted}`
+      : `with ${Array.isArray(body) ? "a list" : JSON.stringify(body)}, not a record; ${wanted}`;
+    const error = new SyncError(`${entry.className}: the server answered the ${action} (${status}) ${why}`, { status, body, type: "invalid" });
     if (action === "create") throw error;
     host.reportError(errorPayload(entry.className, record, error));
     answer = undefined;

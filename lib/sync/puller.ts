@@ -67,7 +67,7 @@ export class Puller {
         if (!Array.isArray(list) && typeof response.body == "string") {
           // Text that is not JSON, and an itemsFromResult that does not read text (the default does not).
           const shown = JSON.stringify(response.body.slice(0, 80));
-          throw new SyncError(`${className}: ${route.method} ${rc.urlFor(path, pageParams)} answered ${response.status} with text, not JSON: ${shown}; check resourceClient.base and the routes`, { status: response.status, body: response.body, type: "parse" });
+          throw new SyncError(`${className} ${route.method} ${rc.urlFor(path, pageParams)} answered ${response.status} with text, not JSON: ${shown}; check resourceClient.base and the routes`, { status: response.status, body: response.body, type: "parse" });
         }
         if (!Array.isArray(list)) {
           throw new SyncError(`${className}: itemsFromResult returned ${typeof list}, not an array; check resourceClient.itemsFromResult`, { status: response.status, body: response.body, type: "invalid" });

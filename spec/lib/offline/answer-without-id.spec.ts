@@ -39,4 +39,22 @@ describe("a server answer that is not a record (no value in IDField)", () => {
     expect(errors).to.deep.equal([]);
     expect(((Todo.first() as Todo) as any).syncState()).to.equal("synced");
   });
+
+  // Found by a new user: these were told to set resourceClient.IDField, which was not the problem.
+  for (const [what, status, body, says] of [
+    ["an empty body", 201, "", /Todo: the server answered the create \(201\) with an empty body; the answer must be the record saved, with its "id"/],
+    ["text", 200, "OK", /Todo: the server answered the create \(200\) with text, not JSON: "OK"; the answer must be the record saved, with its "id"/],
+  ] as const) {
+    it(`to a create, with ${what}: says so (not "set IDField"), and keeps the record, parked`, async () => {
+      const errors: Array<{ error: Error }> = [];
+      fixture.page.atmos.on("error", (e) => errors.push(e as { error: Error }));
+      fixture.rails.failNext(status, body);
+      const todo = new Todo({ title: "milk" }).save({ remote: true }) as Todo;
+      await fixture.page.atmos.whenSynced();
+      expect(errors.map((e) => e.error.message)).to.have.length(1);
+      expect(errors[0].error.message).to.match(says);
+      expect(storedEntry(fixture.page.storage, "Todo", todo.id).attrs.title).to.equal("milk");
+      expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+    });
+  }
 });

@@ -50,7 +50,7 @@ describe("the default itemsFromResult", () => {
   it("rejects a pull answered with text that is not JSON (a proxy's OK, a misrouted endpoint), naming it, and stores nothing", async () => {
     text = "OK";
     const error = await models.List.sync({ remote: true }).then(() => null, (e: Error) => e);
-    expect(error?.message).to.match(/List: .*answered 200 with text, not JSON: "OK"; check resourceClient\.base and the routes/);
+    expect(error?.message).to.match(/List GET .*answered 200 with text, not JSON: "OK"; check resourceClient\.base and the routes/);
     expect(storage.keys().filter((key) => key.startsWith("atmos2:rec:"))).to.deep.equal([]);
     text = "";
     expect(await models.List.sync({ remote: true })).to.deep.equal([]);
