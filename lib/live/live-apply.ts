@@ -34,6 +34,20 @@ function modelByCollection(atmos: LiveAtmos, name: string): SpineModel | undefin
   return undefined;
 }
 
+/** The collections each Atmos has said it has no model of (said once: a channel may carry collections a page does not model). */
+const unmodelled = new WeakMap<LiveAtmos, Set<string>>();
+
+/** Refuses, the first time, a change of a collection no registered model names (see `modelByCollection`). */
+function unknownCollection(atmos: LiveAtmos, collection: string): void {
+  const told = unmodelled.get(atmos) ?? new Set<string>();
+  unmodelled.set(atmos, told);
+  if (told.has(collection)) return;
+  told.add(collection);
+  const app = atmos.appContext;
+  const known = app.classNames().map((className) => JSON.stringify(app.model(className).collection ?? collectionName(className)));
+  throw new Error(`live: no model for collection ${JSON.stringify(collection)} (known: ${known.join(", ")}); set Model.collection, or the server's collection name; its changes are not applied`);
+}
+
 /** The collection a model's own `url` names: its last segment that is not a parameter (`/api/v2/todo_items` → `todo_items`). */
 function urlCollection(url: unknown): string | undefined {
   if (typeof url !== "string") return undefined;
@@ -51,7 +65,7 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   await meta.ready;
   if (closed(atmos)) return;
   const model = modelByCollection(atmos, change.collection);
-  if (!model) return;
+  if (!model) return unknownCollection(atmos, change.collection);
   const idField = atmos.resourceClient.IDField;
   const className: string = model.className;
   const id = String(change.id ?? change.attrs?.[idField]);

@@ -41,6 +41,19 @@ describe("live changes applied to an Atmos instance (atmos2/live)", () => {
     expect(List.find("L2").title).to.equal("By class name");
   });
 
+  // Found by a new user: such a change was dropped without a word (live:change still fired).
+  it("refuses a change whose collection names no model, naming it and the collections known, once per collection", async () => {
+    const host = liveHostOf(atmos);
+    const first = await host.applyLiveChange({ type: "updated", collection: "Tasks", id: "5", attrs: { title: "x" } }).then(() => null, (e: Error) => e);
+    expect(first?.message).to.match(/^live: no model for collection "Tasks" \(known: .*"tasks".*\); set Model\.collection, or the server's collection name; its changes are not applied$/);
+    expect(first?.message).to.include('"lists"');
+    // Said once: a channel may carry collections this page has no model of.
+    await host.applyLiveChange({ type: "updated", collection: "Tasks", id: "6", attrs: { title: "y" } });
+    const other = await host.applyLiveChange({ type: "created", collection: "comments", id: "1", attrs: {} }).then(() => null, (e: Error) => e);
+    expect(other?.message).to.match(/no model for collection "comments"/);
+    expect(Task.all()).to.deep.equal([]);
+  });
+
   it("updates and deletes synced records, and never sends them back", async () => {
     await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "lists", id: "L3", attrs: { title: "v1" } });
     await liveHostOf(atmos).applyLiveChange({ type: "updated", collection: "lists", id: "L3", attrs: { title: "v2" } });
@@ -116,8 +129,9 @@ describe("live changes applied to an Atmos instance (atmos2/live)", () => {
     expect(Task.find("T3").taskListID).to.equal(undefined);
   });
 
-  it("ignores a change for a collection no model has", async () => {
-    await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "unknown", id: "X", attrs: { title: "?" } });
+  it("applies nothing of a change for a collection no model has (and says why)", async () => {
+    const error = await liveHostOf(atmos).applyLiveChange({ type: "created", collection: "unknown", id: "X", attrs: { title: "?" } }).then(() => null, (e: Error) => e);
+    expect(error?.message).to.match(/no model for collection "unknown"/);
     expect(List.exists("X")).to.equal(false);
   });
 
