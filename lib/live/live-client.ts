@@ -101,6 +101,9 @@ export class LiveClient {
     if (typeof url !== "string" || !/^wss?:\/\//.test(url)) {
       return Promise.reject(new Error(`live.connect(url): url must be a ws:// or wss:// URL, an http(s) URL, or a path on this page's origin (got ${JSON.stringify(url)})`));
     }
+    for (const key in options) {
+      if (key !== "token" && key !== "channels") return Promise.reject(new Error(`live.connect(url, { ${key} }): ${key} is not an option; the options are token, channels`));
+    }
     if (options.token != null && typeof options.token !== "string") {
       return Promise.reject(new Error(`live.connect(url, { token }): token must be a string, got ${typeof options.token}`));
     }

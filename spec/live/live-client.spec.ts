@@ -51,6 +51,14 @@ describe("live client", () => {
     expect(host.eventNames()).to.deep.equal([]);
   });
 
+  // Found by a new user: { chanels: [...] } connected to every channel the token may join, without a word.
+  it("rejects connect with an option it does not know (a misspelt channels), naming the options, before any round trip", async () => {
+    const host = new FakeLiveHost();
+    const error = await client(host).connect(fixture.wsUrl, { token: "good", chanels: ["user:me"] } as any).then(() => null, (e: Error) => e);
+    expect(error?.message).to.equal("live.connect(url, { chanels }): chanels is not an option; the options are token, channels");
+    expect(host.eventNames()).to.deep.equal([]);
+  });
+
   it("says so once when the first try cannot open the socket (a wrong path answers 404), then keeps retrying", async () => {
     // A new user's mistake: a URL without /live waited for ever, without a word.
     const host = new FakeLiveHost();
