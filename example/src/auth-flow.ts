@@ -8,6 +8,8 @@ export interface AuthState {
   needed: boolean;
   /** Whether a "Sign in" button can help (false: the token is fixed by the server). */
   canSignIn: boolean;
+  /** Why the last "Sign in" click failed (e.g. Google's script could not load), until one succeeds. */
+  failed?: string;
 }
 
 /**
@@ -59,7 +61,13 @@ export class AuthFlow {
 
   /** From a click: may open Google's consent popup. */
   signIn(): Promise<void> {
-    return this.tokens.renew(true).then((token) => this.accepted(token));
+    return this.tokens.renew(true).then(
+      (token) => this.accepted(token),
+      (error: Error) => {
+        this.set({ needed: true, failed: error?.message ?? String(error) });
+        throw error;
+      },
+    );
   }
 
   private refused(): void {
@@ -74,7 +82,7 @@ export class AuthFlow {
 
   private accepted(token: string): void {
     setBearer(this.atmos, token);
-    this.set({ needed: false });
+    this.set({ needed: false, failed: undefined });
     this.resumeSoon();
   }
 

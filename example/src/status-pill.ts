@@ -27,6 +27,9 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState, pullError?: string): PillView {
   const waiting = Math.max(status.pending, status.inFlight);
   if (auth.needed) {
+    if (auth.canSignIn && auth.failed) {
+      return { kind: "signin", text: "Sign-in failed", action: { name: "sign-in", label: "Try again" }, title: `Could not sign in: ${auth.failed}` };
+    }
     return auth.canSignIn
       ? { kind: "signin", text: "Signed out", action: { name: "sign-in", label: "Sign in" }, title: "Sign in again to sync your tasks" }
       : { kind: "signin", text: "Not authorized", title: "The server refused the token; check TASKS_TOKEN on the server" };
@@ -101,9 +104,10 @@ export class StatusPill extends Spine.Controller {
       void this.remote.pullAll();
     }
     if (name === "sign-in") {
+      // A failure is shown by the pill (the auth state says why).
       this.auth.signIn().then(
         () => this.remote.pullAll(),
-        () => this.render(),
+        () => undefined,
       );
     }
   }
