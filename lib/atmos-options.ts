@@ -47,18 +47,18 @@ export interface AtmosEvents extends LiveEvents {
 
 export interface AtmosOptions {
   /** A Web Storage object (default `globalThis.localStorage`). */
-  storage?: WebStorage;
+  storage?: WebStorage | undefined;
   /** An asynchronous store adapter (e.g. IndexedDBStore); overrides `storage`. */
-  store?: Store;
+  store?: Store | undefined;
   /** Prefix of every storage key (default "atmos2:"). */
-  prefix?: string;
-  clock?: Clock;
-  random?: Random;
-  connectivity?: Connectivity;
+  prefix?: string | undefined;
+  clock?: Clock | undefined;
+  random?: Random | undefined;
+  connectivity?: Connectivity | undefined;
   /** Which tab sends (default: Web Locks or a storage lease in browsers, sole sender in Node). */
-  lease?: TabLease;
+  lease?: TabLease | undefined;
   /** WebSocket implementation for `atmos.live` (default: the global WebSocket, else the `ws` package). */
-  WebSocket?: LiveSocketConstructor;
+  WebSocket?: LiveSocketConstructor | undefined;
   /** How other tabs hear of this tab's writes (default: the browser's storage event over the page's localStorage, a BroadcastChannel over other stores, silent in Node). */
-  feed?: ChangeFeed;
+  feed?: ChangeFeed | undefined;
 }

@@ -20,9 +20,9 @@ export interface LiveClientOptions {
 }
 
 export interface LiveConnectOptions {
-  token?: string;
+  token?: string | undefined;
   /** Omitted: every channel the token may join. */
-  channels?: string[];
+  channels?: string[] | undefined;
 }
 
 /** Codes after which reconnecting cannot help: the server refused the token or a channel. */

@@ -6,29 +6,29 @@ import type { LiveLog } from "./live-log";
 
 export interface LiveServerOptions {
   /** Attach to this server's `upgrade` event (path `/live`); otherwise call `handleUpgrade` yourself. */
-  server?: Server;
+  server?: Server | undefined;
   /** WebSocket path. Default "/live". */
-  path?: string;
+  path?: string | undefined;
   /** Decides who a token is and which channels it may join (may be async). */
   authenticate: Authenticate;
   /** Secret for `POST /update` (header X-Atmos-Secret); without it /update answers 404. */
-  secret?: string;
+  secret?: string | undefined;
   /** With a Redis URL, processes sharing it share seqs, replay logs and changes. */
-  redisUrl?: string;
+  redisUrl?: string | undefined;
   /** Key prefix in Redis (default "atmos2:"); processes that share channels share it. */
-  redisKeyPrefix?: string;
+  redisKeyPrefix?: string | undefined;
   /** Changes kept per channel for reconnecting clients. Default 1000. */
-  replayLimit?: number;
+  replayLimit?: number | undefined;
   /** Largest frame accepted from a client, in bytes (ws closes with 1009). Default 1 MiB. */
-  maxPayload?: number;
+  maxPayload?: number | undefined;
   /** Unsent bytes a socket may queue before it is dropped as too slow. Default 4 MiB. */
-  maxBufferedBytes?: number;
+  maxBufferedBytes?: number | undefined;
   /** Ping interval; a socket that missed the previous pong is dropped. 0 = off. Default 30 s. */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /** A socket must send its auth message within this time. Default 10 s. */
-  authTimeoutMs?: number;
+  authTimeoutMs?: number | undefined;
   /** Largest `POST /update` body in bytes. Default 1 MiB. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /**
    * Time a client has to send an HTTP request's headers (a WebSocket upgrade
    * or any other request of `server`), and a `POST /update` its body;
@@ -37,7 +37,7 @@ export interface LiveServerOptions {
    * already listens, it checks every second instead of every 30 s. 0 leaves
    * `server`'s own timeouts alone and lets a body take its time. Default 10 s.
    */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /**
    * Failed auths (a token `authenticate` refuses or throws on) one client
    * address may make per `authFailureWindowMs`; after them, its auth
@@ -46,9 +46,9 @@ export interface LiveServerOptions {
    * never count, however many users share the address. 0 = no limit.
    * Default 20.
    */
-  maxAuthFailures?: number;
+  maxAuthFailures?: number | undefined;
   /** The window of `maxAuthFailures`, from an address's first failure. Default 60 s. */
-  authFailureWindowMs?: number;
+  authFailureWindowMs?: number | undefined;
   /**
    * The failed-auth count per address to use instead of one of this
    * server's own (then `maxAuthFailures` and `authFailureWindowMs` are its
@@ -56,21 +56,21 @@ export interface LiveServerOptions {
    * the same tokens (an HTTP API), so an address has one budget of guesses
    * over both, and a locked address is locked on both.
    */
-  authFailures?: AuthFailureCounter;
+  authFailures?: AuthFailureCounter | undefined;
   /**
    * Sockets one client address may hold before they authenticate; one more
    * gets 429 before the upgrade. While the server is full, one address may
    * also take the places of at most this many other addresses' unauthenticated
    * sockets per `authTimeoutMs` (then 503). Default 64.
    */
-  maxUnauthenticatedPerAddress?: number;
+  maxUnauthenticatedPerAddress?: number | undefined;
   /**
    * Count a client by the last X-Forwarded-For address (the one the nearest
    * proxy wrote) instead of the TCP peer, for the per-address limits. Only
    * for a server reached through a proxy alone: anyone else can write the
    * header. Default false (behind a proxy every client then shares its address).
    */
-  trustProxy?: boolean;
+  trustProxy?: boolean | undefined;
   /**
    * Open sockets at most. A socket that has not authenticated holds a place
    * while there is room (see `maxUnauthenticatedPerAddress`); when the server is full, a newcomer takes the place
@@ -78,29 +78,29 @@ export interface LiveServerOptions {
    * 1013), and only when every place is held by an authenticated socket does
    * an upgrade get 503. Default 10,000.
    */
-  maxConnections?: number;
+  maxConnections?: number | undefined;
   /**
    * Sockets one user may hold (users as `authenticate` names them in `{ user }`);
    * one more is closed with 1013 "try again later". Default 100.
    */
-  maxConnectionsPerUser?: number;
+  maxConnectionsPerUser?: number | undefined;
   /**
    * Channels one socket may name in its auth message; more are refused with
    * 4403 (a grant by predicate or of every channel would otherwise let one
    * frame subscribe to tens of thousands). Default 1000.
    */
-  maxChannelsPerSocket?: number;
+  maxChannelsPerSocket?: number | undefined;
   /**
    * Sync requests of one socket that may wait for the backend at once; more
    * are answered with an error at once (each waiting one holds its frame).
    * Default 16.
    */
-  maxSyncInFlight?: number;
+  maxSyncInFlight?: number | undefined;
   /** A channel's replay log is dropped after this long without a change (its clients then resync). 0 = never. Default 10 min. */
-  replayIdleMs?: number;
+  replayIdleMs?: number | undefined;
   /** What idle times are measured by. Default the system clock; specs pass a fake one. */
-  clock?: Clock;
-  log?: LiveLog;
+  clock?: Clock | undefined;
+  log?: LiveLog | undefined;
 }
 
 /** Every option's name, in the order above: a misspelled one (`secrett`) is refused, not taken for "not set". */

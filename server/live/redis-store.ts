@@ -9,7 +9,7 @@ export interface RedisStoreOptions {
   /** Where Redis is, e.g. "redis://127.0.0.1:6379" (the form of REDIS_URL). */
   url: string;
   /** Start of every key the store writes. Default "atmos2:" (the live server's own keys never clash with them). */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
 }
 
 export type RedisStoreMiddleware = Middleware & {

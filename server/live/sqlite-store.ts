@@ -10,13 +10,13 @@ export interface SqliteStoreOptions {
   /** Database file (created if missing); ":memory:" works too. */
   file: string;
   /** Table holding every collection's records as JSON. Default "atmos2_records". */
-  table?: string;
+  table?: string | undefined;
   /**
    * The channel that records stored before the store kept channels apart
    * (files written by atmos2 versions whose table had no channel column)
    * are moved to on open. Unset: they are kept, but no socket reads them.
    */
-  legacyChannel?: string;
+  legacyChannel?: string | undefined;
 }
 
 export type SqliteStoreMiddleware = Middleware & { close(): void };

@@ -18,11 +18,11 @@ class Task extends Spine.Model {
   declare title: string;
   declare done: boolean;
   // Default options typed with the model, as the README's Models section writes them.
-  static remoteSaveOptions = {
+  static override remoteSaveOptions = {
     prepareData: (data: Record<string, unknown>, record: Task) => ({ ...data, done: record.done }),
     error: (record: Task, err: ErrorPayload) => console.warn(record.title, err.error.message),
   };
-  static fromRemote(attrs: Record<string, unknown>): Record<string, unknown> {
+  static override fromRemote(attrs: Record<string, unknown>): Record<string, unknown> {
     return { ...attrs, title: String(attrs.title ?? "") };
   }
 }
@@ -162,7 +162,8 @@ const httpServer = http.createServer();
 const live: LiveServer = createLiveServer({
   server: httpServer,
   authenticate: (token) => (token === "t" ? { channels: ["user:1"], user: "u1" } : null),
-  secret: "s3cret-for-backends",
+  // As the README writes it: from the environment, maybe unset.
+  secret: process.env.ATMOS_SECRET,
 });
 live.backend.use(memoryStore());
 const standalone = createLiveServer({ authenticate: tokenListAuthenticator("t:*"), replayLimit: 50 });
@@ -187,6 +188,8 @@ const modes: Mode[] = [
   { name: "nodenext, ES modules", type: "module", compilerOptions: { module: "nodenext", moduleResolution: "nodenext" } },
   { name: "nodenext, CommonJS", type: "commonjs", compilerOptions: { module: "nodenext", moduleResolution: "nodenext" } },
   { name: "bundler", type: "module", compilerOptions: { module: "esnext", moduleResolution: "bundler" } },
+  // The strictest settings a project may add to strict (found by a new user: an env value for an optional setting failed).
+  { name: "bundler, exactOptionalPropertyTypes and noImplicitOverride", type: "module", compilerOptions: { module: "esnext", moduleResolution: "bundler", exactOptionalPropertyTypes: true, noImplicitOverride: true } },
   // A Node project: no DOM lib, the client's declarations must not need one.
   { name: "nodenext, ES modules, without the DOM lib", type: "module", compilerOptions: { module: "nodenext", moduleResolution: "nodenext", lib: ["es2022"] } },
   { name: "nodenext, CommonJS, without the DOM lib", type: "commonjs", compilerOptions: { module: "nodenext", moduleResolution: "nodenext", lib: ["es2022"] } },
