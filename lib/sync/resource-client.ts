@@ -263,7 +263,7 @@ const defaultFetch: FetchLike = (url, init) => globalThis.fetch(url, init);
 const notConnected = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL|ENETDOWN)$/;
 
 checkedOptions(ResourceClient.prototype, "resourceClient", {
-  base: ["a string", (value) => typeof value == "string", ""],
+  base: ["a string without spaces around it", (value) => typeof value == "string" && value.trim() == value, ""],
   IDField: ["a non-empty string", (value) => typeof value == "string" && value != "", "id"],
   dataCoding: ['"json" or "form"', (value) => value == "json" || value == "form", "json"],
   formRoot: ["a non-empty string, false or undefined", (value) => (typeof value == "string" && value != "") || value === false],

@@ -51,6 +51,12 @@ describe("live client", () => {
     expect(host.eventNames()).to.deep.equal([]);
   });
 
+  // Found by a new user: in Node the message offered "a path on this page's origin".
+  it("rejects a path in Node, where there is no page to resolve it against, saying so", async () => {
+    const error = await client(new FakeLiveHost()).connect("/live").then(() => null, (e: Error) => e);
+    expect(error?.message).to.equal('live.connect(url): url must be a ws:// or wss:// URL or an http(s) URL; "/live" is a path, and there is no page here to resolve it against');
+  });
+
   // Found by a new user: { chanels: [...] } connected to every channel the token may join, without a word.
   it("rejects connect with an option it does not know (a misspelt channels), naming the options, before any round trip", async () => {
     const host = new FakeLiveHost();
