@@ -15,7 +15,7 @@ export interface IndexedDBFactory {
  */
 export class IndexedDBStore implements Store {
   private db?: Promise<IDBDatabase>;
-  /** Transactions over one object store run in the order they were made. */
+  /** This page's transactions over one object store run in the order they were made (another tab's may land between them, or late). */
   readonly ordersBatches = true;
   /** Keeps each batch until its transaction completes (see idb-journal.ts); none outside a browser. */
   private readonly journal: IdbJournal | undefined;
@@ -55,9 +55,10 @@ export class IndexedDBStore implements Store {
   async batch(ops: StoreOp[]): Promise<void> {
     if (ops.length === 0) return;
     const db = await this.open();
-    // Kept in localStorage until the transaction completes: a page that goes
-    // away first has its transaction aborted, and another tab, or the next
-    // page, writes the batch back from there.
+    // Kept in localStorage until the transaction completes and the other
+    // tabs are told: a page that goes away first has its transaction
+    // aborted, or its news never sent, and another tab, or the next page,
+    // writes the batch back from there and tells them.
     const kept = this.journal?.keep(ops);
     const written = write(db, ops);
     this.writing.add(written);
@@ -65,7 +66,14 @@ export class IndexedDBStore implements Store {
       await written;
     } finally {
       this.writing.delete(written);
-      this.journal?.done(kept);
+      // Let go of a task later, not now: the write queue tells the other
+      // tabs in the microtasks right after this resolves, and a page being
+      // closed can have its script stopped between the two. A transaction
+      // of another tab made after this one may have been applied before it
+      // (IndexedDB orders them as they reach it: behind a large batch, late);
+      // a tab that never hears of this write keeps its older view (a delete
+      // of its own, undone in storage, is not done again).
+      if (kept !== undefined) setTimeout(() => this.journal?.done(kept), 0);
     }
   }
 
@@ -102,8 +110,9 @@ export class IndexedDBStore implements Store {
 
   /** Closes the database connection (tests, or before deleting the database). */
   async close(): Promise<void> {
-    // Its lock is kept until its batches are in: a tab that follows this one would write them back again.
+    // Its lock is kept until its batches are in, and let go of (a task after): a tab that follows this one would write them back again.
     await this.batchesDone();
+    await new Promise((resolve) => setTimeout(resolve, 0));
     this.journal?.close();
     if (this.db) (await this.db).close();
     this.db = undefined;
