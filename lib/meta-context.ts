@@ -47,6 +47,11 @@ export function remoteAction(entry: Pick<RecordEntry, "acked">): "create" | "upd
  * writes synchronously (Web Storage), else through a coalescing write queue
  * (changes made in one tick go out as one batch, e.g. one IndexedDB
  * transaction). Either way a change is in storage before the event loop turns.
+ *
+ * Longer than the other files: `reload`, the rules for taking in what
+ * another tab wrote, acts on this class's private state at every step (the
+ * held entries, the write queue and its marks, the ops as last written,
+ * the records dropped here), and split out it would need all of it.
  */
 export class MetaContext {
   /** Resolves once the stored entries have been read. */
