@@ -314,8 +314,9 @@ export class MetaContext {
       changes.push({ className, id, entry, before: old });
       // A create gone before this tab heard where to: the server answered it,
       // and the news of its new key may still be on its way (storage is read
-      // as it is now). Found by its former id, it is shown as moved.
-      if (!stored && old && !old.acked && !old.deleted) {
+      // as it is now). Found by its former id, it is shown as moved. (Never
+      // for a local-only record: it gets no server id.)
+      if (!stored && old && !old.acked && !old.deleted && !this.options.localOnly?.(className)) {
         for (const [movedKey, moved] of await this.store.entries<StoredEntry>(`${recPrefix}${className}:`)) {
           // (No `continue` here: the ES5 build's async transform made it a `return`.)
           if (moved.formerIds?.includes(id) && !this.writes.has(movedKey)) {
@@ -325,10 +326,14 @@ export class MetaContext {
         }
       }
     }
+    // A record let go above and held again since (the user edited it while
+    // later keys, or the records of its class, were read): this tab's write
+    // of it lands after the delete read, and the page keeps showing it.
+    const shown = changes.filter((change) => change.entry || !this.get(change.className, change.id));
     // What another tab wrote is newer than what a pull in flight here read
     // (the sending tab's answers, creates and deletes come only this way).
-    for (const change of changes) this.answers.stamp(change.className, change.id);
-    return changes;
+    for (const change of shown) this.answers.stamp(change.className, change.id);
+    return shown;
   }
 
   /** The stored entries of the record keys among `keys`, read in one request (see Store.getMany). */
