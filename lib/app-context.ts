@@ -1,5 +1,5 @@
 import * as spineModule from "spine";
-import { listen } from "./app-context/spine-listeners";
+import { listen, wrapOnce } from "./app-context/spine-listeners";
 import { aliases, aliasKey, fire, page, registerModel, registeredModels, saved, type HooksOf, type SpineModel, type SpineRecord } from "./app-context/spine-state";
 import type { Attrs, PlainRecord, SyncState } from "./store/record-entry";
 
@@ -34,6 +34,16 @@ export class AppContext {
     const app = new AppContext();
     app.register(model);
     listen(model, hooks);
+    // Spine's configure unbinds every listener: a model configured again
+    // (with another attribute), or a subclass configured under its own name,
+    // stays extended, as it was before.
+    wrapOnce(model, "configure", (configure) =>
+      function (this: SpineModel, ...args: unknown[]) {
+        const result = configure.apply(this, args);
+        AppContext.extend(this, hooks);
+        return result;
+      },
+    );
   }
 
   /**

@@ -16,7 +16,6 @@ import {
   noteMove,
   page,
   saved,
-  registerModel,
   registeredModels,
   useModel,
   WRAPPED,
@@ -92,17 +91,6 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
     hooks(false)?.refreshed(list[0].constructor.className, list);
   });
   wired.set(model, model._callbacks);
-  // Spine's configure unbinds every listener: a model configured again
-  // (with another attribute), or a subclass configured under its own name,
-  // stays extended, as it was before.
-  wrapOnce(model, "configure", (configure) =>
-    function (this: SpineModel, ...args: unknown[]) {
-      const result = configure.apply(this, args);
-      registerModel(this);
-      listen(this, hooks);
-      return result;
-    },
-  );
   // Installed once per prototype and class (sub-classes inherit them; a
   // model configured and extended again keeps one), reporting the class
   // the call is made on, when that class is extended.
@@ -174,7 +162,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
 }
 
 /** Puts `wrap(original)` in place of a Spine method, unless it is atmos2's wrapper already (inherited, or from an earlier extend). */
-function wrapOnce(target: SpineModel, name: string, wrap: (original: SpineModel) => SpineModel): void {
+export function wrapOnce(target: SpineModel, name: string, wrap: (original: SpineModel) => SpineModel): void {
   const original = target[name];
   if (!original[WRAPPED]) target[name] = Object.assign(wrap(original), { [WRAPPED]: true });
 }

@@ -39,8 +39,8 @@ const unmodelled = new WeakMap<LiveAtmos, Set<string>>();
 
 /** Refuses, the first time, a change of a collection no registered model names (see `modelByCollection`). */
 function unknownCollection(atmos: LiveAtmos, collection: string): void {
-  const told = unmodelled.get(atmos) ?? new Set<string>();
-  unmodelled.set(atmos, told);
+  let told = unmodelled.get(atmos);
+  if (!told) unmodelled.set(atmos, (told = new Set()));
   if (told.has(collection)) return;
   told.add(collection);
   const app = atmos.appContext;

@@ -99,8 +99,8 @@ export class LiveClient {
   connect(url: string, options: LiveConnectOptions = {}): Promise<void> {
     url = socketUrl(url);
     if (typeof url !== "string" || !/^wss?:\/\//.test(url)) {
-      const pageless = typeof url == "string" && url.startsWith("/") && !(globalThis as { location?: { host?: string } }).location?.host;
-      if (pageless) return Promise.reject(new Error(`live.connect(url): url must be a ws:// or wss:// URL or an http(s) URL; ${JSON.stringify(url)} is a path, and there is no page here to resolve it against`));
+      // A path socketUrl left as it is: there is no page to resolve it against.
+      if (typeof url == "string" && url.startsWith("/")) return Promise.reject(new Error(`live.connect(url): url must be a ws:// or wss:// URL or an http(s) URL; ${JSON.stringify(url)} is a path, and there is no page here to resolve it against`));
       return Promise.reject(new Error(`live.connect(url): url must be a ws:// or wss:// URL, an http(s) URL, or a path on this page's origin (got ${JSON.stringify(url)})`));
     }
     for (const key in options) {

@@ -66,13 +66,10 @@ export class IndexedDBStore implements Store {
       await written;
     } finally {
       this.writing.delete(written);
-      // Let go of a task later, not now: the write queue tells the other
-      // tabs in the microtasks right after this resolves, and a page being
-      // closed can have its script stopped between the two. A transaction
-      // of another tab made after this one may have been applied before it
-      // (IndexedDB orders them as they reach it: behind a large batch, late);
-      // a tab that never hears of this write keeps its older view (a delete
-      // of its own, undone in storage, is not done again).
+      // Let go a task later: the write queue tells the other tabs in the
+      // microtasks right after this resolves, and a closing page's script
+      // can stop in between. The entry left is then taken up, and told, by
+      // another tab (one that deleted the record meanwhile deletes it again).
       if (kept !== undefined) setTimeout(() => this.journal?.done(kept), 0);
     }
   }
