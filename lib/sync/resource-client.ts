@@ -263,7 +263,7 @@ const defaultFetch: FetchLike = (url, init) => globalThis.fetch(url, init);
 const notConnected = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL|ENETDOWN)$/;
 
 checkedOptions(ResourceClient.prototype, "resourceClient", {
-  base: ["a string without spaces around it", (value) => typeof value == "string" && value.trim() == value, ""],
+  base: ['a URL (absolute, such as "http://localhost:3000/api", or a path in a page) without spaces around it', (value) => typeof value == "string" && value.trim() == value && !unparsable(value), ""],
   IDField: ["a non-empty string", (value) => typeof value == "string" && value != "", "id"],
   dataCoding: ['"json" or "form"', (value) => value == "json" || value == "form", "json"],
   formRoot: ["a non-empty string, false or undefined", (value) => (typeof value == "string" && value != "") || value === false],
@@ -291,19 +291,35 @@ function baseProblem(url: string, base: string): string | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1].toLowerCase();
   // Not shown: the URL holds a secret.
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url)) return 'the URL has a user name or password in it, which fetch refuses; send them in a header instead (resourceClient.addHeader("Authorization", ...))';
-  if (scheme === "http" || scheme === "https") return undefined;
+  if (scheme === "http" || scheme === "https") return unparsable(url) ? `"${url}" is not a URL (${unparsable(url)}); check resourceClient.base and the routes` : undefined;
   let why: string;
   let example: string;
   if (scheme === undefined) {
     // In a page, a relative URL is resolved against it.
     if (typeof (globalThis as { location?: { href?: unknown } }).location?.href === "string") return undefined;
     why = ` and there is no page to resolve "${url}" against`;
-    example = `http://localhost:3000${base ? `/${base.replace(/^\/+/, "")}` : "/api"}`;
+    // "//host/api" means the page's scheme: http: outside a page.
+    example = base.startsWith("//") ? `http:${base}` : `http://localhost:3000${base ? `/${base.replace(/^\/+/, "")}` : "/api"}`;
   } else {
     why = ", which does not start with http:// or https://";
     example = `http://${base.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")}`;
   }
   return `resourceClient.base is ${JSON.stringify(base)}${why}; set it to an absolute URL such as ${JSON.stringify(example)}`;
+}
+
+/**
+ * Why an absolute URL cannot be parsed (a port out of range, a space in the
+ * host), if it cannot: fetch would fail as if the network were down. A path
+ * is left to the page; without URL (an old browser) nothing is checked.
+ */
+function unparsable(url: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(url) || typeof URL != "function") return undefined;
+  try {
+    new URL(url);
+  } catch {
+    const port = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(url)?.[1];
+    return port && Number(port) > 65535 ? `port ${port} is above 65535` : "fetch cannot parse it";
+  }
 }
 
 // An `items` that is not a list, or a body of text, is left to the puller to refuse (a bad body, not an empty page).

@@ -119,4 +119,32 @@ describe("offline: a change that cannot be sent for a setup mistake is parked, n
     expect(offline, "a setup mistake is not the network").to.deep.equal([]);
     expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
   });
+  it("parks a change whose base is protocol-relative outside a page, suggesting the base with http: in front", async () => {
+    const { page } = fixture;
+    const errors = recordEvents(page.atmos, "error");
+    const offline = recordEvents(page.atmos, "offline");
+    page.atmos.resourceClient.base = fixture.rails.url.replace("http:", "");
+    const todo = new Todo({ title: "protocol-relative" });
+    todo.save({ remote: true });
+    await page.atmos.whenSynced();
+
+    expect(errors.map((e) => [e.status, e.type])).to.deep.equal([[0, "config"]]);
+    expect(errors[0].error.message).to.contain(`set it to an absolute URL such as ${JSON.stringify(fixture.rails.url)}`);
+    expect(offline).to.deep.equal([]);
+  });
+
+  it("parks a change sent to an absolute route fetch cannot parse (a port out of range), and says nothing of being offline", async () => {
+    const { page } = fixture;
+    const errors = recordEvents(page.atmos, "error");
+    const offline = recordEvents(page.atmos, "offline");
+    page.atmos.resourceClient.routes = { Todo: { create: "POST http://localhost:99999/todos" } };
+    const todo = new Todo({ title: "bad port" });
+    todo.save({ remote: true });
+    await page.atmos.whenSynced();
+
+    expect(errors.map((e) => [e.status, e.type])).to.deep.equal([[0, "config"]]);
+    expect(errors[0].error.message).to.contain('"http://localhost:99999/todos" is not a URL');
+    expect(offline).to.deep.equal([]);
+    expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+  });
 });
