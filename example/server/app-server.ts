@@ -4,7 +4,7 @@ import { createServer } from "http";
 import * as path from "path";
 import type { Duplex } from "stream";
 import { limitClients } from "./client-limits";
-import { hostAllowList, isLoopback, listeningUrl, refuseWeakCredentials } from "./exposure";
+import { exposure, hostAllowList, listeningUrl, refuseWeakCredentials } from "./exposure";
 import { FOREIGN_PAGE_REFUSAL, fromForeignPage, openToEveryPage } from "./foreign-origin";
 import { securityHeaders } from "./security-headers";
 import { serveStatic } from "./static-files";
@@ -96,11 +96,12 @@ export type AppConfig = Record<string, string | boolean>;
 
 /**
  * Where the app finds its API, and how it gets a token: handed over only in
- * single-user mode on a loopback host (zero setup for `npm start`); anywhere
- * else `signIn: true`, and the page asks the person for their token.
+ * single-user mode on a loopback host with no proxy in front (zero setup for
+ * `npm start`); anywhere else `signIn: true`, and the page asks the person
+ * for their token.
  */
 export function appConfig(options: Omit<AppServerOptions, "dataDir"> & { dataDir?: string }): AppConfig {
-  const local = isLoopback(options.host ?? DEFAULT_HOST);
+  const local = exposure({ host: options.host ?? DEFAULT_HOST, publicUrl: options.publicUrl, trustProxy: options.trustProxy }) === undefined;
   if (options.googleClientId || options.googleAccessToken) {
     const config: AppConfig = { mode: "google", base: GOOGLE_BASE };
     if (options.googleAccessToken && local) config.token = options.googleAccessToken;
@@ -122,10 +123,10 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`startAppServer: port must be 0…65535 (got ${String(options.port)})`);
   const host = options.host ?? DEFAULT_HOST;
   const accounts = options.users ?? (options.token !== undefined ? [{ name: SINGLE_USER, token: options.token }] : undefined);
-  refuseWeakCredentials(host, { accounts, googleAccessToken: options.googleAccessToken, googleClientId: options.googleClientId });
   if (options.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(options.publicUrl)) {
     throw new Error(`startAppServer: publicUrl must be an http(s) URL such as https://tasks.example.org (got "${options.publicUrl}")`);
   }
+  refuseWeakCredentials({ host, publicUrl: options.publicUrl, trustProxy: options.trustProxy }, { accounts, googleAccessToken: options.googleAccessToken, googleClientId: options.googleClientId });
   const log = options.log ?? ((line: string) => console.log(line));
   const staticDir = options.staticDir ?? path.resolve(__dirname, "../dist");
   const google = Boolean(options.googleClientId || options.googleAccessToken);

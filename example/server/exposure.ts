@@ -22,6 +22,27 @@ export function isLoopback(host: string): boolean {
   return name === "::1" || name === "0:0:0:0:0:0:0:1" || name.startsWith("::ffff:127.");
 }
 
+/** The settings that say who reaches the server. */
+export interface Reach {
+  host: string;
+  /** PUBLIC_URL: the address people open, through a proxy. */
+  publicUrl?: string | undefined;
+  /** TRUST_PROXY: a proxy forwards the requests, from whoever it takes them. */
+  trustProxy?: boolean | undefined;
+}
+
+/**
+ * Why other machines reach the server, naming the setting that says so;
+ * undefined when only this machine can. Behind a proxy the server listens on
+ * loopback, yet every request it forwards is a visitor's.
+ */
+export function exposure(reach: Reach): string | undefined {
+  if (!isLoopback(reach.host)) return `HOST=${reach.host} lets other machines connect`;
+  if (reach.publicUrl !== undefined && !isLoopback(new URL(reach.publicUrl).host)) return `PUBLIC_URL=${reach.publicUrl} says people open it through a proxy`;
+  if (reach.trustProxy) return "TRUST_PROXY=1 says a proxy forwards other machines' requests to it";
+  return undefined;
+}
+
 /** What an exposed server would serve its pages with. */
 export interface Credentials {
   accounts: readonly Account[] | undefined;
@@ -32,31 +53,33 @@ export interface Credentials {
 }
 
 /**
- * Throws, saying what to set, when `host` is not loopback and a credential is
- * weak: no token at all, the default token, a token shorter than 16
- * characters, a short ATMOS_SECRET, or a GOOGLE_ACCESS_TOKEN that the page
- * could only get by being handed it.
+ * Throws, saying what to set, when the server is exposed (see `exposure`) and
+ * a credential is weak: no token at all, the default token, a token shorter
+ * than 16 characters, a short ATMOS_SECRET, or a GOOGLE_ACCESS_TOKEN that the
+ * page could only get by being handed it.
  */
-export function refuseWeakCredentials(host: string, credentials: Credentials): void {
-  if (isLoopback(host)) return;
-  const where = `HOST=${host} lets other machines connect`;
+export function refuseWeakCredentials(reach: Reach, credentials: Credentials): void {
+  const where = exposure(reach);
+  if (where === undefined) return;
+  // Behind a proxy, binding loopback changes nothing: no such way out.
+  const orLoopback = (or: string) => (isLoopback(reach.host) ? "" : `${or} HOST=127.0.0.1`);
   if (credentials.accounts === undefined) {
     throw new Error(`${where}, but the API has no token: set TASKS_TOKEN (at least ${MIN_EXPOSED_TOKEN_LENGTH} random characters, e.g. \`openssl rand -hex 16\`), or TASKS_USERS="alice:<token>,bob:<token>"`);
   }
   for (const { name, token } of credentials.accounts) {
     const which = credentials.accounts.length === 1 && name === "me" ? "TASKS_TOKEN" : `the token of "${name}" in TASKS_USERS`;
     if (token === DEFAULT_TOKEN) {
-      throw new Error(`${where}, but ${which} is the default "${DEFAULT_TOKEN}", which anyone can guess: set it to at least ${MIN_EXPOSED_TOKEN_LENGTH} random characters (e.g. \`openssl rand -hex 16\`), or use HOST=127.0.0.1`);
+      throw new Error(`${where}, but ${which} is the default "${DEFAULT_TOKEN}", which anyone can guess: set it to at least ${MIN_EXPOSED_TOKEN_LENGTH} random characters (e.g. \`openssl rand -hex 16\`)${orLoopback(", or use")}`);
     }
     if (token.length < MIN_EXPOSED_TOKEN_LENGTH) {
-      throw new Error(`${where}, but ${which} is only ${token.length} characters: use at least ${MIN_EXPOSED_TOKEN_LENGTH} random characters (e.g. \`openssl rand -hex 16\`), or HOST=127.0.0.1`);
+      throw new Error(`${where}, but ${which} is only ${token.length} characters: use at least ${MIN_EXPOSED_TOKEN_LENGTH} random characters (e.g. \`openssl rand -hex 16\`)${orLoopback(", or")}`);
     }
   }
   if (credentials.secret !== undefined && credentials.secret.length < MIN_EXPOSED_TOKEN_LENGTH) {
     throw new Error(`${where}, but ATMOS_SECRET is only ${credentials.secret.length} characters: use at least ${MIN_EXPOSED_TOKEN_LENGTH} random characters`);
   }
   if (credentials.googleAccessToken !== undefined && credentials.googleClientId === undefined) {
-    throw new Error(`${where}, and GOOGLE_ACCESS_TOKEN is only handed to a page on a loopback HOST: set GOOGLE_CLIENT_ID so each person signs in with Google, or use HOST=127.0.0.1`);
+    throw new Error(`${where}, and GOOGLE_ACCESS_TOKEN is only handed to a page on a loopback HOST with no proxy: set GOOGLE_CLIENT_ID so each person signs in with Google${orLoopback(", or use")}`);
   }
 }
 

@@ -28,7 +28,7 @@ import { SINGLE_USER, userChannel } from "./tasks-api";
 export async function main(env: NodeJS.ProcessEnv = process.env, print: (line: string) => void = console.log): Promise<{ app: AppServer; live?: LiveServer; stop(): Promise<void> }> {
   const settings = readSettings(env);
   const accounts = settings.users ?? [{ name: SINGLE_USER, token: settings.token! }];
-  refuseWeakCredentials(settings.host, { accounts, secret: settings.secret, googleAccessToken: settings.googleAccessToken, googleClientId: settings.googleClientId });
+  refuseWeakCredentials({ host: settings.host, publicUrl: settings.publicUrl, trustProxy: settings.trustProxy }, { accounts, secret: settings.secret, googleAccessToken: settings.googleAccessToken, googleClientId: settings.googleClientId });
   const google = Boolean(settings.googleClientId || settings.googleAccessToken);
   const names = new Map(accounts.map((a) => [a.token, a.name]));
 

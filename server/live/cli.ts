@@ -9,8 +9,8 @@ import { LiveLogEvent } from "./live-log";
 const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
   ["HOST", "interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)"],
   ["PORT", "port to listen on (default 4000; 0 picks a free one, printed once bound)"],
-  ["ATMOS_TOKENS", "who may join which channels: 'token1:chanA,chanB;token2:*' (empty: every socket is refused; 16+ characters per token unless HOST is loopback)"],
-  ["ATMOS_SECRET", "enables POST /update for backends (header X-Atmos-Secret; 16+ characters unless HOST is loopback); unset: /update is off"],
+  ["ATMOS_TOKENS", "who may join which channels: 'token1:chanA,chanB;token2:*' (empty: every socket is refused; 16+ characters per token unless HOST is loopback with no proxy)"],
+  ["ATMOS_SECRET", "enables POST /update for backends (header X-Atmos-Secret; 16+ characters unless HOST is loopback with no proxy); unset: /update is off"],
   ["REDIS_URL", "share seqs, replay logs and changes with other processes (needs: npm install redis)"],
   ["ATMOS_QUIET", "1 to log errors only (0, the default, logs every socket)"],
   ["ATMOS_MAX_AUTH_FAILURES", "refused tokens and wrong /update secrets one address may send per minute; then its auths get 1013 and its /update 429 until the minute ends (default 20; 0 = no limit)"],
@@ -63,9 +63,11 @@ function isLoopback(host: string): boolean {
  * refused, naming the setting (and an entry by its place, never its text,
  * as startup errors end up in logs).
  */
-function refuseWeakCredentials(host: string, env: NodeJS.ProcessEnv): void {
-  if (isLoopback(host)) return;
-  const advice = `a server on ${host} needs at least ${MIN_EXPOSED_LENGTH} characters (e.g. openssl rand -hex 16), or HOST=127.0.0.1`;
+function refuseWeakCredentials(host: string, trustProxy: boolean, env: NodeJS.ProcessEnv): void {
+  // Behind a proxy it listens on loopback, yet every socket is a visitor's.
+  const where = !isLoopback(host) ? `a server on ${host}` : trustProxy ? "a server behind a proxy (ATMOS_TRUST_PROXY=1)" : undefined;
+  if (where === undefined) return;
+  const advice = `${where} needs at least ${MIN_EXPOSED_LENGTH} characters (e.g. openssl rand -hex 16)${isLoopback(host) ? "" : ", or HOST=127.0.0.1"}`;
   const secret = env.ATMOS_SECRET ?? "";
   if (secret && secret.length < MIN_EXPOSED_LENGTH) throw new Error(`ATMOS_SECRET is ${secret.length} characters; ${advice}`);
   (env.ATMOS_TOKENS ?? "").split(";").forEach((entry, index) => {
@@ -142,7 +144,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     trustProxy: parseSwitch("ATMOS_TRUST_PROXY", env.ATMOS_TRUST_PROXY, "behind a proxy that writes X-Forwarded-For"),
   };
   const authenticate = tokenListAuthenticator(env.ATMOS_TOKENS ?? "");
-  refuseWeakCredentials(host, env);
+  refuseWeakCredentials(host, limits.trustProxy, env);
 
   const server = http.createServer((req, res) => {
     if (live.handleUpdate(req, res)) return;

@@ -81,6 +81,11 @@ describe("atmos2-server: limits settings", () => {
     );
   });
 
+  it("refuses a short ATMOS_SECRET or token behind a proxy (ATMOS_TRUST_PROXY=1), though HOST is loopback", async () => {
+    expect(await refusal({ ATMOS_TRUST_PROXY: "1", ATMOS_SECRET: "s3cret" })).to.match(/^ATMOS_SECRET is 6 characters; a server behind a proxy \(ATMOS_TRUST_PROXY=1\) needs at least 16 /);
+    expect(await refusal({ ATMOS_TRUST_PROXY: "1", ATMOS_TOKENS: "short:*" })).to.match(/^ATMOS_TOKENS entry 1 has a token of 5 characters; a server behind a proxy/);
+  });
+
   it("counts a short token's characters in plain words", async () => {
     expect(await refusal({ HOST: "0.0.0.0", ATMOS_TOKENS: "a:x" })).to.match(/^ATMOS_TOKENS entry 1 has a token of 1 character; /);
   });

@@ -25,6 +25,18 @@ describe("example server: exposure", () => {
       }
     });
 
+    // Found by an attacker's review: behind a proxy the server listens on loopback, and
+    // every visitor's request comes from the proxy, so the token went to anyone.
+    it("hands no token behind a proxy (PUBLIC_URL elsewhere, or TRUST_PROXY), though HOST is loopback", () => {
+      const proxied = { mode: "embedded", base: "/tasks/v1", signIn: true, liveUrl: "/live" };
+      expect(appConfig({ ...base, token: "a-long-enough-token-123", publicUrl: "https://tasks.example.org" })).to.deep.equal(proxied);
+      expect(appConfig({ ...base, token: "a-long-enough-token-123", trustProxy: true })).to.deep.equal(proxied);
+      const google = { ...base, googleAccessToken: "ya29.x", googleClientId: "abc.apps.googleusercontent.com", publicUrl: "https://tasks.example.org" };
+      expect(appConfig(google)).to.not.have.property("token");
+      // A PUBLIC_URL on this machine (a local proxy) exposes nothing.
+      expect(appConfig({ ...base, token: "dev-token", publicUrl: "http://localhost:8080" })).to.have.property("token", "dev-token");
+    });
+
     it("asks every account to sign in, even on loopback", () => {
       const users = [{ name: "alice", token: "alice-token-0123456789" }];
       expect(appConfig({ ...base, users })).to.deep.equal({ mode: "embedded", base: "/tasks/v1", signIn: true, liveUrl: "/live" });
@@ -93,6 +105,13 @@ describe("example server: exposure", () => {
     it("refuses a short ATMOS_SECRET, and a GOOGLE_ACCESS_TOKEN the page could only be handed", async () => {
       expect(await refusal({ HOST: "0.0.0.0", TASKS_TOKEN: "a-long-enough-token-123", ATMOS_SECRET: "s3cret" })).to.contain("ATMOS_SECRET");
       expect(await refusal({ HOST: "0.0.0.0", TASKS_TOKEN: "a-long-enough-token-123", GOOGLE_ACCESS_TOKEN: "ya29.x" })).to.contain("GOOGLE_CLIENT_ID");
+    });
+
+    it("refuses the default dev-token behind a proxy, naming PUBLIC_URL or TRUST_PROXY", async () => {
+      const publicUrl = await refusal({ PUBLIC_URL: "https://tasks.example.org" });
+      expect(publicUrl).to.contain("PUBLIC_URL=https://tasks.example.org").and.contain('"dev-token"').and.not.contain("HOST=127.0.0.1");
+      expect(await refusal({ TRUST_PROXY: "1", TASKS_TOKEN: "fifteen-chars-x" })).to.contain("TRUST_PROXY").and.contain("TASKS_TOKEN is only 15 characters");
+      expect(await refusal({ TRUST_PROXY: "1", TASKS_TOKEN: "a-long-enough-token-123", ATMOS_SECRET: "s3cret" })).to.contain("ATMOS_SECRET");
     });
 
     it("names the setting that is malformed", async () => {

@@ -8,6 +8,9 @@ import { hostAllowList } from "../../../example/server/exposure";
 import { main } from "../../../example/server/start";
 import { rawExchange, requestWithHost } from "../../servers/raw-http";
 
+/** Behind a proxy the server is exposed: it starts only with a strong token. */
+const STRONG = "a-long-enough-token-123";
+
 /**
  * Issue 13, item 1: a request that names a host other than the server's own
  * (a page on another site whose name was re-pointed at this machine, i.e.
@@ -89,13 +92,13 @@ describe("example server: Host check", () => {
     const url = `http://127.0.0.1:${app!.port}/app-config.json`;
     expect((await requestWithHost(url, "tasks.example.org")).status).to.equal(421);
     await app!.close();
-    await start({ publicUrl: "https://tasks.example.org" });
+    await start({ publicUrl: "https://tasks.example.org", token: STRONG });
     expect((await requestWithHost(`http://127.0.0.1:${app!.port}/app-config.json`, "tasks.example.org")).status).to.equal(200);
     expect((await requestWithHost(`http://127.0.0.1:${app!.port}/app-config.json`, "other.example.org")).status).to.equal(421);
   });
 
   it("checks X-Forwarded-Host as well, when it trusts a proxy", async () => {
-    await start({ trustProxy: true, publicUrl: "https://tasks.example.org" });
+    await start({ trustProxy: true, publicUrl: "https://tasks.example.org", token: STRONG });
     const url = `http://127.0.0.1:${app!.port}/app-config.json`;
     expect((await requestWithHost(url, "localhost", { headers: { "X-Forwarded-Host": "attacker.example" } })).status).to.equal(421);
     expect((await requestWithHost(url, "localhost", { headers: { "X-Forwarded-Host": "tasks.example.org" } })).status).to.equal(200);
