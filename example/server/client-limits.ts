@@ -1,5 +1,5 @@
 import type * as http from "http";
-import type { Socket } from "net";
+import { capConnectionsPerAddress } from "../../server/live/connection-cap";
 
 export interface ClientLimits {
   /** Time a client has to send a whole request, headers and body; after it, 408 and the connection is cut. Headers get at most 10 s of it. */
@@ -24,22 +24,7 @@ export function limitClients(server: http.Server, limits: ClientLimits): void {
   const checked = server as http.Server & { connectionsCheckingInterval?: number };
   checked.connectionsCheckingInterval = Math.min(1000, limits.requestTimeoutMs);
   if (limits.trustProxy) return;
-  const held = new Map<string, number>();
-  let warned = false;
-  server.on("connection", (socket: Socket) => {
-    const address = socket.remoteAddress ?? "";
-    const count = (held.get(address) ?? 0) + 1;
-    if (count > limits.maxConnectionsPerAddress) {
-      if (!warned) limits.log(`app-server: ${address} holds ${limits.maxConnectionsPerAddress} connections, the most one address may; closing more (said once)`);
-      warned = true;
-      socket.on("error", () => {});
-      return void socket.destroy();
-    }
-    held.set(address, count);
-    socket.once("close", () => {
-      const left = (held.get(address) ?? 1) - 1;
-      if (left > 0) held.set(address, left);
-      else held.delete(address);
-    });
-  });
+  capConnectionsPerAddress(server, limits.maxConnectionsPerAddress, (address) =>
+    limits.log(`app-server: ${address} holds ${limits.maxConnectionsPerAddress} connections, the most one address may; closing more`),
+  );
 }

@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { oneSlipFrom } from "../../lib/near-miss";
 import { tokenListAuthenticator } from "./authenticate";
+import { capConnectionsPerAddress } from "./connection-cap";
 import { createLiveServer } from "./live-server";
 import { LiveLogEvent } from "./live-log";
 
@@ -15,6 +16,7 @@ const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
   ["ATMOS_QUIET", "1 to log errors only (0, the default, logs every socket)"],
   ["ATMOS_MAX_AUTH_FAILURES", "refused tokens and wrong /update secrets one address may send per minute; then its auths get 1013 and its /update 429 until the minute ends (default 20; 0 = no limit)"],
   ["ATMOS_MAX_UNAUTHENTICATED", "sockets one address may hold before they authenticate; one more gets 429 (default 64)"],
+  ["ATMOS_MAX_CONNECTIONS_PER_ADDRESS", "connections (of any kind) one address may hold; one more is closed as it opens (default 256; 0 = no limit; off with ATMOS_TRUST_PROXY)"],
   ["ATMOS_REQUEST_TIMEOUT_MS", "time a client has to send a request's headers (and /update its body) before 408 (default 10000)"],
   ["ATMOS_TRUST_PROXY", "1 to count clients by the last X-Forwarded-For address, only behind a proxy that writes it (default 0)"],
 ];
@@ -50,6 +52,9 @@ function parseCount(name: string, raw: string | undefined, min: number): number 
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) throw new Error(`${name} must be a whole number of at least ${min} (got "${raw}")`);
   return Number(raw);
 }
+
+/** Connections one address may hold unless ATMOS_MAX_CONNECTIONS_PER_ADDRESS says otherwise. */
+const DEFAULT_CONNECTIONS_PER_ADDRESS = 256;
 
 /** The shortest secret or token accepted on an address other machines can reach. */
 const MIN_EXPOSED_LENGTH = 16;
@@ -143,6 +148,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     requestTimeoutMs: parseCount("ATMOS_REQUEST_TIMEOUT_MS", env.ATMOS_REQUEST_TIMEOUT_MS, 1),
     trustProxy: parseSwitch("ATMOS_TRUST_PROXY", env.ATMOS_TRUST_PROXY, "behind a proxy that writes X-Forwarded-For"),
   };
+  const perAddress = parseCount("ATMOS_MAX_CONNECTIONS_PER_ADDRESS", env.ATMOS_MAX_CONNECTIONS_PER_ADDRESS, 0) ?? DEFAULT_CONNECTIONS_PER_ADDRESS;
   const authenticate = tokenListAuthenticator(env.ATMOS_TOKENS ?? "");
   refuseWeakCredentials(host, limits.trustProxy, env);
 
@@ -158,6 +164,10 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     res.writeHead(404, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ error: "not found: this server answers /live (WebSocket), POST /update and /health" }));
   });
+  // Behind a proxy every connection is the proxy's.
+  if (perAddress > 0 && !limits.trustProxy) {
+    capConnectionsPerAddress(server, perAddress, (address) => print(`connections from ${address} closed: it holds ${perAddress}, the most one address may (ATMOS_MAX_CONNECTIONS_PER_ADDRESS)`));
+  }
   const live = createLiveServer({
     server,
     authenticate,

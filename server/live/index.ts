@@ -10,6 +10,7 @@ export { sqliteStore } from "./sqlite-store";
 export type { SqliteStoreOptions } from "./sqlite-store";
 export { redisStore } from "./redis-store";
 export type { RedisStoreOptions, RedisStoreMiddleware } from "./redis-store";
+export { capConnectionsPerAddress } from "./connection-cap";
 export { tokenListAuthenticator } from "./authenticate";
 export type { Authenticate, AuthDecision } from "./authenticate";
 export { LiveInputError } from "./change-validation";

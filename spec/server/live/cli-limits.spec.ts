@@ -28,7 +28,7 @@ describe("atmos2-server: limits settings", () => {
   };
 
   it("lists every new setting in --help", () => {
-    for (const name of ["ATMOS_MAX_AUTH_FAILURES", "ATMOS_MAX_UNAUTHENTICATED", "ATMOS_REQUEST_TIMEOUT_MS", "ATMOS_TRUST_PROXY"]) {
+    for (const name of ["ATMOS_MAX_AUTH_FAILURES", "ATMOS_MAX_UNAUTHENTICATED", "ATMOS_MAX_CONNECTIONS_PER_ADDRESS", "ATMOS_REQUEST_TIMEOUT_MS", "ATMOS_TRUST_PROXY"]) {
       expect(HELP).to.match(new RegExp(`^\\s+${name}\\s`, "m"));
     }
   });
@@ -58,6 +58,37 @@ describe("atmos2-server: limits settings", () => {
     expect(answer).to.match(/^HTTP\/1.1 408/);
   });
 
+  // Found by an attacker's review: unfinished request heads were cut after 10 s and
+  // simply opened again; with no cap per address they took every file descriptor.
+  it("closes one address's connections past ATMOS_MAX_CONNECTIONS_PER_ADDRESS, whatever they send, and serves other addresses", async () => {
+    const url = await serve({ ATMOS_MAX_CONNECTIONS_PER_ADDRESS: "3" });
+    const port = Number(new URL(running!.url).port);
+    const heads: net.Socket[] = [];
+    for (let i = 0; i < 3; i++) {
+      const raw = net.connect(port, "127.0.0.1");
+      raw.on("error", () => undefined);
+      await new Promise((resolve) => raw.once("connect", resolve));
+      raw.write("GET /health HTTP/1.1\r\nHost: x\r\n");
+      heads.push(raw);
+    }
+    try {
+      const fourth = net.connect(port, "127.0.0.1");
+      fourth.on("error", () => undefined);
+      const closed = await Promise.race([
+        new Promise<string>((resolve) => fourth.once("close", () => resolve("closed"))),
+        new Promise<string>((resolve) => setTimeout(() => resolve("still open"), 3000)),
+      ]);
+      fourth.destroy();
+      expect(closed, "the fourth connection from 127.0.0.1").to.equal("closed");
+      expect(await auth(url, TOKEN, { localAddress: "127.0.0.2" }), "another address").to.equal("ready");
+      heads.pop()!.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await auth(url, TOKEN), "a place freed").to.equal("ready");
+    } finally {
+      for (const raw of heads) raw.destroy();
+    }
+  });
+
   it("counts clients by X-Forwarded-For with ATMOS_TRUST_PROXY=1", async () => {
     const url = await serve({ ATMOS_TRUST_PROXY: "1", ATMOS_MAX_UNAUTHENTICATED: "1" });
     const first = await TestSocket.open(url, { headers: { "X-Forwarded-For": "10.0.0.1" } });
@@ -71,13 +102,14 @@ describe("atmos2-server: limits settings", () => {
     expect(await refusal({ ATMOS_MAX_UNAUTHENTICATED: "0" })).to.equal('ATMOS_MAX_UNAUTHENTICATED must be a whole number of at least 1 (got "0")');
     expect(await refusal({ ATMOS_REQUEST_TIMEOUT_MS: "1.5" })).to.equal('ATMOS_REQUEST_TIMEOUT_MS must be a whole number of at least 1 (got "1.5")');
     expect(await refusal({ ATMOS_TRUST_PROXY: "maybe" })).to.match(/^ATMOS_TRUST_PROXY must be 1, true or yes/);
+    expect(await refusal({ ATMOS_MAX_CONNECTIONS_PER_ADDRESS: "-1" })).to.equal('ATMOS_MAX_CONNECTIONS_PER_ADDRESS must be a whole number of at least 0 (got "-1")');
   });
 
   it("refuses a mistyped setting, naming the one meant (ATMOS_TOKEN started a server that refused every socket)", async () => {
     expect(await refusal({ ATMOS_TOKEN: "a:x" })).to.equal("ATMOS_TOKEN is not a setting of atmos2-server; did you mean ATMOS_TOKENS? (see atmos2-server --help)");
     expect(await refusal({ ATMOS_PORT: "4001" })).to.equal("ATMOS_PORT is not a setting of atmos2-server; did you mean PORT? (see atmos2-server --help)");
     expect(await refusal({ ATMOS_COLOUR: "blue" })).to.equal(
-      "ATMOS_COLOUR is not a setting of atmos2-server; its ATMOS_ settings are ATMOS_TOKENS, ATMOS_SECRET, ATMOS_QUIET, ATMOS_MAX_AUTH_FAILURES, ATMOS_MAX_UNAUTHENTICATED, ATMOS_REQUEST_TIMEOUT_MS, ATMOS_TRUST_PROXY (see atmos2-server --help)",
+      "ATMOS_COLOUR is not a setting of atmos2-server; its ATMOS_ settings are ATMOS_TOKENS, ATMOS_SECRET, ATMOS_QUIET, ATMOS_MAX_AUTH_FAILURES, ATMOS_MAX_UNAUTHENTICATED, ATMOS_MAX_CONNECTIONS_PER_ADDRESS, ATMOS_REQUEST_TIMEOUT_MS, ATMOS_TRUST_PROXY (see atmos2-server --help)",
     );
   });
 

@@ -1,0 +1,33 @@
+import type { Server } from "node:http";
+import type { Socket } from "node:net";
+
+/**
+ * Caps the TCP connections one client address may hold on `server` at once,
+ * whatever they carry (an unfinished request head, a keep-alive, a
+ * WebSocket): one more is closed as it opens. Without it, a client that
+ * reopened each connection the request timeout cut could hold every file
+ * descriptor. `refused` is told of the first refusal of each address
+ * until it holds fewer again. Not for a server reached through a proxy
+ * only: every client has the proxy's address there.
+ */
+export function capConnectionsPerAddress(server: Server, max: number, refused: (address: string) => void = () => undefined): void {
+  const held = new Map<string, number>();
+  const told = new Set<string>();
+  server.on("connection", (socket: Socket) => {
+    const address = socket.remoteAddress ?? "";
+    const count = (held.get(address) ?? 0) + 1;
+    if (count > max) {
+      if (!told.has(address)) refused(address);
+      told.add(address);
+      socket.on("error", () => undefined);
+      return void socket.destroy();
+    }
+    held.set(address, count);
+    socket.once("close", () => {
+      const left = (held.get(address) ?? 1) - 1;
+      if (left > 0) held.set(address, left);
+      else held.delete(address);
+      told.delete(address);
+    });
+  });
+}
