@@ -58,6 +58,8 @@ export class LiveClient {
   private seqs: SeqRecord;
   private chain: Promise<void> = Promise.resolve();
   private lastServerError: string | undefined;
+  /** The last close before `ready` reported (code and reason), until one is accepted. */
+  private saidBeforeReady: string | undefined;
   private pending: { resolve(): void; reject(error: Error): void } | undefined;
   private clock: Clock;
   private random: () => number;
@@ -117,6 +119,7 @@ export class LiveClient {
     this.auth = { token: options.token, channels: options.channels };
     this.state = "opening";
     this.attempt = 0;
+    this.saidBeforeReady = undefined;
     const generation = this.generation;
     const ready = new Promise<void>((resolve, reject) => (this.pending = { resolve, reject }));
     // Stored seqs are read first, so a reloaded page resumes where it stopped;
@@ -232,6 +235,7 @@ export class LiveClient {
         if (generation !== this.generation) return;
         this.state = "connected";
         this.attempt = 0;
+        this.saidBeforeReady = undefined;
         this.host.emit("live:connected", { channels: message.channels, seq: message.seq });
         this.pending?.resolve();
         this.pending = undefined;
@@ -288,6 +292,17 @@ export class LiveClient {
     this.socket = undefined;
     if (wasConnected) this.host.emit("live:disconnected", { code, reason });
     if (REFUSED.has(code)) return this.refuse(new Error(this.lastServerError ?? `live: the server refused the connection (${code})`), code);
+    // The server answered, then let the socket go before accepting it (1013
+    // "too many failed auths … try again in 60 s", a full server, 1011): said
+    // once per reason until it accepts one, as it is tried again.
+    if (this.state === "authenticating") {
+      const why = this.lastServerError ?? reason;
+      const said = `${code} ${why}`;
+      if (said !== this.saidBeforeReady) {
+        this.saidBeforeReady = said;
+        this.host.emit("live:error", { error: new Error(`live: the server closed the connection before accepting it (close code ${code}${why ? `: ${why}` : ""}); retrying with backoff`), code });
+      }
+    }
     // The first try of a connect() could not even open the socket: said
     // once (a wrong URL would otherwise wait for ever without a word), not
     // on every backoff step of an outage.

@@ -92,6 +92,31 @@ describe("live client against a scripted server", () => {
     expect(await host.store.get("atmos2:live:epoch")).to.equal("e2");
   });
 
+  // Found by a new user: atmos2-server's 1013 ("too many failed auths … try again in 60 s")
+  // left connect() pending, retrying, and the app heard nothing at all.
+  it("says why the server let the socket go before accepting it (1013, 1011), once per reason, and keeps trying", async () => {
+    let accept = false;
+    server = await scriptedServer((ws, auth, n) => {
+      if (accept) return send(ws, { type: "ready", channels: ["c"], seq: { c: 0 }, epoch: "e" });
+      if (n <= 2) {
+        send(ws, { type: "error", message: "too many failed auths from this address (20); this token was not checked; try again in 60 s" });
+        return ws.close(1013, "try again later");
+      }
+      ws.close(1011, "backend down");
+    });
+    const clock = new RecordingClock();
+    const host = new FakeLiveHost();
+    live = new LiveClient(host, { clock, random: () => 0.5, backoff: { initialMs: 100, maxMs: 400 } });
+    const connected = live.connect(server.url, { token: "t" });
+    await clock.waitForDelays(4);
+    const errors = host.events.filter((e) => e.event === "live:error").map((e) => e.payload as { error: Error; code?: number });
+    expect(errors.map((e) => e.code)).to.deep.equal([1013, 1011]);
+    expect(errors[0].error.message).to.contain("close code 1013").and.contain("try again in 60 s").and.contain("retrying");
+    expect(errors[1].error.message).to.contain("close code 1011").and.contain("backend down");
+    accept = true;
+    await connected;
+  });
+
   it("backs off longer after each failed attempt, with jitter, and starts over once connected", async () => {
     let accept = false;
     let current: WebSocket | undefined;
