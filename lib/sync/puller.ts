@@ -3,6 +3,7 @@ import type { ResolvedRoute } from "./routes";
 import { changedFields, mergeNewerVersion } from "./merge";
 import { createAttempts, createsOut, mayBeCopy } from "./lost-creates";
 import { resendMerged } from "./resend-merged";
+import { defaultItems } from "./resource-client";
 import { SyncError } from "./sync-error";
 import type { SyncHost } from "./sync-host";
 
@@ -69,6 +70,11 @@ export class Puller {
           const shown = JSON.stringify(response.body.slice(0, 80));
           throw new SyncError(`${className} ${route.method} ${rc.urlFor(path, pageParams)} answered ${response.status} with text, not JSON: ${shown}; check resourceClient.base and the routes`, { status: response.status, body: response.body, type: "parse" });
         }
+        const elsewhere = rc.itemsFromResult === defaultItems ? listUnderAnotherName(response.body) : undefined;
+        if (elsewhere) {
+          const read = /^[A-Za-z_$][\w$]*$/.test(elsewhere) ? `result.${elsewhere}` : `result[${JSON.stringify(elsewhere)}]`;
+          throw new SyncError(`${className} ${route.method} ${rc.urlFor(path, pageParams)} answered an object with no "items"; its list looks to be in "${elsewhere}": set resourceClient.itemsFromResult = (result) => ${read}`, { status: response.status, body: response.body, type: "invalid" });
+        }
         if (!Array.isArray(list)) {
           throw new SyncError(`${className}: itemsFromResult returned ${typeof list}, not an array; check resourceClient.itemsFromResult`, { status: response.status, body: response.body, type: "invalid" });
         }
@@ -125,6 +131,18 @@ function checkedItem(className: string, item: unknown, idField: string, status: 
   // item is this pull's own, no copy needed.
   if (idField === "id" && typeof id === "string") return item as Attrs;
   return localAttrs(item as Attrs, String(id), idField);
+}
+
+/**
+ * The field of an object answer without `items` that holds a list (`{ data:
+ * [...] }`): read as an empty page by the default itemsFromResult, it would
+ * show nothing, and `remove: true` would drop the synced records. Google's
+ * empty page (`{ kind, etag }`) holds no list.
+ */
+function listUnderAnotherName(body: unknown): string | undefined {
+  if (!body || typeof body != "object" || Array.isArray(body) || "items" in body) return undefined;
+  for (const key in body) if (Array.isArray((body as Attrs)[key])) return key;
+  return undefined;
 }
 
 /** Merges the checked items of a complete pull into the local records, in one step. */

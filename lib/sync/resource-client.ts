@@ -323,7 +323,7 @@ function unparsable(url: string): string | undefined {
 }
 
 // An `items` that is not a list, or a body of text, is left to the puller to refuse (a bad body, not an empty page).
-function defaultItems(result: any): unknown {
+export function defaultItems(result: any): unknown {
   return Array.isArray(result) || typeof result == "string" ? result : result?.items ?? [];
 }
 

@@ -60,6 +60,23 @@ describe("the default itemsFromResult", () => {
     expect((await models.List.sync({ remote: true })).map((r: any) => r.title)).to.deep.equal(["L1", "L2"]);
   });
 
+  // Found by a new user: { data: [...] } read as an empty list, and with remove: true
+  // the synced local records went, with no error and no message.
+  it("rejects an object with no items whose list is under another name, naming it and itemsFromResult, and removes nothing", async () => {
+    body = [{ id: "L1", title: "kept" }];
+    await models.List.sync({ remote: true });
+    body = { data: [{ id: "L1", title: "kept" }], meta: { total: 1 } };
+    const errors: ErrorPayload[] = [];
+    atmos.on("error", (payload) => errors.push(payload));
+    const error = await models.List.sync({ remote: true, remove: true }).then(() => null, (e: Error) => e);
+    expect(error?.message).to.match(/List GET .* answered an object with no "items"; its list looks to be in "data": set resourceClient\.itemsFromResult = \(result\) => result\.data/);
+    expect(errors.map((e) => [e.model, e.status])).to.deep.equal([["List", 200]]);
+    expect(List.all().map((r: any) => r.title), "nothing removed").to.deep.equal(["kept"]);
+    // An itemsFromResult of the app's own reads it.
+    atmos.resourceClient.itemsFromResult = (result: { data: unknown[] }) => result.data;
+    expect((await models.List.sync({ remote: true, remove: true })).map((r: any) => r.title)).to.deep.equal(["kept"]);
+  });
+
   it("still takes a body without items (or with items: null) as an empty page, and a bare array or { items: [...] } as the records", async () => {
     body = { kind: "tasks#taskLists" };
     expect(await models.List.sync({ remote: true })).to.deep.equal([]);
