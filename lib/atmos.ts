@@ -1,5 +1,5 @@
 import type { AtmosEvents, AtmosOptions, ConflictEvent, SyncStatus } from "./atmos-options";
-import { checkedOptions } from "./checked-options";
+import { badOption, checkedOptions } from "./checked-options";
 import { checkAtmosOptions } from "./call-options";
 import { AppContext, modelOptions, type ModelOptions } from "./app-context";
 import { heldClock, systemClock, type Clock, type HeldClock } from "./env/clock";
@@ -42,8 +42,8 @@ const open: Atmos[] = [];
 /** What a closed Atmos, and the models after it, throw on what would send, pull or store. */
 export const closedError = () => new Error("atmos2: the Atmos was closed (atmos.close()): make a new one, new Atmos(...), to sync again");
 
-/** A Spine record, or `{ className, id }`. */
-export type RecordRef = { id: unknown } | { className: string; id: unknown };
+/** A Spine record, `{ className, id }`, or a row of `atmos.outbox()` (`{ model, id }`). */
+export type RecordRef = { id: unknown } | { className: string; id: unknown } | { model: string; id: unknown };
 
 /**
  * The synchroniser: wires the resource client, the record of remotely-known
@@ -268,7 +268,7 @@ export class Atmos extends Emitter<AtmosEvents> {
    * request does (create, update, delete), how often it was tried, why it
    * last failed, and whether it is sending, waiting, held or parked. A
    * read-only copy for a "what is waiting" view; act on a row with
-   * `retry({ className: row.model, id: row.id })` or `revert(...)`.
+   * `retry(row)` or `revert(row)`.
    */
   outbox(): OutboxRow[] {
     return outboxRows(this.metaContext.queued(), (entry) => this.pusher.sending(entry));
@@ -280,7 +280,7 @@ export class Atmos extends Emitter<AtmosEvents> {
   }
 
   private async retryNow(record: RecordRef): Promise<void> {
-    const entry = this.entryOf(record);
+    const entry = this.entryOf(record, "retry");
     if (!entry) return;
     entry.failed = undefined;
     entry.queue = entry.queue.map((op) => ({ ...op, hold: undefined }));
@@ -294,7 +294,7 @@ export class Atmos extends Emitter<AtmosEvents> {
   /** Drops the unsent changes of a record and restores the last server version. */
   async revert(record: RecordRef): Promise<void> {
     if (this.shut) throw closedError();
-    const entry = this.entryOf(record);
+    const entry = this.entryOf(record, "revert");
     if (!entry) return;
     for (const parked of revertEntry(this.remote, entry, record)) this.board.changed(parked);
     this.board.changed(entry);
@@ -387,8 +387,20 @@ export class Atmos extends Emitter<AtmosEvents> {
     this.emit("conflict", { model, record: this.appContext.find(model, id), ...versions });
   }
 
-  private entryOf(record: any): RecordEntry | undefined {
-    const className = record?.className ?? record?.constructor?.className;
+  /**
+   * The entry `retry`/`revert` act on: of a Spine record, `{ className, id }`
+   * or a row of `outbox()` (`model`). Anything else, or a model no
+   * extend made, is a programmer error naming what to pass.
+   */
+  private entryOf(record: any, call: "retry" | "revert"): RecordEntry | undefined {
+    const className = record?.className ?? record?.model ?? (typeof record == "object" ? record?.constructor?.className : undefined);
+    if (typeof className != "string" || record.id === undefined || record.id === null) {
+      throw badOption(`atmos.${call}(record)`, "the Spine record, { className, id } or a row of atmos.outbox()", record);
+    }
+    if (!this.appContext.model(className)) {
+      const known = this.appContext.classNames().map((name) => JSON.stringify(name)).join(", ");
+      throw new Error(`atmos2: atmos.${call}(record): ${JSON.stringify(className)} is not a model extended with Spine.Model.Atmosphere (the models are ${known || "none yet"})`);
+    }
     return this.metaContext.get(className, String(record.id));
   }
 

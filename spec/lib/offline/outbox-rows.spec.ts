@@ -91,6 +91,29 @@ describe("atmos.outbox(): the unsent changes, with attempts and the last error",
     expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["a refused title"]);
   });
 
+  // Found by a new user: retry(row), retry({ className: "Tsak", id }) and retry(row.id)
+  // resolved and did nothing; the change stayed parked without a word.
+  it("retry(row) takes an outbox row as it is, and a wrong argument rejects naming what to pass", async () => {
+    const todo = await syncedTodo("on the server");
+    rails.failNext(422, { title: ["is too long"] });
+    const refused = nextEvent(page.atmos, "error");
+    todo.updateAttributes({ title: "a refused title" }, { remote: true });
+    await refused;
+    await page.atmos.whenSynced();
+    const [row] = page.atmos.outbox();
+
+    const rejection = (promise: Promise<unknown>) => promise.then(() => "resolved", (error: Error) => error.message);
+    expect(await rejection(page.atmos.retry(row.id as never))).to.equal(`atmos2: atmos.retry(record) must be the Spine record, { className, id } or a row of atmos.outbox(), got "${row.id}"`);
+    expect(await rejection(page.atmos.revert(undefined as never))).to.equal("atmos2: atmos.revert(record) must be the Spine record, { className, id } or a row of atmos.outbox(), got undefined");
+    expect(await rejection(page.atmos.retry({ className: "Tdoo", id: row.id }))).to.match(/^atmos2: atmos\.retry\(record\): "Tdoo" is not a model extended with Spine\.Model\.Atmosphere \(the models are .*"Todo"/);
+    expect(page.atmos.outbox().map((r) => r.state), "still parked").to.deep.equal(["parked"]);
+
+    await page.atmos.retry(row);
+    await page.atmos.whenSynced();
+    expect(page.atmos.outbox()).to.deep.equal([]);
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["a refused title"]);
+  });
+
   it("lists a delete and a held save, oldest first, and a change in flight as sending", async () => {
     const gone = await syncedTodo("to delete");
     gone.destroy({ remote: true });
