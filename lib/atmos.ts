@@ -42,6 +42,12 @@ const open: Atmos[] = [];
 /** What a closed Atmos, and the models after it, throw on what would send, pull or store. */
 export const closedError = () => new Error("atmos2: the Atmos was closed (atmos.close()): make a new one, new Atmos(...), to sync again");
 
+/** Every event an Atmos emits (its live part's too): `on()` refuses any other name. A record, so the type checker finds one left out. */
+const EVENTS = Object.keys({
+  auth_fail: 1, auth_success: 1, error: 1, online: 1, offline: 1, status: 1, conflict: 1,
+  "live:connected": 1, "live:disconnected": 1, "live:change": 1, "live:error": 1, "live:resync": 1,
+} satisfies Record<keyof AtmosEvents, 1>);
+
 /** A Spine record, `{ className, id }`, or a row of `atmos.outbox()` (`{ model, id }`). */
 export type RecordRef = { id: unknown } | { className: string; id: unknown } | { model: string; id: unknown };
 
@@ -104,7 +110,7 @@ export class Atmos extends Emitter<AtmosEvents> {
   private readonly modelSync: ModelSyncParts;
 
   constructor(options: AtmosOptions = {}) {
-    super();
+    super(EVENTS);
     checkAtmosOptions(options);
     this.clock = options.clock ?? systemClock;
     this.timers = heldClock(this.clock);

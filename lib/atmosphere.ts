@@ -51,7 +51,7 @@ export const Atmosphere = {
 
   /** Local records (refresh), then with `{ remote: true }` the server's, merged. */
   sync(this: any, options: SyncOptions = {}): Promise<unknown[]> {
-    checkSyncOptions(this.className, options);
+    checkSyncOptions(this, options);
     useModel(this);
     return current(options.remote).sync(this.className, options);
   },

@@ -71,8 +71,49 @@ function once(settings: unknown, checkIt: () => void): void {
   if (typeof settings == "object" && settings !== null) goodSettings.add(settings);
 }
 
+const nonEmptyString: OptionRule = ["a non-empty string", (value) => typeof value == "string" && value != ""];
+
+/** A model's atmos2 settings (`Task.url = …`): the app sets them on the class, so they are checked where they are read. */
+const modelRules: Record<string, OptionRule> = {
+  url: ["a string or a function returning one", (value) => typeof value == "string" || isFunction(value)],
+  local: trueOrFalse,
+  remote: trueOrFalse,
+  resolveConflict: callback,
+  fromRemote: callback,
+  remoteSaveOptions: object,
+  incremental: ["an object { param, field, params }", (value) => typeof value == "object" && !Array.isArray(value)],
+};
+const modelSettings = Object.keys(modelRules);
+const incrementalRules: Record<string, OptionRule> = { param: nonEmptyString, field: nonEmptyString, params: object };
+
+/** The settings of each model as last found good: a save compares them, and checks again only what changed. */
+const checkedModels = new WeakMap<object, unknown[]>();
+
+/**
+ * Throws for a model setting of the wrong kind (`Task.local = "yes"` would
+ * send the record; `Task.url = 5` send it to the default route): checked
+ * before a save, a destroy or a sync, once per value.
+ */
+export function checkModelSettings(model: any): void {
+  const seen = checkedModels.get(model);
+  if (seen) {
+    let i = 0;
+    while (i < modelSettings.length && seen[i] === model[modelSettings[i]]) i++;
+    if (i == modelSettings.length) return;
+  }
+  const name = model.className;
+  const values = modelSettings.map((key) => model[key]);
+  modelSettings.forEach((key, i) => {
+    const value = values[i];
+    if (value != null && !modelRules[key][1](value)) throw badOption(`${name}.${key}`, modelRules[key][0], value);
+  });
+  if (model.incremental != null) check(model.incremental, incrementalRules, (key) => `${name}.incremental.${key}`, true);
+  checkedModels.set(model, values);
+}
+
 /** `record.save(options)`, `record.destroy(options)` and the model's `remoteSaveOptions` (Spine's own options pass). */
 export function checkSaveOptions(model: { className: string; remoteSaveOptions?: unknown }, call: string, options: unknown): void {
+  checkModelSettings(model);
   const name = model.className;
   // None set (the usual model): nothing to check, on every save.
   if (model.remoteSaveOptions != null) once(model.remoteSaveOptions, () => check(model.remoteSaveOptions, saveRules, (key) => `${name}.remoteSaveOptions.${key}`));
@@ -88,8 +129,25 @@ const syncRules: Record<string, OptionRule> = {
   since: ['"auto" or a date and time such as "2026-01-31T12:00:00Z"', (value) => value === "auto" || (typeof value == "string" && !isNaN(Date.parse(value)))],
 };
 
+const executeRules: Record<string, OptionRule> = {
+  method: ['an HTTP method such as "POST"', (value) => typeof value == "string" && /^[A-Za-z]+$/.test(value)],
+  path: nonEmptyString,
+  pathParams: object,
+  params: object,
+  data: ["anything", () => true],
+  headers: object,
+};
+
+/** `resourceClient.execute(options)`: every option is atmos2's (`methd` would go out as a GET). */
+export function checkExecuteOptions(options: unknown): void {
+  if (typeof options != "object" || options === null) throw badOption("execute(options)", "an object { method, path, params, data }", options);
+  check(options, executeRules, (key) => `execute({ ${key} })`, true);
+}
+
 /** `Model.sync(options)`: every option is atmos2's. */
-export function checkSyncOptions(className: string, options: unknown): void {
+export function checkSyncOptions(model: { className: string }, options: unknown): void {
+  checkModelSettings(model);
+  const className = model.className;
   if (options != null && typeof options != "object") throw badOption(`${className}.sync(options)`, "an object of options", options);
   check(options, syncRules, (key) => `${className}.sync({ ${key} })`, true);
 }

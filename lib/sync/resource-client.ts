@@ -4,6 +4,7 @@ import { fillPath, routeFor, resolveRoute, validateRoutes, type Action, type Res
 import { asSyncError, SyncError, messageFromBody, parseRetryAfter } from "./sync-error";
 import { badOption, checkedOptions, isFunction } from "../checked-options";
 import { OriginPauses } from "./origin-pauses";
+import { checkExecuteOptions } from "../call-options";
 
 export type DataCoding = "json" | "form";
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -132,6 +133,7 @@ export class ResourceClient {
 
   /** Checked here: a header fetch refuses would fail every send as if the network were down. */
   addHeader(name: string, value: string): void {
+    if (typeof value != "string" && typeof value != "number") throw badOption(`addHeader(name, value): the value of ${String(name)}`, "a string (removeHeader(name) takes a header away)", value);
     const problem = headerProblem(name, value);
     if (problem) throw new Error(`atmos2: addHeader(name, value): ${problem}`);
     this._headers[name] = String(value);
@@ -158,7 +160,8 @@ export class ResourceClient {
    * `pathParams`, URL-encoded, as in routes; a missing one rejects naming it.
    */
   async execute(options: ExecuteOptions): Promise<unknown> {
-    if (!options || typeof options.path !== "string") throw new Error("atmos2: execute({ method, path, params, data }) needs a path");
+    checkExecuteOptions(options);
+    if (typeof options.path !== "string") throw new Error("atmos2: execute({ method, path, params, data }) needs a path");
     if (this.closed) throw this.closed();
     const { path, pathParams } = options;
     const filled = fillPath(path, (name) => pathParams?.[name], (name) => `execute() path "${path}" needs a value for :${name}; pass it in pathParams`);

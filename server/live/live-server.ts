@@ -44,6 +44,10 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   }
   checkOptionNames(options);
   const path = options.path ?? "/live";
+  if (typeof path !== "string" || !path.startsWith("/")) throw new Error(`createLiveServer: path must start with "/", such as "/live" (got ${JSON.stringify(path)})`);
+  if (options.server !== undefined && typeof (options.server as { on?: unknown } | null)?.on !== "function") {
+    throw new Error("createLiveServer: server must be a Node http.Server (or https), such as http.createServer(); got " + (options.server === null || typeof options.server !== "object" ? String(options.server) : "an object without on()"));
+  }
   const replayLimit = positive("replayLimit", options.replayLimit, 1000);
   const maxPayload = positive("maxPayload", options.maxPayload, 1024 * 1024);
   const maxBufferedBytes = positive("maxBufferedBytes", options.maxBufferedBytes, 4 * 1024 * 1024);

@@ -82,6 +82,33 @@ describe("bad options passed to new Atmos, save, destroy, sync and the headers",
       expect(thrownBy(() => new Todo({ title: "Milk" }).save({ remote: true }))).to.equal('atmos2: Todo.remoteSaveOptions.success must be a function, got "x"');
     });
 
+    // Found by a new user: each was accepted and ignored (Task.url = 5 sent to /todos and
+    // was parked on a 404; Task.local = "yes" sent the record to the server).
+    const settings: Array<[string, unknown, string]> = [
+      ["url", 5, "atmos2: Todo.url must be a string or a function returning one, got 5"],
+      ["local", "yes", 'atmos2: Todo.local must be true or false, got "yes"'],
+      ["remote", 1, "atmos2: Todo.remote must be true or false, got 1"],
+      ["resolveConflict", 1, "atmos2: Todo.resolveConflict must be a function, got 1"],
+      ["fromRemote", {}, "atmos2: Todo.fromRemote must be a function, got {}"],
+      ["remoteSaveOptions", 5, "atmos2: Todo.remoteSaveOptions must be an object, got 5"],
+      ["incremental", 5, "atmos2: Todo.incremental must be an object { param, field, params }, got 5"],
+      ["incremental", { parm: "x", field: "updated" }, "atmos2: Todo.incremental.parm is not an option; the options are param, field, params"],
+      ["incremental", { param: "", field: "updated" }, 'atmos2: Todo.incremental.param must be a non-empty string, got ""'],
+    ];
+    for (const [name, value, message] of settings) {
+      it(`save() and sync() throw for Todo.${name} = ${JSON.stringify(value)} before anything is saved`, () => {
+        (Todo as any)[name] = value;
+        try {
+          expect(thrownBy(() => new Todo({ title: "Milk" }).save({ remote: true }))).to.equal(message);
+          expect(thrownBy(() => (Todo as any).sync({ remote: true }))).to.equal(message);
+          expect(Todo.count()).to.equal(0);
+          expect(atmos.outbox()).to.deep.equal([]);
+        } finally {
+          delete (Todo as any)[name];
+        }
+      });
+    }
+
     it("names Model.remoteKeys when it is not an object of foreign key → class name", () => {
       (Todo as any).remoteKeys = "Project";
       expect(thrownBy(() => new Todo({ title: "Milk" }).save())).to.equal(

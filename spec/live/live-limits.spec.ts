@@ -100,6 +100,13 @@ describe("live server limits", () => {
     expect(() => createLiveServer({ authenticate: () => "*", replayLimit: -1 })).to.throw(/replayLimit/);
   });
 
+  // Found by a new user: path "live" was taken, and every socket to /live then got a 404;
+  // server: {} threw "options.server?.on is not a function".
+  it("refuses a path without its leading slash, and a server that is no http.Server, naming them", () => {
+    expect(() => createLiveServer({ authenticate: () => "*", path: "live" })).to.throw('createLiveServer: path must start with "/", such as "/live" (got "live")');
+    expect(() => createLiveServer({ authenticate: () => "*", server: {} as never })).to.throw("createLiveServer: server must be a Node http.Server (or https), such as http.createServer(); got an object without on()");
+  });
+
   it("refuses a misspelled option, naming it and the options there are (a `secrett` turned /update off without a word)", () => {
     expect(() => createLiveServer({ authenticate: () => "*", secrett: "x" } as never)).to.throw(
       /^createLiveServer: secrett is not an option; the options are server, path, authenticate, secret, /,

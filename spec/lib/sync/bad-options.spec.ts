@@ -56,6 +56,29 @@ describe("bad options", () => {
     });
   }
 
+  // Found by a new user: execute({ methd: "POST" }) went out as a GET, addHeader("X",
+  // undefined) sent "X: undefined", and atmos.on("eror", fn) listened to nothing.
+  it("rejects execute() with a misspelt option or a method that is no HTTP method, naming it", async () => {
+    const rejection = (options: unknown) => rc.execute(options as never).then(() => "resolved", (error: Error) => error.message);
+    expect(await rejection({ methd: "POST", path: "/tasks" })).to.equal("atmos2: execute({ methd }) is not an option; the options are method, path, pathParams, params, data, headers");
+    expect(await rejection({ method: "PO ST", path: "/tasks" })).to.equal('atmos2: execute({ method }) must be an HTTP method such as "POST", got "PO ST"');
+    expect(await rejection({ path: "/tasks", params: "a=1" })).to.equal('atmos2: execute({ params }) must be an object, got "a=1"');
+  });
+
+  it("throws at addHeader(name, undefined), saying removeHeader takes a header away", () => {
+    expect(thrownBy(() => rc.addHeader("X-Token", undefined as never))).to.equal("atmos2: addHeader(name, value): the value of X-Token must be a string (removeHeader(name) takes a header away), got undefined");
+    expect(rc.headers).to.not.have.property("X-Token");
+    rc.addHeader("X-Count", 3 as never);
+    expect(rc.headers).to.include({ "X-Count": "3" });
+  });
+
+  it("throws at atmos.on() with an event atmos2 never emits, naming the one meant, or a listener that is no function", () => {
+    expect(thrownBy(() => atmos.on("eror" as never, () => undefined))).to.equal('atmos2: atmos.on("eror"): there is no such event; did you mean "error"?');
+    expect(thrownBy(() => atmos.on("synced" as never, () => undefined))).to.match(/^atmos2: atmos\.on\("synced"\): there is no such event; the events are auth_fail, auth_success, error, online, offline, status, conflict, live:connected, /);
+    expect(thrownBy(() => atmos.on("error", 5 as never))).to.equal("atmos2: atmos.on(\"error\", listener): the listener must be a function, got 5");
+    expect(typeof atmos.on("live:change", () => undefined), "a live event, before the live part is loaded").to.equal("function");
+  });
+
   it("throws at new Atmos({ prefix: 5 }), naming the option", () => {
     expect(thrownBy(() => new Atmos({ storage: new MemoryStorage(), prefix: 5 as any }))).to.equal("atmos2: new Atmos({ prefix }) must be a non-empty string, got 5");
   });
