@@ -82,7 +82,7 @@ export class ListsSidebar extends Spine.Controller {
             const current = list.id === selectedId;
             return html`<li>
               <button type="button" class="list-select${current ? " is-selected" : ""}" data-id="${list.id}" data-cid="${list.cid}" ${current ? html`aria-current="true"` : ""}>
-                <span class="list-name">${list.title || "Untitled list"}</span>
+                <span class="list-name" dir="auto">${list.title || "Untitled list"}</span>
                 ${syncMark(list.syncState())}
                 <span class="list-count" aria-label="${open} open">${open || ""}</span>
               </button>

@@ -60,8 +60,8 @@ export class TaskItem extends Spine.Controller {
       <input type="checkbox" class="task-check" id="${boxId}" ${task.isDone ? html`checked` : ""}>
       <label class="visually-hidden" for="${boxId}">Done: ${title}</label>
       <button type="button" class="task-open" aria-label="Edit ${title}">
-        <span class="task-title">${title}</span>
-        ${task.notes ? html`<span class="task-notes">${task.notes}</span>` : ""}
+        <span class="task-title" dir="auto">${title}</span>
+        ${task.notes ? html`<span class="task-notes" dir="auto">${task.notes}</span>` : ""}
         ${due ? html`<span class="task-due${due.overdue && !task.isDone ? " is-overdue" : ""}">${due.text}</span>` : ""}
       </button>
       ${syncMark(state)}
@@ -97,9 +97,9 @@ export class TaskItem extends Spine.Controller {
     this.html(html`
       <form class="task-edit" aria-label="Edit task">
         <label class="visually-hidden" for="${id}-title">Title</label>
-        <input class="edit-title" id="${id}-title" name="title" value="${task.title || ""}" autocomplete="off" placeholder="Title" maxlength="1024">
+        <input class="edit-title" dir="auto" id="${id}-title" name="title" value="${task.title || ""}" autocomplete="off" placeholder="Title" maxlength="1024">
         <label class="field-label" for="${id}-notes">Notes</label>
-        <textarea class="edit-notes" id="${id}-notes" name="notes" rows="2" placeholder="Add details" maxlength="8192">${task.notes || ""}</textarea>
+        <textarea class="edit-notes" dir="auto" id="${id}-notes" name="notes" rows="2" placeholder="Add details" maxlength="8192">${task.notes || ""}</textarea>
         <div class="edit-row">
           <label class="field-label" for="${id}-due">Due</label>
           <input type="date" class="edit-due" id="${id}-due" name="due" value="${dueToInput(task.due)}">

@@ -8,6 +8,9 @@ import { syncMark } from "./sync-mark";
 import { TaskItem } from "./task-item";
 import { Task } from "./task-model";
 
+/** The heading's buttons, by class: the one focused keeps focus when the heading repaints. */
+const HEAD_BUTTONS = ["rename-list", "delete-list"];
+
 /**
  * The selected list: its name (rename, delete), a field to add tasks, the
  * open tasks and the completed ones. Rows are kept per task (by the Spine
@@ -81,7 +84,7 @@ export class TasksPanel extends Spine.Controller {
       <header class="panel-head"></header>
       <form class="add-task">
         <label class="visually-hidden" for="new-task-title">New task</label>
-        <input id="new-task-title" class="new-task-title" placeholder="Add a task" autocomplete="off" enterkeyhint="done" maxlength="1024">
+        <input id="new-task-title" class="new-task-title" dir="auto" placeholder="Add a task" autocomplete="off" enterkeyhint="done" maxlength="1024">
         <button type="submit" class="btn-primary">Add</button>
       </form>
       <p class="panel-message" role="status" hidden></p>
@@ -119,7 +122,7 @@ export class TasksPanel extends Spine.Controller {
   private renderHead(): void {
     const list = this.list!;
     const markup = html`
-      <h2 class="list-title" title="Double-click to rename">${list.title || "Untitled list"}</h2>
+      <h2 class="list-title" dir="auto" title="Double-click to rename">${list.title || "Untitled list"}</h2>
       ${syncMark(list.syncState())}
       <span class="head-actions">
         <button type="button" class="rename-list btn-quiet" aria-label="Rename list ${list.title}">Rename</button>
@@ -129,7 +132,11 @@ export class TasksPanel extends Spine.Controller {
     // Repaint only on a visible change: a sync step must not take focus from Rename or Delete.
     if (markup === this.headPainted) return;
     this.headPainted = markup;
+    // A change of the sync mark (the new name sent) repaints the buttons too: the one focused keeps it.
+    const focused = document.activeElement;
+    const keep = focused && this.head[0].contains(focused) ? HEAD_BUTTONS.find((name) => focused.classList.contains(name)) : undefined;
     this.head.html(markup);
+    if (keep) this.head.find(`.${keep}`).trigger("focus");
   }
 
   private renderTasks(): void {
@@ -204,7 +211,7 @@ export class TasksPanel extends Spine.Controller {
     this.head.html(html`
       <form class="rename-form">
         <label class="visually-hidden" for="rename-input">List name</label>
-        <input id="rename-input" class="rename-input" value="${list.title || ""}" autocomplete="off" maxlength="1024">
+        <input id="rename-input" class="rename-input" dir="auto" value="${list.title || ""}" autocomplete="off" maxlength="1024">
         <button type="submit" class="btn-primary">Save</button>
         <button type="button" class="rename-cancel btn-quiet">Cancel</button>
       </form>

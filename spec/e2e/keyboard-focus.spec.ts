@@ -65,6 +65,23 @@ describe("Tasks app: the keyboard focus stays where the person is working", func
     expect(await focusName(page)).to.equal("Done: Buy stamps");
   });
 
+  // Found on a phone review: online, the save repainted the heading (its sync mark
+  // changed) and focus fell to the body; offline it stayed, as nothing was sent.
+  it("stays on Rename after a list is renamed with Enter and the new name is sent", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Old name");
+    await synced(page);
+    await page.locator(".rename-list").focus();
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type("New name");
+    await page.keyboard.press("Enter");
+    await page.locator(".list-title", { hasText: "New name" }).waitFor();
+    expect(await focusName(page)).to.equal("Rename list New name");
+    await synced(page);
+    expect(await focusName(page), "once the new name was sent").to.equal("Rename list New name");
+  });
+
   it("moves to the neighbouring list when the list is deleted with the keyboard, and to New list when none is left", async () => {
     const page = await harness.openDevice();
     for (const list of await harness.lists()) await harness.api("DELETE", `/users/@me/lists/${list.id}`);

@@ -83,6 +83,34 @@ describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, 
     expect(await page.locator(".rename-form input").inputValue()).to.equal(title);
   });
 
+  // Found on a phone review: a 1,024-character task title took 55 lines of the screen.
+  it("shows at most three lines of a long task title, and the whole of it in the edit form", async () => {
+    const page = await open();
+    await addList(page, "Long tasks");
+    const title = "word ".repeat(200).trim();
+    await addTasks(page, title, "Short one");
+    const row = page.locator(".open-tasks .task-title", { hasText: /^word word/ });
+    const { height, lineHeight } = await row.evaluate((el) => ({ height: el.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(el).lineHeight) }));
+    expect(height, "the title's height (px)").to.be.at.most(3 * lineHeight + 1);
+    expect(await row.textContent(), "the row holds the whole title for a screen reader").to.equal(title);
+    await page.locator(".open-tasks .task-open", { has: page.locator(".task-title", { hasText: /^word word/ }) }).tap();
+    expect(await page.locator(".edit-title").inputValue()).to.equal(title);
+  });
+
+  // Found on a phone review: "!" and brackets of Hebrew titles were laid out left to right.
+  it("lays out each title in its own direction: a Hebrew list and task right to left, beside English ones", async () => {
+    const page = await open();
+    await addList(page, "קניות!");
+    await addTasks(page, "חלב (2 ליטר)", "Bread (white)");
+    const direction = (selector: string, text: string) => page.locator(selector, { hasText: text }).first().evaluate((el) => getComputedStyle(el).direction);
+    expect(await direction(".list-title", "קניות"), "the list heading").to.equal("rtl");
+    expect(await direction(".list-name", "קניות"), "the list in the sidebar").to.equal("rtl");
+    expect(await direction(".task-title", "חלב"), "the Hebrew task").to.equal("rtl");
+    expect(await direction(".task-title", "Bread"), "the English task").to.equal("ltr");
+    await page.getByLabel("New task").fill("שלום");
+    expect(await page.getByLabel("New task").evaluate((el) => getComputedStyle(el).direction), "the field as it is typed in").to.equal("rtl");
+  });
+
   it("tells a new user where to start in words that are true whether the lists are beside the panel or above it", async () => {
     // A new user: no lists on the server (an earlier test made one).
     for (const list of await harness.lists()) await harness.api("DELETE", `/users/@me/lists/${list.id}`);
