@@ -87,8 +87,12 @@ export function showReloaded({ app, options }: RemoteContext, changes: Reloaded[
     }
     // The other tab gave the record its server id: move it here too, so
     // record objects this tab holds under the old id keep updating it.
+    // The server's copy may be shown already under the new id (a live update
+    // or a pull heard before this news): keep one, as swapId does.
     for (const former of entry?.formerIds ?? []) {
-      if (app.exists(className, former) && !app.exists(className, id)) app.changeId(className, former, id);
+      if (!app.exists(className, former)) continue;
+      if (app.exists(className, id)) app.destroy(className, id);
+      app.changeId(className, former, id);
     }
     if (!entry || entry.deleted) app.destroy(className, id);
     else if (app.exists(className, id)) app.update(className, id, entry.attrs);

@@ -82,6 +82,18 @@ export class TasksAppHarness {
     return page;
   }
 
+  /** Another tab of the browser `page` is in (the same storage), with the app open and its local data shown. */
+  async openTab(page: Page): Promise<Page> {
+    const tab = await page.context().newPage();
+    const errors: string[] = [];
+    this.errors.set(tab, errors);
+    tab.on("pageerror", (error) => errors.push(error.message));
+    tab.on("dialog", (dialog) => void dialog.accept());
+    await tab.goto(this.app.url);
+    await tab.locator(".status .pill").waitFor();
+    return tab;
+  }
+
   /** Uncaught errors the page threw (a working app throws none). */
   pageErrors(page: Page): string[] {
     return this.errors.get(page) ?? [];
