@@ -2,6 +2,7 @@ import { systemClock, type Clock } from "../env/clock";
 import { liveHostOf } from "./live-apply";
 import type { LiveAtmos, LiveHost } from "./live-host";
 import { CloseCode, type AuthMessage, type ServerMessage } from "./live-protocol";
+import { readServerFrame } from "./server-frame";
 import { reconnectDelay, type BackoffOptions } from "./reconnect-backoff";
 import { SeqRecord } from "./seq-record";
 import { defaultWebSocket, retire, type LiveSocket, type LiveSocketConstructor } from "./live-socket";
@@ -52,6 +53,10 @@ export class LiveClient {
   /** Bumped per socket so events of a replaced socket are ignored. */
   private generation = 0;
   private attempt = 0;
+  /** Reconnects for holes in the seqs (or unreadable frames) since a change last came in order. */
+  private restarts = 0;
+  /** Resync frames received and not handled yet. */
+  private resyncsQueued = 0;
   private timer: unknown;
   private url = "";
   private auth: LiveConnectOptions = {};
@@ -184,21 +189,43 @@ export class LiveClient {
       if (generation !== this.generation) return;
       let message: ServerMessage;
       try {
-        message = JSON.parse(String(event.data)) as ServerMessage;
-      } catch {
-        return this.host.emit("live:error", { error: new Error("live: the server sent a frame that is not JSON") });
+        message = readServerFrame(event.data);
+      } catch (error) {
+        // In turn, after the frames before it: without a good `ready` there is nothing to go on, so try again.
+        return this.enqueue(() => {
+          if (generation !== this.generation) return;
+          this.host.emit("live:error", { error: error as Error });
+          if (this.state === "authenticating") this.restart(generation);
+        });
       }
       // Remember a refusal's reason synchronously: the close may arrive before the chain gets to it.
       if (message.type === "error" && message.requestId === undefined) this.lastServerError = message.message;
-      this.chain = this.chain.then(() => this.handle(message, generation));
+      const resync = message.type === "resync";
+      if (resync) this.resyncsQueued++;
+      this.enqueue(() => {
+        if (resync) this.resyncsQueued--;
+        return this.handle(message, generation);
+      });
     };
     socket.onclose = (event) => {
       if (generation !== this.generation) return;
-      this.chain = this.chain.then(() => this.closed(event.code, event.reason, generation));
+      this.enqueue(() => this.closed(event.code, event.reason, generation));
     };
     socket.onerror = () => {
       // Always followed by close, which decides what to do.
     };
+  }
+
+  /**
+   * Runs `step` after the ones before it. A step that fails is reported and
+   * the chain goes on: one rejected step would otherwise stop every later
+   * frame and close from being handled.
+   */
+  private enqueue(step: () => unknown): void {
+    this.chain = this.chain.then(step).then(
+      () => undefined,
+      (error: Error) => this.host.emit("live:error", { error }),
+    );
   }
 
   private async findSocket(): Promise<void> {
@@ -249,6 +276,8 @@ export class LiveClient {
           this.host.emit("live:error", { error: new Error(`live: missed changes ${last + 1}..${message.seq - 1} on ${message.channel}, resuming`) });
           return this.restart(generation);
         }
+        // In order: a later hole starts its backoff afresh.
+        this.restarts = 0;
         try {
           await this.host.applyLiveChange(message.change);
         } catch (error) {
@@ -264,7 +293,8 @@ export class LiveClient {
       case "resync": {
         await this.seqs.set(message.channel, message.seq);
         this.host.emit("live:resync", { channel: message.channel, seq: message.seq });
-        await this.pullAll();
+        // A run of resyncs (a server that restarted, with many channels) needs one pull: the last one's.
+        if (this.resyncsQueued === 0) await this.pullAll();
         return;
       }
       case "error":
@@ -313,7 +343,12 @@ export class LiveClient {
     this.scheduleReconnect();
   }
 
-  /** Drops the current socket and reconnects at once (after a hole in the seqs). */
+  /**
+   * Drops the current socket and reconnects (after a hole in the seqs, or a
+   * frame it could not read), at once the first time, then with backoff: a
+   * server that keeps skipping a seq would be asked again a thousand times a
+   * second.
+   */
   private restart(generation: number): void {
     if (generation !== this.generation) return;
     const socket = this.socket;
@@ -321,12 +356,16 @@ export class LiveClient {
     this.socket = undefined;
     if (socket) retire(socket, "resuming");
     if (this.state === "connected") this.host.emit("live:disconnected", { code: 1000, reason: "resuming" });
-    this.open();
+    if (this.restarts === 0) {
+      this.restarts++;
+      return this.open();
+    }
+    this.scheduleReconnect(this.restarts++ - 1);
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(attempt = this.attempt++): void {
     this.state = "waiting";
-    const delay = reconnectDelay(this.attempt++, this.random(), this.options.backoff);
+    const delay = reconnectDelay(attempt, this.random(), this.options.backoff);
     const generation = this.generation;
     this.timer = this.clock.setTimeout(() => {
       if (generation === this.generation && this.state === "waiting") this.open();

@@ -117,6 +117,73 @@ describe("live client against a scripted server", () => {
     await connected;
   });
 
+  describe("a broken or hostile server (found by a hostile-server review)", () => {
+    const raw = (ws: WebSocket, text: string) => ws.send(text);
+    const errors = (host: FakeLiveHost) => host.events.filter((e) => e.event === "live:error").map((e) => (e.payload as { error: Error }).error.message);
+
+    it("reports a frame of JSON null, or a ready without seqs, and connects on the next try (a null frame ended the Node process)", async () => {
+      server = await scriptedServer((ws, auth, n) => {
+        if (n === 1) return raw(ws, "null");
+        if (n === 2) return raw(ws, JSON.stringify({ type: "ready", channels: ["c"], seq: null, epoch: "e" }));
+        send(ws, { type: "ready", channels: ["c"], seq: { c: 0 }, epoch: "e" });
+        send(ws, { type: "change", channel: "c", seq: 1, change: change("a") });
+      });
+      const host = new FakeLiveHost();
+      live = new LiveClient(host, { clock: new RecordingClock(), random: () => 0.5, backoff: { initialMs: 100, maxMs: 400 } });
+      await live.connect(server.url, { token: "t" });
+      await host.waitFor(() => host.applied.length === 1);
+      expect(errors(host)).to.deep.equal(['live: the server sent null, not a message with a "type"', 'live: the server sent a "ready" frame whose "seq" is not an object of channel → whole number']);
+      expect(server.auths).to.have.length(3);
+    });
+
+    it("skips a change whose seq is not a whole number, and does not apply an earlier seq again after it", async () => {
+      server = await scriptedServer((ws) => {
+        send(ws, { type: "ready", channels: ["c"], seq: { c: 0 }, epoch: "e" });
+        send(ws, { type: "change", channel: "c", seq: 1, change: change("a") });
+        raw(ws, JSON.stringify({ type: "change", channel: "c", seq: "x", change: change("b") }));
+        send(ws, { type: "change", channel: "c", seq: 1, change: change("a") });
+        send(ws, { type: "change", channel: "c", seq: 2, change: change("c") });
+      });
+      const host = new FakeLiveHost();
+      live = new LiveClient(host);
+      await live.connect(server.url, { token: "t" });
+      await host.waitFor(() => host.applied.length === 2);
+      expect(host.applied.map((c) => c.id)).to.deep.equal(["a", "c"]);
+      expect(errors(host)).to.deep.equal(['live: the server sent a "change" frame without a "channel" and a whole-number "seq" from 1']);
+      expect(live.seq).to.deep.equal({ c: 2 });
+    });
+
+    it("reconnects after a hole in the seqs at once the first time, then with backoff (a server always skipping one got 1,022 connections a second)", async () => {
+      server = await scriptedServer((ws) => {
+        send(ws, { type: "ready", channels: ["c"], seq: { c: 0 }, epoch: "e" });
+        send(ws, { type: "change", channel: "c", seq: 5, change: change("e") });
+      });
+      const clock = new RecordingClock();
+      const host = new FakeLiveHost();
+      live = new LiveClient(host, { clock, random: () => 0.5, backoff: { initialMs: 100, maxMs: 400 } });
+      await live.connect(server.url, { token: "t" });
+      await clock.waitForDelays(3);
+      live.disconnect();
+      expect(clock.delays.slice(0, 3)).to.deep.equal([75, 150, 300]);
+      expect(server.auths.length).to.be.at.most(5);
+    });
+
+    it("pulls once for a run of resync frames that came in together, not once per frame (200 resyncs made 200 pulls)", async () => {
+      server = await scriptedServer((ws) => {
+        send(ws, { type: "ready", channels: ["c"], seq: { c: 0 }, epoch: "e" });
+        for (let i = 1; i <= 50; i++) send(ws, { type: "resync", channel: "c", seq: i });
+      });
+      const host = new FakeLiveHost();
+      live = new LiveClient(host);
+      await live.connect(server.url, { token: "t" });
+      await host.waitFor(() => host.count("live:resync") === 50);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The first frame may be read alone: its pull, then one for all that came meanwhile.
+      expect(host.pulls.length).to.be.within(1, 2);
+      expect(live.seq).to.deep.equal({ c: 50 });
+    });
+  });
+
   it("backs off longer after each failed attempt, with jitter, and starts over once connected", async () => {
     let accept = false;
     let current: WebSocket | undefined;
