@@ -50,7 +50,8 @@ export class OriginPauses {
   private sleep(url: string): Promise<void> {
     const ms = this.left(url);
     if (ms <= 0) return Promise.resolve();
-    return new Promise<void>((resolve) => this.clock.setTimeout(resolve, ms)).then(() => this.sleep(url));
+    // In steps setTimeout takes: above 2^31-1 ms it fires after 1 ms (a pause another tab was told of is not capped here).
+    return new Promise<void>((resolve) => this.clock.setTimeout(resolve, Math.min(ms, 2 ** 31 - 1))).then(() => this.sleep(url));
   }
 }
 

@@ -82,12 +82,15 @@ export function messageFromBody(status: number, body: unknown): string {
   return `HTTP ${status}`;
 }
 
-/** Retry-After is either delta-seconds or an HTTP date. */
+/** The longest pause a Retry-After gets: a server asking for more (years, in seconds) is most likely wrong, and a day on it shows. */
+const MAX_RETRY_AFTER_MS = 86_400_000;
+
+/** Retry-After is either delta-seconds or an HTTP date; at most a day. */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
-  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+  return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
 /** The `error` event of a failed storage write: storage full (the changes wait in memory), or another failure. */

@@ -34,7 +34,8 @@ export class FakeClock implements Clock {
 
   setTimeout(fn: () => void, ms: number): unknown {
     const id = this.nextId++;
-    const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
+    // As Node and browsers do: a delay above 2^31-1 ms (about 24.8 days) fires after 1 ms.
+    const delay = Number.isFinite(ms) && ms > 0 ? (ms > 2 ** 31 - 1 ? 1 : ms) : 0;
     this.timers.push({ id, at: this.time + delay, fn });
     return id;
   }

@@ -64,6 +64,20 @@ describe("offline: Retry-After is honoured", () => {
     expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
   });
 
+  // Found by a hostile-server review: Retry-After: 99999999999 set a timer above what
+  // setTimeout takes, which fires after 1 ms: a busy loop, thousands a second.
+  it("waits at most a day for a Retry-After asking for more, without a busy loop", async () => {
+    await throttledSave(503, "99999999999");
+    const fired = clock.fired;
+    await clock.advance(23 * 3600_000);
+    await page.atmos.push();
+    expect(sentSinceThrottle()).to.equal(0);
+    expect(clock.fired - fired, "timers fired in 23 hours").to.be.below(100);
+    await clock.advance(3600_000);
+    await page.atmos.whenSynced();
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["throttled"]);
+  });
+
   it("sends nothing before a 429's Retry-After given as an HTTP date", async () => {
     // The header is a wall-clock date; the fake clock measures the pause from the answer.
     await throttledSave(429, new Date(Date.now() + 120_000).toUTCString());

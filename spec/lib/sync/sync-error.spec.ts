@@ -27,5 +27,7 @@ describe("readable error messages", () => {
     expect(parseRetryAfter("Wed, 01 May 2024 11:00:00 GMT", now)).to.equal(0);
     expect(parseRetryAfter("soon", now)).to.equal(undefined);
     expect(parseRetryAfter(null, now)).to.equal(undefined);
+    expect(parseRetryAfter("99999999999", now), "at most a day").to.equal(86_400_000);
+    expect(parseRetryAfter("Fri, 01 May 2099 12:00:00 GMT", now), "at most a day").to.equal(86_400_000);
   });
 });
