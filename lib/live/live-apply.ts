@@ -5,6 +5,7 @@ import { changedFields, mergeNewerVersion, olderVersion } from "../sync/merge";
 import { createAttempts, createsOut, mayBeCopy } from "../sync/lost-creates";
 import { collectionName } from "../sync/naming";
 import { fillFromLink } from "./link-params";
+import { unkeepable } from "../store/keepable";
 import { resendMerged } from "../sync/resend-merged";
 import type { LiveAtmos, LiveEvents, LiveHost } from "./live-host";
 import type { LiveChange } from "./live-protocol";
@@ -68,7 +69,10 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   if (!model) return unknownCollection(atmos, change.collection);
   const idField = atmos.resourceClient.IDField;
   const className: string = model.className;
-  const id = String(change.id ?? change.attrs?.[idField]);
+  const rawId = change.id ?? change.attrs?.[idField];
+  const why = unkeepable(rawId, change.attrs ?? {});
+  if (why) throw new Error(`live: a ${change.type} change of ${change.collection} has ${why}; it was not applied`);
+  const id = String(rawId);
   // A record marked deleted (a Google task's tombstone) is gone, as a pull takes it.
   const gone = change.type === "deleted" || change.attrs?.deleted === true;
   // The server may announce this tab's own new record before it answers the

@@ -4,6 +4,7 @@ import { changedFields, mergeNewerVersion } from "./merge";
 import { createAttempts, createsOut, mayBeCopy } from "./lost-creates";
 import { resendMerged } from "./resend-merged";
 import { defaultItems } from "./resource-client";
+import { unkeepable } from "../store/keepable";
 import { SyncError } from "./sync-error";
 import type { SyncHost } from "./sync-host";
 
@@ -26,7 +27,8 @@ export interface PullResult {
   conflicts: Array<{ local: Attrs; remote: Attrs; merged: Attrs }>;
 }
 
-const maxPages = 100000;
+/** Pages one pull follows at most: a server that never stops sending next pages fails the pull. */
+const maxPages = 10000;
 
 /**
  * Fetches a model's index (every page), checks every item, then merges them
@@ -89,6 +91,11 @@ export class Puller {
           seenTokens.add(token);
           pageParams = { ...params, pageToken: token };
         } else if (link && !seenTokens.has(link)) {
+          // The app's headers (a token) go to every page: only to the origin the pull asked.
+          const asked = originOf(rc.urlFor(path, pageParams));
+          if (originOf(link) !== asked) {
+            throw new SyncError(`${className}: the server's Link header points the next page to another origin (${originOf(link) || link}); nothing from this pull was stored`, { status: response.status, body: response.body, type: "invalid" });
+          }
           seenTokens.add(link);
           path = link;
           // The link carries the server's own query (a page, a cursor); the
@@ -97,6 +104,9 @@ export class Puller {
           const carried = (link.split("?")[1] ?? "").split("&").map((pair) => pair.split(/=|\[|%5B/i)[0]);
           for (const name in params) if (!carried.includes(encodeURIComponent(name))) pageParams[name] = params[name];
         } else break;
+        if (page === maxPages - 1) {
+          throw new SyncError(`${className}: the server kept sending next pages (${maxPages} of them); nothing from this pull was stored`, { status: response.status, body: response.body, type: "invalid" });
+        }
       }
       // A create in flight may be in these pages already, under its server
       // id: its answer, applied first, tells which item it is (see applyPulled).
@@ -127,6 +137,8 @@ function checkedItem(className: string, item: unknown, idField: string, status: 
   if (!item || typeof item !== "object" || id === undefined || id === null || id === "") {
     throw new SyncError(`${className}: a record from the server has no "${idField}"; nothing from this response was stored. Set resourceClient.IDField to the field your server uses`, { status, body, type: "invalid" });
   }
+  const why = unkeepable(id, item);
+  if (why) throw new SyncError(`${className}: a record from the server has ${why}; nothing from this response was stored`, { status, body, type: "invalid" });
   // Already in local form (a string under "id", as Google's are): the parsed
   // item is this pull's own, no copy needed.
   if (idField === "id" && typeof id === "string") return item as Attrs;
@@ -241,6 +253,15 @@ function highWater(items: Attrs[], field: string): string | undefined {
     if (typeof value === "string" && (max === undefined || Date.parse(value) > Date.parse(max))) max = value;
   }
   return max;
+}
+
+/** `scheme://host:port` of a URL, resolved against the page in a browser; "" when there is none to resolve against. */
+function originOf(url: string): string {
+  try {
+    return new URL(url, (globalThis as { location?: { href: string } }).location?.href).origin;
+  } catch {
+    return "";
+  }
 }
 
 /**

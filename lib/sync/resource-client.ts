@@ -325,9 +325,10 @@ function unparsable(url: string): string | undefined {
   }
 }
 
-// An `items` that is not a list, or a body of text, is left to the puller to refuse (a bad body, not an empty page).
+// An `items` that is not a list, a body of text, a number or a boolean is left to the puller to refuse (a bad body, not an empty page).
 export function defaultItems(result: any): unknown {
-  return Array.isArray(result) || typeof result == "string" ? result : result?.items ?? [];
+  // A number or true is no page at all (read as empty, `remove: true` would drop every synced record).
+  return Array.isArray(result) || typeof result != "object" ? result ?? [] : result?.items ?? [];
 }
 
 function joinUrl(base: string, path: string): string {

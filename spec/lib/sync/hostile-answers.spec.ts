@@ -1,0 +1,129 @@
+import { expect } from "chai";
+import * as http from "http";
+import { Atmos, type ErrorPayload } from "../../../lib";
+import { liveHostOf } from "../../../lib/live/live-apply";
+import { MemoryStorage } from "../../fakes/memory-storage";
+import { listen, shutdown } from "../../servers/listen";
+import { List, models, resetModels } from "../models";
+
+/**
+ * Found by a hostile-server review: answers a broken or hostile server may
+ * send. Each fails the pull (or the live change) with a message naming what
+ * is wrong; nothing of it is stored, the model keeps working (after a
+ * reload too), and records saved here stay.
+ */
+describe("answers from a broken or hostile server", () => {
+  let server: http.Server;
+  let other: http.Server | undefined;
+  /** The index answer, as text (so it may hold keys such as "__proto__"). */
+  let answer: string;
+  let headers: Record<string, string>;
+  const seen: string[] = [];
+  let atmos: Atmos;
+  let storage: MemoryStorage;
+  let errors: ErrorPayload[];
+
+  beforeEach(async () => {
+    resetModels();
+    seen.length = 0;
+    headers = {};
+    server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { "Content-Type": "application/json", ...headers });
+      res.end(answer);
+    });
+    storage = new MemoryStorage();
+    atmos = new Atmos({ storage });
+    atmos.resourceClient.base = await listen(server);
+    errors = [];
+    atmos.on("error", (payload) => errors.push(payload));
+  });
+  afterEach(async () => {
+    atmos.close();
+    await shutdown(server);
+    if (other) await shutdown(other);
+    other = undefined;
+  });
+
+  const records = () => storage.keys().filter((key) => key.startsWith("atmos2:rec:"));
+  const pullError = () => models.List.sync({ remote: true, remove: true }).then(() => "resolved", (error: Error) => error.message);
+  /** Reads storage as the next page load does. */
+  const reload = async () => {
+    atmos.close();
+    List.deleteAll();
+    atmos = new Atmos({ storage });
+    await models.List.sync();
+  };
+
+  const refused: Array<[string, string, RegExp]> = [
+    ['a record with a "__proto__" field', '[{ "id": "L1", "title": "x", "__proto__": { "clone": 1 } }]', /List: a record from the server has a field "__proto__", which a Spine record cannot hold; nothing from this response was stored/],
+    ['a record with a "constructor" field', '[{ "id": "L1", "title": "x", "constructor": "x" }]', /has a field "constructor", which a Spine record cannot hold/],
+    ['the id "toString"', '[{ "id": "toString", "title": "x" }]', /List: a record from the server has the id "toString", which Spine cannot index: every object has a "toString"/],
+    ['the id "__proto__"', '[{ "id": "__proto__", "title": "x" }]', /has the id "__proto__", which Spine cannot index/],
+    ["an id that is an object", '[{ "id": { "a": 1 }, "title": "x" }, { "id": { "b": 2 }, "title": "y" }]', /has an id that is not a string or a number \(\{"a":1\}\)/],
+  ];
+  for (const [what, body, message] of refused) {
+    it(`refuses a pull holding ${what}, keeps what was here, and still loads after a reload`, async () => {
+      const mine = new List({ title: "mine, unsent" }).save() as unknown as { id: string };
+      answer = body;
+      expect(await pullError()).to.match(message);
+      expect(errors.map((e) => e.model)).to.deep.equal(["List"]);
+      expect(({} as Record<string, unknown>).clone, "Object.prototype").to.equal(undefined);
+      expect(records()).to.deep.equal([`atmos2:rec:List:${mine.id}`]);
+      await reload();
+      expect(List.all().map((l) => (l as unknown as { title: string }).title)).to.deep.equal(["mine, unsent"]);
+    });
+  }
+
+  it("refuses a live change with the id \"toString\" or a \"__proto__\" field, and stores nothing", async () => {
+    const live = liveHostOf(atmos);
+    const refusal = (change: object) => live.applyLiveChange(change as never).then(() => "applied", (error: Error) => error.message);
+    expect(await refusal({ type: "created", collection: "lists", id: "toString", attrs: { title: "x" } })).to.equal('live: a created change of lists has the id "toString", which Spine cannot index: every object has a "toString"; it was not applied');
+    expect(await refusal(JSON.parse('{ "type": "updated", "collection": "lists", "id": "L1", "attrs": { "__proto__": { "clone": 1 } } }'))).to.match(/has a field "__proto__", which a Spine record cannot hold; it was not applied$/);
+    expect(records()).to.deep.equal([]);
+    expect(List.all()).to.deep.equal([]);
+  });
+
+  for (const body of ["123", "true"]) {
+    it(`refuses an index answered ${body} (not a list) instead of reading it as empty, and removes nothing`, async () => {
+      answer = '[{ "id": "L1", "title": "synced" }]';
+      await models.List.sync({ remote: true });
+      answer = body;
+      expect(await pullError()).to.match(/List: itemsFromResult returned (number|boolean), not an array/);
+      expect(List.all().map((l) => l.id)).to.deep.equal(["L1"]);
+    });
+  }
+
+  it("refuses a next-page Link to another origin, sending it neither the token nor a request, and removes nothing", async () => {
+    const stolen: string[] = [];
+    other = http.createServer((req, res) => {
+      stolen.push(String(req.headers.authorization));
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end('[{ "id": "evil", "title": "injected" }]');
+    });
+    const elsewhere = await listen(other);
+    atmos.resourceClient.addHeader("Authorization", "Bearer SECRET");
+    answer = '[{ "id": "L1", "title": "synced" }]';
+    await models.List.sync({ remote: true });
+    headers = { Link: `<${elsewhere}/steal>; rel="next"` };
+    expect(await pullError()).to.match(/List: the server's Link header points the next page to another origin \(http:\/\/127\.0\.0\.1:\d+\); nothing from this pull was stored/);
+    expect(stolen).to.deep.equal([]);
+    expect(List.all().map((l) => l.id)).to.deep.equal(["L1"]);
+  });
+
+  it("stops a pull whose pages never end, after 10,000, as failed: nothing stored, nothing removed", async function () {
+    this.timeout(120_000);
+    answer = '[{ "id": "L1", "title": "synced" }]';
+    await models.List.sync({ remote: true });
+    let page = 0;
+    server.removeAllListeners("request");
+    server.on("request", (_req, res) => {
+      page++;
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ items: [], nextPageToken: `p${page}` }));
+    });
+    expect(await pullError()).to.match(/List: the server kept sending next pages \(10000 of them\); nothing from this pull was stored/);
+    expect(page).to.equal(10000);
+    expect(List.all().map((l) => l.id)).to.deep.equal(["L1"]);
+  });
+});
