@@ -13,6 +13,25 @@ export function unkeepable(id: unknown, attrs: object): string | undefined {
   if (typeof id != "string" && !(typeof id == "number" && isFinite(id))) return `an id that is not a string or a number (${shown(id)})`;
   if (String(id) in Object.prototype) return `the id "${String(id)}", which Spine cannot index: every object has a "${String(id)}"`;
   for (const field of FIELDS_NO_RECORD_HOLDS) if (hasOwn.call(attrs, field)) return `a field "${field}", which a Spine record cannot hold`;
+  const deep = nestedPast(attrs, MAX_DEPTH);
+  if (deep) return `a field "${deep}" nested more than ${MAX_DEPTH} levels deep, which no storage could write (JSON.stringify overflows)`;
+  return undefined;
+}
+
+/** Levels of objects and arrays a record may nest: JSON.parse takes 100,000, JSON.stringify's stack does not. */
+const MAX_DEPTH = 1000;
+
+/** The field of `attrs` whose value nests past `limit` levels, if one does; walked without recursion. */
+function nestedPast(attrs: object, limit: number): string | undefined {
+  for (const field in attrs) {
+    const stack: Array<[unknown, number]> = [[(attrs as Record<string, unknown>)[field], 1]];
+    while (stack.length) {
+      const [value, depth] = stack.pop()!;
+      if (!value || typeof value != "object") continue;
+      if (depth > limit) return field;
+      for (const key in value) stack.push([(value as Record<string, unknown>)[key], depth + 1]);
+    }
+  }
   return undefined;
 }
 

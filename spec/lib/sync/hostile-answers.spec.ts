@@ -60,6 +60,7 @@ describe("answers from a broken or hostile server", () => {
     ['a record with a "constructor" field', '[{ "id": "L1", "title": "x", "constructor": "x" }]', /has a field "constructor", which a Spine record cannot hold/],
     ['the id "toString"', '[{ "id": "toString", "title": "x" }]', /List: a record from the server has the id "toString", which Spine cannot index: every object has a "toString"/],
     ['the id "__proto__"', '[{ "id": "__proto__", "title": "x" }]', /has the id "__proto__", which Spine cannot index/],
+    ["a field nested 100,000 levels deep (JSON.stringify overflows: every later write to storage failed)", `[{ "id": "L1", "title": "x", "deep": ${"[".repeat(100000)}${"]".repeat(100000)} }]`, /has a field "deep" nested more than 1000 levels deep/],
     ["an id that is an object", '[{ "id": { "a": 1 }, "title": "x" }, { "id": { "b": 2 }, "title": "y" }]', /has an id that is not a string or a number \(\{"a":1\}\)/],
   ];
   for (const [what, body, message] of refused) {
