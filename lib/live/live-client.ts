@@ -3,6 +3,8 @@ import { liveHostOf } from "./live-apply";
 import type { LiveAtmos, LiveHost } from "./live-host";
 import { CloseCode, type AuthMessage, type ServerMessage } from "./live-protocol";
 import { readServerFrame } from "./server-frame";
+import { connectUrl } from "./connect-args";
+export { socketUrl } from "./connect-args";
 import { reconnectDelay, type BackoffOptions } from "./reconnect-backoff";
 import { SeqRecord } from "./seq-record";
 import { defaultWebSocket, retire, type LiveSocket, type LiveSocketConstructor } from "./live-socket";
@@ -44,7 +46,14 @@ type State = "idle" | "opening" | "authenticating" | "connected" | "waiting";
 /** `atmos.live.connectionState`: one of the states drawn above. */
 export type LiveConnectionState = State;
 
-/** `atmos.live`: receives changes from an atmos2-server and applies them through the host. */
+/**
+ * `atmos.live`: receives changes from an atmos2-server and applies them
+ * through the host. One connection's state machine (connect, open, frames,
+ * close, backoff, refusals): its steps share the state and the generation
+ * that tell a current socket's events from a replaced one's, which is why it
+ * is longer than the others (frames are read in server-frame.ts, arguments
+ * checked in connect-args.ts).
+ */
 export class LiveClient {
   private state: State = "idle";
   private socket: LiveSocket | undefined;
@@ -104,20 +113,10 @@ export class LiveClient {
    * Transient failures are retried with backoff meanwhile. Does no pull.
    */
   connect(url: string, options: LiveConnectOptions = {}): Promise<void> {
-    url = socketUrl(url);
-    if (typeof url !== "string" || !/^wss?:\/\//.test(url)) {
-      // A path socketUrl left as it is: there is no page to resolve it against.
-      if (typeof url == "string" && url.startsWith("/")) return Promise.reject(new Error(`live.connect(url): url must be a ws:// or wss:// URL or an http(s) URL; ${JSON.stringify(url)} is a path, and there is no page here to resolve it against`));
-      return Promise.reject(new Error(`live.connect(url): url must be a ws:// or wss:// URL, an http(s) URL, or a path on this page's origin (got ${JSON.stringify(url)})`));
-    }
-    for (const key in options) {
-      if (key !== "token" && key !== "channels") return Promise.reject(new Error(`live.connect(url, { ${key} }): ${key} is not an option; the options are token, channels`));
-    }
-    if (options.token != null && typeof options.token !== "string") {
-      return Promise.reject(new Error(`live.connect(url, { token }): token must be a string, got ${typeof options.token}`));
-    }
-    if (options.channels !== undefined && !Array.isArray(options.channels)) {
-      return Promise.reject(new Error("live.connect(url, { channels }): channels must be an array of channel names"));
+    try {
+      url = connectUrl(url, options);
+    } catch (error) {
+      return Promise.reject(error);
     }
     this.stop(new Error("live.connect was called again"));
     this.url = url;
@@ -379,16 +378,4 @@ export class LiveClient {
     this.pending?.reject(error);
     this.pending = undefined;
   }
-}
-
-/**
- * "/live" on the page's own origin and http(s) URLs become the matching
- * ws(s) URL, so an app can pass the same address it fetches from.
- */
-export function socketUrl(url: unknown): string {
-  if (typeof url !== "string") return url as string;
-  if (/^https?:\/\//i.test(url)) return url.replace(/^http/i, "ws");
-  const page = (globalThis as { location?: { protocol: string; host: string } }).location;
-  if (url.startsWith("/") && !url.startsWith("//") && page?.host) return `${page.protocol === "https:" ? "wss" : "ws"}://${page.host}${url}`;
-  return url;
 }

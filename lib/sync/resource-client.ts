@@ -5,6 +5,7 @@ import { asSyncError, SyncError, messageFromBody, parseRetryAfter } from "./sync
 import { badOption, checkedOptions, isFunction } from "../checked-options";
 import { OriginPauses } from "./origin-pauses";
 import { checkExecuteOptions } from "../call-options";
+import { baseProblem, headerProblem, tokenChars, unparsable } from "./request-checks";
 
 export type DataCoding = "json" | "form";
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -276,54 +277,6 @@ checkedOptions(ResourceClient.prototype, "resourceClient", {
   itemsFromResult: ["a function", isFunction, defaultItems],
   conditionalUpdates: ["true or false", (value) => typeof value == "boolean", false],
 });
-
-const tokenChars = "letters, digits and !#$%&'*+.^_`|~-";
-
-/**
- * Why fetch would refuse a header, if it would: a name is an HTTP token (RFC
- * 9110), a value a ByteString without NUL or line breaks. (The value is not
- * shown: it may be a token.)
- */
-function headerProblem(name: unknown, value: unknown): string | undefined {
-  if (typeof name != "string" || !/^[\w!#$%&'*+.^_`|~-]+$/.test(name)) return `${JSON.stringify(name)} is not a header name (${tokenChars})`;
-  if (/[\0\r\n\u0100-\uffff]/.test(String(value))) return `the value of ${name} has a line break, NUL or character above \\u00ff`;
-}
-
-/** Why the global fetch cannot send to `url` (built from `base`), if it cannot: not http(s), relative outside a page, or with credentials. */
-function baseProblem(url: string, base: string): string | undefined {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1].toLowerCase();
-  // Not shown: the URL holds a secret.
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url)) return 'the URL has a user name or password in it, which fetch refuses; send them in a header instead (resourceClient.addHeader("Authorization", ...))';
-  if (scheme === "http" || scheme === "https") return unparsable(url) ? `"${url}" is not a URL (${unparsable(url)}); check resourceClient.base and the routes` : undefined;
-  let why: string;
-  let example: string;
-  if (scheme === undefined) {
-    // In a page, a relative URL is resolved against it.
-    if (typeof (globalThis as { location?: { href?: unknown } }).location?.href === "string") return undefined;
-    why = ` and there is no page to resolve "${url}" against`;
-    // "//host/api" means the page's scheme: http: outside a page.
-    example = base.startsWith("//") ? `http:${base}` : `http://localhost:3000${base ? `/${base.replace(/^\/+/, "")}` : "/api"}`;
-  } else {
-    why = ", which does not start with http:// or https://";
-    example = `http://${base.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")}`;
-  }
-  return `resourceClient.base is ${JSON.stringify(base)}${why}; set it to an absolute URL such as ${JSON.stringify(example)}`;
-}
-
-/**
- * Why an absolute URL cannot be parsed (a port out of range, a space in the
- * host), if it cannot: fetch would fail as if the network were down. A path
- * is left to the page; without URL (an old browser) nothing is checked.
- */
-function unparsable(url: string): string | undefined {
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(url) || typeof URL != "function") return undefined;
-  try {
-    new URL(url);
-  } catch {
-    const port = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(url)?.[1];
-    return port && Number(port) > 65535 ? `port ${port} is above 65535` : "fetch cannot parse it";
-  }
-}
 
 // An `items` that is not a list, a body of text, a number or a boolean is left to the puller to refuse (a bad body, not an empty page).
 export function defaultItems(result: any): unknown {
