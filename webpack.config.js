@@ -2,7 +2,7 @@
 //
 //   entry             browser (UMD, minified)     Node / bundlers (unminified)
 //   atmos2            dist/atmos2.js  (Atmos)      dist/atmos2.mjs, dist/atmos2.cjs
-//   atmos2/live       dist/atmos2-live.js          dist/atmos2-live.mjs, .cjs
+//   atmos2/live       dist/atmos2-live.js          dist/atmos2-live.mjs, .cjs (Node), .browser.mjs, .browser.cjs
 //   atmos2/indexeddb  dist/atmos2-indexeddb.js     dist/atmos2-indexeddb.mjs, .cjs
 //
 // Spine stays external: the app brings its own, and atmos2 registers itself
@@ -121,45 +121,55 @@ function umd(key, mode) {
   };
 }
 
-function esm(key, mode) {
+/**
+ * `browser`: the live client's files for bundlers (package.json gives them
+ * to every condition but "node"): they take lib/live/import-ws.browser.ts,
+ * so no bundler meets the `import("ws")` of the Node files (only webpack
+ * reads its webpackIgnore comment; Rollup bundled all of ws, and the page
+ * died on Node's built-ins).
+ */
+function esm(key, mode, browser = false) {
   const entry = entries[key];
+  const name = browser ? `${entry.name}.browser` : entry.name;
   return {
-    name: `esm-${key}`,
+    name: `esm-${key}${browser ? "-browser" : ""}`,
     mode,
     entry: entry.file,
     devtool: "source-map",
     experiments: { outputModule: true },
-    output: { path: dist, filename: `${entry.name}.mjs`, library: { type: "module" } },
+    output: { path: dist, filename: `${name}.mjs`, library: { type: "module" } },
     externalsType: "module",
     externals: [spine("esm"), key === "core" ? {} : coreAs("./atmos2.mjs")],
     optimization: { minimize: false },
     module: { rules },
     resolve,
-    plugins: [new FinalNewlinePlugin()],
+    plugins: [...(browser ? [browserImportWs] : []), new FinalNewlinePlugin()],
   };
 }
 
-function cjs(key, mode) {
+function cjs(key, mode, browser = false) {
   const entry = entries[key];
+  const name = browser ? `${entry.name}.browser` : entry.name;
   // `require("atmos2")` is the Atmos class itself (lib/umd.ts adds the named exports and `.default`).
   const library = key === "core" ? { type: "commonjs2", export: "default" } : { type: "commonjs2" };
   return {
-    name: `cjs-${key}`,
+    name: `cjs-${key}${browser ? "-browser" : ""}`,
     mode,
-    target: "node20",
+    target: browser ? ["web", "es2020"] : "node20",
     entry: entry.cjsFile ?? entry.file,
     devtool: "source-map",
-    output: { path: dist, filename: `${entry.name}.cjs`, library },
+    output: { path: dist, filename: `${name}.cjs`, library },
     externalsType: "commonjs",
     externals: [spine("cjs"), key === "core" ? {} : coreAs("./atmos2.cjs")],
     optimization: { minimize: false },
     module: { rules },
     resolve,
-    plugins: [new FinalNewlinePlugin()],
+    plugins: [...(browser ? [browserImportWs] : []), new FinalNewlinePlugin()],
   };
 }
 
 module.exports = (env = {}, argv = {}) => {
   const mode = argv.mode || "production";
-  return Object.keys(entries).flatMap((key) => [umd(key, mode), esm(key, mode), cjs(key, mode)]);
+  const browserLive = [esm("live", mode, true), cjs("live", mode, true)];
+  return Object.keys(entries).flatMap((key) => [umd(key, mode), esm(key, mode), cjs(key, mode)]).concat(browserLive);
 };

@@ -23,6 +23,9 @@ function findSpine(): any {
  * user, and does not queue them to be sent back.
  */
 
+/** Marks the object registered as Spine.Model.Atmosphere as atmos2's, whichever copy of atmos2 made it. */
+const ATMOSPHERE: symbol = typeof Symbol == "function" ? Symbol.for("atmos2.Atmosphere") : ("atmos2:Atmosphere" as unknown as symbol);
+
 /** Options that mark a Spine event as caused by atmos2 itself. */
 export const fromSync = Object.freeze({ atmos: true });
 
@@ -54,6 +57,16 @@ export class AppContext {
   static install(atmosphere: object): void {
     const spine = findSpine();
     if (!spine?.Model) throw new Error("atmos2: Spine was not found: load spine.js before atmos2.js (or install the \"spine\" package)");
+    // Another copy of atmos2 registered itself on this Spine: each copy keeps
+    // its own models and Atmos, so saves made through one are never sent by
+    // the other, without a word. Said at once instead.
+    const earlier = spine.Model.Atmosphere as Record<symbol, unknown> | undefined;
+    if (earlier && earlier !== atmosphere && earlier[ATMOSPHERE]) {
+      throw new Error(
+        "atmos2: loaded twice on one Spine (as an ES module and as CommonJS, e.g. import \"atmos2\" in one file and require(\"atmos2\") or require(\"atmos2/live\") in another, in a bundle; or dist/atmos2.js next to a bundle that holds atmos2): each copy would keep its own models and Atmos. Load it one way everywhere",
+      );
+    }
+    (atmosphere as Record<symbol, unknown>)[ATMOSPHERE] = true;
     spine.Model.Atmosphere = atmosphere;
   }
 

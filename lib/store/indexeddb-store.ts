@@ -223,3 +223,8 @@ function done(tx: IDBTransaction): Promise<void> {
     tx.onabort = () => reject(tx.error ?? new Error("atmos2: IndexedDB transaction aborted"));
   });
 }
+
+// The UMD file exports the class itself: `const { IndexedDBStore } = require(…)`
+// of it (a tool without exports maps, through atmos2/indexeddb/package.json)
+// finds the class too, as `require("atmos2").Atmos` does.
+(IndexedDBStore as unknown as Record<string, unknown>).IndexedDBStore = IndexedDBStore;

@@ -99,6 +99,68 @@ describe("the packed package, installed in an empty project", function () {
       expect(JSON.parse(result.stdout)).to.deep.equal({ type: "function", same: true, mixin: "object" });
     });
 
+    // Found by a migrating user (CoffeeScript models kept as CommonJS, a new ES module entry):
+    // two copies, and saves made through one were never sent by the other's Atmos.
+    it("gives one copy to a Node app that imports atmos2 in one file and requires it in another", async () => {
+      const result = await app.node(`
+        import Atmos from "atmos2";
+        import { IndexedDBStore } from "atmos2/indexeddb";
+        import { createRequire } from "module";
+        const require = createRequire(import.meta.url);
+        const Required = require("atmos2");
+        require("atmos2/live");
+        const items = new Map();
+        const storage = { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => void items.set(k, String(v)), removeItem: (k) => void items.delete(k), key: (i) => [...items.keys()][i] ?? null, get length() { return items.size; } };
+        const atmos = new Atmos({ storage });
+        console.log(JSON.stringify({ same: Atmos === Required, instance: Required.instance === atmos, live: typeof atmos.live.connect, idb: IndexedDBStore === require("atmos2/indexeddb").IndexedDBStore }));
+        atmos.close();
+      `, "mjs");
+      expect(result.stderr).to.equal("");
+      expect(JSON.parse(result.stdout)).to.deep.equal({ same: true, instance: true, live: "function", idb: true });
+    });
+
+    it("says so at once when two copies load on one Spine (a bundle's ES module and CommonJS files)", async () => {
+      const result = await app.node(`
+        await import("atmos2/dist/atmos2.js");
+        const { createRequire } = await import("module");
+        const require = createRequire(import.meta.url);
+        try { require("./node_modules/atmos2/dist/atmos2.cjs"); console.log("loaded twice"); } catch (error) { console.log(error.message); }
+      `, "mjs");
+      expect(result.stderr).to.equal("");
+      expect(result.stdout.trim()).to.match(/^atmos2: loaded twice on one Spine \(as an ES module and as CommonJS, .*\): each copy would keep its own models and Atmos\. Load it one way everywhere$/);
+    });
+
+    // Found by a bundler review: only webpack reads the webpackIgnore comment on the Node
+    // files' import("ws"); Rollup bundled all of ws and the page died on Node's built-ins.
+    it("bundles atmos2/live for a browser with nothing of ws in it", async () => {
+      const esbuild = require(path.join(root, "node_modules", "esbuild")) as typeof import("esbuild");
+      for (const contents of ['import "atmos2/live";', 'require("atmos2/live");']) {
+        const out = await esbuild.build({ stdin: { contents, resolveDir: app.dir }, bundle: true, write: false, platform: "browser", external: ["spine"], logLevel: "silent" });
+        const text = out.outputFiles[0].text;
+        expect(text, contents).to.not.match(/import\(\s*(\/\*[^*]*\*\/\s*)?"ws"\)|require\("ws"\)|ws does not work in the browser/);
+        expect(text, contents).to.contain("authenticating");
+      }
+    });
+
+    // Found by a bundler review: Browserify (and Parcel without packageExports) read no exports map.
+    it("gives atmos2/live and atmos2/indexeddb to a tool without exports maps, sharing the core that main gives", async () => {
+      const result = await app.node(`
+        const path = require("path");
+        const pkg = path.join(process.cwd(), "node_modules", "atmos2");
+        // By folder, as a tool that reads main and no exports map resolves them.
+        const Atmos = require(pkg);
+        require(path.join(pkg, "live"));
+        const { IndexedDBStore } = require(path.join(pkg, "indexeddb"));
+        const items = new Map();
+        const storage = { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => void items.set(k, String(v)), removeItem: (k) => void items.delete(k), key: (i) => [...items.keys()][i] ?? null, get length() { return items.size; } };
+        const atmos = new Atmos({ storage });
+        console.log(JSON.stringify({ live: typeof atmos.live.connect, idb: typeof IndexedDBStore }));
+        atmos.close();
+      `);
+      expect(result.stderr).to.equal("");
+      expect(JSON.parse(result.stdout)).to.deep.equal({ live: "function", idb: "function" });
+    });
+
     it("gives the live server to require and to import from atmos2/server", async () => {
       const names = ["createLiveServer", "memoryStore", "sqliteStore", "redisStore", "tokenListAuthenticator", "capConnectionsPerAddress", "Backend", "LiveHub"];
       const cjs = await app.node(`const s = require("atmos2/server"); console.log(JSON.stringify(${JSON.stringify(names)}.map((n) => typeof s[n])))`);
@@ -121,21 +183,29 @@ describe("the packed package, installed in an empty project", function () {
         "atmos2/dist/atmos2-indexeddb.es5.js": "IndexedDBStore",
         "atmos2/dist/atmos2-indexeddb.js": "IndexedDBStore",
       };
-      const names = JSON.stringify(Object.keys(paths));
       const expected = Object.values(paths);
       // The bundles' class names are minified: tell them apart by what they carry.
       const what = `(m) => (m && m.Atmos === m ? "Atmos" : typeof m?.prototype?.connect == "function" ? "LiveClient" : typeof m?.prototype?.entries == "function" ? "IndexedDBStore" : typeof m)`;
 
+      // Each in a process of its own, as an app loads one of them: two cores on one Spine refuse to load.
       it("loads each with require", async () => {
-        const result = await app.node(`const what = ${what}; console.log(JSON.stringify(${names}.map((p) => { try { return what(require(p)); } catch (e) { return e.code || e.message; } })))`);
-        expect(result.stderr).to.equal("");
-        expect(JSON.parse(result.stdout)).to.deep.equal(expected);
+        const out: string[] = [];
+        for (const p of Object.keys(paths)) {
+          const result = await app.node(`const what = ${what}; try { console.log(what(require(${JSON.stringify(p)}))); } catch (e) { console.log(e.code || e.message); }`);
+          expect(result.stderr, p).to.equal("");
+          out.push(result.stdout.trim());
+        }
+        expect(out).to.deep.equal(expected);
       });
 
       it("loads each with import", async () => {
-        const result = await app.node(`const what = ${what}; const out = []; for (const p of ${names}) { try { out.push(what((await import(p)).default)); } catch (e) { out.push(e.code || e.message); } } console.log(JSON.stringify(out));`, "mjs");
-        expect(result.stderr).to.equal("");
-        expect(JSON.parse(result.stdout)).to.deep.equal(expected);
+        const out: string[] = [];
+        for (const p of Object.keys(paths)) {
+          const result = await app.node(`const what = ${what}; try { console.log(what((await import(${JSON.stringify(p)})).default)); } catch (e) { console.log(e.code || e.message); }`, "mjs");
+          expect(result.stderr, p).to.equal("");
+          out.push(result.stdout.trim());
+        }
+        expect(out).to.deep.equal(expected);
       });
 
       it("bundles each with esbuild", async () => {
