@@ -123,6 +123,7 @@ export class LiveClient {
     this.auth = { token: options.token, channels: options.channels };
     this.state = "opening";
     this.attempt = 0;
+    this.restarts = 0;
     this.saidBeforeReady = undefined;
     const generation = this.generation;
     const ready = new Promise<void>((resolve, reject) => (this.pending = { resolve, reject }));
