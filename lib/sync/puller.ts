@@ -94,7 +94,7 @@ export class Puller {
           // The app's headers (a token) go to every page: only to the origin the pull asked.
           const asked = originOf(rc.urlFor(path, pageParams));
           if (originOf(link) !== asked) {
-            throw new SyncError(`${className}: the server's Link header points the next page to another origin (${originOf(link) || link}); nothing from this pull was stored`, { status: response.status, body: response.body, type: "invalid" });
+            throw new SyncError(`${className}: the server's Link header points the next page to another origin (${link}); nothing from this pull was stored`, { status: response.status, body: response.body, type: "invalid" });
           }
           seenTokens.add(link);
           path = link;
@@ -255,10 +255,15 @@ function highWater(items: Attrs[], field: string): string | undefined {
   return max;
 }
 
-/** `scheme://host:port` of a URL, resolved against the page in a browser; "" when there is none to resolve against. */
+/**
+ * `scheme://host:port` of a URL, resolved against the page in a browser; ""
+ * when there is none to resolve against. This machine's names are one
+ * (a server on 127.0.0.1 that writes its links with "localhost").
+ */
 function originOf(url: string): string {
   try {
-    return new URL(url, (globalThis as { location?: { href: string } }).location?.href).origin;
+    const { protocol, hostname, port, origin } = new URL(url, (globalThis as { location?: { href: string } }).location?.href);
+    return /^(localhost|127(\.\d+){3}|\[::1\])$/.test(hostname) ? `${protocol}//loopback:${port}` : origin;
   } catch {
     return "";
   }

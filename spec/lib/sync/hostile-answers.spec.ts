@@ -107,9 +107,22 @@ describe("answers from a broken or hostile server", () => {
     answer = '[{ "id": "L1", "title": "synced" }]';
     await models.List.sync({ remote: true });
     headers = { Link: `<${elsewhere}/steal>; rel="next"` };
-    expect(await pullError()).to.match(/List: the server's Link header points the next page to another origin \(http:\/\/127\.0\.0\.1:\d+\); nothing from this pull was stored/);
+    expect(await pullError()).to.match(/List: the server's Link header points the next page to another origin \(http:\/\/127\.0\.0\.1:\d+\/steal\); nothing from this pull was stored/);
     expect(stolen).to.deep.equal([]);
     expect(List.all().map((l) => l.id)).to.deep.equal(["L1"]);
+  });
+
+  it("follows a next-page Link that names this machine another way (localhost for 127.0.0.1)", async () => {
+    const port = new URL(atmos.resourceClient.base).port;
+    let page = 0;
+    server.removeAllListeners("request");
+    server.on("request", (req, res) => {
+      page++;
+      const next = page === 1 ? { Link: `<http://localhost:${port}/lists?page=2>; rel="next"` } : {};
+      res.writeHead(200, { "Content-Type": "application/json", ...next });
+      res.end(JSON.stringify([{ id: `L${page}`, title: `page ${page}` }]));
+    });
+    expect((await models.List.sync({ remote: true })).map((l: any) => l.title)).to.deep.equal(["page 1", "page 2"]);
   });
 
   it("stops a pull whose pages never end, after 10,000, as failed: nothing stored, nothing removed", async function () {
