@@ -59,11 +59,13 @@ export class AppContext {
     if (!spine?.Model) throw new Error("atmos2: Spine was not found: load spine.js before atmos2.js (or install the \"spine\" package)");
     // Another copy of atmos2 registered itself on this Spine: each copy keeps
     // its own models and Atmos, so saves made through one are never sent by
-    // the other, without a word. Said at once instead.
+    // the other, without a word. Said at once instead (a warning: a script
+    // that loads the builds one after another on purpose still runs, the
+    // last one registered, as before).
     const earlier = spine.Model.Atmosphere as Record<symbol, unknown> | undefined;
     if (earlier && earlier !== atmosphere && earlier[ATMOSPHERE]) {
-      throw new Error(
-        "atmos2: loaded twice on one Spine (as an ES module and as CommonJS, e.g. import \"atmos2\" in one file and require(\"atmos2\") or require(\"atmos2/live\") in another, in a bundle; or dist/atmos2.js next to a bundle that holds atmos2): each copy would keep its own models and Atmos. Load it one way everywhere",
+      (globalThis as { console?: { warn(message: string): void } }).console?.warn(
+        "atmos2: loaded twice on one Spine (as an ES module and as CommonJS, e.g. import \"atmos2\" in one file and require(\"atmos2\") or require(\"atmos2/live\") in another, in a bundle; or dist/atmos2.js next to a bundle that holds atmos2): each copy keeps its own models and Atmos, and models extended from now on use this one. Load it one way everywhere",
       );
     }
     (atmosphere as Record<symbol, unknown>)[ATMOSPHERE] = true;
