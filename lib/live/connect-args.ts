@@ -1,4 +1,9 @@
-import type { LiveConnectOptions } from "./live-client";
+/** `live.connect(url, options)`: the token the server checks, and the channels to join. */
+export interface LiveConnectOptions {
+  token?: string | undefined;
+  /** Omitted: every channel the token may join. */
+  channels?: string[] | undefined;
+}
 
 /**
  * The WebSocket URL `live.connect(url, options)` opens, with its arguments

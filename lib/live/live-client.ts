@@ -3,7 +3,8 @@ import { liveHostOf } from "./live-apply";
 import type { LiveAtmos, LiveHost } from "./live-host";
 import { CloseCode, type AuthMessage, type ServerMessage } from "./live-protocol";
 import { readServerFrame } from "./server-frame";
-import { connectUrl } from "./connect-args";
+import { connectUrl, type LiveConnectOptions } from "./connect-args";
+export type { LiveConnectOptions } from "./connect-args";
 export { socketUrl } from "./connect-args";
 import { reconnectDelay, type BackoffOptions } from "./reconnect-backoff";
 import { SeqRecord } from "./seq-record";
@@ -20,12 +21,6 @@ export interface LiveClientOptions {
   backoff?: BackoffOptions;
   /** Collections pulled after a resync; default: one `host.pull()` for every model. */
   resyncCollections?: string[];
-}
-
-export interface LiveConnectOptions {
-  token?: string | undefined;
-  /** Omitted: every channel the token may join. */
-  channels?: string[] | undefined;
 }
 
 /** Codes after which reconnecting cannot help: the server refused the token or a channel. */
