@@ -399,7 +399,8 @@ export class Atmos extends Emitter<AtmosEvents> {
    * extend made, is a programmer error naming what to pass.
    */
   private entryOf(record: any, call: "retry" | "revert"): RecordEntry | undefined {
-    const className = record?.className ?? record?.model ?? (typeof record == "object" ? record?.constructor?.className : undefined);
+    // A Spine record's class first: its attributes may hold a `model` field (a car's).
+    const className = record?.className ?? (typeof record == "object" ? record?.constructor?.className : undefined) ?? record?.model;
     if (typeof className != "string" || record.id === undefined || record.id === null) {
       throw badOption(`atmos.${call}(record)`, "the Spine record, { className, id } or a row of atmos.outbox()", record);
     }

@@ -351,11 +351,9 @@ export class LiveClient {
     this.socket = undefined;
     if (socket) retire(socket, "resuming");
     if (this.state === "connected") this.host.emit("live:disconnected", { code: 1000, reason: "resuming" });
-    if (this.restarts === 0) {
-      this.restarts++;
-      return this.open();
-    }
-    this.scheduleReconnect(this.restarts++ - 1);
+    const restarts = this.restarts++;
+    if (restarts === 0) return this.open();
+    this.scheduleReconnect(restarts - 1);
   }
 
   private scheduleReconnect(attempt = this.attempt++): void {

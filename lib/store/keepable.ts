@@ -24,7 +24,10 @@ const MAX_DEPTH = 1000;
 /** The field of `attrs` whose value nests past `limit` levels, if one does; walked without recursion. */
 function nestedPast(attrs: object, limit: number): string | undefined {
   for (const field in attrs) {
-    const stack: Array<[unknown, number]> = [[(attrs as Record<string, unknown>)[field], 1]];
+    const top = (attrs as Record<string, unknown>)[field];
+    // Most fields hold no object: nothing to walk, nothing to allocate.
+    if (!top || typeof top != "object") continue;
+    const stack: Array<[unknown, number]> = [[top, 1]];
     while (stack.length) {
       const [value, depth] = stack.pop()!;
       if (!value || typeof value != "object") continue;

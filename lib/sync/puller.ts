@@ -63,19 +63,20 @@ export class Puller {
       let pageParams: Record<string, unknown> | undefined = params;
       const seenTokens = new Set<string>();
       const numericIds = new Set<string>();
-      for (let page = 0; page < maxPages; page++) {
+      for (let page = 1; ; page++) {
         const response = await rc.request({ method: route.method, path, params: pageParams, model: className });
+        const pageUrl = rc.urlFor(path, pageParams);
         // Nothing at all is an empty page: Google leaves `items` out of one.
         const list = rc.itemsFromResult(response.body) ?? [];
         if (!Array.isArray(list) && typeof response.body == "string") {
           // Text that is not JSON, and an itemsFromResult that does not read text (the default does not).
           const shown = JSON.stringify(response.body.slice(0, 80));
-          throw new SyncError(`${className} ${route.method} ${rc.urlFor(path, pageParams)} answered ${response.status} with text, not JSON: ${shown}; check resourceClient.base and the routes`, { status: response.status, body: response.body, type: "parse" });
+          throw new SyncError(`${className} ${route.method} ${pageUrl} answered ${response.status} with text, not JSON: ${shown}; check resourceClient.base and the routes`, { status: response.status, body: response.body, type: "parse" });
         }
         const elsewhere = rc.itemsFromResult === defaultItems ? listUnderAnotherName(response.body) : undefined;
         if (elsewhere) {
           const read = /^[A-Za-z_$][\w$]*$/.test(elsewhere) ? `result.${elsewhere}` : `result[${JSON.stringify(elsewhere)}]`;
-          throw new SyncError(`${className} ${route.method} ${rc.urlFor(path, pageParams)} answered an object with no "items"; its list looks to be in "${elsewhere}": set resourceClient.itemsFromResult = (result) => ${read}`, { status: response.status, body: response.body, type: "invalid" });
+          throw new SyncError(`${className} ${route.method} ${pageUrl} answered an object with no "items"; its list looks to be in "${elsewhere}": set resourceClient.itemsFromResult = (result) => ${read}`, { status: response.status, body: response.body, type: "invalid" });
         }
         if (!Array.isArray(list)) {
           throw new SyncError(`${className}: itemsFromResult returned ${typeof list}, not an array; check resourceClient.itemsFromResult`, { status: response.status, body: response.body, type: "invalid" });
@@ -86,14 +87,13 @@ export class Puller {
           items.push(attrs);
         }
         const token = (response.body as { nextPageToken?: unknown } | null)?.nextPageToken;
-        const link = nextLink(response.headers.get("link"), rc.urlFor(path, pageParams));
+        const link = nextLink(response.headers.get("link"), pageUrl);
         if (typeof token === "string" && token && !seenTokens.has(token)) {
           seenTokens.add(token);
           pageParams = { ...params, pageToken: token };
         } else if (link && !seenTokens.has(link)) {
           // The app's headers (a token) go to every page: only to the origin the pull asked.
-          const asked = originOf(rc.urlFor(path, pageParams));
-          if (originOf(link) !== asked) {
+          if (originOf(link) !== originOf(pageUrl)) {
             throw new SyncError(`${className}: the server's Link header points the next page to another origin (${link}); nothing from this pull was stored`, { status: response.status, body: response.body, type: "invalid" });
           }
           seenTokens.add(link);
@@ -104,7 +104,7 @@ export class Puller {
           const carried = (link.split("?")[1] ?? "").split("&").map((pair) => pair.split(/=|\[|%5B/i)[0]);
           for (const name in params) if (!carried.includes(encodeURIComponent(name))) pageParams[name] = params[name];
         } else break;
-        if (page === maxPages - 1) {
+        if (page === maxPages) {
           throw new SyncError(`${className}: the server kept sending next pages (${maxPages} of them); nothing from this pull was stored`, { status: response.status, body: response.body, type: "invalid" });
         }
       }

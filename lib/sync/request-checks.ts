@@ -19,7 +19,10 @@ export function baseProblem(url: string, base: string): string | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1].toLowerCase();
   // Not shown: the URL holds a secret.
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url)) return 'the URL has a user name or password in it, which fetch refuses; send them in a header instead (resourceClient.addHeader("Authorization", ...))';
-  if (scheme === "http" || scheme === "https") return unparsable(url) ? `"${url}" is not a URL (${unparsable(url)}); check resourceClient.base and the routes` : undefined;
+  if (scheme === "http" || scheme === "https") {
+    const why = unparsable(url);
+    return why && `"${url}" is not a URL (${why}); check resourceClient.base and the routes`;
+  }
   let why: string;
   let example: string;
   if (scheme === undefined) {

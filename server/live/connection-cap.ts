@@ -6,9 +6,10 @@ import type { Socket } from "node:net";
  * whatever they carry (an unfinished request head, a keep-alive, a
  * WebSocket): one more is closed as it opens. Without it, a client that
  * reopened each connection the request timeout cut could hold every file
- * descriptor. `refused` is told of the first refusal of each address
- * until it holds fewer again. Not for a server reached through a proxy
- * only: every client has the proxy's address there.
+ * descriptor. `refused` is told of the first refusal of each address, and
+ * again only after the address held none (a flood's connections, cut and
+ * reopened, would have it told on every close). Not for a server reached
+ * through a proxy only: every client has the proxy's address there.
  */
 export function capConnectionsPerAddress(server: Server, max: number, refused: (address: string) => void = () => undefined): void {
   const held = new Map<string, number>();
@@ -25,8 +26,8 @@ export function capConnectionsPerAddress(server: Server, max: number, refused: (
     held.set(address, count);
     socket.once("close", () => {
       const left = (held.get(address) ?? 1) - 1;
-      if (left > 0) held.set(address, left);
-      else held.delete(address);
+      if (left > 0) return void held.set(address, left);
+      held.delete(address);
       told.delete(address);
     });
   });

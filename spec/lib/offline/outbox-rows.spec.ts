@@ -36,6 +36,17 @@ describe("atmos.outbox(): the unsent changes, with attempts and the last error",
     return Todo.findByAttribute("title", title) as Todo;
   }
 
+  /** A synced todo whose update to "a refused title" the server refused with 422: parked. */
+  async function parkedUpdate(): Promise<Todo> {
+    const todo = await syncedTodo("on the server");
+    rails.failNext(422, { title: ["is too long"] });
+    const refused = nextEvent(page.atmos, "error");
+    todo.updateAttributes({ title: "a refused title" }, { remote: true });
+    await refused;
+    await page.atmos.whenSynced();
+    return todo;
+  }
+
   it("is empty when everything reached the server", async () => {
     await syncedTodo("done");
     expect(page.atmos.outbox()).to.deep.equal([]);
@@ -73,12 +84,7 @@ describe("atmos.outbox(): the unsent changes, with attempts and the last error",
   });
 
   it("lists a refused update as parked with the server's message; retry() with the row's model and id sends it", async () => {
-    const todo = await syncedTodo("on the server");
-    rails.failNext(422, { title: ["is too long"] });
-    const refused = nextEvent(page.atmos, "error");
-    todo.updateAttributes({ title: "a refused title" }, { remote: true });
-    await refused;
-    await page.atmos.whenSynced();
+    const todo = await parkedUpdate();
 
     const [row] = page.atmos.outbox();
     expect(row).to.include({ model: "Todo", id: todo.id, action: "update", attempts: 1, state: "parked" });
@@ -94,12 +100,7 @@ describe("atmos.outbox(): the unsent changes, with attempts and the last error",
   // Found by a new user: retry(row), retry({ className: "Tsak", id }) and retry(row.id)
   // resolved and did nothing; the change stayed parked without a word.
   it("retry(row) takes an outbox row as it is, and a wrong argument rejects naming what to pass", async () => {
-    const todo = await syncedTodo("on the server");
-    rails.failNext(422, { title: ["is too long"] });
-    const refused = nextEvent(page.atmos, "error");
-    todo.updateAttributes({ title: "a refused title" }, { remote: true });
-    await refused;
-    await page.atmos.whenSynced();
+    await parkedUpdate();
     const [row] = page.atmos.outbox();
 
     const rejection = (promise: Promise<unknown>) => promise.then(() => "resolved", (error: Error) => error.message);
@@ -109,6 +110,16 @@ describe("atmos.outbox(): the unsent changes, with attempts and the last error",
     expect(page.atmos.outbox().map((r) => r.state), "still parked").to.deep.equal(["parked"]);
 
     await page.atmos.retry(row);
+    await page.atmos.whenSynced();
+    expect(page.atmos.outbox()).to.deep.equal([]);
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["a refused title"]);
+  });
+
+  it("retry(record) takes a Spine record by its class, also when it carries a field named model (a car's)", async () => {
+    const todo = await parkedUpdate();
+    (todo as unknown as { model: string }).model = "Corolla";
+
+    await page.atmos.retry(todo);
     await page.atmos.whenSynced();
     expect(page.atmos.outbox()).to.deep.equal([]);
     expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["a refused title"]);
