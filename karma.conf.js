@@ -8,10 +8,15 @@ const path = require("path");
 
 process.env.CHROME_BIN = process.env.CHROME_BIN || "/usr/bin/chromium";
 
+// One folder per run for the API's SQLite file and the spec bundles
+// (karma-webpack's default is a new folder in the temp dir each run, never
+// removed), removed when Karma exits.
+const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-karma-"));
+process.on("exit", () => fs.rmSync(runDir, { recursive: true, force: true }));
+
 function tasksApiMiddleware() {
   const { createTasksApi } = require("./example/server/tasks-api");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-karma-"));
-  const api = createTasksApi({ dbFile: path.join(dir, "tasks.sqlite"), token: "browser-token" });
+  const api = createTasksApi({ dbFile: path.join(runDir, "tasks.sqlite"), token: "browser-token" });
   return (req, res, next) => {
     if (!api.handle(req, res)) next();
   };
@@ -36,6 +41,7 @@ module.exports = (config) => {
     webpack: {
       mode: "development",
       devtool: false,
+      output: { path: path.join(runDir, "bundles") },
       module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { configFile: "tsconfig.json", transpileOnly: true } }] },
       resolve: { extensions: [".ts", ".js"], fallback: { fs: false, path: false, os: false } },
     },

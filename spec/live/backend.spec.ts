@@ -10,6 +10,17 @@ const request = (method: BackendRequest["method"], model: Record<string, unknown
   ({ method, collection: "tasks", model, options: {}, channel, locals: {} });
 
 describe("live backend middleware", () => {
+  /** The SQLite stores' folders, removed when the specs are done. */
+  const tempDirs: string[] = [];
+  after(() => {
+    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const sqliteFile = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-live-"));
+    tempDirs.push(dir);
+    return path.join(dir, "live.db");
+  };
+
   it("runs middleware in the order it was added, filtered by method", async () => {
     const backend = new Backend();
     const trail: string[] = [];
@@ -45,7 +56,7 @@ describe("live backend middleware", () => {
 
   for (const [name, make] of [
     ["memory store", () => memoryStore()],
-    ["SQLite store", () => sqliteStore({ file: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-live-")), "live.db") })],
+    ["SQLite store", () => sqliteStore({ file: sqliteFile() })],
   ] as const) {
     it(`keeps records with the ${name}: create, read, update, delete`, async () => {
       const backend = new Backend().use(make());
