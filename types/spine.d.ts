@@ -86,8 +86,13 @@ declare module "spine" {
     static local?: boolean;
     /** Never cached locally; always sent. */
     static remote?: boolean;
-    /** Fills in what a server body leaves out (e.g. a foreign key from a link). */
-    static fromRemote?(attrs: Attributes): Attributes;
+    /**
+     * Shapes every record the server sends (a pulled page's, a save's answer,
+     * a live change's) before it is stored: fills in what the body leaves out
+     * (a foreign key from a link, `null` for a field Google omits when empty).
+     * Return the attributes to store, or change them in place and return nothing.
+     */
+    static fromRemote?(attrs: Attributes): Attributes | void;
     /** Merges a pulled record with unsent local edits (default: local fields win). */
     static resolveConflict?(local: Attributes, remote: Attributes, base: Attributes | undefined): Attributes;
     /** How `sync({ since: "auto" })` asks for changes only. */

@@ -1,5 +1,6 @@
 import type { ConflictEvent } from "../atmos-options";
 import type { SpineModel } from "../app-context";
+import { remoteShaped } from "../app-context/model-options";
 import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import { changedFields, mergeNewerVersion, olderVersion } from "../sync/merge";
 import { createAttempts, createsOut, mayBeCopy } from "../sync/lost-creates";
@@ -95,8 +96,7 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
     return meta.flush();
   }
   // Model.fromRemote derives what a live body leaves out (e.g. a foreign key from a selfLink).
-  let attrs: Attrs = localAttrs(change.attrs ?? {}, id, idField);
-  if (typeof model.fromRemote === "function") attrs = { ...model.fromRemote(attrs), id };
+  let attrs: Attrs = remoteShaped(atmos.options(className), localAttrs(change.attrs ?? {}, id, idField));
   if (edited) return mergeIntoEdit(atmos, entry, attrs);
   if (!entry) {
     attrs = fillFromLink(atmos.resourceClient, className, model.url, attrs);

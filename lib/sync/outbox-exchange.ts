@@ -5,6 +5,7 @@ import { changedFields, fieldsQueued, mergeAnswer, olderVersion } from "./merge"
 import { adoptCopy } from "./lost-creates";
 import { SyncError, type ErrorPayload } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
+import { remoteShaped } from "../app-context/model-options";
 
 // What the pusher sends for an op, and what it does with the answer.
 
@@ -97,6 +98,8 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
     host.reportError(errorPayload(entry.className, record, error));
     answer = undefined;
   }
+  // Shaped before anything of the entry changes: a fromRemote that throws leaves it as it was.
+  const shaped = answer && answerAttrs(host, entry.className, answer, String(id), status, body);
   // The server's copy of this create, already here, may carry the user's edits: they are kept (lost-creates.ts).
   const copy = action === "create" && answer ? host.meta.get(entry.className, String(id)) : undefined;
   const shown = entry.attrs;
@@ -126,7 +129,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
     if (serverId !== entry.id) host.swapId(entry, serverId);
     // The copy is gone (swapId): no longer counted as waiting to be sent.
     if (copy && copy !== entry) host.statusChanged(copy);
-    let serverAttrs = localAttrs(answer, entry.id, idField);
+    let serverAttrs = shaped!;
     let etag = etagOf(answer);
     // A retry's answer may be the server's replay of the first one: the copy pulled since can be newer.
     if (adopted?.base && olderVersion(serverAttrs, adopted.base)) {
@@ -212,5 +215,15 @@ export function callApp(callback: () => void): void {
     queueMicrotask(() => {
       throw error;
     });
+  }
+}
+
+/** The answer's record in local form, as the model's fromRemote makes it (a fromRemote that fails fails the op). */
+function answerAttrs(host: SyncHost, className: string, answer: Attrs, id: string, status: number, body: unknown): Attrs {
+  const attrs = localAttrs(answer, id, host.rc.IDField);
+  try {
+    return remoteShaped(host.options(className), attrs);
+  } catch (error) {
+    throw new SyncError((error as Error).message, { status, body, type: "invalid" });
   }
 }

@@ -7,6 +7,7 @@ import { defaultItems } from "./resource-client";
 import { unkeepable } from "../store/keepable";
 import { SyncError } from "./sync-error";
 import type { SyncHost } from "./sync-host";
+import { remoteShaped, type ModelOptions } from "../app-context/model-options";
 
 export interface PullOptions {
   pathParams?: Record<string, unknown>;
@@ -41,7 +42,8 @@ export class Puller {
 
   async pull(className: string, route: ResolvedRoute, options: PullOptions): Promise<PullResult> {
     const { rc, meta } = this.host;
-    const { incremental } = this.host.options(className);
+    const modelOptions = this.host.options(className);
+    const { incremental } = modelOptions;
     await meta.ready;
     const params: Record<string, unknown> = { ...options.params };
     const hwKey = meta.highWaterKey(className, route.path);
@@ -82,7 +84,7 @@ export class Puller {
           throw new SyncError(`${className}: itemsFromResult returned ${typeof list}, not an array; check resourceClient.itemsFromResult`, { status: response.status, body: response.body, type: "invalid" });
         }
         for (const item of list) {
-          const attrs = checkedItem(className, item, rc.IDField, response.status, response.body);
+          const attrs = checkedItem(modelOptions, item, rc.IDField, response.status, response.body);
           if (typeof (item as Attrs)[rc.IDField] === "number") numericIds.add(attrs.id as string);
           items.push(attrs);
         }
@@ -131,8 +133,9 @@ export class Puller {
   }
 }
 
-/** A pulled item in local form; throws naming the model and IDField when it has no id. */
-function checkedItem(className: string, item: unknown, idField: string, status: number, body: unknown): Attrs {
+/** A pulled item in local form, as the model's fromRemote makes it; throws naming the model and IDField when it has no id. */
+function checkedItem(options: ModelOptions, item: unknown, idField: string, status: number, body: unknown): Attrs {
+  const { className } = options;
   const id = (item as Attrs | null)?.[idField];
   if (!item || typeof item !== "object" || id === undefined || id === null || id === "") {
     throw new SyncError(`${className}: a record from the server has no "${idField}"; nothing from this response was stored. Set resourceClient.IDField to the field your server uses`, { status, body, type: "invalid" });
@@ -141,8 +144,12 @@ function checkedItem(className: string, item: unknown, idField: string, status: 
   if (why) throw new SyncError(`${className}: a record from the server has ${why}; nothing from this response was stored`, { status, body, type: "invalid" });
   // Already in local form (a string under "id", as Google's are): the parsed
   // item is this pull's own, no copy needed.
-  if (idField === "id" && typeof id === "string") return item as Attrs;
-  return localAttrs(item as Attrs, String(id), idField);
+  const attrs = idField === "id" && typeof id === "string" ? (item as Attrs) : localAttrs(item as Attrs, String(id), idField);
+  try {
+    return remoteShaped(options, attrs);
+  } catch (error) {
+    throw new SyncError(`${(error as Error).message}; nothing from this pull was stored`, { status, body, type: "invalid" });
+  }
 }
 
 /**
