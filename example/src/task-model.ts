@@ -3,6 +3,11 @@ import "atmos2"; // registers Spine.Model.Atmosphere
 
 export type TaskStatus = "needsAction" | "completed";
 
+/** Fields Google leaves out of a task when they are empty. */
+const emptiedByGoogle = ["notes", "due", "completed", "parent", "hidden", "deleted"];
+/** The fields of a task a client may write (the rest Google sets). */
+const sentToGoogle = ["id", "title", "notes", "status", "due", "completed"];
+
 /** A task of a list, with Google Tasks' field names. */
 export class Task extends Spine.Model {
   declare title: string;
@@ -35,14 +40,33 @@ export class Task extends Spine.Model {
   }
 
   /**
+   * Every task from the server (a pull, a save's answer, a live update):
+   * Google leaves a field out when it is empty, so a whole task without
+   * `due` means the due date was cleared (on the phone, say). Filled in as
+   * null, or the old date would stay here and go back with the next edit.
    * Tasks arriving by live update carry no list id (Google's task body has
    * none); their `selfLink` (".../lists/{list}/tasks/{task}") names it.
    */
   static fromRemote(attrs: Record<string, unknown>): Record<string, unknown> {
-    if (attrs.taskListID) return attrs;
+    const task = { ...attrs };
+    if (attrs.kind === "tasks#task") for (const field of emptiedByGoogle) if (!(field in attrs)) task[field] = null;
+    if (task.taskListID) return task;
     const match = /\/lists\/([^/]+)\/tasks\//.exec(String(attrs.selfLink ?? ""));
-    return match ? { ...attrs, taskListID: decodeURIComponent(match[1]) } : attrs;
+    if (match) task.taskListID = decodeURIComponent(match[1]);
+    return task;
   }
+
+  /**
+   * What a save sends: Google's writable fields only. `taskListID` is ours,
+   * and position, updated and hidden are the server's to set.
+   */
+  static remoteSaveOptions = {
+    prepareData: (data: Record<string, unknown>): Record<string, unknown> => {
+      const body: Record<string, unknown> = {};
+      for (const field of sentToGoogle) if (field in data) body[field] = data[field];
+      return body;
+    },
+  };
 
   /** Open tasks in the server's order (new local ones first), then done ones, latest first. */
   static compare(a: Task, b: Task): number {

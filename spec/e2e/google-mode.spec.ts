@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { BrowserContext } from "playwright-core";
-import { addList, synced, TasksAppHarness } from "./tasks-app-harness";
+import { addList, addTasks, synced, TasksAppHarness } from "./tasks-app-harness";
 
 const clientId = "1234-test.apps.googleusercontent.com";
 const googleApi = "https://tasks.googleapis.com/tasks/v1";
@@ -28,7 +28,7 @@ const cors = {
 };
 
 /** Google's script and API, played by the fake above and the bundled server. */
-async function pretendToBeGoogle(context: BrowserContext, appUrl: string): Promise<string[]> {
+async function pretendToBeGoogle(context: BrowserContext, appUrl: string, bodies: Array<Record<string, unknown>> = []): Promise<string[]> {
   const scripts: string[] = [];
   await context.route("https://accounts.google.com/**", (route) => {
     scripts.push(route.request().url());
@@ -36,6 +36,8 @@ async function pretendToBeGoogle(context: BrowserContext, appUrl: string): Promi
   });
   await context.route(`${googleApi}/**`, async (route) => {
     if (route.request().method() === "OPTIONS") return route.fulfill({ status: 204, headers: cors });
+    const sent = route.request().postData();
+    if (sent && route.request().url().includes("/tasks")) bodies.push(JSON.parse(sent));
     const response = await route.fetch({ url: route.request().url().replace(googleApi, `${appUrl}/tasks/v1`) });
     return route.fulfill({ response, headers: { ...response.headers(), ...cors } });
   });
@@ -51,7 +53,8 @@ describe("Tasks app: Google mode", function () {
 
   it("signs in with Google Identity Services, renews a refused token by itself, and syncs", async () => {
     const context = await harness.browser.newContext();
-    const scripts = await pretendToBeGoogle(context, harness.app.url);
+    const bodies: Array<Record<string, unknown>> = [];
+    const scripts = await pretendToBeGoogle(context, harness.app.url, bodies);
     const page = await context.newPage();
     await page.goto(harness.app.url);
 
@@ -69,6 +72,14 @@ describe("Tasks app: Google mode", function () {
     // The click asked with consent; the refused token was replaced silently.
     expect(gsi.requests).to.deep.equal(["consent", ""]);
     expect((await harness.lists()).map((l) => l.title)).to.deep.equal(["Before sign-in"]);
+
+    // A task goes to Google with Google's fields only: no list id of ours, nothing the server sets.
+    await addTasks(page, "Buy stamps");
+    await page.getByLabel("Done: Buy stamps").check();
+    await synced(page);
+    const taskBodies = bodies.filter((body) => body.title === "Buy stamps");
+    expect(taskBodies.length).to.be.greaterThan(0);
+    for (const body of taskBodies) expect(Object.keys(body)).to.satisfy((keys: string[]) => keys.every((key) => ["id", "title", "notes", "status", "due", "completed"].includes(key)), JSON.stringify(body));
     await context.close();
   });
 });

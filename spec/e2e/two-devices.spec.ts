@@ -53,4 +53,31 @@ describe("Tasks app: two devices", function () {
     await phone.locator(".list-select", { hasText: "Temporary" }).waitFor({ state: "detached" });
     expect(await phone.locator(".task-title", { hasText: "Short-lived" }).count()).to.equal(0);
   });
+
+  it("clears a due date and notes cleared on another device, and the next edit here does not bring them back", async () => {
+    const laptop = await harness.openDevice();
+    await addList(laptop, "Errands");
+    await addTasks(laptop, "Post the letter");
+    await synced(laptop);
+    const list = (await harness.listNamed("Errands"))!;
+    const [task] = await harness.tasks(list.id);
+    await harness.api("PATCH", `/lists/${list.id}/tasks/${task.id}`, { due: "2031-01-15T00:00:00.000Z", notes: "stamps in the drawer" });
+    await laptop.getByRole("button", { name: "Sync now" }).click();
+    await laptop.locator(".task-due").waitFor();
+
+    // Cleared on the phone: the server's task now has no due and no notes (Google leaves empty fields out).
+    const cleared = await harness.api("PATCH", `/lists/${list.id}/tasks/${task.id}`, { due: null, notes: null });
+    expect(cleared).to.not.have.any.keys("due", "notes");
+    await laptop.getByRole("button", { name: "Sync now" }).click();
+    await laptop.locator(".task-due").waitFor({ state: "detached" });
+
+    await laptop.getByRole("button", { name: "Edit Post the letter" }).click();
+    expect(await laptop.getByLabel("Notes").inputValue()).to.equal("");
+    await laptop.getByLabel("Title", { exact: true }).fill("Post the letters");
+    await laptop.getByLabel("Title", { exact: true }).press("Enter");
+    await synced(laptop);
+    const [after] = await harness.tasks(list.id);
+    expect(after.title).to.equal("Post the letters");
+    expect(after, "the server's task").to.not.have.any.keys("due", "notes");
+  });
 });

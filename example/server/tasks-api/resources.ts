@@ -45,7 +45,12 @@ export interface ListResource {
   selfLink: string;
 }
 
-/** `tasks#task` */
+/**
+ * `tasks#task`. As Google does, a field that is empty is left out: no
+ * `parent` on a top-level task, no `notes`, `due` or `completed` when unset,
+ * `deleted` and `hidden` only when true. (A client that merges answers into
+ * its records must read a missing field as empty: see the example's Task.)
+ */
 export interface TaskResource {
   kind: "tasks#task";
   id: string;
@@ -53,14 +58,14 @@ export interface TaskResource {
   title: string;
   updated: string;
   selfLink: string;
-  parent: string | null;
+  parent?: string;
   position: string;
-  notes: string | null;
+  notes?: string;
   status: TaskStatus;
-  due: string | null;
-  completed: string | null;
-  deleted: boolean;
-  hidden: boolean;
+  due?: string;
+  completed?: string;
+  deleted?: true;
+  hidden?: true;
   links: never[];
 }
 
@@ -94,23 +99,24 @@ export function listResource(row: ListRow, baseUrl: string): ListResource {
 }
 
 export function taskResource(row: TaskRow, baseUrl: string): TaskResource {
-  return {
+  const task: TaskResource = {
     kind: "tasks#task",
     id: row.id,
     etag: etagOf(row.rev),
     title: row.title,
     updated: rfc3339(row.updated),
     selfLink: `${baseUrl}/lists/${encodeURIComponent(row.list_id)}/tasks/${encodeURIComponent(row.id)}`,
-    parent: row.parent,
     position: row.position,
-    notes: row.notes,
     status: row.status,
-    due: row.due === null ? null : rfc3339(row.due),
-    completed: row.completed === null ? null : rfc3339(row.completed),
-    deleted: row.deleted === 1,
-    hidden: row.hidden === 1,
     links: [],
   };
+  if (row.parent !== null) task.parent = row.parent;
+  if (row.notes !== null) task.notes = row.notes;
+  if (row.due !== null) task.due = rfc3339(row.due);
+  if (row.completed !== null) task.completed = rfc3339(row.completed);
+  if (row.deleted === 1) task.deleted = true;
+  if (row.hidden === 1) task.hidden = true;
+  return task;
 }
 
 /** Google keeps only the date of `due`: the time is set to midnight UTC. */
