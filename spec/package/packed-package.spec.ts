@@ -162,6 +162,25 @@ describe("the packed package, installed in an empty project", function () {
       expect(JSON.parse(result.stdout)).to.deep.equal({ live: "function", idb: "function" });
     });
 
+    // API.md: package.json has main, module (ESM), types and an exports map.
+    // Tools that read no exports map but do read module (webpack 4, Parcel
+    // without packageExports) resolve require() with it too, and an ES
+    // module's namespace is no class: `browser` (read before module by those
+    // tools, as by Browserify) gives them what main gives, one copy.
+    it("names main, module (an ES module of the class) and types, and a browser field that is main's file", async () => {
+      const result = await app.node(`
+        const path = require("path");
+        const { pathToFileURL } = require("url");
+        const pkg = path.join(process.cwd(), "node_modules", "atmos2");
+        const manifest = require(path.join(pkg, "package.json"));
+        import(pathToFileURL(path.join(pkg, manifest.module)).href).then((esm) => {
+          console.log(JSON.stringify({ main: manifest.main, browser: manifest.browser, types: manifest.types, module: manifest.module, default: typeof esm.default, named: esm.Atmos === esm.default, registered: typeof require("spine").Model.Atmosphere }));
+        });
+      `);
+      expect(result.stderr).to.equal("");
+      expect(JSON.parse(result.stdout)).to.deep.equal({ main: "index.js", browser: "index.js", types: "dist/types/atmos2.d.cts", module: "dist/atmos2.mjs", default: "function", named: true, registered: "object" });
+    });
+
     it("gives the live server to require and to import from atmos2/server", async () => {
       const names = ["createLiveServer", "memoryStore", "sqliteStore", "redisStore", "tokenListAuthenticator", "capConnectionsPerAddress", "Backend", "LiveHub"];
       const cjs = await app.node(`const s = require("atmos2/server"); console.log(JSON.stringify(${JSON.stringify(names)}.map((n) => typeof s[n])))`);
