@@ -122,7 +122,7 @@ export class Atmos extends Emitter<AtmosEvents> {
     this.metaContext = new MetaContext(this.store, {
       prefix,
       clock: this.timers,
-      onWriteError: (error) => this.emit("error", storageFailure(error)),
+      onWriteError: (error, entry) => this.emit("error", storageFailure(error, entry?.className ?? null, entry ? this.appContext.find(entry.className, entry.id) ?? null : null)),
       onWritten: (keys) => this.feed.publish(keys),
       localOnly: (className) => this.options(className).local,
     });
@@ -345,7 +345,8 @@ export class Atmos extends Emitter<AtmosEvents> {
   }
 
   destroyedIds(className: string): string[] {
-    return this.metaContext.all(className).filter((e) => e.deleted && e.acked).map((e) => e.id);
+    // (A record cleared by deleteAll() while its save was out is deleted here, but has no delete to send.)
+    return this.metaContext.all(className).filter((e) => e.deleted && e.acked && e.queue.some((op) => op.kind === "destroy")).map((e) => e.id);
   }
 
   options(className: string): ModelOptions {

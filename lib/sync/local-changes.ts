@@ -69,7 +69,7 @@ export class LocalChanges implements ModelHooks {
   cleared(className: string, ids: string[]): void {
     if (this.later(() => this.cleared(className, ids))) return;
     const { host } = this.deps;
-    for (const entry of keepCleared(host, className, ids, uuidv4)) host.statusChanged(entry);
+    for (const entry of keepCleared(host, className, ids)) host.statusChanged(entry);
   }
 
   /**

@@ -1,6 +1,5 @@
 import type { MetaContext } from "../meta-context";
 import type { PlainRecord, RecordEntry } from "../store/record-entry";
-import { recordChange } from "./change-recorder";
 import type { SyncHost } from "./sync-host";
 
 /**
@@ -51,16 +50,29 @@ export function keepNewId(meta: MetaContext, className: string, oldId: string, n
 }
 
 /**
- * The app's `Model.deleteAll()`: each record is gone as after a local
- * `destroy()` — an unsent create is dropped, a record the server knows is
- * listed by `destroyedIds()` and deleted by the next `push()`.
+ * The app's `Model.deleteAll()`: Spine empties the model without a destroy
+ * event, and Spine Ajax sends nothing for it (`destroyAll()` is the call that
+ * destroys each record). So this device forgets the records, and nothing is
+ * deleted on the server: an app that clears its records at sign-out, or
+ * `Model.refresh(data, { clear: true })`, must not delete the user's data
+ * there. Unsent changes go with their records. A record whose request is
+ * already out stays hidden until it is answered, then goes too (that op is
+ * not sent again after a reload: the record is marked deleted, with no
+ * delete queued). A pull brings back what the server has.
  */
-export function keepCleared(host: SyncHost, className: string, ids: string[], newKey: () => string): RecordEntry[] {
+export function keepCleared(host: SyncHost, className: string, ids: string[]): RecordEntry[] {
+  const { meta } = host;
   const changed: RecordEntry[] = [];
   for (const id of ids) {
-    const entry = host.meta.get(className, id);
+    const entry = meta.get(className, id);
     if (!entry || entry.deleted) continue;
-    recordChange(host, { className, id, attrs: entry.attrs }, "destroy", { remote: false, newKey });
+    const out = entry.queue[0]?.sent ? entry.queue[0] : undefined;
+    if (out) {
+      entry.deleted = true;
+      entry.failed = undefined;
+      entry.queue = [out];
+      meta.touch(entry);
+    } else meta.remove(className, id);
     changed.push(entry);
   }
   return changed;
