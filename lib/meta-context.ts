@@ -78,7 +78,7 @@ export class MetaContext {
     private readonly options: {
       prefix: string;
       clock: Clock;
-      onWriteError: (error: unknown) => void;
+      onWriteError: (error: unknown, record?: RecordEntry) => void;
       onWritten?: (keys: string[]) => void;
       newKey?: () => string;
       /** Whether a class is a local-only model (`local = true`): its entries never hold ops. */

@@ -42,7 +42,8 @@ export class WriteQueue {
       /** Writes wait for this (the stored entries being read: a write must not replace what the read is to find). */
       ready: () => Promise<void>;
       loaded: () => boolean;
-      onWriteError: (error: unknown) => void;
+      /** With the first record of the batch that failed, if it held one. */
+      onWriteError: (error: unknown, record?: RecordEntry) => void;
       onWritten?: (keys: string[]) => void;
     },
   ) {}
@@ -185,7 +186,7 @@ export class WriteQueue {
         for (const [key, entry] of this.pending) merged.set(key, entry);
         this.pending = merged;
         // Said once while it keeps failing (every save and retry would say it again).
-        if (!this.failing) this.options.onWriteError(error);
+        if (!this.failing) this.options.onWriteError(error, firstRecord(batch.values()));
         this.failing = true;
         this.retryLater();
         throw error;
@@ -203,4 +204,10 @@ export class WriteQueue {
       this.flush().catch(ignore);
     }, 5000);
   }
+}
+
+/** The first record entry among a batch's values (others are deletes or plain values). */
+function firstRecord(values: Iterable<RecordEntry | { value: unknown } | null>): RecordEntry | undefined {
+  for (const value of values) if (value && "className" in value) return value;
+  return undefined;
 }

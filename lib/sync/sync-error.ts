@@ -41,7 +41,7 @@ export function asSyncError(error: unknown, prefix = ""): SyncError {
 
 /** The payload of `error` events and `error` callbacks (API.md "Precise behaviour"). */
 export interface ErrorPayload {
-  /** The model's class name, or null for a custom request. */
+  /** The model's class name; null for a custom request, and for a storage write that held no record. */
   model: string | null;
   /** The Spine record concerned, or null. */
   record: unknown;
@@ -93,10 +93,14 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
-/** The `error` event of a failed storage write: storage full (the changes wait in memory), or another failure. */
-export function storageFailure(error: unknown): ErrorPayload {
+/**
+ * The `error` event of a failed storage write: storage full (the changes
+ * wait in memory), or another failure. `model` and `record` name the first
+ * record the failed write held (null when it held none).
+ */
+export function storageFailure(error: unknown, model: string | null, record: unknown): ErrorPayload {
   const quota = isQuotaError(error);
   const message = quota ? "atmos2: storage is full; changes are kept in memory and written again when space frees" : `atmos2: writing to storage failed: ${(error as Error)?.message ?? error}`;
   const type = quota ? "quota" : "invalid";
-  return { model: null, record: null, status: 0, body: null, error: new SyncError(message, { type }), type };
+  return { model, record, status: 0, body: null, error: new SyncError(message, { type }), type };
 }

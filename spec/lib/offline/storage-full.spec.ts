@@ -44,6 +44,9 @@ describe("offline: a full storage keeps changes in memory until space frees", ()
 
     expect(payload.type).to.equal("quota");
     expect(payload.error.message).to.match(/storage is full/);
+    // API.md: model the class name, record the Spine record.
+    expect(payload.model).to.equal("Todo");
+    expect((payload.record as Todo | null)?.id).to.equal(a.id);
     expect((Todo.find(a.id) as Todo).title).to.equal("a, with a long note that does not fit anymore");
     expect((Todo.find(a.id) as any).syncState()).to.equal("pending");
     for (const [key, value] of Object.entries(before)) expect(page.storage.getItem(key), key).to.equal(value);
@@ -65,6 +68,18 @@ describe("offline: a full storage keeps changes in memory until space frees", ()
     expect(rails.records("todos").find((r) => String(r.id) === a.id)).to.include({ title: "a, edited while storage was full" });
     expect(storedEntry(page.storage, "Todo", a.id).attrs.title).to.equal("a, edited while storage was full");
     expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+  });
+
+  it("sends the change by itself once it is written, without a push() or another save", async () => {
+    const { a } = await fillUp();
+    const error = nextEvent(page.atmos, "error");
+    a.updateAttributes({ title: "a, edited while storage was full" }, { remote: true });
+    await error;
+    await settle();
+    page.storage.quota = Infinity;
+    await clock.advance(5_000); // the write is tried again
+    for (let i = 0; i < 20 && rails.requests.length === 0; i++) await settle();
+    expect(rails.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal([`PUT /todos/${a.id}`]);
   });
 
   it("keeps the order of changes made while full: they are sent in the order they were made", async () => {
