@@ -4,7 +4,7 @@ import { Clock, systemClock } from "../../lib/env/clock";
 import { LiveChange } from "../../lib/live/live-protocol";
 import { ChangeLog, ReplayRead, SequencedChange } from "./change-log";
 import { DeliveredSeqs } from "./delivered-seqs";
-import { APPEND_SCRIPT, READ_SCRIPT } from "./redis-scripts";
+import { APPEND_SCRIPT, NEW_EPOCH_SCRIPT, READ_SCRIPT } from "./redis-scripts";
 import { loadOptionalPackage } from "./optional-package";
 
 type RedisClient = ReturnType<typeof Redis.createClient>;
@@ -73,6 +73,8 @@ export class RedisChangeLog implements ChangeLog {
   private deliver: (entry: SequencedChange) => void = () => {};
   private lost: (channel: string, current: number) => void = () => {};
   private restarted: () => void = () => {};
+  /** Epochs left for a newer one: entries still carrying them do not bring them back. */
+  private retired = new Set<string>();
   private everySince: (channel: string) => number | undefined = () => undefined;
 
   constructor(private options: RedisChangeLogOptions) {
@@ -145,12 +147,16 @@ export class RedisChangeLog implements ChangeLog {
   }
 
   async append(channel: string, changes: LiveChange[]): Promise<number> {
+    // Read before the counter moves: every seq this append gets is above it, unless Redis went back.
+    const delivered = this.delivered.get(channel);
     const reply = (await this.client.eval(APPEND_SCRIPT, {
       keys: [this.seqKey(channel), this.logKey(channel), `${this.prefix}channels`, this.epochKey],
       arguments: [String(this.options.replayLimit), this.pubsubChannel, JSON.stringify(channel), String(this.options.replayIdleMs ?? 0), channel, randomUUID(), ...changes.map((c) => JSON.stringify(c))],
     })) as unknown[];
+    const seq = Number(reply[0]);
     this.follow(String(reply[1]));
-    return Number(reply[0]);
+    if (delivered !== undefined && seq - changes.length < delivered) await this.wentBack(channel);
+    return seq;
   }
 
   async read(channel: string, since: number | undefined): Promise<ReplayRead> {
@@ -158,8 +164,13 @@ export class RedisChangeLog implements ChangeLog {
       keys: [this.seqKey(channel), this.logKey(channel), this.epochKey],
       arguments: [String(since ?? Number.MAX_SAFE_INTEGER), randomUUID()],
     })) as unknown[];
+    const delivered = this.delivered.get(channel);
     this.follow(String(reply[0]));
     const current = Number(reply[1]);
+    if (delivered !== undefined && current < delivered) {
+      await this.wentBack(channel);
+      return { current, entries: null };
+    }
     if (since === undefined) return { current, entries: [] };
     if (Number(reply[2]) !== 1) return { current, entries: null };
     const entries = reply.slice(3).map((raw) => JSON.parse(String(raw)) as SequencedChange);
@@ -199,11 +210,31 @@ export class RedisChangeLog implements ChangeLog {
    * asked to reconnect; they come back with the old epoch and resync.
    */
   private follow(epoch: string): void {
-    if (!epoch || epoch === this.epoch) return;
+    if (!epoch || epoch === this.epoch || this.retired.has(epoch)) return;
+    // An entry of the old numbering still on its way must not bring it back.
+    if (this.epoch) this.retired.add(this.epoch);
+    if (this.retired.size > 100) this.retired.delete(this.retired.values().next().value as string);
     this.epoch = epoch;
     this.delivered.clear();
     this.queue = this.queue.filter((item) => "catchUp" in item || item.entry.epoch === undefined || item.entry.epoch === epoch);
     this.restarted();
+  }
+
+  /**
+   * A channel's counter is below a seq this process delivered: Redis came
+   * back from an older snapshot (or a replica that lagged), with the epoch
+   * of then. The seqs from here would count changes other than the ones
+   * the clients applied under those numbers, and be skipped as delivered:
+   * a new epoch is started (once, whichever process sees it first) and
+   * announced, so every process asks its sockets to reconnect and resync.
+   */
+  private async wentBack(channel: string): Promise<void> {
+    this.options.onError?.(new Error(`Redis's seq of channel ${JSON.stringify(channel)} went back below one already delivered (restored from an older snapshot?): starting a new epoch, clients resync`));
+    const epoch = (await this.client.eval(NEW_EPOCH_SCRIPT, {
+      keys: [this.epochKey],
+      arguments: [this.epoch, randomUUID(), this.pubsubChannel],
+    })) as string;
+    this.follow(epoch);
   }
 
   private seqKey(channel: string): string {
@@ -223,6 +254,8 @@ export class RedisChangeLog implements ChangeLog {
       return;
     }
     if (entry.epoch !== undefined) this.follow(entry.epoch);
+    // A new epoch announced (see wentBack): no change of its own.
+    if (entry.channel === undefined) return;
     this.enqueue({ entry });
   }
 

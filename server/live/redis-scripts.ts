@@ -67,3 +67,20 @@ table.insert(reply, 1, current)
 table.insert(reply, 1, epoch)
 return reply
 `;
+
+/*
+ * Starts a new epoch in place of ARGV[1] (unless another process did so
+ * already, or Redis has none: then the one it has, or ARGV[2]) and announces
+ * it on the pub/sub channel as an entry with no change, so every process
+ * follows it. KEYS: epoch. ARGV: the epoch to leave, a new one, pub/sub
+ * channel. Returns the epoch now.
+ */
+export const NEW_EPOCH_SCRIPT = `
+local epoch = redis.call('GET', KEYS[1])
+if (not epoch) or epoch == ARGV[1] then
+  epoch = ARGV[2]
+  redis.call('SET', KEYS[1], epoch)
+end
+redis.call('PUBLISH', ARGV[3], '{"epoch":' .. cjson.encode(epoch) .. '}')
+return epoch
+`;

@@ -312,4 +312,34 @@ describe("live server over a Redis that restarts without its data", () => {
     expect([next.seq, next.change.id]).to.deep.equal([2, "y2"]);
     await back.close();
   });
+
+  // Found by a Redis failure hunt: Redis restored from an older snapshot
+  // (or a failover to a replica that lagged) brings back the epoch with
+  // counters that went back. The seqs after it were taken for changes
+  // already delivered: answered 202 and never sent, with no resync.
+  it("asks its sockets to reconnect when Redis comes back with older counters under the same epoch, and a returning client resyncs", async () => {
+    const onA = await TestSocket.ready(a.wsUrl, { token: "t", channels: ["c"] });
+    const onB = await TestSocket.ready(b.wsUrl, { token: "t", channels: ["c"] });
+    const { epoch } = onB.messages[0] as { epoch: string };
+    for (const id of ["x1", "x2", "x3"]) await post(a.url, "s", "c", [id]);
+    expect((await onB.changes(3)).map((m) => m.seq)).to.deep.equal([1, 2, 3]);
+    expect((await onA.changes(3)).map((m) => m.seq)).to.deep.equal([1, 2, 3]);
+
+    // As after a restore of a snapshot taken at seq 1: the epoch key is the same.
+    const direct = createClient({ url: redis.url });
+    await direct.connect();
+    await direct.set("atmos2:seq:c", "1");
+    await direct.lTrim("atmos2:log:c", 0, 0);
+    await direct.close();
+
+    expect(await post(a.url, "s", "c", ["y1"])).to.deep.equal({ status: 202, seq: 2 });
+    expect((await onA.closed).code, "the sockets on the server that saw it").to.equal(1012);
+    expect((await onB.closed).code, "the sockets on the other server").to.equal(1012);
+
+    const back = await TestSocket.ready(b.wsUrl, { token: "t", channels: ["c"], since: { c: 3 }, epoch });
+    const ready = back.messages[0] as { epoch: string };
+    expect(ready.epoch).to.not.equal(epoch);
+    expect((await back.next()).type).to.equal("resync");
+    await back.close();
+  });
 });
