@@ -1,6 +1,7 @@
 import { createLiveServer, type LiveServer } from "../../server/live";
 import { startAppServer, type AppServer } from "./app-server";
 import { neighbourUrls, refuseWeakCredentials } from "./exposure";
+import { LivePublisher } from "./live-publisher";
 import { readSettings } from "./settings";
 import { SINGLE_USER, userChannel } from "./tasks-api";
 
@@ -33,6 +34,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, print: (line: s
   const names = new Map(accounts.map((a) => [a.token, a.name]));
 
   let live: LiveServer | undefined;
+  let publisher: LivePublisher | undefined;
   const app = await startAppServer({
     port: settings.port,
     host: settings.host,
@@ -66,13 +68,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env, print: (line: s
         },
       });
       live = liveServer;
-      // Published one after another, so seqs follow commit order.
-      let queue: Promise<unknown> = Promise.resolve();
-      api.subscribe(({ channel, change }) => {
-        queue = queue
-          .then(() => liveServer.hub.publish(channel, change))
-          .catch((err: Error) => print(`live publish failed: ${err.message}`));
-      });
+      publisher = new LivePublisher(liveServer.hub, print);
+      api.subscribe(({ channel, change }) => publisher!.publish(channel, change));
       // The app server checks the Host of /live upgrades before handing them over.
       return { request: (req, res) => liveServer.handleUpdate(req, res), upgrade: (req, socket, head) => liveServer.handleUpgrade(req, socket, head) };
     },
@@ -92,6 +89,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, print: (line: s
     app,
     live,
     async stop() {
+      publisher?.close();
       await live?.close();
       await app.close();
     },

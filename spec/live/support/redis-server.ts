@@ -24,14 +24,17 @@ async function freePort(): Promise<number> {
  * Starts a throw-away redis-server on a free port (no persistence) and waits
  * until it accepts connections. Specs that need Redis start it; they never skip.
  * Given the port of one stopped before, it starts a Redis that lost its data
- * there (a restart without persistence).
+ * there (a restart without persistence), or that has it back (`persistIn`
+ * the same folder).
  */
-export async function startRedis(port?: number): Promise<RedisProcess> {
+export async function startRedis(port?: number, options: { persistIn?: string } = {}): Promise<RedisProcess> {
   if (spawnSync("redis-server", ["--version"]).error) {
     throw new Error("redis-server is not on PATH: install it (apt-get install -y redis-server) to run the live scale-out specs");
   }
   port ??= await freePort();
-  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"], {
+  // With persistIn, an append-only file there: a Redis started again on that folder has its data back.
+  const persistence = options.persistIn ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", options.persistIn] : ["--appendonly", "no"];
+  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, "--daemonize", "no"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

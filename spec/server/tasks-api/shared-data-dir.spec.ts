@@ -65,4 +65,55 @@ describe("several npm start processes on one DATA_DIR", function () {
     const throughB = await fetch(`${b.url}/tasks/v1/users/@me/lists`, { headers: { Authorization: "Bearer shared-token" } });
     expect((await throughB.json()).items.map((l: any) => l.title)).to.deep.equal(["made through A"]);
   });
+
+  // Found by a Redis failure hunt: the publish of a change committed while
+  // Redis was down failed after 5 s and was dropped ("live publish failed: "),
+  // and Redis came back with its counters: no gap, no resync, the change
+  // never reached a live client.
+  it("publishes a change committed while Redis was down once Redis is back, so the live clients of every process get it", async () => {
+    const redisDir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-redis-"));
+    let persistent = await startRedis(undefined, { persistIn: redisDir });
+    try {
+      const env = { DATA_DIR: dataDir, REDIS_URL: persistent.url, TASKS_TOKEN: "shared-token" };
+      apps = await Promise.all([startAppProcess(env), startAppProcess(env)]);
+      const [a, b] = apps;
+      const socket = new WebSocket(`${b.url.replace("http", "ws")}/live`);
+      const messages: any[] = [];
+      await new Promise<void>((resolve, reject) => {
+        socket.on("error", reject);
+        socket.on("message", (data) => {
+          const message = JSON.parse(String(data));
+          messages.push(message);
+          if (message.type === "ready") resolve();
+        });
+        socket.on("open", () => socket.send(JSON.stringify({ type: "auth", token: "shared-token" })));
+      });
+
+      await persistent.stop();
+      const created = await fetch(`${a.url}/tasks/v1/users/@me/lists`, {
+        method: "POST",
+        headers: { Authorization: "Bearer shared-token", "Content-Type": "application/json" },
+        body: JSON.stringify({ title: "made while Redis was down" }),
+      });
+      expect(created.status).to.equal(200);
+      const list = await created.json();
+      const second = await (await fetch(`${b.url}/tasks/v1/users/@me/lists`, {
+        method: "POST",
+        headers: { Authorization: "Bearer shared-token", "Content-Type": "application/json" },
+        body: JSON.stringify({ title: "and one through the other process" }),
+      })).json();
+      await new Promise((r) => setTimeout(r, 6000)); // past the publish's 5 s wait
+      persistent = await startRedis(persistent.port, { persistIn: redisDir });
+
+      const deadline = Date.now() + 30000;
+      const changes = () => messages.filter((m) => m.type === "change").map((m) => m.change.id);
+      while (changes().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      socket.close();
+      expect(changes(), JSON.stringify(messages)).to.have.members([list.id, second.id]);
+      expect(messages.filter((m) => m.type === "change").map((m) => m.seq)).to.deep.equal([1, 2]);
+    } finally {
+      await persistent.stop();
+      fs.rmSync(redisDir, { recursive: true, force: true });
+    }
+  });
 });
