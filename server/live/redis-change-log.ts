@@ -24,6 +24,8 @@ export interface RedisChangeLogOptions {
   keyPrefix?: string;
   /** Where connection trouble is reported (the client keeps reconnecting). */
   onError?: (error: Error) => void;
+  /** How long start() waits for Redis to answer (ms; 10 s by default). */
+  startTimeoutMs?: number;
 }
 
 /** The URL as it may be printed: a password in it is masked. */
@@ -109,16 +111,24 @@ export class RedisChangeLog implements ChangeLog {
     this.lost = lost;
     this.restarted = restarted;
     this.everySince = everySince;
+    // A socket that accepts and never answers (not Redis, or a Redis stopped) would hold the start for ever.
+    const waitMs = this.options.startTimeoutMs ?? 10_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const silence = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`it accepted the connection but did not answer within ${waitMs / 1000} s`)), waitMs);
+    });
     try {
-      await Promise.all([this.client.connect(), this.subscriber.connect()]);
+      await Promise.race([Promise.all([this.client.connect(), this.subscriber.connect()]), silence]);
+      // The epoch lives as long as the counters: if Redis loses them, clients resync.
+      await Promise.race([this.client.set(this.epochKey, randomUUID(), { condition: "NX" }), silence]);
+      this.epoch = (await Promise.race([this.client.get(this.epochKey), silence])) ?? "";
     } catch (error) {
       await Promise.allSettled([this.client.destroy(), this.subscriber.destroy()]);
       throw new Error(`cannot reach Redis at ${withoutPassword(this.options.url)}: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
     }
     this.connected = true;
-    // The epoch lives as long as the counters: if Redis loses them, clients resync.
-    await this.client.set(this.epochKey, randomUUID(), { condition: "NX" });
-    this.epoch = (await this.client.get(this.epochKey)) ?? "";
     await this.subscriber.subscribe(this.pubsubChannel, (message) => this.onMessage(message));
     // After a reconnect of the subscriber, messages published meanwhile were
     // never received: catch up every channel this process holds a mark for,
