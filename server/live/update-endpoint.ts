@@ -11,6 +11,8 @@ export interface UpdateEndpointOptions {
   maxBodyBytes: number;
   /** Time a body has to arrive in full (0: no limit); one that dribbles is answered 408. */
   bodyTimeoutMs?: number;
+  /** Time the change log (Redis) has to take a change before the backend is answered 503 (10 s by default). */
+  publishTimeoutMs?: number;
   path?: string;
   /**
    * Wrong secrets count here, per address, with the failed auths of /live:
@@ -126,11 +128,26 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
     let seq: number;
     try {
       const { channel, changes } = body as { channel?: unknown; changes?: unknown };
-      seq = await options.hub.publish(validateChannel(channel, "channel"), validateChanges(changes, "changes"));
+      const published = options.hub.publish(validateChannel(channel, "channel"), validateChanges(changes, "changes"));
+      const answer = await withinTime(published, options.publishTimeoutMs ?? 10_000);
+      if (answer === undefined) {
+        const waitS = Math.round((options.publishTimeoutMs ?? 10_000) / 1000);
+        return reply(res, 503, { error: `could not publish: Redis did not answer within ${waitS} s; the change may still be published when it does (posting it again may send it twice)` }, { "Retry-After": "5" });
+      }
+      seq = answer;
     } catch (error) {
       if (error instanceof LiveInputError) return reply(res, 400, { error: error.message });
       return reply(res, 503, { error: `could not publish: ${(error as Error).message}` });
     }
     reply(res, 202, { seq });
   }
+}
+
+/** What `promise` resolves with, or undefined when it has not settled within `ms` (a rejection still rejects). */
+function withinTime<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  // Settled later, a rejection is nobody's to catch: the answer was sent.
+  promise.catch(() => undefined);
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
