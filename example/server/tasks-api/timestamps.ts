@@ -13,10 +13,11 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
 /** ms since epoch, or the reason the text is not a timestamp this API stores. */
 export type ParsedTime = { ms: number } | { problem: string };
 
-/** Reads `2024-05-01T10:00:00.000Z`, `…+02:00`, or a plain date (midnight UTC). */
+/** Reads `2024-05-01T10:00:00.000Z` or `…+02:00`. A date alone is refused, as Google Tasks refuses it. */
 export function parseRfc3339(text: string): ParsedTime {
   const m = FORMAT.exec(text);
   if (!m) return { problem: 'expected an RFC 3339 timestamp such as "2024-05-01T00:00:00.000Z"' };
+  if (m[4] === undefined) return { problem: `a date alone is not an RFC 3339 timestamp (Google Tasks refuses it too); send "${text}T00:00:00.000Z"` };
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const [hour, minute, second] = m[4] === undefined ? [0, 0, 0] : [Number(m[4]), Number(m[5]), Number(m[6])];
   if (year < 1) return { problem: "years run from 0001 to 9999" };

@@ -23,7 +23,9 @@ describe("tasks API: input is refused, not rewritten", () => {
       ["2024-04-31T10:00:00Z", "April 2024 has no day 31"],
       ["2024-13-01T00:00:00Z", "no month 13"],
       ["2024-00-10T00:00:00Z", "no month 00"],
-      ["2024-05-00", "May 2024 has no day 00"],
+      ["2024-05-00T00:00:00Z", "May 2024 has no day 00"],
+      // Google Tasks refuses a date without a time ("Request contains an invalid argument").
+      ["2024-05-01", "a date alone is not an RFC 3339 timestamp"],
       ["2024-05-01T24:00:00Z", "not a time of day"],
       ["2024-05-01T23:60:00Z", "not a time of day"],
       ["2024-05-01T23:59:60Z", "not a time of day"],
@@ -51,7 +53,7 @@ describe("tasks API: input is refused, not rewritten", () => {
       ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00.000Z"],
       ["9999-12-31T23:59:59.999Z", "9999-12-31T23:59:59.999Z"],
       ["2024-02-29T12:00:00+02:00", "2024-02-29T10:00:00.000Z"],
-      ["2000-02-29", "2000-02-29T00:00:00.000Z"],
+      ["2000-02-29T00:00:00Z", "2000-02-29T00:00:00.000Z"],
       ["2024-05-01t10:00:00.123456z", "2024-05-01T10:00:00.123Z"],
     ];
     for (const [completed, stored] of cases) {
