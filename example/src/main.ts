@@ -112,7 +112,7 @@ async function start(): Promise<void> {
   const remote = new RemoteSync();
 
   const syncPanel = new SyncPanel({ el: jQuery("#sync-panel"), atmos, remote, auth, liveUsed: !!config.liveUrl });
-  new StatusPill({ el: jQuery("#status"), atmos, remote, auth, openPanel: (opener: HTMLElement) => syncPanel.open(opener) });
+  new StatusPill({ el: jQuery("#status"), atmos, remote, auth, openPanel: (opener) => syncPanel.open(opener) });
   if (session) {
     const account = document.getElementById("account")!;
     account.hidden = false;

@@ -63,11 +63,11 @@ export class StatusPill extends Spine.Controller {
   declare atmos: Atmos;
   declare remote: RemoteSync;
   declare auth: AuthFlow;
-  /** Opens the Sync panel; focus comes back to `opener` when it closes. */
-  declare openPanel: (opener: HTMLElement) => void;
+  /** Opens the Sync panel; focus comes back to what `opener` finds when it closes. */
+  declare openPanel: (opener: () => HTMLElement | undefined) => void;
   private lastHtml = "";
 
-  constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; openPanel: (opener: HTMLElement) => void }) {
+  constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; openPanel: (opener: () => HTMLElement | undefined) => void }) {
     super(options);
     const render = () => this.render();
     this.atmos.on("status", render);
@@ -90,8 +90,8 @@ export class StatusPill extends Spine.Controller {
   }
 
   details(): void {
-    // Looked up at click time: a repaint may have replaced the button.
-    this.openPanel(this.el.find(".pill")[0]);
+    // Looked up when the panel closes: a repaint meanwhile replaces the button.
+    this.openPanel(() => this.el.find(".pill")[0]);
   }
 
   act(event: Event): void {

@@ -142,7 +142,7 @@ export function syncPanelHtml(s: SyncSnapshot): SafeHtml {
       </div>
     </section>
     <section class="sync-section" aria-labelledby="sync-outbox-title">
-      <h3 id="sync-outbox-title" class="sync-section-title" tabindex="-1">Unsent changes <span class="outbox-count">(${count})</span></h3>
+      <h3 id="sync-outbox-title" class="sync-section-title" tabindex="-1" data-focus-key="outbox-title">Unsent changes <span class="outbox-count">(${count})</span></h3>
       ${count
         ? html`<ul class="outbox">${s.rows.map((row) => rowHtml(row, s.now))}</ul>`
         : html`<p class="outbox-empty">Nothing is waiting: every change is on the server.</p>`}

@@ -27,7 +27,8 @@ export class SyncPanel extends Spine.Controller {
   declare liveUsed: boolean;
   private painted = "";
   private liveError?: string;
-  private opener?: HTMLElement;
+  /** Where focus goes when the panel closes, looked up then: the pill repaints while the panel is open. */
+  private opener?: () => HTMLElement | undefined;
   private ticker?: ReturnType<typeof setInterval>;
 
   constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; liveUsed: boolean }) {
@@ -52,7 +53,7 @@ export class SyncPanel extends Spine.Controller {
     return this.dialog.open;
   }
 
-  open(opener?: HTMLElement): void {
+  open(opener?: () => HTMLElement | undefined): void {
     if (this.isOpen) return;
     this.opener = opener;
     this.painted = "";
@@ -70,7 +71,7 @@ export class SyncPanel extends Spine.Controller {
   /** The dialog closed (button, Esc or backdrop): focus goes back to where it came from. */
   closed(): void {
     clearInterval(this.ticker);
-    this.opener?.focus();
+    this.opener?.()?.focus();
   }
 
   /** A click on the backdrop lands on the dialog element itself. */
@@ -98,12 +99,15 @@ export class SyncPanel extends Spine.Controller {
     if (markup === this.painted) return;
     this.painted = markup;
     // Repainting must not throw the keyboard user out: focus returns to the
-    // same control, or (when its row is gone) to the list's heading.
+    // same control, or (when its row is gone or its button disabled) to the
+    // list's heading, which has a focus key of its own so that the next
+    // repaint (Retry disables the button, then the row goes) keeps it there.
     const focused = document.activeElement as HTMLElement | null;
-    const focusKey = focused && this.dialog.contains(focused) ? focused.dataset.focusKey : undefined;
+    const hadFocus = !!focused && focused !== this.dialog && this.dialog.contains(focused);
+    const focusKey = hadFocus ? focused.dataset.focusKey : undefined;
     this.html(markup);
-    if (!focusKey) return;
-    const again = this.el.find(`[data-focus-key="${CSS.escape(focusKey)}"]`)[0] as HTMLElement | undefined;
+    if (!hadFocus) return;
+    const again = focusKey ? (this.el.find(`[data-focus-key="${CSS.escape(focusKey)}"]`)[0] as HTMLElement | undefined) : undefined;
     if (again && !(again as HTMLButtonElement).disabled) again.focus();
     else this.el.find("#sync-outbox-title").trigger("focus");
   }

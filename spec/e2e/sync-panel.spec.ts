@@ -133,6 +133,37 @@ describe("Tasks app: the Sync panel", function () {
     expect(await page.evaluate(() => document.activeElement?.classList.contains("pill"))).to.equal(true);
   });
 
+  // Found by an audit with the keyboard: Retry turned disabled (focus went to
+  // the heading), then the row went and the heading was repainted: focus fell
+  // to the body; Esc then focused the old pill button, replaced meanwhile.
+  for (const button of ["Retry", "Undo"]) {
+    it(`keeps the focus inside when ${button} on a refused change repaints it, and Esc gives it to the pill`, async () => {
+      const page = await harness.openDevice();
+      await addList(page, `${button} by keys`);
+      await addTasks(page, "Refused once");
+      await synced(page);
+      let refuse = true;
+      await page.context().route("**/tasks/v1/lists/*/tasks/*", (route) => (refuse && route.request().method() === "PUT" ? route.fulfill(refuse400) : route.continue()));
+      await page.getByLabel("Done: Refused once").check();
+      await page.locator(".pill-action[data-action='retry']").waitFor();
+      await page.locator(".status .pill").focus();
+      await page.keyboard.press("Enter");
+      await panel(page).getByRole("heading", { name: "Sync" }).waitFor();
+      const wanted = button === "Retry" ? "outbox-retry" : "outbox-undo";
+      for (let i = 0; i < 8 && !(await page.evaluate((name) => document.activeElement?.classList.contains(name), wanted)); i++) await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal(button);
+      refuse = false;
+      await page.keyboard.press("Enter");
+      await panel(page).locator(".outbox-empty").waitFor();
+      await synced(page);
+      expect(await page.evaluate(() => document.activeElement?.closest("dialog")?.id ?? document.activeElement?.tagName)).to.equal("sync-panel");
+      await page.keyboard.press("Escape");
+      await panel(page).waitFor({ state: "hidden" });
+      // The dialog's "close" event comes a moment after it is hidden.
+      await eventually(async () => expect(await page.evaluate(() => document.activeElement?.matches(".status .pill") || document.activeElement?.tagName)).to.equal(true), 5000);
+    });
+  }
+
   it("Sync now in the panel pulls a change made elsewhere", async () => {
     const page = await harness.openDevice();
     await addList(page, "Pulled");
