@@ -22,6 +22,24 @@ export function requireList(ctx: RequestContext, id: string): ListRow {
   return row;
 }
 
+/** Google's name for the account's default list in any `:list` of a path. */
+export const DEFAULT_LIST = "@default";
+
+/**
+ * The id of the account's default list: its first list, as Google's
+ * default is the list every account starts with; an account with none gets
+ * one, "My Tasks", as Google's accounts have it.
+ */
+export function defaultListId(ctx: RequestContext): string {
+  const first = ctx.db.prepare("SELECT id FROM lists WHERE owner = ? AND deleted = 0 ORDER BY seq LIMIT 1").get(ctx.user) as { id: string } | undefined;
+  if (first) return first.id;
+  const { rev, updated } = ctx.stamp();
+  const id = newId();
+  ctx.db.prepare("INSERT INTO lists (id, owner, title, updated, rev) VALUES (?, ?, ?, ?, ?)").run(id, ctx.user, "My Tasks", updated, rev);
+  written(ctx, id, "created", 200);
+  return id;
+}
+
 export function listLists(ctx: RequestContext): ApiResponse {
   const page = readPage(ctx.query, PAGE_DEFAULT, PAGE_MAX);
   const rows = ctx.db

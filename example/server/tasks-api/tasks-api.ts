@@ -11,6 +11,7 @@ import { stamper, type RequestContext, type TasksChange } from "./request-contex
 import { requestOrigin } from "./request-origin";
 import { parseTarget } from "./request-target";
 import { matchRoute } from "./router";
+import { DEFAULT_LIST, defaultListId } from "./lists";
 import { TokenGuesses } from "./token-guesses";
 import type { AuthFailureCounter } from "../../../server/live";
 
@@ -145,6 +146,7 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
           now,
           changes: [],
         };
+        if (ctx.params.list === DEFAULT_LIST) ctx.params = { ...ctx.params, list: defaultListId(ctx) };
         const answer = match.handler(ctx);
         if (keyed) remember(db, user, keyed, answer, now);
         return { response: answer, changes: ctx.changes };

@@ -25,6 +25,22 @@ describe("tasks API: task lists", () => {
     expect(answer.headers.get("etag")).to.equal(list.etag);
   });
 
+  // Google Tasks: "The special taskListID value @default can be used to refer
+  // to the authenticated user's default task list." A client using it got 404.
+  it("takes @default for the account's default list: its first list, made as \"My Tasks\" when it has none", async () => {
+    const made = await api.call("GET", "/users/@me/lists/@default");
+    expect(made.status).to.equal(200);
+    expect(made.body.title).to.equal("My Tasks");
+    expect((await api.call("GET", "/users/@me/lists")).body.items.map((l: { id: string }) => l.id)).to.deep.equal([made.body.id]);
+
+    await api.call("POST", "/users/@me/lists", { title: "Groceries" });
+    const task = await api.call("POST", "/lists/@default/tasks", { title: "Call mum" });
+    expect(task.status).to.equal(200);
+    expect(task.body.selfLink).to.contain(`/lists/${made.body.id}/tasks/`);
+    const tasks = await api.call("GET", "/lists/@default/tasks");
+    expect(tasks.body.items.map((t: { title: string }) => t.title)).to.deep.equal(["Call mum"]);
+  });
+
   it("lists lists in an envelope, without an items key when there are none", async () => {
     const empty = await api.call("GET", "/users/@me/lists");
     expect(empty.status).to.equal(200);
