@@ -121,10 +121,8 @@ export class ListsSidebar extends Spine.Controller {
   }
 
   newListKey(event: KeyboardEvent): void {
-    if (event.key === "Escape") {
-      this.newTitle.val("");
-      this.newTitle.trigger("blur");
-    }
+    // Esc empties the field; the focus stays (a blur would drop it on the page's body).
+    if (event.key === "Escape") this.newTitle.val("");
   }
 
   /** Puts the cursor into the "New list" field. */

@@ -151,6 +151,9 @@ export class TasksPanel extends Spine.Controller {
     let focusedRow: TaskItem | undefined;
     for (const item of this.items.values()) if (focused && item.el[0].contains(focused)) focusedRow = item;
     const control = focusedRow && [...focused!.classList].find((name) => name.startsWith("task-"));
+    // If that row goes (Undo of a task the server refused to create), its neighbour takes the focus.
+    const rowEl = focusedRow?.el[0] as HTMLElement | undefined;
+    const neighbour = [rowEl?.nextElementSibling, rowEl?.previousElementSibling].find((el) => el?.matches(".task")) as HTMLElement | undefined;
     const seen = new Set<object>();
     this.place(this.openEl[0], open, seen);
     this.place(this.doneEl[0], done, seen);
@@ -170,6 +173,15 @@ export class TasksPanel extends Spine.Controller {
     else if (lost && focusedRow && [...this.items.values()].includes(focusedRow)) {
       const row = focusedRow.el[0] as HTMLElement;
       (row.querySelector<HTMLElement>(`.${control}`) ?? row.querySelector<HTMLElement>(".task-open"))?.focus();
+    }
+    // The focused control went, or was hidden with its section ("Clear completed"
+    // once nothing is completed; Chrome keeps focus on a hidden element until
+    // the next frame): the neighbouring task, else the new-task field, takes it.
+    const active = document.activeElement as HTMLElement | null;
+    const gone = !active || active === document.body || (focused && active === focused && !focused.checkVisibility());
+    if (gone && focused && (focusedRow || this.doneSection[0].contains(focused))) {
+      const next = neighbour?.isConnected ? neighbour.querySelector<HTMLElement>(".task-open") : null;
+      (next ?? this.newTitle[0]).focus();
     }
   }
 

@@ -106,4 +106,41 @@ describe("Tasks app: the keyboard focus stays where the person is working", func
     await page.locator(".no-list").waitFor();
     expect(await focusName(page)).to.equal("New list");
   });
+
+  // Found by an audit: each of these left the focus on the page's body.
+  it("moves to the new-task field when Clear completed is pressed with Enter and the Completed section goes", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Cleared by keys");
+    await addTasks(page, "Keep me", "Finished one");
+    await page.getByLabel("Done: Finished one").check();
+    await synced(page);
+    await page.getByRole("button", { name: "Clear completed" }).focus();
+    await page.keyboard.press("Enter");
+    await page.locator(".done-section").waitFor({ state: "hidden" });
+    expect(await focusName(page)).to.equal("New task");
+  });
+
+  it("moves to the neighbouring task when Undo drops a new task the server refused", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Refused new");
+    await addTasks(page, "Already saved");
+    await synced(page);
+    await page.context().route("**/tasks/v1/lists/*/tasks", (route) =>
+      route.request().method() === "POST" ? route.fulfill({ status: 400, contentType: "application/json", body: JSON.stringify({ error: { code: 400, message: "Invalid task" } }) }) : route.continue(),
+    );
+    await addTasks(page, "Never saved");
+    await page.locator(".task.is-failed").waitFor();
+    await page.getByRole("button", { name: "Undo changes to Never saved" }).focus();
+    await page.keyboard.press("Enter");
+    await page.locator(".task-title", { hasText: "Never saved" }).waitFor({ state: "detached" });
+    expect(await page.evaluate(() => document.activeElement?.closest(".task")?.querySelector(".task-title")?.textContent ?? document.activeElement?.tagName)).to.equal("Already saved");
+  });
+
+  it("stays in the New list field when Esc empties it", async () => {
+    const page = await harness.openDevice();
+    await page.getByLabel("New list").fill("Second thoughts");
+    await page.getByLabel("New list").press("Escape");
+    expect(await page.getByLabel("New list").inputValue()).to.equal("");
+    expect(await focusName(page)).to.equal("New list");
+  });
 });
