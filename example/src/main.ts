@@ -3,6 +3,7 @@ import jQuery from "./jquery-global";
 import Spine from "spine";
 import Atmos from "atmos2";
 import { loadAppConfig, type AppConfig } from "./app-config";
+import { trackAppBarHeight } from "./app-bar-height";
 import { AuthFlow } from "./auth-flow";
 import { FixedToken, GoogleTokens, type TokenSource } from "./google-auth";
 import { html } from "./html";
@@ -80,6 +81,7 @@ function keepForOffline(): void {
 
 async function start(): Promise<void> {
   keepForOffline();
+  trackAppBarHeight(document.querySelector<HTMLElement>(".app-bar")!);
   let config: AppConfig;
   try {
     config = await loadAppConfig();

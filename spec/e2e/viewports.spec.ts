@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Locator, Page } from "playwright-core";
-import { eventually, synced, TasksAppHarness } from "./tasks-app-harness";
+import { addList, addTasks, eventually, synced, TasksAppHarness } from "./tasks-app-harness";
 
 const sizes = [
   { name: "a phone", width: 390, height: 844, touch: true },
@@ -218,6 +218,43 @@ for (const size of sizes) {
       const list = (await harness.listNamed("Keyboard only"))!;
       await eventually(async () => expect(await harness.tasks(list.id)).to.deep.equal([]));
       await noSidewaysScroll(page, "after the keyboard walk");
+    });
+  });
+}
+
+// Found by an audit at 200 % and 400 % zoom (a 1280×800 screen is then 640×400
+// or 320×200 CSS px): Shift+Tab back up the page scrolled the focused control
+// to the top edge, under the sticky header (WCAG 2.4.11). Checked at the usual
+// sizes too.
+for (const size of [{ width: 640, height: 400 }, { width: 320, height: 200 }, { width: 390, height: 844 }, { width: 1280, height: 800 }]) {
+  describe(`Tasks app zoomed in (${size.width}×${size.height})`, function () {
+    const harness = new TasksAppHarness();
+
+    before(() => harness.startLikeNpmStart());
+    after(() => harness.stop());
+    afterEach(() => harness.closeDevices());
+
+    it("never hides the focused control under the header when Shift+Tab goes back up the page", async () => {
+      const page = await harness.openDevice(size);
+      await addList(page, "Zoomed");
+      // Enough to scroll the page on a laptop too.
+      await addTasks(page, ...Array.from({ length: 14 }, (_, i) => `Task ${i + 1}`));
+      await synced(page);
+      await page.locator(".task-delete").last().focus();
+      const covered: string[] = [];
+      for (let i = 0; i < 60 && !(await page.evaluate(() => document.activeElement?.matches(".rename-list"))); i++) {
+        await page.keyboard.press("Shift+Tab");
+        const found = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement;
+          const r = el.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          const name = (el.getAttribute("aria-label") || (el as HTMLInputElement).labels?.[0]?.textContent || el.textContent || el.tagName).trim();
+          return { name, shown: !!hit && (hit === el || el.contains(hit) || el.contains(hit.closest("label"))), under: hit?.closest("header") ? "the header" : hit?.tagName };
+        });
+        if (!found.shown) covered.push(`${found.name} (under ${found.under})`);
+      }
+      expect(await page.evaluate(() => document.activeElement?.matches(".rename-list")), "Shift+Tab reached Rename").to.equal(true);
+      expect(covered).to.deep.equal([]);
     });
   });
 }
