@@ -49,6 +49,7 @@ export class TaskItem extends Spine.Controller {
     this.painted = key;
     const title = task.title || "Untitled task";
     const due = describeDue(task.due);
+    const overdue = !!due?.overdue && !task.isDone;
     const boxId = `done-${task.cid}`;
     // A repaint (the answer to a save, a live update) replaces the row's
     // buttons: a keyboard user's focus stays on the same control.
@@ -56,13 +57,16 @@ export class TaskItem extends Spine.Controller {
     const keep = focused && this.el[0].contains(focused) ? ROW_CONTROLS.find((name) => focused.classList.contains(name)) : undefined;
     this.el.toggleClass("is-done", task.isDone).toggleClass("is-failed", state === "failed").removeClass("is-editing");
     this.el.attr("data-sync", state);
+    // The Edit button is named by what it shows (title, notes, due date), so a
+    // screen reader reads all of it; hidden words say "Edit" and "overdue",
+    // which the eye gets from the row's place and the date's red.
     this.html(html`
       <input type="checkbox" class="task-check" id="${boxId}" ${task.isDone ? html`checked` : ""}>
       <label class="visually-hidden" for="${boxId}">Done: ${title}</label>
-      <button type="button" class="task-open" aria-label="Edit ${title}">
-        <span class="task-title" dir="auto">${title}</span>
+      <button type="button" class="task-open">
+        <span class="visually-hidden">Edit </span><span class="task-title" dir="auto">${title}</span>
         ${task.notes ? html`<span class="task-notes" dir="auto">${task.notes}</span>` : ""}
-        ${due ? html`<span class="task-due${due.overdue && !task.isDone ? " is-overdue" : ""}">${due.text}</span>` : ""}
+        ${due ? html`<span class="task-due${overdue ? " is-overdue" : ""}">${due.text}${overdue ? html`<span class="visually-hidden"> (overdue)</span>` : ""}</span>` : ""}
       </button>
       ${syncMark(state)}
       ${state === "failed" ? html`<button type="button" class="task-retry" aria-label="Retry saving ${title}">Retry</button><button type="button" class="task-revert btn-quiet" aria-label="Undo changes to ${title}" title="Drop this change and keep the server's version">Undo</button>` : ""}

@@ -98,13 +98,37 @@ describe("Tasks app: lists and tasks", function () {
     await page.getByLabel("Title", { exact: true }).press("Escape");
     expect(await page.locator(".task-title").allTextContents()).to.deep.equal(["Renew passport"]);
     // Focus returns to the task, so the keyboard user can carry on.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).to.equal("Edit Renew passport");
+    expect(await page.evaluate(() => document.activeElement?.closest(".task-open")?.querySelector(".task-title")?.textContent)).to.equal("Renew passport");
 
     await synced(page);
     const list = (await harness.listNamed("Trip"))!;
     const [task] = await harness.tasks(list.id);
     expect(task).to.include({ title: "Renew passport", notes: "Check it expires after March" });
     expect(task.due).to.match(/^2031-01-15T00:00:00/);
+  });
+
+  // Found by an audit (axe: label-content-name-mismatch): the button's aria-label
+  // "Edit <title>" replaced its content, so a screen reader never read a task's
+  // notes or due date, and "overdue" was only the date's red colour.
+  it("gives a screen reader a task's title, notes, due date and that it is overdue", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Bills");
+    await addTasks(page, "Pay the rent");
+    await page.locator(".task-open", { hasText: "Pay the rent" }).click();
+    await page.getByLabel("Notes").fill("Transfer from the joint account");
+    await page.getByLabel("Due").fill("2020-03-02");
+    await page.getByLabel("Title", { exact: true }).press("Enter");
+    await page.locator(".task-due.is-overdue").waitFor();
+    const shownDate = (await page.locator(".task-due").evaluate((el) => el.firstChild?.textContent ?? "")).trim();
+    expect(shownDate).to.match(/Mar.*2.*2020/);
+    // The name Chromium gives assistive technology, not one computed by the test.
+    const cdp = await page.context().newCDPSession(page);
+    const { root } = await cdp.send("DOM.getDocument");
+    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector: ".task-open" });
+    const { nodes } = await cdp.send("Accessibility.getPartialAXTree", { nodeId, fetchRelatives: false });
+    const name = String(nodes[0].name?.value ?? "").replace(/\s+/g, " ");
+    expect(name).to.match(/^Edit Pay the rent\b/);
+    for (const words of ["Transfer from the joint account", shownDate, "overdue"]) expect(name, `the name "${name}"`).to.contain(words);
   });
 
   it("takes no more text than the server keeps, so a long title or note is never a change that always fails", async () => {
