@@ -54,6 +54,9 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   // itself (ParkedFailure.retry). A 429 refused nothing: the change waits
   // for its turn, pending.
   if (kind === "transient" && status !== 429) entry.failed = { status, message, body, retry: true };
+  // After such a 5xx, an attempt that met the network's failure: the last word is "offline", pending again.
+  const wasFailed = kind === "offline" && !!entry.failed?.retry;
+  if (wasFailed) entry.failed = undefined;
   // Refused: the server did not make it (it would have answered with what it made), so a fix goes out as the user has it.
   if (!retrying && status >= 400 && status < 500) op.sentAs = undefined;
   // A refusal is stored parked, in one write (parkOrResend): the other tabs
@@ -70,7 +73,7 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   if (kind === "offline" || kind === "transient") {
     if (kind === "offline") host.setOnline(false);
     // Not an offline status: the record says "failed" until an attempt gets through (stored above).
-    else host.statusChanged(entry);
+    if (kind === "transient" || wasFailed) host.statusChanged(entry);
     return { retryAfterMs: failure.retryAfterMs };
   }
   if (kind !== "auth") parkOrResend(host, entry, op, failure, calls, payload);

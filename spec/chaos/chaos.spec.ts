@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { runSeed, type RunResult } from "./simulation";
 
 /** Seeds found failing once, kept so that their bugs stay fixed (see the commits naming them). */
-const regressions = [31, 45, 59, 60, 66, 75, 92, 100, 103, 136, 154, 160, 168, 176, 193, 387, 453, 490, 967];
+const regressions = [31, 45, 59, 60, 66, 75, 92, 100, 103, 136, 154, 160, 168, 176, 193, 387, 453, 490, 967, 1101, 1120];
 
 function report(failed: RunResult[]): string {
   return failed

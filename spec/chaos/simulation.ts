@@ -202,7 +202,9 @@ export async function runSeed(seed: number, options: SimulationOptions = {}): Pr
     for (let round = 0; ; round++) {
       await settle();
       const s = current.atmos.status();
-      if (pushed && s.pending === 0 && s.inFlight === 0 && network.busy === 0 && current.atmos.metaContext.clean) return;
+      // A change shown "failed" by a 5xx is still sent again by itself: drained only when what is left is parked.
+      const waiting = current.atmos.outbox().some((row) => row.state !== "parked");
+      if (pushed && s.pending === 0 && s.inFlight === 0 && !waiting && network.busy === 0 && current.atmos.metaContext.clean) return;
       if (round > 5000 || !(await clock.runNext())) {
         problems.push(`the outbox did not drain: status() ${JSON.stringify(s)}, push() ${pushed ? "settled" : "unsettled"}, ${network.busy} on the wire, storage ${current.atmos.metaContext.clean ? "clean" : "unwritten"}`);
         return;
