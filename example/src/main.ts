@@ -114,7 +114,7 @@ async function start(): Promise<void> {
   const remote = new RemoteSync();
 
   const syncPanel = new SyncPanel({ el: jQuery("#sync-panel"), atmos, remote, auth, liveUsed: !!config.liveUrl });
-  new StatusPill({ el: jQuery("#status"), atmos, remote, auth, openPanel: (opener) => syncPanel.open(opener) });
+  new StatusPill({ el: jQuery("#status"), words: document.getElementById("status-words")!, atmos, remote, auth, openPanel: (opener) => syncPanel.open(opener) });
   if (session) {
     const account = document.getElementById("account")!;
     account.hidden = false;

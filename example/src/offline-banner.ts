@@ -18,9 +18,12 @@ export class OfflineBanner extends Spine.Controller {
 
   render(): void {
     const { online, pending } = this.atmos.status();
-    this.el.prop("hidden", online);
-    if (online) return;
     const what = pending === 0 ? "changes" : pending === 1 ? "your change" : `your ${pending} changes`;
-    this.el.text(`You're offline. Keep working — ${what} will sync when you're back online.`);
+    // The banner is a live region: a screen reader reads each write, so the
+    // sentence is written only when it changes (status events come many a
+    // second while offline). Emptied when online, so going offline again is read.
+    const text = online ? "" : `You're offline. Keep working — ${what} will sync when you're back online.`;
+    this.el.prop("hidden", online);
+    if (this.el.text() !== text) this.el.text(text);
   }
 }

@@ -63,11 +63,17 @@ export class StatusPill extends Spine.Controller {
   declare atmos: Atmos;
   declare remote: RemoteSync;
   declare auth: AuthFlow;
+  /**
+   * A live region (`role="status"`) outside the pill: it gets the pill's words
+   * only when they change. The pill itself was the region once, so every
+   * repaint was read out with its buttons ("Synced Sync now").
+   */
+  declare words: HTMLElement;
   /** Opens the Sync panel; focus comes back to what `opener` finds when it closes. */
   declare openPanel: (opener: () => HTMLElement | undefined) => void;
   private lastHtml = "";
 
-  constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; openPanel: (opener: () => HTMLElement | undefined) => void }) {
+  constructor(options: { el: unknown; words: HTMLElement; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; openPanel: (opener: () => HTMLElement | undefined) => void }) {
     super(options);
     const render = () => this.render();
     this.atmos.on("status", render);
@@ -79,7 +85,9 @@ export class StatusPill extends Spine.Controller {
   }
 
   render(): void {
-    const markup = pillHtml(pillView(this.atmos.status(), this.remote.pulling, this.auth.current, this.remote.lastPullError)).value;
+    const view = pillView(this.atmos.status(), this.remote.pulling, this.auth.current, this.remote.lastPullError);
+    if (this.words.textContent !== view.text) this.words.textContent = view.text;
+    const markup = pillHtml(view).value;
     // Re-rendering an unchanged pill would steal focus from its button.
     if (markup === this.lastHtml) return;
     this.lastHtml = markup;

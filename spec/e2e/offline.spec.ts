@@ -146,4 +146,43 @@ describe("Tasks app: offline", function () {
     expect(await shownTasks(page)).to.deep.equal({ open: ["Keep this title"], done: [] });
     expect(await page.locator(".task.is-failed").count()).to.equal(0);
   });
+
+  // Found by an audit with a screen reader: the header's live region held the
+  // pill's buttons, so each update read "Synced Sync now", and the banner wrote
+  // its unchanged sentence again on every status event (8 times in 3 s).
+  it("tells a screen reader what changed, in words only, and each sentence once", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Read aloud");
+    await synced(page);
+    const regions = page.locator("[role='status'], [aria-live]:not([aria-live='off'])");
+    for (const region of await regions.all()) {
+      const what = await region.evaluate((el) => `#${el.id}.${el.className}`);
+      expect(await region.locator("button, input, a[href]").count(), `controls inside the live region ${what}`).to.equal(0);
+    }
+    const header = page.locator(".app-bar [role='status']");
+    expect(await header.count()).to.equal(1);
+    expect((await header.textContent())?.trim()).to.equal("Synced");
+
+    // Every write to the banner, as the text it wrote, and the status events meanwhile.
+    await page.evaluate(() => {
+      const seen = ((window as any).bannerWrites = [] as string[]);
+      (window as any).statusEvents = 0;
+      (window as any).tasksApp.atmos.on("status", () => (window as any).statusEvents++);
+      const banner = document.getElementById("offline-banner")!;
+      new MutationObserver((records) => {
+        for (const record of records) for (const node of record.addedNodes) seen.push(node.textContent ?? "");
+      }).observe(banner, { childList: true, characterData: true, subtree: true });
+    });
+    await page.context().setOffline(true);
+    await addTasks(page, "First offline", "Second offline");
+    await page.locator(".pill-action[data-action='try-now']").click();
+    await eventually(async () => expect(await page.evaluate(() => (window as any).statusEvents)).to.be.at.least(6));
+    const writes: string[] = await page.evaluate(() => (window as any).bannerWrites);
+    expect(writes.length, "the banner was written").to.be.at.least(1);
+    const repeated = writes.filter((text, i) => i > 0 && text === writes[i - 1]);
+    expect(repeated, `the banner's writes: ${writes.join(" | ")}`).to.deep.equal([]);
+    expect((await header.textContent())?.trim()).to.match(/^Offline · 2 waiting$/);
+    await page.context().setOffline(false);
+    await synced(page);
+  });
 });
