@@ -1,26 +1,14 @@
-import type { Atmos } from "atmos2";
 import type { List } from "./list-model";
 import { Task } from "./task-model";
 
 /**
- * "Clear completed" through Google's custom endpoint `POST /lists/:id/clear`
- * (it hides completed tasks rather than deleting them), called with
- * `rc.execute` so it shares base, headers and token refresh with sync.
- * Resolves with a message for the user when it could not be done.
+ * "Clear completed" deletes the list's completed tasks, as Google's own apps
+ * do ("Delete all completed tasks"). Google's `POST /lists/:id/clear` only
+ * hides them, and Google hides a task completed in its apps too, so a hidden
+ * task may well be one to show under Done (see `Task.ofList`): clearing by
+ * hiding would not clear. Each delete goes through the outbox, so it works
+ * offline and is sent when the connection is back.
  */
-export async function clearCompleted(atmos: Atmos, list: List): Promise<string | undefined> {
-  if (!Task.ofList(list.id).some((t) => t.isDone)) return undefined;
-  if (list.syncState() !== "synced" || !atmos.status().online) {
-    return "Clearing completed tasks needs a connection to the server. Try again when you're back online.";
-  }
-  try {
-    // Completions not sent yet must reach the server, or it would not clear them.
-    await atmos.push();
-    await atmos.resourceClient.execute({ method: "POST", path: `/lists/${encodeURIComponent(list.id)}/clear` });
-    // The server marked them hidden; a pull including hidden tasks brings that here.
-    await Task.sync({ remote: true, pathParams: { taskListID: list.id }, params: { showHidden: true } });
-    return undefined;
-  } catch (error) {
-    return `Could not clear completed tasks: ${(error as Error)?.message ?? error}`;
-  }
+export function clearCompleted(list: List): void {
+  for (const task of Task.ofList(list.id)) if (task.isDone) task.destroy({ remote: true });
 }

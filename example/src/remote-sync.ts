@@ -45,7 +45,8 @@ export class RemoteSync {
   pullTasks(list: List): Promise<unknown> {
     // A list the server has not created yet has no tasks there either.
     if (list.syncState() !== "synced") return Promise.resolve();
-    return Task.sync({ remote: true, pathParams: { taskListID: list.id }, since: "auto" });
+    // Hidden tasks too: Google hides a task completed in its own apps, which still show it.
+    return Task.sync({ remote: true, pathParams: { taskListID: list.id }, since: "auto", params: { showHidden: true } });
   }
 
   private async run(): Promise<void> {

@@ -34,9 +34,14 @@ export class Task extends Spine.Model {
     return this.status === "completed";
   }
 
-  /** Tasks of a list that are shown (cleared ones are hidden, as in Google Tasks). */
+  /**
+   * Tasks of a list that are shown. Google hides a task completed in its own
+   * apps (and the ones `clear` was called for); its apps still show them
+   * under Completed, and so does this one. A hidden task not completed
+   * is not shown.
+   */
   static ofList(listID: string): Task[] {
-    return Task.select<Task>((t) => t.taskListID === listID && !t.hidden && !t.deleted);
+    return Task.select<Task>((t) => t.taskListID === listID && !t.deleted && (!t.hidden || t.isDone));
   }
 
   /**

@@ -37,7 +37,6 @@ export class TasksPanel extends Spine.Controller {
     ".done-section": "doneSection",
     ".done-count": "doneCount",
     ".tasks-empty": "emptyEl",
-    ".panel-message": "message",
   };
   declare atmos: Atmos;
   declare head: any;
@@ -47,7 +46,6 @@ export class TasksPanel extends Spine.Controller {
   declare doneSection: any;
   declare doneCount: any;
   declare emptyEl: any;
-  declare message: any;
   private listRoot?: object;
   private items = new Map<object, TaskItem>();
   private renaming = false;
@@ -87,7 +85,6 @@ export class TasksPanel extends Spine.Controller {
         <input id="new-task-title" class="new-task-title" dir="auto" placeholder="Add a task" autocomplete="off" enterkeyhint="done" maxlength="1024">
         <button type="submit" class="btn-primary">Add</button>
       </form>
-      <p class="panel-message" role="status" hidden></p>
       <ul class="tasks open-tasks" aria-label="Open tasks"></ul>
       <p class="tasks-empty" hidden></p>
       <section class="done-section" hidden aria-labelledby="done-heading">
@@ -272,10 +269,6 @@ export class TasksPanel extends Spine.Controller {
 
   clear(): void {
     const list = this.list;
-    if (!list) return;
-    this.message.prop("hidden", true);
-    void clearCompleted(this.atmos, list).then((problem) => {
-      if (problem) this.message.text(problem).prop("hidden", false);
-    });
+    if (list) clearCompleted(list);
   }
 }

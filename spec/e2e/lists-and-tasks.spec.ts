@@ -178,20 +178,47 @@ describe("Tasks app: lists and tasks", function () {
     expect(await harness.listNamed("Someday"), "deleted on the server").to.equal(undefined);
   });
 
-  it("clears completed tasks through the list's clear endpoint", async () => {
+  // Google Tasks hides a task completed in its own apps at once (hidden: true,
+  // listed only with showHidden), and its apps still show it under Completed.
+  // The example pulled without showHidden and dropped hidden tasks: a task
+  // completed on the phone vanished instead of showing under Done.
+  it("shows under Done a task completed and hidden elsewhere, as Google's own apps leave it", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Errands");
+    await addTasks(page, "Buy stamps", "Post the letter");
+    await synced(page);
+    const list = (await harness.listNamed("Errands"))!;
+    const stamps = (await harness.tasks(list.id)).find((t) => t.title === "Buy stamps")!;
+    await harness.api("PATCH", `/lists/${list.id}/tasks/${stamps.id}`, { status: "completed" });
+    await harness.api("POST", `/lists/${list.id}/clear`);
+
+    // A second device, as a fresh install: its first pull must ask for hidden tasks too.
+    const phone = await harness.openDevice({ width: 390, height: 844 });
+    await phone.locator(".list-select", { hasText: "Errands" }).click();
+    await phone.locator(".list-title", { hasText: "Errands" }).waitFor();
+    await eventually(async () => expect(await shownTasks(phone)).to.deep.equal({ open: ["Post the letter"], done: ["Buy stamps"] }));
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await eventually(async () => expect(await shownTasks(page)).to.deep.equal({ open: ["Post the letter"], done: ["Buy stamps"] }));
+  });
+
+  it("deletes completed tasks with Clear completed, as Google's apps do, also offline", async () => {
     const page = await harness.openDevice();
     await addList(page, "Sprint");
     await addTasks(page, "Write spec", "Fix bug", "Ship");
     await page.getByLabel("Done: Write spec").check();
     await page.getByLabel("Done: Fix bug").check();
+    await synced(page);
+    await page.context().setOffline(true);
     await page.getByRole("button", { name: "Clear completed" }).click();
     await page.locator(".done-section").waitFor({ state: "hidden" });
     expect(await shownTasks(page)).to.deep.equal({ open: ["Ship"], done: [] });
+    await page.context().setOffline(false);
+    await synced(page);
 
     const list = (await harness.listNamed("Sprint"))!;
-    expect((await harness.tasks(list.id)).map((t) => t.title)).to.deep.equal(["Ship"]);
-    const hidden = (await harness.tasks(list.id, "?showHidden=true")).filter((t) => t.hidden).map((t) => t.title);
-    expect(hidden.sort()).to.deep.equal(["Fix bug", "Write spec"]);
+    expect((await harness.tasks(list.id, "?showHidden=true")).map((t) => t.title)).to.deep.equal(["Ship"]);
+    const deleted = (await harness.tasks(list.id, "?showDeleted=true&showHidden=true")).filter((t) => t.deleted).map((t) => t.title);
+    expect(deleted.sort()).to.deep.equal(["Fix bug", "Write spec"]);
 
     // Cleared stays cleared after a reload.
     await page.reload();
