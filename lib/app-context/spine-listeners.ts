@@ -135,7 +135,8 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
     function (this: SpineModel, ...args: unknown[]) {
       const ids = this.records.map((r: SpineRecord) => String(r.id));
       const result = deleteAll.apply(this, args);
-      if (useModel(this) && ids.length) hooks(false)?.cleared(this.className, ids);
+      // Every record of the model: what was waiting to be sent for it goes too (deletes of records already gone).
+      if (useModel(this)) hooks(false)?.cleared(this.className, ids, true);
       return result;
     },
   );

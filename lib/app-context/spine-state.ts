@@ -16,7 +16,7 @@ export interface ModelHooks {
   /** The app called `changeID`. */
   idChanged(className: string, oldId: string, newId: string): void;
   /** The app called `Model.deleteAll()` (Spine fires no event for it). */
-  cleared(className: string, ids: string[]): void;
+  cleared(className: string, ids: string[], everything?: boolean): void;
 }
 
 /**

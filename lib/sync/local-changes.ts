@@ -66,10 +66,10 @@ export class LocalChanges implements ModelHooks {
   }
 
   /** The app called `Model.deleteAll()`. */
-  cleared(className: string, ids: string[]): void {
-    if (this.later(() => this.cleared(className, ids))) return;
+  cleared(className: string, ids: string[], everything = false): void {
+    if (this.later(() => this.cleared(className, ids, everything))) return;
     const { host } = this.deps;
-    for (const entry of keepCleared(host, className, ids)) host.statusChanged(entry);
+    for (const entry of keepCleared(host, className, ids, everything)) host.statusChanged(entry);
   }
 
   /**

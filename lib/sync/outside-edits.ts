@@ -55,14 +55,21 @@ export function keepNewId(meta: MetaContext, className: string, oldId: string, n
  * destroys each record). So this device forgets the records, and nothing is
  * deleted on the server: an app that clears its records at sign-out, or
  * `Model.refresh(data, { clear: true })`, must not delete the user's data
- * there. Unsent changes go with their records. A record whose request is
+ * there. Unsent changes go with their records, and with deleteAll() a
+ * delete still waiting to be sent of a record already gone. A record whose request is
  * already out stays hidden until it is answered, then goes too (that op is
  * not sent again after a reload: the record is marked deleted, with no
  * delete queued). A pull brings back what the server has.
  */
-export function keepCleared(host: SyncHost, className: string, ids: string[]): RecordEntry[] {
+export function keepCleared(host: SyncHost, className: string, ids: string[], everything: boolean): RecordEntry[] {
   const { meta } = host;
   const changed: RecordEntry[] = [];
+  // deleteAll(): also the records already gone from the page whose delete waits to be sent.
+  const gone = everything ? meta.all(className).filter((entry) => entry.deleted && !entry.queue[0]?.sent) : [];
+  for (const entry of gone) {
+    meta.remove(className, entry.id);
+    changed.push(entry);
+  }
   for (const id of ids) {
     const entry = meta.get(className, id);
     if (!entry || entry.deleted) continue;

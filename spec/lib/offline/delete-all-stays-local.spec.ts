@@ -96,4 +96,20 @@ describe("offline: Model.deleteAll() clears this device only", () => {
     expect(Task.all()).to.have.length(0);
     expect(proxy.log.filter((r) => r.method === "DELETE")).to.deep.equal([]);
   });
+
+  // Found by a new user: a delete waiting to be sent (the record already gone
+  // from the page) was kept, listed by destroyedIds() and sent after the clear.
+  it("drops a delete that was waiting to be sent too: nothing of the model is left to send", async () => {
+    const [eggs] = Task.all().filter((t) => (t as Task).title === "eggs") as Task[];
+    eggs.destroy(); // not sent yet
+    expect(Task.destroyedIds()).to.have.length(1);
+    Task.deleteAll();
+    expect(Task.destroyedIds()).to.deep.equal([]);
+    expect(page.atmos.outbox()).to.deep.equal([]);
+    await page.atmos.push();
+    await page.reload();
+    await page.atmos.push();
+    expect(await serverTitles(home)).to.deep.equal(["eggs", "milk"]);
+    expect(proxy.log.filter((r) => r.method === "DELETE")).to.deep.equal([]);
+  });
 });
