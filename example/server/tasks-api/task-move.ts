@@ -4,8 +4,8 @@ import { queryId } from "./input";
 import { requireList } from "./lists";
 import type { RequestContext } from "./request-context";
 import { checkNotOwnDescendant, placeTask } from "./task-tree";
-import { taskAnswer } from "./tasks";
-import { findTask, requireLiveTask, writeTask } from "./task-writes";
+import { requireLiveParent, taskAnswer } from "./tasks";
+import { requireLiveTask, writeTask } from "./task-writes";
 
 /**
  * POST /lists/:list/tasks/:task/move?parent=&previous= — puts the task under
@@ -22,10 +22,7 @@ export function moveTask(ctx: RequestContext): ApiResponse {
   }
   const parent = queryId(ctx.query, "parent") ?? null;
   if (parent !== null) {
-    const parentRow = findTask(ctx, list.id, parent);
-    if (!parentRow || parentRow.deleted) {
-      throw invalid(`Invalid value for parameter "parent": task "${parent}" is not a task of this list.`, "parent");
-    }
+    requireLiveParent(ctx, list.id, parent);
     checkNotOwnDescendant(ctx, list.id, task.id, parent);
   }
   const previous = queryId(ctx.query, "previous");

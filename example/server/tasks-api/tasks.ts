@@ -97,10 +97,13 @@ function saveTask(ctx: RequestContext, replace: boolean): ApiResponse {
   return taskAnswer(ctx, writeTask(ctx, row.id, columns, type), 200);
 }
 
-function requireLiveParent(ctx: RequestContext, listId: string, parent: string): void {
-  if (!isLive(ctx, listId, parent)) {
+/** A task that may be a parent, as Google says: it "must exist in the task list and can not be hidden". Insert and move share it. */
+export function requireLiveParent(ctx: RequestContext, listId: string, parent: string): void {
+  const row = findTask(ctx, listId, parent);
+  if (!row || row.deleted) {
     throw invalid(`Invalid value for parameter "parent": task "${parent}" is not a task of this list.`, "parent");
   }
+  if (row.hidden) throw invalid(`Invalid value for parameter "parent": task "${parent}" is hidden (cleared); a hidden task cannot be a parent.`, "parent");
 }
 
 function isLive(ctx: RequestContext, listId: string, id: string): boolean {

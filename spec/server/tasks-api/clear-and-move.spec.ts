@@ -74,6 +74,19 @@ describe("tasks API: clear and move", () => {
     expect(await outline()).to.deep.equal(["party", "cake", "  eggs"]);
   });
 
+  // Google: "The task set as parent must exist in the task list and can not be hidden."
+  it("refuses to move or insert a task under a hidden (cleared) task, naming the parameter", async () => {
+    const done = await api.createTask(listId, { title: "done", status: "completed" });
+    const open = await api.createTask(listId, { title: "open" });
+    await api.call("POST", `/lists/${listId}/clear`);
+    const moved = await api.call("POST", `/lists/${listId}/tasks/${open.id}/move?parent=${done.id}`);
+    expect(moved.status).to.equal(400);
+    expect(moved.body.error.message).to.contain('"parent"').and.contain("hidden");
+    expect((await api.call("GET", `/lists/${listId}/tasks/${open.id}`)).body).to.not.have.property("parent");
+    const under = await api.call("POST", `/lists/${listId}/tasks?parent=${done.id}`, { title: "child" });
+    expect(under.status, "nor insert one under it").to.equal(400);
+  });
+
   it("refuses to move a task under itself or its own subtask", async () => {
     const a = await api.createTask(listId, { title: "a" });
     const child = await api.createTask(listId, { title: "child" }, `?parent=${a.id}`);
