@@ -87,6 +87,25 @@ describe("tasks API: clear and move", () => {
     expect(under.status, "nor insert one under it").to.equal(400);
   });
 
+  // Google: "destinationTasklist: … If set, the task is moved from tasklist to
+  // the destinationTasklist list." The server answered 400 "not supported".
+  it("moves a task with its subtasks to another list (destinationTasklist), placed by parent and previous there", async () => {
+    const other = (await api.createList("Other")).id;
+    const there = await api.createTask(other, { title: "there" });
+    const cake = await api.createTask(listId, { title: "cake" });
+    const eggs = await api.createTask(listId, { title: "eggs" }, `?parent=${cake.id}`);
+    const moved = await api.call("POST", `/lists/${listId}/tasks/${cake.id}/move?destinationTasklist=${other}&previous=${there.id}`);
+    expect(moved.status).to.equal(200);
+    expect(moved.body.selfLink).to.contain(`/lists/${other}/tasks/${cake.id}`);
+    expect(await outline()).to.deep.equal([]);
+    expect((await api.all(`/lists/${other}/tasks`)).map((t: { title: string; parent?: string }) => (t.parent ? `  ${t.title}` : t.title))).to.deep.equal(["there", "cake", "  eggs"]);
+    expect((await api.call("GET", `/lists/${other}/tasks/${eggs.id}`)).body.parent).to.equal(cake.id);
+    expect((await api.call("GET", `/lists/${listId}/tasks/${cake.id}`)).status).to.equal(404);
+
+    const unknown = await api.call("POST", `/lists/${other}/tasks/${cake.id}/move?destinationTasklist=nope`);
+    expect(unknown.status).to.equal(404);
+  });
+
   it("refuses to move a task under itself or its own subtask", async () => {
     const a = await api.createTask(listId, { title: "a" });
     const child = await api.createTask(listId, { title: "child" }, `?parent=${a.id}`);
