@@ -6,6 +6,7 @@ import { ChangeLog, ReplayRead, SequencedChange } from "./change-log";
 import { DeliveredSeqs } from "./delivered-seqs";
 import { APPEND_SCRIPT, NEW_EPOCH_SCRIPT, READ_SCRIPT } from "./redis-scripts";
 import { loadOptionalPackage } from "./optional-package";
+import { reconnectOnceConnected, silenceAfter, withoutPassword } from "./redis-connection";
 
 type RedisClient = ReturnType<typeof Redis.createClient>;
 
@@ -28,28 +29,6 @@ export interface RedisChangeLogOptions {
   startTimeoutMs?: number;
 }
 
-/** The URL as it may be printed: a password in it is masked. */
-export function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(an unparsable URL)";
-  }
-}
-
-/**
- * How a Redis client reconnects: a wrong URL or a Redis that is down at the
- * first connect is a setting to fix, so that attempt gives up at once (its
- * error says so); once `connected()`, a dropped connection is retried with
- * jittered backoff, as Redis restarts and failovers need.
- */
-export function reconnectOnceConnected(connected: () => boolean): (retries: number, cause: Error) => number | Error {
-  return (retries, cause) => (connected() ? Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 200) : cause);
-}
-
-/** How long an unfollowed channel is remembered when logs are kept forever (replayIdleMs 0). */
 const FORGET_AFTER_MS = 10 * 60_000;
 
 /** A change from pub/sub, or a channel to catch up from the log (from `since`, or from where delivery stands). */
@@ -112,21 +91,17 @@ export class RedisChangeLog implements ChangeLog {
     this.restarted = restarted;
     this.everySince = everySince;
     // A socket that accepts and never answers (not Redis, or a Redis stopped) would hold the start for ever.
-    const waitMs = this.options.startTimeoutMs ?? 10_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const silence = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`it accepted the connection but did not answer within ${waitMs / 1000} s`)), waitMs);
-    });
+    const silence = silenceAfter(this.options.startTimeoutMs ?? 10_000);
     try {
-      await Promise.race([Promise.all([this.client.connect(), this.subscriber.connect()]), silence]);
+      await Promise.race([Promise.all([this.client.connect(), this.subscriber.connect()]), silence.promise]);
       // The epoch lives as long as the counters: if Redis loses them, clients resync.
-      await Promise.race([this.client.set(this.epochKey, randomUUID(), { condition: "NX" }), silence]);
-      this.epoch = (await Promise.race([this.client.get(this.epochKey), silence])) ?? "";
+      await Promise.race([this.client.set(this.epochKey, randomUUID(), { condition: "NX" }), silence.promise]);
+      this.epoch = (await Promise.race([this.client.get(this.epochKey), silence.promise])) ?? "";
     } catch (error) {
       await Promise.allSettled([this.client.destroy(), this.subscriber.destroy()]);
       throw new Error(`cannot reach Redis at ${withoutPassword(this.options.url)}: ${(error as Error).message}`);
     } finally {
-      clearTimeout(timer);
+      silence.cancel();
     }
     this.connected = true;
     await this.subscriber.subscribe(this.pubsubChannel, (message) => this.onMessage(message));

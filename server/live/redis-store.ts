@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type * as Redis from "redis";
 import { Middleware } from "./backend";
 import { loadOptionalPackage } from "./optional-package";
-import { reconnectOnceConnected, withoutPassword } from "./redis-change-log";
+import { reconnectOnceConnected, withoutPassword } from "./redis-connection";
 import { idToCreate, requireId, storeChannel } from "./store-request";
 
 export interface RedisStoreOptions {
