@@ -29,6 +29,7 @@ export interface RedisChangeLogOptions {
   startTimeoutMs?: number;
 }
 
+/** How long an unfollowed channel is remembered when logs are kept forever (replayIdleMs 0). */
 const FORGET_AFTER_MS = 10 * 60_000;
 
 /** A change from pub/sub, or a channel to catch up from the log (from `since`, or from where delivery stands). */
