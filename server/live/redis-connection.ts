@@ -21,7 +21,6 @@ export function reconnectOnceConnected(connected: () => boolean): (retries: numb
   return (retries, cause) => (connected() ? Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 200) : cause);
 }
 
-
 /**
  * A promise that rejects after `ms` (a Redis that accepted the connection
  * and says nothing), to race the start's steps against; `cancel` once done.
