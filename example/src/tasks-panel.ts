@@ -24,7 +24,8 @@ export class TasksPanel extends Spine.Controller {
     "click .rename-list": "startRename",
     "dblclick .list-title": "startRename",
     "submit .rename-form": "rename",
-    "keydown .rename-input": "renameKey",
+    // Anywhere in the form, as in a task's edit form: from Save or Cancel too.
+    "keydown .rename-form": "renameKey",
     "click .rename-cancel": "stopRename",
     "click .delete-list": "deleteList",
     "click .clear-completed": "clear",

@@ -78,7 +78,7 @@ describe("Tasks app: the keyboard focus ring", function () {
     const buttons = [
       { name: "Add", open: async () => undefined, button: ".add-task .btn-primary" },
       { name: "Create list", open: async () => undefined, button: ".new-list .btn-icon" },
-      // Esc on Save leaves the rename form open (Esc cancels from its field): opened once.
+      // Esc on Save closes the rename form (as it does anywhere in it): opened again when closed.
       { name: "Save (rename)", open: async () => (await page.locator(".rename-form").count()) || page.locator(".rename-list").click(), button: ".rename-form .btn-primary" },
       { name: "Save (task)", open: () => page.locator(".task-open").click(), button: ".task-edit .btn-primary" },
       { name: "Done (ticked)", open: () => page.getByLabel("Done: Post the letter").check(), button: ".task-check:checked" },

@@ -82,6 +82,23 @@ describe("Tasks app: the keyboard focus stays where the person is working", func
     expect(await focusName(page), "once the new name was sent").to.equal("Rename list New name");
   });
 
+  // Found by an audit: Esc cancelled only from the name field; from Save or Cancel it did nothing.
+  it("cancels a rename with Esc from the form's Save and Cancel buttons too, back on Rename with the name kept", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Keep this name");
+    await synced(page);
+    for (const button of ["Save", "Cancel"]) {
+      await page.locator(".rename-list").focus();
+      await page.keyboard.press("Enter");
+      await page.keyboard.type("Not this one");
+      await page.locator(".rename-form").getByRole("button", { name: button }).focus();
+      await page.keyboard.press("Escape");
+      expect(await page.locator(".rename-form").count(), `the form is closed after Esc on ${button}`).to.equal(0);
+      expect(await page.locator(".list-title").textContent()).to.equal("Keep this name");
+      expect(await focusName(page), `after Esc on ${button}`).to.equal("Rename list Keep this name");
+    }
+  });
+
   it("moves to the neighbouring list when the list is deleted with the keyboard, and to New list when none is left", async () => {
     const page = await harness.openDevice();
     for (const list of await harness.lists()) await harness.api("DELETE", `/users/@me/lists/${list.id}`);
