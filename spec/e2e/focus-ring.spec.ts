@@ -67,6 +67,29 @@ describe("Tasks app: the keyboard focus ring", function () {
     }
   });
 
+  // Found by an audit: the skip link moved the focus to the tasks panel, which
+  // showed nothing (`.panel:focus { outline: none }`), so where it went was unseen.
+  it("shows where the skip link took the focus: a ring of at least 3:1 around the tasks, light and dark", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Errands");
+    await addTasks(page, "Post the letter");
+    await synced(page);
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      // Freshly opened, the first Tab reaches the skip link.
+      await page.reload();
+      await page.locator(".list-title").waitFor();
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).to.equal("Skip to tasks");
+      await page.keyboard.press("Enter");
+      expect(await page.evaluate(() => document.activeElement?.closest("#panel") !== null), "the focus is in the tasks panel").to.equal(true);
+      const found = await focusedRing(page);
+      expect(found?.ring, `${colorScheme}: ${found?.name} shows a ring`).to.be.a("string");
+      const ratio = contrastRatio(over(parseColour(found!.ring!), parseColour(found!.background)), parseColour(found!.background));
+      expect(ratio, `${colorScheme}: ${found!.name}'s ring ${found!.ring} on ${found!.background}`).to.be.at.least(3);
+    }
+  });
+
   // Found by an audit: on a filled accent button the ring was the button's own
   // colour, so focus only made the button 3 px larger. The ring's inner colour
   // must stand out from the button, its outer one from the page.
