@@ -120,7 +120,7 @@ export class TasksPanel extends Spine.Controller {
   private renderHead(): void {
     const list = this.list!;
     const markup = html`
-      <h2 class="list-title" dir="auto" title="Double-click to rename">${list.title || "Untitled list"}</h2>
+      <h2 class="list-title" dir="auto" title="Double-click or press Rename to rename">${list.title || "Untitled list"}</h2>
       ${syncMark(list.syncState())}
       <span class="head-actions">
         <button type="button" class="rename-list btn-quiet" aria-label="Rename list ${list.title}">Rename</button>

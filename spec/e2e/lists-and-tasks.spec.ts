@@ -178,6 +178,16 @@ describe("Tasks app: lists and tasks", function () {
     expect(await harness.listNamed("Someday"), "deleted on the server").to.equal(undefined);
   });
 
+  // Found by an audit: the heading's hint said only "Double-click to rename", which a keyboard can't do.
+  it("gives the list heading a hint that names the Rename button, not only a double-click", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Chores");
+    const hint = (await page.locator(".list-title").getAttribute("title")) ?? "";
+    const rename = page.getByRole("button", { name: "Rename list Chores" });
+    expect(await rename.isVisible(), "the Rename button is shown").to.equal(true);
+    expect(hint, "the heading's hint").to.include((await rename.textContent())!.trim());
+  });
+
   // Google Tasks hides a task completed in its own apps at once (hidden: true,
   // listed only with showHidden), and its apps still show it under Completed.
   // The example pulled without showHidden and dropped hidden tasks: a task
