@@ -11,6 +11,7 @@ import { List } from "./list-model";
 import { ListsSidebar } from "./lists-sidebar";
 import { connectLive } from "./live-connection";
 import { OfflineBanner } from "./offline-banner";
+import { showPageTitle } from "./page-title";
 import { RemoteSync } from "./remote-sync";
 import { endSession, SessionToken, sessionKey, startSession, storedToken } from "./session";
 import { askForToken } from "./sign-in-form";
@@ -134,6 +135,7 @@ async function start(): Promise<void> {
   };
   sidebar.bind("select", (list?: List) => {
     panel.show(list);
+    showPageTitle(list);
     if (list) localStorage.setItem(selectedKey, list.id);
   });
   // The selected list was deleted (here or elsewhere): show another one. The
@@ -148,6 +150,8 @@ async function start(): Promise<void> {
   List.bind("refresh change", () => {
     const selected = sidebar.selected;
     if (!selected) return showAnother();
+    // Renamed here or elsewhere.
+    showPageTitle(selected);
     // A new list took its server id: remember that one.
     localStorage.setItem(selectedKey, selected.id);
   });

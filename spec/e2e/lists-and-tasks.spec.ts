@@ -188,6 +188,34 @@ describe("Tasks app: lists and tasks", function () {
     expect(hint, "the heading's hint").to.include((await rename.textContent())!.trim());
   });
 
+  // Found by an audit: the page was always "Tasks", so tabs and a screen reader's list of pages could not tell lists apart.
+  it("names the list shown in the page's title, after a choice, a rename, a reload and a delete", async () => {
+    const page = await harness.openDevice();
+    for (const list of await harness.lists()) await harness.api("DELETE", `/users/@me/lists/${list.id}`);
+    await page.reload();
+    await page.locator(".no-list").waitFor();
+    expect(await page.title(), "with no list").to.equal("Tasks");
+    await addList(page, "Groceries");
+    expect(await page.title()).to.equal("Groceries – Tasks");
+    await addList(page, "Chores");
+    expect(await page.title()).to.equal("Chores – Tasks");
+    await page.locator(".list-select", { hasText: "Groceries" }).click();
+    await page.locator(".list-title", { hasText: "Groceries" }).waitFor();
+    expect(await page.title()).to.equal("Groceries – Tasks");
+    await page.getByRole("button", { name: "Rename list Groceries" }).click();
+    await page.getByLabel("List name").fill("Food");
+    await page.getByLabel("List name").press("Enter");
+    await page.locator(".list-title", { hasText: "Food" }).waitFor();
+    expect(await page.title(), "after a rename").to.equal("Food – Tasks");
+    await synced(page);
+    await page.reload();
+    await page.locator(".list-title", { hasText: "Food" }).waitFor();
+    expect(await page.title(), "after a reload").to.equal("Food – Tasks");
+    await page.getByRole("button", { name: "Delete list Food" }).click();
+    await page.locator(".list-title", { hasText: "Chores" }).waitFor();
+    expect(await page.title(), "after a delete").to.equal("Chores – Tasks");
+  });
+
   // Google Tasks hides a task completed in its own apps at once (hidden: true,
   // listed only with showHidden), and its apps still show it under Completed.
   // The example pulled without showHidden and dropped hidden tasks: a task
