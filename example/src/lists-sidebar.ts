@@ -2,6 +2,7 @@ import Spine from "spine";
 import { html } from "./html";
 import { findByRoot, rootOf } from "./record-root";
 import { List } from "./list-model";
+import { markOverflowEdges } from "./overflow-edges";
 import { syncMark } from "./sync-mark";
 import { Task } from "./task-model";
 
@@ -22,9 +23,12 @@ export class ListsSidebar extends Spine.Controller {
   private selectedRoot?: object;
   /** Where the selected list was in the sidebar when last drawn: its neighbour takes its place when it goes. */
   private selectedIndex = -1;
+  /** Fades the ends of the row of chips (phone) where more lists are out of view. */
+  private markEdges: () => void;
 
   constructor(options: { el: unknown }) {
     super(options);
+    this.markEdges = markOverflowEdges(this.listsEl[0]);
     const render = () => this.render();
     List.bind("refresh change syncState", render);
     // Counts of open tasks follow task changes.
@@ -64,8 +68,10 @@ export class ListsSidebar extends Spine.Controller {
     if (!chip || row.scrollWidth <= row.clientWidth) return;
     const box = row.getBoundingClientRect();
     const at = chip.getBoundingClientRect();
-    if (at.left < box.left) row.scrollLeft -= box.left - at.left + 8;
-    else if (at.right > box.right) row.scrollLeft += at.right - box.right + 8;
+    // Clear of the faded ends: the row's scroll padding is as wide as they are.
+    const margin = parseFloat(getComputedStyle(row).scrollPaddingLeft) || 8;
+    if (at.left < box.left + margin) row.scrollLeft -= box.left + margin - at.left;
+    else if (at.right > box.right - margin) row.scrollLeft += at.right - box.right + margin;
   }
 
   render(): void {
@@ -90,6 +96,7 @@ export class ListsSidebar extends Spine.Controller {
           })
         : html`<li class="lists-empty">No lists yet</li>`;
     this.listsEl.html(html`${items}`.value);
+    this.markEdges();
     if (refocus) (this.chipWhere((chip) => chip.cid === refocus.cid) ?? this.chipWhere((chip) => chip.id === refocus.id))?.focus();
   }
 

@@ -196,6 +196,45 @@ describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, 
     });
   }
 
+  // Found by an audit: at 320 px the row of list chips ended at a chip cut in
+  // two, as crisp as the others, and nothing said more lists were beyond it.
+  it("fades the row of list chips at an edge where more lists are out of view (320 px)", async () => {
+    const page = await harness.openDevice({ width: 320, height: 568 }, { touch: true });
+    for (const title of ["Groceries", "Holiday plans", "Weekend chores", "Work"]) await addList(page, title);
+    const card = parseColour(await page.locator(".sidebar").evaluate((el) => getComputedStyle(el).backgroundColor));
+    /** The most contrast against the card of the pixels painted in a 5 px wide band. */
+    const inkIn = async (band: { x: number; y: number; height: number }) => {
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+      const png = await page.screenshot({ clip: { ...band, width: 5 } });
+      const pixels = await page.evaluate(async (data) => {
+        const image = new Image();
+        image.src = `data:image/png;base64,${data}`;
+        await image.decode();
+        const canvas = Object.assign(document.createElement("canvas"), { width: image.width, height: image.height });
+        const context = canvas.getContext("2d")!;
+        context.drawImage(image, 0, 0);
+        return [...context.getImageData(0, 0, image.width, image.height).data];
+      }, png.toString("base64"));
+      let most = 1;
+      for (let i = 0; i < pixels.length; i += 4) most = Math.max(most, contrastRatio(pixels.slice(i, i + 3), card));
+      return most;
+    };
+    /** Swipes the row so that its `edge` cuts the name of the `nth` chip in two; the band just inside that edge. */
+    const cutAt = (edge: "left" | "right", nth: number) =>
+      page.locator(".lists").evaluate((row, [edge, nth]) => {
+        const name = row.querySelectorAll(".list-name")[nth as number].getBoundingClientRect();
+        const r = row.getBoundingClientRect();
+        row.scrollLeft += name.left + name.width / 2 - (edge === "right" ? r.right : r.left);
+        return { x: edge === "right" ? r.right - 6 : r.left + 1, y: name.top, height: name.height };
+      }, [edge, nth] as const);
+    await page.locator(".lists").evaluate((row) => row.scrollTo({ left: 0 }));
+    const first = (await page.locator(".list-name").first().boundingBox())!;
+    expect(await inkIn({ x: first.x + first.width / 2, y: first.y, height: first.height }), "the first name, whole at the start of the row").to.be.above(3);
+    expect(await inkIn(await cutAt("right", 1)), "a name cut at the right edge, lists hidden to the right").to.be.below(2);
+    expect(await inkIn(await cutAt("left", 2)), "a name cut at the left edge, lists hidden to the left").to.be.below(2);
+    await noSidewaysScroll(page, "with the chips faded");
+  });
+
   it("gives every control a hit area of at least 44×44 px: lists, tasks, the task form, Retry and Undo, the Sync panel", async () => {
     const page = await open();
     await addList(page, "Home");
