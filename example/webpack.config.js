@@ -80,6 +80,8 @@ module.exports = (env = {}, argv = {}) => ({
     new StaticFilesPlugin({
       "index.html": path.join(here, "index.html"),
       "app.css": path.join(here, "src/app.css"),
+      "task-rows.css": path.join(here, "src/task-rows.css"),
+      "narrow.css": path.join(here, "src/narrow.css"),
       "sync-panel.css": path.join(here, "src/sync-panel.css"),
       "sign-in.css": path.join(here, "src/sign-in.css"),
       // Plain JavaScript, copied as is: a worker's types (lib "webworker") clash with the page's ("dom").

@@ -7,7 +7,7 @@
 "use strict";
 
 const CACHE = "tasks-shell-[hash]";
-const ASSETS = ["app.js?v=[hash]", "app.css?v=[hash]", "sync-panel.css?v=[hash]", "sign-in.css?v=[hash]"];
+const ASSETS = ["app.js?v=[hash]", "app.css?v=[hash]", "task-rows.css?v=[hash]", "narrow.css?v=[hash]", "sync-panel.css?v=[hash]", "sign-in.css?v=[hash]"];
 const PAGE = "index.html";
 
 self.addEventListener("install", (event) => {

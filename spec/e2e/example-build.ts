@@ -4,7 +4,7 @@ import webpack from "webpack";
 
 const root = path.resolve(__dirname, "../..");
 const dist = path.join(root, "example/dist");
-const outputs = ["app.js", "app.css", "index.html", "sw.js"].map((name) => path.join(dist, name));
+const outputs = ["app.js", "app.css", "task-rows.css", "narrow.css", "index.html", "sw.js"].map((name) => path.join(dist, name));
 const sources = [path.join(root, "example"), path.join(root, "lib"), path.join(root, "types")];
 
 function newestMtime(entry: string): number {
