@@ -134,29 +134,27 @@ export class RedisChangeLog implements ChangeLog {
 
   async append(channel: string, changes: LiveChange[]): Promise<number> {
     // Read before the counter moves: every seq this append gets is above it, unless Redis went back.
-    const delivered = this.delivered.get(channel);
+    const [delivered, epoch] = [this.delivered.get(channel), this.epoch];
     const reply = (await this.client.eval(APPEND_SCRIPT, {
       keys: [this.seqKey(channel), this.logKey(channel), `${this.prefix}channels`, this.epochKey],
       arguments: [String(this.options.replayLimit), this.pubsubChannel, JSON.stringify(channel), String(this.options.replayIdleMs ?? 0), channel, randomUUID(), ...changes.map((c) => JSON.stringify(c))],
     })) as unknown[];
     const seq = Number(reply[0]);
     this.follow(String(reply[1]));
-    if (delivered !== undefined && seq - changes.length < delivered) await this.wentBack(channel);
+    if (delivered !== undefined && seq - changes.length < delivered) await this.wentBack(channel, epoch, String(reply[1]));
     return seq;
   }
 
   async read(channel: string, since: number | undefined): Promise<ReplayRead> {
+    // Read before the counter is: pub/sub may deliver a later change before this answer is handled.
+    const [delivered, epoch] = [this.delivered.get(channel), this.epoch];
     const reply = (await this.client.eval(READ_SCRIPT, {
       keys: [this.seqKey(channel), this.logKey(channel), this.epochKey],
       arguments: [String(since ?? Number.MAX_SAFE_INTEGER), randomUUID()],
     })) as unknown[];
-    const delivered = this.delivered.get(channel);
     this.follow(String(reply[0]));
     const current = Number(reply[1]);
-    if (delivered !== undefined && current < delivered) {
-      await this.wentBack(channel);
-      return { current, entries: null };
-    }
+    if (delivered !== undefined && current < delivered && (await this.wentBack(channel, epoch, String(reply[0])))) return { current, entries: null };
     if (since === undefined) return { current, entries: [] };
     if (Number(reply[2]) !== 1) return { current, entries: null };
     const entries = reply.slice(3).map((raw) => JSON.parse(String(raw)) as SequencedChange);
@@ -214,13 +212,16 @@ export class RedisChangeLog implements ChangeLog {
    * a new epoch is started (once, whichever process sees it first) and
    * announced, so every process asks its sockets to reconnect and resync.
    */
-  private async wentBack(channel: string): Promise<void> {
+  private async wentBack(channel: string, seenIn: string, answeredIn: string): Promise<boolean> {
+    // Seen under an epoch left since (this or another request found it first), or counted in another one: nothing to start.
+    if (seenIn !== this.epoch || answeredIn !== seenIn) return false;
     this.options.onError?.(new Error(`Redis's seq of channel ${JSON.stringify(channel)} went back below one already delivered (restored from an older snapshot?): starting a new epoch, clients resync`));
     const epoch = (await this.client.eval(NEW_EPOCH_SCRIPT, {
       keys: [this.epochKey],
-      arguments: [this.epoch, randomUUID(), this.pubsubChannel],
+      arguments: [seenIn, randomUUID(), this.pubsubChannel],
     })) as string;
     this.follow(epoch);
+    return true;
   }
 
   private seqKey(channel: string): string {

@@ -92,3 +92,47 @@ describe("live server over a Redis that restarts without its data", () => {
     await back.close();
   });
 });
+
+// Found when the fix above was tried from outside: a socket joining while
+// changes flowed made its server read the counter, and pub/sub could deliver
+// the next change before that read's answer was handled: the delivered seq
+// was above the counter read, taken for Redis going back. Every socket was
+// closed (1012), again and again, with no restore at all.
+describe("live server over Redis while changes flow and sockets join", function () {
+  this.timeout(60_000);
+  let redis: RedisProcess;
+  let a: LiveFixture;
+  let b: LiveFixture;
+  before(async () => {
+    redis = await startRedis();
+    a = await startLive({ redisUrl: redis.url, secret: "s" });
+    b = await startLive({ redisUrl: redis.url, secret: "s" });
+  });
+  after(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await redis?.stop();
+  });
+
+  it("keeps its epoch and its sockets: a read that races pub/sub is no rollback", async () => {
+    const watcher = await TestSocket.ready(b.wsUrl, { token: "t", channels: ["c"] });
+    const { epoch } = watcher.messages[0] as { epoch: string };
+    const closes: number[] = [];
+    void watcher.closed.then(({ code }) => closes.push(code));
+    let flowing = true;
+    const flow = (async () => {
+      for (let i = 0; flowing && i < 2000; i++) await Promise.all([a.live.hub.publish("c", change(`a${i}`)), b.live.hub.publish("c", change(`b${i}`))]);
+    })();
+    const joined: TestSocket[] = [];
+    for (let i = 0; i < 60; i++) {
+      const socket = await TestSocket.ready((i % 2 ? a : b).wsUrl, { token: "t", channels: ["c"] });
+      void socket.closed.then(({ code }) => closes.push(code));
+      joined.push(socket);
+    }
+    flowing = false;
+    await flow;
+    expect(closes, "sockets closed by the server").to.deep.equal([]);
+    expect(a.live.hub.epoch).to.equal(epoch);
+    expect(b.live.hub.epoch).to.equal(epoch);
+    await Promise.all([watcher, ...joined].map((s) => s.close()));
+  });
+});
