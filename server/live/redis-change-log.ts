@@ -6,7 +6,7 @@ import { ChangeLog, ReplayRead, SequencedChange } from "./change-log";
 import { DeliveredSeqs } from "./delivered-seqs";
 import { APPEND_SCRIPT, NEW_EPOCH_SCRIPT, READ_SCRIPT } from "./redis-scripts";
 import { loadOptionalPackage } from "./optional-package";
-import { reconnectOnceConnected, silenceAfter, withoutPassword } from "./redis-connection";
+import { closeClients, reconnectOnceConnected, silenceAfter, withoutPassword } from "./redis-connection";
 
 type RedisClient = ReturnType<typeof Redis.createClient>;
 
@@ -180,7 +180,7 @@ export class RedisChangeLog implements ChangeLog {
   async close(): Promise<void> {
     this.delivered.stop();
     this.queue = [];
-    await Promise.allSettled([this.subscriber.close(), this.client.close()]);
+    await closeClients([this.subscriber, this.client]);
   }
 
   private get epochKey(): string {

@@ -33,3 +33,21 @@ export function silenceAfter(ms: number): { promise: Promise<never>; cancel(): v
   promise.catch(() => undefined);
   return { promise, cancel: () => clearTimeout(timer) };
 }
+
+/**
+ * Closes Redis clients: gracefully when Redis answers within 2 s, else at
+ * once. A graceful close waits for the answers of the commands sent, and
+ * with Redis down those never come: a server told to stop did not exit.
+ */
+export async function closeClients(clients: Array<{ close(): Promise<unknown>; destroy(): unknown }>): Promise<void> {
+  const silence = silenceAfter(2000);
+  await Promise.race([Promise.allSettled(clients.map((client) => client.close())), silence.promise]).catch(() => undefined);
+  silence.cancel();
+  for (const client of clients) {
+    try {
+      client.destroy(); // closed already when the graceful close went through
+    } catch {
+      // nothing left to end
+    }
+  }
+}

@@ -116,4 +116,23 @@ describe("several npm start processes on one DATA_DIR", function () {
       fs.rmSync(redisDir, { recursive: true, force: true });
     }
   });
+
+  // Found when the fix above was tried from outside: a process told to stop
+  // (SIGTERM) while Redis was down said "closing" and never exited.
+  it("stops on SIGTERM while Redis is down and a change waits to be published", async () => {
+    const gone = await startRedis();
+    const env = { DATA_DIR: dataDir, REDIS_URL: gone.url, TASKS_TOKEN: "shared-token" };
+    apps = [await startAppProcess(env)];
+    await gone.stop();
+    const created = await fetch(`${apps[0].url}/tasks/v1/users/@me/lists`, {
+      method: "POST",
+      headers: { Authorization: "Bearer shared-token", "Content-Type": "application/json" },
+      body: JSON.stringify({ title: "made while Redis was down" }),
+    });
+    expect(created.status).to.equal(200);
+    await new Promise((r) => setTimeout(r, 1000));
+    // Within the spec's own timeout: before the fix it waited for ever.
+    await apps[0].stop();
+    apps = [];
+  });
 });
