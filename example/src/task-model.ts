@@ -73,14 +73,26 @@ export class Task extends Spine.Model {
     },
   };
 
-  /** Open tasks in the server's order (new local ones first), then done ones, latest first. */
+  /**
+   * Open tasks in the server's order (new local ones first), a subtask (made
+   * in Google's apps) right after its parent: its position counts among its
+   * siblings only. Then done ones, latest first.
+   */
   static compare(a: Task, b: Task): number {
     if (a.isDone !== b.isDone) return a.isDone ? 1 : -1;
     if (a.isDone) return (b.completed || "").localeCompare(a.completed || "");
     if (!a.position !== !b.position) return a.position ? 1 : -1;
-    return (a.position || "").localeCompare(b.position || "") || (b.updated || "").localeCompare(a.updated || "");
+    const [pa, pb] = [placeOf(a), placeOf(b)];
+    return pa[0].localeCompare(pb[0]) || pa[1].localeCompare(pb[1]) || (b.updated || "").localeCompare(a.updated || "");
   }
 }
 
 Task.configure("Task", "title", "notes", "status", "due", "completed", "taskListID", "position", "updated", "hidden");
 Task.extend(Spine.Model.Atmosphere as object);
+
+/** Where a task sorts: its parent's position and its own for a subtask whose parent is here, else its own. */
+function placeOf(task: Task): [string, string] {
+  const parentId = (task as { parent?: string | null }).parent;
+  const parent = parentId ? (Task.irecords as Record<string, Task | undefined>)[parentId] : undefined;
+  return parent ? [parent.position || "", task.position || ""] : [task.position || "", ""];
+}

@@ -239,6 +239,22 @@ describe("Tasks app: lists and tasks", function () {
     await eventually(async () => expect(await shownTasks(page)).to.deep.equal({ open: ["Post the letter"], done: ["Buy stamps"] }));
   });
 
+  // A subtask's position counts among its siblings only: compared with the
+  // top-level tasks' positions, subtasks made in Google's apps came first.
+  it("shows a subtask made elsewhere right after its parent", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Party");
+    await addTasks(page, "Cake", "Music");
+    await synced(page);
+    const list = (await harness.listNamed("Party"))!;
+    const cake = (await harness.tasks(list.id)).find((t) => t.title === "Cake")!;
+    await harness.api("POST", `/lists/${list.id}/tasks?parent=${cake.id}`, { title: "Eggs" });
+    await page.getByRole("button", { name: "Sync now" }).click();
+    const order = await harness.tasks(list.id);
+    const cakeFirst = order.find((t) => t.title === "Cake")!.position < order.find((t) => t.title === "Music")!.position;
+    await eventually(async () => expect((await shownTasks(page)).open).to.deep.equal(cakeFirst ? ["Cake", "Eggs", "Music"] : ["Music", "Cake", "Eggs"]));
+  });
+
   it("deletes completed tasks with Clear completed, as Google's apps do, also offline", async () => {
     const page = await harness.openDevice();
     await addList(page, "Sprint");
