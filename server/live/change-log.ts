@@ -67,6 +67,8 @@ export interface ChangeLog {
   readonly trackedChannels: number;
   /** Whether a change could be published now: memory, always; Redis, while both its connections are up. */
   readonly reachable: boolean;
+  /** Whether it answers within `ms` (Redis: a PING; a paused Redis keeps its connections up). Memory: always. */
+  answers?(ms: number): Promise<boolean>;
   close(): Promise<void>;
 }
 

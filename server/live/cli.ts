@@ -155,11 +155,15 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
   const server = http.createServer((req, res) => {
     if (live.handleUpdate(req, res)) return;
     if (req.url === "/health") {
-      // 503 while Redis is down: POST /update fails then, and a load balancer should send clients elsewhere.
-      const ok = live.canPublish;
-      res.writeHead(ok ? 200 : 503, { "Content-Type": "application/json" });
-      const redis = env.REDIS_URL ? { redis: ok ? "connected" : "unreachable" } : {};
-      return void res.end(JSON.stringify({ ok, ...redis, connections: live.connections, trackedChannels: live.trackedChannels }));
+      // 503 while Redis is down or does not answer: POST /update fails then, and a load balancer should send clients elsewhere.
+      const reachable = live.canPublish;
+      void (reachable ? live.answers() : Promise.resolve(false)).then((answering) => {
+        const ok = reachable && answering;
+        res.writeHead(ok ? 200 : 503, { "Content-Type": "application/json" });
+        const redis = env.REDIS_URL ? { redis: ok ? "connected" : reachable ? "not answering" : "unreachable" } : {};
+        res.end(JSON.stringify({ ok, ...redis, connections: live.connections, trackedChannels: live.trackedChannels }));
+      });
+      return;
     }
     res.writeHead(404, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ error: "not found: this server answers /live (WebSocket), POST /update and /health" }));

@@ -6,7 +6,7 @@ import { ChangeLog, ReplayRead, SequencedChange } from "./change-log";
 import { DeliveredSeqs } from "./delivered-seqs";
 import { APPEND_SCRIPT, NEW_EPOCH_SCRIPT, READ_SCRIPT } from "./redis-scripts";
 import { loadOptionalPackage } from "./optional-package";
-import { closeClients, reconnectOnceConnected, silenceAfter, withoutPassword } from "./redis-connection";
+import { answersWithin, closeClients, reconnectOnceConnected, silenceAfter, withoutPassword } from "./redis-connection";
 
 type RedisClient = ReturnType<typeof Redis.createClient>;
 
@@ -171,6 +171,10 @@ export class RedisChangeLog implements ChangeLog {
 
   get reachable(): boolean {
     return this.connected && this.client.isReady && this.subscriber.isReady;
+  }
+
+  answers(ms: number): Promise<boolean> {
+    return answersWithin(this.client, ms);
   }
 
   get trackedChannels(): number {

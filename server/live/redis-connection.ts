@@ -51,3 +51,15 @@ export async function closeClients(clients: Array<{ close(): Promise<unknown>; d
     }
   }
 }
+
+/** Whether Redis answers a PING within `ms`: a paused Redis keeps its connection up, and says nothing. */
+export async function answersWithin(client: { ping(): Promise<unknown> }, ms: number): Promise<boolean> {
+  const silence = silenceAfter(ms);
+  try {
+    return await Promise.race([client.ping().then(() => true), silence.promise]);
+  } catch {
+    return false;
+  } finally {
+    silence.cancel();
+  }
+}

@@ -53,4 +53,24 @@ describe("atmos2-server: GET /health", () => {
     expect(seen).to.deep.include({ status: 200 });
     expect(seen.body).to.include({ ok: true, redis: "connected" });
   });
+
+  // Found by a Redis failure hunt: with Redis paused (SIGSTOP, or stuck), the
+  // connection stays open, so /health said 200 while every POST /update
+  // waited 10 s for its 503.
+  it("answers 503 while Redis holds the connection but does not answer, and 200 once it does again", async function () {
+    this.timeout(20_000);
+    redis = await startRedis();
+    running = await start({ PORT: "0", ATMOS_QUIET: "1", REDIS_URL: redis.url }, () => undefined);
+    expect(await health()).to.deep.include({ status: 200 });
+    process.kill(redis.pid, "SIGSTOP");
+    let seen;
+    try {
+      seen = await health();
+    } finally {
+      process.kill(redis.pid, "SIGCONT");
+    }
+    expect(seen.status).to.equal(503);
+    expect(seen.body).to.include({ ok: false, redis: "not answering" });
+    expect(await health()).to.deep.include({ status: 200 });
+  });
 });
