@@ -16,8 +16,8 @@ export interface ModelOptions {
   /** How `sync({ since: "auto" })` asks for changes only. */
   incremental: { param: string; field: string; params: Record<string, unknown> };
   resolveConflict?: (local: Record<string, unknown>, remote: Record<string, unknown>, base: Record<string, unknown> | undefined) => Record<string, unknown>;
-  /** Shapes each record from the server (a pulled page's, a save's answer, a live change's). */
-  fromRemote?: (attrs: Record<string, unknown>) => Record<string, unknown> | void;
+  /** The class itself, for its callbacks called with it as `this` (`fromRemote`: see sync/remote-shape.ts). */
+  model: SpineModel | undefined;
 }
 
 const googleIncremental = { param: "updatedMin", field: "updated", params: { showDeleted: true, showHidden: true } };
@@ -35,21 +35,7 @@ export function modelOptions(model: SpineModel | undefined, className: string): 
     // A model that sets its own incremental pull sends only the params it names.
     incremental: model?.incremental ? { ...googleIncremental, params: {}, ...model.incremental } : googleIncremental,
     resolveConflict: typeof model?.resolveConflict === "function" ? model.resolveConflict.bind(model) : undefined,
-    fromRemote: typeof model?.fromRemote === "function" ? model.fromRemote.bind(model) : undefined,
+    model,
   };
 }
 
-/**
- * A record from the server as `Model.fromRemote` makes it (its id kept), or
- * as it is when the model has none. A fromRemote that changes the attributes
- * in place may return nothing. Throws naming the model when it returns
- * something that is not attributes: the caller stores nothing of the record.
- */
-export function remoteShaped(options: ModelOptions, attrs: Record<string, unknown>): Record<string, unknown> {
-  if (!options.fromRemote) return attrs;
-  const made = options.fromRemote(attrs) ?? attrs;
-  if (typeof made != "object" || Array.isArray(made)) {
-    throw new Error(`${options.className}.fromRemote must return the attributes to store (an object), or nothing; it returned ${JSON.stringify(made) ?? String(made)}`);
-  }
-  return made === attrs ? attrs : { ...made, id: attrs.id };
-}

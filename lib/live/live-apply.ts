@@ -1,6 +1,6 @@
 import type { ConflictEvent } from "../atmos-options";
 import type { SpineModel } from "../app-context";
-import { remoteShaped } from "../app-context/model-options";
+import { remoteShaped } from "../sync/remote-shape";
 import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
 import { changedFields, mergeNewerVersion, olderVersion } from "../sync/merge";
 import { createAttempts, createsOut, mayBeCopy } from "../sync/lost-creates";

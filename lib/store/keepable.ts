@@ -40,7 +40,8 @@ function nestedPast(attrs: object, limit: number): string | undefined {
 
 const FIELDS_NO_RECORD_HOLDS = ["__proto__", "constructor"];
 
-function shown(value: unknown): string {
+/** A value as a message shows it: JSON where it can be (a BigInt or a cycle cannot), else its type. */
+export function shown(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

@@ -5,7 +5,7 @@ import { changedFields, fieldsQueued, mergeAnswer, olderVersion } from "./merge"
 import { adoptCopy } from "./lost-creates";
 import { SyncError, type ErrorPayload } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
-import { remoteShaped } from "../app-context/model-options";
+import { remoteShaped } from "./remote-shape";
 
 // What the pusher sends for an op, and what it does with the answer.
 
@@ -99,7 +99,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
     answer = undefined;
   }
   // Shaped before anything of the entry changes: a fromRemote that throws leaves it as it was.
-  const shaped = answer && answerAttrs(host, entry.className, answer, String(id), status, body);
+  const shaped = answer && remoteShaped(host.options(entry.className), localAttrs(answer, String(id), idField), { status, body });
   // The server's copy of this create, already here, may carry the user's edits: they are kept (lost-creates.ts).
   const copy = action === "create" && answer ? host.meta.get(entry.className, String(id)) : undefined;
   const shown = entry.attrs;
@@ -218,12 +218,3 @@ export function callApp(callback: () => void): void {
   }
 }
 
-/** The answer's record in local form, as the model's fromRemote makes it (a fromRemote that fails fails the op). */
-function answerAttrs(host: SyncHost, className: string, answer: Attrs, id: string, status: number, body: unknown): Attrs {
-  const attrs = localAttrs(answer, id, host.rc.IDField);
-  try {
-    return remoteShaped(host.options(className), attrs);
-  } catch (error) {
-    throw new SyncError((error as Error).message, { status, body, type: "invalid" });
-  }
-}

@@ -7,7 +7,8 @@ import { defaultItems } from "./resource-client";
 import { unkeepable } from "../store/keepable";
 import { SyncError } from "./sync-error";
 import type { SyncHost } from "./sync-host";
-import { remoteShaped, type ModelOptions } from "../app-context/model-options";
+import type { ModelOptions } from "../app-context/model-options";
+import { remoteShaped } from "./remote-shape";
 
 export interface PullOptions {
   pathParams?: Record<string, unknown>;
@@ -145,11 +146,7 @@ function checkedItem(options: ModelOptions, item: unknown, idField: string, stat
   // Already in local form (a string under "id", as Google's are): the parsed
   // item is this pull's own, no copy needed.
   const attrs = idField === "id" && typeof id === "string" ? (item as Attrs) : localAttrs(item as Attrs, String(id), idField);
-  try {
-    return remoteShaped(options, attrs);
-  } catch (error) {
-    throw new SyncError(`${(error as Error).message}; nothing from this pull was stored`, { status, body, type: "invalid" });
-  }
+  return remoteShaped(options, attrs, { status, body });
 }
 
 /**

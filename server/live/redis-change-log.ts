@@ -6,7 +6,8 @@ import { ChangeLog, ReplayRead, SequencedChange } from "./change-log";
 import { DeliveredSeqs } from "./delivered-seqs";
 import { APPEND_SCRIPT, NEW_EPOCH_SCRIPT, READ_SCRIPT } from "./redis-scripts";
 import { loadOptionalPackage } from "./optional-package";
-import { answersWithin, closeClients, reconnectOnceConnected, silenceAfter, withoutPassword } from "./redis-connection";
+import { answersWithin, closeClients, reconnectOnceConnected, withoutPassword } from "./redis-connection";
+import { withinTime } from "./time-limit";
 
 type RedisClient = ReturnType<typeof Redis.createClient>;
 
@@ -40,7 +41,9 @@ type QueueItem = { entry: SequencedChange } | { catchUp: string; since?: number 
  * pub/sub carries each change to every process (the publishing one included,
  * so all processes see the same order). Each process delivers a channel's
  * changes strictly in seq order; when pub/sub skipped some (a subscriber
- * reconnect), it fills the hole from the Redis log first.
+ * reconnect), it fills the hole from the Redis log first. (Delivery, catch-up
+ * and the epoch checks share the delivery marks and the queue: one class,
+ * a little over 300 lines; connecting and closing are in redis-connection.ts.)
  */
 export class RedisChangeLog implements ChangeLog {
   epoch = "";
@@ -91,18 +94,15 @@ export class RedisChangeLog implements ChangeLog {
     this.lost = lost;
     this.restarted = restarted;
     this.everySince = everySince;
-    // A socket that accepts and never answers (not Redis, or a Redis stopped) would hold the start for ever.
-    const silence = silenceAfter(this.options.startTimeoutMs ?? 10_000);
+    const waitMs = this.options.startTimeoutMs ?? 10_000;
     try {
-      await Promise.race([Promise.all([this.client.connect(), this.subscriber.connect()]), silence.promise]);
-      // The epoch lives as long as the counters: if Redis loses them, clients resync.
-      await Promise.race([this.client.set(this.epochKey, randomUUID(), { condition: "NX" }), silence.promise]);
-      this.epoch = (await Promise.race([this.client.get(this.epochKey), silence.promise])) ?? "";
+      const epoch = await withinTime(this.connectAndReadEpoch(), waitMs);
+      // A socket that accepts and never answers (not Redis, or a Redis stopped) would hold the start for ever.
+      if (epoch === undefined) throw new Error(`it accepted the connection but did not answer within ${waitMs / 1000} s`);
+      this.epoch = epoch;
     } catch (error) {
       await Promise.allSettled([this.client.destroy(), this.subscriber.destroy()]);
       throw new Error(`cannot reach Redis at ${withoutPassword(this.options.url)}: ${(error as Error).message}`);
-    } finally {
-      silence.cancel();
     }
     this.connected = true;
     await this.subscriber.subscribe(this.pubsubChannel, (message) => this.onMessage(message));
@@ -130,6 +130,13 @@ export class RedisChangeLog implements ChangeLog {
       );
     });
     this.delivered.startSweeping(followed);
+  }
+
+  /** Connects both clients and reads the epoch, starting one when Redis has none: the counters' numbering, which lives as long as they do. */
+  private async connectAndReadEpoch(): Promise<string> {
+    await Promise.all([this.client.connect(), this.subscriber.connect()]);
+    await this.client.set(this.epochKey, randomUUID(), { condition: "NX" });
+    return (await this.client.get(this.epochKey)) ?? "";
   }
 
   async append(channel: string, changes: LiveChange[]): Promise<number> {

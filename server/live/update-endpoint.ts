@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { LiveInputError, validateChanges, validateChannel } from "./change-validation";
 import { LiveHub } from "./live-hub";
 import { lockedOut, type AuthFailureCounter } from "./address-window";
+import { withinTime } from "./time-limit";
 
 export interface UpdateEndpointOptions {
   hub: LiveHub;
@@ -143,11 +144,3 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
   }
 }
 
-/** What `promise` resolves with, or undefined when it has not settled within `ms` (a rejection still rejects). */
-function withinTime<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  // Settled later, a rejection is nobody's to catch: the answer was sent.
-  promise.catch(() => undefined);
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}

@@ -3,18 +3,7 @@ import { createClient } from "redis";
 import { startLive, LiveFixture } from "./support/live-fixture";
 import { startRedis, RedisProcess } from "./support/redis-server";
 import { TestSocket } from "./support/test-socket";
-
-const change = (id: string) => ({ type: "updated" as const, collection: "tasks", id, attrs: { id } });
-
-async function post(url: string, secret: string, channel: string, ids: string[]): Promise<{ status: number; seq: number }> {
-  const res = await fetch(`${url}/update`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Atmos-Secret": secret },
-    body: JSON.stringify({ channel, changes: ids.map(change) }),
-  });
-  const body = (await res.json()) as { seq: number };
-  return { status: res.status, seq: body.seq };
-}
+import { change, post } from "./support/update-post";
 
 describe("live server over a Redis that restarts without its data", () => {
   let redis: RedisProcess;

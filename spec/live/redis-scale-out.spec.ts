@@ -4,19 +4,8 @@ import { startLive, LiveFixture } from "./support/live-fixture";
 import { startRedis, RedisProcess } from "./support/redis-server";
 import { startServerProcess, ServerProcess } from "./support/server-process";
 import { TestSocket } from "./support/test-socket";
+import { change, post } from "./support/update-post";
 import { startPubsubLagProxy } from "../fakes/pubsub-lag-proxy";
-
-const change = (id: string) => ({ type: "updated" as const, collection: "tasks", id, attrs: { id } });
-
-async function post(url: string, secret: string, channel: string, ids: string[]): Promise<{ status: number; seq: number }> {
-  const res = await fetch(`${url}/update`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Atmos-Secret": secret },
-    body: JSON.stringify({ channel, changes: ids.map(change) }),
-  });
-  const body = (await res.json()) as { seq: number };
-  return { status: res.status, seq: body.seq };
-}
 
 describe("live server scale-out over Redis", () => {
   let redis: RedisProcess;

@@ -33,9 +33,7 @@ export const DEFAULT_LIST = "@default";
 export function defaultListId(ctx: RequestContext): string {
   const first = ctx.db.prepare("SELECT id FROM lists WHERE owner = ? AND deleted = 0 ORDER BY seq LIMIT 1").get(ctx.user) as { id: string } | undefined;
   if (first) return first.id;
-  const { rev, updated } = ctx.stamp();
-  const id = newId();
-  ctx.db.prepare("INSERT INTO lists (id, owner, title, updated, rev) VALUES (?, ?, ?, ?, ?)").run(id, ctx.user, "My Tasks", updated, rev);
+  const id = addList(ctx, "My Tasks");
   written(ctx, id, "created", 200);
   return id;
 }
@@ -57,11 +55,15 @@ export function getList(ctx: RequestContext): ApiResponse {
 }
 
 export function insertList(ctx: RequestContext): ApiResponse {
-  const title = requiredTitle(readObject(ctx.body));
+  return written(ctx, addList(ctx, requiredTitle(readObject(ctx.body))), "created", 200);
+}
+
+/** A new list of the account, stamped; its id. */
+function addList(ctx: RequestContext, title: string): string {
   const { rev, updated } = ctx.stamp();
   const id = newId();
   ctx.db.prepare("INSERT INTO lists (id, owner, title, updated, rev) VALUES (?, ?, ?, ?, ?)").run(id, ctx.user, title, updated, rev);
-  return written(ctx, id, "created", 200);
+  return id;
 }
 
 /** PUT: the body replaces the list's writable fields, so `title` is required. */

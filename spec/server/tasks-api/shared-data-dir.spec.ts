@@ -6,6 +6,31 @@ import WebSocket from "ws";
 import { startRedis, type RedisProcess } from "../../live/support/redis-server";
 import { startAppProcess, type AppProcess } from "./support/app-process";
 
+/** POST a list through the API of the app at `appUrl`, with the shared token. */
+function createList(appUrl: string, title: string): Promise<Response> {
+  return fetch(`${appUrl}/tasks/v1/users/@me/lists`, {
+    method: "POST",
+    headers: { Authorization: "Bearer shared-token", "Content-Type": "application/json" },
+    body: JSON.stringify({ title }),
+  });
+}
+
+/** A /live socket of the app at `appUrl`, authenticated with the shared token: it and every message it got, once "ready" came. */
+async function liveSocket(appUrl: string): Promise<{ socket: WebSocket; messages: any[] }> {
+  const socket = new WebSocket(`${appUrl.replace("http", "ws")}/live`);
+  const messages: any[] = [];
+  await new Promise<void>((resolve, reject) => {
+    socket.on("error", reject);
+    socket.on("message", (data) => {
+      const message = JSON.parse(String(data));
+      messages.push(message);
+      if (message.type === "ready") resolve();
+    });
+    socket.on("open", () => socket.send(JSON.stringify({ type: "auth", token: "shared-token" })));
+  });
+  return { socket, messages };
+}
+
 /** API.md "On the example server": several `npm start` on one DATA_DIR share their changes over Redis. */
 describe("several npm start processes on one DATA_DIR", function () {
   this.timeout(60000);
@@ -33,24 +58,9 @@ describe("several npm start processes on one DATA_DIR", function () {
     apps = await Promise.all([startAppProcess(env), startAppProcess(env)]);
     const [a, b] = apps;
 
-    const socket = new WebSocket(`${b.url.replace("http", "ws")}/live`);
-    const messages: any[] = [];
-    const ready = new Promise<void>((resolve, reject) => {
-      socket.on("error", reject);
-      socket.on("message", (data) => {
-        const message = JSON.parse(String(data));
-        messages.push(message);
-        if (message.type === "ready") resolve();
-      });
-    });
-    socket.on("open", () => socket.send(JSON.stringify({ type: "auth", token: "shared-token" })));
-    await ready;
+    const { socket, messages } = await liveSocket(b.url);
 
-    const created = await fetch(`${a.url}/tasks/v1/users/@me/lists`, {
-      method: "POST",
-      headers: { Authorization: "Bearer shared-token", "Content-Type": "application/json" },
-      body: JSON.stringify({ title: "made through A" }),
-    });
+    const created = await createList(a.url, "made through A");
     expect(created.status).to.equal(200);
     const list = await created.json();
 
@@ -77,31 +87,13 @@ describe("several npm start processes on one DATA_DIR", function () {
       const env = { DATA_DIR: dataDir, REDIS_URL: persistent.url, TASKS_TOKEN: "shared-token" };
       apps = await Promise.all([startAppProcess(env), startAppProcess(env)]);
       const [a, b] = apps;
-      const socket = new WebSocket(`${b.url.replace("http", "ws")}/live`);
-      const messages: any[] = [];
-      await new Promise<void>((resolve, reject) => {
-        socket.on("error", reject);
-        socket.on("message", (data) => {
-          const message = JSON.parse(String(data));
-          messages.push(message);
-          if (message.type === "ready") resolve();
-        });
-        socket.on("open", () => socket.send(JSON.stringify({ type: "auth", token: "shared-token" })));
-      });
+      const { socket, messages } = await liveSocket(b.url);
 
       await persistent.stop();
-      const created = await fetch(`${a.url}/tasks/v1/users/@me/lists`, {
-        method: "POST",
-        headers: { Authorization: "Bearer shared-token", "Content-Type": "application/json" },
-        body: JSON.stringify({ title: "made while Redis was down" }),
-      });
+      const created = await createList(a.url, "made while Redis was down");
       expect(created.status).to.equal(200);
       const list = await created.json();
-      const second = await (await fetch(`${b.url}/tasks/v1/users/@me/lists`, {
-        method: "POST",
-        headers: { Authorization: "Bearer shared-token", "Content-Type": "application/json" },
-        body: JSON.stringify({ title: "and one through the other process" }),
-      })).json();
+      const second = await (await createList(b.url, "and one through the other process")).json();
       await new Promise((r) => setTimeout(r, 6000)); // past the publish's 5 s wait
       persistent = await startRedis(persistent.port, { persistIn: redisDir });
 
@@ -124,11 +116,7 @@ describe("several npm start processes on one DATA_DIR", function () {
     const env = { DATA_DIR: dataDir, REDIS_URL: gone.url, TASKS_TOKEN: "shared-token" };
     apps = [await startAppProcess(env)];
     await gone.stop();
-    const created = await fetch(`${apps[0].url}/tasks/v1/users/@me/lists`, {
-      method: "POST",
-      headers: { Authorization: "Bearer shared-token", "Content-Type": "application/json" },
-      body: JSON.stringify({ title: "made while Redis was down" }),
-    });
+    const created = await createList(apps[0].url, "made while Redis was down");
     expect(created.status).to.equal(200);
     await new Promise((r) => setTimeout(r, 1000));
     // Within the spec's own timeout: before the fix it waited for ever.
