@@ -130,6 +130,13 @@ export function checkSaveOptions(model: { className: string; remoteSaveOptions?:
   // None set (the usual model): nothing to check, on every save.
   if (model.remoteSaveOptions != null) once(model.remoteSaveOptions, () => check(model.remoteSaveOptions, saveRules, (key) => `${name}.remoteSaveOptions.${key}`));
   check(options, saveRules, (key) => `${name} ${call}({ ${key} })`);
+  // Spine Ajax sends every save it is not told to skip (`ajax: false`).
+  const { remote, ajax } = (options ?? {}) as Record<string, unknown>;
+  if (typeof (model as any).ajaxChange == "function" && ajax !== false && !(model as any).local && (remote === true || (model as any).remote === true)) {
+    throw new Error(
+      `atmos2: ${name} is extended with both Spine.Model.Ajax and Spine.Model.Atmosphere, so both would send this ${call} to the server (a create twice). Remove ${name}.extend(Spine.Model.Ajax): atmos2 sends the changes itself`,
+    );
+  }
 }
 
 const syncRules: Record<string, OptionRule> = {

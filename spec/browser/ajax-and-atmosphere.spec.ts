@@ -1,0 +1,76 @@
+import { expect } from "chai";
+import $ from "jquery";
+import Spine from "spine";
+import { Atmos } from "../../lib";
+
+/**
+ * A Spine app moving to atmos2 that keeps `Task.extend(Spine.Model.Ajax)`:
+ * Spine Ajax sends every save, and atmos2 sends the remote ones too, so one
+ * `create({ remote: true })` made two records on the server, with no word
+ * (found by a Spine user trying the packed package). A save both would send
+ * is a programmer error: it throws before anything is stored or sent.
+ */
+describe("a model extended with both Spine.Model.Ajax and Spine.Model.Atmosphere", () => {
+  let atmos: Atmos;
+  let jqueryRequests: string[];
+  let atmosRequests: string[];
+  const onAjaxSend = (_event: unknown, _xhr: unknown, settings: { type: string; url: string }) => jqueryRequests.push(`${settings.type} ${settings.url}`);
+
+  before(async () => {
+    (Spine as any).$ = $;
+    await import("spine/lib/ajax");
+  });
+
+  /** A model named `name`, extended in the order given; Spine Ajax sends to an address no server answers on. */
+  function model(name: string, order: "ajax first" | "atmosphere first"): any {
+    class Item extends Spine.Model {}
+    Item.configure(name, "title");
+    const mixins = [(Spine.Model as any).Ajax, (Spine.Model as any).Atmosphere];
+    for (const mixin of order === "ajax first" ? mixins : mixins.reverse()) Item.extend(mixin);
+    (Item as any).url = "/no-such-api/items";
+    return Item;
+  }
+
+  beforeEach(() => {
+    localStorage.clear();
+    jqueryRequests = [];
+    atmosRequests = [];
+    $(document).on("ajaxSend", onAjaxSend);
+    atmos = new Atmos();
+    atmos.resourceClient.base = `${location.origin}/no-such-api`;
+    atmos.resourceClient.fetch = (url, init) => (atmosRequests.push(`${init.method} ${url}`), Promise.reject(new TypeError("no network in this spec")));
+  });
+  afterEach(() => {
+    $(document).off("ajaxSend", onAjaxSend);
+    atmos.close();
+  });
+
+  for (const order of ["ajax first", "atmosphere first"] as const) {
+    it(`refuses save({ remote: true }) before anything is stored or sent (${order}), naming what to remove`, () => {
+      const Item = model(`AjaxTwin${order === "ajax first" ? "A" : "B"}`, order);
+      const name = Item.className;
+      expect(() => Item.create({ title: "Milk" }, { remote: true })).to.throw(
+        `atmos2: ${name} is extended with both Spine.Model.Ajax and Spine.Model.Atmosphere, so both would send this save to the server (a create twice). Remove ${name}.extend(Spine.Model.Ajax): atmos2 sends the changes itself`,
+      );
+      expect(Item.count()).to.equal(0);
+      expect(jqueryRequests).to.deep.equal([]);
+      expect(atmosRequests).to.deep.equal([]);
+    });
+  }
+
+  it("refuses destroy({ remote: true }) too, and keeps the record", () => {
+    const Item = model("AjaxTwinC", "ajax first");
+    const item = Item.create({ title: "Milk" }, { ajax: false });
+    expect(() => item.destroy({ remote: true })).to.throw(/extended with both Spine\.Model\.Ajax and Spine\.Model\.Atmosphere/);
+    expect(Item.exists(item.id)).to.equal(true);
+    expect(jqueryRequests).to.deep.equal([]);
+  });
+
+  it("leaves a save atmos2 does not send to Spine Ajax alone, as before", () => {
+    const Item = model("AjaxTwinD", "atmosphere first");
+    Item.create({ title: "Milk" });
+    expect(Item.count()).to.equal(1);
+    expect(jqueryRequests).to.deep.equal(["POST /no-such-api/items"]);
+    expect(atmosRequests).to.deep.equal([]);
+  });
+});
