@@ -14,7 +14,7 @@ const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
   ["ATMOS_SECRET", "enables POST /update for backends (header X-Atmos-Secret; 16+ characters unless HOST is loopback with no proxy); unset: /update is off"],
   ["REDIS_URL", "share seqs, replay logs and changes with other processes (needs: npm install redis)"],
   ["ATMOS_QUIET", "1 to log errors only (0, the default, logs every socket)"],
-  ["ATMOS_MAX_AUTH_FAILURES", "refused tokens and wrong /update secrets one address may send per minute; then its auths get 1013 and its /update 429 until the minute ends (default 20; 0 = no limit)"],
+  ["ATMOS_MAX_AUTH_FAILURES", "refused tokens one address may send per minute, and apart, wrong /update secrets; then its auths get 1013, or its /update 429, until the minute ends (default 20; 0 = no limit)"],
   ["ATMOS_MAX_UNAUTHENTICATED", "sockets one address may hold before they authenticate; one more gets 429 (default 64)"],
   ["ATMOS_MAX_CONNECTIONS_PER_ADDRESS", "connections (of any kind) one address may hold; one more is closed as it opens (default 256; 0 = no limit; off with ATMOS_TRUST_PROXY)"],
   ["ATMOS_REQUEST_TIMEOUT_MS", "time a client has to send a request's headers (and /update its body) before 408 (default 10000)"],

@@ -43,16 +43,19 @@ export interface LiveServerOptions {
    * address may make per `authFailureWindowMs`; after them, its auth
    * frames are refused with 1013 without their tokens being looked at
    * until the window ends (a good token then works again). Successful auths
-   * never count, however many users share the address. 0 = no limit.
-   * Default 20.
+   * never count, however many users share the address. Wrong `POST /update`
+   * secrets count apart, with the same limit and window (a missing one not
+   * at all): wrong tokens never lock a backend out of /update. 0 = no
+   * limit. Default 20.
    */
   maxAuthFailures?: number | undefined;
   /** The window of `maxAuthFailures`, from an address's first failure. Default 60 s. */
   authFailureWindowMs?: number | undefined;
   /**
    * The failed-auth count per address to use instead of one of this
-   * server's own (then `maxAuthFailures` and `authFailureWindowMs` are its
-   * own `limit` and `windowMs`): shared with another endpoint that takes
+   * server's own (its own `limit` and `windowMs` then apply to tokens;
+   * `maxAuthFailures` and `authFailureWindowMs` still limit wrong /update
+   * secrets, which never count here): shared with another endpoint that takes
    * the same tokens (an HTTP API), so an address has one budget of guesses
    * over both, and a locked address is locked on both.
    */

@@ -140,7 +140,10 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   };
   options.server?.on("upgrade", onUpgrade);
   if (options.server && requestTimeoutMs > 0) limitHeaderTime(options.server, requestTimeoutMs);
-  const guesses = authFailures && { counter: authFailures, address: (req: IncomingMessage) => clientAddress(req, options.trustProxy === true) };
+  // Wrong /update secrets have a count of their own: anyone who reaches /live
+  // from a backend's address must not lock the backend out with wrong tokens.
+  const secretFailures = maxAuthFailures > 0 ? new AddressWindow(maxAuthFailures, authFailureWindowMs, now) : undefined;
+  const guesses = secretFailures && { counter: secretFailures, address: (req: IncomingMessage) => clientAddress(req, options.trustProxy === true) };
   const handleUpdate = createUpdateEndpoint({ hub, secret: options.secret, maxBodyBytes, bodyTimeoutMs: requestTimeoutMs, guesses });
   // A server with no request handler of its own still gets POST /update, and
   // a 404 for anything else (never a request left hanging); an app that

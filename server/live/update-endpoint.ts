@@ -16,8 +16,10 @@ export interface UpdateEndpointOptions {
   publishTimeoutMs?: number;
   path?: string;
   /**
-   * Wrong secrets count here, per address, with the failed auths of /live:
-   * past the limit the address gets 429 and its secret is not checked.
+   * Wrong secrets count here, per address, apart from the failed auths of
+   * /live: past the limit the address gets 429 and its secret is not
+   * checked. A request without the header is no guess and is not counted
+   * (a browser page can POST here, but never set X-Atmos-Secret).
    */
   guesses?: { counter: AuthFailureCounter; address(req: IncomingMessage): string };
 }
@@ -102,12 +104,12 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
     const address = guesses?.address(req) ?? "";
     const locked = lockedOut(guesses?.counter, address);
     if (locked) {
-      const error = `too many wrong secrets or tokens from this address (${locked.limit}); this secret was not checked; try again in ${locked.seconds} s`;
+      const error = `too many wrong secrets from this address (${locked.limit}); this secret was not checked; try again in ${locked.seconds} s`;
       return reply(res, 429, { error }, { "Retry-After": String(locked.seconds), ...unread });
     }
     const given = req.headers["x-atmos-secret"];
     if (typeof given !== "string" || !sameSecret(given, options.secret)) {
-      guesses?.counter.add(address);
+      if (typeof given === "string") guesses?.counter.add(address);
       return reply(res, 401, { error: "wrong or missing X-Atmos-Secret header" }, unread);
     }
     const tooLarge = { error: `body is larger than ${options.maxBodyBytes} bytes` };

@@ -1,0 +1,63 @@
+import { expect } from "chai";
+import { start, type RunningServer } from "../../../server/live/cli";
+import { TestSocket } from "../../live/support/test-socket";
+
+/**
+ * Found by an attacker's review: wrong tokens on /live and wrong secrets on
+ * POST /update shared one count per address, so anyone who could reach
+ * /live from the backend's address (the same machine, the same proxy) sent
+ * 20 wrong tokens and the backend's POST /update, with the right secret,
+ * got 429 for the rest of the minute: no change reached any client.
+ */
+describe("atmos2-server: wrong tokens and wrong secrets are counted apart", () => {
+  let running: RunningServer | undefined;
+  let printed: string[];
+  const opened: TestSocket[] = [];
+  afterEach(async () => {
+    for (const socket of opened.splice(0)) if (socket.isOpen) socket.ws.terminate();
+    await running?.stop();
+    running = undefined;
+  });
+  const TOKEN = "reader-0123456789abcdef";
+  const SECRET = "backend-secret-0123456789";
+  const serve = async (env: Record<string, string> = {}) => {
+    printed = [];
+    running = await start({ PORT: "0", ATMOS_TOKENS: `${TOKEN}:*`, ATMOS_SECRET: SECRET, ATMOS_QUIET: "1", ...env }, (line) => printed.push(line));
+    return running.url;
+  };
+  const auth = async (url: string, token: string, headers: Record<string, string> = {}) => {
+    const socket = await TestSocket.open(url.replace(/^http/, "ws") + "/live", { headers });
+    opened.push(socket);
+    socket.send({ type: "auth", token });
+    const first = await socket.next();
+    return first.type === "ready" ? "ready" : (await socket.closed).code;
+  };
+  const update = (url: string, secret: string | undefined, headers: Record<string, string> = {}) =>
+    fetch(`${url}/update`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...(secret === undefined ? {} : { "X-Atmos-Secret": secret }), ...headers },
+      body: JSON.stringify({ channel: "c", changes: [{ type: "updated", collection: "tasks", id: "1", attrs: { id: "1" } }] }),
+    }).then((res) => res.status);
+
+  it("publishes the backend's POST /update after 21 anonymous wrong tokens on /live from its address", async () => {
+    const url = await serve();
+    for (let i = 0; i < 20; i++) expect(await auth(url, `guess-${i}`)).to.equal(4401);
+    expect(await auth(url, "guess-20"), "/live itself is locked").to.equal(1013);
+    expect(await update(url, SECRET)).to.equal(202);
+  });
+
+  it("still locks /update after wrong secrets, and /live stays open to a good token", async () => {
+    const url = await serve({ ATMOS_MAX_AUTH_FAILURES: "3" });
+    for (let i = 0; i < 3; i++) expect(await update(url, `wrong-secret-${i}`)).to.equal(401);
+    expect(await update(url, SECRET)).to.equal(429);
+    expect(await auth(url, TOKEN)).to.equal("ready");
+  });
+
+  // A page in a browser on the backend's machine can POST to /update, but can
+  // never set X-Atmos-Secret (a custom header needs CORS): no guess, not counted.
+  it("does not count a POST /update without any secret as a guess", async () => {
+    const url = await serve({ ATMOS_MAX_AUTH_FAILURES: "3" });
+    for (let i = 0; i < 10; i++) expect(await update(url, undefined)).to.equal(401);
+    expect(await update(url, SECRET)).to.equal(202);
+  });
+});
