@@ -5,6 +5,7 @@ import { tokenListAuthenticator } from "./authenticate";
 import { capConnectionsPerAddress } from "./connection-cap";
 import { createLiveServer } from "./live-server";
 import { LiveLogEvent } from "./live-log";
+import { proxyNotice } from "./proxy-notice";
 
 /** Every environment variable the CLI reads, as `--help` lists them. */
 const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
@@ -149,10 +150,17 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     trustProxy: parseSwitch("ATMOS_TRUST_PROXY", env.ATMOS_TRUST_PROXY, "behind a proxy that writes X-Forwarded-For"),
   };
   const perAddress = parseCount("ATMOS_MAX_CONNECTIONS_PER_ADDRESS", env.ATMOS_MAX_CONNECTIONS_PER_ADDRESS, 0) ?? DEFAULT_CONNECTIONS_PER_ADDRESS;
-  const authenticate = tokenListAuthenticator(env.ATMOS_TOKENS ?? "");
   refuseWeakCredentials(host, limits.trustProxy, env);
+  // Sockets are seen by their auth (with its request), other requests as they come.
+  const noticeProxy = proxyNotice(limits.trustProxy, print);
+  const tokens = tokenListAuthenticator(env.ATMOS_TOKENS ?? "");
+  const authenticate: typeof tokens = (token, req) => {
+    noticeProxy(req);
+    return tokens(token, req);
+  };
 
   const server = http.createServer((req, res) => {
+    noticeProxy(req);
     if (live.handleUpdate(req, res)) return;
     if (req.url === "/health") {
       // 503 while Redis is down or does not answer: POST /update fails then, and a load balancer should send clients elsewhere.
