@@ -69,7 +69,11 @@ export class Puller {
       for (let page = 1; ; page++) {
         const response = await rc.request({ method: route.method, path, params: pageParams, model: className });
         const pageUrl = rc.urlFor(path, pageParams);
-        // Nothing at all is an empty page: Google leaves `items` out of one.
+        // A 200 with no body at all is no page (a proxy, a cut answer): read as empty, `remove: true` would drop every synced record.
+        if (response.empty && response.status !== 204) {
+          throw new SyncError(`${className} ${route.method} ${pageUrl} answered ${response.status} with an empty body, not a page of records; check the server or resourceClient.base and the routes (a 204, or [], is an empty page)`, { status: response.status, body: null, type: "parse" });
+        }
+        // Nothing in it is an empty page: Google leaves `items` out of one.
         const list = rc.itemsFromResult(response.body) ?? [];
         if (!Array.isArray(list) && typeof response.body == "string") {
           // Text that is not JSON, and an itemsFromResult that does not read text (the default does not).

@@ -46,6 +46,8 @@ export interface ResponseData {
   status: number;
   body: unknown;
   headers: Headers;
+  /** No body at all (`body` is null then, as for JSON `null`). */
+  empty?: boolean;
 }
 
 /** `beforeRequest(request, proceed)`: may change the request, then calls `proceed()`. */
@@ -321,5 +323,5 @@ function parseResponse(response: Response, text: string, label: string): Respons
     throw new SyncError(`${label} answered ${status}: ${messageFromBody(status, body)}`, { status, body, type: "http", retryAfterMs });
   }
   if (unusable) throw new SyncError(`${label} answered ${status} with ${unusable}`, { status, body: text, type: "parse" });
-  return { status, body, headers };
+  return { status, body, headers, empty: text === "" };
 }

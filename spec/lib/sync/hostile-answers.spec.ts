@@ -95,6 +95,29 @@ describe("answers from a broken or hostile server", () => {
     });
   }
 
+  // Found by a hostile-server review: a 200 with no body at all (a proxy, a
+  // cut answer) read as an empty page, and remove: true dropped every synced record.
+  it("refuses an index answered 200 with an empty body instead of reading it as empty, and removes nothing", async () => {
+    answer = '[{ "id": "L1", "title": "synced" }]';
+    await models.List.sync({ remote: true });
+    answer = "";
+    expect(await pullError()).to.equal(`List GET ${atmos.resourceClient.base}/lists answered 200 with an empty body, not a page of records; check the server or resourceClient.base and the routes (a 204, or [], is an empty page)`);
+    expect(errors.map((e) => e.type)).to.deep.equal(["parse"]);
+    expect(List.all().map((l) => l.id)).to.deep.equal(["L1"]);
+  });
+
+  // A Go server's empty list (a nil slice) is JSON null; a 204 says "nothing".
+  for (const [what, body, status] of [["JSON null", "null", 200], ["204 No Content", "", 204]] as const) {
+    it(`reads an index answered ${what} as an empty page`, async () => {
+      answer = '[{ "id": "L1", "title": "synced" }]';
+      await models.List.sync({ remote: true });
+      answer = body;
+      if (status === 204) server.removeAllListeners("request").on("request", (_req, res) => res.writeHead(204).end());
+      expect(await pullError()).to.equal("resolved");
+      expect(List.all()).to.deep.equal([]);
+    });
+  }
+
   it("refuses a next-page Link to another origin, sending it neither the token nor a request, and removes nothing", async () => {
     const stolen: string[] = [];
     other = http.createServer((req, res) => {
