@@ -5,7 +5,7 @@ import * as path from "path";
 import type { Duplex } from "stream";
 import { limitClients } from "./client-limits";
 import { exposure, hostAllowList, listeningUrl, refuseWeakCredentials } from "./exposure";
-import { FOREIGN_PAGE_REFUSAL, fromForeignPage, openToEveryPage } from "./foreign-origin";
+import { CROSS_SITE_REFUSAL, crossSiteWithoutCors, FOREIGN_PAGE_REFUSAL, fromForeignPage, openToEveryPage } from "./foreign-origin";
 import { securityHeaders } from "./security-headers";
 import { serveStatic } from "./static-files";
 import { API_PREFIX, createTasksApi, SINGLE_USER, type Account, type TasksApi } from "./tasks-api";
@@ -22,7 +22,8 @@ import { refuseUpgrade } from "../../server/live/live-server";
  * endpoint) plug in through `extend`.
  *
  * Every request: Host check (421 for a name the server does not own) →
- * security headers → extension → API → app-config → static files → 404.
+ * security headers → a page on another site (403) → extension → API →
+ * app-config → static files → 404.
  */
 
 const GOOGLE_BASE = "https://tasks.googleapis.com/tasks/v1";
@@ -169,6 +170,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       const target = readTarget(req.url);
       // A path nothing could serve (`/%`) is the client's mistake, told as the API tells one.
       if (target.problem !== undefined) return send(res, errorResponse(new ApiError(400, target.problem, "badRequest")), {}, { close: hasBody(req) });
+      // Refused before its token is looked at, so it spends no one's budget of wrong tokens.
+      if (underApi(target.url.pathname) && crossSiteWithoutCors(req)) return refuse(res, 403, CROSS_SITE_REFUSAL, hasBody(req));
       if (extension.request?.(req, res)) return;
       if (api.handle(req, res)) return;
       // Nothing below reads a body: one that was sent is not drained, the connection closes.
@@ -197,13 +200,13 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   // A client sending `Expect: 100-continue` waits for a go-ahead: the API gives
   // it only once the token and size are accepted; other paths get it at once.
   server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const pathname = parseTarget(req.url)?.pathname ?? "";
-    if (ownName(req) && !foreignPage(req) && pathname !== API_PREFIX && !pathname.startsWith(`${API_PREFIX}/`)) res.writeContinue();
+    if (ownName(req) && !foreignPage(req) && !underApi(parseTarget(req.url)?.pathname ?? "")) res.writeContinue();
     handle(req, res);
   });
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!ownName(req)) return refuseUpgrade(socket, rawAnswer(421, "Misdirected Request", MISDIRECTED));
     if (foreignPage(req)) return refuseUpgrade(socket, rawAnswer(403, "Forbidden", FOREIGN_PAGE_REFUSAL));
+    if (crossSiteWithoutCors(req)) return refuseUpgrade(socket, rawAnswer(403, "Forbidden", CROSS_SITE_REFUSAL));
     if (extension.upgrade?.(req, socket, head)) return;
     refuseUpgrade(socket, rawAnswer(404, "Not Found", "No WebSocket endpoint at this path."));
   });
@@ -237,6 +240,11 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       return closing;
     },
   };
+}
+
+/** Whether `pathname` is the API's (where tokens are checked). */
+function underApi(pathname: string): boolean {
+  return pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`);
 }
 
 const MISDIRECTED =

@@ -40,3 +40,22 @@ export function fromForeignPage(req: http.IncomingMessage, ownHost: string | und
 
 export const FOREIGN_PAGE_REFUSAL =
   "This server accepts a token any web site could send or guess (dev-token, or one shorter than 16 characters): it answers pages on its own origin only. Set TASKS_TOKEN (or each token in TASKS_USERS) to at least 16 random characters to let other origins use the API.";
+
+/**
+ * Whether a page on another site had the browser send this request without
+ * CORS: an `<img>`, a `<script>`, a link, a frame. Such a request carries no
+ * `Origin` (so `fromForeignPage` passes it as a backend's), but Chromium and
+ * Firefox say where it came from in `Sec-Fetch-Site` ("same-site" is another
+ * port or subdomain of the same site). Its page can never read the answer,
+ * so the API has nothing to give it; counted as a guess, its token let any
+ * page the developer opened spend the address's budget of wrong tokens (22
+ * `<img src=".../lists?access_token=guessN">`) and lock the developer out.
+ * A browser that sends no Sec-Fetch-Site is not told apart.
+ */
+export function crossSiteWithoutCors(req: http.IncomingMessage): boolean {
+  const site = req.headers["sec-fetch-site"];
+  return req.headers.origin === undefined && (site === "cross-site" || site === "same-site");
+}
+
+export const CROSS_SITE_REFUSAL =
+  "A page on another site had the browser send this request without CORS (an image, a script, a link or a frame): its token was not checked. Pages call this API with fetch or XMLHttpRequest.";
