@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { oneSlipFrom } from "../../lib/near-miss";
 import { tokenListAuthenticator } from "./authenticate";
 import { capConnectionsPerAddress } from "./connection-cap";
+import { sendsBody } from "./http-answer";
 import { createLiveServer } from "./live-server";
 import { LiveLogEvent } from "./live-log";
 import { proxyNotice } from "./proxy-notice";
@@ -18,7 +19,7 @@ const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
   ["ATMOS_MAX_AUTH_FAILURES", "refused tokens one address may send per minute, and apart, wrong /update secrets; then its auths get 1013, or its /update 429, until the minute ends (default 20; 0 = no limit)"],
   ["ATMOS_MAX_UNAUTHENTICATED", "sockets one address may hold before they authenticate; one more gets 429 (default 64)"],
   ["ATMOS_MAX_CONNECTIONS_PER_ADDRESS", "connections (of any kind) one address may hold; one more is closed as it opens (default 256; 0 = no limit; off with ATMOS_TRUST_PROXY)"],
-  ["ATMOS_REQUEST_TIMEOUT_MS", "time a client has to send a request's headers (and /update its body) before 408 (default 10000)"],
+  ["ATMOS_REQUEST_TIMEOUT_MS", "time a client has to send a whole request, headers and body, before 408 and a cut (default 10000); a body only /update reads, elsewhere the connection closes once answered"],
   ["ATMOS_TRUST_PROXY", "1 to count clients by the last X-Forwarded-For address, only behind a proxy that writes it (default 0)"],
 ];
 
@@ -53,6 +54,9 @@ function parseCount(name: string, raw: string | undefined, min: number): number 
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) throw new Error(`${name} must be a whole number of at least ${min} (got "${raw}")`);
   return Number(raw);
 }
+
+/** The time a request has unless ATMOS_REQUEST_TIMEOUT_MS says otherwise (the live server's default). */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /** Connections one address may hold unless ATMOS_MAX_CONNECTIONS_PER_ADDRESS says otherwise. */
 const DEFAULT_CONNECTIONS_PER_ADDRESS = 256;
@@ -162,6 +166,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
   const server = http.createServer((req, res) => {
     noticeProxy(req);
     if (live.handleUpdate(req, res)) return;
+    // Only /update reads a body: another one is left unread and the connection closes.
+    if (sendsBody(req)) res.setHeader("Connection", "close");
     if (req.url === "/health") {
       // 503 while Redis is down or does not answer: POST /update fails then, and a load balancer should send clients elsewhere.
       const reachable = live.canPublish;
@@ -176,6 +182,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     res.writeHead(404, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ error: "not found: this server answers /live (WebSocket), POST /update and /health" }));
   });
+  // The whole request, on every path (Node's default gives a body 300 s).
+  server.requestTimeout = limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // Behind a proxy every connection is the proxy's.
   if (perAddress > 0 && !limits.trustProxy) {
     capConnectionsPerAddress(server, perAddress, (address) => print(`connections from ${address} closed: it holds ${perAddress}, the most one address may (ATMOS_MAX_CONNECTIONS_PER_ADDRESS)`));
