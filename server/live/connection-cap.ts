@@ -1,5 +1,5 @@
-import type { Server } from "node:http";
-import type { Socket } from "node:net";
+import type { Server, Socket } from "node:net";
+import { addressKey } from "./client-address";
 
 /**
  * Caps the TCP connections one client address may hold on `server` at once,
@@ -10,12 +10,14 @@ import type { Socket } from "node:net";
  * again only after the address held none (a flood's connections, cut and
  * reopened, would have it told on every close). Not for a server reached
  * through a proxy only: every client has the proxy's address there.
+ * Addresses group as the other per-address limits group them: an IPv6
+ * client by its /64, an IPv4 one however Node writes it.
  */
 export function capConnectionsPerAddress(server: Server, max: number, refused: (address: string) => void = () => undefined): void {
   const held = new Map<string, number>();
   const told = new Set<string>();
   server.on("connection", (socket: Socket) => {
-    const address = socket.remoteAddress ?? "";
+    const address = addressKey(socket.remoteAddress);
     const count = (held.get(address) ?? 0) + 1;
     if (count > max) {
       if (!told.has(address)) refused(address);
