@@ -102,6 +102,11 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   const shaped = answer && remoteShaped(host.options(entry.className), localAttrs(answer, String(id), idField), { status, body });
   // The server's copy of this create, already here, may carry the user's edits: they are kept (lost-creates.ts).
   const copy = action === "create" && answer ? host.meta.get(entry.className, String(id)) : undefined;
+  // A record made here that holds the id already is another record, not a copy (it came under its server id).
+  if (copy && copy !== entry && String(id) !== entry.id && (copy.formerIds?.length || !copy.acked)) {
+    const why = `with the ${idField} ${JSON.stringify(id)}, which another record made here already has; a new record needs an id of its own: check the server's ids, or a proxy or idempotency cache that answers one create with another's answer. Nothing was changed`;
+    throw new SyncError(`${entry.className}: the server answered the create (${status}) ${why}`, { status, body, type: "invalid" });
+  }
   const shown = entry.attrs;
   const adopted = copy && copy !== entry && (copy.queue.length > 0 || copy.failed) ? adoptCopy(entry, copy) : undefined;
   // The copy was destroyed and its delete confirmed before this answer came: so was this record.

@@ -20,6 +20,7 @@ describe("offline: two tabs edit one record at the same moment", () => {
   let server: http.Server;
   let base: string;
   let saved: Record<string, unknown>;
+  let made: number;
   let puts: Array<Record<string, unknown>>;
   let delayMs: number;
   let atmos: Atmos;
@@ -30,6 +31,7 @@ describe("offline: two tabs edit one record at the same moment", () => {
   beforeEach(async () => {
     resetModels();
     saved = {};
+    made = 0;
     puts = [];
     delayMs = 0;
     // One todo, id 1; a PUT is stored as sent and answered with what the server now has.
@@ -37,9 +39,10 @@ describe("offline: two tabs edit one record at the same moment", () => {
       let body = "";
       req.on("data", (chunk) => (body += chunk));
       req.on("end", () => {
-        if (req.method === "POST") saved = { ...JSON.parse(body), id: 1 };
+        // Each create takes an id of its own (the second todo, made in the last spec, 2).
+        if (req.method === "POST") saved = { ...JSON.parse(body), id: ++made };
         if (req.method === "PUT") puts.push(JSON.parse(body));
-        if (req.method === "PUT") saved = { ...saved, ...JSON.parse(body), id: 1 };
+        if (req.method === "PUT") saved = { ...saved, ...JSON.parse(body), id: saved.id };
         setTimeout(() => {
           res.writeHead(req.method === "POST" ? 201 : 200, { "Content-Type": "application/json" });
           res.end(JSON.stringify(saved));
