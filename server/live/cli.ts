@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { oneSlipFrom } from "../../lib/near-miss";
 import { tokenListAuthenticator } from "./authenticate";
 import { capConnectionsPerAddress } from "./connection-cap";
-import { sendsBody } from "./http-answer";
+import { answerJson, sendsBody } from "./http-answer";
 import { createLiveServer } from "./live-server";
 import { LiveLogEvent } from "./live-log";
 import { proxyNotice } from "./proxy-notice";
@@ -173,14 +173,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
       const reachable = live.canPublish;
       void (reachable ? live.answers() : Promise.resolve(false)).then((answering) => {
         const ok = reachable && answering;
-        res.writeHead(ok ? 200 : 503, { "Content-Type": "application/json" });
         const redis = env.REDIS_URL ? { redis: ok ? "connected" : reachable ? "not answering" : "unreachable" } : {};
-        res.end(JSON.stringify({ ok, ...redis, connections: live.connections, trackedChannels: live.trackedChannels }));
+        answerJson(res, ok ? 200 : 503, { ok, ...redis, connections: live.connections, trackedChannels: live.trackedChannels });
       });
       return;
     }
-    res.writeHead(404, { "Content-Type": "application/json" });
-    res.end(JSON.stringify({ error: "not found: this server answers /live (WebSocket), POST /update and /health" }));
+    answerJson(res, 404, { error: "not found: this server answers /live (WebSocket), POST /update and /health" });
   });
   // The whole request, on every path (Node's default gives a body 300 s).
   server.requestTimeout = limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;

@@ -1,4 +1,21 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/**
+ * On every answer the live server makes: its JSON is never sniffed as
+ * something else, and no cache between (a browser's, a proxy's) keeps an
+ * answer that is only true now (a health state, a seq, a refusal).
+ */
+export const ANSWER_HEADERS: Readonly<Record<string, string>> = { "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store" };
+
+/** ANSWER_HEADERS as lines of a raw HTTP answer (a refused upgrade is written to its socket). */
+export const RAW_ANSWER_HEADERS = Object.entries(ANSWER_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+
+/** Answers `body` as JSON, with ANSWER_HEADERS and `headers`. */
+export function answerJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...ANSWER_HEADERS, "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
 
 /**
  * Whether the request sends a body. One that nothing reads is not drained:

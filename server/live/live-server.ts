@@ -7,6 +7,7 @@ import { AddressWindow, lockedOut } from "./address-window";
 import { Backend } from "./backend";
 import { ChangeLog } from "./change-log";
 import { clientAddress } from "./client-address";
+import { answerJson, RAW_ANSWER_HEADERS } from "./http-answer";
 import { ConnectionSlots } from "./connection-slots";
 import { LiveConnection, LiveConnectionOptions } from "./live-connection";
 import { LiveHub } from "./live-hub";
@@ -121,7 +122,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       const { status, text, retryAfter } = refusal;
       log({ type: "refused", code: status, message: text });
       const statusText = status === 429 ? "Too Many Requests" : "Service Unavailable";
-      refuseUpgrade(socket, `HTTP/1.1 ${status} ${statusText}\r\nRetry-After: ${retryAfter}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+      refuseUpgrade(socket, `HTTP/1.1 ${status} ${statusText}\r\nRetry-After: ${retryAfter}\r\n${RAW_ANSWER_HEADERS}Connection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
       return true;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -135,7 +136,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Leave other paths to other upgrade listeners; refuse them if there are none.
     if (!handleUpgrade(req, socket, head) && options.server!.listenerCount("upgrade") === 1) {
-      refuseUpgrade(socket, "HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      refuseUpgrade(socket, `HTTP/1.1 404 Not Found\r\n${RAW_ANSWER_HEADERS}Connection: close\r\nContent-Length: 0\r\n\r\n`);
     }
   };
   options.server?.on("upgrade", onUpgrade);
@@ -150,8 +151,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   // routes requests calls handleUpdate itself (it answers once).
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (options.server!.listenerCount("request") !== 1 || handleUpdate(req, res)) return;
-    res.writeHead(404, { "Content-Type": "application/json" });
-    res.end(JSON.stringify({ error: `not found: this server answers WebSocket ${path} and POST /update only` }));
+    answerJson(res, 404, { error: `not found: this server answers WebSocket ${path} and POST /update only` });
   };
   options.server?.on("request", onRequest);
 

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LiveInputError, validateChanges, validateChannel } from "./change-validation";
+import { answerJson as reply } from "./http-answer";
 import { LiveHub } from "./live-hub";
 import { lockedOut, type AuthFailureCounter } from "./address-window";
 import { withinTime } from "./time-limit";
@@ -25,12 +26,6 @@ export interface UpdateEndpointOptions {
 }
 
 const TAKEN = Symbol("atmos2.update.taken");
-
-function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
 
 /** Constant-time comparison, so the secret cannot be guessed byte by byte from timings. */
 function sameSecret(given: string, expected: string): boolean {
