@@ -63,15 +63,16 @@ export interface ErrorPayload {
 /** A readable one-line message out of the error bodies servers actually send. */
 export function messageFromBody(status: number, body: unknown): string {
   if (body && typeof body === "object") {
-    const { error, message } = body as { error?: unknown; message?: unknown };
-    // Google's { error: { message } }, then { error: "…" }, then { message }.
-    for (const text of [(error as { message?: unknown } | null)?.message, error, message]) if (typeof text === "string") return text;
+    const { error, message, detail, errors, title } = body as Record<string, unknown>;
+    // Google's { error: { message } }, then { error: "…" }, { message }, a problem document's detail.
+    for (const text of [(error as { message?: unknown } | null)?.message, error, message, detail]) if (typeof text === "string") return text;
+    // Rails' { errors: { title: [...] } } or { errors: [...] }; JSON:API's { errors: [{ detail, title }] }.
+    const listed = errors && typeof errors === "object" ? fieldMessages(errors) : [];
+    if (listed.length) return listed.join(", ");
+    // A problem document without a detail: { type, title, status }.
+    if (typeof title === "string" && typeof (body as { status?: unknown }).status === "number") return title;
     // Rails 422: { title: ["can't be blank"], due: ["is invalid"] }
-    const parts: string[] = [];
-    for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
-      const list = Array.isArray(value) ? value : [value];
-      for (const item of list) if (typeof item === "string") parts.push(field === "base" ? item : `${field} ${item}`);
-    }
+    const parts = fieldMessages(body);
     if (parts.length) return parts.join(", ");
   }
   if (typeof body === "string" && body.trim()) {
@@ -80,6 +81,18 @@ export function messageFromBody(status: number, body: unknown): string {
     return text.slice(0, 200);
   }
   return `HTTP ${status}`;
+}
+
+/** "title can't be blank" for each message of a Rails errors hash, or each entry of an errors list (a string, or an object's detail or title). */
+function fieldMessages(errors: object): string[] {
+  const parts: string[] = [];
+  for (const [field, value] of Object.entries(errors)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      const text = item && typeof item === "object" ? (item.detail ?? item.title ?? item.message) : item;
+      if (typeof text === "string") parts.push(Array.isArray(errors) || field === "base" ? text : `${field} ${text}`);
+    }
+  }
+  return parts;
 }
 
 /** The longest pause a Retry-After gets: a server asking for more (years, in seconds) is most likely wrong, and a day on it shows. */

@@ -10,6 +10,23 @@ describe("readable error messages", () => {
     expect(messageFromBody(422, { title: ["can't be blank", "is too short"], base: ["Locked"] })).to.equal("title can't be blank, title is too short, Locked");
   });
 
+  // Found by a hostile-server review: these read "answered 422: HTTP 422", or
+  // "title Unprocessable, detail …, type about:blank".
+  it("spells out Rails' { errors: { … } } (an API app's render json: { errors: record.errors })", () => {
+    expect(messageFromBody(422, { errors: { title: ["can't be blank"], due: ["is invalid"] } })).to.equal("title can't be blank, due is invalid");
+    expect(messageFromBody(422, { errors: ["Title can't be blank", "Due is invalid"] })).to.equal("Title can't be blank, Due is invalid");
+  });
+
+  it("takes the detail of each JSON:API error, else its title", () => {
+    const body = { errors: [{ status: "422", source: { pointer: "/data/attributes/title" }, title: "Invalid Attribute", detail: "Title can't be blank" }, { title: "Due is invalid" }] };
+    expect(messageFromBody(422, body)).to.equal("Title can't be blank, Due is invalid");
+  });
+
+  it("takes a problem document's detail, else its title (RFC 9457)", () => {
+    expect(messageFromBody(422, { type: "about:blank", title: "Unprocessable Content", status: 422, detail: "title can't be blank" })).to.equal("title can't be blank");
+    expect(messageFromBody(409, { type: "about:blank", title: "Conflict", status: 409 })).to.equal("Conflict");
+  });
+
   it("takes the title of an HTML error page, or its text", () => {
     expect(messageFromBody(500, "<html><head><title>Oops</title></head><body><h1>Big</h1></body></html>")).to.equal("Oops");
     expect(messageFromBody(502, "<h1>Bad   gateway</h1>")).to.equal("Bad gateway");
