@@ -11,7 +11,7 @@ import { serveStatic } from "./static-files";
 import { API_PREFIX, createTasksApi, SINGLE_USER, type Account, type TasksApi } from "./tasks-api";
 import { ApiError } from "./tasks-api/api-error";
 import { errorResponse, hasBody, send } from "./tasks-api/http-io";
-import { parseTarget, readTarget } from "./tasks-api/request-target";
+import { readTarget } from "./tasks-api/request-target";
 import { loggableUrl } from "./tasks-api/token-free-url";
 import { refuseUpgrade } from "../../server/live/live-server";
 
@@ -197,12 +197,10 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     trustProxy: options.trustProxy === true,
     log,
   });
-  // A client sending `Expect: 100-continue` waits for a go-ahead: the API gives
-  // it only once the token and size are accepted; other paths get it at once.
-  server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (ownName(req) && !foreignPage(req) && !underApi(parseTarget(req.url)?.pathname ?? "")) res.writeContinue();
-    handle(req, res);
-  });
+  // A client sending `Expect: 100-continue` waits for a go-ahead: the API and
+  // POST /update give it once the token (secret) and size are accepted; nothing
+  // else reads a body, so other paths answer without it (Connection: close).
+  server.on("checkContinue", handle);
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!ownName(req)) return refuseUpgrade(socket, rawAnswer(421, "Misdirected Request", MISDIRECTED));
     if (foreignPage(req)) return refuseUpgrade(socket, rawAnswer(403, "Forbidden", FOREIGN_PAGE_REFUSAL));

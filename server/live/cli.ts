@@ -163,7 +163,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     return tokens(token, req);
   };
 
-  const server = http.createServer((req, res) => {
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse) => {
     noticeProxy(req);
     if (live.handleUpdate(req, res)) return;
     // Only /update reads a body: another one is left unread and the connection closes.
@@ -179,7 +179,11 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
       return;
     }
     answerJson(res, 404, { error: "not found: this server answers /live (WebSocket), POST /update and /health" });
-  });
+  };
+  const server = http.createServer(answer);
+  // A client sending `Expect: 100-continue` waits for the go-ahead: /update
+  // gives it once the secret and size are accepted; elsewhere no body is read.
+  server.on("checkContinue", answer);
   // The whole request, on every path (Node's default gives a body 300 s).
   server.requestTimeout = limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // Behind a proxy every connection is the proxy's.

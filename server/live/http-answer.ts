@@ -25,3 +25,12 @@ export function answerJson(res: ServerResponse, status: number, body: unknown, h
 export function sendsBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
 }
+
+/**
+ * Whether the client waits for "100 Continue" before it sends its body and
+ * has not had it: Node sends it at once itself unless the server listens
+ * for "checkContinue" (whose handler may have sent it too).
+ */
+export function awaitsContinue(req: IncomingMessage, res: ServerResponse): boolean {
+  return /100-continue/i.test(String(req.headers.expect ?? "")) && !(res as { _sent100?: boolean })._sent100;
+}

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LiveInputError, validateChanges, validateChannel } from "./change-validation";
-import { answerJson as reply } from "./http-answer";
+import { answerJson as reply, awaitsContinue } from "./http-answer";
 import { LiveHub } from "./live-hub";
 import { lockedOut, type AuthFailureCounter } from "./address-window";
 import { withinTime } from "./time-limit";
@@ -109,6 +109,8 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
     }
     const tooLarge = { error: `body is larger than ${options.maxBodyBytes} bytes` };
     if (Number(req.headers["content-length"]) > options.maxBodyBytes) return reply(res, 413, tooLarge, unread);
+    // Only now is the body wanted: a client that waits for the go-ahead sends it.
+    if (awaitsContinue(req, res)) res.writeContinue();
     const text = await readBody(req, options.maxBodyBytes, options.bodyTimeoutMs ?? 0);
     if (typeof text !== "string") {
       if (text.refused === "too large") return reply(res, 413, tooLarge, unread);

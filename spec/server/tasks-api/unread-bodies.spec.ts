@@ -71,6 +71,20 @@ describe("example server: bodies it will not take are not read", () => {
     expect(taken.text).to.match(/^HTTP\/1\.1 100 Continue/);
   });
 
+  // Found by an attacker's review of atmos2-server, whose /update the example serves too.
+  it("says 100 Continue to POST /update only once its secret and size are accepted", async () => {
+    const started = await main({ PORT: "0", DATA_DIR: path.join(tmp, "live"), TASKS_TOKEN: token, ATMOS_SECRET: "a-secret-of-16-chars" }, () => {});
+    try {
+      const update = (secret: string, length: number) => [`POST /update HTTP/1.1`, `Host: localhost:${started.app.port}`, `X-Atmos-Secret: ${secret}`, `Content-Length: ${length}`, "Expect: 100-continue"].join("\r\n");
+      expect((await rawExchange(started.app.port, update("wrong", 15))).text).to.match(/^HTTP\/1\.1 401/);
+      expect((await rawExchange(started.app.port, update("a-secret-of-16-chars", HUGE))).text).to.match(/^HTTP\/1\.1 413/);
+      const taken = await rawExchange(started.app.port, update("a-secret-of-16-chars", 15), "", (text) => text.startsWith("HTTP/1.1 100"));
+      expect(taken.text).to.match(/^HTTP\/1\.1 100 Continue\r\n\r\n$/);
+    } finally {
+      await started.stop();
+    }
+  });
+
   it("keeps the connection open after an answer whose body it did read", async () => {
     const body = JSON.stringify({ title: "Kept" });
     const answer = await rawExchange(
