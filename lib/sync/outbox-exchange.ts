@@ -78,7 +78,7 @@ export function storeEntry(meta: MetaContext, entry: RecordEntry): void {
  * id is accepted, but the object is not a record: nothing from it is
  * stored, and an error event says why.
  */
-export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, status: number, calls: RemoteCallOptions[]): void {
+export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, status: number, calls: RemoteCallOptions[], redirectedTo?: string): void {
   const idField = host.rc.IDField;
   let answer = recordIn(body);
   const record = recordOf(host, entry);
@@ -93,7 +93,9 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
       : body === null || body === undefined || body === "" ? `with an empty body; ${wanted}`
       : typeof body == "string" ? `with text, not JSON: ${JSON.stringify(body.slice(0, 80))}; ${wanted}`
       : `with ${Array.isArray(body) ? "a list" : JSON.stringify(body)}, not a record; ${wanted}`;
-    const error = new SyncError(`${entry.className}: the server answered the ${action} (${status}) ${why}`, { status, body, type: "invalid" });
+    // fetch sends a POST that a 301, 302 or 303 redirects as a GET: the answer is the page there, not the record saved.
+    const moved = redirectedTo ? ` (it was redirected to ${redirectedTo}: after a 301, 302 or 303 a POST goes on as a GET, and saves nothing; point resourceClient.base and the routes at the address that answers)` : "";
+    const error = new SyncError(`${entry.className}: the server answered the ${action} (${status}) ${why}${moved}`, { status, body, type: "invalid" });
     if (action === "create") throw error;
     host.reportError(errorPayload(entry.className, record, error));
     answer = undefined;

@@ -210,7 +210,7 @@ export class Pusher {
       [entry, op] = this.current(entry, op);
       const request = requestToSend(host, entry, op, calls, firstRequest);
       const conditional = request.headers["If-Match"] !== undefined;
-      let response: { status: number; body: unknown };
+      let response: { status: number; body: unknown; redirectedTo?: string };
       try {
         response = await host.rc.request(request);
       } catch (error) {
@@ -231,7 +231,7 @@ export class Pusher {
       this.staleTries.delete(op.key);
       host.setOnline(true);
       if (op.kind === "destroy") finishDestroy(host, entry, op);
-      else applyAnswer(host, entry, response.body, response.status, calls);
+      else applyAnswer(host, entry, response.body, response.status, calls, response.redirectedTo);
       const record = recordOf(host, entry);
       for (const call of calls) callApp(() => call.success?.(record, response.body));
       host.dropCallOptions(op.key);

@@ -48,6 +48,8 @@ export interface ResponseData {
   headers: Headers;
   /** No body at all (`body` is null then, as for JSON `null`). */
   empty?: boolean;
+  /** Where fetch followed a redirect to (a POST redirected by a 301, 302 or 303 went there as a GET). */
+  redirectedTo?: string;
 }
 
 /** `beforeRequest(request, proceed)`: may change the request, then calls `proceed()`. */
@@ -323,5 +325,5 @@ function parseResponse(response: Response, text: string, label: string): Respons
     throw new SyncError(`${label} answered ${status}: ${messageFromBody(status, body)}`, { status, body, type: "http", retryAfterMs });
   }
   if (unusable) throw new SyncError(`${label} answered ${status} with ${unusable}`, { status, body: text, type: "parse" });
-  return { status, body, headers, empty: text === "" };
+  return { status, body, headers, empty: text === "", redirectedTo: response.redirected ? response.url : undefined };
 }

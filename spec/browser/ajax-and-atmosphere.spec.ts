@@ -2,6 +2,8 @@ import { expect } from "chai";
 import $ from "jquery";
 import Spine from "spine";
 import { Atmos } from "../../lib";
+import "./support/spine-jquery";
+import "spine/lib/ajax";
 
 /**
  * A Spine app moving to atmos2 that keeps `Task.extend(Spine.Model.Ajax)`:
@@ -15,11 +17,6 @@ describe("a model extended with both Spine.Model.Ajax and Spine.Model.Atmosphere
   let jqueryRequests: string[];
   let atmosRequests: string[];
   const onAjaxSend = (_event: unknown, _xhr: unknown, settings: { type: string; url: string }) => jqueryRequests.push(`${settings.type} ${settings.url}`);
-
-  before(async () => {
-    (Spine as any).$ = $;
-    await import("spine/lib/ajax");
-  });
 
   /** A model named `name`, extended in the order given; Spine Ajax sends to an address no server answers on. */
   function model(name: string, order: "ajax first" | "atmosphere first"): any {
