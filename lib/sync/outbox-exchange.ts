@@ -26,6 +26,7 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     const attrs: Attrs = { ...entry.attrs };
     delete attrs.id;
     if (action === "update") attrs[idField] = entry.numericId ? Number(entry.id) : entry.id;
+    keysForServer(host, className, attrs);
     data = attrs;
     const record = recordOf(host, entry);
     for (const call of calls) if (call.prepareData) data = call.prepareData(data as Attrs, record) ?? data;
@@ -39,6 +40,22 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     model: className,
     headers: headersFor(host, entry, op, action),
   };
+}
+
+/**
+ * A foreign key in `remoteKeys` goes as the server gave the id it points
+ * to: a number when that record's id is one (or, for a record not held
+ * here, when the ids of its model held here are numbers).
+ */
+function keysForServer(host: SyncHost, className: string, attrs: Attrs): void {
+  const { remoteKeys } = host.options(className);
+  for (const key in remoteKeys) {
+    const value = attrs[key];
+    if (typeof value != "string") continue;
+    const target = host.meta.get(remoteKeys[key], value);
+    const numeric = target ? target.numericId : /^(0|[1-9]\d{0,14})$/.test(value) && host.meta.all(remoteKeys[key]).some((e) => e.numericId);
+    if (numeric) attrs[key] = Number(value);
+  }
 }
 
 /** The `pathParams` or `params` of every call of an op, in one object (later calls win). */
