@@ -3,7 +3,7 @@ import type { Atmos } from "atmos2";
 import { describeDue, dueToInput, inputToDue } from "./due-date";
 import { html } from "./html";
 import { syncMark } from "./sync-mark";
-import { Task } from "./task-model";
+import { shownUnder, Task } from "./task-model";
 
 /** The row's controls, by class: the one with focus keeps it across a repaint. */
 const ROW_CONTROLS = ["task-check", "task-open", "task-retry", "task-revert", "task-delete"];
@@ -44,7 +44,8 @@ export class TaskItem extends Spine.Controller {
   render(): void {
     const task = this.task;
     const state = task.syncState();
-    const key = JSON.stringify([task.attributes(), state, new Date().toDateString()]);
+    const parent = shownUnder(task);
+    const key = JSON.stringify([task.attributes(), state, new Date().toDateString(), parent?.title]);
     if (key === this.painted) return;
     this.painted = key;
     const title = task.title || "Untitled task";
@@ -55,7 +56,7 @@ export class TaskItem extends Spine.Controller {
     // buttons: a keyboard user's focus stays on the same control.
     const focused = document.activeElement;
     const keep = focused && this.el[0].contains(focused) ? ROW_CONTROLS.find((name) => focused.classList.contains(name)) : undefined;
-    this.el.toggleClass("is-done", task.isDone).toggleClass("is-failed", state === "failed").removeClass("is-editing");
+    this.el.toggleClass("is-done", task.isDone).toggleClass("is-failed", state === "failed").toggleClass("is-subtask", !!parent).removeClass("is-editing");
     this.el.attr("data-sync", state);
     // The Edit button is named by what it shows (title, notes, due date), so a
     // screen reader reads all of it; hidden words say "Edit" and "overdue",
@@ -64,7 +65,7 @@ export class TaskItem extends Spine.Controller {
       <input type="checkbox" class="task-check" id="${boxId}" ${task.isDone ? html`checked` : ""}>
       <label class="visually-hidden" for="${boxId}">Done: ${title}</label>
       <button type="button" class="task-open">
-        <span class="visually-hidden">Edit </span><span class="task-title" dir="auto">${title}</span>
+        <span class="visually-hidden">Edit ${parent ? html`subtask of ${parent.title || "Untitled task"}: ` : ""}</span><span class="task-title" dir="auto">${title}</span>
         ${task.notes ? html`<span class="task-notes" dir="auto">${task.notes}</span>` : ""}
         ${due ? html`<span class="task-due${overdue ? " is-overdue" : ""}">${due.text}${overdue ? html`<span class="visually-hidden"> (overdue)</span>` : ""}</span>` : ""}
       </button>

@@ -90,9 +90,23 @@ export class Task extends Spine.Model {
 Task.configure("Task", "title", "notes", "status", "due", "completed", "taskListID", "position", "updated", "hidden");
 Task.extend(Spine.Model.Atmosphere as object);
 
+/** The task's parent (a subtask made in Google's apps), when that task is here. */
+export function parentOf(task: Task): Task | undefined {
+  const parentId = (task as { parent?: string | null }).parent;
+  return parentId ? (Task.irecords as Record<string, Task | undefined>)[parentId] : undefined;
+}
+
+/**
+ * The parent an open subtask shows under, indented: only while both are
+ * open, as then it sorts right after its parent (done tasks sort by date).
+ */
+export function shownUnder(task: Task): Task | undefined {
+  const parent = parentOf(task);
+  return parent && !task.isDone && !parent.isDone ? parent : undefined;
+}
+
 /** Where a task sorts: its parent's position and its own for a subtask whose parent is here, else its own. */
 function placeOf(task: Task): [string, string] {
-  const parentId = (task as { parent?: string | null }).parent;
-  const parent = parentId ? (Task.irecords as Record<string, Task | undefined>)[parentId] : undefined;
+  const parent = parentOf(task);
   return parent ? [parent.position || "", task.position || ""] : [task.position || "", ""];
 }

@@ -253,6 +253,11 @@ describe("Tasks app: lists and tasks", function () {
     const order = await harness.tasks(list.id);
     const cakeFirst = order.find((t) => t.title === "Cake")!.position < order.find((t) => t.title === "Music")!.position;
     await eventually(async () => expect((await shownTasks(page)).open).to.deep.equal(cakeFirst ? ["Cake", "Eggs", "Music"] : ["Music", "Cake", "Eggs"]));
+    // Indented under its parent, and a screen reader hears whose subtask it is.
+    const left = (title: string) => page.locator(".task", { has: page.locator(".task-title", { hasText: new RegExp(`^${title}$`) }) }).evaluate((row) => row.getBoundingClientRect().left);
+    expect(await left("Eggs")).to.be.greaterThan(await left("Cake"));
+    expect(await left("Music")).to.equal(await left("Cake"));
+    await page.getByRole("button", { name: "Edit subtask of Cake: Eggs" }).waitFor();
   });
 
   it("deletes completed tasks with Clear completed, as Google's apps do, also offline", async () => {
