@@ -316,7 +316,7 @@ export class Atmos extends Emitter<AtmosEvents> {
   /** Stops timers, sockets and sending. */
   close(): void {
     this.shut = true;
-    this.resourceClient.closed = closedError;
+    this.resourceClient.close(closedError);
     // Changes still in memory (e.g. storage was full) get one last try.
     void this.metaContext.flush().catch(() => undefined);
     this.pusher.close();

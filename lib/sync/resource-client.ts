@@ -119,8 +119,10 @@ export class ResourceClient {
   models?: () => string[];
   /** @internal Set by the Atmos: hears how every `execute()` ended (its failure, if any), for its events and online state. */
   executeSettled?: (error?: SyncError) => void;
-  /** @internal Set by `atmos.close()`: what `execute()` then throws. */
+  /** @internal Set by `atmos.close()` (see `close`): what `execute()` then throws. */
   closed?: () => Error;
+  /** Aborts the requests on their way, at `close`. */
+  private readonly inFlight = new Set<{ abort(): void }>();
   /** @internal The Retry-After pauses every request waits out (the Atmos sets their clock). */
   readonly pauses = new OriginPauses();
   private _routes: RouteTable = {};
@@ -181,6 +183,17 @@ export class ResourceClient {
   }
 
   /** Sends one request; rejects with a SyncError for network, HTTP and body failures. */
+  /**
+   * @internal `atmos.close()`: nothing is sent from now on. A request handed
+   * to fetch is aborted: one not yet on the wire then never goes (its answer
+   * would be dropped, and the next Atmos sends the change again: a server
+   * that ignores Idempotency-Key would make a create twice).
+   */
+  close(closed: () => Error): void {
+    this.closed = closed;
+    for (const controller of Array.from(this.inFlight)) controller.abort();
+  }
+
   async request(spec: RequestSpec): Promise<ResponseData> {
     const model = spec.model ?? null;
     const outgoing: OutgoingRequest = {
@@ -234,9 +247,13 @@ export class ResourceClient {
     // been made, before the network went.
     const offlineAtStart = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false;
     try {
+      // Closed while the hooks ran: not sent.
+      if (this.closed) throw this.closed();
+      if (controller) this.inFlight.add(controller);
       response = await this.fetch(outgoing.url, { method: outgoing.method, headers, body, signal: controller?.signal });
       text = await response.text();
     } catch (error) {
+      if (this.closed) throw this.closed();
       const aborted = controller?.signal.aborted;
       // Node's fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND…).
       const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
@@ -247,6 +264,7 @@ export class ResourceClient {
       throw new SyncError(`${label} failed: ${aborted ? `no answer within ${this.timeout} ms` : message}`, { status: 0, type: aborted ? "timeout" : "network", unsent });
     } finally {
       clearTimeout(timer);
+      if (controller) this.inFlight.delete(controller);
     }
     try {
       return parseResponse(response, text, label);
