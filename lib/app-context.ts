@@ -1,6 +1,6 @@
 import * as spineModule from "spine";
 import { listen, wrapOnce } from "./app-context/spine-listeners";
-import { aliases, aliasKey, fire, page, registerModel, registeredModels, saved, type HooksOf, type SpineModel, type SpineRecord } from "./app-context/spine-state";
+import { aliases, aliasKey, fire, indexed, keepInIndex, minted, page, registerModel, registeredModels, saved, type HooksOf, type SpineModel, type SpineRecord } from "./app-context/spine-state";
 import type { Attrs, PlainRecord, SyncState } from "./store/record-entry";
 
 export type { HooksOf, ModelHooks, SpineModel, SpineRecord } from "./app-context/spine-state";
@@ -104,7 +104,7 @@ export class AppContext {
    */
   find(className: string, id: string, attrs?: Attrs): SpineRecord | null {
     const model = this.models.get(className);
-    const root = model?.irecords[id];
+    const root = model && indexed(model, id);
     return root ? root.clone() : model && attrs ? new model(attrs) : null;
   }
 
@@ -114,7 +114,8 @@ export class AppContext {
 
   /** The record Spine keeps under `id` (its own, not a clone), if any. */
   private root(className: string, id: string): SpineRecord | undefined {
-    return this.models.get(className)?.irecords[id];
+    const model = this.models.get(className);
+    return model && indexed(model, id);
   }
 
   /**
@@ -133,7 +134,7 @@ export class AppContext {
     try {
       const shown = model.refresh(
         list.map((attrs, i) => {
-          const existing = irecords[attrs.id as string];
+          const existing = indexed(model, attrs.id as string);
           if (!existing) return { ...attrs };
           existed.push(i);
           return { ...attrs, cid: existing.cid };
@@ -205,7 +206,11 @@ export class AppContext {
     const root = model?.irecords[oldId];
     if (!root || oldId === newId) return;
     model.irecords[newId] = root;
-    if (root.cid !== oldId) delete model.irecords[oldId];
+    // A first id minted here stays in Spine's index beside the cid, as Spine
+    // keeps a record's first id (its c-N) after changeID: a view that
+    // rendered it still finds the record. It leaves with the cid on destroy.
+    if (minted.get(oldId) === root.cid) keepInIndex(className, root.cid, oldId);
+    else if (root.cid !== oldId) delete model.irecords[oldId];
     root.id = newId;
     aliases.set(aliasKey(className, oldId), newId);
     const key = aliasKey(className, root.cid);

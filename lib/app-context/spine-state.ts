@@ -111,6 +111,16 @@ export function keepInIndex(className: string, cid: string, id: string): void {
   const key = aliasKey(className, cid);
   keptInIndex.set(key, [...(keptInIndex.get(key) ?? []), id]);
 }
+/**
+ * The record Spine's index keeps under `id`, unless `id` is only a first id
+ * kept there for the app's `find` (the record goes by another now): sync
+ * code asking for that id asks for a record no longer under it.
+ */
+export function indexed(model: SpineModel, id: string): SpineRecord | undefined {
+  const root = model.irecords[id];
+  if (root && String(root.id) !== id && keptInIndex.get(aliasKey(model.className, root.cid))?.includes(id)) return undefined;
+  return root;
+}
 
 /** Marks Spine methods atmos2 wrapped, so they are wrapped once. */
 export const WRAPPED = "__atmos2";
