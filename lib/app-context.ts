@@ -150,12 +150,16 @@ export class AppContext {
     }
   }
 
-  /** Applies attributes the server sent to one record, firing update/change. */
-  update(className: string, id: string, attrs: Attrs): void {
+  /**
+   * Applies attributes the server sent to one record, firing update/change;
+   * `refresh` for the answer to the app's own save, as Spine Ajax's
+   * `record.refresh(answer)` fires.
+   */
+  update(className: string, id: string, attrs: Attrs, type: "update" | "refresh" = "update"): void {
     const root = this.root(className, id);
     if (!root) return;
     root.load(attrs);
-    fireChange(root, "update");
+    fireChange(root, type);
   }
 
   /**

@@ -425,7 +425,7 @@ export class Atmos extends Emitter<AtmosEvents> {
       },
       options: (className) => this.options(className),
       record: (className, id, attrs) => this.appContext.find(className, id, attrs),
-      show: (entry, attrs) => this.appContext.update(entry.className, entry.id, attrs),
+      show: (entry, attrs) => this.appContext.update(entry.className, entry.id, attrs, "refresh"),
       hide: (className, id) => this.appContext.destroy(className, id),
       swapId: (entry, newId) => swapId(this.remote, entry, newId),
       // Not before the stored entries are read: they decide create or update.

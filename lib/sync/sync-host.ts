@@ -34,7 +34,7 @@ export interface SyncHost {
    * model that is not added to Spine's collection; null without `attrs`.
    */
   record(className: string, id: string, attrs?: Attrs): unknown;
-  /** Shows new attributes of a record in the UI (Spine update events). */
+  /** Shows the server's attributes of a record in the UI (Spine refresh events, as Spine Ajax fires for an answer). */
   show(entry: RecordEntry, attrs: Attrs): void;
   /** Gives a record its server id everywhere: storage, UI, foreign keys. */
   swapId(entry: RecordEntry, newId: string): void;
