@@ -1,9 +1,9 @@
 import { isParked, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { backoffDelay } from "./retry-policy";
-import type { SyncError } from "./sync-error";
+import { storageFailure, type SyncError } from "./sync-error";
 import { applyAnswer, callApp, errorPayload, finishDestroy, recordOf } from "./outbox-exchange";
 import { beginAttempt, requestToSend, takenUnread } from "./op-request";
-import { failedAttempt, notSent } from "./failed-attempt";
+import { failedAttempt, notSent, tellFirstFailure } from "./failed-attempt";
 import { refusedAsStale } from "./stale-update";
 import { releaseAllHeld, releaseHeld } from "./held-changes";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
@@ -202,8 +202,11 @@ export class Pusher {
       // storage is full the change waits in memory and is tried again later.
       try {
         await host.meta.flush();
-      } catch {
+      } catch (error) {
         if (firstRequest) notSent(op);
+        // A save's error callback hears it (once): its change waits to be written, and is sent then.
+        const record = recordOf(host, entry);
+        tellFirstFailure(this.toldOfFailure, calls, record, { ...storageFailure(error, entry.className, record), retrying: true });
         this.backOff();
         return entry;
       }

@@ -70,6 +70,27 @@ describe("offline: a full storage keeps changes in memory until space frees", ()
     expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
   });
 
+  // API.md: storage full arrives as error events "and error callbacks". Found
+  // by a hostile-server review: the save's error callback never ran.
+  it("tells the save's error callback once (type quota, retrying), then its success callback once it is written and sent", async () => {
+    const { a } = await fillUp();
+    const heard: string[] = [];
+    const error = nextEvent(page.atmos, "error");
+    a.updateAttributes(
+      { title: "a, edited while storage was full" },
+      { remote: true, error: (_record: unknown, err: { type: string; retrying?: boolean }) => heard.push(`error ${err.type} ${err.retrying}`), success: () => heard.push("success") },
+    );
+    await error;
+    await page.atmos.push();
+    await page.atmos.push();
+    expect(heard).to.deep.equal(["error quota true"]);
+
+    page.storage.quota = Infinity;
+    await clock.advance(5_000);
+    await page.atmos.whenSynced();
+    expect(heard).to.deep.equal(["error quota true", "success"]);
+  });
+
   it("sends the change by itself once it is written, without a push() or another save", async () => {
     const { a } = await fillUp();
     const error = nextEvent(page.atmos, "error");
