@@ -66,6 +66,7 @@ export class Puller {
       let pageParams: Record<string, unknown> | undefined = params;
       const seenTokens = new Set<string>();
       const numericIds = new Set<string>();
+      const places = new Map<string, number>();
       for (let page = 1; ; page++) {
         const response = await rc.request({ method: route.method, path, params: pageParams, model: className });
         const pageUrl = rc.urlFor(path, pageParams);
@@ -91,7 +92,10 @@ export class Puller {
         for (const item of list) {
           const attrs = checkedItem(modelOptions, item, rc.IDField, response.status, response.body);
           if (typeof (item as Attrs)[rc.IDField] === "number") numericIds.add(attrs.id as string);
-          items.push(attrs);
+          // A record listed twice (a page boundary that moved, a join) is one record: the last copy, in the first place.
+          const at = places.get(attrs.id as string);
+          if (at === undefined) places.set(attrs.id as string, items.push(attrs) - 1);
+          else items[at] = attrs;
         }
         const token = (response.body as { nextPageToken?: unknown } | null)?.nextPageToken;
         const link = nextLink(response.headers.get("link"), pageUrl);

@@ -106,6 +106,17 @@ describe("answers from a broken or hostile server", () => {
     expect(List.all().map((l) => l.id)).to.deep.equal(["L1"]);
   });
 
+  // Found by a hostile-server review: sync() resolved with the record twice.
+  it("takes a record listed twice in a pull as one record, the last copy, and resolves with it once", async () => {
+    answer = '[{ "id": "L1", "title": "first copy" }, { "id": "L2", "title": "other" }, { "id": "L1", "title": "last copy" }]';
+    const records = (await models.List.sync({ remote: true })) as List[];
+    expect(records.map((l) => [l.id, (l as unknown as { title: string }).title])).to.deep.equal([
+      ["L1", "last copy"],
+      ["L2", "other"],
+    ]);
+    expect(List.count()).to.equal(2);
+  });
+
   // A Go server's empty list (a nil slice) is JSON null; a 204 says "nothing".
   for (const [what, body, status] of [["JSON null", "null", 200], ["204 No Content", "", 204]] as const) {
     it(`reads an index answered ${what} as an empty page`, async () => {
