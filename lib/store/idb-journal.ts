@@ -7,6 +7,12 @@ export interface JournalLocks {
   query(): Promise<{ held?: Array<{ name?: string }> }>;
 }
 
+/** A batch a gone tab kept: `id` names it among every tab's batches of the database. */
+export interface KeptBatch {
+  id: string;
+  ops: StoreOp[];
+}
+
 interface Written {
   /** When the batch was handed to IndexedDB (ms since the epoch). */
   at: number;
@@ -42,6 +48,8 @@ export class IdbJournal {
   private releaseLock?: () => void;
   /** Whether this tab holds its lock: until then nothing is kept (a follower could take a batch for a gone tab's). */
   private locked = false;
+  /** The gone tabs whose lock this page holds as it takes up their batches (see `follow`). */
+  private readonly takingUp = new Set<string>();
   /** Stops each `follow` of this page. */
   private readonly stopFollowing: Array<() => void> = [];
 
@@ -107,15 +115,20 @@ export class IdbJournal {
    * may have written newer data since (an edit, a delete) over what a gone
    * tab left, and would not hear of a write-back: what is left is then the
    * followers' (see `follow`), which take it up as the tab goes. Entries
-   * older than REPLAY_WITHIN_MS, or unreadable, are dropped now.
+   * older than REPLAY_WITHIN_MS, or unreadable, are dropped now. A lock
+   * this page holds as it takes up a gone tab's batches is no other tab's:
+   * a reloaded page can hear of its last document's batches (the `storage`
+   * event) and take that tab's lock before it opens the database.
    */
-  async leftOvers(): Promise<{ ops: StoreOp[]; keys: string[] }> {
+  async leftOvers(): Promise<{ batches: KeptBatch[]; keys: string[] }> {
     const keys = this.keys((tab) => tab !== this.tab);
-    if (keys.length === 0) return { ops: [], keys: [] };
-    const held = new Set(((await this.locks.query()).held ?? []).map((lock) => lock.name));
-    for (const name of held) if (name && name.startsWith(this.prefix) && name !== this.lockName(this.tab)) return { ops: [], keys: [] };
-    const left = this.take(keys.filter((key) => !held.has(this.lockName(tabOf(key, this.prefix)))));
-    return { ops: left.flatMap((entry) => entry.written.ops), keys: left.map((entry) => entry.key) };
+    if (keys.length === 0) return { batches: [], keys: [] };
+    const held = ((await this.locks.query()).held ?? []).map((lock) => lock.name ?? "");
+    for (const name of held) {
+      if (name.startsWith(this.prefix) && name !== this.lockName(this.tab) && !this.takingUp.has(name.slice(this.prefix.length))) return { batches: [], keys: [] };
+    }
+    const left = this.take(keys);
+    return { batches: left.map((entry) => this.kept(entry)), keys: left.map((entry) => entry.key) };
   }
 
   /**
@@ -124,34 +137,55 @@ export class IdbJournal {
    * returned is called, or `close`). Each tab is followed by waiting for its
    * lock, which the browser frees when the tab goes; the tabs are found from
    * the locks held now and from the journal's keys as they are written (the
-   * `storage` event). `take` gets the operations of the gone tab's batches,
-   * oldest first, and the tab's name; once it resolves they are let go.
-   * Every page that follows a tab waits for its lock: the first takes them
-   * up, and the others find nothing left, or (their copy of localStorage
-   * not yet told of the first one's removal) what `take` must tell was
-   * taken up.
+   * `storage` event). `take` gets the gone tab's batches, oldest first, each
+   * with its id, and the tab's name; once it resolves they are let go.
+   *
+   * A page's copy of localStorage hears of another tab's writes late, by
+   * another channel than its lock: when the lock is granted, the last
+   * batches the tab kept (the save made just before it went) may not be in
+   * it yet, while another page's copy has them, or has only those. So every
+   * page that follows a tab takes up what its copy holds, `take` tells which
+   * batch another page took up already (by its id), and a batch of a gone
+   * tab this page hears of only afterwards is taken up then.
    */
-  follow(take: (ops: StoreOp[], tab: string) => Promise<void>): () => void {
+  follow(take: (batches: KeptBatch[], tab: string) => Promise<void>): () => void {
     const page = globalThis as { addEventListener?: Window["addEventListener"]; removeEventListener?: Window["removeEventListener"] };
     const Abort = (globalThis as { AbortController?: typeof AbortController }).AbortController;
     const abort = Abort ? new Abort() : undefined;
+    const options = abort ? { mode: "exclusive", signal: abort.signal } : { mode: "exclusive" };
+    /** The tabs followed (this one is never). */
     const tabs = new Set<string>([this.tab]);
+    /** The followed tabs that are gone (their lock was granted here). */
+    const gone = new Set<string>();
     let stopped = false;
     const onStorage = (event: StorageEvent) => {
-      if (event.storageArea === this.storage && event.key?.startsWith(this.prefix) && event.newValue !== null) followTab(tabOf(event.key, this.prefix));
+      if (event.storageArea !== this.storage || !event.key?.startsWith(this.prefix) || event.newValue === null) return;
+      const tab = tabOf(event.key, this.prefix);
+      // A gone tab's batch this page hears of only now: its lock is free, taken at once.
+      if (gone.has(tab)) takeUp(tab);
+      else followTab(tab);
+    };
+    // Waits for the tab's lock, then takes up what this page's copy holds of its batches.
+    const takeUp = (tab: string) => {
+      this.locks
+        .request(this.lockName(tab), options, async () => {
+          if (stopped) return;
+          gone.add(tab);
+          this.takingUp.add(tab);
+          try {
+            const left = this.take(this.keys((t) => t === tab));
+            if (left.length) await take(left.map((entry) => this.kept(entry)), tab);
+            for (const entry of left) this.done(entry.key);
+          } finally {
+            this.takingUp.delete(tab);
+          }
+        })
+        .catch(() => undefined); // aborted, or the write-back failed: the next page alone writes it back
     };
     const followTab = (tab: string) => {
       if (stopped || tabs.has(tab)) return;
       tabs.add(tab);
-      const options = abort ? { mode: "exclusive", signal: abort.signal } : { mode: "exclusive" };
-      this.locks
-        .request(this.lockName(tab), options, async () => {
-          if (stopped) return;
-          const left = this.take(this.keys((t) => t === tab));
-          if (left.length) await take(left.flatMap((entry) => entry.written.ops), tab);
-          for (const entry of left) this.done(entry.key);
-        })
-        .catch(() => undefined); // aborted, or the write-back failed: the next page alone writes it back
+      takeUp(tab);
     };
     const stop = () => {
       stopped = true;
@@ -167,6 +201,11 @@ export class IdbJournal {
     );
     this.stopFollowing.push(stop);
     return stop;
+  }
+
+  /** A batch read from the journal, named by its key past the prefix (the tab's name and the batch's number). */
+  private kept(entry: { key: string; written: Written }): KeptBatch {
+    return { id: entry.key.slice(this.prefix.length), ops: entry.written.ops };
   }
 
   /** The journal's keys of the tabs `accept`ed. */

@@ -1,4 +1,4 @@
-import { IdbJournal } from "./idb-journal";
+import { IdbJournal, type KeptBatch } from "./idb-journal";
 import type { GoneTabWrites, Store, StoreOp } from "./store";
 
 /** What the store needs of an IDBFactory (`indexedDB`, or a fake's), declared so that its types need no DOM lib. */
@@ -22,8 +22,18 @@ export class IndexedDBStore implements Store {
   /** The batches handed to IndexedDB and not yet complete. */
   private readonly writing = new Set<Promise<void>>();
 
-  constructor(readonly name = "atmos2", private readonly factory?: IndexedDBFactory) {
-    this.journal = IdbJournal.open(name);
+  /**
+   * @param journal where the journal keeps batches, the locks it takes and
+   *   its clock: the page's localStorage, Web Locks and Date.now by default
+   *   (`storage` or `locks` null: no journal). A spec gives it a page's copy
+   *   of localStorage that hears of another tab's writes late.
+   */
+  constructor(
+    readonly name = "atmos2",
+    private readonly factory?: IndexedDBFactory,
+    journal?: Parameters<typeof IdbJournal.open>[1],
+  ) {
+    this.journal = IdbJournal.open(name, journal);
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -83,17 +93,14 @@ export class IndexedDBStore implements Store {
    */
   followGoneTabs(page: GoneTabWrites): () => void {
     if (!this.journal) return () => undefined;
-    return this.journal.follow(async (ops, tab) => {
+    return this.journal.follow(async (batches) => {
       // What the page holds decides: once it has read the store.
       await page.ready;
-      const last = new Map<string, StoreOp>();
-      for (const op of ops) last.set(op.key, op);
-      const puts: Array<{ key: string; value: unknown }> = [];
-      for (const op of last.values()) if (op.type === "put" && page.mayWriteBack(op.key, op.value)) puts.push(op);
       const db = await this.open();
       // This page's own batches first: none of them is then written over.
       await this.batchesDone();
-      if (await takeUp(db, tab, puts)) page.wrote(Array.from(new Set(ops.map((op) => op.key))));
+      const taken = await takeUp(db, batches, (key, value) => page.mayWriteBack(key, value));
+      if (taken.length) page.wrote(Array.from(new Set(taken.flatMap((batch) => batch.ops.map((op) => op.key)))));
     });
   }
 
@@ -142,8 +149,8 @@ export class IndexedDBStore implements Store {
     const journal = this.journal;
     if (!journal) return db;
     try {
-      const { ops, keys } = await journal.leftOvers();
-      if (ops.length) await write(db, ops);
+      const { batches, keys } = await journal.leftOvers();
+      if (batches.length) await writeBackTaken(db, batches);
       for (const key of keys) journal.done(key);
     } catch {
       // Left in the journal: the next page tries again (within its time limit).
@@ -170,43 +177,72 @@ function write(db: IDBDatabase, ops: StoreOp[]): Promise<void> {
   return finished;
 }
 
-/** Where the database notes the gone tabs whose batches a page took up (no record key starts so). */
+/** Where the database notes the gone tabs' batches a page took up (no record key starts so). */
 const TAKEN = "\u0000atmos2-taken:";
-/** How long a note of a tab taken up is kept: past this, no page can still be about to take it up. */
+/** How long a note of a batch taken up is kept: past this, no page can still be about to take it up. */
 const TAKEN_KEPT_MS = 3_600_000;
 
 /**
- * Takes up what gone `tab` left, in one transaction, unless another page
- * did (its note is there): notes it, and puts each value whose key is
- * absent (a key written meanwhile, by any tab, holds newer data). Resolves
- * with whether this page took it up, once the transaction completed.
+ * Takes up, in one transaction, each of a gone tab's `batches` that no
+ * other page took up (its note is there): notes it, and puts each value of
+ * those `mayWriteBack` allows whose key is absent (a key written meanwhile,
+ * by any tab, holds newer data). Resolves with the batches this page took
+ * up, once the transaction completed.
  */
-function takeUp(db: IDBDatabase, tab: string, puts: Array<{ key: string; value: unknown }>): Promise<boolean> {
+function takeUp(db: IDBDatabase, batches: KeptBatch[], mayWriteBack: (key: string, value: unknown) => boolean): Promise<KeptBatch[]> {
   const tx = db.transaction("kv", "readwrite");
   const kv = tx.objectStore("kv");
-  let taken = false;
-  const noted = kv.get(TAKEN + tab);
-  noted.onsuccess = () => {
-    if (noted.result !== undefined) return;
-    taken = true;
-    const now = Date.now();
-    kv.put(now, TAKEN + tab);
-    // Notes of tabs taken up long ago go.
-    const old = kv.openCursor(IDBKeyRange.bound(TAKEN, TAKEN + "\uffff"));
-    old.onsuccess = () => {
-      const cursor = old.result;
-      if (!cursor) return;
-      if (typeof cursor.value !== "number" || now - cursor.value > TAKEN_KEPT_MS) cursor.delete();
-      cursor.continue();
+  const taken: KeptBatch[] = [];
+  // Requests of one transaction succeed in the order they were made: the last note read, all are.
+  batches.forEach((batch, i) => {
+    const noted = kv.get(TAKEN + batch.id);
+    noted.onsuccess = () => {
+      if (noted.result === undefined) taken.push(batch);
+      if (i < batches.length - 1 || taken.length === 0) return;
+      noteTaken(kv, taken);
+      const last = new Map<string, StoreOp>();
+      for (const { ops } of taken) for (const op of ops) last.set(op.key, op);
+      last.forEach((op) => {
+        if (op.type !== "put" || !mayWriteBack(op.key, op.value)) return;
+        const counted = kv.count(op.key);
+        counted.onsuccess = () => {
+          if (counted.result === 0) kv.put(op.value, op.key);
+        };
+      });
     };
-    for (const { key, value } of puts) {
-      const counted = kv.count(key);
-      counted.onsuccess = () => {
-        if (counted.result === 0) kv.put(value, key);
-      };
-    }
-  };
+  });
   return done(tx).then(() => taken);
+}
+
+/**
+ * Writes back all of what gone tabs left, for a page alone, in one
+ * transaction with the notes that it was taken up: a page that follows
+ * one of those tabs too (see `leftOvers`) then leaves it.
+ */
+function writeBackTaken(db: IDBDatabase, batches: KeptBatch[]): Promise<void> {
+  const tx = db.transaction("kv", "readwrite");
+  const kv = tx.objectStore("kv");
+  for (const { ops } of batches) {
+    for (const op of ops) {
+      if (op.type === "put") kv.put(op.value, op.key);
+      else kv.delete(op.key);
+    }
+  }
+  noteTaken(kv, batches);
+  return done(tx);
+}
+
+/** Notes `batches` as taken up; notes taken up long ago go. */
+function noteTaken(kv: IDBObjectStore, batches: KeptBatch[]): void {
+  const now = Date.now();
+  const old = kv.openCursor(IDBKeyRange.bound(TAKEN, TAKEN + "\uffff"));
+  old.onsuccess = () => {
+    const cursor = old.result;
+    if (!cursor) return;
+    if (typeof cursor.value !== "number" || now - cursor.value > TAKEN_KEPT_MS) cursor.delete();
+    cursor.continue();
+  };
+  for (const { id } of batches) kv.put(now, TAKEN + id);
 }
 
 function request<T>(req: IDBRequest): Promise<T> {
