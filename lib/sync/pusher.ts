@@ -240,7 +240,9 @@ export class Pusher {
       host.dropCallOptions(op.key);
     } catch (error) {
       this.staleTries.delete(op.key);
-      this.handleFailure(entry, op, error, calls);
+      // Closed meanwhile (close() aborts what is out, e.g. the read of a 412's
+      // current version): the next Atmos sends the change; nothing to report.
+      if (!this.closed) this.handleFailure(entry, op, error, calls);
     }
     return entry;
   }

@@ -177,12 +177,12 @@ export class ResourceClient {
       this.executeSettled?.();
       return body;
     } catch (error) {
-      this.executeSettled?.(asSyncError(error));
+      // Closed while it was out: nothing to report (as for a pull).
+      if (!this.closed) this.executeSettled?.(asSyncError(error));
       throw error;
     }
   }
 
-  /** Sends one request; rejects with a SyncError for network, HTTP and body failures. */
   /**
    * @internal `atmos.close()`: nothing is sent from now on. A request handed
    * to fetch is aborted: one not yet on the wire then never goes (its answer
@@ -194,6 +194,7 @@ export class ResourceClient {
     for (const controller of Array.from(this.inFlight)) controller.abort();
   }
 
+  /** Sends one request; rejects with a SyncError for network, HTTP and body failures (with the closed error once closed). */
   async request(spec: RequestSpec): Promise<ResponseData> {
     const model = spec.model ?? null;
     const outgoing: OutgoingRequest = {
