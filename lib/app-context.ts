@@ -205,7 +205,7 @@ export class AppContext {
    * through Spine's changeID: Spine 1.2's saves, and the app's changeID is
    * the app's own change.)
    */
-  changeId(className: string, oldId: string, newId: string): void {
+  changeId(className: string, oldId: string, newId: string, quiet?: boolean): void {
     const model = this.models.get(className);
     const root = model?.irecords[oldId];
     if (!root || oldId === newId) return;
@@ -223,7 +223,7 @@ export class AppContext {
       if (kept && String(kept.id) === oldId) kept.id = newId;
     }
     saved.delete(key);
-    fireChange(root, "refresh");
+    if (!quiet) fireChange(root, "refresh");
   }
 
 

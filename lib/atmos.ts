@@ -427,7 +427,7 @@ export class Atmos extends Emitter<AtmosEvents> {
       record: (className, id, attrs) => this.appContext.find(className, id, attrs),
       show: (entry, attrs) => this.appContext.update(entry.className, entry.id, attrs, "refresh"),
       hide: (className, id) => this.appContext.destroy(className, id),
-      swapId: (entry, newId) => swapId(this.remote, entry, newId),
+      swapId: (entry, newId, quiet) => swapId(this.remote, entry, newId, quiet),
       // Not before the stored entries are read: they decide create or update.
       isLeader: () => this.metaContext.loaded && this.lease.held,
       createsAnswered: (className) => this.board.until(() => !this.pusher.creating(className)),

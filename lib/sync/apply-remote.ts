@@ -14,7 +14,7 @@ export interface RemoteContext {
  * storage key, the Spine record, and every foreign key declared in
  * `remoteKeys` that pointed at the old id.
  */
-export function swapId(ctx: RemoteContext, entry: RecordEntry, newId: string): void {
+export function swapId(ctx: RemoteContext, entry: RecordEntry, newId: string, quiet?: boolean): void {
   const { meta, app } = ctx;
   const { className: target, id: oldId } = entry;
   // The same record may already be here under its server id (a live update
@@ -25,7 +25,7 @@ export function swapId(ctx: RemoteContext, entry: RecordEntry, newId: string): v
     app.destroy(target, newId);
   }
   meta.rekey(entry, newId);
-  app.changeId(target, oldId, newId);
+  app.changeId(target, oldId, newId, quiet);
   for (const className of new Set([...app.classNames(), ...meta.classes()])) {
     const keys = Object.entries(ctx.options(className).remoteKeys).filter(([, to]) => to === target);
     if (!keys.length) continue;

@@ -150,18 +150,20 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   if (answer) {
     const serverId = String(id);
     if (typeof id === "number") entry.numericId = true;
-    if (serverId !== entry.id) host.swapId(entry, serverId);
-    // The copy is gone (swapId): no longer counted as waiting to be sent.
-    if (copy && copy !== entry) host.statusChanged(copy);
     let serverAttrs = shaped!;
     let etag = etagOf(answer);
     // A retry's answer may be the server's replay of the first one: the copy pulled since can be newer.
     if (adopted?.base && olderVersion(serverAttrs, adopted.base)) {
-      serverAttrs = { ...serverAttrs, ...adopted.base, id: entry.id };
+      serverAttrs = { ...serverAttrs, ...adopted.base, id: serverId };
       etag = adopted.etag ?? etag;
     }
     const merged = mergeAnswer(entry.attrs, serverAttrs, laterEdits);
     const diff = changedFields(shown, merged);
+    // The new id and the server's values are shown with one refresh, as Spine Ajax's record.refresh(answer) does.
+    const shows = diff.length > 0 && !entry.deleted && !(serverAttrs.deleted === true && entry.queue.length === 0);
+    if (serverId !== entry.id) host.swapId(entry, serverId, shows);
+    // The copy is gone (swapId): no longer counted as waiting to be sent.
+    if (copy && copy !== entry) host.statusChanged(copy);
     entry.attrs = merged;
     entry.etag = etag ?? entry.etag;
     if (base) base = { ...base, ...serverAttrs };

@@ -36,8 +36,8 @@ export interface SyncHost {
   record(className: string, id: string, attrs?: Attrs): unknown;
   /** Shows the server's attributes of a record in the UI (Spine refresh events, as Spine Ajax fires for an answer). */
   show(entry: RecordEntry, attrs: Attrs): void;
-  /** Gives a record its server id everywhere: storage, UI, foreign keys. */
-  swapId(entry: RecordEntry, newId: string): void;
+  /** Gives a record its server id everywhere: storage, UI, foreign keys (`quiet`: the caller shows the record next, with its refresh). */
+  swapId(entry: RecordEntry, newId: string, quiet?: boolean): void;
   /** Whether this tab holds the lease to send the outbox. */
   isLeader(): boolean;
   /** Resolves once no create of the model is in flight from this tab (answered, or failed). */

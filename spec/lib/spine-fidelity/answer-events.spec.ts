@@ -42,6 +42,13 @@ describe("the events a server's answer fires", () => {
     await shutdown(server);
   });
 
+  it("fires one refresh, with the server's id and fields, for the answer to a create", async () => {
+    new List({ title: "Groceries" }).save({ remote: true });
+    await atmos.whenSynced();
+    expect(events).to.deep.equal(["change:create -", "change:refresh 2026-12-05T10:00:00.000Z"]);
+    expect((List.first() as List).id).to.equal("L1");
+  });
+
   it("fires refresh, not update, when the answer to a save differs from what was saved", async () => {
     const list = new List({ title: "Groceries" }).save({ remote: true }) as List;
     await atmos.whenSynced();
