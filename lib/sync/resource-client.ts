@@ -1,7 +1,8 @@
 import { encodeForm, encodeQuery } from "./form-coding";
 import { underscore } from "./naming";
 import { fillPath, routeFor, resolveRoute, validateRoutes, type Action, type ResolvedRoute, type RouteTable } from "./routes";
-import { asSyncError, SyncError, messageFromBody, parseRetryAfter } from "./sync-error";
+import { asSyncError, SyncError } from "./sync-error";
+import { parseResponse, type ResponseData } from "./response-body";
 import { badOption, checkedOptions, isFunction } from "../checked-options";
 import { OriginPauses } from "./origin-pauses";
 import { checkExecuteOptions } from "../call-options";
@@ -42,15 +43,7 @@ export interface ExecuteOptions {
   headers?: Record<string, string>;
 }
 
-export interface ResponseData {
-  status: number;
-  body: unknown;
-  headers: Headers;
-  /** No body at all (`body` is null then, as for JSON `null`). */
-  empty?: boolean;
-  /** Where fetch followed a redirect to (a POST redirected by a 301, 302 or 303 went there as a GET). */
-  redirectedTo?: string;
-}
+export type { ResponseData } from "./response-body";
 
 /** `beforeRequest(request, proceed)`: may change the request, then calls `proceed()`. */
 export type BeforeRequest = (request: OutgoingRequest, proceed: () => void) => void | Promise<void>;
@@ -321,28 +314,4 @@ function runHook(hook: NonNullable<ResourceClient["beforeRequest"]>, request: Ou
       reject(error);
     }
   });
-}
-
-function parseResponse(response: Response, text: string, label: string): ResponseData {
-  const { status, headers } = response;
-  const type = headers.get("content-type") ?? "";
-  // Markup (a login page, a proxy's error page), whatever type it claims; JSON that claims to be HTML is still read as JSON.
-  const html = /^\s*</.test(text) && !/json/i.test(type);
-  let body: unknown = text === "" ? null : text;
-  // What is wrong with a successful answer's body, if anything.
-  let unusable: string | undefined;
-  if (html) unusable = `an HTML page, not JSON: "${messageFromBody(status, text)}"; check resourceClient.base and the routes`;
-  else if (text.trim() !== "" && (/json/i.test(type) || /^\s*[[{]/.test(text))) {
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      unusable = `malformed JSON (${(error as Error).message}); fix the server or the URL`;
-    }
-  }
-  if (status < 200 || status >= 300) {
-    const retryAfterMs = parseRetryAfter(headers.get("retry-after"), Date.now());
-    throw new SyncError(`${label} answered ${status}: ${messageFromBody(status, body)}`, { status, body, type: "http", retryAfterMs });
-  }
-  if (unusable) throw new SyncError(`${label} answered ${status} with ${unusable}`, { status, body: text, type: "parse" });
-  return { status, body, headers, empty: text === "", redirectedTo: response.redirected ? response.url : undefined };
 }

@@ -1,0 +1,42 @@
+import { messageFromBody, parseRetryAfter, SyncError } from "./sync-error";
+
+/** A request's answer, its body read (JSON parsed when it is JSON). */
+export interface ResponseData {
+  status: number;
+  body: unknown;
+  headers: Headers;
+  /** No body at all (`body` is null then, as for JSON `null`). */
+  empty?: boolean;
+  /** Where fetch followed a redirect to (a POST redirected by a 301, 302 or 303 went there as a GET). */
+  redirectedTo?: string;
+}
+
+/**
+ * Reads an answer's text: JSON parsed, an HTML page (a login page, a
+ * proxy's error page) or malformed JSON refused with what to check; a
+ * status outside 2xx throws an "http" SyncError with the server's message
+ * (and a Retry-After).
+ */
+export function parseResponse(response: Response, text: string, label: string): ResponseData {
+  const { status, headers } = response;
+  const type = headers.get("content-type") ?? "";
+  // Markup (a login page, a proxy's error page), whatever type it claims; JSON that claims to be HTML is still read as JSON.
+  const html = /^\s*</.test(text) && !/json/i.test(type);
+  let body: unknown = text === "" ? null : text;
+  // What is wrong with a successful answer's body, if anything.
+  let unusable: string | undefined;
+  if (html) unusable = `an HTML page, not JSON: "${messageFromBody(status, text)}"; check resourceClient.base and the routes`;
+  else if (text.trim() !== "" && (/json/i.test(type) || /^\s*[[{]/.test(text))) {
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      unusable = `malformed JSON (${(error as Error).message}); fix the server or the URL`;
+    }
+  }
+  if (status < 200 || status >= 300) {
+    const retryAfterMs = parseRetryAfter(headers.get("retry-after"), Date.now());
+    throw new SyncError(`${label} answered ${status}: ${messageFromBody(status, body)}`, { status, body, type: "http", retryAfterMs });
+  }
+  if (unusable) throw new SyncError(`${label} answered ${status} with ${unusable}`, { status, body: text, type: "parse" });
+  return { status, body, headers, empty: text === "", redirectedTo: response.redirected ? response.url : undefined };
+}
