@@ -20,13 +20,14 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     return entry.attrs[name];
   };
   const action = op.kind === "destroy" ? "delete" : remoteAction(entry);
-  const { method, path } = host.rc.route(className, action, lookup, host.options(className).url);
+  const { url, remoteKeys } = host.options(className);
+  const { method, path } = host.rc.route(className, action, lookup, url);
   let data: unknown;
   if (op.kind !== "destroy") {
     const attrs: Attrs = { ...entry.attrs };
     delete attrs.id;
     if (action === "update") attrs[idField] = entry.numericId ? Number(entry.id) : entry.id;
-    keysForServer(host, className, attrs);
+    keysForServer(host, remoteKeys, attrs);
     data = attrs;
     const record = recordOf(host, entry);
     for (const call of calls) if (call.prepareData) data = call.prepareData(data as Attrs, record) ?? data;
@@ -47,8 +48,7 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
  * to: a number when that record's id is one (or, for a record not held
  * here, when the ids of its model held here are numbers).
  */
-function keysForServer(host: SyncHost, className: string, attrs: Attrs): void {
-  const { remoteKeys } = host.options(className);
+function keysForServer(host: SyncHost, remoteKeys: Record<string, string>, attrs: Attrs): void {
   for (const key in remoteKeys) {
     const value = attrs[key];
     if (typeof value != "string") continue;

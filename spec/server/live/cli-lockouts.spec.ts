@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { start, type RunningServer } from "../../../server/live/cli";
-import { TestSocket } from "../../live/support/test-socket";
+import { cliFixture, SECRET, TOKEN } from "./support/cli-fixture";
 
 /**
  * Found by an attacker's review: wrong tokens on /live and wrong secrets on
@@ -10,34 +9,7 @@ import { TestSocket } from "../../live/support/test-socket";
  * got 429 for the rest of the minute: no change reached any client.
  */
 describe("atmos2-server: wrong tokens and wrong secrets are counted apart", () => {
-  let running: RunningServer | undefined;
-  let printed: string[];
-  const opened: TestSocket[] = [];
-  afterEach(async () => {
-    for (const socket of opened.splice(0)) if (socket.isOpen) socket.ws.terminate();
-    await running?.stop();
-    running = undefined;
-  });
-  const TOKEN = "reader-0123456789abcdef";
-  const SECRET = "backend-secret-0123456789";
-  const serve = async (env: Record<string, string> = {}) => {
-    printed = [];
-    running = await start({ PORT: "0", ATMOS_TOKENS: `${TOKEN}:*`, ATMOS_SECRET: SECRET, ATMOS_QUIET: "1", ...env }, (line) => printed.push(line));
-    return running.url;
-  };
-  const auth = async (url: string, token: string, headers: Record<string, string> = {}) => {
-    const socket = await TestSocket.open(url.replace(/^http/, "ws") + "/live", { headers });
-    opened.push(socket);
-    socket.send({ type: "auth", token });
-    const first = await socket.next();
-    return first.type === "ready" ? "ready" : (await socket.closed).code;
-  };
-  const update = (url: string, secret: string | undefined, headers: Record<string, string> = {}) =>
-    fetch(`${url}/update`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", ...(secret === undefined ? {} : { "X-Atmos-Secret": secret }), ...headers },
-      body: JSON.stringify({ channel: "c", changes: [{ type: "updated", collection: "tasks", id: "1", attrs: { id: "1" } }] }),
-    }).then((res) => res.status);
+  const { serve, auth, update } = cliFixture();
 
   it("publishes the backend's POST /update after 21 anonymous wrong tokens on /live from its address", async () => {
     const url = await serve();
