@@ -1,5 +1,5 @@
 import * as spineModule from "spine";
-import { listen, wrapOnce } from "./app-context/spine-listeners";
+import { listen, listenCollections, wrapOnce } from "./app-context/spine-listeners";
 import { aliases, aliasKey, fire, indexed, keepInIndex, minted, page, registerModel, registeredModels, saved, type HooksOf, type SpineModel, type SpineRecord } from "./app-context/spine-state";
 import type { Attrs, PlainRecord, SyncState } from "./store/record-entry";
 
@@ -8,7 +8,9 @@ export { modelOptions, type ModelOptions } from "./app-context/model-options";
 
 function findSpine(): any {
   const mod = spineModule as any;
-  const fromModule = mod && (mod.Model ? mod : mod.default);
+  // The module itself (`default`) over the namespace, which can be a copy made at
+  // import: what relation.js adds later (Spine.Collection) is only on the module.
+  const fromModule = mod && (mod.default?.Model ? mod.default : mod);
   return fromModule?.Model ? fromModule : (globalThis as any).Spine;
 }
 
@@ -37,6 +39,8 @@ export class AppContext {
     const app = new AppContext();
     app.register(model);
     listen(model, hooks);
+    // Spine's relation.js (loaded before the models that use it) adds Spine.Collection.
+    listenCollections(findSpine()?.Collection, hooks);
     // Spine's configure unbinds every listener: a model configured again
     // (with another attribute), or a subclass configured under its own name,
     // stays extended, as it was before.

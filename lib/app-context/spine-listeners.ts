@@ -162,6 +162,32 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
   }
 }
 
+/**
+ * Spine's relations: `list.tasks([...])` (Collection#refresh) takes the
+ * list's old records out of Spine's memory without an event, then
+ * refreshes the new ones in. Storage lets the old ones go too, as a
+ * `Model.refresh` that replaced them would (local only: nothing is sent).
+ */
+export function listenCollections(collection: SpineModel | undefined, hooks: HooksOf): void {
+  if (!collection?.prototype?.refresh) return;
+  wrapOnce(collection.prototype, "refresh", (refresh) =>
+    function (this: SpineModel, ...args: unknown[]) {
+      const model = this.model;
+      if (args[0] == null || page.ownRefresh || !model || !useModel(model) || registeredModels.get(model.className) !== model) return refresh.apply(this, args);
+      // The records themselves (`all()` gives copies), matched by id as Spine
+      // takes them out (its index may have lost an id a changeID left behind).
+      const ids = new Set(this.all().map((r: SpineRecord) => r.id));
+      const before = model.records.filter((r: SpineRecord) => ids.has(r.id));
+      const result = refresh.apply(this, args);
+      const gone = before.filter((r: SpineRecord) => !model.records.includes(r));
+      for (const record of gone) dropKept(record);
+      const removed = gone.map((r: SpineRecord) => movesLeft.get(r) ?? String(r.id)).filter((id: string) => !model.irecords[id]);
+      if (removed.length) hooks(false)?.cleared(model.className, removed);
+      return result;
+    },
+  );
+}
+
 /** Puts `wrap(original)` in place of a Spine method, unless it is atmos2's wrapper already (inherited, or from an earlier extend). */
 export function wrapOnce(target: SpineModel, name: string, wrap: (original: SpineModel) => SpineModel): void {
   const original = target[name];

@@ -22,7 +22,8 @@ export type SpineCall =
   | { call: "Model.refresh"; model: ModelName; list: Array<Attrs & { id?: string }>; clear: boolean }
   | { call: "Model.destroyAll"; model: ModelName }
   | { call: "Model.deleteAll"; model: ModelName }
-  | { call: "album.photos().create"; index: number; attrs: Attrs };
+  | { call: "album.photos().create"; index: number; attrs: Attrs }
+  | { call: "album.photos(list)"; index: number; list: Array<Attrs & { id?: string }> };
 
 /**
  * Ids the calls give explicitly. A small pool, so calls meet each other's
@@ -50,6 +51,7 @@ export const spineCall: fc.Arbitrary<SpineCall> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ call: fc.constant("Model.destroyAll" as const), model }) },
   { weight: 1, arbitrary: fc.record({ call: fc.constant("Model.deleteAll" as const), model }) },
   { weight: 2, arbitrary: fc.record({ call: fc.constant("album.photos().create" as const), index, attrs }) },
+  { weight: 1, arbitrary: fc.record({ call: fc.constant("album.photos(list)" as const), index, list: fc.array(attrsWithId, { maxLength: 2 }) }) },
 );
 
 /** An object the app made with `new Model(...)` and keeps. */
@@ -103,10 +105,12 @@ function resolve(twin: Twin, held: Held[], target: Target): { model: any; record
  */
 export function outsideSpineContract(plain: Twin, held: Held[], call: SpineCall): boolean {
   if (call.call === "album.photos().create") return foundElsewhere(plain.Album, call.index);
+  // Replacing an album's photos refreshes the new ones in: Model.refresh's limits, and the album's own.
+  if (call.call === "album.photos(list)" && foundElsewhere(plain.Album, call.index)) return true;
   if ("target" in call && !("held" in call.target) && foundElsewhere(plain[call.target.model], call.target.index)) return true;
-  if (call.call === "Model.refresh") {
+  if (call.call === "Model.refresh" || call.call === "album.photos(list)") {
     // A record shown under an id Spine's index forgot (a half-done changeID): refreshing that id adds a second one.
-    const model = plain[call.model];
+    const model = plain[call.call === "Model.refresh" ? call.model : "Photo"];
     const shown = new Set(model.all().map((r: any) => String(r.id)));
     // An id still indexed to a record destroyed since (a changeID left it): Spine refreshes that ghost, on
     // plain Spine reaching whichever record now has its cid as id, and then throws or renames that other record.
@@ -130,6 +134,15 @@ function foundElsewhere(model: any, index: number): boolean {
   if (!records.length) return false;
   const record = records[index % records.length];
   return model.irecords[record.id] !== undefined && model.irecords[record.id] !== record;
+}
+
+/** The album shown at `index`, found by its id, for a relation call. */
+function albumAt(twin: Twin, index: number): any {
+  const albums = twin.Album.all();
+  if (!albums.length) throw new Skip();
+  // Twins without the relation addon (Spine 1.2.2's) skip relation calls.
+  if (typeof twin.Album.prototype.photos !== "function") throw new Skip();
+  return findOrNull(twin.Album, albums[index % albums.length].id);
 }
 
 /** Makes one call on one twin, as an app would, and says what came of it. */
@@ -163,14 +176,11 @@ function run(twin: Twin, held: Held[], call: SpineCall): any[] {
     case "Model.deleteAll":
       twin[call.model].deleteAll();
       return [];
-    case "album.photos().create": {
-      const albums = twin.Album.all();
-      if (!albums.length) throw new Skip();
-      // Twins without the relation addon (Spine 1.2.2's) skip relation calls.
-      if (typeof twin.Album.prototype.photos !== "function") throw new Skip();
-      const album = findOrNull(twin.Album, albums[call.index % albums.length].id);
-      return [album.photos().create({ ...call.attrs })];
-    }
+    case "album.photos().create":
+      return [albumAt(twin, call.index).photos().create({ ...call.attrs })];
+    case "album.photos(list)":
+      albumAt(twin, call.index).photos(call.list.map((item) => ({ ...item })));
+      return [];
   }
   const found = resolve(twin, held, call.target);
   if (!found) throw new Skip();
