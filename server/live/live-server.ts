@@ -34,7 +34,7 @@ export interface LiveServer {
   readonly trackedChannels: number;
   /** Whether a change could be published now: false while Redis (with `redisUrl`) cannot be reached (see `GET /health` of atmos2-server). */
   readonly canPublish: boolean;
-  /** Whether Redis (with `redisUrl`) answers a PING within `timeoutMs` (2 s by default): a paused Redis keeps its connections, so `canPublish` stays true. Always true without Redis. */
+  /** Whether Redis (with `redisUrl`) answers a PING within `timeoutMs` (2 s by default): a paused Redis keeps its connections, so `canPublish` stays true. Calls made while a PING waits share it; an answered PING holds for a second. Always true without Redis. */
   answers(timeoutMs?: number): Promise<boolean>;
   /** Closes every socket with 1001, stops the heartbeat, disconnects from Redis. */
   close(): Promise<void>;

@@ -180,9 +180,21 @@ export class RedisChangeLog implements ChangeLog {
     return this.connected && this.client.isReady && this.subscriber.isReady;
   }
 
+  /**
+   * Checks made while one waits share its PING, and a PING answered holds
+   * for a second: however many /health requests arrive, Redis answers about
+   * one PING a second for them. A check that failed holds only until the next.
+   */
   answers(ms: number): Promise<boolean> {
-    return answersWithin(this.client, ms);
+    if (Date.now() - this.answeredAt < 1000) return Promise.resolve(true);
+    return (this.answering ??= answersWithin(this.client, ms).then((answered) => {
+      this.answering = undefined;
+      if (answered) this.answeredAt = Date.now();
+      return answered;
+    }));
   }
+  private answering?: Promise<boolean>;
+  private answeredAt = -Infinity;
 
   get trackedChannels(): number {
     return this.delivered.size;

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { createClient } from "redis";
 import { start, type RunningServer } from "../../../server/live/cli";
 import { startRedis, type RedisProcess } from "../../live/support/redis-server";
 
@@ -65,12 +66,34 @@ describe("atmos2-server: GET /health", () => {
     process.kill(redis.pid, "SIGSTOP");
     let seen;
     try {
+      // A PING answered holds for a second (see below): the next one finds Redis stopped.
+      const deadline = Date.now() + 5000;
       seen = await health();
+      while (seen.status === 200 && Date.now() < deadline) seen = await health();
     } finally {
       process.kill(redis.pid, "SIGCONT");
     }
     expect(seen.status).to.equal(503);
     expect(seen.body).to.include({ ok: false, redis: "not answering" });
     expect(await health()).to.deep.include({ status: 200 });
+  });
+
+  // Found from outside: each GET /health sent its own PING, so anyone who
+  // can reach /health could make Redis answer as many PINGs as requests
+  // they send at once. Checks at the same moment share one PING.
+  it("asks Redis once for health checks that arrive together", async () => {
+    redis = await startRedis();
+    running = await start({ PORT: "0", ATMOS_QUIET: "1", REDIS_URL: redis.url }, () => undefined);
+    const counter = createClient({ url: redis.url });
+    await counter.connect();
+    try {
+      const pings = async () => Number(/cmdstat_ping:calls=(\d+)/.exec(await counter.info("commandstats"))?.[1] ?? 0);
+      const before = await pings();
+      const answers = await Promise.all(Array.from({ length: 40 }, () => health()));
+      expect(answers.map((a) => a.status)).to.deep.equal(answers.map(() => 200));
+      expect(await pings()).to.be.within(before + 1, before + 5);
+    } finally {
+      await counter.quit();
+    }
   });
 });
