@@ -202,7 +202,7 @@ export function wrapOnce(target: SpineModel, name: string, wrap: (original: Spin
  * new one.
  */
 function followId(record: SpineRecord): void {
-  const newId = serverId(record.constructor.className, record.id);
+  const newId = serverId(record.constructor.className, record.id, record.constructor);
   if (newId) record.id = newId;
 }
 
@@ -213,7 +213,7 @@ function followId(record: SpineRecord): void {
  */
 function followKeys(record: SpineRecord, remoteKeys: Record<string, string>): void {
   for (const [field, target] of Object.entries(remoteKeys)) {
-    const newId = serverId(target, record[field]);
+    const newId = serverId(target, record[field], registeredModels.get(target));
     if (newId) record[field] = newId;
   }
 }
@@ -296,9 +296,16 @@ function track(record: SpineRecord): void {
   else saved.set(key, [holdWeakly(record)]);
 }
 
-/** The id a record has now, if `id` is one it had before (following every swap since). */
-function serverId(className: string, id: unknown): string | undefined {
+/**
+ * The id a record has now, if `id` is one it had before (following every
+ * swap since); none while a record of `model` holds `id` itself (a server
+ * id given again: to a record saved again after its delete, or by a server
+ * that gives the next record a deleted one's id).
+ */
+function serverId(className: string, id: unknown, model: SpineModel | undefined): string | undefined {
   if (!aliases.size) return undefined;
+  const holder = model?.irecords?.[id as string];
+  if (holder && String(holder.id) === String(id)) return undefined;
   let current = aliases.get(aliasKey(className, id));
   for (let next = current; next; next = aliases.get(aliasKey(className, next))) current = next;
   return current;

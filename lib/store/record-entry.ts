@@ -106,6 +106,11 @@ export interface RecordEntry {
   /** Ids this record had before the server assigned its own (for crash recovery). */
   formerIds?: string[];
   /**
+   * The parent its foreign key `field` points at, gone before the server had
+   * it: while the key still points there, the record is not sent (see parent-order.ts).
+   */
+  orphanOf?: { field: string; className: string; id: string; how: "reverted" | "deleted" };
+  /**
    * The ops lately taken off the queue (answered, folded, dropped), by the
    * start of their keys, the newest last: how a tab that wrote this entry
    * at the same time as another tells an op settled there from one it

@@ -4,6 +4,7 @@ import { stamp } from "../store/entry-merge";
 import type { OpKind, OutboxOp, PlainRecord, RecordEntry } from "../store/record-entry";
 import { editedFields } from "./merge";
 import { storeEntry } from "./outbox-exchange";
+import { parkOrphans } from "./parent-order";
 import type { SyncHost } from "./sync-host";
 import type { ModelOptions } from "../app-context";
 
@@ -15,6 +16,8 @@ export interface RecordedChange {
   op?: OutboxOp;
   /** Whether the pusher should send now. */
   send: boolean;
+  /** Records pointing at this one, parked: it was destroyed before the server had it (see parent-order.ts). */
+  orphans?: RecordEntry[];
 }
 
 /**
@@ -79,7 +82,9 @@ export function recordChange(
   if (fresh) meta.put(entry);
   // A destroy of a record the server never saw leaves nothing to send or keep.
   else storeEntry(meta, entry);
-  return { entry, op: queued, send: remote };
+  // Nor anything its children could point at on the server.
+  const orphans = kind === "destroy" && !entry.acked && entry.queue.length === 0 ? parkOrphans(meta, (name) => host.options(name).remoteKeys, entry, "deleted") : undefined;
+  return { entry, op: queued, send: remote, orphans };
 }
 
 /**

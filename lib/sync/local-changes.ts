@@ -47,6 +47,7 @@ export class LocalChanges implements ModelHooks {
       this.deps.remember(change.op.key, options, plain.className, plain.id);
     }
     if (change.entry) host.statusChanged(change.entry);
+    for (const orphan of change.orphans ?? []) host.statusChanged(orphan);
     if (change.send) this.deps.kick();
     if (routeError) throw routeError;
   }

@@ -78,6 +78,12 @@ export function finishDestroy(host: SyncHost, entry: RecordEntry, op: OutboxOp):
   host.meta.answers.stamp(entry.className, entry.id);
   entry.queue = entry.queue.filter((o) => o !== op);
   entry.failed = undefined;
+  // Saved again after its delete (an undo): the server has it no more, and
+  // what follows the delete creates it again.
+  if (op.kind === "destroy" && !entry.deleted && entry.queue.length) {
+    entry.acked = false;
+    entry.base = entry.etag = undefined;
+  }
   storeEntry(host.meta, entry);
 }
 

@@ -33,24 +33,48 @@ export function waitsForParkedParent(host: SyncHost, entry: RecordEntry, depth =
 }
 
 /**
- * A parent the server never had was reverted away (`atmos.revert`): the
- * records queued to point at it can never be sent as they are. They are
- * parked with a failure naming the missing parent, not removed with it:
- * nothing the user typed is lost, `whenSynced()` resolves, and the app
- * points them at another parent (a save with `remote: true` sends them) or
- * reverts them. Returns the records parked.
+ * A parent the server never had was reverted away (`atmos.revert`), or
+ * destroyed before its create was sent: the records queued to point at it
+ * can never be sent as they are (the server would get a local id no record
+ * has). They are parked with a failure naming the missing parent, not
+ * removed with it: nothing the user typed is lost, `whenSynced()` resolves,
+ * and the app points them at another parent (a save with `remote: true`
+ * sends them) or reverts them. Returns the records parked.
  */
-export function parkOrphans(meta: MetaContext, remoteKeys: (className: string) => Record<string, string>, parent: RecordEntry): RecordEntry[] {
+export function parkOrphans(meta: MetaContext, remoteKeys: (className: string) => Record<string, string>, parent: RecordEntry, how: "reverted" | "deleted" = "reverted"): RecordEntry[] {
   const parked: RecordEntry[] = [];
   for (const entry of meta.queued()) {
     if (entry.queue[0]?.kind === "destroy") continue;
     const keys = remoteKeys(entry.className);
     const field = Object.keys(keys).find((key) => keys[key] === parent.className && String(entry.attrs[key]) === parent.id);
     if (!field) continue;
-    const message = `${entry.className} ${entry.id}: its ${field} points at ${parent.className} ${parent.id}, which was reverted before the server had it; set ${field} to another ${parent.className} and save with { remote: true }, or revert it`;
-    entry.failed = { status: 0, message };
+    entry.orphanOf = { field, className: parent.className, id: parent.id, how };
+    parkOrphan(entry);
     meta.touch(entry);
     parked.push(entry);
   }
   return parked;
+}
+
+/**
+ * Whether a record parked as an orphan (above) still points at its missing
+ * parent: then it is parked again, however it was let go (push(), retry(),
+ * a save with `remote: true`), so it never goes out with a local id no
+ * record has. One pointed elsewhere, or at the parent made again, is let go.
+ */
+export function stillOrphan(meta: MetaContext, entry: RecordEntry): boolean {
+  const parent = entry.orphanOf;
+  if (!parent) return false;
+  if (entry.queue[0]?.kind !== "destroy" && String(entry.attrs[parent.field]) === parent.id && !meta.get(parent.className, parent.id)) {
+    parkOrphan(entry);
+    return true;
+  }
+  entry.orphanOf = undefined;
+  return false;
+}
+
+function parkOrphan(entry: RecordEntry): void {
+  const { field, className, id, how } = entry.orphanOf!;
+  const message = `${entry.className} ${entry.id}: its ${field} points at ${className} ${id}, which was ${how} before the server had it; set ${field} to another ${className} and save with { remote: true }, or revert it`;
+  entry.failed = { status: 0, message };
 }

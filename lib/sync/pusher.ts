@@ -7,7 +7,7 @@ import { failedAttempt, notSent, tellFirstFailure } from "./failed-attempt";
 import { refusedAsStale } from "./stale-update";
 import { releaseAllHeld, releaseHeld } from "./held-changes";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
-import { unsentParent, waitsForParkedParent } from "./parent-order";
+import { stillOrphan, unsentParent, waitsForParkedParent } from "./parent-order";
 
 /** Records sent at once while online. */
 const CONCURRENCY = 4;
@@ -129,6 +129,11 @@ export class Pusher {
     const candidates: RecordEntry[] = [];
     for (const entry of host.meta.queued()) {
       if (!this.sendable(entry) || (this.inFlight.size > 0 && this.inFlight.has(flightKey(entry)))) continue;
+      if (entry.orphanOf && stillOrphan(host.meta, entry)) {
+        host.meta.touch(entry);
+        host.statusChanged(entry);
+        continue;
+      }
       const parent = unsentParent(host, entry);
       if (!parent) candidates.push(entry);
       // This record is to reach the server, which it cannot without its

@@ -29,6 +29,9 @@ describe("offline: a server that gives a deleted record's id to the next record"
           const row = { ...JSON.parse(body), id: Math.max(0, ...rows.map((r) => Number(r.id))) + 1 };
           rows.push(row);
           answer = row;
+        } else if (req.method === "PUT") {
+          const row = rows.find((r) => r.id === id);
+          answer = row ? Object.assign(row, JSON.parse(body), { id }) : {};
         } else if (req.method === "DELETE") rows = rows.filter((r) => r.id !== id);
         else if (req.method === "GET") answer = rows;
         res.writeHead(req.method === "POST" ? 201 : 200, { "Content-Type": "application/json" });
@@ -61,5 +64,32 @@ describe("offline: a server that gives a deleted record's id to the next record"
       ["1", "milk", "synced"],
       ["2", "eggs", "synced"],
     ]);
+  });
+
+  // A record saved again after its delete is created again, under a new id;
+  // its old id, given later to another record, is that record's.
+  it("edits and deletes the record that has an id now, not the one that had it before its undo", async () => {
+    new Todo({ title: "milk" }).save({ remote: true });
+    new Todo({ title: "bread" }).save({ remote: true });
+    await atmos.whenSynced();
+    Todo.find("1").destroy();
+    new Todo({ id: "1", title: "milk again" }).save();
+    await atmos.push();
+    await atmos.whenSynced();
+    expect(rows.map((r) => [r.id, r.title])).to.deep.equal([[2, "bread"], [3, "milk again"]]);
+    Todo.find("2").destroy({ remote: true });
+    Todo.find("3").destroy({ remote: true });
+    await atmos.whenSynced();
+    new Todo({ title: "eggs" }).save({ remote: true });
+    await atmos.whenSynced();
+    expect(rows.map((r) => [r.id, r.title])).to.deep.equal([[1, "eggs"]]);
+
+    Todo.find("1").updateAttributes({ title: "brown eggs" }, { remote: true });
+    await atmos.whenSynced();
+    expect(rows.map((r) => [r.id, r.title])).to.deep.equal([[1, "brown eggs"]]);
+    Todo.find("1").destroy({ remote: true });
+    await atmos.whenSynced();
+    expect(rows).to.deep.equal([]);
+    expect(Todo.all()).to.deep.equal([]);
   });
 });
