@@ -212,7 +212,11 @@ export class AppContext {
   changeId(className: string, oldId: string, newId: string, quiet?: boolean): void {
     const model = this.models.get(className);
     const root = model?.irecords[oldId];
-    if (!root || oldId === newId) return;
+    if (oldId === newId) return;
+    // Followed even for a record not shown (destroyed while its create was
+    // out): an app's undo saves it again with the id it had then.
+    aliases.set(aliasKey(className, oldId), newId);
+    if (!root) return;
     model.irecords[newId] = root;
     // A first id minted here stays in Spine's index beside the cid, as Spine
     // keeps a record's first id (its c-N) after changeID: a view that
@@ -220,7 +224,6 @@ export class AppContext {
     if (minted.get(oldId) === root.cid) keepInIndex(className, root.cid, oldId);
     else if (root.cid !== oldId) delete model.irecords[oldId];
     root.id = newId;
-    aliases.set(aliasKey(className, oldId), newId);
     const key = aliasKey(className, root.cid);
     for (const ref of saved.get(key) ?? []) {
       const kept = ref.deref();

@@ -122,6 +122,21 @@ export function indexed(model: SpineModel, id: string): SpineRecord | undefined 
   return root;
 }
 
+/**
+ * Forgets what this page learned of its records' ids (old ids followed,
+ * ids minted, objects waiting for a server id), as a new page starts with
+ * none: for a test that runs many pages in one process, with Spine's
+ * memory emptied (the extended models stay extended).
+ */
+export function forgetPage(): void {
+  aliases.clear();
+  saved.clear();
+  minted.clear();
+  keptInIndex.clear();
+  changingId.clear();
+  page.anyMoveLeft = false;
+}
+
 /** Marks Spine methods atmos2 wrapped, so they are wrapped once. */
 export const WRAPPED = "__atmos2";
 

@@ -1,5 +1,5 @@
 import { remoteAction } from "../meta-context";
-import { enqueue } from "../store/compaction";
+import { enqueue, release } from "../store/compaction";
 import { stamp } from "../store/entry-merge";
 import type { OpKind, OutboxOp, PlainRecord, RecordEntry } from "../store/record-entry";
 import { editedFields } from "./merge";
@@ -73,6 +73,8 @@ export function recordChange(
     const op: OutboxOp = { kind, seq: meta.nextSeq(), key: "", changed, hold: remote ? undefined : true };
     const before = entry.queue;
     entry.queue = enqueue(before, op, entry.acked);
+    // A remote save sends what was held of the record before it too (a destroy saved without remote, then undone).
+    if (remote) entry.queue = release(entry.queue);
     queued = keyed(entry.queue, call.newKey);
     // Deleted before the server had it: nothing left to send; but the tab
     // that sends may be starting to send it (see dropped-here.ts).

@@ -163,7 +163,8 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
       serverAttrs = { ...serverAttrs, ...adopted.base, id: serverId };
       etag = adopted.etag ?? etag;
     }
-    const merged = mergeAnswer(entry.attrs, serverAttrs, laterEdits);
+    // The id is the server's, whatever is queued after (a destroy queued keeps every field as the user has it).
+    const merged = { ...mergeAnswer(entry.attrs, serverAttrs, laterEdits), id: serverId };
     const diff = changedFields(shown, merged);
     // The new id and the server's values are shown with one refresh, as Spine Ajax's record.refresh(answer) does.
     const shows = diff.length > 0 && !entry.deleted && !(serverAttrs.deleted === true && entry.queue.length === 0);

@@ -4,6 +4,7 @@ import { FakeClock, settle } from "../fakes/fake-clock";
 import { FakeNetwork, type Connection, type Fault, type WireRequest } from "../fakes/fake-network";
 import { MemoryStorage } from "../fakes/memory-storage";
 import { SeededRandom } from "../fakes/seeded-random";
+import { forgetPage } from "../../lib/app-context/spine-state";
 import { forgetInMemory, googleRoutes, List, models, Task } from "../lib/models";
 import { FaultSchedule } from "./fault-schedule";
 import { checkLocal, checkServer, outboxHolds, storedView, type LocalView } from "./invariants";
@@ -217,6 +218,8 @@ export async function runSeed(seed: number, options: SimulationOptions = {}): Pr
 function resetModels(): void {
   forgetInMemory(List);
   forgetInMemory(Task);
+  // A new page knows none of the last one's ids (and runs are pages of their own).
+  forgetPage();
 }
 
 function spineView(): LocalView {

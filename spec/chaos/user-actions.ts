@@ -4,7 +4,7 @@ import { List, models, Task, type Synced } from "../lib/models";
 import { parseTitle, type UserIntent } from "./user-intent";
 
 /** What a run can ask the simulated user to do. */
-export type UserAction = "create-list" | "create-task" | "update-list" | "update-task" | "destroy-list" | "destroy-task" | "push" | "pull";
+export type UserAction = "create-list" | "create-task" | "update-list" | "update-task" | "destroy-list" | "destroy-task" | "undo-destroy-task" | "push" | "pull";
 
 const actionWeights: Record<UserAction, number> = {
   "create-list": 3,
@@ -13,6 +13,7 @@ const actionWeights: Record<UserAction, number> = {
   "update-task": 7,
   "destroy-list": 1,
   "destroy-task": 3,
+  "undo-destroy-task": 1,
   push: 1,
   pull: 1,
 };
@@ -26,6 +27,8 @@ const actionWeights: Record<UserAction, number> = {
 export class User {
   /** Things the user saw that cannot happen if the library is right (e.g. a destroyed record back). */
   readonly anomalies: string[] = [];
+  /** Tasks the user destroyed on this page, newest last, with what they intended of each: an undo brings one back. */
+  private destroyed: Array<{ attrs: Record<string, unknown>; intended: ReturnType<UserIntent["tasks"]["get"]> }> = [];
 
   constructor(
     private readonly random: SeededRandom,
@@ -72,9 +75,20 @@ export class User {
       case "destroy-task": {
         const task = this.pick(models.Task);
         if (!task) return "destroy task: none";
+        const handle = parseTitle(task.title).handle;
+        this.destroyed.push({ attrs: task.attributes(), intended: this.intent.tasks.get(handle) });
         task.destroy(opts);
-        this.intent.tasks.delete(parseTitle(task.title).handle);
+        this.intent.tasks.delete(handle);
         return `destroy task ${task.title} (${how})`;
+      }
+      case "undo-destroy-task": {
+        // An app's "undo": the destroyed task saved again as it was, under its id (maybe before its DELETE was answered).
+        const undone = this.destroyed.pop();
+        if (!undone?.intended || !models.List.exists(undone.attrs.taskListID as string)) return "undo destroy task: none";
+        if (models.Task.exists(undone.attrs.id as string)) return "undo destroy task: it is back already";
+        new Task(undone.attrs).save(opts);
+        this.intent.tasks.set(undone.intended.handle, undone.intended);
+        return `undo destroy of task ${String(undone.attrs.title)} (${how})`;
       }
       case "destroy-list": {
         const list = this.pickList();

@@ -106,4 +106,73 @@ describe("offline: a record saved again after its delete, before the delete was 
     await page.atmos.whenSynced();
     expect(titles()).to.deep.equal(["four"]);
   });
+
+  // Found by the chaos run once its user could undo: the delete saved
+  // without remote (held), the undo with remote, while the create was out.
+  it("ends with the one record when its create is on the wire, its delete is held and the undo is sent", async () => {
+    hold = (method) => method === "POST";
+    const todo = new Todo({ title: "one" });
+    todo.save({ remote: true });
+    const localId = String(todo.id);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const attrs = (Todo.find(localId) as Todo).attributes();
+    (Todo.find(localId) as Todo).destroy();
+    new Todo(attrs).save({ remote: true });
+    hold = () => false;
+    release();
+    await page.atmos.whenSynced();
+
+    expect(titles()).to.deep.equal(["one"]);
+    const serverId = String(rails.records("todos")[0].id);
+    expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([[serverId, "one", "synced"]]);
+    await page.reload();
+    expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([[serverId, "one", "synced"]]);
+  });
+
+  // Found by the chaos run: the attributes an app keeps for its undo carry
+  // the id the record had when it was destroyed, here the local one, which
+  // the create's answer replaced after the destroy.
+  for (const when of ["after its DELETE was answered", "while its DELETE is on the wire", "while its DELETE is on the wire, and the page is reloaded"]) {
+    it(`brings back a record destroyed while its create was out, saved again under its local id ${when}`, async () => {
+      hold = (method) => method === "POST";
+      const todo = new Todo({ title: "one" });
+      todo.save({ remote: true });
+      const localId = String(todo.id);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const attrs = (Todo.find(localId) as Todo).attributes();
+      (Todo.find(localId) as Todo).destroy({ remote: true });
+      if (when.startsWith("while")) {
+        let letGo!: () => void;
+        const deleteHeld = new Promise<void>((resolve) => (letGo = resolve));
+        const plain = page.atmos.resourceClient.fetch;
+        page.atmos.resourceClient.fetch = async (url: string, init?: RequestInit) => {
+          if (init?.method === "DELETE") await deleteHeld;
+          return plain(url, init!);
+        };
+        hold = () => false;
+        release();
+        while (!rails.requests.some((r) => r.method === "POST")) await new Promise((resolve) => setTimeout(resolve, 10));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        new Todo(attrs).save({ remote: true });
+        if (when.endsWith("reloaded")) {
+          await page.reload();
+          await page.atmos.push();
+        }
+        letGo();
+      } else {
+        hold = () => false;
+        release();
+        await page.atmos.whenSynced();
+        expect(titles()).to.deep.equal([]);
+        new Todo(attrs).save({ remote: true });
+      }
+      await page.atmos.whenSynced();
+
+      expect(titles()).to.deep.equal(["one"]);
+      const serverId = String(rails.records("todos")[0].id);
+      expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([[serverId, "one", "synced"]]);
+      await page.reload();
+      expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([[serverId, "one", "synced"]]);
+    });
+  }
 });

@@ -1,0 +1,110 @@
+import { expect } from "chai";
+import { spawn, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as os from "os";
+import * as path from "path";
+import { listen, shutdown } from "../../servers/listen";
+import { startFaultProxy, type FaultProxy } from "../../servers/fault-proxy";
+import { resetModels, Todo } from "../models";
+import { openPage, type OfflinePage } from "./offline-page";
+
+const root = path.resolve(__dirname, "../../..");
+
+/** The README's json-server middleware, as a user copies it. */
+function readmeMiddleware(): string {
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  const block = /```js\n(\/\/ idempotency\.cjs[\s\S]*?)```/.exec(readme);
+  if (!block) throw new Error("README.md has no ```js block starting with // idempotency.cjs");
+  return block[1];
+}
+
+async function freePort(): Promise<number> {
+  const probe = http.createServer();
+  const url = await listen(probe);
+  await shutdown(probe);
+  return Number(new URL(url).port);
+}
+
+/** json-server 0.17's own CLI on `db.json` in a temp dir, with the README's command line. */
+async function startJsonServer(middleware: boolean): Promise<{ url: string; rows: () => Promise<any[]>; stop: () => Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-json-server-"));
+  fs.writeFileSync(path.join(dir, "db.json"), JSON.stringify({ todos: [] }));
+  fs.writeFileSync(path.join(dir, "idempotency.cjs"), readmeMiddleware());
+  const port = await freePort();
+  const args = [path.join(root, "node_modules/json-server/lib/cli/bin.js"), "db.json", "--port", String(port), "--quiet"];
+  if (middleware) args.push("--middlewares", "idempotency.cjs");
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/todos`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`json-server did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    // As json-server holds them (it writes db.json after it answers).
+    rows: async () => (await fetch(`${url}/todos`)).json(),
+    stop: async () => {
+      child.kill();
+      await new Promise((resolve) => child.once("exit", resolve));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Found by a helper following the README's json-server section in Chromium:
+ * a page reloaded right after a save made the record twice. The create had
+ * reached json-server, its answer never reached the page, and the next page
+ * sent it again; json-server ignores Idempotency-Key. The README's
+ * middleware answers the second with the first's answer.
+ */
+describe("json-server (the README's setup): a create whose answer was lost, then the page reloaded", () => {
+  let server: Awaited<ReturnType<typeof startJsonServer>>;
+  let proxy: FaultProxy;
+  let page: OfflinePage;
+
+  afterEach(async () => {
+    page?.close();
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  /** Saves a todo whose POST json-server commits and whose answer is dropped; reloads; sends what waits. */
+  async function saveLoseAnswerReload(middleware: boolean): Promise<void> {
+    resetModels();
+    server = await startJsonServer(middleware);
+    proxy = await startFaultProxy(server.url, (req, n) => (req.method === "POST" && n === 1 ? "drop-response" : undefined));
+    page = openPage({ base: proxy.url });
+    new Todo({ title: "Milk", done: false }).save({ remote: true });
+    const deadline = Date.now() + 5000;
+    while ((await server.rows()).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await page.reload();
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+  }
+
+  it("makes the record once with the README's idempotency.cjs, and the page shows it under json-server's id", async () => {
+    await saveLoseAnswerReload(true);
+    expect(proxy.log.filter((r) => r.method === "POST").length).to.equal(2);
+    expect((await server.rows()).map((r) => [r.id, r.title])).to.deep.equal([[1, "Milk"]]);
+    expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([["1", "Milk", "synced"]]);
+  });
+
+  it("makes it twice without it (what the README warns of)", async () => {
+    await saveLoseAnswerReload(false);
+    expect((await server.rows()).map((r) => [r.id, r.title])).to.deep.equal([
+      [1, "Milk"],
+      [2, "Milk"],
+    ]);
+  });
+});
