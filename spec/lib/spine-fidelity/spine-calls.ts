@@ -19,7 +19,6 @@ export type SpineCall =
   | { call: "refresh"; target: Target; attrs: Attrs & { id?: string } }
   | { call: "changeID"; target: Target; id: string }
   | { call: "destroy"; target: Target }
-  | { call: "destroy+undo"; target: Target }
   | { call: "Model.refresh"; model: ModelName; list: Array<Attrs & { id?: string }>; clear: boolean }
   | { call: "Model.destroyAll"; model: ModelName }
   | { call: "Model.deleteAll"; model: ModelName }
@@ -48,7 +47,6 @@ export const spineCall: fc.Arbitrary<SpineCall> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ call: fc.constant("refresh" as const), target, attrs: attrsWithId }) },
   { weight: 2, arbitrary: fc.record({ call: fc.constant("changeID" as const), target, id: fc.constantFrom(...givenIds) }) },
   { weight: 2, arbitrary: fc.record({ call: fc.constant("destroy" as const), target }) },
-  { weight: 1, arbitrary: fc.record({ call: fc.constant("destroy+undo" as const), target }) },
   { weight: 2, arbitrary: fc.record({ call: fc.constant("Model.refresh" as const), model, list: fc.array(attrsWithId, { minLength: 1, maxLength: 3 }), clear: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ call: fc.constant("Model.destroyAll" as const), model }) },
   { weight: 1, arbitrary: fc.record({ call: fc.constant("Model.deleteAll" as const), model }) },
@@ -202,12 +200,5 @@ function run(twin: Twin, held: Held[], call: SpineCall): any[] {
       return [];
     case "destroy":
       return [record.destroy()];
-    case "destroy+undo": {
-      // An app's undo: the record saved again as it was, under its id.
-      const attrs = record.attributes();
-      record.destroy();
-      const again = new found.model(attrs);
-      return [again.save()];
-    }
   }
 }
