@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
 import { resetModels, Todo } from "../models";
-import { openPage, type OfflinePage } from "./offline-page";
+import { openPage, syncedTodo, type OfflinePage } from "./offline-page";
 
 /** Issue 6, "compaction": edits made before the outbox is sent cost one request per record. */
 describe("offline: edits queued together are sent as one request per record", () => {
@@ -9,13 +9,6 @@ describe("offline: edits queued together are sent as one request per record", ()
   let page: OfflinePage;
 
   const requestLines = () => rails.requests.map((r) => `${r.method} ${r.path}`);
-  /** A todo the server already has, loaded as the app would have it. */
-  const syncedTodo = async (attrs: Record<string, unknown>): Promise<Todo> => {
-    new Todo(attrs).save({ remote: true });
-    await page.atmos.whenSynced();
-    rails.requests.length = 0;
-    return Todo.last() as Todo;
-  };
 
   beforeEach(async () => {
     resetModels();
@@ -50,7 +43,7 @@ describe("offline: edits queued together are sent as one request per record", ()
   });
 
   it("sends two updates as one PUT carrying both changed fields", async () => {
-    const todo = await syncedTodo({ title: "milk", done: false });
+    const todo = await syncedTodo(page, rails, { title: "milk", done: false });
     todo.title = "oat milk";
     todo.save();
     (Todo.find(todo.id) as Todo).updateAttributes({ done: true });
@@ -77,7 +70,7 @@ describe("offline: edits queued together are sent as one request per record", ()
   });
 
   it("sends updates followed by a destroy as one DELETE", async () => {
-    const todo = await syncedTodo({ title: "old" });
+    const todo = await syncedTodo(page, rails, { title: "old" });
     todo.title = "edited";
     todo.save();
     todo.title = "edited again";

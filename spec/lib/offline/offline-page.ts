@@ -6,7 +6,7 @@ import { FakeClock } from "../../fakes/fake-clock";
 import { MemoryStorage } from "../../fakes/memory-storage";
 import { startFaultProxy, type Fault, type FaultProxy } from "../../servers/fault-proxy";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
-import { googleRoutes, models, resetModels, type Synced } from "../models";
+import { googleRoutes, models, resetModels, Todo, type Synced } from "../models";
 
 /**
  * One page of an app under test: an Atmos on a storage that outlives it, so a
@@ -143,4 +143,16 @@ export function storedEntries(storage: MemoryStorage, className: string): any[] 
     .keys()
     .filter((key) => key.startsWith(`atmos2:rec:${className}:`))
     .map((key) => JSON.parse(storage.getItem(key) as string));
+}
+
+/**
+ * A todo the server already has (saved with `remote` and answered), as the
+ * app holds it; the server's request log is emptied after, so a spec sees
+ * only what follows.
+ */
+export async function syncedTodo(page: OfflinePage, rails: RailsScaffoldServer, attrs: Record<string, unknown>): Promise<Todo> {
+  new Todo(attrs).save({ remote: true });
+  await page.atmos.whenSynced();
+  rails.requests.length = 0;
+  return Todo.last() as Todo;
 }

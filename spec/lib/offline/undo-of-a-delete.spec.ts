@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
 import { resetModels, Todo } from "../models";
-import { openPage, type OfflinePage } from "./offline-page";
+import { openPage, syncedTodo, type OfflinePage } from "./offline-page";
 
 /**
  * Found by a helper driving a page in Chromium: an "undo" of a delete (the
@@ -19,13 +19,8 @@ describe("offline: a record saved again after its delete, before the delete was 
 
   const requestLines = () => rails.requests.map((r) => `${r.method} ${r.path}`);
   const titles = () => rails.records("todos").map((r) => r.title);
-  /** A todo the server already has, loaded as the app would have it. */
-  const syncedTodo = async (title: string): Promise<Todo> => {
-    new Todo({ title }).save({ remote: true });
-    await page.atmos.whenSynced();
-    rails.requests.length = 0;
-    return Todo.last() as Todo;
-  };
+  /** The todos the page shows: id, title and sync state. */
+  const shown = () => Todo.all().map((t) => [String(t.id), t.title, t.syncState()]);
 
   beforeEach(async () => {
     resetModels();
@@ -45,7 +40,7 @@ describe("offline: a record saved again after its delete, before the delete was 
   });
 
   it("sends the delete, then creates the record again, when both waited in the outbox", async () => {
-    const todo = await syncedTodo("keep me");
+    const todo = await syncedTodo(page, rails, { title: "keep me" });
     const firstId = String(todo.id);
     todo.destroy();
     const undone = new Todo({ id: firstId, title: "keep me (undone)" });
@@ -55,14 +50,12 @@ describe("offline: a record saved again after its delete, before the delete was 
 
     expect(requestLines()).to.deep.equal([`DELETE /todos/${firstId}`, "POST /todos"]);
     expect(titles()).to.deep.equal(["keep me (undone)"]);
-    const shown = Todo.all();
-    expect(shown.map((t) => [String(t.id), t.title])).to.deep.equal([[String(rails.records("todos")[0].id), "keep me (undone)"]]);
-    expect(shown[0].syncState()).to.equal("synced");
+    expect(shown()).to.deep.equal([[String(rails.records("todos")[0].id), "keep me (undone)", "synced"]]);
     expect(page.atmos.status()).to.include({ pending: 0, failed: 0 });
   });
 
   it("creates the record again when it is saved while its DELETE is on the wire", async () => {
-    const todo = await syncedTodo("keep me");
+    const todo = await syncedTodo(page, rails, { title: "keep me" });
     const firstId = String(todo.id);
     hold = (method) => method === "DELETE";
     todo.destroy({ remote: true });
@@ -73,10 +66,10 @@ describe("offline: a record saved again after its delete, before the delete was 
 
     expect(requestLines()).to.deep.equal([`DELETE /todos/${firstId}`, "POST /todos"]);
     expect(titles()).to.deep.equal(["keep me (undone)"]);
-    expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([[String(rails.records("todos")[0].id), "keep me (undone)", "synced"]]);
+    expect(shown()).to.deep.equal([[String(rails.records("todos")[0].id), "keep me (undone)", "synced"]]);
 
     await page.reload();
-    expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([[String(rails.records("todos")[0].id), "keep me (undone)", "synced"]]);
+    expect(shown()).to.deep.equal([[String(rails.records("todos")[0].id), "keep me (undone)", "synced"]]);
   });
 
   it("ends with the one record saved last when it is edited, destroyed and saved again under its id while its create is on the wire", async () => {
@@ -96,11 +89,11 @@ describe("offline: a record saved again after its delete, before the delete was 
 
     expect(titles()).to.deep.equal(["three"]);
     const serverId = String(rails.records("todos")[0].id);
-    expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([[serverId, "three", "synced"]]);
+    expect(shown()).to.deep.equal([[serverId, "three", "synced"]]);
     expect(page.atmos.status()).to.include({ pending: 0, failed: 0 });
 
     await page.reload();
-    expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([[serverId, "three", "synced"]]);
+    expect(shown()).to.deep.equal([[serverId, "three", "synced"]]);
     // Edited after the reload: an update of that record, not a second one.
     (Todo.first() as Todo).updateAttributes({ title: "four" }, { remote: true });
     await page.atmos.whenSynced();
@@ -124,9 +117,9 @@ describe("offline: a record saved again after its delete, before the delete was 
 
     expect(titles()).to.deep.equal(["one"]);
     const serverId = String(rails.records("todos")[0].id);
-    expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([[serverId, "one", "synced"]]);
+    expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
     await page.reload();
-    expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([[serverId, "one", "synced"]]);
+    expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
   });
 
   // Found by the chaos run: the attributes an app keeps for its undo carry
@@ -170,9 +163,9 @@ describe("offline: a record saved again after its delete, before the delete was 
 
       expect(titles()).to.deep.equal(["one"]);
       const serverId = String(rails.records("todos")[0].id);
-      expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([[serverId, "one", "synced"]]);
+      expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
       await page.reload();
-      expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([[serverId, "one", "synced"]]);
+      expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
     });
   }
 });
