@@ -19,6 +19,7 @@ export type SpineCall =
   | { call: "refresh"; target: Target; attrs: Attrs & { id?: string } }
   | { call: "changeID"; target: Target; id: string }
   | { call: "destroy"; target: Target }
+  | { call: "destroy+undo"; target: Target }
   | { call: "Model.refresh"; model: ModelName; list: Array<Attrs & { id?: string }>; clear: boolean }
   | { call: "Model.destroyAll"; model: ModelName }
   | { call: "Model.deleteAll"; model: ModelName }
@@ -47,6 +48,7 @@ export const spineCall: fc.Arbitrary<SpineCall> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ call: fc.constant("refresh" as const), target, attrs: attrsWithId }) },
   { weight: 2, arbitrary: fc.record({ call: fc.constant("changeID" as const), target, id: fc.constantFrom(...givenIds) }) },
   { weight: 2, arbitrary: fc.record({ call: fc.constant("destroy" as const), target }) },
+  { weight: 1, arbitrary: fc.record({ call: fc.constant("destroy+undo" as const), target }) },
   { weight: 2, arbitrary: fc.record({ call: fc.constant("Model.refresh" as const), model, list: fc.array(attrsWithId, { minLength: 1, maxLength: 3 }), clear: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ call: fc.constant("Model.destroyAll" as const), model }) },
   { weight: 1, arbitrary: fc.record({ call: fc.constant("Model.deleteAll" as const), model }) },
@@ -101,7 +103,7 @@ function resolve(twin: Twin, held: Held[], target: Target): { model: any; record
  * leads there from that id: on plain Spine the id of a record made on the
  * page is its cid, so the lookup lands on whichever record now holds that
  * cid (a different record) where an extended model, whose ids are not cids,
- * finds none.
+ * finds none, or finds none on plain Spine where an extended model finds it.
  */
 export function outsideSpineContract(plain: Twin, held: Held[], call: SpineCall): boolean {
   if (call.call === "album.photos().create") return foundElsewhere(plain.Album, call.index);
@@ -128,12 +130,20 @@ export function outsideSpineContract(plain: Twin, held: Held[], call: SpineCall)
   return model.exists(newId) || model.all().some((r: any) => r.id === newId);
 }
 
-/** Whether the record shown at `index` is indexed under its id to another record (see `outsideSpineContract`). */
+/**
+ * Whether the record shown at `index` cannot be reached through its id on
+ * plain Spine because its id is a cid (see `outsideSpineContract`): indexed
+ * under it is another record, or nothing since another object with that cid
+ * was destroyed (Spine's destroy drops the index entry under the cid too;
+ * an undo makes such a twin object: a new record with the old one's id).
+ */
 function foundElsewhere(model: any, index: number): boolean {
   const records = model.records;
   if (!records.length) return false;
   const record = records[index % records.length];
-  return model.irecords[record.id] !== undefined && model.irecords[record.id] !== record;
+  const indexed = model.irecords[record.id];
+  if (indexed === undefined) return /^c-\d+$/.test(String(record.id));
+  return indexed !== record;
 }
 
 /** The album shown at `index`, found by its id, for a relation call. */
@@ -200,5 +210,12 @@ function run(twin: Twin, held: Held[], call: SpineCall): any[] {
       return [];
     case "destroy":
       return [record.destroy()];
+    case "destroy+undo": {
+      // An app's undo: the record saved again as it was, under its id.
+      const attrs = record.attributes();
+      record.destroy();
+      const again = new found.model(attrs);
+      return [again.save()];
+    }
   }
 }
