@@ -1,5 +1,6 @@
 import * as spineModule from "spine";
 import { listen, listenCollections, wrapOnce } from "./app-context/spine-listeners";
+import { watchRelations } from "./app-context/relation-keys";
 import { aliases, aliasKey, fire, indexed, keepInIndex, minted, page, registerModel, registeredModels, saved, type HooksOf, type SpineModel, type SpineRecord } from "./app-context/spine-state";
 import type { Attrs, PlainRecord, SyncState } from "./store/record-entry";
 
@@ -74,12 +75,18 @@ export class AppContext {
     }
     (atmosphere as Record<symbol, unknown>)[ATMOSPHERE] = true;
     spine.Model.Atmosphere = atmosphere;
+    // Relations between extended models count as remoteKeys (app-context/relation-keys.ts).
+    watchRelations(spine.Model);
   }
 
   /** Makes a Spine model known by its class name. */
   register(model: SpineModel): void {
     if (!model || typeof model.className !== "string" || !model.className) {
       throw new Error("atmos2: extend a configured model: call Model.configure(\"Name\", ...attributes) before Model.extend(Spine.Model.Atmosphere)");
+    }
+    // Spine's load() would call the method instead of storing the value, and attributes() would send the method's answer.
+    if (model.attributes?.includes("syncState")) {
+      throw new Error(`atmos2: ${model.className} has an attribute named syncState, the name of the method Spine.Model.Atmosphere gives its records (record.syncState()): rename the attribute`);
     }
     registerModel(model);
   }

@@ -1,3 +1,4 @@
+import { relationKeys } from "./relation-keys";
 import type { SpineModel } from "./spine-state";
 
 /** The atmos2 options a model class carries, read as plain data. */
@@ -5,7 +6,7 @@ export interface ModelOptions {
   className: string;
   url?: string;
   attributes: string[];
-  /** Foreign keys: attribute → class name of the record it points to. */
+  /** Foreign keys: attribute → class name of the record it points to (`remoteKeys`, and Spine relations between extended models). */
   remoteKeys: Record<string, string>;
   /** Defaults for every remote save (prepareData, updateFromData, success, error, …). */
   remoteSaveOptions: Record<string, any>;
@@ -28,7 +29,7 @@ export function modelOptions(model: SpineModel | undefined, className: string): 
     className,
     url: typeof url === "string" ? url : undefined,
     attributes: model?.attributes ?? [],
-    remoteKeys: model?.remoteKeys ?? {},
+    remoteKeys: remoteKeysOf(model, className),
     remoteSaveOptions: model?.remoteSaveOptions ?? {},
     local: model?.local === true,
     remote: model?.remote === true,
@@ -39,3 +40,10 @@ export function modelOptions(model: SpineModel | undefined, className: string): 
   };
 }
 
+
+/** `Model.remoteKeys` over the keys its Spine relations declare (app-context/relation-keys.ts). */
+function remoteKeysOf(model: SpineModel | undefined, className: string): Record<string, string> {
+  const declared = model?.remoteKeys ?? {};
+  const related = relationKeys(className);
+  return related === declared || !Object.keys(related).length ? declared : { ...related, ...declared };
+}

@@ -1,5 +1,6 @@
 import { checkRemoteKeys, checkSaveOptions } from "../call-options";
 import { uuidv4 } from "../env/uuid";
+import { relationKeys } from "./relation-keys";
 import { hasOwn } from "../store/record-entry";
 import {
   aliases,
@@ -47,6 +48,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
       checkRemoteKeys(model.className, model.remoteKeys, registeredModels);
       followKeys(record, model.remoteKeys);
     }
+    followKeys(record, relationKeys(model.className));
   });
   model.bind("beforeCreate", (record: SpineRecord, options?: Record<string, unknown>) => {
     if (record.id == null || record.id === "") minted.set((record.id = uuidv4()), record.cid);

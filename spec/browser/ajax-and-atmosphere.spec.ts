@@ -63,11 +63,22 @@ describe("a model extended with both Spine.Model.Ajax and Spine.Model.Atmosphere
     expect(jqueryRequests).to.deep.equal([]);
   });
 
-  it("leaves a save atmos2 does not send to Spine Ajax alone, as before", () => {
+  it("refuses a plain save too: Spine Ajax would send it at once and push() again (two records on the server)", () => {
     const Item = model("AjaxTwinD", "atmosphere first");
-    Item.create({ title: "Milk" });
+    expect(() => Item.create({ title: "Milk" })).to.throw(/AjaxTwinD is extended with both Spine\.Model\.Ajax and Spine\.Model\.Atmosphere/);
+    expect(Item.count()).to.equal(0);
+    expect(jqueryRequests).to.deep.equal([]);
+    expect(atmos.outbox()).to.deep.equal([]);
+  });
+
+  it("leaves a save Spine Ajax is told to skip (ajax: false), and every save of a local-only model, to atmos2", () => {
+    const Item = model("AjaxTwinE", "ajax first");
+    Item.create({ title: "Milk" }, { ajax: false });
     expect(Item.count()).to.equal(1);
+    const Local = model("AjaxTwinF", "atmosphere first");
+    Local.local = true;
+    Local.create({ title: "Eggs" });
     expect(jqueryRequests).to.deep.equal(["POST /no-such-api/items"]);
-    expect(atmosRequests).to.deep.equal([]);
+    expect(atmos.outbox().map((row) => row.model)).to.deep.equal(["AjaxTwinE"]);
   });
 });

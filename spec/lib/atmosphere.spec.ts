@@ -71,6 +71,18 @@ describe("Spine.Model.Atmosphere", () => {
     expect(() => Unconfigured.extend(Spine.Model.Atmosphere as object)).to.throw(Error, /configure.*before.*extend/);
   });
 
+  it("refuses a model with an attribute named syncState (the method it gives records), before a value of it is lost", () => {
+    class Draft extends Spine.Model {}
+    Draft.configure("DraftWithSyncState", "title", "syncState");
+    expect(() => Draft.extend(Spine.Model.Atmosphere as object)).to.throw(
+      "atmos2: DraftWithSyncState has an attribute named syncState, the name of the method Spine.Model.Atmosphere gives its records (record.syncState()): rename the attribute",
+    );
+    class Later extends Spine.Model {}
+    Later.configure("DraftConfiguredLater", "title");
+    Later.extend(Spine.Model.Atmosphere as object);
+    expect(() => Later.configure("DraftConfiguredLater", "title", "syncState")).to.throw(/DraftConfiguredLater has an attribute named syncState/);
+  });
+
   it("leaves Spine's save, find, all and destroy working as without it", () => {
     const note = new SyncedNote({ title: "milk" });
     const saved = note.save() as InstanceType<typeof SyncedNote>;
