@@ -10,7 +10,7 @@ import { AnswerMarks } from "./store/answer-marks";
 import { GoneList } from "./store/gone-list";
 import { mergeWrittenOver, shortKey, withDone } from "./store/entry-merge";
 import { EditedHere } from "./store/edited-here";
-import { HeldEntries } from "./store/held-entries";
+import { baseOf, HeldEntries } from "./store/held-entries";
 import { WrittenOps } from "./store/written-ops";
 import { DroppedHere } from "./store/dropped-here";
 import { enqueue } from "./store/compaction";
@@ -19,6 +19,11 @@ import { enqueue } from "./store/compaction";
 function newestEdit(entry: RecordEntry): number {
   const times = Object.values(entry.stamps ?? {});
   return times.length ? Math.max(...times) : Infinity;
+}
+
+/** Whether `entry` is the server version `base` (see `baseOf`), edited: acked, not deleted, with only edits queued. */
+function editOf(entry: RecordEntry, base: string): boolean {
+  return !entry.deleted && entry.queue.length > 0 && entry.queue.every((op) => op.kind === "update") && baseOf(entry) === base;
 }
 
 /** How many keys of another tab's news `reload` reads in one request, where the store can. */
@@ -292,6 +297,19 @@ export class MetaContext {
       const former = theirs && !old ? this.held.underFormerId(theirs) : undefined;
       if (former) {
         changes.push({ className, id, entry: this.takeMoved(former, theirs!), before: former });
+        continue;
+      }
+      // An edit another tab made of the server version this tab deleted,
+      // before it heard of the delete (its write holds no delete, and only
+      // edits): the delete wins, as the README promises. This tab's entry
+      // is written over it (the edits named settled, so that tab drops them
+      // too), or, once the delete was answered, the key is removed again.
+      // An edit of a newer version (a pull since, a server that reused the
+      // id) is not this: it is kept.
+      const deletedAs = !theirs ? undefined : old ? (old.deleted ? baseOf(old) : undefined) : this.held.deletedAt(className, id);
+      if (deletedAs !== undefined && editOf(theirs!, deletedAs)) {
+        if (old) this.writeMerged(old, theirs!.queue);
+        else this.writes.set(key, null);
         continue;
       }
       // A record this tab let go of (deleted here, or heard deleted),

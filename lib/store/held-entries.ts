@@ -23,6 +23,8 @@ export class HeldEntries {
    * open for days does not keep every id it ever let go.
    */
   private released = new Map<string, number>();
+  /** Of the entries let go deleted (kept as `released` is): the server version each was deleted at (see `deletedAt`). */
+  private deletedBases = new Map<string, string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -70,10 +72,23 @@ export class HeldEntries {
     // Deleted first, so the map stays in the order of the times.
     this.released.delete(key);
     this.released.set(key, now);
+    const base = entry?.deleted ? baseOf(entry) : undefined;
+    if (base === undefined) this.deletedBases.delete(key);
+    else this.deletedBases.set(key, base);
     for (const [oldest, at] of this.released) {
       if (at > now - RELEASE_MEMORY_MS) break;
       this.released.delete(oldest);
+      this.deletedBases.delete(oldest);
     }
+  }
+
+  /**
+   * The server version (as JSON) a record this page let go deleted had then,
+   * if it did within `RELEASE_MEMORY_MS`: a write another tab made of that
+   * version, edited, was made before it heard of the delete.
+   */
+  deletedAt(className: string, id: string): string | undefined {
+    return this.releasedAt(className, id) === undefined ? undefined : this.deletedBases.get(`${className}:${id}`);
   }
 
   /** When this page let go of the record under this class and id (the last time), if it did. */
@@ -102,4 +117,15 @@ export class HeldEntries {
     }
     return undefined;
   }
+}
+
+/**
+ * The server version an entry was last known at, as JSON with its fields in
+ * order: its `base` while it has unsent edits, else its fields (undefined
+ * for a record the server never had).
+ */
+export function baseOf(entry: RecordEntry): string | undefined {
+  if (!entry.acked) return undefined;
+  const base = entry.base ?? (entry.queue.every((op) => op.kind === "destroy") ? entry.attrs : undefined);
+  return base && JSON.stringify(Object.keys(base).sort().map((key) => [key, base[key]]));
 }
