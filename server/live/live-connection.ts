@@ -4,7 +4,7 @@ import { AuthMessage, CloseCode, ServerMessage, SyncMessage } from "../../lib/li
 import { Authenticate, Grant, refusedChannels, toGrant } from "./authenticate";
 import { Backend } from "./backend";
 import { SequencedChange } from "./change-log";
-import { LiveInputError } from "./change-validation";
+import { channelProblem, LiveInputError, quoteInput } from "./change-validation";
 import { closeReason, SERVICE_RESTART, TRY_AGAIN_LATER } from "./close-reason";
 import { parseClientMessage, requestIdOf } from "./client-message";
 import { ChannelSubscriber, EVERY_CHANNEL, LiveHub } from "./live-hub";
@@ -214,6 +214,9 @@ export class LiveConnection implements ChannelSubscriber {
       if (refusals.length > 0) return this.refuse(CloseCode.forbidden, refusals.join("; "));
       channels = [...new Set(auth.channels)];
     }
+    // `since` names channels too: judged as `auth.channels` are (a socket following every channel reads them).
+    const badSince = Object.keys(auth.since ?? {}).flatMap((channel) => channelProblem(channel, `auth.since[${quoteInput(channel)}]`) ?? []);
+    if (badSince.length > 0) return this.refuse(CloseCode.forbidden, badSince.slice(0, 3).join("; "));
     this.channels = channels;
     this.state = "replaying";
     // Cleanup unsubscribes by channel name: no closure kept per socket and channel.

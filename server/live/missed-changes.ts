@@ -26,13 +26,26 @@ export async function readMissed(hub: LiveHub, channels: string[], auth: AuthMes
   // Own keys only: a channel named like an Object method (toString) has no seq unless the client gave one.
   let since: Record<string, number> = Object.assign(Object.create(null), auth.since);
   let followed = channels;
+  // Named in `since` by a socket following every channel, unknown to the log:
+  // nothing to read (reading would track each name, and a client may name
+  // thousands); a client that counted changes there missed them: it resyncs.
+  let unlogged: Set<string> | undefined;
   if (channels.includes(EVERY_CHANNEL)) {
-    followed = [...new Set([...Object.keys(since), ...(await hub.channels())])];
+    const known = await hub.channels();
+    const logged = new Set(known);
+    unlogged = new Set(Object.keys(since).filter((channel) => !logged.has(channel)));
+    followed = [...new Set([...Object.keys(since), ...known])];
     const given = since;
     if (auth.epoch !== undefined) since = Object.assign(Object.create(null), Object.fromEntries(followed.map((channel) => [channel, given[channel] ?? 0])));
   }
   const counted = sameEpoch();
-  const reads = await Promise.all(followed.map((channel) => hub.read(channel, counted ? since[channel] : undefined)));
+  const reads = await Promise.all(
+    followed.map((channel): ReplayRead | Promise<ReplayRead> => {
+      const from = counted ? since[channel] : undefined;
+      if (unlogged?.has(channel)) return { current: 0, entries: from ? null : [] };
+      return hub.read(channel, from);
+    }),
+  );
   // Asked again: reading may have found that the log started again.
   return { followed, since, reads, trusted: sameEpoch() };
 }
