@@ -172,6 +172,10 @@ export function mergeWrittenOver(
   // The server version the merged edits are based on: the primary side's.
   if (!merged.base && merged.acked && queue.length) merged.base = { ...primary.attrs };
   if (destroyed || destroy) merged.deleted = true;
+  // The destroy already sent: an edit not yet sent would go after it, to a
+  // record the server no longer has (and a server whose PUT creates one
+  // would bring it back). The record is gone, as above.
+  if (merged.deleted && !destroy) merged.queue = queue.filter((op) => op.sent || op.kind !== "update");
   // Parked by the other side's attempt at the first op, which the primary side had not seen tried.
   const first = queue[0];
   const tried = (entry: RecordEntry) => entry.queue.find((op) => op.key === first?.key)?.attempts ?? 0;
