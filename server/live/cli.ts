@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { oneSlipFrom } from "../../lib/near-miss";
 import { tokenListAuthenticator } from "./authenticate";
 import { capConnectionsPerAddress } from "./connection-cap";
-import { answerJson, sendsBody } from "./http-answer";
+import { answerJson, requestPath, sendsBody } from "./http-answer";
 import { createLiveServer } from "./live-server";
 import { LiveLogEvent } from "./live-log";
 import { proxyNotice } from "./proxy-notice";
@@ -168,7 +168,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     if (live.handleUpdate(req, res)) return;
     // Only /update reads a body: another one is left unread and the connection closes.
     if (sendsBody(req)) res.setHeader("Connection", "close");
-    if (req.url === "/health") {
+    if (requestPath(req.url) === "/health") {
       // 503 while Redis is down or does not answer: POST /update fails then, and a load balancer should send clients elsewhere.
       const reachable = live.canPublish;
       void (reachable ? live.answers() : Promise.resolve(false)).then((answering) => {

@@ -34,3 +34,18 @@ export function sendsBody(req: IncomingMessage): boolean {
 export function awaitsContinue(req: IncomingMessage, res: ServerResponse): boolean {
   return /100-continue/i.test(String(req.headers.expect ?? "")) && !(res as { _sent100?: boolean })._sent100;
 }
+
+/**
+ * The path a request names, without its query: from `/update?x`, or from
+ * a whole URL (`http://host/update`, the absolute form HTTP/1.1 servers
+ * must take). A target that is neither is returned as sent (it matches no route).
+ */
+export function requestPath(target: string | undefined): string {
+  const path = (target || "/").split("?")[0];
+  if (path.startsWith("/")) return path;
+  try {
+    return new URL(path).pathname;
+  } catch {
+    return path;
+  }
+}

@@ -7,7 +7,7 @@ import { AddressWindow, lockedOut } from "./address-window";
 import { Backend } from "./backend";
 import { ChangeLog } from "./change-log";
 import { clientAddress } from "./client-address";
-import { answerJson, RAW_ANSWER_HEADERS } from "./http-answer";
+import { answerJson, RAW_ANSWER_HEADERS, requestPath } from "./http-answer";
 import { ConnectionSlots } from "./connection-slots";
 import { LiveConnection, LiveConnectionOptions } from "./live-connection";
 import { LiveHub } from "./live-hub";
@@ -107,7 +107,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   };
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
-    if ((req.url ?? "/").split("?")[0] !== path) return false;
+    if (requestPath(req.url) !== path) return false;
     if (closing) {
       socket.destroy();
       return true;

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LiveInputError, validateChanges, validateChannel } from "./change-validation";
-import { answerJson as reply, awaitsContinue } from "./http-answer";
+import { answerJson as reply, awaitsContinue, requestPath } from "./http-answer";
 import { LiveHub } from "./live-hub";
 import { lockedOut, type AuthFailureCounter } from "./address-window";
 import { withinTime } from "./time-limit";
@@ -74,9 +74,7 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
 export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const path = options.path ?? "/update";
   return (req, res) => {
-    const url = req.url ?? "/";
-    const pathname = url.split("?")[0];
-    if (pathname !== path) return false;
+    if (requestPath(req.url) !== path) return false;
     // Taken once, even if two handlers pass the request on.
     if ((req as { [TAKEN]?: boolean })[TAKEN]) return true;
     (req as { [TAKEN]?: boolean })[TAKEN] = true;
