@@ -28,7 +28,9 @@ const none: Record<string, string> = Object.freeze({}) as Record<string, string>
 
 let noted: Relation[] = [];
 let cache = new Map<string, Record<string, string>>();
-let cachedAt = "";
+/** What the cache was built from: the relations noted and the models extended, by count (both only grow). */
+let cachedRelations = 0;
+let cachedModels = 0;
 
 /** Starts noting the relations declared on Spine's models (called once Spine is found). */
 export function watchRelations(Model: SpineModel): void {
@@ -79,10 +81,11 @@ function defaultKey(kind: Kind, owner: SpineModel, name: string): string {
  */
 export function relationKeys(className: string): Record<string, string> {
   if (!noted.length) return none;
-  const at = `${noted.length} ${registeredModels.size}`;
-  if (at !== cachedAt) {
+  // Checked on every save: two numbers, no string made.
+  if (noted.length !== cachedRelations || registeredModels.size !== cachedModels) {
     cache = new Map();
-    cachedAt = at;
+    cachedRelations = noted.length;
+    cachedModels = registeredModels.size;
   }
   let keys = cache.get(className);
   if (!keys) {
