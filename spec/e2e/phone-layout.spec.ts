@@ -270,3 +270,34 @@ describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, 
     await noSidewaysScroll(page, "with the Sync panel open");
   });
 });
+
+/**
+ * Found by a review at tablet size: the finger-sized controls and 16 px
+ * fields came with a narrow window only, so on a 768 px touch screen the
+ * task's check circle was 22×22 px, its delete 30×30, Rename and Delete 36
+ * high, and the Notes field's 15 px text made iOS zoom in. They come with a
+ * touch screen whatever its width.
+ */
+describe("Tasks app on a tablet (768×1024, touch)", function () {
+  const harness = new TasksAppHarness();
+  before(() => harness.startLikeNpmStart());
+  after(() => harness.stop());
+  afterEach(() => harness.closeDevices());
+
+  it("gives every control a hit area of at least 44×44 px and every field 16 px text, and hides the keyboard hints", async () => {
+    const page = await harness.openDevice({ width: 768, height: 1024 }, { touch: true });
+    await addList(page, "Home");
+    await addTasks(page, "Post the letter", "Buy stamps");
+    await page.getByLabel("Done: Buy stamps").check();
+    await synced(page);
+    expect(await smallTargets(page, "body"), "controls on the list screen").to.deep.equal([]);
+    await page.getByRole("button", { name: "Edit Post the letter" }).tap();
+    await page.locator(".task-edit").waitFor();
+    expect(await smallTargets(page, ".task-edit"), "controls of the task form").to.deep.equal([]);
+    const small = await page.locator("input:not([type=checkbox]), textarea").evaluateAll((fields) =>
+      fields.filter((f) => (f as HTMLElement).offsetParent !== null && parseFloat(getComputedStyle(f).fontSize) < 16).map((f) => (f as HTMLInputElement).name || f.className),
+    );
+    expect(small, "fields whose text is under 16 px (iOS zooms in on them)").to.deep.equal([]);
+    expect(await page.locator(".app-foot .keys").isVisible(), "keyboard hints on a touch screen").to.equal(false);
+  });
+});
