@@ -26,6 +26,8 @@ export class TaskItem extends Spine.Controller {
   };
   declare task: Task;
   declare atmos: Atmos;
+  /** The row whose edit form is open: one at a time, and what it holds is kept when the user goes elsewhere. */
+  static editingRow: TaskItem | undefined;
   private editing = false;
   /** What was rendered last: a sync that changes nothing visible does not repaint. */
   private painted = "";
@@ -95,6 +97,9 @@ export class TaskItem extends Spine.Controller {
   edit(): void {
     const task = this.fresh();
     if (!task) return;
+    // Another row's form closes first, keeping what was typed there.
+    if (TaskItem.editingRow !== this) TaskItem.editingRow?.keepEdit();
+    TaskItem.editingRow = this;
     this.editing = true;
     this.painted = "";
     this.el.addClass("is-editing");
@@ -122,17 +127,34 @@ export class TaskItem extends Spine.Controller {
 
   save(event: Event): void {
     event.preventDefault();
-    const task = this.fresh();
-    if (task) {
-      const title = String(this.el.find(".edit-title").val()).trim();
-      const notes = String(this.el.find(".edit-notes").val()).trim();
-      task.title = title;
-      task.notes = notes || null;
-      task.due = inputToDue(String(this.el.find(".edit-due").val()));
-      task.save({ remote: true });
-      this.task = task;
-    }
+    this.saveForm(true);
     this.close();
+  }
+
+  /**
+   * The user went elsewhere (another task's form, another list) with this
+   * form open: what it holds is saved, if it changes anything, and it closes
+   * without taking the focus.
+   */
+  keepEdit(): void {
+    if (!this.editing) return;
+    this.saveForm(false);
+    this.close(false);
+  }
+
+  /** Saves the form's title, notes and due date (unless `always` is false and they change nothing). */
+  private saveForm(always: boolean): void {
+    const task = this.fresh();
+    if (!task) return;
+    const title = String(this.el.find(".edit-title").val()).trim();
+    const notes = String(this.el.find(".edit-notes").val()).trim();
+    const due = String(this.el.find(".edit-due").val());
+    if (!always && title === (task.title || "").trim() && notes === (task.notes || "").trim() && due === dueToInput(task.due)) return;
+    task.title = title;
+    task.notes = notes || null;
+    task.due = inputToDue(due);
+    task.save({ remote: true });
+    this.task = task;
   }
 
   cancel(): void {
@@ -169,11 +191,12 @@ export class TaskItem extends Spine.Controller {
     if (task) void this.atmos.revert(task as never);
   }
 
-  private close(): void {
+  private close(focus = true): void {
     this.editing = false;
+    if (TaskItem.editingRow === this) TaskItem.editingRow = undefined;
     const latest = this.fresh();
     if (latest) this.task = latest;
     this.render();
-    this.el.find(".task-open").trigger("focus");
+    if (focus) this.el.find(".task-open").trigger("focus");
   }
 }

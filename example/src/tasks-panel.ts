@@ -68,6 +68,8 @@ export class TasksPanel extends Spine.Controller {
 
   /** Shows a list (or the "no list" state). */
   show(list: List | undefined): void {
+    // A task's edit form left open is kept, not thrown away with its row.
+    TaskItem.editingRow?.keepEdit();
     for (const item of this.items.values()) item.release();
     this.items.clear();
     this.listRoot = list && rootOf(List, list);

@@ -107,6 +107,29 @@ describe("Tasks app: lists and tasks", function () {
     expect(task.due).to.match(/^2031-01-15T00:00:00/);
   });
 
+  // Found by a review at phone size: a title changed and then left for
+  // another task, or another list, was thrown away without a word, and two
+  // edit forms could be open at once.
+  it("keeps an edit the user leaves for another task or list, and opens one edit form at a time", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Errands");
+    await addTasks(page, "one", "two");
+    await addList(page, "Other");
+    await page.locator(".lists .list-select", { hasText: "Errands" }).click();
+    await page.getByRole("button", { name: "Edit one" }).click();
+    await page.getByLabel("Title", { exact: true }).fill("one, edited");
+    await page.getByRole("button", { name: "Edit two" }).click();
+    expect(await page.locator(".task-edit").count(), "edit forms open").to.equal(1);
+    await page.getByLabel("Title", { exact: true }).fill("two, edited");
+    await page.locator(".lists .list-select", { hasText: "Other" }).click();
+    await page.locator(".lists .list-select", { hasText: "Errands" }).click();
+    expect((await shownTasks(page)).open.sort()).to.deep.equal(["one, edited", "two, edited"]);
+
+    await synced(page);
+    const list = (await harness.listNamed("Errands"))!;
+    expect((await harness.tasks(list.id)).map((t) => t.title).sort()).to.deep.equal(["one, edited", "two, edited"]);
+  });
+
   // Found by an audit (axe: label-content-name-mismatch): the button's aria-label
   // "Edit <title>" replaced its content, so a screen reader never read a task's
   // notes or due date, and "overdue" was only the date's red colour.
