@@ -21,6 +21,7 @@ import {
   useModel,
   WRAPPED,
   type HooksOf,
+  type ModelHooks,
   type SpineModel,
   type SpineRecord,
 } from "./spine-state";
@@ -43,12 +44,13 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
   model.bind("beforeSave", (record: SpineRecord, options?: Record<string, unknown>) => {
     checkSaveOptions(record.constructor, "save", options);
     useModel(record.constructor);
-    followId(record);
+    const stored = hooks(false);
+    followId(record, stored);
     if (model.remoteKeys) {
       checkRemoteKeys(model.className, model.remoteKeys, registeredModels);
-      followKeys(record, model.remoteKeys);
+      followKeys(record, model.remoteKeys, stored);
     }
-    followKeys(record, relationKeys(model.className));
+    followKeys(record, relationKeys(model.className), stored);
   });
   model.bind("beforeCreate", (record: SpineRecord, options?: Record<string, unknown>) => {
     if (record.id == null || record.id === "") minted.set((record.id = uuidv4()), record.cid);
@@ -57,7 +59,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
   model.bind("beforeDestroy", (record: SpineRecord, options?: Record<string, unknown>) => {
     checkSaveOptions(record.constructor, "destroy", options);
     useModel(record.constructor);
-    followId(record);
+    followId(record, hooks(false));
     if (!options?.atmos) aimDestroy(record);
   });
   model.bind("change", (record: SpineRecord, type: string, options?: Record<string, unknown>) => {
@@ -203,8 +205,8 @@ export function wrapOnce(target: SpineModel, name: string, wrap: (original: Spin
  * server id, so the change reaches the right record instead of making a
  * new one.
  */
-function followId(record: SpineRecord): void {
-  const newId = serverId(record.constructor.className, record.id, record.constructor);
+function followId(record: SpineRecord, stored: ModelHooks | undefined): void {
+  const newId = serverId(record.constructor.className, record.id, record.constructor, stored);
   if (newId) record.id = newId;
 }
 
@@ -213,9 +215,9 @@ function followId(record: SpineRecord): void {
  * parent got its server id (`taskListID: list.id`) still hold the old id:
  * point them at the server id before Spine saves them.
  */
-function followKeys(record: SpineRecord, remoteKeys: Record<string, string>): void {
+function followKeys(record: SpineRecord, remoteKeys: Record<string, string>, stored: ModelHooks | undefined): void {
   for (const [field, target] of Object.entries(remoteKeys)) {
-    const newId = serverId(target, record[field], registeredModels.get(target));
+    const newId = serverId(target, record[field], registeredModels.get(target), stored);
     if (newId) record[field] = newId;
   }
 }
@@ -300,15 +302,16 @@ function track(record: SpineRecord): void {
 
 /**
  * The id a record has now, if `id` is one it had before (following every
- * swap since); none while a record of `model` holds `id` itself (a server
- * id given again: to a record saved again after its delete, or by a server
- * that gives the next record a deleted one's id).
+ * swap since, this page's, then the ones storage keeps: an undo or a link
+ * that kept a local id across a reload); none while a record of `model`
+ * holds `id` itself (a server id given again: to a record saved again after
+ * its delete, or by a server that gives the next record a deleted one's id).
  */
-function serverId(className: string, id: unknown, model: SpineModel | undefined): string | undefined {
-  if (!aliases.size) return undefined;
+function serverId(className: string, id: unknown, model: SpineModel | undefined, stored: ModelHooks | undefined): string | undefined {
+  if (id == null || (!aliases.size && !stored?.movedTo)) return undefined;
   const holder = model?.irecords?.[id as string];
   if (holder && String(holder.id) === String(id)) return undefined;
   let current = aliases.get(aliasKey(className, id));
   for (let next = current; next; next = aliases.get(aliasKey(className, next))) current = next;
-  return current;
+  return current ?? stored?.movedTo?.(className, String(id));
 }

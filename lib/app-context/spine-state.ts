@@ -17,6 +17,8 @@ export interface ModelHooks {
   idChanged(className: string, oldId: string, newId: string): void;
   /** The app called `Model.deleteAll()` (Spine fires no event for it). */
   cleared(className: string, ids: string[], everything?: boolean): void;
+  /** The id the record that left `id` for its server id has now, as stored (so known after a reload too). */
+  movedTo?(className: string, id: string): string | undefined;
 }
 
 /**

@@ -104,6 +104,8 @@ export class HeldEntries {
 
   /** The record that left `id` for its server id, if one did. */
   movedFrom(className: string, id: string): RecordEntry | undefined {
+    // Asked on every save: nothing to look up until a record here took a server id.
+    if (!this.formerIdsTo.size) return undefined;
     const now = this.formerIdsTo.get(`${className}:${id}`);
     const entry = now === undefined ? undefined : this.get(className, now);
     return entry?.formerIds?.includes(id) ? entry : undefined;

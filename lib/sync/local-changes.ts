@@ -22,6 +22,11 @@ interface LocalChangesDeps {
 export class LocalChanges implements ModelHooks {
   constructor(private readonly deps: LocalChangesDeps) {}
 
+  /** The id the record that left `id` for its server id has now (see ModelHooks). */
+  movedTo(className: string, id: string): string | undefined {
+    return this.deps.host.meta.movedFrom(className, id)?.id;
+  }
+
   /** The app created, updated or destroyed a record (`save`, `destroy`, with or without `remote`). */
   changed(record: SpineRecord, type: ChangeType, callOptions: Record<string, any> = {}): void {
     const { host, app } = this.deps;

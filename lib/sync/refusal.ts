@@ -20,9 +20,13 @@ export function parkOrResend(host: SyncHost, entry: RecordEntry, op: OutboxOp, f
   // The user saved a newer version (with `remote`) while this one was on its
   // way: the refusal judged an old version. The newest is sent instead, once
   // (it is alone in the queue now: refused too, it is parked).
-  const resend = uncommitted && entry.queue[0] === op && entry.queue.some((o) => o !== op && !o.hold);
+  let resend = uncommitted && entry.queue[0] === op && entry.queue.some((o) => o !== op && !o.hold);
+  if (resend) {
+    foldNewer(host, entry, op);
+    // Nothing folded into it (an edit does not fold into a delete): sent as it is, it would be refused again at once.
+    if (entry.queue[0]?.key === op.key) resend = false;
+  }
   if (!resend) entry.failed = { status, message, body };
-  if (resend) foldNewer(host, entry, op);
   // Created, refused, destroyed meanwhile: the server never had it, nothing is left to send.
   storeEntry(host.meta, entry);
   // The refused save's callbacks hear the refusal; the newer save's hear how it went.

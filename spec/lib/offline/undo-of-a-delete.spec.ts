@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
+import { forgetPage } from "../../../lib/app-context/spine-state";
 import { resetModels, Todo } from "../models";
+import { MemoryStorage } from "../../fakes/memory-storage";
 import { openPage, syncedTodo, type OfflinePage } from "./offline-page";
 
 /**
@@ -119,6 +121,127 @@ describe("offline: a record saved again after its delete, before the delete was 
     const serverId = String(rails.records("todos")[0].id);
     expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
     await page.reload();
+    expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
+  });
+
+  // Found by the chaos run (seed 34270): the undo kept the local id across a
+  // reload, after the create's answer had given the record its server id in
+  // the page before; the new page knew nothing of the old id, made a second
+  // record under it, sent the held delete, and the next reload dropped the
+  // second record: the todo was gone, on the server too.
+  it("brings back a record destroyed after its create went out, saved again under its local id after a reload", async () => {
+    hold = (method) => method === "POST";
+    const todo = new Todo({ title: "one" });
+    todo.save({ remote: true });
+    const localId = String(todo.id);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const attrs = (Todo.find(localId) as Todo).attributes();
+    (Todo.find(localId) as Todo).destroy();
+    await page.atmos.metaContext.flush();
+    // Reloaded while the create was out: the next page sends it again, and its answer gives the server id there.
+    await page.reload();
+    forgetPage();
+    hold = () => false;
+    release();
+    await page.atmos.whenSynced();
+    while (!rails.records("todos").length) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await page.atmos.metaContext.flush();
+    // A reload: this page's memory of old ids goes with it.
+    await page.reload();
+    forgetPage();
+    new Todo(attrs).save({ remote: true });
+    await page.atmos.metaContext.flush();
+    // Reloaded again at once: what the undo stored is all the next page has of it.
+    await page.reload();
+    forgetPage();
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+
+    expect(titles()).to.deep.equal(["one"]);
+    const serverId = String(rails.records("todos")[0].id);
+    expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
+    await page.reload();
+    forgetPage();
+    expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
+  });
+
+  // Found by the chaos run (seed 36585): undone, destroyed and undone again
+  // while the first DELETE was out. The second delete stayed queued after the
+  // first was answered, with the record no longer the server's: it went
+  // without an id ("needs a value for :id"), was refused at once, and was
+  // sent again and again without a pause (the page hung).
+  it("creates the record again with one request when it is destroyed and saved again twice while its DELETE is out", async () => {
+    const todo = await syncedTodo(page, rails, { title: "keep me" });
+    const attrs = todo.attributes();
+    let answerDelete!: () => void;
+    const deleteAnswered = new Promise<void>((resolve) => (answerDelete = resolve));
+    page.atmos.resourceClient.fetch = async (url: string, init?: RequestInit) => {
+      const answer = await fetch(url, init);
+      if (init?.method === "DELETE") await deleteAnswered;
+      return answer;
+    };
+    todo.destroy({ remote: true });
+    while (!rails.requests.some((r) => r.method === "DELETE")) await new Promise((resolve) => setTimeout(resolve, 5));
+    new Todo(attrs).save();
+    (Todo.find(String(attrs.id)) as Todo).destroy({ remote: true });
+    new Todo({ ...attrs, title: "keep me, really" }).save();
+    answerDelete();
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+
+    expect(requestLines()).to.deep.equal([`DELETE /todos/${attrs.id}`, "POST /todos"]);
+    expect(titles()).to.deep.equal(["keep me, really"]);
+    expect(shown()).to.deep.equal([[String(rails.records("todos")[0].id), "keep me, really", "synced"]]);
+  });
+
+  // What an earlier version left in storage in the case above: a delete of a
+  // record the server no longer has, before an edit. Refused for its missing
+  // id, it was sent again at once, forever; it is parked, and says why.
+  it("parks a stored delete that cannot be sent (no server id) instead of sending it again and again", async () => {
+    page.close();
+    const storage = new MemoryStorage();
+    const key = "atmos2:rec:Todo:5";
+    const stuck = { kind: "destroy", seq: 1, key: "earlier-delete" };
+    storage.setItem(key, JSON.stringify({ className: "Todo", id: "5", attrs: { id: "5", title: "left by an earlier version" }, acked: false, queue: [stuck, { kind: "update", seq: 2, key: "earlier-edit", changed: [] }] }));
+    page = openPage({ base: rails.url, storage });
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+
+    expect(rails.requests).to.deep.equal([]);
+    const [row] = page.atmos.outbox();
+    expect([row.id, row.state]).to.deep.equal(["5", "parked"]);
+    expect(row.lastError?.message).to.contain("needs a value for :id");
+  });
+
+  // Found by the chaos run (seed 36585) once old ids were followed after a
+  // reload: the undo reached the record while its DELETE was unanswered.
+  it("brings back a synced record whose DELETE was on the wire at a reload, saved again under its local id", async () => {
+    const todo = new Todo({ title: "one" });
+    todo.save({ remote: true });
+    const localId = String(todo.id);
+    await page.atmos.whenSynced();
+    const attrs = { ...(Todo.find(String(rails.records("todos")[0].id)) as Todo).attributes(), id: localId };
+    // The DELETE reaches the server; its answer never reaches the page.
+    page.atmos.resourceClient.fetch = async (url: string, init?: RequestInit) => {
+      const answer = await fetch(url, init);
+      if (init?.method === "DELETE") await new Promise(() => undefined);
+      return answer;
+    };
+    (Todo.first() as Todo).destroy({ remote: true });
+    while (rails.records("todos").length) await new Promise((resolve) => setTimeout(resolve, 10));
+    await page.atmos.metaContext.flush();
+    await page.reload();
+    forgetPage();
+    new Todo(attrs).save({ remote: true });
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+
+    expect(titles()).to.deep.equal(["one"]);
+    const serverId = String(rails.records("todos")[0].id);
+    expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
+    await page.reload();
+    forgetPage();
     expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
   });
 
