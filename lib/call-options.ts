@@ -130,15 +130,17 @@ export function checkSaveOptions(model: { className: string; remoteSaveOptions?:
   // None set (the usual model): nothing to check, on every save.
   if (model.remoteSaveOptions != null) once(model.remoteSaveOptions, () => check(model.remoteSaveOptions, saveRules, (key) => `${name}.remoteSaveOptions.${key}`));
   check(options, saveRules, (key) => `${name} ${call}({ ${key} })`);
-  // Spine Ajax sends every save it is not told to skip (`ajax: false`), and
-  // atmos2 sends every save of a model that is not local-only: a remote one at
-  // once, a plain one at the next push(). (Only a model extended with Spine
-  // Ajax is looked at further: this runs on every save.)
-  if (typeof (model as any).ajaxChange == "function" && (options as Record<string, unknown> | undefined)?.ajax !== false && !(model as any).local) {
+  // Spine Ajax sends every save it is not told to skip (`ajax: false`). (Only a model extended with it is looked at further: this runs on every save.)
+  if (typeof (model as any).ajaxChange == "function" && sentByAtmos2AndAjax(model, options as Record<string, unknown> | undefined)) {
     throw new Error(
       `atmos2: ${name} is extended with both Spine.Model.Ajax and Spine.Model.Atmosphere, so both would send this ${call} to the server (a create twice). Remove ${name}.extend(Spine.Model.Ajax): atmos2 sends the changes itself`,
     );
   }
+}
+
+/** Whether atmos2 sends this save (remote) and Spine Ajax is not told to skip it. */
+function sentByAtmos2AndAjax(model: any, options: Record<string, unknown> | undefined): boolean {
+  return options?.ajax !== false && !model.local && (options?.remote === true || model.remote === true);
 }
 
 const syncRules: Record<string, OptionRule> = {

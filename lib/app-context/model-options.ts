@@ -31,7 +31,9 @@ export function modelOptions(model: SpineModel | undefined, className: string): 
     attributes: model?.attributes ?? [],
     remoteKeys: remoteKeysOf(model, className),
     remoteSaveOptions: model?.remoteSaveOptions ?? {},
-    local: model?.local === true,
+    // A model Spine Ajax sends too: atmos2 keeps its records and sends nothing
+    // (push() would send each save again; a remote save is refused, call-options.ts).
+    local: model?.local === true || typeof model?.ajaxChange == "function",
     remote: model?.remote === true,
     // A model that sets its own incremental pull sends only the params it names.
     incremental: model?.incremental ? { ...googleIncremental, params: {}, ...model.incremental } : googleIncremental,
