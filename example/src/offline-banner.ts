@@ -22,7 +22,15 @@ export class OfflineBanner extends Spine.Controller {
     // The banner is a live region: a screen reader reads each write, so the
     // sentence is written only when it changes (status events come many a
     // second while offline). Emptied when online, so going offline again is read.
-    const text = online ? "" : `You're offline. Keep working — ${what} will sync when you're back online.`;
+    // The browser's own word says which: no network at all, or a network on
+    // which the server does not answer (down, or a firewall): "offline" would
+    // send the user to check a Wi-Fi that works.
+    const deviceOffline = typeof navigator !== "undefined" && navigator.onLine === false;
+    const text = online
+      ? ""
+      : deviceOffline
+        ? `You're offline. Keep working — ${what} will sync when you're back online.`
+        : `Can't reach the server. Keep working — ${what} will sync once it answers.`;
     this.el.prop("hidden", online);
     if (this.el.text() !== text) this.el.text(text);
   }

@@ -8,6 +8,24 @@ describe("Tasks app: offline", function () {
   after(() => harness.stop());
   afterEach(() => harness.closeDevices());
 
+  // Found by a review at phone size: with the network up and only the API
+  // refusing connections, the banner said "You're offline".
+  it("says the server cannot be reached, not that the device is offline, when only the server does not answer", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Server down");
+    await synced(page);
+    await page.context().route("**/tasks/v1/**", (route) => route.abort("connectionrefused"));
+    await addTasks(page, "Call the plumber");
+    await page.locator(".pill[data-state='offline']").waitFor();
+    const banner = await page.locator(".offline-banner").innerText();
+    expect(banner).to.contain("Can't reach the server");
+    expect(banner).not.to.contain("You're offline");
+    await page.context().unroute("**/tasks/v1/**");
+    await page.getByRole("button", { name: "Try now" }).click();
+    await synced(page);
+    expect(await page.locator(".offline-banner").isHidden()).to.equal(true);
+  });
+
   it("keeps edits made offline on screen and sends them when the connection is back", async () => {
     const page = await harness.openDevice();
     await addList(page, "Errands");
