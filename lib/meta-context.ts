@@ -299,17 +299,15 @@ export class MetaContext {
         changes.push({ className, id, entry: this.takeMoved(former, theirs!), before: former });
         continue;
       }
-      // An edit another tab made of the server version this tab deleted,
-      // before it heard of the delete (its write holds no delete, and only
-      // edits): the delete wins, as the README promises. This tab's entry
-      // is written over it (the edits named settled, so that tab drops them
-      // too), or, once the delete was answered, the key is removed again.
-      // An edit of a newer version (a pull since, a server that reused the
-      // id) is not this: it is kept.
-      const deletedAs = !theirs ? undefined : old ? (old.deleted ? baseOf(old) : undefined) : this.held.deletedAt(className, id);
+      // An edit another tab made of the server version this tab deleted and
+      // let go of (its delete answered), before it heard of the delete (its
+      // write holds no delete, and only edits): the delete wins, as the
+      // README promises, and the key is removed again. (While this tab still
+      // holds the delete, the merge below drops the edit.) An edit of a newer
+      // version (a pull since, a server that reused the id) is kept.
+      const deletedAs = theirs && !old ? this.held.deletedAt(className, id) : undefined;
       if (deletedAs !== undefined && editOf(theirs!, deletedAs)) {
-        if (old) this.writeMerged(old, theirs!.queue);
-        else this.writes.set(key, null);
+        this.writes.set(key, null);
         continue;
       }
       // A record this tab let go of (deleted here, or heard deleted),

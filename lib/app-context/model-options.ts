@@ -1,4 +1,4 @@
-import { relationKeys } from "./relation-keys";
+import { noRelationKeys, relationKeys } from "./relation-keys";
 import type { SpineModel } from "./spine-state";
 
 /** The atmos2 options a model class carries, read as plain data. */
@@ -42,10 +42,9 @@ export function modelOptions(model: SpineModel | undefined, className: string): 
   };
 }
 
-
 /** `Model.remoteKeys` over the keys its Spine relations declare (app-context/relation-keys.ts). */
 function remoteKeysOf(model: SpineModel | undefined, className: string): Record<string, string> {
   const declared = model?.remoteKeys ?? {};
   const related = relationKeys(className);
-  return related === declared || !Object.keys(related).length ? declared : { ...related, ...declared };
+  return related === noRelationKeys ? declared : { ...related, ...declared };
 }

@@ -24,7 +24,8 @@ interface Relation {
 const KINDS: Kind[] = ["hasMany", "belongsTo", "hasOne"];
 /** Shared by every copy of atmos2 on one Spine, so the copy that watches first serves all. */
 const NOTED: symbol = typeof Symbol == "function" ? Symbol.for("atmos2.relations") : ("atmos2:relations" as unknown as symbol);
-const none: Record<string, string> = Object.freeze({}) as Record<string, string>;
+/** What `relationKeys` gives a model without relations (one object: callers compare with it). */
+export const noRelationKeys: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 let noted: Relation[] = [];
 let cache = new Map<string, Record<string, string>>();
@@ -80,7 +81,7 @@ function defaultKey(kind: Kind, owner: SpineModel, name: string): string {
  * parent is never sent, so a child would wait for it for good).
  */
 export function relationKeys(className: string): Record<string, string> {
-  if (!noted.length) return none;
+  if (!noted.length) return noRelationKeys;
   // Checked on every save: two numbers, no string made.
   if (noted.length !== cachedRelations || registeredModels.size !== cachedModels) {
     cache = new Map();
@@ -95,7 +96,7 @@ export function relationKeys(className: string): Record<string, string> {
       const [child, parent] = relation.kind == "belongsTo" ? [relation.owner.className, other] : [other, relation.owner.className];
       if (child === className && parent !== undefined && synced(parent) && synced(child)) keys[relation.fkey] = parent;
     }
-    if (!Object.keys(keys).length) keys = none;
+    if (!Object.keys(keys).length) keys = noRelationKeys;
     cache.set(className, keys);
   }
   return keys;

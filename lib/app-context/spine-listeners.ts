@@ -1,6 +1,6 @@
 import { checkRemoteKeys, checkSaveOptions } from "../call-options";
 import { uuidv4 } from "../env/uuid";
-import { relationKeys } from "./relation-keys";
+import { noRelationKeys, relationKeys } from "./relation-keys";
 import { hasOwn } from "../store/record-entry";
 import {
   aliases,
@@ -50,7 +50,8 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
       checkRemoteKeys(model.className, model.remoteKeys, registeredModels);
       followKeys(record, model.remoteKeys, stored);
     }
-    followKeys(record, relationKeys(model.className), stored);
+    const related = relationKeys(model.className);
+    if (related !== noRelationKeys) followKeys(record, related, stored);
   });
   model.bind("beforeCreate", (record: SpineRecord, options?: Record<string, unknown>) => {
     if (record.id == null || record.id === "") minted.set((record.id = uuidv4()), record.cid);
@@ -308,10 +309,11 @@ function track(record: SpineRecord): void {
  * its delete, or by a server that gives the next record a deleted one's id).
  */
 function serverId(className: string, id: unknown, model: SpineModel | undefined, stored: ModelHooks | undefined): string | undefined {
-  if (id == null || (!aliases.size && !stored?.movedTo)) return undefined;
-  const holder = model?.irecords?.[id as string];
-  if (holder && String(holder.id) === String(id)) return undefined;
-  let current = aliases.get(aliasKey(className, id));
+  if (id == null) return undefined;
+  // Run on every save: both lookups answer at once while no record here moved.
+  let current = aliases.size ? aliases.get(aliasKey(className, id)) : undefined;
   for (let next = current; next; next = aliases.get(aliasKey(className, next))) current = next;
-  return current ?? stored?.movedTo?.(className, String(id));
+  current ??= stored?.movedTo?.(className, String(id));
+  const holder = current && model?.irecords?.[id as string];
+  return holder && String(holder.id) === String(id) ? undefined : current;
 }

@@ -78,15 +78,16 @@ export function finishDestroy(host: SyncHost, entry: RecordEntry, op: OutboxOp):
   host.meta.answers.stamp(entry.className, entry.id);
   entry.queue = entry.queue.filter((o) => o !== op);
   entry.failed = undefined;
-  // The server has the record no more: a delete queued behind this one
-  // (destroyed, saved again, destroyed again while this one was out) has
-  // nothing left to delete, and it would go without the id the server gave.
-  if (op.kind === "destroy") entry.queue = entry.queue.filter((o) => o.kind !== "destroy");
-  // Saved again after its delete (an undo): the server has it no more, and
-  // what follows the delete creates it again.
-  if (op.kind === "destroy" && !entry.deleted && entry.queue.length) {
-    entry.acked = false;
-    entry.base = entry.etag = undefined;
+  if (op.kind === "destroy") {
+    // The server has the record no more: a delete queued behind this one
+    // (destroyed, saved again, destroyed again while this one was out) has
+    // nothing left to delete, and it would go without the id the server gave.
+    entry.queue = entry.queue.filter((o) => o.kind !== "destroy");
+    // Saved again after its delete (an undo): what follows the delete creates it again.
+    if (!entry.deleted && entry.queue.length) {
+      entry.acked = false;
+      entry.base = entry.etag = undefined;
+    }
   }
   storeEntry(host.meta, entry);
 }

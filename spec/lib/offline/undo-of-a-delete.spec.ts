@@ -24,6 +24,20 @@ describe("offline: a record saved again after its delete, before the delete was 
   /** The todos the page shows: id, title and sync state. */
   const shown = () => Todo.all().map((t) => [String(t.id), t.title, t.syncState()]);
 
+  /** A reload as a browser makes one: a new Atmos on the same storage, and none of this page's memory of old ids. */
+  async function reloadPage(): Promise<void> {
+    await page.reload();
+    forgetPage();
+  }
+  /** The server holds one todo titled `title`; the page shows it synced under the server's id, and so does the next page. */
+  async function expectOneSyncedTodo(title: string): Promise<void> {
+    expect(titles()).to.deep.equal([title]);
+    const serverId = String(rails.records("todos")[0].id);
+    expect(shown()).to.deep.equal([[serverId, title, "synced"]]);
+    await reloadPage();
+    expect(shown()).to.deep.equal([[serverId, title, "synced"]]);
+  }
+
   beforeEach(async () => {
     resetModels();
     rails = await startRailsScaffoldServer();
@@ -139,8 +153,7 @@ describe("offline: a record saved again after its delete, before the delete was 
     (Todo.find(localId) as Todo).destroy();
     await page.atmos.metaContext.flush();
     // Reloaded while the create was out: the next page sends it again, and its answer gives the server id there.
-    await page.reload();
-    forgetPage();
+    await reloadPage();
     hold = () => false;
     release();
     await page.atmos.whenSynced();
@@ -148,22 +161,15 @@ describe("offline: a record saved again after its delete, before the delete was 
     await new Promise((resolve) => setTimeout(resolve, 50));
     await page.atmos.metaContext.flush();
     // A reload: this page's memory of old ids goes with it.
-    await page.reload();
-    forgetPage();
+    await reloadPage();
     new Todo(attrs).save({ remote: true });
     await page.atmos.metaContext.flush();
     // Reloaded again at once: what the undo stored is all the next page has of it.
-    await page.reload();
-    forgetPage();
+    await reloadPage();
     await page.atmos.push();
     await page.atmos.whenSynced();
 
-    expect(titles()).to.deep.equal(["one"]);
-    const serverId = String(rails.records("todos")[0].id);
-    expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
-    await page.reload();
-    forgetPage();
-    expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
+    await expectOneSyncedTodo("one");
   });
 
   // Found by the chaos run (seed 36585): undone, destroyed and undone again
@@ -231,18 +237,12 @@ describe("offline: a record saved again after its delete, before the delete was 
     (Todo.first() as Todo).destroy({ remote: true });
     while (rails.records("todos").length) await new Promise((resolve) => setTimeout(resolve, 10));
     await page.atmos.metaContext.flush();
-    await page.reload();
-    forgetPage();
+    await reloadPage();
     new Todo(attrs).save({ remote: true });
     await page.atmos.push();
     await page.atmos.whenSynced();
 
-    expect(titles()).to.deep.equal(["one"]);
-    const serverId = String(rails.records("todos")[0].id);
-    expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
-    await page.reload();
-    forgetPage();
-    expect(shown()).to.deep.equal([[serverId, "one", "synced"]]);
+    await expectOneSyncedTodo("one");
   });
 
   // Found by the chaos run: the attributes an app keeps for its undo carry
