@@ -1,5 +1,5 @@
 import { noRelationKeys, relationKeys } from "./relation-keys";
-import type { SpineModel } from "./spine-state";
+import { sendsNothing, type SpineModel } from "./spine-state";
 
 /** The atmos2 options a model class carries, read as plain data. */
 export interface ModelOptions {
@@ -33,7 +33,7 @@ export function modelOptions(model: SpineModel | undefined, className: string): 
     remoteSaveOptions: model?.remoteSaveOptions ?? {},
     // A model Spine Ajax sends too: atmos2 keeps its records and sends nothing
     // (push() would send each save again; a remote save is refused, call-options.ts).
-    local: model?.local === true || typeof model?.ajaxChange == "function",
+    local: sendsNothing(model),
     remote: model?.remote === true,
     // A model that sets its own incremental pull sends only the params it names.
     incremental: model?.incremental ? { ...googleIncremental, params: {}, ...model.incremental } : googleIncremental,

@@ -1,4 +1,4 @@
-import { registeredModels, WRAPPED, type SpineModel } from "./spine-state";
+import { registeredModels, sendsNothing, WRAPPED, type SpineModel } from "./spine-state";
 
 /**
  * Spine's relations (spine/lib/relation.js: `hasMany`, `belongsTo`,
@@ -77,8 +77,8 @@ function defaultKey(kind: Kind, owner: SpineModel, name: string): string {
 
 /**
  * The foreign keys of `className` its relations declare (attribute →
- * class name), between extended models that are not local-only (a local
- * parent is never sent, so a child would wait for it for good).
+ * class name), between extended models atmos2 sends (a parent it never
+ * sends, local or sent by Spine Ajax, would keep a child waiting for good).
  */
 export function relationKeys(className: string): Record<string, string> {
   if (!noted.length) return noRelationKeys;
@@ -114,5 +114,5 @@ function nameOf(model: unknown): string | undefined {
 
 function synced(className: string): boolean {
   const model = registeredModels.get(className);
-  return !!model && model.local !== true;
+  return !!model && !sendsNothing(model);
 }

@@ -62,6 +62,13 @@ export function useModel(model: SpineModel): boolean {
   if (extendedModels.has(model) && registeredModels.get(model.className) !== model) registeredModels.set(model.className, model);
   return registeredModels.has(model.className);
 }
+/**
+ * Whether atmos2 sends nothing of a model's: `local` models, and models
+ * Spine Ajax sends (extended with Spine.Model.Ajax too, see call-options.ts).
+ */
+export function sendsNothing(model: SpineModel | undefined): boolean {
+  return model?.local === true || typeof model?.ajaxChange == "function";
+}
 /** Old local id → server id, for record objects the app still holds with an old id. */
 export const aliases = new Map<string, string>();
 /**

@@ -4,6 +4,7 @@ import Spine from "spine";
 import { Atmos } from "../../lib";
 import "./support/spine-jquery";
 import "spine/lib/ajax";
+import "spine/lib/relation";
 
 /**
  * A Spine app moving to atmos2 that keeps `Task.extend(Spine.Model.Ajax)`:
@@ -73,5 +74,29 @@ describe("a model extended with both Spine.Model.Ajax and Spine.Model.Atmosphere
     await atmos.push();
     expect(jqueryRequests).to.deep.equal(["POST /no-such-api/items"]);
     expect(atmosRequests).to.deep.equal([]);
+  });
+  // Found by reading relation-keys: a relation to such a model counted as a
+  // foreign key, so a child waited for a server id atmos2 never asks for,
+  // and was never sent.
+  it("sends a child whose belongsTo points at such a model at once, with the key as it is", async () => {
+    const Item = model("AjaxTwinE", "atmosphere first");
+    class Note extends Spine.Model {}
+    Note.configure("AjaxTwinNote", "body", "item_id");
+    Note.extend((Spine.Model as any).Atmosphere);
+    (Note as any).belongsTo("item", Item, "item_id");
+    (Note as any).url = "/notes";
+    const sent: Record<string, unknown>[] = [];
+    atmos.resourceClient.fetch = async (url, init) => {
+      atmosRequests.push(`${init.method} ${url}`);
+      const body = JSON.parse(String(init.body));
+      sent.push(body);
+      return new Response(JSON.stringify({ ...body, id: 70 }), { status: 201, headers: { "Content-Type": "application/json" } });
+    };
+    const item = Item.create({ title: "Milk" }, { ajax: false });
+    Note.create({ body: "2 litres", item_id: item.id }, { remote: true });
+    await atmos.push();
+    expect(atmosRequests).to.deep.equal([`POST ${location.origin}/no-such-api/notes`]);
+    expect(sent[0]).to.include({ item_id: item.id });
+    expect(atmos.outbox()).to.deep.equal([]);
   });
 });

@@ -44,18 +44,34 @@ class RelCover extends Spine.Model {
 RelCover.configure("RelCover", "title", "rel_gallery_id");
 RelCover.extend(Spine.Model.Atmosphere as object);
 
+/** A local-only parent: never sent, so its children must not wait for its server id. */
+class RelAlbumDraft extends Spine.Model {
+  declare title: string;
+}
+RelAlbumDraft.configure("RelAlbumDraft", "title");
+RelAlbumDraft.extend(Spine.Model.Atmosphere as object);
+(RelAlbumDraft as any).local = true;
+
+class RelSketch extends Spine.Model {
+  declare title: string;
+  declare rel_album_draft_id: string;
+}
+RelSketch.configure("RelSketch", "title", "rel_album_draft_id");
+RelSketch.extend(Spine.Model.Atmosphere as object);
+
 // Declared after the models were extended, as Spine apps usually do.
 (RelGallery as any).hasMany("pictures", RelPicture);
 (RelPicture as any).belongsTo("gallery", RelGallery, "rel_gallery_id");
 (RelFrame as any).belongsTo("gallery", RelGallery, "galleryRef");
 (RelGallery as any).hasOne("cover", RelCover);
+(RelSketch as any).belongsTo("draft", RelAlbumDraft, "rel_album_draft_id");
 
 describe("Spine relations without remoteKeys: foreign keys follow a parent's server id", () => {
   let atmos: Atmos;
   let rails: RailsScaffoldServer;
 
   beforeEach(async () => {
-    for (const model of [RelGallery, RelPicture, RelFrame, RelCover]) model.deleteAll();
+    for (const model of [RelGallery, RelPicture, RelFrame, RelCover, RelAlbumDraft, RelSketch]) model.deleteAll();
     rails = await startRailsScaffoldServer();
     atmos = new Atmos({ storage: new MemoryStorage() });
     atmos.resourceClient.base = rails.url;
@@ -96,5 +112,14 @@ describe("Spine relations without remoteKeys: foreign keys follow a parent's ser
     const [serverGallery] = rails.records("rel_galleries");
     expect(rails.records("rel_covers")[0].rel_gallery_id).to.equal(serverGallery.id);
     expect((RelGallery.find(String(serverGallery.id)) as RelGallery).cover().title).to.equal("tulips");
+  });
+
+  it("sends a child of a local-only parent at once, its key as it is", async () => {
+    const draft = RelAlbumDraft.create({ title: "ideas" }) as RelAlbumDraft;
+    RelSketch.create({ title: "tree", rel_album_draft_id: draft.id });
+    await atmos.push();
+    expect(rails.records("rel_album_drafts")).to.deep.equal([]);
+    expect(rails.records("rel_sketches").map((s) => s.rel_album_draft_id)).to.deep.equal([draft.id]);
+    expect(atmos.outbox()).to.deep.equal([]);
   });
 });
