@@ -6,6 +6,7 @@ import { capConnectionsPerAddress } from "./connection-cap";
 import { answerJson, requestPath, sendsBody } from "./http-answer";
 import { createLiveServer } from "./live-server";
 import { LiveLogEvent } from "./live-log";
+import { checkedOrigin } from "./origin-check";
 import { proxyNotice } from "./proxy-notice";
 
 /** Every environment variable the CLI reads, as `--help` lists them. */
@@ -20,6 +21,7 @@ const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
   ["ATMOS_MAX_UNAUTHENTICATED", "sockets one address may hold before they authenticate; one more gets 429 (default 64)"],
   ["ATMOS_MAX_CONNECTIONS_PER_ADDRESS", "connections (of any kind) one address may hold; one more is closed as it opens (default 256; 0 = no limit; off with ATMOS_TRUST_PROXY)"],
   ["ATMOS_REQUEST_TIMEOUT_MS", "time a client has to send a whole request, headers and body, before 408 and a cut (default 10000); a body only /update reads, elsewhere the connection closes once answered"],
+  ["ATMOS_ORIGINS", "browser origins a socket may come from, comma-separated ('https://app.example,http://localhost:8080'); a browser's socket from another gets 403 (default: every origin, the tokens being the guard)"],
   ["ATMOS_TRUST_PROXY", "1 to count clients by the last X-Forwarded-For address, only behind a proxy that writes it (default 0)"],
 ];
 
@@ -53,6 +55,12 @@ function parseCount(name: string, raw: string | undefined, min: number): number 
   if (raw === undefined || raw.trim() === "") return undefined;
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) throw new Error(`${name} must be a whole number of at least ${min} (got "${raw}")`);
   return Number(raw);
+}
+
+/** ATMOS_ORIGINS as a list, each entry checked as createLiveServer checks `origins`; undefined when unset. */
+function parseOrigins(raw: string | undefined): string[] | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  return raw.split(",").map((entry) => entry.trim()).filter(Boolean).map((entry) => checkedOrigin(entry, "ATMOS_ORIGINS"));
 }
 
 /** The time a request has unless ATMOS_REQUEST_TIMEOUT_MS says otherwise (the live server's default). */
@@ -152,6 +160,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     maxUnauthenticatedPerAddress: parseCount("ATMOS_MAX_UNAUTHENTICATED", env.ATMOS_MAX_UNAUTHENTICATED, 1),
     requestTimeoutMs: parseCount("ATMOS_REQUEST_TIMEOUT_MS", env.ATMOS_REQUEST_TIMEOUT_MS, 1),
     trustProxy: parseSwitch("ATMOS_TRUST_PROXY", env.ATMOS_TRUST_PROXY, "behind a proxy that writes X-Forwarded-For"),
+    origins: parseOrigins(env.ATMOS_ORIGINS),
   };
   const perAddress = parseCount("ATMOS_MAX_CONNECTIONS_PER_ADDRESS", env.ATMOS_MAX_CONNECTIONS_PER_ADDRESS, 0) ?? DEFAULT_CONNECTIONS_PER_ADDRESS;
   refuseWeakCredentials(host, limits.trustProxy, env);

@@ -13,6 +13,7 @@ export type { RedisStoreOptions, RedisStoreMiddleware } from "./redis-store";
 export { capConnectionsPerAddress } from "./connection-cap";
 export { tokenListAuthenticator } from "./authenticate";
 export type { Authenticate, AuthDecision } from "./authenticate";
+export type { AllowedOrigins } from "./origin-check";
 export { LiveInputError } from "./change-validation";
 export type { LiveLog, LiveLogEvent } from "./live-log";
 export type { SequencedChange } from "./change-log";

@@ -3,6 +3,7 @@ import type { Clock } from "../../lib/env/clock";
 import type { AuthFailureCounter } from "./address-window";
 import type { Authenticate } from "./authenticate";
 import type { LiveLog } from "./live-log";
+import type { AllowedOrigins } from "./origin-check";
 
 export interface LiveServerOptions {
   /** Attach to this server's `upgrade` event (path `/live`); otherwise call `handleUpgrade` yourself. */
@@ -75,6 +76,15 @@ export interface LiveServerOptions {
    */
   trustProxy?: boolean | undefined;
   /**
+   * The browser origins a socket may come from (`["https://app.example"]`),
+   * or a function `(origin, request) => boolean`. Set it when `authenticate`
+   * trusts what a browser sends by itself (cookies, HTTP auth): otherwise a
+   * page of any other site can open a socket as its visitor. A browser's
+   * upgrade from another origin gets 403; a client that sends no `Origin`
+   * (not a browser) is left to `authenticate`. Default: every origin.
+   */
+  origins?: AllowedOrigins | undefined;
+  /**
    * Open sockets at most. A socket that has not authenticated holds a place
    * while there is room (see `maxUnauthenticatedPerAddress`); when the server is full, a newcomer takes the place
    * of the oldest such socket (one from its own address first; closed with
@@ -107,7 +117,7 @@ export interface LiveServerOptions {
 }
 
 /** Every option's name, in the order above: a misspelled one (`secrett`) is refused, not taken for "not set". */
-const optionNames = ["server", "path", "authenticate", "secret", "redisUrl", "redisKeyPrefix", "replayLimit", "maxPayload", "maxBufferedBytes", "heartbeatMs", "authTimeoutMs", "maxBodyBytes", "requestTimeoutMs", "maxAuthFailures", "authFailureWindowMs", "authFailures", "maxUnauthenticatedPerAddress", "trustProxy", "maxConnections", "maxConnectionsPerUser", "maxChannelsPerSocket", "maxSyncInFlight", "replayIdleMs", "clock", "log"] as const satisfies ReadonlyArray<keyof LiveServerOptions>;
+const optionNames = ["server", "path", "authenticate", "secret", "redisUrl", "redisKeyPrefix", "replayLimit", "maxPayload", "maxBufferedBytes", "heartbeatMs", "authTimeoutMs", "maxBodyBytes", "requestTimeoutMs", "maxAuthFailures", "authFailureWindowMs", "authFailures", "maxUnauthenticatedPerAddress", "trustProxy", "origins", "maxConnections", "maxConnectionsPerUser", "maxChannelsPerSocket", "maxSyncInFlight", "replayIdleMs", "clock", "log"] as const satisfies ReadonlyArray<keyof LiveServerOptions>;
 // Fails to compile when an option above is missing from the list.
 const everyOption: Record<Exclude<keyof LiveServerOptions, (typeof optionNames)[number]>, never> = {};
 void everyOption;

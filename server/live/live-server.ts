@@ -14,6 +14,7 @@ import { LiveHub } from "./live-hub";
 import { LiveLog } from "./live-log";
 import { checkOptionNames, LiveServerOptions, positive } from "./live-server-options";
 import { MemoryChangeLog } from "./memory-change-log";
+import { originCheck } from "./origin-check";
 import { RedisChangeLog } from "./redis-change-log";
 import { createUpdateEndpoint } from "./update-endpoint";
 
@@ -66,6 +67,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const maxAuthFailures = positive("maxAuthFailures", options.maxAuthFailures, 20, true);
   const authFailureWindowMs = positive("authFailureWindowMs", options.authFailureWindowMs, 60_000);
   const maxUnauthenticatedPerAddress = positive("maxUnauthenticatedPerAddress", options.maxUnauthenticatedPerAddress, 64);
+  const allowsOrigin = originCheck(options.origins);
   const log: LiveLog = options.log ?? (() => {});
   const clock = options.clock ?? systemClock;
 
@@ -110,6 +112,13 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     if (requestPath(req.url) !== path) return false;
     if (closing) {
       socket.destroy();
+      return true;
+    }
+    if (allowsOrigin && !allowsOrigin(req)) {
+      // A page of another site, opening a socket with what its visitor's browser holds for this one (cookies).
+      const text = "this page's origin may not open a live socket here (the live server's origins option)";
+      log({ type: "refused", code: 403, message: text });
+      refuseUpgrade(socket, `HTTP/1.1 403 Forbidden\r\n${RAW_ANSWER_HEADERS}Connection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
       return true;
     }
     // Refused before the upgrade when every place is held by an authenticated

@@ -28,7 +28,7 @@ describe("atmos2-server: limits settings", () => {
   };
 
   it("lists every new setting in --help", () => {
-    for (const name of ["ATMOS_MAX_AUTH_FAILURES", "ATMOS_MAX_UNAUTHENTICATED", "ATMOS_MAX_CONNECTIONS_PER_ADDRESS", "ATMOS_REQUEST_TIMEOUT_MS", "ATMOS_TRUST_PROXY"]) {
+    for (const name of ["ATMOS_MAX_AUTH_FAILURES", "ATMOS_MAX_UNAUTHENTICATED", "ATMOS_MAX_CONNECTIONS_PER_ADDRESS", "ATMOS_REQUEST_TIMEOUT_MS", "ATMOS_ORIGINS", "ATMOS_TRUST_PROXY"]) {
       expect(HELP).to.match(new RegExp(`^\\s+${name}\\s`, "m"));
     }
   });
@@ -97,6 +97,17 @@ describe("atmos2-server: limits settings", () => {
     expect(first.isOpen && second.isOpen).to.equal(true);
   });
 
+  it("lets a browser's socket in from the ATMOS_ORIGINS only, and refuses an entry that is not an origin", async () => {
+    const url = await serve({ ATMOS_ORIGINS: " https://tasks.example , http://localhost:8080" });
+    expect(await auth(url, TOKEN, { headers: { origin: "https://tasks.example" } })).to.equal("ready");
+    expect(await auth(url, TOKEN), "a client with no Origin").to.equal("ready");
+    const refused = await auth(url, TOKEN, { headers: { origin: "https://evil.example" } }).then(String, (error: Error) => error.message);
+    expect(refused).to.match(/403/);
+    await running!.stop();
+    running = undefined;
+    expect(await refusal({ ATMOS_ORIGINS: "https://tasks.example/app" })).to.match(/^ATMOS_ORIGINS: "https:\/\/tasks\.example\/app" is not an origin as a browser sends it.*did you mean "https:\/\/tasks\.example"\?\)$/);
+  });
+
   it("refuses a malformed limit naming the setting", async () => {
     expect(await refusal({ ATMOS_MAX_AUTH_FAILURES: "many" })).to.equal('ATMOS_MAX_AUTH_FAILURES must be a whole number of at least 0 (got "many")');
     expect(await refusal({ ATMOS_MAX_UNAUTHENTICATED: "0" })).to.equal('ATMOS_MAX_UNAUTHENTICATED must be a whole number of at least 1 (got "0")');
@@ -109,7 +120,7 @@ describe("atmos2-server: limits settings", () => {
     expect(await refusal({ ATMOS_TOKEN: "a:x" })).to.equal("ATMOS_TOKEN is not a setting of atmos2-server; did you mean ATMOS_TOKENS? (see atmos2-server --help)");
     expect(await refusal({ ATMOS_PORT: "4001" })).to.equal("ATMOS_PORT is not a setting of atmos2-server; did you mean PORT? (see atmos2-server --help)");
     expect(await refusal({ ATMOS_COLOUR: "blue" })).to.equal(
-      "ATMOS_COLOUR is not a setting of atmos2-server; its ATMOS_ settings are ATMOS_TOKENS, ATMOS_SECRET, ATMOS_QUIET, ATMOS_MAX_AUTH_FAILURES, ATMOS_MAX_UNAUTHENTICATED, ATMOS_MAX_CONNECTIONS_PER_ADDRESS, ATMOS_REQUEST_TIMEOUT_MS, ATMOS_TRUST_PROXY (see atmos2-server --help)",
+      "ATMOS_COLOUR is not a setting of atmos2-server; its ATMOS_ settings are ATMOS_TOKENS, ATMOS_SECRET, ATMOS_QUIET, ATMOS_MAX_AUTH_FAILURES, ATMOS_MAX_UNAUTHENTICATED, ATMOS_MAX_CONNECTIONS_PER_ADDRESS, ATMOS_REQUEST_TIMEOUT_MS, ATMOS_ORIGINS, ATMOS_TRUST_PROXY (see atmos2-server --help)",
     );
   });
 
