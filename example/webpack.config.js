@@ -84,6 +84,7 @@ module.exports = (env = {}, argv = {}) => ({
       "narrow.css": path.join(here, "src/narrow.css"),
       "sync-panel.css": path.join(here, "src/sync-panel.css"),
       "sign-in.css": path.join(here, "src/sign-in.css"),
+      "undo-toast.css": path.join(here, "src/undo-toast.css"),
       // Plain JavaScript, copied as is: a worker's types (lib "webworker") clash with the page's ("dom").
       "sw.js": path.join(here, "src/sw.js"),
     }),

@@ -6,9 +6,9 @@ import { Task } from "./task-model";
  * do ("Delete all completed tasks"). Google's `POST /lists/:id/clear` only
  * hides them, and Google hides a task completed in its apps too, so a hidden
  * task may well be one to show under Done (see `Task.ofList`): clearing by
- * hiding would not clear. Each delete goes through the outbox, so it works
- * offline and is sent when the connection is back.
+ * hiding would not clear. The panel deletes them through the outbox (so it
+ * works offline and is sent when the connection is back) and offers Undo.
  */
-export function clearCompleted(list: List): void {
-  for (const task of Task.ofList(list.id)) if (task.isDone) task.destroy({ remote: true });
+export function completedTasks(list: List): Task[] {
+  return Task.ofList(list.id).filter((task) => task.isDone);
 }

@@ -19,6 +19,7 @@ import { StatusPill } from "./status-pill";
 import { SyncPanel } from "./sync-panel";
 import { configureTasksApi } from "./tasks-api-setup";
 import { TasksPanel } from "./tasks-panel";
+import { UndoToast } from "./undo-toast";
 import { Task } from "./task-model";
 
 Spine.$ = jQuery;
@@ -127,7 +128,7 @@ async function start(): Promise<void> {
   }
   new OfflineBanner({ el: jQuery("#offline-banner"), atmos });
   const sidebar = new ListsSidebar({ el: jQuery("#sidebar") });
-  const panel = new TasksPanel({ el: jQuery("#panel"), atmos });
+  const panel = new TasksPanel({ el: jQuery("#panel"), atmos, undo: new UndoToast({ el: jQuery("#undo-toast") }) });
 
   const remembered = () => {
     const id = localStorage.getItem(selectedKey);

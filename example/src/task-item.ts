@@ -176,8 +176,8 @@ export class TaskItem extends Spine.Controller {
     const task = this.fresh();
     // Keep keyboard users in the list: focus moves to a neighbour.
     const neighbour = this.el.next(".task").add(this.el.prev(".task")).first().find(".task-open");
-    task?.destroy({ remote: true });
-    this.trigger("removed", neighbour);
+    // The panel deletes it, offering Undo.
+    if (task) this.trigger("removed", neighbour, task);
   }
 
   retry(): void {

@@ -1,12 +1,13 @@
 import Spine from "spine";
 import type { Atmos } from "atmos2";
-import { clearCompleted } from "./clear-completed";
+import { completedTasks } from "./clear-completed";
 import { html } from "./html";
 import { List } from "./list-model";
 import { findByRoot, rootOf } from "./record-root";
 import { syncMark } from "./sync-mark";
 import { TaskItem } from "./task-item";
 import { Task } from "./task-model";
+import type { UndoToast } from "./undo-toast";
 
 /** The heading's buttons, by class: the one focused keeps focus when the heading repaints. */
 const HEAD_BUTTONS = ["rename-list", "delete-list"];
@@ -40,6 +41,7 @@ export class TasksPanel extends Spine.Controller {
     ".tasks-empty": "emptyEl",
   };
   declare atmos: Atmos;
+  declare undo: UndoToast;
   declare head: any;
   declare newTitle: any;
   declare openEl: any;
@@ -48,12 +50,14 @@ export class TasksPanel extends Spine.Controller {
   declare doneCount: any;
   declare emptyEl: any;
   private listRoot?: object;
+  /** What was typed in "Add a task" and not added yet, per list, kept while another list is shown. */
+  private drafts = new WeakMap<object, string>();
   private items = new Map<object, TaskItem>();
   private renaming = false;
   private headPainted = "";
   private scheduled = false;
 
-  constructor(options: { el: unknown; atmos: Atmos }) {
+  constructor(options: { el: unknown; atmos: Atmos; undo: UndoToast }) {
     super(options);
     const later = () => this.schedule();
     Task.bind("refresh change syncState", later);
@@ -70,6 +74,7 @@ export class TasksPanel extends Spine.Controller {
   show(list: List | undefined): void {
     // A task's edit form left open is kept, not thrown away with its row.
     TaskItem.editingRow?.keepEdit();
+    if (this.listRoot && this.newTitle?.length) this.drafts.set(this.listRoot, String(this.newTitle.val()));
     for (const item of this.items.values()) item.release();
     this.items.clear();
     this.listRoot = list && rootOf(List, list);
@@ -98,6 +103,7 @@ export class TasksPanel extends Spine.Controller {
         <ul class="tasks done-tasks" aria-label="Completed tasks"></ul>
       </section>
     `.value);
+    this.newTitle.val(this.drafts.get(this.listRoot!) ?? "");
     this.renderHead();
     this.renderTasks();
   }
@@ -193,7 +199,10 @@ export class TasksPanel extends Spine.Controller {
       if (item) item.update(task);
       else {
         item = new TaskItem({ task, atmos: this.atmos });
-        item.bind("removed", (neighbour: any) => (neighbour.length ? neighbour : this.newTitle).trigger("focus"));
+        item.bind("removed", (neighbour: any, removed: Task) => {
+          this.undo.deleteTasks([removed]);
+          (neighbour.length ? neighbour : this.newTitle).trigger("focus");
+        });
         this.items.set(root, item);
       }
       const node = item.el[0];
@@ -272,6 +281,6 @@ export class TasksPanel extends Spine.Controller {
 
   clear(): void {
     const list = this.list;
-    if (list) clearCompleted(list);
+    if (list) this.undo.deleteTasks(completedTasks(list), "completed task");
   }
 }

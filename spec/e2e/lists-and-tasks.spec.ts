@@ -110,7 +110,7 @@ describe("Tasks app: lists and tasks", function () {
   // Found by a review at phone size: a title changed and then left for
   // another task, or another list, was thrown away without a word, and two
   // edit forms could be open at once.
-  it("keeps an edit the user leaves for another task or list, and opens one edit form at a time", async () => {
+  it("keeps an edit or a half-typed new task the user leaves for another task or list, and opens one edit form at a time", async () => {
     const page = await harness.openDevice();
     await addList(page, "Errands");
     await addTasks(page, "one", "two");
@@ -121,9 +121,12 @@ describe("Tasks app: lists and tasks", function () {
     await page.getByRole("button", { name: "Edit two" }).click();
     expect(await page.locator(".task-edit").count(), "edit forms open").to.equal(1);
     await page.getByLabel("Title", { exact: true }).fill("two, edited");
+    await page.getByLabel("New task").fill("thr");
     await page.locator(".lists .list-select", { hasText: "Other" }).click();
+    expect(await page.getByLabel("New task").inputValue(), "another list's new task").to.equal("");
     await page.locator(".lists .list-select", { hasText: "Errands" }).click();
     expect((await shownTasks(page)).open.sort()).to.deep.equal(["one, edited", "two, edited"]);
+    expect(await page.getByLabel("New task").inputValue(), "the half-typed new task").to.equal("thr");
 
     await synced(page);
     const list = (await harness.listNamed("Errands"))!;

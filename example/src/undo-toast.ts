@@ -1,0 +1,93 @@
+import Spine from "spine";
+import { html } from "./html";
+import { Task } from "./task-model";
+
+/** How long a delete stays undoable (longer while the pointer or focus is on the toast). */
+const OFFERED_MS = 10_000;
+
+/**
+ * "Task deleted · Undo" after a delete or Clear completed, as Google's own
+ * apps offer. Undo saves the tasks again: atmos2 sends the delete, then a
+ * create, so each task comes back on the server too, under the id the
+ * server gives it. Offline, both wait in the outbox like any change.
+ * Ctrl+Z (⌘Z) outside a field undoes too, while the toast is shown.
+ */
+export class UndoToast extends Spine.Controller {
+  static events = {
+    "click .undo": "undo",
+    "click .undo-close": "hide",
+    "mouseenter": "hold",
+    "mouseleave": "letGo",
+    "focusin": "hold",
+    "focusout": "letGo",
+  };
+  /** The deleted tasks' attributes, as they were just before the delete. */
+  private kept: Record<string, unknown>[] = [];
+  private timer?: ReturnType<typeof setTimeout>;
+  private held = false;
+
+  constructor(options: { el: unknown }) {
+    super(options);
+    document.addEventListener("keydown", (event) => {
+      if (!this.kept.length || event.key.toLowerCase() !== "z" || !(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey) return;
+      const target = event.target as HTMLElement | null;
+      // A field's own undo (its typing) comes first.
+      if (target?.closest("input, textarea, select, [contenteditable]")) return;
+      event.preventDefault();
+      this.undo();
+    });
+  }
+
+  /** Deletes the tasks (sent when the server answers) and offers to bring them back. */
+  deleteTasks(tasks: Task[], what = "task"): void {
+    if (!tasks.length) return;
+    this.kept = tasks.map((task) => task.attributes());
+    for (const task of tasks) task.destroy({ remote: true });
+    const text = tasks.length === 1 ? `${capital(what)} deleted` : `${tasks.length} ${what}s deleted`;
+    // Written into a live region that is always there (#undo-toast): one shown only now would not be read.
+    this.html(html`<div class="undo-toast">
+      <span class="undo-text">${text}</span>
+      <button type="button" class="undo" aria-keyshortcuts="Control+Z Meta+Z">Undo</button>
+      <button type="button" class="undo-close" aria-label="Dismiss"><span aria-hidden="true">×</span></button>
+    </div>`.value);
+    this.held = false;
+    this.schedule();
+  }
+
+  undo(): void {
+    const kept = this.kept;
+    const focused = this.el[0].contains(document.activeElement);
+    this.hide();
+    for (const attrs of kept) new Task(attrs).save({ remote: true });
+    // Focus was on Undo, now gone: the panel takes it, not the page's top.
+    if (focused) document.getElementById("panel")?.focus();
+  }
+
+  hide(): void {
+    clearTimeout(this.timer);
+    this.kept = [];
+    this.el.empty();
+  }
+
+  hold(): void {
+    this.held = true;
+    clearTimeout(this.timer);
+  }
+
+  letGo(event?: { relatedTarget?: EventTarget | null }): void {
+    if (event?.relatedTarget instanceof Node && this.el[0].contains(event.relatedTarget)) return;
+    this.held = false;
+    if (this.kept.length) this.schedule();
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (!this.held) this.hide();
+    }, OFFERED_MS);
+  }
+}
+
+function capital(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

@@ -1,0 +1,96 @@
+import { expect } from "chai";
+import { addList, addTasks, eventually, shownTasks, smallTargets, synced, TasksAppHarness } from "./tasks-app-harness";
+
+/**
+ * Found at phone size: a tap on a task's delete (always shown on a touch
+ * screen) or on Clear completed deleted for good, with no way back. Google's
+ * own apps offer Undo, and so does this one: the tasks come back here and
+ * on the server, once each, online or offline.
+ */
+describe("Tasks app: undoing a delete", function () {
+  const harness = new TasksAppHarness();
+
+  before(() => harness.start());
+  after(() => harness.stop());
+  afterEach(() => harness.closeDevices());
+
+  it("brings a deleted task back, with its notes, here and on the server", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Shelf");
+    await addTasks(page, "Keep me", "Other");
+    await page.getByRole("button", { name: "Edit Keep me" }).click();
+    await page.getByLabel("Notes").fill("second shelf");
+    await page.getByRole("button", { name: "Save" }).click();
+    await synced(page);
+
+    await page.getByRole("button", { name: "Delete Keep me" }).click();
+    await page.locator(".undo-toast", { hasText: "Task deleted" }).waitFor();
+    expect((await shownTasks(page)).open).to.deep.equal(["Other"]);
+    await page.getByRole("button", { name: "Undo" }).click();
+    await page.locator(".undo-toast").waitFor({ state: "detached" });
+    expect((await shownTasks(page)).open.sort()).to.deep.equal(["Keep me", "Other"]);
+    await synced(page);
+
+    const list = (await harness.listNamed("Shelf"))!;
+    const tasks = await harness.tasks(list.id);
+    expect(tasks.map((t) => t.title).sort()).to.deep.equal(["Keep me", "Other"]);
+    expect(tasks.find((t) => t.title === "Keep me")!.notes).to.equal("second shelf");
+    await page.reload();
+    await page.locator(".list-title", { hasText: "Shelf" }).waitFor();
+    await eventually(async () => expect((await shownTasks(page)).open.sort()).to.deep.equal(["Keep me", "Other"]));
+    expect(harness.pageErrors(page)).to.deep.equal([]);
+  });
+
+  it("brings cleared tasks back offline with Ctrl+Z, and the server gets them once when the network returns", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Offline undo");
+    await addTasks(page, "a", "b", "c");
+    await page.getByLabel("Done: a").check();
+    await page.getByLabel("Done: b").check();
+    await synced(page);
+
+    await page.context().setOffline(true);
+    await page.getByRole("button", { name: "Clear completed" }).click();
+    await page.locator(".undo-toast", { hasText: "2 completed tasks deleted" }).waitFor();
+    expect(await shownTasks(page)).to.deep.equal({ open: ["c"], done: [] });
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("Control+z");
+    await page.locator(".undo-toast").waitFor({ state: "detached" });
+    expect((await shownTasks(page)).done.sort()).to.deep.equal(["a", "b"]);
+    await page.context().setOffline(false);
+    await synced(page);
+
+    const list = (await harness.listNamed("Offline undo"))!;
+    const tasks = await harness.tasks(list.id, "?showHidden=true");
+    expect(tasks.map((t) => `${t.title}:${t.status}`).sort()).to.deep.equal(["a:completed", "b:completed", "c:needsAction"]);
+  });
+
+  it("lets the offer go after a while, and keeps the delete", async () => {
+    const page = await harness.openDevice();
+    await page.clock.install();
+    await addList(page, "Gone");
+    await addTasks(page, "bye");
+    await page.getByRole("button", { name: "Delete bye" }).click();
+    await page.locator(".undo-toast").waitFor();
+    await page.clock.runFor(11_000);
+    await page.locator(".undo-toast").waitFor({ state: "detached" });
+    await synced(page);
+    expect(await harness.tasks((await harness.listNamed("Gone"))!.id)).to.deep.equal([]);
+  });
+
+  it("at phone size, shows the offer whole inside the screen, with targets a finger can hit", async () => {
+    const page = await harness.openDevice({ width: 320, height: 568 }, { touch: true });
+    await addList(page, "Phone");
+    await addTasks(page, "a task with a title long enough to wrap on a phone");
+    await page.getByRole("button", { name: /^Delete a task/ }).tap();
+    const toast = page.locator(".undo-toast");
+    await toast.waitFor();
+    const box = (await toast.boundingBox())!;
+    expect(box.x, "left edge").to.be.at.least(0);
+    expect(box.x + box.width, "right edge").to.be.at.most(320);
+    expect(box.y + box.height, "bottom edge").to.be.at.most(568);
+    expect(await smallTargets(page, ".undo-toast")).to.deep.equal([]);
+    await page.getByRole("button", { name: "Undo", exact: true }).tap();
+    await eventually(async () => expect((await shownTasks(page)).open).to.have.length(1));
+  });
+});
