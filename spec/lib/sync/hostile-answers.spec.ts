@@ -174,4 +174,37 @@ describe("answers from a broken or hostile server", () => {
     expect(page).to.equal(10000);
     expect(List.all().map((l) => l.id)).to.deep.equal(["L1"]);
   });
+
+  // Found by a review at the network's edge: a server that ignores the page
+  // token sends page 1 again with the same next token. The pull ended there
+  // as if complete, and remove: true dropped the records on later pages
+  // (and records not yet sent) here, with no error.
+  for (const [kind, next, said] of [
+    ["nextPageToken", () => ({ body: { nextPageToken: "p2" }, headers: {} }), /\(nextPageToken "p2" came twice\)/],
+    ["Link header", (port: string) => ({ body: {}, headers: { Link: `<http://localhost:${port}/lists?page=2>; rel="next"` } }), /\(the Link rel="next" http:\/\/localhost:\d+\/lists\?page=2 came twice\)/],
+  ] as const) {
+    it(`fails a pull whose next page (${kind}) leads back to a page already read: nothing stored, nothing removed`, async () => {
+      answer = '[{ "id": "L1", "title": "synced" }, { "id": "L9", "title": "on page 2" }]';
+      await models.List.sync({ remote: true });
+      const unsent = models.List.create({ title: "made here" }, { remote: false }) as any;
+      const port = new URL(atmos.resourceClient.base).port;
+      let requests = 0;
+      server.removeAllListeners("request");
+      server.on("request", (_req, res) => {
+        requests++;
+        const { body, headers: more } = next(port) as { body: Record<string, unknown>; headers: Record<string, string> };
+        res.writeHead(200, { "Content-Type": "application/json", ...more });
+        // Page 1 every time: the server ignores pageToken / page.
+        res.end(JSON.stringify({ items: [{ id: "L1", title: "synced, renamed" }], ...body }));
+      });
+      const message = await pullError();
+      expect(message).to.match(/^List: the server's next page leads back to a page this pull already read /);
+      expect(message).to.match(said);
+      expect(message).to.match(/nothing from this pull was stored/);
+      expect(requests).to.equal(2);
+      expect(List.all().map((l) => l.id).sort()).to.deep.equal(["L1", "L9", unsent.id].sort());
+      expect((List.find("L1") as any).title, "nothing of the pull stored").to.equal("synced");
+      expect(errors.at(-1)!.error.message).to.match(/leads back to a page/);
+    });
+  }
 });
