@@ -113,7 +113,7 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
  */
 export function storageFailure(error: unknown, model: string | null, record: unknown): ErrorPayload {
   const quota = isQuotaError(error);
-  const message = quota ? "atmos2: storage is full; changes are kept in memory and written again when space frees" : `atmos2: writing to storage failed: ${(error as Error)?.message ?? error}`;
+  const message = quota ? "atmos2: storage is full; the changes since are kept in this page's memory only (closing or reloading the page loses them) and are written, then sent, once space frees: free some storage, or keep larger data in the IndexedDB store (atmos2/indexeddb)" : `atmos2: writing to storage failed: ${(error as Error)?.message ?? error}`;
   const type = quota ? "quota" : "invalid";
   return { model, record, status: 0, body: null, error: new SyncError(message, { type }), type };
 }

@@ -44,6 +44,9 @@ describe("offline: a full storage keeps changes in memory until space frees", ()
 
     expect(payload.type).to.equal("quota");
     expect(payload.error.message).to.match(/storage is full/);
+    // Found by a review at the network's edge: nothing said a reload loses what waits in memory.
+    expect(payload.error.message).to.match(/kept in this page's memory only \(closing or reloading the page loses them\)/);
+    expect(payload.error.message).to.match(/free some storage, or keep larger data in the IndexedDB store/);
     // API.md: model the class name, record the Spine record.
     expect(payload.model).to.equal("Todo");
     expect((payload.record as Todo | null)?.id).to.equal(a.id);
