@@ -27,7 +27,7 @@ import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
 import { ResourceClient } from "./sync/resource-client";
 import { offlineDefaults, type OfflineStatusCodes } from "./sync/retry-policy";
 import { noteOutcome } from "./sync/request-outcome";
-import { storageFailure, type SyncError } from "./sync/sync-error";
+import { storageFailure, unreadableStored, type SyncError } from "./sync/sync-error";
 import type { SyncHost } from "./sync/sync-host";
 
 /**
@@ -210,6 +210,7 @@ export class Atmos extends Emitter<AtmosEvents> {
         // Closed before storage was read: it never takes the lease (it would hold it for good).
         if (this.shut) return;
         if (!countedAtOnce) count();
+        for (const key of this.store.unreadable?.() ?? []) if (key.startsWith(this.prefix)) this.emit("error", unreadableStored(key, this.prefix));
         this.tabNews.takeTurnsSending(this.lease);
       },
       () => undefined,

@@ -30,6 +30,12 @@ export interface Store {
    */
   putSync?(key: string, json: string): void;
   /**
+   * Keys whose values could not be read (text that is not JSON: cut short,
+   * or another program's), found since the last call, each named once. They
+   * are skipped and left as they are; the Atmos reports them as errors.
+   */
+  unreadable?(): string[];
+  /**
    * `entries`, answered before returning: for stores that can (Web Storage).
    * With it, a new Atmos knows every stored record the moment it is made,
    * so a save right after `new Atmos()` is decided with what storage knows.

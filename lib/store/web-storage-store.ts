@@ -116,14 +116,26 @@ export class WebStorageStore implements Store {
     return keys;
   }
 
+  /** Keys found not to hold JSON, not yet handed to `unreadable()`; and every key found so (each is named once). */
+  private found: string[] = [];
+  private named = new Set<string>();
+
+  unreadable(): string[] {
+    return this.found.splice(0);
+  }
+
   private read<T>(key: string): T | undefined {
     const raw = this.storage.getItem(key);
     if (raw === null || raw === undefined) return undefined;
     try {
       return JSON.parse(raw) as T;
     } catch {
-      // A value another program wrote under our prefix: ignore it rather than
-      // refuse to load everything else.
+      // Cut short, or another program's value under our prefix: skipped
+      // rather than refuse to load everything else, and named (Atmos emits it).
+      if (!this.named.has(key)) {
+        this.named.add(key);
+        this.found.push(key);
+      }
       return undefined;
     }
   }
