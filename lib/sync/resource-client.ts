@@ -252,6 +252,11 @@ export class ResourceClient {
       // Node's fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND…).
       const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
       const why = cause?.code ?? cause?.message;
+      // Node's fetch will not connect to some ports (the Fetch standard's list: 9, 6000, 6667…): a setup mistake, parked.
+      if (cause?.message === "bad port") {
+        const port = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:(\d+)/i.exec(outgoing.url)?.[1];
+        throw new SyncError(`${label} cannot be sent: fetch refuses to connect to port ${port} (one of the ports blocked for safety); use another port in resourceClient.base or the routes`, { status: 0, type: "config", unsent: true });
+      }
       const message = `${(error as Error)?.message ?? "network error"}${why ? ` (${why})` : ""}`;
       // Failed before any connection was made: the request never left (a reset or a timeout may come after it did).
       const unsent = !aborted && (notConnected.test(String(cause?.code)) || offlineAtStart);

@@ -147,4 +147,22 @@ describe("offline: a change that cannot be sent for a setup mistake is parked, n
     expect(offline).to.deep.equal([]);
     expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
   });
+
+  // Found by a review at the network's edge: port 9 (and 6000, 6667…) is
+  // one fetch will not connect to, and the change was retried forever as
+  // if the network were down.
+  it("parks a change sent to a port fetch refuses (Node), naming the port, and says nothing of being offline", async () => {
+    const { page } = fixture;
+    const errors = recordEvents(page.atmos, "error");
+    const offline = recordEvents(page.atmos, "offline");
+    page.atmos.resourceClient.base = "http://127.0.0.1:9/api";
+    const todo = new Todo({ title: "blocked port" });
+    todo.save({ remote: true });
+    await page.atmos.whenSynced();
+
+    expect(errors.map((e) => [e.status, e.type])).to.deep.equal([[0, "config"]]);
+    expect(errors[0].error.message).to.equal("Todo POST http://127.0.0.1:9/api/todos cannot be sent: fetch refuses to connect to port 9 (one of the ports blocked for safety); use another port in resourceClient.base or the routes");
+    expect(offline).to.deep.equal([]);
+    expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+  });
 });
