@@ -121,9 +121,12 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
       : body === null || body === undefined || body === "" ? `with an empty body; ${wanted}`
       : typeof body == "string" ? `with text, not JSON: ${JSON.stringify(body.slice(0, 80))}; ${wanted}`
       : `with ${Array.isArray(body) ? "a list" : JSON.stringify(body)}, not a record; ${wanted}`;
-    // fetch sends a POST that a 301, 302 or 303 redirects as a GET: the answer is the page there, not the record saved.
-    const moved = redirectedTo ? ` (it was redirected to ${redirectedTo}: after a 301, 302 or 303 a POST goes on as a GET, and saves nothing; point resourceClient.base and the routes at the address that answers)` : "";
-    const error = new SyncError(`${entry.className}: the server answered the ${action} (${status}) ${why}${moved}`, { status, body, type: "invalid" });
+    // fetch sends a POST that a 301, 302 or 303 redirects as a GET: the answer is the page there, not the record saved, and the redirect is what to fix.
+    const what = answer ? `an object without "${idField}"` : body === null || body === undefined || body === "" ? "an empty body" : typeof body == "string" ? "text" : Array.isArray(body) ? "a list" : JSON.stringify(body);
+    const message = redirectedTo
+      ? `the ${action} was redirected to ${redirectedTo}, and after a 301, 302 or 303 a POST goes on as a GET, which saves nothing; point resourceClient.base and the routes at the address that answers (the answer there, ${status}, was ${what}, not the record saved)`
+      : `the server answered the ${action} (${status}) ${why}`;
+    const error = new SyncError(`${entry.className}: ${message}`, { status, body, type: "invalid" });
     if (action === "create") throw error;
     host.reportError(errorPayload(entry.className, record, error));
     answer = undefined;

@@ -37,8 +37,25 @@ describe("a create the server redirects", () => {
     const list = new List({ title: "Groceries" }).save({ remote: true }) as List;
     await atmos.whenSynced();
     expect(errors.map((e) => e.error.message)).to.deep.equal([
-      `List: the server answered the create (200) with a list, not a record; the answer must be the record saved, with its "id" (it was redirected to ${base}/v2/lists: after a 301, 302 or 303 a POST goes on as a GET, and saves nothing; point resourceClient.base and the routes at the address that answers)`,
+      `List: the create was redirected to ${base}/v2/lists, and after a 301, 302 or 303 a POST goes on as a GET, which saves nothing; point resourceClient.base and the routes at the address that answers (the answer there, 200, was a list, not the record saved)`,
     ]);
     expect((List.find(list.id) as any).syncState()).to.equal("failed");
+  });
+
+  // Found by a review at the network's edge: where the page redirected to
+  // answered an object, the message led with resourceClient.IDField.
+  it("leads with the redirect, not IDField, when the answer there is an object without an id", async () => {
+    server.removeAllListeners("request");
+    server.on("request", (req, res) => {
+      if (req.url!.startsWith("/v2/")) return void res.writeHead(200, { "Content-Type": "application/json" }).end('{"items":[]}');
+      res.writeHead(302, { Location: `/v2${req.url}` }).end();
+    });
+    const errors: ErrorPayload[] = [];
+    atmos.on("error", (payload) => errors.push(payload));
+    new List({ title: "Groceries" }).save({ remote: true });
+    await atmos.whenSynced();
+    expect(errors.map((e) => e.error.message)).to.deep.equal([
+      `List: the create was redirected to ${base}/v2/lists, and after a 301, 302 or 303 a POST goes on as a GET, which saves nothing; point resourceClient.base and the routes at the address that answers (the answer there, 200, was an object without "id", not the record saved)`,
+    ]);
   });
 });
