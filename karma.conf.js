@@ -18,6 +18,12 @@ function tasksApiMiddleware() {
   const { createTasksApi } = require("./example/server/tasks-api");
   const api = createTasksApi({ dbFile: path.join(runDir, "tasks.sqlite"), token: "browser-token" });
   return (req, res, next) => {
+    // An API moved to another origin (localhost → 127.0.0.1), where nothing sends CORS headers: spec/browser/offline/redirected-away.spec.ts.
+    if (req.url.startsWith("/moved-away/")) {
+      const host = String(req.headers.host).replace(/^localhost\b/, "127.0.0.1");
+      res.writeHead(302, { Location: `http://${host}/no-cors${req.url.slice("/moved-away".length)}` });
+      return void res.end();
+    }
     if (!api.handle(req, res)) next();
   };
 }

@@ -52,3 +52,25 @@ export function unparsable(url: string): string | undefined {
     return port && Number(port) > 65535 ? `port ${port} is above 65535` : "fetch cannot parse it";
   }
 }
+
+/**
+ * In a page, whether `url` answers with a redirect: asked (a HEAD, no
+ * headers, redirects not followed) after a fetch failed as the network
+ * would, while the browser says it is online. A redirect to an origin that
+ * does not allow the page (no CORS headers) fails every request so, and
+ * would be taken for being offline for good.
+ */
+export async function redirectsAway(url: string): Promise<boolean> {
+  const page = globalThis as { location?: { href?: unknown }; navigator?: { onLine?: boolean } };
+  if (typeof page.location?.href != "string" || page.navigator?.onLine === false) return false;
+  const controller = typeof AbortController == "function" ? new AbortController() : undefined;
+  const timer = setTimeout(() => controller?.abort(), 5000);
+  try {
+    const answer = await globalThis.fetch(url, { method: "HEAD", redirect: "manual", credentials: "omit", signal: controller?.signal });
+    return answer.type === "opaqueredirect";
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

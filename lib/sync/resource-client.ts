@@ -6,7 +6,7 @@ import { parseResponse, type ResponseData } from "./response-body";
 import { badOption, checkedOptions, isFunction } from "../checked-options";
 import { OriginPauses } from "./origin-pauses";
 import { checkExecuteOptions } from "../call-options";
-import { baseProblem, headerProblem, tokenChars, unparsable } from "./request-checks";
+import { baseProblem, redirectsAway, headerProblem, tokenChars, unparsable } from "./request-checks";
 
 export type DataCoding = "json" | "form";
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -256,6 +256,9 @@ export class ResourceClient {
       if (cause?.message === "bad port") {
         const port = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:(\d+)/i.exec(outgoing.url)?.[1];
         throw new SyncError(`${label} cannot be sent: fetch refuses to connect to port ${port} (one of the ports blocked for safety); use another port in resourceClient.base or the routes`, { status: 0, type: "config", unsent: true });
+      }
+      if (!aborted && this.fetch === defaultFetch && error instanceof TypeError && (await redirectsAway(outgoing.url))) {
+        throw new SyncError(`${label} cannot be sent: the server redirects it to another address (301, 302, 303, 307 or 308), which does not let this page read its answers (no CORS headers for this origin); point resourceClient.base and the routes at the address the server redirects to`, { status: 0, type: "config" });
       }
       const message = `${(error as Error)?.message ?? "network error"}${why ? ` (${why})` : ""}`;
       // Failed before any connection was made: the request never left (a reset or a timeout may come after it did).
