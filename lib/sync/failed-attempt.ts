@@ -27,7 +27,7 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   const kind = classifyFailure(failure, op.kind, host.offlineStatusCodes);
   const record = recordOf(host, entry);
   // The server answered (404, 500…): the network is up again, whatever it said.
-  if (status > 0 && kind !== "offline" && kind !== "auth") host.setOnline(true);
+  if ((status > 0 || failure.answered) && kind !== "offline" && kind !== "auth") host.setOnline(true);
   // The server has the record no more, as wanted: a DELETE answered 404 or
   // 410, or the user destroyed the record meanwhile (a list's DELETE
   // overtook the request of one of its tasks).

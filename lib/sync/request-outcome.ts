@@ -14,5 +14,5 @@ export function noteOutcome(host: SyncHost, failure: SyncError | undefined, goOf
   const kind = failure && classifyFailure(failure, "index", host.offlineStatusCodes);
   if (kind === "offline") goOffline();
   else if (kind === "auth") host.authFailed();
-  else if (!failure || failure.status > 0) host.setOnline(true);
+  else if (!failure || failure.status > 0 || failure.answered) host.setOnline(true);
 }

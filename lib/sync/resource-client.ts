@@ -258,7 +258,7 @@ export class ResourceClient {
         throw new SyncError(`${label} cannot be sent: fetch refuses to connect to port ${port} (one of the ports blocked for safety); use another port in resourceClient.base or the routes`, { status: 0, type: "config", unsent: true });
       }
       if (!aborted && this.fetch === defaultFetch && error instanceof TypeError && (await redirectsAway(outgoing.url))) {
-        throw new SyncError(`${label} cannot be sent: the server redirects it to another address (301, 302, 303, 307 or 308), which does not let this page read its answers (no CORS headers for this origin); point resourceClient.base and the routes at the address the server redirects to`, { status: 0, type: "config" });
+        throw new SyncError(`${label} cannot be sent: the server redirects it to another address (301, 302, 303, 307 or 308), which does not let this page read its answers (no CORS headers for this origin); point resourceClient.base and the routes at the address the server redirects to`, { status: 0, type: "config", answered: true });
       }
       const message = `${(error as Error)?.message ?? "network error"}${why ? ` (${why})` : ""}`;
       // Failed before any connection was made: the request never left (a reset or a timeout may come after it did).

@@ -15,8 +15,10 @@ export class SyncError extends Error {
   readonly retryAfterMs?: number;
   /** No byte of the request left this machine: the connection was refused or the host not found, or the browser was offline. */
   readonly unsent?: boolean;
+  /** The server answered, though with status 0 (a redirect the page may not follow): the network is up. */
+  readonly answered?: boolean;
 
-  constructor(message: string, options: { status?: number; body?: unknown; type: SyncErrorType; retryAfterMs?: number; unsent?: boolean }) {
+  constructor(message: string, options: { status?: number; body?: unknown; type: SyncErrorType; retryAfterMs?: number; unsent?: boolean; answered?: boolean }) {
     super(message);
     this.name = "SyncError";
     this.status = options.status ?? 0;
@@ -24,6 +26,7 @@ export class SyncError extends Error {
     this.type = options.type;
     this.retryAfterMs = options.retryAfterMs;
     this.unsent = options.unsent;
+    this.answered = options.answered;
   }
 }
 

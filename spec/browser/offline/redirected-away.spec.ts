@@ -37,4 +37,17 @@ describe("an API that redirects to another origin without CORS (Chromium)", () =
     expect(atmos.status()).to.include({ online: true, failed: 1 });
     expect((OfflineList.find(list.id) as any).syncState()).to.equal("failed");
   });
+
+  it("says online again when the redirect is met after the server was down (the server answers)", async () => {
+    const list = OfflineList.create({ title: "Down, then moved" }, { remote: true }) as OfflineList;
+    const moved = atmos.resourceClient.base;
+    atmos.resourceClient.base = "http://127.0.0.1:1/tasks/v1";
+    await atmos.push();
+    expect(atmos.status().online, "after a refused connection").to.equal(false);
+    atmos.resourceClient.base = moved;
+    await atmos.push();
+    expect(errors.at(-1)!.type).to.equal("config");
+    expect(atmos.status()).to.include({ online: true, failed: 1 });
+    expect((OfflineList.find(list.id) as any).syncState()).to.equal("failed");
+  });
 });
