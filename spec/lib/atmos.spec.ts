@@ -4,6 +4,7 @@ import { MemoryStorage } from "../fakes/memory-storage";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../servers/rails-scaffold-server";
 import { startTasksTestServer, type TasksTestServer } from "../servers/tasks-test-server";
 import { tasksClient } from "../servers/tasks-client";
+import { refusingBase } from "../servers/listen";
 import { googleRoutes, models, resetModels, Task, Todo } from "./models";
 
 /** The next `name` event of atmos. */
@@ -211,7 +212,7 @@ describe("Atmos errors and events", () => {
   });
 
   it("rejects sync({ remote: true }) and goes offline when the server cannot be reached, keeping local records", async () => {
-    atmos.resourceClient.base = "http://127.0.0.1:1";
+    atmos.resourceClient.base = await refusingBase();
     new Todo({ title: "mine" }).save();
     await atmos.whenSynced();
     const offline = next<void>(atmos, "offline");

@@ -3,6 +3,7 @@ import { Atmos } from "../../../lib";
 import { MemoryStorage } from "../../fakes/memory-storage";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
 import { resetModels, Todo, models } from "../models";
+import { refusingBase } from "../../servers/listen";
 
 /** Records in storage: one key per record, and what a reloaded page gets back. */
 describe("local persistence through Atmos", () => {
@@ -73,7 +74,8 @@ describe("local persistence through Atmos", () => {
     await atmos.push();
     new Todo({ title: "only here" }).save();
     const pending = new Todo({ title: "not sent yet" });
-    atmos.resourceClient.base = "http://127.0.0.1:1"; // nothing listens there: stays queued
+    const down = await refusingBase();
+    atmos.resourceClient.base = down; // nothing listens there: stays queued
     pending.save({ remote: true });
     await new Promise<void>((resolve) => atmos.on("offline", () => resolve()));
     const states = () => Object.fromEntries(Todo.all().map((t: any) => [t.title, t.syncState()]));
@@ -84,7 +86,7 @@ describe("local persistence through Atmos", () => {
     atmos.close();
     resetModels();
     atmos = new Atmos({ storage });
-    atmos.resourceClient.base = "http://127.0.0.1:1";
+    atmos.resourceClient.base = down;
     await models.Todo.sync();
     expect(states()).to.deep.equal(expected);
   });
