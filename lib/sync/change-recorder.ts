@@ -54,7 +54,10 @@ export function recordChange(
     // Only a field the app's record carries can be the user's edit: taken for edits, the server's
     // own fields would keep their old values in a merge (a refused update would send
     // `deleted: false` back onto a task deleted elsewhere).
-    changed = editedFields(entry.attrs, plain.attrs);
+    // Saved again after a destroy (an undo): the edits that destroy folded
+    // away are the user's still, so the fields are told against the server's
+    // version the edits were based on (a pull must not take them back).
+    changed = editedFields(entry.deleted && entry.base ? entry.base : entry.attrs, plain.attrs);
     if (changed.length) stamp(entry, changed, host.clock.now());
     // Saving a synced record without a change and without `remote` queues nothing.
     if (!remote && changed.length === 0 && entry.queue.length === 0 && entry.acked && !entry.deleted) return { entry, send: false };

@@ -71,7 +71,7 @@ export async function runSeed(seed: number, options: SimulationOptions = {}): Pr
     server: (request) => {
       const replays = server.replayed;
       const answer = options.forgetfulServer ? forgetful(server, request) : server.handle(request);
-      log(`  server ${request.method} ${request.path} → ${answer.status}${server.replayed > replays ? " (replayed)" : ""}`);
+      log(`  server ${request.method} ${request.path} → ${answer.status}${server.replayed > replays ? " (replayed)" : ""}${process.env.CHAOS_BODIES ? ` ${JSON.stringify((request as { body?: unknown }).body ?? (request as { data?: unknown }).data ?? "")} -> ${JSON.stringify((answer as { body?: unknown }).body ?? "")}` : ""}`);
       return answer;
     },
     fault: (request) => {
@@ -228,7 +228,7 @@ function spineView(): LocalView {
 }
 
 function describeLocal(atmos: Atmos): string {
-  const show = (className: string) => (r: any) => `${r.title}@${r.id.length > 12 ? r.id.slice(0, 4) : r.id}:${atmos.syncState(className, r.id)}`;
+  const show = (className: string) => (r: any) => `${r.title}${process.env.CHAOS_BODIES && r.notes ? `(${r.notes})` : ""}@${r.id.length > 12 ? r.id.slice(0, 4) : r.id}:${atmos.syncState(className, r.id)}`;
   return [...models.List.all().map(show("List")), ...models.Task.all().map(show("Task"))].join(" ");
 }
 
