@@ -449,6 +449,8 @@ export class Atmos extends Emitter<AtmosEvents> {
           this.authFailed = false;
           this.emit("auth_success");
         }
+        // Back online, whoever learnt it (a pull answered, not only the browser): what waits for its retry goes at once.
+        if (online && !this.board.online) this.pusher.wake();
         this.board.setOnline(online);
       },
       online: () => this.board.online,
