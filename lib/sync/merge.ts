@@ -29,13 +29,17 @@ export function editedFields(before: Attrs, after: Attrs): string[] {
 
 /**
  * The fields the ops of a queue from `from` on will send as this page has
- * them: the user's edits (an op without a list: every field) and the fields
+ * them: the user's edits (an op without a list: every field, the model's
+ * `attributes` too) and the fields
  * queued to be sent again (resend-merged.ts).
  */
-export function fieldsQueued(queue: OutboxOp[], attrs: Attrs, from = 0): Set<string> {
+export function fieldsQueued(queue: OutboxOp[], attrs: Attrs, from = 0, attributes: string[] = []): Set<string> {
   const fields = new Set<string>();
   for (let i = from; i < queue.length; i++) {
-    for (const field of queue[i].changed ?? Object.keys(attrs)) fields.add(field);
+    const changed = queue[i].changed;
+    // Every field: the model's attributes too, as a field cleared is missing from the record (storage keeps no undefined).
+    if (!changed) for (const field of attributes) fields.add(field);
+    for (const field of changed ?? Object.keys(attrs)) fields.add(field);
     for (const field of queue[i].resent ?? []) fields.add(field);
   }
   return fields;

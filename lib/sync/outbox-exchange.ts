@@ -152,7 +152,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   // Fields edited after this op left stay as the user has them now.
   const sent = entry.queue[0]?.sentAs?.data;
   entry.queue = entry.queue.slice(1);
-  const laterEdits = fieldsQueued(entry.queue, entry.attrs);
+  const laterEdits = fieldsQueued(entry.queue, entry.attrs, 0, host.options(entry.className).attributes);
   entry.acked = true;
   entry.failed = undefined;
   // The version the server now has, for conflicts and revert: not the edits

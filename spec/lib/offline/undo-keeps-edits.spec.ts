@@ -57,4 +57,39 @@ describe("offline: an undo of a delete keeps the edits the delete folded away", 
     expect(records.map((r) => [r.title, r.done])).to.deep.equal([["v2", true]]);
     expect(Todo.all().map((t) => [t.title, t.done, t.syncState()])).to.deep.equal([["v2", true, "synced"]]);
   });
+
+  // Chaos seed 71506: a field cleared (undefined: storage keeps no such key)
+  // before a delete and its undo, all while the create was out. The create's
+  // answer put the old value back, as nothing said the field was the user's.
+  it("keeps a field the user cleared before the delete and its undo, when the create's answer comes after", async () => {
+    let answerPost!: () => void;
+    const postAnswered = new Promise<void>((resolve) => (answerPost = resolve));
+    page.atmos.resourceClient.fetch = async (url: string, init?: RequestInit) => {
+      const response = await fetch(url, init);
+      if (init?.method === "POST" && rails.requests.length === 1) await postAnswered;
+      return response;
+    };
+    const todo = new Todo({ title: "a", done: true });
+    todo.save({ remote: true });
+    while (!rails.requests.length) await new Promise((resolve) => setTimeout(resolve, 5));
+    const found = Todo.find(todo.id) as Todo;
+    found.done = undefined as never;
+    found.save({ remote: true });
+    const kept = (Todo.find(todo.id) as Todo).attributes();
+    (Todo.find(todo.id) as Todo).destroy();
+    new Todo(kept).save({ remote: true });
+    // A reload while the create is out: the next page reads the record from
+    // storage (no undefined there), sends the create again and gets its answer.
+    await page.atmos.metaContext.flush();
+    page.atmos.close();
+    resetModels();
+    page.atmos = openPage({ base: rails.url, storage: page.storage }).atmos;
+    answerPost();
+    await Todo.sync();
+    await page.atmos.whenSynced();
+
+    const records = rails.records("todos");
+    expect(records.map((r) => [r.title, r.done])).to.deep.equal([["a", undefined]]);
+    expect(Todo.all().map((t) => [t.title, t.done, t.syncState()])).to.deep.equal([["a", undefined, "synced"]]);
+  });
 });
