@@ -449,8 +449,8 @@ export class Atmos extends Emitter<AtmosEvents> {
           this.authFailed = false;
           this.emit("auth_success");
         }
-        // Back online, whoever learnt it (a pull answered, not only the browser): what waits for its retry goes at once.
-        if (online && !this.board.online) this.pusher.wake();
+        // Back online, learnt from an answer (a pull's), not only from the browser: what waited for a server that was down goes at once.
+        if (online && !this.board.online) this.pusher.answeredAgain();
         this.board.setOnline(online);
       },
       online: () => this.board.online,

@@ -33,6 +33,8 @@ export class Pusher {
   private closed = false;
   private idleWaiters: Array<() => void> = [];
   private staleTries = new Map<string, number>();
+  /** Whether the last failed attempt never reached the server (refused, no host): it was down, not dropping requests. */
+  private unreached = false;
   /** The calls whose error callback heard of a failure that is sent again (failed-attempt.ts), shared with settledElsewhere. */
   readonly toldOfFailure = new WeakSet<RemoteCallOptions>();
 
@@ -95,6 +97,15 @@ export class Pusher {
     this.paused = false;
     this.retryAt = 0;
     this.kick();
+  }
+
+  /**
+   * Another request got an answer after the server could not be reached:
+   * sends at once, as `wake` does. Not after an attempt that may have arrived
+   * (a server that cuts requests keeps its backoff, however often the app pulls).
+   */
+  answeredAgain(): void {
+    if (this.unreached) this.wake();
   }
 
   /** The network came back: send at once (Retry-After still applies). */
@@ -265,6 +276,7 @@ export class Pusher {
   /** A failed attempt (failed-attempt.ts); then a backoff when the change waits to be sent again. */
   private handleFailure(entry: RecordEntry, op: OutboxOp, error: unknown, calls: RemoteCallOptions[]): void {
     const pause = () => !this.paused && (this.paused = true);
+    this.unreached = (error as SyncError | null)?.unsent === true;
     const next = failedAttempt(this.host, entry, op, error, calls, { told: this.toldOfFailure, pause });
     if (next) this.backOff(next.retryAfterMs);
   }

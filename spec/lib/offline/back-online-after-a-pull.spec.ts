@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { settle } from "../../fakes/fake-clock";
 import { Todo } from "../models";
+import { refusingBase } from "../../servers/listen";
 import { nextEvent, railsBehindFaults } from "./offline-page";
 
 /**
@@ -14,7 +15,10 @@ describe("offline: the server answers a pull after it was down", () => {
   const stage = railsBehindFaults();
 
   it("sends the changes waiting for their retry at once, without waiting out the delay", async () => {
-    stage.faults.push("drop-request", "drop-request");
+    // Down: nothing listens where the page sends.
+    const rc = stage.page.atmos.resourceClient;
+    const up = rc.base;
+    rc.base = await refusingBase();
     const offline = nextEvent(stage.page.atmos, "offline");
     new Todo({ title: "saved while down" }).save({ remote: true });
     await offline;
@@ -24,7 +28,7 @@ describe("offline: the server answers a pull after it was down", () => {
     expect(stage.page.atmos.status()).to.include({ pending: 1, online: false });
 
     // Back: the next request (a pull) goes through, and no timer runs.
-    stage.faults.length = 0;
+    rc.base = up;
     const online = nextEvent(stage.page.atmos, "online");
     await Todo.sync({ remote: true });
     await online;
