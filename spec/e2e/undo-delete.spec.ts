@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { addList, addTasks, eventually, shownTasks, smallTargets, synced, TasksAppHarness } from "./tasks-app-harness";
+import { addList, addTasks, contrastRatio, eventually, parseColour, shownTasks, smallTargets, synced, TasksAppHarness } from "./tasks-app-harness";
 
 /**
  * Found at phone size: a tap on a task's delete (always shown on a touch
@@ -92,5 +92,27 @@ describe("Tasks app: undoing a delete", function () {
     expect(await smallTargets(page, ".undo-toast")).to.deep.equal([]);
     await page.getByRole("button", { name: "Undo", exact: true }).tap();
     await eventually(async () => expect((await shownTasks(page)).open).to.have.length(1));
+  });
+
+  it("writes the offer's words with a contrast of at least 4.5:1 on its ground, light and dark", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Contrast");
+    await addTasks(page, "gone soon");
+    await page.getByRole("button", { name: "Delete gone soon" }).click();
+    await page.locator(".undo-toast").waitFor();
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      const colours = await page.locator(".undo-toast").evaluate((toast) => ({
+        ground: getComputedStyle(toast).backgroundColor,
+        text: getComputedStyle(toast.querySelector(".undo-text")!).color,
+        undo: getComputedStyle(toast.querySelector(".undo")!).color,
+        dismiss: getComputedStyle(toast.querySelector(".undo-close")!).color,
+      }));
+      const ground = parseColour(colours.ground);
+      for (const part of ["text", "undo", "dismiss"] as const) {
+        const ratio = contrastRatio(parseColour(colours[part]), ground);
+        expect(ratio, `${part} on the toast, ${colorScheme}`).to.be.at.least(4.5);
+      }
+    }
   });
 });
