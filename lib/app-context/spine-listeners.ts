@@ -37,6 +37,9 @@ const wired = new WeakMap<SpineModel, object>();
  * record has none; its first save gives it a UUID (instead of Spine's
  * per-page `c-N`, which repeats after a reload), and `cid` stays Spine's.
  * The same code serves Spine 1.2 and 1.6: where they differ is noted.
+ * A little over 300 lines: one listener per Spine hook (save, destroy,
+ * refresh, changeID, deleteAll, relation calls), bound together at extend
+ * time over the page state they share (spine-state.ts).
  */
 export function listen(model: SpineModel, hooks: HooksOf): void {
   // Listening already since Spine last unbound the model (configured, then extended again).

@@ -21,6 +21,10 @@ const CONCURRENCY = 4;
  *     ▲                  │ offline / 5xx / 429
  *     └── backoff timer ─┤ 401 ──▶ paused until resume()
  *         push(), online │ 4xx ──▶ parked (failed) until retry() / revert()
+ *
+ * A little over 300 lines: the round, its timers (backoff, Retry-After, the
+ * offline probe) and the records in flight share one state. What a failure
+ * means is in failed-attempt.ts; what an answer does, in outbox-exchange.ts.
  */
 export class Pusher {
   /** The records whose request is out, by class and id (a tab's write read back replaces an entry object meanwhile), with the entry sent. */

@@ -92,7 +92,9 @@ export interface ResourceClient {
  * How atmos2 talks to a REST API: base URL, routes, headers, id field and the
  * coding of bodies. Configure it once at startup (API.md "Setup"). Options
  * are checked as they are assigned; null or undefined puts an option's
- * default back.
+ * default back. A little over 300 lines: the request path (hooks, body
+ * coding, fetch, what a failure means) reads best as one method; checks of
+ * a request are in request-checks.ts, answers are read in response-body.ts.
  */
 export class ResourceClient {
   /**

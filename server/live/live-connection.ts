@@ -49,6 +49,10 @@ type Pending = SequencedChange | { resync: string; seq: number };
  * It subscribes to its channels *before* reading where they stand, and holds
  * what arrives until `ready` and the replay are sent, so no change falls
  * between the replay and the live stream, and nothing is sent before `ready`.
+ *
+ * Longer than 300 lines: the states above share one socket's fields (its
+ * grant, its channels, what it holds back), so they are kept in one class;
+ * frames are read in client-message.ts, places counted in connection-slots.ts.
  */
 export class LiveConnection implements ChannelSubscriber {
   state: "awaiting-auth" | "authenticating" | "replaying" | "live" | "closed" = "awaiting-auth";
