@@ -210,7 +210,7 @@ export class Atmos extends Emitter<AtmosEvents> {
         // Closed before storage was read: it never takes the lease (it would hold it for good).
         if (this.shut) return;
         if (!countedAtOnce) count();
-        for (const key of this.store.unreadable?.() ?? []) if (key.startsWith(this.prefix)) this.emit("error", unreadableStored(key, this.prefix));
+        for (const key of this.store.unreadable?.() ?? []) if (key.startsWith(this.prefix)) this.emit("error", unreadableStored(key, this.metaContext.recordOf(key)?.[0] ?? null));
         this.tabNews.takeTurnsSending(this.lease);
       },
       () => undefined,

@@ -169,14 +169,16 @@ export class MetaContext {
    * back, they could undo this tab's later ones.
    */
   mayWriteBack(key: string, value: unknown): boolean {
-    if (!this.loaded || !key.startsWith(this.recPrefix)) return false;
-    const [className, id] = this.recordOf(key);
+    const record = this.loaded ? this.recordOf(key) : undefined;
+    if (!record) return false;
+    const [className, id] = record;
     const stored = value as Partial<StoredEntry> | null;
     return !!stored && stored.acked !== true && !stored.deleted && !this.held.knows(className, id);
   }
 
-  /** The class name and id a record's storage key is of. */
-  private recordOf(key: string): [string, string] {
+  /** The class name and id a record's storage key is of; undefined for a key that is not a record's. */
+  recordOf(key: string): [string, string] | undefined {
+    if (!key.startsWith(this.recPrefix)) return undefined;
     const rest = key.slice(this.recPrefix.length);
     const colon = rest.indexOf(":");
     return [rest.slice(0, colon), rest.slice(colon + 1)];
@@ -249,8 +251,9 @@ export class MetaContext {
       // knows; unless writes fail (storage full): then another tab's news is
       // taken in, and what waits here is written as merged with it.
       const waiting = this.writes.has(key);
-      if (!key.startsWith(recPrefix) || (waiting && !this.writes.stuck)) continue;
-      const [className, id] = this.recordOf(key);
+      const record = this.recordOf(key);
+      if (!record || (waiting && !this.writes.stuck)) continue;
+      const [className, id] = record;
       // Many keys (another tab's pull) are read a few hundred to a request, not one by one.
       if (!ahead?.has(key)) {
         readAt = this.writes.mark();

@@ -19,6 +19,7 @@ import { StatusPill } from "./status-pill";
 import { SyncPanel } from "./sync-panel";
 import { configureTasksApi } from "./tasks-api-setup";
 import { TasksPanel } from "./tasks-panel";
+import { typingIn } from "./typing-target";
 import { UndoToast } from "./undo-toast";
 import { Task } from "./task-model";
 
@@ -201,9 +202,8 @@ async function start(): Promise<void> {
 
   // "N" anywhere outside a field starts a new task.
   document.addEventListener("keydown", (event) => {
-    const target = event.target as HTMLElement;
     if (event.key.toLowerCase() !== "n" || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable || syncPanel.isOpen) return;
+    if (typingIn(event.target) || syncPanel.isOpen) return;
     event.preventDefault();
     if (panel.list) panel.focusNewTask();
     else sidebar.focusNewList();

@@ -1,6 +1,7 @@
 import Spine from "spine";
 import { html } from "./html";
 import { Task } from "./task-model";
+import { typingIn } from "./typing-target";
 
 /** How long a delete stays undoable (longer while the pointer or focus is on the toast). */
 const OFFERED_MS = 10_000;
@@ -23,16 +24,15 @@ export class UndoToast extends Spine.Controller {
   };
   /** The deleted tasks' attributes, as they were just before the delete. */
   private kept: Record<string, unknown>[] = [];
+  /** Hides the offer; cleared while the pointer or focus is on the toast. */
   private timer?: ReturnType<typeof setTimeout>;
-  private held = false;
 
   constructor(options: { el: unknown }) {
     super(options);
     document.addEventListener("keydown", (event) => {
       if (!this.kept.length || event.key.toLowerCase() !== "z" || !(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey) return;
-      const target = event.target as HTMLElement | null;
       // A field's own undo (its typing) comes first.
-      if (target?.closest("input, textarea, select, [contenteditable]")) return;
+      if (typingIn(event.target)) return;
       event.preventDefault();
       this.undo();
     });
@@ -50,7 +50,6 @@ export class UndoToast extends Spine.Controller {
       <button type="button" class="undo" aria-keyshortcuts="Control+Z Meta+Z">Undo</button>
       <button type="button" class="undo-close" aria-label="Dismiss"><span aria-hidden="true">×</span></button>
     </div>`.value);
-    this.held = false;
     this.schedule();
   }
 
@@ -70,21 +69,17 @@ export class UndoToast extends Spine.Controller {
   }
 
   hold(): void {
-    this.held = true;
     clearTimeout(this.timer);
   }
 
   letGo(event?: { relatedTarget?: EventTarget | null }): void {
     if (event?.relatedTarget instanceof Node && this.el[0].contains(event.relatedTarget)) return;
-    this.held = false;
     if (this.kept.length) this.schedule();
   }
 
   private schedule(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      if (!this.held) this.hide();
-    }, OFFERED_MS);
+    this.timer = setTimeout(() => this.hide(), OFFERED_MS);
   }
 }
 

@@ -116,12 +116,14 @@ export class WebStorageStore implements Store {
     return keys;
   }
 
-  /** Keys found not to hold JSON, not yet handed to `unreadable()`; and every key found so (each is named once). */
-  private found: string[] = [];
+  /** Keys found not to hold JSON, in the order found; the first `handed` were given to `unreadable()` (each is named once). */
   private named = new Set<string>();
+  private handed = 0;
 
   unreadable(): string[] {
-    return this.found.splice(0);
+    const found = [...this.named].slice(this.handed);
+    this.handed = this.named.size;
+    return found;
   }
 
   private read<T>(key: string): T | undefined {
@@ -132,10 +134,7 @@ export class WebStorageStore implements Store {
     } catch {
       // Cut short, or another program's value under our prefix: skipped
       // rather than refuse to load everything else, and named (Atmos emits it).
-      if (!this.named.has(key)) {
-        this.named.add(key);
-        this.found.push(key);
-      }
+      this.named.add(key);
       return undefined;
     }
   }

@@ -116,13 +116,14 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   // An update answered with no body (204) has nothing to store, and needs no id.
   if ((id === undefined || id === null || id === "") && (answer || action === "create")) {
     const wanted = `the answer must be the record saved, with its "${idField}"`;
-    const why =
-      answer ? `without "${idField}"; set resourceClient.IDField to the field your server puts the id in`
-      : body === null || body === undefined || body === "" ? `with an empty body; ${wanted}`
-      : typeof body == "string" ? `with text, not JSON: ${JSON.stringify(body.slice(0, 80))}; ${wanted}`
-      : `with ${Array.isArray(body) ? "a list" : JSON.stringify(body)}, not a record; ${wanted}`;
+    const shown = Array.isArray(body) ? "a list" : JSON.stringify(body);
+    // What the answer was (said after a redirect), and why it is no record (said otherwise).
+    const [what, why] =
+      answer ? [`an object without "${idField}"`, `without "${idField}"; set resourceClient.IDField to the field your server puts the id in`]
+      : body === null || body === undefined || body === "" ? ["an empty body", `with an empty body; ${wanted}`]
+      : typeof body == "string" ? ["text", `with text, not JSON: ${JSON.stringify(body.slice(0, 80))}; ${wanted}`]
+      : [shown, `with ${shown}, not a record; ${wanted}`];
     // fetch sends a POST that a 301, 302 or 303 redirects as a GET: the answer is the page there, not the record saved, and the redirect is what to fix.
-    const what = answer ? `an object without "${idField}"` : body === null || body === undefined || body === "" ? "an empty body" : typeof body == "string" ? "text" : Array.isArray(body) ? "a list" : JSON.stringify(body);
     const message = redirectedTo
       ? `the ${action} was redirected to ${redirectedTo}, and after a 301, 302 or 303 a POST goes on as a GET, which saves nothing; point resourceClient.base and the routes at the address that answers (the answer there, ${status}, was ${what}, not the record saved)`
       : `the server answered the ${action} (${status}) ${why}`;

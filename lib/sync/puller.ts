@@ -99,17 +99,18 @@ export class Puller {
           if (at === undefined) places.set(attrs.id as string, items.push(attrs) - 1);
           else items[at] = attrs;
         }
-        const token = (response.body as { nextPageToken?: unknown } | null)?.nextPageToken;
+        const given = (response.body as { nextPageToken?: unknown } | null)?.nextPageToken;
+        const token = typeof given === "string" && given ? given : undefined;
         const link = nextLink(response.headers.get("link"), pageUrl);
         // A next page already read: a server that ignores the token (or a
         // link that points back) goes round in a loop, and what was read is
         // not the whole list (taken as complete, `remove: true` would drop
         // the rest).
-        const again = typeof token === "string" && token ? seenTokens.has(token) && `nextPageToken ${JSON.stringify(token)}` : link && seenTokens.has(link) && `the Link rel="next" ${link}`;
+        const again = token ? seenTokens.has(token) && `nextPageToken ${JSON.stringify(token)}` : link && seenTokens.has(link) && `the Link rel="next" ${link}`;
         if (again) {
-          throw new SyncError(`${className}: the server's next page leads back to a page this pull already read (${again} came twice), so its pages go round in a loop; nothing from this pull was stored. Check that the server reads ${typeof token === "string" && token ? "pageToken" : "its own next link's query"}`, { status: response.status, body: response.body, type: "invalid" });
+          throw new SyncError(`${className}: the server's next page leads back to a page this pull already read (${again} came twice), so its pages go round in a loop; nothing from this pull was stored. Check that the server reads ${token ? "pageToken" : "its own next link's query"}`, { status: response.status, body: response.body, type: "invalid" });
         }
-        if (typeof token === "string" && token) {
+        if (token) {
           seenTokens.add(token);
           pageParams = { ...params, pageToken: token };
         } else if (link) {

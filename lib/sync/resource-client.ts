@@ -256,8 +256,7 @@ export class ResourceClient {
       const why = cause?.code ?? cause?.message;
       // Node's fetch will not connect to some ports (the Fetch standard's list: 9, 6000, 6667…): a setup mistake, parked.
       if (cause?.message === "bad port") {
-        const port = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:(\d+)/i.exec(outgoing.url)?.[1];
-        throw new SyncError(`${label} cannot be sent: fetch refuses to connect to port ${port} (one of the ports blocked for safety); use another port in resourceClient.base or the routes`, { status: 0, type: "config", unsent: true });
+        throw new SyncError(`${label} cannot be sent: fetch refuses to connect to port ${new URL(outgoing.url).port} (one of the ports blocked for safety); use another port in resourceClient.base or the routes`, { status: 0, type: "config", unsent: true });
       }
       if (!aborted && this.fetch === defaultFetch && error instanceof TypeError && (await redirectsAway(outgoing.url))) {
         throw new SyncError(`${label} cannot be sent: the server redirects it to another address (301, 302, 303, 307 or 308), which does not let this page read its answers (no CORS headers for this origin); point resourceClient.base and the routes at the address the server redirects to`, { status: 0, type: "config", answered: true });

@@ -124,11 +124,9 @@ export function storageFailure(error: unknown, model: string | null, record: unk
 /**
  * The `error` event of a stored value that is not JSON any more (cut short,
  * or another program's under atmos2's prefix): it was skipped, not loaded,
- * and is left as it is. `model` is the class name of a record's key.
+ * and is left as it is. `model`: the class name of a record's key, else null.
  */
-export function unreadableStored(key: string, prefix: string): ErrorPayload {
-  const record = key.startsWith(`${prefix}rec:`) ? key.slice(prefix.length + 4) : "";
-  const model = record.includes(":") ? record.slice(0, record.indexOf(":")) : null;
+export function unreadableStored(key: string, model: string | null): ErrorPayload {
   const shown = JSON.stringify(key);
   const message = `atmos2: storage key ${shown} does not hold JSON any more (cut short, or written by another program), so atmos2 did not load it and leaves it as it is; if it held a change not yet sent, copy what you need from it, then remove it (storage.removeItem(${shown}))`;
   return { model, record: null, status: 0, body: null, error: new SyncError(message, { type: "parse" }), type: "parse" };

@@ -108,6 +108,13 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     admit: (c) => slots.admit(c),
   };
 
+  /** Refuses an upgrade before the handshake with a status and a line of text, logged. */
+  const refuseWithText = (socket: Duplex, status: 403 | 429 | 503, text: string, headers = ""): void => {
+    log({ type: "refused", code: status, message: text });
+    const statusText = status === 403 ? "Forbidden" : status === 429 ? "Too Many Requests" : "Service Unavailable";
+    refuseUpgrade(socket, `HTTP/1.1 ${status} ${statusText}\r\n${headers}${RAW_ANSWER_HEADERS}Connection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  };
+
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     if (requestPath(req.url) !== path) return false;
     if (closing) {
@@ -116,9 +123,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     }
     if (allowsOrigin && !allowsOrigin(req)) {
       // A page of another site, opening a socket with what its visitor's browser holds for this one (cookies).
-      const text = "this page's origin may not open a live socket here (the live server's origins option)";
-      log({ type: "refused", code: 403, message: text });
-      refuseUpgrade(socket, `HTTP/1.1 403 Forbidden\r\n${RAW_ANSWER_HEADERS}Connection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+      refuseWithText(socket, 403, "this page's origin may not open a live socket here (the live server's origins option)");
       return true;
     }
     // Refused before the upgrade when every place is held by an authenticated
@@ -128,10 +133,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     const address = clientAddress(req, options.trustProxy === true);
     const refusal = slots.refusal(address);
     if (refusal) {
-      const { status, text, retryAfter } = refusal;
-      log({ type: "refused", code: status, message: text });
-      const statusText = status === 429 ? "Too Many Requests" : "Service Unavailable";
-      refuseUpgrade(socket, `HTTP/1.1 ${status} ${statusText}\r\nRetry-After: ${retryAfter}\r\n${RAW_ANSWER_HEADERS}Connection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+      refuseWithText(socket, refusal.status, refusal.text, `Retry-After: ${refusal.retryAfter}\r\n`);
       return true;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -17,6 +17,17 @@ describe("offline: a change that cannot be sent for a setup mistake is parked, n
 
   const sent = () => fixture.rails.requests.map((r) => `${r.method} ${r.path}`);
   const task = (id: string) => Task.find(id) as Task & { syncState(): string };
+  /** Saves a todo with `remote: true` under the set-up `configure` makes; what the page heard once it settled. */
+  async function saveTodo(title: string, configure: (rc: typeof fixture.page.atmos.resourceClient) => void) {
+    const { page } = fixture;
+    const errors = recordEvents(page.atmos, "error");
+    const offline = recordEvents(page.atmos, "offline");
+    configure(page.atmos.resourceClient);
+    const todo = new Todo({ title });
+    todo.save({ remote: true });
+    await page.atmos.whenSynced();
+    return { errors, offline, state: (Todo.find(todo.id) as any).syncState() as string };
+  }
 
   it("parks a task saved locally without the :taskListID its create route needs, and still sends another model's change", async () => {
     const errors = recordEvents(fixture.page.atmos, "error");
@@ -106,27 +117,15 @@ describe("offline: a change that cannot be sent for a setup mistake is parked, n
   });
 
   it("parks a change whose URL carries a user name and password (which fetch refuses), saying to send them in a header", async () => {
-    const { page } = fixture;
-    const errors = recordEvents(page.atmos, "error");
-    const offline = recordEvents(page.atmos, "offline");
-    page.atmos.resourceClient.base = fixture.rails.url.replace("://", "://admin:secret@");
-    const todo = new Todo({ title: "with credentials in the URL" });
-    todo.save({ remote: true });
-    await page.atmos.whenSynced();
+    const { errors, offline, state } = await saveTodo("with credentials in the URL", (rc) => (rc.base = fixture.rails.url.replace("://", "://admin:secret@")));
 
     expect(errors.map((e) => [e.status, e.type])).to.deep.equal([[0, "config"]]);
     expect(errors[0].error.message).to.match(/user name or password/).and.match(/header/).and.not.match(/secret/);
     expect(offline, "a setup mistake is not the network").to.deep.equal([]);
-    expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+    expect(state).to.equal("failed");
   });
   it("parks a change whose base is protocol-relative outside a page, suggesting the base with http: in front", async () => {
-    const { page } = fixture;
-    const errors = recordEvents(page.atmos, "error");
-    const offline = recordEvents(page.atmos, "offline");
-    page.atmos.resourceClient.base = fixture.rails.url.replace("http:", "");
-    const todo = new Todo({ title: "protocol-relative" });
-    todo.save({ remote: true });
-    await page.atmos.whenSynced();
+    const { errors, offline } = await saveTodo("protocol-relative", (rc) => (rc.base = fixture.rails.url.replace("http:", "")));
 
     expect(errors.map((e) => [e.status, e.type])).to.deep.equal([[0, "config"]]);
     expect(errors[0].error.message).to.contain(`set it to an absolute URL such as ${JSON.stringify(fixture.rails.url)}`);
@@ -134,35 +133,23 @@ describe("offline: a change that cannot be sent for a setup mistake is parked, n
   });
 
   it("parks a change sent to an absolute route fetch cannot parse (a port out of range), and says nothing of being offline", async () => {
-    const { page } = fixture;
-    const errors = recordEvents(page.atmos, "error");
-    const offline = recordEvents(page.atmos, "offline");
-    page.atmos.resourceClient.routes = { Todo: { create: "POST http://localhost:99999/todos" } };
-    const todo = new Todo({ title: "bad port" });
-    todo.save({ remote: true });
-    await page.atmos.whenSynced();
+    const { errors, offline, state } = await saveTodo("bad port", (rc) => (rc.routes = { Todo: { create: "POST http://localhost:99999/todos" } }));
 
     expect(errors.map((e) => [e.status, e.type])).to.deep.equal([[0, "config"]]);
     expect(errors[0].error.message).to.contain('"http://localhost:99999/todos" is not a URL');
     expect(offline).to.deep.equal([]);
-    expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+    expect(state).to.equal("failed");
   });
 
   // Found by a review at the network's edge: port 9 (and 6000, 6667…) is
   // one fetch will not connect to, and the change was retried forever as
   // if the network were down.
   it("parks a change sent to a port fetch refuses (Node), naming the port, and says nothing of being offline", async () => {
-    const { page } = fixture;
-    const errors = recordEvents(page.atmos, "error");
-    const offline = recordEvents(page.atmos, "offline");
-    page.atmos.resourceClient.base = "http://127.0.0.1:9/api";
-    const todo = new Todo({ title: "blocked port" });
-    todo.save({ remote: true });
-    await page.atmos.whenSynced();
+    const { errors, offline, state } = await saveTodo("blocked port", (rc) => (rc.base = "http://127.0.0.1:9/api"));
 
     expect(errors.map((e) => [e.status, e.type])).to.deep.equal([[0, "config"]]);
     expect(errors[0].error.message).to.equal("Todo POST http://127.0.0.1:9/api/todos cannot be sent: fetch refuses to connect to port 9 (one of the ports blocked for safety); use another port in resourceClient.base or the routes");
     expect(offline).to.deep.equal([]);
-    expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+    expect(state).to.equal("failed");
   });
 });

@@ -55,10 +55,5 @@ describe("offline: a stored record that is not JSON any more", () => {
       `atmos2: storage key "${key}" does not hold JSON any more (cut short, or written by another program), so atmos2 did not load it and leaves it as it is; if it held a change not yet sent, copy what you need from it, then remove it (storage.removeItem("${key}"))`,
     );
     expect(storage.getItem(key)).to.equal(cut);
-
-    // Named once: the next save reads nothing more of it.
-    new Todo({ title: "after" }).save();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(errors).to.have.length(1);
   });
 });
