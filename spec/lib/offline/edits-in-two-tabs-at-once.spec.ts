@@ -23,6 +23,8 @@ describe("offline: two tabs edit one record at the same moment", () => {
   let made: number;
   let puts: Array<Record<string, unknown>>;
   let delayMs: number;
+  /** Called when the server has read a PUT: the spec goes on at that moment, not after a guessed wait. */
+  let onPut: () => void;
   let atmos: Atmos;
   let feed: ManualFeed;
   let storage: MemoryStorage;
@@ -34,6 +36,7 @@ describe("offline: two tabs edit one record at the same moment", () => {
     made = 0;
     puts = [];
     delayMs = 0;
+    onPut = () => {};
     // One todo, id 1; a PUT is stored as sent and answered with what the server now has.
     server = http.createServer((req, res) => {
       let body = "";
@@ -42,6 +45,7 @@ describe("offline: two tabs edit one record at the same moment", () => {
         // Each create takes an id of its own (the second todo, made in the last spec, 2).
         if (req.method === "POST") saved = { ...JSON.parse(body), id: ++made };
         if (req.method === "PUT") puts.push(JSON.parse(body));
+        if (req.method === "PUT") onPut();
         if (req.method === "PUT") saved = { ...saved, ...JSON.parse(body), id: saved.id };
         setTimeout(() => {
           res.writeHead(req.method === "POST" ? 201 : 200, { "Content-Type": "application/json" });
@@ -63,6 +67,8 @@ describe("offline: two tabs edit one record at the same moment", () => {
   });
 
   const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** Resolves when the server has read the next PUT (its answer then waits delayMs). */
+  const nextPut = () => new Promise<void>((resolve) => (onPut = resolve));
   /** The other tab's write: the entry as it read it, with its user's edit of `done` queued. */
   const otherTabMarksDone = (read: string) => {
     const entry = JSON.parse(read);
@@ -80,8 +86,9 @@ describe("offline: two tabs edit one record at the same moment", () => {
     const read = storage.getItem(key)!;
     const todo = Todo.find("1");
     todo.title = "oat milk";
+    const heard = nextPut();
     todo.save({ remote: true });
-    await wait(30);
+    await heard;
     expect(puts).to.have.length(1);
     otherTabMarksDone(read);
     await atmos.whenSynced();
@@ -161,8 +168,9 @@ describe("offline: two tabs edit one record at the same moment", () => {
     delayMs = 150;
     const todo = Todo.find("1");
     todo.title = "oat milk";
+    const heard = nextPut();
     todo.save({ remote: true });
-    await wait(30);
+    await heard;
     expect(puts).to.have.length(1);
     // The other tab read this tab's edit, sent and unanswered, then the user there renamed the todo again.
     const entry = JSON.parse(storage.getItem(key)!);
