@@ -59,7 +59,10 @@ local since = tonumber(ARGV[1])
 if since >= current then return { epoch, current, since == current and 1 or 0 } end
 local head = redis.call('LINDEX', KEYS[2], 0)
 if not head then return { epoch, current, 0 } end
-local first = tonumber(cjson.decode(head).seq)
+-- The seq is read as text, not with cjson: cjson refuses some JSON that JavaScript writes
+-- (a lone surrogate, "\\ud83d"), and one such change would fail every replay of the channel.
+-- The channel before it is a JSON string, which holds no bare '"': the first ',"seq":' is the entry's.
+local first = tonumber(string.match(head, ',"seq":(%d+),'))
 if first > since + 1 then return { epoch, current, 0 } end
 local reply = redis.call('LRANGE', KEYS[2], since + 1 - first, -1)
 table.insert(reply, 1, 1)

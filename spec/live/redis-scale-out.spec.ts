@@ -166,6 +166,37 @@ describe("live server scale-out over Redis", () => {
       await again.close();
     });
 
+    // Found by an attack on the live server: a lone UTF-16 surrogate half in
+    // a change (a title cut in the middle of an emoji) was stored, and every
+    // replay of the channel then failed (Redis's Lua JSON reader refuses
+    // it), closing each returning client with 1011, until the entry aged out.
+    it("replays a change whose text holds half an emoji (a lone surrogate), and those after it", async () => {
+      const first = await TestSocket.ready(a.wsUrl, { token: "t", channels: ["c"] });
+      await a.live.hub.publish("c", { type: "updated", collection: "tasks", id: "1", attrs: { id: "1", title: "cut \ud83d" } });
+      await a.live.hub.publish("c", change("2"));
+      const epoch = (first.messages[0] as { epoch: string }).epoch;
+      expect((await first.changes(2)).map((m) => m.seq)).to.deep.equal([1, 2]);
+      await first.close();
+      const again = await TestSocket.ready(b.wsUrl, { token: "t", channels: ["c"], since: { c: 0 }, epoch });
+      const replayed = await again.changes(2);
+      expect(replayed.map((m) => [m.seq, m.change.id])).to.deep.equal([[1, "1"], [2, "2"]]);
+      expect(replayed[0].change.attrs).to.deep.equal({ id: "1", title: "cut \ud83d" });
+      await again.close();
+    });
+
+    it("replays a channel whose name reads like the entry's own fields", async () => {
+      const channel = 'c,"seq":9,"epoch":"x"';
+      const first = await TestSocket.ready(a.wsUrl, { token: "t", channels: [channel] });
+      await a.live.hub.publish(channel, change("1"));
+      await a.live.hub.publish(channel, change("2"));
+      const epoch = (first.messages[0] as { epoch: string }).epoch;
+      expect((await first.changes(2)).map((m) => m.seq)).to.deep.equal([1, 2]);
+      await first.close();
+      const again = await TestSocket.ready(b.wsUrl, { token: "t", channels: [channel], since: { [channel]: 1 }, epoch });
+      expect((await again.changes(1)).map((m) => [m.seq, m.change.id])).to.deep.equal([[2, "2"]]);
+      await again.close();
+    });
+
   });
 
   describe("a channel that goes quiet", () => {
