@@ -55,6 +55,15 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/**
+ * Throws a LiveInputError naming `field` when `value` nests deeper than a
+ * change's attributes may: such a value could not be written back as JSON
+ * (JSON.parse reads deeper than JSON.stringify writes).
+ */
+export function checkNesting(value: unknown, field: string): void {
+  if (nestedDeeperThan(value, MAX_ATTRS_DEPTH)) throw new LiveInputError(`${field} nests objects or arrays deeper than ${MAX_ATTRS_DEPTH} levels`);
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -81,9 +90,7 @@ export function validateChange(value: unknown, field = "change"): LiveChange {
   }
   // Checked before the change takes a seq: one that cannot be sent as JSON
   // would leave a gap in the channel and break every replay of it.
-  if (attrs !== undefined && nestedDeeperThan(attrs, MAX_ATTRS_DEPTH)) {
-    throw new LiveInputError(`${field}.attrs nests objects or arrays deeper than ${MAX_ATTRS_DEPTH} levels`);
-  }
+  if (attrs !== undefined) checkNesting(attrs, `${field}.attrs`);
   const change: LiveChange = { type: type as LiveChange["type"], collection, id: String(id) };
   if (attrs !== undefined) change.attrs = attrs;
   return change;

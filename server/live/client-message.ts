@@ -1,5 +1,5 @@
 import { AuthMessage, ClientMessage, SyncMessage, SyncMethod } from "../../lib/live/live-protocol";
-import { LiveInputError, quoteInput, validateChannel } from "./change-validation";
+import { checkNesting, LiveInputError, quoteInput, validateChannel } from "./change-validation";
 
 const SYNC_METHODS: readonly SyncMethod[] = ["create", "read", "update", "delete"];
 
@@ -66,6 +66,9 @@ function parseSync(value: Record<string, unknown>): SyncMessage {
   if (typeof collection !== "string" || collection === "") throw new LiveInputError("sync.collection must be a non-empty string");
   if (model !== undefined && model !== null && !isPlainObject(model)) throw new LiveInputError("sync.model must be an object");
   if (options !== undefined && options !== null && !isPlainObject(options)) throw new LiveInputError("sync.options must be an object");
+  // Refused before a backend sees them: an answer echoing them could not be written.
+  checkNesting(model, "sync.model");
+  checkNesting(options, "sync.options");
   const message: SyncMessage = { type: "sync", method: method as SyncMethod, collection, requestId };
   if (isPlainObject(model)) message.model = model;
   if (isPlainObject(options)) message.options = options;

@@ -43,7 +43,12 @@ export async function runSync(message: SyncMessage, context: SyncContext): Promi
     const text = error instanceof Error ? error.message : String(error);
     return send({ type: "error", requestId, message: text || "rejected" });
   }
-  send({ type: "result", requestId, result: result ?? null });
+  try {
+    send({ type: "result", requestId, result: result ?? null });
+  } catch (error) {
+    // An answer JSON cannot write (a BigInt, a cycle): that request fails, and nothing is published.
+    return send({ type: "error", requestId, message: `the backend's answer to sync ${method} ${quoteInput(collection)} could not be written as JSON: ${(error as Error).message}` });
+  }
   if (!changeType || channel === undefined) return;
   const attrs = typeof result === "object" && result !== null && !Array.isArray(result) ? (result as Record<string, unknown>) : model;
   const id = attrs.id ?? model.id;
