@@ -182,7 +182,11 @@ export class LiveConnection implements ChannelSubscriber {
       this.early.push(message);
       return;
     }
-    void this.sync(message);
+    // A failure nobody foresaw fails this request, never the server.
+    this.sync(message).catch((error) => {
+      this.options.log({ type: "error", context: "sync", message: (error as Error)?.message ?? String(error) });
+      this.send({ type: "error", requestId: message.requestId, message: "live server error, try again" });
+    });
   }
 
   /** Sends an answer to a frame; before `ready` it waits its turn after it (nothing comes before `ready`). */
