@@ -51,7 +51,8 @@ function buildGrant(decision: AuthDecision): Grant {
   if (channels === "*") return { user, defaults: "*", allows: () => true };
   if (typeof channels === "function") return { user, defaults: null, allows: (channel) => channel !== "*" && channels(channel) };
   if (!Array.isArray(channels)) throw new Error("authenticate must return { channels: string[] | \"*\" | (channel) => boolean }");
-  const set = new Set(channels);
+  // Only names that can be channels: "*" in a list (names made from user data) is not every channel.
+  const set = new Set(channels.filter((channel) => channelProblem(channel) === undefined));
   return { user, defaults: [...set], allows: (channel) => set.has(channel) };
 }
 

@@ -152,6 +152,20 @@ describe("live server authentication", () => {
     await socket.close();
   });
 
+  // Found by an attack review: a list from authenticate holding "*" (channel
+  // names made from user data) let a socket that named no channels follow
+  // every channel, though asking for "*" by name was refused.
+  it("gives a socket naming no channels only the real channels of a list that holds \"*\" too", async () => {
+    fixture = await startLive({ authenticate: (token) => (token === "mixed" ? ["*", "user:a"] : null) });
+    const socket = await TestSocket.ready(fixture.wsUrl, { token: "mixed" });
+    expect(socket.messages[0]).to.deep.include({ channels: ["user:a"], seq: { "user:a": 0 } });
+    await fixture.live.hub.publish("user:b", [change("theirs")]);
+    await fixture.live.hub.publish("user:a", [change("mine")]);
+    const [next] = await socket.changes(1);
+    expect([next.channel, next.change.id]).to.deep.equal(["user:a", "mine"]);
+    await socket.close();
+  });
+
   it("lists a channel named __proto__ in ready.seq like any other", async () => {
     fixture = await startLive();
     await fixture.live.hub.publish("__proto__", [change("a")]);
