@@ -1,3 +1,5 @@
+import type { IncomingMessage } from "node:http";
+
 /** Failed auths counted per client address within a window (AddressWindow is one). */
 export interface AuthFailureCounter {
   readonly limit: number;
@@ -76,5 +78,46 @@ export class AddressWindow implements AuthFailureCounter {
       if (now - window.openedAt < this.windowMs && this.windows.size < this.maxAddresses) break;
       this.windows.delete(address);
     }
+  }
+}
+
+/**
+ * Whom a wrong token is counted against: the client's address, and with it
+ * the page's origin when a browser names one. A browser lets any page it
+ * shows try tokens on any server (a socket, a CORS request), and the
+ * attempts come from its visitor's address: counted by address alone, a
+ * page of another site could spend the visitor's budget and lock the
+ * visitor's own app out. Clients that name no origin share the address's count.
+ */
+export function guessSource(req: IncomingMessage, address: string): string {
+  const origin = req.headers.origin;
+  return typeof origin === "string" ? `${address} ${origin.slice(0, 300)}` : address;
+}
+
+/** The address part of a `guessSource` (addresses hold no space). */
+const addressOf = (source: string): string => source.split(" ", 1)[0];
+
+/**
+ * Failed auths per guess source (guessSource): `limit` per address and
+ * origin, and at most `perAddress` times that per address over all its
+ * origins, as a client that is no browser may name a new origin for every
+ * few guesses.
+ */
+export class GuessWindow implements AuthFailureCounter {
+  private readonly bySource: AddressWindow;
+  private readonly byAddress: AddressWindow;
+
+  constructor(readonly limit: number, readonly windowMs: number, now: () => number, perAddress = 5) {
+    this.bySource = new AddressWindow(limit, windowMs, now);
+    this.byAddress = new AddressWindow(limit * perAddress, windowMs, now);
+  }
+
+  waitFor(source: string): number {
+    return Math.max(this.bySource.waitFor(source), this.byAddress.waitFor(addressOf(source)));
+  }
+
+  add(source: string): void {
+    this.bySource.add(source);
+    this.byAddress.add(addressOf(source));
   }
 }

@@ -74,8 +74,11 @@ export class LiveConnection implements ChannelSubscriber {
    */
   private request: IncomingMessage | undefined;
 
-  /** `address`: whom the per-address limits count it against (client-address.ts). */
-  constructor(readonly ws: WebSocket, private options: LiveConnectionOptions, request: IncomingMessage, readonly address = "") {
+  /**
+   * `address`: whom the per-address limits count it against (client-address.ts);
+   * `source`: whom its failed auths count against (guessSource in address-window.ts).
+   */
+  constructor(readonly ws: WebSocket, private options: LiveConnectionOptions, request: IncomingMessage, readonly address = "", readonly source = address) {
     this.request = request;
     // 1013, not 4401: no token was judged, and a client takes 4401 as final; one whose auth frame came late (a slow link) tries again.
     this.authTimer = setTimeout(() => this.refuse(TRY_AGAIN_LATER, `no auth message within ${options.authTimeoutMs} ms; try again`), options.authTimeoutMs);

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { systemClock } from "../../lib/env/clock";
 import { CloseCode } from "../../lib/live/live-protocol";
-import { AddressWindow, lockedOut } from "./address-window";
+import { AddressWindow, GuessWindow, guessSource, lockedOut } from "./address-window";
 import { Backend } from "./backend";
 import { ChangeLog } from "./change-log";
 import { clientAddress } from "./client-address";
@@ -89,9 +89,9 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const displacing = new AddressWindow(maxUnauthenticatedPerAddress, authTimeoutMs, now);
   const slots = new ConnectionSlots(maxConnections, maxConnectionsPerUser, maxUnauthenticatedPerAddress, displacing);
   // Failed auths per address: past the limit, tokens are not even looked at until the window ends.
-  const authFailures = options.authFailures ?? (maxAuthFailures > 0 ? new AddressWindow(maxAuthFailures, authFailureWindowMs, now) : undefined);
+  const authFailures = options.authFailures ?? (maxAuthFailures > 0 ? new GuessWindow(maxAuthFailures, authFailureWindowMs, now) : undefined);
   const authRefusal = (connection: LiveConnection): string | undefined => {
-    const locked = lockedOut(authFailures, connection.address);
+    const locked = lockedOut(authFailures, connection.source);
     return locked && `too many failed auths from this address (${locked.limit}); this token was not checked; try again in ${locked.seconds} s`;
   };
   const connections = slots.open;
@@ -104,7 +104,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     onClose: (c) => slots.closed(c),
     authRefusal,
     onAuth: (c) => slots.authenticating(c),
-    authFailed: (c) => authFailures?.add(c.address),
+    authFailed: (c) => authFailures?.add(c.source),
     admit: (c) => slots.admit(c),
   };
 
@@ -139,7 +139,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     wss.handleUpgrade(req, socket, head, (ws) => {
       // The callback runs in the same tick as refusal(); were it ever later, a place may be gone.
       if (!slots.makeRoom(address)) return void ws.close(1013, "live server full; try again");
-      slots.add(new LiveConnection(ws, connectionOptions, req, address), address);
+      slots.add(new LiveConnection(ws, connectionOptions, req, address, guessSource(req, address)), address);
     });
     return true;
   };
@@ -154,8 +154,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   if (options.server && requestTimeoutMs > 0) limitHeaderTime(options.server, requestTimeoutMs);
   // Wrong /update secrets have a count of their own: anyone who reaches /live
   // from a backend's address must not lock the backend out with wrong tokens.
-  const secretFailures = maxAuthFailures > 0 ? new AddressWindow(maxAuthFailures, authFailureWindowMs, now) : undefined;
-  const guesses = secretFailures && { counter: secretFailures, address: (req: IncomingMessage) => clientAddress(req, options.trustProxy === true) };
+  const secretFailures = maxAuthFailures > 0 ? new GuessWindow(maxAuthFailures, authFailureWindowMs, now) : undefined;
+  const guesses = secretFailures && { counter: secretFailures, address: (req: IncomingMessage) => guessSource(req, clientAddress(req, options.trustProxy === true)) };
   const handleUpdate = createUpdateEndpoint({ hub, secret: options.secret, maxBodyBytes, bodyTimeoutMs: requestTimeoutMs, guesses });
   // A server with no request handler of its own still gets POST /update, and
   // a 404 for anything else (never a request left hanging); an app that

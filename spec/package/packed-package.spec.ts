@@ -182,7 +182,7 @@ describe("the packed package, installed in an empty project", function () {
     });
 
     it("gives the live server to require and to import from atmos2/server", async () => {
-      const names = ["createLiveServer", "memoryStore", "sqliteStore", "redisStore", "tokenListAuthenticator", "capConnectionsPerAddress", "Backend", "LiveHub"];
+      const names = ["createLiveServer", "memoryStore", "sqliteStore", "redisStore", "tokenListAuthenticator", "capConnectionsPerAddress", "Backend", "LiveHub", "GuessWindow", "guessSource"];
       const cjs = await app.node(`const s = require("atmos2/server"); console.log(JSON.stringify(${JSON.stringify(names)}.map((n) => typeof s[n])))`);
       const esm = await app.node(`import * as s from "atmos2/server"; console.log(JSON.stringify(${JSON.stringify(names)}.map((n) => typeof s[n])))`, "mjs");
       expect(cjs.stderr + esm.stderr).to.equal("");

@@ -1,5 +1,5 @@
 import type * as http from "http";
-import { AddressWindow, lockedOut } from "../../../server/live/address-window";
+import { GuessWindow, guessSource, lockedOut } from "../../../server/live/address-window";
 import { clientAddress } from "../../../server/live/client-address";
 import { ApiError } from "./api-error";
 
@@ -10,22 +10,24 @@ import { ApiError } from "./api-error";
  * then tells nothing. The same rule `/live` applies to its `auth` frames
  * (server/live), kept here for the HTTP API, where the same tokens could
  * otherwise be tried thousands of times a second. A request without a token
- * is no guess and is not counted.
+ * is no guess and is not counted. A page of another site (CORS) counts
+ * against its own origin at the address (guessSource), so it cannot lock
+ * its visitor's own app out.
  */
 export class TokenGuesses {
   /** The count per address, for a live server that takes the same tokens to share (its `authFailures` option). */
-  readonly window: AddressWindow | undefined;
+  readonly window: GuessWindow | undefined;
   private readonly trustProxy: boolean;
 
   constructor(options: { max: number; windowMs: number; now: () => number; trustProxy: boolean }) {
     if (!Number.isInteger(options.max) || options.max < 0) throw new Error(`createTasksApi: maxAuthFailures must be a whole number (0 = no limit), got ${String(options.max)}`);
-    this.window = options.max > 0 ? new AddressWindow(options.max, options.windowMs, options.now) : undefined;
+    this.window = options.max > 0 ? new GuessWindow(options.max, options.windowMs, options.now) : undefined;
     this.trustProxy = options.trustProxy;
   }
 
   /** Throws the 429 when the request's address is waiting out its window. */
   check(req: http.IncomingMessage): void {
-    const locked = this.window && lockedOut(this.window, clientAddress(req, this.trustProxy));
+    const locked = this.window && lockedOut(this.window, this.source(req));
     if (!locked) return;
     const error = new ApiError(429, `Too many wrong tokens from this address (${locked.limit}); this request's token was not checked. Try again in ${locked.seconds} s.`, "rateLimitExceeded");
     error.headers["Retry-After"] = String(locked.seconds);
@@ -34,6 +36,10 @@ export class TokenGuesses {
 
   /** Counts `error` against the request's address if it refused a token. */
   count(req: http.IncomingMessage, error: unknown): void {
-    if (this.window !== undefined && error instanceof ApiError && error.reason === "authError") this.window.add(clientAddress(req, this.trustProxy));
+    if (this.window !== undefined && error instanceof ApiError && error.reason === "authError") this.window.add(this.source(req));
+  }
+
+  private source(req: http.IncomingMessage): string {
+    return guessSource(req, clientAddress(req, this.trustProxy));
   }
 }

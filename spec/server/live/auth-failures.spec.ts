@@ -48,6 +48,37 @@ describe("live server: guessing tokens from one address is limited", () => {
     expect(checked).to.deep.equal(["guess-0", "guess-1", "guess-2"]);
   });
 
+  // Found by an attack review: any web page its visitor opened could spend
+  // the visitor's address's budget with wrong tokens (a browser lets a page
+  // open a socket anywhere, naming the page's origin), and lock the
+  // visitor's own app out for the window, again every minute.
+  describe("a page of another site trying tokens from its visitor's browser", () => {
+    const fromPage = async (origin: string | undefined, token: string) => {
+      const socket = await TestSocket.open(fixture!.wsUrl, origin ? { headers: { Origin: origin } } : {});
+      opened.push(socket);
+      socket.send({ type: "auth", token });
+      const first = await socket.next();
+      return first.type === "ready" ? "ready" : (await socket.closed).code;
+    };
+
+    it("locks out that page's origin only: the app's own page and non-browser clients at the address still get in", async () => {
+      fixture = await startLive({ authenticate, maxAuthFailures: 3 });
+      for (let i = 0; i < 3; i++) expect(await fromPage("https://evil.example", `guess-${i}`)).to.equal(4401);
+      expect(await fromPage("https://evil.example", GOOD), "the guessing page, unchecked").to.equal(1013);
+      expect(await fromPage("http://localhost:8080", GOOD), "the app's page").to.equal("ready");
+      expect(await fromPage(undefined, GOOD), "a client that names no origin").to.equal("ready");
+      expect(checked).to.deep.equal(["guess-0", "guess-1", "guess-2", GOOD, GOOD]);
+    });
+
+    it("still stops one address that names a new origin for each few guesses, past five times the limit in all", async () => {
+      fixture = await startLive({ authenticate, maxAuthFailures: 3 });
+      for (let i = 0; i < 15; i++) expect(await fromPage(`https://site${Math.floor(i / 3)}.example`, `guess-${i}`), `guess ${i}`).to.equal(4401);
+      expect(await fromPage("https://site9.example", "guess-15")).to.equal(1013);
+      expect(await fromPage(undefined, GOOD)).to.equal(1013);
+      expect(checked).to.have.length(15);
+    });
+  });
+
   it("counts auth frames sent as fast as the client can, and a hook that throws, as failures", async () => {
     fixture = await startLive({
       authenticate: (token) => {

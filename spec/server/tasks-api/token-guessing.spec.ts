@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import * as fs from "fs";
+import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import WebSocket from "ws";
@@ -114,5 +115,60 @@ describe("example server: wrong tokens on the API and on /live share one limit",
     for (let i = 10; i < 20; i++) expect(await apiWith(url, `guess-${i}`)).to.equal(401);
     expect(await apiWith(url, "mysecrettoken")).to.equal(429);
     expect(await liveWith(url, "guess-20")).to.equal(1013);
+  });
+});
+
+/**
+ * Found by an attack review: the API answers every origin (CORS) once its
+ * tokens are strong, so any page its user opened could send 20 wrong tokens
+ * from the user's browser and lock the user out of the API and /live for a
+ * minute, again and again. A page's wrong tokens now count against its
+ * origin: it locks itself out, not the app.
+ */
+describe("example server: a page of another site sending wrong tokens from its visitor's browser", () => {
+  let tmp: string;
+  let stop: (() => Promise<void>) | undefined;
+  const token = "a-strong-token-of-28-chars!!";
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-guess-"));
+  });
+  afterEach(async () => {
+    await stop?.();
+    stop = undefined;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** The API's status for `token`, sent as a page on `origin` would (or as a backend, with none). */
+  const apiFrom = (url: string, origin: string | undefined, bearer: string) =>
+    new Promise<number>((resolve, reject) => {
+      const headers: Record<string, string> = { Authorization: `Bearer ${bearer}` };
+      if (origin) headers.Origin = origin;
+      http.get(`${url}/tasks/v1/users/@me/lists`, { headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      }).on("error", reject);
+    });
+
+  it("locks out that page only: the app's own page, and /live, still take the right token", async () => {
+    const started = await main({ PORT: "0", DATA_DIR: tmp, TASKS_TOKEN: token }, () => {});
+    stop = started.stop;
+    const url = `http://localhost:${started.app.port}`;
+    for (let i = 0; i < 20; i++) expect(await apiFrom(url, "https://evil.example", `guess-${i}`), `guess ${i}`).to.equal(401);
+    expect(await apiFrom(url, "https://evil.example", token), "the guessing page, unchecked").to.equal(429);
+    expect(await apiFrom(url, url, token), "the app's own page").to.equal(200);
+    expect(await apiFrom(url, undefined, token), "a client that names no origin").to.equal(200);
+    const live = await new Promise<string | number>((resolve) => {
+      const socket = new WebSocket(`${url.replace(/^http/, "ws")}/live`, { headers: { Origin: url } });
+      socket.on("open", () => socket.send(JSON.stringify({ type: "auth", token })));
+      socket.on("message", (data) => {
+        if (JSON.parse(data.toString()).type === "ready") {
+          resolve("ready");
+          socket.close();
+        }
+      });
+      socket.on("close", (code) => resolve(code));
+      socket.on("error", () => {});
+    });
+    expect(live, "the app's page on /live").to.equal("ready");
   });
 });
