@@ -21,7 +21,7 @@ const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
   ["ATMOS_MAX_UNAUTHENTICATED", "sockets one address may hold before they authenticate; one more gets 429 (default 64)"],
   ["ATMOS_MAX_CONNECTIONS_PER_ADDRESS", "connections (of any kind) one address may hold; one more is closed as it opens (default 256; 0 = no limit; off with ATMOS_TRUST_PROXY)"],
   ["ATMOS_REQUEST_TIMEOUT_MS", "time a client has to send a whole request, headers and body, before 408 and a cut (default 10000); a body only /update reads, elsewhere the connection closes once answered"],
-  ["ATMOS_ORIGINS", "browser origins a socket may come from, comma-separated ('https://app.example,http://localhost:8080'); a browser's socket from another gets 403 (default: every origin, the tokens being the guard)"],
+  ["ATMOS_ORIGINS", "browser origins a socket may come from, comma-separated ('https://app.example,http://localhost:8080'); a browser's socket from another gets 403 (default: every origin, the tokens being the guard; with a token shorter than 16 characters, pages on this machine only)"],
   ["ATMOS_TRUST_PROXY", "1 to count clients by the last X-Forwarded-For address, only behind a proxy that writes it (default 0)"],
 ];
 
@@ -88,10 +88,30 @@ function refuseWeakCredentials(host: string, trustProxy: boolean, env: NodeJS.Pr
   const advice = `${where} needs at least ${MIN_EXPOSED_LENGTH} characters (e.g. openssl rand -hex 16)${isLoopback(host) ? "" : ", or HOST=127.0.0.1"}`;
   const secret = env.ATMOS_SECRET ?? "";
   if (secret && secret.length < MIN_EXPOSED_LENGTH) throw new Error(`ATMOS_SECRET is ${secret.length} characters; ${advice}`);
-  (env.ATMOS_TOKENS ?? "").split(";").forEach((entry, index) => {
+  const [short] = shortTokens(env);
+  if (short) throw new Error(`ATMOS_TOKENS entry ${short.entry} has a token of ${short.length} character${short.length === 1 ? "" : "s"}; ${advice}`);
+}
+
+/** The ATMOS_TOKENS entries (by place) whose token is shorter than MIN_EXPOSED_LENGTH. */
+function shortTokens(env: NodeJS.ProcessEnv): Array<{ entry: number; length: number }> {
+  return (env.ATMOS_TOKENS ?? "").split(";").flatMap((entry, index) => {
     const token = entry.trim().split(":")[0].trim();
-    if (token && token.length < MIN_EXPOSED_LENGTH) throw new Error(`ATMOS_TOKENS entry ${index + 1} has a token of ${token.length} character${token.length === 1 ? "" : "s"}; ${advice}`);
+    return token && token.length < MIN_EXPOSED_LENGTH ? [{ entry: index + 1, length: token.length }] : [];
   });
+}
+
+/**
+ * The origins a server with a short token (allowed on a loopback HOST) takes
+ * browsers' sockets from, unless ATMOS_ORIGINS says: pages served from this
+ * machine. Any other site's page could open a socket and guess such a token.
+ */
+function pageOnThisMachine(origin: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(origin);
+    return (protocol === "http:" || protocol === "https:") && (isLoopback(hostname) || hostname === "[::1]");
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -160,7 +180,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     maxUnauthenticatedPerAddress: parseCount("ATMOS_MAX_UNAUTHENTICATED", env.ATMOS_MAX_UNAUTHENTICATED, 1),
     requestTimeoutMs: parseCount("ATMOS_REQUEST_TIMEOUT_MS", env.ATMOS_REQUEST_TIMEOUT_MS, 1),
     trustProxy: parseSwitch("ATMOS_TRUST_PROXY", env.ATMOS_TRUST_PROXY, "behind a proxy that writes X-Forwarded-For"),
-    origins: parseOrigins(env.ATMOS_ORIGINS),
+    origins: parseOrigins(env.ATMOS_ORIGINS) ?? (shortTokens(env).length > 0 ? pageOnThisMachine : undefined),
   };
   const perAddress = parseCount("ATMOS_MAX_CONNECTIONS_PER_ADDRESS", env.ATMOS_MAX_CONNECTIONS_PER_ADDRESS, 0) ?? DEFAULT_CONNECTIONS_PER_ADDRESS;
   refuseWeakCredentials(host, limits.trustProxy, env);
@@ -228,6 +248,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
   // Said once it runs, so a failing start stays one line.
   if (!env.ATMOS_TOKENS) print("ATMOS_TOKENS is empty: every socket will be refused (set e.g. ATMOS_TOKENS='token1:chanA,chanB;token2:*')");
   if (!env.ATMOS_SECRET) print("ATMOS_SECRET is not set: POST /update is off");
+  if (limits.origins === pageOnThisMachine) print("ATMOS_TOKENS holds a token shorter than 16 characters: only pages on this machine (http://localhost:…, http://127.0.0.1:…) may open sockets; ATMOS_ORIGINS lets others in");
   print(`Listening on ${url} (WebSocket ${url.replace(/^http/, "ws")}/live${env.REDIS_URL ? ", shared over Redis" : ""})`);
 
   return {

@@ -108,6 +108,25 @@ describe("atmos2-server: limits settings", () => {
     expect(await refusal({ ATMOS_ORIGINS: "https://tasks.example/app" })).to.match(/^ATMOS_ORIGINS: "https:\/\/tasks\.example\/app" is not an origin as a browser sends it.*did you mean "https:\/\/tasks\.example"\?\)$/);
   });
 
+  // Found by an attack review: started as --help shows it (ATMOS_TOKENS='t1:user:42'),
+  // any web page could open a socket with a short token, and guess one from a list.
+  it("lets only pages on this machine in when a token is short (allowed on loopback), unless ATMOS_ORIGINS names others", async () => {
+    let lines: string[] = [];
+    running = await start({ PORT: "0", ATMOS_TOKENS: "t1:user:42", ATMOS_QUIET: "" }, (line) => lines.push(line));
+    const url = running.url.replace(/^http/, "ws") + "/live";
+    expect(lines.join("\n")).to.match(/shorter than 16 characters: only pages on this machine .* may open sockets; ATMOS_ORIGINS lets others in/);
+    for (const origin of ["http://localhost:8080", "http://127.0.0.1:3000", "https://[::1]"]) expect(await auth(url, "t1", { headers: { origin } }), origin).to.equal("ready");
+    expect(await auth(url, "t1"), "a client with no Origin").to.equal("ready");
+    const refused = await auth(url, "t1", { headers: { origin: "https://evil.example" } }).then(String, (error: Error) => error.message);
+    expect(refused).to.match(/403/);
+    await running.stop();
+    lines = [];
+    running = await start({ PORT: "0", ATMOS_TOKENS: "t1:user:42", ATMOS_ORIGINS: "https://tasks.example" }, (line) => lines.push(line));
+    const named = running.url.replace(/^http/, "ws") + "/live";
+    expect(await auth(named, "t1", { headers: { origin: "https://tasks.example" } })).to.equal("ready");
+    expect(lines.join("\n")).to.not.match(/shorter than 16/);
+  });
+
   it("refuses a malformed limit naming the setting", async () => {
     expect(await refusal({ ATMOS_MAX_AUTH_FAILURES: "many" })).to.equal('ATMOS_MAX_AUTH_FAILURES must be a whole number of at least 0 (got "many")');
     expect(await refusal({ ATMOS_MAX_UNAUTHENTICATED: "0" })).to.equal('ATMOS_MAX_UNAUTHENTICATED must be a whole number of at least 1 (got "0")');
