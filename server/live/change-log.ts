@@ -14,6 +14,11 @@ export interface SequencedChange {
   frame?: Buffer;
 }
 
+/** The `change` frame of an entry as every socket is sent it (SequencedChange.frame). */
+export function changeFrame(channel: string, seq: number, change: LiveChange): Buffer {
+  return Buffer.from(JSON.stringify({ type: "change", channel, seq, change }));
+}
+
 /** What a reconnecting socket needs: where the channel is and what it missed. */
 export interface ReplayRead {
   /** Seq of the last change published on the channel (0 if none). */

@@ -3,7 +3,7 @@ import { WebSocket, RawData } from "ws";
 import { AuthMessage, CloseCode, ServerMessage, SyncMessage } from "../../lib/live/live-protocol";
 import { Authenticate, Grant, refusedChannels, toGrant } from "./authenticate";
 import { Backend } from "./backend";
-import { SequencedChange } from "./change-log";
+import { changeFrame, SequencedChange } from "./change-log";
 import { channelProblem, LiveInputError, quoteInput } from "./change-validation";
 import { closeReason, SERVICE_RESTART, TRY_AGAIN_LATER } from "./close-reason";
 import { parseClientMessage, requestIdOf } from "./client-message";
@@ -334,7 +334,7 @@ export class LiveConnection implements ChannelSubscriber {
     const last = this.lastSent.get(entry.channel);
     if (last !== undefined && entry.seq <= last) return written?.();
     this.lastSent.set(entry.channel, entry.seq);
-    entry.frame ??= Buffer.from(JSON.stringify({ type: "change", channel: entry.channel, seq: entry.seq, change: entry.change }));
+    entry.frame ??= changeFrame(entry.channel, entry.seq, entry.change);
     this.sendRaw(entry.frame, written);
   }
 

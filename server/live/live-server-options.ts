@@ -20,6 +20,12 @@ export interface LiveServerOptions {
   redisKeyPrefix?: string | undefined;
   /** Changes kept per channel for reconnecting clients. Default 1000. */
   replayLimit?: number | undefined;
+  /**
+   * Bytes of changes (as the `change` frames sent) kept per channel for
+   * reconnecting clients, the latest change always; a client that missed
+   * more resyncs. Default 4 MiB.
+   */
+  replayBytes?: number | undefined;
   /** Largest frame accepted from a client, in bytes (ws closes with 1009). Default 1 MiB. */
   maxPayload?: number | undefined;
   /** Unsent bytes a socket may queue before it is dropped as too slow. Default 4 MiB. */
@@ -117,7 +123,7 @@ export interface LiveServerOptions {
 }
 
 /** Every option's name, in the order above: a misspelled one (`secrett`) is refused, not taken for "not set". */
-const optionNames = ["server", "path", "authenticate", "secret", "redisUrl", "redisKeyPrefix", "replayLimit", "maxPayload", "maxBufferedBytes", "heartbeatMs", "authTimeoutMs", "maxBodyBytes", "requestTimeoutMs", "maxAuthFailures", "authFailureWindowMs", "authFailures", "maxUnauthenticatedPerAddress", "trustProxy", "origins", "maxConnections", "maxConnectionsPerUser", "maxChannelsPerSocket", "maxSyncInFlight", "replayIdleMs", "clock", "log"] as const satisfies ReadonlyArray<keyof LiveServerOptions>;
+const optionNames = ["server", "path", "authenticate", "secret", "redisUrl", "redisKeyPrefix", "replayLimit", "replayBytes", "maxPayload", "maxBufferedBytes", "heartbeatMs", "authTimeoutMs", "maxBodyBytes", "requestTimeoutMs", "maxAuthFailures", "authFailureWindowMs", "authFailures", "maxUnauthenticatedPerAddress", "trustProxy", "origins", "maxConnections", "maxConnectionsPerUser", "maxChannelsPerSocket", "maxSyncInFlight", "replayIdleMs", "clock", "log"] as const satisfies ReadonlyArray<keyof LiveServerOptions>;
 // Fails to compile when an option above is missing from the list.
 const everyOption: Record<Exclude<keyof LiveServerOptions, (typeof optionNames)[number]>, never> = {};
 void everyOption;

@@ -53,6 +53,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     throw new Error("createLiveServer: server must be a Node http.Server (or https), such as http.createServer(); got " + (options.server === null || typeof options.server !== "object" ? String(options.server) : "an object without on()"));
   }
   const replayLimit = positive("replayLimit", options.replayLimit, 1000);
+  const replayBytes = positive("replayBytes", options.replayBytes, 4 * 1024 * 1024);
   const maxPayload = positive("maxPayload", options.maxPayload, 1024 * 1024);
   const maxBufferedBytes = positive("maxBufferedBytes", options.maxBufferedBytes, 4 * 1024 * 1024);
   const heartbeatMs = positive("heartbeatMs", options.heartbeatMs, 30_000, true);
@@ -72,8 +73,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const clock = options.clock ?? systemClock;
 
   const changeLog: ChangeLog = options.redisUrl
-    ? new RedisChangeLog({ url: options.redisUrl, replayLimit, replayIdleMs, keyPrefix: options.redisKeyPrefix, clock, onError: (error) => log({ type: "error", context: "redis", message: error.message }) })
-    : new MemoryChangeLog(replayLimit, replayIdleMs, () => clock.now());
+    ? new RedisChangeLog({ url: options.redisUrl, replayLimit, replayBytes, replayIdleMs, keyPrefix: options.redisKeyPrefix, clock, onError: (error) => log({ type: "error", context: "redis", message: error.message }) })
+    : new MemoryChangeLog(replayLimit, replayIdleMs, () => clock.now(), replayBytes);
   let hub!: LiveHub;
   const ready = changeLog.start(
     (entry) => hub.deliver(entry),

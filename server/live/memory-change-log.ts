@@ -1,17 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { LiveChange } from "../../lib/live/live-protocol";
-import { ChangeLog, ReplayRead, SequencedChange, entriesAfter } from "./change-log";
+import { ChangeLog, ReplayRead, SequencedChange, changeFrame, entriesAfter } from "./change-log";
 
 interface ChannelState {
   seq: number;
   log: SequencedChange[];
+  /** The bytes of the log's frames. */
+  bytes: number;
   /** When the last change was appended (ms). */
   lastAppend: number;
 }
 
 /**
  * One process, no Redis: seqs and the replay log live in memory, bounded to
- * `replayLimit` changes per channel. Everything is synchronous, so append
+ * `replayLimit` changes and `replayBytes` (of frames, the latest always kept) per channel. Everything is synchronous, so append
  * order is delivery order. A channel with no change for `idleMs` loses its
  * log (its seq stays, so numbering never restarts): a client coming back
  * after that resyncs instead of replaying, and channels nobody writes to
@@ -29,6 +31,7 @@ export class MemoryChangeLog implements ChangeLog {
     /** 0 = logs are never dropped for idleness. */
     private idleMs = 0,
     private now: () => number = Date.now,
+    private replayBytes = Infinity,
   ) {}
 
   async start(deliver: (entry: SequencedChange) => void): Promise<void> {
@@ -43,9 +46,13 @@ export class MemoryChangeLog implements ChangeLog {
     const state = this.state(channel);
     state.lastAppend = this.now();
     for (const change of changes) {
-      const entry: SequencedChange = { channel, seq: ++state.seq, change };
+      const seq = ++state.seq;
+      // Written once here: its size bounds the log, and every socket sends it as is.
+      const frame = changeFrame(channel, seq, change);
+      const entry: SequencedChange = { channel, seq, change, frame };
       state.log.push(entry);
-      if (state.log.length > this.replayLimit) state.log.shift();
+      state.bytes += frame.length;
+      while (state.log.length > this.replayLimit || (state.bytes > this.replayBytes && state.log.length > 1)) state.bytes -= state.log.shift()!.frame!.length;
       this.deliver(entry);
     }
     return state.seq;
@@ -70,7 +77,10 @@ export class MemoryChangeLog implements ChangeLog {
   sweep(): void {
     const before = this.now() - this.idleMs;
     for (const state of this.states.values()) {
-      if (state.log.length > 0 && state.lastAppend <= before) state.log = [];
+      if (state.log.length > 0 && state.lastAppend <= before) {
+        state.log = [];
+        state.bytes = 0;
+      }
     }
   }
 
@@ -93,7 +103,7 @@ export class MemoryChangeLog implements ChangeLog {
 
   private state(channel: string): ChannelState {
     let state = this.states.get(channel);
-    if (!state) this.states.set(channel, (state = { seq: 0, log: [], lastAppend: 0 }));
+    if (!state) this.states.set(channel, (state = { seq: 0, log: [], bytes: 0, lastAppend: 0 }));
     return state;
   }
 }

@@ -14,6 +14,8 @@ type RedisClient = ReturnType<typeof Redis.createClient>;
 export interface RedisChangeLogOptions {
   url: string;
   replayLimit: number;
+  /** Bytes of entries a channel's log keeps (the latest always). Default 4 MiB. */
+  replayBytes?: number;
   /**
    * A channel's log is dropped after this long without a change (ms; 0 = kept).
    * After as long (10 min when logs are kept), a channel no socket of this
@@ -143,8 +145,11 @@ export class RedisChangeLog implements ChangeLog {
     // Read before the counter moves: every seq this append gets is above it, unless Redis went back.
     const [delivered, epoch] = [this.delivered.get(channel), this.epoch];
     const reply = (await this.client.eval(APPEND_SCRIPT, {
-      keys: [this.seqKey(channel), this.logKey(channel), `${this.prefix}channels`, this.epochKey],
-      arguments: [String(this.options.replayLimit), this.pubsubChannel, JSON.stringify(channel), String(this.options.replayIdleMs ?? 0), channel, randomUUID(), ...changes.map((c) => JSON.stringify(c))],
+      keys: [this.seqKey(channel), this.logKey(channel), `${this.prefix}channels`, this.epochKey, `${this.prefix}logbytes:${channel}`],
+      arguments: [
+        String(this.options.replayLimit), this.pubsubChannel, JSON.stringify(channel), String(this.options.replayIdleMs ?? 0), channel, randomUUID(),
+        String(this.options.replayBytes ?? 4 * 1024 * 1024), ...changes.map((c) => JSON.stringify(c)),
+      ],
     })) as unknown[];
     const seq = Number(reply[0]);
     this.follow(String(reply[1]));

@@ -15,9 +15,12 @@
  * in: a Redis that lost its data (restarted without persistence) has no
  * epoch key, so the first script to run after that starts a new one, and
  * every process learns of it from the entries and replies it reads.
- * KEYS: seq counter, log list, channel set, epoch. ARGV: replay limit,
- * pub/sub channel, JSON-encoded channel name, idle time, channel name, a new
- * epoch in case there is none, then one JSON change per argument.
+ * The log keeps at most the replay limit of entries and the replay bytes
+ * (the latest entry always), counted in a key of its own.
+ * KEYS: seq counter, log list, channel set, epoch, the log's byte count.
+ * ARGV: replay limit, pub/sub channel, JSON-encoded channel name, idle time,
+ * channel name, a new epoch in case there is none, replay bytes, then one
+ * JSON change per argument.
  */
 const ENSURE_EPOCH = `
 local function ensureEpoch(key, candidate)
@@ -33,14 +36,27 @@ export const APPEND_SCRIPT = `${ENSURE_EPOCH}
 local epoch = ensureEpoch(KEYS[4], ARGV[6])
 redis.call('SADD', KEYS[3], ARGV[5])
 local seq = 0
-for i = 7, #ARGV do
+local bytes = tonumber(redis.call('GET', KEYS[5]) or '0')
+for i = 8, #ARGV do
   seq = redis.call('INCR', KEYS[1])
   local entry = '{"channel":' .. ARGV[3] .. ',"seq":' .. seq .. ',"epoch":' .. cjson.encode(epoch) .. ',"change":' .. ARGV[i] .. '}'
   redis.call('RPUSH', KEYS[2], entry)
   redis.call('PUBLISH', ARGV[2], entry)
+  bytes = bytes + #entry
 end
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
-if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
+local length = redis.call('LLEN', KEYS[2])
+local limit, cap = tonumber(ARGV[1]), tonumber(ARGV[7])
+while length > limit or (bytes > cap and length > 1) do
+  bytes = bytes - #redis.call('LPOP', KEYS[2])
+  length = length - 1
+end
+-- A count that went wrong (the log trimmed or lost by hand, the count not) mends itself at one entry.
+if length <= 1 then bytes = length == 1 and #redis.call('LINDEX', KEYS[2], 0) or 0 end
+redis.call('SET', KEYS[5], bytes)
+if tonumber(ARGV[4]) > 0 then
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+  redis.call('PEXPIRE', KEYS[5], ARGV[4])
+end
 return { seq, epoch }
 `;
 

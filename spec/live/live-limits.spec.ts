@@ -49,7 +49,7 @@ describe("live server limits", () => {
   it("sends a client that reads a replay larger than the cap all of it, without dropping it as slow", async () => {
     const events: LiveLogEvent[] = [];
     const cap = 1024 * 1024;
-    fixture = await startLive({ maxBufferedBytes: cap, replayLimit: 1000, log: (e) => events.push(e) });
+    fixture = await startLive({ maxBufferedBytes: cap, replayLimit: 1000, replayBytes: 16 * 1024 * 1024, log: (e) => events.push(e) });
     const first = await TestSocket.ready(fixture.wsUrl, { token: "t", channels: ["c"] });
     const epoch = (first.messages[0] as { epoch: string }).epoch;
     await first.close();
