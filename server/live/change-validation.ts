@@ -24,12 +24,15 @@ export function quoteInput(value: unknown): string {
 }
 
 const MAX_CHANNEL_LENGTH = 200;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** What is wrong with a channel name, if anything; `field` names it (e.g. `channel`). */
 export function channelProblem(value: unknown, field = "channel"): string | undefined {
   if (typeof value !== "string" || value.length === 0) return `${field} must be a non-empty string`;
   if (value.length > MAX_CHANNEL_LENGTH) return `${field} is longer than ${MAX_CHANNEL_LENGTH} characters`;
   if (value === "*") return `${field} "*" is reserved for "every channel"`;
+  // Redis keys are bytes: half a character becomes U+FFFD there, and two channels would share one log.
+  if (LONE_SURROGATE.test(value)) return `${field} ${quoteInput(value)} holds half a character (a lone UTF-16 surrogate): channel names must be text`;
   return undefined;
 }
 

@@ -170,7 +170,8 @@ export class RedisChangeLog implements ChangeLog {
     if (since === undefined) return { current, entries: [] };
     if (Number(reply[2]) !== 1) return { current, entries: null };
     const entries = reply.slice(3).map((raw) => JSON.parse(String(raw)) as SequencedChange);
-    return { current, entries: entries.filter((e) => e.seq <= current) };
+    // Only this channel's: two names Redis would store as one key must never share changes.
+    return { current, entries: entries.filter((e) => e.seq <= current && e.channel === channel) };
   }
 
   async channels(): Promise<string[]> {

@@ -184,6 +184,23 @@ describe("live server scale-out over Redis", () => {
       await again.close();
     });
 
+    // Found by a second attack review: Redis keys are bytes, and a lone
+    // surrogate becomes U+FFFD on the way, so "room:\ud800" and "room:\ufffd"
+    // shared one log, and a replay of one sent the other's changes.
+    it("refuses a channel name holding half an emoji, which would share Redis keys with another channel", async () => {
+      const socket = await TestSocket.open(a.wsUrl);
+      socket.send({ type: "auth", token: "t", channels: ["room:\ud800"] });
+      const refusal = (await socket.next()) as { type: string; message: string };
+      expect([refusal.type, refusal.message]).to.deep.equal(["error", 'auth.channels[0] "room:\\ud800" holds half a character (a lone UTF-16 surrogate): channel names must be text']);
+      expect((await socket.closed).code).to.equal(4403);
+      let published = "no error";
+      await a.live.hub.publish("room:\ud800", change("1")).catch((error: Error) => (published = error.message));
+      expect(published).to.equal('channel "room:\\ud800" holds half a character (a lone UTF-16 surrogate): channel names must be text');
+      const whole = await TestSocket.ready(a.wsUrl, { token: "t", channels: ["room:\u{1f600}"] });
+      expect(whole.messages[0]).to.deep.include({ channels: ["room:\u{1f600}"] });
+      await whole.close();
+    });
+
     it("replays a channel whose name reads like the entry's own fields", async () => {
       const channel = 'c,"seq":9,"epoch":"x"';
       const first = await TestSocket.ready(a.wsUrl, { token: "t", channels: [channel] });
