@@ -8,6 +8,8 @@ export interface AuthFailureCounter {
   waitFor(address: string): number;
   /** One more failure from `address`. */
   add(address: string): void;
+  /** A good token from `address` (GuessWindow keeps such sources out of its count per address). */
+  succeeded?(address: string): void;
 }
 
 /**
@@ -101,19 +103,28 @@ const addressOf = (source: string): string => source.split(" ", 1)[0];
  * Failed auths per guess source (guessSource): `limit` per address and
  * origin, and at most `perAddress` times that per address over all its
  * origins, as a client that is no browser may name a new origin for every
- * few guesses.
+ * few guesses. A source that signed in within `signedInMs` (a day) is held
+ * to its own count only: a page of another site with many subdomains can
+ * spend the address's count, and must not lock the app open there out.
  */
 export class GuessWindow implements AuthFailureCounter {
   private readonly bySource: AddressWindow;
   private readonly byAddress: AddressWindow;
+  private readonly signedIn: AddressWindow;
 
-  constructor(readonly limit: number, readonly windowMs: number, now: () => number, perAddress = 5) {
+  constructor(readonly limit: number, readonly windowMs: number, now: () => number, perAddress = 5, signedInMs = 24 * 60 * 60_000) {
     this.bySource = new AddressWindow(limit, windowMs, now);
     this.byAddress = new AddressWindow(limit * perAddress, windowMs, now);
+    this.signedIn = new AddressWindow(1, signedInMs, now);
   }
 
   waitFor(source: string): number {
-    return Math.max(this.bySource.waitFor(source), this.byAddress.waitFor(addressOf(source)));
+    const own = this.bySource.waitFor(source);
+    return this.signedIn.waitFor(source) > 0 ? own : Math.max(own, this.byAddress.waitFor(addressOf(source)));
+  }
+
+  succeeded(source: string): void {
+    if (this.signedIn.waitFor(source) === 0) this.signedIn.add(source);
   }
 
   add(source: string): void {

@@ -33,6 +33,8 @@ export interface LiveConnectionOptions {
   onAuth?(connection: LiveConnection): void;
   /** `authenticate` refused the token (or threw on it). */
   authFailed?(connection: LiveConnection): void;
+  /** Its token was taken. */
+  authSucceeded?(connection: LiveConnection): void;
   /** Once the token is accepted: a reason to refuse the socket (a per-user cap), or undefined. */
   admit?(connection: LiveConnection): string | undefined;
 }
@@ -212,6 +214,7 @@ export class LiveConnection implements ChannelSubscriber {
     if (!decision) this.options.authFailed?.(this);
     if (this.state === "closed") return;
     if (!decision) return this.refuse(CloseCode.unauthorized, "invalid token");
+    this.options.authSucceeded?.(this);
     const grant = (this.grant = toGrant(decision));
     const refusal = this.options.admit?.(this);
     if (refusal !== undefined) return this.refuse(TRY_AGAIN_LATER, refusal);

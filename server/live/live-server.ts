@@ -106,6 +106,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     authRefusal,
     onAuth: (c) => slots.authenticating(c),
     authFailed: (c) => authFailures?.add(c.source),
+    authSucceeded: (c) => authFailures?.succeeded?.(c.source),
     admit: (c) => slots.admit(c),
   };
 

@@ -119,6 +119,7 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
         guesses.count(req, err);
         throw err;
       }
+      if (accounts !== undefined) guesses.succeeded(req);
       const match = matchRoute(method, url.pathname.slice(API_PREFIX.length));
       let body: unknown;
       if (match.writes) {

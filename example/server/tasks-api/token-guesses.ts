@@ -39,6 +39,11 @@ export class TokenGuesses {
     if (this.window !== undefined && error instanceof ApiError && error.reason === "authError") this.window.add(this.source(req));
   }
 
+  /** The request's token was taken (GuessWindow then keeps its source out of the count per address). */
+  succeeded(req: http.IncomingMessage): void {
+    this.window?.succeeded(this.source(req));
+  }
+
   private source(req: http.IncomingMessage): string {
     return guessSource(req, clientAddress(req, this.trustProxy));
   }

@@ -70,6 +70,19 @@ describe("live server: guessing tokens from one address is limited", () => {
       expect(checked).to.deep.equal(["guess-0", "guess-1", "guess-2", GOOD, GOOD]);
     });
 
+    // Found by a second attack review: a page of another site with five
+    // subdomains spent the address's whole budget, and the app open at that
+    // address could not reconnect. A source that signed in lately is held
+    // to its own count only.
+    it("lets the app's page back in, when the address's whole budget is spent, if it signed in lately", async () => {
+      fixture = await startLive({ authenticate, maxAuthFailures: 3 });
+      expect(await fromPage("http://localhost:8080", GOOD), "the app's page, signed in before").to.equal("ready");
+      for (let i = 0; i < 15; i++) expect(await fromPage(`https://s${Math.floor(i / 3)}.evil.example`, `guess-${i}`), `guess ${i}`).to.equal(4401);
+      expect(await fromPage("http://localhost:8080", GOOD), "the app's page, again").to.equal("ready");
+      expect(await fromPage("http://localhost:9090", GOOD), "a page that never signed in").to.equal(1013);
+      expect(await fromPage("https://s6.evil.example", GOOD)).to.equal(1013);
+    });
+
     it("still stops one address that names a new origin for each few guesses, past five times the limit in all", async () => {
       fixture = await startLive({ authenticate, maxAuthFailures: 3 });
       for (let i = 0; i < 15; i++) expect(await fromPage(`https://site${Math.floor(i / 3)}.example`, `guess-${i}`), `guess ${i}`).to.equal(4401);

@@ -171,4 +171,14 @@ describe("example server: a page of another site sending wrong tokens from its v
     });
     expect(live, "the app's page on /live").to.equal("ready");
   });
+
+  it("lets the app's page in, once it had signed in, when pages on five subdomains spent the address's whole budget", async () => {
+    const started = await main({ PORT: "0", DATA_DIR: tmp, TASKS_TOKEN: token }, () => {});
+    stop = started.stop;
+    const url = `http://localhost:${started.app.port}`;
+    expect(await apiFrom(url, url, token), "the app's page, signed in before").to.equal(200);
+    for (let i = 0; i < 100; i++) expect(await apiFrom(url, `https://s${Math.floor(i / 20)}.evil.example`, `guess-${i}`), `guess ${i}`).to.equal(401);
+    expect(await apiFrom(url, url, token), "the app's page, again").to.equal(200);
+    expect(await apiFrom(url, undefined, token), "a client that never signed in").to.equal(429);
+  });
 });
