@@ -35,8 +35,11 @@ export interface UpgradeRefusal {
  * unauthenticated socket; and none ever touches an authenticated one.
  *
  * One address is also held to `maxPerAddress` unauthenticated sockets at
- * once (more get 429 before the handshake), so it cannot take every place
- * while there is room; and to `displacing.limit` places taken from other
+ * once, so it cannot take every place while there is room: a newcomer past
+ * that takes the place of the address's oldest socket that has sent
+ * nothing (a page of another site holding them must not keep the app at
+ * that address out), or gets 429 before the handshake when every one has
+ * sent a token still being checked; and to `displacing.limit` places taken from other
  * addresses' sockets per window (then it gets 503 while the server is
  * full): otherwise a client that kept none of its own sockets unauthenticated
  * (closing each at once, or sending a bad token) took the place of another
@@ -71,7 +74,7 @@ export class ConnectionSlots {
   /** Why a newcomer from `address` cannot have a place now, or undefined when it can (a free one, or one given up). */
   refusal(address: string): UpgradeRefusal | undefined {
     const held = this.unauthenticatedFrom.get(address) ?? 0;
-    if (held >= this.maxPerAddress) {
+    if (held >= this.maxPerAddress && !this.openedFrom.has(address)) {
       return { status: 429, retryAfter: 1, text: `${held} sockets from this address have not authenticated yet, the most one address may hold; send their tokens or retry later` };
     }
     if (this.open.size < this.max || this.openedFrom.has(address)) return undefined;
@@ -91,6 +94,12 @@ export class ConnectionSlots {
 
   /** Frees a place for a newcomer from `address`, displacing unauthenticated sockets if needed; false when none can go. */
   makeRoom(address: string): boolean {
+    while ((this.unauthenticatedFrom.get(address) ?? 0) >= this.maxPerAddress) {
+      const silent = first(this.openedFrom.get(address));
+      if (silent === undefined) return false;
+      silent.displace(DISPLACED);
+      this.closed(silent);
+    }
     while (this.open.size >= this.max) {
       const oldest = first(this.openedFrom.get(address)) ?? first(this.opened) ?? first(this.checking);
       if (oldest === undefined) return false;

@@ -69,7 +69,9 @@ export interface LiveServerOptions {
   authFailures?: AuthFailureCounter | undefined;
   /**
    * Sockets one client address may hold before they authenticate; one more
-   * gets 429 before the upgrade. While the server is full, one address may
+   * takes the place of the address's oldest that has sent nothing (close
+   * 1013), or gets 429 before the upgrade when each has sent a token still
+   * being checked. While the server is full, one address may
    * also take the places of at most this many other addresses' unauthenticated
    * sockets per `authTimeoutMs` (then 503). Default 64.
    */

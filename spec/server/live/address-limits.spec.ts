@@ -47,16 +47,36 @@ describe("live server: one address cannot take every unauthenticated place", () 
     return socket;
   };
 
-  it("refuses one address's next unauthenticated socket with 429 naming the limit, while other addresses get in", async () => {
+  // Found by a second attack review: a page of another site, open in a
+  // user's browser, held the address's silent sockets (reopening each as
+  // the auth timeout closed it), and the user's app at that address got
+  // 429 on every reconnect. A newcomer now takes the place of the address's
+  // oldest socket that has sent nothing; the address still holds no more.
+  it("gives one address's next socket the place of its oldest silent one, holding no more than the limit, while other addresses get in", async () => {
     fixture = await startLive({ authenticate: byToken, maxUnauthenticatedPerAddress: 3 });
     const silent = [await open("127.0.0.2"), await open("127.0.0.2"), await open("127.0.0.2")];
+    const user = await open("127.0.0.2");
+    expect((await silent[0].closed).code, "the oldest silent socket").to.equal(1013);
+    expect([silent[1].isOpen, silent[2].isOpen]).to.deep.equal([true, true]);
+    user.send({ type: "auth", token: "alice" });
+    expect((await user.next()).type).to.equal("ready");
+    const bob = await TestSocket.ready(fixture.wsUrl, { token: "bob" });
+    opened.push(bob);
+    expect(fixture.live.connections).to.equal(4);
+  });
+
+  it("refuses one address's next socket with 429 naming the limit when each of its unauthenticated sockets has sent a token still being checked", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    fixture = await startLive({ authenticate: async (token) => (await held, byToken(token)), maxUnauthenticatedPerAddress: 2 });
+    const checking = [await open("127.0.0.2"), await open("127.0.0.2")];
+    for (const socket of checking) socket.send({ type: "auth", token: "slow" });
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const refused = await upgrade(fixture.wsUrl, { localAddress: "127.0.0.2" }, kept);
     expect(refused).to.deep.include({ status: 429 });
-    expect((refused as { body: string }).body).to.contain("3 sockets from this address have not authenticated yet");
-    const alice = await TestSocket.ready(fixture.wsUrl, { token: "alice" });
-    opened.push(alice);
-    expect(silent.every((socket) => socket.isOpen)).to.equal(true);
-    expect(fixture.live.connections).to.equal(4);
+    expect((refused as { body: string }).body).to.contain("2 sockets from this address have not authenticated yet");
+    release();
+    expect((await Promise.all(checking.map((socket) => socket.next()))).map((m) => m.type)).to.deep.equal(["ready", "ready"]);
   });
 
   it("counts only sockets still unauthenticated: users behind one address keep connecting", async () => {
@@ -94,15 +114,24 @@ describe("live server: one address cannot take every unauthenticated place", () 
   it("counts clients behind a trusted proxy by the address it forwards, and never by a header anyone can send", async () => {
     fixture = await startLive({ authenticate: byToken, maxUnauthenticatedPerAddress: 1 });
     const forwarded = (address: string) => ({ headers: { "X-Forwarded-For": address } });
-    expect(await upgrade(fixture.wsUrl, forwarded("10.0.0.1"), kept)).to.equal("open");
-    expect(await upgrade(fixture.wsUrl, forwarded("10.0.0.2"), kept)).to.deep.include({ status: 429 });
+    /** Opens a silent socket; resolves with it once open. */
+    const silentFrom = async (address: string) => {
+      const socket = await TestSocket.open(fixture!.wsUrl, forwarded(address));
+      opened.push(socket);
+      return socket;
+    };
+    const first = await silentFrom("10.0.0.1");
+    await silentFrom("10.0.0.2");
+    expect((await first.closed).code, "one address: the second takes the first's place").to.equal(1013);
     await fixture.close();
 
     fixture = await startLive({ authenticate: byToken, maxUnauthenticatedPerAddress: 1, trustProxy: true });
-    expect(await upgrade(fixture.wsUrl, forwarded("10.0.0.1"), kept)).to.equal("open");
-    expect(await upgrade(fixture.wsUrl, forwarded("10.0.0.2"), kept)).to.equal("open");
+    const one = await silentFrom("10.0.0.1");
+    const two = await silentFrom("10.0.0.2");
     // What the client wrote comes first; the proxy appends the address it saw.
-    expect(await upgrade(fixture.wsUrl, forwarded("10.0.0.3, 10.0.0.1"), kept)).to.deep.include({ status: 429 });
+    await silentFrom("10.0.0.3, 10.0.0.1");
+    expect((await one.closed).code, "the same forwarded address").to.equal(1013);
+    expect(two.isOpen, "another forwarded address").to.equal(true);
   });
 
   it("counts an IPv6 client by its /64 network and an IPv4 one however Node writes it", () => {
