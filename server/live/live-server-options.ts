@@ -26,6 +26,13 @@ export interface LiveServerOptions {
    * more resyncs. Default 4 MiB.
    */
   replayBytes?: number | undefined;
+  /**
+   * Bytes of changes the replay logs of every channel keep together, in
+   * memory (with Redis, its own maxmemory bounds them): past it, the logs of
+   * the channels written longest ago are dropped (their returning clients
+   * resync). At least `replayBytes`. Default 256 MiB.
+   */
+  replayTotalBytes?: number | undefined;
   /** Largest frame accepted from a client, in bytes (ws closes with 1009). Default 1 MiB. */
   maxPayload?: number | undefined;
   /** Unsent bytes a socket may queue before it is dropped as too slow. Default 4 MiB. */
@@ -125,7 +132,7 @@ export interface LiveServerOptions {
 }
 
 /** Every option's name, in the order above: a misspelled one (`secrett`) is refused, not taken for "not set". */
-const optionNames = ["server", "path", "authenticate", "secret", "redisUrl", "redisKeyPrefix", "replayLimit", "replayBytes", "maxPayload", "maxBufferedBytes", "heartbeatMs", "authTimeoutMs", "maxBodyBytes", "requestTimeoutMs", "maxAuthFailures", "authFailureWindowMs", "authFailures", "maxUnauthenticatedPerAddress", "trustProxy", "origins", "maxConnections", "maxConnectionsPerUser", "maxChannelsPerSocket", "maxSyncInFlight", "replayIdleMs", "clock", "log"] as const satisfies ReadonlyArray<keyof LiveServerOptions>;
+const optionNames = ["server", "path", "authenticate", "secret", "redisUrl", "redisKeyPrefix", "replayLimit", "replayBytes", "replayTotalBytes", "maxPayload", "maxBufferedBytes", "heartbeatMs", "authTimeoutMs", "maxBodyBytes", "requestTimeoutMs", "maxAuthFailures", "authFailureWindowMs", "authFailures", "maxUnauthenticatedPerAddress", "trustProxy", "origins", "maxConnections", "maxConnectionsPerUser", "maxChannelsPerSocket", "maxSyncInFlight", "replayIdleMs", "clock", "log"] as const satisfies ReadonlyArray<keyof LiveServerOptions>;
 // Fails to compile when an option above is missing from the list.
 const everyOption: Record<Exclude<keyof LiveServerOptions, (typeof optionNames)[number]>, never> = {};
 void everyOption;

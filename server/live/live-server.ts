@@ -54,6 +54,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   }
   const replayLimit = positive("replayLimit", options.replayLimit, 1000);
   const replayBytes = positive("replayBytes", options.replayBytes, 4 * 1024 * 1024);
+  const replayTotalBytes = positive("replayTotalBytes", options.replayTotalBytes, Math.max(256 * 1024 * 1024, replayBytes));
+  if (replayTotalBytes < replayBytes) throw new Error(`createLiveServer: replayTotalBytes (${replayTotalBytes}) must be at least replayBytes (${replayBytes}), which one channel may keep`);
   const maxPayload = positive("maxPayload", options.maxPayload, 1024 * 1024);
   const maxBufferedBytes = positive("maxBufferedBytes", options.maxBufferedBytes, 4 * 1024 * 1024);
   const heartbeatMs = positive("heartbeatMs", options.heartbeatMs, 30_000, true);
@@ -74,7 +76,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
 
   const changeLog: ChangeLog = options.redisUrl
     ? new RedisChangeLog({ url: options.redisUrl, replayLimit, replayBytes, replayIdleMs, keyPrefix: options.redisKeyPrefix, clock, onError: (error) => log({ type: "error", context: "redis", message: error.message }) })
-    : new MemoryChangeLog(replayLimit, replayIdleMs, () => clock.now(), replayBytes);
+    : new MemoryChangeLog(replayLimit, replayIdleMs, () => clock.now(), replayBytes, replayTotalBytes);
   let hub!: LiveHub;
   const ready = changeLog.start(
     (entry) => hub.deliver(entry),

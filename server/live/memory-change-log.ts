@@ -13,7 +13,9 @@ interface ChannelState {
 
 /**
  * One process, no Redis: seqs and the replay log live in memory, bounded to
- * `replayLimit` changes and `replayBytes` (of frames, the latest always kept) per channel. Everything is synchronous, so append
+ * `replayLimit` changes and `replayBytes` (of frames, the latest always kept) per channel,
+ * and `totalBytes` over all of them: past it, the logs of the channels
+ * written longest ago go first (their returning clients resync). Everything is synchronous, so append
  * order is delivery order. A channel with no change for `idleMs` loses its
  * log (its seq stays, so numbering never restarts): a client coming back
  * after that resyncs instead of replaying, and channels nobody writes to
@@ -23,6 +25,10 @@ export class MemoryChangeLog implements ChangeLog {
   readonly epoch = randomUUID();
   readonly reachable = true;
   private states = new Map<string, ChannelState>();
+  /** The channels whose logs hold changes, written longest ago first (moved to the end by each append). */
+  private logged = new Map<string, ChannelState>();
+  /** The bytes of every log. */
+  private total = 0;
   private deliver: (entry: SequencedChange) => void = () => {};
   private sweeper: NodeJS.Timeout | undefined;
 
@@ -32,6 +38,7 @@ export class MemoryChangeLog implements ChangeLog {
     private idleMs = 0,
     private now: () => number = Date.now,
     private replayBytes = Infinity,
+    private totalBytes = Infinity,
   ) {}
 
   async start(deliver: (entry: SequencedChange) => void): Promise<void> {
@@ -50,10 +57,18 @@ export class MemoryChangeLog implements ChangeLog {
       // Written once here: its size bounds the log, and every socket sends it as is.
       const frame = changeFrame(channel, seq, change);
       const entry: SequencedChange = { channel, seq, change, frame };
+      const before = state.bytes;
       state.log.push(entry);
       state.bytes += frame.length;
       while (state.log.length > this.replayLimit || (state.bytes > this.replayBytes && state.log.length > 1)) state.bytes -= state.log.shift()!.frame!.length;
+      this.total += state.bytes - before;
+      this.logged.delete(channel);
+      this.logged.set(channel, state);
       this.deliver(entry);
+    }
+    for (const [name, oldest] of this.logged) {
+      if (this.total <= this.totalBytes || name === channel) break;
+      this.dropLog(name, oldest);
     }
     return state.seq;
   }
@@ -76,11 +91,8 @@ export class MemoryChangeLog implements ChangeLog {
   /** Drops the logs of channels idle for `idleMs` (run by a timer; callable directly). */
   sweep(): void {
     const before = this.now() - this.idleMs;
-    for (const state of this.states.values()) {
-      if (state.log.length > 0 && state.lastAppend <= before) {
-        state.log = [];
-        state.bytes = 0;
-      }
+    for (const [channel, state] of this.logged) {
+      if (state.lastAppend <= before) this.dropLog(channel, state);
     }
   }
 
@@ -99,6 +111,16 @@ export class MemoryChangeLog implements ChangeLog {
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     this.states.clear();
+    this.logged.clear();
+    this.total = 0;
+  }
+
+  /** Forgets a channel's log; its seq stays, so numbering never restarts. */
+  private dropLog(channel: string, state: ChannelState): void {
+    this.total -= state.bytes;
+    state.log = [];
+    state.bytes = 0;
+    this.logged.delete(channel);
   }
 
   private state(channel: string): ChannelState {

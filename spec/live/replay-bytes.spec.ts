@@ -62,6 +62,27 @@ describe("live server: the replay log is bounded in bytes", () => {
     });
   }
 
+  // Found by a second attack review: replayBytes bounds one channel, and a
+  // token that may write many channels (a predicate) wrote 900 KB to each of
+  // 500: the server held about 1 GB for ten minutes. In memory, the logs
+  // together keep at most replayTotalBytes; the channels written longest ago
+  // lose theirs first (their clients resync), and keep their numbering.
+  it("keeps at most replayTotalBytes over every channel in memory, dropping first the logs of channels written longest ago", async () => {
+    fixture = await startLive({ replayBytes: 10_000, replayTotalBytes: 20_000 });
+    for (const channel of ["c1", "c2", "c3", "c4", "c5", "c6"]) await fixture.live.hub.publish(channel, big("1"));
+    await fixture.live.hub.publish("c1", big("2"));
+    const since = { c1: 1, c2: 0, c3: 0, c5: 0, c6: 0 };
+    const socket = await TestSocket.ready(fixture.wsUrl, { token: "t", channels: Object.keys(since), since });
+    const replay = await Promise.all([socket.next(), socket.next(), socket.next(), socket.next(), socket.next()]);
+    const seen = replay.map((m) => (m.type === "change" ? `${m.channel} change ${m.seq}` : `${(m as { channel: string }).channel} ${m.type}`)).sort();
+    expect(seen).to.deep.equal(["c1 change 2", "c2 resync", "c3 resync", "c5 change 1", "c6 change 1"]);
+    await socket.close();
+  });
+
+  it("refuses a replayTotalBytes smaller than replayBytes, naming both", async () => {
+    expect(() => createLiveServer({ authenticate: () => "*", replayBytes: 10_000, replayTotalBytes: 5_000 })).to.throw("createLiveServer: replayTotalBytes (5000) must be at least replayBytes (10000), which one channel may keep");
+  });
+
   it("refuses a replayBytes that is no positive number, naming the option", async () => {
     expect(() => createLiveServer({ authenticate: () => "*", replayBytes: 0 })).to.throw(/replayBytes/);
   });
