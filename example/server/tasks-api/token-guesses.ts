@@ -45,6 +45,11 @@ export class TokenGuesses {
   }
 
   private source(req: http.IncomingMessage): string {
-    return guessSource(req, clientAddress(req, this.trustProxy));
+    const source = guessSource(req, clientAddress(req, this.trustProxy));
+    // A token in the URL of a request without Origin may be a page of another
+    // site's <img> or link (browsers send such a page on a plain-http LAN
+    // address no Sec-Fetch-Site): counted apart from the Authorization
+    // header, which only the app's own code (or a client) can send.
+    return req.headers.origin === undefined && req.headers.authorization === undefined ? `${source} ?access_token` : source;
   }
 }

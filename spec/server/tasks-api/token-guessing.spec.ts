@@ -181,4 +181,20 @@ describe("example server: a page of another site sending wrong tokens from its v
     expect(await apiFrom(url, url, token), "the app's page, again").to.equal(200);
     expect(await apiFrom(url, undefined, token), "a client that never signed in").to.equal(429);
   });
+
+  // Found by a second attack review: opened at http://<LAN address>, a page
+  // is no secure context, and browsers send it no Sec-Fetch-Site. A page of
+  // another site could then spend the app's budget with 20
+  // <img src=".../lists?access_token=guessN">, which look like the app's own
+  // requests (no Origin). A token in the URL now counts apart from one in
+  // the Authorization header, which such a request cannot send.
+  it("counts wrong tokens sent in the URL without an Origin apart from those in the Authorization header", async () => {
+    const started = await main({ PORT: "0", DATA_DIR: tmp, TASKS_TOKEN: token }, () => {});
+    stop = started.stop;
+    const url = `http://localhost:${started.app.port}`;
+    const inUrl = (bearer: string) => fetch(`${url}/tasks/v1/users/@me/lists?access_token=${bearer}`).then((res) => res.status);
+    for (let i = 0; i < 20; i++) expect(await inUrl(`guess-${i}`), `guess ${i}`).to.equal(401);
+    expect(await inUrl(token), "a token in the URL, unchecked").to.equal(429);
+    expect(await apiFrom(url, undefined, token), "the app's header").to.equal(200);
+  });
 });
