@@ -20,7 +20,12 @@ export function quoteInput(value: unknown): string {
   if (typeof value === "string" && value.length > MAX_QUOTED_LENGTH) {
     return `${JSON.stringify(value.slice(0, MAX_QUOTED_LENGTH))}… (${value.length} characters)`;
   }
-  return JSON.stringify(value) ?? String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    // Nested past what JSON.stringify can write (JSON.parse reads deeper), or a cycle.
+    return "a value nested too deep to show";
+  }
 }
 
 const MAX_CHANNEL_LENGTH = 200;

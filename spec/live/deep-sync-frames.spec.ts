@@ -44,6 +44,15 @@ describe("live server: a sync request nested past any record's depth", () => {
     });
   }
 
+  it("names the field when a frame's type is a value nested 100,000 levels, instead of a stack overflow", async () => {
+    fixture = await startLive();
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send(`{"type":${nested(100_000)}}`);
+    const error = (await socket.next()) as { type: string; message: string };
+    expect(error).to.deep.equal({ type: "error", message: 'first message must be auth: message.type must be "auth" or "sync" (got a value nested too deep to show)' });
+    expect((await socket.closed).code).to.equal(4401);
+  });
+
   it("takes a model nested 100 levels, as deep as a change's attributes may be", async () => {
     fixture = await startLive();
     fixture.live.backend.use(memoryStore());
