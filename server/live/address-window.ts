@@ -1,15 +1,19 @@
-import type { IncomingMessage } from "node:http";
-
 /** Failed auths counted per client address within a window (AddressWindow is one). */
 export interface AuthFailureCounter {
   readonly limit: number;
   readonly windowMs: number;
-  /** Milliseconds until `address` may try again: 0 while it is under the limit. */
-  waitFor(address: string): number;
+  /**
+   * Milliseconds until `address` may try again: 0 while it is under the
+   * limit. `token`, when known, is the one it sends now (GuessWindow lets a
+   * token it saw taken from there through a lock of the whole address).
+   */
+  waitFor(address: string, token?: string): number;
   /** One more failure from `address`. */
   add(address: string): void;
-  /** A good token from `address` (GuessWindow keeps such sources out of its count per address). */
-  succeeded?(address: string): void;
+  /** `token` from `address` was taken (see waitFor). */
+  succeeded?(address: string, token: string): void;
+  /** The limit that holds `address` back now, in words ("100 in 60 s"), when it is not `limit`. */
+  limitText?(address: string): string | undefined;
 }
 
 /**
@@ -17,10 +21,10 @@ export interface AuthFailureCounter {
  * the whole seconds left, for Retry-After, and the limit in words
  * ("20 in 60 s"), for the refusal's message. Undefined while it may try.
  */
-export function lockedOut(counter: AuthFailureCounter | undefined, address: string): { seconds: number; limit: string } | undefined {
-  const wait = counter?.waitFor(address) ?? 0;
+export function lockedOut(counter: AuthFailureCounter | undefined, address: string, token?: string): { seconds: number; limit: string } | undefined {
+  const wait = counter?.waitFor(address, token) ?? 0;
   if (!counter || wait === 0) return undefined;
-  return { seconds: Math.ceil(wait / 1000), limit: `${counter.limit} in ${counter.windowMs / 1000} s` };
+  return { seconds: Math.ceil(wait / 1000), limit: counter.limitText?.(address) ?? `${counter.limit} in ${counter.windowMs / 1000} s` };
 }
 
 /**
@@ -83,52 +87,3 @@ export class AddressWindow implements AuthFailureCounter {
   }
 }
 
-/**
- * Whom a wrong token is counted against: the client's address, and with it
- * the page's origin when a browser names one. A browser lets any page it
- * shows try tokens on any server (a socket, a CORS request), and the
- * attempts come from its visitor's address: counted by address alone, a
- * page of another site could spend the visitor's budget and lock the
- * visitor's own app out. Clients that name no origin share the address's count.
- */
-export function guessSource(req: IncomingMessage, address: string): string {
-  const origin = req.headers.origin;
-  return typeof origin === "string" ? `${address} ${origin.slice(0, 300)}` : address;
-}
-
-/** The address part of a `guessSource` (addresses hold no space). */
-const addressOf = (source: string): string => source.split(" ", 1)[0];
-
-/**
- * Failed auths per guess source (guessSource): `limit` per address and
- * origin, and at most `perAddress` times that per address over all its
- * origins, as a client that is no browser may name a new origin for every
- * few guesses. A source that signed in within `signedInMs` (a day) is held
- * to its own count only: a page of another site with many subdomains can
- * spend the address's count, and must not lock the app open there out.
- */
-export class GuessWindow implements AuthFailureCounter {
-  private readonly bySource: AddressWindow;
-  private readonly byAddress: AddressWindow;
-  private readonly signedIn: AddressWindow;
-
-  constructor(readonly limit: number, readonly windowMs: number, now: () => number, perAddress = 5, signedInMs = 24 * 60 * 60_000) {
-    this.bySource = new AddressWindow(limit, windowMs, now);
-    this.byAddress = new AddressWindow(limit * perAddress, windowMs, now);
-    this.signedIn = new AddressWindow(1, signedInMs, now);
-  }
-
-  waitFor(source: string): number {
-    const own = this.bySource.waitFor(source);
-    return this.signedIn.waitFor(source) > 0 ? own : Math.max(own, this.byAddress.waitFor(addressOf(source)));
-  }
-
-  succeeded(source: string): void {
-    if (this.signedIn.waitFor(source) === 0) this.signedIn.add(source);
-  }
-
-  add(source: string): void {
-    this.bySource.add(source);
-    this.byAddress.add(addressOf(source));
-  }
-}

@@ -1,7 +1,7 @@
 export { createLiveServer } from "./live-server";
 export type { LiveServer, LiveServerOptions } from "./live-server";
 export type { AuthFailureCounter } from "./address-window";
-export { GuessWindow, guessSource } from "./address-window";
+export { GuessWindow, guessSource } from "./guess-window";
 export { LiveHub, EVERY_CHANNEL } from "./live-hub";
 export type { ChannelSubscriber } from "./live-hub";
 export { Backend } from "./backend";

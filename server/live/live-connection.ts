@@ -28,13 +28,13 @@ export interface LiveConnectionOptions {
   log: LiveLog;
   onClose(connection: LiveConnection): void;
   /** The auth frame arrived: a reason to refuse it without reading its token (1013), or undefined. */
-  authRefusal?(connection: LiveConnection): string | undefined;
+  authRefusal?(connection: LiveConnection, token: string): string | undefined;
   /** The auth frame arrived: from now on its token is being checked. */
   onAuth?(connection: LiveConnection): void;
   /** `authenticate` refused the token (or threw on it). */
   authFailed?(connection: LiveConnection): void;
   /** Its token was taken. */
-  authSucceeded?(connection: LiveConnection): void;
+  authSucceeded?(connection: LiveConnection, token: string): void;
   /** Once the token is accepted: a reason to refuse the socket (a per-user cap), or undefined. */
   admit?(connection: LiveConnection): string | undefined;
 }
@@ -170,7 +170,7 @@ export class LiveConnection implements ChannelSubscriber {
       if (this.state !== "awaiting-auth") return this.answer({ type: "error", message: "already authenticated: send auth only once" });
       clearTimeout(this.authTimer);
       this.authTimer = undefined;
-      const refusal = this.options.authRefusal?.(this);
+      const refusal = this.options.authRefusal?.(this, message.token);
       if (refusal !== undefined) return this.refuse(TRY_AGAIN_LATER, refusal);
       this.state = "authenticating";
       this.options.onAuth?.(this);
@@ -214,7 +214,7 @@ export class LiveConnection implements ChannelSubscriber {
     if (!decision) this.options.authFailed?.(this);
     if (this.state === "closed") return;
     if (!decision) return this.refuse(CloseCode.unauthorized, "invalid token");
-    this.options.authSucceeded?.(this);
+    this.options.authSucceeded?.(this, auth.token);
     const grant = (this.grant = toGrant(decision));
     const refusal = this.options.admit?.(this);
     if (refusal !== undefined) return this.refuse(TRY_AGAIN_LATER, refusal);

@@ -3,7 +3,8 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { systemClock } from "../../lib/env/clock";
 import { CloseCode } from "../../lib/live/live-protocol";
-import { AddressWindow, GuessWindow, guessSource, lockedOut } from "./address-window";
+import { AddressWindow, lockedOut } from "./address-window";
+import { GuessWindow, guessSource } from "./guess-window";
 import { Backend } from "./backend";
 import { ChangeLog } from "./change-log";
 import { clientAddress } from "./client-address";
@@ -93,8 +94,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const slots = new ConnectionSlots(maxConnections, maxConnectionsPerUser, maxUnauthenticatedPerAddress, displacing);
   // Failed auths per address: past the limit, tokens are not even looked at until the window ends.
   const authFailures = options.authFailures ?? (maxAuthFailures > 0 ? new GuessWindow(maxAuthFailures, authFailureWindowMs, now) : undefined);
-  const authRefusal = (connection: LiveConnection): string | undefined => {
-    const locked = lockedOut(authFailures, connection.source);
+  const authRefusal = (connection: LiveConnection, token: string): string | undefined => {
+    const locked = lockedOut(authFailures, connection.source, token);
     return locked && `too many failed auths from this address (${locked.limit}); this token was not checked; try again in ${locked.seconds} s`;
   };
   const connections = slots.open;
@@ -108,7 +109,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     authRefusal,
     onAuth: (c) => slots.authenticating(c),
     authFailed: (c) => authFailures?.add(c.source),
-    authSucceeded: (c) => authFailures?.succeeded?.(c.source),
+    authSucceeded: (c, token) => authFailures?.succeeded?.(c.source, token),
     admit: (c) => slots.admit(c),
   };
 

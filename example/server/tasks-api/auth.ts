@@ -3,6 +3,14 @@ import { timingSafeEqual } from "crypto";
 import { SINGLE_USER, type Account } from "./accounts";
 import { ApiError } from "./api-error";
 
+/** The token a request sends: `Authorization: Bearer …`, else `?access_token=`; undefined when none. */
+export function givenToken(req: http.IncomingMessage, query: URLSearchParams): string | undefined {
+  const header = req.headers.authorization;
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
+  const given = match ? match[1].trim() : query.get("access_token");
+  return given === null || given === "" ? undefined : given;
+}
+
 /**
  * Bearer-token check. The token comes from `Authorization: Bearer …` or, as
  * Google also accepts, the `access_token` query parameter. Returns the name
@@ -10,10 +18,8 @@ import { ApiError } from "./api-error";
  */
 export function authenticate(req: http.IncomingMessage, query: URLSearchParams, accounts: readonly Account[] | undefined): string {
   if (accounts === undefined) return SINGLE_USER; // no token configured: an open, single-user server
-  const header = req.headers.authorization;
-  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
-  const given = match ? match[1].trim() : query.get("access_token");
-  if (given === null || given === undefined || given === "") {
+  const given = givenToken(req, query);
+  if (given === undefined) {
     throw new ApiError(401, "Request is missing required authentication credential. Send the header \"Authorization: Bearer <token>\".", "required", {
       name: "Authorization",
       type: "header",

@@ -1,7 +1,7 @@
 import type * as http from "http";
 import { checkAccounts, SINGLE_USER, userChannel, type Account } from "./accounts";
 import { ApiError } from "./api-error";
-import { authenticate } from "./auth";
+import { authenticate, givenToken } from "./auth";
 import { CORS_HEADERS, PREFLIGHT_HEADERS } from "./cors";
 import { openDb } from "./db";
 import { emptyResponse, errorResponse, hasBody, parseJsonBody, readBody, refuseContentEncoding, send, type ApiResponse } from "./http-io";
@@ -112,14 +112,15 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
         send(res, emptyResponse(204), PREFLIGHT_HEADERS, { close: hasBody(req) });
         return;
       }
-      if (accounts !== undefined) guesses.check(req);
+      const token = givenToken(req, url.searchParams);
+      if (accounts !== undefined) guesses.check(req, token);
       try {
         user = authenticate(req, url.searchParams, accounts);
       } catch (err) {
         guesses.count(req, err);
         throw err;
       }
-      if (accounts !== undefined) guesses.succeeded(req);
+      if (accounts !== undefined && token !== undefined) guesses.succeeded(req, token);
       const match = matchRoute(method, url.pathname.slice(API_PREFIX.length));
       let body: unknown;
       if (match.writes) {

@@ -1,5 +1,6 @@
 import type * as http from "http";
-import { GuessWindow, guessSource, lockedOut } from "../../../server/live/address-window";
+import { lockedOut } from "../../../server/live/address-window";
+import { GuessWindow, guessSource } from "../../../server/live/guess-window";
 import { clientAddress } from "../../../server/live/client-address";
 import { ApiError } from "./api-error";
 
@@ -25,9 +26,9 @@ export class TokenGuesses {
     this.trustProxy = options.trustProxy;
   }
 
-  /** Throws the 429 when the request's address is waiting out its window. */
-  check(req: http.IncomingMessage): void {
-    const locked = this.window && lockedOut(this.window, this.source(req));
+  /** Throws the 429 when the request's address is waiting out its window (`token`: the one it sends, if any). */
+  check(req: http.IncomingMessage, token: string | undefined): void {
+    const locked = this.window && lockedOut(this.window, this.source(req), token);
     if (!locked) return;
     const error = new ApiError(429, `Too many wrong tokens from this address (${locked.limit}); this request's token was not checked. Try again in ${locked.seconds} s.`, "rateLimitExceeded");
     error.headers["Retry-After"] = String(locked.seconds);
@@ -39,9 +40,9 @@ export class TokenGuesses {
     if (this.window !== undefined && error instanceof ApiError && error.reason === "authError") this.window.add(this.source(req));
   }
 
-  /** The request's token was taken (GuessWindow then keeps its source out of the count per address). */
-  succeeded(req: http.IncomingMessage): void {
-    this.window?.succeeded(this.source(req));
+  /** The request's `token` was taken (GuessWindow then lets it through a lock of the whole address). */
+  succeeded(req: http.IncomingMessage, token: string): void {
+    this.window?.succeeded(this.source(req), token);
   }
 
   private source(req: http.IncomingMessage): string {
