@@ -36,7 +36,12 @@ export const APPEND_SCRIPT = `${ENSURE_EPOCH}
 local epoch = ensureEpoch(KEYS[4], ARGV[6])
 redis.call('SADD', KEYS[3], ARGV[5])
 local seq = 0
-local bytes = tonumber(redis.call('GET', KEYS[5]) or '0')
+local bytes = tonumber(redis.call('GET', KEYS[5]) or '-1')
+if bytes < 0 then
+  -- No count (the first append, or the key lost alone, evicted or deleted): counted from the log.
+  bytes = 0
+  for _, held in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do bytes = bytes + #held end
+end
 for i = 8, #ARGV do
   seq = redis.call('INCR', KEYS[1])
   local entry = '{"channel":' .. ARGV[3] .. ',"seq":' .. seq .. ',"epoch":' .. cjson.encode(epoch) .. ',"change":' .. ARGV[i] .. '}'
@@ -50,7 +55,7 @@ while length > limit or (bytes > cap and length > 1) do
   bytes = bytes - #redis.call('LPOP', KEYS[2])
   length = length - 1
 end
--- A count that went wrong (the log trimmed or lost by hand, the count not) mends itself at one entry.
+-- A count left from a log trimmed or lost by hand mends itself at one entry.
 if length <= 1 then bytes = length == 1 and #redis.call('LINDEX', KEYS[2], 0) or 0 end
 redis.call('SET', KEYS[5], bytes)
 if tonumber(ARGV[4]) > 0 then

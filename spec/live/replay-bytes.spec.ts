@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { createClient } from "redis";
 import { createLiveServer } from "../../server/live";
 import { startLive, type LiveFixture } from "./support/live-fixture";
 import { startRedis, type RedisProcess } from "./support/redis-server";
@@ -61,6 +62,28 @@ describe("live server: the replay log is bounded in bytes", () => {
       await Promise.all([socket.close(), recent.close()]);
     });
   }
+
+  // Found by a third attack review: the byte count is a Redis key of its
+  // own; lost alone (evicted under memory pressure, or deleted), the count
+  // started again from 0 and the log outgrew replayBytes for good.
+  it("counts the log's bytes again when Redis lost the count but kept the log", async () => {
+    const keyPrefix = `lost${Math.random().toString(36).slice(2)}:`;
+    fixture = await startLive({ replayBytes: 10_000, redisUrl: redis!.url, redisKeyPrefix: keyPrefix });
+    const direct = createClient({ url: redis!.url });
+    await direct.connect();
+    try {
+      for (let round = 0; round < 4; round++) {
+        await fixture.live.hub.publish("c", [big(`a${round}`), big(`b${round}`)]);
+        await direct.del(`${keyPrefix}logbytes:c`);
+      }
+      await fixture.live.hub.publish("c", big("last"));
+      const held = await direct.lRange(`${keyPrefix}log:c`, 0, -1);
+      expect(held.length, "entries kept").to.equal(2);
+      expect(Number(await direct.get(`${keyPrefix}logbytes:c`))).to.equal(held.reduce((sum, entry) => sum + Buffer.byteLength(entry), 0));
+    } finally {
+      await direct.close();
+    }
+  });
 
   // Found by a second attack review: replayBytes bounds one channel, and a
   // token that may write many channels (a predicate) wrote 900 KB to each of
