@@ -37,7 +37,12 @@ export function channelProblem(value: unknown, field = "channel"): string | unde
   if (value.length > MAX_CHANNEL_LENGTH) return `${field} is longer than ${MAX_CHANNEL_LENGTH} characters`;
   if (value === "*") return `${field} "*" is reserved for "every channel"`;
   // Redis keys are bytes: half a character becomes U+FFFD there, and two channels would share one log.
-  if (LONE_SURROGATE.test(value)) return `${field} ${quoteInput(value)} holds half a character (a lone UTF-16 surrogate): channel names must be text`;
+  return halfCharacter(value, field, "channel names");
+}
+
+/** What is wrong with a name that becomes a key (a channel, a collection, an id): half a character, if it holds one. */
+export function halfCharacter(value: string, field: string, what: string): string | undefined {
+  if (LONE_SURROGATE.test(value)) return `${field} ${quoteInput(value)} holds half a character (a lone UTF-16 surrogate): ${what} must be text`;
   return undefined;
 }
 

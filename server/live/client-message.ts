@@ -1,5 +1,5 @@
 import { AuthMessage, ClientMessage, SyncMessage, SyncMethod } from "../../lib/live/live-protocol";
-import { checkNesting, LiveInputError, quoteInput, validateChannel } from "./change-validation";
+import { checkNesting, halfCharacter, LiveInputError, quoteInput, validateChannel } from "./change-validation";
 
 const SYNC_METHODS: readonly SyncMethod[] = ["create", "read", "update", "delete"];
 
@@ -66,6 +66,9 @@ function parseSync(value: Record<string, unknown>): SyncMessage {
   if (typeof collection !== "string" || collection === "") throw new LiveInputError("sync.collection must be a non-empty string");
   if (model !== undefined && model !== null && !isPlainObject(model)) throw new LiveInputError("sync.model must be an object");
   if (options !== undefined && options !== null && !isPlainObject(options)) throw new LiveInputError("sync.options must be an object");
+  // Keys of a store (Redis keys are bytes): half a character would make two names one.
+  const halfName = halfCharacter(collection, "sync.collection", "collections") ?? (isPlainObject(model) && typeof model.id === "string" ? halfCharacter(model.id, "sync.model.id", "ids") : undefined);
+  if (halfName) throw new LiveInputError(halfName);
   // Refused before a backend sees them: an answer echoing them could not be written.
   checkNesting(model, "sync.model");
   checkNesting(options, "sync.options");
