@@ -98,12 +98,18 @@ describe("offline in Chromium: one sending tab at a time", () => {
 
     it("lets the last one made send, through its own resource client; the earlier one sends again once it is closed", async () => {
       const sent: string[] = [];
+      /** Each request in full, for the message of a failure. */
+      const detail: string[] = [];
       const open = (name: string, base: string) => {
         const atmos = openAtmos();
         made.push(atmos);
         atmos.resourceClient.base = base;
         const transport = atmos.resourceClient.fetch;
-        atmos.resourceClient.fetch = (url, init) => (sent.push(`${name} ${init.method}`), transport(url, init));
+        atmos.resourceClient.fetch = (url, init) => {
+          sent.push(`${name} ${init.method}`);
+          detail.push(`${name} ${init.method} ${url} ${String(init.body ?? "")}`);
+          return transport(url, init);
+        };
         return atmos;
       };
       const serverTitles = async () => ((await api("GET", "/users/@me/lists")).items ?? []).map((l: any) => l.title);
@@ -115,14 +121,14 @@ describe("offline in Chromium: one sending tab at a time", () => {
       new OfflineList({ title }).save({ remote: true });
       await until(async () => (await serverTitles()).includes(title));
       await second.whenSynced();
-      expect(sent).to.deep.equal(["second POST"]);
+      expect(sent, detail.join("\n")).to.deep.equal(["second POST"]);
 
       second.close();
       first.resourceClient.base = second.resourceClient.base;
       const after = `One page: the first again ${Math.random()}`;
       new OfflineList({ title: after }).save({ remote: true });
       await until(async () => (await serverTitles()).includes(after));
-      expect(sent).to.deep.equal(["second POST", "first POST"]);
+      expect(sent, detail.join("\n")).to.deep.equal(["second POST", "first POST"]);
     });
   });
 

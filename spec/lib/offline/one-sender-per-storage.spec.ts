@@ -97,6 +97,25 @@ describe("offline: two Atmos instances on one storage in one process", () => {
     expect([todo.title, first.syncState("Todo", String(todo.id))]).to.deep.equal(["left by the second", "synced"]);
   });
 
+  // The scenario of spec/browser/offline/tab-lease.spec.ts, which failed
+  // once in a fresh-clone CI run with a third request (not seen again in
+  // eight runs): the later Atmos closes and a save comes at once, before the
+  // earlier one has read what the later one stored. Here the server ignores
+  // Idempotency-Key, so a create sent again would be a second record.
+  it("sends nothing the later one settled when a save comes at once after it closes", async () => {
+    const storage = new MemoryStorage();
+    const first = open(storage);
+    const second = open(storage);
+    new Todo({ title: "made by the second" }).save({ remote: true });
+    await second.whenSynced();
+    second.close();
+    new Todo({ title: "made by the first" }).save({ remote: true });
+    await first.whenSynced();
+    await wait(400);
+    expect(posts.map((body) => JSON.parse(body).title)).to.deep.equal(["made by the second", "made by the first"]);
+    expect(storedTodos(storage)).to.have.length(2);
+  });
+
   it("makes the models use the earlier Atmos again when the later one is closed", async () => {
     const storage = new MemoryStorage();
     const first = open(storage);
