@@ -78,7 +78,7 @@ export class LiveConnection implements ChannelSubscriber {
 
   /**
    * `address`: whom the per-address limits count it against (client-address.ts);
-   * `source`: whom its failed auths count against (guessSource in address-window.ts).
+   * `source`: whom its failed auths count against (guessSource in guess-window.ts).
    */
   constructor(readonly ws: WebSocket, private options: LiveConnectionOptions, request: IncomingMessage, readonly address = "", readonly source = address) {
     this.request = request;

@@ -13,10 +13,10 @@ interface ChannelState {
 
 /**
  * One process, no Redis: seqs and the replay log live in memory, bounded to
- * `replayLimit` changes and `replayBytes` (of frames, the latest always kept) per channel,
- * and `totalBytes` over all of them: past it, the logs of the channels
- * written longest ago go first (their returning clients resync). Everything is synchronous, so append
- * order is delivery order. A channel with no change for `idleMs` loses its
+ * `replayLimit` changes and `replayBytes` (of frames, the latest always
+ * kept) per channel, and `totalBytes` over all of them: past it, the logs of
+ * the channels written longest ago go first (their returning clients
+ * resync). Everything is synchronous, so append order is delivery order. A channel with no change for `idleMs` loses its
  * log (its seq stays, so numbering never restarts): a client coming back
  * after that resyncs instead of replaying, and channels nobody writes to
  * any more hold no changes in memory.
@@ -62,10 +62,11 @@ export class MemoryChangeLog implements ChangeLog {
       state.bytes += frame.length;
       while (state.log.length > this.replayLimit || (state.bytes > this.replayBytes && state.log.length > 1)) state.bytes -= state.log.shift()!.frame!.length;
       this.total += state.bytes - before;
-      this.logged.delete(channel);
-      this.logged.set(channel, state);
       this.deliver(entry);
     }
+    // Written last now: the channel moves to the end of the order logs are dropped in.
+    this.logged.delete(channel);
+    this.logged.set(channel, state);
     for (const [name, oldest] of this.logged) {
       if (this.total <= this.totalBytes || name === channel) break;
       this.dropLog(name, oldest);

@@ -12,13 +12,13 @@ export function givenToken(req: http.IncomingMessage, query: URLSearchParams): s
 }
 
 /**
- * Bearer-token check. The token comes from `Authorization: Bearer …` or, as
- * Google also accepts, the `access_token` query parameter. Returns the name
- * of the account it belongs to.
+ * Bearer-token check of the token a request sends (givenToken: the
+ * `Authorization: Bearer …` header or, as Google also accepts, the
+ * `access_token` query parameter). Returns the name of the account it
+ * belongs to.
  */
-export function authenticate(req: http.IncomingMessage, query: URLSearchParams, accounts: readonly Account[] | undefined): string {
+export function authenticate(given: string | undefined, accounts: readonly Account[] | undefined): string {
   if (accounts === undefined) return SINGLE_USER; // no token configured: an open, single-user server
-  const given = givenToken(req, query);
   if (given === undefined) {
     throw new ApiError(401, "Request is missing required authentication credential. Send the header \"Authorization: Bearer <token>\".", "required", {
       name: "Authorization",

@@ -115,7 +115,7 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
       const token = givenToken(req, url.searchParams);
       if (accounts !== undefined) guesses.check(req, token);
       try {
-        user = authenticate(req, url.searchParams, accounts);
+        user = authenticate(token, accounts);
       } catch (err) {
         guesses.count(req, err);
         throw err;

@@ -1,10 +1,7 @@
 import { expect } from "chai";
-import * as fs from "fs";
 import * as http from "http";
-import * as os from "os";
-import * as path from "path";
 import WebSocket from "ws";
-import { main } from "../../../example/server/start";
+import { exampleServer } from "../../servers/example-server";
 
 /** What Chromium sends for `<img src>` on another site's page: no Origin, but where it came from. */
 const IMAGE_FROM_ANOTHER_SITE = { "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image" };
@@ -19,22 +16,8 @@ const IMAGE_FROM_ANOTHER_SITE = { "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mod
  * its answer; the API now refuses it (403) before looking at its token.
  */
 describe("example server: requests another site's page sends without CORS", () => {
-  let tmp: string;
-  let stop: (() => Promise<void>) | undefined;
-  beforeEach(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-cross-site-"));
-  });
-  afterEach(async () => {
-    await stop?.();
-    stop = undefined;
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const start = async (env: NodeJS.ProcessEnv = {}) => {
-    const started = await main({ PORT: "0", DATA_DIR: tmp, ...env }, () => {});
-    stop = started.stop;
-    return started.app.port;
-  };
+  const startAt = exampleServer();
+  const start = async (env: NodeJS.ProcessEnv = {}) => Number(new URL(await startAt(env)).port);
   /** A GET as a browser sends it, with exactly these headers (fetch would add its own Sec-Fetch-Mode). */
   const get = (port: number, target: string, headers: Record<string, string>) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {

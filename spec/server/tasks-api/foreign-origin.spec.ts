@@ -1,9 +1,6 @@
 import { expect } from "chai";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import WebSocket from "ws";
-import { main } from "../../../example/server/start";
+import { exampleServer } from "../../servers/example-server";
 
 /**
  * `npm start` with no TASKS_TOKEN accepts `dev-token`, a token every web page
@@ -14,23 +11,7 @@ import { main } from "../../../example/server/start";
  */
 describe("example server: pages on other sites, while the token is one a page could send or guess", () => {
   const attacker = "http://attacker.example";
-  let tmp: string;
-  let stop: (() => Promise<void>) | undefined;
-
-  beforeEach(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-origin-"));
-  });
-  afterEach(async () => {
-    await stop?.();
-    stop = undefined;
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const start = async (env: NodeJS.ProcessEnv = {}) => {
-    const started = await main({ PORT: "0", DATA_DIR: tmp, ...env }, () => {});
-    stop = started.stop;
-    return `http://localhost:${started.app.port}`;
-  };
+  const start = exampleServer();
 
   /** What a WebSocket opened by a page on `origin` gets: its first message, or the refusal. */
   const liveFrom = (url: string, origin: string, token: string) =>

@@ -1,11 +1,24 @@
 import { expect } from "chai";
-import * as fs from "fs";
 import * as http from "http";
-import * as os from "os";
-import * as path from "path";
 import WebSocket from "ws";
-import { main } from "../../../example/server/start";
+import { exampleServer } from "../../servers/example-server";
 import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
+
+/** What /live answers an auth with `token`, from a page on `origin` if given: "ready", or the close code. */
+function liveWith(url: string, token: string, origin?: string): Promise<string | number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(`${url.replace(/^http/, "ws")}/live`, origin ? { headers: { Origin: origin } } : {});
+    socket.on("open", () => socket.send(JSON.stringify({ type: "auth", token })));
+    socket.on("message", (data) => {
+      if (JSON.parse(data.toString()).type === "ready") {
+        resolve("ready");
+        socket.close();
+      }
+    });
+    socket.on("close", (code) => resolve(code));
+    socket.on("error", () => {});
+  });
+}
 
 /**
  * Found from outside: the tasks API answered 5000 wrong tokens in under two
@@ -71,37 +84,9 @@ describe("tasks API: someone guessing tokens", () => {
  * and one address had 40 checked guesses a minute instead of 20.
  */
 describe("example server: wrong tokens on the API and on /live share one limit", () => {
-  let tmp: string;
-  let stop: (() => Promise<void>) | undefined;
-  beforeEach(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-guess-"));
-  });
-  afterEach(async () => {
-    await stop?.();
-    stop = undefined;
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const start = async () => {
-    const started = await main({ PORT: "0", DATA_DIR: tmp, TASKS_TOKEN: "mysecrettoken" }, () => {});
-    stop = started.stop;
-    return `http://localhost:${started.app.port}`;
-  };
+  const startWith = exampleServer();
+  const start = () => startWith({ TASKS_TOKEN: "mysecrettoken" });
   const apiWith = (url: string, token: string) => fetch(`${url}/tasks/v1/users/@me/lists`, { headers: { Authorization: `Bearer ${token}` } }).then((res) => res.status);
-  /** What /live answers an auth with `token`: "ready", or the close code. */
-  const liveWith = (url: string, token: string) =>
-    new Promise<string | number>((resolve) => {
-      const socket = new WebSocket(`${url.replace(/^http/, "ws")}/live`);
-      socket.on("open", () => socket.send(JSON.stringify({ type: "auth", token })));
-      socket.on("message", (data) => {
-        if (JSON.parse(data.toString()).type === "ready") {
-          resolve("ready");
-          socket.close();
-        }
-      });
-      socket.on("close", (code) => resolve(code));
-      socket.on("error", () => {});
-    });
 
   it("refuses the right token on /live, unchecked, once the API had 20 wrong ones", async () => {
     const url = await start();
@@ -126,17 +111,9 @@ describe("example server: wrong tokens on the API and on /live share one limit",
  * origin: it locks itself out, not the app.
  */
 describe("example server: a page of another site sending wrong tokens from its visitor's browser", () => {
-  let tmp: string;
-  let stop: (() => Promise<void>) | undefined;
   const token = "a-strong-token-of-28-chars!!";
-  beforeEach(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-guess-"));
-  });
-  afterEach(async () => {
-    await stop?.();
-    stop = undefined;
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const startWith = exampleServer();
+  const start = () => startWith({ TASKS_TOKEN: token });
 
   /** The API's status for `token`, sent as a page on `origin` would (or as a backend, with none). */
   const apiFrom = (url: string, origin: string | undefined, bearer: string) =>
@@ -150,32 +127,16 @@ describe("example server: a page of another site sending wrong tokens from its v
     });
 
   it("locks out that page only: the app's own page, and /live, still take the right token", async () => {
-    const started = await main({ PORT: "0", DATA_DIR: tmp, TASKS_TOKEN: token }, () => {});
-    stop = started.stop;
-    const url = `http://localhost:${started.app.port}`;
+    const url = await start();
     for (let i = 0; i < 20; i++) expect(await apiFrom(url, "https://evil.example", `guess-${i}`), `guess ${i}`).to.equal(401);
     expect(await apiFrom(url, "https://evil.example", token), "the guessing page, unchecked").to.equal(429);
     expect(await apiFrom(url, url, token), "the app's own page").to.equal(200);
     expect(await apiFrom(url, undefined, token), "a client that names no origin").to.equal(200);
-    const live = await new Promise<string | number>((resolve) => {
-      const socket = new WebSocket(`${url.replace(/^http/, "ws")}/live`, { headers: { Origin: url } });
-      socket.on("open", () => socket.send(JSON.stringify({ type: "auth", token })));
-      socket.on("message", (data) => {
-        if (JSON.parse(data.toString()).type === "ready") {
-          resolve("ready");
-          socket.close();
-        }
-      });
-      socket.on("close", (code) => resolve(code));
-      socket.on("error", () => {});
-    });
-    expect(live, "the app's page on /live").to.equal("ready");
+    expect(await liveWith(url, token, url), "the app's page on /live").to.equal("ready");
   });
 
   it("lets the app's page in, once it had signed in, when pages on five subdomains spent the address's whole budget", async () => {
-    const started = await main({ PORT: "0", DATA_DIR: tmp, TASKS_TOKEN: token }, () => {});
-    stop = started.stop;
-    const url = `http://localhost:${started.app.port}`;
+    const url = await start();
     expect(await apiFrom(url, url, token), "the app's page, signed in before").to.equal(200);
     for (let i = 0; i < 100; i++) expect(await apiFrom(url, `https://s${Math.floor(i / 20)}.evil.example`, `guess-${i}`), `guess ${i}`).to.equal(401);
     expect(await apiFrom(url, url, token), "the app's page, again").to.equal(200);
@@ -189,9 +150,7 @@ describe("example server: a page of another site sending wrong tokens from its v
   // requests (no Origin). A token in the URL now counts apart from one in
   // the Authorization header, which such a request cannot send.
   it("counts wrong tokens sent in the URL without an Origin apart from those in the Authorization header", async () => {
-    const started = await main({ PORT: "0", DATA_DIR: tmp, TASKS_TOKEN: token }, () => {});
-    stop = started.stop;
-    const url = `http://localhost:${started.app.port}`;
+    const url = await start();
     const inUrl = (bearer: string) => fetch(`${url}/tasks/v1/users/@me/lists?access_token=${bearer}`).then((res) => res.status);
     for (let i = 0; i < 20; i++) expect(await inUrl(`guess-${i}`), `guess ${i}`).to.equal(401);
     expect(await inUrl(token), "a token in the URL, unchecked").to.equal(429);
