@@ -26,7 +26,10 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
   if (op.kind !== "destroy") {
     const attrs: Attrs = { ...entry.attrs };
     delete attrs.id;
-    if (action === "update") attrs[idField] = entry.numericId ? Number(entry.id) : entry.id;
+    if (action === "update") {
+      attrs[idField] = entry.numericId ? Number(entry.id) : entry.id;
+      sendCleared(attrs, entry.base, op.changed ?? host.options(className).attributes);
+    }
     keysForServer(host, remoteKeys, attrs);
     data = attrs;
     const record = recordOf(host, entry);
@@ -41,6 +44,16 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     model: className,
     headers: headersFor(host, entry, op, action),
   };
+}
+
+/**
+ * A field the user cleared (undefined: JSON leaves it out) that the server
+ * holds goes as null. A server that updates only the fields a body names
+ * (Rails, any PATCH) would keep its value otherwise, and its answer would
+ * put it back on the page.
+ */
+function sendCleared(attrs: Attrs, base: Attrs | undefined, fields: string[]): void {
+  for (const field of fields) if (attrs[field] === undefined && base?.[field] != null) attrs[field] = null;
 }
 
 /**
