@@ -37,6 +37,12 @@ export class Pusher {
   private closed = false;
   private idleWaiters: Array<() => void> = [];
   private staleTries = new Map<string, number>();
+  /**
+   * Set while this Atmos, taking sending over from another, reads what
+   * storage holds: its news of the other's writes may be behind (an
+   * answer's not come yet), and a create sent from it would go twice.
+   */
+  private catchingUp?: Promise<void>;
   /** Whether the last failed attempt never reached the server (refused, no host): it was down, not dropping requests. */
   private unreached = false;
   /** The calls whose error callback heard of a failure that is sent again (failed-attempt.ts), shared with settledElsewhere. */
@@ -90,6 +96,19 @@ export class Pusher {
     const settled = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.run();
     return settled;
+  }
+
+  /** Sends nothing until `read` (of what storage holds) settles, then sends what is queued. */
+  catchUp(read: Promise<unknown>): void {
+    const reading: Promise<void> = read.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.catchingUp = reading;
+    void reading.then(() => {
+      if (this.catchingUp === reading) this.catchingUp = undefined;
+      this.kick();
+    });
   }
 
   /** Queues the held changes of `className` (or of every model) to be sent: they are pending from now on. */
@@ -190,7 +209,7 @@ export class Pusher {
 
   /** Whether this tab may send at all now (closed, paused by a 401, or another tab sends). */
   private mayRun(): boolean {
-    return !this.closed && !this.paused && this.host.isLeader();
+    return !this.closed && !this.paused && !this.catchingUp && this.host.isLeader();
   }
 
   /**
@@ -307,7 +326,8 @@ export class Pusher {
   }
 
   private checkIdle(): void {
-    if (this.idleWaiters.length === 0 || this.inFlight.size > 0) return;
+    // Catching up: what is queued is known once storage is read.
+    if (this.idleWaiters.length === 0 || this.inFlight.size > 0 || this.catchingUp) return;
     if (this.mayRun() && this.waitMs() <= 0) {
       // A failed change sent again later (a 5xx) is not waited for: whenSynced() excepts failed changes.
       for (const entry of this.host.meta.queued()) if (!entry.failed && this.sendable(entry) && !unsentParent(this.host, entry)) return;

@@ -43,11 +43,9 @@ export class TabNews {
     lease.start(() => {
       if (acquired++ === 0 && !waited) return pusher.kick();
       // The sender after another one sent meanwhile (a tab, or a later Atmos
-      // in this process): storage holds what it did.
-      void remote.meta
-        .recordKeys()
-        .then((keys) => this.wrote(keys))
-        .then(() => pusher.kick(), () => undefined);
+      // in this process): storage holds what it did, and nothing is sent
+      // before it is read (the news of its last answers may not have come).
+      pusher.catchUp(remote.meta.recordKeys().then((keys) => this.wrote(keys)));
     });
   }
 

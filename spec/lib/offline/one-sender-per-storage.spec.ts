@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as http from "http";
 import { Atmos } from "../../../lib";
+import { ManualFeed } from "../../fakes/manual-feed";
 import { MemoryStorage } from "../../fakes/memory-storage";
 import { listen, shutdown } from "../../servers/listen";
 import { resetModels, Todo } from "../models";
@@ -46,8 +47,8 @@ describe("offline: two Atmos instances on one storage in one process", () => {
     await shutdown(server);
   });
 
-  function open(storage: MemoryStorage): Atmos {
-    const atmos = new Atmos({ storage });
+  function open(storage: MemoryStorage, feed?: ManualFeed): Atmos {
+    const atmos = new Atmos({ storage, feed });
     atmos.resourceClient.base = base;
     opened.push(atmos);
     return atmos;
@@ -107,6 +108,31 @@ describe("offline: two Atmos instances on one storage in one process", () => {
     const first = open(storage);
     const second = open(storage);
     new Todo({ title: "made by the second" }).save({ remote: true });
+    await second.whenSynced();
+    second.close();
+    new Todo({ title: "made by the first" }).save({ remote: true });
+    await first.whenSynced();
+    await wait(400);
+    expect(posts.map((body) => JSON.parse(body).title)).to.deep.equal(["made by the second", "made by the first"]);
+    expect(storedTodos(storage)).to.have.length(2);
+  });
+
+  // The same, where the earlier one had heard of the create as sent (its
+  // news of that write came) but not yet of its answer (that news, a timer
+  // away in a page, had not come when the later one closed): it took the
+  // create for one whose answer never came and sent it again, which a server
+  // that ignores Idempotency-Key makes a second record.
+  it("sends nothing the later one settled when the news of the answer has not reached the earlier one yet", async () => {
+    const storage = new MemoryStorage();
+    const heard = new ManualFeed();
+    const told = new ManualFeed();
+    const first = open(storage, heard);
+    const second = open(storage, told);
+    new Todo({ title: "made by the second" }).save({ remote: true });
+    while (posts.length === 0) await wait(5);
+    for (const keys of told.published.splice(0)) heard.tell(keys);
+    await wait(20);
+    expect(first.status().pending, "the earlier one has heard of the create").to.equal(1);
     await second.whenSynced();
     second.close();
     new Todo({ title: "made by the first" }).save({ remote: true });
