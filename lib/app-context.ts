@@ -47,9 +47,15 @@ export class AppContext {
     // stays extended, as it was before.
     wrapOnce(model, "configure", (configure) =>
       function (this: SpineModel, ...args: unknown[]) {
-        const result = configure.apply(this, args);
+        // Its deleteAll() empties Spine's memory, not the device: the stored records stay (sync() shows them again).
+        page.configuring++;
+        try {
+          configure.apply(this, args);
+        } finally {
+          page.configuring--;
+        }
         AppContext.extend(this, hooks);
-        return result;
+        return this;
       },
     );
   }

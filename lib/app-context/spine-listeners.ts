@@ -144,7 +144,7 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
       const ids = this.records.map((r: SpineRecord) => String(r.id));
       const result = deleteAll.apply(this, args);
       // Every record of the model: what was waiting to be sent for it goes too (deletes of records already gone).
-      if (useModel(this)) hooks(false)?.cleared(this.className, ids, true);
+      if (useModel(this) && !page.configuring) hooks(false)?.cleared(this.className, ids, true);
       return result;
     },
   );

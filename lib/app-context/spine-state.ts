@@ -34,6 +34,8 @@ export type HooksOf = (start: boolean) => ModelHooks | undefined;
 export const page = {
   /** Depth of atmos2's own refreshes, whose `refresh` events are not the app's. */
   ownRefresh: 0,
+  /** Depth of Spine's `configure` calls on extended models: the deleteAll() inside one only empties Spine's memory. */
+  configuring: 0,
   /** Whether any changeID reached a Spine record on this page (until then, saves skip `followMove`). */
   anyMoveLeft: false,
 };

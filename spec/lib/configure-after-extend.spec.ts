@@ -47,6 +47,27 @@ describe("a model configured again after extend(Spine.Model.Atmosphere)", () => 
     expect(Shelf.exists(String(shelf.id)), "after a reload").to.not.equal(false);
   });
 
+  // Found by a Spine developer: Spine's configure calls deleteAll(), which
+  // atmos2 takes for "clear this device": a module adding an attribute
+  // while the app ran removed every stored record, unsent changes too.
+  it("keeps the records it stored, unsent changes included, when configured again while the app runs", async () => {
+    class Bin extends Spine.Model {}
+    Bin.configure("Bin", "label");
+    Bin.extend(Spine.Model.Atmosphere as object);
+    const kept = new Bin({ label: "kept" }).save() as unknown as Saved;
+    const queued = new Bin({ label: "queued" }).save({ remote: true } as never) as unknown as Saved;
+    Bin.configure("Bin", "label", "size");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect([stored("Bin", kept.id), stored("Bin", queued.id)], "storage").to.deep.equal([{ label: "kept", id: kept.id }, { label: "queued", id: queued.id }]);
+    expect(atmos.dirty("Bin").sort(), "the unsent changes").to.deep.equal([kept.id, queued.id].sort());
+    await (Bin as unknown as { sync(): Promise<unknown> }).sync();
+    expect(Bin.all().map((bin) => (bin as unknown as { label: string }).label).sort(), "shown again by sync()").to.deep.equal(["kept", "queued"]);
+    expect((Bin as unknown as { dirty(): Saved[] }).dirty(), "the unsent records").to.have.length(2);
+    await reload(Bin as never);
+    expect(Bin.all().length, "after a reload").to.equal(2);
+  });
+
   it("queues a remote save to be sent", () => {
     class Crate extends Spine.Model {}
     Crate.configure("Crate", "label");
