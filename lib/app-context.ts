@@ -1,6 +1,7 @@
 import * as spineModule from "spine";
 import { listen, listenCollections, wrapOnce } from "./app-context/spine-listeners";
 import { watchRelations } from "./app-context/relation-keys";
+import { detached } from "./app-context/detached";
 import { aliases, aliasKey, fire, indexed, keepInIndex, minted, page, registerModel, registeredModels, saved, type HooksOf, type SpineModel, type SpineRecord } from "./app-context/spine-state";
 import type { Attrs, PlainRecord, SyncState } from "./store/record-entry";
 
@@ -107,8 +108,8 @@ export class AppContext {
 
   /** A Spine record as a plain record. */
   toPlain(record: SpineRecord): PlainRecord {
-    // attributes() returns a fresh object: it is the plain record's own (no copy per save).
-    const attrs = record.attributes() as Attrs;
+    // attributes() returns a fresh object: it is the plain record's own (no copy per save, unless it holds arrays or objects).
+    const attrs = detached(record.attributes() as Attrs);
     const id = String(record.id);
     attrs.id = id;
     return { className: record.constructor.className, id, attrs };
@@ -152,9 +153,9 @@ export class AppContext {
       const shown = model.refresh(
         list.map((attrs, i) => {
           const existing = indexed(model, attrs.id as string);
-          if (!existing) return { ...attrs };
+          if (!existing) return { ...detached(attrs) };
           existed.push(i);
-          return { ...attrs, cid: existing.cid };
+          return { ...detached(attrs), cid: existing.cid };
         }),
         { ...fromSync },
       );
@@ -175,7 +176,7 @@ export class AppContext {
   update(className: string, id: string, attrs: Attrs, type: "update" | "refresh" = "update"): void {
     const root = this.root(className, id);
     if (!root) return;
-    root.load(attrs);
+    root.load(detached(attrs));
     fireChange(root, type);
   }
 
@@ -199,7 +200,7 @@ export class AppContext {
    * its clones read them already; another object is the app's to refresh.)
    */
   loadInto(given: SpineRecord, className: string, id: string, attrs: Attrs): void {
-    if (given !== this.root(className, id) && typeof given?.load == "function" && given.constructor.className === className && String(given.id) === id) given.load(attrs);
+    if (given !== this.root(className, id) && typeof given?.load == "function" && given.constructor.className === className && String(given.id) === id) given.load(detached(attrs));
   }
 
   /** Adds a record the server sent (or a local one restored), firing create/change. */
@@ -207,7 +208,7 @@ export class AppContext {
     const model = this.models.get(className);
     if (!model) return;
     if (this.root(className, attrs.id as string)) return this.update(className, attrs.id as string, attrs);
-    const record = new model(attrs);
+    const record = new model(detached(attrs));
     record.save({ ...fromSync, validate: false });
   }
 
