@@ -10,15 +10,25 @@ export function encodeForm(data: Record<string, unknown>, root?: string | false)
     if (Array.isArray(value)) {
       if (value.length === 0) pairs.push(`${encodeURIComponent(key + "[]")}=`);
       for (const item of value) add(`${key}[]`, item);
-    } else if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    } else if (value !== null && typeof value === "object" && !(value instanceof Date) && Object.keys(value).length) {
       for (const [k, v] of Object.entries(value)) add(`${key}[${k}]`, v);
     } else {
-      const text = value === null ? "" : value instanceof Date ? value.toISOString() : String(value);
-      pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(text)}`);
+      // An emptied object goes as null does: sending nothing, a server would keep the old one.
+      const text = value === null || typeof value === "object" ? (value instanceof Date ? value.toISOString() : "") : String(value);
+      pairs.push(`${encoded(key, key)}=${encoded(text, key)}`);
     }
   };
   for (const [key, value] of Object.entries(data)) add(root ? `${root}[${key}]` : key, value);
   return pairs.join("&");
+}
+
+/** encodeURIComponent, with a message naming the field when the text holds half a character (a lone surrogate). */
+function encoded(text: string, key: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    throw new Error(`${key} holds text cut in half a character (a lone surrogate, as slicing an emoji leaves), which a form body cannot carry: mend the text, or use dataCoding "json"`);
+  }
 }
 
 /** Query strings: flat keys, arrays repeated (`a=1&a=2`), nested objects Rails style. */

@@ -9,6 +9,9 @@ import { remoteShaped } from "./remote-shape";
 
 // What the pusher sends for an op, and what it does with the answer.
 
+/** An id a server gave as a number, as text (up to 15 digits: exact as a JSON number). */
+const numberText = /^(0|[1-9]\d{0,14})$/;
+
 /** The HTTP request that sends an op: route, body (prepareData applied) and headers. */
 export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, calls: RemoteCallOptions[]) {
   const { className } = entry;
@@ -27,7 +30,8 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     const attrs: Attrs = { ...entry.attrs };
     delete attrs.id;
     if (action === "update") {
-      attrs[idField] = entry.numericId ? Number(entry.id) : entry.id;
+      // A number when the server gave one, and the id is one still (changeID("slug") makes it text).
+      attrs[idField] = entry.numericId && numberText.test(entry.id) ? Number(entry.id) : entry.id;
       sendCleared(attrs, entry.base, op.changed ?? host.options(className).attributes);
     }
     keysForServer(host, remoteKeys, attrs);
@@ -66,7 +70,7 @@ function keysForServer(host: SyncHost, remoteKeys: Record<string, string>, attrs
     const value = attrs[key];
     if (typeof value != "string") continue;
     const target = host.meta.get(remoteKeys[key], value);
-    const numeric = target ? target.numericId : /^(0|[1-9]\d{0,14})$/.test(value) && host.meta.all(remoteKeys[key]).some((e) => e.numericId);
+    const numeric = target ? target.numericId : numberText.test(value) && host.meta.all(remoteKeys[key]).some((e) => e.numericId);
     if (numeric) attrs[key] = Number(value);
   }
 }

@@ -16,6 +16,17 @@ describe("form coding", () => {
     expect(encodeForm({ tags: [], due: null }, "task")).to.equal("task%5Btags%5D%5B%5D=&task%5Bdue%5D=");
   });
 
+  // An emptied object sent nothing, so a Rails scaffold kept the old settings and its answer put them back on the page.
+  it("sends an emptied object as an empty value, as a null, so the server clears it too", () => {
+    expect(encodeForm({ title: "a", meta: {} }, "task")).to.equal("task%5Btitle%5D=a&task%5Bmeta%5D=");
+    expect(encodeForm({ meta: { inner: {} } }, "task")).to.equal("task%5Bmeta%5D%5Binner%5D=");
+  });
+
+  it("refuses text cut in the middle of a character, naming the field (JSON can carry it, a form body cannot)", () => {
+    const cut = "\ud83d";
+    expect(() => encodeForm({ title: "ok", notes: `tea ${cut}` }, "task")).to.throw(/task\[notes\].*half a character/);
+  });
+
   it("sends flat keys without a root", () => {
     expect(parseRailsParams(encodeForm({ title: "a", tags: ["x"] }))).to.deep.equal({ title: "a", tags: ["x"] });
   });
