@@ -136,12 +136,24 @@ export class IndexedDBStore implements Store {
       open.onupgradeneeded = () => {
         if (!open.result.objectStoreNames.contains("kv")) open.result.createObjectStore("kv");
       };
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error ?? new Error(`atmos2: could not open IndexedDB "${this.name}"`));
+      open.onsuccess = () => {
+        // Another tab deleting or upgrading the database: let it, and open it again at the next read or write.
+        open.result.onversionchange = () => {
+          open.result.close();
+          if (this.db === db) this.db = undefined;
+        };
+        resolve(open.result);
+      };
+      open.onerror = () => reject(new Error(`atmos2: could not open IndexedDB "${this.name}": ${open.error?.message ?? "no reason given"}`));
       open.onblocked = () => reject(new Error(`atmos2: IndexedDB "${this.name}" is blocked by another tab holding an older version open`));
     });
-    this.db = opened.then((db) => this.writeBack(db));
-    return this.db;
+    const db = opened.then((opened) => this.writeBack(opened));
+    // A failed open is not kept: the next read or write tries again (storage blocked for a moment, say).
+    db.catch(() => {
+      if (this.db === db) this.db = undefined;
+    });
+    this.db = db;
+    return db;
   }
 
   /** Writes back what a tab that went away left unfinished, before this page reads anything. */

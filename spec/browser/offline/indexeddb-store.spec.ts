@@ -188,6 +188,34 @@ describe("offline in Chromium: the IndexedDB store", () => {
     });
   });
 
+  // Found by an outside review: a first open that failed (storage blocked for
+  // a moment, a private window's refusal) was kept for the page's life: every
+  // later read and write failed with it, and a save stayed pending for good.
+  it("opens the database again after an open that failed, with a message naming the database", async () => {
+    await deleteDatabase("offline-spec-open-fails");
+    let opens = 0;
+    const failingOnce = {
+      open(name: string, version?: number) {
+        opens++;
+        if (opens > 1) return indexedDB.open(name, version);
+        const request: { error: Error; onerror?: () => void } = { error: new Error("A mutation operation was attempted on a database that did not allow mutations.") };
+        setTimeout(() => request.onerror?.(), 0);
+        return request;
+      },
+    };
+    const store = new IndexedDBStore("offline-spec-open-fails", failingOnce, { storage: null, locks: null } as never);
+    const first = await store.get("rec:Note:1").then(
+      () => "read",
+      (error: Error) => error.message,
+    );
+    expect(first).to.match(/atmos2: could not open IndexedDB "offline-spec-open-fails".*did not allow mutations/);
+    await store.batch([{ type: "put", key: "rec:Note:1", value: { title: "kept" } }]);
+    expect(await store.get("rec:Note:1")).to.deep.equal({ title: "kept" });
+    expect(opens).to.equal(2);
+    await store.close();
+    await deleteDatabase("offline-spec-open-fails");
+  });
+
   for (const [name, make, wipe] of stores) {
     describe(`${name} keeps the Store contract`, () => {
       let store: Store;
