@@ -1,7 +1,7 @@
 import { isQuotaError } from "../store/store";
 
 /** What kind of runtime failure a SyncError is. */
-export type SyncErrorType = "network" | "http" | "parse" | "invalid" | "quota" | "timeout" | "config";
+export type SyncErrorType = "network" | "http" | "parse" | "invalid" | "quota" | "storage" | "timeout" | "config";
 
 /**
  * A runtime failure of a request or of storage. Never thrown from `save`;
@@ -116,8 +116,10 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
  */
 export function storageFailure(error: unknown, model: string | null, record: unknown): ErrorPayload {
   const quota = isQuotaError(error);
-  const message = quota ? "atmos2: storage is full; the changes since are kept in this page's memory only (closing or reloading the page loses them) and are written, then sent, once space frees: free some storage, or keep larger data in the IndexedDB store (atmos2/indexeddb)" : `atmos2: writing to storage failed: ${(error as Error)?.message ?? error}`;
-  const type = quota ? "quota" : "invalid";
+  const kept = "the changes since are kept in this page's memory only (closing or reloading the page loses them) and are written, then sent, once";
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const message = quota ? `atmos2: storage is full; ${kept} space frees: free some storage, or keep larger data in the IndexedDB store (atmos2/indexeddb)` : `atmos2: writing to storage failed (${reason}); ${kept} a write works again (tried every 5 s)`;
+  const type = quota ? "quota" : "storage";
   return { model, record, status: 0, body: null, error: new SyncError(message, { type }), type };
 }
 

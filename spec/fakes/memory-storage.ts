@@ -8,6 +8,8 @@ export class MemoryStorage implements Storage {
   private usedChars = 0;
   /** Total characters of keys and values allowed; Infinity by default. */
   quota = Infinity;
+  /** Thrown by every setItem while set: storage that refuses writes for another reason than space (blocked, a private window's). */
+  failure: Error | undefined;
   /** Number of setItem calls, for specs that count writes. */
   writes = 0;
 
@@ -24,6 +26,7 @@ export class MemoryStorage implements Storage {
   }
 
   setItem(key: string, value: string): void {
+    if (this.failure) throw this.failure;
     const text = String(value);
     const previous = this.map.has(key) ? key.length + (this.map.get(key) as string).length : 0;
     const used = this.usedChars - previous;

@@ -73,6 +73,31 @@ describe("offline: a full storage keeps changes in memory until space frees", ()
     expect(page.atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
   });
 
+  // Found by an outside review (IndexedDB that could not be opened): any
+  // other failed write was told as type "invalid", "writing to storage
+  // failed", without saying that the changes were in memory only and lost
+  // on a reload, though they were kept and written as a full storage's are.
+  it("tells of a write that fails for another reason (storage blocked) as type storage, says the changes are in memory only, and writes and sends them once it works", async () => {
+    const { a } = await fillUp();
+    page.storage.quota = Infinity;
+    const blocked = new Error("The operation is insecure.");
+    blocked.name = "SecurityError";
+    page.storage.failure = blocked;
+    const error = nextEvent(page.atmos, "error");
+    a.updateAttributes({ title: "a, edited while storage was blocked" }, { remote: true });
+    const payload = await error;
+    expect([payload.type, payload.error.message]).to.deep.equal([
+      "storage",
+      "atmos2: writing to storage failed (SecurityError: The operation is insecure.); the changes since are kept in this page's memory only (closing or reloading the page loses them) and are written, then sent, once a write works again (tried every 5 s)",
+    ]);
+
+    page.storage.failure = undefined;
+    await clock.advance(5_000);
+    await page.atmos.whenSynced();
+    expect(rails.records("todos").find((r) => String(r.id) === a.id)).to.include({ title: "a, edited while storage was blocked" });
+    expect(storedEntry(page.storage, "Todo", a.id).attrs.title).to.equal("a, edited while storage was blocked");
+  });
+
   // API.md: storage full arrives as error events "and error callbacks". Found
   // by a hostile-server review: the save's error callback never ran.
   it("tells the save's error callback once (type quota, retrying), then its success callback once it is written and sent", async () => {
