@@ -230,6 +230,9 @@ export class AppContext {
     // Followed even for a record not shown (destroyed while its create was
     // out): an app's undo saves it again with the id it had then.
     aliases.set(aliasKey(className, oldId), newId);
+    // The id names this record now (a server that gives a deleted record's
+    // id again): a record that left it earlier is not followed from it.
+    aliases.delete(aliasKey(className, newId));
     if (!root) return;
     model.irecords[newId] = root;
     // A first id minted here stays in Spine's index beside the cid, as Spine

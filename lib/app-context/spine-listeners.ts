@@ -65,9 +65,18 @@ export function listen(model: SpineModel, hooks: HooksOf): void {
     useModel(record.constructor);
     followId(record, hooks(false));
     if (!options?.atmos) aimDestroy(record);
+    // Another object than the record (a copy the app built, say): the first ids kept beside the record's cid go with it.
+    const root = record.constructor.irecords?.[record.id];
+    if (root && root.cid !== record.cid) destroyedThrough.set(record, root);
   });
   model.bind("change", (record: SpineRecord, type: string, options?: Record<string, unknown>) => {
-    if (type === "destroy" && options?.clear !== false) dropKept(record);
+    if (type === "destroy" && options?.clear !== false) {
+      dropKept(record);
+      const root = destroyedThrough.get(record);
+      destroyedThrough.delete(record);
+      // Only if it went: Spine's destroy through an object sharing only an id with it may leave it.
+      if (root && !record.constructor.records.includes(root)) dropKept(root);
+    }
     if (options?.atmos || changingId.has(record.cid)) return;
     if (type === "update" || type === "refresh") {
       // An id a changeID left in Spine's index can outlive the record: Spine
@@ -225,6 +234,9 @@ function followKeys(record: SpineRecord, remoteKeys: Record<string, string>, sto
     if (newId) record[field] = newId;
   }
 }
+
+/** The record a destroy through another object (not a clone) removes, by that object. */
+const destroyedThrough = new WeakMap<SpineRecord, SpineRecord>();
 
 /** A destroy took the record's cid out of Spine's index: the minted ids kept beside it go too. */
 function dropKept(record: SpineRecord): void {

@@ -40,4 +40,19 @@ describe("a record made on the page, after the server gives it its own id", () =
     expect(Todo.all()).to.deep.equal([]);
     expect(fixture.rails.records("todos")).to.deep.equal([]);
   });
+
+  // Found by an outside review: destroyed through an object the app built
+  // before the server's id came (`new Todo(todo.toJSON())`, a form's copy),
+  // the record left Spine and the server, but its first id still found it:
+  // exists() said true, and a save through what find() gave made a new record.
+  it("leaves Spine's index when it is destroyed through a copy made before the server's id came", async () => {
+    const todo = new Todo({ title: "milk" }).save({ remote: true }) as Todo;
+    const first = todo.id;
+    const copy = new Todo(todo.toJSON()) as Todo;
+    await fixture.atmos.whenSynced();
+    copy.destroy({ remote: true });
+    await fixture.atmos.whenSynced();
+    expect([Todo.count(), fixture.rails.records("todos").length], "in Spine, on the server").to.deep.equal([0, 0]);
+    expect(Todo.exists(first), "found by its first id").to.equal(false);
+  });
 });
