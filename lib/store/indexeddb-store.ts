@@ -131,8 +131,15 @@ export class IndexedDBStore implements Store {
     if (this.db) return this.db;
     const factory = (this.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB) as IDBFactory | undefined;
     if (!factory) return Promise.reject(new Error("atmos2: IndexedDBStore needs indexedDB (a browser); use WebStorageStore elsewhere"));
+    const failed = (reason: unknown) => new Error(`atmos2: could not open IndexedDB "${this.name}": ${(reason as Error | null)?.message ?? "no reason given"}`);
     const opened = new Promise<IDBDatabase>((resolve, reject) => {
-      const open = factory.open(this.name, 1);
+      let open: IDBOpenDBRequest;
+      try {
+        open = factory.open(this.name, 1);
+      } catch (error) {
+        // Storage blocked for the page (a SecurityError thrown at once).
+        return reject(failed(error));
+      }
       open.onupgradeneeded = () => {
         if (!open.result.objectStoreNames.contains("kv")) open.result.createObjectStore("kv");
       };
@@ -144,7 +151,7 @@ export class IndexedDBStore implements Store {
         };
         resolve(open.result);
       };
-      open.onerror = () => reject(new Error(`atmos2: could not open IndexedDB "${this.name}": ${open.error?.message ?? "no reason given"}`));
+      open.onerror = () => reject(failed(open.error));
       open.onblocked = () => reject(new Error(`atmos2: IndexedDB "${this.name}" is blocked by another tab holding an older version open`));
     });
     const db = opened.then((opened) => this.writeBack(opened));

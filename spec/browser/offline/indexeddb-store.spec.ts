@@ -191,13 +191,14 @@ describe("offline in Chromium: the IndexedDB store", () => {
   // Found by an outside review: a first open that failed (storage blocked for
   // a moment, a private window's refusal) was kept for the page's life: every
   // later read and write failed with it, and a save stayed pending for good.
-  it("opens the database again after an open that failed, with a message naming the database", async () => {
+  it("opens the database again after an open that failed or threw, with a message naming the database", async () => {
     await deleteDatabase("offline-spec-open-fails");
     let opens = 0;
     const failingOnce = {
       open(name: string, version?: number) {
         opens++;
-        if (opens > 1) return indexedDB.open(name, version);
+        if (opens === 2) throw new DOMException("access to the Indexed Database API is denied in this context.", "SecurityError");
+        if (opens > 2) return indexedDB.open(name, version);
         const request: { error: Error; onerror?: () => void } = { error: new Error("A mutation operation was attempted on a database that did not allow mutations.") };
         setTimeout(() => request.onerror?.(), 0);
         return request;
@@ -209,9 +210,14 @@ describe("offline in Chromium: the IndexedDB store", () => {
       (error: Error) => error.message,
     );
     expect(first).to.match(/atmos2: could not open IndexedDB "offline-spec-open-fails".*did not allow mutations/);
+    const second = await store.get("rec:Note:1").then(
+      () => "read",
+      (error: Error) => error.message,
+    );
+    expect(second, "an open that throws").to.match(/atmos2: could not open IndexedDB "offline-spec-open-fails".*access to the Indexed Database API is denied/);
     await store.batch([{ type: "put", key: "rec:Note:1", value: { title: "kept" } }]);
     expect(await store.get("rec:Note:1")).to.deep.equal({ title: "kept" });
-    expect(opens).to.equal(2);
+    expect(opens).to.equal(3);
     await store.close();
     await deleteDatabase("offline-spec-open-fails");
   });
