@@ -205,16 +205,21 @@ export class Atmos extends Emitter<AtmosEvents> {
     };
     const countedAtOnce = this.metaContext.loaded;
     if (countedAtOnce) count();
-    this.metaContext.ready.then(
-      () => {
-        // Closed before storage was read: it never takes the lease (it would hold it for good).
-        if (this.shut) return;
-        if (!countedAtOnce) count();
-        for (const key of this.store.unreadable?.() ?? []) if (key.startsWith(this.prefix)) this.emit("error", unreadableStored(key, this.metaContext.recordOf(key)?.[0] ?? null));
-        this.tabNews.takeTurnsSending(this.lease);
-      },
-      () => undefined,
-    );
+    let retry: unknown;
+    const afterRead = () =>
+      this.metaContext.ready.then(
+        () => {
+          // Closed before storage was read: it never takes the lease (it would hold it for good).
+          if (this.shut) return;
+          if (!countedAtOnce) count();
+          for (const key of this.store.unreadable?.() ?? []) if (key.startsWith(this.prefix)) this.emit("error", unreadableStored(key, this.metaContext.recordOf(key)?.[0] ?? null));
+          this.tabNews.takeTurnsSending(this.lease);
+        },
+        // Storage could not be read (an IndexedDB that failed to open): read again, as writes are tried again.
+        () => void (this.shut || (retry = this.clock.setTimeout(afterRead, 5000))),
+      );
+    void afterRead();
+    this.closers.push(() => this.clock.clearTimeout(retry));
   }
 
   /** Live updates from an atmos2-server: `atmos.live.connect(url, { token, channels })`. Needs `import "atmos2/live"`. */

@@ -59,8 +59,17 @@ export function remoteAction(entry: Pick<RecordEntry, "acked">): "create" | "upd
  * the records dropped here), and split out it would need all of it.
  */
 export class MetaContext {
-  /** Resolves once the stored entries have been read. */
-  readonly ready: Promise<void>;
+  /**
+   * Resolves once the stored entries have been read. A read that failed
+   * (an IndexedDB that could not be opened) is not kept: asked for after
+   * it, storage is read again.
+   */
+  get ready(): Promise<void> {
+    if (this.readFailed) this.reading = this.read();
+    return this.reading;
+  }
+  private reading: Promise<void>;
+  private readFailed = false;
   /** Whether `ready` has resolved (read without waiting for it). */
   loaded = false;
   /** The entries, by class and id, with the ones that have queued changes. */
@@ -98,17 +107,29 @@ export class MetaContext {
     // A store that can answer at once (Web Storage) is read before this
     // returns, so a save made right after `new Atmos()` is decided with all
     // that storage knows; another is read as soon as it answers.
-    // Plain ifs: the ES5 build's async transform turns `a ?? (await b)` inside out.
-    this.ready = (async () => {
-      const rows = store.entriesSync?.<StoredEntry>(prefix);
-      if (rows) this.load(rows);
-      else this.load(await store.entries<StoredEntry>(prefix));
-    })();
-    // Not part of `ready`: nothing waits for it but late news, which comes long after.
     this.gone = new GoneList(`${options.prefix}gone`, (className, id) => this.keyOf(className, id), (key, value) => this.writes.setValue(key, value));
-    this.ready.then(() => this.gone.load(store)).catch(() => undefined);
     this.dropped = new DroppedHere(`${options.prefix}dropped`, (key, value) => this.writes.setValue(key, value));
-    this.ready.then(() => this.dropped.load(store)).catch(() => undefined);
+    this.reading = this.read();
+  }
+
+  private read(): Promise<void> {
+    const { store } = this;
+    this.readFailed = false;
+    // Plain ifs: the ES5 build's async transform turns `a ?? (await b)` inside out.
+    const reading = (async () => {
+      const rows = store.entriesSync?.<StoredEntry>(this.recPrefix);
+      if (rows) this.load(rows);
+      else this.load(await store.entries<StoredEntry>(this.recPrefix));
+    })();
+    reading.then(
+      () => {
+        // Not part of `ready`: nothing waits for them but late news, which comes long after.
+        this.gone.load(store).catch(() => undefined);
+        this.dropped.load(store).catch(() => undefined);
+      },
+      () => (this.readFailed = true),
+    );
+    return reading;
   }
 
   keyOf(className: string, id: string): string {
