@@ -18,7 +18,10 @@ export function unsentParent(host: SyncHost, entry: RecordEntry): RecordEntry | 
     // A parent deleted while its create may still reach the server (sent,
     // or answered in another tab) is waited for too: its server id comes
     // with the answer, and the child must never go out with the local one.
-    if (parent && parent !== entry && !parent.acked && (!parent.deleted || parent.queue.some((op) => op.kind === "create"))) return parent;
+    // So is one the server has that is to be deleted and created again (an
+    // undo): sent now, the child would go to the record its delete removes.
+    if (!parent || parent === entry) continue;
+    if ((!parent.acked && !parent.deleted) || parent.queue.some((op, i) => op.kind === "create" || (op.kind === "destroy" && i < parent.queue.length - 1))) return parent;
   }
 }
 

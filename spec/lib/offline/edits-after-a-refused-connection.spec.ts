@@ -1,17 +1,8 @@
 import { expect } from "chai";
-import { createServer } from "net";
 import { settle } from "../../fakes/fake-clock";
+import { closedPort } from "../../servers/closed-port";
 import { Todo } from "../models";
 import { nextEvent, railsBehindFaults } from "./offline-page";
-
-/** A port nothing listens on: a connection to it is refused before any byte of a request leaves. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * API.md: offline, changes "are sent — once, in order, compacted — when the
