@@ -108,6 +108,8 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
     if (out.length && (change.type === "updated" || out.some((local) => mayBeCopy(local, attrs)))) return;
     const created = { className, id, attrs, acked: true, queue: [], etag: etagOf(attrs) };
     meta.put(created);
+    // Newer than what a pull in flight read: it neither puts back an older copy nor removes this one.
+    meta.answers.stamp(className, id);
     app.create(className, attrs);
     atmos.statusChanged(created);
   } else {
@@ -119,6 +121,7 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
     entry.acked = true;
     entry.etag = etagOf(attrs) ?? entry.etag;
     meta.touch(entry);
+    meta.answers.stamp(className, id);
     app.update(className, id, merged);
     atmos.statusChanged(entry);
   }
