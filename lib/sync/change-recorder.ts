@@ -4,7 +4,7 @@ import { stamp } from "../store/entry-merge";
 import type { OpKind, OutboxOp, PlainRecord, RecordEntry } from "../store/record-entry";
 import { editedFields } from "./merge";
 import { storeEntry } from "./outbox-exchange";
-import { parkOrphans } from "./parent-order";
+import { parkOrphans, unparkOrphans } from "./parent-order";
 import type { SyncHost } from "./sync-host";
 import type { ModelOptions } from "../app-context";
 
@@ -88,7 +88,11 @@ export function recordChange(
   // A destroy of a record the server never saw leaves nothing to send or keep.
   else storeEntry(meta, entry);
   // Nor anything its children could point at on the server.
-  const orphans = kind === "destroy" && !entry.acked && entry.queue.length === 0 ? parkOrphans(meta, (name) => host.options(name).remoteKeys, entry, "deleted") : undefined;
+  const orphans =
+    kind === "destroy" && !entry.acked && entry.queue.length === 0
+      ? parkOrphans(meta, (name) => host.options(name).remoteKeys, entry, "deleted")
+      : // Saved again after that: its children wait for it again.
+        kind === "create" ? unparkOrphans(meta, entry) : undefined;
   return { entry, op: queued, send: remote, orphans };
 }
 

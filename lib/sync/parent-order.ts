@@ -1,5 +1,6 @@
 import type { MetaContext } from "../meta-context";
 import { isParked, type RecordEntry } from "../store/record-entry";
+import { SyncError, type ErrorPayload } from "./sync-error";
 import type { SyncHost } from "./sync-host";
 
 /**
@@ -56,7 +57,36 @@ export function parkOrphans(meta: MetaContext, remoteKeys: (className: string) =
     meta.touch(entry);
     parked.push(entry);
   }
+  if (parked.length) orphanedHere(meta).add(`${parent.className}:${parent.id}`);
   return parked;
+}
+
+/** The parents each page's records were parked for (as `Class:id`): a save of any other record looks no further. */
+const orphaned = new WeakMap<MetaContext, Set<string>>();
+function orphanedHere(meta: MetaContext): Set<string> {
+  let parents = orphaned.get(meta);
+  if (!parents) orphaned.set(meta, (parents = new Set()));
+  return parents;
+}
+
+/**
+ * A parent deleted before the server had it is saved again (the user took
+ * the delete back): the records parked for pointing at it wait for it again,
+ * and go with its server id. Returns them.
+ */
+export function unparkOrphans(meta: MetaContext, parent: RecordEntry): RecordEntry[] {
+  const parents = orphaned.get(meta);
+  if (!parents?.delete(`${parent.className}:${parent.id}`)) return [];
+  const back: RecordEntry[] = [];
+  for (const entry of meta.queued()) {
+    const of = entry.orphanOf;
+    if (!of || of.className !== parent.className || of.id !== parent.id) continue;
+    entry.orphanOf = undefined;
+    entry.failed = undefined;
+    meta.touch(entry);
+    back.push(entry);
+  }
+  return back;
 }
 
 /**
@@ -74,6 +104,12 @@ export function stillOrphan(meta: MetaContext, entry: RecordEntry): boolean {
   }
   entry.orphanOf = undefined;
   return false;
+}
+
+/** The `error` event of a record parked by `parkOrphans` (type "invalid", not retrying): the app's "fix or retry" prompt hears of it. */
+export function orphanParked(host: Pick<SyncHost, "record">, entry: RecordEntry): ErrorPayload {
+  const message = entry.failed?.message ?? "";
+  return { model: entry.className, record: host.record(entry.className, entry.id, entry.attrs), status: 0, body: null, error: new SyncError(message, { type: "invalid" }), type: "invalid", retrying: false };
 }
 
 function parkOrphan(entry: RecordEntry): void {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { closedPort } from "../../servers/closed-port";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
 import { Project, resetModels, Todo } from "../models";
 import { openPage, type OfflinePage } from "./offline-page";
@@ -86,5 +87,42 @@ describe("offline: a child whose parent was deleted before the parent was sent",
     await page.atmos.push();
     await page.atmos.whenSynced();
     expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["milk"]);
+  });
+
+  // Found by an outside review: offline, the user took the delete back
+  // (saved the project again, same id); the project was created, but its
+  // todos stayed parked, naming a project that was back, even after retry().
+  it("is sent with its parent's server id when the user takes the parent's delete back", async () => {
+    const online = page.atmos.resourceClient.base;
+    page.atmos.resourceClient.base = `http://127.0.0.1:${await closedPort()}`;
+    const project = new Project({ name: "Groceries" });
+    project.save({ remote: true });
+    new Todo({ title: "milk", projectID: project.id }).save({ remote: true });
+    new Todo({ title: "eggs", projectID: project.id }).save({ remote: true });
+    project.destroy({ remote: true });
+    project.save({ remote: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    page.atmos.resourceClient.base = online;
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+
+    const created = String(Project.first()!.id);
+    expect(rails.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(["POST /projects", "POST /todos", "POST /todos"]);
+    expect(rails.records("todos").map((r) => [r.title, String(r.projectID)])).to.deep.equal([
+      ["milk", created],
+      ["eggs", created],
+    ]);
+    expect(Todo.all().map((todo) => (todo as unknown as { syncState(): string }).syncState())).to.deep.equal(["synced", "synced"]);
+  });
+
+  // Found by an outside review: the app's atmos.on("error") never heard of
+  // the parked todo, so a "retry or fix" prompt built on it never showed.
+  it("is told as an error event (type invalid, not retrying) when it is parked", async () => {
+    const errors: Array<{ model: string | null; type: string; retrying?: boolean; message: string }> = [];
+    page.atmos.on("error", (payload) => errors.push({ model: payload.model, type: payload.type, retrying: payload.retrying, message: payload.error.message }));
+    orphanTodo();
+    expect(errors).to.have.length(1);
+    expect(errors[0]).to.deep.include({ model: "Todo", type: "invalid", retrying: false });
+    expect(errors[0].message).to.contain("deleted before the server had it");
   });
 });
