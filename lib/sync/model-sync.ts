@@ -1,6 +1,7 @@
 import type { AppContext } from "../app-context";
 import type { ConflictEvent } from "../atmos-options";
 import type { Puller, PullOptions } from "./puller";
+import type { ResolvedRoute } from "./routes";
 import { noteOutcome } from "./request-outcome";
 import type { StatusBoard } from "./status-board";
 import { asSyncError, type SyncError } from "./sync-error";
@@ -41,7 +42,29 @@ export function syncModel(parts: ModelSyncParts, className: string, options: Syn
     app.refresh(className, list);
   });
   if (!route) return local.then(() => recordsOf(app, className, undefined));
-  return local
+  const localParent = local.then(() => unsentParentIn(host, className, route.params, options.pathParams));
+  return localParent.then((field) =>
+    field ? recordsOf(app, className, host.meta.all(className).filter((e) => !e.deleted && e.attrs[field] === options.pathParams?.[field]).map((e) => e.id)) : pulled(parts, className, route, options, mark),
+  );
+}
+
+/**
+ * The path parameter (a foreign key in `remoteKeys`) naming a parent the
+ * server does not know yet, if any: the server has no children under it,
+ * and no local id goes to the server.
+ */
+function unsentParentIn(host: SyncHost, className: string, params: string[], given: Record<string, unknown> | undefined): string | undefined {
+  const keys = host.options(className).remoteKeys;
+  return params.find((name) => {
+    const value = given?.[name];
+    const parent = keys[name] && value != null ? host.meta.get(keys[name], String(value)) : undefined;
+    return !!parent && !parent.acked;
+  });
+}
+
+function pulled(parts: ModelSyncParts, className: string, route: ResolvedRoute, options: SyncOptions, mark: number): Promise<unknown[]> {
+  const { host, app, board } = parts;
+  return Promise.resolve()
     .then(() => parts.puller.pull(className, route, options))
     .then(
       (result) => {
