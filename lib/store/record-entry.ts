@@ -50,6 +50,14 @@ export interface OutboxOp {
    * key sent again with another body; edits made since go after it.
    */
   sentAs?: { path: string; params?: Record<string, unknown>; data?: unknown; ifMatch?: string };
+  /**
+   * How often the server refused this op (a 4xx: nothing made). What goes
+   * after a refusal is a request of its own, with `key.N` as its
+   * Idempotency-Key: a server that keeps every answer under its key would
+   * answer the refusal again, and a strict one refuses a known key with
+   * another body. (The op keeps `key`: callbacks and other tabs know it so.)
+   */
+  refusals?: number;
   /** Requests sent for this op so far (for a "what is waiting" view; see `atmos.outbox()`). */
   attempts?: number;
   /** Why the last attempt failed, when it did. */

@@ -84,7 +84,7 @@ function mergedOption(calls: RemoteCallOptions[], name: "pathParams" | "params")
 function headersFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, action: string): Record<string, string> {
   const headers: Record<string, string> = {};
   const { idempotencyHeader, conditionalUpdates } = host.rc;
-  if (idempotencyHeader) headers[idempotencyHeader] = op.key;
+  if (idempotencyHeader) headers[idempotencyHeader] = op.refusals ? `${op.key}.${op.refusals}` : op.key;
   if (conditionalUpdates && action === "update" && entry.etag) headers["If-Match"] = entry.etag;
   return headers;
 }

@@ -16,7 +16,11 @@ export function parkOrResend(host: SyncHost, entry: RecordEntry, op: OutboxOp, f
   // been: it keeps its key, and a server that replays answers by key answers
   // with the record it has.
   const uncommitted = (failure.type === "http" || failure.type === "config") && !op.unsure;
-  if (uncommitted) op.sent = false;
+  if (uncommitted) {
+    op.sent = false;
+    // What goes after it goes with a key of its own (see `refusals`).
+    if (failure.type === "http") op.refusals = (op.refusals ?? 0) + 1;
+  }
   // The user saved a newer version (with `remote`) while this one was on its
   // way: the refusal judged an old version. The newest is sent instead, once
   // (it is alone in the queue now: refused too, it is parked).

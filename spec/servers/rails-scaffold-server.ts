@@ -25,6 +25,8 @@ export interface RailsScaffoldOptions {
    * undefined when valid. Default: `title`, when sent, must not be blank.
    */
   validate?: (collection: string, attrs: Attributes) => Record<string, string[]> | undefined;
+  /** Keeps a refused create's answer under its Idempotency-Key too, as servers that store every answer by key do. */
+  keepsRefusals?: boolean;
 }
 
 export interface RailsScaffoldServer {
@@ -77,7 +79,10 @@ export async function startRailsScaffoldServer(options: RailsScaffoldOptions = {
         const attrs = unwrap(entry.body, collection);
         if (attrs === undefined) return { status: 400, body: { error: "param is missing or the value is empty: send an object" } };
         const errors = validate(collection, attrs);
-        if (errors) return { status: 422, body: errors };
+        if (errors) {
+          if (options.keepsRefusals && typeof key === "string") idempotent.set(key, { status: 422, body: JSON.stringify(errors), request: entry.rawBody });
+          return { status: 422, body: errors };
+        }
         const record = insert(collection, withoutId(attrs));
         if (typeof key === "string") idempotent.set(key, { status: 201, body: JSON.stringify(record), request: entry.rawBody });
         return { status: 201, body: record, headers: { Location: String(record.url) } };
