@@ -13,8 +13,8 @@ export function encodeForm(data: Record<string, unknown>, root?: string | false)
     } else if (value !== null && typeof value === "object" && !(value instanceof Date) && Object.keys(value).length) {
       for (const [k, v] of Object.entries(value)) add(`${key}[${k}]`, v);
     } else {
-      // An emptied object goes as null does: sending nothing, a server would keep the old one.
-      const text = value === null || typeof value === "object" ? (value instanceof Date ? value.toISOString() : "") : String(value);
+      // null, and an emptied object as null does: sending nothing, a server would keep the old one.
+      const text = value instanceof Date ? value.toISOString() : value === null || typeof value === "object" ? "" : String(value);
       pairs.push(`${encoded(key, key)}=${encoded(text, key)}`);
     }
   };

@@ -64,35 +64,33 @@ function unsentParentIn(host: SyncHost, className: string, params: string[], giv
 
 function pulled(parts: ModelSyncParts, className: string, route: ResolvedRoute, options: SyncOptions, mark: number): Promise<unknown[]> {
   const { host, app, board } = parts;
-  return Promise.resolve()
-    .then(() => parts.puller.pull(className, route, options))
-    .then(
-      (result) => {
-        // Only what storage still holds as pulled: a create's answer that came meanwhile may have replaced a pulled copy of it.
-        const current = result.changed.filter((attrs) => host.meta.get(className, String(attrs.id))?.attrs === attrs);
-        const shown = app.refresh(className, current);
-        for (const c of result.conflicts) {
-          parts.conflict(className, String(c.merged.id), c);
-          const entry = host.meta.get(className, String(c.merged.id));
-          if (entry) board.changed(entry);
-        }
-        if (result.conflicts.length) parts.kick();
-        host.setOnline(true);
-        // Every record pulled changed (a first pull): they are the ones just shown.
-        if (result.records.length === result.changed.length && result.records.every((a, i) => a === result.changed[i])) return shown;
-        return recordsOf(app, className, result.records.map((a) => String(a.id)));
-      },
-      (error) => {
-        // Closed while it was out: nothing to report, and nothing was shown.
-        const closed = parts.closed();
-        if (closed) throw closed;
-        const failure = asSyncError(error);
-        // Offline, unless the network was seen up since this pull began (a stale timeout).
-        noteOutcome(host, failure, () => board.onlineMark === mark && board.setOnline(false));
-        parts.reportFailure(className, failure);
-        throw failure;
-      },
-    );
+  return parts.puller.pull(className, route, options).then(
+    (result) => {
+      // Only what storage still holds as pulled: a create's answer that came meanwhile may have replaced a pulled copy of it.
+      const current = result.changed.filter((attrs) => host.meta.get(className, String(attrs.id))?.attrs === attrs);
+      const shown = app.refresh(className, current);
+      for (const c of result.conflicts) {
+        parts.conflict(className, String(c.merged.id), c);
+        const entry = host.meta.get(className, String(c.merged.id));
+        if (entry) board.changed(entry);
+      }
+      if (result.conflicts.length) parts.kick();
+      host.setOnline(true);
+      // Every record pulled changed (a first pull): they are the ones just shown.
+      if (result.records.length === result.changed.length && result.records.every((a, i) => a === result.changed[i])) return shown;
+      return recordsOf(app, className, result.records.map((a) => String(a.id)));
+    },
+    (error) => {
+      // Closed while it was out: nothing to report, and nothing was shown.
+      const closed = parts.closed();
+      if (closed) throw closed;
+      const failure = asSyncError(error);
+      // Offline, unless the network was seen up since this pull began (a stale timeout).
+      noteOutcome(host, failure, () => board.onlineMark === mark && board.setOnline(false));
+      parts.reportFailure(className, failure);
+      throw failure;
+    },
+  );
 }
 
 /** The model's records Spine holds (all, or these ids). */

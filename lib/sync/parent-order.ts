@@ -1,5 +1,6 @@
 import type { MetaContext } from "../meta-context";
 import { isParked, type RecordEntry } from "../store/record-entry";
+import { errorPayload, recordOf } from "./outbox-exchange";
 import { SyncError, type ErrorPayload } from "./sync-error";
 import type { SyncHost } from "./sync-host";
 
@@ -107,9 +108,10 @@ export function stillOrphan(meta: MetaContext, entry: RecordEntry): boolean {
 }
 
 /** The `error` event of a record parked by `parkOrphans` (type "invalid", not retrying): the app's "fix or retry" prompt hears of it. */
-export function orphanParked(host: Pick<SyncHost, "record">, entry: RecordEntry): ErrorPayload {
-  const message = entry.failed?.message ?? "";
-  return { model: entry.className, record: host.record(entry.className, entry.id, entry.attrs), status: 0, body: null, error: new SyncError(message, { type: "invalid" }), type: "invalid", retrying: false };
+export function orphanParked(host: SyncHost, entry: RecordEntry): ErrorPayload {
+  const payload = errorPayload(entry.className, recordOf(host, entry), new SyncError(entry.failed?.message ?? "", { type: "invalid" }));
+  payload.retrying = false;
+  return payload;
 }
 
 function parkOrphan(entry: RecordEntry): void {

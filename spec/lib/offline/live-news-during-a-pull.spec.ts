@@ -1,10 +1,8 @@
 import { expect } from "chai";
 import "../../../lib/live";
-import { startLive, type LiveFixture } from "../../live/support/live-fixture";
-import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
-import { tasksClient } from "../../servers/tasks-client";
-import { models, resetModels, Task } from "../models";
-import { nextEvent, openPage, type OfflinePage } from "./offline-page";
+import { models, Task } from "../models";
+import { openLivePage, type LivePage } from "./live-page";
+import { nextEvent } from "./offline-page";
 
 /**
  * The app pulls (`Task.sync({ remote: true })`); the server reads its rows,
@@ -16,33 +14,16 @@ import { nextEvent, openPage, type OfflinePage } from "./offline-page";
  * tab's own answers do.
  */
 describe("offline: live news applied while a pull is out", () => {
-  let api: TasksTestServer;
-  let live: LiveFixture;
-  let page: OfflinePage;
-  let client: ReturnType<typeof tasksClient>;
-  let listId: string;
-  let milk: { id: string };
+  let stage: LivePage;
 
   beforeEach(async () => {
-    resetModels();
-    api = await startTasksTestServer();
-    live = await startLive();
-    page = openPage({ base: api.base, token: api.token });
-    client = tasksClient(api);
-    listId = (await client.createList("Shopping")).id;
-    milk = await client.createTask(listId, { title: "milk" });
-    await models.Task.sync({ remote: true, pathParams: { taskListID: listId } });
-    await page.atmos.live.connect(live.wsUrl, { token: "any" });
+    stage = await openLivePage([{ title: "milk" }]);
   });
-  afterEach(async () => {
-    page.close();
-    await live.close();
-    await api.close({ removeFile: true });
-  });
+  afterEach(() => stage.close());
 
   /** The pull's answer is held here, after the server has read its rows, until `release()`. */
   function holdPullAnswers(): { read: Promise<void>; release(): void } {
-    const rc = page.atmos.resourceClient;
+    const rc = stage.page.atmos.resourceClient;
     const transport = rc.fetch;
     let read!: () => void;
     let release!: () => void;
@@ -60,6 +41,7 @@ describe("offline: live news applied while a pull is out", () => {
 
   /** Another device's changes, published live and applied here. */
   async function otherDevice(change: () => Promise<unknown>, count: number): Promise<void> {
+    const { api, live, page } = stage;
     const before = api.published.length;
     await change();
     for (let i = 0; i < count; i++) {
@@ -72,6 +54,8 @@ describe("offline: live news applied while a pull is out", () => {
 
   for (const remove of [false, true]) {
     it(`keeps the newer news, not the pull's older rows${remove ? ", and removes nothing it brought (remove: true)" : ""}`, async () => {
+      const { client, listId, page } = stage;
+      const milk = stage.tasks[0];
       const pull = holdPullAnswers();
       const pulled = models.Task.sync({ remote: true, remove, pathParams: { taskListID: listId } });
       await pull.read;
