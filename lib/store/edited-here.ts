@@ -1,5 +1,4 @@
-import type { OutboxOp, RecordEntry } from "./record-entry";
-import { sameValue } from "./entry-merge";
+import { sameValue, type OutboxOp, type RecordEntry } from "./record-entry";
 
 /** Field → the key of the op that carries the user's edit of it (none for a local-only model). */
 export type EditedFields = Map<string, string | undefined>;

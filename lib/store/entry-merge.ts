@@ -1,4 +1,4 @@
-import { hasOwn, type Attrs, type OutboxOp, type RecordEntry } from "./record-entry";
+import { hasOwn, sameValue, type Attrs, type OutboxOp, type RecordEntry } from "./record-entry";
 
 /** How many settled ops an entry names in `done`. */
 export const doneLimit = 6;
@@ -181,11 +181,6 @@ export function mergeWrittenOver(
   const tried = (entry: RecordEntry) => entry.queue.find((op) => op.key === first?.key)?.attempts ?? 0;
   if (!merged.failed && other.failed && first && tried(other) > tried(primary)) merged.failed = other.failed;
   return merged;
-}
-
-/** Whether two attribute values are the same (values read from storage are new objects each time). */
-export function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /** Fields `op` changed that `than` does not list. */

@@ -4,6 +4,18 @@ export type Attrs = Record<string, unknown>;
 /** `hasOwn.call(object, key)`: one copy for every module that asks (as `Object.hasOwn`, which is ES2022). */
 export const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * Whether two attribute values are the same once stored: values read from
+ * storage are new objects each time, and a Date is stored (and sent, and
+ * answered) as its ISO text, so a Date set again to the time a record holds
+ * as text is no change.
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if ((typeof a !== "object" || a === null) && (typeof b !== "object" || b === null)) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** A record as everything outside AppContext sees it: no Spine. */
 export interface PlainRecord {
   className: string;

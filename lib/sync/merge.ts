@@ -1,5 +1,5 @@
 import type { ModelOptions } from "../app-context";
-import { hasOwn, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
+import { hasOwn, sameValue, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
 
 /** Fields whose values differ between two versions of a record. Pure. */
 export function changedFields(before: Attrs | undefined, after: Attrs): string[] {
@@ -132,10 +132,4 @@ export function olderVersion(remote: Attrs, known: Attrs | undefined): boolean {
 /** An update time as milliseconds (a number as it is, a date text parsed); NaN compares as not older. */
 function timeOf(value: unknown): number {
   return typeof value === "number" ? value : Date.parse(String(value));
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
 }
