@@ -158,6 +158,11 @@ export class MetaContext {
     return this.held.queued;
   }
 
+  /** Queued entries parked for pointing at a parent deleted before the server had it (parent-order.ts). */
+  orphans(): Iterable<RecordEntry> {
+    return this.held.orphans;
+  }
+
   nextSeq(): number {
     return ++this.seq;
   }

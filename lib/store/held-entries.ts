@@ -13,6 +13,8 @@ export class HeldEntries {
   private byClass = new Map<string, Map<string, RecordEntry>>();
   /** Entries that have queued changes (held, sendable or parked). */
   readonly queued = new Set<RecordEntry>();
+  /** Of those, the ones parked for pointing at a parent deleted before the server had it (see parent-order.ts). */
+  readonly orphans = new Set<RecordEntry>();
   /** `className:former id` → the id its record has now. */
   private formerIdsTo = new Map<string, string>();
   /**
@@ -60,12 +62,15 @@ export class HeldEntries {
   track(entry: RecordEntry): void {
     if (entry.queue.length > 0) this.queued.add(entry);
     else this.queued.delete(entry);
+    if (entry.orphanOf && entry.queue.length > 0) this.orphans.add(entry);
+    else this.orphans.delete(entry);
   }
 
   /** Lets go of the entry held under this class and id, if any. */
   drop(className: string, id: string): void {
     const entry = this.get(className, id);
     if (entry) this.queued.delete(entry);
+    if (entry) this.orphans.delete(entry);
     this.byClass.get(className)?.delete(id);
     const key = `${className}:${id}`;
     const now = this.now();

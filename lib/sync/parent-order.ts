@@ -58,16 +58,7 @@ export function parkOrphans(meta: MetaContext, remoteKeys: (className: string) =
     meta.touch(entry);
     parked.push(entry);
   }
-  if (parked.length) orphanedHere(meta).add(`${parent.className}:${parent.id}`);
   return parked;
-}
-
-/** The parents each page's records were parked for (as `Class:id`): a save of any other record looks no further. */
-const orphaned = new WeakMap<MetaContext, Set<string>>();
-function orphanedHere(meta: MetaContext): Set<string> {
-  let parents = orphaned.get(meta);
-  if (!parents) orphaned.set(meta, (parents = new Set()));
-  return parents;
 }
 
 /**
@@ -76,10 +67,9 @@ function orphanedHere(meta: MetaContext): Set<string> {
  * and go with its server id. Returns them.
  */
 export function unparkOrphans(meta: MetaContext, parent: RecordEntry): RecordEntry[] {
-  const parents = orphaned.get(meta);
-  if (!parents?.delete(`${parent.className}:${parent.id}`)) return [];
   const back: RecordEntry[] = [];
-  for (const entry of meta.queued()) {
+  // The parked ones are indexed as they are stored and read (after a reload, from another tab too): a create looks no further.
+  for (const entry of Array.from(meta.orphans())) {
     const of = entry.orphanOf;
     if (!of || of.className !== parent.className || of.id !== parent.id) continue;
     entry.orphanOf = undefined;

@@ -115,6 +115,26 @@ describe("offline: a child whose parent was deleted before the parent was sent",
     expect(Todo.all().map((todo) => (todo as unknown as { syncState(): string }).syncState())).to.deep.equal(["synced", "synced"]);
   });
 
+  // Left by the last session: which parents had parked children was noted
+  // in memory only, so after a reload taking the delete back (an undo the
+  // app kept across the reload, the same id saved again) left the todo
+  // parked: "failed", counted in status().failed, naming a project that was back.
+  it("waits for its parent again when the delete is taken back after a reload, and goes with its server id", async () => {
+    const { project } = orphanTodo();
+    await page.reload();
+    new Project({ id: project.id, name: "Groceries" }).save({ remote: true });
+    expect(Todo.all().map((kept) => [kept.title, (kept as any).syncState()]), "once the project is saved again").to.deep.equal([["milk", "local"]]);
+    expect(page.atmos.status()).to.include({ failed: 0 });
+    await page.atmos.whenSynced();
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+
+    const created = String(Project.first()!.id);
+    expect(rails.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(["POST /projects", "POST /todos"]);
+    expect(rails.records("todos").map((r) => [r.title, String(r.projectID)])).to.deep.equal([["milk", created]]);
+    expect(Todo.all().map((kept) => (kept as any).syncState())).to.deep.equal(["synced"]);
+  });
+
   // Found by an outside review: the app's atmos.on("error") never heard of
   // the parked todo, so a "retry or fix" prompt built on it never showed.
   it("is told as an error event (type invalid, not retrying) when it is parked", async () => {
