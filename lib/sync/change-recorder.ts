@@ -1,7 +1,7 @@
 import { remoteAction } from "../meta-context";
 import { enqueue, release } from "../store/compaction";
 import { stamp } from "../store/entry-merge";
-import type { OpKind, OutboxOp, PlainRecord, RecordEntry } from "../store/record-entry";
+import { isParked, type OpKind, type OutboxOp, type PlainRecord, type RecordEntry } from "../store/record-entry";
 import { editedFields } from "./merge";
 import { storeEntry } from "./outbox-exchange";
 import { parkOrphans, unparkOrphans } from "./parent-order";
@@ -66,6 +66,13 @@ export function recordChange(
     entry.attrs = plain.attrs;
     if (entry.deleted) entry.deleted = undefined;
     if (remote) entry.failed = undefined; // the user saved again: try again
+    // A refused change fixed with a plain save: unsent, no longer failed, and
+    // held as that save is, for push() (one still pointing at a parent that
+    // is gone is parked again there: stillOrphan).
+    else if (changed.length && isParked(entry) && !entry.orphanOf) {
+      entry.failed = undefined;
+      entry.queue = entry.queue.map((op) => (op.hold ? op : { ...op, hold: true }));
+    }
     // With a create queued, this save updates what it creates.
     kind = createQueued(entry.queue) ? "update" : remoteAction(entry);
   }

@@ -241,4 +241,42 @@ describe("offline: a refused change is parked until retry() or revert()", () => 
     await atmos.revert(Todo.find(todo.id) as any);
     expect((Todo.find(todo.id) as any).title).to.equal("on the server");
   });
+
+  // Found by an outside review following the README: a refused create fixed
+  // with a plain save() (a form that saves locally, a "sync now" button that
+  // calls push()) stayed parked: push() sent nothing and the record said
+  // "failed" with the old refusal. API.md: a plain save marks the record as
+  // having unsent changes, and push() sends every unsent change.
+  describe("fixed with a plain save()", () => {
+    async function refusedCreate(): Promise<Todo> {
+      rails.failNext(422, { title: ["can't be blank"] });
+      const todo = new Todo({ title: "" });
+      todo.save({ remote: true });
+      await page.atmos.whenSynced();
+      return Todo.find(todo.id) as Todo;
+    }
+
+    it("is unsent, not failed, and the next push() sends it once", async () => {
+      const todo = await refusedCreate();
+      todo.title = "fixed after the refusal";
+      todo.save();
+      expect((Todo.find(todo.id) as any).syncState(), "after the plain save").to.equal("local");
+      expect(page.atmos.status()).to.include({ failed: 0 });
+      await clock.runAll();
+      expect(rails.requests.map((r) => r.method), "before push()").to.deep.equal(["POST"]);
+
+      await page.atmos.push();
+      await page.atmos.whenSynced();
+      expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["fixed after the refusal"]);
+      expect(Todo.all().map((kept) => (kept as any).syncState())).to.deep.equal(["synced"]);
+    });
+
+    it("stays parked when the save changes nothing", async () => {
+      const todo = await refusedCreate();
+      todo.save();
+      await page.atmos.push();
+      expect((Todo.find(todo.id) as any).syncState()).to.equal("failed");
+      expect(rails.requests).to.have.length(1);
+    });
+  });
 });
