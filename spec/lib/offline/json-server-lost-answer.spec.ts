@@ -26,36 +26,49 @@ async function freePort(): Promise<number> {
   return Number(new URL(url).port);
 }
 
+type JsonServer = { url: string; rows: () => Promise<any[]>; restart: () => Promise<void>; stop: () => Promise<void> };
+
 /** json-server 0.17's own CLI on `db.json` in a temp dir, with the README's command line. */
-async function startJsonServer(middleware: boolean): Promise<{ url: string; rows: () => Promise<any[]>; stop: () => Promise<void> }> {
+async function startJsonServer(middleware: boolean): Promise<JsonServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-json-server-"));
   fs.writeFileSync(path.join(dir, "db.json"), JSON.stringify({ todos: [] }));
   fs.writeFileSync(path.join(dir, "idempotency.cjs"), readmeMiddleware());
   const port = await freePort();
   const args = [path.join(root, "node_modules/json-server/lib/cli/bin.js"), "db.json", "--port", String(port), "--quiet"];
   if (middleware) args.push("--middlewares", "idempotency.cjs");
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/todos`)).ok) break;
-    } catch {
-      // not listening yet
+  let child: ChildProcess;
+  const start = async () => {
+    child = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout!.on("data", (chunk) => (output += chunk));
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        if ((await fetch(`${url}/todos`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`json-server did not start:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`json-server did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  };
+  const kill = async () => {
+    child.kill();
+    await new Promise((resolve) => child.once("exit", resolve));
+  };
+  await start();
   return {
     url,
     // As json-server holds them (it writes db.json after it answers).
     rows: async () => (await fetch(`${url}/todos`)).json(),
+    restart: async () => {
+      await kill();
+      await start();
+    },
     stop: async () => {
-      child.kill();
-      await new Promise((resolve) => child.once("exit", resolve));
+      await kill();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -69,7 +82,7 @@ async function startJsonServer(middleware: boolean): Promise<{ url: string; rows
  * middleware answers the second with the first's answer.
  */
 describe("json-server (the README's setup): a create whose answer was lost, then the page reloaded", () => {
-  let server: Awaited<ReturnType<typeof startJsonServer>>;
+  let server: JsonServer;
   let proxy: FaultProxy;
   let page: OfflinePage;
 
@@ -80,7 +93,7 @@ describe("json-server (the README's setup): a create whose answer was lost, then
   });
 
   /** Saves a todo whose POST json-server commits and whose answer is dropped; reloads; sends what waits. */
-  async function saveLoseAnswerReload(middleware: boolean): Promise<void> {
+  async function saveLoseAnswerReload(middleware: boolean, restart = false): Promise<void> {
     resetModels();
     server = await startJsonServer(middleware);
     proxy = await startFaultProxy(server.url, (req, n) => (req.method === "POST" && n === 1 ? "drop-response" : undefined));
@@ -88,6 +101,7 @@ describe("json-server (the README's setup): a create whose answer was lost, then
     new Todo({ title: "Milk", done: false }).save({ remote: true });
     const deadline = Date.now() + 5000;
     while ((await server.rows()).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (restart) await server.restart();
     await page.reload();
     await page.atmos.push();
     await page.atmos.whenSynced();
@@ -107,4 +121,57 @@ describe("json-server (the README's setup): a create whose answer was lost, then
       [2, "Milk"],
     ]);
   });
+
+  // Found by an outside review: the README's middleware kept its answers in
+  // memory, and json-server restarted before the retry made the record twice.
+  it("makes the record once when json-server is restarted before the retry", async () => {
+    await saveLoseAnswerReload(true, true);
+    expect(proxy.log.filter((r) => r.method === "POST").length).to.equal(2);
+    expect((await server.rows()).map((r) => [r.id, r.title])).to.deep.equal([[1, "Milk"]]);
+    expect(Todo.all().map((t) => [String(t.id), t.title, t.syncState()])).to.deep.equal([["1", "Milk", "synced"]]);
+  });
 });
+
+/**
+ * Found by an outside review with two devices on json-server: one deleted
+ * the last todos; the other, holding an unsent edit of one of them, created
+ * a todo, which json-server gave the deleted one's id (highest + 1). The
+ * page took the answer for its create's copy: the new todo was gone from the
+ * page, and push() wrote the old edit over it on the server. The README's
+ * middleware gives every new record an id no record had.
+ */
+describe("json-server (the README's setup): another device deleted the last todos", () => {
+  let server: JsonServer;
+  let page: OfflinePage;
+
+  beforeEach(async () => {
+    resetModels();
+    server = await startJsonServer(true);
+    page = openPage({ base: server.url });
+  });
+  afterEach(async () => {
+    page.close();
+    await server.stop();
+  });
+
+  it("gives this device's new todo an id of its own, beside the edited one", async () => {
+    for (const title of ["one", "two", "three"]) new Todo({ title, done: false }).save({ remote: true });
+    await page.atmos.whenSynced();
+    const [, two] = Todo.all().sort((a, b) => Number(a.id) - Number(b.id));
+    for (const id of [3, 2]) await fetch(`${server.url}/todos/${id}`, { method: "DELETE" });
+
+    two.title = "two, edited here";
+    two.save();
+    new Todo({ title: "new here", done: false }).save({ remote: true });
+    await page.atmos.whenSynced();
+
+    const shown = Todo.all().map((t) => t.title).sort();
+    expect(shown, "the page's (it has not pulled: three is still here)").to.deep.equal(["new here", "one", "three", "two, edited here"]);
+    const created = (await server.rows()).find((r) => r.title === "new here");
+    expect(created.id, "the new todo's id").to.equal(4);
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+    expect((await server.rows()).map((r) => r.title), "the server's, after push()").to.include("new here");
+  });
+});
+
