@@ -24,6 +24,16 @@ function tasksApiMiddleware() {
       res.writeHead(302, { Location: `http://${host}/no-cors${req.url.slice("/moved-away".length)}` });
       return void res.end();
     }
+    // An API whose CORS allows only some headers (as Google's allows no Idempotency-Key): spec/browser/offline/cors-refused-header.spec.ts.
+    if (req.url.startsWith("/strict-cors/")) {
+      res.setHeader("Access-Control-Allow-Origin", "*");
+      if (req.method === "OPTIONS") {
+        res.writeHead(204, { "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE", "Access-Control-Allow-Headers": "authorization, content-type" });
+        return void res.end();
+      }
+      res.writeHead(req.method === "GET" || req.method === "HEAD" ? 200 : 500, { "Content-Type": "application/json" });
+      return void res.end(req.method === "GET" ? "[]" : "{}");
+    }
     if (!api.handle(req, res)) next();
   };
 }

@@ -54,22 +54,24 @@ export function unparsable(url: string): string | undefined {
 }
 
 /**
- * In a page, whether `url` answers with a redirect: asked (a HEAD, no
- * headers, redirects not followed) after a fetch failed as the network
- * would, while the browser says it is online. A redirect to an origin that
- * does not allow the page (no CORS headers) fails every request so, and
- * would be taken for being offline for good.
+ * In a page, what `url` answers to a plain request (a HEAD, no headers,
+ * redirects not followed), asked after a fetch failed as the network would,
+ * while the browser says it is online: "redirects" (to an origin that does
+ * not allow the page, no CORS headers: every request fails so, and would be
+ * taken for being offline for good), "answers" (the server is there: the
+ * failed request was dropped, or its CORS preflight refused), or undefined
+ * (no answer either: offline, the server down).
  */
-export async function redirectsAway(url: string): Promise<boolean> {
+export async function probeAfterFailure(url: string): Promise<"redirects" | "answers" | undefined> {
   const page = globalThis as { location?: { href?: unknown }; navigator?: { onLine?: boolean } };
-  if (typeof page.location?.href != "string" || page.navigator?.onLine === false) return false;
+  if (typeof page.location?.href != "string" || page.navigator?.onLine === false) return undefined;
   const controller = typeof AbortController == "function" ? new AbortController() : undefined;
   const timer = setTimeout(() => controller?.abort(), 5000);
   try {
     const answer = await globalThis.fetch(url, { method: "HEAD", redirect: "manual", credentials: "omit", signal: controller?.signal });
-    return answer.type === "opaqueredirect";
+    return answer.type === "opaqueredirect" ? "redirects" : "answers";
   } catch {
-    return false;
+    return undefined;
   } finally {
     clearTimeout(timer);
   }

@@ -6,7 +6,7 @@ import { parseResponse, type ResponseData } from "./response-body";
 import { badOption, checkedOptions, isFunction } from "../checked-options";
 import { OriginPauses } from "./origin-pauses";
 import { checkExecuteOptions } from "../call-options";
-import { baseProblem, redirectsAway, headerProblem, tokenChars, unparsable } from "./request-checks";
+import { baseProblem, probeAfterFailure, headerProblem, tokenChars, unparsable } from "./request-checks";
 
 export type DataCoding = "json" | "form";
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -258,10 +258,14 @@ export class ResourceClient {
       if (cause?.message === "bad port") {
         throw new SyncError(`${label} cannot be sent: fetch refuses to connect to port ${new URL(outgoing.url).port} (one of the ports blocked for safety); use another port in resourceClient.base or the routes`, { status: 0, type: "config", unsent: true });
       }
-      if (!aborted && this.fetch === defaultFetch && error instanceof TypeError && (await redirectsAway(outgoing.url))) {
+      const probed = !aborted && this.fetch === defaultFetch && error instanceof TypeError ? await probeAfterFailure(outgoing.url) : undefined;
+      if (probed === "redirects") {
         throw new SyncError(`${label} cannot be sent: the server redirects it to another address (301, 302, 303, 307 or 308), which does not let this page read its answers (no CORS headers for this origin); point resourceClient.base and the routes at the address the server redirects to`, { status: 0, type: "config", answered: true });
       }
-      const message = `${(error as Error)?.message ?? "network error"}${why ? ` (${why})` : ""}`;
+      // The server answers a plain request: say what a browser does not (it tells the page only "Failed to fetch"). Still retried: a dropped connection says the same.
+      const hint = probed === "answers" ? `; the server answers a plain request to this address, so it dropped this one, or refused its CORS preflight: check that its CORS allows ${outgoing.method} and the headers ${Object.keys(headers).join(", ")}` : "";
+      const words = causeWords[String(cause?.code)];
+      const message = `${(error as Error)?.message ?? "network error"}${why ? ` (${why}${words ? `: ${words}` : ""})` : ""}${hint}`;
       // Failed before any connection was made: the request never left (a reset or a timeout may come after it did).
       const unsent = !aborted && (notConnected.test(String(cause?.code)) || offlineAtStart);
       throw new SyncError(`${label} failed: ${aborted ? `no answer within ${this.timeout} ms` : message}`, { status: 0, type: aborted ? "timeout" : "network", unsent });
@@ -288,6 +292,15 @@ export class ResourceClient {
 }
 
 const defaultFetch: FetchLike = (url, init) => globalThis.fetch(url, init);
+/** Node's fetch causes that say little to a user, in words. */
+const causeWords: Record<string, string> = {
+  ECONNREFUSED: "nothing answers at that address (the server is not running, or another port)",
+  ECONNRESET: "the connection was cut",
+  ENOTFOUND: "no such host",
+  EAI_AGAIN: "the host name could not be looked up now",
+  UND_ERR_SOCKET: "the server closed the connection without an answer",
+  UND_ERR_HEADERS_TIMEOUT: "the server sent no answer in time",
+};
 /** Node's causes of a fetch that failed before it had a connection. */
 const notConnected = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL|ENETDOWN)$/;
 

@@ -35,7 +35,9 @@ export function parseResponse(response: Response, text: string, label: string): 
   }
   if (status < 200 || status >= 300) {
     const retryAfterMs = parseRetryAfter(headers.get("retry-after"), Date.now());
-    throw new SyncError(`${label} answered ${status}: ${messageFromBody(status, body)}`, { status, body, type: "http", retryAfterMs });
+    // A framework's own "not found" page: no such route at all, most often a wrong base or route.
+    const where = html && (status === 404 || status === 405) ? "; check resourceClient.base and the routes" : "";
+    throw new SyncError(`${label} answered ${status}: ${messageFromBody(status, body)}${where}`, { status, body, type: "http", retryAfterMs });
   }
   if (unusable) throw new SyncError(`${label} answered ${status} with ${unusable}`, { status, body: text, type: "parse" });
   return { status, body, headers, empty: text === "", redirectedTo: response.redirected ? response.url : undefined };

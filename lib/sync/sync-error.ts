@@ -80,7 +80,9 @@ export function messageFromBody(status: number, body: unknown): string {
   }
   if (typeof body === "string" && body.trim()) {
     const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
-    const text = (title ?? body.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
+    // A title that says only "Error" (Express's own pages): the page's text says more ("Cannot GET /api/tasks").
+    const said = title && !/^\s*error\s*$/i.test(title) ? title : body.replace(/<title>[^<]*<\/title>|<[^>]*>/gi, " ");
+    const text = said.replace(/\s+/g, " ").trim();
     return text.slice(0, 200);
   }
   return `HTTP ${status}`;

@@ -224,7 +224,30 @@ describe("ResourceClient", () => {
       await shutdown(gone);
       rc.base = `${url}/api`;
       const error = await rc.execute({ path: "/todos.json" }).then(() => null, (e: Error) => e);
-      expect(error?.message).to.contain("ECONNREFUSED");
+      expect(error?.message).to.contain("ECONNREFUSED").and.contain("nothing answers at that address");
+    });
+
+    // Found by an outside review: the README's page with nothing behind /api said "answered 404: Error".
+    it("names the route to check when the server answers with its own HTML 404 page", async () => {
+      const express = http.createServer((req, res) => {
+        res.writeHead(404, { "Content-Type": "text/html; charset=utf-8" });
+        res.end(`<!DOCTYPE html><html><head><title>Error</title></head><body><pre>Cannot ${req.method} ${req.url}</pre></body></html>`);
+      });
+      const url = await listen(express);
+      rc.base = `${url}/api`;
+      const error = await rc.execute({ path: "/tasks" }).then(() => null, (e: Error) => e);
+      await shutdown(express);
+      expect(error?.message).to.contain("answered 404: Cannot GET /api/tasks; check resourceClient.base and the routes");
+    });
+
+    // Found by an outside review: "fetch failed (UND_ERR_SOCKET)" said nothing a user could act on.
+    it("says in words that the server closed the connection without an answer", async () => {
+      const dropping = http.createServer((req) => req.socket.destroy());
+      const url = await listen(dropping);
+      rc.base = `${url}/api`;
+      const error = await rc.execute({ path: "/todos.json", method: "POST", data: {} }).then(() => null, (e: Error) => e);
+      await shutdown(dropping);
+      expect(error?.message).to.contain("the server closed the connection without an answer");
     });
   });
 

@@ -32,6 +32,12 @@ describe("readable error messages", () => {
     expect(messageFromBody(502, "<h1>Bad   gateway</h1>")).to.equal("Bad gateway");
   });
 
+  // Found by an outside review: Express's own 404 page (a route that is not there) said only "Error".
+  it("takes the text of an HTML error page whose title only says Error", () => {
+    const express = '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot GET /api/tasks</pre>\n</body>\n</html>\n';
+    expect(messageFromBody(404, express)).to.equal("Cannot GET /api/tasks");
+  });
+
   it("falls back to the status", () => {
     expect(messageFromBody(503, null)).to.equal("HTTP 503");
     expect(messageFromBody(500, "   ")).to.equal("HTTP 500");
