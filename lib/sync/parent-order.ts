@@ -10,9 +10,13 @@ import type { SyncHost } from "./sync-host";
  * parent's server id, which `swapId` then writes into it.
  */
 
-/** The parent (remoteKeys) a record points at that the server does not know yet: the record waits for its id. */
+/**
+ * The record this one waits for: the parent (remoteKeys) it points at that
+ * the server does not know yet (it waits for its id), or, for a delete, a
+ * record moving out of it (below).
+ */
 export function unsentParent(host: SyncHost, entry: RecordEntry): RecordEntry | undefined {
-  if (entry.queue[0]?.kind === "destroy") return;
+  if (entry.queue[0]?.kind === "destroy") return movingOut(host, entry);
   const keys = host.options(entry.className).remoteKeys;
   for (const field in keys) {
     const value = entry.attrs[field];
@@ -24,6 +28,25 @@ export function unsentParent(host: SyncHost, entry: RecordEntry): RecordEntry | 
     // undo): sent now, the child would go to the record its delete removes.
     if (!parent || parent === entry) continue;
     if ((!parent.acked && !parent.deleted) || parent.queue.some((op, i) => op.kind === "create" || (op.kind === "destroy" && i < parent.queue.length - 1))) return parent;
+  }
+}
+
+/**
+ * A record the server still has under this one (its server version points
+ * here) that the user moved to another parent, with the move not answered
+ * yet: the delete waits for it. Sent first, the delete would take the record
+ * with it on a server that deletes a parent's children (Rails' `dependent:
+ * :destroy`), and the move, answered 404, could not bring it back. A moved
+ * record that is parked, or waits for a parked parent, is not waited for.
+ */
+function movingOut(host: SyncHost, entry: RecordEntry): RecordEntry | undefined {
+  for (const child of host.meta.queued()) {
+    if (child === entry || !child.base || child.deleted || isParked(child)) continue;
+    const keys = host.options(child.className).remoteKeys;
+    for (const field in keys) {
+      if (keys[field] !== entry.className || String(child.base[field]) !== entry.id || String(child.attrs[field]) === entry.id) continue;
+      if (!waitsForParkedParent(host, child)) return child;
+    }
   }
 }
 

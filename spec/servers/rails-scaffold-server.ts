@@ -27,6 +27,12 @@ export interface RailsScaffoldOptions {
   validate?: (collection: string, attrs: Attributes) => Record<string, string[]> | undefined;
   /** Keeps a refused create's answer under its Idempotency-Key too, as servers that store every answer by key do. */
   keepsRefusals?: boolean;
+  /**
+   * Records deleted with their parent, as Rails' `has_many ..., dependent:
+   * :destroy`: parent collection → { child collection: foreign key }, e.g.
+   * `{ projects: { todos: "projectID" } }`.
+   */
+  dependents?: Record<string, Record<string, string>>;
 }
 
 export interface RailsScaffoldServer {
@@ -103,6 +109,9 @@ export async function startRailsScaffoldServer(options: RailsScaffoldOptions = {
     }
     if (method === "DELETE") {
       table(collection).delete(id);
+      for (const [children, key] of Object.entries(options.dependents?.[collection] ?? {})) {
+        for (const [childId, child] of table(children)) if (String(child[key]) === String(id)) table(children).delete(childId);
+      }
       return { status: 204 };
     }
     return { status: 404, body: { status: 404, error: "Not Found" } };
