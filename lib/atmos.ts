@@ -123,7 +123,7 @@ export class Atmos extends Emitter<AtmosEvents> {
     this.metaContext = new MetaContext(this.store, {
       prefix,
       clock: this.timers,
-      onWriteError: (error, entry) => this.emit("error", storageFailure(error, entry?.className ?? null, entry ? this.appContext.find(entry.className, entry.id) ?? null : null)),
+      onWriteError: (error, entry) => this.emit("error", storageFailure(error, entry?.className ?? null, entry ? this.appContext.find(entry.className, entry.id) ?? null : null, this.store.whenFull)),
       onWritten: (keys) => this.feed.publish(keys),
       localOnly: (className) => this.options(className).local,
     });

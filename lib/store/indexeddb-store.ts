@@ -17,6 +17,8 @@ export class IndexedDBStore implements Store {
   private db?: Promise<IDBDatabase>;
   /** This page's transactions over one object store run in the order they were made (another tab's may land between them, or late). */
   readonly ordersBatches = true;
+  /** Said when it is full: the IndexedDB store is already the larger one. */
+  readonly whenFull = " (the browser's storage for this site: other data of the site, or the disk)";
   /** Keeps each batch until its transaction completes (see idb-journal.ts); none outside a browser. */
   private readonly journal: IdbJournal | undefined;
   /** The batches handed to IndexedDB and not yet complete. */

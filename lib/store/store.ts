@@ -56,6 +56,8 @@ export interface Store {
    * IndexedDB, in its journal).
    */
   readonly ordersBatches?: boolean;
+  /** What to say when the store is full, after "free some storage" (the localStorage store's: keep larger data in IndexedDB). */
+  readonly whenFull?: string;
   /**
    * For a store whose writes can be cut short when a tab goes (IndexedDB: a
    * page's unfinished transactions are aborted; see idb-journal.ts): follows

@@ -245,7 +245,7 @@ export class Pusher {
         if (firstRequest) notSent(op);
         // A save's error callback hears it (once): its change waits to be written, and is sent then.
         const record = recordOf(host, entry);
-        tellFirstFailure(this.toldOfFailure, calls, record, { ...storageFailure(error, entry.className, record), retrying: true });
+        tellFirstFailure(this.toldOfFailure, calls, record, { ...storageFailure(error, entry.className, record, this.host.meta.store.whenFull), retrying: true });
         this.backOff();
         return entry;
       }

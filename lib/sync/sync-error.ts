@@ -116,11 +116,11 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
  * wait in memory), or another failure. `model` and `record` name the first
  * record the failed write held (null when it held none).
  */
-export function storageFailure(error: unknown, model: string | null, record: unknown): ErrorPayload {
+export function storageFailure(error: unknown, model: string | null, record: unknown, whenFull = ", or keep larger data in the IndexedDB store (atmos2/indexeddb)"): ErrorPayload {
   const quota = isQuotaError(error);
   const kept = "the changes since are kept in this page's memory only (closing or reloading the page loses them) and are written, then sent, once";
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const message = quota ? `atmos2: storage is full; ${kept} space frees: free some storage, or keep larger data in the IndexedDB store (atmos2/indexeddb)` : `atmos2: writing to storage failed (${reason}); ${kept} a write works again (tried every 5 s)`;
+  const message = quota ? `atmos2: storage is full; ${kept} space frees: free some storage${whenFull}` : `atmos2: writing to storage failed (${reason}); ${kept} a write works again (tried every 5 s)`;
   const type = quota ? "quota" : "storage";
   return { model, record, status: 0, body: null, error: new SyncError(message, { type }), type };
 }

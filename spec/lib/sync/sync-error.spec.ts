@@ -1,5 +1,9 @@
 import { expect } from "chai";
-import { messageFromBody, parseRetryAfter } from "../../../lib/sync/sync-error";
+import { IndexedDBStore } from "../../../lib/store/indexeddb-store";
+import type { Store } from "../../../lib/store/store";
+import { WebStorageStore } from "../../../lib/store/web-storage-store";
+import { messageFromBody, parseRetryAfter, storageFailure } from "../../../lib/sync/sync-error";
+import { MemoryStorage } from "../../fakes/memory-storage";
 
 describe("readable error messages", () => {
   it("takes Google's error.message", () => {
@@ -53,4 +57,14 @@ describe("readable error messages", () => {
     expect(parseRetryAfter("99999999999", now), "at most a day").to.equal(86_400_000);
     expect(parseRetryAfter("Fri, 01 May 2099 12:00:00 GMT", now), "at most a day").to.equal(86_400_000);
   });
+
+  // Found by an outside review: a full IndexedDB store was told to keep larger data in the IndexedDB store.
+  it("advises the IndexedDB store when localStorage is full, and not when the IndexedDB store is", () => {
+    const full = Object.assign(new Error("the quota has been exceeded"), { name: "QuotaExceededError" });
+    const message = (store: Store) => storageFailure(full, "Todo", null, store.whenFull).error.message;
+    expect(message(new WebStorageStore(new MemoryStorage()))).to.contain("keep larger data in the IndexedDB store (atmos2/indexeddb)");
+    const idb = new IndexedDBStore("full", {} as never, { storage: null, locks: null });
+    expect(message(idb)).to.contain("storage is full").and.not.contain("IndexedDB store");
+  });
 });
+
