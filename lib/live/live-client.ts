@@ -233,7 +233,7 @@ export class LiveClient {
   private authMessage(): AuthMessage {
     const message: AuthMessage = { type: "auth", token: this.auth.token ?? "" };
     if (this.auth.channels) message.channels = this.auth.channels;
-    const since: Record<string, number> = {};
+    const since: Record<string, number> = Object.create(null);
     for (const [channel, seq] of Object.entries(this.seqs.seqs)) {
       if (!this.auth.channels || this.auth.channels.includes(channel)) since[channel] = seq;
     }

@@ -7,8 +7,11 @@ import type { SeqMap } from "./live-protocol";
  * start with the Atmos `prefix` ("atmos2:" unless set): two apps sharing one
  * storage each resume from what they applied themselves.
  */
+/** A map of channel → seq with no prototype: a channel may be named "__proto__" or "toString". */
+const seqMap = (): SeqMap => Object.create(null) as SeqMap;
+
 export class SeqRecord {
-  seqs: SeqMap = {};
+  seqs: SeqMap = seqMap();
   epoch: string | undefined;
   private readonly seqPrefix: string;
   private readonly epochKey: string;
@@ -23,7 +26,7 @@ export class SeqRecord {
 
   async load(): Promise<void> {
     const entries = await this.store.entries<number>(this.seqPrefix);
-    const seqs: SeqMap = {};
+    const seqs = seqMap();
     for (const [key, value] of entries) {
       if (typeof value === "number" && Number.isInteger(value) && value >= 0) seqs[key.slice(this.seqPrefix.length)] = value;
     }
@@ -46,7 +49,7 @@ export class SeqRecord {
     if (epoch === this.epoch) return;
     const stale = Object.keys(this.seqs);
     this.epoch = epoch;
-    this.seqs = {};
+    this.seqs = seqMap();
     await this.store.batch([
       ...stale.map((channel) => ({ type: "delete" as const, key: this.seqPrefix + channel })),
       { type: "put" as const, key: this.epochKey, value: epoch },

@@ -2,6 +2,8 @@ import { CHANGE_TYPES, LiveChange } from "../../lib/live/live-protocol";
 
 /** Bad input from a backend or a socket: its message names the field to fix. */
 export class LiveInputError extends Error {
+  /** The requestId of the frame refused, when it could be read (so the client can match the error). */
+  requestId?: string | number;
   constructor(message: string) {
     super(message);
     this.name = "LiveInputError";
@@ -54,7 +56,7 @@ export function validateChannel(value: unknown, field = "channel"): string {
 }
 
 /** How deep a change's attributes may nest: far beyond any REST resource, far within what JSON.stringify can write. */
-const MAX_ATTRS_DEPTH = 100;
+export const MAX_ATTRS_DEPTH = 100;
 
 /** Whether objects and arrays in `value` nest deeper than `limit` levels (walked without recursion). */
 function nestedDeeperThan(value: unknown, limit: number): boolean {

@@ -1,5 +1,5 @@
 import { AuthMessage, ClientMessage, SyncMessage, SyncMethod } from "../../lib/live/live-protocol";
-import { checkNesting, halfCharacter, LiveInputError, quoteInput, validateChannel } from "./change-validation";
+import { checkNesting, halfCharacter, LiveInputError, MAX_ATTRS_DEPTH, quoteInput, validateChannel } from "./change-validation";
 
 const SYNC_METHODS: readonly SyncMethod[] = ["create", "read", "update", "delete"];
 
@@ -12,6 +12,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * LiveInputError naming the field to fix. Sockets are untrusted input.
  */
 export function parseClientMessage(data: string): ClientMessage {
+  // Deep nesting costs JSON.parse far more than its size (a 1 MiB frame of
+  // "[[[[…" took ~300 ms, the event loop stalled for every socket): refused
+  // by a linear scan first. The message itself and a sync's model add two levels.
+  if (nestsDeeper(data, MAX_ATTRS_DEPTH + 2)) {
+    const error = new LiveInputError(`message nests objects or arrays deeper than ${MAX_ATTRS_DEPTH} levels`);
+    // Not parsed: its requestId read from the text (the first one in it; a frame's own, or nothing the sender did not write).
+    const id = /"requestId"\s*:\s*(?:"((?:[^"\\]|\\.){0,200})"|(-?\d{1,15})\b)/.exec(data);
+    if (id) error.requestId = id[1] !== undefined ? id[1] : Number(id[2]);
+    throw error;
+  }
   let value: unknown;
   try {
     value = JSON.parse(data);
@@ -19,9 +29,33 @@ export function parseClientMessage(data: string): ClientMessage {
     throw new LiveInputError("message is not valid JSON");
   }
   if (!isPlainObject(value)) throw new LiveInputError("message must be a JSON object");
-  if (value.type === "auth") return parseAuth(value);
-  if (value.type === "sync") return parseSync(value);
-  throw new LiveInputError(`message.type must be "auth" or "sync" (got ${quoteInput(value.type)})`);
+  try {
+    if (value.type === "auth") return parseAuth(value);
+    if (value.type === "sync") return parseSync(value);
+    throw new LiveInputError(`message.type must be "auth" or "sync" (got ${quoteInput(value.type)})`);
+  } catch (error) {
+    // Parsed once: the requestId goes with the error, so the client can match it.
+    const { requestId } = value;
+    if (error instanceof LiveInputError && (typeof requestId === "string" || typeof requestId === "number")) error.requestId = requestId;
+    throw error;
+  }
+}
+
+/** Whether JSON text opens more than `limit` arrays or objects inside one another (brackets in strings left out). Linear, stops at the first level too deep. */
+function nestsDeeper(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // a backslash: the next character is escaped
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
 }
 
 function parseAuth(value: Record<string, unknown>): AuthMessage {
@@ -77,14 +111,4 @@ function parseSync(value: Record<string, unknown>): SyncMessage {
   if (isPlainObject(options)) message.options = options;
   if (channel !== undefined && channel !== null) message.channel = validateChannel(channel, "sync.channel");
   return message;
-}
-
-/** Reads the requestId of a frame that failed to parse, so the error can still be matched. */
-export function requestIdOf(data: string): string | number | undefined {
-  try {
-    const value = JSON.parse(data) as { requestId?: unknown };
-    return typeof value?.requestId === "string" || typeof value?.requestId === "number" ? value.requestId : undefined;
-  } catch {
-    return undefined;
-  }
 }

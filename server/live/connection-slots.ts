@@ -135,9 +135,10 @@ export class ConnectionSlots {
     this.checking.delete(connection);
     this.forgetAddress(connection);
     if (connection.user === undefined) return undefined;
-    const held = this.perUser.get(connection.user) ?? 0;
+    const user = userKey(connection.user);
+    const held = this.perUser.get(user) ?? 0;
     if (held >= this.maxPerUser) return `this user already holds ${held} live connections (the maximum); close one or retry later`;
-    this.perUser.set(connection.user, held + 1);
+    this.perUser.set(user, held + 1);
     this.counted.add(connection);
     return undefined;
   }
@@ -148,9 +149,10 @@ export class ConnectionSlots {
     this.checking.delete(connection);
     this.forgetAddress(connection);
     if (!this.counted.delete(connection)) return;
-    const left = (this.perUser.get(connection.user) ?? 1) - 1;
-    if (left > 0) this.perUser.set(connection.user, left);
-    else this.perUser.delete(connection.user);
+    const user = userKey(connection.user);
+    const left = (this.perUser.get(user) ?? 1) - 1;
+    if (left > 0) this.perUser.set(user, left);
+    else this.perUser.delete(user);
   }
 
   /** Takes a socket off the lists of those that have sent nothing; false if it was not on them. */
@@ -177,4 +179,13 @@ export class ConnectionSlots {
 function first<T>(set: Set<T> | undefined): T | undefined {
   for (const item of set ?? []) return item;
   return undefined;
+}
+
+/**
+ * Whom a socket counts against: a user given as a record (`{ id, … }`, most
+ * often a new object at each token check) by its id, anything else as it is.
+ */
+function userKey(user: unknown): unknown {
+  const id = user !== null && typeof user === "object" ? (user as { id?: unknown }).id : undefined;
+  return typeof id === "string" || typeof id === "number" ? `id:${typeof id}:${id}` : user;
 }

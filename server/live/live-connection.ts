@@ -6,7 +6,7 @@ import { Backend } from "./backend";
 import { changeFrame, SequencedChange } from "./change-log";
 import { channelProblem, LiveInputError, quoteInput } from "./change-validation";
 import { closeReason, SERVICE_RESTART, TRY_AGAIN_LATER } from "./close-reason";
-import { parseClientMessage, requestIdOf } from "./client-message";
+import { parseClientMessage } from "./client-message";
 import { ChannelSubscriber, EVERY_CHANNEL, LiveHub } from "./live-hub";
 import { readMissed } from "./missed-changes";
 import { runSync } from "./sync-request";
@@ -19,6 +19,8 @@ export interface LiveConnectionOptions {
   authenticate: Authenticate;
   authTimeoutMs: number;
   maxBufferedBytes: number;
+  /** The bytes of frames a socket may send before `ready` (held until then): the server's maxPayload. */
+  maxEarlyBytes: number;
   /** Changes held while the socket replays; past it the socket is too far behind. */
   maxPending: number;
   /** Channels a socket may name in its auth message. */
@@ -66,6 +68,14 @@ export class LiveConnection implements ChannelSubscriber {
   private pending: Pending[] = [];
   /** What arrived after auth and before `ready`: requests, and the errors that answer bad frames. */
   private early: Array<SyncMessage | ServerMessage> = [];
+  /**
+   * The size of the frames held in `early`: at most maxPayload in all. A
+   * parsed frame costs the heap many times its size (a frame of empty
+   * objects ~20×), and a client that does not read its replay can keep the
+   * socket before `ready` as long as it likes: without a limit in bytes, two
+   * sockets filled the server's heap with 100 frames each.
+   */
+  private earlyBytes = 0;
   private authTimer: NodeJS.Timeout | undefined;
   /** Sync requests sent to the backend and not answered yet (each holds its frame's model). */
   private syncsInFlight = 0;
@@ -164,7 +174,7 @@ export class LiveConnection implements ChannelSubscriber {
     } catch (error) {
       const why = (error as Error).message;
       if (this.state === "awaiting-auth") return this.refuse(CloseCode.unauthorized, `first message must be auth: ${why}`);
-      return this.answer({ type: "error", message: why, requestId: text === undefined ? undefined : requestIdOf(text) });
+      return this.answer({ type: "error", message: why, requestId: (error as LiveInputError).requestId });
     }
     if (message.type === "auth") {
       if (this.state !== "awaiting-auth") return this.answer({ type: "error", message: "already authenticated: send auth only once" });
@@ -183,7 +193,9 @@ export class LiveConnection implements ChannelSubscriber {
     }
     if (this.state === "awaiting-auth") return this.refuse(CloseCode.unauthorized, "first message must be auth");
     if (this.state !== "live") {
+      this.earlyBytes += text!.length;
       if (this.early.length >= 100) return this.refuse(TRY_AGAIN_LATER, "too many messages before ready");
+      if (this.earlyBytes > this.options.maxEarlyBytes) return this.refuse(TRY_AGAIN_LATER, `more than ${this.options.maxEarlyBytes} bytes of messages before ready`);
       this.early.push(message);
       return;
     }
@@ -374,6 +386,7 @@ export class LiveConnection implements ChannelSubscriber {
     for (const channel of this.channels) this.options.hub.unsubscribe(channel, this);
     this.pending = [];
     this.early = [];
+    this.earlyBytes = 0;
     this.options.onClose(this);
   }
 }

@@ -103,7 +103,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   let closing = false;
 
   const connectionOptions: LiveConnectionOptions = {
-    hub, backend, authenticate: options.authenticate, authTimeoutMs, maxBufferedBytes,
+    hub, backend, authenticate: options.authenticate, authTimeoutMs, maxBufferedBytes, maxEarlyBytes: maxPayload,
     maxPending: replayLimit * 4, maxChannels: maxChannelsPerSocket, maxSyncInFlight, log,
     onClose: (c) => slots.closed(c),
     authRefusal,

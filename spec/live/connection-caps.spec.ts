@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import WebSocket from "ws";
+import type { Authenticate } from "../../server/live";
 import { MemoryChangeLog } from "../../server/live/memory-change-log";
 import { startLive, LiveFixture } from "./support/live-fixture";
 import { TestSocket } from "./support/test-socket";
@@ -70,6 +71,21 @@ describe("live server: memory stays bounded", () => {
     await first.close();
     const again = await TestSocket.ready(fixture.wsUrl, { token: "alice" });
     for (const socket of [second, bob, again]) await socket.close();
+  });
+
+  // Found by an attack on the live server: users were counted by identity,
+  // and an authenticate that returns the user's record (a new object per
+  // token check) made the cap count nothing: 150 sockets for one user.
+  it("counts a user given as a record by its id, a new object at each token check", async () => {
+    const asRecord: Authenticate = (token) => ({ channels: ["c"], user: { id: token, name: `user ${token}` } });
+    fixture = await startLive({ authenticate: asRecord, maxConnectionsPerUser: 2 });
+    const held = [await TestSocket.ready(fixture.wsUrl, { token: "alice" }), await TestSocket.ready(fixture.wsUrl, { token: "alice" })];
+    const third = await TestSocket.open(fixture.wsUrl);
+    third.send({ type: "auth", token: "alice" });
+    expect(((await third.next()) as { message: string }).message).to.contain("already holds 2 live connections");
+    expect((await third.closed).code).to.equal(1013);
+    const bob = await TestSocket.ready(fixture.wsUrl, { token: "bob" });
+    for (const socket of [...held, bob]) await socket.close();
   });
 
   it("gives a user's slot back when a socket admitted for them is then refused a channel", async () => {

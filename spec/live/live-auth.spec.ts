@@ -108,6 +108,26 @@ describe("live server authentication", () => {
     expect(socket.messages.map((m) => m.type)).to.deep.equal(["error"]);
   });
 
+  // Found by an attack on the live server: frames sent before ready are
+  // held until then, 100 at most but of any size, and a parsed frame costs
+  // the heap many times its size; a client that does not read its replay
+  // stays before ready as long as it likes. Two sockets sending 1 MiB frames
+  // so filled the server's heap and ended its process.
+  it("closes a socket that sends more than maxPayload bytes of frames before ready (1013), and serves the others", async () => {
+    const { authenticate: slow, release } = heldTokenCheck(authenticate);
+    fixture = await startLive({ authenticate: slow, maxPayload: 64 * 1024 });
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send({ type: "auth", token: "bob" });
+    const frame = (n: number) => ({ type: "sync", method: "read", collection: "tasks", requestId: n, model: { id: "x", pad: "p".repeat(30 * 1024) } });
+    for (let n = 1; n <= 3; n++) socket.send(frame(n));
+    const closed = await socket.closed;
+    expect(closed.code).to.equal(1013);
+    expect(closed.reason).to.equal(`more than ${64 * 1024} bytes of messages before ready`);
+    release();
+    const other = await TestSocket.ready(fixture.wsUrl, { token: "bob" });
+    await other.close();
+  });
+
   it("answers a bad frame sent during a slow token check only after ready (nothing else comes first)", async () => {
     const { authenticate: slow, release } = heldTokenCheck(authenticate);
     fixture = await startLive({ authenticate: slow });
