@@ -36,16 +36,16 @@ export function unsentParent(host: SyncHost, entry: RecordEntry): RecordEntry | 
  * here) that the user moved to another parent, with the move not answered
  * yet: the delete waits for it. Sent first, the delete would take the record
  * with it on a server that deletes a parent's children (Rails' `dependent:
- * :destroy`), and the move, answered 404, could not bring it back. A moved
- * record that is parked, or waits for a parked parent, is not waited for.
+ * :destroy`), and the move, answered 404, could not bring it back. So it
+ * waits for a move that is parked, or waits for a parked parent, too: until
+ * the app fixes or reverts it (`whenSynced()` leaves the delete out meanwhile).
  */
 function movingOut(host: SyncHost, entry: RecordEntry): RecordEntry | undefined {
   for (const child of host.meta.queued()) {
-    if (child === entry || !child.base || child.deleted || isParked(child)) continue;
+    if (child === entry || !child.base || child.deleted) continue;
     const keys = host.options(child.className).remoteKeys;
     for (const field in keys) {
-      if (keys[field] !== entry.className || String(child.base[field]) !== entry.id || String(child.attrs[field]) === entry.id) continue;
-      if (!waitsForParkedParent(host, child)) return child;
+      if (keys[field] === entry.className && String(child.base[field]) === entry.id && String(child.attrs[field]) !== entry.id) return child;
     }
   }
 }

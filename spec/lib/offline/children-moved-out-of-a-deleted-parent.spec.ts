@@ -88,6 +88,33 @@ describe("offline: todos moved out of a project, then the project deleted", () =
     ]);
   });
 
+  it("keeps the old project's delete waiting while the new project is refused, and sends all once it is fixed", async () => {
+    await rails.close();
+    rails = await startRailsScaffoldServer({
+      dependents: { projects: { todos: "projectID" } },
+      validate: (collection, attrs) => (collection === "projects" && attrs.name === "" ? { name: ["can't be blank"] } : undefined),
+    });
+    page.atmos.resourceClient.base = rails.url;
+    const old = await projectWithTodos();
+    const fresh = new Project({ name: "" });
+    fresh.save({ remote: true });
+    await moveAllThenDelete(old, fresh);
+    await page.atmos.whenSynced();
+    expect(rails.requests.some((r) => r.method === "DELETE"), "the old project's delete, while the new one is refused").to.equal(false);
+    expect(rails.records("todos")).to.have.length(2);
+
+    const fixed = Project.find(fresh.id) as Project;
+    fixed.name = "New";
+    fixed.save({ remote: true });
+    await page.atmos.whenSynced();
+    const created = String(Project.findByAttribute("name", "New")!.id);
+    expect(rails.records("projects").map((r) => r.name)).to.deep.equal(["New"]);
+    expect(serverTodos()).to.deep.equal([
+      ["keep me", created],
+      ["also keep", created],
+    ]);
+  });
+
   it("still deletes the project with the todos left in it (the server deletes those, as the app asked)", async () => {
     const old = await projectWithTodos();
     (Project.find(old.id) as Project).destroy({ remote: true });
