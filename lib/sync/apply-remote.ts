@@ -57,11 +57,22 @@ export function repointToMoved({ meta, options }: RemoteContext, entry: RecordEn
   return repoint(meta, entry, patch);
 }
 
-/** Writes new foreign keys into a record (its base too); whether there were any. */
+/**
+ * Writes new foreign keys into a record, and into its base (the server's
+ * version) where that held the same old id; whether there were any. A base
+ * that points elsewhere is the server's own: a record moved out of another
+ * parent into this new one is still the old parent's there, until the move
+ * is answered (a delete of the old parent waits for it: parent-order.ts).
+ */
 function repoint(meta: MetaContext, entry: RecordEntry, patch: Attrs): boolean {
   if (!Object.keys(patch).length) return false;
-  entry.attrs = { ...entry.attrs, ...patch };
-  if (entry.base) entry.base = { ...entry.base, ...patch };
+  const before = entry.attrs;
+  entry.attrs = { ...before, ...patch };
+  if (entry.base) {
+    const base = { ...entry.base };
+    for (const field in patch) if (String(base[field]) === String(before[field])) base[field] = patch[field];
+    entry.base = base;
+  }
   meta.touch(entry);
   return true;
 }

@@ -88,6 +88,30 @@ describe("offline: todos moved out of a project, then the project deleted", () =
     ]);
   });
 
+  // Found by the re-check in Chromium: once the new project had its server
+  // id, the todos' server version (base) was given that id too, so they no
+  // longer counted as moving out of the old one, and its delete overtook
+  // their slow moves.
+  it("sends slow moves into a project made online before the old project's delete", async () => {
+    const old = await projectWithTodos();
+    const proxy = await startFaultProxy(rails.url, (req) => (req.method === "PUT" ? { delayMs: 150 } : undefined));
+    page.atmos.resourceClient.base = proxy.url;
+    try {
+      const fresh = new Project({ name: "New" });
+      fresh.save({ remote: true });
+      await moveAllThenDelete(old, fresh);
+      await page.atmos.whenSynced();
+    } finally {
+      await proxy.close();
+    }
+
+    const created = String(Project.findByAttribute("name", "New")!.id);
+    expect(serverTodos()).to.deep.equal([
+      ["keep me", created],
+      ["also keep", created],
+    ]);
+  });
+
   it("keeps the old project's delete waiting while the new project is refused, and sends all once it is fixed", async () => {
     await rails.close();
     rails = await startRailsScaffoldServer({
