@@ -17,7 +17,7 @@ import { syncStateOf, type RecordEntry, type SyncState } from "./store/record-en
 import type { Store } from "./store/store";
 import { WebStorageStore } from "./store/web-storage-store";
 import { LocalChanges } from "./sync/local-changes";
-import { orphanParked } from "./sync/parent-order";
+import { tellOrphans } from "./sync/parent-order";
 import { revertEntry } from "./sync/revert";
 import { triedElsewhere, type RememberedCalls } from "./sync/settled-elsewhere";
 import { TabNews } from "./sync/tab-news";
@@ -309,10 +309,7 @@ export class Atmos extends Emitter<AtmosEvents> {
     if (this.shut) throw closedError();
     const entry = this.entryOf(record, "revert");
     if (!entry) return;
-    for (const parked of revertEntry(this.remote, entry, record)) {
-      this.board.changed(parked);
-      this.host.reportError(orphanParked(this.host, parked));
-    }
+    tellOrphans(this.host, revertEntry(this.remote, entry, record));
     this.board.changed(entry);
     await this.metaContext.flush();
   }

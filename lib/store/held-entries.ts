@@ -63,14 +63,17 @@ export class HeldEntries {
     if (entry.queue.length > 0) this.queued.add(entry);
     else this.queued.delete(entry);
     if (entry.orphanOf && entry.queue.length > 0) this.orphans.add(entry);
-    else this.orphans.delete(entry);
+    // On every write: no lookup while none is parked so (the usual case).
+    else if (this.orphans.size > 0) this.orphans.delete(entry);
   }
 
   /** Lets go of the entry held under this class and id, if any. */
   drop(className: string, id: string): void {
     const entry = this.get(className, id);
-    if (entry) this.queued.delete(entry);
-    if (entry) this.orphans.delete(entry);
+    if (entry) {
+      this.queued.delete(entry);
+      this.orphans.delete(entry);
+    }
     this.byClass.get(className)?.delete(id);
     const key = `${className}:${id}`;
     const now = this.now();

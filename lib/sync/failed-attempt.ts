@@ -24,10 +24,7 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   const { className } = entry;
   const failure = asSyncError(error, `${className}: `);
   const { status, message, body } = failure;
-  // A 409 to a request sent again with its key, an earlier one maybe still on its way: the server is still
-  // working on that one (the Idempotency-Key draft's answer). Tried again, pending, a few times; then a conflict.
-  const inProgress = status === 409 && !!op.unsure && (op.attempts ?? 0) <= 5;
-  const kind = inProgress ? "transient" : classifyFailure(failure, op.kind, host.offlineStatusCodes);
+  const kind = classifyFailure(failure, op.kind, host.offlineStatusCodes, op);
   const record = recordOf(host, entry);
   // The server answered (404, 500…): the network is up again, whatever it said.
   if ((status > 0 || failure.answered) && kind !== "offline" && kind !== "auth") host.setOnline(true);
@@ -54,9 +51,9 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   // latest attributes, not a create followed by an update it already carries).
   if (retrying && !op.unsure) notSent(op);
   // A 5xx, not an offline status: "failed" (API.md), yet sent again by
-  // itself (ParkedFailure.retry). A 429 (or a key in progress) refused nothing: the change waits
-  // for its turn, pending.
-  if (kind === "transient" && status !== 429 && !inProgress) entry.failed = { status, message, body, retry: true };
+  // itself (ParkedFailure.retry). A 429 (or a 409: its key still in
+  // progress) refused nothing: the change waits for its turn, pending.
+  if (kind === "transient" && status !== 429 && status !== 409) entry.failed = { status, message, body, retry: true };
   // After such a 5xx, an attempt that met the network's failure: the last word is "offline", pending again.
   const wasFailed = kind === "offline" && !!entry.failed?.retry;
   if (wasFailed) entry.failed = undefined;

@@ -3,7 +3,7 @@ import { uuidv4 } from "../env/uuid";
 import { hasOwn, type Attrs } from "../store/record-entry";
 import { recordChange, type ChangeType } from "./change-recorder";
 import { keepCleared, keepNewId, keepRefreshed } from "./outside-edits";
-import { orphanParked } from "./parent-order";
+import { tellOrphans } from "./parent-order";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 
 interface LocalChangesDeps {
@@ -53,10 +53,7 @@ export class LocalChanges implements ModelHooks {
       this.deps.remember(change.op.key, options, plain.className, plain.id);
     }
     if (change.entry) host.statusChanged(change.entry);
-    for (const orphan of change.orphans ?? []) {
-      host.statusChanged(orphan);
-      if (orphan.orphanOf) host.reportError(orphanParked(host, orphan));
-    }
+    tellOrphans(host, change.orphans ?? []);
     if (change.send) this.deps.kick();
     if (routeError) throw routeError;
   }

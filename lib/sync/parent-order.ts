@@ -1,5 +1,5 @@
 import type { MetaContext } from "../meta-context";
-import { isParked, type RecordEntry } from "../store/record-entry";
+import { isParked, type Attrs, type RecordEntry } from "../store/record-entry";
 import { errorPayload, recordOf } from "./outbox-exchange";
 import { SyncError, type ErrorPayload } from "./sync-error";
 import type { SyncHost } from "./sync-host";
@@ -44,10 +44,13 @@ function movingOut(host: SyncHost, entry: RecordEntry): RecordEntry | undefined 
   for (const child of host.meta.queued()) {
     if (child === entry || !child.base || child.deleted) continue;
     const keys = host.options(child.className).remoteKeys;
-    for (const field in keys) {
-      if (keys[field] === entry.className && String(child.base[field]) === entry.id && String(child.attrs[field]) !== entry.id) return child;
-    }
+    for (const field in keys) if (pointsAt(keys, field, child.base, entry) && !pointsAt(keys, field, child.attrs, entry)) return child;
   }
+}
+
+/** Whether `attrs`' foreign key `field` (declared in `keys`, a model's remoteKeys) names `parent`. */
+function pointsAt(keys: Record<string, string>, field: string, attrs: Attrs, parent: RecordEntry): boolean {
+  return keys[field] === parent.className && String(attrs[field]) === parent.id;
 }
 
 /**
@@ -74,7 +77,7 @@ export function parkOrphans(meta: MetaContext, remoteKeys: (className: string) =
   for (const entry of meta.queued()) {
     if (entry.queue[0]?.kind === "destroy") continue;
     const keys = remoteKeys(entry.className);
-    const field = Object.keys(keys).find((key) => keys[key] === parent.className && String(entry.attrs[key]) === parent.id);
+    const field = Object.keys(keys).find((key) => pointsAt(keys, key, entry.attrs, parent));
     if (!field) continue;
     entry.orphanOf = { field, className: parent.className, id: parent.id, how };
     parkOrphan(entry);
@@ -120,8 +123,19 @@ export function stillOrphan(meta: MetaContext, entry: RecordEntry): boolean {
   return false;
 }
 
-/** The `error` event of a record parked by `parkOrphans` (type "invalid", not retrying): the app's "fix or retry" prompt hears of it. */
-export function orphanParked(host: SyncHost, entry: RecordEntry): ErrorPayload {
+/**
+ * Tells of records `parkOrphans` parked or `unparkOrphans` let go: their
+ * sync state, and for each one parked its `error` event (type "invalid", not
+ * retrying), so the app's "fix or retry" prompt hears of it.
+ */
+export function tellOrphans(host: SyncHost, entries: Iterable<RecordEntry>): void {
+  for (const entry of entries) {
+    host.statusChanged(entry);
+    if (entry.orphanOf) host.reportError(orphanParked(host, entry));
+  }
+}
+
+function orphanParked(host: SyncHost, entry: RecordEntry): ErrorPayload {
   const payload = errorPayload(entry.className, recordOf(host, entry), new SyncError(entry.failed?.message ?? "", { type: "invalid" }));
   payload.retrying = false;
   return payload;

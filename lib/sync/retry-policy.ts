@@ -1,4 +1,4 @@
-import type { OpKind } from "../store/record-entry";
+import type { OpKind, OutboxOp } from "../store/record-entry";
 import type { SyncError } from "./sync-error";
 
 /**
@@ -6,7 +6,8 @@ import type { SyncError } from "./sync-error";
  *
  *   offline   status 0, a timeout, or a status in offlineStatusCodes: keep the
  *             change, say "offline", retry with backoff and on `online`/push()
- *   transient 429 and other 5xx: retry with backoff (Retry-After honoured)
+ *   transient 429 and other 5xx: retry with backoff (Retry-After honoured);
+ *             a 409 to an op sent again with its key, a few times (below)
  *   auth      401: hold every send until atmos.resume()
  *   gone      404/410 answering a delete: the record is already gone, done
  *   park      a setup mistake, or any other failure: the change waits for
@@ -29,7 +30,7 @@ export type OfflineStatusCodes = number[] | ((response: FailedResponse) => boole
 /** The default of `atmos.offlineStatusCodes` (frozen: each Atmos starts with a copy). */
 export const offlineDefaults: readonly number[] = Object.freeze([0, 408, 502, 503, 504]);
 
-export function classifyFailure(error: SyncError, op: OpKind | "index", offline: OfflineStatusCodes): FailureKind {
+export function classifyFailure(error: SyncError, op: OpKind | "index", offline: OfflineStatusCodes, sent?: Pick<OutboxOp, "unsure" | "attempts">): FailureKind {
   const status = error.status;
   // A setup mistake (resourceClient.base, a route missing a parameter, an
   // unknown model in routes, a hook that threw): nothing went out, so it says
@@ -40,6 +41,9 @@ export function classifyFailure(error: SyncError, op: OpKind | "index", offline:
   if (status === 401) return "auth";
   if (op === "destroy" && (status === 404 || status === 410)) return "gone";
   if (status === 429 || status >= 500) return "transient";
+  // A 409 to a request sent again with its key, an earlier one maybe still on its way: the server is still
+  // working on that one (the Idempotency-Key draft's answer). Tried again, a few times; then a conflict.
+  if (status === 409 && sent?.unsure && (sent.attempts ?? 0) <= 5) return "transient";
   return "park";
 }
 

@@ -42,7 +42,19 @@ describe("offline: todos moved out of a project, then the project deleted", () =
 
   const serverTodos = () => rails.records("todos").map((r) => [r.title, String(r.projectID)]);
 
-  async function moveAllThenDelete(old: Project, into: Project): Promise<void> {
+  /** Runs `act` with the server answering PUTs 150 ms late, then waits until everything is sent. */
+  async function withSlowPuts(act: () => void): Promise<void> {
+    const proxy = await startFaultProxy(rails.url, (req) => (req.method === "PUT" ? { delayMs: 150 } : undefined));
+    page.atmos.resourceClient.base = proxy.url;
+    try {
+      act();
+      await page.atmos.whenSynced();
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  function moveAllThenDelete(old: Project, into: Project): void {
     for (const todo of Todo.all()) todo.updateAttributes({ projectID: into.id }, { remote: true });
     (Project.find(old.id) as Project).destroy({ remote: true });
   }
@@ -72,14 +84,7 @@ describe("offline: todos moved out of a project, then the project deleted", () =
     const other = new Project({ name: "Other" });
     other.save({ remote: true });
     await page.atmos.whenSynced();
-    const proxy = await startFaultProxy(rails.url, (req) => (req.method === "PUT" ? { delayMs: 150 } : undefined));
-    page.atmos.resourceClient.base = proxy.url;
-    try {
-      await moveAllThenDelete(old, Project.findByAttribute("name", "Other")!);
-      await page.atmos.whenSynced();
-    } finally {
-      await proxy.close();
-    }
+    await withSlowPuts(() => moveAllThenDelete(old, Project.findByAttribute("name", "Other")!));
 
     const kept = String(Project.findByAttribute("name", "Other")!.id);
     expect(serverTodos()).to.deep.equal([
@@ -94,16 +99,11 @@ describe("offline: todos moved out of a project, then the project deleted", () =
   // their slow moves.
   it("sends slow moves into a project made online before the old project's delete", async () => {
     const old = await projectWithTodos();
-    const proxy = await startFaultProxy(rails.url, (req) => (req.method === "PUT" ? { delayMs: 150 } : undefined));
-    page.atmos.resourceClient.base = proxy.url;
-    try {
+    await withSlowPuts(() => {
       const fresh = new Project({ name: "New" });
       fresh.save({ remote: true });
-      await moveAllThenDelete(old, fresh);
-      await page.atmos.whenSynced();
-    } finally {
-      await proxy.close();
-    }
+      moveAllThenDelete(old, fresh);
+    });
 
     const created = String(Project.findByAttribute("name", "New")!.id);
     expect(serverTodos()).to.deep.equal([

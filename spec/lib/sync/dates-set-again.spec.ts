@@ -1,8 +1,6 @@
 import { expect } from "chai";
 import Spine from "spine";
-import { Atmos } from "../../../lib";
-import { MemoryStorage } from "../../fakes/memory-storage";
-import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
+import { railsAtmos } from "../rails-atmos";
 
 /** A model of its own: its class name is registered for every Atmos of the run. */
 class Deadline extends Spine.Model {
@@ -27,54 +25,44 @@ const newYear = "2026-12-31T23:00:00.000Z";
  * another device's newer date, and the push overwrote that date on the server.
  */
 describe("a Date attribute set again to the time the record already holds", () => {
-  let rails: RailsScaffoldServer;
-  let atmos: Atmos;
+  const fixture = railsAtmos();
   const created = async () => {
     new Deadline({ title: "presents", due: new Date(christmas) }).save({ remote: true });
-    await atmos.whenSynced();
+    await fixture.atmos.whenSynced();
     return Deadline.first() as Saved;
   };
-  const server = () => rails.records("deadlines")[0];
+  const server = () => fixture.rails.records("deadlines")[0];
 
-  beforeEach(async () => {
-    Deadline.deleteAll();
-    rails = await startRailsScaffoldServer();
-    atmos = new Atmos({ storage: new MemoryStorage() });
-    atmos.resourceClient.base = rails.url;
-  });
-  afterEach(async () => {
-    atmos.close();
-    await rails.close();
-  });
+  beforeEach(() => Deadline.deleteAll());
 
   it("is no change: the record stays synced and a push sends nothing", async () => {
     const deadline = await created();
     expect(deadline.due, "as the server answered").to.equal(christmas);
-    const sent = rails.requests.length;
+    const sent = fixture.rails.requests.length;
 
     deadline.due = new Date(deadline.due);
     deadline.save();
     expect((Deadline.first() as Saved).syncState(), "the record").to.equal("synced");
     await Synced.push();
 
-    expect(rails.requests.length, "requests after the push").to.equal(sent);
+    expect(fixture.rails.requests.length, "requests after the push").to.equal(sent);
   });
 
   it("does not make the old date the user's edit: another device's newer date survives the pull and the push", async () => {
     const deadline = await created();
     const id = String(deadline.id);
-    rails.failNext(503, "down");
+    fixture.rails.failNext(503, "down");
     deadline.title = "presents, wrapped";
     deadline.due = new Date(deadline.due);
     deadline.save({ remote: true });
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await fetch(`${rails.url}/deadlines/${id}.json`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ due: newYear }) });
+    await fetch(`${fixture.rails.url}/deadlines/${id}.json`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ due: newYear }) });
 
     await Synced.sync({ remote: true });
     const merged = Deadline.find(id) as Saved;
     expect([merged.title, merged.due], "the page's, after the pull").to.deep.equal(["presents, wrapped", newYear]);
     await Synced.push();
-    await atmos.whenSynced();
+    await fixture.atmos.whenSynced();
     expect([server().title, server().due], "the server's").to.deep.equal(["presents, wrapped", newYear]);
   });
 
@@ -82,7 +70,7 @@ describe("a Date attribute set again to the time the record already holds", () =
     const deadline = await created();
     deadline.due = new Date(newYear);
     deadline.save({ remote: true });
-    await atmos.whenSynced();
+    await fixture.atmos.whenSynced();
 
     expect(server().due, "the server's").to.equal(newYear);
   });
