@@ -28,7 +28,7 @@ import { outboxRows, type OutboxRow } from "./sync/outbox-rows";
 import { ResourceClient } from "./sync/resource-client";
 import { offlineDefaults, type OfflineStatusCodes } from "./sync/retry-policy";
 import { noteOutcome } from "./sync/request-outcome";
-import { storageFailure, unreadableStored, type SyncError } from "./sync/sync-error";
+import { storageFailure, storageUnread, unreadableStored, type SyncError } from "./sync/sync-error";
 import type { SyncHost } from "./sync/sync-host";
 
 /**
@@ -207,6 +207,7 @@ export class Atmos extends Emitter<AtmosEvents> {
     const countedAtOnce = this.metaContext.loaded;
     if (countedAtOnce) count();
     let retry: unknown;
+    let unread = false;
     const afterRead = () =>
       this.metaContext.ready.then(
         () => {
@@ -216,8 +217,13 @@ export class Atmos extends Emitter<AtmosEvents> {
           for (const key of this.store.unreadable?.() ?? []) if (key.startsWith(this.prefix)) this.emit("error", unreadableStored(key, this.metaContext.recordOf(key)?.[0] ?? null));
           this.tabNews.takeTurnsSending(this.lease);
         },
-        // Storage could not be read (an IndexedDB that failed to open): read again, as writes are tried again.
-        () => void (this.shut || (retry = this.clock.setTimeout(afterRead, 5000))),
+        // Storage could not be read (an IndexedDB that failed to open): said once, and read again, as writes are tried again.
+        (error: unknown) => {
+          if (this.shut) return;
+          if (!unread) this.emit("error", storageUnread(error));
+          unread = true;
+          retry = this.clock.setTimeout(afterRead, 5000);
+        },
       );
     void afterRead();
     this.closers.push(() => this.clock.clearTimeout(retry));

@@ -23,19 +23,24 @@ export class IndexedDBStore implements Store {
   private readonly journal: IdbJournal | undefined;
   /** The batches handed to IndexedDB and not yet complete. */
   private readonly writing = new Set<Promise<void>>();
+  /** Milliseconds an open may go unanswered before it counts as failed (and is tried again). */
+  private readonly openTimeout: number;
 
   /**
    * @param journal where the journal keeps batches, the locks it takes and
    *   its clock: the page's localStorage, Web Locks and Date.now by default
    *   (`storage` or `locks` null: no journal). A spec gives it a page's copy
    *   of localStorage that hears of another tab's writes late.
+   *   `openTimeout` (ms, default 10,000): how long an open may go
+   *   unanswered before the app is told and it is tried again.
    */
   constructor(
     readonly name = "atmos2",
     private readonly factory?: IndexedDBFactory,
-    journal?: Parameters<typeof IdbJournal.open>[1],
+    options: Parameters<typeof IdbJournal.open>[1] & { openTimeout?: number } = {},
   ) {
-    this.journal = IdbJournal.open(name, journal);
+    this.journal = IdbJournal.open(name, options);
+    this.openTimeout = options.openTimeout ?? 10_000;
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -120,8 +125,9 @@ export class IndexedDBStore implements Store {
     await this.batchesDone();
     await new Promise((resolve) => setTimeout(resolve, 0));
     this.journal?.close();
-    if (this.db) (await this.db).close();
+    const db = this.db;
     this.db = undefined;
+    if (db) (await db.catch(() => undefined))?.close();
   }
 
   /** Settles once every batch handed to IndexedDB so far has completed or failed. */
@@ -142,10 +148,24 @@ export class IndexedDBStore implements Store {
         // Storage blocked for the page (a SecurityError thrown at once).
         return reject(failed(error));
       }
+      // A browser whose storage is stuck may never answer: the app is told, and the next read or write opens again.
+      let settled = false;
+      const timer = setTimeout(() => {
+        settled = true;
+        reject(failed(new Error(`it did not answer within ${this.openTimeout / 1000} s (the browser's storage may be stuck; a reload or a browser restart frees it)`)));
+      }, this.openTimeout);
+      const settle = () => {
+        clearTimeout(timer);
+        const late = settled;
+        settled = true;
+        return late;
+      };
       open.onupgradeneeded = () => {
         if (!open.result.objectStoreNames.contains("kv")) open.result.createObjectStore("kv");
       };
       open.onsuccess = () => {
+        // Answered after its time ran out: a later open took its place.
+        if (settle()) return open.result.close();
         // Another tab deleting or upgrading the database: let it, and open it again at the next read or write.
         open.result.onversionchange = () => {
           open.result.close();
@@ -153,8 +173,8 @@ export class IndexedDBStore implements Store {
         };
         resolve(open.result);
       };
-      open.onerror = () => reject(failed(open.error));
-      open.onblocked = () => reject(new Error(`atmos2: IndexedDB "${this.name}" is blocked by another tab holding an older version open`));
+      open.onerror = () => settle() || reject(failed(open.error));
+      open.onblocked = () => settle() || reject(new Error(`atmos2: IndexedDB "${this.name}" is blocked by another tab holding an older version open`));
     });
     const db = opened.then((opened) => this.writeBack(opened));
     // A failed open is not kept: the next read or write tries again (storage blocked for a moment, say).

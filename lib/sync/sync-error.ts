@@ -125,6 +125,13 @@ export function storageFailure(error: unknown, model: string | null, record: unk
   return { model, record, status: 0, body: null, error: new SyncError(message, { type }), type };
 }
 
+/** The `error` event of storage that could not be read at start (an IndexedDB that did not open): said once, read again every 5 s. */
+export function storageUnread(error: unknown): ErrorPayload {
+  const reason = error instanceof Error ? error.message : String(error);
+  const message = `atmos2: reading storage failed (${reason}); records saved meanwhile are shown and kept in this page's memory, and are written, then sent, once storage answers (read again every 5 s)`;
+  return { model: null, record: null, status: 0, body: null, error: new SyncError(message, { type: "storage" }), type: "storage" };
+}
+
 /**
  * The `error` event of a stored value that is not JSON any more (cut short,
  * or another program's under atmos2's prefix): it was skipped, not loaded,

@@ -60,4 +60,28 @@ describe("offline: storage that cannot be read when the page opens", () => {
     await atmos.whenSynced();
     expect(rails.records("todos").map((todo) => todo.title).sort(), "the server's").to.deep.equal(["left unsent", "synced before"]);
   });
+
+  // The page's own code asked nothing of storage, so nothing told it: its
+  // saves showed on screen, stayed in memory only, and no error event said so.
+  it("tells the app once with an error event naming the cause, while it is read again every 5 s", async () => {
+    clock = new FakeClock();
+    const store = new UnopenedStore(new WebStorageStore(new MemoryStorage()));
+    atmos = new Atmos({ store, clock });
+    atmos.resourceClient.base = rails.url;
+    const said: Array<{ model: string | null; status: number; message: string }> = [];
+    atmos.on("error", ({ model, status, error }) => said.push({ model, status, message: error.message }));
+    await clock.advance(0);
+    await clock.advance(5_000);
+    await clock.advance(5_000);
+    expect(said).to.have.length(1);
+    expect(said[0].model).to.equal(null);
+    expect(said[0].status).to.equal(0);
+    expect(said[0].message).to.match(/reading storage failed \(atmos2: could not open IndexedDB "app": storage is blocked\); .*read again every 5 s/);
+
+    store.open();
+    new Todo({ title: "saved while unread" }).save({ remote: true });
+    await clock.advance(5_000);
+    await atmos.whenSynced();
+    expect(rails.records("todos").map((todo) => todo.title)).to.deep.equal(["saved while unread"]);
+  });
 });
