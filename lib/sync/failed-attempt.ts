@@ -2,6 +2,7 @@ import type { OutboxOp, RecordEntry } from "../store/record-entry";
 import { callApp, errorPayload, finishDestroy, recordOf } from "./outbox-exchange";
 import { parkOrResend } from "./refusal";
 import { classifyFailure } from "./retry-policy";
+import { goneAnswer } from "./revert";
 import { asSyncError, type ErrorPayload } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 
@@ -23,8 +24,11 @@ export interface AttemptState {
 export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, error: unknown, calls: RemoteCallOptions[], state: AttemptState): { retryAfterMs?: number } | undefined {
   const { className } = entry;
   const failure = asSyncError(error, `${className}: `);
-  const { status, message, body } = failure;
+  const { status, body } = failure;
   const kind = classifyFailure(failure, op.kind, host.offlineStatusCodes, op);
+  if (kind === "park" && op.kind === "update" && goneAnswer(status)) {
+    failure.message += "; the server has no such record (deleted elsewhere?): atmos.revert(record) removes it here, or destroy it";
+  }
   const record = recordOf(host, entry);
   // The server answered (404, 500…): the network is up again, whatever it said.
   if ((status > 0 || failure.answered) && kind !== "offline" && kind !== "auth") host.setOnline(true);
@@ -41,7 +45,7 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
     return undefined;
   }
   // Kept on the op (and stored), so a "what is waiting" view can say why.
-  op.lastError = { status, message, at: host.clock.now() };
+  op.lastError = { status, message: failure.message, at: host.clock.now() };
   // 503 and a 4xx say the server did not take the request; `unsent`: it never left.
   if (failure.type !== "config" && !(status >= 400 && status < 500) && status !== 503 && !failure.unsent) op.unsure = true;
   const payload = errorPayload(className, record, failure);
@@ -53,7 +57,7 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   // A 5xx, not an offline status: "failed" (API.md), yet sent again by
   // itself (ParkedFailure.retry). A 429 (or a 409: its key still in
   // progress) refused nothing: the change waits for its turn, pending.
-  if (kind === "transient" && status !== 429 && status !== 409) entry.failed = { status, message, body, retry: true };
+  if (kind === "transient" && status !== 429 && status !== 409) entry.failed = { status, message: failure.message, body, retry: true };
   // After such a 5xx, an attempt that met the network's failure: the last word is "offline", pending again.
   const wasFailed = kind === "offline" && !!entry.failed?.retry;
   if (wasFailed) entry.failed = undefined;

@@ -5,15 +5,19 @@ import { parkOrphans } from "./parent-order";
 /**
  * `atmos.revert(record)`: drops a record's unsent changes and shows the last
  * server version again, in the record object passed to revert (`given`) too
- * (a record the server never had is removed). A request
+ * (a record the server never had, or has no more, is removed). A request
  * already under way is kept: its answer still arrives and is applied.
  * Returns the records parked because they pointed at a removed record.
  */
 export function revertEntry({ meta, app, options }: RemoteContext, entry: RecordEntry, given?: unknown): RecordEntry[] {
   const sending = entry.queue.find((op) => op.sent && !entry.failed);
+  // An edit answered 404/410: the server has the record no more (deleted elsewhere), and its last version is none.
+  const goneThere = !sending && entry.acked && goneAnswer(entry.failed?.status);
   entry.queue = sending ? [sending] : [];
   entry.failed = undefined;
-  if (!entry.acked) {
+  if (!entry.acked || goneThere) {
+    // Late news of it (a replay, a pull that read it before) must not bring it back.
+    if (goneThere) meta.gone.confirm(entry.className, entry.id);
     meta.remove(entry.className, entry.id);
     app.destroy(entry.className, entry.id);
     // What waited for its server id waits for nothing now (see parent-order.ts).
@@ -33,4 +37,9 @@ export function revertEntry({ meta, app, options }: RemoteContext, entry: Record
   // The app goes on with the object it holds: it reads the server version too.
   app.loadInto(given, entry.className, entry.id, shown);
   return [];
+}
+
+/** A status saying the server has no record at that address (any more). */
+export function goneAnswer(status: number | undefined): boolean {
+  return status === 404 || status === 410;
 }
