@@ -61,8 +61,9 @@ function urlCollection(url: unknown): string | undefined {
  * Applies a change announced by a live server to the local records, with
  * Spine events. It is never queued to be sent back, and it never overwrites a
  * record with unsent local edits or brings back a record deleted locally.
+ * Resolves with "kept" when it left such a record as it was (a delete).
  */
-export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Promise<void> {
+export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Promise<"kept" | void> {
   const { metaContext: meta, appContext: app } = atmos;
   await meta.ready;
   if (closed(atmos)) return;
@@ -89,8 +90,9 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   if (entry?.deleted || (!entry && meta.gone.has(className, id))) return;
   const edited = entry && (entry.queue.length > 0 || !!entry.failed);
   if (gone) {
-    // A record the user is editing stays: the edit is theirs to send or revert.
-    if (!entry || edited) return;
+    // A record the user is editing stays: the edit is theirs to send or revert (live:change says `kept`).
+    if (edited) return "kept";
+    if (!entry) return;
     meta.remove(className, id);
     app.destroy(className, id);
     return meta.flush();

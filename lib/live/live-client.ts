@@ -273,8 +273,9 @@ export class LiveClient {
         }
         // In order: a later hole starts its backoff afresh.
         this.restarts = 0;
+        let kept = false;
         try {
-          await this.host.applyLiveChange(message.change);
+          kept = (await this.host.applyLiveChange(message.change)) === "kept";
         } catch (error) {
           // Skip it rather than stall every later change behind it; the host reports why.
           this.host.emit("live:error", { error: error as Error, change: message.change });
@@ -282,7 +283,8 @@ export class LiveClient {
         // Disconnected (or closed) while it was applied: not counted, so the next connection replays it.
         if (generation !== this.generation) return;
         await this.seqs.set(message.channel, message.seq);
-        this.host.emit("live:change", { ...message.change, channel: message.channel, seq: message.seq, change: message.change });
+        const payload = { ...message.change, channel: message.channel, seq: message.seq, change: message.change };
+        this.host.emit("live:change", kept ? { ...payload, kept } : payload);
         return;
       }
       case "resync": {

@@ -30,7 +30,8 @@ export interface LiveAtmos {
  */
 export interface LiveHost {
   /** Applies via the app context; never echoes back, never overwrites unsent local edits. */
-  applyLiveChange(change: LiveChange): Promise<void>;
+  /** Resolves with "kept" when a record with unsent local edits was left as it was (see live:change's `kept`). */
+  applyLiveChange(change: LiveChange): Promise<"kept" | void>;
   /** Events on atmos: live:connected, live:disconnected, live:change, live:error, live:resync. */
   emit(event: string, payload?: unknown): void;
   /** Where the last applied seq per channel is kept (keys start with `${prefix}live:`). */
@@ -49,8 +50,14 @@ export interface LiveHost {
 export interface LiveEvents {
   "live:connected": { channels: string[]; seq: SeqMap };
   "live:disconnected": { code: number; reason: string };
-  /** The change applied, as it arrived (`type`, `collection`, `id`, `attrs`), with its channel and seq; `change` is the same change. */
-  "live:change": LiveChange & { channel: string; seq: number; change: LiveChange };
+  /**
+   * The change applied, as it arrived (`type`, `collection`, `id`, `attrs`),
+   * with its channel and seq; `change` is the same change. `kept: true`: it
+   * was not applied, the record has unsent local edits and stays as the user
+   * has it (a delete elsewhere: the edit's push is then answered 404 or a
+   * deleted record, and `atmos.revert(record)` removes it).
+   */
+  "live:change": LiveChange & { channel: string; seq: number; change: LiveChange; kept?: true };
   /** `code` 4401/4403 when the server refused the token or a channel; `change` when applying one failed. */
   "live:error": { error: Error; code?: number; change?: LiveChange };
   "live:resync": { channel: string; seq: number };

@@ -85,4 +85,27 @@ describe("offline: a live change to a record with an unsent edit is merged, not 
     await page.atmos.push();
     expect(api.requests.slice(sent).map((r) => r.method)).to.deep.equal(["PUT"]);
   });
+
+  // Found by an outside review: the news of a delete left the edited record
+  // as it was (right: the edit is the user's), but its live:change looked
+  // exactly like a delete applied, so an app had no way to show that the
+  // record it still shows is gone elsewhere.
+  it("keeps the record under a live delete, and its live:change says the change was not applied (kept: true)", async () => {
+    (Task.find(milk.id) as Task).updateAttributes({ title: "oat milk" }, { remote: false });
+    const changes = recordEvents(page.atmos, "live:change");
+    const before = api.published.length;
+    expect((await client.call("DELETE", `/lists/${listId}/tasks/${milk.id}`)).status).to.equal(204);
+    const applied = nextEvent(page.atmos, "live:change");
+    for (const { channel, change } of api.published.slice(before)) await live.live.hub.publish(channel, [change]);
+    await applied;
+
+    expect((Task.find(milk.id) as Task).title, "still shown, with the edit").to.equal("oat milk");
+    expect(changes.map((change) => [change.type, change.id, change.kept])).to.deep.equal([["deleted", milk.id, true]]);
+  });
+
+  it("says nothing of keeping for a change it applied", async () => {
+    const changes = recordEvents(page.atmos, "live:change");
+    await otherDeviceEdits({ notes: "2 litres" });
+    expect(changes.map((change) => [change.type, "kept" in change])).to.deep.equal([["updated", false]]);
+  });
 });
