@@ -201,7 +201,11 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
     const entry = meta.get(className, id);
     // Deleted or answered since this pull was sent: its version is older (a stale read
     // would bring a destroyed record back, or an older title over the acknowledged one).
-    if (meta.answers.changedSince(className, id, mark)) continue;
+    if (meta.answers.changedSince(className, id, mark)) {
+      // Still one the server returned (a create answered meanwhile): resolved with as it is here.
+      if (entry && !entry.deleted) result.records.push(entry.attrs);
+      continue;
+    }
     if (remote.deleted === true) {
       if (entry && entry.queue.length === 0) forget(host, entry);
       continue;

@@ -77,6 +77,22 @@ describe("offline: a pull made while a create is out", () => {
     expect(Todo.all().map((t) => String(t.id)).sort()).to.deep.equal(["1", "2", "3", "4"]);
   });
 
+  // Found by an outside review of API.md ("resolves with the records"): the
+  // pull waited for the create's answer, then left the record it made out of
+  // what it resolved with (its version was newer than the page's), though
+  // the page held it and the record is shown.
+  it("resolves with the new record too, at its server id, when the server's page already holds it", async () => {
+    new Todo({ title: "new here", done: false }).save({ remote: true });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const records = (await Todo.sync({ remote: true })) as Todo[];
+    expect(records.map((t) => [String(t.id), t.title]).sort()).to.deep.equal([
+      ["1", "on the server 1"],
+      ["2", "on the server 2"],
+      ["3", "on the server 3"],
+      ["4", "new here"],
+    ]);
+  });
+
   it("shows the new record once when it was edited after its create left and the page holds the create's version", async () => {
     const todo = new Todo({ title: "new here", done: false });
     todo.save({ remote: true });
