@@ -91,7 +91,12 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   const edited = entry && (entry.queue.length > 0 || !!entry.failed);
   if (gone) {
     // A record the user is editing stays: the edit is theirs to send or revert (live:change says `kept`).
-    if (edited) return "kept";
+    if (edited) {
+      entry.deletedThere = true;
+      meta.touch(entry);
+      await meta.flush();
+      return "kept";
+    }
     if (!entry) return;
     meta.remove(className, id);
     app.destroy(className, id);
@@ -99,6 +104,11 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   }
   // Model.fromRemote derives what a live body leaves out (e.g. a foreign key from a selfLink).
   let attrs: Attrs = remoteShaped(atmos.options(className), localAttrs(change.attrs ?? {}, id, idField));
+  // The server has it (again).
+  if (entry?.deletedThere) {
+    entry.deletedThere = undefined;
+    meta.touch(entry);
+  }
   if (edited) return mergeIntoEdit(atmos, entry, attrs);
   if (!entry) {
     attrs = fillFromLink(atmos.resourceClient, className, model.url, attrs);

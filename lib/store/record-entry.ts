@@ -121,6 +121,13 @@ export interface RecordEntry {
   /** Destroyed locally; the entry stays until the server confirms the delete. */
   deleted?: boolean;
   failed?: ParkedFailure;
+  /**
+   * Live news said the server deleted it while it had unsent edits, which
+   * were kept: a revert removes it, and so does the answer to the last edit
+   * (the server took it before the delete). Cleared when the server shows it
+   * again (a pull, live news of it).
+   */
+  deletedThere?: true;
   /** The server's ids are numbers (json-server, Rails): send them back as numbers. */
   numericId?: boolean;
   /** Ids this record had before the server assigned its own (for crash recovery). */

@@ -170,6 +170,14 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   // Fields edited after this op left stay as the user has them now.
   const sent = entry.queue[0]?.sentAs?.data;
   entry.queue = entry.queue.slice(1);
+  // Deleted on the server after this edit reached it (the live news came
+  // first and kept the edit): once nothing more is to be sent, it is gone,
+  // as the news said.
+  const goneThere = !!entry.deletedThere && entry.queue.length === 0 && !entry.deleted;
+  if (goneThere) {
+    entry.deleted = true;
+    host.meta.gone.confirm(entry.className, entry.id);
+  }
   const laterEdits = fieldsQueued(entry.queue, entry.attrs, 0, host.options(entry.className).attributes);
   entry.acked = true;
   entry.failed = undefined;
@@ -206,7 +214,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
     // So is the copy the user destroyed, when it was this record.
     if (entry.deleted) host.hide(entry.className, entry.id);
     else if (diff.length) host.show(entry, merged);
-  }
+  } else if (goneThere) host.hide(entry.className, entry.id);
   // A pull sent before this answer read an older version: it must not undo it.
   host.meta.answers.stamp(entry.className, entry.id);
   entry.base = base && { ...base, id: entry.id };

@@ -211,6 +211,11 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
       continue;
     }
     if (entry?.deleted) continue; // deletes stay deleted while queued
+    // The server has it (again): not deleted there, whatever live news said.
+    if (entry?.deletedThere) {
+      entry.deletedThere = undefined;
+      meta.touch(entry);
+    }
     if (!entry && out.length && out.some((local) => mayBeCopy(local, remote))) continue;
     if (!entry) {
       const created: RecordEntry = { className, id, attrs: remote, acked: true, queue: [], etag: etagOf(remote) };

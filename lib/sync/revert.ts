@@ -12,7 +12,7 @@ import { parkOrphans } from "./parent-order";
 export function revertEntry({ meta, app, options }: RemoteContext, entry: RecordEntry, given?: unknown): RecordEntry[] {
   const sending = entry.queue.find((op) => op.sent && !entry.failed);
   // An edit answered 404/410: the server has the record no more (deleted elsewhere), and its last version is none.
-  const goneThere = !sending && entry.acked && goneAnswer(entry.failed?.status);
+  const goneThere = !sending && entry.acked && (goneAnswer(entry.failed?.status) || !!entry.deletedThere);
   entry.queue = sending ? [sending] : [];
   entry.failed = undefined;
   if (!entry.acked || goneThere) {

@@ -128,7 +128,7 @@ export function storageFailure(error: unknown, model: string | null, record: unk
 /** The `error` event of storage that could not be read at start (an IndexedDB that did not open): said once, read again every 5 s. */
 export function storageUnread(error: unknown): ErrorPayload {
   const reason = error instanceof Error ? error.message : String(error);
-  const message = `atmos2: reading storage failed (${reason}); records saved meanwhile are shown and kept in this page's memory, and are written, then sent, once storage answers (read again every 5 s)`;
+  const message = `atmos2: reading storage failed (${reason}); records saved meanwhile are shown and kept in this page's memory only (closing or reloading the page loses them), and are written, then sent, once storage answers (read again every 5 s)`;
   return { model: null, record: null, status: 0, body: null, error: new SyncError(message, { type: "storage" }), type: "storage" };
 }
 

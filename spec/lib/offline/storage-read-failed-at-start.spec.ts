@@ -76,7 +76,7 @@ describe("offline: storage that cannot be read when the page opens", () => {
     expect(said).to.have.length(1);
     expect(said[0].model).to.equal(null);
     expect(said[0].status).to.equal(0);
-    expect(said[0].message).to.match(/reading storage failed \(atmos2: could not open IndexedDB "app": storage is blocked\); .*read again every 5 s/);
+    expect(said[0].message).to.match(/reading storage failed \(atmos2: could not open IndexedDB "app": storage is blocked\); .*closing or reloading the page loses them.*read again every 5 s/);
 
     store.open();
     new Todo({ title: "saved while unread" }).save({ remote: true });
