@@ -37,7 +37,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     port: integer(env, "PORT", 3000, 0, 65535),
     host: env.HOST || DEFAULT_HOST,
     dataDir: path.resolve(env.DATA_DIR || "data"),
-    token: users ? undefined : env.TASKS_TOKEN || DEFAULT_TOKEN,
+    token: users ? undefined : singleToken(env.TASKS_TOKEN),
     users,
     publicUrl: publicUrl(env.PUBLIC_URL),
     trustProxy: flag(env, "TRUST_PROXY"),
@@ -48,6 +48,13 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     maxLiveConnections: integer(env, "LIVE_MAX_CONNECTIONS", LIVE_CAPS.total, 1, 1_000_000),
     maxLiveConnectionsPerUser: integer(env, "LIVE_MAX_CONNECTIONS_PER_USER", LIVE_CAPS.perUser, 1, 1_000_000),
   };
+}
+
+/** TASKS_TOKEN, or the default; one a Bearer header could not carry (spaces, tabs) is refused, as TASKS_USERS refuses it. */
+function singleToken(token: string | undefined): string {
+  if (!token) return DEFAULT_TOKEN;
+  if (/\s/.test(token)) throw new Error("TASKS_TOKEN must not contain spaces or other whitespace (an Authorization: Bearer header cannot carry them); use e.g. `openssl rand -hex 16`");
+  return token;
 }
 
 /** `alice:<token>,bob:<token>` → accounts, in order (the first one owns data from before accounts). */

@@ -120,6 +120,9 @@ describe("example server: exposure", () => {
       expect(bare).to.contain("TASKS_USERS entry 2").and.not.contain("bare-token");
       expect(await refusal({ TASKS_USERS: "alice:same-token-0123456789,bob:same-token-0123456789" })).to.contain("each account its own");
       expect(await refusal({ TASKS_USERS: "al ice:alice-token-0123456789" })).to.contain("TASKS_USERS");
+      // Found by an outside attack: 16 spaces started an exposed server, and ?access_token= took them (a Bearer header cannot).
+      expect(await refusal({ HOST: "0.0.0.0", TASKS_TOKEN: " ".repeat(16) })).to.contain("TASKS_TOKEN").and.contain("spaces");
+      expect(await refusal({ TASKS_TOKEN: "a-long-enough\ttoken-123" })).to.contain("TASKS_TOKEN").and.contain("spaces");
       expect(await refusal({ TRUST_PROXY: "yes" })).to.contain("TRUST_PROXY");
       expect(await refusal({ PUBLIC_URL: "javascript:alert(1)" })).to.contain("PUBLIC_URL");
       expect(await refusal({ LIVE_MAX_CONNECTIONS: "lots" })).to.contain("LIVE_MAX_CONNECTIONS");
