@@ -192,6 +192,7 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
   const returned = new Set<string>();
   // Records unknown here that could be the copy of a create whose answer was lost wait for a later pull (lost-creates.ts).
   const out = createsOut(meta.queued(), className, attempts);
+  const copies = new Set<RecordEntry>();
   for (const remote of items) {
     // Items are this pull's own copies (checkedItem): fill them in place, as
     // a spread per record costs more than the rest of this loop together.
@@ -216,7 +217,15 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
       entry.deletedThere = undefined;
       meta.touch(entry);
     }
-    if (!entry && out.length && out.some((local) => mayBeCopy(local, remote))) continue;
+    if (!entry && out.length) {
+      const local = out.find((create) => mayBeCopy(create, remote));
+      if (local) {
+        // Resolved with as the page shows it (its create's answer brings the server id).
+        if (!copies.has(local)) result.records.push(local.attrs);
+        copies.add(local);
+        continue;
+      }
+    }
     if (!entry) {
       const created: RecordEntry = { className, id, attrs: remote, acked: true, queue: [], etag: etagOf(remote) };
       if (numericIds.has(id)) created.numericId = true;

@@ -74,6 +74,30 @@ describe("offline: a pull in a tab that does not send, while the sending tab's a
     expect(storage.getItem("atmos2:rec:Todo:2"), "still in storage").to.not.equal(null);
   });
 
+  // Found by an outside re-check (two tabs in Chromium): the pull left the
+  // server's copy out (it may be the create's, whose answer is still to come)
+  // and so resolved without the record, though this tab shows it.
+  it("resolves with the record whose create the sending tab has out, when the page holds the server's copy", async () => {
+    const local = "7d1c0e5a-0000-4000-8000-000000000001";
+    storage.setItem(
+      `atmos2:rec:Todo:${local}`,
+      JSON.stringify({ className: "Todo", id: local, attrs: { id: local, title: "made in the other tab", done: false }, acked: false, queue: [{ kind: "create", seq: 1, key: "k1", sent: true, attempts: 1 }] }),
+    );
+    feed.tell([`atmos2:rec:Todo:${local}`]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The other tab's POST is committed: the server's page holds it, its answer has not come.
+    index.push({ id: "2", title: "made in the other tab", done: false });
+    const pull = Todo.sync({ remote: true });
+    await asked;
+    release();
+    const records = (await pull) as Todo[];
+    expect(records.map((t) => [String(t.id), t.title]).sort()).to.deep.equal([
+      ["1", "kept"],
+      [local, "made in the other tab"],
+    ]);
+    expect(shown()).to.deep.equal(["1", local]);
+  });
+
   it("does not bring back a record the sending tab deleted while the pull was out", async () => {
     const pull = Todo.sync({ remote: true });
     await asked;
