@@ -1,10 +1,8 @@
 import { IdbJournal, type KeptBatch } from "./idb-journal";
 import type { GoneTabWrites, Store, StoreOp } from "./store";
+import { openDatabase, type IndexedDBFactory } from "./idb-open";
 
-/** What the store needs of an IDBFactory (`indexedDB`, or a fake's), declared so that its types need no DOM lib. */
-export interface IndexedDBFactory {
-  open(name: string, version?: number): unknown;
-}
+export type { IndexedDBFactory } from "./idb-open";
 
 /**
  * A Store in IndexedDB, for data sets past localStorage's ~5 MB quota.
@@ -139,42 +137,9 @@ export class IndexedDBStore implements Store {
     if (this.db) return this.db;
     const factory = (this.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB) as IDBFactory | undefined;
     if (!factory) return Promise.reject(new Error("atmos2: IndexedDBStore needs indexedDB (a browser); use WebStorageStore elsewhere"));
-    const failed = (reason: unknown) => new Error(`atmos2: could not open IndexedDB "${this.name}": ${(reason as Error | null)?.message ?? "no reason given"}`);
-    const opened = new Promise<IDBDatabase>((resolve, reject) => {
-      let open: IDBOpenDBRequest;
-      try {
-        open = factory.open(this.name, 1);
-      } catch (error) {
-        // Storage blocked for the page (a SecurityError thrown at once).
-        return reject(failed(error));
-      }
-      // A browser whose storage is stuck may never answer: the app is told, and the next read or write opens again.
-      let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
-        reject(failed(new Error(`it did not answer within ${this.openTimeout / 1000} s (the browser's storage may be stuck; a reload or a browser restart frees it)`)));
-      }, this.openTimeout);
-      const settle = () => {
-        clearTimeout(timer);
-        const late = settled;
-        settled = true;
-        return late;
-      };
-      open.onupgradeneeded = () => {
-        if (!open.result.objectStoreNames.contains("kv")) open.result.createObjectStore("kv");
-      };
-      open.onsuccess = () => {
-        // Answered after its time ran out: a later open took its place.
-        if (settle()) return open.result.close();
-        // Another tab deleting or upgrading the database: let it, and open it again at the next read or write.
-        open.result.onversionchange = () => {
-          open.result.close();
-          if (this.db === db) this.db = undefined;
-        };
-        resolve(open.result);
-      };
-      open.onerror = () => settle() || reject(failed(open.error));
-      open.onblocked = () => settle() || reject(new Error(`atmos2: IndexedDB "${this.name}" is blocked by another tab holding an older version open`));
+    const opened = openDatabase(factory, this.name, this.openTimeout, () => {
+      // Another tab deleting or upgrading the database: let it, and open it again at the next read or write.
+      if (this.db === db) this.db = undefined;
     });
     const db = opened.then((opened) => this.writeBack(opened));
     // A failed open is not kept: the next read or write tries again (storage blocked for a moment, say).

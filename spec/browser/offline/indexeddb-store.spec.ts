@@ -260,6 +260,54 @@ describe("offline in Chromium: the IndexedDB store", () => {
     }
   });
 
+  /** Opens `name` at `version`, running `upgrade` on it, and closes it (another page's code). */
+  function openAt(name: string, version: number, upgrade: (db: IDBDatabase) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open(name, version);
+      request.onupgradeneeded = () => upgrade(request.result);
+      request.onsuccess = () => (request.result.close(), resolve());
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  // Found by an outside re-check: the store always asked for version 1, so
+  // once the database was at a later version (a newer deploy of the app
+  // upgraded it, and an older page was still open or came back from the
+  // cache) every open failed with a VersionError, at every reload: saves
+  // were never written nor sent, and the message said a reload would help.
+  it("opens a database a newer page upgraded, and keeps what it holds", async () => {
+    const dbName = "offline-spec-upgraded";
+    await deleteDatabase(dbName);
+    const first = new IndexedDBStore(dbName, undefined, { storage: null, locks: null });
+    await first.put("rec:Note:1", { title: "kept" });
+    await first.close();
+    await openAt(dbName, 3, (db) => db.createObjectStore("newer-things"));
+
+    const store = new IndexedDBStore(dbName, undefined, { storage: null, locks: null });
+    try {
+      expect(await store.get("rec:Note:1")).to.deep.equal({ title: "kept" });
+      await store.put("rec:Note:2", { title: "written" });
+      expect(await store.get("rec:Note:2")).to.deep.equal({ title: "written" });
+    } finally {
+      await store.close();
+      await deleteDatabase(dbName);
+    }
+  });
+
+  it("adds its store to a database of that name that lacks it", async () => {
+    const dbName = "offline-spec-foreign";
+    await deleteDatabase(dbName);
+    await openAt(dbName, 2, (db) => db.createObjectStore("someone-elses"));
+    const store = new IndexedDBStore(dbName, undefined, { storage: null, locks: null });
+    try {
+      await store.put("rec:Note:1", { title: "written" });
+      expect(await store.get("rec:Note:1")).to.deep.equal({ title: "written" });
+    } finally {
+      await store.close();
+      await deleteDatabase(dbName);
+    }
+  });
+
   for (const [name, make, wipe] of stores) {
     describe(`${name} keeps the Store contract`, () => {
       let store: Store;
