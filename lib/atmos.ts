@@ -379,11 +379,17 @@ export class Atmos extends Emitter<AtmosEvents> {
 
   /**
    * Resolves once no create of this model is on its way from this tab, the
-   * ones sent and not answered sent again first (for atmos2's own parts:
-   * news of a record this tab does not know may be of one of them).
+   * ones sent and not answered (before, or while it waited) sent again and
+   * answered too (for atmos2's own parts: news of a record this tab does not
+   * know may be of one of them).
    */
   createsAnswered(className: string): Promise<void> {
-    return this.host.retryLostCreates(className).then(() => this.host.createsAnswered(className));
+    // In flight now and unanswered in the end (a timeout): sent again too, once.
+    const flying = this.pusher.creating(className);
+    return this.host
+      .retryLostCreates(className)
+      .then(() => this.host.createsAnswered(className))
+      .then(() => (flying ? this.host.retryLostCreates(className) : undefined));
   }
 
   /** Whether a create of `className` went out and is not answered, nor being sent now. */
@@ -443,7 +449,10 @@ export class Atmos extends Emitter<AtmosEvents> {
       swapId: (entry, newId, quiet) => swapId(this.remote, entry, newId, quiet),
       // Not before the stored entries are read: they decide create or update.
       isLeader: () => this.metaContext.loaded && this.lease.held,
-      createsAnswered: (className) => this.board.until(() => !this.pusher.creating(className)),
+      createsAnswered: (className) => {
+        const flying = this.pusher.creating(className);
+        return this.board.until(() => !this.pusher.creating(className)).then(() => flying);
+      },
       retryLostCreates: async (className) => {
         if (!this.host.isLeader() || !this.lostCreateOf(className)) return;
         this.pusher.retryNow();

@@ -104,6 +104,9 @@ export function finishDestroy(host: SyncHost, entry: RecordEntry, op: OutboxOp):
     if (!entry.deleted && entry.queue.length) {
       entry.acked = false;
       entry.base = entry.etag = undefined;
+      // Queued as an update of the record the server had, it goes as a create now, and is
+      // one for whatever asks about creates out (a pull or live news of the server's copy).
+      if (entry.queue[0].kind === "update") entry.queue[0] = { ...entry.queue[0], kind: "create" };
     }
   }
   storeEntry(host.meta, entry);

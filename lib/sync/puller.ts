@@ -134,7 +134,8 @@ export class Puller {
       // id: its answer, applied first, tells which item it is (see applyPulled).
       // (At once when none is in flight.) One sent from now on cannot be.
       const attempts = createAttempts(meta.queued(), className);
-      await this.host.createsAnswered(className);
+      // One that went unanswered meanwhile (a timeout, a dropped answer) is sent again first too, once.
+      if (await this.host.createsAnswered(className)) await this.host.retryLostCreates(className);
       // Closed meanwhile: the models may be another Atmos's now, which would not know these records.
       if (rc.closed) throw rc.closed();
       const result = applyPulled(this.host, className, route, items, options, numericIds, { mark, attempts });

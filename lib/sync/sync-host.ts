@@ -40,8 +40,8 @@ export interface SyncHost {
   swapId(entry: RecordEntry, newId: string, quiet?: boolean): void;
   /** Whether this tab holds the lease to send the outbox. */
   isLeader(): boolean;
-  /** Resolves once no create of the model is in flight from this tab (answered, or failed). */
-  createsAnswered(className: string): Promise<void>;
+  /** Resolves once no create of the model is in flight from this tab (answered, or failed), with whether one was when asked. */
+  createsAnswered(className: string): Promise<boolean>;
   /**
    * Sends now (skipping a backoff) the creates of the model that were sent
    * and not answered, and resolves once they are answered or failed again:
