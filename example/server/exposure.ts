@@ -117,7 +117,8 @@ export function neighbourUrls(host: string, port: number, interfaces: NodeJS.Dic
 /**
  * The names this server answers to: loopback names, the HOST it is bound to
  * (bound to all interfaces, that very address, as printed, and every address
- * of this machine), the machine's own host name, and the host of PUBLIC_URL.
+ * of this machine), the machine's own host name unless HOST is loopback, and
+ * the host of PUBLIC_URL.
  * A request naming anything else reached the server through a name it does
  * not own, as DNS rebinding does: the page sends its own name, never 0.0.0.0.
  */
@@ -130,9 +131,15 @@ export function hostAllowList(host: string, publicUrl: string | undefined): (hos
       for (const address of addresses ?? []) names.add(bareHost(address.address));
     }
   }
-  const machine = os.hostname().toLowerCase();
-  names.add(machine);
-  names.add(`${machine}.local`);
+  // Bound to the network, the machine's own names reach it. A loopback
+  // server is reached by loopback names only: any device on the network can
+  // answer for `<name>.local`, and a page served there that rebinds the name
+  // to 127.0.0.1 would be answered (with the token of single-user mode).
+  if (!isLoopback(bound)) {
+    const machine = os.hostname().toLowerCase();
+    names.add(machine);
+    names.add(`${machine}.local`);
+  }
   if (publicUrl) names.add(bareHost(new URL(publicUrl).host));
   return (hostHeader) => {
     // Checked as a whole first: the Host is echoed into the page's CSP.

@@ -77,6 +77,20 @@ describe("example server: Host check", () => {
     for (const [bound, host, answered] of cases) expect(hostAllowList(bound, undefined)(host), `HOST=${bound}, Host: ${host}`).to.equal(answered);
   });
 
+  // Found by an outside attack: a loopback server (the one that hands its
+  // token to the page) answered this machine's own name, and any device on
+  // the network can answer `<name>.local` (mDNS): a page there, rebinding the
+  // name to 127.0.0.1, got the token. A loopback server is reached by
+  // loopback names only; bound to the network, the machine's names work.
+  it("answers the machine's own names only when bound to the network, never on a loopback HOST", () => {
+    const machine = os.hostname().toLowerCase();
+    for (const name of [machine, `${machine}.local`]) {
+      expect(hostAllowList("127.0.0.1", undefined)(`${name}:3000`), `HOST=127.0.0.1, Host: ${name}`).to.equal(false);
+      expect(hostAllowList("::1", undefined)(`${name}:3000`), `HOST=::1, Host: ${name}`).to.equal(false);
+      expect(hostAllowList("0.0.0.0", undefined)(`${name}:3000`), `HOST=0.0.0.0, Host: ${name}`).to.equal(true);
+    }
+  });
+
   it("refuses hosts that are not a plain name or address, since the Host goes into the page's CSP", async () => {
     await start();
     const url = `http://127.0.0.1:${app!.port}/`;
