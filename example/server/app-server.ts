@@ -14,6 +14,7 @@ import { errorResponse, hasBody, send } from "./tasks-api/http-io";
 import { readTarget } from "./tasks-api/request-target";
 import { loggableUrl } from "./tasks-api/token-free-url";
 import { refuseUpgrade } from "../../server/live/live-server";
+import { answerAsPlainRequest, wantsWebSocket } from "../../server/live/http-answer";
 
 /**
  * The example's server: one origin serving the built Tasks app, the
@@ -202,6 +203,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   // else reads a body, so other paths answer without it (Connection: close).
   server.on("checkContinue", handle);
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // `Upgrade: h2c` (curl --http2) and the like: answered as the plain request it also is, with every check of one.
+    if (!wantsWebSocket(req)) return answerAsPlainRequest(server, req, socket);
     if (!ownName(req)) return refuseUpgrade(socket, rawAnswer(421, "Misdirected Request", MISDIRECTED));
     if (foreignPage(req)) return refuseUpgrade(socket, rawAnswer(403, "Forbidden", FOREIGN_PAGE_REFUSAL));
     if (crossSiteWithoutCors(req)) return refuseUpgrade(socket, rawAnswer(403, "Forbidden", CROSS_SITE_REFUSAL));

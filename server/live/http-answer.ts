@@ -1,4 +1,6 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { ServerResponse, type IncomingMessage, type Server } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 
 /**
  * On every answer the live server makes: its JSON is never sniffed as
@@ -48,4 +50,36 @@ export function requestPath(target: string | undefined): string {
   } catch {
     return path;
   }
+}
+
+/** Whether the request asks to upgrade to WebSocket (not to `h2c`, say). */
+export function wantsWebSocket(req: IncomingMessage): boolean {
+  return /^\s*websocket\s*$/i.test(String(req.headers.upgrade ?? ""));
+}
+
+/**
+ * A request that asks to upgrade to something other than WebSocket (curl
+ * --http2 sends `Upgrade: h2c` over plain HTTP) reaches the 'upgrade'
+ * listeners, not 'request': it is answered as the plain request it also is,
+ * by `server`'s 'request' listeners, on its socket, which then closes. Its
+ * body is out of the parser's hands by then: one with a body gets 501,
+ * saying to send it without the header.
+ */
+export function answerAsPlainRequest(server: Server, req: IncomingMessage, socket: Duplex): void {
+  socket.on("error", () => {});
+  if (sendsBody(req)) {
+    const text = `this server does not switch to "${String(req.headers.upgrade)}" (Upgrade: ${String(req.headers.upgrade)}); send the request without the Upgrade header`;
+    socket.end(`HTTP/1.1 501 Not Implemented\r\n${RAW_ANSWER_HEADERS}Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+    return;
+  }
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  res.on("finish", () => {
+    res.detachSocket(socket as Socket);
+    socket.end();
+  });
+  // No body: a handler waiting for its end gets it at once.
+  req.push(null);
+  server.emit("request", req, res);
 }

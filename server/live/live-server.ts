@@ -8,7 +8,7 @@ import { GuessWindow, guessSource } from "./guess-window";
 import { Backend } from "./backend";
 import { ChangeLog } from "./change-log";
 import { clientAddress } from "./client-address";
-import { answerJson, RAW_ANSWER_HEADERS, requestPath } from "./http-answer";
+import { answerAsPlainRequest, answerJson, RAW_ANSWER_HEADERS, requestPath, wantsWebSocket } from "./http-answer";
 import { ConnectionSlots } from "./connection-slots";
 import { LiveConnection, LiveConnectionOptions } from "./live-connection";
 import { LiveHub } from "./live-hub";
@@ -150,8 +150,10 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // Leave other paths to other upgrade listeners; refuse them if there are none.
-    if (!handleUpgrade(req, socket, head) && options.server!.listenerCount("upgrade") === 1) {
+    // Leave other paths to other upgrade listeners; with none, an upgrade to something else is a plain request, and a WebSocket one elsewhere is refused.
+    const alone = options.server!.listenerCount("upgrade") === 1;
+    if (!wantsWebSocket(req)) return void (alone && answerAsPlainRequest(options.server!, req, socket));
+    if (!handleUpgrade(req, socket, head) && alone) {
       refuseUpgrade(socket, `HTTP/1.1 404 Not Found\r\n${RAW_ANSWER_HEADERS}Connection: close\r\nContent-Length: 0\r\n\r\n`);
     }
   };
