@@ -29,6 +29,8 @@ export class TaskItem extends Spine.Controller {
   /** The row whose edit form is open: one at a time, and what it holds is kept when the user goes elsewhere. */
   static editingRow: TaskItem | undefined;
   private editing = false;
+  /** What the edit form showed when it opened: only the fields typed over since are saved. */
+  private opened = { title: "", notes: "", due: "" };
   /** What was rendered last: a sync that changes nothing visible does not repaint. */
   private painted = "";
 
@@ -120,6 +122,7 @@ export class TaskItem extends Spine.Controller {
         </div>
       </form>
     `.value);
+    this.opened = { title: (task.title || "").trim(), notes: (task.notes || "").trim(), due: dueToInput(task.due) };
     const input = this.el.find(".edit-title")[0] as HTMLInputElement;
     input.focus();
     input.setSelectionRange(input.value.length, input.value.length);
@@ -142,17 +145,24 @@ export class TaskItem extends Spine.Controller {
     this.close(false);
   }
 
-  /** Saves the form's title, notes and due date (unless `always` is false and they change nothing). */
+  /**
+   * Saves the fields of the form the user changed since it opened (unless
+   * `always` is false and none changed). A field left as it was keeps the
+   * task's value now: another device's change that came while the form was
+   * open (live) is not sent back over with the old one.
+   */
   private saveForm(always: boolean): void {
     const task = this.fresh();
     if (!task) return;
     const title = String(this.el.find(".edit-title").val()).trim();
     const notes = String(this.el.find(".edit-notes").val()).trim();
     const due = String(this.el.find(".edit-due").val());
-    if (!always && title === (task.title || "").trim() && notes === (task.notes || "").trim() && due === dueToInput(task.due)) return;
-    task.title = title;
-    task.notes = notes || null;
-    task.due = inputToDue(due);
+    const { opened } = this;
+    const typed = { title: title !== opened.title, notes: notes !== opened.notes, due: due !== opened.due };
+    if (!always && !typed.title && !typed.notes && !typed.due) return;
+    if (typed.title) task.title = title;
+    if (typed.notes) task.notes = notes || null;
+    if (typed.due) task.due = inputToDue(due);
     task.save({ remote: true });
     this.task = task;
   }

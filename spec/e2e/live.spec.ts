@@ -50,6 +50,30 @@ describe("Tasks app: live updates", function () {
     expect(pulls.count).to.equal(0);
   });
 
+  // Found by a new user trying two devices: the form, opened before the other
+  // device's rename came, sent its old title back with the note typed, and
+  // the rename was gone on both devices, with nothing said.
+  it("keeps another device's rename of a task whose edit form is open here: the form sends what was typed in it", async () => {
+    const laptop = await harness.openDevice();
+    await addList(laptop, "Work");
+    await addTasks(laptop, "Report");
+    await synced(laptop);
+    await laptop.locator(".live-badge[data-state='on']").waitFor();
+    await laptop.getByRole("button", { name: "Edit Report" }).click();
+    await laptop.getByLabel("Notes").fill("typed here");
+
+    const list = (await harness.listNamed("Work"))!;
+    const [task] = await harness.tasks(list.id);
+    await harness.api("PATCH", `/lists/${list.id}/tasks/${task.id}`, { title: "Report (renamed elsewhere)" });
+    await eventually(async () => expect(await laptop.evaluate((id) => (window as any).tasksApp.Task.find(id).title, task.id)).to.equal("Report (renamed elsewhere)"));
+
+    await laptop.getByRole("button", { name: "Save" }).click();
+    await synced(laptop);
+    const [after] = await harness.tasks(list.id);
+    expect([after.title, after.notes]).to.deep.equal(["Report (renamed elsewhere)", "typed here"]);
+    expect((await shownTasks(laptop)).open).to.deep.equal(["Report (renamed elsewhere)"]);
+  });
+
   it("does not show a device's own new tasks twice when they come back over the socket", async () => {
     const laptop = await harness.openDevice();
     await addList(laptop, "Echoes");
