@@ -15,6 +15,7 @@ import { showPageTitle } from "./page-title";
 import { RemoteSync } from "./remote-sync";
 import { endSession, SessionToken, sessionKey, startSession, storedToken } from "./session";
 import { askForToken } from "./sign-in-form";
+import { signInAgain } from "./sign-in-again";
 import { StatusPill } from "./status-pill";
 import { SyncPanel } from "./sync-panel";
 import { configureTasksApi } from "./tasks-api-setup";
@@ -54,9 +55,10 @@ async function signedInToken(config: AppConfig): Promise<string> {
 
 /**
  * Forgets the token and this browser's copy of the person's data, then
- * reloads into the sign-in form. Unsent changes would be lost: ask first.
+ * reloads into the sign-in form (or into the session of `next`, a token
+ * already checked). Unsent changes would be lost: ask first.
  */
-async function signOut(atmos: Atmos, question = "Sign out?"): Promise<boolean> {
+async function signOut(atmos: Atmos, question = "Sign out?", next?: string): Promise<boolean> {
   const unsent = atmos.outbox().length;
   const loss = unsent ? ` ${unsent === 1 ? "1 change has" : `${unsent} changes have`} not reached the server and will be lost.` : "";
   if (unsent && !window.confirm(`${question}${loss}`)) return false;
@@ -64,6 +66,7 @@ async function signOut(atmos: Atmos, question = "Sign out?"): Promise<boolean> {
   // close() writes what is still in memory: let that land before wiping.
   await atmos.metaContext.flush().catch(() => undefined);
   endSession();
+  if (next) startSession(next);
   location.reload();
   return true;
 }
@@ -105,14 +108,8 @@ async function start(): Promise<void> {
     atmos.resourceClient.conditionalUpdates = true;
   }
   // A refused session token (revoked or changed on the server) cannot be
-  // renewed here: "Sign in" signs out, and the form asks for the new one.
-  const tokens = session
-    ? new SessionToken(session, () =>
-        signOut(atmos, "The server no longer accepts your token. Sign out and sign in again?").then((left) =>
-          left ? new Promise<string>(() => undefined) : Promise.reject(new Error("Sign-in cancelled")),
-        ),
-      )
-    : tokenSource(config);
+  // renewed here: "Sign in" asks for the new one (see sign-in-again.ts).
+  const tokens = session ? new SessionToken(session, () => signInAgain(atmos, config.base, signOut)) : tokenSource(config);
   const auth = new AuthFlow(atmos, tokens);
   const remote = new RemoteSync();
 

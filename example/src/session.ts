@@ -26,6 +26,11 @@ export function startSession(token: string, storage: Storage = localStorage): vo
   storage.setItem(sessionKey, token);
 }
 
+/** A new token of the same person (changed on the server): kept, and so is their local data. */
+export function keepToken(token: string, storage: Storage = localStorage): void {
+  storage.setItem(sessionKey, token);
+}
+
 /** Forgets the token and every key of the person's local data. */
 export function endSession(storage: Storage = localStorage): void {
   storage.removeItem(sessionKey);

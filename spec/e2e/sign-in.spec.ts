@@ -196,6 +196,55 @@ describe("Tasks app: signing in to a server with accounts", function () {
     await synced(page);
   });
 
+  // Found by a new user: with a change waiting, Sign in first asked to sign
+  // out, saying the change would be lost, and it was, though the person
+  // then signed in again as themselves.
+  it("keeps the changes waiting when the person signs in again as themselves, and sends them", async () => {
+    const page = await openSignIn();
+    await signIn(page, alice);
+    await addList(page, "Kept across sign-in");
+    await synced(page);
+    await page.evaluate(() => localStorage.setItem("tasks-example:session", "revoked-token-0123456789"));
+    await page.reload();
+    await page.locator(".status .pill").waitFor();
+    await addTasks(page, "Made before signing in again");
+    await page.locator(".pill[data-state='signin']").waitFor();
+    const questions: string[] = [];
+    page.on("dialog", (dialog) => (questions.push(dialog.message()), void dialog.dismiss()));
+    await page.locator(".status").getByRole("button", { name: "Sign in" }).click();
+    await page.locator("#sign-in-token").waitFor();
+    await signIn(page, alice);
+    await synced(page);
+    expect(questions, "nothing to confirm: nothing is lost").to.deep.equal([]);
+    const list = ((await harness.api("GET", "/users/@me/lists", undefined, alice)).items as Array<{ id: string; title: string }>).find((l) => l.title === "Kept across sign-in")!;
+    const tasks = (await harness.api("GET", `/lists/${list.id}/tasks`, undefined, alice)).items as Array<{ title: string }>;
+    expect(tasks.map((t) => t.title)).to.deep.equal(["Made before signing in again"]);
+    expect(await page.evaluate(() => localStorage.getItem("tasks-example:session"))).to.equal(alice);
+  });
+
+  it("asks before dropping the changes waiting when the token given is another account's", async () => {
+    const page = await openSignIn();
+    await signIn(page, alice);
+    await addList(page, "Alice's only");
+    await synced(page);
+    await page.evaluate(() => localStorage.setItem("tasks-example:session", "revoked-token-0123456789"));
+    await page.reload();
+    await page.locator(".status .pill").waitFor();
+    await addTasks(page, "Alice's unsent");
+    await page.locator(".pill[data-state='signin']").waitFor();
+    const questions: string[] = [];
+    page.on("dialog", (dialog) => (questions.push(dialog.message()), void dialog.accept()));
+    await page.locator(".status").getByRole("button", { name: "Sign in" }).click();
+    await page.locator("#sign-in-token").waitFor();
+    await page.getByLabel("Access token").fill(bob);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await eventually(() => expect(questions).to.have.length(1));
+    expect(questions[0]).to.match(/another account.*1 change has not reached the server and will be lost/);
+    await page.locator(".status .pill").waitFor();
+    await eventually(async () => expect(await page.evaluate(() => localStorage.getItem("tasks-example:session"))).to.equal(bob));
+    expect(await page.locator(".list-select", { hasText: "Alice's only" }).count()).to.equal(0);
+  });
+
   it("puts the keyboard focus on the person's list once signed in with the keyboard (it fell to the page's body)", async () => {
     await harness.api("POST", "/users/@me/lists", { title: "Bob's errands" }, bob);
     const page = await openSignIn();
