@@ -210,6 +210,8 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
     }
     if (remote.deleted === true) {
       if (entry && entry.queue.length === 0) forget(host, entry);
+      // Edited here: the edit stays, and a revert removes it, as the server has it.
+      else if (entry && !entry.deleted) markDeletedThere(host, entry);
       continue;
     }
     if (entry?.deleted) continue; // deletes stay deleted while queued
@@ -251,11 +253,13 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
   }
   if (options.remove) {
     for (const entry of meta.all(className)) {
-      if (returned.has(entry.id) || !entry.acked || entry.deleted || entry.queue.length || entry.failed) continue;
+      if (returned.has(entry.id) || !entry.acked || entry.deleted) continue;
       // Acknowledged since this pull was sent: created after the server read the page.
       if (meta.answers.changedSince(className, entry.id, mark)) continue;
       if (!inScope(host, entry, options.removeScope)) continue;
-      forget(host, entry);
+      // Edited here: the edit stays, and a revert removes it, as the server has it no more.
+      if (entry.queue.length || entry.failed) markDeletedThere(host, entry);
+      else forget(host, entry);
     }
   }
   return result;
@@ -277,6 +281,13 @@ function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result
 }
 
 /** A record the server no longer has: gone from storage and the UI. */
+/** The server has the record no more, and it has unsent edits here (see RecordEntry.deletedThere). */
+function markDeletedThere(host: SyncHost, entry: RecordEntry): void {
+  if (entry.deletedThere) return;
+  entry.deletedThere = true;
+  host.meta.touch(entry);
+}
+
 function forget(host: SyncHost, entry: RecordEntry): void {
   host.meta.remove(entry.className, entry.id);
   host.hide(entry.className, entry.id);

@@ -48,4 +48,21 @@ describe("offline: an edit of a record the server deleted (404)", () => {
     expect(Todo.all()).to.deep.equal([]);
     expect(rails.records("todos")).to.deep.equal([]);
   });
+
+  // Found by the outside re-check: the pull said the server had it no more,
+  // the edit was kept (rightly), and then revert showed the old version as
+  // "synced", a record the server did not have.
+  it("revert removes it when a complete pull (remove: true) no longer returned it, before any push", async () => {
+    const { atmos, rails } = fixture;
+    new Todo({ title: "milk" }).save({ remote: true });
+    await atmos.whenSynced();
+    const todo = Todo.first() as Todo;
+    todo.updateAttributes({ title: "oat milk" });
+    expect((await fetch(`${rails.url}/todos/${todo.id}.json`, { method: "DELETE" })).status).to.equal(204);
+    await Todo.sync({ remote: true, remove: true });
+    expect((Todo.find(todo.id) as Todo).title, "kept while edited").to.equal("oat milk");
+    await atmos.revert(Todo.find(todo.id) as Todo);
+    expect(Todo.all()).to.deep.equal([]);
+    expect(atmos.status()).to.deep.equal({ pending: 0, inFlight: 0, failed: 0, online: true });
+  });
 });

@@ -47,4 +47,18 @@ describe("offline: a task deleted elsewhere while this page edited it", () => {
     await page.reload();
     expect(models.Task.all().map((t: any) => t.title), "the page's tasks after a reload").to.deep.equal([]);
   });
+
+  // Found by the outside re-check: an incremental pull brought the task's
+  // tombstone, the edit was kept (rightly), and revert then showed the old
+  // version as "synced", a task the server holds deleted.
+  it("leaves the page on revert after an incremental pull brought its tombstone", async () => {
+    // The first pull with since: "auto" is complete and keeps its high-water mark; the next one asks for what changed since.
+    await models.Task.sync({ remote: true, since: "auto", pathParams: { taskListID: listId } });
+    (Task.find(milk.id) as Task).updateAttributes({ notes: "2 litres" }, { remote: false });
+    expect((await client.call("DELETE", `/lists/${listId}/tasks/${milk.id}`)).status).to.equal(204);
+    await models.Task.sync({ remote: true, since: "auto", pathParams: { taskListID: listId } });
+    expect((Task.find(milk.id) as Task).notes, "kept while edited").to.equal("2 litres");
+    await page.atmos.revert(Task.find(milk.id) as Task);
+    expect(models.Task.all().map((t: any) => [t.title, t.syncState()])).to.deep.equal([]);
+  });
 });
