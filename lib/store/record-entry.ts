@@ -128,6 +128,13 @@ export interface RecordEntry {
    * again (a pull, live news of it).
    */
   deletedThere?: true;
+  /**
+   * The server's last version of a record created again after its delete
+   * (an undo), until that create is answered: fields still as the server
+   * had them may be its own (etag, updated, a position), which the new
+   * copy has anew, so they do not tell that copy apart (lost-creates.ts).
+   */
+  recreatedFrom?: Attrs;
   /** The server's ids are numbers (json-server, Rails): send them back as numbers. */
   numericId?: boolean;
   /** Ids this record had before the server assigned its own (for crash recovery). */

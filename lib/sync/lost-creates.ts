@@ -1,4 +1,4 @@
-import { hasOwn, type Attrs, type RecordEntry } from "../store/record-entry";
+import { hasOwn, sameValue, type Attrs, type RecordEntry } from "../store/record-entry";
 import { fieldsQueued } from "./merge";
 
 // A create sent whose answer was lost (it waits for a retry) may already be
@@ -37,13 +37,16 @@ export function createsOut(queued: Iterable<RecordEntry>, className: string, the
 /**
  * Whether a record from the server could be the server's copy of a local one
  * whose create is out: no field both have differs, leaving out the fields the
- * user edited after the create was sent (those edits wait behind it).
+ * user edited after the create was sent (those edits wait behind it), and,
+ * for a record created again after its delete, the fields still as the
+ * server had them (its own, such as an etag, are new in the copy).
  */
 export function mayBeCopy(local: RecordEntry, remote: Attrs): boolean {
   const edited = fieldsQueued(local.queue, local.attrs, 1);
-  const attrs = local.attrs;
+  const { attrs, recreatedFrom } = local;
   for (const key in attrs) {
     if (key === "id" || edited.has(key) || attrs[key] == null || !hasOwn.call(remote, key)) continue;
+    if (recreatedFrom && sameValue(attrs[key], recreatedFrom[key])) continue;
     if (String(attrs[key]) !== String(remote[key])) return false;
   }
   return true;

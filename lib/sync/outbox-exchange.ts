@@ -103,6 +103,8 @@ export function finishDestroy(host: SyncHost, entry: RecordEntry, op: OutboxOp):
     // Saved again after its delete (an undo): what follows the delete creates it again.
     if (!entry.deleted && entry.queue.length) {
       entry.acked = false;
+      // The server's version: its base, or, with no edit since, what it holds.
+      entry.recreatedFrom = entry.base ?? { ...entry.attrs };
       entry.base = entry.etag = undefined;
       // Queued as an update of the record the server had, it goes as a create now, and is
       // one for whatever asks about creates out (a pull or live news of the server's copy).
@@ -184,6 +186,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   const laterEdits = fieldsQueued(entry.queue, entry.attrs, 0, host.options(entry.className).attributes);
   entry.acked = true;
   entry.failed = undefined;
+  entry.recreatedFrom = undefined;
   // The version the server now has, for conflicts and revert: not the edits
   // still queued, but what this op sent of those fields (an answer with a
   // body says more, below). Without what was sent (a prepareData of another

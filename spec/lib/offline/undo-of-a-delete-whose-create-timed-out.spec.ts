@@ -59,4 +59,38 @@ describe("offline: a pull while the create that undoes a delete goes unanswered"
     expect(Task().all().map((t: any) => t.title)).to.deep.equal(["Milk"]);
     expect(await client.all(`/lists/${listId}/tasks`)).to.have.length(1);
   });
+
+  // Found by the outside re-check: where the create cannot be sent again
+  // first (the server busy, or a tab that does not send), the pull has only
+  // the fields to go by, and the copy's etag, updated and position, new
+  // from the server, made it another task: shown twice, and a user deleting
+  // the one that looked extra deleted the task itself.
+  it("shows the task once when the create's retry fails too: fields the user left as the server had them do not tell the copy apart", async () => {
+    const { proxy, page, client, listId } = stage;
+    let answerDelete!: () => void;
+    const deleteAnswered = new Promise<void>((resolve) => (answerDelete = resolve));
+    let posts = 0;
+    let deleted = false;
+    proxy.setSchedule((req) => {
+      if (req.method === "DELETE") return (deleted = true), { answerAfter: deleteAnswered };
+      if (req.method !== "POST") return undefined;
+      // Committed, its answer lost; then the server is busy for it.
+      return ++posts === 1 ? "drop-response" : { status: 503, body: { error: "busy" } };
+    });
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+
+    const task = Task().first()!;
+    task.destroy({ remote: true });
+    await until(() => deleted);
+    task.save({ remote: true }); // undo
+    const failed = new Promise<void>((resolve) => page.atmos.on("error", () => resolve()));
+    answerDelete();
+    await failed;
+    expect(await client.all(`/lists/${listId}/tasks`), "the copy on the server").to.have.length(1);
+
+    await Task().sync({ remote: true, pathParams: { taskListID: listId } });
+    expect(Task().all().map((t: any) => t.title), "the page's tasks after the pull").to.deep.equal(["Milk"]);
+  });
 });
