@@ -1,7 +1,8 @@
-/** What the store needs of an IDBFactory (`indexedDB`, or a fake's), declared so that its types need no DOM lib. */
-export interface IndexedDBFactory {
-  open(name: string, version?: number): unknown;
-}
+import type { IndexedDBFactory } from "./indexeddb-store";
+
+// Not part of the package's types: its signatures name DOM types, which a
+// consumer compiling without the DOM lib does not have (indexeddb-store.ts
+// uses it in private members only, which declarations leave out).
 
 /**
  * Opens the database `name` with its "kv" object store, at whatever version

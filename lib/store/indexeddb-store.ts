@@ -1,8 +1,11 @@
 import { IdbJournal, type KeptBatch } from "./idb-journal";
 import type { GoneTabWrites, Store, StoreOp } from "./store";
-import { openDatabase, type IndexedDBFactory } from "./idb-open";
+import { openDatabase } from "./idb-open";
 
-export type { IndexedDBFactory } from "./idb-open";
+/** What the store needs of an IDBFactory (`indexedDB`, or a fake's), declared so that its types need no DOM lib. */
+export interface IndexedDBFactory {
+  open(name: string, version?: number): unknown;
+}
 
 /**
  * A Store in IndexedDB, for data sets past localStorage's ~5 MB quota.
