@@ -13,8 +13,7 @@ import { ApiError } from "./tasks-api/api-error";
 import { errorResponse, hasBody, send } from "./tasks-api/http-io";
 import { readTarget } from "./tasks-api/request-target";
 import { loggableUrl } from "./tasks-api/token-free-url";
-import { refuseUpgrade } from "../../server/live/live-server";
-import { answerAsPlainRequest, wantsWebSocket } from "../../server/live/http-answer";
+import { answerAsPlainRequest, refuseUpgrade, wantsWebSocket } from "../../server/live/http-answer";
 
 /**
  * The example's server: one origin serving the built Tasks app, the

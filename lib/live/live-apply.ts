@@ -8,6 +8,7 @@ import { collectionName } from "../sync/naming";
 import { fillFromLink } from "./link-params";
 import { unkeepable } from "../store/keepable";
 import { resendMerged } from "../sync/resend-merged";
+import { noteDeletedThere } from "../sync/revert";
 import type { LiveAtmos, LiveEvents, LiveHost } from "./live-host";
 import type { LiveChange } from "./live-protocol";
 
@@ -92,8 +93,7 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   if (gone) {
     // A record the user is editing stays: the edit is theirs to send or revert (live:change says `kept`).
     if (edited) {
-      entry.deletedThere = true;
-      meta.touch(entry);
+      noteDeletedThere(meta, entry, true);
       await meta.flush();
       return "kept";
     }
@@ -105,10 +105,7 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   // Model.fromRemote derives what a live body leaves out (e.g. a foreign key from a selfLink).
   let attrs: Attrs = remoteShaped(atmos.options(className), localAttrs(change.attrs ?? {}, id, idField));
   // The server has it (again).
-  if (entry?.deletedThere) {
-    entry.deletedThere = undefined;
-    meta.touch(entry);
-  }
+  if (entry) noteDeletedThere(meta, entry, false);
   if (edited) return mergeIntoEdit(atmos, entry, attrs);
   if (!entry) {
     attrs = fillFromLink(atmos.resourceClient, className, model.url, attrs);

@@ -1,8 +1,7 @@
 import type { OutboxOp, RecordEntry } from "../store/record-entry";
 import { callApp, errorPayload, finishDestroy, recordOf } from "./outbox-exchange";
 import { parkOrResend } from "./refusal";
-import { classifyFailure } from "./retry-policy";
-import { goneAnswer } from "./revert";
+import { classifyFailure, goneAnswer } from "./retry-policy";
 import { asSyncError, type ErrorPayload } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 
@@ -35,7 +34,7 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   // The server has the record no more, as wanted: a DELETE answered 404 or
   // 410, or the user destroyed the record meanwhile (a list's DELETE
   // overtook the request of one of its tasks).
-  if (kind === "gone" || (entry.deleted && (status === 404 || status === 410))) {
+  if (kind === "gone" || (entry.deleted && goneAnswer(status))) {
     // Nothing of a destroyed record is left to send.
     if (entry.deleted) entry.queue = [op];
     finishDestroy(host, entry, op);

@@ -3,6 +3,7 @@ import type { ResolvedRoute } from "./routes";
 import { changedFields, mergeNewerVersion } from "./merge";
 import { createAttempts, createsOut, mayBeCopy } from "./lost-creates";
 import { resendMerged } from "./resend-merged";
+import { noteDeletedThere } from "./revert";
 import { defaultItems } from "./resource-client";
 import { unkeepable } from "../store/keepable";
 import { SyncError } from "./sync-error";
@@ -211,15 +212,12 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
     if (remote.deleted === true) {
       if (entry && entry.queue.length === 0) forget(host, entry);
       // Edited here: the edit stays, and a revert removes it, as the server has it.
-      else if (entry && !entry.deleted) markDeletedThere(host, entry);
+      else if (entry && !entry.deleted) noteDeletedThere(meta, entry, true);
       continue;
     }
     if (entry?.deleted) continue; // deletes stay deleted while queued
     // The server has it (again): not deleted there, whatever live news said.
-    if (entry?.deletedThere) {
-      entry.deletedThere = undefined;
-      meta.touch(entry);
-    }
+    if (entry) noteDeletedThere(meta, entry, false);
     if (!entry && out.length) {
       const local = out.find((create) => mayBeCopy(create, remote));
       if (local) {
@@ -258,7 +256,7 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
       if (meta.answers.changedSince(className, entry.id, mark)) continue;
       if (!inScope(host, entry, options.removeScope)) continue;
       // Edited here: the edit stays, and a revert removes it, as the server has it no more.
-      if (entry.queue.length || entry.failed) markDeletedThere(host, entry);
+      if (entry.queue.length || entry.failed) noteDeletedThere(meta, entry, true);
       else forget(host, entry);
     }
   }
@@ -281,13 +279,6 @@ function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result
 }
 
 /** A record the server no longer has: gone from storage and the UI. */
-/** The server has the record no more, and it has unsent edits here (see RecordEntry.deletedThere). */
-function markDeletedThere(host: SyncHost, entry: RecordEntry): void {
-  if (entry.deletedThere) return;
-  entry.deletedThere = true;
-  host.meta.touch(entry);
-}
-
 function forget(host: SyncHost, entry: RecordEntry): void {
   host.meta.remove(entry.className, entry.id);
   host.hide(entry.className, entry.id);

@@ -30,6 +30,11 @@ export type OfflineStatusCodes = number[] | ((response: FailedResponse) => boole
 /** The default of `atmos.offlineStatusCodes` (frozen: each Atmos starts with a copy). */
 export const offlineDefaults: readonly number[] = Object.freeze([0, 408, 502, 503, 504]);
 
+/** A status saying the server has no record at that address (any more). */
+export function goneAnswer(status: number | undefined): boolean {
+  return status === 404 || status === 410;
+}
+
 export function classifyFailure(error: SyncError, op: OpKind | "index", offline: OfflineStatusCodes, sent?: Pick<OutboxOp, "unsure" | "attempts">): FailureKind {
   const status = error.status;
   // A setup mistake (resourceClient.base, a route missing a parameter, an
@@ -39,7 +44,7 @@ export function classifyFailure(error: SyncError, op: OpKind | "index", offline:
   const isOffline = typeof offline === "function" ? offline({ status, body: error.body, error }) : offline.includes(status);
   if (status === 0 || error.type === "timeout" || error.type === "network" || isOffline) return "offline";
   if (status === 401) return "auth";
-  if (op === "destroy" && (status === 404 || status === 410)) return "gone";
+  if (op === "destroy" && goneAnswer(status)) return "gone";
   if (status === 429 || status >= 500) return "transient";
   // A 409 to a request sent again with its key, an earlier one maybe still on its way: the server is still
   // working on that one (the Idempotency-Key draft's answer). Tried again, a few times; then a conflict.

@@ -1,6 +1,8 @@
+import type { MetaContext } from "../meta-context";
 import type { Attrs, RecordEntry } from "../store/record-entry";
 import type { RemoteContext } from "./apply-remote";
 import { parkOrphans } from "./parent-order";
+import { goneAnswer } from "./retry-policy";
 
 /**
  * `atmos.revert(record)`: drops a record's unsent changes and shows the last
@@ -39,7 +41,13 @@ export function revertEntry({ meta, app, options }: RemoteContext, entry: Record
   return [];
 }
 
-/** A status saying the server has no record at that address (any more). */
-export function goneAnswer(status: number | undefined): boolean {
-  return status === 404 || status === 410;
+/**
+ * Notes whether the server has an edited record no more (`there`: a live
+ * delete, a pulled tombstone or absence; not: the server shows it again).
+ * The edit stays either way; see RecordEntry.deletedThere.
+ */
+export function noteDeletedThere(meta: MetaContext, entry: RecordEntry, there: boolean): void {
+  if (!!entry.deletedThere === there) return;
+  entry.deletedThere = there ? true : undefined;
+  meta.touch(entry);
 }

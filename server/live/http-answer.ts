@@ -12,6 +12,21 @@ export const ANSWER_HEADERS: Readonly<Record<string, string>> = { "X-Content-Typ
 /** ANSWER_HEADERS as lines of a raw HTTP answer (a refused upgrade is written to its socket). */
 export const RAW_ANSWER_HEADERS = Object.entries(ANSWER_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join("");
 
+/** A raw HTTP answer of `text` (an upgrade's socket is answered so), with ANSWER_HEADERS, `headers` (whole lines) and Connection: close. */
+export function rawTextAnswer(status: number, statusText: string, text: string, headers = ""): string {
+  return `HTTP/1.1 ${status} ${statusText}\r\n${headers}${RAW_ANSWER_HEADERS}Connection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
+}
+
+/**
+ * Answers an upgrade with a plain HTTP response and closes it. Node leaves an
+ * upgraded socket without an `error` listener: a client resetting it
+ * meanwhile would be an uncaught ECONNRESET, ending the server process.
+ */
+export function refuseUpgrade(socket: Duplex, response: string): void {
+  socket.on("error", () => {});
+  socket.end(response);
+}
+
 /** Answers `body` as JSON, with ANSWER_HEADERS and `headers`. */
 export function answerJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -66,12 +81,10 @@ export function wantsWebSocket(req: IncomingMessage): boolean {
  * saying to send it without the header.
  */
 export function answerAsPlainRequest(server: Server, req: IncomingMessage, socket: Duplex): void {
+  const asked = String(req.headers.upgrade);
+  if (sendsBody(req)) return refuseUpgrade(socket, rawTextAnswer(501, "Not Implemented", `this server does not switch to "${asked}" (Upgrade: ${asked}); send the request without the Upgrade header`));
+  // Left without an `error` listener, as refuseUpgrade says.
   socket.on("error", () => {});
-  if (sendsBody(req)) {
-    const text = `this server does not switch to "${String(req.headers.upgrade)}" (Upgrade: ${String(req.headers.upgrade)}); send the request without the Upgrade header`;
-    socket.end(`HTTP/1.1 501 Not Implemented\r\n${RAW_ANSWER_HEADERS}Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
-    return;
-  }
   const res = new ServerResponse(req);
   res.shouldKeepAlive = false;
   res.assignSocket(socket as Socket);

@@ -8,7 +8,7 @@ import { GuessWindow, guessSource } from "./guess-window";
 import { Backend } from "./backend";
 import { ChangeLog } from "./change-log";
 import { clientAddress } from "./client-address";
-import { answerAsPlainRequest, answerJson, RAW_ANSWER_HEADERS, requestPath, wantsWebSocket } from "./http-answer";
+import { answerAsPlainRequest, answerJson, RAW_ANSWER_HEADERS, rawTextAnswer, refuseUpgrade, requestPath, wantsWebSocket } from "./http-answer";
 import { ConnectionSlots } from "./connection-slots";
 import { LiveConnection, LiveConnectionOptions } from "./live-connection";
 import { LiveHub } from "./live-hub";
@@ -117,7 +117,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const refuseWithText = (socket: Duplex, status: 403 | 429 | 503, text: string, headers = ""): void => {
     log({ type: "refused", code: status, message: text });
     const statusText = status === 403 ? "Forbidden" : status === 429 ? "Too Many Requests" : "Service Unavailable";
-    refuseUpgrade(socket, `HTTP/1.1 ${status} ${statusText}\r\n${headers}${RAW_ANSWER_HEADERS}Connection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+    refuseUpgrade(socket, rawTextAnswer(status, statusText, text, headers));
   };
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
@@ -236,12 +236,3 @@ function limitHeaderTime(server: Server, ms: number): void {
   if (!server.listening) checked.connectionsCheckingInterval = Math.min(checked.connectionsCheckingInterval || 1000, 1000);
 }
 
-/**
- * Answers an upgrade with a plain HTTP response and closes it. Node leaves an
- * upgraded socket without an `error` listener: a client resetting it
- * meanwhile would be an uncaught ECONNRESET, ending the server process.
- */
-export function refuseUpgrade(socket: Duplex, response: string): void {
-  socket.on("error", () => {});
-  socket.end(response);
-}

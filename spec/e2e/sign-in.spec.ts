@@ -199,20 +199,30 @@ describe("Tasks app: signing in to a server with accounts", function () {
   // Found by a new user: with a change waiting, Sign in first asked to sign
   // out, saying the change would be lost, and it was, though the person
   // then signed in again as themselves.
-  it("keeps the changes waiting when the person signs in again as themselves, and sends them", async () => {
+  /**
+   * Alice's list `list` is on the server; then the server stops accepting the
+   * token her page keeps, a task `task` is added (it waits: 401), and Sign in
+   * brings the form back. Dialogs are answered with `answer` and collected.
+   */
+  async function changeWaitingOnARefusedToken(list: string, task: string, answer: "accept" | "dismiss"): Promise<{ page: Page; questions: string[] }> {
     const page = await openSignIn();
     await signIn(page, alice);
-    await addList(page, "Kept across sign-in");
+    await addList(page, list);
     await synced(page);
     await page.evaluate(() => localStorage.setItem("tasks-example:session", "revoked-token-0123456789"));
     await page.reload();
     await page.locator(".status .pill").waitFor();
-    await addTasks(page, "Made before signing in again");
+    await addTasks(page, task);
     await page.locator(".pill[data-state='signin']").waitFor();
     const questions: string[] = [];
-    page.on("dialog", (dialog) => (questions.push(dialog.message()), void dialog.dismiss()));
+    page.on("dialog", (dialog) => (questions.push(dialog.message()), void dialog[answer]()));
     await page.locator(".status").getByRole("button", { name: "Sign in" }).click();
     await page.locator("#sign-in-token").waitFor();
+    return { page, questions };
+  }
+
+  it("keeps the changes waiting when the person signs in again as themselves, and sends them", async () => {
+    const { page, questions } = await changeWaitingOnARefusedToken("Kept across sign-in", "Made before signing in again", "dismiss");
     await signIn(page, alice);
     await synced(page);
     expect(questions, "nothing to confirm: nothing is lost").to.deep.equal([]);
@@ -223,19 +233,7 @@ describe("Tasks app: signing in to a server with accounts", function () {
   });
 
   it("asks before dropping the changes waiting when the token given is another account's", async () => {
-    const page = await openSignIn();
-    await signIn(page, alice);
-    await addList(page, "Alice's only");
-    await synced(page);
-    await page.evaluate(() => localStorage.setItem("tasks-example:session", "revoked-token-0123456789"));
-    await page.reload();
-    await page.locator(".status .pill").waitFor();
-    await addTasks(page, "Alice's unsent");
-    await page.locator(".pill[data-state='signin']").waitFor();
-    const questions: string[] = [];
-    page.on("dialog", (dialog) => (questions.push(dialog.message()), void dialog.accept()));
-    await page.locator(".status").getByRole("button", { name: "Sign in" }).click();
-    await page.locator("#sign-in-token").waitFor();
+    const { page, questions } = await changeWaitingOnARefusedToken("Alice's only", "Alice's unsent", "accept");
     await page.getByLabel("Access token").fill(bob);
     await page.getByRole("button", { name: "Sign in" }).click();
     await eventually(() => expect(questions).to.have.length(1));

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { Atmos } from "../../lib";
-import { MemoryStorage } from "../fakes/memory-storage";
-import { startRailsScaffoldServer, type RailsScaffoldServer } from "../servers/rails-scaffold-server";
+import type { MemoryStorage } from "../fakes/memory-storage";
 import { resetModels, Todo } from "./models";
+import { railsAtmos } from "./rails-atmos";
 
 /**
  * An app that stored its records with Spine.Model.Local moves to atmos2 by
@@ -13,22 +13,11 @@ import { resetModels, Todo } from "./models";
  * storage for `localStorage`), brings them in once.
  */
 describe("coming from Spine.Model.Local: the records it stored", () => {
-  let rails: RailsScaffoldServer;
-  let storage: MemoryStorage;
-  let atmos: Atmos;
+  const fixture = railsAtmos();
 
-  beforeEach(async () => {
-    resetModels();
-    rails = await startRailsScaffoldServer();
-    storage = new MemoryStorage();
-    // What Spine.Model.Local's saveLocal wrote: JSON.stringify(Model), its records' attributes.
-    storage.setItem("Todo", JSON.stringify([{ id: "c-0", title: "milk", done: false }, { id: "c-1", title: "bread", done: true }]));
-    atmos = new Atmos({ storage });
-    atmos.resourceClient.base = rails.url;
-  });
-  afterEach(async () => {
-    atmos.close();
-    await rails.close();
+  beforeEach(() => {
+    // What Spine.Model.Local's saveLocal wrote: JSON.stringify(Model), its records' attributes (atmos2 never reads it).
+    fixture.storage.setItem("Todo", JSON.stringify([{ id: "c-0", title: "milk", done: false }, { id: "c-1", title: "bread", done: true }]));
   });
 
   /** The README's snippet ("Coming from Spine.Model.Local"), with `localStorage` being this spec's storage. */
@@ -44,29 +33,30 @@ describe("coming from Spine.Model.Local: the records it stored", () => {
   }
 
   it("shows them, stores them as atmos2's own, and push() creates each once on the server", async () => {
+    const { storage, rails } = fixture;
     await takeOver(storage);
     expect(Todo.all().map((t) => [t.title, (t as any).syncState()])).to.deep.equal([
       ["milk", "local"],
       ["bread", "local"],
     ]);
     expect(storage.getItem("Todo"), "Spine Local's copy").to.equal(null);
-    await atmos.push();
+    await fixture.atmos.push();
     expect(rails.records("todos").map((r) => [r.title, r.done]).sort()).to.deep.equal([
       ["bread", true],
       ["milk", false],
     ]);
 
     // The next page: the records come from atmos2's storage, and the snippet does nothing again.
-    atmos.close();
+    fixture.atmos.close();
     resetModels();
-    atmos = new Atmos({ storage });
-    atmos.resourceClient.base = rails.url;
+    fixture.atmos = new Atmos({ storage });
+    fixture.atmos.resourceClient.base = rails.url;
     await takeOver(storage);
     expect(Todo.all().map((t) => [t.title, (t as any).syncState()]).sort()).to.deep.equal([
       ["bread", "synced"],
       ["milk", "synced"],
     ]);
-    await atmos.push();
+    await fixture.atmos.push();
     expect(rails.records("todos")).to.have.length(2);
   });
 });

@@ -7,6 +7,8 @@ import { resetModels } from "./models";
 export interface RailsAtmos {
   rails: RailsScaffoldServer;
   atmos: Atmos;
+  /** The Atmos's storage (a spec's next page opens another Atmos on it). */
+  storage: MemoryStorage;
 }
 
 /**
@@ -19,7 +21,8 @@ export function railsAtmos(): RailsAtmos {
   beforeEach(async () => {
     resetModels();
     fixture.rails = await startRailsScaffoldServer();
-    fixture.atmos = new Atmos({ storage: new MemoryStorage() });
+    fixture.storage = new MemoryStorage();
+    fixture.atmos = new Atmos({ storage: fixture.storage });
     fixture.atmos.resourceClient.base = fixture.rails.url;
   });
   afterEach(async () => {

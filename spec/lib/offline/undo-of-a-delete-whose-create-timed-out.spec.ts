@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import "../../../lib/live";
 import { models } from "../models";
+import type { Fault } from "../../servers/fault-proxy";
 import { openLivePage, type LivePage } from "./live-page";
 
 /**
@@ -23,33 +24,42 @@ describe("offline: a pull while the create that undoes a delete goes unanswered"
     await stage?.close();
   });
 
-  it("shows the task once: the pull sends the timed-out create again before it shows the server's copy", async () => {
-    const { proxy, page, client, listId } = stage;
-    page.atmos.resourceClient.timeout = 400;
+  /** Waits (in short real steps) until `done()` holds; the spec's timeout bounds it. */
+  const until = async (done: () => boolean | Promise<boolean>) => {
+    while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+
+  /**
+   * The user deletes the task and undoes it while the DELETE is out (its
+   * answer held until then), so the undo goes as a create: `post(n)` is the
+   * fault of the n-th POST.
+   */
+  async function deleteThenUndo(post: (n: number) => Fault | undefined): Promise<void> {
     let answerDelete!: () => void;
     const deleteAnswered = new Promise<void>((resolve) => (answerDelete = resolve));
-    let answerPost!: () => void;
-    const postAnswered = new Promise<void>((resolve) => (answerPost = resolve));
     let posts = 0;
     let deleted = false;
-    let posted = false;
-    proxy.setSchedule((req) => {
+    stage.proxy.setSchedule((req) => {
       if (req.method === "DELETE") return (deleted = true), { answerAfter: deleteAnswered };
-      // The first POST is committed, and answered only after the page gave up on it.
-      if (req.method === "POST" && ++posts === 1) return (posted = true), { answerAfter: postAnswered };
-      return undefined;
+      return req.method === "POST" ? post(++posts) : undefined;
     });
-    const until = async (done: () => boolean) => {
-      while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
-    };
-
     const task = Task().first()!;
     task.destroy({ remote: true });
     await until(() => deleted);
     task.save({ remote: true }); // undo
     answerDelete();
+  }
+
+  it("shows the task once: the pull sends the timed-out create again before it shows the server's copy", async () => {
+    const { page, client, listId } = stage;
+    page.atmos.resourceClient.timeout = 400;
+    let answerPost!: () => void;
+    const postAnswered = new Promise<void>((resolve) => (answerPost = resolve));
+    let posted = false;
+    // The first POST is committed, and answered only after the page gave up on it.
+    await deleteThenUndo((n) => (n === 1 ? ((posted = true), { answerAfter: postAnswered }) : undefined));
     await until(() => posted);
-    while ((await client.all(`/lists/${listId}/tasks`)).length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(async () => (await client.all(`/lists/${listId}/tasks`)).length > 0);
 
     // The pull reads the server's copy while the create waits for its answer.
     await Task().sync({ remote: true, pathParams: { taskListID: listId } });
@@ -66,27 +76,10 @@ describe("offline: a pull while the create that undoes a delete goes unanswered"
   // from the server, made it another task: shown twice, and a user deleting
   // the one that looked extra deleted the task itself.
   it("shows the task once when the create's retry fails too: fields the user left as the server had them do not tell the copy apart", async () => {
-    const { proxy, page, client, listId } = stage;
-    let answerDelete!: () => void;
-    const deleteAnswered = new Promise<void>((resolve) => (answerDelete = resolve));
-    let posts = 0;
-    let deleted = false;
-    proxy.setSchedule((req) => {
-      if (req.method === "DELETE") return (deleted = true), { answerAfter: deleteAnswered };
-      if (req.method !== "POST") return undefined;
-      // Committed, its answer lost; then the server is busy for it.
-      return ++posts === 1 ? "drop-response" : { status: 503, body: { error: "busy" } };
-    });
-    const until = async (done: () => boolean) => {
-      while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
-    };
-
-    const task = Task().first()!;
-    task.destroy({ remote: true });
-    await until(() => deleted);
-    task.save({ remote: true }); // undo
+    const { page, client, listId } = stage;
     const failed = new Promise<void>((resolve) => page.atmos.on("error", () => resolve()));
-    answerDelete();
+    // Committed, its answer lost; then the server is busy for it.
+    await deleteThenUndo((n) => (n === 1 ? "drop-response" : { status: 503, body: { error: "busy" } }));
     await failed;
     expect(await client.all(`/lists/${listId}/tasks`), "the copy on the server").to.have.length(1);
 
