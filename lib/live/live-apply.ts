@@ -1,14 +1,13 @@
 import type { ConflictEvent } from "../atmos-options";
 import type { SpineModel } from "../app-context";
 import { remoteShaped } from "../sync/remote-shape";
-import { etagOf, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
+import { etagOf, localAttrs, noteDeletedThere, type Attrs, type RecordEntry } from "../store/record-entry";
 import { changedFields, mergeNewerVersion, olderVersion } from "../sync/merge";
 import { createAttempts, createsOut, mayBeCopy } from "../sync/lost-creates";
 import { collectionName } from "../sync/naming";
 import { fillFromLink } from "./link-params";
 import { unkeepable } from "../store/keepable";
 import { resendMerged } from "../sync/resend-merged";
-import { noteDeletedThere } from "../sync/revert";
 import type { LiveAtmos, LiveEvents, LiveHost } from "./live-host";
 import type { LiveChange } from "./live-protocol";
 

@@ -98,6 +98,19 @@ export interface ParkedFailure {
   retry?: true;
 }
 
+/**
+ * Notes whether the server has an edited record no more (`there`: a live
+ * delete, a pulled tombstone or absence; not: the server shows it again),
+ * writing the entry (`meta.touch`) when that changes. The edit stays either
+ * way; see RecordEntry.deletedThere. Here, in a module of plain data, so the
+ * live client (a bundle of its own) takes nothing of the outbox with it.
+ */
+export function noteDeletedThere(meta: { touch(entry: RecordEntry): void }, entry: RecordEntry, there: boolean): void {
+  if (!!entry.deletedThere === there) return;
+  entry.deletedThere = there ? true : undefined;
+  meta.touch(entry);
+}
+
 /** Whether the entry waits for retry() or revert() (refused); a failure that is sent again by itself is not parked. */
 export function isParked(entry: RecordEntry): boolean {
   return !!entry.failed && !entry.failed.retry;

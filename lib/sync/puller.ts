@@ -1,9 +1,8 @@
-import { etagOf, hasOwn, localAttrs, type Attrs, type RecordEntry } from "../store/record-entry";
+import { etagOf, hasOwn, localAttrs, noteDeletedThere, type Attrs, type RecordEntry } from "../store/record-entry";
 import type { ResolvedRoute } from "./routes";
 import { changedFields, mergeNewerVersion } from "./merge";
 import { createAttempts, createsOut, mayBeCopy } from "./lost-creates";
 import { resendMerged } from "./resend-merged";
-import { noteDeletedThere } from "./revert";
 import { defaultItems } from "./resource-client";
 import { unkeepable } from "../store/keepable";
 import { SyncError } from "./sync-error";

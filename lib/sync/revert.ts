@@ -1,4 +1,3 @@
-import type { MetaContext } from "../meta-context";
 import type { Attrs, RecordEntry } from "../store/record-entry";
 import type { RemoteContext } from "./apply-remote";
 import { parkOrphans } from "./parent-order";
@@ -41,13 +40,3 @@ export function revertEntry({ meta, app, options }: RemoteContext, entry: Record
   return [];
 }
 
-/**
- * Notes whether the server has an edited record no more (`there`: a live
- * delete, a pulled tombstone or absence; not: the server shows it again).
- * The edit stays either way; see RecordEntry.deletedThere.
- */
-export function noteDeletedThere(meta: MetaContext, entry: RecordEntry, there: boolean): void {
-  if (!!entry.deletedThere === there) return;
-  entry.deletedThere = there ? true : undefined;
-  meta.touch(entry);
-}
