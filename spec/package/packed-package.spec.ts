@@ -60,6 +60,20 @@ describe("the packed package, installed in an empty project", function () {
       expect(manifest.peerDependenciesMeta).to.deep.equal({ redis: { optional: true }, "better-sqlite3": { optional: true } });
       expect(manifest.scripts.prepack).to.equal("npm run build");
     });
+
+    it("ships the live client's and IndexedDB store's Node and bundler files without a copy of the core's outbox", () => {
+      // These files are not minified, so webpack's ";// ./lib/..." module headers say what each one carries.
+      const outbox = ["lib/atmos.ts", "lib/sync/pusher.ts", "lib/sync/puller.ts", "lib/sync/revert.ts",
+        "lib/sync/outbox-exchange.ts", "lib/sync/parent-order.ts", "lib/sync/resource-client.ts"];
+      const modulesIn = (file: string) => Array.from(
+        fs.readFileSync(path.join(app.dir, "node_modules", "atmos2", "dist", file), "utf8").matchAll(/^;\/\/ \.\/(lib\/[\w/.-]+\.ts)$/gm),
+        (m) => m[1]);
+      expect(modulesIn("atmos2.cjs"), "the core's own file names its outbox modules").to.include.members(outbox);
+      const parts = ["atmos2-live.cjs", "atmos2-live.mjs", "atmos2-live.browser.cjs", "atmos2-live.browser.mjs",
+        "atmos2-indexeddb.cjs", "atmos2-indexeddb.mjs"];
+      const copies = parts.flatMap((file) => modulesIn(file).filter((m) => outbox.includes(m)).map((m) => `${file}: ${m}`));
+      expect(copies).to.deep.equal([]);
+    });
   });
 
   describe("loading it", () => {
