@@ -1,6 +1,6 @@
 import { remoteAction, type MetaContext } from "../meta-context";
 import { enqueue } from "../store/compaction";
-import { etagOf, localAttrs, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
+import { etagOf, localAttrs, noteDeletedThere, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { changedFields, fieldsQueued, mergeAnswer, olderVersion } from "./merge";
 import { adoptCopy } from "./lost-creates";
 import { SyncError, type ErrorPayload } from "./sync-error";
@@ -198,6 +198,14 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
     if (typeof id === "number") entry.numericId = true;
     let serverAttrs = shaped!;
     let etag = etagOf(answer);
+    // Answered as deleted (a Google task's tombstone) while later edits wait:
+    // the edit stays, as for live news of the delete, marked so that revert
+    // removes it; the flag is the server's state, not a field to show.
+    if (serverAttrs.deleted === true && entry.queue.length > 0 && !entry.deleted) {
+      noteDeletedThere(host.meta, entry, true);
+      const { deleted: _deleted, ...rest } = serverAttrs;
+      serverAttrs = rest;
+    }
     // A retry's answer may be the server's replay of the first one: the copy pulled since can be newer.
     if (adopted?.base && olderVersion(serverAttrs, adopted.base)) {
       serverAttrs = { ...serverAttrs, ...adopted.base, id: serverId };

@@ -55,10 +55,7 @@ export async function api(method: string, path: string, body?: unknown): Promise
   return text ? JSON.parse(text) : undefined;
 }
 
-/** Waits (in short real steps) until `done()` holds; the spec's timeout bounds it. */
-export async function until(done: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 20));
-}
+export { until } from "../../support/until";
 
 /** The next emission of an event on `atmos`. */
 export function nextEvent(atmos: Atmos, name: keyof AtmosEvents): Promise<any> {

@@ -3,6 +3,7 @@ import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-
 import { tasksClient } from "../../servers/tasks-client";
 import { models, resetModels, Task } from "../models";
 import { openPage, type OfflinePage } from "./offline-page";
+import { until } from "../../support/until";
 
 /**
  * This page edits a task's notes offline; meanwhile another device deletes
@@ -60,5 +61,37 @@ describe("offline: a task deleted elsewhere while this page edited it", () => {
     expect((Task.find(milk.id) as Task).notes, "kept while edited").to.equal("2 litres");
     await page.atmos.revert(Task.find(milk.id) as Task);
     expect(models.Task.all().map((t: any) => [t.title, t.syncState()])).to.deep.equal([]);
+  });
+  // Found by the outside re-check: the first edit went out, another device
+  // deleted the task, and a second edit waited here. The first edit's answer
+  // (the task, still deleted) was merged into the kept task, which then
+  // showed `deleted: true` as its own field, and revert showed the old
+  // version as "synced", a task the server holds deleted.
+  it("keeps a task edited again while its first edit was out, without the server's deleted flag, and removes it on revert", async () => {
+    const held: Array<() => void> = [];
+    let answered = 0;
+    const rc = page.atmos.resourceClient;
+    const send = rc.fetch;
+    rc.fetch = async (url, init) => {
+      if (init.method !== "GET") await new Promise<void>((go) => held.push(go));
+      const response = await send(url, init);
+      answered++;
+      return response;
+    };
+    rc.conditionalUpdates = false;
+    (Task.find(milk.id) as Task).updateAttributes({ notes: "2 litres" }, { remote: true });
+    await until(() => held.length === 1);
+    expect((await client.call("DELETE", `/lists/${listId}/tasks/${milk.id}`)).status).to.equal(204);
+    (Task.find(milk.id) as Task).updateAttributes({ notes: "3 litres" }, { remote: false });
+    held.shift()!();
+    await until(() => answered === 1);
+    await page.atmos.metaContext.flush();
+
+    const kept = Task.find(milk.id) as Task & { deleted?: unknown };
+    expect([kept.notes, kept.deleted], "the task as this page shows it").to.deep.equal(["3 litres", undefined]);
+    await page.atmos.revert(kept);
+    expect(models.Task.all().map((t: any) => [t.title, t.syncState()]), "the page's tasks after revert").to.deep.equal([]);
+    await page.reload();
+    expect(models.Task.all().map((t: any) => t.title), "the page's tasks after a reload").to.deep.equal([]);
   });
 });

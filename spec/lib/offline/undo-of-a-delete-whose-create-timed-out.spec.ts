@@ -3,6 +3,7 @@ import "../../../lib/live";
 import { models } from "../models";
 import type { Fault } from "../../servers/fault-proxy";
 import { openLivePage, type LivePage } from "./live-page";
+import { until } from "../../support/until";
 
 /**
  * The user deletes a task and undoes it (saves it again) while the DELETE is
@@ -23,11 +24,6 @@ describe("offline: a pull while the create that undoes a delete goes unanswered"
   afterEach(async () => {
     await stage?.close();
   });
-
-  /** Waits (in short real steps) until `done()` holds; the spec's timeout bounds it. */
-  const until = async (done: () => boolean | Promise<boolean>) => {
-    while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 5));
-  };
 
   /**
    * The user deletes the task and undoes it while the DELETE is out (its
