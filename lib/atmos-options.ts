@@ -24,6 +24,12 @@ export interface ConflictEvent {
   local: Attrs;
   remote: Attrs;
   merged: Attrs;
+  /**
+   * The server version the local edit was based on, when known: a field
+   * whose `local` and `remote` values both differ from it was changed on
+   * both sides (`merged` holds the value kept).
+   */
+  base?: Attrs;
 }
 
 /**

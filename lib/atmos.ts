@@ -409,7 +409,7 @@ export class Atmos extends Emitter<AtmosEvents> {
   }
 
   /** The `conflict` event: a record's server version changed under its unsent local edit. */
-  private conflict(model: string, id: string, versions: Pick<ConflictEvent, "local" | "remote" | "merged">): void {
+  private conflict(model: string, id: string, versions: Pick<ConflictEvent, "local" | "remote" | "merged" | "base">): void {
     this.emit("conflict", { model, record: this.appContext.find(model, id), ...versions });
   }
 
@@ -464,7 +464,7 @@ export class Atmos extends Emitter<AtmosEvents> {
         this.emit("error", payload);
         if (payload.status === 401) this.emit("auth_fail", payload);
       },
-      conflict: (entry, local, remote, merged) => this.conflict(entry.className, entry.id, { local, remote, merged }),
+      conflict: (entry, local, remote, merged, base) => this.conflict(entry.className, entry.id, { local, remote, merged, base }),
       setOnline: (online) => {
         if (online && this.authFailed) {
           this.authFailed = false;

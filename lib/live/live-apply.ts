@@ -154,7 +154,7 @@ async function mergeIntoEdit(atmos: LiveAtmos, entry: RecordEntry, remote: Attrs
   // Nothing for the live echo of a version this edit is already based on.
   const edit = mergeNewerVersion(atmos.options(className).resolveConflict, entry, remote);
   if (!edit) return;
-  const { local, merged } = edit;
+  const { local, merged, base } = edit;
   resendMerged(entry, local, merged, atmos.metaContext.nextSeq());
   // The server's version now; what a live body leaves out (taskListID) stays from the last one.
   entry.base = { ...(entry.base ?? local), ...remote };
@@ -164,7 +164,7 @@ async function mergeIntoEdit(atmos: LiveAtmos, entry: RecordEntry, remote: Attrs
   atmos.metaContext.touch(entry);
   atmos.appContext.update(className, id, merged);
   // LiveAtmos names the live events only; the Atmos emits any of its own.
-  const conflict: ConflictEvent = { model: className, record: atmos.appContext.find(className, id), local, remote, merged };
+  const conflict: ConflictEvent = { model: className, record: atmos.appContext.find(className, id), local, remote, merged, base };
   (atmos.emit as unknown as (name: "conflict", payload: ConflictEvent) => void)("conflict", conflict);
   atmos.statusChanged(entry);
   await atmos.metaContext.flush();

@@ -92,13 +92,13 @@ export function mergeEdit(resolver: ModelOptions["resolveConflict"], local: Attr
  * edits, merged with `mergeEdit`: the local and the merged attributes, or
  * nothing when it is the version the edit is based on. Pure.
  */
-export function mergeNewerVersion(resolver: ModelOptions["resolveConflict"], entry: Pick<RecordEntry, "attrs" | "base" | "etag" | "queue">, remote: Attrs): { local: Attrs; merged: Attrs } | undefined {
+export function mergeNewerVersion(resolver: ModelOptions["resolveConflict"], entry: Pick<RecordEntry, "attrs" | "base" | "etag" | "queue">, remote: Attrs): { local: Attrs; merged: Attrs; base?: Attrs } | undefined {
   if (!versionChanged(entry.etag, entry.base, remote)) return undefined;
   const local = { ...entry.attrs };
   // Repeats are harmless: resolveConflict takes them as a set.
   const userChanged = entry.queue.flatMap((op) => op.changed ?? []);
   const resent = entry.queue.flatMap((op) => op.resent ?? []);
-  return { local, merged: mergeEdit(resolver, local, remote, entry.base, userChanged, resent) };
+  return { local, base: entry.base, merged: mergeEdit(resolver, local, remote, entry.base, userChanged, resent) };
 }
 
 /** The update-time fields servers stamp: Google's "updated", Rails' "updated_at". */

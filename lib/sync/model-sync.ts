@@ -20,7 +20,7 @@ export interface ModelSyncParts {
   /** The `error` event (and on a 401 `auth_fail`) of the failed pull. */
   reportFailure(model: string, error: SyncError): void;
   /** The `conflict` event: a record's server version changed under its unsent local edit. */
-  conflict(model: string, id: string, versions: Pick<ConflictEvent, "local" | "remote" | "merged">): void;
+  conflict(model: string, id: string, versions: Pick<ConflictEvent, "local" | "remote" | "merged" | "base">): void;
 }
 
 export type SyncOptions = PullOptions & { remote?: boolean };

@@ -26,7 +26,7 @@ export interface PullResult {
   records: Attrs[];
   /** Attributes of every record that changed locally (for one refresh event). */
   changed: Attrs[];
-  conflicts: Array<{ local: Attrs; remote: Attrs; merged: Attrs }>;
+  conflicts: Array<{ local: Attrs; remote: Attrs; merged: Attrs; base?: Attrs }>;
 }
 
 /** Pages one pull follows at most: a server that never stops sending next pages fails the pull. */
@@ -266,7 +266,7 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
 function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result: PullResult): void {
   const edit = mergeNewerVersion(host.options(entry.className).resolveConflict, entry, remote);
   if (!edit) return;
-  const { local, merged } = edit;
+  const { local, merged, base } = edit;
   resendMerged(entry, local, merged, host.meta.nextSeq());
   entry.base = { ...remote };
   entry.etag = etagOf(remote);
@@ -274,7 +274,7 @@ function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result
   entry.attrs = merged;
   host.meta.touch(entry);
   result.changed.push(merged);
-  result.conflicts.push({ local, remote, merged });
+  result.conflicts.push({ local, remote, merged, base });
 }
 
 /** A record the server no longer has: gone from storage and the UI. */

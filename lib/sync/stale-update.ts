@@ -29,7 +29,7 @@ export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, o
   entry.etag = etagOf(remote) ?? entry.etag;
   host.meta.touch(entry);
   host.show(entry, merged);
-  host.conflict?.(entry, local, remote, merged);
+  host.conflict?.(entry, local, remote, merged, base);
 }
 
 /**

@@ -52,7 +52,7 @@ export interface SyncHost {
   hide(className: string, id: string): void;
   reportError(payload: ErrorPayload): void;
   /** A server version changed under a local edit and was merged (the `conflict` event). */
-  conflict?(entry: RecordEntry, local: Attrs, remote: Attrs, merged: Attrs): void;
+  conflict?(entry: RecordEntry, local: Attrs, remote: Attrs, merged: Attrs, base?: Attrs): void;
   setOnline(online: boolean): void;
   /** Whether the network was up at the last attempt. */
   online(): boolean;

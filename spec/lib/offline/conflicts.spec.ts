@@ -53,7 +53,7 @@ describe("offline: a server change to a record with an unsent edit is merged, no
     expect((Task.find(milk.id) as Task).title).to.equal("oat milk");
   });
 
-  it("emits a conflict event with the local, remote and merged versions", async () => {
+  it("emits a conflict event with the local, remote, merged and base versions", async () => {
     const conflicts = recordEvents(page.atmos, "conflict");
     (Task.find(milk.id) as Task).updateAttributes({ title: "oat milk" });
     await client.call("PATCH", `/lists/${listId}/tasks/${milk.id}`, { notes: "2 litres" });
@@ -66,6 +66,8 @@ describe("offline: a server change to a record with an unsent edit is merged, no
     expect(event.local).to.include({ title: "oat milk", notes: "1 litre" });
     expect(event.remote).to.include({ title: "milk", notes: "2 litres" });
     expect(event.merged).to.include({ title: "oat milk", notes: "2 litres" });
+    // What the edit started from: a page can tell the fields both sides changed (none here).
+    expect(event.base).to.include({ title: "milk", notes: "1 litre" });
   });
 
   it("emits no conflict when the server did not change the record", async () => {

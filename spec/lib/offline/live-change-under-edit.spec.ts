@@ -66,6 +66,7 @@ describe("offline: a live change to a record with an unsent edit is merged, not 
     expect(conflicts[0].local).to.include({ title: "oat milk", notes: "1 litre" });
     expect(conflicts[0].remote).to.include({ title: "milk", notes: "2 litres" });
     expect(conflicts[0].merged).to.include({ title: "oat milk", notes: "2 litres" });
+    expect(conflicts[0].base).to.include({ title: "milk", notes: "1 litre" });
     expect((conflicts[0].record as Task).id).to.equal(milk.id);
   });
 

@@ -55,6 +55,7 @@ describe("conditional updates (If-Match)", () => {
     expect((Task.find(id) as any).syncState()).to.equal("synced");
     expect(conflicts).to.have.length(1);
     expect(conflicts[0].remote.title).to.equal("oat milk");
+    expect([conflicts[0].base.title, conflicts[0].base.notes], "the version the edit started from").to.deep.equal(["milk", ""]);
     expect(tasks.requests.filter((r) => r.method === "PUT").map((r) => r.headers["if-match"])).to.have.length(2);
   });
 
