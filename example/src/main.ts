@@ -19,6 +19,7 @@ import { signInAgain } from "./sign-in-again";
 import { StatusPill } from "./status-pill";
 import { SyncPanel } from "./sync-panel";
 import { configureTasksApi } from "./tasks-api-setup";
+import { noticeConflicts } from "./conflict-notice";
 import { TasksPanel } from "./tasks-panel";
 import { typingIn } from "./typing-target";
 import { UndoToast } from "./undo-toast";
@@ -126,7 +127,9 @@ async function start(): Promise<void> {
   }
   new OfflineBanner({ el: jQuery("#offline-banner"), atmos });
   const sidebar = new ListsSidebar({ el: jQuery("#sidebar") });
-  const panel = new TasksPanel({ el: jQuery("#panel"), atmos, undo: new UndoToast({ el: jQuery("#undo-toast") }) });
+  const toast = new UndoToast({ el: jQuery("#undo-toast") });
+  const panel = new TasksPanel({ el: jQuery("#panel"), atmos, undo: toast });
+  noticeConflicts(atmos, toast);
 
   const remembered = () => {
     const id = localStorage.getItem(selectedKey);

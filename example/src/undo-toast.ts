@@ -12,6 +12,8 @@ const OFFERED_MS = 10_000;
  * create, so each task comes back on the server too, under the id the
  * server gives it. Offline, both wait in the outbox like any change.
  * Ctrl+Z (⌘Z) outside a field undoes too, while the toast is shown.
+ * Other news with one action to take (conflict-notice.ts) is offered here
+ * the same way; a newer offer replaces the one shown.
  */
 export class UndoToast extends Spine.Controller {
   static events = {
@@ -22,15 +24,17 @@ export class UndoToast extends Spine.Controller {
     "focusin": "hold",
     "focusout": "letGo",
   };
-  /** The deleted tasks' attributes, as they were just before the delete. */
-  private kept: Record<string, unknown>[] = [];
+  /** What the toast's button does, while it is shown. */
+  private action?: () => void;
+  /** Whether Ctrl+Z takes the action too (an undo of a delete). */
+  private byKeys = false;
   /** Hides the offer; cleared while the pointer or focus is on the toast. */
   private timer?: ReturnType<typeof setTimeout>;
 
   constructor(options: { el: unknown }) {
     super(options);
     document.addEventListener("keydown", (event) => {
-      if (!this.kept.length || event.key.toLowerCase() !== "z" || !(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey) return;
+      if (!this.byKeys || event.key.toLowerCase() !== "z" || !(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey) return;
       // A field's own undo (its typing) comes first.
       if (typingIn(event.target)) return;
       event.preventDefault();
@@ -41,30 +45,42 @@ export class UndoToast extends Spine.Controller {
   /** Deletes the tasks (sent when the server answers) and offers to bring them back. */
   deleteTasks(tasks: Task[], what = "task"): void {
     if (!tasks.length) return;
-    this.kept = tasks.map((task) => task.attributes());
+    // The deleted tasks' attributes, as they were just before the delete.
+    const kept = tasks.map((task) => task.attributes());
     for (const task of tasks) task.destroy({ remote: true });
     const text = tasks.length === 1 ? `${capital(what)} deleted` : `${tasks.length} ${what}s deleted`;
+    this.offer(text, "Undo", () => {
+      for (const attrs of kept) new Task(attrs).save({ remote: true });
+    }, true);
+  }
+
+  /** Shows `text` with a button that runs `action`; `byKeys`: Ctrl+Z (⌘Z) runs it too. */
+  offer(text: string, label: string, action: () => void, byKeys = false): void {
+    this.action = action;
+    this.byKeys = byKeys;
+    const keys = byKeys && html` aria-keyshortcuts="Control+Z Meta+Z"`;
     // Written into a live region that is always there (#undo-toast): one shown only now would not be read.
     this.html(html`<div class="undo-toast">
       <span class="undo-text">${text}</span>
-      <button type="button" class="undo" aria-keyshortcuts="Control+Z Meta+Z">Undo</button>
+      <button type="button" class="undo"${keys}>${label}</button>
       <button type="button" class="undo-close" aria-label="Dismiss"><span aria-hidden="true">×</span></button>
     </div>`.value);
     this.schedule();
   }
 
   undo(): void {
-    const kept = this.kept;
+    const action = this.action;
     const focused = this.el[0].contains(document.activeElement);
     this.hide();
-    for (const attrs of kept) new Task(attrs).save({ remote: true });
-    // Focus was on Undo, now gone: the panel takes it, not the page's top.
+    action?.();
+    // Focus was on the button, now gone: the panel takes it, not the page's top.
     if (focused) document.getElementById("panel")?.focus();
   }
 
   hide(): void {
     clearTimeout(this.timer);
-    this.kept = [];
+    this.action = undefined;
+    this.byKeys = false;
     this.el.empty();
   }
 
@@ -74,7 +90,7 @@ export class UndoToast extends Spine.Controller {
 
   letGo(event?: { relatedTarget?: EventTarget | null }): void {
     if (event?.relatedTarget instanceof Node && this.el[0].contains(event.relatedTarget)) return;
-    if (this.kept.length) this.schedule();
+    if (this.action) this.schedule();
   }
 
   private schedule(): void {
