@@ -20,6 +20,7 @@ import { StatusPill } from "./status-pill";
 import { SyncPanel } from "./sync-panel";
 import { configureTasksApi } from "./tasks-api-setup";
 import { noticeConflicts } from "./conflict-notice";
+import { OrphanTasks } from "./orphan-tasks";
 import { TasksPanel } from "./tasks-panel";
 import { typingIn } from "./typing-target";
 import { UndoToast } from "./undo-toast";
@@ -114,7 +115,9 @@ async function start(): Promise<void> {
   const auth = new AuthFlow(atmos, tokens);
   const remote = new RemoteSync();
 
-  const syncPanel = new SyncPanel({ el: jQuery("#sync-panel"), atmos, remote, auth, liveUsed: !!config.liveUrl });
+  const toast = new UndoToast({ el: jQuery("#undo-toast") });
+  const orphans = new OrphanTasks(atmos, toast);
+  const syncPanel = new SyncPanel({ el: jQuery("#sync-panel"), atmos, remote, auth, orphans, liveUsed: !!config.liveUrl });
   new StatusPill({ el: jQuery("#status"), words: document.getElementById("status-words")!, atmos, remote, auth, openPanel: (opener) => syncPanel.open(opener) });
   if (session) {
     const account = document.getElementById("account")!;
@@ -127,7 +130,6 @@ async function start(): Promise<void> {
   }
   new OfflineBanner({ el: jQuery("#offline-banner"), atmos });
   const sidebar = new ListsSidebar({ el: jQuery("#sidebar") });
-  const toast = new UndoToast({ el: jQuery("#undo-toast") });
   const panel = new TasksPanel({ el: jQuery("#panel"), atmos, undo: toast });
   noticeConflicts(atmos, toast);
 

@@ -12,6 +12,8 @@ export interface SyncSnapshot {
   lastPullError?: string;
   /** Undefined when this mode has no live endpoint. */
   live?: { state: LiveConnectionState; seq: Record<string, number>; error?: string };
+  /** Tasks (by id) waiting for a list another device deleted, with the name that list had (see orphan-tasks.ts). */
+  goneLists?: Map<string, { listId: string; name?: string }>;
   now: number;
 }
 
@@ -45,7 +47,7 @@ export function reasonOf(message: string): string {
 }
 
 /** What the panel says about one unsent change. Pure. */
-export function describeRow(row: OutboxRow, now: number): { title: string; state: string; attempts: string; error?: string; detail?: string } {
+export function describeRow(row: OutboxRow, now: number, goneList?: { name?: string }): { title: string; state: string; attempts: string; error?: string; detail?: string } {
   const title = String(row.attrs.title ?? "").trim() || (row.model === "List" ? "Untitled list" : "Untitled task");
   const attempts = row.attempts === 0 ? "not tried yet" : row.attempts === 1 ? "1 attempt" : `${row.attempts} attempts`;
   let error: string | undefined;
@@ -54,7 +56,9 @@ export function describeRow(row: OutboxRow, now: number): { title: string; state
     const when = row.lastError.at ? ` (${clock(row.lastError.at)}, ${ago(row.lastError.at, now)})` : "";
     error = `${what}: ${reasonOf(row.lastError.message)}${when}`;
   }
-  return { title, state: stateText[row.state], attempts, error, detail: row.lastError?.message };
+  // The server's words say "not found"; what happened, in a person's words.
+  if (goneList) error = `Its list${goneList.name ? ` “${goneList.name}”` : ""} was deleted on another device before this task reached the server. Keep saves it in a new list; Undo drops it`;
+  return { title, state: stateText[row.state], attempts, error, detail: goneList ? undefined : row.lastError?.message };
 }
 
 function serverFact(s: SyncSnapshot): { tone: string; text: string } {
@@ -99,8 +103,9 @@ function errorLine(row: OutboxRow, d: ReturnType<typeof describeRow>): SafeHtml 
   return html`<p class="outbox-error" data-kind="${connection ? "connection" : "refused"}" title="${d.detail}">${connection ? "Last try" : "Last error"}: ${d.error}</p>`;
 }
 
-function rowHtml(row: OutboxRow, now: number): SafeHtml {
-  const d = describeRow(row, now);
+function rowHtml(row: OutboxRow, now: number, goneLists: SyncSnapshot["goneLists"]): SafeHtml {
+  const gone = row.model === "Task" ? goneLists?.get(row.id) : undefined;
+  const d = describeRow(row, now, gone);
   const key = `${row.model}:${row.id}`;
   const what = `${row.action} of ${row.model.toLowerCase()} ${d.title}`;
   return html`
@@ -113,6 +118,7 @@ function rowHtml(row: OutboxRow, now: number): SafeHtml {
       <p class="outbox-meta"><span class="outbox-state">${d.state}</span> · <span class="outbox-attempts">${d.attempts}</span>${row.queued > 1 ? html` · ${row.queued - 1} more queued` : ""}</p>
       ${d.error ? errorLine(row, d) : ""}
       <div class="outbox-buttons">
+        ${gone ? html`<button type="button" class="outbox-keep" data-list="${gone.listId}" data-focus-key="keep:${key}" aria-label="Keep ${d.title} in a new list">Keep</button>` : ""}
         <button type="button" class="outbox-retry" data-key="${key}" data-focus-key="retry:${key}" aria-label="Retry ${what}" ${row.state === "sending" ? html`disabled` : ""}>Retry</button>
         <button type="button" class="outbox-undo btn-quiet" data-key="${key}" data-focus-key="undo:${key}" aria-label="Undo ${what}" title="Drop this change and keep the server's version">Undo</button>
       </div>
@@ -144,7 +150,7 @@ export function syncPanelHtml(s: SyncSnapshot): SafeHtml {
     <section class="sync-section" aria-labelledby="sync-outbox-title">
       <h3 id="sync-outbox-title" class="sync-section-title" tabindex="-1" data-focus-key="outbox-title">Unsent changes <span class="outbox-count">(${count})</span></h3>
       ${count
-        ? html`<ul class="outbox">${s.rows.map((row) => rowHtml(row, s.now))}</ul>`
+        ? html`<ul class="outbox">${s.rows.map((row) => rowHtml(row, s.now, s.goneLists))}</ul>`
         : html`<p class="outbox-empty">Nothing is waiting: every change is on the server.</p>`}
     </section>
   </div>`;

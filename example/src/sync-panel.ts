@@ -3,6 +3,8 @@ import type { Atmos } from "atmos2";
 import type { AuthFlow } from "./auth-flow";
 import type { RemoteSync } from "./remote-sync";
 import { syncPanelHtml, type SyncSnapshot } from "./sync-panel-view";
+import { OrphanTasks } from "./orphan-tasks";
+import { Task } from "./task-model";
 
 /**
  * "A look inside sync": a dialog opened from the status pill, listing each
@@ -17,12 +19,14 @@ export class SyncPanel extends Spine.Controller {
     "click .send-all": "sendAll",
     "click .outbox-retry": "retry",
     "click .outbox-undo": "undo",
+    "click .outbox-keep": "keep",
     click: "backdropClick",
     close: "closed",
   };
   declare atmos: Atmos;
   declare remote: RemoteSync;
   declare auth: AuthFlow;
+  declare orphans: OrphanTasks;
   /** Whether this mode connects to a live endpoint at all. */
   declare liveUsed: boolean;
   private painted = "";
@@ -31,7 +35,7 @@ export class SyncPanel extends Spine.Controller {
   private opener?: () => HTMLElement | undefined;
   private ticker?: ReturnType<typeof setInterval>;
 
-  constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; liveUsed: boolean }) {
+  constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; orphans: OrphanTasks; liveUsed: boolean }) {
     super(options);
     const render = () => this.render();
     const names = ["status", "online", "offline", "error", "live:connected", "live:disconnected", "live:change", "live:resync"] as const;
@@ -89,6 +93,7 @@ export class SyncPanel extends Spine.Controller {
       lastPullAt: this.remote.lastPullAt,
       lastPullError: this.remote.lastPullError,
       live: live ? { state: live.connectionState, seq: live.seq, error: this.liveError } : undefined,
+      goneLists: this.goneLists(),
       now: Date.now(),
     };
   }
@@ -134,6 +139,18 @@ export class SyncPanel extends Spine.Controller {
   undo(event: Event): void {
     const ref = this.refOf(event);
     if (ref) void this.atmos.revert(ref);
+  }
+
+  /** Keeps the tasks that waited for a deleted list in a new list of its name (the row's and its siblings'). */
+  keep(event: Event): void {
+    const listId = (event.currentTarget as HTMLElement).dataset.list;
+    if (listId) this.orphans.keep(listId);
+  }
+
+  private goneLists(): SyncSnapshot["goneLists"] {
+    const gone: SyncSnapshot["goneLists"] = new Map();
+    for (const task of Task.select<Task>((t) => OrphanTasks.orphaned(t))) gone.set(task.id, { listId: task.taskListID, name: this.orphans.nameOf(task.taskListID) });
+    return gone;
   }
 
   private refOf(event: Event): { className: string; id: string } | undefined {

@@ -69,4 +69,17 @@ describe("Sync panel view (pure)", () => {
     expect(markup).to.match(/data-fact="live" data-live-state="connected"><span class="fact-dot" data-tone="warn"><\/span>Paused while offline</);
     expect(markup).not.to.contain(">Connected<");
   });
+
+  it("says in a person's words that a task's list was deleted elsewhere, and offers Keep (found by a new user: the panel showed the library's developer message)", () => {
+    const base: SyncSnapshot = { status: { pending: 1, inFlight: 0, failed: 1, online: true }, rows: [], authNeeded: false, pulling: false, now: 0 };
+    const orphan = row({ id: "t9", state: "parked", attempts: 1, lastError: { status: 404, message: "Task POST /lists/L1/tasks answered 404: list not found; atmos.revert(record) removes it here", at: 0 } });
+    const markup = syncPanelHtml({ ...base, rows: [orphan], goneLists: new Map([["t9", { listId: "L1", name: "Shopping" }]]) }).value;
+    expect(markup).to.contain("Last error: Its list “Shopping” was deleted on another device before this task reached the server. Keep saves it in a new list; Undo drops it");
+    expect(markup).not.to.contain("atmos.revert");
+    expect(markup).to.match(/<button type="button" class="outbox-keep" data-list="L1"[^>]*>Keep<\/button>/);
+    // Not for a task whose list is here: the server's reason, and no Keep.
+    const plain = syncPanelHtml({ ...base, rows: [orphan] }).value;
+    expect(plain).to.contain("HTTP 404: list not found");
+    expect(plain).not.to.contain("outbox-keep");
+  });
 });

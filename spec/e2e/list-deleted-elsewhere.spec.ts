@@ -1,0 +1,83 @@
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { addList, addTasks, eventually, shownTasks, synced, TasksAppHarness } from "./tasks-app-harness";
+
+/**
+ * Found by a new user trying two devices: tasks added offline to a list that
+ * another device deleted meanwhile stayed "not saved" for good, in no list
+ * on the page, and the Sync panel showed atmos2's message for developers.
+ * The page now says what happened and offers to keep them in a new list.
+ */
+describe("Tasks app: tasks added offline to a list deleted on another device", function () {
+  const harness = new TasksAppHarness();
+
+  before(() => harness.start());
+  after(() => harness.stop());
+  afterEach(() => harness.closeDevices());
+
+  /** Adds `titles` offline to a new synced list `name`, which the server then deletes; back online. */
+  async function addedToADeletedList(page: Page, name: string, ...titles: string[]): Promise<void> {
+    await addList(page, name);
+    await addTasks(page, "Already there");
+    await synced(page);
+    const list = (await harness.listNamed(name))!;
+    await page.context().setOffline(true);
+    await addTasks(page, ...titles);
+    await harness.api("DELETE", `/users/@me/lists/${list.id}`);
+    // Back online, the page sends what waited and pulls.
+    await page.context().setOffline(false);
+  }
+
+  it("offers to keep them in a new list of the same name, and 'Keep them' saves them there on the server", async () => {
+    const page = await harness.openDevice();
+    await addedToADeletedList(page, "Shopping", "Bread", "Eggs");
+
+    const toast = page.locator(".undo-toast");
+    await toast.waitFor();
+    expect(await toast.locator(".undo-text").innerText()).to.equal("The list “Shopping” was deleted on another device before 2 tasks added here reached it.");
+    await toast.getByRole("button", { name: "Keep them" }).click();
+
+    await synced(page);
+    const kept = await eventually(async () => {
+      const list = await harness.listNamed("Shopping");
+      expect(list, "a new list on the server").to.not.equal(undefined);
+      const tasks = (await harness.tasks(list!.id)).map((t) => t.title).sort();
+      expect(tasks).to.deep.equal(["Bread", "Eggs"]);
+      return list!;
+    });
+    await page.locator(".list-select", { hasText: "Shopping" }).click();
+    await eventually(async () => expect((await shownTasks(page)).open.sort()).to.deep.equal(["Bread", "Eggs"]));
+    expect(await page.locator(".pill[data-state='synced']").count(), "nothing left unsent").to.equal(1);
+    expect((await harness.lists()).filter((l) => l.id === kept.id)).to.have.length(1);
+    expect(harness.pageErrors(page)).to.deep.equal([]);
+  });
+
+  it("drops them when the person says so: nothing is left waiting", async () => {
+    const page = await harness.openDevice();
+    await addedToADeletedList(page, "Party", "Balloons");
+
+    const toast = page.locator(".undo-toast");
+    await toast.waitFor();
+    await toast.getByRole("button", { name: "Dismiss" }).click();
+    // Dismissed, the offer stays in the Sync panel, in words a person reads.
+    await page.locator(".pill").click();
+    const row = page.locator(".outbox-row", { hasText: "Balloons" });
+    expect(await row.locator(".outbox-error").innerText()).to.contain("Its list “Party” was deleted on another device");
+    await row.getByRole("button", { name: /^Undo/ }).click();
+    await page.locator(".outbox-empty").waitFor();
+    expect(await harness.listNamed("Party")).to.equal(undefined);
+  });
+
+  it("keeps them from the Sync panel once the notice is gone", async () => {
+    const page = await harness.openDevice();
+    await addedToADeletedList(page, "Garden", "Rake leaves");
+    await page.locator(".undo-toast").getByRole("button", { name: "Dismiss" }).click();
+    await page.locator(".pill").click();
+    await page.getByRole("button", { name: "Keep Rake leaves in a new list" }).click();
+    await page.locator(".outbox-empty").waitFor();
+    await eventually(async () => {
+      const list = await harness.listNamed("Garden");
+      expect((await harness.tasks(list!.id)).map((t) => t.title)).to.deep.equal(["Rake leaves"]);
+    });
+  });
+});
