@@ -30,6 +30,11 @@ export class UndoToast extends Spine.Controller {
   private byKeys = false;
   /** Hides the offer; cleared while the pointer or focus is on the toast. */
   private timer?: ReturnType<typeof setTimeout>;
+  /** Keeps room below the page for the toast while it shows, as tall as it is (it wraps on a phone). */
+  private room = new ResizeObserver(([entry]) => {
+    const height = entry?.target.isConnected ? (entry.target as HTMLElement).offsetHeight : 0;
+    document.documentElement.style.setProperty("--toast-room", height ? `${height + 16}px` : "0px");
+  });
 
   constructor(options: { el: unknown }) {
     super(options);
@@ -65,6 +70,9 @@ export class UndoToast extends Spine.Controller {
       <button type="button" class="undo"${keys}>${label}</button>
       <button type="button" class="undo-close" aria-label="Dismiss"><span aria-hidden="true">×</span></button>
     </div>`.value);
+    // The last task can then be scrolled up from under the toast.
+    this.room.disconnect();
+    this.room.observe(this.el.find(".undo-toast")[0]);
     this.schedule();
   }
 
@@ -81,6 +89,8 @@ export class UndoToast extends Spine.Controller {
     clearTimeout(this.timer);
     this.action = undefined;
     this.byKeys = false;
+    this.room.disconnect();
+    document.documentElement.style.removeProperty("--toast-room");
     this.el.empty();
   }
 
