@@ -154,17 +154,42 @@ export class TaskItem extends Spine.Controller {
   private saveForm(always: boolean): void {
     const task = this.fresh();
     if (!task) return;
-    const title = String(this.el.find(".edit-title").val()).trim();
-    const notes = String(this.el.find(".edit-notes").val()).trim();
-    const due = String(this.el.find(".edit-due").val());
-    const { opened } = this;
-    const typed = { title: title !== opened.title, notes: notes !== opened.notes, due: due !== opened.due };
+    const { title, notes, due, typed } = this.form();
     if (!always && !typed.title && !typed.notes && !typed.due) return;
     if (typed.title) task.title = title;
     if (typed.notes) task.notes = notes || null;
     if (typed.due) task.due = inputToDue(due);
     task.save({ remote: true });
     this.task = task;
+  }
+
+  /** What the edit form holds, and which fields were typed over since it opened. */
+  private form() {
+    const title = String(this.el.find(".edit-title").val()).trim();
+    const notes = String(this.el.find(".edit-notes").val()).trim();
+    const due = String(this.el.find(".edit-due").val());
+    const { opened } = this;
+    return { title, notes, due, typed: { title: title !== opened.title, notes: notes !== opened.notes, due: due !== opened.due } };
+  }
+
+  /**
+   * The row is going (its task left the list) while its edit form is open.
+   * A task still here (hidden elsewhere, moved) keeps what was typed, saved;
+   * for a task deleted meanwhile, the task as the form shows it is returned,
+   * when anything was typed, for the page to offer back. The form closes.
+   */
+  leaveEdit(): Record<string, unknown> | undefined {
+    if (!this.editing) return undefined;
+    if (this.fresh()) {
+      this.keepEdit();
+      return undefined;
+    }
+    this.editing = false;
+    if (TaskItem.editingRow === this) TaskItem.editingRow = undefined;
+    const { title, notes, due, typed } = this.form();
+    if (!typed.title && !typed.notes && !typed.due) return undefined;
+    const { status, completed, taskListID } = this.task;
+    return { title, notes: notes || null, due: inputToDue(due), status, completed, taskListID };
   }
 
   cancel(): void {

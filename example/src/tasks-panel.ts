@@ -165,8 +165,11 @@ export class TasksPanel extends Spine.Controller {
     this.place(this.doneEl[0], done, seen);
     for (const [root, item] of this.items) {
       if (seen.has(root)) continue;
+      const typed = item.leaveEdit();
       item.release();
       this.items.delete(root);
+      // Deleted on another device while the user typed in it: what was typed is offered back.
+      if (typed) this.undo.offer(`“${String(typed.title) || "Untitled task"}” was deleted on another device while you were editing it.`, "Keep it", () => new Task(typed).save({ remote: true }));
     }
     this.emptyEl.prop("hidden", open.length > 0).text(done.length ? "All done. Nice!" : "No tasks yet. Type one above and press Enter.");
     this.doneSection.prop("hidden", done.length === 0);
@@ -280,6 +283,8 @@ export class TasksPanel extends Spine.Controller {
   }
 
   clear(): void {
+    // A completed task's form left open: what was typed is saved before it goes (Undo brings it back with it).
+    TaskItem.editingRow?.keepEdit();
     const list = this.list;
     if (list) this.undo.deleteTasks(completedTasks(list), "completed task");
   }

@@ -74,6 +74,35 @@ describe("Tasks app: live updates", function () {
     expect((await shownTasks(laptop)).open).to.deep.equal(["Report (renamed elsewhere)"]);
   });
 
+  // Found by a new user trying two devices: what was typed in an open edit
+  // form vanished with the row when another device deleted the task.
+  it("offers back what was typed in a task's edit form when another device deletes the task", async () => {
+    const laptop = await harness.openDevice();
+    await addList(laptop, "Writing");
+    await addTasks(laptop, "Draft", "Keep me");
+    await synced(laptop);
+    await laptop.locator(".live-badge[data-state='on']").waitFor();
+    await laptop.getByRole("button", { name: "Edit Draft" }).click();
+    await laptop.getByLabel("Title", { exact: true }).fill("Draft, second version");
+    await laptop.getByLabel("Notes").fill("three long paragraphs");
+
+    const list = (await harness.listNamed("Writing"))!;
+    const draft = (await harness.tasks(list.id)).find((t) => t.title === "Draft")!;
+    await harness.api("DELETE", `/lists/${list.id}/tasks/${draft.id}`);
+    const toast = laptop.locator(".undo-toast");
+    await toast.waitFor();
+    expect(await toast.locator(".undo-text").innerText()).to.equal("“Draft, second version” was deleted on another device while you were editing it.");
+    await toast.getByRole("button", { name: "Keep it" }).click();
+    await synced(laptop);
+    const kept = await eventually(async () => {
+      const found = (await harness.tasks(list.id)).find((t) => t.title === "Draft, second version");
+      expect(found, "a task with what was typed, on the server").to.not.equal(undefined);
+      return found!;
+    });
+    expect(kept.notes).to.equal("three long paragraphs");
+    expect((await shownTasks(laptop)).open.sort()).to.deep.equal(["Draft, second version", "Keep me"]);
+  });
+
   it("does not show a device's own new tasks twice when they come back over the socket", async () => {
     const laptop = await harness.openDevice();
     await addList(laptop, "Echoes");
