@@ -75,7 +75,16 @@ export function invalid(message: string, parameter?: string): ApiError {
   return new ApiError(400, message, "invalid", parameter ? { name: parameter, type: "parameter" } : undefined);
 }
 
-/** 404 for an id the API does not know. */
-export function notFound(what: string): ApiError {
-  return new ApiError(404, `${what} not found.`, "notFound");
+/** 404 for an id the API does not know: `Task "abc" not found.` */
+export function notFound(kind: string, id: string): ApiError {
+  return new ApiError(404, `${kind} ${shown(id)} not found.`, "notFound");
+}
+
+/**
+ * Text from the request (an id, a path) as a message quotes it: whole when
+ * short, else its start and its length, so an answer stays small whatever
+ * was sent (a message names what to fix, it does not echo the input).
+ */
+export function shown(text: string, max = 80): string {
+  return text.length <= max ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, max))}… (${text.length} characters)`;
 }

@@ -18,7 +18,7 @@ const PAGE_MAX = 1000;
 export function requireList(ctx: RequestContext, id: string): ListRow {
   // Another account's list is "not found" too: a 403 would tell that the id exists.
   const row = ctx.db.prepare("SELECT * FROM lists WHERE id = ? AND owner = ? AND deleted = 0").get(id, ctx.user) as ListRow | undefined;
-  if (!row) throw notFound(`Task list "${id}"`);
+  if (!row) throw notFound("Task list", id);
   return row;
 }
 
@@ -89,7 +89,7 @@ export function patchList(ctx: RequestContext): ApiResponse {
  */
 export function deleteList(ctx: RequestContext): ApiResponse {
   const row = ctx.db.prepare("SELECT * FROM lists WHERE id = ? AND owner = ?").get(ctx.params.list, ctx.user) as ListRow | undefined;
-  if (!row) throw notFound(`Task list "${ctx.params.list}"`);
+  if (!row) throw notFound("Task list", ctx.params.list);
   if (row.deleted) return emptyResponse(204);
   checkIfMatch(ctx, row.rev);
   const { rev, updated } = ctx.stamp();

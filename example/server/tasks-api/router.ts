@@ -1,4 +1,4 @@
-import { ApiError, invalid } from "./api-error";
+import { ApiError, invalid, shown } from "./api-error";
 import type { ApiResponse } from "./http-io";
 import { deleteList, getList, insertList, listLists, patchList, updateList } from "./lists";
 import type { RequestContext } from "./request-context";
@@ -52,7 +52,7 @@ export function matchRoute(method: string, path: string): Match {
     }
     return { handler, params, writes: method !== "GET" && method !== "HEAD" };
   }
-  throw new ApiError(404, `No such endpoint: ${method} /tasks/v1${path}.`, "notFound");
+  throw new ApiError(404, `No such endpoint: ${method} ${shown(`/tasks/v1${path}`)}.`, "notFound");
 }
 
 function matchPattern(pattern: string[], segments: string[]): Record<string, string> | undefined {

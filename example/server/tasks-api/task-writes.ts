@@ -15,7 +15,7 @@ export function findTask(ctx: RequestContext, listId: string, id: string): TaskR
 /** A task that exists in the list and is not deleted, else 404. */
 export function requireLiveTask(ctx: RequestContext, listId: string, id: string): TaskRow {
   const row = findTask(ctx, listId, id);
-  if (!row || row.deleted) throw notFound(`Task "${id}"`);
+  if (!row || row.deleted) throw notFound("Task", id);
   return row;
 }
 

@@ -18,7 +18,7 @@ import { findTask, reported, writeTask } from "./task-writes";
 export function getTask(ctx: RequestContext): ApiResponse {
   requireList(ctx, ctx.params.list);
   const row = findTask(ctx, ctx.params.list, ctx.params.task);
-  if (!row) throw notFound(`Task "${ctx.params.task}"`);
+  if (!row) throw notFound("Task", ctx.params.task);
   return taskAnswer(ctx, row, 200);
 }
 
@@ -62,7 +62,7 @@ export function patchTask(ctx: RequestContext): ApiResponse {
 export function deleteTask(ctx: RequestContext): ApiResponse {
   requireList(ctx, ctx.params.list);
   const row = findTask(ctx, ctx.params.list, ctx.params.task);
-  if (!row) throw notFound(`Task "${ctx.params.task}"`);
+  if (!row) throw notFound("Task", ctx.params.task);
   if (row.deleted) return emptyResponse(204);
   checkIfMatch(ctx, row.rev);
   deleteTaskTree(ctx, row.list_id, row.id);
@@ -82,7 +82,7 @@ export function clearList(ctx: RequestContext): ApiResponse {
 function saveTask(ctx: RequestContext, replace: boolean): ApiResponse {
   requireList(ctx, ctx.params.list);
   const row = findTask(ctx, ctx.params.list, ctx.params.task);
-  if (!row) throw notFound(`Task "${ctx.params.task}"`);
+  if (!row) throw notFound("Task", ctx.params.task);
   checkIfMatch(ctx, row.rev);
   const input = readTaskInput(ctx.body);
   const columns = taskColumns(input, row, replace, ctx.now);

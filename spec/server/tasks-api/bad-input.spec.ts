@@ -115,6 +115,21 @@ describe("tasks API: bad input", () => {
     expect(method.headers.get("allow")).to.equal("GET, HEAD, POST");
   });
 
+  // Found by an attack from outside: a 15,000-character id came back twice
+  // over in a 30 KB answer; a message names what to fix, not the whole input.
+  it("answers an unknown id or path with a short message, not the whole id back", async () => {
+    const long = "x".repeat(15_000);
+    for (const path of [`/lists/${long}/tasks`, `/lists/${listId}/tasks/${long}`, `/users/@me/lists/${long}`, `/${long}`]) {
+      const answer = await api.call("GET", path);
+      expect(answer.status, path.slice(0, 40)).to.equal(404);
+      const message: string = answer.body.error.message;
+      expect(message.length, message.slice(0, 120)).to.be.below(300);
+      expect(message).to.match(/… \(150\d\d characters\)/);
+    }
+    const short = await api.call("GET", `/lists/${listId}/tasks/nope`);
+    expect(short.body.error.message).to.equal('Task "nope" not found.');
+  });
+
   it("survives a bad percent-encoding in the path", async () => {
     const answer = await api.call("GET", "/lists/%E0%A4%A/tasks");
     expect(answer.status).to.equal(400);
