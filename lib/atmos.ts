@@ -477,6 +477,8 @@ export class Atmos extends Emitter<AtmosEvents> {
       online: () => this.board.online,
       authFailed: () => {
         this.authFailed = true;
+        // A 401 is an answer: the server is reachable (auth_success waits for an accepted request).
+        this.board.setOnline(true);
       },
       statusChanged: (entry) => this.board.changed(entry),
       callOptions: (key) => this.callbacks.get(key)?.calls ?? [],

@@ -128,7 +128,7 @@ async function start(): Promise<void> {
       if ((event.key === sessionKey || event.key === null) && storedToken() !== session) location.reload();
     });
   }
-  new OfflineBanner({ el: jQuery("#offline-banner"), atmos });
+  new OfflineBanner({ el: jQuery("#offline-banner"), atmos, auth });
   const sidebar = new ListsSidebar({ el: jQuery("#sidebar") });
   const panel = new TasksPanel({ el: jQuery("#panel"), atmos, undo: toast });
   noticeConflicts(atmos, toast);

@@ -7,6 +7,8 @@ export interface SyncSnapshot {
   rows: OutboxRow[];
   /** The server refused the token (a 401): sending waits for a new one. */
   authNeeded: boolean;
+  /** Whether this page can ask for a new token (sign-in); false where one token is set on the server. */
+  canSignIn?: boolean;
   pulling: boolean;
   lastPullAt?: number;
   lastPullError?: string;
@@ -62,7 +64,7 @@ export function describeRow(row: OutboxRow, now: number, goneList?: { name?: str
 }
 
 function serverFact(s: SyncSnapshot): { tone: string; text: string } {
-  if (s.authNeeded) return { tone: "bad", text: "Token refused: sign in again to send changes" };
+  if (s.authNeeded) return { tone: "bad", text: s.canSignIn === false ? "Token refused: the server's TASKS_TOKEN must match this page's" : "Token refused: sign in again to send changes" };
   if (!s.status.online) return { tone: "warn", text: "Offline: changes wait on this device" };
   if (s.status.inFlight > 0) return { tone: "ok", text: `Online · sending ${s.status.inFlight}` };
   return { tone: "ok", text: "Online" };

@@ -89,6 +89,7 @@ export class SyncPanel extends Spine.Controller {
       status: this.atmos.status(),
       rows: this.atmos.outbox(),
       authNeeded: this.auth.current.needed,
+      canSignIn: this.auth.current.canSignIn,
       pulling: this.remote.pulling,
       lastPullAt: this.remote.lastPullAt,
       lastPullError: this.remote.lastPullError,

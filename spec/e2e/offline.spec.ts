@@ -26,6 +26,27 @@ describe("Tasks app: offline", function () {
     expect(await page.locator(".offline-banner").isHidden()).to.equal(true);
   });
 
+  // Found by a new user: the server came back but refused the token (it had
+  // been changed), and the banner still said the server could not be reached,
+  // with the instruction only in the pill's tooltip, out of a finger's reach.
+  it("says the token was refused, and what to do, once the server answers again with a 401", async () => {
+    const page = await harness.openDevice({ width: 375, height: 667 }, { touch: true });
+    await addList(page, "Refused later");
+    await synced(page);
+    await page.context().route("**/tasks/v1/**", (route) => route.abort("connectionrefused"));
+    await addTasks(page, "Waits here");
+    await page.locator(".pill[data-state='offline']").waitFor();
+    await page.context().unroute("**/tasks/v1/**");
+    await page.context().route("**/tasks/v1/**", (route) =>
+      route.fulfill({ status: 401, contentType: "application/json", body: JSON.stringify({ error: { code: 401, message: "Request had invalid authentication credentials.", status: "UNAUTHENTICATED" } }) }),
+    );
+    await page.getByRole("button", { name: "Try now" }).tap();
+    await page.locator(".pill[data-state='signin']").waitFor();
+    const banner = page.locator(".offline-banner");
+    await eventually(async () => expect(await banner.innerText()).to.equal("The server refused this page's token, so your change stays on this device. Whoever runs the server: check TASKS_TOKEN, then reload this page."));
+    expect(await banner.isVisible()).to.equal(true);
+  });
+
   it("keeps edits made offline on screen and sends them when the connection is back", async () => {
     const page = await harness.openDevice();
     await addList(page, "Errands");

@@ -88,6 +88,25 @@ describe("offline: a 401 pauses sending until atmos.resume()", () => {
     expect((List.first() as any).syncState()).to.equal("synced");
   });
 
+  // Found by a new user of the Tasks example: after the server came back and
+  // refused the token, the page still said it could not reach the server.
+  it("counts a 401 as the server answering: online again (without auth_success) after it was unreachable", async () => {
+    connectivity.set(false);
+    await settle();
+    expect(page.atmos.status().online, "offline to begin with").to.equal(false);
+    const online = recordEvents(page.atmos, "online");
+    const success = recordEvents(page.atmos, "auth_success");
+    const authFail = nextEvent(page.atmos, "auth_fail");
+    new List({ title: "refused" }).save({ remote: true });
+    await page.atmos.push();
+    await authFail;
+    await settle();
+    expect(page.atmos.status()).to.deep.equal({ pending: 1, inFlight: 0, failed: 0, online: true });
+    expect(online).to.have.length(1);
+    expect(success).to.deep.equal([]);
+    expect(listRequests(), "still held until resume()").to.equal(1);
+  });
+
   it("asks again after resume() when the token is still refused", async () => {
     const fails = recordEvents(page.atmos, "auth_fail");
     const first = nextEvent(page.atmos, "auth_fail");
