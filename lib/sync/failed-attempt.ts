@@ -28,6 +28,7 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   if (kind === "park" && op.kind === "update" && goneAnswer(status)) {
     failure.message += "; the server has no such record (deleted elsewhere?): atmos.revert(record) removes it here, or destroy it";
   }
+  if (kind === "park" && op.kind === "create" && goneAnswer(status)) failure.message += goneParent(host, entry, op);
   const record = recordOf(host, entry);
   // The server answered (404, 500…): the network is up again, whatever it said.
   if ((status > 0 || failure.answered) && kind !== "offline" && kind !== "auth") host.setOnline(true);
@@ -101,4 +102,27 @@ export function tellFirstFailure(told: WeakSet<RemoteCallOptions>, calls: Remote
 export function notSent(op: OutboxOp): void {
   op.sent = false;
   op.sentAs = undefined;
+}
+
+/**
+ * For a create answered 404/410 whose path holds a parent's id (a task's
+ * list): the parent may have been deleted elsewhere, and what to do then.
+ */
+function goneParent(host: SyncHost, entry: RecordEntry, op: OutboxOp): string {
+  const segments = (op.sentAs?.path ?? "").split(/[?#]/)[0].split("/").map(decoded);
+  const keys = host.options(entry.className).remoteKeys;
+  for (const field in keys) {
+    const value = entry.attrs[field];
+    if (value == null || !segments.includes(String(value))) continue;
+    return `; the server may have no ${keys[field]} ${JSON.stringify(String(value))} (${field}) any more (deleted elsewhere?): atmos.revert(record) drops this ${entry.className} here, or set another ${field} and atmos.retry(record)`;
+  }
+  return "";
+}
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // a route written with a bare "%"
+  }
 }
