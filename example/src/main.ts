@@ -130,7 +130,7 @@ async function start(): Promise<void> {
   }
   new OfflineBanner({ el: jQuery("#offline-banner"), atmos, auth });
   const sidebar = new ListsSidebar({ el: jQuery("#sidebar") });
-  const panel = new TasksPanel({ el: jQuery("#panel"), atmos, undo: toast });
+  const panel = new TasksPanel({ el: jQuery("#panel"), atmos, remote, undo: toast });
   noticeConflicts(atmos, toast);
 
   const remembered = () => {

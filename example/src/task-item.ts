@@ -22,10 +22,13 @@ export class TaskItem extends Spine.Controller {
     "click .task-revert": "revert",
     "submit .task-edit": "save",
     "click .task-cancel": "cancel",
+    "click .task-move": "move",
     "keydown .task-edit": "editKey",
   };
   declare task: Task;
   declare atmos: Atmos;
+  /** Whether the task can move among its list's tasks (the panel knows its neighbours). */
+  declare canMove?: (task: Task) => boolean;
   /** The row whose edit form is open: one at a time, and what it holds is kept when the user goes elsewhere. */
   static editingRow: TaskItem | undefined;
   private editing = false;
@@ -34,7 +37,7 @@ export class TaskItem extends Spine.Controller {
   /** What was rendered last: a sync that changes nothing visible does not repaint. */
   private painted = "";
 
-  constructor(options: { task: Task; atmos: Atmos }) {
+  constructor(options: { task: Task; atmos: Atmos; canMove?: (task: Task) => boolean }) {
     super({ ...options, tag: "li", className: "task" });
     this.render();
   }
@@ -115,6 +118,10 @@ export class TaskItem extends Spine.Controller {
         <div class="edit-row">
           <label class="field-label" for="${id}-due">Due</label>
           <input type="date" class="edit-due" id="${id}-due" name="due" value="${dueToInput(task.due)}">
+          ${this.canMove?.(task) ? html`<span class="edit-move">
+            <button type="button" class="task-move btn-quiet" data-step="-1" aria-label="Move up"><span aria-hidden="true">↑</span></button>
+            <button type="button" class="task-move btn-quiet" data-step="1" aria-label="Move down"><span aria-hidden="true">↓</span></button>
+          </span>` : ""}
           <span class="edit-actions">
             <button type="button" class="task-cancel btn-quiet">Cancel</button>
             <button type="submit" class="btn-primary">Save</button>
@@ -194,6 +201,13 @@ export class TaskItem extends Spine.Controller {
 
   cancel(): void {
     this.close();
+  }
+
+  /** "Move up" / "Move down": the form stays open (what was typed stays in it); the panel moves the task. */
+  move(event: Event): void {
+    const task = this.fresh();
+    const step = Number((event.currentTarget as HTMLElement).dataset.step);
+    if (task) this.trigger("move", task, step);
   }
 
   editKey(event: KeyboardEvent): void {

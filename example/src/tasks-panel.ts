@@ -1,6 +1,8 @@
 import Spine from "spine";
 import type { Atmos } from "atmos2";
 import { completedTasks } from "./clear-completed";
+import { movable, moveTask } from "./task-order";
+import type { RemoteSync } from "./remote-sync";
 import { html } from "./html";
 import { List } from "./list-model";
 import { findByRoot, rootOf } from "./record-root";
@@ -41,6 +43,7 @@ export class TasksPanel extends Spine.Controller {
     ".tasks-empty": "emptyEl",
   };
   declare atmos: Atmos;
+  declare remote: RemoteSync;
   declare undo: UndoToast;
   declare head: any;
   declare newTitle: any;
@@ -57,7 +60,7 @@ export class TasksPanel extends Spine.Controller {
   private headPainted = "";
   private scheduled = false;
 
-  constructor(options: { el: unknown; atmos: Atmos; undo: UndoToast }) {
+  constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; undo: UndoToast }) {
     super(options);
     const later = () => this.schedule();
     Task.bind("refresh change syncState", later);
@@ -201,7 +204,8 @@ export class TasksPanel extends Spine.Controller {
       let item = this.items.get(root);
       if (item) item.update(task);
       else {
-        item = new TaskItem({ task, atmos: this.atmos });
+        item = new TaskItem({ task, atmos: this.atmos, canMove: (t) => !!this.list && movable(this.list).some((m) => m.id === t.id) });
+        item.bind("move", (moved: Task, step: -1 | 1) => void this.move(moved, step));
         item.bind("removed", (neighbour: any, removed: Task) => {
           this.undo.deleteTasks([removed]);
           (neighbour.length ? neighbour : this.newTitle).trigger("focus");
@@ -280,6 +284,17 @@ export class TasksPanel extends Spine.Controller {
     // local storage clean (a delete answered 404 counts as done).
     for (const task of tasks) task.destroy({ remote: true });
     list.destroy({ remote: true });
+  }
+
+  /** Moves a task one place up or down; offline, the toast says why it did not. */
+  private async move(task: Task, step: -1 | 1): Promise<void> {
+    const list = this.list;
+    if (!list) return;
+    try {
+      await moveTask(this.atmos, this.remote, list, task, step);
+    } catch (error) {
+      this.undo.offer((error as Error).message);
+    }
   }
 
   clear(): void {

@@ -59,15 +59,15 @@ export class UndoToast extends Spine.Controller {
     }, true);
   }
 
-  /** Shows `text` with a button that runs `action`; `byKeys`: Ctrl+Z (⌘Z) runs it too. */
-  offer(text: string, label: string, action: () => void, byKeys = false): void {
-    this.action = action;
+  /** Shows `text`, with a button that runs `action` when there is one; `byKeys`: Ctrl+Z (⌘Z) runs it too. */
+  offer(text: string, label?: string, action?: () => void, byKeys = false): void {
+    this.action = action ?? (() => undefined);
     this.byKeys = byKeys;
     const keys = byKeys && html` aria-keyshortcuts="Control+Z Meta+Z"`;
     // Written into a live region that is always there (#undo-toast): one shown only now would not be read.
     this.html(html`<div class="undo-toast">
       <span class="undo-text">${text}</span>
-      <button type="button" class="undo"${keys}>${label}</button>
+      ${label ? html`<button type="button" class="undo"${keys}>${label}</button>` : ""}
       <button type="button" class="undo-close" aria-label="Dismiss"><span aria-hidden="true">×</span></button>
     </div>`.value);
     // The last task can then be scrolled up from under the toast.

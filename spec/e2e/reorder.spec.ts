@@ -1,0 +1,69 @@
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { addList, addTasks, eventually, shownTasks, smallTargets, synced, TasksAppHarness } from "./tasks-app-harness";
+
+/**
+ * Found by a new user: there was no way to put tasks in another order. The
+ * edit form's Move up / Move down use Google's move endpoint; the server
+ * sets the positions, so every device shows the new order.
+ */
+describe("Tasks app: putting tasks in another order", function () {
+  const harness = new TasksAppHarness();
+
+  before(() => harness.start());
+  after(() => harness.stop());
+  afterEach(() => harness.closeDevices());
+
+  /** The open tasks' titles as shown, the one whose edit form is open included (its title field). */
+  const shownOrder = (page: Page) =>
+    page.locator(".open-tasks .task").evaluateAll((rows) =>
+      rows.map((row) => row.querySelector(".task-title")?.textContent ?? (row.querySelector(".edit-title") as HTMLInputElement | null)?.value ?? ""));
+
+  /** The list's open task titles in the server's order. */
+  async function serverOrder(listName: string): Promise<string[]> {
+    const list = (await harness.listNamed(listName))!;
+    return (await harness.tasks(list.id)).filter((t) => t.status !== "completed").sort((a, b) => a.position.localeCompare(b.position)).map((t) => t.title);
+  }
+
+  it("moves a task up and down from its edit form, on the server too, at phone size with a finger", async () => {
+    const page = await harness.openDevice({ width: 375, height: 667 }, { touch: true });
+    await addList(page, "Morning");
+    await addTasks(page, "Shower", "Coffee", "Emails");
+    await synced(page);
+    // A new task goes first, as in Google's apps.
+    expect((await shownTasks(page)).open).to.deep.equal(["Emails", "Coffee", "Shower"]);
+
+    await page.getByRole("button", { name: "Edit Shower" }).tap();
+    expect(await smallTargets(page, ".edit-move")).to.deep.equal([]);
+    await page.getByRole("button", { name: "Move up" }).tap();
+    await eventually(async () => expect(await shownOrder(page)).to.deep.equal(["Emails", "Shower", "Coffee"]));
+    await page.getByRole("button", { name: "Move up" }).tap();
+    await eventually(async () => expect(await shownOrder(page)).to.deep.equal(["Shower", "Emails", "Coffee"]));
+    expect(await serverOrder("Morning")).to.deep.equal(["Shower", "Emails", "Coffee"]);
+
+    await page.getByRole("button", { name: "Move down" }).tap();
+    await eventually(async () => expect(await shownOrder(page)).to.deep.equal(["Emails", "Shower", "Coffee"]));
+    expect(await serverOrder("Morning")).to.deep.equal(["Emails", "Shower", "Coffee"]);
+    // Another device opens it in that order.
+    const other = await harness.openDevice();
+    await other.locator(".list-select", { hasText: "Morning" }).click();
+    await eventually(async () => expect((await shownTasks(other)).open).to.deep.equal(["Emails", "Shower", "Coffee"]));
+    expect(harness.pageErrors(page)).to.deep.equal([]);
+  });
+
+  it("says that moving needs the server when offline, and changes nothing", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Evening");
+    await addTasks(page, "Read", "Walk");
+    await synced(page);
+    await page.context().setOffline(true);
+    await page.getByRole("button", { name: "Edit Read" }).click();
+    await page.getByRole("button", { name: "Move up" }).click();
+    const toast = page.locator(".undo-toast");
+    await toast.waitFor();
+    expect(await toast.locator(".undo-text").innerText()).to.equal("Moving a task needs the server: try again once you're back online.");
+    expect(await shownOrder(page)).to.deep.equal(["Walk", "Read"]);
+    await page.context().setOffline(false);
+    expect(await serverOrder("Evening")).to.deep.equal(["Walk", "Read"]);
+  });
+});
