@@ -163,6 +163,7 @@ async function start(): Promise<void> {
   // Local data first: the app is usable before the server answers.
   await List.sync();
   await Task.sync();
+  orphans.start();
   sidebar.select(remembered());
 
   // Then catch up with the server (in google mode, once signed in).

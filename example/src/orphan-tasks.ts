@@ -12,17 +12,27 @@ import type { UndoToast } from "./undo-toast";
  * them in a new list of the old name, or Undo drops them.
  */
 export class OrphanTasks {
-  /** Each list's name as last seen here: the list is gone when its tasks are found. */
-  private names = new Map<string, string>();
+  /**
+   * Each list's name as last seen here: the list is gone when its tasks are
+   * found, maybe after a reload, so the names are kept in this browser too.
+   */
+  private names = new Map<string, string>(readNames());
   /** Gone lists whose tasks were offered already (once per page; the Sync panel keeps the offer). */
   private offered = new Set<string>();
   private scheduled = false;
+  /** Set once the page has read its stored lists and tasks: before, every list would look gone. */
+  private started = false;
 
   constructor(private readonly atmos: Atmos, private readonly toast: UndoToast) {
     const later = () => this.schedule();
     List.bind("refresh change", later);
     Task.bind("refresh change syncState", later);
     atmos.on("status", later);
+  }
+
+  /** Starts looking, once the lists and tasks stored here are loaded. */
+  start(): void {
+    this.started = true;
     this.schedule();
   }
 
@@ -56,7 +66,7 @@ export class OrphanTasks {
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || !this.started) return;
     this.scheduled = true;
     queueMicrotask(() => {
       this.scheduled = false;
@@ -65,9 +75,14 @@ export class OrphanTasks {
   }
 
   private look(): void {
-    for (const list of List.all<List>()) this.names.set(list.id, list.title || "Untitled list");
     const byList = new Map<string, number>();
     for (const task of Task.select<Task>((t) => OrphanTasks.orphaned(t))) byList.set(task.taskListID, (byList.get(task.taskListID) ?? 0) + 1);
+    // The lists here, and the gone ones that tasks still wait for: no more.
+    const names = new Map<string, string>();
+    for (const list of List.all<List>()) names.set(list.id, list.title || "Untitled list");
+    for (const listId of byList.keys()) if (this.names.has(listId)) names.set(listId, this.names.get(listId)!);
+    this.names = names;
+    writeNames(names);
     for (const [listId, count] of byList) {
       if (this.offered.has(listId)) continue;
       this.offered.add(listId);
@@ -76,5 +91,25 @@ export class OrphanTasks {
       const tasks = count === 1 ? "1 task" : `${count} tasks`;
       this.toast.offer(`${list} was deleted on another device before ${tasks} added here reached it.`, "Keep them", () => void this.keep(listId));
     }
+  }
+}
+
+const namesKey = "tasks-example:list-names";
+
+function readNames(): Array<[string, string]> {
+  try {
+    const stored: unknown = JSON.parse(localStorage.getItem(namesKey) ?? "[]");
+    return Array.isArray(stored) ? stored.filter((pair): pair is [string, string] => Array.isArray(pair) && typeof pair[0] === "string" && typeof pair[1] === "string") : [];
+  } catch {
+    return []; // not ours, or cut short: the names come back from the lists
+  }
+}
+
+function writeNames(names: Map<string, string>): void {
+  const text = JSON.stringify([...names]);
+  try {
+    if (localStorage.getItem(namesKey) !== text) localStorage.setItem(namesKey, text);
+  } catch {
+    // Storage full: the names are a courtesy, the tasks themselves are atmos2's to keep.
   }
 }

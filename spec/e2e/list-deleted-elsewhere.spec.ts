@@ -80,4 +80,19 @@ describe("Tasks app: tasks added offline to a list deleted on another device", f
       expect((await harness.tasks(list!.id)).map((t) => t.title)).to.deep.equal(["Rake leaves"]);
     });
   });
+
+  it("still names the list after a reload, and keeps them under that name", async () => {
+    const page = await harness.openDevice();
+    await addedToADeletedList(page, "Holiday", "Passport");
+    await page.locator(".undo-toast").waitFor();
+    await page.reload();
+    const toast = page.locator(".undo-toast");
+    await toast.waitFor();
+    expect(await toast.locator(".undo-text").innerText()).to.equal("The list “Holiday” was deleted on another device before 1 task added here reached it.");
+    await toast.getByRole("button", { name: "Keep them" }).click();
+    await eventually(async () => {
+      const list = await harness.listNamed("Holiday");
+      expect((await harness.tasks(list!.id)).map((t) => t.title)).to.deep.equal(["Passport"]);
+    });
+  });
 });
