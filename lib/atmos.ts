@@ -477,7 +477,9 @@ export class Atmos extends Emitter<AtmosEvents> {
       online: () => this.board.online,
       authFailed: () => {
         this.authFailed = true;
-        // A 401 is an answer: the server is reachable (auth_success waits for an accepted request).
+        // A 401 is an answer: the server is reachable (auth_success waits for an
+        // accepted request), and what waited for it goes at once unless the 401 paused sending.
+        if (!this.board.online) this.pusher.answeredAgain();
         this.board.setOnline(true);
       },
       statusChanged: (entry) => this.board.changed(entry),

@@ -36,4 +36,28 @@ describe("offline: the server answers a pull after it was down", () => {
     expect(stage.rails.records("todos").map((r) => r.title)).to.deep.equal(["saved while down"]);
     expect(stage.page.atmos.status()).to.include({ pending: 0, online: true });
   });
+
+  // Found by an outside check of the packed package: a pull answered 401
+  // said `online`, yet the waiting change waited out its retry delay. A 401
+  // to a pull does not pause the outbox (API.md), so it sends at once too.
+  it("sends them at once when the pull that reached the server was answered 401", async () => {
+    const rc = stage.page.atmos.resourceClient;
+    const up = rc.base;
+    rc.base = await refusingBase();
+    const offline = nextEvent(stage.page.atmos, "offline");
+    new Todo({ title: "saved while down" }).save({ remote: true });
+    await offline;
+    await stage.clock.advance(2000);
+    await settle();
+    expect(stage.page.atmos.status()).to.include({ pending: 1, online: false });
+
+    rc.base = up;
+    stage.faults.push({ status: 401, body: { error: "token expired" } });
+    const online = nextEvent(stage.page.atmos, "online");
+    await Todo.sync({ remote: true }).catch(() => undefined);
+    await online;
+    // No timer runs (a fake clock): only sending at once gets it there.
+    await stage.page.atmos.whenSynced();
+    expect(stage.rails.records("todos").map((r) => r.title)).to.deep.equal(["saved while down"]);
+  });
 });
