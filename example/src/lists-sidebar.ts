@@ -26,14 +26,28 @@ export class ListsSidebar extends Spine.Controller {
   /** Fades the ends of the row of chips (phone) where more lists are out of view. */
   private markEdges: () => void;
 
+  private scheduled = false;
+
   constructor(options: { el: unknown }) {
     super(options);
     this.markEdges = markOverflowEdges(this.listsEl[0]);
-    const render = () => this.render();
-    List.bind("refresh change syncState", render);
+    // Spine tells of each record a pull refreshes (two events each): one
+    // repaint for them all, once they are in (a repaint per event froze a
+    // page of 300 tasks for most of a minute).
+    const later = () => this.schedule();
+    List.bind("refresh change syncState", later);
     // Counts of open tasks follow task changes.
-    Task.bind("refresh change", render);
+    Task.bind("refresh change", later);
     this.render();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.render();
+    });
   }
 
   get selected(): List | undefined {
@@ -80,17 +94,20 @@ export class ListsSidebar extends Spine.Controller {
     const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>(".list-select");
     const refocus = focused && this.listsEl[0].contains(focused) ? focused.dataset : undefined;
     const lists = List.sorted();
+    // Open tasks per list, counted in one pass over the tasks.
+    const open = new Map<string, number>();
+    for (const task of Task.ofAllLists()) if (!task.isDone) open.set(task.taskListID, (open.get(task.taskListID) ?? 0) + 1);
     const selectedId = this.selected?.id;
     if (selectedId !== undefined) this.selectedIndex = lists.findIndex((list) => list.id === selectedId);
     const items = lists.length
         ? lists.map((list) => {
-            const open = Task.ofList(list.id).filter((t) => !t.isDone).length;
+            const count = open.get(list.id) ?? 0;
             const current = list.id === selectedId;
             return html`<li>
               <button type="button" class="list-select${current ? " is-selected" : ""}" data-id="${list.id}" data-cid="${list.cid}" ${current ? html`aria-current="true"` : ""}>
                 <span class="list-name" dir="auto">${list.title || "Untitled list"}</span>
                 ${syncMark(list.syncState())}
-                <span class="list-count" aria-label="${open} open">${open || ""}</span>
+                <span class="list-count" aria-label="${count} open">${count || ""}</span>
               </button>
             </li>`;
           })

@@ -41,7 +41,12 @@ export class Task extends Spine.Model {
    * is not shown.
    */
   static ofList(listID: string): Task[] {
-    return Task.select<Task>((t) => t.taskListID === listID && !t.deleted && (!t.hidden || t.isDone));
+    return Task.select<Task>((t) => t.taskListID === listID && shown(t));
+  }
+
+  /** The tasks shown, of every list (as `ofList` each), read in one pass. */
+  static ofAllLists(): Task[] {
+    return Task.select<Task>(shown);
   }
 
   /**
@@ -89,6 +94,11 @@ export class Task extends Spine.Model {
 
 Task.configure("Task", "title", "notes", "status", "due", "completed", "taskListID", "position", "updated", "hidden");
 Task.extend(Spine.Model.Atmosphere as object);
+
+/** Whether a task is shown in its list (see `Task.ofList`). */
+function shown(task: Task): boolean {
+  return !task.deleted && (!task.hidden || task.isDone);
+}
 
 /** The task's parent (a subtask made in Google's apps), when that task is here. */
 export function parentOf(task: Task): Task | undefined {
