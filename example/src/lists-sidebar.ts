@@ -114,7 +114,7 @@ export class ListsSidebar extends Spine.Controller {
         : html`<li class="lists-empty">No lists yet</li>`;
     this.listsEl.html(html`${items}`.value);
     this.markEdges();
-    if (refocus) (this.chipWhere((chip) => chip.cid === refocus.cid) ?? this.chipWhere((chip) => chip.id === refocus.id))?.focus();
+    if (refocus) (this.chipWhere((chip) => chip.cid === refocus.cid) ?? this.chipWhere((chip) => chip.id === refocus.id))?.focus({ preventScroll: true });
   }
 
   private chipWhere(test: (data: DOMStringMap) => boolean): HTMLElement | undefined {

@@ -81,7 +81,8 @@ export class TaskItem extends Spine.Controller {
       <button type="button" class="task-delete" aria-label="Delete ${title}" title="Delete"><span aria-hidden="true">×</span></button>
     `.value);
     // Retry and Undo go when the change is sent again: focus then moves to the task itself.
-    if (keep) (this.el.find(`.${keep}`)[0] ?? this.el.find(".task-open")[0])?.focus();
+    // Without scrolling: the user may have scrolled away from the row meanwhile.
+    if (keep) (this.el.find(`.${keep}`)[0] ?? this.el.find(".task-open")[0])?.focus({ preventScroll: true });
   }
 
   /** The freshest copy of the task, or undefined if it was deleted meanwhile. */

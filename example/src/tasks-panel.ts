@@ -145,7 +145,7 @@ export class TasksPanel extends Spine.Controller {
     const focused = document.activeElement;
     const keep = focused && this.head[0].contains(focused) ? HEAD_BUTTONS.find((name) => focused.classList.contains(name)) : undefined;
     this.head.html(markup);
-    if (keep) this.head.find(`.${keep}`).trigger("focus");
+    if (keep) (this.head.find(`.${keep}`)[0] as HTMLElement | undefined)?.focus({ preventScroll: true });
   }
 
   private renderTasks(): void {
@@ -181,10 +181,11 @@ export class TasksPanel extends Spine.Controller {
     // same control of the same task when the row was repainted meanwhile
     // (once the Completed section shows: a hidden control takes no focus).
     const lost = !document.activeElement || document.activeElement === document.body;
-    if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus();
+    // Given back where it was, the page stays where the user scrolled it.
+    if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus({ preventScroll: true });
     else if (lost && focusedRow && [...this.items.values()].includes(focusedRow)) {
       const row = focusedRow.el[0] as HTMLElement;
-      (row.querySelector<HTMLElement>(`.${control}`) ?? row.querySelector<HTMLElement>(".task-open"))?.focus();
+      (row.querySelector<HTMLElement>(`.${control}`) ?? row.querySelector<HTMLElement>(".task-open"))?.focus({ preventScroll: true });
     }
     // The focused control went, or was hidden with its section ("Clear completed"
     // once nothing is completed; Chrome keeps focus on a hidden element until

@@ -103,6 +103,31 @@ describe("Tasks app: live updates", function () {
     expect((await shownTasks(laptop)).open.sort()).to.deep.equal(["Draft, second version", "Keep me"]);
   });
 
+  // Found by a new user: after editing a task (the focus stays on it), they
+  // scrolled down the list; another device changed that task, its row was
+  // repainted and gave itself the focus back, and the page jumped up to it.
+  it("keeps the page where it is scrolled when a repaint gives the focus back to a task out of view", async () => {
+    const phone = await harness.openDevice({ width: 375, height: 667 }, { touch: true });
+    await addList(phone, "Long day");
+    await addTasks(phone, ...Array.from({ length: 14 }, (_, i) => `Step ${14 - i}`));
+    await synced(phone);
+    await phone.locator(".live-badge[data-state='on']").waitFor();
+    await phone.getByRole("button", { name: "Edit Step 1", exact: true }).click();
+    await phone.getByLabel("Notes").fill("first thing");
+    await phone.getByRole("button", { name: "Save" }).click();
+    await synced(phone);
+    expect(await phone.evaluate(() => document.activeElement?.closest(".task")?.querySelector(".task-title")?.textContent)).to.equal("Step 1");
+    await phone.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const scrolled = await phone.evaluate(() => window.scrollY);
+    expect(scrolled, "scrolled down").to.be.greaterThan(200);
+
+    const list = (await harness.listNamed("Long day"))!;
+    const step1 = (await harness.tasks(list.id)).find((t) => t.title === "Step 1")!;
+    await harness.api("PATCH", `/lists/${list.id}/tasks/${step1.id}`, { notes: "first thing, changed elsewhere" });
+    await phone.locator(".task-notes", { hasText: "changed elsewhere" }).waitFor();
+    expect(await phone.evaluate(() => window.scrollY)).to.equal(scrolled);
+  });
+
   it("does not show a device's own new tasks twice when they come back over the socket", async () => {
     const laptop = await harness.openDevice();
     await addList(laptop, "Echoes");
