@@ -8,28 +8,57 @@ const shownFields: Record<string, Record<string, string>> = {
   List: { title: "name" },
 };
 
+type Editable = { updateAttributes?(attrs: object, options: object): unknown; title?: string; id?: string };
+
+/** One record whose fields this device wrote over, and the other device's values of them. */
+interface WrittenOver {
+  key: string;
+  model: string;
+  record: Editable;
+  theirs: Record<string, unknown>;
+  fields: string[];
+}
+
 /**
  * When this device and another one changed the same field of a task or list
  * at once, atmos2 keeps this device's value (its changed fields win) and
  * says so with a `conflict` event. Without a word here, the other person's
  * edit would be gone with nobody told: the toast names what was written
- * over and offers the other device's values back ("Use theirs").
+ * over and offers the other device's values back ("Use theirs"). Conflicts
+ * that come while the toast still offers that share it, so none goes unsaid.
  * A field only one side changed is merged and needs no notice.
  */
 export function noticeConflicts(atmos: Atmos, toast: UndoToast): void {
+  let batch: WrittenOver[] = [];
+  let offered: (() => void) | undefined;
   atmos.on("conflict", (conflict) => {
     const words = shownFields[conflict.model];
-    const clashed = words ? bothChanged(conflict, Object.keys(words)) : [];
-    const record = conflict.record as { updateAttributes?(attrs: object, options: object): unknown; title?: string } | null;
-    if (!clashed.length || !record?.updateAttributes) return;
+    const fields = words ? bothChanged(conflict, Object.keys(words)) : [];
+    const record = conflict.record as Editable | null;
+    if (!fields.length || !record?.updateAttributes) return;
     const theirs: Record<string, unknown> = {};
-    for (const field of clashed) theirs[field] = conflict.remote[field];
-    const what = conflict.model === "List" ? "list" : "task";
-    const named = listed(clashed.map((field) => words[field]));
-    toast.offer(`Another device changed the ${named} of the ${what} “${String(record.title ?? "")}” at the same time; yours ${clashed.length > 1 ? "were" : "was"} kept.`, "Use theirs", () => {
-      record.updateAttributes!(theirs, { remote: true });
-    });
+    for (const field of fields) theirs[field] = conflict.remote[field];
+    const key = `${conflict.model}:${String(record.id)}`;
+    if (!offered || !toast.offers(offered)) batch = [];
+    batch = batch.filter((b) => b.key !== key).concat({ key, model: conflict.model, record, theirs, fields });
+    const mine = batch;
+    offered = () => {
+      for (const { record: r, theirs: t } of mine) r.updateAttributes!(t, { remote: true });
+    };
+    toast.offer(describe(mine), "Use theirs", offered);
   });
+}
+
+function describe(batch: WrittenOver[]): string {
+  if (batch.length === 1) {
+    const [{ model, record, fields }] = batch;
+    const named = listed(fields.map((field) => shownFields[model][field]));
+    return `Another device changed the ${named} of the ${model === "List" ? "list" : "task"} “${String(record.title ?? "")}” at the same time; yours ${fields.length > 1 ? "were" : "was"} kept.`;
+  }
+  const models = new Set(batch.map((b) => b.model));
+  const what = models.size > 1 ? "tasks and lists" : models.has("List") ? "lists" : "tasks";
+  const titles = batch.map((b) => `“${String(b.record.title ?? "")}”`).join(", ");
+  return `Another device changed ${batch.length} ${what} at the same time (${titles}); yours were kept.`;
 }
 
 /** The fields whose local and remote values both differ from the version the edit started from, and from each other. */

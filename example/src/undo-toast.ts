@@ -76,6 +76,11 @@ export class UndoToast extends Spine.Controller {
     this.schedule();
   }
 
+  /** Whether the toast still offers `action` (shown, and not replaced by a newer offer). */
+  offers(action: () => void): boolean {
+    return this.action === action;
+  }
+
   undo(): void {
     const action = this.action;
     const focused = this.el[0].contains(document.activeElement);

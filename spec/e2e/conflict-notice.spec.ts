@@ -68,4 +68,32 @@ describe("Tasks app: the same task changed on two devices at once", function () 
     expect([server.title, server.notes]).to.deep.equal(["Cow milk", "oat, 1 litre"]);
     expect(await page.locator(".undo-toast").count()).to.equal(0);
   });
+
+  // Found by a new user: two tasks changed on both sides at once showed one
+  // toast, the second, and the first task's other value was gone unsaid.
+  it("names every task written over at once in one toast, and 'Use theirs' puts all of them back", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Chores");
+    await addTasks(page, "Dishes", "Laundry");
+    await synced(page);
+    const list = (await harness.listNamed("Chores"))!;
+    const tasks = await harness.tasks(list.id);
+    await page.context().setOffline(true);
+    for (const [title, mine] of [["Dishes", "Dishes tonight"], ["Laundry", "Laundry Sunday"]]) {
+      await page.getByRole("button", { name: `Edit ${title}` }).click();
+      await page.getByLabel("Title", { exact: true }).fill(mine);
+      await page.getByLabel("Title", { exact: true }).press("Enter");
+    }
+    for (const task of tasks) await harness.api("PATCH", `/lists/${list.id}/tasks/${task.id}`, { title: `${task.title} by Sam` });
+    await page.context().setOffline(false);
+    await synced(page);
+
+    const toast = page.locator(".undo-toast");
+    // In the order the conflicts came (the two pushes race).
+    await eventually(async () => expect(await toast.locator(".undo-text").innerText({ timeout: 1000 })).to.match(/^Another device changed 2 tasks at the same time \((“Dishes tonight”, “Laundry Sunday”|“Laundry Sunday”, “Dishes tonight”)\); yours were kept\.$/));
+    await toast.getByRole("button", { name: "Use theirs" }).click();
+    await synced(page);
+    await eventually(async () => expect((await shownTasks(page)).open.sort()).to.deep.equal(["Dishes by Sam", "Laundry by Sam"]));
+    expect((await harness.tasks(list.id)).map((t) => t.title).sort()).to.deep.equal(["Dishes by Sam", "Laundry by Sam"]);
+  });
 });
