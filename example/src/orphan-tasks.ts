@@ -19,6 +19,8 @@ export class OrphanTasks {
   private names = new Map<string, string>(readNames());
   /** Gone lists whose tasks were offered already (once per page; the Sync panel keeps the offer). */
   private offered = new Set<string>();
+  /** The offer the toast shows now, if it is still there. */
+  private current?: { action: () => void; lists: string[]; text: string };
   private scheduled = false;
   /** Set once the page has read its stored lists and tasks: before, every list would look gone. */
   private started = false;
@@ -83,14 +85,26 @@ export class OrphanTasks {
     for (const listId of byList.keys()) if (this.names.has(listId)) names.set(listId, this.names.get(listId)!);
     this.names = names;
     writeNames(names);
-    for (const [listId, count] of byList) {
-      if (this.offered.has(listId)) continue;
-      this.offered.add(listId);
-      const name = this.names.get(listId);
-      const list = name ? `The list “${name}”` : "A list";
-      const tasks = count === 1 ? "1 task" : `${count} tasks`;
-      this.toast.offer(`${list} was deleted on another device before ${tasks} added here reached it.`, "Keep them", () => void this.keep(listId));
+    // An offer that went (kept, dismissed, timed out, or replaced by other news) is not made again: the Sync panel keeps it.
+    if (this.current && !this.toast.offers(this.current.action)) {
+      for (const listId of this.current.lists) this.offered.add(listId);
+      this.current = undefined;
     }
+    const lists = [...byList.keys()].filter((listId) => !this.offered.has(listId));
+    if (!lists.length) return;
+    // One offer for every list gone, kept up to date while it shows (more refusals come one by one).
+    const count = lists.reduce((sum, listId) => sum + byList.get(listId)!, 0);
+    const tasks = count === 1 ? "1 task" : `${count} tasks`;
+    const gone = lists.map((listId) => this.names.get(listId));
+    const text = lists.length === 1
+      ? `${gone[0] ? `The list “${gone[0]}”` : "A list"} was deleted on another device before ${tasks} saved here reached it.`
+      : `${lists.length} lists${gone.every(Boolean) ? ` (${gone.map((n) => `“${n}”`).join(", ")})` : ""} were deleted on another device before ${tasks} saved here reached them.`;
+    if (this.current?.text === text) return;
+    const action = () => {
+      for (const listId of lists) this.keep(listId);
+    };
+    this.current = { action, lists, text };
+    this.toast.offer(text, "Keep them", action);
   }
 }
 

@@ -121,7 +121,7 @@ function rowHtml(row: OutboxRow, now: number, goneLists: SyncSnapshot["goneLists
       ${d.error ? errorLine(row, d) : ""}
       <div class="outbox-buttons">
         ${gone ? html`<button type="button" class="outbox-keep" data-list="${gone.listId}" data-focus-key="keep:${key}" aria-label="Keep ${d.title} in a new list">Keep</button>` : ""}
-        <button type="button" class="outbox-retry" data-key="${key}" data-focus-key="retry:${key}" aria-label="Retry ${what}" ${row.state === "sending" ? html`disabled` : ""}>Retry</button>
+        ${gone ? "" : html`<button type="button" class="outbox-retry" data-key="${key}" data-focus-key="retry:${key}" aria-label="Retry ${what}" ${row.state === "sending" ? html`disabled` : ""}>Retry</button>`}
         <button type="button" class="outbox-undo btn-quiet" data-key="${key}" data-focus-key="undo:${key}" aria-label="Undo ${what}" title="Drop this change and keep the server's version">Undo</button>
       </div>
     </li>`;

@@ -77,6 +77,8 @@ describe("Sync panel view (pure)", () => {
     expect(markup).to.contain("Last error: Its list “Shopping” was deleted on another device before this task reached the server. Keep saves it in a new list; Undo drops it");
     expect(markup).not.to.contain("atmos.revert");
     expect(markup).to.match(/<button type="button" class="outbox-keep" data-list="L1"[^>]*>Keep<\/button>/);
+    // Retry cannot succeed while the list is gone: Keep takes its place.
+    expect(markup).not.to.contain("outbox-retry");
     // Not for a task whose list is here: the server's reason, and no Keep.
     const plain = syncPanelHtml({ ...base, rows: [orphan] }).value;
     expect(plain).to.contain("HTTP 404: list not found");
