@@ -27,12 +27,15 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
   const { method, path } = host.rc.route(className, action, lookup, url);
   let data: unknown;
   if (op.kind !== "destroy") {
-    const attrs: Attrs = { ...entry.attrs };
+    const { attributes } = host.options(className);
+    // The model's fields (and its foreign keys), as Spine's own toJSON() sends:
+    // the server's own (Google's kind, selfLink), merged in from an answer or a pull, stay here.
+    const attrs: Attrs = attributes.length ? pick(entry.attrs, new Set([...attributes, ...Object.keys(remoteKeys)])) : { ...entry.attrs };
     delete attrs.id;
     if (action === "update") {
       // A number when the server gave one, and the id is one still (changeID("slug") makes it text).
       attrs[idField] = entry.numericId && numberText.test(entry.id) ? Number(entry.id) : entry.id;
-      sendCleared(attrs, entry.base, op.changed ?? host.options(className).attributes);
+      sendCleared(attrs, entry.base, op.changed ?? attributes);
     }
     keysForServer(host, remoteKeys, attrs);
     data = attrs;

@@ -127,4 +127,22 @@ describe("offline: a server change to a record with an unsent edit is merged, no
     expect(merged.notes).to.equal("2 litres");
     expect(merged.syncState()).to.equal("failed");
   });
+
+  // Found by an outside check of the packed package: after a merge, the
+  // update carried the server's own fields the model does not declare
+  // (Google's kind and selfLink), which a plain save never sends (a server
+  // whose PUT replaces the record, or that refuses unknown fields, takes
+  // them badly).
+  it("sends only the model's declared fields after a merge, as any save does", async () => {
+    (Task.find(milk.id) as Task).updateAttributes({ title: "oat milk" }, { remote: false });
+    await client.call("PATCH", `/lists/${listId}/tasks/${milk.id}`, { notes: "2 litres" });
+    await pull();
+    const sent = api.requests.length;
+    await page.atmos.push();
+    const puts = api.requests.slice(sent).filter((r) => r.method === "PUT" || r.method === "PATCH");
+    expect(puts).to.have.length(1);
+    const body = puts[0].body as Record<string, unknown>;
+    expect(Object.keys(body).filter((k) => !["id", "title", "notes", "status", "due", "taskListID", "etag", "updated", "position"].includes(k))).to.deep.equal([]);
+    expect(body).to.include({ title: "oat milk", notes: "2 litres" });
+  });
 });
