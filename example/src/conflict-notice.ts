@@ -58,7 +58,10 @@ function describe(batch: WrittenOver[]): string {
   const models = new Set(batch.map((b) => b.model));
   const what = models.size > 1 ? "tasks and lists" : models.has("List") ? "lists" : "tasks";
   const titles = batch.map((b) => `“${String(b.record.title ?? "")}”`).join(", ");
-  return `Another device changed ${batch.length} ${what} at the same time (${titles}); yours were kept.`;
+  // The same fields of each: named, as for one.
+  const fields = batch[0].fields.join();
+  const named = batch.every((b) => b.fields.join() === fields && b.model === batch[0].model) ? `the ${listed(batch[0].fields.map((f) => shownFields[batch[0].model][f]))} of ` : "";
+  return `Another device changed ${named}${batch.length} ${what} at the same time (${titles}); yours were kept.`;
 }
 
 /** The fields whose local and remote values both differ from the version the edit started from, and from each other. */

@@ -79,10 +79,14 @@ export class OrphanTasks {
   private look(): void {
     const byList = new Map<string, number>();
     for (const task of Task.select<Task>((t) => OrphanTasks.orphaned(t))) byList.set(task.taskListID, (byList.get(task.taskListID) ?? 0) + 1);
-    // The lists here, and the gone ones that tasks still wait for: no more.
+    // The lists here, and the gone ones that tasks here still point at (a
+    // pull may remove a list before its tasks' creates are refused): no more.
     const names = new Map<string, string>();
     for (const list of List.all<List>()) names.set(list.id, list.title || "Untitled list");
-    for (const listId of byList.keys()) if (this.names.has(listId)) names.set(listId, this.names.get(listId)!);
+    for (const task of Task.all<Task>()) {
+      const name = this.names.get(task.taskListID);
+      if (name !== undefined && !names.has(task.taskListID)) names.set(task.taskListID, name);
+    }
     this.names = names;
     writeNames(names);
     // An offer that went (kept, dismissed, timed out, or replaced by other news) is not made again: the Sync panel keeps it.

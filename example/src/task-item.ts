@@ -27,8 +27,8 @@ export class TaskItem extends Spine.Controller {
   };
   declare task: Task;
   declare atmos: Atmos;
-  /** Whether the task can move among its list's tasks (the panel knows its neighbours). */
-  declare canMove?: (task: Task) => boolean;
+  /** Where the task can move among its list's tasks, if it can (the panel knows its neighbours). */
+  declare moves?: (task: Task) => { up: boolean; down: boolean } | undefined;
   /** The row whose edit form is open: one at a time, and what it holds is kept when the user goes elsewhere. */
   static editingRow: TaskItem | undefined;
   private editing = false;
@@ -37,7 +37,7 @@ export class TaskItem extends Spine.Controller {
   /** What was rendered last: a sync that changes nothing visible does not repaint. */
   private painted = "";
 
-  constructor(options: { task: Task; atmos: Atmos; canMove?: (task: Task) => boolean }) {
+  constructor(options: { task: Task; atmos: Atmos; moves?: (task: Task) => { up: boolean; down: boolean } | undefined }) {
     super({ ...options, tag: "li", className: "task" });
     this.render();
   }
@@ -110,6 +110,7 @@ export class TaskItem extends Spine.Controller {
     this.painted = "";
     this.el.addClass("is-editing");
     const id = `edit-${task.cid}`;
+    const moves = this.moves?.(task);
     this.html(html`
       <form class="task-edit" aria-label="Edit task">
         <label class="visually-hidden" for="${id}-title">Title</label>
@@ -119,9 +120,9 @@ export class TaskItem extends Spine.Controller {
         <div class="edit-row">
           <label class="field-label" for="${id}-due">Due</label>
           <input type="date" class="edit-due" id="${id}-due" name="due" value="${dueToInput(task.due)}">
-          ${this.canMove?.(task) ? html`<span class="edit-move">
-            <button type="button" class="task-move btn-quiet" data-step="-1" aria-label="Move up"><span aria-hidden="true">↑</span></button>
-            <button type="button" class="task-move btn-quiet" data-step="1" aria-label="Move down"><span aria-hidden="true">↓</span></button>
+          ${moves ? html`<span class="edit-move">
+            <button type="button" class="task-move btn-quiet" data-step="-1" aria-label="Move up" ${moves.up ? "" : html`disabled`}><span aria-hidden="true">↑</span></button>
+            <button type="button" class="task-move btn-quiet" data-step="1" aria-label="Move down" ${moves.down ? "" : html`disabled`}><span aria-hidden="true">↓</span></button>
           </span>` : ""}
           <span class="edit-actions">
             <button type="button" class="task-cancel btn-quiet">Cancel</button>
@@ -202,6 +203,15 @@ export class TaskItem extends Spine.Controller {
 
   cancel(): void {
     this.close();
+  }
+
+  /** The open form's Move up / Move down follow the task's place (it moved, or others did). */
+  updateMoves(): void {
+    const task = this.editing ? this.fresh() : undefined;
+    const moves = task && this.moves?.(task);
+    if (!moves) return;
+    this.el.find('.task-move[data-step="-1"]').prop("disabled", !moves.up);
+    this.el.find('.task-move[data-step="1"]').prop("disabled", !moves.down);
   }
 
   /** "Move up" / "Move down": the form stays open (what was typed stays in it); the panel moves the task. */

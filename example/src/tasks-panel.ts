@@ -174,6 +174,7 @@ export class TasksPanel extends Spine.Controller {
       // Deleted on another device while the user typed in it: what was typed is offered back.
       if (typed) this.undo.offer(`“${String(typed.title) || "Untitled task"}” was deleted on another device while you were editing it.`, "Keep it", () => new Task(typed).save({ remote: true }));
     }
+    TaskItem.editingRow?.updateMoves();
     this.emptyEl.prop("hidden", open.length > 0).text(done.length ? "All done. Nice!" : "No tasks yet. Type one above and press Enter.");
     this.doneSection.prop("hidden", done.length === 0);
     this.doneCount.text(`(${done.length})`);
@@ -205,7 +206,7 @@ export class TasksPanel extends Spine.Controller {
       let item = this.items.get(root);
       if (item) item.update(task);
       else {
-        item = new TaskItem({ task, atmos: this.atmos, canMove: (t) => !!this.list && movable(this.list).some((m) => m.id === t.id) });
+        item = new TaskItem({ task, atmos: this.atmos, moves: (t) => this.movesOf(t) });
         item.bind("move", (moved: Task, step: -1 | 1) => void this.move(moved, step));
         item.bind("removed", (neighbour: any, removed: Task) => {
           this.undo.deleteTasks([removed]);
@@ -285,6 +286,13 @@ export class TasksPanel extends Spine.Controller {
     // local storage clean (a delete answered 404 counts as done).
     for (const task of tasks) task.destroy({ remote: true });
     list.destroy({ remote: true });
+  }
+
+  /** Whether a task can move up and down among the list's tasks (undefined: it cannot move at all). */
+  private movesOf(task: Task): { up: boolean; down: boolean } | undefined {
+    const siblings = this.list ? movable(this.list) : [];
+    const at = siblings.findIndex((t) => t.id === task.id);
+    return at < 0 ? undefined : { up: at > 0, down: at < siblings.length - 1 };
   }
 
   /** Moves a task one place up or down; offline, the toast says why it did not. */

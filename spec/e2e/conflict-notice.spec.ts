@@ -90,7 +90,7 @@ describe("Tasks app: the same task changed on two devices at once", function () 
 
     const toast = page.locator(".undo-toast");
     // In the order the conflicts came (the two pushes race).
-    await eventually(async () => expect(await toast.locator(".undo-text").innerText({ timeout: 1000 })).to.match(/^Another device changed 2 tasks at the same time \((“Dishes tonight”, “Laundry Sunday”|“Laundry Sunday”, “Dishes tonight”)\); yours were kept\.$/));
+    await eventually(async () => expect(await toast.locator(".undo-text").innerText({ timeout: 1000 })).to.match(/^Another device changed the title of 2 tasks at the same time \((“Dishes tonight”, “Laundry Sunday”|“Laundry Sunday”, “Dishes tonight”)\); yours were kept\.$/));
     await toast.getByRole("button", { name: "Use theirs" }).click();
     await synced(page);
     await eventually(async () => expect((await shownTasks(page)).open.sort()).to.deep.equal(["Dishes by Sam", "Laundry by Sam"]));

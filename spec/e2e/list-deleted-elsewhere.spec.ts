@@ -121,4 +121,28 @@ describe("Tasks app: tasks added offline to a list deleted on another device", f
       expect((await harness.tasks(list!.id)).map((t) => t.title)).to.deep.equal(["Passport"]);
     });
   });
+
+  // Found by an outside re-check: with the list made on another device, the
+  // pull that removed it came before the refusals, and the name went with it.
+  it("names a list made on another device, whose deletion arrives before the tasks are refused", async () => {
+    const made = await harness.api("POST", "/users/@me/lists", { title: "Made elsewhere" });
+    const page = await harness.openDevice();
+    await page.locator(".list-select", { hasText: "Made elsewhere" }).click();
+    await synced(page);
+    await page.context().setOffline(true);
+    await addTasks(page, "One", "Two", "Three");
+    await harness.api("DELETE", `/users/@me/lists/${made.id}`);
+    // The tasks' creates are slow to get their answers: the pull that removes the list comes first.
+    await page.context().route("**/tasks/v1/lists/*/tasks", async (route) => {
+      if (route.request().method() === "POST") await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await page.context().setOffline(false);
+    await eventually(async () => expect(await toastText(page)).to.equal("The list “Made elsewhere” was deleted on another device before 3 tasks saved here reached it."));
+    await page.locator(".undo-toast").getByRole("button", { name: "Keep them" }).click();
+    await eventually(async () => {
+      const list = await harness.listNamed("Made elsewhere");
+      expect((await harness.tasks(list!.id)).map((t) => t.title).sort()).to.deep.equal(["One", "Three", "Two"]);
+    });
+  });
 });

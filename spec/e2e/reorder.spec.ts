@@ -39,6 +39,8 @@ describe("Tasks app: putting tasks in another order", function () {
     await eventually(async () => expect(await shownOrder(page)).to.deep.equal(["Emails", "Shower", "Coffee"]));
     await page.getByRole("button", { name: "Move up" }).tap();
     await eventually(async () => expect(await shownOrder(page)).to.deep.equal(["Shower", "Emails", "Coffee"]));
+    // First now: up goes nowhere, and says so by being off.
+    await eventually(async () => expect(await page.getByRole("button", { name: "Move up" }).isDisabled()).to.equal(true));
     expect(await serverOrder("Morning")).to.deep.equal(["Shower", "Emails", "Coffee"]);
 
     await page.getByRole("button", { name: "Move down" }).tap();
