@@ -5,10 +5,10 @@ export const sessionKey = "tasks-example:session";
 
 /**
  * Keys of the signed-in person's local data: atmos2's records, outbox and
- * live positions, and the app's remembered list. The app config (no secret
+ * live positions, the app's remembered list and its names of lists (orphan-tasks.ts). The app config (no secret
  * in sign-in mode) stays, so a reload while offline still opens the page.
  */
-const personalPrefixes = ["atmos2:", "tasks-example:selected-list"];
+const personalPrefixes = ["atmos2:", "tasks-example:selected-list", "tasks-example:list-names"];
 
 /** The token kept by an earlier sign-in, if any. */
 export function storedToken(storage: Storage = localStorage): string | undefined {
