@@ -408,6 +408,16 @@ export class Atmos extends Emitter<AtmosEvents> {
     this.host.reportError({ model, record: null, status: error.status, body: error.body, error, type: error.type });
   }
 
+  /**
+   * Whether the server answers. Back online, learnt from an answer (a pull's,
+   * a 401), not only from the browser: what waited for a server that was
+   * down goes at once (unless a 401 paused sending).
+   */
+  private reachable(online: boolean): void {
+    if (online && !this.board.online) this.pusher.answeredAgain();
+    this.board.setOnline(online);
+  }
+
   /** The `conflict` event: a record's server version changed under its unsent local edit. */
   private conflict(model: string, id: string, versions: Pick<ConflictEvent, "local" | "remote" | "merged" | "base">): void {
     this.emit("conflict", { model, record: this.appContext.find(model, id), ...versions });
@@ -470,17 +480,13 @@ export class Atmos extends Emitter<AtmosEvents> {
           this.authFailed = false;
           this.emit("auth_success");
         }
-        // Back online, learnt from an answer (a pull's), not only from the browser: what waited for a server that was down goes at once.
-        if (online && !this.board.online) this.pusher.answeredAgain();
-        this.board.setOnline(online);
+        this.reachable(online);
       },
       online: () => this.board.online,
       authFailed: () => {
         this.authFailed = true;
-        // A 401 is an answer: the server is reachable (auth_success waits for an
-        // accepted request), and what waited for it goes at once unless the 401 paused sending.
-        if (!this.board.online) this.pusher.answeredAgain();
-        this.board.setOnline(true);
+        // A 401 is an answer: the server is reachable (auth_success waits for an accepted request).
+        this.reachable(true);
       },
       statusChanged: (entry) => this.board.changed(entry),
       callOptions: (key) => this.callbacks.get(key)?.calls ?? [],

@@ -3,6 +3,7 @@ import { html } from "./html";
 import { findByRoot, rootOf } from "./record-root";
 import { List } from "./list-model";
 import { markOverflowEdges } from "./overflow-edges";
+import { oncePerBurst } from "./once-per-burst";
 import { syncMark } from "./sync-mark";
 import { Task } from "./task-model";
 
@@ -26,28 +27,15 @@ export class ListsSidebar extends Spine.Controller {
   /** Fades the ends of the row of chips (phone) where more lists are out of view. */
   private markEdges: () => void;
 
-  private scheduled = false;
-
   constructor(options: { el: unknown }) {
     super(options);
     this.markEdges = markOverflowEdges(this.listsEl[0]);
-    // Spine tells of each record a pull refreshes (two events each): one
-    // repaint for them all, once they are in (a repaint per event froze a
-    // page of 300 tasks for most of a minute).
-    const later = () => this.schedule();
+    // One repaint for each burst of events (see once-per-burst.ts).
+    const later = oncePerBurst(() => this.render());
     List.bind("refresh change syncState", later);
     // Counts of open tasks follow task changes.
     Task.bind("refresh change", later);
     this.render();
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    queueMicrotask(() => {
-      this.scheduled = false;
-      this.render();
-    });
   }
 
   get selected(): List | undefined {

@@ -1,6 +1,7 @@
 import type Atmos from "atmos2";
 import { List } from "./list-model";
 import { Task } from "./task-model";
+import { oncePerBurst } from "./once-per-burst";
 import type { UndoToast } from "./undo-toast";
 
 /**
@@ -21,13 +22,21 @@ export class OrphanTasks {
   private offered = new Set<string>();
   /** The offer the toast shows now, if it is still there. */
   private current?: { action: () => void; lists: string[]; text: string };
-  private scheduled = false;
   /** Set once the page has read its stored lists and tasks: before, every list would look gone. */
   private started = false;
+  private schedule = oncePerBurst(() => this.look());
+  /** The names change with the lists only: kept up on their events, not on every task's. */
+  private scheduleNames = oncePerBurst(() => this.keepNames());
 
   constructor(private readonly atmos: Atmos, private readonly toast: UndoToast) {
-    const later = () => this.schedule();
-    List.bind("refresh change", later);
+    List.bind("refresh change", () => {
+      if (!this.started) return;
+      this.scheduleNames();
+      this.schedule();
+    });
+    const later = () => {
+      if (this.started) this.schedule();
+    };
     Task.bind("refresh change syncState", later);
     atmos.on("status", later);
   }
@@ -35,6 +44,7 @@ export class OrphanTasks {
   /** Starts looking, once the lists and tasks stored here are loaded. */
   start(): void {
     this.started = true;
+    this.keepNames();
     this.schedule();
   }
 
@@ -67,20 +77,11 @@ export class OrphanTasks {
     return list;
   }
 
-  private schedule(): void {
-    if (this.scheduled || !this.started) return;
-    this.scheduled = true;
-    queueMicrotask(() => {
-      this.scheduled = false;
-      this.look();
-    });
-  }
-
-  private look(): void {
-    const byList = new Map<string, number>();
-    for (const task of Task.select<Task>((t) => OrphanTasks.orphaned(t))) byList.set(task.taskListID, (byList.get(task.taskListID) ?? 0) + 1);
-    // The lists here, and the gone ones that tasks here still point at (a
-    // pull may remove a list before its tasks' creates are refused): no more.
+  /**
+   * The lists here, and the gone ones that tasks here still point at (a
+   * pull may remove a list before its tasks' creates are refused): no more.
+   */
+  private keepNames(): void {
     const names = new Map<string, string>();
     for (const list of List.all<List>()) names.set(list.id, list.title || "Untitled list");
     for (const task of Task.all<Task>()) {
@@ -89,6 +90,11 @@ export class OrphanTasks {
     }
     this.names = names;
     writeNames(names);
+  }
+
+  private look(): void {
+    const byList = new Map<string, number>();
+    for (const task of Task.select<Task>((t) => OrphanTasks.orphaned(t))) byList.set(task.taskListID, (byList.get(task.taskListID) ?? 0) + 1);
     // An offer that went (kept, dismissed, timed out, or replaced by other news) is not made again: the Sync panel keeps it.
     if (this.current && !this.toast.offers(this.current.action)) {
       for (const listId of this.current.lists) this.offered.add(listId);

@@ -4,6 +4,7 @@ import { completedTasks } from "./clear-completed";
 import { movable, moveTask } from "./task-order";
 import type { RemoteSync } from "./remote-sync";
 import { html } from "./html";
+import { oncePerBurst } from "./once-per-burst";
 import { List } from "./list-model";
 import { findByRoot, rootOf } from "./record-root";
 import { syncMark } from "./sync-mark";
@@ -58,7 +59,6 @@ export class TasksPanel extends Spine.Controller {
   private items = new Map<object, TaskItem>();
   private renaming = false;
   private headPainted = "";
-  private scheduled = false;
 
   constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; undo: UndoToast }) {
     super(options);
@@ -115,18 +115,13 @@ export class TasksPanel extends Spine.Controller {
     this.newTitle.trigger("focus");
   }
 
-  /** Coalesces the events of one sync step into one repaint. */
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    queueMicrotask(() => {
-      this.scheduled = false;
-      if (!this.listRoot) return;
-      if (!this.list) return this.trigger("gone");
-      if (!this.renaming) this.renderHead();
-      this.renderTasks();
-    });
-  }
+  /** The events of one sync step, repainted once. */
+  private schedule = oncePerBurst(() => {
+    if (!this.listRoot) return;
+    if (!this.list) return this.trigger("gone");
+    if (!this.renaming) this.renderHead();
+    this.renderTasks();
+  });
 
   private renderHead(): void {
     const list = this.list!;

@@ -25,10 +25,10 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   const failure = asSyncError(error, `${className}: `);
   const { status, body } = failure;
   const kind = classifyFailure(failure, op.kind, host.offlineStatusCodes, op);
-  if (kind === "park" && op.kind === "update" && goneAnswer(status)) {
-    failure.message += "; the server has no such record (deleted elsewhere?): atmos.revert(record) removes it here, or destroy it";
+  if (kind === "park" && goneAnswer(status)) {
+    if (op.kind === "update") failure.message += "; the server has no such record (deleted elsewhere?): atmos.revert(record) removes it here, or destroy it";
+    else if (op.kind === "create") failure.message += goneParent(host, entry, op);
   }
-  if (kind === "park" && op.kind === "create" && goneAnswer(status)) failure.message += goneParent(host, entry, op);
   const record = recordOf(host, entry);
   // The server answered (404, 500…): the network is up again, whatever it said.
   if ((status > 0 || failure.answered) && kind !== "offline" && kind !== "auth") host.setOnline(true);

@@ -30,7 +30,7 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     const { attributes } = host.options(className);
     // The model's fields (and its foreign keys), as Spine's own toJSON() sends:
     // the server's own (Google's kind, selfLink), merged in from an answer or a pull, stay here.
-    const attrs: Attrs = attributes.length ? pick(entry.attrs, new Set([...attributes, ...Object.keys(remoteKeys)])) : { ...entry.attrs };
+    const attrs: Attrs = attributes.length ? pick(entry.attrs, [...attributes, ...Object.keys(remoteKeys)]) : { ...entry.attrs };
     delete attrs.id;
     if (action === "update") {
       // A number when the server gave one, and the id is one still (changeID("slug") makes it text).
@@ -244,7 +244,7 @@ function plainObject(value: unknown): Attrs | undefined {
 }
 
 /** The fields of `attrs` (when any) that are in `fields`. */
-function pick(attrs: Attrs | undefined, fields: Set<string>): Attrs {
+function pick(attrs: Attrs | undefined, fields: Iterable<string>): Attrs {
   const out: Attrs = {};
   if (attrs) for (const f of fields) if (f in attrs) out[f] = attrs[f];
   return out;

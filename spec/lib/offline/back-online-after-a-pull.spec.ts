@@ -14,8 +14,8 @@ import { nextEvent, railsBehindFaults } from "./offline-page";
 describe("offline: the server answers a pull after it was down", () => {
   const stage = railsBehindFaults();
 
-  it("sends the changes waiting for their retry at once, without waiting out the delay", async () => {
-    // Down: nothing listens where the page sends.
+  /** A save made while nothing listens where the page sends, waiting for its retry; returns the server's base. */
+  async function savedWhileDown(): Promise<string> {
     const rc = stage.page.atmos.resourceClient;
     const up = rc.base;
     rc.base = await refusingBase();
@@ -24,11 +24,16 @@ describe("offline: the server answers a pull after it was down", () => {
     await offline;
     await stage.clock.advance(2000);
     await settle();
-    expect(stage.rails.records("todos")).to.deep.equal([]);
     expect(stage.page.atmos.status()).to.include({ pending: 1, online: false });
+    return up;
+  }
+
+  it("sends the changes waiting for their retry at once, without waiting out the delay", async () => {
+    const up = await savedWhileDown();
+    expect(stage.rails.records("todos")).to.deep.equal([]);
 
     // Back: the next request (a pull) goes through, and no timer runs.
-    rc.base = up;
+    stage.page.atmos.resourceClient.base = up;
     const online = nextEvent(stage.page.atmos, "online");
     await Todo.sync({ remote: true });
     await online;
@@ -41,17 +46,7 @@ describe("offline: the server answers a pull after it was down", () => {
   // said `online`, yet the waiting change waited out its retry delay. A 401
   // to a pull does not pause the outbox (API.md), so it sends at once too.
   it("sends them at once when the pull that reached the server was answered 401", async () => {
-    const rc = stage.page.atmos.resourceClient;
-    const up = rc.base;
-    rc.base = await refusingBase();
-    const offline = nextEvent(stage.page.atmos, "offline");
-    new Todo({ title: "saved while down" }).save({ remote: true });
-    await offline;
-    await stage.clock.advance(2000);
-    await settle();
-    expect(stage.page.atmos.status()).to.include({ pending: 1, online: false });
-
-    rc.base = up;
+    stage.page.atmos.resourceClient.base = await savedWhileDown();
     stage.faults.push({ status: 401, body: { error: "token expired" } });
     const online = nextEvent(stage.page.atmos, "online");
     await Todo.sync({ remote: true }).catch(() => undefined);
