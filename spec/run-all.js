@@ -28,6 +28,7 @@ const steps = [
 function run(step) {
   return new Promise((resolve) => {
     console.log(`\n=== ${step.name}: ${path.basename(step.cmd)} ${step.args.join(" ")}`);
+    const started = Date.now();
     const child = spawn(step.cmd, step.args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: process.env });
     let tail = "";
     const keep = (chunk) => {
@@ -49,7 +50,7 @@ function run(step) {
       } else {
         failed = 1; // no summary: the runner itself failed
       }
-      resolve({ name: step.name, passed, failed, code });
+      resolve({ name: step.name, passed, failed, code, seconds: Math.round((Date.now() - started) / 1000) });
     });
   });
 }
@@ -61,7 +62,8 @@ function run(step) {
     results.push(await run(step));
   }
   console.log("\n=== summary");
-  for (const r of results) console.log(`${r.name.padEnd(8)} ${r.passed} passed, ${r.failed} failed`);
+  // Each runner's time, so a suite that grows slow shows (CI has 20 minutes for install and tests).
+  for (const r of results) console.log(`${r.name.padEnd(8)} ${r.passed} passed, ${r.failed} failed  (${r.seconds} s)`);
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   console.log(`${passed} passed, ${failed} failed`);
