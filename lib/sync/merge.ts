@@ -90,10 +90,12 @@ export function mergeEdit(resolver: ModelOptions["resolveConflict"], local: Attr
 /**
  * A newer server version (pulled, or a live change) of a record with unsent
  * edits, merged with `mergeEdit`: the local and the merged attributes, or
- * nothing when it is the version the edit is based on. Pure.
+ * nothing when it is the version the edit is based on. `current`: `remote`
+ * is what the server holds now (a pull), so where no version tells, a field
+ * that differs from the base was changed there. Pure.
  */
-export function mergeNewerVersion(resolver: ModelOptions["resolveConflict"], entry: Pick<RecordEntry, "attrs" | "base" | "etag" | "queue">, remote: Attrs): { local: Attrs; merged: Attrs; base?: Attrs } | undefined {
-  if (!versionChanged(entry.etag, entry.base, remote)) return undefined;
+export function mergeNewerVersion(resolver: ModelOptions["resolveConflict"], entry: Pick<RecordEntry, "attrs" | "base" | "etag" | "queue">, remote: Attrs, current = false): { local: Attrs; merged: Attrs; base?: Attrs } | undefined {
+  if (!versionChanged(entry.etag, entry.base, remote, current)) return undefined;
   const local = { ...entry.attrs };
   // Repeats are harmless: resolveConflict takes them as a set.
   const userChanged = entry.queue.flatMap((op) => op.changed ?? []);
@@ -104,15 +106,22 @@ export function mergeNewerVersion(resolver: ModelOptions["resolveConflict"], ent
 /** The update-time fields servers stamp: Google's "updated", Rails' "updated_at". */
 export const stamps = ["updated", "updated_at"];
 
-/** Whether a pulled version differs from the version a local edit was based on (and is not older than it). */
-export function versionChanged(baseEtag: string | undefined, base: Attrs | undefined, remote: Attrs): boolean {
+/**
+ * Whether a server version differs from the version a local edit was based
+ * on (and is not older than it): by etag, else by update time. Without
+ * either, news may be older than the base (a live change published before
+ * the answer that set it), so it does not count; the server's current
+ * version (`current`, a pull: answers that came while it was out are left
+ * out of it) differs when a field it carries does.
+ */
+export function versionChanged(baseEtag: string | undefined, base: Attrs | undefined, remote: Attrs, current = false): boolean {
   if (olderVersion(remote, base)) return false;
   if (baseEtag !== undefined && remote.etag !== undefined) return remote.etag !== baseEtag;
   // Without etags, the update time.
   for (const field of stamps) {
     if (base?.[field] !== undefined && remote[field] !== undefined) return base[field] !== remote[field];
   }
-  return false;
+  return current && !!base && editedFields(base, remote).length > 0;
 }
 
 /**

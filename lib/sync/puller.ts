@@ -264,7 +264,7 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
 
 /** A pulled version of a record the user is editing: never overwrite the edit. */
 function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result: PullResult): void {
-  const edit = mergeNewerVersion(host.options(entry.className).resolveConflict, entry, remote);
+  const edit = mergeNewerVersion(host.options(entry.className).resolveConflict, entry, remote, true);
   if (!edit) return;
   const { local, merged, base } = edit;
   resendMerged(entry, local, merged, host.meta.nextSeq());
