@@ -1,6 +1,6 @@
 import { createLiveServer, type LiveServer } from "../../server/live";
 import { startAppServer, type AppServer } from "./app-server";
-import { neighbourUrls, refuseWeakCredentials } from "./exposure";
+import { hostAllowList, neighbourUrls, refuseWeakCredentials } from "./exposure";
 import { LivePublisher } from "./live-publisher";
 import { readSettings } from "./settings";
 import { SINGLE_USER, userChannel } from "./tasks-api";
@@ -59,6 +59,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env, print: (line: s
         authFailures: api.authFailures,
         maxAuthFailures: api.authFailures ? undefined : 0,
         trustProxy: settings.trustProxy,
+        // The app server refuses other names before an upgrade gets here;
+        // told here too, the app's own page counts as such (GuessWindow).
+        hosts: hostAllowList(settings.host, settings.publicUrl),
         redisUrl: settings.redisUrl,
         secret: settings.secret,
         maxConnections: settings.maxLiveConnections,

@@ -6,6 +6,7 @@ import { capConnectionsPerAddress } from "./connection-cap";
 import { answerJson, requestPath, sendsBody } from "./http-answer";
 import { createLiveServer } from "./live-server";
 import { LiveLogEvent } from "./live-log";
+import { checkedHost, hostCheck, MISDIRECTED } from "./host-check";
 import { checkedOrigin } from "./origin-check";
 import { proxyNotice } from "./proxy-notice";
 
@@ -22,6 +23,7 @@ const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
   ["ATMOS_MAX_CONNECTIONS_PER_ADDRESS", "connections (of any kind) one address may hold; one more is closed as it opens (default 256; 0 = no limit; off with ATMOS_TRUST_PROXY)"],
   ["ATMOS_REQUEST_TIMEOUT_MS", "time a client has to send a whole request, headers and body, before 408 and a cut (default 10000); a body only /update reads, elsewhere the connection closes once answered"],
   ["ATMOS_ORIGINS", "browser origins a socket may come from, comma-separated ('https://app.example,http://localhost:8080'); a browser's socket from another gets 403 (default: every origin, the tokens being the guard; with a token shorter than 16 characters, pages on this machine only)"],
+  ["ATMOS_HOSTS", "host names clients reach this server by, comma-separated ('live.example.com'); a request naming another gets 421, as a page of another site that points its name here (DNS rebinding) does (default: on a loopback HOST with no proxy, loopback names only; else any name)"],
   ["ATMOS_TRUST_PROXY", "1 to count clients by the last X-Forwarded-For address, only behind a proxy that writes it (default 0)"],
 ];
 
@@ -61,6 +63,12 @@ function parseCount(name: string, raw: string | undefined, min: number): number 
 function parseOrigins(raw: string | undefined): string[] | undefined {
   if (raw === undefined || raw.trim() === "") return undefined;
   return raw.split(",").map((entry) => entry.trim()).filter(Boolean).map((entry) => checkedOrigin(entry, "ATMOS_ORIGINS"));
+}
+
+/** ATMOS_HOSTS as a list of bare names; undefined when unset. */
+function parseHosts(raw: string | undefined): string[] | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  return raw.split(",").map((entry) => entry.trim()).filter(Boolean).map((entry) => checkedHost(entry, "ATMOS_HOSTS"));
 }
 
 /** The time a request has unless ATMOS_REQUEST_TIMEOUT_MS says otherwise (the live server's default). */
@@ -182,6 +190,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     trustProxy: parseSwitch("ATMOS_TRUST_PROXY", env.ATMOS_TRUST_PROXY, "behind a proxy that writes X-Forwarded-For"),
     origins: parseOrigins(env.ATMOS_ORIGINS) ?? (shortTokens(env).length > 0 ? pageOnThisMachine : undefined),
   };
+  // Bound to loopback with no proxy, only this machine's names reach it: any other is a rebound one.
+  const hosts = parseHosts(env.ATMOS_HOSTS) ?? (isLoopback(host.replace(/^\[|\]$/g, "")) && !limits.trustProxy ? [] : undefined);
+  const allowsHost = hostCheck(hosts, "ATMOS_HOSTS");
   const perAddress = parseCount("ATMOS_MAX_CONNECTIONS_PER_ADDRESS", env.ATMOS_MAX_CONNECTIONS_PER_ADDRESS, 0) ?? DEFAULT_CONNECTIONS_PER_ADDRESS;
   refuseWeakCredentials(host, limits.trustProxy, env);
   // Sockets are seen by their auth (with its request), other requests as they come.
@@ -194,6 +205,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
 
   const answer = (req: http.IncomingMessage, res: http.ServerResponse) => {
     noticeProxy(req);
+    if (allowsHost && !allowsHost(req)) return answerJson(res, 421, { error: MISDIRECTED }, { Connection: "close" });
     if (live.handleUpdate(req, res)) return;
     // Only /update reads a body: another one is left unread and the connection closes.
     if (sendsBody(req)) res.setHeader("Connection", "close");
@@ -225,6 +237,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     secret: env.ATMOS_SECRET || undefined,
     redisUrl: env.REDIS_URL || undefined,
     ...limits,
+    hosts,
     log: (event) => {
       // A failed start is reported once, by run(), as the reason to exit.
       if (event.type === "error" && event.context === "start") return;

@@ -8,15 +8,43 @@ import { AddressWindow, type AuthFailureCounter } from "./address-window";
  * shows try tokens on any server (a socket, a CORS request), and the
  * attempts come from its visitor's address: counted by address alone, a
  * page of another site could spend the visitor's budget and lock the
- * visitor's own app out. Clients that name no origin share the address's count.
+ * visitor's own app out.
+ *
+ * `own`: the origin is the server's own app (its own host name, or one it
+ * lists), which no page of another site can name; such pages, and clients
+ * that name no origin (no page of another site can send a token without
+ * naming its origin), share one count per address that the lock of the
+ * whole address leaves alone (GuessWindow).
  */
-export function guessSource(req: IncomingMessage, address: string): string {
+export function guessSource(req: IncomingMessage, address: string, own = false): string {
   const origin = req.headers.origin;
-  return typeof origin === "string" ? `${address} ${origin.slice(0, 300)}` : address;
+  if (typeof origin !== "string") return address;
+  return own ? `${address} ${OWN_ORIGIN}` : `${address} ${origin.slice(0, 300)}`;
 }
+
+/** The origin part of a source whose page is the server's own app. */
+const OWN_ORIGIN = "(own origin)";
 
 /** The address part of a `guessSource` (addresses hold no space). */
 const addressOf = (source: string): string => source.split(" ", 1)[0];
+
+/** A source no page of another site can be: no origin named, or the server's own app. */
+const ownSource = (source: string): boolean => !source.includes(" ") || source.endsWith(` ${OWN_ORIGIN}`);
+
+/**
+ * Whether a request's `Origin` names the host the request was sent to (the
+ * app's own page, on a server that checks its Host header: else a page that
+ * rebound its name to the server would pass).
+ */
+export function sameHostOrigin(req: IncomingMessage, host = req.headers.host): boolean {
+  const origin = req.headers.origin;
+  if (typeof origin !== "string" || !host) return false;
+  try {
+    return new URL(origin).host === new URL(`http://${host}`).host;
+  } catch {
+    return false;
+  }
+}
 
 /** Tokens taken lately, remembered per address: at most this many sources each. */
 const MARKS_PER_ADDRESS = 16;
@@ -29,7 +57,12 @@ const digest = (token: string): string => createHash("sha256").update(token).dig
  * origins, as a client that is no browser may name a new origin for every
  * few guesses.
  *
- * A page of another site with a few subdomains can spend the address's
+ * Sources no page of another site can be (ownSource: no origin, or the
+ * server's own) count on their own only, never against the address, nor
+ * are they held by its lock: a page of another site with a few subdomains
+ * cannot keep the app's own page from signing in.
+ *
+ * For the others, a page of another site with a few subdomains can spend the address's
  * count, and must not lock out the app open there: a token taken from a
  * source within `signedInMs` (a day, from its latest use) goes through a
  * lock of the whole address when that source sends it again. It buys no
@@ -57,14 +90,14 @@ export class GuessWindow implements AuthFailureCounter {
 
   waitFor(source: string, token?: string): number {
     const own = this.bySource.waitFor(source);
-    if (own > 0) return own;
+    if (own > 0 || ownSource(source)) return own;
     const all = this.byAddress.waitFor(addressOf(source));
     return all > 0 && token !== undefined && this.knows(source, token) ? 0 : all;
   }
 
   add(source: string): void {
     this.bySource.add(source);
-    this.byAddress.add(addressOf(source));
+    if (!ownSource(source)) this.byAddress.add(addressOf(source));
   }
 
   succeeded(source: string, token: string): void {

@@ -3,6 +3,7 @@ import type { Clock } from "../../lib/env/clock";
 import type { AuthFailureCounter } from "./address-window";
 import type { Authenticate } from "./authenticate";
 import type { LiveLog } from "./live-log";
+import type { AllowedHosts } from "./host-check";
 import type { AllowedOrigins } from "./origin-check";
 
 export interface LiveServerOptions {
@@ -100,6 +101,16 @@ export interface LiveServerOptions {
    */
   origins?: AllowedOrigins | undefined;
   /**
+   * The host names the server answers to (`["live.example.com"]`; loopback
+   * names always), or a function `(hostHeader) => boolean`. A socket or POST
+   * /update naming another Host gets 421: a page of another site that
+   * points its own name at this server (DNS rebinding) is, to the browser,
+   * this server's own origin. With it, a page whose origin is the host it
+   * reached is the app's own (its wrong tokens never lock the address; see
+   * GuessWindow). Default: any host.
+   */
+  hosts?: AllowedHosts | undefined;
+  /**
    * Open sockets at most. A socket that has not authenticated holds a place
    * while there is room (see `maxUnauthenticatedPerAddress`); when the server is full, a newcomer takes the place
    * of the oldest such socket (one from its own address first; closed with
@@ -132,7 +143,7 @@ export interface LiveServerOptions {
 }
 
 /** Every option's name, in the order above: a misspelled one (`secrett`) is refused, not taken for "not set". */
-const optionNames = ["server", "path", "authenticate", "secret", "redisUrl", "redisKeyPrefix", "replayLimit", "replayBytes", "replayTotalBytes", "maxPayload", "maxBufferedBytes", "heartbeatMs", "authTimeoutMs", "maxBodyBytes", "requestTimeoutMs", "maxAuthFailures", "authFailureWindowMs", "authFailures", "maxUnauthenticatedPerAddress", "trustProxy", "origins", "maxConnections", "maxConnectionsPerUser", "maxChannelsPerSocket", "maxSyncInFlight", "replayIdleMs", "clock", "log"] as const satisfies ReadonlyArray<keyof LiveServerOptions>;
+const optionNames = ["server", "path", "authenticate", "secret", "redisUrl", "redisKeyPrefix", "replayLimit", "replayBytes", "replayTotalBytes", "maxPayload", "maxBufferedBytes", "heartbeatMs", "authTimeoutMs", "maxBodyBytes", "requestTimeoutMs", "maxAuthFailures", "authFailureWindowMs", "authFailures", "maxUnauthenticatedPerAddress", "trustProxy", "origins", "hosts", "maxConnections", "maxConnectionsPerUser", "maxChannelsPerSocket", "maxSyncInFlight", "replayIdleMs", "clock", "log"] as const satisfies ReadonlyArray<keyof LiveServerOptions>;
 // Fails to compile when an option above is missing from the list.
 const everyOption: Record<Exclude<keyof LiveServerOptions, (typeof optionNames)[number]>, never> = {};
 void everyOption;

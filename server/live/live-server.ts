@@ -4,7 +4,8 @@ import { WebSocketServer } from "ws";
 import { systemClock } from "../../lib/env/clock";
 import { CloseCode } from "../../lib/live/live-protocol";
 import { AddressWindow, lockedOut } from "./address-window";
-import { GuessWindow, guessSource } from "./guess-window";
+import { GuessWindow, guessSource, sameHostOrigin } from "./guess-window";
+import { hostCheck, MISDIRECTED } from "./host-check";
 import { Backend } from "./backend";
 import { ChangeLog } from "./change-log";
 import { clientAddress } from "./client-address";
@@ -72,6 +73,10 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const authFailureWindowMs = positive("authFailureWindowMs", options.authFailureWindowMs, 60_000);
   const maxUnauthenticatedPerAddress = positive("maxUnauthenticatedPerAddress", options.maxUnauthenticatedPerAddress, 64);
   const allowsOrigin = originCheck(options.origins);
+  const allowsHost = hostCheck(options.hosts);
+  /** The app's own page: an origin `origins` lists, or (the Host checked) the host it reached. */
+  const ownPage = (req: IncomingMessage, listed = allowsOrigin?.(req)): boolean =>
+    req.headers.origin !== undefined && (listed === true || (allowsHost !== undefined && sameHostOrigin(req)));
   const log: LiveLog = options.log ?? (() => {});
   const clock = options.clock ?? systemClock;
 
@@ -114,9 +119,9 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   };
 
   /** Refuses an upgrade before the handshake with a status and a line of text, logged. */
-  const refuseWithText = (socket: Duplex, status: 403 | 429 | 503, text: string, headers = ""): void => {
+  const refuseWithText = (socket: Duplex, status: 403 | 421 | 429 | 503, text: string, headers = ""): void => {
     log({ type: "refused", code: status, message: text });
-    const statusText = status === 403 ? "Forbidden" : status === 429 ? "Too Many Requests" : "Service Unavailable";
+    const statusText = status === 403 ? "Forbidden" : status === 421 ? "Misdirected Request" : status === 429 ? "Too Many Requests" : "Service Unavailable";
     refuseUpgrade(socket, rawTextAnswer(status, statusText, text, headers));
   };
 
@@ -126,7 +131,12 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       socket.destroy();
       return true;
     }
-    if (allowsOrigin && !allowsOrigin(req)) {
+    if (allowsHost && !allowsHost(req)) {
+      refuseWithText(socket, 421, MISDIRECTED);
+      return true;
+    }
+    const listed = allowsOrigin?.(req);
+    if (listed === false) {
       // A page of another site, opening a socket with what its visitor's browser holds for this one (cookies).
       refuseWithText(socket, 403, "this page's origin may not open a live socket here (the live server's origins option)");
       return true;
@@ -144,7 +154,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     wss.handleUpgrade(req, socket, head, (ws) => {
       // The callback runs in the same tick as refusal(); were it ever later, a place may be gone.
       if (!slots.makeRoom(address)) return void ws.close(1013, "live server full; try again");
-      slots.add(new LiveConnection(ws, connectionOptions, req, address, guessSource(req, address)), address);
+      slots.add(new LiveConnection(ws, connectionOptions, req, address, guessSource(req, address, ownPage(req, listed))), address);
     });
     return true;
   };
@@ -162,8 +172,14 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   // Wrong /update secrets have a count of their own: anyone who reaches /live
   // from a backend's address must not lock the backend out with wrong tokens.
   const secretFailures = maxAuthFailures > 0 ? new GuessWindow(maxAuthFailures, authFailureWindowMs, now) : undefined;
-  const guesses = secretFailures && { counter: secretFailures, address: (req: IncomingMessage) => guessSource(req, clientAddress(req, options.trustProxy === true)) };
-  const handleUpdate = createUpdateEndpoint({ hub, secret: options.secret, maxBodyBytes, bodyTimeoutMs: requestTimeoutMs, guesses });
+  const guesses = secretFailures && { counter: secretFailures, address: (req: IncomingMessage) => guessSource(req, clientAddress(req, options.trustProxy === true), ownPage(req)) };
+  const updateEndpoint = createUpdateEndpoint({ hub, secret: options.secret, maxBodyBytes, bodyTimeoutMs: requestTimeoutMs, guesses });
+  const handleUpdate = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (!allowsHost || allowsHost(req) || requestPath(req.url) !== "/update") return updateEndpoint(req, res);
+    // Refused before the secret is looked at; the body is left unread.
+    answerJson(res, 421, { error: MISDIRECTED }, { Connection: "close" });
+    return true;
+  };
   // A server with no request handler of its own still gets POST /update, and
   // a 404 for anything else (never a request left hanging); an app that
   // routes requests calls handleUpdate itself (it answers once).

@@ -1,6 +1,6 @@
 import type * as http from "http";
 import { lockedOut } from "../../../server/live/address-window";
-import { GuessWindow, guessSource } from "../../../server/live/guess-window";
+import { GuessWindow, guessSource, sameHostOrigin } from "../../../server/live/guess-window";
 import { clientAddress } from "../../../server/live/client-address";
 import { ApiError } from "./api-error";
 
@@ -46,7 +46,10 @@ export class TokenGuesses {
   }
 
   private source(req: http.IncomingMessage): string {
-    const source = guessSource(req, clientAddress(req, this.trustProxy));
+    // The app's own page: its origin names the host the request went to (the app server refuses any other Host, 421).
+    const forwarded = this.trustProxy ? req.headers["x-forwarded-host"] : undefined;
+    const host = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0].trim() ?? req.headers.host;
+    const source = guessSource(req, clientAddress(req, this.trustProxy), sameHostOrigin(req, host));
     // A token in the URL of a request without Origin may be a page of another
     // site's <img> or link (browsers send such a page on a plain-http LAN
     // address no Sec-Fetch-Site): counted apart from the Authorization

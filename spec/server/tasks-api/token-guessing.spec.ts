@@ -140,7 +140,28 @@ describe("example server: a page of another site sending wrong tokens from its v
     expect(await apiFrom(url, url, token), "the app's page, signed in before").to.equal(200);
     for (let i = 0; i < 100; i++) expect(await apiFrom(url, `https://s${Math.floor(i / 20)}.evil.example`, `guess-${i}`), `guess ${i}`).to.equal(401);
     expect(await apiFrom(url, url, token), "the app's page, again").to.equal(200);
-    expect(await apiFrom(url, undefined, token), "a client that never signed in").to.equal(429);
+    expect(await apiFrom(url, "https://s5.evil.example", token), "a sixth page of another site").to.equal(429);
+  });
+
+  // Found by a fourth attack review: only a source that had signed in before
+  // got through the lock of the whole address, so a page with five
+  // subdomains kept everyone behind its visitor's address (a home, an
+  // office behind one NAT) from signing in for the first time, on the app's
+  // own page too. A browser names the page's origin on every cross-site
+  // request, and no page of another site can name the app's own origin, nor
+  // none with an Authorization header: those count on their own only.
+  it("lets a first sign-in on the app's own page through when pages on five subdomains spent the address's whole budget", async () => {
+    const url = await start();
+    for (let i = 0; i < 100; i++) expect(await apiFrom(url, `https://s${Math.floor(i / 20)}.evil.example`, `guess-${i}`), `guess ${i}`).to.equal(401);
+    expect(await apiFrom(url, url, token), "the app's page, never signed in").to.equal(200);
+    expect(await apiFrom(url, undefined, token), "a client that names no origin").to.equal(200);
+    expect(await liveWith(url, token, url), "the app's page on /live").to.equal("ready");
+  });
+
+  it("still locks the app's own origin after its own 20 wrong tokens", async () => {
+    const url = await start();
+    for (let i = 0; i < 20; i++) expect(await apiFrom(url, url, `guess-${i}`), `guess ${i}`).to.equal(401);
+    expect(await apiFrom(url, url, token)).to.equal(429);
   });
 
   // Found by a second attack review: opened at http://<LAN address>, a page
