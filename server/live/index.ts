@@ -15,6 +15,7 @@ export { capConnectionsPerAddress } from "./connection-cap";
 export { tokenListAuthenticator } from "./authenticate";
 export type { Authenticate, AuthDecision } from "./authenticate";
 export type { AllowedOrigins } from "./origin-check";
+export type { AllowedHosts } from "./host-check";
 export { LiveInputError } from "./change-validation";
 export type { LiveLog, LiveLogEvent } from "./live-log";
 export type { SequencedChange } from "./change-log";
