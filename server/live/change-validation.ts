@@ -118,3 +118,26 @@ export function validateChanges(value: unknown, field = "changes"): LiveChange[]
   }
   return value.map((change, i) => validateChange(change, `${field}[${i}]`));
 }
+
+/**
+ * Whether JSON text opens more than `limit` arrays or objects inside one
+ * another (brackets in strings left out). Linear, stops at the first level
+ * too deep. Deep nesting costs JSON.parse far more than its size (a 1 MiB
+ * "[[[[…" about half a second, the event loop stalled): untrusted text is
+ * scanned first.
+ */
+export function nestsDeeper(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // a backslash: the next character is escaped
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 import { AuthMessage, ClientMessage, SyncMessage, SyncMethod } from "../../lib/live/live-protocol";
-import { checkNesting, halfCharacter, LiveInputError, MAX_ATTRS_DEPTH, quoteInput, validateChannel } from "./change-validation";
+import { checkNesting, halfCharacter, LiveInputError, MAX_ATTRS_DEPTH, nestsDeeper, quoteInput, validateChannel } from "./change-validation";
 
 const SYNC_METHODS: readonly SyncMethod[] = ["create", "read", "update", "delete"];
 
@@ -39,23 +39,6 @@ export function parseClientMessage(data: string): ClientMessage {
     if (error instanceof LiveInputError && (typeof requestId === "string" || typeof requestId === "number")) error.requestId = requestId;
     throw error;
   }
-}
-
-/** Whether JSON text opens more than `limit` arrays or objects inside one another (brackets in strings left out). Linear, stops at the first level too deep. */
-function nestsDeeper(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // a backslash: the next character is escaped
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
-      if (++depth > limit) return true;
-    } else if (c === 93 || c === 125) depth--;
-  }
-  return false;
 }
 
 function parseAuth(value: Record<string, unknown>): AuthMessage {

@@ -1,10 +1,13 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LiveInputError, validateChanges, validateChannel } from "./change-validation";
+import { LiveInputError, MAX_ATTRS_DEPTH, nestsDeeper, validateChanges, validateChannel } from "./change-validation";
 import { answerJson as reply, awaitsContinue, requestPath } from "./http-answer";
 import { LiveHub } from "./live-hub";
 import { lockedOut, type AuthFailureCounter } from "./address-window";
 import { withinTime } from "./time-limit";
+
+/** How deep a body may nest to be parsed at all: cheap to parse, and deep enough for validateChanges to name the field at fault. */
+const MAX_PARSED_DEPTH = 1000;
 
 export interface UpdateEndpointOptions {
   hub: LiveHub;
@@ -114,6 +117,8 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
       if (text.refused === "too large") return reply(res, 413, tooLarge, unread);
       return reply(res, 408, { error: `body did not arrive within ${options.bodyTimeoutMs} ms; send it at once` }, unread);
     }
+    // Far past what validateChanges takes (it names the field nested too deep), refused unparsed.
+    if (nestsDeeper(text, MAX_PARSED_DEPTH)) return reply(res, 400, { error: `body nests objects or arrays deeper than ${MAX_PARSED_DEPTH} levels (a change's attrs may nest ${MAX_ATTRS_DEPTH})` });
     let body: unknown;
     try {
       body = JSON.parse(text);

@@ -1,5 +1,9 @@
 import type * as http from "http";
 import { ApiError } from "./api-error";
+import { nestsDeeper } from "../../../server/live/change-validation";
+
+/** How deep a request body may nest. */
+const MAX_BODY_DEPTH = 64;
 
 /** A complete answer, kept as data so it can be stored for idempotent replay. */
 export interface ApiResponse {
@@ -107,6 +111,8 @@ export function readBody(req: http.IncomingMessage, maxBytes: number): Promise<s
  */
 export function parseJsonBody(text: string, contentType?: string): unknown {
   if (text.trim() === "") return undefined;
+  // A task or list nests three levels (its links); scanned before parsing, which deep nesting makes slow.
+  if (nestsDeeper(text, MAX_BODY_DEPTH)) throw new ApiError(400, `The request body nests objects or arrays deeper than ${MAX_BODY_DEPTH} levels; a task or list needs three.`, "badRequest");
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -33,3 +33,19 @@ describe("atmos2-server: wrong tokens and wrong secrets are counted apart", () =
     expect(await update(url, SECRET)).to.equal(202);
   });
 });
+
+/**
+ * Found by an attack review: a 1 MiB `[[[[…` body to POST /update took
+ * JSON.parse over 600 ms, the event loop stalled for every socket (socket
+ * frames were refused before parsing; /update was not).
+ */
+describe("atmos2-server: POST /update with a body nested deeper than any change", () => {
+  const { serve } = cliFixture();
+
+  it("is refused with 400 naming the limit, before it is parsed", async () => {
+    const url = await serve();
+    const res = await fetch(`${url}/update`, { method: "POST", headers: { "Content-Type": "application/json", "X-Atmos-Secret": SECRET }, body: "[".repeat(5000) + "]".repeat(5000) });
+    expect(res.status).to.equal(400);
+    expect(((await res.json()) as { error: string }).error).to.match(/nests objects or arrays deeper than 1000 levels \(a change's attrs may nest 100\)/);
+  });
+});
