@@ -165,7 +165,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     try {
       const allowed = ownName(req);
       for (const [name, value] of Object.entries(securityHeaders({ google, host: allowed ? browserHost(req) : undefined }))) res.setHeader(name, value);
-      if (!allowed) return misdirected(res, hasBody(req));
+      // 421: the Host names a server this is not (DNS rebinding, or a proxy without PUBLIC_URL).
+      if (!allowed) return refuse(res, 421, misdirectedText(printed()), hasBody(req));
       if (foreignPage(req)) return refuse(res, 403, FOREIGN_PAGE_REFUSAL, hasBody(req));
       const target = readTarget(req.url);
       // A path nothing could serve (`/%`) is the client's mistake, told as the API tells one.
@@ -191,6 +192,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     }
   };
   const server = createServer(handle);
+  /** The address the server prints (requests come only once it listens). */
+  const printed = () => listeningUrl(host, (server.address() as { port: number } | null)?.port ?? port);
   limitClients(server, {
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 256,
@@ -204,7 +207,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     // `Upgrade: h2c` (curl --http2) and the like: answered as the plain request it also is, with every check of one.
     if (!wantsWebSocket(req)) return answerAsPlainRequest(server, req, socket);
-    if (!ownName(req)) return refuseUpgrade(socket, rawAnswer(421, "Misdirected Request", MISDIRECTED));
+    if (!ownName(req)) return refuseUpgrade(socket, rawAnswer(421, "Misdirected Request", misdirectedText(printed())));
     if (foreignPage(req)) return refuseUpgrade(socket, rawAnswer(403, "Forbidden", FOREIGN_PAGE_REFUSAL));
     if (crossSiteWithoutCors(req)) return refuseUpgrade(socket, rawAnswer(403, "Forbidden", CROSS_SITE_REFUSAL));
     if (extension.upgrade?.(req, socket, head)) return;
@@ -247,13 +250,9 @@ function underApi(pathname: string): boolean {
   return pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`);
 }
 
-const MISDIRECTED =
-  "This server does not answer to that host name. Open it by the address it printed (e.g. http://localhost:3000), or set PUBLIC_URL to the address people use.";
-
-/** 421: the Host names a server this is not (DNS rebinding, or a proxy without PUBLIC_URL). */
-function misdirected(res: http.ServerResponse, close: boolean): void {
-  refuse(res, 421, MISDIRECTED, close);
-}
+/** 421's text, with the address the server printed (`url`, known once it listens). */
+const misdirectedText = (url: string) =>
+  `This server does not answer to that host name. Open it at ${url}, the address it printed, or set PUBLIC_URL to the address people use.`;
 
 /** A refusal in plain text; a body the client sent is left unread and the connection closes. */
 function refuse(res: http.ServerResponse, status: number, text: string, close: boolean): void {

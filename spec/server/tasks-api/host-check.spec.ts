@@ -49,6 +49,8 @@ describe("example server: Host check", () => {
       expect(answer.status, target).to.equal(421);
       expect(answer.body, target).not.to.contain("t0k");
       expect(answer.body, target).to.contain("PUBLIC_URL");
+      // Found by an attack review: it said "e.g. http://localhost:3000" whatever the port.
+      expect(answer.body, target).to.contain(`Open it at http://localhost:${app!.port}`);
     }
   });
 
