@@ -62,6 +62,7 @@ function buildGrant(decision: AuthDecision): Grant {
  */
 export function tokenListAuthenticator(spec: string): Authenticate {
   const tokens = new Map<string, string[] | "*">();
+  const places = new Map<string, number>();
   // Errors name an entry by its place, never by its text: the text holds a
   // token, and startup errors end up in logs.
   spec.split(";").forEach((raw, index) => {
@@ -73,6 +74,10 @@ export function tokenListAuthenticator(spec: string): Authenticate {
     const token = entry.slice(0, colon).trim();
     const list = entry.slice(colon + 1).split(",").map((c) => c.trim()).filter((c) => c !== "");
     if (list.length === 0) throw new Error(`${place} names no channel after its token (use * for every channel)`);
+    // Two grants for one token: which one was meant is the user's to say.
+    const earlier = places.get(token);
+    if (earlier !== undefined) throw new Error(`ATMOS_TOKENS entry ${index + 1} repeats the token of entry ${earlier}: give each token one entry, with all its channels`);
+    places.set(token, index + 1);
     // Frozen: every socket of this token then shares one grant (see toGrant).
     Object.freeze(list);
     tokens.set(token, list.includes("*") ? "*" : list);

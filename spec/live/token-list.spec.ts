@@ -28,4 +28,18 @@ describe("ATMOS_TOKENS for the standalone server", () => {
       expect(message).to.not.include("token1");
     });
   }
+
+  // Found by an attack review: "dup:user:x;dup:*" gave the token every
+  // channel, the last entry winning in silence; a list edited by hand (a
+  // token moved from one user to another, the old line left) does that.
+  it("refuses a token listed twice, naming both entries, without printing the token", () => {
+    let message = "";
+    try {
+      tokenListAuthenticator("dup-token:user:x; other:chanA; dup-token:*");
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).to.match(/^ATMOS_TOKENS entry 3 repeats the token of entry 1/);
+    expect(message).to.not.include("dup-token");
+  });
 });
