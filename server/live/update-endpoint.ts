@@ -108,6 +108,11 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
       if (typeof given === "string") guesses?.counter.add(address);
       return reply(res, 401, { error: "wrong or missing X-Atmos-Secret header" }, unread);
     }
+    // A compressed body's bytes are not JSON: the backend is told what to change.
+    const coding = req.headers["content-encoding"]?.trim();
+    if (coding && coding.toLowerCase() !== "identity") {
+      return reply(res, 415, { error: `this server does not decode "Content-Encoding: ${coding.slice(0, 100)}": send the JSON body uncompressed, without that header` }, unread);
+    }
     const tooLarge = { error: `body is larger than ${options.maxBodyBytes} bytes` };
     if (Number(req.headers["content-length"]) > options.maxBodyBytes) return reply(res, 413, tooLarge, unread);
     // Only now is the body wanted: a client that waits for the go-ahead sends it.

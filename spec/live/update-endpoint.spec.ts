@@ -1,3 +1,4 @@
+import * as zlib from "zlib";
 import { expect } from "chai";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -101,6 +102,21 @@ describe("POST /update from a backend", () => {
     fixture = await startLive({ secret: "s3cret", maxBodyBytes: 1000 });
     const big = { channel: "c", changes: [{ ...change, attrs: { id: "t1", notes: "x".repeat(5000) } }] };
     expect((await post(fixture.url, big, { "X-Atmos-Secret": "s3cret" })).status).to.equal(413);
+  });
+
+  // Found by an attack review: a gzipped body (Content-Encoding: gzip) was
+  // answered 202 as if its bytes were read; a backend that compresses its
+  // requests is told what to change, as the Tasks API tells it (415).
+  it("refuses a compressed body with 415 naming its Content-Encoding, and publishes nothing", async () => {
+    fixture = await startLive({ secret: "s3cret" });
+    const res = await fetch(`${fixture.url}/update`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Content-Encoding": "gzip", "X-Atmos-Secret": "s3cret" },
+      body: zlib.gzipSync(JSON.stringify({ channel: "c", changes: [change] })),
+    });
+    expect(res.status).to.equal(415);
+    expect(((await res.json()) as { error: string }).error).to.match(/Content-Encoding: gzip.*uncompressed/);
+    expect((await post(fixture.url, { channel: "c", changes: [change] }, { "X-Atmos-Secret": "s3cret", "Content-Encoding": "identity" })).body, "the first seq still free").to.deep.equal({ seq: 1 });
   });
 
   it("takes only POST", async () => {
