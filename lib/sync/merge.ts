@@ -103,6 +103,27 @@ export function mergeNewerVersion(resolver: ModelOptions["resolveConflict"], ent
   return { local, base: entry.base, merged: mergeEdit(resolver, local, remote, entry.base, userChanged, resent) };
 }
 
+/**
+ * Whether a server version differs from the edit's base only by what this
+ * page's update on its way sent (a pull that read the server after the
+ * update was committed, before its answer came): the page's own write, no
+ * change from elsewhere. Foreign keys and ids compare as text (a number on
+ * the wire is text here). Pure.
+ */
+export function echoOfSent(entry: Pick<RecordEntry, "base" | "queue">, remote: Attrs): boolean {
+  const op = entry.queue[0];
+  const sent = op?.sent && op.kind === "update" ? op.sentAs?.data : undefined;
+  if (!entry.base || !sent || typeof sent !== "object") return false;
+  // The version the server stamped on the write is no field the page sent.
+  const fields = editedFields(entry.base, remote).filter((field) => field !== "etag" && !stamps.includes(field));
+  return fields.length > 0 && fields.every((field) => hasOwn.call(sent, field) && sameText((sent as Attrs)[field], remote[field]));
+}
+
+/** Values equal, or equal as text (42 sent, "42" here). */
+function sameText(a: unknown, b: unknown): boolean {
+  return sameValue(a, b) || (typeof a === "number" && typeof b === "string" && String(a) === b);
+}
+
 /** The update-time fields servers stamp: Google's "updated", Rails' "updated_at". */
 export const stamps = ["updated", "updated_at"];
 

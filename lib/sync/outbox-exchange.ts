@@ -30,7 +30,11 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
     const { attributes } = host.options(className);
     // The model's fields (and its foreign keys), as Spine's own toJSON() sends:
     // the server's own (Google's kind, selfLink), merged in from an answer or a pull, stay here.
-    const attrs: Attrs = attributes.length ? pick(entry.attrs, [...attributes, ...Object.keys(remoteKeys)]) : { ...entry.attrs };
+    // A PATCH changes the fields it names, as its answer shows: it names those
+    // changed here (and those sent again after a merge), so a field another
+    // device changed meanwhile is not put back, on a server without versions too.
+    const fields = action === "update" && method === "PATCH" && op.changed ? [...op.changed, ...(op.resent ?? [])] : attributes.length ? [...attributes, ...Object.keys(remoteKeys)] : undefined;
+    const attrs: Attrs = fields ? pick(entry.attrs, fields) : { ...entry.attrs };
     delete attrs.id;
     if (action === "update") {
       // A number when the server gave one, and the id is one still (changeID("slug") makes it text).

@@ -1,6 +1,6 @@
 import { etagOf, hasOwn, localAttrs, noteDeletedThere, type Attrs, type RecordEntry } from "../store/record-entry";
 import type { ResolvedRoute } from "./routes";
-import { changedFields, mergeNewerVersion } from "./merge";
+import { changedFields, echoOfSent, mergeNewerVersion } from "./merge";
 import { createAttempts, createsOut, mayBeCopy } from "./lost-creates";
 import { resendMerged } from "./resend-merged";
 import { defaultItems } from "./resource-client";
@@ -264,6 +264,8 @@ function applyPulled(host: SyncHost, className: string, route: ResolvedRoute, it
 
 /** A pulled version of a record the user is editing: never overwrite the edit. */
 function mergeIntoEdit(host: SyncHost, entry: RecordEntry, remote: Attrs, result: PullResult): void {
+  // This page's own update, read before its answer came: the answer brings it.
+  if (echoOfSent(entry, remote)) return;
   const edit = mergeNewerVersion(host.options(entry.className).resolveConflict, entry, remote, true);
   if (!edit) return;
   const { local, merged, base } = edit;

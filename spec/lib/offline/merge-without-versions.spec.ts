@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { startFaultProxy, type FaultProxy } from "../../servers/fault-proxy";
 import { startJsonServer, type JsonServer } from "../../servers/json-server";
 import { resetModels, Todo } from "../models";
 import { openPage, recordEvents, type OfflinePage } from "./offline-page";
@@ -71,3 +72,100 @@ describe("a pull on a server without versions (json-server), under an unsent edi
     expect((await row()).title).to.equal("Oat milk");
   });
 });
+
+/**
+ * Found by a helper following the README's json-server section with two
+ * browsers: device A, offline, changed a todo's title; device B, online,
+ * marked it done; A came back, and its update (sent on the online event,
+ * before any pull) carried `done: false` too: B's change was lost, with
+ * `PATCH` as with `PUT`. An update sent with PATCH now carries the fields
+ * changed here only, as PATCH means; PUT replaces, so it carries the record.
+ */
+describe("an update sent with PATCH on a server without versions (json-server), another device's change made meanwhile", () => {
+  let server: JsonServer;
+  let page: OfflinePage;
+  let id: string;
+
+  beforeEach(async () => {
+    resetModels();
+    server = await startJsonServer(false);
+    page = openPage({ base: server.url });
+    page.atmos.resourceClient.routes = { Todo: { update: "PATCH /todos/:id" } };
+    const made = await (await fetch(`${server.url}/todos`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ title: "Milk", done: false }) })).json();
+    id = String(made.id);
+    await Todo.sync({ remote: true });
+  });
+  afterEach(async () => {
+    page?.close();
+    await server?.stop();
+  });
+
+  it("keeps the other device's field on the server and takes it here", async () => {
+    (Todo.find(id) as Todo).updateAttributes({ title: "Oat milk" });
+    await fetch(`${server.url}/todos/${id}`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ done: true }) });
+    await page.atmos.push();
+
+    const saved = (await server.rows()).find((r) => String(r.id) === id);
+    expect([saved.title, saved.done], "on the server").to.deep.equal(["Oat milk", true]);
+    const todo = Todo.find(id) as Todo;
+    expect([todo.title, todo.done, todo.syncState()], "here, from the answer").to.deep.equal(["Oat milk", true, "synced"]);
+  });
+
+  it("sends a field cleared here as null, and only that field", async () => {
+    const todo = Todo.find(id) as Todo;
+    todo.updateAttributes({ title: undefined as unknown as string });
+    const sent: string[] = [];
+    const fetchBefore = page.atmos.resourceClient.fetch;
+    page.atmos.resourceClient.fetch = (url, init) => {
+      if (init?.method === "PATCH") sent.push(String(init.body));
+      return fetchBefore(url, init);
+    };
+    await page.atmos.push();
+    expect(sent.map((body) => JSON.parse(body))).to.deep.equal([{ title: null, id: Number(id) }]);
+  });
+});
+
+/**
+ * Found with the same two browsers: a pull that read the server after this
+ * page's own update was committed, but before its answer came back, took
+ * the page's own values for another device's change, and said so with a
+ * `conflict` event whose `remote` was the page's own edit.
+ */
+describe("a pull that reads this page's own update before its answer comes (json-server)", () => {
+  let server: JsonServer;
+  let proxy: FaultProxy;
+  let page: OfflinePage;
+  let id: string;
+
+  afterEach(async () => {
+    page?.close();
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  it("is no conflict", async () => {
+    resetModels();
+    server = await startJsonServer(false);
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    proxy = await startFaultProxy(server.url, (req) => (req.method === "PUT" ? { answerAfter: held } : undefined));
+    page = openPage({ base: proxy.url });
+    const made = await (await fetch(`${server.url}/todos`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ title: "Milk", done: false }) })).json();
+    id = String(made.id);
+    await Todo.sync({ remote: true });
+    const conflicts = recordEvents(page.atmos, "conflict");
+
+    (Todo.find(id) as Todo).updateAttributes({ title: "Oat milk" });
+    const pushed = page.atmos.push();
+    const deadline = Date.now() + 5000;
+    while ((await server.rows())[0].title !== "Oat milk" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await Todo.sync({ remote: true });
+    answer();
+    await pushed;
+
+    expect(conflicts).to.deep.equal([]);
+    const todo = Todo.find(id) as Todo;
+    expect([todo.title, todo.done, todo.syncState()]).to.deep.equal(["Oat milk", false, "synced"]);
+  });
+});
+
