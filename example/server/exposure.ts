@@ -14,6 +14,9 @@ export const DEFAULT_TOKEN = "dev-token";
 /** Shortest token accepted on an exposed server. */
 export const MIN_EXPOSED_TOKEN_LENGTH = 16;
 
+/** Different characters an exposed token must hold: 32 random hex digits hold all 16, or nearly. */
+const MIN_DISTINCT_CHARACTERS = 6;
+
 /** Whether `host` (a HOST setting or a Host header's name) names this machine's loopback. */
 export function isLoopback(host: string): boolean {
   const name = bareHost(host);
@@ -73,6 +76,11 @@ export function refuseWeakCredentials(reach: Reach, credentials: Credentials): v
     }
     if (token.length < MIN_EXPOSED_TOKEN_LENGTH) {
       throw new Error(`${where}, but ${which} is only ${token.length} characters: use at least ${MIN_EXPOSED_TOKEN_LENGTH} random characters (e.g. \`openssl rand -hex 16\`)${orLoopback(", or")}`);
+    }
+    // Long but made of a few characters repeated ("aaaa…", "abab…"): no random token has so few.
+    const distinct = new Set(token).size;
+    if (distinct < MIN_DISTINCT_CHARACTERS) {
+      throw new Error(`${where}, but ${which} has ${distinct} different character${distinct === 1 ? "" : "s"}: use ${MIN_EXPOSED_TOKEN_LENGTH} or more random characters (e.g. \`openssl rand -hex 16\`)${orLoopback(", or")}`);
     }
   }
   if (credentials.secret !== undefined && credentials.secret.length < MIN_EXPOSED_TOKEN_LENGTH) {

@@ -102,6 +102,13 @@ describe("example server: exposure", () => {
       expect(message).to.contain('"bob"').and.contain("9 characters").and.not.contain("short-bob");
     });
 
+    // Found by an attack review: 16 times the same character was taken.
+    it("refuses a token of 16 characters or more made of a few characters repeated, naming the account, not the token", async () => {
+      expect(await refusal({ HOST: "192.0.2.10", TASKS_TOKEN: "a".repeat(20) })).to.contain("TASKS_TOKEN has 1 different character");
+      const message = await refusal({ HOST: "::", TASKS_USERS: "alice:alice-token-0123456789,bob:abababababababababab" });
+      expect(message).to.contain('"bob"').and.contain("2 different characters").and.not.contain("ababab");
+    });
+
     it("refuses a short ATMOS_SECRET, and a GOOGLE_ACCESS_TOKEN the page could only be handed", async () => {
       expect(await refusal({ HOST: "0.0.0.0", TASKS_TOKEN: "a-long-enough-token-123", ATMOS_SECRET: "s3cret" })).to.contain("ATMOS_SECRET");
       expect(await refusal({ HOST: "0.0.0.0", TASKS_TOKEN: "a-long-enough-token-123", GOOGLE_ACCESS_TOKEN: "ya29.x" })).to.contain("GOOGLE_CLIENT_ID");
