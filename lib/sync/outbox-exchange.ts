@@ -1,6 +1,6 @@
 import { remoteAction, type MetaContext } from "../meta-context";
 import { enqueue } from "../store/compaction";
-import { etagOf, localAttrs, noteDeletedThere, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
+import { etagOf, hasOwn, localAttrs, noteDeletedThere, sameValue, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { changedFields, fieldsQueued, mergeAnswer, olderVersion } from "./merge";
 import { adoptCopy } from "./lost-creates";
 import { SyncError, type ErrorPayload } from "./sync-error";
@@ -135,7 +135,7 @@ export function storeEntry(meta: MetaContext, entry: RecordEntry): void {
  * id is accepted, but the object is not a record: nothing from it is
  * stored, and an error event says why.
  */
-export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, status: number, calls: RemoteCallOptions[], redirectedTo?: string): void {
+export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, status: number, calls: RemoteCallOptions[], redirectedTo?: string): string[] {
   const idField = host.rc.IDField;
   let answer = recordIn(body);
   const record = recordOf(host, entry);
@@ -182,6 +182,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   // Fields edited after this op left stay as the user has them now.
   const sent = entry.queue[0]?.sentAs?.data;
   entry.queue = entry.queue.slice(1);
+  const carried = dropCarried(entry, plainObject(sent), host.options(entry.className).attributes);
   // Deleted on the server after this edit reached it (the live news came
   // first and kept the edit): once nothing more is to be sent, it is gone,
   // as the news said.
@@ -240,6 +241,37 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
   host.meta.answers.stamp(entry.className, entry.id);
   entry.base = base && { ...base, id: entry.id };
   storeEntry(host.meta, entry);
+  return carried;
+}
+
+/**
+ * The edits queued after an op that its request carried: saved while its
+ * first attempt was out, which then never left (no network), so it went
+ * again as the user had the record by then. Sent too, they would repeat
+ * what the server has. Dropped from the queue (the leading unsent, unheld
+ * updates whose every field the request sent as the record has it now);
+ * returns their keys, whose saves' callbacks hear this answer.
+ */
+function dropCarried(entry: RecordEntry, sent: Attrs | undefined, attributes: string[]): string[] {
+  const keys: string[] = [];
+  if (!sent) return keys;
+  const carries = (field: string) => hasOwn.call(sent, field) && sameWire(sent[field], entry.attrs[field]);
+  while (entry.queue.length) {
+    const op = entry.queue[0];
+    if (op.kind !== "update" || op.sent || op.hold) break;
+    const fields = [...(op.changed ?? (attributes.length ? attributes : Object.keys(entry.attrs).filter((f) => f !== "id"))), ...(op.resent ?? [])];
+    if (!fields.every(carries)) break;
+    keys.push(op.key);
+    entry.queue = entry.queue.slice(1);
+  }
+  return keys;
+}
+
+/** A value as sent and as the record has it: equal, a cleared field sent as null, or an id sent as a number and held as text. */
+function sameWire(sent: unknown, held: unknown): boolean {
+  if (sameValue(sent, held)) return true;
+  if (sent === null && held === undefined) return true;
+  return typeof sent === "number" && typeof held === "string" && String(sent) === held;
 }
 
 /** `value` when it is a plain object of attributes (a request body as atmos2 builds it), else undefined. */

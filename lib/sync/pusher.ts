@@ -272,11 +272,15 @@ export class Pusher {
       this.attempt = 0;
       this.staleTries.delete(op.key);
       host.setOnline(true);
-      if (op.kind === "destroy") finishDestroy(host, entry, op);
-      else applyAnswer(host, entry, response.body, response.status, calls, response.redirectedTo);
+      const carried = op.kind === "destroy" ? (finishDestroy(host, entry, op), []) : applyAnswer(host, entry, response.body, response.status, calls, response.redirectedTo);
       const record = recordOf(host, entry);
       for (const call of calls) callApp(() => call.success?.(record, response.body));
       host.dropCallOptions(op.key);
+      // Saves this request carried (made while an attempt that never left was out) hear its answer too.
+      for (const key of carried) {
+        for (const call of host.callOptions(key)) callApp(() => call.success?.(record, response.body));
+        host.dropCallOptions(key);
+      }
     } catch (error) {
       this.staleTries.delete(op.key);
       // Closed meanwhile (close() aborts what is out, e.g. the read of a 412's
