@@ -44,6 +44,11 @@ export class IndexedDBStore implements Store {
     this.openTimeout = options.openTimeout ?? 10_000;
   }
 
+  /** The database: Atmos instances on another one share no news with this one (store.ts). */
+  get place(): string {
+    return `indexeddb:${this.name}`;
+  }
+
   async get<T>(key: string): Promise<T | undefined> {
     const db = await this.open();
     return request<T | undefined>(db.transaction("kv", "readonly").objectStore("kv").get(key));

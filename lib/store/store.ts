@@ -48,6 +48,13 @@ export interface Store {
    */
   readonly sharedByTabs?: boolean;
   /**
+   * Where the data is, when one page can hold stores of this kind in
+   * several places (an IndexedDB database's name): Atmos instances on
+   * different places share no news of writes and no sending turn, whatever
+   * their prefix.
+   */
+  readonly place?: string;
+  /**
    * true when batches are applied in the order `batch` was called, even
    * when one is called before the one before it finished (IndexedDB: the
    * transactions of one object store run in the order they were made). A

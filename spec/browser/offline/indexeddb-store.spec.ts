@@ -408,7 +408,8 @@ describe("offline in Chromium: the IndexedDB store", () => {
       const [list] = OfflineList.all() as any[];
       expect([list.title, list.syncState()]).to.deep.equal([title, "local"]);
       // push() only sends from the tab holding the lease, which a new page gets a moment after it opens.
-      await until(async () => ((await navigator.locks.query()).held ?? []).some((l) => l.name === "atmos2:lease"));
+      // (The lease of a database's Atmos instances is named by it: store.place.)
+      await until(async () => ((await navigator.locks.query()).held ?? []).some((l) => l.name === `atmos2:lease@indexeddb:${dbName}`));
       await atmos.push();
       const server = ((await api("GET", "/users/@me/lists")).items as any[]).filter((l) => l.title === title);
       expect(server).to.have.length(1);
