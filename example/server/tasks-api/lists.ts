@@ -39,7 +39,8 @@ export function defaultListId(ctx: RequestContext): string {
 }
 
 export function listLists(ctx: RequestContext): ApiResponse {
-  const page = readPage(ctx.query, PAGE_DEFAULT, PAGE_MAX);
+  const seqOf = (id: string) => (ctx.db.prepare("SELECT seq FROM lists WHERE id = ? AND owner = ?").get(id, ctx.user) as { seq: number } | undefined)?.seq;
+  const page = readPage(ctx.query, PAGE_DEFAULT, PAGE_MAX, seqOf);
   const rows = ctx.db
     .prepare("SELECT * FROM lists WHERE owner = ? AND deleted = 0 AND seq > ? ORDER BY seq LIMIT ?")
     .all(ctx.user, page.afterSeq, page.limit) as ListRow[];

@@ -19,7 +19,8 @@ const PAGE_MAX = 100;
 export function listTasks(ctx: RequestContext): ApiResponse {
   const list = requireList(ctx, ctx.params.list);
   const q = ctx.query;
-  const page = readPage(q, PAGE_DEFAULT, PAGE_MAX);
+  const seqOf = (id: string) => (ctx.db.prepare("SELECT seq FROM tasks WHERE id = ? AND list_id = ?").get(id, list.id) as { seq: number } | undefined)?.seq;
+  const page = readPage(q, PAGE_DEFAULT, PAGE_MAX, seqOf);
   const where = ["list_id = @listId", "seq > @afterSeq"];
   const args: Record<string, unknown> = { listId: list.id, afterSeq: page.afterSeq, limit: page.limit };
 

@@ -77,4 +77,23 @@ describe("tasks API: pagination", () => {
     expect(token.status).to.equal(400);
     expect(token.body.error.message).to.contain("pageToken");
   });
+
+  // Found by an attack review in multi-user mode: a page token was the
+  // base64 of a row number counted over every account, so two of one's own
+  // tokens told how many tasks the others made in between; and a token of
+  // one list, used on another, answered 200 with no items.
+  it("gives page tokens that tell nothing of other rows, and refuses one used on another list", async () => {
+    await createTasks(3);
+    const other = (await api.createList("Other")).id;
+    for (let i = 0; i < 3; i++) await api.createTask(other, { title: `o${i}` });
+    const first = await api.call("GET", `/lists/${listId}/tasks?maxResults=1`);
+    const token = first.body.nextPageToken as string;
+    // The id of the page's last task: nothing counted over rows.
+    expect(token).to.equal(first.body.items[0].id);
+    const elsewhere = await api.call("GET", `/lists/${other}/tasks?maxResults=1&pageToken=${token}`);
+    expect(elsewhere.status).to.equal(400);
+    expect(elsewhere.body.error.message).to.contain("pageToken").and.contain("this list");
+    const next = await api.call("GET", `/lists/${listId}/tasks?maxResults=1&pageToken=${token}`);
+    expect(next.body.items.map((t: { title: string }) => t.title)).to.deep.equal(["t1"]);
+  });
 });
