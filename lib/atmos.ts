@@ -14,7 +14,7 @@ import { StatusBoard } from "./sync/status-board";
 import type { LiveClient } from "./live/live-client";
 import { MetaContext } from "./meta-context";
 import { syncStateOf, type RecordEntry, type SyncState } from "./store/record-entry";
-import type { Store } from "./store/store";
+import { placeName, type Store } from "./store/store";
 import { WebStorageStore } from "./store/web-storage-store";
 import { LocalChanges } from "./sync/local-changes";
 import { tellOrphans } from "./sync/parent-order";
@@ -184,7 +184,7 @@ export class Atmos extends Emitter<AtmosEvents> {
     Atmos.instance = this;
     open.push(this);
     closed.last = undefined;
-    this.lease = options.lease ?? defaultLease(this.store, this.store.place === undefined ? `${prefix}lease` : `${prefix}lease@${this.store.place}`, uuidv4(), this.clock);
+    this.lease = options.lease ?? defaultLease(this.store, placeName(this.store, `${prefix}lease`), uuidv4(), this.clock);
     this.WebSocket = options.WebSocket;
     const stopFeed = this.feed.subscribe((keys) => void this.tabNews.wrote(keys));
     // What a gone tab wrote, or was writing: news to this tab and the others.

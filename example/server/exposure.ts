@@ -1,6 +1,7 @@
 import { isIP } from "net";
 import * as os from "os";
 import type { Account } from "./tasks-api";
+import { bareHost, HOST_SYNTAX } from "../../server/live/host-check";
 
 /**
  * Who can reach the server, and what that demands. On a loopback HOST only
@@ -155,18 +156,4 @@ export function hostAllowList(host: string, publicUrl: string | undefined): (hos
     const name = bareHost(hostHeader);
     return isLoopback(name) || names.has(name);
   };
-}
-
-/** A host name, IPv4 address or bracketed IPv6 address, with an optional port. */
-const HOST_SYNTAX = /^(?:[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-/** A host without its port, brackets, trailing dot and case: `[::1]:3000` → `::1`. */
-export function bareHost(host: string): string {
-  let name = host.trim().toLowerCase();
-  if (name.startsWith("[")) name = name.slice(1, name.indexOf("]") < 0 ? undefined : name.indexOf("]"));
-  else if (name.split(":").length === 2) name = name.slice(0, name.indexOf(":"));
-  // An IPv6 address carries a zone on some interfaces (fe80::1%eth0).
-  const zone = name.indexOf("%");
-  if (zone >= 0) name = name.slice(0, zone);
-  return name.endsWith(".") ? name.slice(0, -1) : name;
 }

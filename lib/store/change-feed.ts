@@ -1,4 +1,4 @@
-import type { Store } from "./store";
+import { placeName, type Store } from "./store";
 import { WebStorageStore, type WebStorage } from "./web-storage-store";
 
 /**
@@ -45,7 +45,7 @@ export function browserFeed(name: string): ChangeFeed {
  */
 export function defaultFeed(store: Store, prefix: string): ChangeFeed {
   if (store instanceof WebStorageStore && isPageStorage(store.storage)) return storageEventFeed(store.storage, `${prefix}rec:`);
-  return browserFeed(store.place === undefined ? `${prefix}changes` : `${prefix}changes@${store.place}`);
+  return browserFeed(placeName(store, `${prefix}changes`));
 }
 
 /** Whether `storage` is this page's localStorage or sessionStorage (the ones `storage` events report). */

@@ -100,3 +100,8 @@ export function isQuotaError(error: unknown): boolean {
 export interface PartialBatch {
   written?: string[];
 }
+
+/** A name shared by the Atmos instances of one store's place (`prefix` + `name`, then `@place` when the store has one): its news channel, its lease. */
+export function placeName(store: Store, prefixed: string): string {
+  return store.place === undefined ? prefixed : `${prefixed}@${store.place}`;
+}

@@ -116,12 +116,14 @@ export function echoOfSent(entry: Pick<RecordEntry, "base" | "queue">, remote: A
   if (!entry.base || !sent || typeof sent !== "object") return false;
   // The version the server stamped on the write is no field the page sent.
   const fields = editedFields(entry.base, remote).filter((field) => field !== "etag" && !stamps.includes(field));
-  return fields.length > 0 && fields.every((field) => hasOwn.call(sent, field) && sameText((sent as Attrs)[field], remote[field]));
+  return fields.length > 0 && fields.every((field) => hasOwn.call(sent, field) && sameOnWire((sent as Attrs)[field], remote[field]));
 }
 
-/** Values equal, or equal as text (42 sent, "42" here). */
-function sameText(a: unknown, b: unknown): boolean {
-  return sameValue(a, b) || (typeof a === "number" && typeof b === "string" && String(a) === b);
+/** A value as a request sent it and as a record here has it: equal, a cleared field sent as null, or an id sent as a number and held as text. */
+export function sameOnWire(sent: unknown, held: unknown): boolean {
+  if (sameValue(sent, held)) return true;
+  if (sent === null && held === undefined) return true;
+  return typeof sent === "number" && typeof held === "string" && String(sent) === held;
 }
 
 /** The update-time fields servers stamp: Google's "updated", Rails' "updated_at". */

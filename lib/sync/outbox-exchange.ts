@@ -1,7 +1,7 @@
 import { remoteAction, type MetaContext } from "../meta-context";
 import { enqueue } from "../store/compaction";
-import { etagOf, hasOwn, localAttrs, noteDeletedThere, sameValue, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
-import { changedFields, fieldsQueued, mergeAnswer, olderVersion } from "./merge";
+import { etagOf, hasOwn, localAttrs, noteDeletedThere, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
+import { changedFields, fieldsQueued, mergeAnswer, olderVersion, sameOnWire } from "./merge";
 import { adoptCopy } from "./lost-creates";
 import { SyncError, type ErrorPayload } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
@@ -255,7 +255,7 @@ export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, s
 function dropCarried(entry: RecordEntry, sent: Attrs | undefined, attributes: string[]): string[] {
   const keys: string[] = [];
   if (!sent) return keys;
-  const carries = (field: string) => hasOwn.call(sent, field) && sameWire(sent[field], entry.attrs[field]);
+  const carries = (field: string) => hasOwn.call(sent, field) && sameOnWire(sent[field], entry.attrs[field]);
   while (entry.queue.length) {
     const op = entry.queue[0];
     if (op.kind !== "update" || op.sent || op.hold) break;
@@ -265,13 +265,6 @@ function dropCarried(entry: RecordEntry, sent: Attrs | undefined, attributes: st
     entry.queue = entry.queue.slice(1);
   }
   return keys;
-}
-
-/** A value as sent and as the record has it: equal, a cleared field sent as null, or an id sent as a number and held as text. */
-function sameWire(sent: unknown, held: unknown): boolean {
-  if (sameValue(sent, held)) return true;
-  if (sent === null && held === undefined) return true;
-  return typeof sent === "number" && typeof held === "string" && String(sent) === held;
 }
 
 /** `value` when it is a plain object of attributes (a request body as atmos2 builds it), else undefined. */

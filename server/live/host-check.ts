@@ -7,13 +7,16 @@ import type { IncomingMessage } from "node:http";
 export type AllowedHosts = string[] | ((host: string | undefined) => boolean);
 
 /** A host name, IPv4 address or bracketed IPv6 address, with an optional port. */
-const HOST_SYNTAX = /^(?:[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+export const HOST_SYNTAX = /^(?:[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-/** `[::1]:3000` → `::1`, `Live.Example.com.:443` → `live.example.com`. */
-function bareName(host: string): string {
-  let name = host.toLowerCase();
-  if (name.startsWith("[")) name = name.slice(1, name.indexOf("]"));
-  else if (name.includes(":")) name = name.slice(0, name.indexOf(":"));
+/** A host without its port, brackets, trailing dot and case: `[::1]:3000` → `::1`. */
+export function bareHost(host: string): string {
+  let name = host.trim().toLowerCase();
+  if (name.startsWith("[")) name = name.slice(1, name.indexOf("]") < 0 ? undefined : name.indexOf("]"));
+  else if (name.split(":").length === 2) name = name.slice(0, name.indexOf(":"));
+  // An IPv6 address carries a zone on some interfaces (fe80::1%eth0).
+  const zone = name.indexOf("%");
+  if (zone >= 0) name = name.slice(0, zone);
   return name.endsWith(".") ? name.slice(0, -1) : name;
 }
 
@@ -35,14 +38,14 @@ export function hostCheck(hosts: AllowedHosts | undefined, name = "createLiveSer
   return (req) => {
     const host = req.headers.host;
     if (host === undefined || !HOST_SYNTAX.test(host)) return false;
-    const bare = bareName(host);
+    const bare = bareHost(host);
     return isLoopbackName(bare) || names.has(bare);
   };
 }
 
 /** An entry of `hosts` (or ATMOS_HOSTS) as a bare name, or an error that shows the right form. */
 export function checkedHost(entry: unknown, name: string): string {
-  if (typeof entry === "string" && HOST_SYNTAX.test(entry.trim())) return bareName(entry.trim());
+  if (typeof entry === "string" && HOST_SYNTAX.test(entry.trim())) return bareHost(entry);
   let hint = "";
   try {
     hint = typeof entry === "string" ? ` (did you mean "${new URL(entry).hostname}"?)` : "";

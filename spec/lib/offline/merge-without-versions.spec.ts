@@ -4,6 +4,21 @@ import { startJsonServer, type JsonServer } from "../../servers/json-server";
 import { resetModels, Todo } from "../models";
 import { openPage, recordEvents, type OfflinePage } from "./offline-page";
 
+const json = { "Content-Type": "application/json" };
+
+/** A todo another client made on json-server ("Milk", not done), pulled here; resolves with its id. */
+async function pulledTodo(server: JsonServer): Promise<string> {
+  const made = await (await fetch(`${server.url}/todos`, { method: "POST", headers: json, body: JSON.stringify({ title: "Milk", done: false }) })).json();
+  await Todo.sync({ remote: true });
+  return String(made.id);
+}
+
+/** Another device changes the todo on the server. */
+const changeElsewhere = (server: JsonServer, id: string, attrs: object) => fetch(`${server.url}/todos/${id}`, { method: "PATCH", headers: json, body: JSON.stringify(attrs) });
+
+/** The todo as json-server holds it. */
+const rowOf = async (server: JsonServer, id: string) => (await server.rows()).find((r) => String(r.id) === id);
+
 /**
  * Found by an outside review written from API.md: on a server whose records
  * carry no version (no etag, no updated time: json-server, the README's
@@ -22,18 +37,14 @@ describe("a pull on a server without versions (json-server), under an unsent edi
     resetModels();
     server = await startJsonServer(false);
     page = openPage({ base: server.url });
-    const made = await (await fetch(`${server.url}/todos`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ title: "Milk", done: false }) })).json();
-    id = String(made.id);
-    await Todo.sync({ remote: true });
+    id = await pulledTodo(server);
   });
   afterEach(async () => {
     page?.close();
     await server?.stop();
   });
 
-  /** Another device changes the todo on the server. */
-  const elsewhere = (attrs: object) => fetch(`${server.url}/todos/${id}`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify(attrs) });
-  const row = async () => (await server.rows()).find((r) => String(r.id) === id);
+  const elsewhere = (attrs: object) => changeElsewhere(server, id, attrs);
 
   it("keeps the user's field, takes the other device's, and sends both", async () => {
     (Todo.find(id) as Todo).updateAttributes({ title: "Oat milk" });
@@ -43,7 +54,7 @@ describe("a pull on a server without versions (json-server), under an unsent edi
     const todo = Todo.find(id) as Todo;
     expect([todo.title, todo.done]).to.deep.equal(["Oat milk", true]);
     await page.atmos.push();
-    const saved = await row();
+    const saved = await rowOf(server, id);
     expect([saved.title, saved.done], "on the server").to.deep.equal(["Oat milk", true]);
   });
 
@@ -69,7 +80,7 @@ describe("a pull on a server without versions (json-server), under an unsent edi
     expect(conflicts).to.deep.equal([]);
     expect((Todo.find(id) as Todo).title).to.equal("Oat milk");
     await page.atmos.push();
-    expect((await row()).title).to.equal("Oat milk");
+    expect((await rowOf(server, id)).title).to.equal("Oat milk");
   });
 });
 
@@ -91,9 +102,7 @@ describe("an update sent with PATCH on a server without versions (json-server), 
     server = await startJsonServer(false);
     page = openPage({ base: server.url });
     page.atmos.resourceClient.routes = { Todo: { update: "PATCH /todos/:id" } };
-    const made = await (await fetch(`${server.url}/todos`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ title: "Milk", done: false }) })).json();
-    id = String(made.id);
-    await Todo.sync({ remote: true });
+    id = await pulledTodo(server);
   });
   afterEach(async () => {
     page?.close();
@@ -102,10 +111,10 @@ describe("an update sent with PATCH on a server without versions (json-server), 
 
   it("keeps the other device's field on the server and takes it here", async () => {
     (Todo.find(id) as Todo).updateAttributes({ title: "Oat milk" });
-    await fetch(`${server.url}/todos/${id}`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ done: true }) });
+    await changeElsewhere(server, id, { done: true });
     await page.atmos.push();
 
-    const saved = (await server.rows()).find((r) => String(r.id) === id);
+    const saved = await rowOf(server, id);
     expect([saved.title, saved.done], "on the server").to.deep.equal(["Oat milk", true]);
     const todo = Todo.find(id) as Todo;
     expect([todo.title, todo.done, todo.syncState()], "here, from the answer").to.deep.equal(["Oat milk", true, "synced"]);
@@ -150,9 +159,7 @@ describe("a pull that reads this page's own update before its answer comes (json
     const held = new Promise<void>((resolve) => (answer = resolve));
     proxy = await startFaultProxy(server.url, (req) => (req.method === "PUT" ? { answerAfter: held } : undefined));
     page = openPage({ base: proxy.url });
-    const made = await (await fetch(`${server.url}/todos`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ title: "Milk", done: false }) })).json();
-    id = String(made.id);
-    await Todo.sync({ remote: true });
+    id = await pulledTodo(server);
     const conflicts = recordEvents(page.atmos, "conflict");
 
     (Todo.find(id) as Todo).updateAttributes({ title: "Oat milk" });
