@@ -1,4 +1,5 @@
 import type { Clock } from "./env/clock";
+import type { AtmosRecord } from "./model-types";
 import type { Connectivity } from "./env/connectivity";
 import type { TabLease } from "./env/tab-lease";
 import type { Random } from "./env/uuid";
@@ -20,7 +21,8 @@ export interface SyncStatus {
 
 export interface ConflictEvent {
   model: string;
-  record: unknown;
+  /** The Spine record, or null when the page holds none for it. */
+  record: AtmosRecord | null;
   local: Attrs;
   remote: Attrs;
   merged: Attrs;

@@ -1,5 +1,6 @@
 import type { PullOptions } from "./sync/puller";
 import type { ErrorPayload } from "./sync/sync-error";
+import type { SyncState } from "./store/record-entry";
 
 /**
  * Options of `Model.sync()`. `R` is the record a `removeScope` predicate
@@ -7,9 +8,9 @@ import type { ErrorPayload } from "./sync/sync-error";
  */
 export interface SyncOptions<R = Record<string, unknown>> extends Omit<PullOptions, "removeScope"> {
   /** Also fetch the server's records (the index route) and merge them. */
-  remote?: boolean;
+  remote?: boolean | undefined;
   /** Limits `remove` to records matching these attributes or this predicate. */
-  removeScope?: Record<string, unknown> | ((record: R) => unknown);
+  removeScope?: Record<string, unknown> | ((record: R) => unknown) | undefined;
 }
 
 /**
@@ -20,11 +21,11 @@ export interface SyncOptions<R = Record<string, unknown>> extends Omit<PullOptio
  */
 export interface SaveOptions<R = unknown> {
   /** Also send the change to the server (create, update or delete). */
-  remote?: boolean;
+  remote?: boolean | undefined;
   /** Values for `:name` in the route, before the record's own attributes. */
-  pathParams?: Record<string, unknown>;
+  pathParams?: Record<string, unknown> | undefined;
   /** Query string of the request. */
-  params?: Record<string, unknown>;
+  params?: Record<string, unknown> | undefined;
   // Callbacks are declared as methods: a model's own options may type `record`
   // as the model (`(data, record: Task) => ...`) in a strict project.
   /** Turns the attributes into the body that is sent. */
@@ -35,9 +36,30 @@ export interface SaveOptions<R = unknown> {
   success?(record: R, response: unknown): void;
   /** Called at the first failure of the change (`error.retrying` when it is sent again, once), and when the server refused it. */
   error?(record: R, error: ErrorPayload): void;
-  /** Spine passes every option on to the change/create/update/destroy handlers. */
-  [option: string]: unknown;
+  // Spine's own options, which it reads itself.
+  /** `false` saves without calling the model's `validate()`. */
+  validate?: boolean | undefined;
+  /** `destroy`: also drop the record from Spine's index (Spine's default, `true`). */
+  clear?: boolean | undefined;
+  /** `create`: the position in `Model.records`. */
+  idx?: number | undefined;
+  // No index signature: a misspelt option (`remtoe`) is a compile error, as it is
+  // an error at run time. Spine passes every option on to the change, create,
+  // update and destroy handlers; an app that passes its own adds them with
+  // `declare module "atmos2" { interface SaveOptions { silent?: boolean } }`.
 }
 
 /** `Model.remoteKeys`: foreign key attribute → class name of the model it points to. */
 export type RemoteKeys = Record<string, string>;
+
+/**
+ * The Spine record an event or an error payload concerns (a model's
+ * instance): narrow it with `record instanceof Task` to read its attributes.
+ * `atmos.retry(record)` and `atmos.revert(record)` take it as it is.
+ */
+export interface AtmosRecord {
+  id: string;
+  cid: string;
+  /** "local" | "pending" | "synced" | "failed". */
+  syncState(): SyncState;
+}

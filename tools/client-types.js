@@ -97,6 +97,25 @@ export = Atmos;
 }
 
 /**
+ * A UMD file that exports a class with the class also under its own name
+ * (lib/live/index.ts, lib/store/indexeddb-store.ts), typed as both, so that
+ * `import { IndexedDBStore } from "atmos2/indexeddb"` compiles where the
+ * subpath resolves without an exports map (node10). Not for the dist files
+ * themselves: an ES module in Node sees no named export in a UMD file.
+ */
+function classWithItsName(name, from) {
+  return [
+    `import { ${name} as Exported } from "${from}";`,
+    `declare class ${name} extends Exported {}`,
+    `declare namespace ${name} {`,
+    `  const ${name}: typeof Exported;`,
+    `  type ${name} = Exported;`,
+    `}`,
+    `export = ${name};`,
+  ].join("\n");
+}
+
+/**
  * The UMD files as CommonJS modules: each is what its webpack `export` picks
  * (the Atmos class; the LiveClient, which also adds `atmos.live`; the
  * IndexedDBStore), with the same types for the ES5 file of each.
@@ -111,6 +130,12 @@ function writeUmdTypes() {
     for (const file of [`${name}.d.ts`, `${name}.es5.d.ts`]) {
       fs.writeFileSync(path.join(root, "dist", file), `// dist/${file.replace(".d.ts", ".js")} under CommonJS (tools/client-types.js).\n${text}\n`);
     }
+  }
+  // The subpath folders' package.json (live/, indexeddb/), read where there is no exports map.
+  const entries = { "atmos2-live": ["LiveClient", "./types/lib/live/index"], "atmos2-indexeddb": ["IndexedDBStore", "./types/lib/store/indexeddb-store"] };
+  for (const [name, [className, from]] of Object.entries(entries)) {
+    const header = `// "${name.replace("atmos2-", "atmos2/")}" resolved without an exports map (TypeScript's node10, old bundlers): the ES5 file (tools/client-types.js).`;
+    fs.writeFileSync(path.join(root, "dist", `${name}.entry.d.ts`), `${header}\n${classWithItsName(className, from)}\n`);
   }
   const esmView = `// \`import Atmos from "atmos2/dist/atmos2.js"\` (or atmos2.es5) in an ES module: Node
 // sees only module.exports, the class; import the named exports from "atmos2".

@@ -45,8 +45,19 @@ declare module "spine" {
     static first<T extends Model>(this: ModelClass<T>): T | undefined;
     static last<T extends Model>(this: ModelClass<T>): T | undefined;
     static each(fn: (r: Model) => void): void;
-    static refresh(values: unknown, options?: Attributes): Model[];
+    static findAll<T extends Model>(this: ModelClass<T>, ids: string[], notFound?: (id: string) => T | null): T[];
+    static notFound(id: string): unknown;
+    static slice<T extends Model>(this: ModelClass<T>, begin?: number, end?: number): T[];
+    /** The records loaded (clones); `{ clear: true }` empties the model first. */
+    static refresh<T extends Model>(this: ModelClass<T>, values: unknown, options?: Attributes): T[];
     static create<T extends Model>(this: ModelClass<T>, atts?: Attributes, options?: SaveOptions<T>): T | false;
+    /** `Model.find(id).updateAttributes(atts, options)`. */
+    static update<T extends Model>(this: ModelClass<T>, id: string, atts: Attributes, options?: SaveOptions<T>): T | false;
+    /** Destroys the record with this id, if the model holds it. */
+    static destroy<T extends Model>(this: ModelClass<T>, id: string, options?: SaveOptions<T>): T | undefined;
+    /** With a function: binds it to "fetch"; else triggers "fetch" with the arguments (Spine's; atmos2's pull is `sync`). */
+    static fetch(callbackOrParams?: Callback | Attributes): unknown;
+    static toJSON(): Model[];
     static destroyAll(options?: Attributes): void;
     static deleteAll(): void;
     static fromJSON(objects: unknown): Model | Model[];

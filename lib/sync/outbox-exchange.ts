@@ -1,3 +1,4 @@
+import type { AtmosRecord } from "../model-types";
 import { remoteAction, type MetaContext } from "../meta-context";
 import { enqueue } from "../store/compaction";
 import { etagOf, hasOwn, localAttrs, noteDeletedThere, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
@@ -302,12 +303,12 @@ export function foldNewer(host: SyncHost, entry: RecordEntry, refused: OutboxOp)
 }
 
 /** The Spine record of an entry, for the app's callbacks and error payloads. */
-export function recordOf(host: SyncHost, entry: RecordEntry): unknown {
+export function recordOf(host: SyncHost, entry: RecordEntry): AtmosRecord | null {
   return host.record(entry.className, entry.id, entry.attrs);
 }
 
 /** The payload of the `error` event and `error` callbacks for a failure concerning one record. */
-export function errorPayload(model: string, record: unknown, error: SyncError): ErrorPayload {
+export function errorPayload(model: string, record: AtmosRecord | null, error: SyncError): ErrorPayload {
   return { model, record, status: error.status, body: error.body, error, type: error.type };
 }
 

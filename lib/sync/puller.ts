@@ -11,14 +11,14 @@ import type { ModelOptions } from "../app-context/model-options";
 import { remoteShaped } from "./remote-shape";
 
 export interface PullOptions {
-  pathParams?: Record<string, unknown>;
-  params?: Record<string, unknown>;
+  pathParams?: Record<string, unknown> | undefined;
+  params?: Record<string, unknown> | undefined;
   /** Delete local records the server did not return (acknowledged, clean ones only). */
-  remove?: boolean;
+  remove?: boolean | undefined;
   /** Limits `remove` to records matching these attributes or this predicate. */
-  removeScope?: Record<string, unknown> | ((record: unknown) => boolean);
+  removeScope?: Record<string, unknown> | ((record: unknown) => boolean) | undefined;
   /** "auto": ask only for changes since the last complete pull. */
-  since?: "auto" | string;
+  since?: "auto" | string | undefined;
 }
 
 export interface PullResult {

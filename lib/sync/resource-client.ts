@@ -35,12 +35,12 @@ export interface RequestSpec {
 
 /** `rc.execute(options)`: `method` defaults to GET; `params` go into the query string, `pathParams` fill `:name` in `path`. */
 export interface ExecuteOptions {
-  method?: string;
+  method?: string | undefined;
   path: string;
-  pathParams?: Record<string, unknown>;
-  params?: Record<string, unknown>;
+  pathParams?: Record<string, unknown> | undefined;
+  params?: Record<string, unknown> | undefined;
   data?: unknown;
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 export type { ResponseData } from "./response-body";
@@ -134,8 +134,8 @@ export class ResourceClient {
   }
 
   /** Checked here: a header fetch refuses would fail every send as if the network were down. */
-  addHeader(name: string, value: string): void {
-    if (typeof value != "string" && typeof value != "number") throw badOption(`addHeader(name, value): the value of ${String(name)}`, "a string (removeHeader(name) takes a header away)", value);
+  addHeader(name: string, value: string | number): void {
+    if (typeof value != "string" && typeof value != "number") throw badOption(`addHeader(name, value): the value of ${String(name)}`, "a string or a number (removeHeader(name) takes a header away)", value);
     const problem = headerProblem(name, value);
     if (problem) throw new Error(`atmos2: addHeader(name, value): ${problem}`);
     this._headers[name] = String(value);

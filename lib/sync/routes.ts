@@ -8,7 +8,10 @@ import { collectionName } from "./naming";
  * model's `url` or its class name (Task → /tasks, /tasks/:id).
  */
 export type Action = "index" | "create" | "update" | "delete" | "read";
-export type RouteTable = Record<string, string | Record<string, string>>;
+/** A model's routes: "VERB /path/:param" or "/path" for each action it uses. */
+export type RouteSet = { [action in Action]?: string };
+/** `rc.routes`: a model's `RouteSet` under its class name, or (the original atmos2's flat form) an action's route. */
+export type RouteTable = Record<string, string | RouteSet>;
 
 export interface ResolvedRoute {
   method: string;

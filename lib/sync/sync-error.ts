@@ -1,3 +1,4 @@
+import type { AtmosRecord } from "../model-types";
 import { isQuotaError } from "../store/store";
 
 /** What kind of runtime failure a SyncError is. */
@@ -47,7 +48,7 @@ export interface ErrorPayload {
   /** The model's class name; null for a custom request, and for a storage write that held no record. */
   model: string | null;
   /** The Spine record concerned, or null. */
-  record: unknown;
+  record: AtmosRecord | null;
   /** HTTP status; 0 for a network failure. */
   status: number;
   /** Parsed JSON body, else the response text. */
@@ -116,7 +117,7 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
  * wait in memory), or another failure. `model` and `record` name the first
  * record the failed write held (null when it held none).
  */
-export function storageFailure(error: unknown, model: string | null, record: unknown, whenFull = ", or keep larger data in the IndexedDB store (atmos2/indexeddb)"): ErrorPayload {
+export function storageFailure(error: unknown, model: string | null, record: AtmosRecord | null, whenFull = ", or keep larger data in the IndexedDB store (atmos2/indexeddb)"): ErrorPayload {
   const quota = isQuotaError(error);
   const kept = "the changes since are kept in this page's memory only (closing or reloading the page loses them) and are written, then sent, once";
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

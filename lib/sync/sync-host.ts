@@ -1,3 +1,4 @@
+import type { AtmosRecord } from "../model-types";
 import type { ModelOptions } from "../app-context";
 import type { Clock } from "../env/clock";
 import type { Random } from "../env/uuid";
@@ -33,7 +34,7 @@ export interface SyncHost {
    * holds (destroyed, or not loaded) is made from `attrs`, a record of its
    * model that is not added to Spine's collection; null without `attrs`.
    */
-  record(className: string, id: string, attrs?: Attrs): unknown;
+  record(className: string, id: string, attrs?: Attrs): AtmosRecord | null;
   /** Shows the server's attributes of a record in the UI (Spine refresh events, as Spine Ajax fires for an answer). */
   show(entry: RecordEntry, attrs: Attrs): void;
   /** Gives a record its server id everywhere: storage, UI, foreign keys (`quiet`: the caller shows the record next, with its refresh). */

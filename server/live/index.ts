@@ -1,3 +1,6 @@
+// Node only: its declarations use Node's types (node:http, Buffer), so they bring them, also
+// where a project lists no `types` (TypeScript 6's default).
+/// <reference types="node" preserve="true" />
 export { createLiveServer } from "./live-server";
 export type { LiveServer, LiveServerOptions } from "./live-server";
 export type { AuthFailureCounter } from "./address-window";

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import Spine from "spine";
-import { Atmos } from "../../lib";
+import { Atmos, type SaveOptions } from "../../lib";
 import { MemoryStorage } from "../fakes/memory-storage";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../servers/rails-scaffold-server";
 import { models, Project, resetModels, Todo } from "./models";
+
 
 const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -33,13 +34,14 @@ function eventsOf(Note: typeof PlainNote): unknown[] {
   for (const [name, fn] of handlers) Note.bind(name, fn);
   try {
     const note = new Note({ title: "a" });
-    note.save({ custom: 1 });
+    // The app's own options, typed as the README says (an unknown key is a compile error otherwise).
+    note.save({ custom: 1 } as SaveOptions);
     note.title = "b";
     note.save();
-    note.updateAttributes({ done: true }, { other: 2 });
+    note.updateAttributes({ done: true }, { other: 2 } as SaveOptions);
     new Note({ title: "" }).save();
     Note.refresh([{ id: "r1", title: "from outside" }]);
-    note.destroy({ why: "user" });
+    note.destroy({ why: "user" } as SaveOptions);
   } finally {
     for (const [name, fn] of handlers) Note.unbind(name, fn);
   }

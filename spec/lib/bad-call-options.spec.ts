@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Atmos } from "../../lib";
 import { MemoryStorage } from "../fakes/memory-storage";
 import { thrownBy } from "../support/thrown-by";
+
 import { resetModels, Task, Todo } from "./models";
 
 /**
@@ -161,7 +162,8 @@ describe("bad options passed to new Atmos, save, destroy, sync and the headers",
 
     it("still takes Spine's own options and any option of the app's", () => {
       const todo = new Todo({ title: "Milk" });
-      todo.save({ validate: false, ajax: false, mine: 1, remote: false, success: undefined });
+      const options = { validate: false, ajax: false, mine: 1, remote: false, success: undefined };
+      todo.save(options);
       expect(Todo.count()).to.equal(1);
     });
   });

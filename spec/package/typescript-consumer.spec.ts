@@ -177,6 +177,75 @@ export async function publish(): Promise<number> {
 }
 `;
 
+// Found by a strict-TypeScript review of the packed package: what the run
+// time refuses (a misspelt option or action) is a compile error too; the
+// record an event concerns is usable as one; a value that may be undefined
+// (read from settings) passes under exactOptionalPropertyTypes, as it does at
+// run time; and every type a public signature names can be imported.
+const strictness = `
+import Spine from "spine";
+import Atmos, { type BeforeRequest, type FailedResponse, type OfflineStatusCodes, type PullOptions, type RecordRef, type SaveOptions, type SyncErrorType } from "atmos2";
+
+class Task extends Spine.Model {
+  declare title: string;
+}
+Task.configure("Task", "title");
+Task.extend(Spine.Model.Atmosphere);
+const atmos = new Atmos();
+const rc = atmos.resourceClient;
+
+atmos.on("error", ({ record, status }) => {
+  if (status >= 400 && record) void atmos.retry(record);
+  const id: string | undefined = record?.id;
+  if (record instanceof Task) console.log(record.title, id);
+});
+atmos.on("conflict", ({ record }) => {
+  if (record) void atmos.revert(record);
+});
+atmos.on("auth_fail", ({ record }) => console.log(record?.cid));
+
+export function misspelt(task: Task): void {
+  // @ts-expect-error remote misspelt
+  task.save({ remtoe: true });
+  // @ts-expect-error success misspelt
+  task.save({ remote: true, sucess: () => undefined });
+  // @ts-expect-error remote misspelt
+  task.destroy({ remtoe: true });
+  // @ts-expect-error remote misspelt
+  Task.create({ title: "Milk" }, { remtoe: true });
+  // @ts-expect-error remote misspelt
+  Task.remoteSaveOptions = { remtoe: true };
+  // @ts-expect-error index misspelt
+  rc.routes = { Task: { indx: "GET /tasks" } };
+}
+
+export function fromSettings(task: Task, remote: boolean | undefined, params: Record<string, unknown> | undefined): void {
+  // An option of the app's own, for its Spine handlers, as the README passes one.
+  const quiet = { remote: true, silent: true };
+  task.save(quiet);
+  task.save({ silent: true } as SaveOptions<Task>);
+  // Spine's own options, and the original atmos2's flat routes, still compile.
+  task.save({ validate: false });
+  rc.routes = { index: "/lists", Task: { index: "GET /tasks", read: "GET /tasks/:id" } };
+  task.save({ remote, params, pathParams: undefined });
+  task.destroy({ remote });
+  void Task.sync({ remote, params, pathParams: undefined, remove: undefined });
+  void rc.execute({ path: "/tasks", method: undefined, params, data: undefined });
+  rc.addHeader("X-Page-Size", 50);
+}
+
+// Spine's own class methods, typed with the model.
+export function spineStatics(id: string): Task[] {
+  Task.update(id, { title: "Tea" });
+  Task.destroy(id);
+  const some: Task[] = Task.findAll([id]).concat(Task.slice(0, 2));
+  const loaded: Task[] = Task.refresh([{ id, title: "Tea" }]);
+  return some.concat(loaded);
+}
+
+export type Named = [BeforeRequest, FailedResponse, OfflineStatusCodes, PullOptions, RecordRef, SyncErrorType];
+`;
+
 interface Mode {
   name: string;
   /** package.json "type" of the folder (decides ESM or CJS under nodenext). */
@@ -193,9 +262,13 @@ const modes: Mode[] = [
   // A Node project: no DOM lib, the client's declarations must not need one.
   { name: "nodenext, ES modules, without the DOM lib", type: "module", compilerOptions: { module: "nodenext", moduleResolution: "nodenext", lib: ["es2022"] } },
   { name: "nodenext, CommonJS, without the DOM lib", type: "commonjs", compilerOptions: { module: "nodenext", moduleResolution: "nodenext", lib: ["es2022"] } },
+  // No `types` listed (TypeScript 6's default loads none): atmos2/server's declarations bring Node's themselves.
+  { name: "nodenext, ES modules, no types listed", type: "module", compilerOptions: { module: "nodenext", moduleResolution: "nodenext", types: [] } },
+  // TypeScript's old default, which reads no exports map (found by a strict-TypeScript review: the README's import of the IndexedDB store failed).
+  { name: "node10", type: "commonjs", compilerOptions: { module: "commonjs", moduleResolution: "node10", esModuleInterop: true, ignoreDeprecations: "6.0" } },
 ];
 
-const files: Record<string, string> = { "client.ts": client, "server.ts": server, "options.ts": options, "callbacks.ts": callbacks, "entries.ts": entries };
+const files: Record<string, string> = { "client.ts": client, "server.ts": server, "options.ts": options, "callbacks.ts": callbacks, "entries.ts": entries, "strictness.ts": strictness };
 
 /**
  * Compiles both files in one folder per mode with a strict tsconfig and the
@@ -267,6 +340,10 @@ describe("a strict TypeScript app using the installed package", function () {
 
       it("compiles an import of every client entry (atmos2, atmos2/live, atmos2/indexeddb)", () => {
         expect(diagnostics["entries.ts"]).to.equal("");
+      });
+
+      it("refuses misspelt options and actions, types an event's record as a record, and names every type its signatures use", () => {
+        expect(diagnostics["strictness.ts"]).to.equal("");
       });
     });
   }

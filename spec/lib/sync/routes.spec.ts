@@ -88,6 +88,7 @@ describe("routes", () => {
       const rc = new ResourceClient();
       const error = (() => {
         try {
+          // @ts-expect-error the misspelt action under test (a compile error too)
           rc.routes = { Task: { indx: "GET /todos", create: "POST /todos" } };
         } catch (e) {
           return e as Error;
