@@ -17,6 +17,7 @@ const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
   ["ATMOS_TOKENS", "who may join which channels: 'token1:chanA,chanB;token2:*' (empty: every socket is refused; 16+ characters per token unless HOST is loopback with no proxy)"],
   ["ATMOS_SECRET", "enables POST /update for backends (header X-Atmos-Secret; 16+ characters unless HOST is loopback with no proxy); unset: /update is off"],
   ["REDIS_URL", "share seqs, replay logs and changes with other processes (needs: npm install redis)"],
+  ["ATMOS_REDIS_KEY_PREFIX", "prefix of this app's Redis keys and pub/sub channel (default 'atmos2:'): the processes of one app share one; two apps on one Redis use two"],
   ["ATMOS_QUIET", "1 to log errors only (0, the default, logs every socket)"],
   ["ATMOS_MAX_AUTH_FAILURES", "refused tokens one address may send per minute, and apart, wrong /update secrets; then its auths get 1013, or its /update 429, until the minute ends (default 20; 0 = no limit)"],
   ["ATMOS_MAX_UNAUTHENTICATED", "sockets one address may hold before they authenticate; one more takes the place of its oldest silent one, or gets 429 (default 64)"],
@@ -236,6 +237,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, print = (line:
     authenticate,
     secret: env.ATMOS_SECRET || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    redisKeyPrefix: env.ATMOS_REDIS_KEY_PREFIX || undefined,
     ...limits,
     hosts,
     log: (event) => {

@@ -72,6 +72,9 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const maxAuthFailures = positive("maxAuthFailures", options.maxAuthFailures, 20, true);
   const authFailureWindowMs = positive("authFailureWindowMs", options.authFailureWindowMs, 60_000);
   const maxUnauthenticatedPerAddress = positive("maxUnauthenticatedPerAddress", options.maxUnauthenticatedPerAddress, 64);
+  if (options.redisKeyPrefix !== undefined && (typeof options.redisKeyPrefix !== "string" || options.redisKeyPrefix === "")) {
+    throw new Error(`createLiveServer: redisKeyPrefix must be a non-empty string such as "myapp:" (got ${JSON.stringify(options.redisKeyPrefix) ?? String(options.redisKeyPrefix)})`);
+  }
   const allowsOrigin = originCheck(options.origins);
   const allowsHost = hostCheck(options.hosts);
   /** The app's own page: an origin `origins` lists, or (the Host checked) the host it reached. */

@@ -6,7 +6,7 @@ import { ChangeLog, ReplayRead, SequencedChange } from "./change-log";
 import { DeliveredSeqs } from "./delivered-seqs";
 import { APPEND_SCRIPT, NEW_EPOCH_SCRIPT, READ_SCRIPT } from "./redis-scripts";
 import { loadOptionalPackage } from "./optional-package";
-import { answersWithin, closeClients, reconnectOnceConnected, withoutPassword } from "./redis-connection";
+import { answersWithin, closeClients, passwordHint, pubsubChannelOf, reconnectOnceConnected, withoutPassword } from "./redis-connection";
 import { withinTime } from "./time-limit";
 
 type RedisClient = ReturnType<typeof Redis.createClient>;
@@ -66,7 +66,7 @@ export class RedisChangeLog implements ChangeLog {
 
   constructor(private options: RedisChangeLogOptions) {
     this.prefix = options.keyPrefix ?? "atmos2:";
-    this.pubsubChannel = `${this.prefix}changes`;
+    this.pubsubChannel = pubsubChannelOf(options.url, this.prefix);
     this.delivered = new DeliveredSeqs(options.clock ?? systemClock, options.replayIdleMs || FORGET_AFTER_MS);
     // Until the first connection, a failure rejects start() instead (one
     // clear error rather than an endless stream of retries).
@@ -104,7 +104,7 @@ export class RedisChangeLog implements ChangeLog {
       this.epoch = epoch;
     } catch (error) {
       await Promise.allSettled([this.client.destroy(), this.subscriber.destroy()]);
-      throw new Error(`cannot reach Redis at ${withoutPassword(this.options.url)}: ${(error as Error).message}`);
+      throw new Error(`cannot reach Redis at ${withoutPassword(this.options.url)}: ${(error as Error).message}${passwordHint(this.options.url, error as Error)}`);
     }
     this.connected = true;
     await this.subscriber.subscribe(this.pubsubChannel, (message) => this.onMessage(message));

@@ -13,6 +13,37 @@ export function withoutPassword(url: string): string {
   }
 }
 
+/** After Redis's NOAUTH (a password needed, none given): where the password goes. */
+export function passwordHint(url: string, error: Error): string {
+  if (!/NOAUTH/.test(error.message)) return "";
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "PASSWORD";
+    return `; this Redis needs a password: put it in the URL, ${parsed.toString().replace(/\/$/, "")}`;
+  } catch {
+    return "; this Redis needs a password: put it in the URL";
+  }
+}
+
+/**
+ * The pub/sub channel of the processes that share `prefix` on the Redis
+ * database of `url`. Redis keeps keys apart by database, but has one pub/sub
+ * for all of them: two apps told apart only by database number
+ * (`redis://host/1`, `redis://host/2`) must not hear each other's changes.
+ * Database 0 keeps the name it always had (`atmos2:changes`), so processes of
+ * an earlier version still share with these while they are replaced.
+ */
+export function pubsubChannelOf(url: string, prefix: string): string {
+  let database = 0;
+  try {
+    database = Number(new URL(url).pathname.slice(1) || 0);
+  } catch {
+    // an unparsable URL fails at connect, with its own message
+  }
+  return database ? `${prefix}changes:db${database}` : `${prefix}changes`;
+}
+
 /**
  * How a Redis client reconnects: a wrong URL or a Redis that is down at the
  * first connect is a setting to fix, so that attempt gives up at once (its

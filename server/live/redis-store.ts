@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type * as Redis from "redis";
 import { Middleware } from "./backend";
 import { loadOptionalPackage } from "./optional-package";
-import { reconnectOnceConnected, withoutPassword } from "./redis-connection";
+import { passwordHint, reconnectOnceConnected, withoutPassword } from "./redis-connection";
 import { idToCreate, requireId, storeChannel } from "./store-request";
 
 export interface RedisStoreOptions {
@@ -106,7 +106,7 @@ export function redisStore(options: RedisStoreOptions): RedisStoreMiddleware {
       () => void (connected = true),
       (error: Error) => {
         connecting = undefined;
-        throw new Error(`redisStore: cannot reach Redis at ${where}: ${error.message}`);
+        throw new Error(`redisStore: cannot reach Redis at ${where}: ${error.message}${passwordHint(options.url, error)}`);
       },
     ));
   const ready = connection();

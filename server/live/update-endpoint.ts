@@ -145,9 +145,21 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
       seq = answer;
     } catch (error) {
       if (error instanceof LiveInputError) return reply(res, 400, { error: error.message });
-      return reply(res, 503, { error: `could not publish: ${(error as Error).message}` });
+      return reply(res, 503, { error: publishFailure(error as Error) }, { "Retry-After": "5" });
     }
     reply(res, 202, { seq });
   }
 }
 
+/**
+ * What a backend is told of a publish that failed: whether posting again is
+ * safe. A command the Redis client never sent (it was offline, or closed)
+ * published nothing; any other failure, a connection dropped before the
+ * answer above all, may come after Redis ran the command, and every client
+ * may have the change already.
+ */
+function publishFailure(error: Error): string {
+  const reason = error.message;
+  if (/waiting to be sent|client is (closed|offline)/i.test(reason)) return `could not publish (${reason}): nothing was published; post it again`;
+  return `could not publish (${reason}): the change may have been published (Redis may have taken it before the connection failed), so posting it again may send it twice`;
+}

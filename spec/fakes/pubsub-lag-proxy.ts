@@ -16,6 +16,8 @@ export interface PubsubLagProxy {
   lagging: "subscribers" | "commands";
   down(): void;
   up(): void;
+  /** Drops every open connection (what was held back is lost with it). */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,10 @@ export async function startPubsubLagProxy(redisPort: number, lagMs: number, lagg
     lagging,
     down: () => void (refusing = true),
     up: () => void (refusing = false),
+    cut() {
+      for (const socket of open) socket.destroy();
+      open.clear();
+    },
     close() {
       for (const socket of open) socket.destroy();
       open.clear();

@@ -216,6 +216,37 @@ describe("live server scale-out over Redis", () => {
 
   });
 
+  // Found by a scale-out review: Redis keeps keys apart by database, but its
+  // pub/sub is one for every database. Two apps told apart by database alone
+  // (the bin has no prefix setting) closed each other's sockets, delivered
+  // one app's changes to the other's clients and lost their own.
+  describe("two apps on one Redis, told apart by database number only", () => {
+    let one: LiveFixture;
+    let two: LiveFixture;
+    beforeEach(async () => {
+      one = await startLive({ redisUrl: `${redis.url}/1`, secret: "s" });
+      two = await startLive({ redisUrl: `${redis.url}/2`, secret: "s" });
+    });
+    afterEach(async () => Promise.all([one?.close(), two?.close()]));
+
+    it("keeps each app's changes to its own clients, each with its own numbering", async () => {
+      const onOne = await TestSocket.ready(one.wsUrl, { token: "t", channels: ["c"] });
+      const onTwo = await TestSocket.ready(two.wsUrl, { token: "t", channels: ["c"] });
+      expect(await post(one.url, "s", "c", ["of app one"])).to.deep.equal({ status: 202, seq: 1 });
+      expect(await post(two.url, "s", "c", ["of app two"])).to.deep.equal({ status: 202, seq: 1 });
+      expect(await post(one.url, "s", "c", ["of app one, again"])).to.deep.equal({ status: 202, seq: 2 });
+      expect((await onOne.changes(2)).map((m) => [m.seq, m.change.id])).to.deep.equal([[1, "of app one"], [2, "of app one, again"]]);
+      expect((await onTwo.changes(1)).map((m) => [m.seq, m.change.id])).to.deep.equal([[1, "of app two"]]);
+      // Nothing of the other app arrives later, and neither socket was closed.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const seen = (socket: TestSocket) => socket.messages.map((m) => (m.type === "change" ? m.change.id : m.type));
+      expect(seen(onOne), "app one's socket").to.deep.equal(["ready", "of app one", "of app one, again"]);
+      expect(seen(onTwo), "app two's socket").to.deep.equal(["ready", "of app two"]);
+      expect([onOne.isOpen, onTwo.isOpen]).to.deep.equal([true, true]);
+      await Promise.all([onOne.close(), onTwo.close()]);
+    });
+  });
+
   describe("a channel that goes quiet", () => {
     // Redis expires keys on its own clock, which a spec cannot hold still, and
     // under load any short idle time passes before the spec looks (the log was

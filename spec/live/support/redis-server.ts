@@ -27,14 +27,15 @@ async function freePort(): Promise<number> {
  * there (a restart without persistence), or that has it back (`persistIn`
  * the same folder).
  */
-export async function startRedis(port?: number, options: { persistIn?: string } = {}): Promise<RedisProcess> {
+export async function startRedis(port?: number, options: { persistIn?: string; password?: string } = {}): Promise<RedisProcess> {
   if (spawnSync("redis-server", ["--version"]).error) {
     throw new Error("redis-server is not on PATH: install it (apt-get install -y redis-server) to run the live scale-out specs");
   }
   port ??= await freePort();
   // With persistIn, an append-only file there: a Redis started again on that folder has its data back.
   const persistence = options.persistIn ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", options.persistIn] : ["--appendonly", "no"];
-  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, "--daemonize", "no"], {
+  const auth = options.password ? ["--requirepass", options.password] : [];
+  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, ...auth, "--daemonize", "no"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

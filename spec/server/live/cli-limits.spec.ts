@@ -139,7 +139,7 @@ describe("atmos2-server: limits settings", () => {
     expect(await refusal({ ATMOS_TOKEN: "a:x" })).to.equal("ATMOS_TOKEN is not a setting of atmos2-server; did you mean ATMOS_TOKENS? (see atmos2-server --help)");
     expect(await refusal({ ATMOS_PORT: "4001" })).to.equal("ATMOS_PORT is not a setting of atmos2-server; did you mean PORT? (see atmos2-server --help)");
     expect(await refusal({ ATMOS_COLOUR: "blue" })).to.equal(
-      "ATMOS_COLOUR is not a setting of atmos2-server; its ATMOS_ settings are ATMOS_TOKENS, ATMOS_SECRET, ATMOS_QUIET, ATMOS_MAX_AUTH_FAILURES, ATMOS_MAX_UNAUTHENTICATED, ATMOS_MAX_CONNECTIONS_PER_ADDRESS, ATMOS_REQUEST_TIMEOUT_MS, ATMOS_ORIGINS, ATMOS_HOSTS, ATMOS_TRUST_PROXY (see atmos2-server --help)",
+      "ATMOS_COLOUR is not a setting of atmos2-server; its ATMOS_ settings are ATMOS_TOKENS, ATMOS_SECRET, ATMOS_REDIS_KEY_PREFIX, ATMOS_QUIET, ATMOS_MAX_AUTH_FAILURES, ATMOS_MAX_UNAUTHENTICATED, ATMOS_MAX_CONNECTIONS_PER_ADDRESS, ATMOS_REQUEST_TIMEOUT_MS, ATMOS_ORIGINS, ATMOS_HOSTS, ATMOS_TRUST_PROXY (see atmos2-server --help)",
     );
   });
 
