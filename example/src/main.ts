@@ -117,7 +117,7 @@ async function start(): Promise<void> {
 
   const toast = new UndoToast({ el: jQuery("#undo-toast") });
   const orphans = new OrphanTasks(atmos, toast);
-  const syncPanel = new SyncPanel({ el: jQuery("#sync-panel"), atmos, remote, auth, orphans, liveUsed: !!config.liveUrl });
+  const syncPanel = new SyncPanel({ el: jQuery("#sync-panel"), atmos, remote, auth, orphans, toast, liveUsed: !!config.liveUrl });
   new StatusPill({ el: jQuery("#status"), words: document.getElementById("status-words")!, atmos, remote, auth, openPanel: (opener) => syncPanel.open(opener) });
   if (session) {
     const account = document.getElementById("account")!;

@@ -5,6 +5,7 @@ import type { RemoteSync } from "./remote-sync";
 import { syncPanelHtml, type SyncSnapshot } from "./sync-panel-view";
 import { OrphanTasks } from "./orphan-tasks";
 import { Task } from "./task-model";
+import type { UndoToast } from "./undo-toast";
 
 /**
  * "A look inside sync": a dialog opened from the status pill, listing each
@@ -27,6 +28,7 @@ export class SyncPanel extends Spine.Controller {
   declare remote: RemoteSync;
   declare auth: AuthFlow;
   declare orphans: OrphanTasks;
+  declare toast: UndoToast;
   /** Whether this mode connects to a live endpoint at all. */
   declare liveUsed: boolean;
   private painted = "";
@@ -35,7 +37,7 @@ export class SyncPanel extends Spine.Controller {
   private opener?: () => HTMLElement | undefined;
   private ticker?: ReturnType<typeof setInterval>;
 
-  constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; orphans: OrphanTasks; liveUsed: boolean }) {
+  constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; orphans: OrphanTasks; toast: UndoToast; liveUsed: boolean }) {
     super(options);
     const render = () => this.render();
     const names = ["status", "online", "offline", "error", "live:connected", "live:disconnected", "live:change", "live:resync"] as const;
@@ -136,10 +138,10 @@ export class SyncPanel extends Spine.Controller {
     void this.atmos.push();
   }
 
-  /** Drops the change: the record goes back to the server's version (a new record goes away). */
+  /** Drops the change: the record goes back to the server's version (a new record goes, and is offered back). */
   undo(event: Event): void {
     const ref = this.refOf(event);
-    if (ref) void this.atmos.revert(ref);
+    if (ref) void this.toast.revert(this.atmos, ref);
   }
 
   /** Keeps the tasks that waited for a deleted list in a new list of its name (the row's and its siblings'). */

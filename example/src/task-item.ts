@@ -245,10 +245,10 @@ export class TaskItem extends Spine.Controller {
     if (task) void this.atmos.retry(task as never);
   }
 
-  /** Gives up a refused change: the task goes back to the server's version. */
+  /** Gives up a refused change: the task goes back to the server's version (the panel offers a new task back). */
   revert(): void {
     const task = this.fresh();
-    if (task) void this.atmos.revert(task as never);
+    if (task) this.trigger("revert", task);
   }
 
   private close(focus = true): void {

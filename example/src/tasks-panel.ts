@@ -203,6 +203,7 @@ export class TasksPanel extends Spine.Controller {
       else {
         item = new TaskItem({ task, atmos: this.atmos, moves: (t) => this.movesOf(t) });
         item.bind("move", (moved: Task, step: -1 | 1) => void this.move(moved, step));
+        item.bind("revert", (task: Task) => void this.undo.revert(this.atmos, { className: "Task", id: task.id }));
         item.bind("removed", (neighbour: any, removed: Task) => {
           this.undo.deleteTasks([removed]);
           (neighbour.length ? neighbour : this.newTitle).trigger("focus");

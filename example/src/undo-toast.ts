@@ -1,5 +1,7 @@
 import Spine from "spine";
+import type { Atmos } from "atmos2";
 import { html } from "./html";
+import { List } from "./list-model";
 import { Task } from "./task-model";
 import { typingIn } from "./typing-target";
 
@@ -57,6 +59,21 @@ export class UndoToast extends Spine.Controller {
     this.offer(text, "Undo", () => {
       for (const attrs of kept) new Task(attrs).save({ remote: true });
     }, true);
+  }
+
+  /**
+   * Drops a record's unsent change (`atmos.revert`): it goes back to the
+   * server's version. A record the server never had (a create it refused,
+   * or one still waiting) has no such version and goes: it is offered back,
+   * as it was, instead of vanishing for good; Undo saves it again, to be
+   * sent as before.
+   */
+  async revert(atmos: Atmos, ref: { className: string; id: string }): Promise<void> {
+    const model = ref.className === "List" ? List : ref.className === "Task" ? Task : undefined;
+    const before = model?.exists(ref.id) ? model.find(ref.id)?.attributes() : undefined;
+    await atmos.revert(ref);
+    if (!model || !before || model.exists(ref.id)) return;
+    this.offer(`${ref.className === "List" ? "List" : "Task"} discarded`, "Undo", () => void new model(before).save({ remote: true }), true);
   }
 
   /** Shows `text`, with a button that runs `action` when there is one; `byKeys`: Ctrl+Z (⌘Z) runs it too. */
