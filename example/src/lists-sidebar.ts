@@ -3,6 +3,7 @@ import { html } from "./html";
 import { findByRoot, rootOf } from "./record-root";
 import { List } from "./list-model";
 import { markOverflowEdges } from "./overflow-edges";
+import type { RemoteSync } from "./remote-sync";
 import { oncePerBurst } from "./once-per-burst";
 import { syncMark } from "./sync-mark";
 import { Task } from "./task-model";
@@ -19,6 +20,7 @@ export class ListsSidebar extends Spine.Controller {
   };
   static elements = { ".lists": "listsEl", ".new-list-title": "newTitle" };
   declare listsEl: any;
+  declare remote?: RemoteSync;
   declare newTitle: any;
   /** The selected list's Spine root (see record-root.ts). */
   private selectedRoot?: object;
@@ -27,7 +29,7 @@ export class ListsSidebar extends Spine.Controller {
   /** Fades the ends of the row of chips (phone) where more lists are out of view. */
   private markEdges: () => void;
 
-  constructor(options: { el: unknown }) {
+  constructor(options: { el: unknown; remote?: RemoteSync }) {
     super(options);
     this.markEdges = markOverflowEdges(this.listsEl[0]);
     // One repaint for each burst of events (see once-per-burst.ts).
@@ -35,6 +37,7 @@ export class ListsSidebar extends Spine.Controller {
     List.bind("refresh change syncState", later);
     // Counts of open tasks follow task changes.
     Task.bind("refresh change", later);
+    this.remote?.onChange(later);
     this.render();
   }
 
@@ -99,7 +102,7 @@ export class ListsSidebar extends Spine.Controller {
               </button>
             </li>`;
           })
-        : html`<li class="lists-empty">No lists yet</li>`;
+        : html`<li class="lists-empty">${this.remote?.loading ? "Loading your lists…" : "No lists yet"}</li>`;
     this.listsEl.html(html`${items}`.value);
     this.markEdges();
     if (refocus) (this.chipWhere((chip) => chip.cid === refocus.cid) ?? this.chipWhere((chip) => chip.id === refocus.id))?.focus({ preventScroll: true });

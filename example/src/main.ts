@@ -129,7 +129,9 @@ async function start(): Promise<void> {
     });
   }
   new OfflineBanner({ el: jQuery("#offline-banner"), atmos, auth });
-  const sidebar = new ListsSidebar({ el: jQuery("#sidebar") });
+  // Until the server's first answer, empty lists say "Loading" (in google mode, once signed in).
+  if (!auth.current.needed) remote.expectPull();
+  const sidebar = new ListsSidebar({ el: jQuery("#sidebar"), remote });
   const panel = new TasksPanel({ el: jQuery("#panel"), atmos, remote, undo: toast });
   noticeConflicts(atmos, toast);
 

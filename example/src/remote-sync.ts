@@ -9,6 +9,7 @@ import { Task } from "./task-model";
 export class RemoteSync {
   private running?: Promise<void>;
   private again = false;
+  private awaited = false;
   private listeners: Array<(pulling: boolean) => void> = [];
   /** When the last pull of everything completed (ms since the epoch), for the Sync panel. */
   lastPullAt?: number;
@@ -19,12 +20,29 @@ export class RemoteSync {
     return !!this.running;
   }
 
+  /**
+   * Whether the page still waits for the server's first answer: a pull of
+   * everything is coming or under way, and none has ended yet. Until then an
+   * empty list of lists or tasks says "Loading", not "No lists yet": on a
+   * new device the user's lists are on their way.
+   */
+  get loading(): boolean {
+    return this.awaited && this.lastPullAt === undefined && this.lastPullError === undefined;
+  }
+
+  /** A pull of everything is coming (once the page has shown its local data). */
+  expectPull(): void {
+    this.awaited = true;
+    this.emit();
+  }
+
   onChange(fn: (pulling: boolean) => void): void {
     this.listeners.push(fn);
   }
 
   /** Pulls everything; a call during a pull runs one more pull after it. */
   pullAll(): Promise<void> {
+    this.awaited = true;
     if (this.running) {
       this.again = true;
       return this.running;

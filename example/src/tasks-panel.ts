@@ -66,6 +66,8 @@ export class TasksPanel extends Spine.Controller {
     Task.bind("refresh change syncState", later);
     List.bind("refresh change syncState", later);
     this.atmos.on("status", later);
+    // The first pull ended: "Loading" gives way to what there is.
+    this.remote.onChange(() => (this.listRoot ? later() : this.show(undefined)));
     this.show(undefined);
   }
 
@@ -86,7 +88,11 @@ export class TasksPanel extends Spine.Controller {
     this.el.toggleClass("is-empty", !list);
     if (!list) {
       // No direction: the lists are beside this panel on a laptop and above it on a phone.
-      this.html(html`<div class="no-list"><h2>Welcome to Tasks</h2><p>Name your first list in the “New list” field to get started.</p></div>`.value);
+      this.html(
+        this.remote.loading
+          ? html`<div class="no-list"><h2>Loading…</h2><p>Getting your lists from the server.</p></div>`.value
+          : html`<div class="no-list"><h2>Welcome to Tasks</h2><p>Name your first list in the “New list” field to get started.</p></div>`.value,
+      );
       return;
     }
     this.html(html`
@@ -170,7 +176,7 @@ export class TasksPanel extends Spine.Controller {
       if (typed) this.undo.offer(`“${String(typed.title) || "Untitled task"}” was deleted on another device while you were editing it.`, "Keep it", () => new Task(typed).save({ remote: true }));
     }
     TaskItem.editingRow?.updateMoves();
-    this.emptyEl.prop("hidden", open.length > 0).text(done.length ? "All done. Nice!" : "No tasks yet. Type one above and press Enter.");
+    this.emptyEl.prop("hidden", open.length > 0).text(done.length ? "All done. Nice!" : this.remote.loading ? "Loading tasks…" : "No tasks yet. Type one above and press Enter.");
     this.doneSection.prop("hidden", done.length === 0);
     this.doneCount.text(`(${done.length})`);
     // Moving a row (e.g. when completed) drops its focus; give it back, to the

@@ -68,9 +68,11 @@ export class TasksAppHarness {
    * `touch`: a phone (touch events, `page.tap`); `ready`: what to wait for
    * instead of the status pill (e.g. the sign-in form).
    */
-  async openDevice(viewport = { width: 1280, height: 800 }, options: { touch?: boolean; ready?: string } = {}): Promise<Page> {
+  async openDevice(viewport = { width: 1280, height: 800 }, options: { touch?: boolean; ready?: string; prepare?: (context: BrowserContext) => Promise<void> } = {}): Promise<Page> {
     const context = await this.browser.newContext({ viewport, ...(options.touch ? { hasTouch: true, isMobile: true } : {}) });
     this.contexts.push(context);
+    // Before the page loads: e.g. a slow network for its first requests.
+    await options.prepare?.(context);
     const page = await context.newPage();
     const errors: string[] = [];
     this.errors.set(page, errors);
