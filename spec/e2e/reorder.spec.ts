@@ -42,6 +42,10 @@ describe("Tasks app: putting tasks in another order", function () {
     // First now: up goes nowhere, and says so by being off.
     await eventually(async () => expect(await page.getByRole("button", { name: "Move up" }).isDisabled()).to.equal(true));
     expect(await serverOrder("Morning")).to.deep.equal(["Shower", "Emails", "Coffee"]);
+    // And looks off (found by a phone-size review: it had the colour and opacity of the live Move down).
+    const opacity = (name: string) => page.getByRole("button", { name }).evaluate((el) => Number(getComputedStyle(el).opacity));
+    expect(await opacity("Move up")).to.be.below(0.6);
+    expect(await opacity("Move down")).to.equal(1);
 
     await page.getByRole("button", { name: "Move down" }).tap();
     await eventually(async () => expect(await shownOrder(page)).to.deep.equal(["Emails", "Shower", "Coffee"]));
