@@ -188,8 +188,21 @@ async function start(): Promise<void> {
   });
 
   let live = false;
-  atmos.on("live:connected", () => (live = true));
-  atmos.on("live:disconnected", () => (live = false));
+  // A live socket that drops and is not back within 3 s is the first sign
+  // the server may be gone: a pull asks it, and the status pill says what
+  // that finds (Offline, with the banner) instead of "Synced" while nothing
+  // can reach the server. The socket back while the pill says Offline: ask again.
+  let askTimer: ReturnType<typeof setTimeout> | undefined;
+  atmos.on("live:connected", () => {
+    live = true;
+    clearTimeout(askTimer);
+    if (!atmos.status().online) void remote.pullAll();
+  });
+  atmos.on("live:disconnected", () => {
+    live = false;
+    clearTimeout(askTimer);
+    askTimer = setTimeout(() => live || auth.current.needed || void remote.pullAll(), 3000);
+  });
   connectLive(atmos, config.liveUrl, session ?? config.token, document.getElementById("live-badge")!);
 
   let lastPull = Date.now();

@@ -57,6 +57,12 @@ export class TasksAppHarness {
     this.browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
   }
 
+  /** Stops the server only (its sockets too), as when it goes down while pages are open. */
+  async stopServerOnly(): Promise<void> {
+    await this.stopServer?.();
+    this.stopServer = undefined;
+  }
+
   async stop(): Promise<void> {
     await this.browser?.close();
     await this.stopServer?.();
