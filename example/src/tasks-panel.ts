@@ -225,7 +225,9 @@ export class TasksPanel extends Spine.Controller {
     event.preventDefault();
     const list = this.list;
     const title = String(this.newTitle.val()).trim();
-    if (!list || !title) return;
+    // Blanks are no title: cleared, and the field keeps the focus (as "New list" does).
+    if (!title) return void this.newTitle.val("").trigger("focus");
+    if (!list) return;
     const task = new Task({ title, status: "needsAction", taskListID: list.id, updated: new Date().toISOString() });
     task.save({ remote: true });
     this.newTitle.val("").trigger("focus");

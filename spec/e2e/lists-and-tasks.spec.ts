@@ -27,6 +27,20 @@ describe("Tasks app: lists and tasks", function () {
     expect(await page.locator("script[src*='accounts.google.com']").count()).to.equal(0);
   });
 
+  // Found by a phone-size review: a task of blanks did nothing, left the
+  // blanks in the field and took the focus away from it ("New list" cleared
+  // them and kept the focus).
+  it("clears a title of blanks and keeps the focus in the field, adding no task", async () => {
+    const page = await harness.openDevice({ width: 360, height: 640 }, { touch: true });
+    await addList(page, "Blanks");
+    const field = page.getByLabel("New task");
+    await field.fill("    ");
+    await page.getByRole("button", { name: "Add", exact: true }).tap();
+    expect(await field.inputValue()).to.equal("");
+    expect(await field.evaluate((el) => el === document.activeElement)).to.equal(true);
+    expect((await shownTasks(page)).open).to.deep.equal([]);
+  });
+
   it("completes, reopens and deletes tasks, and the server agrees", async () => {
     const page = await harness.openDevice();
     await addList(page, "Chores");
