@@ -2,7 +2,7 @@ import type { ConflictEvent } from "../atmos-options";
 import type { SpineModel } from "../app-context";
 import { remoteShaped } from "../sync/remote-shape";
 import { etagOf, localAttrs, noteDeletedThere, type Attrs, type RecordEntry } from "../store/record-entry";
-import { changedFields, mergeNewerVersion, olderVersion } from "../sync/merge";
+import { changedFields, echoOfSent, mergeNewerVersion, olderVersion } from "../sync/merge";
 import { createAttempts, createsOut, mayBeCopy } from "../sync/lost-creates";
 import { collectionName } from "../sync/naming";
 import { fillFromLink } from "./link-params";
@@ -151,6 +151,9 @@ function closed(atmos: LiveAtmos): boolean {
  */
 async function mergeIntoEdit(atmos: LiveAtmos, entry: RecordEntry, remote: Attrs): Promise<void> {
   const { className, id } = entry;
+  // This page's own update, published before its answer came (a backend that
+  // notifies, then answers): the answer brings it; no conflict with itself.
+  if (echoOfSent(entry, remote)) return;
   // Nothing for the live echo of a version this edit is already based on.
   const edit = mergeNewerVersion(atmos.options(className).resolveConflict, entry, remote);
   if (!edit) return;

@@ -26,7 +26,9 @@ describe("Tasks app: the first load on a new device", function () {
       { width: 360, height: 640 },
       {
         touch: true,
-        prepare: (context) => context.route("**/tasks/v1/**", (route) => void (holding ? held.push(route) : route.continue())),
+        prepare: async (context) => {
+          await context.route("**/tasks/v1/**", (route) => void (holding ? held.push(route) : route.continue()));
+        },
       },
     );
     const lists = page.locator(".lists");

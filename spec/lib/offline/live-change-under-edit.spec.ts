@@ -70,6 +70,30 @@ describe("offline: a live change to a record with an unsent edit is merged, not 
     expect((conflicts[0].record as Task).id).to.equal(milk.id);
   });
 
+  // Found by a live review in Chromium: a backend that publishes a commit
+  // before it answers the request (as "notify after each commit" reads) made
+  // every remote save of the page raise a conflict with its own values.
+  it("emits no conflict for the live news of this page's own update, published before its answer came", async () => {
+    const conflicts = recordEvents(page.atmos, "conflict");
+    const rc = page.atmos.resourceClient;
+    const send = rc.fetch;
+    rc.fetch = async (input, init) => {
+      const before = api.published.length;
+      const response = await send(input, init);
+      if (init?.method === "PUT" || init?.method === "PATCH") {
+        const heard = nextEvent(page.atmos, "live:change");
+        for (const { channel, change } of api.published.slice(before)) await live.live.hub.publish(channel, [change]);
+        await heard;
+      }
+      return response;
+    };
+    (Task.find(milk.id) as Task).updateAttributes({ title: "oat milk" }, { remote: true });
+    await page.atmos.whenSynced();
+    expect(conflicts).to.deep.equal([]);
+    expect((Task.find(milk.id) as Task).title).to.equal("oat milk");
+    expect((await serverTask()).title).to.equal("oat milk");
+  });
+
   it("keeps the user's value of a field both changed, and the record stays unsent", async () => {
     (Task.find(milk.id) as Task).updateAttributes({ title: "oat milk" }, { remote: false });
     await otherDeviceEdits({ title: "cow milk" });
