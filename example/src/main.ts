@@ -193,10 +193,15 @@ async function start(): Promise<void> {
   // that finds (Offline, with the banner) instead of "Synced" while nothing
   // can reach the server. The socket back while the pill says Offline: ask again.
   let askTimer: ReturnType<typeof setTimeout> | undefined;
+  // The first socket of this page: a pull after it catches what changed
+  // between the first pull and the socket's start (a new device's socket
+  // starts at the server's current number; connect() does not pull).
+  let heardLive = false;
   atmos.on("live:connected", () => {
     live = true;
     clearTimeout(askTimer);
-    if (!atmos.status().online) void remote.pullAll();
+    if (!heardLive || !atmos.status().online) void remote.pullAll();
+    heardLive = true;
   });
   atmos.on("live:disconnected", () => {
     live = false;

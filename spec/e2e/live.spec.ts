@@ -30,6 +30,8 @@ describe("Tasks app: live updates", function () {
     await phone.locator(".list-title", { hasText: "Live list" }).waitFor();
     await laptop.locator(".live-badge[data-state='on']").waitFor();
     await phone.locator(".live-badge[data-state='on']").waitFor();
+    // The pull a page makes once its first socket is accepted ends first.
+    await eventually(async () => expect(await phone.evaluate(() => (window as any).tasksApp.remote.pulling)).to.equal(false));
     const pulls = { count: 0 };
     phone.on("request", (request) => {
       if (request.method() === "GET" && request.url().includes("/tasks/v1/")) pulls.count++;
