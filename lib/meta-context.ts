@@ -253,6 +253,11 @@ export class MetaContext {
     return this.writes.clean;
   }
 
+  /** Whether writes fail (storage full): changes wait in memory until a write works. */
+  get writesFailing(): boolean {
+    return this.writes.stuck;
+  }
+
   /**
    * Writes every pending change. Rejects (keeping the changes pending, in
    * order) when the store fails, e.g. storage full; retried later.

@@ -19,6 +19,7 @@ export function liveHostOf(atmos: LiveAtmos): LiveHost {
   return {
     store: atmos.store,
     prefix: atmos.prefix,
+    recordsStored: () => !atmos.metaContext.writesFailing,
     emit: (name, payload) => atmos.emit(name as keyof LiveEvents, payload as LiveEvents[keyof LiveEvents]),
     applyLiveChange: (change) => applyLiveChange(atmos, change),
     pull: (collection) => pullAgain(atmos, collection),

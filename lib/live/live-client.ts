@@ -78,7 +78,7 @@ export class LiveClient {
   /** `host`: an Atmos instance (as `atmos.live` makes it), or any LiveHost. */
   constructor(host: LiveHost | LiveAtmos, private options: LiveClientOptions = {}) {
     this.host = "applyLiveChange" in host ? host : liveHostOf(host);
-    this.seqs = new SeqRecord(this.host.store, this.host.prefix);
+    this.seqs = new SeqRecord(this.host.store, this.host.prefix, () => this.host.recordsStored?.() ?? true);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
   }

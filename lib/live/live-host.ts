@@ -38,6 +38,8 @@ export interface LiveHost {
   store: Store;
   /** The storage key prefix of the owner (default "atmos2:"). */
   readonly prefix?: string;
+  /** Whether every record write so far reached storage (false while storage is full): the last applied seq is stored only then. */
+  recordsStored?(): boolean;
   /**
    * Called after a `resync`: with a collection name for each of the client's
    * `resyncCollections`, or once with no argument (= every model) when none

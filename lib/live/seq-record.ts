@@ -19,6 +19,8 @@ export class SeqRecord {
   constructor(
     private store: Store,
     prefix = "atmos2:",
+    /** Whether every record write so far reached storage (not while storage is full). */
+    private recordsStored: () => boolean = () => true,
   ) {
     this.seqPrefix = `${prefix}live:seq:`;
     this.epochKey = `${prefix}live:epoch`;
@@ -41,7 +43,9 @@ export class SeqRecord {
 
   async set(channel: string, seq: number): Promise<void> {
     this.seqs[channel] = seq;
-    await this.store.put(this.seqPrefix + channel, seq);
+    // While records wait in memory (storage full), the stored number stays
+    // behind them: a reloaded page is sent them again, not skipped past them.
+    if (this.recordsStored()) await this.store.put(this.seqPrefix + channel, seq);
   }
 
   /** A new epoch means the old seqs count something else: forget them with it. */
