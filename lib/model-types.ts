@@ -45,8 +45,8 @@ export interface SaveOptions<R = unknown> {
   idx?: number | undefined;
   // No index signature: a misspelt option (`remtoe`) is a compile error, as it is
   // an error at run time. Spine passes every option on to the change, create,
-  // update and destroy handlers; an app that passes its own adds them with
-  // `declare module "atmos2" { interface SaveOptions { silent?: boolean } }`.
+  // update and destroy handlers; an app that passes its own for them passes
+  // them typed (`{ silent: true } as SaveOptions<Task>`, as the README says).
 }
 
 /** `Model.remoteKeys`: foreign key attribute → class name of the model it points to. */
