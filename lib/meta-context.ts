@@ -14,6 +14,7 @@ import { baseOf, HeldEntries } from "./store/held-entries";
 import { WrittenOps } from "./store/written-ops";
 import { DroppedHere } from "./store/dropped-here";
 import { enqueue } from "./store/compaction";
+import { olderVersion } from "./sync/merge";
 
 /** The time of an entry's latest edit (see `stamps`); Infinity when it tells none. */
 function newestEdit(entry: RecordEntry): number {
@@ -353,6 +354,12 @@ export class MetaContext {
         this.writes.set(key, null);
         continue;
       }
+      // An older server version than the one shown here, with no edit on
+      // either side: written by a tab whose live socket lags this one's (each
+      // tab applies the same changes); shown, it would take the record back
+      // for a moment. Kept as it is: that tab writes the newer one once its
+      // news catches up.
+      if (theirs && old && untouched(old) && untouched(theirs) && olderVersion(theirs.attrs, old.attrs)) continue;
       // Both tabs wrote it at once: storage kept the other's write, this tab holds both and writes them.
       const merged = theirs && old ? this.mergeOver(old, theirs) : undefined;
       const entry = theirs ? this.adopt(merged ?? theirs) : undefined;
@@ -490,4 +497,9 @@ export class MetaContext {
 /** `entry` as held under the id (and former ids) of `as`: two writes of one record before and after its move to a server id. */
 function underId(entry: RecordEntry, as: RecordEntry): RecordEntry {
   return { ...entry, id: as.id, attrs: { ...entry.attrs, id: as.id }, formerIds: as.formerIds };
+}
+
+/** A server version as it came: acknowledged, with nothing to send, not deleted or refused here. */
+function untouched(entry: RecordEntry): boolean {
+  return entry.acked && entry.queue.length === 0 && !entry.deleted && !entry.failed;
 }
