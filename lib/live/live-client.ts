@@ -264,6 +264,11 @@ export class LiveClient {
         return;
       }
       case "change": {
+        // Nothing comes before ready (the protocol): a change then is no server's to follow.
+        if (this.state !== "connected") {
+          this.host.emit("live:error", { error: new Error("live: the server sent a change before ready (the protocol allows nothing before it): skipped") });
+          return;
+        }
         const last = this.seqs.get(message.channel);
         if (last !== undefined && message.seq <= last) return; // already applied
         if (last !== undefined && message.seq > last + 1) {

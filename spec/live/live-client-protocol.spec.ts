@@ -55,6 +55,25 @@ describe("live client against a scripted server", () => {
     expect(host.applied.map((c) => c.id)).to.deep.equal(["a", "b"]);
   });
 
+  // Found by a live review in Chromium: a change a (broken or hostile)
+  // server sent before its ready was applied, though the protocol allows
+  // nothing before ready; it is skipped, and said once.
+  it("skips a change sent before ready, saying so, and applies those after it", async () => {
+    server = await scriptedServer((ws) => {
+      send(ws, { type: "change", channel: "c", seq: 1, change: change("early") });
+      send(ws, { type: "ready", channels: ["c"], seq: { c: 1 }, epoch: "e1" });
+      send(ws, { type: "change", channel: "c", seq: 2, change: change("after") });
+    });
+    const host = new FakeLiveHost();
+    live = new LiveClient(host);
+    await live.connect(server.url, { token: "t" });
+    await host.waitFor(() => host.count("live:change") === 1);
+    expect(host.applied.map((c) => c.id)).to.deep.equal(["after"]);
+    expect(host.events.filter((e) => e.event === "live:error").map((e) => String((e.payload as { error: Error }).error.message))).to.deep.equal([
+      "live: the server sent a change before ready (the protocol allows nothing before it): skipped",
+    ]);
+  });
+
   it("reconnects from its last seq when it sees a hole, instead of applying past it", async () => {
     server = await scriptedServer((ws, auth, n) => {
       if (n === 1) {
