@@ -13,6 +13,9 @@ export interface SyncOptions<R = Record<string, unknown>> extends Omit<PullOptio
   removeScope?: Record<string, unknown> | ((record: R) => unknown) | undefined;
 }
 
+/** A function type compared as a method is (its parameters both ways), so a callback may type `record` as the model. */
+type Method<F extends (...args: never[]) => unknown> = { method(...args: Parameters<F>): ReturnType<F> }["method"];
+
 /**
  * The options a Spine user passes to the calls atmos2 adds or extends:
  * `record.save(options)`, `record.destroy(options)` and the model's
@@ -26,16 +29,18 @@ export interface SaveOptions<R = unknown> {
   pathParams?: Record<string, unknown> | undefined;
   /** Query string of the request. */
   params?: Record<string, unknown> | undefined;
-  // Callbacks are declared as methods: a model's own options may type `record`
-  // as the model (`(data, record: Task) => ...`) in a strict project.
+  // Callbacks are typed as methods (`Method<…>`): a model's own options may
+  // type `record` as the model (`(data, record: Task) => ...`) in a strict
+  // project; and as properties that take `undefined`, for a callback that
+  // may be unset under exactOptionalPropertyTypes.
   /** Turns the attributes into the body that is sent. */
-  prepareData?(data: Record<string, unknown>, record: R): unknown;
+  prepareData?: Method<(data: Record<string, unknown>, record: R) => unknown> | undefined;
   /** Turns the server's answer (an object; not called for an empty one) into the attributes that are kept. */
-  updateFromData?(record: R, data: Record<string, unknown>): Record<string, unknown> | void;
+  updateFromData?: Method<(record: R, data: Record<string, unknown>) => Record<string, unknown> | void> | undefined;
   /** Called once the server accepted the change. */
-  success?(record: R, response: unknown): void;
+  success?: Method<(record: R, response: unknown) => void> | undefined;
   /** Called at the first failure of the change (`error.retrying` when it is sent again, once), and when the server refused it. */
-  error?(record: R, error: ErrorPayload): void;
+  error?: Method<(record: R, error: ErrorPayload) => void> | undefined;
   // Spine's own options, which it reads itself.
   /** `false` saves without calling the model's `validate()`. */
   validate?: boolean | undefined;

@@ -184,7 +184,7 @@ export async function publish(): Promise<number> {
 // run time; and every type a public signature names can be imported.
 const strictness = `
 import Spine from "spine";
-import Atmos, { type BeforeRequest, type FailedResponse, type OfflineStatusCodes, type PullOptions, type RecordRef, type SaveOptions, type SyncErrorType } from "atmos2";
+import Atmos, { type BeforeRequest, type FailedResponse, type OfflineStatusCodes, type PullOptions, type Random, type RecordRef, type ResponseData, type SaveOptions, type SyncErrorType } from "atmos2";
 
 class Task extends Spine.Model {
   declare title: string;
@@ -228,6 +228,9 @@ export function fromSettings(task: Task, remote: boolean | undefined, params: Re
   task.save({ validate: false });
   rc.routes = { index: "/lists", Task: { index: "GET /tasks", read: "GET /tasks/:id" } };
   task.save({ remote, params, pathParams: undefined });
+  // A callback that may be unset, too (found by a second look: the callbacks took no undefined).
+  const done: ((record: Task, response: unknown) => void) | undefined = remote ? (record) => console.log(record.title) : undefined;
+  task.save({ remote, success: done, error: undefined, prepareData: undefined, updateFromData: undefined });
   task.destroy({ remote });
   void Task.sync({ remote, params, pathParams: undefined, remove: undefined });
   void rc.execute({ path: "/tasks", method: undefined, params, data: undefined });
@@ -243,7 +246,7 @@ export function spineStatics(id: string): Task[] {
   return some.concat(loaded);
 }
 
-export type Named = [BeforeRequest, FailedResponse, OfflineStatusCodes, PullOptions, RecordRef, SyncErrorType];
+export type Named = [BeforeRequest, FailedResponse, OfflineStatusCodes, PullOptions, Random, RecordRef, ResponseData, SyncErrorType];
 `;
 
 interface Mode {
