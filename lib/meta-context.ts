@@ -1,6 +1,6 @@
 import type { Clock } from "./env/clock";
 import { uuidv4 } from "./env/uuid";
-import type { OutboxOp, RecordEntry } from "./store/record-entry";
+import { syncStateOf, type OutboxOp, type RecordEntry } from "./store/record-entry";
 import type { Store } from "./store/store";
 import { fromStored, type StoredEntry } from "./store/stored-entry";
 import { WriteQueue } from "./store/write-queue";
@@ -499,7 +499,7 @@ function underId(entry: RecordEntry, as: RecordEntry): RecordEntry {
   return { ...entry, id: as.id, attrs: { ...entry.attrs, id: as.id }, formerIds: as.formerIds };
 }
 
-/** A server version as it came: acknowledged, with nothing to send, not deleted or refused here. */
+/** A server version as it came: synced, and not deleted here. */
 function untouched(entry: RecordEntry): boolean {
-  return entry.acked && entry.queue.length === 0 && !entry.deleted && !entry.failed;
+  return syncStateOf(entry) === "synced" && !entry.deleted;
 }

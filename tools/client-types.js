@@ -120,20 +120,19 @@ function classWithItsName(name, from) {
  * (the Atmos class; the LiveClient, which also adds `atmos.live`; the
  * IndexedDBStore), with the same types for the ES5 file of each.
  */
+/** The optional parts' UMD files: the class each exports, and its declarations. */
+const optionalParts = { "atmos2-live": ["LiveClient", "./types/lib/live/index"], "atmos2-indexeddb": ["IndexedDBStore", "./types/lib/store/indexeddb-store"] };
+
 function writeUmdTypes() {
-  const umd = {
-    atmos2: `import Atmos = require("./types/atmos2.cjs");\nexport = Atmos;`,
-    "atmos2-live": `import { LiveClient } from "./types/lib/live/index";\nexport = LiveClient;`,
-    "atmos2-indexeddb": `import { IndexedDBStore } from "./types/lib/store/indexeddb-store";\nexport = IndexedDBStore;`,
-  };
+  const umd = { atmos2: `import Atmos = require("./types/atmos2.cjs");\nexport = Atmos;` };
+  for (const [name, [className, from]] of Object.entries(optionalParts)) umd[name] = `import { ${className} } from "${from}";\nexport = ${className};`;
   for (const [name, text] of Object.entries(umd)) {
     for (const file of [`${name}.d.ts`, `${name}.es5.d.ts`]) {
       fs.writeFileSync(path.join(root, "dist", file), `// dist/${file.replace(".d.ts", ".js")} under CommonJS (tools/client-types.js).\n${text}\n`);
     }
   }
   // The subpath folders' package.json (live/, indexeddb/), read where there is no exports map.
-  const entries = { "atmos2-live": ["LiveClient", "./types/lib/live/index"], "atmos2-indexeddb": ["IndexedDBStore", "./types/lib/store/indexeddb-store"] };
-  for (const [name, [className, from]] of Object.entries(entries)) {
+  for (const [name, [className, from]] of Object.entries(optionalParts)) {
     const header = `// "${name.replace("atmos2-", "atmos2/")}" resolved without an exports map (TypeScript's node10, old bundlers): the ES5 file (tools/client-types.js).`;
     fs.writeFileSync(path.join(root, "dist", `${name}.entry.d.ts`), `${header}\n${classWithItsName(className, from)}\n`);
   }

@@ -73,7 +73,7 @@ export class UndoToast extends Spine.Controller {
     const before = model?.exists(ref.id) ? model.find(ref.id)?.attributes() : undefined;
     await atmos.revert(ref);
     if (!model || !before || model.exists(ref.id)) return;
-    this.offer(`${ref.className === "List" ? "List" : "Task"} discarded`, "Undo", () => void new model(before).save({ remote: true }), true);
+    this.offer(`${ref.className} discarded`, "Undo", () => void new model(before).save({ remote: true }), true);
   }
 
   /** Shows `text`, with a button that runs `action` when there is one; `byKeys`: Ctrl+Z (⌘Z) runs it too. */
