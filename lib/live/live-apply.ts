@@ -6,7 +6,7 @@ import { changedFields, echoOfSent, mergeNewerVersion, olderVersion } from "../s
 import { createAttempts, createsOut, mayBeCopy } from "../sync/lost-creates";
 import { collectionName } from "../sync/naming";
 import { fillFromLink } from "./link-params";
-import { unkeepable } from "../store/keepable";
+import { shown, unkeepable } from "../store/keepable";
 import { resendMerged } from "../sync/resend-merged";
 import type { LiveAtmos, LiveEvents, LiveHost } from "./live-host";
 import type { LiveChange } from "./live-protocol";
@@ -73,8 +73,13 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   const idField = atmos.resourceClient.IDField;
   const className: string = model.className;
   const rawId = change.id ?? change.attrs?.[idField];
+  const bodyId = change.attrs?.[idField];
+  const what = `live: ${/^[aeiou]/.test(String(change.type)) ? "an" : "a"} ${change.type} change of ${change.collection}`;
+  if (change.id != null && bodyId != null && String(change.id) !== String(bodyId)) {
+    throw new Error(`${what} has the id ${shown(change.id)} but its attrs.${idField} is ${shown(bodyId)}; which record it is for is unclear, so it was not applied`);
+  }
   const why = unkeepable(rawId, change.attrs ?? {});
-  if (why) throw new Error(`live: a ${change.type} change of ${change.collection} has ${why}; it was not applied`);
+  if (why) throw new Error(`${what} has ${why}; it was not applied`);
   const id = String(rawId);
   // A record marked deleted (a Google task's tombstone) is gone, as a pull takes it.
   const gone = change.type === "deleted" || change.attrs?.deleted === true;

@@ -85,6 +85,18 @@ describe("answers from a broken or hostile server", () => {
     expect(List.all()).to.deep.equal([]);
   });
 
+  it("refuses a live change whose id and attrs.id name two records, naming both, and stores nothing", async () => {
+    const live = liveHostOf(atmos);
+    const refusal = (change: object) => live.applyLiveChange(change as never).then(() => "applied", (error: Error) => error.message);
+    expect(await refusal({ type: "updated", collection: "lists", id: "L1", attrs: { id: "L2", title: "x" } })).to.equal(
+      'live: an updated change of lists has the id "L1" but its attrs.id is "L2"; which record it is for is unclear, so it was not applied',
+    );
+    expect(records()).to.deep.equal([]);
+    // The same id as a number and as a string is one record.
+    expect(await refusal({ type: "created", collection: "lists", id: 7, attrs: { id: "7", title: "seven" } })).to.equal("applied");
+    expect(List.all().map((l) => l.id)).to.deep.equal(["7"]);
+  });
+
   for (const body of ["123", "true"]) {
     it(`refuses an index answered ${body} (not a list) instead of reading it as empty, and removes nothing`, async () => {
       answer = '[{ "id": "L1", "title": "synced" }]';
