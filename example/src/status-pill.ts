@@ -16,6 +16,10 @@ export interface PillView {
   title: string;
 }
 
+/** How long the pill says "Trying…" at most, and how long "Still offline" after. */
+const TRY_NOW_WAIT_MS = 10_000;
+const STILL_OFFLINE_SHOWN_MS = 5_000;
+
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
@@ -24,7 +28,10 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  * pulling, a pull the server refused (a 429, a 500: the lists shown may be
  * missing what was made elsewhere, so never "Synced").
  */
-export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState, pullError?: string): PillView {
+/** A "Try now" the user asked for: under way, or just over with the server still out of reach. */
+export type TryNow = "trying" | "still-offline";
+
+export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState, pullError?: string, tryNow?: TryNow): PillView {
   const waiting = Math.max(status.pending, status.inFlight);
   if (auth.needed) {
     if (auth.canSignIn && auth.failed) {
@@ -38,7 +45,11 @@ export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState, 
     return { kind: "failed", text: `${plural(status.failed, "change", "changes")} not saved`, action: { name: "retry", label: "Retry" }, title: "The server refused some changes; they are kept on this device" };
   }
   if (!status.online) {
-    return { kind: "offline", text: waiting ? `Offline · ${waiting} waiting` : "Offline", action: { name: "try-now", label: "Try now" }, title: "Changes are kept on this device and sent when you are back online" };
+    const title = "Changes are kept on this device and sent when you are back online";
+    // The button answers at once, and says how it went: a tap that changed nothing on screen looked ignored.
+    if (tryNow === "trying") return { kind: "offline", text: "Trying to reach the server…", title };
+    const text = `${tryNow === "still-offline" ? "Still offline" : "Offline"}${waiting ? ` · ${waiting} waiting` : ""}`;
+    return { kind: "offline", text, action: { name: "try-now", label: "Try now" }, title };
   }
   if (waiting > 0) return { kind: "saving", text: `Saving ${waiting}…`, title: "Sending your changes" };
   if (pulling) return { kind: "syncing", text: "Syncing…", title: "Fetching changes from the server" };
@@ -72,6 +83,8 @@ export class StatusPill extends Spine.Controller {
   /** Opens the Sync panel; focus comes back to what `opener` finds when it closes. */
   declare openPanel: (opener: () => HTMLElement | undefined) => void;
   private lastHtml = "";
+  private tryNow: TryNow | undefined;
+  private tryNowTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: { el: unknown; words: HTMLElement; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; openPanel: (opener: () => HTMLElement | undefined) => void }) {
     super(options);
@@ -85,7 +98,7 @@ export class StatusPill extends Spine.Controller {
   }
 
   render(): void {
-    const view = pillView(this.atmos.status(), this.remote.pulling, this.auth.current, this.remote.lastPullError);
+    const view = pillView(this.atmos.status(), this.remote.pulling, this.auth.current, this.remote.lastPullError, this.tryNow);
     if (this.words.textContent !== view.text) this.words.textContent = view.text;
     const markup = pillHtml(view).value;
     // Re-rendering an unchanged pill would steal focus from its button.
@@ -106,11 +119,7 @@ export class StatusPill extends Spine.Controller {
     const name = (event.currentTarget as HTMLElement).dataset.action;
     if (name === "retry") void this.retry();
     if (name === "sync-now") void this.remote.pullAll();
-    if (name === "try-now") {
-      // Skips the retry back-off: the user says the connection is back.
-      void this.atmos.push();
-      void this.remote.pullAll();
-    }
+    if (name === "try-now") void this.tryAgain();
     if (name === "sign-in") {
       // A failure is shown by the pill (the auth state says why).
       this.auth.signIn().then(
@@ -118,6 +127,27 @@ export class StatusPill extends Spine.Controller {
         () => undefined,
       );
     }
+  }
+
+  /**
+   * Skips the retry back-off: the user says the connection is back. The pill
+   * says it is trying, then, if the server is still out of reach, "Still
+   * offline" for a few seconds.
+   */
+  private async tryAgain(): Promise<void> {
+    clearTimeout(this.tryNowTimer);
+    this.setTryNow("trying");
+    // A request the network holds ends with its own timeout; the pill does not wait for it longer than this.
+    const cap = new Promise((resolve) => setTimeout(resolve, TRY_NOW_WAIT_MS));
+    await Promise.race([Promise.allSettled([this.atmos.push(), this.remote.pullAll()]), cap]);
+    if (this.atmos.status().online) return this.setTryNow(undefined);
+    this.setTryNow("still-offline");
+    this.tryNowTimer = setTimeout(() => this.setTryNow(undefined), STILL_OFFLINE_SHOWN_MS);
+  }
+
+  private setTryNow(state: TryNow | undefined): void {
+    this.tryNow = state;
+    this.render();
   }
 
   /** Sends every parked change again. */
