@@ -24,6 +24,7 @@ import { OrphanTasks } from "./orphan-tasks";
 import { TasksPanel } from "./tasks-panel";
 import { typingIn } from "./typing-target";
 import { UndoToast } from "./undo-toast";
+import { noticeCutText } from "./cut-text-notice";
 import { Task } from "./task-model";
 
 Spine.$ = jQuery;
@@ -134,6 +135,7 @@ async function start(): Promise<void> {
   const sidebar = new ListsSidebar({ el: jQuery("#sidebar"), remote });
   const panel = new TasksPanel({ el: jQuery("#panel"), atmos, remote, undo: toast });
   noticeConflicts(atmos, toast);
+  noticeCutText(document, toast);
 
   const remembered = () => {
     const id = localStorage.getItem(selectedKey);

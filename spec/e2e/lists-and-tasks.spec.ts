@@ -27,6 +27,32 @@ describe("Tasks app: lists and tasks", function () {
     expect(await page.locator("script[src*='accounts.google.com']").count()).to.equal(0);
   });
 
+  // Found by a phone-size review: a paste longer than a title holds was cut
+  // to 1,024 characters without a word.
+  it("says so when a paste is longer than the field holds, and saves what fits", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Pasted titles");
+    const field = page.getByLabel("New task");
+    await field.focus();
+    await page.keyboard.insertText("a".repeat(1000) + "b".repeat(100));
+    const toast = page.locator(".undo-toast .undo-text");
+    await toast.waitFor();
+    expect(await toast.innerText()).to.equal("New task holds at most 1,024 characters: the rest was cut");
+    expect((await field.inputValue()).length).to.equal(1024);
+    await field.press("Enter");
+    await synced(page);
+    const list = (await harness.listNamed("Pasted titles"))!;
+    expect((await harness.tasks(list.id)).map((t) => t.title)).to.deep.equal(["a".repeat(1000) + "b".repeat(24)]);
+
+    // A paste that fits says nothing.
+    await page.locator(".undo-close").click();
+    await page.locator(".undo-toast").waitFor({ state: "detached" });
+    await field.focus();
+    await page.keyboard.insertText("b".repeat(1024));
+    expect((await field.inputValue()).length).to.equal(1024);
+    expect(await page.locator(".undo-toast").count()).to.equal(0);
+  });
+
   // Found by a phone-size review: a task of blanks did nothing, left the
   // blanks in the field and took the focus away from it ("New list" cleared
   // them and kept the focus).
