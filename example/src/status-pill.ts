@@ -47,7 +47,8 @@ export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState, 
   if (!status.online) {
     const title = "Changes are kept on this device and sent when you are back online";
     // The button answers at once, and says how it went: a tap that changed nothing on screen looked ignored.
-    if (tryNow === "trying") return { kind: "offline", text: "Trying to reach the server…", title };
+    // ("Connecting…" fits a 360 px header whole; a longer text was cut short there.)
+    if (tryNow === "trying") return { kind: "offline", text: "Connecting…", title };
     const text = `${tryNow === "still-offline" ? "Still offline" : "Offline"}${waiting ? ` · ${waiting} waiting` : ""}`;
     return { kind: "offline", text, action: { name: "try-now", label: "Try now" }, title };
   }

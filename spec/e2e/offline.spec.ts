@@ -32,7 +32,7 @@ describe("Tasks app: offline", function () {
       await route.abort("connectionrefused");
     });
     await page.getByRole("button", { name: "Try now" }).tap();
-    await eventually(async () => expect(await page.locator(".pill-text").innerText()).to.equal("Trying to reach the server…"));
+    await eventually(async () => expect(await page.locator(".pill-text").innerText()).to.equal("Connecting…"));
     expect(await page.getByRole("button", { name: "Try now" }).count(), "no second try while one is under way").to.equal(0);
     releaseTry();
     await eventually(async () => expect(await page.locator(".pill-text").innerText()).to.equal("Still offline · 1 waiting"));
