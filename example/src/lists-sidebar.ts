@@ -1,4 +1,5 @@
 import Spine from "spine";
+import { draftOf, emptyField } from "./drafts";
 import { html } from "./html";
 import { findByRoot, rootOf } from "./record-root";
 import { List } from "./list-model";
@@ -32,6 +33,7 @@ export class ListsSidebar extends Spine.Controller {
   constructor(options: { el: unknown; remote?: RemoteSync }) {
     super(options);
     this.markEdges = markOverflowEdges(this.listsEl[0]);
+    this.newTitle.val(draftOf("new-list"));
     // One repaint for each burst of events (see once-per-burst.ts).
     const later = oncePerBurst(() => this.render());
     List.bind("refresh change syncState", later);
@@ -131,13 +133,13 @@ export class ListsSidebar extends Spine.Controller {
     if (!title) return void this.newTitle.trigger("focus");
     const list = new List({ title, updated: new Date().toISOString() });
     list.save({ remote: true });
-    this.newTitle.val("");
+    emptyField(this.newTitle);
     this.select(List.find<List>(list.id));
   }
 
   newListKey(event: KeyboardEvent): void {
     // Esc empties the field; the focus stays (a blur would drop it on the page's body).
-    if (event.key === "Escape") this.newTitle.val("");
+    if (event.key === "Escape") emptyField(this.newTitle);
   }
 
   /** Puts the cursor into the "New list" field. */

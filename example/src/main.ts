@@ -25,6 +25,7 @@ import { TasksPanel } from "./tasks-panel";
 import { typingIn } from "./typing-target";
 import { UndoToast } from "./undo-toast";
 import { noticeCutText } from "./cut-text-notice";
+import { keepDrafts } from "./drafts";
 import { Task } from "./task-model";
 
 Spine.$ = jQuery;
@@ -136,6 +137,7 @@ async function start(): Promise<void> {
   const panel = new TasksPanel({ el: jQuery("#panel"), atmos, remote, undo: toast });
   noticeConflicts(atmos, toast);
   noticeCutText(document, toast);
+  keepDrafts(document);
 
   const remembered = () => {
     const id = localStorage.getItem(selectedKey);

@@ -3,6 +3,7 @@ import type { Atmos } from "atmos2";
 import { completedTasks } from "./clear-completed";
 import { movable, moveTask } from "./task-order";
 import type { RemoteSync } from "./remote-sync";
+import { draftOf, emptyField, rekeyDraft } from "./drafts";
 import { html } from "./html";
 import { oncePerBurst } from "./once-per-burst";
 import { List } from "./list-model";
@@ -99,7 +100,7 @@ export class TasksPanel extends Spine.Controller {
       <header class="panel-head"></header>
       <form class="add-task">
         <label class="visually-hidden" for="new-task-title">New task</label>
-        <input id="new-task-title" class="new-task-title" dir="auto" placeholder="Add a task" autocomplete="off" enterkeyhint="done" maxlength="1024">
+        <input id="new-task-title" class="new-task-title" dir="auto" placeholder="Add a task" autocomplete="off" enterkeyhint="done" maxlength="1024" data-draft="new-task:${list.id}">
         <button type="submit" class="btn-primary">Add</button>
       </form>
       <ul class="tasks open-tasks" aria-label="Open tasks"></ul>
@@ -112,7 +113,7 @@ export class TasksPanel extends Spine.Controller {
         <ul class="tasks done-tasks" aria-label="Completed tasks"></ul>
       </section>
     `.value);
-    this.newTitle.val(this.drafts.get(this.listRoot!) ?? "");
+    this.newTitle.val(this.drafts.get(this.listRoot!) ?? draftOf(`new-task:${list.id}`));
     this.renderHead();
     this.renderTasks();
   }
@@ -125,6 +126,7 @@ export class TasksPanel extends Spine.Controller {
   private schedule = oncePerBurst(() => {
     if (!this.listRoot) return;
     if (!this.list) return this.trigger("gone");
+    rekeyDraft(this.newTitle, `new-task:${this.list.id}`);
     if (!this.renaming) this.renderHead();
     this.renderTasks();
   });
@@ -226,15 +228,19 @@ export class TasksPanel extends Spine.Controller {
     const list = this.list;
     const title = String(this.newTitle.val()).trim();
     // Blanks are no title: cleared, and the field keeps the focus (as "New list" does).
-    if (!title) return void this.newTitle.val("").trigger("focus");
+    if (!title) {
+      emptyField(this.newTitle);
+      return void this.newTitle.trigger("focus");
+    }
     if (!list) return;
     const task = new Task({ title, status: "needsAction", taskListID: list.id, updated: new Date().toISOString() });
     task.save({ remote: true });
-    this.newTitle.val("").trigger("focus");
+    emptyField(this.newTitle);
+    this.newTitle.trigger("focus");
   }
 
   addKey(event: KeyboardEvent): void {
-    if (event.key === "Escape") this.newTitle.val("");
+    if (event.key === "Escape") emptyField(this.newTitle);
   }
 
   startRename(): void {

@@ -27,6 +27,30 @@ describe("Tasks app: lists and tasks", function () {
     expect(await page.locator("script[src*='accounts.google.com']").count()).to.equal(0);
   });
 
+  // Found by a phone-size review: a reload (or a phone dropping the tab in
+  // the background) lost what was typed in "Add a task" and "New list".
+  it("keeps what was typed and not added yet across a reload, and forgets it once added", async () => {
+    const page = await harness.openDevice({ width: 390, height: 844 }, { touch: true });
+    await addList(page, "Drafts");
+    await page.getByLabel("New task").fill("Call the bank about");
+    await page.getByLabel("New list").fill("Holi");
+    await page.reload();
+    await page.locator(".list-title", { hasText: "Drafts" }).waitFor();
+    expect(await page.getByLabel("New task").inputValue()).to.equal("Call the bank about");
+    expect(await page.getByLabel("New list").inputValue()).to.equal("Holi");
+
+    await page.getByLabel("New task").press("End");
+    await page.getByLabel("New task").pressSequentially(" the card");
+    await page.getByLabel("New task").press("Enter");
+    await page.locator(".task", { hasText: "Call the bank about the card" }).waitFor();
+    await page.getByLabel("New list").press("Escape");
+    await synced(page);
+    await page.reload();
+    await page.locator(".task", { hasText: "Call the bank about the card" }).waitFor();
+    expect(await page.getByLabel("New task").inputValue()).to.equal("");
+    expect(await page.getByLabel("New list").inputValue()).to.equal("");
+  });
+
   // Found by a phone-size review: a paste longer than a title holds was cut
   // to 1,024 characters without a word.
   it("says so when a paste is longer than the field holds, and saves what fits", async () => {
