@@ -199,7 +199,15 @@ export class LiveConnection implements ChannelSubscriber {
       this.early.push(message);
       return;
     }
-    // A failure nobody foresaw fails this request, never the server.
+    this.syncSafely(message);
+  }
+
+  /**
+   * Runs a sync request. A failure nobody foresaw (an app's channel predicate
+   * that throws) fails this request, never the server: a request held until
+   * `ready` is run here too.
+   */
+  private syncSafely(message: SyncMessage): void {
     this.sync(message).catch((error) => {
       this.options.log({ type: "error", context: "sync", message: (error as Error)?.message ?? String(error) });
       this.send({ type: "error", requestId: message.requestId, message: "live server error, try again" });
@@ -283,7 +291,7 @@ export class LiveConnection implements ChannelSubscriber {
       else this.sendChange(item);
     }
     for (const message of this.early.splice(0)) {
-      if (message.type === "sync") void this.sync(message);
+      if (message.type === "sync") this.syncSafely(message);
       else this.send(message);
     }
   }

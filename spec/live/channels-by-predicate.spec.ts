@@ -35,4 +35,25 @@ describe("live server: a grant by predicate", () => {
     expect(change.channel).to.equal("user:alice");
     await socket.close();
   });
+
+  // Found by an attacker's review: a predicate that throws (a room lookup on
+  // a name it does not know) failed a sync request sent after ready, but one
+  // sent with the auth, held until ready, was run with nothing to catch its
+  // failure, and Node stopped the whole server.
+  it("fails a sync request the predicate throws on, sent before ready too, and the server stays up", async () => {
+    const rooms: Record<string, { members: string[] }> = { a: { members: ["alice"] } };
+    fixture = await startLive({ authenticate: () => ({ channels: (channel: string) => rooms[channel.slice(5)]!.members.includes("alice"), user: "alice" }) });
+    fixture.live.backend.use((_req: unknown, res: { end(body: unknown): void }) => res.end([]));
+    const socket = await TestSocket.open(fixture.wsUrl);
+    socket.send({ type: "auth", token: "t", channels: ["room:a"] });
+    socket.send({ type: "sync", method: "read", collection: "msgs", requestId: 1, channel: "room:zzz" });
+    const answer = await socket.until((message) => message.type === "error");
+    expect(answer).to.deep.equal({ type: "error", requestId: 1, message: "live server error, try again" });
+    socket.send({ type: "sync", method: "read", collection: "msgs", requestId: 2, channel: "room:a" });
+    const result = await socket.until((message) => message.type === "result");
+    expect((result as { requestId: number }).requestId).to.equal(2);
+    const other = await TestSocket.ready(fixture.wsUrl, { token: "t", channels: ["room:a"] });
+    await other.close();
+    await socket.close();
+  });
 });
