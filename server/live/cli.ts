@@ -19,7 +19,7 @@ const SETTINGS: ReadonlyArray<[name: string, meaning: string]> = [
   ["REDIS_URL", "share seqs, replay logs and changes with other processes (needs: npm install redis)"],
   ["ATMOS_REDIS_KEY_PREFIX", "prefix of this app's Redis keys and pub/sub channel (default 'atmos2:'): the processes of one app share one; two apps on one Redis use two"],
   ["ATMOS_QUIET", "1 to log errors only (0, the default, logs every socket)"],
-  ["ATMOS_MAX_AUTH_FAILURES", "refused tokens one address may send per minute, and apart, wrong /update secrets; then its auths get 1013, or its /update 429, until the minute ends (default 20; 0 = no limit)"],
+  ["ATMOS_MAX_AUTH_FAILURES", "refused tokens one address may send per minute, per page origin (at most 5x over other origins), and apart, wrong /update secrets; then its auths get 1013, or its /update 429, until the minute ends (default 20; 0 = no limit)"],
   ["ATMOS_MAX_UNAUTHENTICATED", "sockets one address may hold before they authenticate; one more takes the place of its oldest silent one, or gets 429 (default 64)"],
   ["ATMOS_MAX_CONNECTIONS_PER_ADDRESS", "connections (of any kind) one address may hold; one more is closed as it opens (default 256; 0 = no limit; off with ATMOS_TRUST_PROXY)"],
   ["ATMOS_REQUEST_TIMEOUT_MS", "time a client has to send a whole request, headers and body, before 408 and a cut (default 10000); a body only /update reads, elsewhere the connection closes once answered"],
