@@ -60,7 +60,7 @@ export interface AppServerOptions {
   publicUrl?: string;
   /** Honour X-Forwarded-Host/-Proto (only behind a proxy that sets them). Default false. */
   trustProxy?: boolean;
-  /** Largest API request body in bytes. Default 1 MiB. */
+  /** Largest API request body in bytes. Default 256 KiB (see tasks-api.ts). */
   maxBodyBytes?: number;
   /** Time a client has to send a whole request (headers: at most 10 s of it); then 408. Default 30 s. */
   requestTimeoutMs?: number;

@@ -71,7 +71,7 @@ export function remember(db: Db, owner: string, request: KeyedRequest, response:
  * same request. An empty body (`undefined`) has one too.
  *
  * The body is walked with a stack of its own, not by recursion: it is taken
- * before the handler has looked at the body, and a 1 MiB body can nest far
+ * before the handler has looked at the body, and a 256 KiB body can nest far
  * deeper than the call stack goes (a recursive walk threw, and the request
  * was answered 500 instead of the handler's 400).
  */

@@ -36,7 +36,11 @@ export interface TasksApiOptions {
   publicUrl?: string;
   /** Called after each committed change, in commit order. */
   onChange?: (published: PublishedChange) => void;
-  /** Largest request body accepted, in bytes (413 beyond). Default 1 MiB. */
+  /**
+   * Largest request body accepted, in bytes (413 beyond). Default 256 KiB: the
+   * largest task the API keeps, every character \u-escaped, is about 60 kB, and
+   * JSON.parse of a megabyte of tiny values holds the one thread for half a second.
+   */
   maxBodyBytes?: number;
   /** Answer CORS preflights and add CORS headers. Default true. */
   cors?: boolean;
@@ -94,7 +98,7 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
   if (options.users !== undefined) checkAccounts(options.users);
   const accounts = options.users ?? (options.token !== undefined ? [{ name: SINGLE_USER, token: options.token }] : undefined);
   const db = openDb(options.dbFile, accounts?.map((a) => a.name));
-  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
+  const maxBodyBytes = options.maxBodyBytes ?? 262_144;
   const cors = options.cors ?? true;
   const clock = options.now ?? Date.now;
   const guesses = new TokenGuesses({ max: options.maxAuthFailures ?? 20, windowMs: options.authFailureWindowMs ?? 60_000, now: clock, trustProxy: options.trustProxy === true });
