@@ -1,5 +1,5 @@
 import type { OutboxOp, RecordEntry } from "../store/record-entry";
-import { callApp, errorPayload, finishDestroy, recordOf } from "./outbox-exchange";
+import { callApp, errorPayload, finishDestroy, recordOf, storeEntry } from "./outbox-exchange";
 import { parkOrResend } from "./refusal";
 import { classifyFailure, goneAnswer } from "./retry-policy";
 import { asSyncError, type ErrorPayload } from "./sync-error";
@@ -24,7 +24,16 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   const { className } = entry;
   const failure = asSyncError(error, `${className}: `);
   const { status, body } = failure;
-  const kind = classifyFailure(failure, op.kind, host.offlineStatusCodes, op);
+  let kind = classifyFailure(failure, op.kind, host.offlineStatusCodes, op);
+  // The user deleted the record while this create or update was out, and the
+  // answer is a 2xx that cannot be read (an HTML page, malformed JSON, a
+  // create without an id). Parked, it held the delete behind it for good, for
+  // a record nobody sees any more. An update is moot now: dropped, the delete
+  // goes next. A create may be on the server: sent again with its key (the
+  // server answers with what it made), then the delete, retried as a 5xx is.
+  const deletedMeanwhile = kind === "park" && entry.deleted && status >= 200 && status < 300 && entry.queue.some((o) => o !== op && o.kind === "destroy" && !o.hold);
+  if (deletedMeanwhile && op.kind === "update") return dropMootUpdate(host, entry, op, failure, calls);
+  if (deletedMeanwhile && op.kind === "create") kind = "transient";
   if (kind === "park" && goneAnswer(status)) {
     if (op.kind === "update") failure.message += "; the server has no such record (deleted elsewhere?): atmos.revert(record) removes it here, or destroy it";
     else if (op.kind === "create") failure.message += goneParent(host, entry, op);
@@ -81,6 +90,17 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
     return { retryAfterMs: failure.retryAfterMs };
   }
   if (kind !== "auth") parkOrResend(host, entry, op, failure, calls, payload);
+  return undefined;
+}
+
+/** An update of a record deleted meanwhile, answered unreadably: its calls and the `error` event hear of it, and the delete goes next. */
+function dropMootUpdate(host: SyncHost, entry: RecordEntry, op: OutboxOp, failure: ReturnType<typeof asSyncError>, calls: RemoteCallOptions[]): undefined {
+  entry.queue = entry.queue.filter((o) => o !== op);
+  storeEntry(host.meta, entry);
+  const payload = errorPayload(entry.className, recordOf(host, entry), failure);
+  host.reportError(payload);
+  for (const call of calls) callApp(() => call.error?.(payload.record, payload));
+  host.dropCallOptions(op.key);
   return undefined;
 }
 
