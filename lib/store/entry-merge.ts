@@ -200,10 +200,16 @@ function joinOps(newer: OutboxOp, older: OutboxOp): OutboxOp {
   return { ...newer, changed: [...(newer.changed ?? []), ...extra], hold: release ? undefined : newer.hold };
 }
 
-/** Notes that the user changed `fields` of the record at `at` (in place: each entry has its own `stamps`, see below). */
+/**
+ * Notes that the user changed `fields` of the record at `at` (in place: each
+ * entry has its own `stamps`, see below). An edit comes after every edit of
+ * the field this tab has seen, whatever the clock says: after the system
+ * clock stepped back, an edit made on top of another tab's would otherwise
+ * be stamped earlier, and lose to it.
+ */
 export function stamp(entry: RecordEntry, fields: string[], at: number): void {
   const stamps = (entry.stamps ??= {});
-  for (const field of fields) stamps[field] = at;
+  for (const field of fields) stamps[field] = stamps[field] >= at ? stamps[field] + 1 : at;
 }
 
 /** Each field's later edit time of the two, as a new object (the merged entry's own). */

@@ -111,6 +111,30 @@ for (const store of ["localStorage", "indexeddb"]) describe(`one note changed in
     expect(shownAtEnd).to.deep.equal([["Groceries", "milkoat milk", "synced"]]);
   });
 
+  // Found by a data-loss hunt: after the system clock stepped back, an edit
+  // the other tab made after it had shown the sending tab's edit of the same
+  // field was stamped earlier than that one, and lost to it in both tabs,
+  // never sent. An edit is stamped later than every edit of the field the
+  // tab has seen, whatever the clock says.
+  for (const edits of ["sent", "made offline"] as const) {
+    it(`keeps the later edit of a field when the clock stepped back between the two tabs' edits (${edits})`, async () => {
+      if (edits === "made offline") await context.setOffline(true);
+      await sender.evaluate((id) => Note.find(id).updateAttributes({ title: "Groceries (tab A)" }, { remote: true }), id);
+      await other.waitForFunction((id) => Note.find(id).title === "Groceries (tab A)", id);
+      // The system clock steps back 2 s, in every tab at once.
+      for (const tab of [sender, other]) await tab.evaluate(() => {
+        const real = Date.now;
+        Date.now = () => real() - 2000;
+      });
+      await other.evaluate((id) => Note.find(id).updateAttributes({ title: "Groceries (tab B, later)" }, { remote: true }), id);
+      if (edits === "made offline") await context.setOffline(false);
+      await sender.evaluate(() => atmos.push());
+      const shownAtEnd = await atOnce(() => undefined, () => undefined);
+      expect(site.rows.notes).to.deep.equal([{ title: "Groceries (tab B, later)", body: "milk", id: Number(id) }]);
+      expect(shownAtEnd).to.deep.equal([["Groceries (tab B, later)", "milk", "synced"]]);
+    });
+  }
+
   it("deletes the note everywhere when one tab destroys it as the other edits it", async () => {
     site.delayMs = 50;
     const shownAtEnd = await atOnce(rename, (id) => Note.find(id).destroy({ remote: true }));
