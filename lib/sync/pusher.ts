@@ -31,6 +31,12 @@ export class Pusher {
   private inFlight = new Map<string, RecordEntry>();
   private attempt = 0;
   private retryAt = 0;
+  /**
+   * Ends the backoff after its delay in real time: `retryAt` is a time on the
+   * clock, which may step back (an NTP correction) and would then hold
+   * sending back for as long again.
+   */
+  private backoffTimer: unknown;
   private timer: unknown;
   private kicked = false;
   private paused = false;
@@ -149,6 +155,7 @@ export class Pusher {
   close(): void {
     this.closed = true;
     this.stopTimer();
+    if (this.backoffTimer !== undefined) this.host.clock.clearTimeout(this.backoffTimer);
     this.flushIdle();
   }
 
@@ -311,8 +318,14 @@ export class Pusher {
   /** Waits before the next round: a backoff, at least as long as a Retry-After (which holds back push() too: see waitMs). */
   private backOff(retryAfterMs?: number): void {
     const delay = Math.max(backoffDelay(this.attempt++, this.host.random), retryAfterMs ?? 0);
-    this.retryAt = this.host.clock.now() + delay;
-    this.scheduleRun(delay);
+    const { clock } = this.host;
+    this.retryAt = clock.now() + delay;
+    if (this.backoffTimer !== undefined) clock.clearTimeout(this.backoffTimer);
+    this.backoffTimer = clock.setTimeout(() => {
+      this.backoffTimer = undefined;
+      this.retryAt = 0;
+      this.run();
+    }, delay);
   }
 
   private scheduleRun(delay: number): void {

@@ -28,8 +28,20 @@ export class FakeClock implements Clock {
     this.time = start;
   }
 
+  /** How far the wall clock was stepped (see `stepWallClock`). */
+  private wallOffset = 0;
+
   now(): number {
-    return this.time;
+    return this.time + this.wallOffset;
+  }
+
+  /**
+   * Steps the time `now()` tells by `ms` (back, with a negative `ms`), as an
+   * NTP correction or a user setting the time steps the system clock;
+   * timers still fire after the delay they were given, as real ones do.
+   */
+  stepWallClock(ms: number): void {
+    this.wallOffset += ms;
   }
 
   setTimeout(fn: () => void, ms: number): unknown {

@@ -62,6 +62,21 @@ describe("offline: a save answered with a 5xx that is not an offline status", ()
     });
   }
 
+  // Found by a data-loss hunt: after the system clock stepped back an hour,
+  // a change answered 500 was not sent again for an hour (the backoff was
+  // measured to a time on the clock), though "first retry within 1 s".
+  it("sends the change again after the backoff when the system clock stepped back meanwhile", async () => {
+    rails.failNext(500, { error: "try later" });
+    new Todo({ title: "Milk" }).save({ remote: true });
+    await page.atmos.whenSynced();
+    expect(page.atmos.status()).to.deep.include({ failed: 1 });
+    clock.stepWallClock(-3_600_000);
+    await clock.advance(1000);
+    await page.atmos.whenSynced();
+    expect(page.atmos.status()).to.deep.include({ pending: 0, failed: 0 });
+    expect(rails.records("todos").map((row) => row.title)).to.deep.equal(["Milk"]);
+  });
+
   for (const status of [503, 429]) {
     it(`counts a change answered ${status} (${status === 503 ? "an offline status by default" : "too many requests"}) as pending, not failed`, async () => {
       rails.failNext(status, { error: "later" });
