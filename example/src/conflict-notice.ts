@@ -45,15 +45,19 @@ export function noticeConflicts(atmos: Atmos, toast: UndoToast): void {
     offered = () => {
       for (const { record: r, theirs: t } of mine) r.updateAttributes!(t, { remote: true });
     };
-    toast.offer(describe(mine), "Use theirs", offered);
+    // Kept until dismissed: the other device's values are gone once the toast is.
+    toast.offer(describe(mine), "Use theirs", offered, false, true);
   });
 }
 
 function describe(batch: WrittenOver[]): string {
   if (batch.length === 1) {
-    const [{ model, record, fields }] = batch;
+    const [{ model, record, fields, theirs }] = batch;
     const named = listed(fields.map((field) => shownFields[model][field]));
-    return `Another device changed the ${named} of the ${model === "List" ? "list" : "task"} “${String(record.title ?? "")}” at the same time; yours ${fields.length > 1 ? "were" : "was"} kept.`;
+    // What "theirs" is, when it is words: one title or one note.
+    const value = fields.length === 1 && typeof theirs[fields[0]] === "string" && (fields[0] === "title" || fields[0] === "notes") ? String(theirs[fields[0]]) : undefined;
+    const to = value === undefined ? "" : ` to “${value.length > 80 ? `${value.slice(0, 79)}…` : value}”`;
+    return `Another device changed the ${named} of the ${model === "List" ? "list" : "task"} “${String(record.title ?? "")}”${to} at the same time; yours ${fields.length > 1 ? "were" : "was"} kept.`;
   }
   const models = new Set(batch.map((b) => b.model));
   const what = models.size > 1 ? "tasks and lists" : models.has("List") ? "lists" : "tasks";

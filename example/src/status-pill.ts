@@ -3,6 +3,7 @@ import type { Atmos, SyncStatus } from "atmos2";
 import type { AuthFlow, AuthState } from "./auth-flow";
 import { html, type SafeHtml } from "./html";
 import { List } from "./list-model";
+import { OrphanTasks } from "./orphan-tasks";
 import type { RemoteSync } from "./remote-sync";
 import { Task } from "./task-model";
 
@@ -19,6 +20,8 @@ export interface PillView {
 /** How long the pill says "Trying…" at most, and how long "Still offline" after. */
 const TRY_NOW_WAIT_MS = 10_000;
 const STILL_OFFLINE_SHOWN_MS = 5_000;
+/** How long "Connecting…" shows at least. */
+const TRYING_SHOWN_MS = 800;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -140,7 +143,9 @@ export class StatusPill extends Spine.Controller {
     this.setTryNow("trying");
     // A request the network holds ends with its own timeout; the pill does not wait for it longer than this.
     const cap = new Promise((resolve) => setTimeout(resolve, TRY_NOW_WAIT_MS));
-    await Promise.race([Promise.allSettled([this.atmos.push(), this.remote.pullAll()]), cap]);
+    // Shown long enough to be read: a network that fails at once ended it within 20 ms, too fast to see.
+    const seen = new Promise((resolve) => setTimeout(resolve, TRYING_SHOWN_MS));
+    await Promise.all([Promise.race([Promise.allSettled([this.atmos.push(), this.remote.pullAll()]), cap]), seen]);
     if (this.atmos.status().online) return this.setTryNow(undefined);
     this.setTryNow("still-offline");
     this.tryNowTimer = setTimeout(() => this.setTryNow(undefined), STILL_OFFLINE_SHOWN_MS);
@@ -154,6 +159,9 @@ export class StatusPill extends Spine.Controller {
   /** Sends every parked change again. */
   private async retry(): Promise<void> {
     const failed = [...List.all<List>(), ...Task.all<Task>()].filter((r) => r.syncState() === "failed");
+    // A task whose list another device deleted is refused however often it
+    // is sent: the Sync panel offers to keep it in a new list (or drop it).
+    if (failed.some((record) => record instanceof Task && OrphanTasks.orphaned(record))) this.details();
     await Promise.all(failed.map((record) => this.atmos.retry(record as never)));
     await this.atmos.push();
   }

@@ -210,8 +210,15 @@ export class TaskItem extends Spine.Controller {
     const task = this.editing ? this.fresh() : undefined;
     const moves = task && this.moves?.(task);
     if (!moves) return;
+    const focused = document.activeElement;
     this.el.find('.task-move[data-step="-1"]').prop("disabled", !moves.up);
     this.el.find('.task-move[data-step="1"]').prop("disabled", !moves.down);
+    // The button pressed last took the task to the end and is off now: focus
+    // goes to the other one, not to the page's body (no ring, Tab from the top).
+    if (focused instanceof HTMLButtonElement && focused.disabled && this.el[0].contains(focused)) {
+      const other = this.el.find(".task-move:not(:disabled)").first();
+      (other.length ? other : this.el.find(".edit-title")).trigger("focus");
+    }
   }
 
   /** "Move up" / "Move down": the form stays open (what was typed stays in it); the panel moves the task. */

@@ -30,6 +30,8 @@ export class UndoToast extends Spine.Controller {
   private action?: () => void;
   /** Whether Ctrl+Z takes the action too (an undo of a delete). */
   private byKeys = false;
+  /** Whether the offer stays until dismissed or replaced. */
+  private kept = false;
   /** Hides the offer; cleared while the pointer or focus is on the toast. */
   private timer?: ReturnType<typeof setTimeout>;
   /** Keeps room below the page for the toast while it shows, as tall as it is (it wraps on a phone). */
@@ -76,10 +78,15 @@ export class UndoToast extends Spine.Controller {
     this.offer(`${ref.className} discarded`, "Undo", () => void new model(before).save({ remote: true }), true);
   }
 
-  /** Shows `text`, with a button that runs `action` when there is one; `byKeys`: Ctrl+Z (⌘Z) runs it too. */
-  offer(text: string, label?: string, action?: () => void, byKeys = false): void {
+  /**
+   * Shows `text`, with a button that runs `action` when there is one; `byKeys`:
+   * Ctrl+Z (⌘Z) runs it too; `kept`: shown until dismissed or replaced (a choice
+   * that is gone once the toast is), not for OFFERED_MS.
+   */
+  offer(text: string, label?: string, action?: () => void, byKeys = false, kept = false): void {
     this.action = action ?? (() => undefined);
     this.byKeys = byKeys;
+    this.kept = kept;
     const keys = byKeys && html` aria-keyshortcuts="Control+Z Meta+Z"`;
     // Written into a live region that is always there (#undo-toast): one shown only now would not be read.
     this.html(html`<div class="undo-toast">
@@ -127,6 +134,7 @@ export class UndoToast extends Spine.Controller {
 
   private schedule(): void {
     clearTimeout(this.timer);
+    if (this.kept) return;
     this.timer = setTimeout(() => this.hide(), OFFERED_MS);
   }
 }

@@ -107,6 +107,17 @@ describe("Tasks app: tasks added offline to a list deleted on another device", f
     });
   });
 
+  // Found by a review at phone size: the header's red Retry sent the tasks
+  // again, to be refused again, flashed "Saving 2…" and said nothing more.
+  it("opens the Sync panel, where Keep is, from the header's Retry", async () => {
+    const page = await harness.openDevice({ width: 390, height: 844 }, { touch: true });
+    await addedToADeletedList(page, "Shed", "Oil the hinges");
+    await page.locator(".undo-toast").getByRole("button", { name: "Dismiss" }).tap();
+    await page.locator(".pill-action[data-action='retry']").tap();
+    await page.getByRole("button", { name: "Keep Oil the hinges in a new list" }).tap();
+    await page.locator(".outbox-empty").waitFor();
+  });
+
   it("still names the list after a reload, and keeps them under that name", async () => {
     const page = await harness.openDevice();
     await addedToADeletedList(page, "Holiday", "Passport");

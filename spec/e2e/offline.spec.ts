@@ -40,6 +40,22 @@ describe("Tasks app: offline", function () {
     expect(await page.getByRole("button", { name: "Try now" }).count()).to.equal(1);
   });
 
+  // Found by a second review at phone size: where the network fails at once,
+  // "Connecting…" showed for 20 ms, too fast to see.
+  it("shows that it is trying for a moment even when the attempt fails at once", async () => {
+    const page = await harness.openDevice({ width: 360, height: 640 }, { touch: true });
+    await addList(page, "Fails fast");
+    await synced(page);
+    await page.context().route("**/tasks/v1/**", (route) => route.abort("connectionrefused"));
+    await addTasks(page, "Quick one");
+    await page.locator(".pill[data-state='offline']").waitFor();
+    await page.getByRole("button", { name: "Try now" }).tap();
+    const texts: string[] = [];
+    for (const until = Date.now() + 500; Date.now() < until; ) texts.push(await page.locator(".pill-text").innerText());
+    expect(texts.filter((text) => text === "Connecting…").length, `the pill's texts in the first 500 ms: ${[...new Set(texts)].join(" | ")}`).to.be.at.least(texts.length - 1);
+    await eventually(async () => expect(await page.locator(".pill-text").innerText()).to.equal("Still offline · 1 waiting"));
+  });
+
   // Found by a review at phone size: with the network up and only the API
   // refusing connections, the banner said "You're offline".
   it("says the server cannot be reached, not that the device is offline, when only the server does not answer", async () => {

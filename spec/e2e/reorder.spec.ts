@@ -57,6 +57,20 @@ describe("Tasks app: putting tasks in another order", function () {
     expect(harness.pageErrors(page)).to.deep.equal([]);
   });
 
+  // Found by a review at phone size: the last Move down turned its button
+  // off, and the focus fell to the page's body, with no ring.
+  it("keeps the keyboard focus in the form when a move takes the task to the end", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Kitchen");
+    await addTasks(page, "Dinner", "Dishes");
+    await synced(page);
+    await page.getByRole("button", { name: "Edit Dishes" }).click();
+    await page.getByRole("button", { name: "Move down" }).focus();
+    await page.keyboard.press("Enter");
+    await eventually(async () => expect(await shownOrder(page)).to.deep.equal(["Dinner", "Dishes"]));
+    await eventually(async () => expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).to.equal("Move up"));
+  });
+
   it("says that moving needs the server when offline, and changes nothing", async () => {
     const page = await harness.openDevice();
     await addList(page, "Evening");
