@@ -24,8 +24,10 @@ export function noticeCutText(root: Document, toast: UndoToast): void {
       if (field.value.length - replaced + added.length <= field.maxLength) return;
       if (Date.now() - (said.get(field) ?? -Infinity) < QUIET_MS) return;
       said.set(field, Date.now());
-      const label = field.labels?.[0]?.textContent?.trim() || field.placeholder || "This field";
-      toast.offer(`${label} holds at most ${field.maxLength.toLocaleString("en")} characters: the rest was cut`);
+      // Named as the screen shows it: a label only a screen reader has ("New task") reads as the placeholder ("Add a task") on screen.
+      const label = field.labels?.[0];
+      const name = (label && !label.classList.contains("visually-hidden") ? label.textContent?.trim() : "") || field.placeholder || label?.textContent?.trim();
+      toast.offer(`${name ? `“${name}”` : "This field"} holds at most ${field.maxLength.toLocaleString("en")} characters: the rest was cut`);
     },
     true,
   );

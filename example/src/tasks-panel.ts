@@ -264,7 +264,15 @@ export class TasksPanel extends Spine.Controller {
   rename(event: Event): void {
     event.preventDefault();
     const list = this.list;
-    const title = String(this.head.find(".rename-input").val()).trim();
+    const input = this.head.find(".rename-input")[0] as HTMLInputElement | undefined;
+    const title = String(input?.value ?? "").trim();
+    // A blank name is no name: the form stays, and says so (it closed, keeping the old name without a word).
+    if (list && input && !title) {
+      input.setCustomValidity(`A list needs a name; Esc keeps “${list.title || "Untitled list"}”`);
+      input.reportValidity();
+      input.addEventListener("input", () => input.setCustomValidity(""), { once: true });
+      return;
+    }
     if (list && title && title !== list.title) {
       list.title = title;
       list.save({ remote: true });

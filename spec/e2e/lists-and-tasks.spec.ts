@@ -61,7 +61,7 @@ describe("Tasks app: lists and tasks", function () {
     await page.keyboard.insertText("a".repeat(1000) + "b".repeat(100));
     const toast = page.locator(".undo-toast .undo-text");
     await toast.waitFor();
-    expect(await toast.innerText()).to.equal("New task holds at most 1,024 characters: the rest was cut");
+    expect(await toast.innerText()).to.equal("“Add a task” holds at most 1,024 characters: the rest was cut");
     expect((await field.inputValue()).length).to.equal(1024);
     await field.press("Enter");
     await synced(page);
@@ -248,6 +248,20 @@ describe("Tasks app: lists and tasks", function () {
     await page.locator(".lists", { hasText: "From another device" }).waitFor();
     await synced(page);
     expect(await page.evaluate(() => document.activeElement?.id ?? "")).to.not.equal("new-list-title");
+  });
+
+  // Found by a review at phone size: a blank name closed the form and kept the old name without a word.
+  it("keeps the rename form open and says a list needs a name when the new one is blank", async () => {
+    const page = await harness.openDevice({ width: 360, height: 640 }, { touch: true });
+    await addList(page, "Errands");
+    await page.getByRole("button", { name: "Rename list Errands" }).tap();
+    await page.getByLabel("List name").fill("   ");
+    await page.getByLabel("List name").press("Enter");
+    expect(await page.getByLabel("List name").isVisible()).to.equal(true);
+    expect(await page.getByLabel("List name").evaluate((input: HTMLInputElement) => input.validationMessage)).to.equal("A list needs a name; Esc keeps “Errands”");
+    await page.getByLabel("List name").fill("Errands today");
+    await page.getByLabel("List name").press("Enter");
+    await page.locator(".list-select", { hasText: "Errands today" }).waitFor();
   });
 
   it("renames and deletes a list", async () => {
