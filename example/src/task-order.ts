@@ -1,6 +1,7 @@
 import type { Atmos } from "atmos2";
 import type { List } from "./list-model";
 import type { RemoteSync } from "./remote-sync";
+import { findByRoot, rootOf } from "./record-root";
 import { parentOf, Task } from "./task-model";
 
 /**
@@ -11,6 +12,40 @@ import { parentOf, Task } from "./task-model";
  */
 export function movable(list: List): Task[] {
   return Task.ofList(list.id).sort(Task.compare).filter((task) => !task.isDone && !parentOf(task) && !!task.position && task.syncState() === "synced");
+}
+
+/** The id of the task shown just above `task` among `movable(list)`, or undefined when it is first. */
+export function previousOf(list: List, task: Task): string | undefined {
+  const siblings = movable(list);
+  const at = siblings.findIndex((t) => t.id === task.id);
+  return at > 0 ? siblings[at - 1].id : undefined;
+}
+
+/**
+ * Puts a task saved again by Undo back after the task that was above it
+ * (`previousId`; first when none): the server gives a task it creates the
+ * first place. Once the create is answered; offline, or with that task gone
+ * meanwhile, it stays where the server put it.
+ */
+export async function putBack(atmos: Atmos, remote: RemoteSync, list: List, task: Task, previousId: string | undefined): Promise<void> {
+  const root = rootOf(Task, task);
+  await atmos.whenSynced();
+  const now = findByRoot<Task>(Task, root);
+  if (!now || now.syncState() !== "synced") return;
+  const siblings = movable(list);
+  const at = siblings.findIndex((t) => t.id === now.id);
+  if (at < 0 || siblings[at - 1]?.id === previousId || (previousId !== undefined && !siblings.some((t) => t.id === previousId))) return;
+  try {
+    await atmos.resourceClient.execute({
+      method: "POST",
+      path: "/lists/:list/tasks/:task/move",
+      pathParams: { list: list.id, task: now.id },
+      params: previousId ? { previous: previousId } : {},
+    });
+  } catch {
+    return; // Offline or refused: it stays first, as created.
+  }
+  await remote.pullTasks(list);
 }
 
 /**

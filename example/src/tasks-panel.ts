@@ -1,7 +1,7 @@
 import Spine from "spine";
 import type { Atmos } from "atmos2";
 import { completedTasks } from "./clear-completed";
-import { movable, moveTask } from "./task-order";
+import { movable, moveTask, previousOf, putBack } from "./task-order";
 import type { RemoteSync } from "./remote-sync";
 import { draftOf, emptyField, rekeyDraft } from "./drafts";
 import { html } from "./html";
@@ -213,7 +213,9 @@ export class TasksPanel extends Spine.Controller {
         item.bind("move", (moved: Task, step: -1 | 1) => void this.move(moved, step));
         item.bind("revert", (task: Task) => void this.undo.revert(this.atmos, { className: "Task", id: task.id }));
         item.bind("removed", (neighbour: any, removed: Task) => {
-          this.undo.deleteTasks([removed]);
+          const list = this.list;
+          const previous = list && previousOf(list, removed);
+          this.undo.deleteTasks([removed], "task", ([task]) => void (list && task && putBack(this.atmos, this.remote, list, task, previous)));
           (neighbour.length ? neighbour : this.newTitle).trigger("focus");
         });
         this.items.set(root, item);

@@ -51,15 +51,16 @@ export class UndoToast extends Spine.Controller {
     });
   }
 
-  /** Deletes the tasks (sent when the server answers) and offers to bring them back. */
-  deleteTasks(tasks: Task[], what = "task"): void {
+  /** Deletes the tasks (sent when the server answers) and offers to bring them back; `restored` hears of the tasks Undo saved again. */
+  deleteTasks(tasks: Task[], what = "task", restored?: (tasks: Task[]) => void): void {
     if (!tasks.length) return;
     // The deleted tasks' attributes, as they were just before the delete.
     const kept = tasks.map((task) => task.attributes());
     for (const task of tasks) task.destroy({ remote: true });
     const text = tasks.length === 1 ? `${capital(what)} deleted` : `${tasks.length} ${what}s deleted`;
     this.offer(text, "Undo", () => {
-      for (const attrs of kept) new Task(attrs).save({ remote: true });
+      const made = kept.map((attrs) => new Task(attrs).save({ remote: true }) as Task);
+      restored?.(made);
     }, true);
   }
 

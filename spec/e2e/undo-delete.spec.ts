@@ -41,6 +41,29 @@ describe("Tasks app: undoing a delete", function () {
     expect(harness.pageErrors(page)).to.deep.equal([]);
   });
 
+  // Found by a review at phone size: the task came back first in the list,
+  // on the server too (a created task takes the first place there).
+  for (const which of ["a middle", "the last"] as const) {
+    it(`puts ${which} task back where it was, here and on the server`, async () => {
+      const page = await harness.openDevice({ width: 360, height: 640 }, { touch: true });
+      const name = which === "the last" ? "Pantry last" : "Pantry";
+      await addList(page, name);
+      await addTasks(page, "Milk", "Sourdough bread", "Coffee beans");
+      await synced(page);
+      expect((await shownTasks(page)).open).to.deep.equal(["Coffee beans", "Sourdough bread", "Milk"]);
+      const gone = which === "the last" ? "Milk" : "Sourdough bread";
+      await page.getByRole("button", { name: `Delete ${gone}` }).tap();
+      await page.locator(".undo-toast", { hasText: "Task deleted" }).waitFor();
+      await synced(page);
+      await page.getByRole("button", { name: "Undo" }).tap();
+      await synced(page);
+      const list = (await harness.listNamed(name))!;
+      const serverOrder = async () => (await harness.tasks(list.id)).sort((a, b) => a.position.localeCompare(b.position)).map((t) => t.title);
+      await eventually(async () => expect(await serverOrder()).to.deep.equal(["Coffee beans", "Sourdough bread", "Milk"]), 10_000);
+      await eventually(async () => expect((await shownTasks(page)).open).to.deep.equal(["Coffee beans", "Sourdough bread", "Milk"]), 10_000);
+    });
+  }
+
   it("brings cleared tasks back offline with Ctrl+Z, and the server gets them once when the network returns", async () => {
     const page = await harness.openDevice();
     await addList(page, "Offline undo");
