@@ -4,6 +4,7 @@ import { completedTasks } from "./clear-completed";
 import { movable, moveTask, previousOf, putBack } from "./task-order";
 import type { RemoteSync } from "./remote-sync";
 import { draftOf, emptyField, rekeyDraft } from "./drafts";
+import { renameForm, typedName } from "./list-rename";
 import { html } from "./html";
 import { oncePerBurst } from "./once-per-burst";
 import { List } from "./list-model";
@@ -250,14 +251,7 @@ export class TasksPanel extends Spine.Controller {
     if (!list || this.renaming) return;
     this.renaming = true;
     this.headPainted = "";
-    this.head.html(html`
-      <form class="rename-form">
-        <label class="visually-hidden" for="rename-input">List name</label>
-        <input id="rename-input" class="rename-input" dir="auto" value="${list.title || ""}" autocomplete="off" maxlength="1024">
-        <button type="submit" class="btn-primary">Save</button>
-        <button type="button" class="rename-cancel btn-quiet">Cancel</button>
-      </form>
-    `.value);
+    this.head.html(renameForm(list).value);
     const input = this.head.find(".rename-input")[0] as HTMLInputElement;
     input.focus();
     input.select();
@@ -267,14 +261,8 @@ export class TasksPanel extends Spine.Controller {
     event.preventDefault();
     const list = this.list;
     const input = this.head.find(".rename-input")[0] as HTMLInputElement | undefined;
-    const title = String(input?.value ?? "").trim();
-    // A blank name is no name: the form stays, and says so (it closed, keeping the old name without a word).
-    if (list && input && !title) {
-      input.setCustomValidity(`A list needs a name; Esc keeps “${list.title || "Untitled list"}”`);
-      input.reportValidity();
-      input.addEventListener("input", () => input.setCustomValidity(""), { once: true });
-      return;
-    }
+    const title = list && input && typedName(input, list);
+    if (list && input && title === undefined) return;
     if (list && title && title !== list.title) {
       list.title = title;
       list.save({ remote: true });
