@@ -83,6 +83,22 @@ describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, 
     expect(await page.locator(".rename-form input").inputValue()).to.equal(title);
   });
 
+  // Found by a second phone-size review: beside Save and Cancel, the rename
+  // field was 127 px wide at 360, and showed "ehold stuff" of a long name.
+  it("gives the rename field the panel's width on a phone, with Save and Cancel under it", async () => {
+    const page = await harness.openDevice({ width: 360, height: 640 }, { touch: true });
+    await addList(page, "Weekend groceries and household stuff");
+    await page.locator(".panel-head .rename-list").tap();
+    const field = (await page.locator(".rename-form input").boundingBox())!;
+    const head = (await page.locator(".panel-head").boundingBox())!;
+    expect(field.width, "the rename field's width (px)").to.be.at.least(0.9 * head.width);
+    for (const name of ["Save", "Cancel"]) {
+      const button = (await page.locator(".rename-form").getByRole("button", { name, exact: true }).boundingBox())!;
+      expect([button.x >= head.x - 1, button.x + button.width <= head.x + head.width + 1, button.height >= 44], `${name} inside the panel, 44 px tall`).to.deep.equal([true, true, true]);
+    }
+    await noSidewaysScroll(page, "renaming a list");
+  });
+
   // Found on a phone review: a 1,024-character task title took 55 lines of the screen.
   it("shows at most three lines of a long task title, and the whole of it in the edit form", async () => {
     const page = await open();
