@@ -46,6 +46,22 @@ export class TaskItem extends Spine.Controller {
   update(task: Task): void {
     this.task = task;
     if (!this.editing) this.render();
+    else this.followChanges(task);
+  }
+
+  /**
+   * The task changed while its edit form is open (another tab or device, a
+   * pull): a field the user has not typed in shows the new value, so the
+   * form never offers a value that is gone. What was typed stays.
+   */
+  private followChanges(task: Task): void {
+    const now = { title: (task.title || "").trim(), notes: (task.notes || "").trim(), due: dueToInput(task.due) };
+    for (const field of ["title", "notes", "due"] as const) {
+      const input = this.el.find(`.edit-${field}`)[0] as HTMLInputElement | HTMLTextAreaElement | undefined;
+      if (!input || now[field] === this.opened[field] || input.value.trim() !== this.opened[field]) continue;
+      input.value = now[field];
+      this.opened[field] = now[field];
+    }
   }
 
   render(): void {

@@ -27,6 +27,29 @@ describe("Tasks app: lists and tasks", function () {
     expect(await page.locator("script[src*='accounts.google.com']").count()).to.equal(0);
   });
 
+  // Found by a second review at phone size: a task's edit form open in one
+  // tab kept showing the title another tab had just changed.
+  it("shows another tab's change of a field not typed in, in an open edit form, and keeps what was typed", async () => {
+    const first = await harness.openDevice({ width: 360, height: 640 }, { touch: true });
+    await addList(first, "Hardware");
+    await addTasks(first, "Buy washers");
+    await synced(first);
+    const second = await first.context().newPage();
+    await second.goto(first.url());
+    await second.locator(".task", { hasText: "Buy washers" }).waitFor();
+    await second.getByRole("button", { name: "Edit Buy washers" }).click();
+    await second.getByLabel("Notes").fill("size 3/4");
+    await first.getByRole("button", { name: "Edit Buy washers" }).click();
+    await first.getByLabel("Title", { exact: true }).fill("Buy washers (rubber)");
+    await first.getByLabel("Title", { exact: true }).press("Enter");
+    await eventually(async () => expect(await second.getByLabel("Title", { exact: true }).inputValue()).to.equal("Buy washers (rubber)"), 10_000);
+    expect(await second.getByLabel("Notes").inputValue()).to.equal("size 3/4");
+    await second.getByLabel("Title", { exact: true }).press("Enter");
+    await synced(second);
+    const list = (await harness.listNamed("Hardware"))!;
+    await eventually(async () => expect((await harness.tasks(list.id)).map((t) => [t.title, t.notes])).to.deep.equal([["Buy washers (rubber)", "size 3/4"]]));
+  });
+
   // Found by a phone-size review: a reload (or a phone dropping the tab in
   // the background) lost what was typed in "Add a task" and "New list".
   it("keeps what was typed and not added yet across a reload, and forgets it once added", async () => {
