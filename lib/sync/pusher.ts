@@ -5,6 +5,7 @@ import { applyAnswer, callApp, errorPayload, finishDestroy, recordOf } from "./o
 import { beginAttempt, requestToSend, takenUnread } from "./op-request";
 import { failedAttempt, notSent, tellFirstFailure } from "./failed-attempt";
 import { refusedAsStale } from "./stale-update";
+import { dropRecordWhoseIdWasReused } from "./reused-id";
 import { releaseAllHeld, releaseHeld } from "./held-changes";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 import { stillOrphan, unsentParent, waitsForParkedParent } from "./parent-order";
@@ -274,6 +275,7 @@ export class Pusher {
         host.reportError(errorPayload(entry.className, recordOf(host, entry), failure));
         response = { status: failure.status, body: undefined };
       }
+      if (op.kind === "create" && !this.dropsAnswers()) await dropRecordWhoseIdWasReused(host, entry, response.body);
       if (this.dropsAnswers()) return entry;
       [entry, op] = this.current(entry, op);
       this.attempt = 0;
