@@ -17,7 +17,7 @@ export interface PillView {
   title: string;
 }
 
-/** How long the pill says "Trying…" at most, and how long "Still offline" after. */
+/** How long the pill says "Connecting…" at most, and how long "Still offline" after. */
 const TRY_NOW_WAIT_MS = 10_000;
 const STILL_OFFLINE_SHOWN_MS = 5_000;
 /** How long "Connecting…" shows at least. */
@@ -25,15 +25,15 @@ const TRYING_SHOWN_MS = 800;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
+/** A "Try now" the user asked for: under way, or just over with the server still out of reach. */
+export type TryNow = "trying" | "still-offline";
+
 /**
  * What the pill says, decided from atmos2's status and the last pull. The
  * most urgent state wins: a sign-in problem, then failures, offline, saving,
  * pulling, a pull the server refused (a 429, a 500: the lists shown may be
  * missing what was made elsewhere, so never "Synced").
  */
-/** A "Try now" the user asked for: under way, or just over with the server still out of reach. */
-export type TryNow = "trying" | "still-offline";
-
 export function pillView(status: SyncStatus, pulling: boolean, auth: AuthState, pullError?: string, tryNow?: TryNow): PillView {
   const waiting = Math.max(status.pending, status.inFlight);
   if (auth.needed) {

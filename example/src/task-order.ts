@@ -36,16 +36,21 @@ export async function putBack(atmos: Atmos, remote: RemoteSync, list: List, task
   const at = siblings.findIndex((t) => t.id === now.id);
   if (at < 0 || siblings[at - 1]?.id === previousId || (previousId !== undefined && !siblings.some((t) => t.id === previousId))) return;
   try {
-    await atmos.resourceClient.execute({
-      method: "POST",
-      path: "/lists/:list/tasks/:task/move",
-      pathParams: { list: list.id, task: now.id },
-      params: previousId ? { previous: previousId } : {},
-    });
+    await moveAfter(atmos, list, now, previousId);
   } catch {
     return; // Offline or refused: it stays first, as created.
   }
   await remote.pullTasks(list);
+}
+
+/** Google's move endpoint: puts `task` after the task `previousId` (first when none). */
+function moveAfter(atmos: Atmos, list: List, task: Task, previousId: string | undefined): Promise<unknown> {
+  return atmos.resourceClient.execute({
+    method: "POST",
+    path: "/lists/:list/tasks/:task/move",
+    pathParams: { list: list.id, task: task.id },
+    params: previousId ? { previous: previousId } : {},
+  });
 }
 
 /**
@@ -63,12 +68,7 @@ export async function moveTask(atmos: Atmos, remote: RemoteSync, list: List, tas
   // Up: after the one above its new place; down: after the one it passes.
   const previous = step < 0 ? siblings[to - 1]?.id : siblings[to].id;
   try {
-    await atmos.resourceClient.execute({
-      method: "POST",
-      path: "/lists/:list/tasks/:task/move",
-      pathParams: { list: list.id, task: task.id },
-      params: previous ? { previous } : {},
-    });
+    await moveAfter(atmos, list, task, previous);
   } catch (error) {
     const status = (error as { status?: number }).status;
     throw new Error(status === 0 || status === undefined ? "Moving a task needs the server: try again once you're back online." : "The server did not move the task; try again.");

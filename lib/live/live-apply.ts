@@ -72,8 +72,8 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   if (!model) return unknownCollection(atmos, change.collection);
   const idField = atmos.resourceClient.IDField;
   const className: string = model.className;
-  const rawId = change.id ?? change.attrs?.[idField];
   const bodyId = change.attrs?.[idField];
+  const rawId = change.id ?? bodyId;
   const what = `live: ${/^[aeiou]/.test(String(change.type)) ? "an" : "a"} ${change.type} change of ${change.collection}`;
   if (change.id != null && bodyId != null && String(change.id) !== String(bodyId)) {
     throw new Error(`${what} has the id ${shown(change.id)} but its attrs.${idField} is ${shown(bodyId)}; which record it is for is unclear, so it was not applied`);

@@ -2,7 +2,7 @@ import type { OutboxOp, RecordEntry } from "../store/record-entry";
 import { callApp, errorPayload, finishDestroy, recordOf, storeEntry } from "./outbox-exchange";
 import { parkOrResend } from "./refusal";
 import { classifyFailure, goneAnswer } from "./retry-policy";
-import { asSyncError, type ErrorPayload } from "./sync-error";
+import { asSyncError, type ErrorPayload, type SyncError } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 
 /** What the pusher keeps across attempts for this: the calls told of a failure, and its 401 pause. */
@@ -94,7 +94,7 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
 }
 
 /** An update of a record deleted meanwhile, answered unreadably: its calls and the `error` event hear of it, and the delete goes next. */
-function dropMootUpdate(host: SyncHost, entry: RecordEntry, op: OutboxOp, failure: ReturnType<typeof asSyncError>, calls: RemoteCallOptions[]): undefined {
+function dropMootUpdate(host: SyncHost, entry: RecordEntry, op: OutboxOp, failure: SyncError, calls: RemoteCallOptions[]): undefined {
   entry.queue = entry.queue.filter((o) => o !== op);
   storeEntry(host.meta, entry);
   const payload = errorPayload(entry.className, recordOf(host, entry), failure);

@@ -269,7 +269,7 @@ function dropCarried(entry: RecordEntry, sent: Attrs | undefined, attributes: st
 }
 
 /** `value` when it is a plain object of attributes (a request body as atmos2 builds it), else undefined. */
-function plainObject(value: unknown): Attrs | undefined {
+export function plainObject(value: unknown): Attrs | undefined {
   return value !== null && typeof value == "object" && !Array.isArray(value) ? (value as Attrs) : undefined;
 }
 

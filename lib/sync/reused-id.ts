@@ -1,4 +1,6 @@
 import type { Attrs, RecordEntry } from "../store/record-entry";
+import { sameOnWire } from "./merge";
+import { plainObject } from "./outbox-exchange";
 import type { SyncHost } from "./sync-host";
 
 /**
@@ -19,13 +21,13 @@ import type { SyncHost } from "./sync-host";
  */
 export async function dropRecordWhoseIdWasReused(host: SyncHost, entry: RecordEntry, body: unknown): Promise<void> {
   const idField = host.rc.IDField;
-  const answer = plain(body);
+  const answer = plainObject(body);
   const id = answer?.[idField];
   if (typeof id != "string" && typeof id != "number") return;
   const other = host.meta.get(entry.className, String(id));
   if (!other || other === entry || String(id) === entry.id || !other.formerIds?.length) return;
   if (!other.acked || other.queue.length || other.failed || other.deleted) return;
-  const sent = plain(entry.queue[0]?.sentAs?.data);
+  const sent = plainObject(entry.queue[0]?.sentAs?.data);
   if (!sent || !carries(answer, sent)) return;
   const lookup = (name: string) => (name === "id" || name === idField ? String(id) : entry.attrs[name]);
   let there: unknown;
@@ -36,7 +38,7 @@ export async function dropRecordWhoseIdWasReused(host: SyncHost, entry: RecordEn
     return; // Not asked, or no answer: refused as before.
   }
   // Gone already, or no longer that record (another answer came meanwhile).
-  if (host.meta.get(entry.className, String(id)) !== other || !carries(plain(there), sent)) return;
+  if (host.meta.get(entry.className, String(id)) !== other || !carries(plainObject(there), sent)) return;
   host.meta.remove(other.className, other.id);
   host.hide(other.className, other.id);
 }
@@ -44,9 +46,5 @@ export async function dropRecordWhoseIdWasReused(host: SyncHost, entry: RecordEn
 /** Whether `record` holds each field of `sent` as sent. */
 function carries(record: Attrs | undefined, sent: Attrs): boolean {
   const fields = Object.keys(sent).filter((field) => field !== "id");
-  return !!record && fields.length > 0 && fields.every((field) => JSON.stringify(record[field]) === JSON.stringify(sent[field]));
-}
-
-function plain(value: unknown): Attrs | undefined {
-  return value !== null && typeof value == "object" && !Array.isArray(value) ? (value as Attrs) : undefined;
+  return !!record && fields.length > 0 && fields.every((field) => sameOnWire(sent[field], record[field]));
 }
