@@ -136,6 +136,21 @@ declare module "spine" {
     syncState(): SyncState;
   }
 
+  /**
+   * The mixins on `Spine.Model`, named so that a misspelt one is a compile
+   * error rather than an `extend(undefined)` at run time. Declare one of your
+   * own by merging: `declare module "spine" { interface ModelPlugins { Mine: object } }`.
+   */
+  interface ModelPlugins {
+    Atmosphere: typeof AtmosphereMixin;
+    /** Spine's ajax.js. */
+    Ajax: object;
+    /** Spine's local.js. */
+    Local: object;
+    /** ajax.js's base URL of every model. */
+    host: string;
+  }
+
   type ModelClass<T extends Model = Model> = (new (atts?: Attributes) => T) & typeof Model;
 
   class Controller extends Module {
@@ -160,7 +175,7 @@ declare module "spine" {
     Events: any;
     Module: typeof Module;
     /** `Spine.Model.Atmosphere` is registered by loading atmos2; `Ajax`, `Local`... by their own files. */
-    Model: typeof Model & { Atmosphere: typeof AtmosphereMixin; [name: string]: any };
+    Model: typeof Model & ModelPlugins;
     Controller: typeof Controller;
     [name: string]: any;
   };
