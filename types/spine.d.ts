@@ -136,19 +136,23 @@ declare module "spine" {
     syncState(): SyncState;
   }
 
-  /**
-   * The mixins on `Spine.Model`, named so that a misspelt one is a compile
-   * error rather than an `extend(undefined)` at run time. Declare one of your
-   * own by merging: `declare module "spine" { interface ModelPlugins { Mine: object } }`.
-   */
-  interface ModelPlugins {
-    Atmosphere: typeof AtmosphereMixin;
-    /** Spine's ajax.js. */
-    Ajax: object;
-    /** Spine's local.js. */
-    Local: object;
-    /** ajax.js's base URL of every model. */
-    host: string;
+  // A namespace merged with the exported const, so that an app can augment it
+  // (`declare module "spine"` cannot add to a module whose export is a plain const).
+  namespace Spine {
+    /**
+     * The mixins on `Spine.Model`, named so that a misspelt one is a compile
+     * error rather than an `extend(undefined)` at run time. Declare one of your
+     * own by merging: `declare module "spine" { interface ModelPlugins { Mine: object } }`.
+     */
+    interface ModelPlugins {
+      Atmosphere: typeof AtmosphereMixin;
+      /** Spine's ajax.js. */
+      Ajax: object;
+      /** Spine's local.js. */
+      Local: object;
+      /** ajax.js's base URL of every model. */
+      host: string;
+    }
   }
 
   type ModelClass<T extends Model = Model> = (new (atts?: Attributes) => T) & typeof Model;
@@ -175,7 +179,7 @@ declare module "spine" {
     Events: any;
     Module: typeof Module;
     /** `Spine.Model.Atmosphere` is registered by loading atmos2; `Ajax`, `Local`... by their own files. */
-    Model: typeof Model & ModelPlugins;
+    Model: typeof Model & Spine.ModelPlugins;
     Controller: typeof Controller;
     [name: string]: any;
   };

@@ -222,8 +222,13 @@ export function misspelt(task: Task): void {
 // A misspelt mixin compiled, and extend() then failed at run time (found by a strict-TypeScript review).
 // @ts-expect-error Atmosphere misspelt
 Task.extend(Spine.Model.Atmospher);
-// Spine's own plugins, loaded by their own files, still compile.
-export const plugins = [Spine.Model.Ajax, Spine.Model.Local];
+// Spine's own plugins, loaded by their own files, still compile, and so does one the app declares, as the README says.
+declare module "spine" {
+  interface ModelPlugins {
+    Versioned: { version: number };
+  }
+}
+export const plugins = [Spine.Model.Ajax, Spine.Model.Local, Spine.Model.Versioned.version];
 
 
 export function fromSettings(task: Task, remote: boolean | undefined, params: Record<string, unknown> | undefined): void {
