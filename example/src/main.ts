@@ -26,6 +26,7 @@ import { typingIn } from "./typing-target";
 import { UndoToast } from "./undo-toast";
 import { noticeCutText } from "./cut-text-notice";
 import { keepDrafts } from "./drafts";
+import { TaskItem } from "./task-item";
 import { Task } from "./task-model";
 
 Spine.$ = jQuery;
@@ -138,6 +139,10 @@ async function start(): Promise<void> {
   noticeConflicts(atmos, toast);
   noticeCutText(document, toast);
   keepDrafts(document);
+  // Leaving the page keeps what an open task form holds. A phone may drop a
+  // hidden tab without a pagehide, so a hidden page saves it too.
+  document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && TaskItem.editingRow?.saveTyped());
+  window.addEventListener("pagehide", () => TaskItem.editingRow?.saveTyped());
 
   const remembered = () => {
     const id = localStorage.getItem(selectedKey);

@@ -171,6 +171,19 @@ export class TaskItem extends Spine.Controller {
   }
 
   /**
+   * The page is being left (a reload, a phone dropping the tab in the
+   * background) with this form open: what was typed is saved, as going to
+   * another task's form saves it, and the form stays as it is for a user who
+   * comes back to it.
+   */
+  saveTyped(): void {
+    if (!this.editing) return;
+    this.saveForm(false);
+    const { title, notes, due } = this.form();
+    this.opened = { title, notes, due };
+  }
+
+  /**
    * Saves the fields of the form the user changed since it opened (unless
    * `always` is false and none changed). A field left as it was keeps the
    * task's value now: another device's change that came while the form was

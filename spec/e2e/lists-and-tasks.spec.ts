@@ -74,6 +74,26 @@ describe("Tasks app: lists and tasks", function () {
     expect(await page.getByLabel("New list").inputValue()).to.equal("");
   });
 
+  // Found by a phone-size review: what was typed in a task's open edit form
+  // was lost when the page was reloaded, or a phone dropped the tab in the
+  // background, before Save. Leaving the page keeps it, as going to another
+  // task's form does.
+  it("keeps what was typed in an open edit form when the page is left, and sends it", async () => {
+    const page = await harness.openDevice({ width: 390, height: 844 }, { touch: true });
+    await addList(page, "Bills");
+    await addTasks(page, "Pay rent");
+    await synced(page);
+    await page.getByRole("button", { name: "Edit Pay rent" }).click();
+    await page.getByLabel("Title", { exact: true }).fill("Pay rent (June)");
+    await page.getByLabel("Notes").fill("by transfer");
+    await page.reload();
+    await page.locator(".list-title", { hasText: "Bills" }).waitFor();
+    expect((await shownTasks(page)).open).to.deep.equal(["Pay rent (June)"]);
+    await synced(page);
+    const list = (await harness.listNamed("Bills"))!;
+    await eventually(async () => expect((await harness.tasks(list.id)).map((t) => [t.title, t.notes])).to.deep.equal([["Pay rent (June)", "by transfer"]]));
+  });
+
   // Found by a phone-size review: a paste longer than a title holds was cut
   // to 1,024 characters without a word.
   it("says so when a paste is longer than the field holds, and saves what fits", async () => {
