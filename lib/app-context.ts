@@ -261,9 +261,14 @@ export class AppContext {
   }
 }
 
-/** Fires `type` and `change` on a clone of a Spine record, as Spine does for a change it makes itself. */
+/**
+ * Fires `type` and `change` on a clone of a Spine record, as Spine does for a
+ * change it makes itself; an update then `save`, as Spine's own update does
+ * (create() goes through Spine's save, which fires it).
+ */
 function fireChange(root: SpineRecord, type: "update" | "refresh"): void {
   const clone = root.clone();
   fire(clone, type, { ...fromSync });
   fire(clone, "change", type, { ...fromSync });
+  if (type === "update") fire(clone, "save", { ...fromSync });
 }

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import Spine from "spine";
 import { Atmos } from "../../lib";
 import { liveHostOf } from "../../lib/live/live-apply";
 import { MemoryStorage } from "../fakes/memory-storage";
@@ -33,6 +34,41 @@ describe("live changes applied to an Atmos instance (atmos2/live)", () => {
     List.unbind("create", onCreate);
     expect(created).to.deep.equal(["From elsewhere"]);
     expect((List.find("L1") as any).syncState()).to.equal("synced");
+    expect(requests).to.deep.equal([]);
+  });
+
+  // Found by a review against API.md ("applied to local records with Spine
+  // events"): a live update fired update and change, but not the save that
+  // Spine's own update fires, so an app listening to save missed it.
+  it("fires the events Spine fires for the same create, update and destroy", async () => {
+    const names = ["create", "update", "destroy", "change", "save"];
+    const heardOn = (model: any, act: () => Promise<unknown>) => async () => {
+      const heard: string[] = [];
+      const listeners = names.map((event) => [event, (record: any) => heard.push(`${event} ${record.title}`)] as const);
+      for (const [event, fn] of listeners) model.bind(event, fn);
+      try {
+        await act();
+      } finally {
+        for (const [event, fn] of listeners) model.unbind(event, fn);
+      }
+      return heard;
+    };
+    // Spine's own, on a model it alone keeps.
+    class PlainList extends Spine.Model {}
+    PlainList.configure("PlainList", "title");
+    const bySpine = await heardOn(PlainList, async () => {
+      const made = PlainList.create({ id: "E1", title: "v1" }) as any;
+      made.updateAttributes({ title: "v2" });
+      made.destroy();
+    })();
+    const host = liveHostOf(atmos);
+    const byLive = await heardOn(List, async () => {
+      await host.applyLiveChange({ type: "created", collection: "lists", id: "E1", attrs: { id: "E1", title: "v1" } });
+      await host.applyLiveChange({ type: "updated", collection: "lists", id: "E1", attrs: { id: "E1", title: "v2" } });
+      await host.applyLiveChange({ type: "deleted", collection: "lists", id: "E1", attrs: { id: "E1", title: "v2" } });
+    })();
+    expect(bySpine, "Spine's own").to.deep.equal(["create v1", "change v1", "save v1", "update v2", "change v2", "save v2", "destroy v2", "change v2"]);
+    expect(byLive).to.deep.equal(bySpine);
     expect(requests).to.deep.equal([]);
   });
 
