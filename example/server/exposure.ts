@@ -26,6 +26,13 @@ export function isLoopback(host: string): boolean {
   return name === "::1" || name === "0:0:0:0:0:0:0:1" || name.startsWith("::ffff:127.");
 }
 
+/** Whether `localhost` (127.0.0.1 or ::1) reaches a server bound to `host`; another loopback address (127.0.0.2) it does not. */
+function localhostReaches(host: string): boolean {
+  const name = bareHost(host);
+  if (name === "localhost" || name.endsWith(".localhost")) return true;
+  return ["127.0.0.1", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"].includes(name);
+}
+
 /** The settings that say who reaches the server. */
 export interface Reach {
   host: string;
@@ -99,12 +106,13 @@ function isEveryInterface(host: string): boolean {
 }
 
 /**
- * The address `npm start` prints: `http://localhost:PORT` on a loopback HOST,
- * else HOST itself, so it is the one people were told to use
- * (`http://0.0.0.0:3000`, `http://[::]:3000`, `http://192.0.2.2:3000`).
+ * The address `npm start` prints: `http://localhost:PORT` on a HOST that
+ * localhost reaches (127.0.0.1, ::1, a localhost name), else HOST itself, so
+ * it is the one people were told to use (`http://127.0.0.2:3000`,
+ * `http://0.0.0.0:3000`, `http://[::]:3000`, `http://192.0.2.2:3000`).
  */
 export function listeningUrl(host: string, port: number): string {
-  if (isLoopback(host)) return `http://localhost:${port}`;
+  if (localhostReaches(host)) return `http://localhost:${port}`;
   return `http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`;
 }
 

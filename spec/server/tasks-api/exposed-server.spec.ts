@@ -50,11 +50,14 @@ describe("example server: exposure", () => {
   });
 
   describe("the address it prints", () => {
-    it("says localhost on a loopback HOST, and HOST itself anywhere else (IPv6 in brackets)", () => {
+    it("says localhost on a HOST that localhost reaches, and HOST itself anywhere else (IPv6 in brackets)", () => {
       const cases: Array<[string, string]> = [
         ["127.0.0.1", "http://localhost:3000"],
         ["localhost", "http://localhost:3000"],
         ["::1", "http://localhost:3000"],
+        // Found by a review against API.md: another loopback address printed localhost, which is 127.0.0.1 and does not reach it.
+        ["127.0.0.2", "http://127.0.0.2:3000"],
+        ["app.localhost", "http://localhost:3000"],
         ["0.0.0.0", "http://0.0.0.0:3000"],
         ["::", "http://[::]:3000"],
         ["192.168.1.5", "http://192.168.1.5:3000"],
