@@ -20,6 +20,8 @@ export interface Settings {
   googleClientId?: string;
   googleAccessToken?: string;
   redisUrl?: string;
+  /** ATMOS_REDIS_KEY_PREFIX (default: one named after the database). */
+  redisKeyPrefix?: string;
   secret?: string;
   maxLiveConnections: number;
   maxLiveConnectionsPerUser: number;
@@ -44,6 +46,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     googleClientId: env.GOOGLE_CLIENT_ID || undefined,
     googleAccessToken: env.GOOGLE_ACCESS_TOKEN || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    redisKeyPrefix: env.ATMOS_REDIS_KEY_PREFIX || undefined,
     secret: env.ATMOS_SECRET || undefined,
     maxLiveConnections: integer(env, "LIVE_MAX_CONNECTIONS", LIVE_CAPS.total, 1, 1_000_000),
     maxLiveConnectionsPerUser: integer(env, "LIVE_MAX_CONNECTIONS_PER_USER", LIVE_CAPS.perUser, 1, 1_000_000),

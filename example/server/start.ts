@@ -19,7 +19,9 @@ import { SINGLE_USER, userChannel } from "./tasks-api";
  *   LIVE_MAX_CONNECTIONS, LIVE_MAX_CONNECTIONS_PER_USER   caps on /live sockets (1000, 20)
  *   GOOGLE_CLIENT_ID     switch the app to Google Tasks, signing in with this client id
  *   GOOGLE_ACCESS_TOKEN  switch the app to Google Tasks with a ready token (loopback HOST only)
- *   REDIS_URL            share live changes between processes (e.g. several PORTs on one DATA_DIR)
+ *   REDIS_URL            share live changes between processes (e.g. several PORTs on one DATA_DIR);
+ *                        servers on other DATA_DIRs on the same Redis are kept apart
+ *   ATMOS_REDIS_KEY_PREFIX  prefix of the Redis keys instead of one named after the database
  *   ATMOS_SECRET         enables POST /update for other backends
  *
  * Prints `Listening on http://localhost:PORT` once it accepts requests
@@ -63,6 +65,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env, print: (line: s
         // told here too, the app's own page counts as such (GuessWindow).
         hosts: hostAllowList(settings.host, settings.publicUrl),
         redisUrl: settings.redisUrl,
+        // Named after the database: the processes of one DATA_DIR share
+        // changes and seqs; a server on another DATA_DIR on the same Redis
+        // (another app, a test copy) hears none of them.
+        redisKeyPrefix: settings.redisKeyPrefix ?? `atmos2:tasks:${api.instance}:`,
         secret: settings.secret,
         maxConnections: settings.maxLiveConnections,
         maxConnectionsPerUser: settings.maxLiveConnectionsPerUser,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { withoutAccessToken } from "./token-free-url";
 
@@ -108,4 +109,12 @@ export const MIGRATIONS: Migration[] = [
   // JSON), so a key sent again with another body is refused, not replayed.
   // Rows stored before have none and are matched on method and path.
   "ALTER TABLE idempotency ADD COLUMN fingerprint TEXT;",
+
+  // 5: the database's own id, made with it. The processes of one DATA_DIR
+  // read the same one; a server on another DATA_DIR has another, so its
+  // Redis keys and pub/sub channel (named after it) are not theirs.
+  (db) => {
+    db.exec("CREATE TABLE about (name TEXT PRIMARY KEY, value TEXT NOT NULL);");
+    db.prepare("INSERT INTO about (name, value) VALUES ('instance', ?)").run(randomUUID());
+  },
 ];

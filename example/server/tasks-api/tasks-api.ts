@@ -78,6 +78,8 @@ export interface TasksApi {
    * address has one budget of guesses over both.
    */
   readonly authFailures: AuthFailureCounter | undefined;
+  /** The database's own id: the same for every process on one DATA_DIR, another on another. */
+  readonly instance: string;
   /** Closes the database. */
   close(): void;
 }
@@ -178,6 +180,7 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
 
   return {
     authFailures: guesses.window,
+    instance: (db.prepare("SELECT value FROM about WHERE name = 'instance'").get() as { value: string }).value,
     handle(req, res) {
       const url = parseTarget(req.url);
       if (url === undefined) return false; // not a path this API could own; the host server answers it

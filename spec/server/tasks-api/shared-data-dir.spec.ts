@@ -123,4 +123,29 @@ describe("several npm start processes on one DATA_DIR", function () {
     await apps[0].stop();
     apps = [];
   });
+  // Found by a review against API.md: two example servers of their own (two
+  // DATA_DIRs) on one Redis shared the "user:me" channel, so a change made
+  // in one reached the live clients of the other, records and all.
+  it("keeps the changes of a server on another data directory away, on the same Redis", async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-other-"));
+    try {
+      apps = await Promise.all([
+        startAppProcess({ DATA_DIR: dataDir, REDIS_URL: redis.url, TASKS_TOKEN: "shared-token" }),
+        startAppProcess({ DATA_DIR: other, REDIS_URL: redis.url, TASKS_TOKEN: "shared-token" }),
+      ]);
+      const [a, b] = apps;
+      const { socket, messages } = await liveSocket(b.url);
+      expect((await createList(a.url, "only on A")).status).to.equal(200);
+      // B's own change after A's: once it arrives, A's would have too.
+      expect((await createList(b.url, "on B")).status).to.equal(200);
+      const deadline = Date.now() + 10000;
+      while (!messages.some((m) => m.type === "change") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 200));
+      socket.close();
+      expect(messages.filter((m) => m.type === "change").map((m) => m.change.attrs.title)).to.deep.equal(["on B"]);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
 });
+

@@ -74,8 +74,9 @@ describe("example server: an access_token in the URL is kept nowhere", () => {
     app = undefined;
     const file = path.join(tmp, "tasks.sqlite");
     const db = new Database(file);
-    // As a version-2 file was: no body fingerprints yet (migration 4).
+    // As a version-2 file was: no body fingerprints yet (migration 4), no instance id (migration 5).
     db.exec("ALTER TABLE idempotency DROP COLUMN fingerprint");
+    db.exec("DROP TABLE about");
     db.pragma("user_version = 2");
     const insert = db.prepare("INSERT INTO idempotency (owner, key, method, path, status, headers, body, created) VALUES ('alice', ?, 'POST', ?, 200, '{}', '{}', ?)");
     insert.run("old-1", `/tasks/v1/users/@me/lists?access_token=${TOKEN}`, Date.now());
