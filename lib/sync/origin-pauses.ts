@@ -14,7 +14,12 @@ export class OriginPauses {
   clock: Clock | HeldClock = systemClock;
   /** Told of every pause a server asked for (an Atmos tells the app's other tabs). */
   onPause?: (origin: string, until: number) => void;
-  private readonly until = new Map<string, number>();
+  /**
+   * Per origin: when its pause ends on the clock, and how long it was when
+   * set. A timer of that length ends it too, so it never lasts longer than
+   * it asked, whatever the system clock does meanwhile.
+   */
+  private readonly until = new Map<string, { until: number; ms: number }>();
 
   /** Pauses requests to `url`'s origin for `ms`; a shorter pause never cuts a longer one short. */
   pause(url: string, ms: number): void {
@@ -26,14 +31,20 @@ export class OriginPauses {
 
   /** Pauses requests to an origin until a time (a pause another tab was told of). */
   hold(origin: string, until: number): void {
-    this.until.set(origin, Math.max(this.until.get(origin) ?? 0, until));
+    const held = this.until.get(origin);
+    if (held && until <= held.until) return;
+    const pause = { until, ms: Math.max(0, until - this.clock.now()) };
+    this.until.set(origin, pause);
+    // Measured on the clock, a 5 s pause lasted an hour after the system clock stepped back an hour.
+    this.clock.setTimeout(() => this.until.get(origin) === pause && this.until.delete(origin), Math.min(pause.ms, 2 ** 31 - 1));
   }
 
-  /** Milliseconds that requests to `url`'s origin must still wait; 0 when they may go. */
+  /** Milliseconds that requests to `url`'s origin must still wait (never more than the pause was); 0 when they may go. */
   left(url: string): number {
     // Asked before every request and every sending round: nothing to look up until a server asked for a pause.
     if (this.until.size === 0) return 0;
-    return Math.max(0, (this.until.get(originOf(url)) ?? 0) - this.clock.now());
+    const held = this.until.get(originOf(url));
+    return held ? Math.min(held.ms, Math.max(0, held.until - this.clock.now())) : 0;
   }
 
   /** Resolves once requests to `url`'s origin may go: at once, unless a pause runs. */

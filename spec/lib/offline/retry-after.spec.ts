@@ -148,4 +148,16 @@ describe("offline: Retry-After is honoured", () => {
     await page.atmos.whenSynced();
     expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["throttled"]);
   });
+  // The backoff's own clock-step case (a 500 waited as long as the step) held
+  // for a Retry-After too: measured to a time on the clock, a pause of 5 s
+  // lasted an hour after the clock stepped back an hour.
+  it("ends a pause when it asked to, even when the system clock steps back meanwhile", async () => {
+    await throttledSave(503, "5");
+    clock.stepWallClock(-3_600_000);
+    await clock.advance(5_000);
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["throttled"]);
+  });
 });
+
