@@ -79,6 +79,8 @@ export class StorageLease implements TabLease {
   readonly decided = new Promise<void>((resolve) => (this.decide = resolve));
   private timer: unknown;
   private stopped = false;
+  /** Another tab's lease as last read, and since how many of this tab's ticks it is unchanged. */
+  private seen?: { lease: string; ticks: number };
 
   constructor(
     private readonly store: Store,
@@ -95,7 +97,7 @@ export class StorageLease implements TabLease {
       try {
         const current = await this.store.get<LeaseRecord>(this.key);
         const now = this.clock.now();
-        if (!current || current.owner === this.owner || current.expires <= now) {
+        if (!current || current.owner === this.owner || current.expires <= now || this.unrenewed(current)) {
           await this.store.put(this.key, { owner: this.owner, expires: now + this.ttlMs });
           // Read back: when two tabs race, the last writer wins and the other sees it.
           const check = await this.store.get<LeaseRecord>(this.key);
@@ -112,6 +114,18 @@ export class StorageLease implements TabLease {
       if (!this.stopped) this.timer = this.clock.setTimeout(tick, this.renewMs);
     };
     void tick();
+  }
+
+  /**
+   * Whether another tab's lease has gone unrenewed for `ttlMs`, counted in
+   * this tab's own ticks: expired, whatever its time says. Its time alone
+   * is not enough: written just before the system clock stepped back an
+   * hour, it looked held for that hour, and no tab sent anything.
+   */
+  private unrenewed(current: LeaseRecord): boolean {
+    const lease = `${current.owner} ${current.expires}`;
+    this.seen = this.seen?.lease === lease ? { lease, ticks: this.seen.ticks + 1 } : { lease, ticks: 0 };
+    return this.seen.ticks * this.renewMs >= this.ttlMs;
   }
 
   release(): void {
