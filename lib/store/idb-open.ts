@@ -10,10 +10,10 @@ import type { IndexedDBFactory } from "./indexeddb-store";
  * have upgraded it, and an open asking for an older version fails with a
  * VersionError for good. A database without "kv" is upgraded by one to
  * add it. `onVersionChange` runs when another tab upgrades or deletes it
- * (the connection is closed first). Rejects, naming the database, when an
+ * (the connection is closed first), told whether it was deleted. Rejects, naming the database, when an
  * open fails, is blocked, or goes unanswered for `timeoutMs`.
  */
-export async function openDatabase(factory: IndexedDBFactory, name: string, timeoutMs: number, onVersionChange: () => void): Promise<IDBDatabase> {
+export async function openDatabase(factory: IndexedDBFactory, name: string, timeoutMs: number, onVersionChange: (deleted: boolean) => void): Promise<IDBDatabase> {
   const db = await openOnce(factory, name, timeoutMs);
   if (db.objectStoreNames.contains("kv")) return watched(db, onVersionChange);
   const version = db.version;
@@ -21,10 +21,11 @@ export async function openDatabase(factory: IndexedDBFactory, name: string, time
   return watched(await openOnce(factory, name, timeoutMs, version + 1), onVersionChange);
 }
 
-function watched(db: IDBDatabase, onVersionChange: () => void): IDBDatabase {
-  db.onversionchange = () => {
+function watched(db: IDBDatabase, onVersionChange: (deleted: boolean) => void): IDBDatabase {
+  db.onversionchange = (event) => {
     db.close();
-    onVersionChange();
+    // No new version: deleteDatabase.
+    onVersionChange(event.newVersion === null);
   };
   return db;
 }

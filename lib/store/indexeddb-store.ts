@@ -24,6 +24,8 @@ export class IndexedDBStore implements Store {
   private readonly journal: IdbJournal | undefined;
   /** The batches handed to IndexedDB and not yet complete. */
   private readonly writing = new Set<Promise<void>>();
+  /** Told when another tab deletes the database (see `onWiped`). */
+  private readonly wiped = new Set<() => void>();
   /** Milliseconds an open may go unanswered before it counts as failed (and is tried again). */
   private readonly openTimeout: number;
 
@@ -125,6 +127,12 @@ export class IndexedDBStore implements Store {
     return keys.map((key, i) => [String(key), values[i]]);
   }
 
+  /** Tells `listener` when another tab deletes the database: what this page holds is then written back (store.ts). */
+  onWiped(listener: () => void): () => void {
+    this.wiped.add(listener);
+    return () => this.wiped.delete(listener);
+  }
+
   /** Closes the database connection (tests, or before deleting the database). */
   async close(): Promise<void> {
     // Its lock is kept until its batches are in, and let go of (a task after): a tab that follows this one would write them back again.
@@ -145,9 +153,10 @@ export class IndexedDBStore implements Store {
     if (this.db) return this.db;
     const factory = (this.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB) as IDBFactory | undefined;
     if (!factory) return Promise.reject(new Error("atmos2: IndexedDBStore needs indexedDB (a browser); use WebStorageStore elsewhere"));
-    const opened = openDatabase(factory, this.name, this.openTimeout, () => {
+    const opened = openDatabase(factory, this.name, this.openTimeout, (deleted) => {
       // Another tab deleting or upgrading the database: let it, and open it again at the next read or write.
       if (this.db === db) this.db = undefined;
+      if (deleted) for (const listener of Array.from(this.wiped)) listener();
     });
     const db = opened.then((opened) => this.writeBack(opened));
     // A failed open is not kept: the next read or write tries again (storage blocked for a moment, say).

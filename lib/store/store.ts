@@ -74,6 +74,13 @@ export interface Store {
    * stops it.
    */
   followGoneTabs?(page: GoneTabWrites): () => void;
+  /**
+   * Tells `listener` when what the store held was deleted from outside
+   * (IndexedDB: another tab's `deleteDatabase`): the page writes back the
+   * records it holds, so a reload does not lose the unsent ones it still
+   * shows. Returns the function that stops telling it.
+   */
+  onWiped?(listener: () => void): () => void;
 }
 
 /** What a page tells a store that follows the app's other tabs (see `Store.followGoneTabs`). */

@@ -416,6 +416,32 @@ describe("offline in Chromium: the IndexedDB store", () => {
       expect((OfflineList.first() as any).id).to.equal(server[0].id);
       expect(localStorage.length).to.equal(0);
     });
+
+    // Found by a data-loss hunt in Chromium: after another tab deleted the
+    // database, only the records written since were in it, so a reload lost
+    // the unsent ones this tab still showed (and a task saved since went out
+    // with its list's local id, the list being gone).
+    it("writes back what this tab holds when another tab deletes the database, so a reload keeps it", async () => {
+      const before = `IndexedDB: before ${Math.random()}`;
+      const after = `IndexedDB: after ${Math.random()}`;
+      new OfflineList({ title: before }).save();
+      await atmos.whenSynced();
+      await deleteDatabase(dbName);
+      new OfflineList({ title: after }).save();
+      await atmos.whenSynced();
+
+      // A reload.
+      atmos.close();
+      await store.close();
+      OfflineList.deleteAll();
+      store = new IndexedDBStore(dbName);
+      atmos = openAtmos({ store });
+      await (OfflineList as any).sync();
+      expect((OfflineList.all() as any[]).map((list) => [list.title, list.syncState()]).sort()).to.deep.equal([
+        [after, "local"],
+        [before, "local"],
+      ]);
+    });
   });
 
   describe("with 10,000 records of about 1 KB", function () {
