@@ -203,6 +203,21 @@ export class AppContext {
     if (given !== this.root(className, id) && typeof given?.load == "function" && given.constructor.className === className && String(given.id) === id) given.load(detached(attrs));
   }
 
+  /**
+   * What storage held was wiped from outside (another tab cleared
+   * localStorage, or deleted the IndexedDB database, as a sign-out may):
+   * every model forgets its records as `Model.deleteAll()` makes it (their
+   * unsent changes go too; one already out goes once answered), and views
+   * hear a `refresh`. Written back instead, the last person's unsent
+   * changes could go out with the next one's token.
+   */
+  forgetAll(): void {
+    for (const model of new Set(this.models.values())) {
+      model.deleteAll();
+      model.trigger("refresh", [], { ...fromSync });
+    }
+  }
+
   /** Adds a record the server sent (or a local one restored), firing create/change. */
   create(className: string, attrs: Attrs): void {
     const model = this.models.get(className);

@@ -196,7 +196,9 @@ export class Atmos extends Emitter<AtmosEvents> {
         void this.tabNews.wrote(keys);
       },
     });
-    this.closers = [unsubscribe, stopFeed, () => stopFollowing?.(), () => this.feed.close(), stopPauses, () => pauses.close(), () => this.lease.release(), () => this.liveClient?.disconnect()];
+    // Storage wiped by another tab: this page forgets what it held too (app-context.ts).
+    const stopWiped = this.store.onWiped?.(() => Atmos.instance === this && this.appContext.forgetAll());
+    this.closers = [unsubscribe, stopFeed, () => stopFollowing?.(), () => stopWiped?.(), () => this.feed.close(), stopPauses, () => pauses.close(), () => this.lease.release(), () => this.liveClient?.disconnect()];
     // Resume an outbox left by an earlier page load, once this tab may send.
     // Counted at once when storage answered at once: whenSynced() right
     // after new Atmos() waits for what it holds.

@@ -111,25 +111,6 @@ export class MetaContext {
     this.gone = new GoneList(`${options.prefix}gone`, (className, id) => this.keyOf(className, id), (key, value) => this.writes.setValue(key, value));
     this.dropped = new DroppedHere(`${options.prefix}dropped`, (key, value) => this.writes.setValue(key, value));
     this.reading = this.read();
-    this.stopWiped = store.onWiped?.(() => this.writeBackAll());
-  }
-
-  private readonly stopWiped?: () => void;
-
-  /**
-   * What storage held was deleted from outside (another tab deleted the
-   * IndexedDB database): every record this page holds is written again,
-   * with its unsent changes and what the server knows of it. Only the
-   * records written since were kept: a reload lost the unsent ones the page
-   * still showed. (Not read yet: the read finds the store empty, as the
-   * other tab left it.)
-   */
-  private writeBackAll(): void {
-    if (!this.loaded) return;
-    for (const className of this.classes()) {
-      if (this.volatile.has(className)) continue;
-      for (const entry of this.all(className)) this.writes.set(this.keyOf(className, entry.id), entry);
-    }
   }
 
   private read(): Promise<void> {
@@ -471,7 +452,6 @@ export class MetaContext {
   }
 
   close(): void {
-    this.stopWiped?.();
     this.writes.close();
   }
 

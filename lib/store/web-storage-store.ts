@@ -43,6 +43,21 @@ export class WebStorageStore implements Store {
     }
   }
 
+  /**
+   * Tells `listener` when another tab clears this storage
+   * (`localStorage.clear()`, whose `storage` event names no key): the page
+   * then writes back what it holds (store.ts). Nothing to hear outside a page.
+   */
+  onWiped(listener: () => void): () => void {
+    const page = globalThis as { addEventListener?: (type: string, fn: (event: StorageEvent) => void) => void; removeEventListener?: (type: string, fn: (event: StorageEvent) => void) => void };
+    if (typeof page.addEventListener !== "function") return () => undefined;
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === null && event.storageArea === this.storage) listener();
+    };
+    page.addEventListener("storage", onStorage);
+    return () => page.removeEventListener?.("storage", onStorage);
+  }
+
   async get<T>(key: string): Promise<T | undefined> {
     return this.read<T>(key);
   }
