@@ -122,7 +122,7 @@ export class StatusPill extends Spine.Controller {
   act(event: Event): void {
     const name = (event.currentTarget as HTMLElement).dataset.action;
     if (name === "retry") void this.retry();
-    if (name === "sync-now") void this.remote.pullAll();
+    if (name === "sync-now") void this.remote.pullAsked();
     if (name === "try-now") void this.tryAgain();
     if (name === "sign-in") {
       // A failure is shown by the pill (the auth state says why).

@@ -123,7 +123,7 @@ export class SyncPanel extends Spine.Controller {
   syncNow(): void {
     // Unsent changes go first (skipping any back-off), then the pull.
     void this.atmos.push();
-    void this.remote.pullAll();
+    void this.remote.pullAsked();
   }
 
   sendAll(): void {

@@ -386,6 +386,19 @@ describe("Tasks app: lists and tasks", function () {
     await eventually(async () => expect(await shownTasks(page)).to.deep.equal({ open: ["Post the letter"], done: ["Buy stamps"] }));
   });
 
+  // Found by a phone-size review: "Sync now" showed "Syncing…" for about
+  // 70 ms, too fast to see, so the tap looked ignored.
+  it("shows that it is syncing for a moment after Sync now, even when the pull is quick", async () => {
+    const page = await harness.openDevice({ width: 360, height: 640 }, { touch: true });
+    await addList(page, "Quick pull");
+    await synced(page);
+    await page.getByRole("button", { name: "Sync now" }).tap();
+    const texts: string[] = [];
+    for (const until = Date.now() + 500; Date.now() < until; ) texts.push(await page.locator(".pill-text").innerText());
+    expect(texts.filter((text) => text === "Syncing…").length, `the pill's texts in the first 500 ms: ${[...new Set(texts)].join(" | ")}`).to.be.at.least(texts.length - 1);
+    await eventually(async () => expect(await page.locator(".pill-text").innerText()).to.equal("Synced"));
+  });
+
   // A subtask's position counts among its siblings only: compared with the
   // top-level tasks' positions, subtasks made in Google's apps came first.
   it("shows a subtask made elsewhere right after its parent", async () => {
