@@ -69,6 +69,8 @@ export class Puller {
       const seenTokens = new Set<string>();
       const numericIds = new Set<string>();
       const places = new Map<string, number>();
+      // The newest change on the first page that held any: see `highWater`.
+      let newest: string | undefined;
       for (let page = 1; ; page++) {
         const response = await rc.request({ method: route.method, path, params: pageParams, model: className });
         const pageUrl = rc.urlFor(path, pageParams);
@@ -91,6 +93,7 @@ export class Puller {
         if (!Array.isArray(list)) {
           throw new SyncError(`${className}: itemsFromResult returned ${typeof list}, not an array; check resourceClient.itemsFromResult`, { status: response.status, body: response.body, type: "invalid" });
         }
+        const before = items.length;
         for (const item of list) {
           const attrs = checkedItem(modelOptions, item, rc.IDField, response.status, response.body);
           if (typeof (item as Attrs)[rc.IDField] === "number") numericIds.add(attrs.id as string);
@@ -99,6 +102,7 @@ export class Puller {
           if (at === undefined) places.set(attrs.id as string, items.push(attrs) - 1);
           else items[at] = attrs;
         }
+        if (newest === undefined && items.length > before) newest = highWater(items, incremental.field);
         const given = (response.body as { nextPageToken?: unknown } | null)?.nextPageToken;
         const token = typeof given === "string" && given ? given : undefined;
         const link = nextLink(response.headers.get("link"), pageUrl);
@@ -143,10 +147,7 @@ export class Puller {
       // space frees (the write queue reports the quota error once); the pull
       // itself succeeded. The high-water mark waits until they are written.
       await meta.flush().catch(() => undefined);
-      if (options.since === "auto" && meta.clean) {
-        const newest = highWater(items, incremental.field);
-        if (newest) await meta.store.put(hwKey, newest).catch(() => undefined);
-      }
+      if (options.since === "auto" && meta.clean && newest) await meta.store.put(hwKey, newest).catch(() => undefined);
       return result;
     } finally {
       meta.answers.endRead();
@@ -291,6 +292,15 @@ function inScope(host: SyncHost, entry: RecordEntry, scope: PullOptions["removeS
   return Object.entries(scope).every(([k, v]) => String(entry.attrs[k]) === String(v));
 }
 
+/**
+ * The mark the next incremental pull asks from: the newest change on the
+ * first page that held any. Pages are no snapshot (Google's are not): a
+ * record on a page already read may change while a later page is read, and
+ * every such change is newer than that first page. The newest change read
+ * anywhere (a record changed on a later page meanwhile) was past it, and the
+ * next pulls never fetched the change to the page already read. Asking from
+ * the first page's newest reads some records again, which is harmless.
+ */
 function highWater(items: Attrs[], field: string): string | undefined {
   let max: string | undefined;
   for (const item of items) {

@@ -126,4 +126,38 @@ describe("offline: sync({ remote: true, since: \"auto\" }) pulls only changes, w
     const server = await client.call("GET", `/lists/${listId}/tasks/${milk.id}`);
     expect(server.body.title).to.equal("oat milk");
   });
+  // Found by a data-loss hunt: pages are no snapshot. A record on a page
+  // already read, changed while the pull read a later page, was never
+  // fetched: the mark was the newest time read anywhere (that later page's
+  // change), past the change to the page already read. The mark is now the
+  // newest time on the first page read: every change made after that page
+  // was served is at least as new.
+  for (const change of ["edited", "deleted"] as const) {
+    it(`fetches with the next pull a record ${change} on a page already read while the pull read a later one`, async () => {
+      for (const title of ["t0", "t1", "t2", "t3", "t4", "t5"]) await client.createTask(listId, { title });
+      await pull();
+      // Everything updated after the mark, on two pages of 3.
+      for (const task of await client.all(`/lists/${listId}/tasks`)) await client.call("PATCH", `/lists/${listId}/tasks/${task.id}`, { notes: "touched" });
+      const firstPage = (await client.call("GET", `/lists/${listId}/tasks?maxResults=3&showDeleted=true&showHidden=true`)).body.items as Array<{ id: string; title: string }>;
+      const rest = (await client.all(`/lists/${listId}/tasks`)).filter((t) => !firstPage.some((f) => f.id === t.id));
+      const [early, late] = [firstPage[0], rest[0]];
+      fault = (url) =>
+        url.includes("pageToken=")
+          ? {
+              until: (async () => {
+                if (change === "edited") await client.call("PATCH", `/lists/${listId}/tasks/${early.id}`, { title: `${early.title} (edited elsewhere)` });
+                else await client.call("DELETE", `/lists/${listId}/tasks/${early.id}`);
+                await client.call("PATCH", `/lists/${listId}/tasks/${late.id}`, { title: `${late.title} (edited elsewhere)` });
+              })(),
+            }
+          : undefined;
+      await pull({ maxResults: 3 });
+      fault = () => undefined;
+      await pull({ maxResults: 3 });
+      const server = (await client.all(`/lists/${listId}/tasks`)).map((t) => t.title).sort();
+      expect(localTitles()).to.deep.equal(server);
+      expect(localTitles()).to.include(`${late.title} (edited elsewhere)`);
+    });
+  }
 });
+
