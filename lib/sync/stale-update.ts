@@ -55,6 +55,10 @@ export async function refusedAsStale(
   // from the server's version, which would hold it, and the request kept
   // from that attempt would put back the values the merge took from the server.
   notSent(op);
+  // Refused, so nothing was made: the merged version goes under a key of its
+  // own (see refusal.ts), or a server that keeps every answer under its key
+  // answers it with this 412 again.
+  op.refusals = (op.refusals ?? 0) + 1;
   // Someone else changed the record: merge, then the next round sends it again.
   await reconcileStaleUpdate(host, entry, op, path, stillSending);
 }

@@ -39,6 +39,23 @@ describe("conditional updates (If-Match)", () => {
     return created.id as string;
   }
 
+  // Found by a data-loss hunt: the merged version went under the key of the
+  // refused one, so a server that keeps every answer under its key (the
+  // README asks for replays) answered it with the 412 again, three times,
+  // and the edit was parked, never sent.
+  it("sends the merged version after a 412 under a key of its own, as any change sent again after a refusal", async () => {
+    const id = await taskEditedElsewhere();
+    const task = Task.find(id);
+    task.notes = "2 litres";
+    task.save({ remote: true });
+    await atmos.whenSynced();
+    const puts = tasks.requests.filter((r) => r.method === "PUT");
+    const keys = puts.map((r) => r.headers["idempotency-key"]);
+    expect(keys).to.have.length(2);
+    expect(keys[1]).to.equal(`${keys[0]}.1`);
+    expect((Task.find(id) as any).syncState()).to.equal("synced");
+  });
+
   it("keeps the user's changed field and the other device's change, and emits conflict", async () => {
     const id = await taskEditedElsewhere();
     const conflicts: any[] = [];
