@@ -34,7 +34,10 @@ export function parseResponse(response: Response, text: string, label: string): 
     }
   }
   if (status < 200 || status >= 300) {
-    const retryAfterMs = parseRetryAfter(headers.get("retry-after"), Date.now());
+    // A date is the server's: measured from its own now (the answer's Date,
+    // where the page may read it), not this machine's, which may differ by an hour.
+    const served = Date.parse(headers.get("date") ?? "");
+    const retryAfterMs = parseRetryAfter(headers.get("retry-after"), Number.isNaN(served) ? Date.now() : served);
     // A framework's own "not found" page: no such route at all, most often a wrong base or route.
     const where = html && (status === 404 || status === 405) ? "; check resourceClient.base and the routes" : "";
     throw new SyncError(`${label} answered ${status}: ${messageFromBody(status, body)}${where}`, { status, body, type: "http", retryAfterMs });

@@ -10,14 +10,18 @@ export interface ThrottlingProxy {
   url: string;
   /** Every request received, in order, with whether it was throttled. */
   log: Array<{ method: string; url: string; throttled: boolean }>;
-  /** The next request is answered `status` with `Retry-After: retryAfter`. Calls queue up. */
-  throttleNext(status: number, retryAfter: string, body?: unknown): void;
+  /**
+   * The next request is answered `status` with `Retry-After: retryAfter`
+   * (and a `Date` of `serverTime`, for a server whose clock is not the
+   * client's). Calls queue up.
+   */
+  throttleNext(status: number, retryAfter: string, body?: unknown, serverTime?: number): void;
   close(): Promise<void>;
 }
 
 export async function startThrottlingProxy(upstream: string): Promise<ThrottlingProxy> {
   const target = new URL(upstream);
-  const queued: Array<{ status: number; retryAfter: string; body: string }> = [];
+  const queued: Array<{ status: number; retryAfter: string; body: string; date?: string }> = [];
   const log: ThrottlingProxy["log"] = [];
 
   const server = http.createServer((req, res) => {
@@ -25,7 +29,7 @@ export async function startThrottlingProxy(upstream: string): Promise<Throttling
     log.push({ method: req.method ?? "GET", url: req.url ?? "/", throttled: !!throttle });
     if (throttle) {
       req.resume();
-      res.writeHead(throttle.status, { "Content-Type": "application/json; charset=utf-8", "Retry-After": throttle.retryAfter });
+      res.writeHead(throttle.status, { "Content-Type": "application/json; charset=utf-8", "Retry-After": throttle.retryAfter, ...(throttle.date ? { Date: throttle.date } : {}) });
       res.end(throttle.body);
       return;
     }
@@ -49,8 +53,8 @@ export async function startThrottlingProxy(upstream: string): Promise<Throttling
   return {
     url,
     log,
-    throttleNext(status, retryAfter, body = { error: { code: status, message: "Rate limit exceeded; slow down." } }) {
-      queued.push({ status, retryAfter, body: JSON.stringify(body) });
+    throttleNext(status, retryAfter, body = { error: { code: status, message: "Rate limit exceeded; slow down." } }, serverTime) {
+      queued.push({ status, retryAfter, body: JSON.stringify(body), date: serverTime === undefined ? undefined : new Date(serverTime).toUTCString() });
     },
     close: () => shutdown(server),
   };

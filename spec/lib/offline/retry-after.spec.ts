@@ -91,6 +91,22 @@ describe("offline: Retry-After is honoured", () => {
     expect(rails.records("todos")).to.have.length(2);
   });
 
+  // Found by a data-loss hunt: the date was measured against this machine's
+  // clock, so with the server's clock an hour ahead, a pause of 5 s held
+  // every send and pull for an hour. The answer's own Date is the server's now.
+  it("measures a Retry-After date from the answer's Date, when the server's clock is not this machine's", async () => {
+    const serverNow = Date.now() + 3_600_000;
+    proxy.throttleNext(503, new Date(serverNow + 5_000).toUTCString(), undefined, serverNow);
+    const failed = nextEvent(page.atmos, "error");
+    new Todo({ title: "throttled" }).save({ remote: true });
+    await failed;
+    await settle();
+    await clock.advance(6_000);
+    await page.atmos.push();
+    await page.atmos.whenSynced();
+    expect(rails.records("todos").map((r) => r.title)).to.deep.equal(["throttled"]);
+  });
+
   it("honours Retry-After on a 503 too", async () => {
     await throttledSave(503, "60");
     await urgeToSend();
