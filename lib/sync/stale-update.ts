@@ -3,6 +3,7 @@ import { mergeEdit } from "./merge";
 import { notSent } from "./failed-attempt";
 import type { SyncError } from "./sync-error";
 import { recordIn } from "./outbox-exchange";
+import { remoteShaped } from "./remote-shape";
 import type { SyncHost } from "./sync-host";
 
 /**
@@ -17,9 +18,14 @@ export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, o
   // Closed meanwhile (or another tab sends now), or the record changed under
   // it: storage is someone else's to write, and the next round merges anew.
   if (!body || !stillSending() || host.meta.get(entry.className, entry.id) !== entry) return;
-  const remote = localAttrs(body, entry.id, host.rc.IDField);
   const local = { ...entry.attrs };
   const base = entry.base;
+  // Shaped as a pull shapes it; what it leaves out (a Google task's
+  // taskListID) is kept from the last server version, as in any answer
+  // merged. Taken as it was, a revert to it took the task out of its list.
+  const remote = remoteShaped(host.options(entry.className), localAttrs(body, entry.id, host.rc.IDField));
+  const known = base ?? local;
+  for (const field in known) if (!(field in remote)) remote[field] = known[field];
   // Repeats are harmless, and none at all means "what differs from the base": resolveConflict sees to both.
   const userChanged = entry.queue.flatMap((o) => o.changed ?? op.changed ?? []);
   const resent = entry.queue.flatMap((o) => o.resent ?? []);

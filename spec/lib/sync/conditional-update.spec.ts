@@ -56,6 +56,31 @@ describe("conditional updates (If-Match)", () => {
     expect((Task.find(id) as any).syncState()).to.equal("synced");
   });
 
+  // Found by a data-loss hunt: the server's version fetched after a 412 (a
+  // Google task's body carries no taskListID) became the record's last
+  // server version as it was, so a revert after the merged version was
+  // refused took the task out of its list, and its next remote save threw.
+  it("keeps what the fetched version leaves out (the task's list), so a revert after a 412 keeps the task in its list", async () => {
+    const id = await taskEditedElsewhere();
+    // The merged version is refused (422), as a server's validation may.
+    const rc = atmos.resourceClient;
+    const send = rc.fetch;
+    let puts = 0;
+    rc.fetch = (url, init) => (init?.method === "PUT" && ++puts === 2 ? Promise.resolve(new Response(JSON.stringify({ error: { code: 422, message: "Invalid value" } }), { status: 422, headers: { "Content-Type": "application/json" } })) : send(url, init));
+    const task = Task.find(id);
+    task.notes = "2 litres";
+    task.save({ remote: true });
+    await atmos.whenSynced();
+    expect((Task.find(id) as any).syncState()).to.equal("failed");
+    await atmos.revert(Task.find(id) as any);
+    const reverted = Task.find(id);
+    expect([reverted.title, reverted.taskListID, (reverted as any).syncState()]).to.deep.equal(["oat milk", listId, "synced"]);
+    reverted.title = "oat milk, 2 litres";
+    reverted.save({ remote: true });
+    await atmos.whenSynced();
+    expect((await client.call("GET", `/lists/${listId}/tasks/${id}`)).body.title).to.equal("oat milk, 2 litres");
+  });
+
   it("keeps the user's changed field and the other device's change, and emits conflict", async () => {
     const id = await taskEditedElsewhere();
     const conflicts: any[] = [];
