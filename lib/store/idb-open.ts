@@ -10,8 +10,9 @@ import type { IndexedDBFactory } from "./indexeddb-store";
  * have upgraded it, and an open asking for an older version fails with a
  * VersionError for good. A database without "kv" is upgraded by one to
  * add it. `onVersionChange` runs when another tab upgrades or deletes it
- * (the connection is closed first), told whether it was deleted. Rejects, naming the database, when an
- * open fails, is blocked, or goes unanswered for `timeoutMs`.
+ * (the connection is closed first), told whether it was deleted. Rejects,
+ * naming the database, when an open fails, is blocked, or goes unanswered
+ * for `timeoutMs`.
  */
 export async function openDatabase(factory: IndexedDBFactory, name: string, timeoutMs: number, onVersionChange: (deleted: boolean) => void): Promise<IDBDatabase> {
   const db = await openOnce(factory, name, timeoutMs);

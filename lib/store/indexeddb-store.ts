@@ -127,7 +127,7 @@ export class IndexedDBStore implements Store {
     return keys.map((key, i) => [String(key), values[i]]);
   }
 
-  /** Tells `listener` when another tab deletes the database: what this page holds is then written back (store.ts). */
+  /** Tells `listener` when another tab deletes the database (store.ts). */
   onWiped(listener: () => void): () => void {
     this.wiped.add(listener);
     return () => this.wiped.delete(listener);

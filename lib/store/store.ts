@@ -76,9 +76,9 @@ export interface Store {
   followGoneTabs?(page: GoneTabWrites): () => void;
   /**
    * Tells `listener` when what the store held was deleted from outside
-   * (IndexedDB: another tab's `deleteDatabase`): the page writes back the
-   * records it holds, so a reload does not lose the unsent ones it still
-   * shows. Returns the function that stops telling it.
+   * (IndexedDB: another tab's `deleteDatabase`; Web Storage: another tab's
+   * `clear()`): the page then forgets what it held too (AppContext.forgetAll).
+   * Returns the function that stops telling it.
    */
   onWiped?(listener: () => void): () => void;
 }

@@ -45,8 +45,8 @@ export class WebStorageStore implements Store {
 
   /**
    * Tells `listener` when another tab clears this storage
-   * (`localStorage.clear()`, whose `storage` event names no key): the page
-   * then writes back what it holds (store.ts). Nothing to hear outside a page.
+   * (`localStorage.clear()`, whose `storage` event names no key; store.ts).
+   * Nothing to hear outside a page.
    */
   onWiped(listener: () => void): () => void {
     const page = globalThis as { addEventListener?: (type: string, fn: (event: StorageEvent) => void) => void; removeEventListener?: (type: string, fn: (event: StorageEvent) => void) => void };

@@ -394,17 +394,21 @@ describe("offline in Chromium: the IndexedDB store", () => {
       await deleteDatabase(dbName);
     });
 
+    /** As a reload does: a new store and Atmos on the database, and the records read from it. */
+    async function reload(): Promise<void> {
+      atmos.close();
+      await store.close();
+      OfflineList.deleteAll();
+      store = new IndexedDBStore(dbName);
+      atmos = openAtmos({ store });
+      await (OfflineList as any).sync();
+    }
+
     it("keeps records and their unsent changes across a new Atmos, and push() then sends them", async () => {
       const title = `IndexedDB: kept ${Math.random()}`;
       new OfflineList({ title }).save();
       await atmos.whenSynced();
-      atmos.close();
-      await store.close();
-      OfflineList.deleteAll();
-
-      store = new IndexedDBStore(dbName);
-      atmos = openAtmos({ store });
-      await (OfflineList as any).sync();
+      await reload();
       const [list] = OfflineList.all() as any[];
       expect([list.title, list.syncState()]).to.deep.equal([title, "local"]);
       // push() only sends from the tab holding the lease, which a new page gets a moment after it opens.
@@ -432,14 +436,7 @@ describe("offline in Chromium: the IndexedDB store", () => {
       expect(atmos.status()).to.include({ pending: 0, failed: 0 });
       new OfflineList({ title: after }).save();
       await atmos.whenSynced();
-
-      // A reload.
-      atmos.close();
-      await store.close();
-      OfflineList.deleteAll();
-      store = new IndexedDBStore(dbName);
-      atmos = openAtmos({ store });
-      await (OfflineList as any).sync();
+      await reload();
       expect((OfflineList.all() as any[]).map((list) => [list.title, list.syncState()])).to.deep.equal([[after, "local"]]);
     });
   });

@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { chromiumArgs, openTwoTabs, startTabsSite, type TabsSite } from "./tabs-site";
+import { twoTabsSuite } from "./tabs-site";
 
 const page = `<!doctype html>
 <meta charset="utf-8">
@@ -43,60 +42,39 @@ const wipes: Record<string, () => Promise<unknown>> = {
 
 for (const store of Object.keys(wipes)) describe(`storage wiped by another tab (Chromium, ${store})`, function () {
   this.timeout(30_000);
-  let site: TabsSite;
-  let browser: Browser;
-  let context: BrowserContext;
-  let tab: Page;
-  let other: Page;
-
-  before(async function () {
-    this.timeout(180_000);
-    site = await startTabsSite(page);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
-  beforeEach(async () => {
-    site.reset();
-    ({ context, sender: tab, other } = await openTwoTabs(browser, site, `store=${store}`));
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  const tabs = twoTabsSuite(page, `store=${store}`);
 
   // Found by a data-loss hunt in Chromium (for IndexedDB): the tab went on
   // showing the wiped notes as pending, while a reload lost them, and a note
   // saved since was kept alone; nothing told the tab.
   it("forgets what the other tab wiped, sends none of it, and keeps every note saved since across a reload", async () => {
-    await tab.evaluate(() => {
+    await tabs.sender.evaluate(() => {
       new Note({ title: "before" }).save({ remote: true });
       return atmos.whenSynced();
     });
-    const before = site.rows.notes.map((n: any) => n.title);
-    await tab.evaluate(() => {
+    const before = tabs.site.rows.notes.map((n: any) => n.title);
+    await tabs.sender.evaluate(() => {
       new Note({ title: "unsent" }).save();
       Note.first().updateAttributes({ title: "before, edited" });
       return atmos.whenSynced();
     });
-    await other.waitForFunction(() => Note.all().length === 2);
-    await other.evaluate(wipes[store]);
-    await tab.waitForFunction(() => Note.all().length === 0);
-    expect(await tab.evaluate(() => atmos.status())).to.deep.include({ pending: 0, failed: 0 });
-    await tab.evaluate(() => atmos.push());
-    await tab.evaluate(() => {
+    await tabs.other.waitForFunction(() => Note.all().length === 2);
+    await tabs.other.evaluate(wipes[store]);
+    await tabs.sender.waitForFunction(() => Note.all().length === 0);
+    expect(await tabs.sender.evaluate(() => atmos.status())).to.deep.include({ pending: 0, failed: 0 });
+    await tabs.sender.evaluate(() => atmos.push());
+    await tabs.sender.evaluate(() => {
       new Note({ title: "after 1" }).save();
       new Note({ title: "after 2" }).save();
       return atmos.whenSynced();
     });
-    await other.close();
-    await tab.reload();
-    await tab.evaluate("loaded");
-    expect(await tab.evaluate(() => shown())).to.deep.equal([
+    await tabs.other.close();
+    await tabs.sender.reload();
+    await tabs.sender.evaluate("loaded");
+    expect(await tabs.sender.evaluate(() => shown())).to.deep.equal([
       ["after 1", "local"],
       ["after 2", "local"],
     ]);
-    expect(site.rows.notes.map((n: any) => n.title), "nothing wiped was sent").to.deep.equal(before);
+    expect(tabs.site.rows.notes.map((n: any) => n.title), "nothing wiped was sent").to.deep.equal(before);
   });
 });

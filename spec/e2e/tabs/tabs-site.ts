@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import webpack from "webpack";
 import { listen, shutdown } from "../../servers/listen";
 
@@ -145,4 +145,40 @@ export async function openTwoTabs(browser: Browser, site: TabsSite, query: strin
   await other.evaluate("loaded");
   await other.waitForFunction(() => navigator.locks.query().then((s) => (s.pending ?? []).length > 0));
   return { context, sender, other };
+}
+
+/** Two tabs of a site's page, as `openTwoTabs` opens them, for each test of a suite (see `twoTabsSuite`). */
+export interface TwoTabs {
+  site: TabsSite;
+  context: BrowserContext;
+  sender: Page;
+  other: Page;
+}
+
+/**
+ * Registers a suite's hooks: the site of `page` and one Chromium for the
+ * suite, and two fresh tabs (`openTwoTabs` with `query`) for each test. The
+ * object returned holds them once the hooks have run.
+ */
+export function twoTabsSuite(page: string, query: string): TwoTabs {
+  const tabs = {} as TwoTabs;
+  let browser: Browser | undefined;
+  before(async function () {
+    // Builds dist/atmos2.js from the sources first.
+    this.timeout(180_000);
+    tabs.site = await startTabsSite(page);
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  });
+  after(async () => {
+    await browser?.close();
+    await tabs.site?.close();
+  });
+  beforeEach(async () => {
+    tabs.site.reset();
+    Object.assign(tabs, await openTwoTabs(browser!, tabs.site, query));
+  });
+  afterEach(async () => {
+    await tabs.context?.close();
+  });
+  return tabs;
 }
