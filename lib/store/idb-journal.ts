@@ -19,8 +19,14 @@ interface Written {
   ops: StoreOp[];
 }
 
-/** Past this, what a closed tab left is not written back: another tab may have written newer data since. */
-const REPLAY_WITHIN_MS = 30_000;
+/**
+ * How long what a gone tab left is kept for the next page, at most: the app
+ * may not be opened again for days (a browser quit just after a save, a
+ * laptop shut). Past this it is dropped, unread, so the journal cannot grow
+ * without end. A batch is written back once: a page that takes one up notes
+ * it in the database for as long (TAKEN_KEPT_MS in indexeddb-store.ts).
+ */
+export const KEPT_FOR_MS = 30 * 24 * 3_600_000;
 
 /**
  * A browser aborts the IndexedDB transactions of a page that goes away
@@ -114,8 +120,9 @@ export class IdbJournal {
    * of `keys`): only when no other tab of the database is open. Another tab
    * may have written newer data since (an edit, a delete) over what a gone
    * tab left, and would not hear of a write-back: what is left is then the
-   * followers' (see `follow`), which take it up as the tab goes. Entries
-   * older than REPLAY_WITHIN_MS, or unreadable, are dropped now. A lock
+   * followers' (see `follow`), which take it up as the tab goes, or at once
+   * when it went before they opened (a restored session opens its tabs
+   * together). Entries older than KEPT_FOR_MS, or unreadable, are dropped now. A lock
    * this page holds as it takes up a gone tab's batches is no other tab's:
    * a reloaded page can hear of its last document's batches (the `storage`
    * event) and take that tab's lock before it opens the database.
@@ -136,8 +143,11 @@ export class IdbJournal {
    * goes, from this page, while it follows them (until the function
    * returned is called, or `close`). Each tab is followed by waiting for its
    * lock, which the browser frees when the tab goes; the tabs are found from
-   * the locks held now and from the journal's keys as they are written (the
-   * `storage` event). `take` gets the gone tab's batches, oldest first, each
+   * the locks held now, from the journal's keys as they are written (the
+   * `storage` event), and from the keys already there: a tab gone before this
+   * page opened, with no page open then to take up what it left and none
+   * opening alone since (two tabs a restored session opens at once each see
+   * the other, and leave `leftOvers` alone) is taken up at once. `take` gets the gone tab's batches, oldest first, each
    * with its id, and the tab's name; once it resolves they are let go.
    *
    * A page's copy of localStorage hears of another tab's writes late, by
@@ -196,6 +206,7 @@ export class IdbJournal {
     void this.locks.query().then(
       (state) => {
         for (const lock of state.held ?? []) if (lock.name?.startsWith(this.prefix)) followTab(lock.name.slice(this.prefix.length));
+        for (const key of this.keys((tab) => tab !== this.tab)) followTab(tabOf(key, this.prefix));
       },
       () => undefined,
     );
@@ -218,7 +229,7 @@ export class IdbJournal {
     return keys;
   }
 
-  /** The batches kept under `keys`, oldest first; unreadable ones, and those older than REPLAY_WITHIN_MS, are dropped now. */
+  /** The batches kept under `keys`, oldest first; unreadable ones, and those older than KEPT_FOR_MS, are dropped now. */
   private take(keys: string[]): Array<{ key: string; written: Written }> {
     const left: Array<{ key: string; written: Written }> = [];
     for (const key of keys) {
@@ -228,7 +239,7 @@ export class IdbJournal {
       } catch {
         // Not a journal entry after all: dropped below.
       }
-      if (written && Array.isArray(written.ops) && this.now() - written.at <= REPLAY_WITHIN_MS) left.push({ key, written });
+      if (written && Array.isArray(written.ops) && this.now() - written.at <= KEPT_FOR_MS) left.push({ key, written });
       else this.done(key);
     }
     return left.sort((a, b) => a.written.at - b.written.at || (a.key < b.key ? -1 : 1));

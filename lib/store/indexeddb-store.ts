@@ -1,4 +1,4 @@
-import { IdbJournal, type KeptBatch } from "./idb-journal";
+import { IdbJournal, KEPT_FOR_MS, type KeptBatch } from "./idb-journal";
 import type { GoneTabWrites, Store, StoreOp } from "./store";
 import { openDatabase } from "./idb-open";
 
@@ -176,7 +176,7 @@ export class IndexedDBStore implements Store {
       if (batches.length) await writeBackTaken(db, batches);
       for (const key of keys) journal.done(key);
     } catch {
-      // Left in the journal: the next page tries again (within its time limit).
+      // Left in the journal: the next page tries again.
     }
     return db;
   }
@@ -202,8 +202,8 @@ function write(db: IDBDatabase, ops: StoreOp[]): Promise<void> {
 
 /** Where the database notes the gone tabs' batches a page took up (no record key starts so). */
 const TAKEN = "\u0000atmos2-taken:";
-/** How long a note of a batch taken up is kept: past this, no page can still be about to take it up. */
-const TAKEN_KEPT_MS = 3_600_000;
+/** How long a note of a batch taken up is kept: as long as the journal keeps a batch, so none is taken up twice. */
+const TAKEN_KEPT_MS = KEPT_FOR_MS;
 
 /**
  * Takes up, in one transaction, each of a gone tab's `batches` that no
@@ -213,6 +213,44 @@ const TAKEN_KEPT_MS = 3_600_000;
  * up, once the transaction completed.
  */
 function takeUp(db: IDBDatabase, batches: KeptBatch[], mayWriteBack: (key: string, value: unknown) => boolean): Promise<KeptBatch[]> {
+  return untaken(db, batches, (kv, taken) => {
+    const last = new Map<string, StoreOp>();
+    for (const { ops } of taken) for (const op of ops) last.set(op.key, op);
+    last.forEach((op) => {
+      if (op.type !== "put" || !mayWriteBack(op.key, op.value)) return;
+      const counted = kv.count(op.key);
+      counted.onsuccess = () => {
+        if (counted.result === 0) kv.put(op.value, op.key);
+      };
+    });
+  });
+}
+
+/**
+ * Writes back all of what gone tabs left, for a page alone, in one
+ * transaction with the notes that it was taken up: a page that follows
+ * one of those tabs too (see `leftOvers`) then leaves it. A batch another
+ * page took up already is left: that page may have shown it and written
+ * newer data since (one that took it up and went before letting it go of
+ * in `localStorage`).
+ */
+function writeBackTaken(db: IDBDatabase, batches: KeptBatch[]): Promise<KeptBatch[]> {
+  return untaken(db, batches, (kv, taken) => {
+    for (const { ops } of taken) {
+      for (const op of ops) {
+        if (op.type === "put") kv.put(op.value, op.key);
+        else kv.delete(op.key);
+      }
+    }
+  });
+}
+
+/**
+ * In one transaction: reads which of `batches` no page took up yet (no
+ * note), notes them, and hands them to `write` in the same transaction.
+ * Resolves with them once it completed.
+ */
+function untaken(db: IDBDatabase, batches: KeptBatch[], write: (kv: IDBObjectStore, taken: KeptBatch[]) => void): Promise<KeptBatch[]> {
   const tx = db.transaction("kv", "readwrite");
   const kv = tx.objectStore("kv");
   const taken: KeptBatch[] = [];
@@ -223,36 +261,10 @@ function takeUp(db: IDBDatabase, batches: KeptBatch[], mayWriteBack: (key: strin
       if (noted.result === undefined) taken.push(batch);
       if (i < batches.length - 1 || taken.length === 0) return;
       noteTaken(kv, taken);
-      const last = new Map<string, StoreOp>();
-      for (const { ops } of taken) for (const op of ops) last.set(op.key, op);
-      last.forEach((op) => {
-        if (op.type !== "put" || !mayWriteBack(op.key, op.value)) return;
-        const counted = kv.count(op.key);
-        counted.onsuccess = () => {
-          if (counted.result === 0) kv.put(op.value, op.key);
-        };
-      });
+      write(kv, taken);
     };
   });
   return done(tx).then(() => taken);
-}
-
-/**
- * Writes back all of what gone tabs left, for a page alone, in one
- * transaction with the notes that it was taken up: a page that follows
- * one of those tabs too (see `leftOvers`) then leaves it.
- */
-function writeBackTaken(db: IDBDatabase, batches: KeptBatch[]): Promise<void> {
-  const tx = db.transaction("kv", "readwrite");
-  const kv = tx.objectStore("kv");
-  for (const { ops } of batches) {
-    for (const op of ops) {
-      if (op.type === "put") kv.put(op.value, op.key);
-      else kv.delete(op.key);
-    }
-  }
-  noteTaken(kv, batches);
-  return done(tx);
 }
 
 /** Notes `batches` as taken up; notes taken up long ago go. */
