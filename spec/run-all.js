@@ -13,7 +13,9 @@ const only = process.argv.slice(2);
 
 const steps = [
   { name: "types", cmd: bin("tsc"), args: ["--noEmit", "-p", root], countless: true },
-  { name: "node", cmd: bin("mocha"), args: [] },
+  // Two workers: the Node specs wait on servers, sockets and timers more than
+  // they compute (alone: 242 s for 162 s of CPU; in two workers: 148 s).
+  { name: "node", cmd: bin("mocha"), args: ["--parallel", "--jobs", "2"] },
   { name: "spine", cmd: bin("tsx"), args: [path.join(root, "spec/spine-specs/run.ts")] },
   { name: "browser", cmd: bin("karma"), args: ["start", path.join(root, "karma.conf.js"), "--single-run"] },
   { name: "e2e", cmd: bin("mocha"), args: ["--config", path.join(root, "spec/e2e/.mocharc.json")], when: () => fs.existsSync(path.join(root, "spec/e2e/.mocharc.json")) },
