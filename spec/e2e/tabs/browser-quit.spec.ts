@@ -94,6 +94,7 @@ describe("a save made just before the browser quits (IndexedDB store, Chromium)"
   for (const tabs of [1, 2]) {
     it(`is there when the browser opens again an hour later, in ${tabs === 1 ? "one tab" : "two tabs at once"}`, async () => {
       const lost: string[] = [];
+      // Two rounds: each lost its save before the fix (4 of 4 rounds, 2 in each case).
       for (let round = 0; round < 2; round++) {
         const title = `saved before quitting ${round}`;
         const before = await startBrowser();
