@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { chromiumArgs, openTwoTabs, startTabsSite, type TabsSite } from "./tabs-site";
+import { twoTabsSuite } from "./tabs-site";
 
 // One model with two fields, one Atmos per tab.
 const page = `<!doctype html>
@@ -33,47 +32,27 @@ declare function shown(): unknown[];
  */
 for (const store of ["localStorage", "indexeddb"]) describe(`one note changed in two tabs at the same moment (Chromium, ${store})`, function () {
   this.timeout(30_000);
-  let site: TabsSite;
-  let browser: Browser;
-  let context: BrowserContext;
-  let sender: Page;
-  let other: Page;
+  const tabs = twoTabsSuite(page, `store=${store}`);
   let id: string;
 
-  before(async function () {
-    // Builds dist/atmos2.js from the sources first.
-    this.timeout(180_000);
-    site = await startTabsSite(page);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
-
   beforeEach(async () => {
-    site.reset();
-    ({ context, sender, other } = await openTwoTabs(browser, site, `store=${store}`));
-    await sender.evaluate(() => {
+    await tabs.sender.evaluate(() => {
       new Note({ title: "Groceries", body: "milk" }).save({ remote: true });
       return atmos.whenSynced();
     });
-    id = String(site.rows.notes[0].id);
-    await other.waitForFunction((id) => Note.exists(id) && Note.find(id).syncState() === "synced", id);
-  });
-  afterEach(async () => {
-    await context?.close();
+    id = String(tabs.site.rows.notes[0].id);
+    await tabs.other.waitForFunction((id) => Note.exists(id) && Note.find(id).syncState() === "synced", id);
   });
 
   /** Runs `change` in both tabs at once, then waits until both have sent and shown the same. */
   async function atOnce(inSender: (id: string) => void, inOther: (id: string) => void): Promise<unknown[]> {
-    await Promise.all([sender.evaluate(inSender, id), other.evaluate(inOther, id)]);
-    await Promise.all([sender.evaluate(() => atmos.whenSynced()), other.evaluate(() => atmos.whenSynced())]);
-    const settled = () => Promise.all([sender.evaluate(() => JSON.stringify(shown())), other.evaluate(() => JSON.stringify(shown()))]);
+    await Promise.all([tabs.sender.evaluate(inSender, id), tabs.other.evaluate(inOther, id)]);
+    await Promise.all([tabs.sender.evaluate(() => atmos.whenSynced()), tabs.other.evaluate(() => atmos.whenSynced())]);
+    const settled = () => Promise.all([tabs.sender.evaluate(() => JSON.stringify(shown())), tabs.other.evaluate(() => JSON.stringify(shown()))]);
     for (let tries = 0; tries < 50; tries++) {
       const [a, b] = await settled();
       if (a === b && !a.includes("pending")) return JSON.parse(a);
-      await sender.waitForTimeout(100);
+      await tabs.sender.waitForTimeout(100);
     }
     const [a, b] = await settled();
     throw new Error(`the tabs never showed the same: sending tab ${a}, other tab ${b}`);
@@ -83,23 +62,23 @@ for (const store of ["localStorage", "indexeddb"]) describe(`one note changed in
 
   for (const delayMs of [0, 150]) {
     it(`keeps the title changed in the sending tab and the body changed in the other (answers after ${delayMs} ms)`, async () => {
-      site.delayMs = delayMs;
+      tabs.site.delayMs = delayMs;
       const shownAtEnd = await atOnce(rename, rewrite);
-      expect(site.rows.notes).to.deep.equal([{ title: "Groceries for Sunday", body: "oat milk", id: Number(id) }]);
+      expect(tabs.site.rows.notes).to.deep.equal([{ title: "Groceries for Sunday", body: "oat milk", id: Number(id) }]);
       expect(shownAtEnd).to.deep.equal([["Groceries for Sunday", "oat milk", "synced"]]);
     });
   }
 
   it("keeps both when the other tab changes the title and the sending tab the body", async () => {
-    site.delayMs = 50;
+    tabs.site.delayMs = 50;
     const shownAtEnd = await atOnce(rewrite, rename);
-    expect(site.rows.notes).to.deep.equal([{ title: "Groceries for Sunday", body: "oat milk", id: Number(id) }]);
+    expect(tabs.site.rows.notes).to.deep.equal([{ title: "Groceries for Sunday", body: "oat milk", id: Number(id) }]);
     expect(shownAtEnd).to.deep.equal([["Groceries for Sunday", "oat milk", "synced"]]);
   });
 
   it("keeps every keystroke typed in the tab that does not send (a save per keystroke, answers after 30 ms)", async () => {
-    site.delayMs = 30;
-    await other.evaluate(async (id) => {
+    tabs.site.delayMs = 30;
+    await tabs.other.evaluate(async (id) => {
       for (const letter of "oat milk") {
         const note = Note.find(id);
         note.updateAttributes({ body: note.body + letter }, { remote: true });
@@ -107,7 +86,7 @@ for (const store of ["localStorage", "indexeddb"]) describe(`one note changed in
       }
     }, id);
     const shownAtEnd = await atOnce(() => undefined, () => undefined);
-    expect(site.rows.notes).to.deep.equal([{ title: "Groceries", body: "milkoat milk", id: Number(id) }]);
+    expect(tabs.site.rows.notes).to.deep.equal([{ title: "Groceries", body: "milkoat milk", id: Number(id) }]);
     expect(shownAtEnd).to.deep.equal([["Groceries", "milkoat milk", "synced"]]);
   });
 
@@ -118,27 +97,27 @@ for (const store of ["localStorage", "indexeddb"]) describe(`one note changed in
   // tab has seen, whatever the clock says.
   for (const edits of ["sent", "made offline"] as const) {
     it(`keeps the later edit of a field when the clock stepped back between the two tabs' edits (${edits})`, async () => {
-      if (edits === "made offline") await context.setOffline(true);
-      await sender.evaluate((id) => Note.find(id).updateAttributes({ title: "Groceries (tab A)" }, { remote: true }), id);
-      await other.waitForFunction((id) => Note.find(id).title === "Groceries (tab A)", id);
+      if (edits === "made offline") await tabs.context.setOffline(true);
+      await tabs.sender.evaluate((id) => Note.find(id).updateAttributes({ title: "Groceries (tab A)" }, { remote: true }), id);
+      await tabs.other.waitForFunction((id) => Note.find(id).title === "Groceries (tab A)", id);
       // The system clock steps back 2 s, in every tab at once.
-      for (const tab of [sender, other]) await tab.evaluate(() => {
+      for (const tab of [tabs.sender, tabs.other]) await tab.evaluate(() => {
         const real = Date.now;
         Date.now = () => real() - 2000;
       });
-      await other.evaluate((id) => Note.find(id).updateAttributes({ title: "Groceries (tab B, later)" }, { remote: true }), id);
-      if (edits === "made offline") await context.setOffline(false);
-      await sender.evaluate(() => atmos.push());
+      await tabs.other.evaluate((id) => Note.find(id).updateAttributes({ title: "Groceries (tab B, later)" }, { remote: true }), id);
+      if (edits === "made offline") await tabs.context.setOffline(false);
+      await tabs.sender.evaluate(() => atmos.push());
       const shownAtEnd = await atOnce(() => undefined, () => undefined);
-      expect(site.rows.notes).to.deep.equal([{ title: "Groceries (tab B, later)", body: "milk", id: Number(id) }]);
+      expect(tabs.site.rows.notes).to.deep.equal([{ title: "Groceries (tab B, later)", body: "milk", id: Number(id) }]);
       expect(shownAtEnd).to.deep.equal([["Groceries (tab B, later)", "milk", "synced"]]);
     });
   }
 
   it("deletes the note everywhere when one tab destroys it as the other edits it", async () => {
-    site.delayMs = 50;
+    tabs.site.delayMs = 50;
     const shownAtEnd = await atOnce(rename, (id) => Note.find(id).destroy({ remote: true }));
-    expect(site.rows.notes).to.deep.equal([]);
+    expect(tabs.site.rows.notes).to.deep.equal([]);
     expect(shownAtEnd).to.deep.equal([]);
   });
 });

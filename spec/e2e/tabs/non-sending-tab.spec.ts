@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { chromiumArgs, openTwoTabs, startTabsSite, type TabsSite } from "./tabs-site";
+import { twoTabsSuite } from "./tabs-site";
 
 // Two models, a task pointing at its list by a foreign key, one Atmos per tab.
 const page = `<!doctype html>
@@ -40,47 +39,24 @@ declare const loaded: Promise<unknown>;
  */
 for (const store of ["localStorage", "indexeddb"]) describe(`a tab that is not the one sending (two tabs of one app in Chromium, ${store})`, function () {
   this.timeout(30_000);
-  let site: TabsSite;
-  let browser: Browser;
-  let context: BrowserContext;
-  let sender: Page;
-  let other: Page;
-
-  before(async function () {
-    // Builds dist/atmos2.js from the sources first.
-    this.timeout(180_000);
-    site = await startTabsSite(page);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
-
-  beforeEach(async () => {
-    site.reset();
-    ({ context, sender, other } = await openTwoTabs(browser, site, `store=${store}`));
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  const tabs = twoTabsSuite(page, `store=${store}`);
 
   it("calls the success callback of a save made in it, with the record under its server id", async () => {
-    const answered = await other.evaluate(
+    const answered = await tabs.other.evaluate(
       () =>
         new Promise<{ id: string; title: string; response: any }>((resolve) => {
           new Task({ title: "Milk" }).save({ remote: true, success: (record: any, response: any) => resolve({ id: String(record.id), title: record.title, response }) });
         }),
     );
-    expect(site.rows.tasks).to.have.length(1);
-    expect(answered.id).to.equal(String(site.rows.tasks[0].id));
+    expect(tabs.site.rows.tasks).to.have.length(1);
+    expect(answered.id).to.equal(String(tabs.site.rows.tasks[0].id));
     expect(answered.title).to.equal("Milk");
     expect(answered.response).to.include({ title: "Milk" });
   });
 
   it("calls the error callback, and emits error, for a save made in it that the server refused", async () => {
-    site.answerNext("POST /api/tasks", { status: 422, body: { errors: { title: ["is reserved"] } } });
-    const refused = await other.evaluate(
+    tabs.site.answerNext("POST /api/tasks", { status: 422, body: { errors: { title: ["is reserved"] } } });
+    const refused = await tabs.other.evaluate(
       () =>
         new Promise<{ title: string; status: number; body: unknown; message: string; retrying: boolean }>((resolve) => {
           new Task({ title: "Bad" }).save({
@@ -91,14 +67,14 @@ for (const store of ["localStorage", "indexeddb"]) describe(`a tab that is not t
     );
     expect(refused).to.deep.include({ title: "Bad", status: 422, body: { errors: { title: ["is reserved"] } }, retrying: false });
     expect(refused.message).to.include("422");
-    const seen = await other.evaluate(() => errors);
+    const seen = await tabs.other.evaluate(() => errors);
     expect(seen.map((e) => [e.model, e.status, e.title])).to.deep.equal([["Task", 422, "Bad"]]);
-    expect(await other.evaluate(() => Task.first().syncState())).to.equal("failed");
+    expect(await tabs.other.evaluate(() => Task.first().syncState())).to.equal("failed");
   });
 
   it("calls the error callback of a save made in it on its first failure (retrying: true), then success", async () => {
-    site.answerNext("POST /api/tasks", { status: 500, body: { error: "oops" } }, { status: 500, body: { error: "oops" } });
-    const heard = await other.evaluate(
+    tabs.site.answerNext("POST /api/tasks", { status: 500, body: { error: "oops" } }, { status: 500, body: { error: "oops" } });
+    const heard = await tabs.other.evaluate(
       () =>
         new Promise<unknown[]>((resolve) => {
           const calls: unknown[] = [];
@@ -110,12 +86,12 @@ for (const store of ["localStorage", "indexeddb"]) describe(`a tab that is not t
         }),
     );
     expect(heard).to.deep.equal([["error", 500, true], ["success"]]);
-    expect(site.rows.tasks).to.have.length(1);
+    expect(tabs.site.rows.tasks).to.have.length(1);
   });
 
   it("sends again after a 401 when resume() is called in it (the tab that heard auth_fail)", async () => {
-    site.answerNext("POST /api/tasks", { status: 401, body: { error: "expired" } });
-    const state = await other.evaluate(async () => {
+    tabs.site.answerNext("POST /api/tasks", { status: 401, body: { error: "expired" } });
+    const state = await tabs.other.evaluate(async () => {
       const failed = new Promise((resolve) => atmos.on("auth_fail", resolve));
       const task = new Task({ title: "After sign-in" });
       task.save({ remote: true });
@@ -125,24 +101,24 @@ for (const store of ["localStorage", "indexeddb"]) describe(`a tab that is not t
       return Task.find(task.id).syncState();
     });
     expect(state).to.equal("synced");
-    expect(site.requests).to.deep.equal(["POST /api/tasks", "POST /api/tasks"]);
+    expect(tabs.site.requests).to.deep.equal(["POST /api/tasks", "POST /api/tasks"]);
   });
 
   it("resolves push() once the change has been sent and answered", async () => {
-    site.delayMs = 400;
-    const state = await other.evaluate(async () => {
+    tabs.site.delayMs = 400;
+    const state = await tabs.other.evaluate(async () => {
       const task = new Task({ title: "Later" });
       task.save();
       await Task.push();
       return Task.find(task.id).syncState();
     });
-    expect(site.requests).to.deep.equal(["POST /api/tasks"]);
+    expect(tabs.site.requests).to.deep.equal(["POST /api/tasks"]);
     expect(state).to.equal("synced");
   });
 
   it("resolves push() after a failed attempt, as the sending tab's does, and whenSynced() once it went through", async () => {
-    site.answerNext("POST /api/tasks", { status: 503, body: { error: "busy" } });
-    const states = await other.evaluate(async () => {
+    tabs.site.answerNext("POST /api/tasks", { status: 503, body: { error: "busy" } });
+    const states = await tabs.other.evaluate(async () => {
       const task = new Task({ title: "Retried" });
       task.save();
       await Task.push();
@@ -151,14 +127,14 @@ for (const store of ["localStorage", "indexeddb"]) describe(`a tab that is not t
       return [afterPush, Task.find(task.id).syncState()];
     });
     expect(states).to.deep.equal(["pending", "synced"]);
-    expect(site.requests).to.deep.equal(["POST /api/tasks", "POST /api/tasks"]);
+    expect(tabs.site.requests).to.deep.equal(["POST /api/tasks", "POST /api/tasks"]);
     // The failed attempt was this tab's change: its error event is heard here too.
-    const seen = await other.evaluate(() => errors);
+    const seen = await tabs.other.evaluate(() => errors);
     expect(seen.map((e) => [e.model, e.status, e.title])).to.deep.equal([["Task", 503, "Retried"]]);
   });
 
   it("gives the record objects it holds their list's server id in the foreign key", async () => {
-    const held = await other.evaluate(async () => {
+    const held = await tabs.other.evaluate(async () => {
       const list = new List({ title: "Home" });
       list.save({ remote: true });
       const task = new Task({ title: "Sweep", listId: list.id });
@@ -166,19 +142,19 @@ for (const store of ["localStorage", "indexeddb"]) describe(`a tab that is not t
       await atmos.whenSynced();
       return { list: String(list.id), task: String(task.id), taskListId: String(task.listId), found: String(Task.find(task.id).listId) };
     });
-    const serverList = String(site.rows.lists[0].id);
-    expect(held).to.deep.equal({ list: serverList, task: String(site.rows.tasks[0].id), taskListId: serverList, found: serverList });
-    expect(String(site.rows.tasks[0].listId)).to.equal(serverList);
+    const serverList = String(tabs.site.rows.lists[0].id);
+    expect(held).to.deep.equal({ list: serverList, task: String(tabs.site.rows.tasks[0].id), taskListId: serverList, found: serverList });
+    expect(String(tabs.site.rows.tasks[0].listId)).to.equal(serverList);
   });
 
   it("holds its requests to an origin while another tab was told to wait (Retry-After)", async () => {
-    site.answerNext("GET /api/tasks", { status: 429, headers: { "Retry-After": "2" }, body: { error: "slow down" } });
-    const told = await sender.evaluate(() => Task.sync({ remote: true }).then(() => "pulled", (e: any) => String(e.status)));
+    tabs.site.answerNext("GET /api/tasks", { status: 429, headers: { "Retry-After": "2" }, body: { error: "slow down" } });
+    const told = await tabs.sender.evaluate(() => Task.sync({ remote: true }).then(() => "pulled", (e: any) => String(e.status)));
     expect(told).to.equal("429");
     const toldAt = Date.now();
-    const state = await other.evaluate(() => Task.sync({ remote: true }).then(() => "pulled", (e: any) => String(e.status)));
+    const state = await tabs.other.evaluate(() => Task.sync({ remote: true }).then(() => "pulled", (e: any) => String(e.status)));
     expect(state).to.equal("pulled");
-    expect(site.requests).to.deep.equal(["GET /api/tasks", "GET /api/tasks"]);
+    expect(tabs.site.requests).to.deep.equal(["GET /api/tasks", "GET /api/tasks"]);
     expect(Date.now() - toldAt).to.be.at.least(1500);
   });
 });
