@@ -81,16 +81,12 @@ function run(step) {
   const results = [];
   let sqlite;
   for (const step of steps) {
-    if (step.sqlite) {
-      sqlite ??= sqliteBuilt();
-      const failure = await sqlite;
-      if (failure) {
-        console.error(failure);
-        results.push({ name: step.name, passed: 0, failed: 1, code: 1, seconds: 0 });
-        continue;
-      }
+    if (step.sqlite && !sqlite) {
+      sqlite = { failure: await sqliteBuilt() };
+      if (sqlite.failure) console.error(sqlite.failure);
     }
-    results.push(await run(step));
+    if (step.sqlite && sqlite.failure) results.push({ name: step.name, passed: 0, failed: 1, code: 1, seconds: 0 });
+    else results.push(await run(step));
   }
   console.log("\n=== summary");
   // Each runner's time, so a suite that grows slow shows (CI has 20 minutes for install and tests).

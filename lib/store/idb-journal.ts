@@ -122,10 +122,11 @@ export class IdbJournal {
    * tab left, and would not hear of a write-back: what is left is then the
    * followers' (see `follow`), which take it up as the tab goes, or at once
    * when it went before they opened (a restored session opens its tabs
-   * together). Entries older than KEPT_FOR_MS, or unreadable, are dropped now. A lock
-   * this page holds as it takes up a gone tab's batches is no other tab's:
-   * a reloaded page can hear of its last document's batches (the `storage`
-   * event) and take that tab's lock before it opens the database.
+   * together). Entries older than KEPT_FOR_MS, or unreadable, are dropped
+   * now. A lock this page holds as it takes up a gone tab's batches is no
+   * other tab's: a reloaded page can hear of its last document's batches
+   * (the `storage` event) and take that tab's lock before it opens the
+   * database.
    */
   async leftOvers(): Promise<{ batches: KeptBatch[]; keys: string[] }> {
     const keys = this.keys((tab) => tab !== this.tab);
@@ -147,8 +148,9 @@ export class IdbJournal {
    * `storage` event), and from the keys already there: a tab gone before this
    * page opened, with no page open then to take up what it left and none
    * opening alone since (two tabs a restored session opens at once each see
-   * the other, and leave `leftOvers` alone) is taken up at once. `take` gets the gone tab's batches, oldest first, each
-   * with its id, and the tab's name; once it resolves they are let go.
+   * the other, and leave `leftOvers` alone) is taken up at once. `take`
+   * gets the gone tab's batches, oldest first, each with its id, and the
+   * tab's name; once it resolves they are let go.
    *
    * A page's copy of localStorage hears of another tab's writes late, by
    * another channel than its lock: when the lock is granted, the last

@@ -23,9 +23,7 @@ export async function reconcileStaleUpdate(host: SyncHost, entry: RecordEntry, o
   // Shaped as a pull shapes it; what it leaves out (a Google task's
   // taskListID) is kept from the last server version, as in any answer
   // merged. Taken as it was, a revert to it took the task out of its list.
-  const remote = remoteShaped(host.options(entry.className), localAttrs(body, entry.id, host.rc.IDField));
-  const known = base ?? local;
-  for (const field in known) if (!(field in remote)) remote[field] = known[field];
+  const remote = { ...(base ?? local), ...remoteShaped(host.options(entry.className), localAttrs(body, entry.id, host.rc.IDField)) };
   // Repeats are harmless, and none at all means "what differs from the base": resolveConflict sees to both.
   const userChanged = entry.queue.flatMap((o) => o.changed ?? op.changed ?? []);
   const resent = entry.queue.flatMap((o) => o.resent ?? []);

@@ -326,7 +326,7 @@ describe("a strict TypeScript app using the installed package", function () {
   /** Each mode's diagnostics, by its name. */
   const compiled = new Map<string, Record<string, string>>();
 
-  // Two compilers at a time (each waits on the disk part of its run): the eight modes took 40 s one after another.
+  // Two compilers at a time (each waits on the disk part of its run): the eight modes took 33 s one after another.
   before(async () => {
     const app = await consumerProject();
     const waiting = [...modes];

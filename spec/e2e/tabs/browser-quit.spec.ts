@@ -3,25 +3,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { notesPage, saveBehindLargeWrite, showsNote } from "./notes-page";
 import { chromiumArgs, startTabsSite, type TabsSite } from "./tabs-site";
 
-// One model kept in IndexedDB, local only: nothing but storage can bring a record back.
-const page = `<!doctype html>
-<meta charset="utf-8">
-<title>atmos2: save, then quit the browser</title>
-<script src="/spine.js"></script>
-<script src="/atmos2.js"></script>
-<script src="/atmos2-indexeddb.js"></script>
-<script>
-  var Note = Spine.Model.sub();
-  Note.configure("Note", "title", "body");
-  Note.extend(Spine.Model.Atmosphere);
-  var atmos = new Atmos({ store: new Atmos.IndexedDBStore("browser-quit") });
-  var loaded = Note.sync();
-</script>
-`;
-
-declare const Note: any;
+const page = notesPage("save, then quit the browser", "browser-quit");
 
 /**
  * A user saves and quits the browser at once (the window closed, the
@@ -67,27 +52,13 @@ describe("a save made just before the browser quits (IndexedDB store, Chromium)"
     return tab;
   }
 
-  /** In `tab`: 3,000 notes saved (their transaction takes a while), then a note titled `title` in a batch of its own. */
-  function saveBehindLargeWrite(tab: Page, title: string): Promise<void> {
-    return tab.evaluate(async (t) => {
-      for (let i = 0; i < 3000; i++) new Note({ id: "n" + i, title: "many", body: "x".repeat(200) }).save();
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      new Note({ title: t }).save();
-    }, title);
-  }
-
   /**
    * Whether `tab` shows a note titled `title` within 15 s: a tab that opens
    * alone shows it as it loads; two that open at once take it up once both
    * have read their 3,000 notes, and show it then, as another tab's write
    * (on a loaded machine that took over 5 s).
    */
-  function shows(tab: Page, title: string): Promise<boolean> {
-    return tab.waitForFunction((t) => Note.all().some((n: any) => n.title === t), title, { timeout: 15_000 }).then(
-      () => true,
-      () => false,
-    );
-  }
+  const shows = (tab: Page, title: string) => showsNote(tab, title, 15_000);
 
   // An hour on: long after a reload's moment (what a tab left was once
   // written back only within 30 s). A quit a moment before is the same case.
@@ -97,7 +68,7 @@ describe("a save made just before the browser quits (IndexedDB store, Chromium)"
       const lost: string[] = [];
       const title = "saved before quitting";
       const before = await startBrowser();
-      await saveBehindLargeWrite(await openTab(before), title);
+      await saveBehindLargeWrite(await openTab(before), "before quitting", [{ title }]);
       await before.close();
       const after = await startBrowser(3_600_000);
       const opened = await Promise.all(Array.from({ length: tabs }, () => openTab(after)));

@@ -1,22 +1,9 @@
 import { expect } from "chai";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { notesPage, saveBehindLargeWrite, showsNote } from "./notes-page";
 import { chromiumArgs, startTabsSite, type TabsSite } from "./tabs-site";
 
-// One model kept in IndexedDB, local only: nothing but storage can bring a record back after a reload.
-const page = `<!doctype html>
-<meta charset="utf-8">
-<title>atmos2: save, then leave</title>
-<script src="/spine.js"></script>
-<script src="/atmos2.js"></script>
-<script src="/atmos2-indexeddb.js"></script>
-<script>
-  var Note = Spine.Model.sub();
-  Note.configure("Note", "title", "body");
-  Note.extend(Spine.Model.Atmosphere);
-  var atmos = new Atmos({ store: new Atmos.IndexedDBStore("save-then-leave") });
-  var loaded = Note.sync();
-</script>
-`;
+const page = notesPage("save, then leave", "save-then-leave");
 
 declare const Note: any;
 
@@ -59,25 +46,8 @@ describe("a save made just before the page goes away (IndexedDB store, Chromium)
     return tab;
   }
 
-  /** In `tab`: 3,000 notes saved (their transaction takes a while), then `notes` in a batch of their own. */
-  function saveBehindLargeWrite(tab: Page, many: string, notes: Array<Record<string, string>>): Promise<void> {
-    return tab.evaluate(
-      async ([m, ns]) => {
-        for (let i = 0; i < 3000; i++) new Note({ id: "n" + i, title: "many " + m, body: "x".repeat(200) }).save();
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        for (const n of ns) new Note(n).save();
-      },
-      [many, notes] as const,
-    );
-  }
-
   /** Whether `tab` shows a note titled `title` within 5 s. */
-  function shows(tab: Page, title: string): Promise<boolean> {
-    return tab.waitForFunction((t) => Note.all().some((n: any) => n.title === t), title, { timeout: 5000 }).then(
-      () => true,
-      () => false,
-    );
-  }
+  const shows = (tab: Page, title: string) => showsNote(tab, title, 5000);
 
   for (const leave of ["reload", "close"] as const) {
     it(`is there after the page is ${leave === "reload" ? "reloaded" : "closed and opened again"} while a large write was under way`, async () => {
