@@ -1,4 +1,5 @@
 import Spine from "spine";
+import { patchHtml } from "./dom-patch";
 import { draftOf, emptyField } from "./drafts";
 import { html } from "./html";
 import { findByRoot, rootOf } from "./record-root";
@@ -82,8 +83,9 @@ export class ListsSidebar extends Spine.Controller {
   }
 
   render(): void {
-    // A repaint replaces the buttons: a keyboard user's focus follows its list
-    // (by its Spine cid, which survives the list taking its server id).
+    // A repaint keeps a list's button, unless the lists moved or it took its
+    // server id: then a keyboard user's focus follows its list (by its Spine
+    // cid, which survives the list taking its server id).
     const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>(".list-select");
     const refocus = focused && this.listsEl[0].contains(focused) ? focused.dataset : undefined;
     const lists = List.sorted();
@@ -105,7 +107,7 @@ export class ListsSidebar extends Spine.Controller {
             </li>`;
           })
         : html`<li class="lists-empty">${this.remote?.loading ? "Loading your lists…" : "No lists yet"}</li>`;
-    this.listsEl.html(html`${items}`.value);
+    patchHtml(this.listsEl[0], html`${items}`.value);
     this.markEdges();
     if (refocus) (this.chipWhere((chip) => chip.cid === refocus.cid) ?? this.chipWhere((chip) => chip.id === refocus.id))?.focus({ preventScroll: true });
   }

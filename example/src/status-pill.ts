@@ -1,6 +1,7 @@
 import Spine from "spine";
 import type { Atmos, SyncStatus } from "atmos2";
 import type { AuthFlow, AuthState } from "./auth-flow";
+import { patchHtml } from "./dom-patch";
 import { html, type SafeHtml } from "./html";
 import { List } from "./list-model";
 import { OrphanTasks } from "./orphan-tasks";
@@ -109,13 +110,13 @@ export class StatusPill extends Spine.Controller {
     if (markup === this.lastHtml) return;
     this.lastHtml = markup;
     const hadFocus = this.el[0].contains(document.activeElement);
-    this.html(markup);
+    patchHtml(this.el[0], markup);
     // A keyboard user on the pill stays on it when its state changes.
     if (hadFocus) this.el.find(".pill").trigger("focus");
   }
 
   details(): void {
-    // Looked up when the panel closes: a repaint meanwhile replaces the button.
+    // Looked up when the panel closes: a repaint meanwhile may replace the button.
     this.openPanel(() => this.el.find(".pill")[0]);
   }
 

@@ -3,6 +3,7 @@ import type { Atmos } from "atmos2";
 import type { AuthFlow } from "./auth-flow";
 import type { RemoteSync } from "./remote-sync";
 import { syncPanelHtml, type SyncSnapshot } from "./sync-panel-view";
+import { patchHtml } from "./dom-patch";
 import { OrphanTasks } from "./orphan-tasks";
 import { Task } from "./task-model";
 import type { UndoToast } from "./undo-toast";
@@ -113,7 +114,7 @@ export class SyncPanel extends Spine.Controller {
     const focused = document.activeElement as HTMLElement | null;
     const hadFocus = !!focused && focused !== this.dialog && this.dialog.contains(focused);
     const focusKey = hadFocus ? focused.dataset.focusKey : undefined;
-    this.html(markup);
+    patchHtml(this.el[0], markup);
     if (!hadFocus) return;
     const again = focusKey ? (this.el.find(`[data-focus-key="${CSS.escape(focusKey)}"]`)[0] as HTMLElement | undefined) : undefined;
     if (again && !(again as HTMLButtonElement).disabled) again.focus();

@@ -1,5 +1,6 @@
 import Spine from "spine";
 import type { Atmos } from "atmos2";
+import { patchHtml } from "./dom-patch";
 import { describeDue, dueToInput, inputToDue } from "./due-date";
 import { html } from "./html";
 import { syncMark } from "./sync-mark";
@@ -75,8 +76,9 @@ export class TaskItem extends Spine.Controller {
     const due = describeDue(task.due);
     const overdue = !!due?.overdue && !task.isDone;
     const boxId = `done-${task.cid}`;
-    // A repaint (the answer to a save, a live update) replaces the row's
-    // buttons: a keyboard user's focus stays on the same control.
+    // A repaint (the answer to a save, a live update) changes only what
+    // differs, so a control that stays keeps its focus and a click pressed
+    // meanwhile; when the focused one goes (Retry, once sent), focus moves on.
     const focused = document.activeElement;
     const keep = focused && this.el[0].contains(focused) ? ROW_CONTROLS.find((name) => focused.classList.contains(name)) : undefined;
     this.el.toggleClass("is-done", task.isDone).toggleClass("is-failed", state === "failed").toggleClass("is-subtask", !!parent).removeClass("is-editing");
@@ -84,7 +86,7 @@ export class TaskItem extends Spine.Controller {
     // The Edit button is named by what it shows (title, notes, due date), so a
     // screen reader reads all of it; hidden words say "Edit" and "overdue",
     // which the eye gets from the row's place and the date's red.
-    this.html(html`
+    patchHtml(this.el[0], html`
       <input type="checkbox" class="task-check" id="${boxId}" ${task.isDone ? html`checked` : ""}>
       <label class="visually-hidden" for="${boxId}">Done: ${title}</label>
       <button type="button" class="task-open">

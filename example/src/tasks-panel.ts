@@ -3,6 +3,7 @@ import type { Atmos } from "atmos2";
 import { completedTasks } from "./clear-completed";
 import { movable, moveTask, previousOf, putBack } from "./task-order";
 import type { RemoteSync } from "./remote-sync";
+import { patchHtml } from "./dom-patch";
 import { draftOf, emptyField, rekeyDraft } from "./drafts";
 import { renameForm, typedName } from "./list-rename";
 import { html } from "./html";
@@ -148,7 +149,7 @@ export class TasksPanel extends Spine.Controller {
     // A change of the sync mark (the new name sent) repaints the buttons too: the one focused keeps it.
     const focused = document.activeElement;
     const keep = focused && this.head[0].contains(focused) ? HEAD_BUTTONS.find((name) => focused.classList.contains(name)) : undefined;
-    this.head.html(markup);
+    patchHtml(this.head[0], markup);
     if (keep) (this.head.find(`.${keep}`)[0] as HTMLElement | undefined)?.focus({ preventScroll: true });
   }
 

@@ -117,6 +117,46 @@ describe("Tasks app: the Sync panel", function () {
     expect((await harness.tasks(list.id)).map((t) => t.title).sort()).to.deep.equal(["Original title", "Waits for the network"]);
   });
 
+  // Found in a loaded CI run: the panel repainted every row each time an
+  // attempt was counted, so a click whose press came before a repaint and
+  // whose release came after it pressed one Retry and released on another.
+  it("retries when the press on Retry comes before an attempt repaints the row and the release after it, and stays open", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Pressed slowly");
+    await synced(page);
+    let networkDown = true;
+    await page.context().route("**/tasks/v1/lists/*/tasks", (route) => (networkDown && route.request().method() === "POST" ? route.abort() : route.continue()));
+    await addTasks(page, "Sent on release");
+    await openPanel(page);
+    const waiting = row(page, "Sent on release");
+    await waiting.locator(".outbox-error").waitFor();
+    const attempts = async () => waiting.locator(".outbox-attempts").innerText();
+    const retry = waiting.getByRole("button", { name: "Retry" });
+    await eventually(async () => expect(await retry.isEnabled()).to.equal(true));
+    const before = await attempts();
+    const box = (await retry.boundingBox())!;
+    await page.evaluate(() => {
+      const w = window as any;
+      w.clicked = [];
+      document.addEventListener("click", (event) => w.clicked.push((event.target as Element).closest("button")?.textContent ?? (event.target as Element).tagName), true);
+    });
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    // The next attempt repaints the row; it fails, and Retry is enabled again.
+    await eventually(async () => {
+      expect(await attempts()).not.to.equal(before);
+      expect(await retry.isEnabled()).to.equal(true);
+    });
+    networkDown = false;
+    await page.mouse.up();
+
+    expect(await page.evaluate(() => (window as any).clicked), "what the click landed on").to.deep.equal(["Retry"]);
+    await panel(page).locator(".outbox-empty").waitFor();
+    expect(await panel(page).isVisible(), "the panel is still open").to.equal(true);
+    const list = (await harness.listNamed("Pressed slowly"))!;
+    expect((await harness.tasks(list.id)).map((t) => t.title)).to.deep.equal(["Sent on release"]);
+  });
+
   it("works with the keyboard: Enter on the pill opens it with focus inside, Esc closes it and focus returns to the pill", async () => {
     const page = await harness.openDevice();
     await addList(page, "Keys");
