@@ -18,12 +18,16 @@ export function requestFor(host: SyncHost, entry: RecordEntry, op: OutboxOp, cal
   const { className } = entry;
   const pathParams = mergedOption(calls, "pathParams");
   const idField = host.rc.IDField;
+  const action = op.kind === "destroy" ? "delete" : remoteAction(entry);
+  // An update or delete goes where the server has the record: a parent in
+  // its path changed here (a task moved to another list) is the server's
+  // version's until the update that moves it is answered.
+  const known = action === "create" ? undefined : entry.base;
   const lookup = (name: string) => {
     if (name in pathParams) return pathParams[name];
     if (name === "id" || name === idField) return entry.acked ? entry.id : undefined;
-    return entry.attrs[name];
+    return known?.[name] ?? entry.attrs[name];
   };
-  const action = op.kind === "destroy" ? "delete" : remoteAction(entry);
   const { url, remoteKeys } = host.options(className);
   const { method, path } = host.rc.route(className, action, lookup, url);
   let data: unknown;
