@@ -127,6 +127,7 @@ export function notSent(op: OutboxOp): void {
 /**
  * For a create answered 404/410 whose path holds a parent's id (a task's
  * list): the parent may have been deleted elsewhere, and what to do then.
+ * Without one, the address is likely wrong (a collection the server lacks).
  */
 function goneParent(host: SyncHost, entry: RecordEntry, op: OutboxOp): string {
   const segments = (op.sentAs?.path ?? "").split(/[?#]/)[0].split("/").map(decoded);
@@ -136,7 +137,7 @@ function goneParent(host: SyncHost, entry: RecordEntry, op: OutboxOp): string {
     if (value == null || !segments.includes(String(value))) continue;
     return `; the server may have no ${keys[field]} ${JSON.stringify(String(value))} (${field}) any more (deleted elsewhere?): atmos.revert(record) drops this ${entry.className} here, or set another ${field} and atmos.retry(record)`;
   }
-  return "";
+  return `; the server has nothing at this address to create ${entry.className} records in: check resourceClient.base and the routes, then atmos.retry(record)`;
 }
 
 function decoded(segment: string): string {

@@ -29,8 +29,10 @@ export function baseProblem(url: string, base: string): string | undefined {
     // In a page, a relative URL is resolved against it.
     if (typeof (globalThis as { location?: { href?: unknown } }).location?.href === "string") return undefined;
     why = ` and there is no page to resolve "${url}" against`;
-    // "//host/api" means the page's scheme: http: outside a page.
-    example = base.startsWith("//") ? `http:${base}` : `http://localhost:3000${base ? `/${base.replace(/^\/+/, "")}` : "/api"}`;
+    // "//host/api" means the page's scheme: http: outside a page; "10.0.0.2:3000/api" is a host, not a path.
+    if (base.startsWith("//")) example = `http:${base}`;
+    else if (/^([\w-]+(\.[\w-]+)*:\d+|\d{1,3}(\.\d{1,3}){3})(\/|$)/.test(base)) example = `http://${base}`;
+    else example = `http://localhost:3000${base ? `/${base.replace(/^\/+/, "")}` : "/api"}`;
   } else {
     why = ", which does not start with http:// or https://";
     example = `http://${base.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")}`;

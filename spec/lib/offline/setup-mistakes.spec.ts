@@ -132,6 +132,21 @@ describe("offline: a change that cannot be sent for a setup mistake is parked, n
     expect(offline).to.deep.equal([]);
   });
 
+  // Found by an outside review: "127.0.0.1:45823" was read as a path and the
+  // suggestion put the user's host after "http://localhost:3000/".
+  for (const [what, strip] of [
+    ["an IP address and port", (url: string) => url.replace("http://", "")],
+    ["a host name and port", (url: string) => url.replace("http://127.0.0.1", "localhost")],
+  ] as const) {
+    it(`parks a change whose base is ${what} without http://, suggesting that base with http:// in front`, async () => {
+      const { errors, offline } = await saveTodo(what, (rc) => (rc.base = strip(fixture.rails.url)));
+
+      expect(errors.map((e) => [e.status, e.type])).to.deep.equal([[0, "config"]]);
+      expect(errors[0].error.message).to.contain(`set it to an absolute URL such as ${JSON.stringify(strip(fixture.rails.url).replace(/^/, "http://"))}`);
+      expect(offline).to.deep.equal([]);
+    });
+  }
+
   it("parks a change sent to an absolute route fetch cannot parse (a port out of range), and says nothing of being offline", async () => {
     const { errors, offline, state } = await saveTodo("bad port", (rc) => (rc.routes = { Todo: { create: "POST http://localhost:99999/todos" } }));
 
