@@ -170,7 +170,7 @@ export class LiveConnection implements ChannelSubscriber {
     let message;
     try {
       if (text === undefined) throw new LiveInputError("frames must be JSON text, not binary");
-      message = parseClientMessage(text);
+      message = parseClientMessage(text, this.state === "awaiting-auth" ? this.options.maxChannels : undefined);
     } catch (error) {
       const why = (error as Error).message;
       if (this.state === "awaiting-auth") return this.refuse(CloseCode.unauthorized, `first message must be auth: ${why}`);
