@@ -1,14 +1,17 @@
 /**
  * Task positions: 20-digit zero-padded decimal strings, like Google's, that
  * sort as text in sibling order. A new position is picked between its
- * neighbours; only when two neighbours are adjacent numbers must the siblings
- * be renumbered (`spreadPositions`). Pure functions, no database.
+ * neighbours; only when two neighbours are adjacent numbers must siblings
+ * be renumbered (`spreadBetween`, those near the spot). Pure functions, no
+ * database.
  */
 
 const DIGITS = 20;
 const SPACE = 10n ** BigInt(DIGITS); // positions are 0 … SPACE - 1
 /** Distance kept when adding before the first or after the last sibling. */
 const STEP = 10n ** 12n;
+/** The least distance between positions renumbered near a spot: room for 20 more tasks added there. */
+const MIN_GAP = 1n << 20n;
 
 /** Formats a position number. */
 export function formatPosition(n: bigint): string {
@@ -39,4 +42,17 @@ function midpoint(lo: bigint, hi: bigint): string | undefined {
 export function spreadPositions(count: number): string[] {
   const gap = SPACE / BigInt(count + 1);
   return Array.from({ length: count }, (_, i) => formatPosition(gap * BigInt(i + 1)));
+}
+
+/**
+ * `count` positions spread evenly strictly between `before` and `after`
+ * (missing: the start or the end of the space), or undefined when they
+ * would be closer than MIN_GAP: the caller then renumbers a wider stretch.
+ */
+export function spreadBetween(count: number, before?: string, after?: string): string[] | undefined {
+  const lo = before === undefined ? -1n : BigInt(before);
+  const hi = after === undefined ? SPACE : BigInt(after);
+  const gap = (hi - lo) / BigInt(count + 1);
+  if (gap < MIN_GAP) return undefined;
+  return Array.from({ length: count }, (_, i) => formatPosition(lo + gap * BigInt(i + 1)));
 }

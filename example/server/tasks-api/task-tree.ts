@@ -1,5 +1,5 @@
 import { invalid } from "./api-error";
-import { positionBetween, spreadPositions } from "./positions";
+import { positionBetween, spreadBetween, spreadPositions } from "./positions";
 import type { RequestContext } from "./request-context";
 import type { TaskRow } from "./resources";
 import { writeTask, type TaskColumns } from "./task-writes";
@@ -13,7 +13,8 @@ import { writeTask, type TaskColumns } from "./task-writes";
  * The position for a task placed under `parent`, right after `previous`
  * (first when `previous` is missing). `moving` is the task being moved, left
  * out of its old siblings. When the neighbours leave no room, the siblings
- * are renumbered (each one stamped and reported, since its position changed).
+ * near the spot are renumbered (each one stamped and reported, since its
+ * position changed).
  */
 export function placeTask(ctx: RequestContext, listId: string, parent: string | null, previous: string | undefined, moving?: string): string {
   const siblings = ctx.db
@@ -29,12 +30,21 @@ export function placeTask(ctx: RequestContext, listId: string, parent: string | 
   }
   const position = positionBetween(siblings[index - 1]?.position, siblings[index]?.position);
   if (position !== undefined) return position;
-  const spread = spreadPositions(siblings.length + 1);
-  siblings.forEach((sibling, i) => {
-    const next = spread[i < index ? i : i + 1];
-    if (next !== sibling.position) writeTask(ctx, sibling.id, { position: next }, "updated");
-  });
-  return spread[index];
+  // The siblings nearest the spot are renumbered, a stretch doubled until it
+  // spans room enough (all of them at worst): renumbering a whole list of
+  // thousands, in one transaction with a live update each, stalled the server.
+  for (let reach = 8; ; reach *= 2) {
+    const lo = Math.max(0, index - reach);
+    const hi = Math.min(siblings.length, index + reach);
+    const whole = lo === 0 && hi === siblings.length;
+    const spread = spreadBetween(hi - lo + 1, siblings[lo - 1]?.position, siblings[hi]?.position) ?? (whole ? spreadPositions(hi - lo + 1) : undefined);
+    if (!spread) continue;
+    siblings.slice(lo, hi).forEach((sibling, i) => {
+      const next = spread[lo + i < index ? i : i + 1];
+      if (next !== sibling.position) writeTask(ctx, sibling.id, { position: next }, "updated");
+    });
+    return spread[index - lo];
+  }
 }
 
 /** Ids of every task below `id` (children, grandchildren, …), tombstones excluded. */

@@ -151,4 +151,23 @@ describe("tasks API: clear and move", () => {
     // t4 never moved: its position changed only because the siblings were renumbered.
     expect(tasks.find((t) => t.id === first)?.position).not.to.equal(created[4].position);
   });
+
+  // Found by an attack on the example server: when the room at one spot ran
+  // out, every sibling was renumbered (a write and a live update each) in one
+  // transaction; a user adding tasks after the same one in a list of
+  // thousands stalled the server for every account. Only those near it move.
+  it("renumbers only the tasks near a spot whose room ran out, not the whole list", async () => {
+    const count = 400;
+    for (let i = 0; i < count; i++) await api.createTask(listId, { title: `t${i}` });
+    const before = new Map((await api.all(`/lists/${listId}/tasks`)).map((t) => [t.id, t.position]));
+    const spot = [...before].sort((a, b) => a[1].localeCompare(b[1]))[count / 2][0];
+    for (let i = 0; i < 100; i++) await api.createTask(listId, { title: `after the spot ${i}` }, `?previous=${spot}`);
+
+    const after = await api.all(`/lists/${listId}/tasks`);
+    const moved = after.filter((t) => before.has(t.id) && before.get(t.id) !== t.position).length;
+    expect(new Set(after.map((t) => t.position)).size, "every position distinct").to.equal(count + 100);
+    expect(moved, "tasks of the list renumbered").to.be.above(0).and.at.most(count / 4);
+    const order = await outline();
+    expect(order.slice(order.indexOf(after.find((t) => t.id === spot)!.title) + 1).slice(0, 3)).to.deep.equal(["after the spot 99", "after the spot 98", "after the spot 97"]);
+  });
 });
