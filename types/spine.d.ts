@@ -35,6 +35,7 @@ declare module "spine" {
     static idCounter: number;
     static url?: string | (() => string);
     static configure(name: string, ...attributes: string[]): typeof Model;
+    /** Spine 1.6 returns `notFound(id)` (null) for an id it does not hold, 1.2 throws: ask `exists(id)` first. */
     static find<T extends Model>(this: ModelClass<T>, id: string, notFound?: (id: string) => T | null): T;
     static exists(id: string): boolean;
     static all<T extends Model>(this: ModelClass<T>): T[];
@@ -63,16 +64,16 @@ declare module "spine" {
     static fromJSON(objects: unknown): Model | Model[];
     static uid(prefix?: string): string;
     static uuid?: () => string;
-    /** "syncState" (added by Spine.Model.Atmosphere): a record's `syncState()` changed. */
-    static bind<T extends Model>(this: ModelClass<T>, ev: "syncState", callback: (record: T, state: SyncState) => unknown): unknown;
-    static bind(ev: string, callback: Callback): unknown;
-    static one<T extends Model>(this: ModelClass<T>, ev: "syncState", callback: (record: T, state: SyncState) => unknown): unknown;
-    static one(ev: string, callback: Callback): unknown;
-    static unbind(ev?: string, callback?: Callback): unknown;
+    /** A model's callbacks get what `ModelEvents` names for one event; several at once ("create update") get them loose. Returns the model. */
+    static bind<T extends Model, E extends keyof ModelEvents<T>>(this: ModelClass<T>, ev: E, callback: (...args: ModelEvents<T>[E]) => unknown): ModelClass<T>;
+    static bind<T extends Model>(this: ModelClass<T>, ev: string, callback: Callback): ModelClass<T>;
+    static one<T extends Model, E extends keyof ModelEvents<T>>(this: ModelClass<T>, ev: E, callback: (...args: ModelEvents<T>[E]) => unknown): ModelClass<T>;
+    static one<T extends Model>(this: ModelClass<T>, ev: string, callback: Callback): ModelClass<T>;
+    static unbind<T extends Model>(this: ModelClass<T>, ev?: string, callback?: Callback): ModelClass<T>;
     static trigger(ev: string, ...args: unknown[]): unknown;
-    static on<T extends Model>(this: ModelClass<T>, ev: "syncState", callback: (record: T, state: SyncState) => unknown): unknown;
-    static on(ev: string, callback: Callback): unknown;
-    static off(ev?: string, callback?: Callback): unknown;
+    static on<T extends Model, E extends keyof ModelEvents<T>>(this: ModelClass<T>, ev: E, callback: (...args: ModelEvents<T>[E]) => unknown): ModelClass<T>;
+    static on<T extends Model>(this: ModelClass<T>, ev: string, callback: Callback): ModelClass<T>;
+    static off<T extends Model>(this: ModelClass<T>, ev?: string, callback?: Callback): ModelClass<T>;
     static change(callback: Callback): unknown;
     static comparator?: (a: Model, b: Model) => number;
     static sort(): unknown;
@@ -156,6 +157,26 @@ declare module "spine" {
   }
 
   type ModelClass<T extends Model = Model> = (new (atts?: Attributes) => T) & typeof Model;
+
+  /** What Spine passes a model's callbacks, by event name (Spine 1.6 and 1.2 alike). */
+  interface ModelEvents<T> {
+    create: [record: T, options: Attributes];
+    update: [record: T, options: Attributes];
+    save: [record: T, options: Attributes];
+    destroy: [record: T, options: Attributes];
+    beforeCreate: [record: T, options: Attributes];
+    beforeUpdate: [record: T, options: Attributes];
+    beforeSave: [record: T, options: Attributes];
+    beforeDestroy: [record: T, options: Attributes];
+    /** `"refresh"`: one record's `refresh(atts)`; a model's refresh is its own event. */
+    change: [record: T, type: "create" | "update" | "destroy" | "refresh", options: Attributes | undefined];
+    /** The records loaded (clones). */
+    refresh: [records: T[], options: Attributes];
+    /** What `validate()` returned: the record was not saved. */
+    error: [record: T, error: unknown];
+    /** Added by Spine.Model.Atmosphere: a record's `syncState()` changed. */
+    syncState: [record: T, state: SyncState];
+  }
 
   class Controller extends Module {
     constructor(options?: Attributes);

@@ -137,6 +137,16 @@ Task.bind("syncState", (task, state) => {
   console.log(task.title, state, recordIsTask, stateIsSyncState);
 });
 
+// Spine's own events, typed by name (found by a new user: they were any), chained as Spine returns the model.
+Task.bind("change", (task, type) => {
+  const recordIsTask: Equal<typeof task, Task> = true;
+  const typeIsNamed: Equal<typeof type, "create" | "update" | "destroy" | "refresh"> = true;
+  console.log(task.title, type, recordIsTask, typeIsNamed);
+}).bind("refresh", (tasks) => {
+  const recordsAreTasks: Equal<typeof tasks, Task[]> = true;
+  console.log(tasks.length, recordsAreTasks);
+});
+
 atmos.on("error", (payload) => {
   const kind: string = payload.type;
   console.log(kind.toUpperCase());
@@ -356,7 +366,7 @@ describe("a strict TypeScript app using the installed package", function () {
         expect(diagnostics["options.ts"]).to.equal("");
       });
 
-      it("types a removeScope predicate and a syncState handler with the model, and the error payload's type as always there", () => {
+      it("types a removeScope predicate, a syncState handler and Spine's own events with the model, and the error payload's type as always there", () => {
         expect(diagnostics["callbacks.ts"]).to.equal("");
       });
 
