@@ -35,6 +35,7 @@ describe("Tasks app: the same task changed on two devices at once", function () 
 
   it("says which field it wrote over, and 'Use theirs' puts the other device's value back everywhere (at phone size)", async () => {
     const page = await harness.openDevice({ width: 375, height: 667 });
+    await page.clock.install();
     // Enough tasks that the last one sits where the toast shows.
     const { listId, taskId } = await editedOnBoth(page, "Groceries", { title: "Oat milk" }, { title: "Cow milk" }, ["Eggs", "Bread", "Jam", "Tea"]);
 
@@ -54,7 +55,7 @@ describe("Tasks app: the same task changed on two devices at once", function () 
     if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
 
     // Found by a review at phone size: the choice was gone after 10 s, with no other way to make it.
-    await page.waitForTimeout(11_000);
+    await page.clock.runFor(11_000);
     expect(await toast.count(), "still offered after 11 s").to.equal(1);
     await toast.getByRole("button", { name: "Use theirs" }).click();
     await synced(page);
