@@ -31,18 +31,32 @@ const afterClose = {
   },
 } as ModelHooks;
 
+/** The Spine model class the mixin's methods run on (as `Model.sync()`, `this` is the model). */
+export interface AtmosphereModel {
+  className: string;
+  include(methods: object): unknown;
+  exists(id: string): boolean;
+  find(id: string): unknown;
+}
+
+/** A record of such a model (`record.syncState()`). */
+interface AtmosphereRecord {
+  id?: unknown;
+  constructor: Function & AtmosphereModel;
+}
+
 /**
  * `Spine.Model.Atmosphere`: extend a configured model with it
  * (`Task.extend(Spine.Model.Atmosphere)`). Wiring only; the work is done by
  * the Atmos instance. Local use stays exactly Spine's.
  */
 export const Atmosphere = {
-  extended(this: any): void {
+  extended(this: AtmosphereModel): void {
     // Only a change (`start`) starts a default Atmos; refresh, changeID and deleteAll change Spine's memory only.
     AppContext.extend(this, (start) => Atmos.instance?.hooks ?? (!start ? undefined : closed.last ? afterClose : new Atmos().hooks));
     this.include({
       /** "local" | "pending" | "synced" | "failed" */
-      syncState(this: any) {
+      syncState(this: AtmosphereRecord) {
         useModel(this.constructor);
         return current().syncState(this.constructor.className, String(this.id));
       },
@@ -50,20 +64,20 @@ export const Atmosphere = {
   },
 
   /** Local records (refresh), then with `{ remote: true }` the server's, merged. */
-  sync(this: any, options: SyncOptions = {}): Promise<unknown[]> {
+  sync(this: AtmosphereModel, options: SyncOptions = {}): Promise<unknown[]> {
     checkSyncOptions(this, options);
     useModel(this);
     return current(options.remote).sync(this.className, options);
   },
 
   /** Sends every unsent change of this model. */
-  push(this: any): Promise<void> {
+  push(this: AtmosphereModel): Promise<void> {
     useModel(this);
     return current(true).push(this.className);
   },
 
   /** Records with unsent changes. */
-  dirty(this: any): unknown[] {
+  dirty(this: AtmosphereModel): unknown[] {
     useModel(this);
     return current()
       .dirty(this.className)
@@ -72,7 +86,7 @@ export const Atmosphere = {
   },
 
   /** Remote ids deleted locally and not yet deleted on the server. */
-  destroyedIds(this: any): string[] {
+  destroyedIds(this: AtmosphereModel): string[] {
     useModel(this);
     return current().destroyedIds(this.className);
   },

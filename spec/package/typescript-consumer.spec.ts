@@ -232,6 +232,9 @@ export function misspelt(task: Task): void {
 // A misspelt mixin compiled, and extend() then failed at run time (found by a strict-TypeScript review).
 // @ts-expect-error Atmosphere misspelt
 Task.extend(Spine.Model.Atmospher);
+// The mixin's methods run on a model class (found by a new user: their \`this\` was any).
+// @ts-expect-error not a model
+void Spine.Model.Atmosphere.sync.call({ title: "not a model" }, { remote: true });
 // Spine's own plugins, loaded by their own files, still compile, and so does one the app declares, as the README says.
 declare module "spine" {
   interface ModelPlugins {
