@@ -43,15 +43,34 @@ export interface RunResult {
 
 const root = path.resolve(__dirname, "../../..");
 
-// What the consumer installs next to atmos2. Pinned to the versions this
-// checkout has installed, so `npm ci` has put them in npm's cache and the
-// offline install finds them (a range could pick a newer version that only
-// the registry has).
+// What the consumer installs next to atmos2: the versions this checkout has
+// installed, as the tarballs `npm ci` put in npm's cache (cachedTarballs), so
+// the offline install finds them.
 const companions = ["spine", "jquery", "typescript", "@types/node", "core-js-bundle", "whatwg-fetch"];
 
-function installedVersion(name: string): string {
-  const file = path.join(root, "node_modules", name, "package.json");
-  return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+type LockEntry = { version: string; dependencies?: Record<string, string> };
+
+/**
+ * Each of `names` and what it depends on, as package-lock.json has them,
+ * each as the tarball URL `npm ci` fetched it from (and so keyed it in npm's
+ * cache by). A name with a version (\`x@1.2.3\`) would need the registry's
+ * list of versions, which `npm ci` never fetches: an offline install then
+ * fails ENOTCACHED on a machine that has only run `npm ci`.
+ */
+function cachedTarballs(names: string[]): string[] {
+  const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
+  const registry = (process.env.npm_config_registry || "https://registry.npmjs.org/").replace(/\/?$/, "/");
+  const specs = new Map<string, string>();
+  const visit = (name: string, from = "") => {
+    // As node resolves: the copy nested under the dependent first, then the top-level one.
+    const key = [`${from}/node_modules/${name}`, `node_modules/${name}`].find((k) => lock.packages[k.replace(/^\//, "")]);
+    if (!key || specs.has(name)) return;
+    const entry = lock.packages[key.replace(/^\//, "")];
+    specs.set(name, `${name}@${registry}${name}/-/${name.split("/").pop()}-${entry.version}.tgz`);
+    for (const dep of Object.keys(entry.dependencies ?? {})) visit(dep, key.replace(/^\//, ""));
+  };
+  for (const name of names) visit(name);
+  return [...specs.values()];
 }
 
 /** The environment of a user's shell: no npm script variables of this repo, no loaders. */
@@ -109,19 +128,11 @@ async function make(): Promise<ConsumerProject> {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
   const names = [...Object.keys(manifest.dependencies ?? {}), ...companions];
   const install = (specs: string[]) => run("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball, ...specs], { cwd: dir, timeoutMs: 300_000 });
-  let specs = names.map((name) => `${name}@${installedVersion(name)}`);
-  let installed = await install(specs);
-  if (installed.code !== 0) {
-    // Most likely npm's cache lacks one (this node_modules was not filled by
-    // `npm ci`; npm then says ENOTCACHED or ERESOLVE): link the companions
-    // from this checkout instead. atmos2 itself still comes from the tarball,
-    // and a real problem of the tarball fails this second install too.
-    const first = describeFailure(`npm install --offline ${path.basename(tarball)} ${specs.join(" ")}`, installed).message;
-    console.log(`      (the offline install from npm's cache failed; linking ${names.join(", ")} from this checkout's node_modules)`);
-    specs = names.map((name) => `${name}@file:${path.join(root, "node_modules", name)}`);
-    installed = await install(specs);
-    if (installed.code !== 0) throw new Error(`${first}\n\nand with links:\n${describeFailure(`npm install --offline`, installed).message}`);
-  }
+  const specs = cachedTarballs(names);
+  const installed = await install(specs);
+  // npm's cache lacks one when this node_modules was not filled by `npm ci`
+  // (npm says ENOTCACHED): run `npm ci` first, as .ci/run does.
+  if (installed.code !== 0) throw describeFailure(`npm install --offline ${path.basename(tarball)} ${specs.join(" ")} (after \`npm ci\`, npm's cache holds them)`, installed);
 
   let scripts = 0;
   return {
