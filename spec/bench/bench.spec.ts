@@ -52,7 +52,8 @@ describe("npm run bench -- --quick", function () {
       expect(row.goal, `${row.id} has no goal`).to.be.a("string").and.not.empty;
       expect(row.met).to.be.a("boolean");
     }
-    const failed = report.rows.filter((r) => /failed|did not finish/.test(r.note ?? ""));
+    // Clients that cannot connect are the bench's own fault (a cap it did not lift), not the machine's.
+    const failed = report.rows.filter((r) => /failed|did not finish|could not connect/.test(r.note ?? ""));
     expect(failed.map((r) => `${r.id}: ${r.note}`)).to.deep.equal([]);
   });
 
