@@ -32,6 +32,8 @@ export class UndoToast extends Spine.Controller {
   private byKeys = false;
   /** Whether the offer stays until dismissed or replaced. */
   private kept = false;
+  /** The deletes the last delete offer undoes, each with its `restored`. */
+  private deleted?: { batches: Array<{ kept: Record<string, unknown>[]; restored?: ((tasks: Task[]) => void) | undefined }>; what: string; action: () => void };
   /** Hides the offer; cleared while the pointer or focus is on the toast. */
   private timer?: ReturnType<typeof setTimeout>;
   /** Keeps room below the page for the toast while it shows, as tall as it is (it wraps on a phone). */
@@ -51,17 +53,30 @@ export class UndoToast extends Spine.Controller {
     });
   }
 
-  /** Deletes the tasks (sent when the server answers) and offers to bring them back; `restored` hears of the tasks Undo saved again. */
+  /**
+   * Deletes the tasks (sent when the server answers) and offers to bring them
+   * back; `restored` hears of the tasks Undo saved again. A delete while an
+   * earlier one is still offered joins it: Undo brings back both (two quick
+   * taps on × delete the task and the one that slid under the finger; the
+   * second offer replaced the first, which was then lost for good).
+   */
   deleteTasks(tasks: Task[], what = "task", restored?: (tasks: Task[]) => void): void {
     if (!tasks.length) return;
     // The deleted tasks' attributes, as they were just before the delete.
     const kept = tasks.map((task) => task.attributes());
     for (const task of tasks) task.destroy({ remote: true });
-    const text = tasks.length === 1 ? `${capital(what)} deleted` : `${tasks.length} ${what}s deleted`;
-    this.offer(text, "Undo", () => {
-      const made = kept.map((attrs) => new Task(attrs).save({ remote: true }) as Task);
-      restored?.(made);
-    }, true);
+    const earlier = this.deleted && this.offers(this.deleted.action) ? this.deleted : undefined;
+    const batches = [...(earlier?.batches ?? []), { kept, restored }];
+    const noun = !earlier || earlier.what === what ? what : "task";
+    const count = batches.reduce((sum, batch) => sum + batch.kept.length, 0);
+    const action = () => {
+      for (const batch of batches) {
+        const made = batch.kept.map((attrs) => new Task(attrs).save({ remote: true }) as Task);
+        batch.restored?.(made);
+      }
+    };
+    this.deleted = { batches, what: noun, action };
+    this.offer(count === 1 ? `${capital(noun)} deleted` : `${count} ${noun}s deleted`, "Undo", action, true);
   }
 
   /**

@@ -8,10 +8,14 @@ const phone = { width: 375, height: 667 };
 /** A list title of ordinary words, long enough to wrap over many lines in a narrow column. */
 const longTitle = "Renovation of the summer house, the garden shed and the old fence by the lake before the autumn rains of 2031";
 
-/** The page never scrolls sideways. */
+/**
+ * The page never scrolls sideways. Against the page's own width
+ * (clientWidth): on a phone, innerWidth grows with content wider than the
+ * screen, which the browser then zooms out to show.
+ */
 async function noSidewaysScroll(page: Page, when: string): Promise<void> {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-  expect(scrollWidth, `scrollWidth <= innerWidth ${when}`).to.be.at.most(innerWidth);
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  expect(scrollWidth, `scrollWidth <= clientWidth ${when}`).to.be.at.most(clientWidth);
 }
 
 /** WCAG AA: the least contrast for text under 18.66 px bold (the live indicator's word is 12 px). */
@@ -123,8 +127,41 @@ describe(`Tasks app on a small phone (${phone.width}×${phone.height}, touch)`, 
     expect(await direction(".list-name", "קניות"), "the list in the sidebar").to.equal("rtl");
     expect(await direction(".task-title", "חלב"), "the Hebrew task").to.equal("rtl");
     expect(await direction(".task-title", "Bread"), "the English task").to.equal("ltr");
+    // Found by a review at phone size: a right-to-left title was laid out from the row's left edge.
+    const edges = (text: string) =>
+      page.locator(".task-title", { hasText: text }).first().evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const words = range.getBoundingClientRect();
+        const row = el.closest(".task-open")!.getBoundingClientRect();
+        return { fromLeft: Math.round(words.left - row.left), fromRight: Math.round(row.right - words.right) };
+      });
+    expect((await edges("חלב")).fromRight, "the Hebrew task from the row's right edge").to.be.at.most(1);
+    expect((await edges("Bread")).fromLeft, "the English task from the row's left edge").to.be.at.most(1);
     await page.getByLabel("New task").fill("שלום");
     expect(await page.getByLabel("New task").evaluate((el) => getComputedStyle(el).direction), "the field as it is typed in").to.equal("rtl");
+  });
+
+  // Found by a review at phone size with the phone's text size at 200%: the
+  // Completed heading and its Clear completed button did not wrap, and the
+  // page scrolled sideways; the skip link, moved a fixed 56 px up, showed
+  // its lower edge over the brand.
+  it("at 200% text size, 360 px wide, never scrolls sideways and keeps the skip link out of sight until it has focus", async () => {
+    const page = await harness.openDevice({ width: 360, height: 640 }, { touch: true });
+    await page.evaluate(() => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync("html { -webkit-text-size-adjust: 200% !important; text-size-adjust: 200% !important; }");
+      document.adoptedStyleSheets = [sheet];
+    });
+    await addList(page, "Big text");
+    await addTasks(page, "Open one", "Done one");
+    await page.getByLabel("Done: Done one").check();
+    await page.getByRole("button", { name: "Clear completed" }).waitFor();
+    await noSidewaysScroll(page, "with a completed task, at 200% text");
+    const skip = await page.locator(".skip-link").boundingBox();
+    expect(skip === null || skip.y + skip.height <= 0, `the skip link, unfocused: ${JSON.stringify(skip)}`).to.equal(true);
+    await page.getByRole("button", { name: "Edit Open one" }).click();
+    await noSidewaysScroll(page, "with a task open for editing, at 200% text");
   });
 
   it("tells a new user where to start in words that are true whether the lists are beside the panel or above it", async () => {

@@ -41,6 +41,31 @@ describe("Tasks app: undoing a delete", function () {
     expect(harness.pageErrors(page)).to.deep.equal([]);
   });
 
+  // Found by a review at phone size: two quick taps on the first task's ×
+  // deleted it and then the task that slid up under the finger; the second
+  // delete's offer replaced the first's, and Undo brought back only the
+  // second: the first was gone for good. Undo takes back every delete made
+  // while it is offered.
+  it("brings back both tasks when two quick taps on × delete two (the next slid under the finger)", async () => {
+    const page = await harness.openDevice({ width: 360, height: 640 }, { touch: true });
+    await addList(page, "Nervous taps");
+    await addTasks(page, "Alpha", "Bravo", "Charlie", "Delta");
+    await synced(page);
+    const first = (await shownTasks(page)).open[0];
+    const box = (await page.getByRole("button", { name: `Delete ${first}` }).boundingBox())!;
+    await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(250);
+    await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+    await page.locator(".undo-toast", { hasText: "2 tasks deleted" }).waitFor();
+    expect((await shownTasks(page)).open).to.have.length(2);
+
+    await page.getByRole("button", { name: "Undo" }).tap();
+    await eventually(async () => expect((await shownTasks(page)).open.sort()).to.deep.equal(["Alpha", "Bravo", "Charlie", "Delta"]));
+    await synced(page);
+    const list = (await harness.listNamed("Nervous taps"))!;
+    expect((await harness.tasks(list.id)).map((t) => t.title).sort()).to.deep.equal(["Alpha", "Bravo", "Charlie", "Delta"]);
+  });
+
   // Found by a review at phone size: the task came back first in the list,
   // on the server too (a created task takes the first place there).
   for (const which of ["a middle", "the last"] as const) {
