@@ -1,22 +1,12 @@
 import { expect } from "chai";
 import type { Page } from "playwright-core";
-import { addList, addTasks, contrastRatio, eventually, over, parseColour, smallTargets, synced, TasksAppHarness } from "./tasks-app-harness";
+import { addList, addTasks, contrastRatio, eventually, noSidewaysScroll, over, parseColour, smallTargets, synced, TasksAppHarness } from "./tasks-app-harness";
 
 /** The small phone the outside audit used: 375×667, touch. */
 const phone = { width: 375, height: 667 };
 
 /** A list title of ordinary words, long enough to wrap over many lines in a narrow column. */
 const longTitle = "Renovation of the summer house, the garden shed and the old fence by the lake before the autumn rains of 2031";
-
-/**
- * The page never scrolls sideways. Against the page's own width
- * (clientWidth): on a phone, innerWidth grows with content wider than the
- * screen, which the browser then zooms out to show.
- */
-async function noSidewaysScroll(page: Page, when: string): Promise<void> {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
-  expect(scrollWidth, `scrollWidth <= clientWidth ${when}`).to.be.at.most(clientWidth);
-}
 
 /** WCAG AA: the least contrast for text under 18.66 px bold (the live indicator's word is 12 px). */
 const smallTextContrast = 4.5;

@@ -1,3 +1,4 @@
+import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -171,6 +172,17 @@ export async function addTasks(page: Page, ...titles: string[]): Promise<void> {
     // first(): with live on, the task's own echo may show a twin until the POST answer lands.
     await page.locator(".task-title", { hasText: title }).first().waitFor();
   }
+}
+
+/**
+ * The page never scrolls sideways: its content is no wider than the page
+ * (clientWidth), and a phone browser did not zoom out to fit wider content
+ * (innerWidth grows with it then).
+ */
+export async function noSidewaysScroll(page: Page, when: string): Promise<void> {
+  const { scrollWidth, clientWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, `scrollWidth <= clientWidth ${when}`).to.be.at.most(clientWidth);
+  expect(innerWidth, `innerWidth is the screen's width ${when}`).to.equal(page.viewportSize()!.width);
 }
 
 /** Waits until the status pill says everything reached the server. */

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Locator, Page } from "playwright-core";
-import { addList, addTasks, eventually, synced, TasksAppHarness } from "./tasks-app-harness";
+import { addList, addTasks, eventually, noSidewaysScroll, synced, TasksAppHarness } from "./tasks-app-harness";
 
 const sizes = [
   { name: "a phone", width: 390, height: 844, touch: true },
@@ -9,14 +9,6 @@ const sizes = [
 
 const longList = "Renovation-of-the-summer-house-and-garden-2031";
 const longTask = "Pneumonoultramicroscopicsilicovolcanoconiosis-check-with-the-doctor-on-Tuesday";
-
-/** The page never scrolls sideways (issue 13, item 6). */
-async function noSidewaysScroll(page: Page, when: string): Promise<void> {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-  expect(scrollWidth, `scrollWidth <= innerWidth ${when}`).to.be.at.most(innerWidth);
-  // A phone browser zooms out to fit a page wider than the screen, and innerWidth grows with it.
-  expect(innerWidth, `innerWidth is the screen's width ${when}`).to.equal(page.viewportSize()!.width);
-}
 
 /**
  * The control is shown, inside the viewport's width, and not covered: a tap
