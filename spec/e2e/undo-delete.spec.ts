@@ -54,7 +54,8 @@ describe("Tasks app: undoing a delete", function () {
     const first = (await shownTasks(page)).open[0];
     const box = (await page.getByRole("button", { name: `Delete ${first}` }).boundingBox())!;
     await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForTimeout(250);
+    // The second tap comes once the next task has slid up under the finger (250 ms later for the reviewer).
+    await eventually(async () => expect((await shownTasks(page)).open).to.have.length(3));
     await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
     await page.locator(".undo-toast", { hasText: "2 tasks deleted" }).waitFor();
     expect((await shownTasks(page)).open).to.have.length(2);
