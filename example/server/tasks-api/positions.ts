@@ -38,12 +38,6 @@ function midpoint(lo: bigint, hi: bigint): string | undefined {
   return formatPosition(lo + (hi - lo) / 2n);
 }
 
-/** `count` positions spread evenly over the whole space, in order. */
-export function spreadPositions(count: number): string[] {
-  const gap = SPACE / BigInt(count + 1);
-  return Array.from({ length: count }, (_, i) => formatPosition(gap * BigInt(i + 1)));
-}
-
 /**
  * `count` positions spread evenly strictly between `before` and `after`
  * (missing: the start or the end of the space), or undefined when they

@@ -1,5 +1,5 @@
 import { invalid } from "./api-error";
-import { positionBetween, spreadBetween, spreadPositions } from "./positions";
+import { positionBetween, spreadBetween } from "./positions";
 import type { RequestContext } from "./request-context";
 import type { TaskRow } from "./resources";
 import { writeTask, type TaskColumns } from "./task-writes";
@@ -31,13 +31,13 @@ export function placeTask(ctx: RequestContext, listId: string, parent: string | 
   const position = positionBetween(siblings[index - 1]?.position, siblings[index]?.position);
   if (position !== undefined) return position;
   // The siblings nearest the spot are renumbered, a stretch doubled until it
-  // spans room enough (all of them at worst): renumbering a whole list of
-  // thousands, in one transaction with a live update each, stalled the server.
+  // spans room enough (all of them at worst: the whole space has room for
+  // any list): renumbering a whole list of thousands, in one transaction
+  // with a live update each, stalled the server.
   for (let reach = 8; ; reach *= 2) {
     const lo = Math.max(0, index - reach);
     const hi = Math.min(siblings.length, index + reach);
-    const whole = lo === 0 && hi === siblings.length;
-    const spread = spreadBetween(hi - lo + 1, siblings[lo - 1]?.position, siblings[hi]?.position) ?? (whole ? spreadPositions(hi - lo + 1) : undefined);
+    const spread = spreadBetween(hi - lo + 1, siblings[lo - 1]?.position, siblings[hi]?.position);
     if (!spread) continue;
     siblings.slice(lo, hi).forEach((sibling, i) => {
       const next = spread[lo + i < index ? i : i + 1];

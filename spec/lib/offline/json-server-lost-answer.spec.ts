@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { startJsonServer, type JsonServer } from "../../servers/json-server";
 import { startFaultProxy, type FaultProxy } from "../../servers/fault-proxy";
 import { resetModels, Todo } from "../models";
-import { openPage, type OfflinePage } from "./offline-page";
+import { jsonServerPage, openPage, type OfflinePage } from "./offline-page";
 
 /**
  * Found by a helper following the README's json-server section in Chromium:
@@ -77,20 +77,10 @@ describe("json-server (the README's setup): a create whose answer was lost, then
  * middleware gives every new record an id no record had.
  */
 describe("json-server (the README's setup): another device deleted the last todos", () => {
-  let server: JsonServer;
-  let page: OfflinePage;
-
-  beforeEach(async () => {
-    resetModels();
-    server = await startJsonServer(true);
-    page = openPage({ base: server.url });
-  });
-  afterEach(async () => {
-    page.close();
-    await server.stop();
-  });
+  const fixture = jsonServerPage();
 
   it("gives this device's new todo an id of its own, beside the edited one", async () => {
+    const { server, page } = fixture;
     for (const title of ["one", "two", "three"]) new Todo({ title, done: false }).save({ remote: true });
     await page.atmos.whenSynced();
     const [, two] = Todo.all().sort((a, b) => Number(a.id) - Number(b.id));

@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { startJsonServer, type JsonServer } from "../../servers/json-server";
-import { Project, resetModels } from "../models";
-import { openPage, recordEvents, type OfflinePage } from "./offline-page";
+import { Project } from "../models";
+import { jsonServerPage, recordEvents } from "./offline-page";
 
 /**
  * Found by a new user following the README's json-server setup with a model
@@ -10,19 +9,10 @@ import { openPage, recordEvents, type OfflinePage } from "./offline-page";
  * its path says where to look.
  */
 describe("offline: a create json-server answers 404 (no such collection in db.json)", () => {
-  let server: JsonServer;
-  let page: OfflinePage;
-  beforeEach(async () => {
-    resetModels();
-    server = await startJsonServer(true);
-    page = openPage({ base: server.url });
-  });
-  afterEach(async () => {
-    page.close();
-    await server.stop();
-  });
+  const fixture = jsonServerPage();
 
   it("is parked, kept here, with a message saying to check the base and the routes", async () => {
+    const { page } = fixture;
     const errors = recordEvents(page.atmos, "error");
     const project = new Project({ name: "nowhere to go" });
     project.save({ remote: true });

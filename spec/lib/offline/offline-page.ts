@@ -5,7 +5,9 @@ import { DelayedStore } from "../../fakes/delayed-store";
 import { FakeClock } from "../../fakes/fake-clock";
 import { MemoryStorage } from "../../fakes/memory-storage";
 import { startFaultProxy, type Fault, type FaultProxy } from "../../servers/fault-proxy";
+import { startJsonServer, type JsonServer } from "../../servers/json-server";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
+import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
 import { googleRoutes, models, resetModels, Todo, type Synced } from "../models";
 
 /**
@@ -83,6 +85,34 @@ export function railsPage(): RailsPage {
     await fixture.rails.close();
   });
   return fixture;
+}
+
+/**
+ * A server and a page on it, made before each test of the describe it is
+ * called in (models reset first) and closed after.
+ */
+function serverPage<S>(start: () => Promise<S>, options: (server: S) => OfflinePageOptions, stop: (server: S) => Promise<void>): { server: S; page: OfflinePage } {
+  const fixture = {} as { server: S; page: OfflinePage };
+  beforeEach(async () => {
+    resetModels();
+    fixture.server = await start();
+    fixture.page = openPage(options(fixture.server));
+  });
+  afterEach(async () => {
+    fixture.page.close();
+    await stop(fixture.server);
+  });
+  return fixture;
+}
+
+/** The bundled Google-compatible server (SQLite in a temp file) and a page with its routes and token. */
+export function tasksApiPage(): { server: TasksTestServer; page: OfflinePage } {
+  return serverPage(startTasksTestServer, (api) => ({ base: api.base, token: api.token }), (api) => api.close({ removeFile: true }));
+}
+
+/** json-server 0.17 with the README's idempotency middleware, and a page on it. */
+export function jsonServerPage(): { server: JsonServer; page: OfflinePage } {
+  return serverPage(() => startJsonServer(true), (server) => ({ base: server.url }), (server) => server.stop());
 }
 
 /** What `railsBehindFaults()` makes anew for each test. */

@@ -1,8 +1,7 @@
 import { expect } from "chai";
-import { startTasksTestServer, type TasksTestServer } from "../../servers/tasks-test-server";
 import { tasksClient } from "../../servers/tasks-client";
-import { List, resetModels, Task } from "../models";
-import { openPage, type OfflinePage } from "../offline/offline-page";
+import { List, Task } from "../models";
+import { tasksApiPage } from "../offline/offline-page";
 
 /**
  * Found by an outside review: a synced task whose list was changed here
@@ -14,19 +13,10 @@ import { openPage, type OfflinePage } from "../offline/offline-page";
  * route parameters are those of the last version the server sent.
  */
 describe("a synced task moved here to another list (a route parameter changed)", () => {
-  let api: TasksTestServer;
-  let page: OfflinePage;
-  beforeEach(async () => {
-    resetModels();
-    api = await startTasksTestServer();
-    page = openPage({ base: api.base, token: api.token });
-  });
-  afterEach(async () => {
-    page.close();
-    await api.close({ removeFile: true });
-  });
+  const fixture = tasksApiPage();
 
   async function taskInListA() {
+    const { server: api, page } = fixture;
     const client = tasksClient(api);
     const a = await client.createList("A");
     const b = await client.createList("B");
@@ -35,11 +25,11 @@ describe("a synced task moved here to another list (a route parameter changed)",
     await Task.sync({ remote: true, pathParams: { taskListID: a.id } });
     const errors: string[] = [];
     page.atmos.on("error", (event) => errors.push(`${event.status} ${event.error.message}`));
-    return { client, a, b, errors };
+    return { page, client, a, b, errors };
   }
 
   it("sends its rename to the list the server has it in, and nothing is refused", async () => {
-    const { client, a, b, errors } = await taskInListA();
+    const { page, client, a, b, errors } = await taskInListA();
     Task.first()!.updateAttributes({ taskListID: b.id, title: "moved, renamed" }, { remote: true });
     await page.atmos.whenSynced();
 
@@ -51,7 +41,7 @@ describe("a synced task moved here to another list (a route parameter changed)",
   });
 
   it("deletes it from the list the server has it in, so no pull brings it back", async () => {
-    const { client, a, b, errors } = await taskInListA();
+    const { page, client, a, b, errors } = await taskInListA();
     const task = Task.first()!;
     task.updateAttributes({ taskListID: b.id }, { remote: true });
     task.destroy({ remote: true });

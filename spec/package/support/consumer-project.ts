@@ -61,13 +61,13 @@ function cachedTarballs(names: string[]): string[] {
   const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
   const registry = (process.env.npm_config_registry || "https://registry.npmjs.org/").replace(/\/?$/, "/");
   const specs = new Map<string, string>();
-  const visit = (name: string, from = "") => {
+  const visit = (name: string, from?: string) => {
     // As node resolves: the copy nested under the dependent first, then the top-level one.
-    const key = [`${from}/node_modules/${name}`, `node_modules/${name}`].find((k) => lock.packages[k.replace(/^\//, "")]);
+    const key = [from && `${from}/node_modules/${name}`, `node_modules/${name}`].find((k) => k && lock.packages[k]);
     if (!key || specs.has(name)) return;
-    const entry = lock.packages[key.replace(/^\//, "")];
+    const entry = lock.packages[key];
     specs.set(name, `${name}@${registry}${name}/-/${name.split("/").pop()}-${entry.version}.tgz`);
-    for (const dep of Object.keys(entry.dependencies ?? {})) visit(dep, key.replace(/^\//, ""));
+    for (const dep of Object.keys(entry.dependencies ?? {})) visit(dep, key);
   };
   for (const name of names) visit(name);
   return [...specs.values()];

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { formatPosition, positionBetween, spreadPositions } from "../../../example/server/tasks-api/positions";
+import { formatPosition, positionBetween, spreadBetween } from "../../../example/server/tasks-api/positions";
 
 describe("tasks API: task positions", () => {
   const cases: Array<[string, string | undefined, string | undefined]> = [
@@ -25,7 +25,7 @@ describe("tasks API: task positions", () => {
   });
 
   it("spreads positions evenly and in order", () => {
-    const spread = spreadPositions(4);
+    const spread = spreadBetween(4)!;
     expect(spread).to.have.length(4);
     expect([...spread].sort()).to.deep.equal(spread);
     expect(new Set(spread).size).to.equal(4);
