@@ -30,11 +30,8 @@ export function liveHostOf(atmos: LiveAtmos): LiveHost {
 function modelByCollection(atmos: LiveAtmos, name: string): SpineModel | undefined {
   const app = atmos.appContext;
   if (app.model(name)) return app.model(name);
-  for (const className of app.classNames()) {
-    const model = app.model(className);
-    if (model.collection === name || collectionName(className) === name || urlCollection(model.url) === name) return model;
-  }
-  return undefined;
+  const className = app.classNames().find((each) => namesOf(app.model(each), each).includes(name));
+  return className === undefined ? undefined : app.model(className);
 }
 
 /** The collections each Atmos has said it has no model of (said once: a channel may carry collections a page does not model). */
@@ -47,8 +44,14 @@ function unknownCollection(atmos: LiveAtmos, collection: string): void {
   if (told.has(collection)) return;
   told.add(collection);
   const app = atmos.appContext;
-  const known = app.classNames().map((className) => JSON.stringify(app.model(className).collection ?? collectionName(className)));
+  const known = app.classNames().map((className) => namesOf(app.model(className), className).map((n) => JSON.stringify(n)).join(" or "));
   throw new Error(`live: no model for collection ${JSON.stringify(collection)} (known: ${known.join(", ")}); set Model.collection, or the server's collection name; its changes are not applied`);
+}
+
+/** Every name `modelByCollection` finds `model` by, its class name first. */
+function namesOf(model: SpineModel, className: string): string[] {
+  const names = [className, model.collection, collectionName(className), urlCollection(model.url)];
+  return names.filter((name, at): name is string => !!name && names.indexOf(name) === at);
 }
 
 /** The collection a model's own `url` names: its last segment that is not a parameter (`/api/v2/todo_items` → `todo_items`). */
