@@ -12,6 +12,9 @@ import { readMissed } from "./missed-changes";
 import { runSync } from "./sync-request";
 import { LiveLog } from "./live-log";
 
+/** The refusal of an auth message without a token that `authenticate` did not accept from the request alone (a cookie). */
+const NO_TOKEN = "invalid token: none was given (auth.token is empty); pass it as live.connect(url, { token }), or in the auth message";
+
 /** What every socket of one server shares: built once per server, not once per socket. */
 export interface LiveConnectionOptions {
   hub: LiveHub;
@@ -233,7 +236,7 @@ export class LiveConnection implements ChannelSubscriber {
     }
     if (!decision) this.options.authFailed?.(this);
     if (this.state === "closed") return;
-    if (!decision) return this.refuse(CloseCode.unauthorized, "invalid token");
+    if (!decision) return this.refuse(CloseCode.unauthorized, auth.token ? "invalid token" : NO_TOKEN);
     this.options.authSucceeded?.(this, auth.token);
     const grant = (this.grant = toGrant(decision));
     const refusal = this.options.admit?.(this);

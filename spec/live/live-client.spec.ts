@@ -105,6 +105,14 @@ describe("live client", () => {
     expect(clock.delays, "no reconnect was scheduled").to.deep.equal([]);
   });
 
+  // Found by an outside review: connect(url) without a token was told "invalid token", as if a wrong one had been given.
+  it("says no token was given when connect has none and the server wants one", async () => {
+    const host = new FakeLiveHost();
+    const error = await client(host).connect(fixture.wsUrl).then(() => null, (e: Error) => e);
+    expect(error?.message).to.match(/^invalid token: none was given \(auth\.token is empty\); pass it as live\.connect\(url, \{ token \}\)/);
+    expect(host.events[0].payload).to.deep.include({ code: 4401 });
+  });
+
   it("rejects with 4403 when a channel is not allowed", async () => {
     const host = new FakeLiveHost();
     const error = await client(host).connect(fixture.wsUrl, { token: "good", channels: ["user:other"] }).then(() => null, (e: Error) => e);
