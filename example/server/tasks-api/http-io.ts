@@ -35,12 +35,14 @@ export function errorResponse(err: ApiError): ApiResponse {
 }
 
 /**
- * Writes an ApiResponse out; a HEAD request gets the headers of the GET
+ * Writes an ApiResponse out, never to be cached; a HEAD request gets the headers of the GET
  * answer (its Content-Length included) and no body. `close` ends the
  * connection after the answer: used when the request's body was left unread.
  */
 export function send(res: http.ServerResponse, response: ApiResponse, extraHeaders: Record<string, string> = {}, options: { head?: boolean; close?: boolean } = {}): void {
-  const headers: Record<string, string | number> = { ...extraHeaders, ...response.headers };
+  // A person's lists and tasks: no browser cache or proxy keeps them (they
+  // would outlive Sign out on a shared computer). The client asks again.
+  const headers: Record<string, string | number> = { "Cache-Control": "no-store", ...extraHeaders, ...response.headers };
   headers["Content-Length"] = Buffer.byteLength(response.body);
   if (options.close) headers.Connection = "close";
   res.writeHead(response.status, headers);

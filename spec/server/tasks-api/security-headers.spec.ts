@@ -86,4 +86,22 @@ describe("example server: security headers", () => {
     // The attacker's name is not echoed into the policy.
     expect(misdirected.headers["content-security-policy"]).not.to.contain("attacker");
   });
+
+  // Found in review: after Sign out on a shared computer, the browser's HTTP
+  // cache still held the person's lists and tasks as the API had answered them.
+  it("lets no browser or proxy keep an answer of the API (Cache-Control: no-store), failures included", async () => {
+    await start();
+    const auth = { Authorization: "Bearer t0k" };
+    const list = await (await fetch(`${app.url}/tasks/v1/users/@me/lists`, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: JSON.stringify({ title: "Private" }) })).json();
+    const answers = {
+      lists: await fetch(`${app.url}/tasks/v1/users/@me/lists`, { headers: auth }),
+      list: await fetch(`${app.url}/tasks/v1/users/@me/lists/${list.id}`, { headers: auth }),
+      tasks: await fetch(`${app.url}/tasks/v1/lists/${list.id}/tasks`, { headers: auth }),
+      head: await fetch(`${app.url}/tasks/v1/users/@me/lists`, { method: "HEAD", headers: auth }),
+      unauthenticated: await fetch(`${app.url}/tasks/v1/users/@me/lists`),
+      notFound: await fetch(`${app.url}/tasks/v1/lists/nope/tasks`, { headers: auth }),
+      config: await fetch(`${app.url}/app-config.json`),
+    };
+    for (const [name, res] of Object.entries(answers)) expect(res.headers.get("cache-control"), name).to.equal("no-store");
+  });
 });
