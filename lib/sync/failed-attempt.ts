@@ -75,22 +75,25 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   // A refusal is stored parked, in one write (parkOrResend): the other tabs
   // must not read a failure without the park and take it for one retried.
   if (retrying) host.meta.touch(entry);
+  // Refused: parked (or the newer version sent instead) before anyone hears
+  // of it, so a listener reads the record "failed" and counted as such.
+  if (!retrying) {
+    parkOrResend(host, entry, op, failure, calls, payload);
+    return undefined;
+  }
   // Pause before telling the app, so a resume() called from an auth_fail
   // listener (after refreshing the token) is not undone.
   if (kind === "auth" && state.pause()) host.authFailed();
+  if (kind === "offline") host.setOnline(false);
+  // Not an offline status: the record says "failed" until an attempt gets
+  // through (stored above); status() counts it before the listeners run.
+  if (kind === "transient" || wasFailed) host.statusChanged(entry);
   host.reportError(payload);
   // A save's error callback hears the first failure of its change, whatever
   // it is (API.md: status 0 for a network failure), once: the retries that
   // follow are the outbox's; success or a refusal still comes.
-  if (retrying) tellFirstFailure(state.told, calls, record, payload);
-  if (kind === "offline" || kind === "transient") {
-    if (kind === "offline") host.setOnline(false);
-    // Not an offline status: the record says "failed" until an attempt gets through (stored above).
-    if (kind === "transient" || wasFailed) host.statusChanged(entry);
-    return { retryAfterMs: failure.retryAfterMs };
-  }
-  if (kind !== "auth") parkOrResend(host, entry, op, failure, calls, payload);
-  return undefined;
+  tellFirstFailure(state.told, calls, record, payload);
+  return kind === "auth" ? undefined : { retryAfterMs: failure.retryAfterMs };
 }
 
 /** An update of a record deleted meanwhile, answered unreadably: its calls and the `error` event hear of it, and the delete goes next. */

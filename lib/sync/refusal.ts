@@ -7,7 +7,8 @@ import type { RemoteCallOptions, SyncHost } from "./sync-host";
  * What a refusal (a 4xx, a setup mistake, an unreadable answer) does to a
  * record's outbox: the change is parked until the app retries or reverts it,
  * or, when the user saved a newer version while the refused one was on its
- * way, the newest is sent instead (once).
+ * way, the newest is sent instead (once). Then the `error` event and the
+ * calls' error callbacks tell of it.
  */
 export function parkOrResend(host: SyncHost, entry: RecordEntry, op: OutboxOp, failure: SyncError, calls: RemoteCallOptions[], payload: ErrorPayload): void {
   const { status, message, body } = failure;
@@ -33,6 +34,9 @@ export function parkOrResend(host: SyncHost, entry: RecordEntry, op: OutboxOp, f
   if (!resend) entry.failed = { status, message, body };
   // Created, refused, destroyed meanwhile: the server never had it, nothing is left to send.
   storeEntry(host.meta, entry);
+  // Then the app hears of it: its listeners read the record as parked, and status() counts it.
+  host.statusChanged(entry);
+  host.reportError(payload);
   // The refused save's callbacks hear the refusal; the newer save's hear how it went.
   for (const call of calls) callApp(() => call.error?.(payload.record, payload));
   if (resend && !entry.queue.some((o) => o.key === op.key)) host.dropCallOptions(op.key);
