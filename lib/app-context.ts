@@ -112,7 +112,9 @@ export class AppContext {
     const attrs = detached(record.attributes() as Attrs);
     const id = String(record.id);
     attrs.id = id;
-    return { className: record.constructor.className, id, attrs };
+    const plain: PlainRecord = { className: record.constructor.className, id, attrs };
+    if (typeof record.id === "number") plain.numericId = true;
+    return plain;
   }
 
   /**
@@ -155,7 +157,11 @@ export class AppContext {
           const existing = indexed(model, attrs.id as string);
           if (!existing) return { ...detached(attrs) };
           existed.push(i);
-          return { ...detached(attrs), cid: existing.cid };
+          // And its id as Spine holds it: 100 refreshed as "100" would go
+          // through Spine 1.6's changeID, which deletes the key it has just
+          // written (the same key), and find(100) would give null.
+          const id = String(existing.id) === String(attrs.id) ? existing.id : attrs.id;
+          return { ...detached(attrs), cid: existing.cid, id };
         }),
         { ...fromSync },
       );

@@ -27,6 +27,12 @@ declare module "spine" {
     proxy<F extends Callback>(fn: F): F;
   }
 
+  /**
+   * An id as Spine takes it: text (atmos2's own ids, and what it reads back
+   * from storage), or a number an app gave (a Rails page's JSON).
+   */
+  type RecordId = string | number;
+
   class Model extends Module {
     static className: string;
     static attributes: string[];
@@ -36,8 +42,8 @@ declare module "spine" {
     static url?: string | (() => string);
     static configure(name: string, ...attributes: string[]): typeof Model;
     /** Spine 1.6 returns `notFound(id)` (null) for an id it does not hold, 1.2 throws: ask `exists(id)` first. */
-    static find<T extends Model>(this: ModelClass<T>, id: string, notFound?: (id: string) => T | null): T;
-    static exists(id: string): boolean;
+    static find<T extends Model>(this: ModelClass<T>, id: RecordId, notFound?: (id: RecordId) => T | null): T;
+    static exists(id: RecordId): boolean;
     static all<T extends Model>(this: ModelClass<T>): T[];
     static select<T extends Model>(this: ModelClass<T>, fn: (r: T) => boolean): T[];
     static findByAttribute<T extends Model>(this: ModelClass<T>, name: string, value: unknown): T | null;
@@ -46,16 +52,16 @@ declare module "spine" {
     static first<T extends Model>(this: ModelClass<T>): T | undefined;
     static last<T extends Model>(this: ModelClass<T>): T | undefined;
     static each(fn: (r: Model) => void): void;
-    static findAll<T extends Model>(this: ModelClass<T>, ids: string[], notFound?: (id: string) => T | null): T[];
-    static notFound(id: string): unknown;
+    static findAll<T extends Model>(this: ModelClass<T>, ids: RecordId[], notFound?: (id: RecordId) => T | null): T[];
+    static notFound(id: RecordId): unknown;
     static slice<T extends Model>(this: ModelClass<T>, begin?: number, end?: number): T[];
     /** The records loaded (clones); `{ clear: true }` empties the model first. */
     static refresh<T extends Model>(this: ModelClass<T>, values: unknown, options?: Attributes): T[];
     static create<T extends Model>(this: ModelClass<T>, atts?: Attributes, options?: SaveOptions<T>): T | false;
     /** `Model.find(id).updateAttributes(atts, options)`. */
-    static update<T extends Model>(this: ModelClass<T>, id: string, atts: Attributes, options?: SaveOptions<T>): T | false;
+    static update<T extends Model>(this: ModelClass<T>, id: RecordId, atts: Attributes, options?: SaveOptions<T>): T | false;
     /** Destroys the record with this id, if the model holds it. */
-    static destroy<T extends Model>(this: ModelClass<T>, id: string, options?: SaveOptions<T>): T | undefined;
+    static destroy<T extends Model>(this: ModelClass<T>, id: RecordId, options?: SaveOptions<T>): T | undefined;
     /** With a function: binds it to "fetch"; else triggers "fetch" with the arguments (Spine's; atmos2's pull is `sync`). */
     static fetch(callbackOrParams?: Callback | Attributes): unknown;
     static toJSON(): Model[];
@@ -124,7 +130,7 @@ declare module "spine" {
     save(options?: SaveOptions<this>): this | false;
     updateAttribute(name: string, value: unknown, options?: SaveOptions<this>): this | false;
     updateAttributes(atts: Attributes, options?: SaveOptions<this>): this | false;
-    changeID(id: string): void;
+    changeID(id: RecordId): void;
     /** `{ remote: true }` also deletes on the server. */
     destroy(options?: SaveOptions<this>): this;
     dup(newRecord?: boolean): this;

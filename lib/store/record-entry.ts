@@ -21,6 +21,8 @@ export interface PlainRecord {
   className: string;
   id: string;
   attrs: Attrs;
+  /** Spine holds the id as a number (the app gave one, e.g. a Rails page's JSON): it goes to the server as one. */
+  numericId?: true;
 }
 
 export type OpKind = "create" | "update" | "destroy";
@@ -148,7 +150,7 @@ export interface RecordEntry {
    * copy has anew, so they do not tell that copy apart (lost-creates.ts).
    */
   recreatedFrom?: Attrs;
-  /** The server's ids are numbers (json-server, Rails): send them back as numbers. */
+  /** The server's ids are numbers (json-server, Rails), or the app gave this one as a number: send them back as numbers. */
   numericId?: boolean;
   /** Ids this record had before the server assigned its own (for crash recovery). */
   formerIds?: string[];

@@ -49,6 +49,7 @@ export function recordChange(
     entry.failed = undefined;
   } else if (!entry) {
     entry = { className: plain.className, id: plain.id, attrs: plain.attrs, acked: false, queue: [] };
+    if (plain.numericId) entry.numericId = true;
     kind = "create";
   } else {
     // Only a field the app's record carries can be the user's edit: taken for edits, the server's
