@@ -1,5 +1,6 @@
 import type { OutboxOp, RecordEntry } from "../store/record-entry";
 import { callApp, errorPayload, finishDestroy, recordOf, storeEntry } from "./outbox-exchange";
+import { createGoneHint } from "./gone-hints";
 import { parkOrResend } from "./refusal";
 import { classifyFailure, goneAnswer } from "./retry-policy";
 import { asSyncError, type ErrorPayload, type SyncError } from "./sync-error";
@@ -36,7 +37,7 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   if (deletedMeanwhile && op.kind === "create") kind = "transient";
   if (kind === "park" && goneAnswer(status)) {
     if (op.kind === "update") failure.message += "; the server has no such record (deleted elsewhere?): atmos.revert(record) removes it here, or destroy it";
-    else if (op.kind === "create") failure.message += goneParent(host, entry, op);
+    else if (op.kind === "create") failure.message += createGoneHint(host, entry, op);
   }
   const record = recordOf(host, entry);
   // The server answered (404, 500…): the network is up again, whatever it said.
@@ -59,10 +60,19 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   if (failure.type !== "config" && !(status >= 400 && status < 500) && status !== 503 && !failure.unsent) op.unsure = true;
   const payload = errorPayload(className, record, failure);
   const retrying = (payload.retrying = kind === "offline" || kind === "transient" || kind === "auth");
+  if (!retrying) {
+    // Refused: the server did not make it (it would have answered with what it made), so a fix goes out as the user has it.
+    if (status >= 400 && status < 500) op.sentAs = undefined;
+    // Stored parked in one write (parkOrResend): the other tabs must not read
+    // a failure without the park and take it for one retried. And before
+    // anyone hears of it, so a listener reads the record "failed", counted.
+    parkOrResend(host, entry, op, failure, calls, payload);
+    return undefined;
+  }
   // Not on the server, by this attempt or an earlier one: as if never sent,
   // so edits made before it goes again fold into it (one request with the
   // latest attributes, not a create followed by an update it already carries).
-  if (retrying && !op.unsure) notSent(op);
+  if (!op.unsure) notSent(op);
   // A 5xx, not an offline status: "failed" (API.md), yet sent again by
   // itself (ParkedFailure.retry). A 429 (or a 409: its key still in
   // progress) refused nothing: the change waits for its turn, pending.
@@ -70,17 +80,7 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   // After such a 5xx, an attempt that met the network's failure: the last word is "offline", pending again.
   const wasFailed = kind === "offline" && !!entry.failed?.retry;
   if (wasFailed) entry.failed = undefined;
-  // Refused: the server did not make it (it would have answered with what it made), so a fix goes out as the user has it.
-  if (!retrying && status >= 400 && status < 500) op.sentAs = undefined;
-  // A refusal is stored parked, in one write (parkOrResend): the other tabs
-  // must not read a failure without the park and take it for one retried.
-  if (retrying) host.meta.touch(entry);
-  // Refused: parked (or the newer version sent instead) before anyone hears
-  // of it, so a listener reads the record "failed" and counted as such.
-  if (!retrying) {
-    parkOrResend(host, entry, op, failure, calls, payload);
-    return undefined;
-  }
+  host.meta.touch(entry);
   // Pause before telling the app, so a resume() called from an auth_fail
   // listener (after refreshing the token) is not undone.
   if (kind === "auth" && state.pause()) host.authFailed();
@@ -125,28 +125,4 @@ export function tellFirstFailure(told: WeakSet<RemoteCallOptions>, calls: Remote
 export function notSent(op: OutboxOp): void {
   op.sent = false;
   op.sentAs = undefined;
-}
-
-/**
- * For a create answered 404/410 whose path holds a parent's id (a task's
- * list): the parent may have been deleted elsewhere, and what to do then.
- * Without one, the address is likely wrong (a collection the server lacks).
- */
-function goneParent(host: SyncHost, entry: RecordEntry, op: OutboxOp): string {
-  const segments = (op.sentAs?.path ?? "").split(/[?#]/)[0].split("/").map(decoded);
-  const keys = host.options(entry.className).remoteKeys;
-  for (const field in keys) {
-    const value = entry.attrs[field];
-    if (value == null || !segments.includes(String(value))) continue;
-    return `; the server may have no ${keys[field]} ${JSON.stringify(String(value))} (${field}) any more (deleted elsewhere?): atmos.revert(record) drops this ${entry.className} here, or set another ${field} and atmos.retry(record)`;
-  }
-  return `; the server has nothing at this address to create ${entry.className} records in: check resourceClient.base and the routes, then atmos.retry(record)`;
-}
-
-function decoded(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment; // a route written with a bare "%"
-  }
 }

@@ -2,6 +2,7 @@ import type { AppContext } from "../app-context";
 import type { ConflictEvent } from "../atmos-options";
 import type { Puller, PullOptions } from "./puller";
 import type { ResolvedRoute } from "./routes";
+import { pullGoneHint } from "./gone-hints";
 import { noteOutcome } from "./request-outcome";
 import { goneAnswer } from "./retry-policy";
 import type { StatusBoard } from "./status-board";
@@ -86,27 +87,13 @@ function pulled(parts: ModelSyncParts, className: string, route: ResolvedRoute, 
       const closed = parts.closed();
       if (closed) throw closed;
       const failure = asSyncError(error);
-      // (An HTML 404 page's message already says where to look.)
-      if (failure.type === "http" && goneAnswer(failure.status) && !failure.message.includes("check resourceClient.base")) failure.message += goneHint(host, className, route, options);
+      if (failure.type === "http" && goneAnswer(failure.status) && !failure.saysWhereToLook) failure.message += pullGoneHint(host, className, route, options.pathParams);
       // Offline, unless the network was seen up since this pull began (a stale timeout).
       noteOutcome(host, failure, () => board.onlineMark === mark && board.setOnline(false));
       parts.reportFailure(className, failure);
       throw failure;
     },
   );
-}
-
-/**
- * What a pull answered 404 or 410 may mean: a parent its path names (a
- * task's list) is gone, or the address is wrong (a collection the server
- * lacks, a wrong base).
- */
-function goneHint(host: SyncHost, className: string, route: ResolvedRoute, options: SyncOptions): string {
-  const where = `check resourceClient.base and the routes (${className}'s index route)`;
-  const keys = host.options(className).remoteKeys;
-  const parent = route.params.find((name) => keys[name] && options.pathParams?.[name] != null);
-  if (parent === undefined) return `; the server has nothing at this address to read ${className} records from: ${where}`;
-  return `; the server may have no ${keys[parent]} ${JSON.stringify(String(options.pathParams![parent]))} (${parent}) any more (deleted elsewhere?); else ${where}`;
 }
 
 /** The model's records Spine holds (all, or these ids). */

@@ -39,8 +39,8 @@ export function parseResponse(response: Response, text: string, label: string): 
     const served = Date.parse(headers.get("date") ?? "");
     const retryAfterMs = parseRetryAfter(headers.get("retry-after"), Number.isNaN(served) ? Date.now() : served);
     // A framework's own "not found" page: no such route at all, most often a wrong base or route.
-    const where = html && (status === 404 || status === 405) ? "; check resourceClient.base and the routes" : "";
-    throw new SyncError(`${label} answered ${status}: ${messageFromBody(status, body)}${where}`, { status, body, type: "http", retryAfterMs });
+    const saysWhereToLook = html && (status === 404 || status === 405);
+    throw new SyncError(`${label} answered ${status}: ${messageFromBody(status, body)}${saysWhereToLook ? "; check resourceClient.base and the routes" : ""}`, { status, body, type: "http", retryAfterMs, saysWhereToLook });
   }
   if (unusable) throw new SyncError(`${label} answered ${status} with ${unusable}`, { status, body: text, type: "parse" });
   return { status, body, headers, empty: text === "", redirectedTo: response.redirected ? response.url : undefined };

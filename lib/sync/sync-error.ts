@@ -18,8 +18,10 @@ export class SyncError extends Error {
   readonly unsent?: boolean;
   /** The server answered, though with status 0 (a redirect the page may not follow): the network is up. */
   readonly answered?: boolean;
+  /** The message already says to check resourceClient.base and the routes (a framework's own "not found" page). */
+  readonly saysWhereToLook?: boolean;
 
-  constructor(message: string, options: { status?: number; body?: unknown; type: SyncErrorType; retryAfterMs?: number; unsent?: boolean; answered?: boolean }) {
+  constructor(message: string, options: { status?: number; body?: unknown; type: SyncErrorType; retryAfterMs?: number; unsent?: boolean; answered?: boolean; saysWhereToLook?: boolean }) {
     super(message);
     this.name = "SyncError";
     this.status = options.status ?? 0;
@@ -28,6 +30,7 @@ export class SyncError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.unsent = options.unsent;
     this.answered = options.answered;
+    this.saysWhereToLook = options.saysWhereToLook;
   }
 }
 
