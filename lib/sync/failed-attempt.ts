@@ -74,9 +74,9 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   // latest attributes, not a create followed by an update it already carries).
   if (!op.unsure) notSent(op);
   // A 5xx, not an offline status: "failed" (API.md), yet sent again by
-  // itself (ParkedFailure.retry). A 429 (or a 409: its key still in
-  // progress) refused nothing: the change waits for its turn, pending.
-  if (kind === "transient" && status !== 429 && status !== 409) entry.failed = { status, message: failure.message, body, retry: true };
+  // itself (ParkedFailure.retry). A 429 or a rate-limit 403 (or a 409: its
+  // key still in progress) refused nothing: the change waits for its turn, pending.
+  if (kind === "transient" && status >= 500) entry.failed = { status, message: failure.message, body, retry: true };
   // After such a 5xx, an attempt that met the network's failure: the last word is "offline", pending again.
   const wasFailed = kind === "offline" && !!entry.failed?.retry;
   if (wasFailed) entry.failed = undefined;

@@ -6,7 +6,8 @@ import type { SyncError } from "./sync-error";
  *
  *   offline   status 0, a timeout, or a status in offlineStatusCodes: keep the
  *             change, say "offline", retry with backoff and on `online`/push()
- *   transient 429 and other 5xx: retry with backoff (Retry-After honoured);
+ *   transient 429 (or Google's 403 rate limit) and other 5xx: retry with
+ *             backoff (Retry-After honoured);
  *             a 409 to an op sent again with its key, a few times (below)
  *   auth      401: hold every send until atmos.resume()
  *   gone      404/410 answering a delete: the record is already gone, done
@@ -35,6 +36,18 @@ export function goneAnswer(status: number | undefined): boolean {
   return status === 404 || status === 410;
 }
 
+/**
+ * The server asked to slow down: a 429, or Google's 403 whose
+ * `error.errors[].reason` is `rateLimitExceeded` or `userRateLimitExceeded`
+ * (its APIs send those, and ask for a retry with backoff). The request was
+ * refused before anything was done: it waits its turn, nothing to fix.
+ */
+export function saysSlowDown(error: SyncError): boolean {
+  if (error.status === 429) return true;
+  const reasons = error.status === 403 && (error.body as { error?: { errors?: unknown } } | null)?.error?.errors;
+  return Array.isArray(reasons) && reasons.some((item) => /^(rateLimitExceeded|userRateLimitExceeded)$/.test(item?.reason));
+}
+
 export function classifyFailure(error: SyncError, op: OpKind | "index", offline: OfflineStatusCodes, sent?: Pick<OutboxOp, "unsure" | "attempts">): FailureKind {
   const status = error.status;
   // A setup mistake (resourceClient.base, a route missing a parameter, an
@@ -45,7 +58,7 @@ export function classifyFailure(error: SyncError, op: OpKind | "index", offline:
   if (status === 0 || error.type === "timeout" || error.type === "network" || isOffline) return "offline";
   if (status === 401) return "auth";
   if (op === "destroy" && goneAnswer(status)) return "gone";
-  if (status === 429 || status >= 500) return "transient";
+  if (status >= 500 || saysSlowDown(error)) return "transient";
   // A 409 to a request sent again with its key, an earlier one maybe still on its way: the server is still
   // working on that one (the Idempotency-Key draft's answer). Tried again, a few times; then a conflict.
   if (status === 409 && sent?.unsure && (sent.attempts ?? 0) <= 5) return "transient";
