@@ -6,6 +6,7 @@ import type { RemoteSync } from "./remote-sync";
 import { patchHtml } from "./dom-patch";
 import { draftOf, emptyField, rekeyDraft } from "./drafts";
 import { renameForm, typedName } from "./list-rename";
+import { HeldPlace } from "./held-place";
 import { html } from "./html";
 import { oncePerBurst } from "./once-per-burst";
 import { List } from "./list-model";
@@ -159,18 +160,11 @@ export class TasksPanel extends Spine.Controller {
     const tasks = Task.ofList(list.id).sort(Task.compare);
     const open = tasks.filter((t) => !t.isDone);
     const done = tasks.filter((t) => t.isDone);
-    const focused = document.activeElement as HTMLElement | null;
-    // The row and control that have the focus: a row repainted (its checkbox
-    // replaced) and moved (completed, reopened) loses it.
-    let focusedRow: TaskItem | undefined;
-    for (const item of this.items.values()) if (focused && item.el[0].contains(focused)) focusedRow = item;
-    const control = focusedRow && [...focused!.classList].find((name) => name.startsWith("task-"));
-    // If that row goes (Undo of a task the server refused to create), its neighbour takes the focus.
-    const rowEl = focusedRow?.el[0] as HTMLElement | undefined;
-    const neighbour = [rowEl?.nextElementSibling, rowEl?.previousElementSibling].find((el) => el?.matches(".task")) as HTMLElement | undefined;
+    const held = new HeldPlace(this.items.values());
     const seen = new Set<object>();
     this.place(this.openEl[0], open, seen);
     this.place(this.doneEl[0], done, seen);
+    held.keepFormInView();
     for (const [root, item] of this.items) {
       if (seen.has(root)) continue;
       const typed = item.leaveEdit();
@@ -183,25 +177,7 @@ export class TasksPanel extends Spine.Controller {
     this.emptyEl.prop("hidden", open.length > 0).text(done.length ? "All done. Nice!" : this.remote.loading ? "Loading tasks…" : "No tasks yet. Type one above and press Enter.");
     this.doneSection.prop("hidden", done.length === 0);
     this.doneCount.text(`(${done.length})`);
-    // Moving a row (e.g. when completed) drops its focus; give it back, to the
-    // same control of the same task when the row was repainted meanwhile
-    // (once the Completed section shows: a hidden control takes no focus).
-    const lost = !document.activeElement || document.activeElement === document.body;
-    // Given back where it was, the page stays where the user scrolled it.
-    if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus({ preventScroll: true });
-    else if (lost && focusedRow && [...this.items.values()].includes(focusedRow)) {
-      const row = focusedRow.el[0] as HTMLElement;
-      (row.querySelector<HTMLElement>(`.${control}`) ?? row.querySelector<HTMLElement>(".task-open"))?.focus({ preventScroll: true });
-    }
-    // The focused control went, or was hidden with its section ("Clear completed"
-    // once nothing is completed; Chrome keeps focus on a hidden element until
-    // the next frame): the neighbouring task, else the new-task field, takes it.
-    const active = document.activeElement as HTMLElement | null;
-    const gone = !active || active === document.body || (focused && active === focused && !focused.checkVisibility());
-    if (gone && focused && (focusedRow || this.doneSection[0].contains(focused))) {
-      const next = neighbour?.isConnected ? neighbour.querySelector<HTMLElement>(".task-open") : null;
-      (next ?? this.newTitle[0]).focus();
-    }
+    held.giveBackFocus([...this.items.values()], this.doneSection[0], this.newTitle[0]);
   }
 
   private place(ul: HTMLElement, tasks: Task[], seen: Set<object>): void {
@@ -322,3 +298,4 @@ export class TasksPanel extends Spine.Controller {
     if (list) this.undo.deleteTasks(completedTasks(list), "completed task");
   }
 }
+

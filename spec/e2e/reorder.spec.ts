@@ -71,6 +71,35 @@ describe("Tasks app: putting tasks in another order", function () {
     await eventually(async () => expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).to.equal("Move up"));
   });
 
+  // Found by a review: each press moved the form away with its task, and a
+  // second press at the same spot opened the task that had taken its place.
+  it("keeps the task being moved under the finger, so pressing Move up again moves it again", async () => {
+    const page = await harness.openDevice({ width: 375, height: 667 }, { touch: true });
+    await addList(page, "Chores");
+    const titles = Array.from({ length: 12 }, (_, i) => `Chore ${i + 1}`);
+    await addTasks(page, ...titles);
+    await synced(page);
+    const before = (await shownTasks(page)).open;
+    const moving = before[7];
+    await page.getByRole("button", { name: `Edit ${moving}` }).tap();
+    const up = page.getByRole("button", { name: "Move up" });
+    await up.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    const box = (await up.boundingBox())!;
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+
+    for (const place of [6, 5]) {
+      await page.touchscreen.tap(x, y);
+      const expected = before.filter((title) => title !== moving);
+      expected.splice(place, 0, moving);
+      await eventually(async () => expect(await shownOrder(page)).to.deep.equal(expected));
+      const now = (await up.boundingBox())!;
+      expect(Math.abs(now.y - box.y), `Move up stays under the finger (was at ${box.y}, now ${now.y})`).to.be.below(2);
+    }
+    expect(await page.locator(".task-edit").count(), "one form open, the moved task's").to.equal(1);
+    expect(await serverOrder("Chores")).to.deep.equal(await shownOrder(page));
+    expect(harness.pageErrors(page)).to.deep.equal([]);
+  });
+
   it("says that moving needs the server when offline, and changes nothing", async () => {
     const page = await harness.openDevice();
     await addList(page, "Evening");
