@@ -87,6 +87,35 @@ describe("tasks API: clear and move", () => {
     expect(under.status, "nor insert one under it").to.equal(400);
   });
 
+  // Google: "The task set as previous must exist in the task list and can not be hidden." (Found comparing with Google's reference.)
+  it("refuses to move a task after a hidden (cleared) task, naming the parameter", async () => {
+    const done = await api.createTask(listId, { title: "done", status: "completed" });
+    const open = await api.createTask(listId, { title: "open" });
+    await api.call("POST", `/lists/${listId}/clear`);
+    const moved = await api.call("POST", `/lists/${listId}/tasks/${open.id}/move?previous=${done.id}`);
+    expect(moved.status).to.equal(400);
+    expect(moved.body.error.errors[0].location).to.equal("previous");
+    expect(moved.body.error.message).to.contain("hidden");
+  });
+
+  // Google: "Tasks that are both completed and hidden can only be moved to
+  // position 0, so the previous field must be empty", and "cannot be nested".
+  it("moves a completed, hidden task only to the top of the top level", async () => {
+    const done = await api.createTask(listId, { title: "done", status: "completed" });
+    const a = await api.createTask(listId, { title: "a" });
+    await api.call("POST", `/lists/${listId}/clear`);
+    const after = await api.call("POST", `/lists/${listId}/tasks/${done.id}/move?previous=${a.id}`);
+    expect(after.status).to.equal(400);
+    expect(after.body.error.errors[0].location).to.equal("previous");
+    expect(after.body.error.message).to.contain("completed and hidden");
+    const under = await api.call("POST", `/lists/${listId}/tasks/${done.id}/move?parent=${a.id}`);
+    expect(under.status).to.equal(400);
+    expect(under.body.error.errors[0].location).to.equal("parent");
+    const top = await api.call("POST", `/lists/${listId}/tasks/${done.id}/move`);
+    expect(top.status).to.equal(200);
+    expect(top.body).to.include({ hidden: true, status: "completed" });
+  });
+
   // Google: "destinationTasklist: … If set, the task is moved from tasklist to
   // the destinationTasklist list." The server answered 400 "not supported".
   it("moves a task with its subtasks to another list (destinationTasklist), placed by parent and previous there", async () => {
