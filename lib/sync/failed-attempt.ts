@@ -37,7 +37,7 @@ export function failedAttempt(host: SyncHost, entry: RecordEntry, op: OutboxOp, 
   if (deletedMeanwhile && op.kind === "create") kind = "transient";
   if (kind === "park" && goneAnswer(status)) {
     if (op.kind === "update") failure.message += "; the server has no such record (deleted elsewhere?): atmos.revert(record) removes it here, or destroy it";
-    else if (op.kind === "create") failure.message += createGoneHint(host, entry, op);
+    else if (op.kind === "create") failure.message += createGoneHint(host, entry, op, failure.saysWhereToLook);
   }
   const record = recordOf(host, entry);
   // The server answered (404, 500…): the network is up again, whatever it said.

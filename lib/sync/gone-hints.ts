@@ -13,8 +13,12 @@ function parentGone(host: SyncHost, className: string, field: string, value: unk
 
 const CHECK_ADDRESS = "check resourceClient.base and the routes";
 
-/** For a create answered 404/410: the parent its path holds may be gone, and what to do then; without one, the address is likely wrong. */
-export function createGoneHint(host: SyncHost, entry: RecordEntry, op: OutboxOp): string {
+/**
+ * For a create answered 404/410: the parent its path holds may be gone, and
+ * what to do then; without one, the address is likely wrong (which an HTML
+ * "not found" page's message, `saidWhere`, says already).
+ */
+export function createGoneHint(host: SyncHost, entry: RecordEntry, op: OutboxOp, saidWhere?: boolean): string {
   const segments = (op.sentAs?.path ?? "").split(/[?#]/)[0].split("/").map(decoded);
   const { className } = entry;
   for (const field in host.options(className).remoteKeys) {
@@ -22,6 +26,7 @@ export function createGoneHint(host: SyncHost, entry: RecordEntry, op: OutboxOp)
     if (value == null || !segments.includes(String(value))) continue;
     return `; ${parentGone(host, className, field, value)}: atmos.revert(record) drops this ${className} here, or set another ${field} and atmos.retry(record)`;
   }
+  if (saidWhere) return ", then atmos.retry(record)";
   return `; the server has nothing at this address to create ${className} records in: ${CHECK_ADDRESS}, then atmos.retry(record)`;
 }
 
