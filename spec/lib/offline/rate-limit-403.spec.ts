@@ -1,8 +1,6 @@
 import { expect } from "chai";
-import { FakeClock } from "../../fakes/fake-clock";
-import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
-import { resetModels, Todo } from "../models";
-import { nextEvent, openPage, type OfflinePage } from "./offline-page";
+import { Todo } from "../models";
+import { nextEvent, railsPage } from "./offline-page";
 
 /**
  * Google's APIs (Tasks among them) answer "slow down" with 403 as well as
@@ -13,20 +11,7 @@ import { nextEvent, openPage, type OfflinePage } from "./offline-page";
  * limit) stays a refusal, parked for the user.
  */
 describe("offline: a save answered 403 with Google's rate-limit reason", () => {
-  let rails: RailsScaffoldServer;
-  let page: OfflinePage;
-  let clock: FakeClock;
-
-  beforeEach(async () => {
-    resetModels();
-    rails = await startRailsScaffoldServer();
-    clock = new FakeClock();
-    page = openPage({ base: rails.url, clock });
-  });
-  afterEach(async () => {
-    page.close();
-    await rails.close();
-  });
+  const fixture = railsPage();
 
   /** Google's error body, as its APIs send it. */
   const googleError = (reason: string, message: string) => ({
@@ -35,6 +20,7 @@ describe("offline: a save answered 403 with Google's rate-limit reason", () => {
 
   for (const reason of ["rateLimitExceeded", "userRateLimitExceeded"]) {
     it(`keeps the change pending after a 403 ${reason} and sends it again by itself, once`, async () => {
+      const { page, rails, clock } = fixture;
       rails.failNext(403, googleError(reason, "Quota exceeded for quota metric 'Queries per minute per user'."));
       const seen: Array<{ status: number; retrying?: boolean }> = [];
       let succeeded = 0;
@@ -60,6 +46,7 @@ describe("offline: a save answered 403 with Google's rate-limit reason", () => {
     ["a plain forbidden page", { error: "not yours" }],
   ] as const) {
     it(`parks a change answered 403 for ${what}: no retry can help`, async () => {
+      const { page, rails, clock } = fixture;
       rails.failNext(403, body);
       const error = nextEvent(page.atmos, "error");
       new Todo({ title: "Milk" }).save({ remote: true });
