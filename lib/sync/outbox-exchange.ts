@@ -3,12 +3,15 @@ import { remoteAction, type MetaContext } from "../meta-context";
 import { enqueue } from "../store/compaction";
 import { etagOf, hasOwn, localAttrs, noteDeletedThere, type Attrs, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { changedFields, fieldsQueued, mergeAnswer, olderVersion, sameOnWire } from "./merge";
+import { answeredRecord, type Answer } from "./answered-record";
 import { adoptCopy } from "./lost-creates";
 import { SyncError, type ErrorPayload } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 import { remoteShaped } from "./remote-shape";
 
 // What the pusher sends for an op, and what it does with the answer.
+
+export type { Answer } from "./answered-record";
 
 /** An id a server gave as a number, as text (up to 15 digits: exact as a JSON number). */
 const numberText = /^(0|[1-9]\d{0,14})$/;
@@ -137,35 +140,16 @@ export function storeEntry(meta: MetaContext, entry: RecordEntry): void {
  * in everywhere), the server's values merged in except fields edited since
  * the op left, etag, acknowledged. Throws when a create's answer has no id:
  * nothing from it is stored. An update answered with an object that has no
- * id is accepted, but the object is not a record: nothing from it is
- * stored, and an error event says why.
+ * id, or another record's, is accepted, but nothing of the object is
+ * stored, and an error event says why (answered-record.ts).
  */
-export function applyAnswer(host: SyncHost, entry: RecordEntry, body: unknown, status: number, calls: RemoteCallOptions[], redirectedTo?: string): string[] {
+export function applyAnswer(host: SyncHost, entry: RecordEntry, response: Answer, calls: RemoteCallOptions[]): string[] {
   const idField = host.rc.IDField;
-  let answer = recordIn(body);
+  const { status, body } = response;
   const record = recordOf(host, entry);
-  for (const call of calls) if (call.updateFromData && answer) answer = call.updateFromData(record, answer) ?? answer;
-  const id = answer?.[idField];
   const action = remoteAction(entry);
-  // An update answered with no body (204) has nothing to store, and needs no id.
-  if ((id === undefined || id === null || id === "") && (answer || action === "create")) {
-    const wanted = `the answer must be the record saved, with its "${idField}"`;
-    const shown = Array.isArray(body) ? "a list" : JSON.stringify(body);
-    // What the answer was (said after a redirect), and why it is no record (said otherwise).
-    const [what, why] =
-      answer ? [`an object without "${idField}"`, `without "${idField}"; set resourceClient.IDField to the field your server puts the id in`]
-      : body === null || body === undefined || body === "" ? ["an empty body", `with an empty body; ${wanted}`]
-      : typeof body == "string" ? ["text", `with text, not JSON: ${JSON.stringify(body.slice(0, 80))}; ${wanted}`]
-      : [shown, `with ${shown}, not a record; ${wanted}`];
-    // fetch sends a POST that a 301, 302 or 303 redirects as a GET: the answer is the page there, not the record saved, and the redirect is what to fix.
-    const message = redirectedTo
-      ? `the ${action} was redirected to ${redirectedTo}, and after a 301, 302 or 303 a POST goes on as a GET, which saves nothing; point resourceClient.base and the routes at the address that answers (the answer there, ${status}, was ${what}, not the record saved)`
-      : `the server answered the ${action} (${status}) ${why}`;
-    const error = new SyncError(`${entry.className}: ${message}`, { status, body, type: "invalid" });
-    if (action === "create") throw error;
-    host.reportError(errorPayload(entry.className, record, error));
-    answer = undefined;
-  }
+  const { answer, id, refused } = answeredRecord(host, entry, action, response, calls, record);
+  if (refused) host.reportError(errorPayload(entry.className, record, refused));
   // Shaped before anything of the entry changes: a fromRemote that throws leaves it as it was.
   const shaped = answer && remoteShaped(host.options(entry.className), localAttrs(answer, String(id), idField), { status, body });
   // The server's copy of this create, already here, may carry the user's edits: they are kept (lost-creates.ts).
@@ -314,11 +298,6 @@ export function recordOf(host: SyncHost, entry: RecordEntry): AtmosRecord | null
 /** The payload of the `error` event and `error` callbacks for a failure concerning one record. */
 export function errorPayload(model: string, record: AtmosRecord | null, error: SyncError): ErrorPayload {
   return { model, record, status: error.status, body: error.body, error, type: error.type };
-}
-
-/** A response body that is one record (an object), else undefined. */
-export function recordIn(body: unknown): Attrs | undefined {
-  return body && typeof body === "object" && !Array.isArray(body) ? (body as Attrs) : undefined;
 }
 
 /**

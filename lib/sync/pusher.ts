@@ -1,7 +1,7 @@
 import { isParked, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { backoffDelay } from "./retry-policy";
 import { storageFailure, type SyncError } from "./sync-error";
-import { applyAnswer, callApp, errorPayload, finishDestroy, recordOf } from "./outbox-exchange";
+import { applyAnswer, type Answer, callApp, errorPayload, finishDestroy, recordOf } from "./outbox-exchange";
 import { beginAttempt, requestToSend, takenUnread } from "./op-request";
 import { failedAttempt, notSent, tellFirstFailure } from "./failed-attempt";
 import { refusedAsStale } from "./stale-update";
@@ -260,7 +260,7 @@ export class Pusher {
       [entry, op] = this.current(entry, op);
       const request = requestToSend(host, entry, op, calls, firstRequest);
       const conditional = request.headers["If-Match"] !== undefined;
-      let response: { status: number; body: unknown; redirectedTo?: string };
+      let response: Answer;
       try {
         response = await host.rc.request(request);
       } catch (error) {
@@ -281,7 +281,7 @@ export class Pusher {
       this.attempt = 0;
       this.staleTries.delete(op.key);
       host.setOnline(true);
-      const carried = op.kind === "destroy" ? (finishDestroy(host, entry, op), []) : applyAnswer(host, entry, response.body, response.status, calls, response.redirectedTo);
+      const carried = op.kind === "destroy" ? (finishDestroy(host, entry, op), []) : applyAnswer(host, entry, response, calls);
       const record = recordOf(host, entry);
       for (const call of calls) callApp(() => call.success?.(record, response.body));
       host.dropCallOptions(op.key);

@@ -2,7 +2,7 @@ import { etagOf, localAttrs, type OutboxOp, type RecordEntry } from "../store/re
 import { mergeEdit } from "./merge";
 import { notSent } from "./failed-attempt";
 import type { SyncError } from "./sync-error";
-import { recordIn } from "./outbox-exchange";
+import { recordIn } from "./answered-record";
 import { remoteShaped } from "./remote-shape";
 import type { SyncHost } from "./sync-host";
 

@@ -46,10 +46,19 @@ export interface RailsScaffoldServer {
   failNext(status: number, body: unknown, contentType?: string): void;
   /** The next request is executed (committed), then its socket is destroyed without an answer. */
   dropNext(): void;
+  /**
+   * The next request is executed (committed), and its answer goes out as
+   * `shape` makes it: another status, body or headers (Rails's
+   * `head :created, location: @todo` drops the body).
+   */
+  reshapeNext(shape: (answer: ScaffoldAnswer) => ScaffoldAnswer): void;
   close(): Promise<void>;
 }
 
-type Forced = { kind: "fail"; status: number; body: string; contentType: string } | { kind: "drop" };
+/** An answer before it is written: a body of undefined goes out empty. */
+export type ScaffoldAnswer = { status: number; body?: unknown; headers?: Record<string, string> };
+
+type Forced = { kind: "fail"; status: number; body: string; contentType: string } | { kind: "drop" } | { kind: "reshape"; shape: (answer: ScaffoldAnswer) => ScaffoldAnswer };
 
 /** Starts the server on a free port. */
 export async function startRailsScaffoldServer(options: RailsScaffoldOptions = {}): Promise<RailsScaffoldServer> {
@@ -149,7 +158,7 @@ export async function startRailsScaffoldServer(options: RailsScaffoldOptions = {
     }
     const key = req.headers["idempotency-key"];
     const replay = entry.method === "POST" && typeof key === "string" ? idempotent.get(key) : undefined;
-    const result =
+    let result: ScaffoldAnswer =
       replay && replay.request !== entry.rawBody
         ? { status: 422, body: { error: "Idempotency-Key was used with another request body" } }
         : replay
@@ -160,7 +169,8 @@ export async function startRailsScaffoldServer(options: RailsScaffoldOptions = {
       res.socket?.destroy();
       return;
     }
-    const headers: Record<string, string> = { ...("headers" in result ? result.headers : {}) };
+    if (force?.kind === "reshape") result = force.shape(result);
+    const headers: Record<string, string> = { ...result.headers };
     if (result.status === 204 || result.body === undefined) {
       res.writeHead(result.status, headers);
       res.end();
@@ -183,6 +193,9 @@ export async function startRailsScaffoldServer(options: RailsScaffoldOptions = {
     },
     dropNext() {
       forced.push({ kind: "drop" });
+    },
+    reshapeNext(shape) {
+      forced.push({ kind: "reshape", shape });
     },
     close: () => shutdown(server),
   };
