@@ -1,14 +1,12 @@
-import { etagOf, hasOwn, localAttrs, noteDeletedThere, type Attrs, type RecordEntry } from "../store/record-entry";
+import { etagOf, hasOwn, noteDeletedThere, type Attrs, type RecordEntry } from "../store/record-entry";
 import type { ResolvedRoute } from "./routes";
 import { changedFields, echoOfSent, mergeNewerVersion } from "./merge";
 import { createAttempts, createsOut, mayBeCopy } from "./lost-creates";
 import { resendMerged } from "./resend-merged";
 import { defaultItems } from "./resource-client";
-import { unkeepable } from "../store/keepable";
 import { SyncError } from "./sync-error";
 import type { SyncHost } from "./sync-host";
-import type { ModelOptions } from "../app-context/model-options";
-import { remoteShaped } from "./remote-shape";
+import { checkedItem, listUnderAnotherName, nextLink, originOf } from "./pulled-page";
 
 export interface PullOptions {
   pathParams?: Record<string, unknown> | undefined;
@@ -37,8 +35,9 @@ const maxPages = 10000;
  * into the local records in one step. Nothing is stored when any page fails
  * or any item lacks its id; the incremental high-water mark is stored only
  * after everything has been applied, so a pull never leaves a gap.
- * (Just over 300 lines: the page loop and its refusals, then the merge of
- * the whole pull; one record from elsewhere is applied in apply-remote.ts.)
+ * (The page loop and its refusals, then the merge of the whole pull; what
+ * one page holds is read in pulled-page.ts, one record from elsewhere is
+ * applied in apply-remote.ts.)
  */
 export class Puller {
   constructor(private readonly host: SyncHost) {}
@@ -94,8 +93,8 @@ export class Puller {
           throw new SyncError(`${className}: itemsFromResult returned ${typeof list}, not an array; check resourceClient.itemsFromResult`, { status: response.status, body: response.body, type: "invalid" });
         }
         const before = items.length;
-        for (const item of list) {
-          const attrs = checkedItem(modelOptions, item, rc.IDField, response.status, response.body);
+        for (const [index, item] of list.entries()) {
+          const attrs = checkedItem(modelOptions, list, index, rc.IDField, response.status, response.body);
           if (typeof (item as Attrs)[rc.IDField] === "number") numericIds.add(attrs.id as string);
           // A record listed twice (a page boundary that moved, a join) is one record: the last copy, in the first place.
           const at = places.get(attrs.id as string);
@@ -153,33 +152,6 @@ export class Puller {
       meta.answers.endRead();
     }
   }
-}
-
-/** A pulled item in local form, as the model's fromRemote makes it; throws naming the model and IDField when it has no id. */
-function checkedItem(options: ModelOptions, item: unknown, idField: string, status: number, body: unknown): Attrs {
-  const { className } = options;
-  const id = (item as Attrs | null)?.[idField];
-  if (!item || typeof item !== "object" || id === undefined || id === null || id === "") {
-    throw new SyncError(`${className}: a record from the server has no "${idField}"; nothing from this response was stored. Set resourceClient.IDField to the field your server uses`, { status, body, type: "invalid" });
-  }
-  const why = unkeepable(id, item);
-  if (why) throw new SyncError(`${className}: a record from the server has ${why}; nothing from this response was stored`, { status, body, type: "invalid" });
-  // Already in local form (a string under "id", as Google's are): the parsed
-  // item is this pull's own, no copy needed.
-  const attrs = idField === "id" && typeof id === "string" ? (item as Attrs) : localAttrs(item as Attrs, String(id), idField);
-  return remoteShaped(options, attrs, { status, body });
-}
-
-/**
- * The field of an object answer without `items` that holds a list (`{ data:
- * [...] }`): read as an empty page by the default itemsFromResult, it would
- * show nothing, and `remove: true` would drop the synced records. Google's
- * empty page (`{ kind, etag }`) holds no list.
- */
-function listUnderAnotherName(body: unknown): string | undefined {
-  if (!body || typeof body != "object" || Array.isArray(body) || "items" in body) return undefined;
-  for (const key in body) if (Array.isArray((body as Attrs)[key])) return key;
-  return undefined;
 }
 
 /** Merges the checked items of a complete pull into the local records, in one step. */
@@ -308,38 +280,4 @@ function highWater(items: Attrs[], field: string): string | undefined {
     if (typeof value === "string" && (max === undefined || Date.parse(value) > Date.parse(max))) max = value;
   }
   return max;
-}
-
-/**
- * `scheme://host:port` of a URL, resolved against the page in a browser; ""
- * when there is none to resolve against. This machine's names are one
- * (a server on 127.0.0.1 that writes its links with "localhost").
- */
-function originOf(url: string): string {
-  try {
-    const { protocol, hostname, port, origin } = new URL(url, (globalThis as { location?: { href: string } }).location?.href);
-    return /^(localhost|127(\.\d+){3}|\[::1\])$/.test(hostname) ? `${protocol}//loopback:${port}` : origin;
-  } catch {
-    return "";
-  }
-}
-
-/**
- * The rel="next" URL of an RFC 8288 Link header (Rails/json-server
- * pagination), resolved against the URL of the page it came with, as a
- * browser resolves a link: `</api/tasks?page=2>` under a base of
- * `…/api` is that path, not the base's path again.
- */
-function nextLink(header: string | null, pageUrl: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(",")) {
-    const match = /<([^>]+)>\s*;.*rel="?([^";]+)"?/i.exec(part.trim());
-    if (!match || !match[2].split(/\s+/).includes("next")) continue;
-    try {
-      return new URL(match[1], new URL(pageUrl, (globalThis as { location?: { href: string } }).location?.href)).href;
-    } catch {
-      return match[1]; // no absolute URL to resolve against: as the server wrote it
-    }
-  }
-  return undefined;
 }

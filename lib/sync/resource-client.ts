@@ -236,7 +236,7 @@ export class ResourceClient {
     // Infinity: no timer (setTimeout would take it, as anything above 2^31-1 ms, for 1 ms).
     const timer = this.timeout < Infinity ? setTimeout(() => controller?.abort(), this.timeout) : undefined;
     (timer as { unref?: () => void } | undefined)?.unref?.();
-    let response: Response;
+    let response: Response | undefined;
     let text: string;
     // A browser offline as the request starts fails it without sending it.
     // Offline only by the time it fails says nothing: it may have left, and
@@ -268,13 +268,17 @@ export class ResourceClient {
       const message = `${(error as Error)?.message ?? "network error"}${why ? ` (${why}${words ? `: ${words}` : ""})` : ""}${hint}`;
       // Failed before any connection was made: the request never left (a reset or a timeout may come after it did).
       const unsent = !aborted && (notConnected.test(String(cause?.code)) || offlineAtStart);
-      throw new SyncError(`${label} failed: ${aborted ? `no answer within ${this.timeout} ms` : message}`, { status: 0, type: aborted ? "timeout" : "network", unsent });
+      // The status came, the body did not (all of it): the server answered, and a change may be made.
+      const key = this.idempotencyHeader && headers[this.idempotencyHeader] !== undefined ? `: it is sent again with the same ${this.idempotencyHeader}` : "";
+      const rest = aborted ? `the rest of the answer did not come within ${this.timeout} ms` : `the connection closed before the whole answer arrived (${why ?? (error as Error)?.message})`;
+      const cut = response && `answered ${response.status}, but ${rest}${/^(GET|HEAD)$/.test(outgoing.method) ? "" : `; the server may have made the change${key}`}`;
+      throw new SyncError(`${label} ${cut ?? `failed: ${aborted ? `no answer within ${this.timeout} ms` : message}`}`, { status: 0, type: aborted ? "timeout" : "network", unsent });
     } finally {
       clearTimeout(timer);
       if (controller) this.inFlight.delete(controller);
     }
     try {
-      return parseResponse(response, text, label);
+      return parseResponse(response!, text!, label);
     } catch (error) {
       const { status, retryAfterMs } = error as SyncError;
       if (retryAfterMs !== undefined && (status === 429 || status === 503)) this.pauses.pause(outgoing.url, retryAfterMs);

@@ -40,7 +40,9 @@ export function parseResponse(response: Response, text: string, label: string): 
     const retryAfterMs = parseRetryAfter(headers.get("retry-after"), Number.isNaN(served) ? Date.now() : served);
     // A framework's own "not found" page: no such route at all, most often a wrong base or route.
     const saysWhereToLook = html && (status === 404 || status === 405);
-    throw new SyncError(`${label} answered ${status}: ${messageFromBody(status, body)}${saysWhereToLook ? "; check resourceClient.base and the routes" : ""}`, { status, body, type: "http", retryAfterMs, saysWhereToLook });
+    // atmos2 asks for no cached copy: a header someone added did (a browser's own cache answers such a request itself).
+    const said = status === 304 ? "Not Modified; atmos2 needs the records themselves, but the request asked for a cached copy: leave off the If-None-Match or If-Modified-Since header (added in resourceClient.beforeRequest, or by a proxy)" : messageFromBody(status, body);
+    throw new SyncError(`${label} answered ${status}: ${said}${saysWhereToLook ? "; check resourceClient.base and the routes" : ""}`, { status, body, type: "http", retryAfterMs, saysWhereToLook });
   }
   if (unusable) throw new SyncError(`${label} answered ${status} with ${unusable}`, { status, body: text, type: "parse" });
   return { status, body, headers, empty: text === "", redirectedTo: response.redirected ? response.url : undefined };

@@ -16,12 +16,15 @@ import { listen, shutdown } from "./listen";
  *                    the spec's promise settles: an answer slow to come back
  *   "html-error"     a 500 HTML error page from the proxy, not forwarded
  *   "bad-json"       forwarded, but a 2xx body is corrupted (cut short) on the way back
+ *   "cut-body"       forwarded, the server answered (and committed); its status and
+ *                    headers arrive, then half its body, then the socket is destroyed
  */
 export type Fault =
   | "drop-request"
   | "drop-response"
   | "html-error"
   | "bad-json"
+  | "cut-body"
   | { status: number; body?: unknown; contentType?: string }
   | { delayMs: number }
   | { until: Promise<unknown> }
@@ -110,6 +113,7 @@ export async function startFaultProxy(upstream: string, schedule: FaultSchedule 
     delete headers["keep-alive"];
     entry.status = answer.status;
     res.writeHead(answer.status, { ...headers, "Content-Length": body.length });
+    if (fault === "cut-body") return void res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy());
     res.end(body);
   }
 

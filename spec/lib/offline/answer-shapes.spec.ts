@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Todo } from "../models";
-import { railsPage, recordEvents } from "./offline-page";
+import { nextEvent, railsBehindFaults, railsPage, recordEvents } from "./offline-page";
 
 type Synced = Todo & { syncState(): string };
 const find = (id: string) => Todo.find(id) as unknown as Synced;
@@ -94,5 +94,28 @@ describe("offline: a save answered in another shape than the record saved", () =
     expect(errors.map((e) => e.type)).to.deep.equal(["invalid"]);
     expect(rails.records("todos").map((row) => row.title)).to.deep.equal(["a3"]);
     expect(find(String(a.id)).syncState()).to.equal("synced");
+  });
+});
+
+/**
+ * The server answered (its status and headers came) and the connection
+ * closed before the rest of the body: the message said "the server closed
+ * the connection without an answer", which is not what happened, and hid
+ * that the change may have been made.
+ */
+describe("offline: a create whose answer is cut off after its status", () => {
+  const stage = railsBehindFaults();
+
+  it("says the server answered and the answer was cut off, and sends it again once, with its key", async () => {
+    stage.faults.push("cut-body");
+    const errors = recordEvents(stage.page.atmos, "error");
+    new Todo({ title: "Milk" }).save({ remote: true });
+    await nextEvent(stage.page.atmos, "error");
+    expect(errors.map((e) => [e.status, e.retrying])).to.deep.equal([[0, true]]);
+    expect(errors[0].error.message).to.match(/answered 201, but the connection closed before the whole answer arrived .*; the server may have made the change: it is sent again with the same Idempotency-Key$/);
+    await stage.clock.runAll();
+    await stage.page.atmos.whenSynced();
+    expect(stage.rails.records("todos").map((row) => row.title)).to.deep.equal(["Milk"]);
+    expect((Todo.first() as unknown as Synced).syncState()).to.equal("synced");
   });
 });
