@@ -13,11 +13,14 @@ export class HeldPlace {
   private readonly control?: string;
   /** If that row goes (Undo of a task the server refused to create), its neighbour takes the focus. */
   private readonly neighbour?: HTMLElement;
+  /** Whether the focus was the keyboard's (a ring shown), not a tap's or a click's. */
+  private readonly byKeys: boolean;
   /** The open edit form in use (it has the focus): where its top was on the screen. */
   private readonly form?: { el: HTMLElement; top: number };
 
   constructor(rows: Iterable<TaskItem>) {
     const focused = this.focused;
+    this.byKeys = !!focused?.matches(":focus-visible");
     if (!focused) return;
     for (const item of rows) if (item.el[0].contains(focused)) this.row = item;
     this.control = this.row && [...focused.classList].find((name) => name.startsWith("task-"));
@@ -41,26 +44,29 @@ export class HeldPlace {
 
   /**
    * Gives the focus back, to the same control of the same task when the row
-   * was repainted (once the Completed section shows: a hidden control takes
-   * no focus); when it went, or was hidden with its `section` ("Clear
-   * completed" once nothing is completed), to the neighbouring task, else to
-   * `fallback`.
+   * was repainted or moved (once the Completed section shows: a hidden
+   * control takes no focus; a Move button turned off as the task reached
+   * the end: the other one); when it went, or was hidden with its `section`
+   * ("Clear completed" once nothing is completed), to the neighbouring task,
+   * else, for the keyboard, to `fallback` (a text field: after a tap, it
+   * would bring up a phone's keyboard).
    */
   giveBackFocus(rows: TaskItem[], section: HTMLElement, fallback: HTMLElement): void {
     const { focused, row, control, neighbour } = this;
-    const lost = !document.activeElement || document.activeElement === document.body;
     // Given back where it was, the page stays where the user scrolled it.
     if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus({ preventScroll: true });
-    else if (lost && row && rows.includes(row)) {
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost && row && rows.includes(row)) {
       const rowEl = row.el[0] as HTMLElement;
-      (rowEl.querySelector<HTMLElement>(`.${control}`) ?? rowEl.querySelector<HTMLElement>(".task-open"))?.focus({ preventScroll: true });
+      const same = control ? rowEl.querySelector<HTMLElement>(`.${control}:not(:disabled)`) : null;
+      (same ?? rowEl.querySelector<HTMLElement>(".task-open, .edit-title"))?.focus({ preventScroll: true });
     }
     // Chrome keeps focus on a hidden element until the next frame.
     const active = document.activeElement as HTMLElement | null;
     const gone = !active || active === document.body || (focused && active === focused && !focused.checkVisibility());
     if (gone && focused && (row || section.contains(focused))) {
       const next = neighbour?.isConnected ? neighbour.querySelector<HTMLElement>(".task-open") : null;
-      (next ?? fallback).focus();
+      (next ?? (this.byKeys ? fallback : null))?.focus();
     }
   }
 }

@@ -4,6 +4,7 @@ import Spine from "spine";
 import Atmos from "atmos2";
 import { loadAppConfig, type AppConfig } from "./app-config";
 import { trackAppBarHeight } from "./app-bar-height";
+import { guardDoubleTaps } from "./double-tap-guard";
 import { AuthFlow } from "./auth-flow";
 import { FixedToken, GoogleTokens, type TokenSource } from "./google-auth";
 import { html } from "./html";
@@ -93,6 +94,7 @@ function keepForOffline(): void {
 async function start(): Promise<void> {
   keepForOffline();
   trackAppBarHeight(document.querySelector<HTMLElement>(".app-bar")!);
+  guardDoubleTaps(window);
   let config: AppConfig;
   try {
     config = await loadAppConfig();

@@ -50,7 +50,11 @@ export class SyncPanel extends Spine.Controller {
     });
     this.remote.onChange(render);
     this.auth.onChange(render);
+    // What render() paints goes in here: the toast (shown inside while the panel is open) is left alone.
+    this.content = document.createElement("div");
+    this.dialog.append(this.content);
   }
+  private content: HTMLElement;
 
   private get dialog(): HTMLDialogElement {
     return this.el[0] as HTMLDialogElement;
@@ -66,6 +70,7 @@ export class SyncPanel extends Spine.Controller {
     this.painted = "";
     this.render(true);
     this.dialog.showModal();
+    this.toast.showIn(this.dialog);
     this.el.find(".sync-close").trigger("focus");
     // Keeps "2 min ago" true while the panel is open.
     this.ticker = setInterval(() => this.render(), 15_000);
@@ -78,6 +83,7 @@ export class SyncPanel extends Spine.Controller {
   /** The dialog closed (button, Esc or backdrop): focus goes back to where it came from. */
   closed(): void {
     clearInterval(this.ticker);
+    this.toast.showIn(undefined);
     this.opener?.()?.focus();
   }
 
@@ -114,7 +120,7 @@ export class SyncPanel extends Spine.Controller {
     const focused = document.activeElement as HTMLElement | null;
     const hadFocus = !!focused && focused !== this.dialog && this.dialog.contains(focused);
     const focusKey = hadFocus ? focused.dataset.focusKey : undefined;
-    patchHtml(this.el[0], markup);
+    patchHtml(this.content, markup);
     if (!hadFocus) return;
     const again = focusKey ? (this.el.find(`[data-focus-key="${CSS.escape(focusKey)}"]`)[0] as HTMLElement | undefined) : undefined;
     if (again && !(again as HTMLButtonElement).disabled) again.focus();

@@ -16,7 +16,6 @@ const ROW_CONTROLS = ["task-check", "task-open", "task-retry", "task-revert", "t
  */
 export class TaskItem extends Spine.Controller {
   static events = {
-    "click .task-check": "tick",
     "change .task-check": "toggle",
     "click .task-open": "edit",
     "click .task-delete": "remove",
@@ -108,16 +107,6 @@ export class TaskItem extends Spine.Controller {
   private fresh(): Task | undefined {
     // The held clone reads its id through to Spine's record, so it is current.
     return Task.exists(this.task.id) ? Task.find<Task>(this.task.id) : undefined;
-  }
-
-  /**
-   * Ticking a task takes its row to the other section, and the next one
-   * slides under the pointer or finger: the second click of a double click
-   * or tap (the browser counts them in `detail`) lands on a task the user
-   * never aimed at, so it changes nothing. The keyboard's Space gives 0.
-   */
-  tick(event: { originalEvent?: MouseEvent; preventDefault(): void }): void {
-    if ((event.originalEvent?.detail ?? 0) > 1) event.preventDefault();
   }
 
   toggle(event: Event): void {

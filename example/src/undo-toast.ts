@@ -121,13 +121,26 @@ export class UndoToast extends Spine.Controller {
     return this.action === action;
   }
 
+  /**
+   * The toast shows inside `modal` while it is open (the Sync panel, a modal
+   * dialog: everything outside it is inert, the toast too, and it would be
+   * drawn under it), and back in its place after.
+   */
+  showIn(modal: HTMLElement | undefined): void {
+    const root = this.el[0] as HTMLElement;
+    this.home ??= root.parentElement!;
+    (modal ?? this.home).append(root);
+  }
+  private home?: HTMLElement;
+
   undo(): void {
     const action = this.action;
     const focused = this.el[0].contains(document.activeElement);
     this.hide();
     action?.();
-    // Focus was on the button, now gone: the panel takes it, not the page's top.
-    if (focused) document.getElementById("panel")?.focus();
+    // Focus was on the button, now gone: the panel takes it, not the page's
+    // top, and the page stays where it was (the task comes back where the user looks).
+    if (focused) (this.el[0].closest("dialog")?.querySelector("button") ?? document.getElementById("panel"))?.focus({ preventScroll: true });
   }
 
   hide(): void {

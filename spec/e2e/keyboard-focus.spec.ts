@@ -137,6 +137,19 @@ describe("Tasks app: the keyboard focus stays where the person is working", func
     expect(await focusName(page)).to.equal("New task");
   });
 
+  // Found by a review at phone size: a tap on Clear completed focused the
+  // new-task field, which brings up a phone's keyboard.
+  it("leaves the new-task field unfocused when Clear completed is tapped on a phone", async () => {
+    const page = await harness.openDevice({ width: 360, height: 640 }, { touch: true });
+    await addList(page, "Cleared by a tap");
+    await addTasks(page, "Keep me", "Finished one");
+    await page.getByLabel("Done: Finished one").tap();
+    await synced(page);
+    await page.getByRole("button", { name: "Clear completed" }).tap();
+    await page.locator(".done-section").waitFor({ state: "hidden" });
+    expect(await focusName(page)).to.not.equal("New task");
+  });
+
   it("moves to the neighbouring task when Undo drops a new task the server refused", async () => {
     const page = await harness.openDevice();
     await addList(page, "Refused new");

@@ -100,6 +100,21 @@ describe("Tasks app: putting tasks in another order", function () {
     expect(harness.pageErrors(page)).to.deep.equal([]);
   });
 
+  // Found by a review: the focus went to the next task's Edit button, and
+  // Enter then closed this form and opened that one.
+  it("keeps the keyboard focus in the form when a move takes the task to the top", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Pantry");
+    await addTasks(page, "Rice", "Beans");
+    await synced(page);
+    await page.getByRole("button", { name: "Edit Rice" }).click();
+    await page.getByRole("button", { name: "Move up" }).focus();
+    await page.keyboard.press("Enter");
+    await eventually(async () => expect(await shownOrder(page)).to.deep.equal(["Rice", "Beans"]));
+    await eventually(async () => expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).to.equal("Move down"));
+    expect(await page.locator(".task-edit").count()).to.equal(1);
+  });
+
   it("says that moving needs the server when offline, and changes nothing", async () => {
     const page = await harness.openDevice();
     await addList(page, "Evening");

@@ -117,6 +117,28 @@ describe("Tasks app: the Sync panel", function () {
     expect((await harness.tasks(list.id)).map((t) => t.title).sort()).to.deep.equal(["Original title", "Waits for the network"]);
   });
 
+  // Found by a review at phone size: the toast's Undo was drawn under the
+  // panel, which makes the rest of the page inert, so it could not be
+  // pressed, and the offer ran out while the panel was open.
+  for (const [size, touch] of [[{ width: 1280, height: 800 }, false], [{ width: 360, height: 640 }, true]] as const) {
+    it(`lets the toast's Undo be pressed while the panel is open, after a change is discarded there (${size.width} px)`, async () => {
+      const page = await harness.openDevice(size, { touch });
+      await addList(page, "Second thoughts");
+      await synced(page);
+      await page.context().setOffline(true);
+      await addTasks(page, "Never sent");
+      await openPanel(page);
+      await panel(page).getByRole("button", { name: "Undo create of task Never sent" }).click();
+      await row(page, "Never sent").waitFor({ state: "detached" });
+      const undo = page.locator(".undo-toast .undo");
+      await (touch ? undo.tap({ timeout: 5000 }) : undo.click({ timeout: 5000 }));
+      await eventually(async () => expect((await shownTasks(page)).open).to.deep.equal(["Never sent"]));
+      expect(await panel(page).isVisible(), "the panel stays open").to.equal(true);
+      await row(page, "Never sent").waitFor();
+      await page.context().setOffline(false);
+    });
+  }
+
   // Found in a loaded CI run: the panel repainted every row each time an
   // attempt was counted, so a click whose press came before a repaint and
   // whose release came after it pressed one Retry and released on another.
