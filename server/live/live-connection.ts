@@ -1,3 +1,4 @@
+import { errorReason } from "./error-reason";
 import type { IncomingMessage } from "node:http";
 import { WebSocket, RawData } from "ws";
 import { AuthMessage, CloseCode, ServerMessage, SyncMessage } from "../../lib/live/live-protocol";
@@ -267,7 +268,7 @@ export class LiveConnection implements ChannelSubscriber {
     try {
       missed = await readMissed(this.options.hub, this.channels, auth);
     } catch (error) {
-      this.options.log({ type: "error", context: "replay", message: (error as Error).message });
+      this.options.log({ type: "error", context: "replay", message: errorReason(error) });
       return this.close(1011, "live server unavailable, try again");
     }
     if (this.state === "closed") return;

@@ -1,3 +1,4 @@
+import { errorReason } from "./error-reason";
 import { randomUUID } from "node:crypto";
 import type * as Redis from "redis";
 import { Middleware } from "./backend";
@@ -122,7 +123,7 @@ export function redisStore(options: RedisStoreOptions): RedisStoreMiddleware {
     try {
       return await client.eval(script, { keys, arguments: args });
     } catch (error) {
-      throw new Error(`redisStore: Redis at ${where} failed: ${(error as Error).message}`);
+      throw new Error(`redisStore: Redis at ${where} failed: ${errorReason(error)}`);
     }
   };
 

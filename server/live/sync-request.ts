@@ -1,3 +1,4 @@
+import { errorReason } from "./error-reason";
 import type { LiveChange, ServerMessage, SyncMessage } from "../../lib/live/live-protocol";
 import type { Grant } from "./authenticate";
 import type { Backend } from "./backend";
@@ -58,6 +59,6 @@ export async function runSync(message: SyncMessage, context: SyncContext): Promi
   try {
     await context.hub.publish(channel, { type: changeType, collection, id: String(id), attrs });
   } catch (error) {
-    log({ type: "error", context: "publish", message: (error as Error).message });
+    log({ type: "error", context: "publish", message: errorReason(error) });
   }
 }
