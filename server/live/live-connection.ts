@@ -275,14 +275,18 @@ export class LiveConnection implements ChannelSubscriber {
     const { followed, since, reads, trusted } = missed;
     // Built from entries: a channel may be named "__proto__".
     const seq: Record<string, number> = Object.fromEntries(followed.map((channel, i) => [channel, reads[i].current]));
-    this.send({ type: "ready", channels: this.channels, seq, epoch: this.options.hub.epoch });
+    const epoch = this.options.hub.epoch;
+    this.send({ type: "ready", channels: this.channels, seq, epoch });
     for (let i = 0; i < followed.length; i++) {
       const channel = followed[i];
       const { current, entries } = reads[i];
       if (since[channel] === undefined) this.lastSent.set(channel, current);
       else if (!trusted || entries === null) this.sendResync(channel, current);
       else {
-        await this.sendReplay(entries);
+        const missedHere = await this.readMissedOn(channel, since[channel], current, epoch);
+        if (this.isClosed()) return;
+        if (missedHere === null) this.sendResync(channel, current);
+        else await this.sendReplay(missedHere);
         if (this.isClosed()) return;
         this.lastSent.set(channel, Math.max(this.lastSent.get(channel) ?? 0, current));
       }
@@ -297,6 +301,24 @@ export class LiveConnection implements ChannelSubscriber {
     for (const message of this.early.splice(0)) {
       if (message.type === "sync") this.syncSafely(message);
       else this.send(message);
+    }
+  }
+
+  /**
+   * The changes of `channel` after `since`, up to `current` (what `ready`
+   * said; later ones are held for the socket and follow), read when the
+   * replay comes to it; null when the log no longer has them all, or began
+   * again since `ready` gave `epoch` (the client resyncs). A log that fails
+   * closes the socket.
+   */
+  private async readMissedOn(channel: string, since: number, current: number, epoch: string): Promise<SequencedChange[] | null> {
+    try {
+      const { entries } = await this.options.hub.read(channel, since);
+      return entries === null || this.options.hub.epoch !== epoch ? null : entries.filter((entry) => entry.seq <= current);
+    } catch (error) {
+      this.options.log({ type: "error", context: "replay", message: errorReason(error) });
+      this.close(1011, "live server unavailable, try again");
+      return null;
     }
   }
 

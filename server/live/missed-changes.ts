@@ -8,7 +8,13 @@ export interface MissedChanges {
   followed: string[];
   /** The last seq the client applied per channel (none: a first connection to that channel). */
   since: Record<string, number>;
-  /** Per followed channel, in order: where it stands, and the changes after `since` (null when the log no longer has them). */
+  /**
+   * Per followed channel, in order: where it stands (`entries` null when the
+   * client cannot catch up there and resyncs). What it missed is read when
+   * its turn in the replay comes (one channel's at a time: read all at once
+   * before `ready`, a client coming back on hundreds of channels made the
+   * server hold channels × replayBytes for it).
+   */
   reads: ReplayRead[];
   /** Whether the client's seqs count in this epoch (else it resyncs instead of replaying). */
   trusted: boolean;
@@ -43,7 +49,7 @@ export async function readMissed(hub: LiveHub, channels: string[], auth: AuthMes
     followed.map((channel): ReplayRead | Promise<ReplayRead> => {
       const from = counted ? since[channel] : undefined;
       if (unlogged?.has(channel)) return { current: 0, entries: from ? null : [] };
-      return hub.read(channel, from);
+      return hub.read(channel, undefined);
     }),
   );
   // Asked again: reading may have found that the log started again.

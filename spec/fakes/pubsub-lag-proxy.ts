@@ -14,6 +14,8 @@ export interface PubsubLagProxy {
   lagMs: number;
   /** Which connections lag: "subscribers" (default) or "commands". */
   lagging: "subscribers" | "commands";
+  /** Bytes Redis has sent so far to the connections that did not subscribe (answers to commands). */
+  readonly commandBytes: number;
   down(): void;
   up(): void;
   /** Drops every open connection (what was held back is lost with it). */
@@ -24,6 +26,7 @@ export interface PubsubLagProxy {
 export async function startPubsubLagProxy(redisPort: number, lagMs: number, lagging: PubsubLagProxy["lagging"] = "subscribers"): Promise<PubsubLagProxy> {
   const open = new Set<net.Socket>();
   let refusing = false;
+  let commandBytes = 0;
   const server = net.createServer((client) => {
     if (refusing) return void client.destroy();
     const upstream = connectThrough(client, redisPort, open);
@@ -34,6 +37,7 @@ export async function startPubsubLagProxy(redisPort: number, lagMs: number, lagg
     });
     // Timers of one delay fire in the order they were set: the stream keeps its order.
     upstream.on("data", (chunk: Buffer) => {
+      if (!subscriber) commandBytes += chunk.length;
       const lags = proxy.lagMs > 0 && subscriber === (proxy.lagging === "subscribers");
       if (lags) setTimeout(() => client.writable && client.write(chunk), proxy.lagMs);
       else client.write(chunk);
@@ -44,6 +48,9 @@ export async function startPubsubLagProxy(redisPort: number, lagMs: number, lagg
     url: `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
     lagMs,
     lagging,
+    get commandBytes() {
+      return commandBytes;
+    },
     down: () => void (refusing = true),
     up: () => void (refusing = false),
     cut() {
