@@ -1,7 +1,5 @@
 import { expect } from "chai";
-import { startPubsubLagProxy, type PubsubLagProxy } from "../fakes/pubsub-lag-proxy";
-import { startLive, type LiveFixture } from "./support/live-fixture";
-import { startRedis, type RedisProcess } from "./support/redis-server";
+import { liveOnProxiedRedis } from "./support/redis-server";
 import { TestSocket } from "./support/test-socket";
 
 /**
@@ -12,22 +10,10 @@ import { TestSocket } from "./support/test-socket";
  */
 describe("POST /update when Redis takes the change and the connection drops before its answer", function () {
   this.timeout(30_000);
-  let redis: RedisProcess;
-  let proxy: PubsubLagProxy;
-  let live: LiveFixture;
-  before(async () => {
-    redis = await startRedis();
-    // Answers to commands are held back; pub/sub news passes at once.
-    proxy = await startPubsubLagProxy(redis.port, 0, "commands");
-    live = await startLive({ redisUrl: proxy.url, secret: "s" });
-  });
-  after(async () => {
-    await live?.close();
-    await proxy?.close();
-    await redis?.stop();
-  });
+  const world = liveOnProxiedRedis("commands");
 
   it("answers 503 saying the change may have been published, so that posting it again may send it twice", async () => {
+    const { live, proxy } = world;
     const socket = await TestSocket.ready(live.wsUrl, { token: "t", channels: ["c"] });
     proxy.lagMs = 60_000;
     const answer = fetch(`${live.url}/update`, {

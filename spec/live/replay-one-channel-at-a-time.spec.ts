@@ -1,7 +1,5 @@
 import { expect } from "chai";
-import { startPubsubLagProxy, type PubsubLagProxy } from "../fakes/pubsub-lag-proxy";
-import { startLive, type LiveFixture } from "./support/live-fixture";
-import { startRedis, type RedisProcess } from "./support/redis-server";
+import { liveOnProxiedRedis } from "./support/redis-server";
 import { TestSocket } from "./support/test-socket";
 
 /**
@@ -13,24 +11,13 @@ import { TestSocket } from "./support/test-socket";
  */
 describe("live replay of a client coming back on many channels (Redis)", function () {
   this.timeout(30_000);
-  let redis: RedisProcess;
-  let proxy: PubsubLagProxy;
-  let live: LiveFixture;
-  before(async () => {
-    redis = await startRedis();
-    proxy = await startPubsubLagProxy(redis.port, 0, "commands");
-    live = await startLive({ redisUrl: proxy.url, secret: "s" });
-  });
-  after(async () => {
-    await live?.close();
-    await proxy?.close();
-    await redis?.stop();
-  });
+  const world = liveOnProxiedRedis("commands");
 
   const channels = ["c1", "c2", "c3", "c4"];
   const big = "x".repeat(50_000);
 
   it("reads each channel's missed changes when its turn comes, not all before ready, and sends each once, in order", async () => {
+    const { live, proxy } = world;
     for (const channel of channels) {
       const res = await fetch(`${live.url}/update`, {
         method: "POST",

@@ -1,5 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import net from "node:net";
+import { startPubsubLagProxy, type PubsubLagProxy } from "../../fakes/pubsub-lag-proxy";
+import { startLive, type LiveFixture } from "./live-fixture";
 
 export interface RedisProcess {
   url: string;
@@ -58,4 +60,31 @@ export async function startRedis(port?: number, options: { persistIn?: string; p
       child.kill("SIGTERM");
     }),
   };
+}
+
+/** What `liveOnProxiedRedis()` makes for a describe block. */
+export interface ProxiedRedisLive {
+  redis: RedisProcess;
+  proxy: PubsubLagProxy;
+  live: LiveFixture;
+}
+
+/**
+ * A live server (POST /update's secret "s") on a real Redis reached through
+ * a pubsub-lag proxy whose `lagging` connections can be held back, started
+ * before the block's tests and stopped after them.
+ */
+export function liveOnProxiedRedis(lagging: PubsubLagProxy["lagging"]): ProxiedRedisLive {
+  const world = {} as ProxiedRedisLive;
+  before(async () => {
+    world.redis = await startRedis();
+    world.proxy = await startPubsubLagProxy(world.redis.port, 0, lagging);
+    world.live = await startLive({ redisUrl: world.proxy.url, secret: "s" });
+  });
+  after(async () => {
+    await world.live?.close();
+    await world.proxy?.close();
+    await world.redis?.stop();
+  });
+  return world;
 }
