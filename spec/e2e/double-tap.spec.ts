@@ -114,5 +114,11 @@ describe("Tasks app: a double tap is one tap, on what it was aimed at", function
     await page.waitForTimeout(300);
     expect((await shownTasks(page)).open).to.deep.equal(rest);
   });
-});
 
+  it("still lets a double click on the same thing do what it does there: the list's name opens its rename form", async () => {
+    const page = await harness.openDevice();
+    await addList(page, "Renamed by a double click");
+    await page.locator(".list-title").dblclick();
+    expect(await page.getByLabel("List name").inputValue()).to.equal("Renamed by a double click");
+  });
+});
