@@ -25,9 +25,11 @@ async function freePort(): Promise<number> {
 export type JsonServer = { url: string; rows: () => Promise<any[]>; restart: () => Promise<void>; stop: () => Promise<void> };
 
 /** json-server 0.17's own CLI on `db.json` in a temp dir, with the README's command line. */
-export async function startJsonServer(middleware: boolean): Promise<JsonServer> {
+export async function startJsonServer(middleware: boolean, options: { fillerRows?: number } = {}): Promise<JsonServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atmos2-json-server-"));
-  fs.writeFileSync(path.join(dir, "db.json"), JSON.stringify({ todos: [] }));
+  // Rows of another collection make each write of db.json slow (a big database on a slow disk).
+  const filler = Array.from({ length: options.fillerRows ?? 0 }, (_, id) => ({ id, text: "filler ".repeat(20) }));
+  fs.writeFileSync(path.join(dir, "db.json"), JSON.stringify({ todos: [], ...(filler.length ? { filler } : {}) }));
   fs.writeFileSync(path.join(dir, "idempotency.cjs"), readmeMiddleware());
   const port = await freePort();
   const args = [path.join(root, "node_modules/json-server/lib/cli/bin.js"), "db.json", "--port", String(port), "--quiet"];
