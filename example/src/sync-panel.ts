@@ -37,6 +37,8 @@ export class SyncPanel extends Spine.Controller {
   /** Where focus goes when the panel closes, looked up then: the pill repaints while the panel is open. */
   private opener?: () => HTMLElement | undefined;
   private ticker?: ReturnType<typeof setInterval>;
+  /** What render() paints, inside the dialog. */
+  private content: HTMLElement;
 
   constructor(options: { el: unknown; atmos: Atmos; remote: RemoteSync; auth: AuthFlow; orphans: OrphanTasks; toast: UndoToast; liveUsed: boolean }) {
     super(options);
@@ -54,7 +56,6 @@ export class SyncPanel extends Spine.Controller {
     this.content = document.createElement("div");
     this.dialog.append(this.content);
   }
-  private content: HTMLElement;
 
   private get dialog(): HTMLDialogElement {
     return this.el[0] as HTMLDialogElement;

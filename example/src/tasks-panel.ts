@@ -298,4 +298,3 @@ export class TasksPanel extends Spine.Controller {
     if (list) this.undo.deleteTasks(completedTasks(list), "completed task");
   }
 }
-

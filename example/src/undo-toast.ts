@@ -34,6 +34,8 @@ export class UndoToast extends Spine.Controller {
   private kept = false;
   /** The deletes the last delete offer undoes, each with its `restored`. */
   private deleted?: { batches: Array<{ kept: Record<string, unknown>[]; restored?: ((tasks: Task[]) => void) | undefined }>; what: string; action: () => void };
+  /** Where the toast lives when no modal dialog is open (see showIn). */
+  private home?: HTMLElement;
   /** Hides the offer; cleared while the pointer or focus is on the toast. */
   private timer?: ReturnType<typeof setTimeout>;
   /** Keeps room below the page for the toast while it shows, as tall as it is (it wraps on a phone). */
@@ -131,7 +133,6 @@ export class UndoToast extends Spine.Controller {
     this.home ??= root.parentElement!;
     (modal ?? this.home).append(root);
   }
-  private home?: HTMLElement;
 
   undo(): void {
     const action = this.action;

@@ -176,6 +176,11 @@ export interface RecordEntry {
 
 export type SyncState = "local" | "pending" | "synced" | "failed";
 
+/** An id field's value that names no record: missing, null or empty. */
+export function blankId(value: unknown): boolean {
+  return value === undefined || value === null || value === "";
+}
+
 /** A server record as local attributes: its id under `id`, whatever the API's id field is. */
 export function localAttrs(server: Attrs, id: string, idField: string): Attrs {
   const attrs: Attrs = { ...server, id };

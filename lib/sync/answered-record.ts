@@ -1,16 +1,11 @@
 import type { AtmosRecord } from "../model-types";
-import type { Attrs, RecordEntry } from "../store/record-entry";
+import { blankId, type Attrs, type RecordEntry } from "../store/record-entry";
+import type { ResponseData } from "./response-body";
 import { SyncError } from "./sync-error";
 import type { RemoteCallOptions, SyncHost } from "./sync-host";
 
-/** A 2xx answer to a create or update, as the resource client read it. */
-export interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Headers;
-  /** Where fetch followed a redirect to. */
-  redirectedTo?: string;
-}
+/** A 2xx answer to a create or update, as the resource client read it (its headers may be unknown: an answer taken unread). */
+export type Answer = Pick<ResponseData, "status" | "body" | "redirectedTo"> & Partial<Pick<ResponseData, "headers">>;
 
 /**
  * The record the server's answer to a create or update holds, with its id
@@ -30,10 +25,15 @@ export function answeredRecord(host: SyncHost, entry: RecordEntry, action: "crea
   let answer = location === undefined ? recordIn(body) : { [idField]: location };
   for (const call of calls) if (call.updateFromData && answer) answer = call.updateFromData(record, answer) ?? answer;
   const id = answer?.[idField];
-  const noId = id === undefined || id === null || id === "";
+  const noId = blankId(id);
   // An update answered with no body (204) has nothing to store, and needs no id.
-  if (!noId ? action === "create" || String(id) === entry.id : !answer && action === "update") return { answer, id };
-  const error = new SyncError(`${entry.className}: ${noId ? whyNoRecord(idField, action, status, body, answer, redirectedTo) : `the server answered the update (${status}) with the ${idField} ${JSON.stringify(id)}, not ${JSON.stringify(entry.id)}: an update's answer must be the record updated (or empty); the update counts as made, and nothing of the answer was stored`}`, { status, body, type: "invalid" });
+  if (action === "update" && !answer) return {};
+  const otherRecord = action === "update" && !noId && String(id) !== entry.id;
+  if (!noId && !otherRecord) return { answer, id };
+  const why = otherRecord
+    ? `the server answered the update (${status}) with the ${idField} ${JSON.stringify(id)}, not ${JSON.stringify(entry.id)}: an update's answer must be the record updated (or empty); the update counts as made, and nothing of the answer was stored`
+    : whyNoRecord(idField, action, status, body, answer, redirectedTo);
+  const error = new SyncError(`${entry.className}: ${why}`, { status, body, type: "invalid" });
   if (action === "create") throw error;
   return { refused: error };
 }

@@ -11,8 +11,6 @@ import { remoteShaped } from "./remote-shape";
 
 // What the pusher sends for an op, and what it does with the answer.
 
-export type { Answer } from "./answered-record";
-
 /** An id a server gave as a number, as text (up to 15 digits: exact as a JSON number). */
 const numberText = /^(0|[1-9]\d{0,14})$/;
 

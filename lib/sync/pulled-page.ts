@@ -1,4 +1,4 @@
-import { localAttrs, type Attrs } from "../store/record-entry";
+import { blankId, localAttrs, type Attrs } from "../store/record-entry";
 import { unkeepable } from "../store/keepable";
 import type { ModelOptions } from "../app-context/model-options";
 import { remoteShaped } from "./remote-shape";
@@ -17,8 +17,8 @@ export function checkedItem(options: ModelOptions, list: unknown[], index: numbe
   const item = list[index];
   const idOf = (each: unknown) => (each as Attrs | null)?.[idField];
   const id = idOf(item);
-  if (!item || typeof item !== "object" || id === undefined || id === null || id === "") {
-    const others = list.filter((each, i) => i !== index && idOf(each) != null && idOf(each) !== "").length;
+  if (!item || typeof item !== "object" || blankId(id)) {
+    const others = list.filter((each, i) => i !== index && !blankId(idOf(each))).length;
     const why = others
       ? `record ${index + 1} of the ${list.length} on this page has no "${idField}", though ${others === list.length - 1 ? "the others have one" : `${others} others have one`} (${JSON.stringify(item)?.slice(0, 120)}); nothing from this response was stored. The server sent a record without its id: fix it there`
       : `a record from the server has no "${idField}"; nothing from this response was stored. Set resourceClient.IDField to the field your server uses`;

@@ -1,7 +1,8 @@
 import { isParked, type OutboxOp, type RecordEntry } from "../store/record-entry";
 import { backoffDelay } from "./retry-policy";
 import { storageFailure, type SyncError } from "./sync-error";
-import { applyAnswer, type Answer, callApp, errorPayload, finishDestroy, recordOf } from "./outbox-exchange";
+import type { Answer } from "./answered-record";
+import { applyAnswer, callApp, errorPayload, finishDestroy, recordOf } from "./outbox-exchange";
 import { beginAttempt, requestToSend, takenUnread } from "./op-request";
 import { failedAttempt, notSent, tellFirstFailure } from "./failed-attempt";
 import { refusedAsStale } from "./stale-update";

@@ -1,4 +1,3 @@
-import { errorReason } from "./error-reason";
 import type { IncomingMessage } from "node:http";
 import { WebSocket, RawData } from "ws";
 import { AuthMessage, CloseCode, ServerMessage, SyncMessage } from "../../lib/live/live-protocol";
@@ -12,6 +11,7 @@ import { ChannelSubscriber, EVERY_CHANNEL, LiveHub } from "./live-hub";
 import { readMissed } from "./missed-changes";
 import { runSync } from "./sync-request";
 import { LiveLog } from "./live-log";
+import { errorReason } from "./error-reason";
 
 /** The refusal of an auth message without a token that `authenticate` did not accept from the request alone (a cookie). */
 const NO_TOKEN = "invalid token: none was given (auth.token is empty); pass it as live.connect(url, { token }), or in the auth message";
@@ -268,8 +268,7 @@ export class LiveConnection implements ChannelSubscriber {
     try {
       missed = await readMissed(this.options.hub, this.channels, auth);
     } catch (error) {
-      this.options.log({ type: "error", context: "replay", message: errorReason(error) });
-      return this.close(1011, "live server unavailable, try again");
+      return this.unavailable(error);
     }
     if (this.state === "closed") return;
     const { followed, since, reads, trusted } = missed;
@@ -316,10 +315,15 @@ export class LiveConnection implements ChannelSubscriber {
       const { entries } = await this.options.hub.read(channel, since);
       return entries === null || this.options.hub.epoch !== epoch ? null : entries.filter((entry) => entry.seq <= current);
     } catch (error) {
-      this.options.log({ type: "error", context: "replay", message: errorReason(error) });
-      this.close(1011, "live server unavailable, try again");
+      this.unavailable(error);
       return null;
     }
+  }
+
+  /** The change log failed while the socket's replay was read: said in the log, and the client tries again later. */
+  private unavailable(error: unknown): void {
+    this.options.log({ type: "error", context: "replay", message: errorReason(error) });
+    this.close(1011, "live server unavailable, try again");
   }
 
   /**

@@ -1,7 +1,7 @@
-import { errorReason } from "./error-reason";
 import { randomUUID } from "node:crypto";
 import type * as Redis from "redis";
 import { Middleware } from "./backend";
+import { errorReason } from "./error-reason";
 import { loadOptionalPackage } from "./optional-package";
 import { passwordHint, reconnectOnceConnected, withoutPassword } from "./redis-connection";
 import { idToCreate, requireId, storeChannel } from "./store-request";

@@ -1,6 +1,6 @@
-import { errorReason } from "./error-reason";
 import type { LiveChange, ServerMessage, SyncMessage } from "../../lib/live/live-protocol";
 import type { Grant } from "./authenticate";
+import { errorReason } from "./error-reason";
 import type { Backend } from "./backend";
 import { quoteInput } from "./change-validation";
 import { EVERY_CHANNEL, type LiveHub } from "./live-hub";

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorReason } from "./error-reason";
+import { errorReason, neverSent } from "./error-reason";
 import { LiveInputError, MAX_ATTRS_DEPTH, nestsDeeper, validateChanges, validateChannel } from "./change-validation";
 import { answerJson as reply, awaitsContinue, requestPath } from "./http-answer";
 import { LiveHub } from "./live-hub";
@@ -161,8 +161,6 @@ export function createUpdateEndpoint(options: UpdateEndpointOptions): (req: Inco
  */
 function publishFailure(error: Error): string {
   const reason = errorReason(error);
-  // The redis package's TimeoutError: a command it gave up on before writing it to Redis.
-  const unsent = error?.constructor?.name === "TimeoutError" || /waiting to be sent|client is (closed|offline)/i.test(reason);
-  if (unsent) return `could not publish (${reason}): nothing was published; post it again`;
+  if (neverSent(error)) return `could not publish (${reason}): nothing was published; post it again`;
   return `could not publish (${reason}): the change may have been published (Redis may have taken it before the connection failed), so posting it again may send it twice`;
 }
