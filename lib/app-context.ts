@@ -2,6 +2,7 @@ import * as spineModule from "spine";
 import { listen, listenCollections, wrapOnce } from "./app-context/spine-listeners";
 import { watchRelations } from "./app-context/relation-keys";
 import { detached } from "./app-context/detached";
+import { knowRecordMethods } from "./app-context/record-methods";
 import { aliases, aliasKey, fire, indexed, keepInIndex, minted, page, registerModel, registeredModels, saved, type HooksOf, type SpineModel, type SpineRecord } from "./app-context/spine-state";
 import type { Attrs, PlainRecord, SyncState } from "./store/record-entry";
 
@@ -82,6 +83,8 @@ export class AppContext {
     }
     (atmosphere as Record<symbol, unknown>)[ATMOSPHERE] = true;
     spine.Model.Atmosphere = atmosphere;
+    // A server's field named after one of them must not reach load() (keepable.ts).
+    knowRecordMethods(spine.Model.prototype);
     // Relations between extended models count as remoteKeys (app-context/relation-keys.ts).
     watchRelations(spine.Model);
   }

@@ -34,18 +34,30 @@ function modelByCollection(atmos: LiveAtmos, name: string): SpineModel | undefin
   return className === undefined ? undefined : app.model(className);
 }
 
-/** The collections each Atmos has said it has no model of (said once: a channel may carry collections a page does not model). */
+/** The collections each Atmos has refused (said once: a channel may carry collections a page does not model, or keeps local). */
 const unmodelled = new WeakMap<LiveAtmos, Set<string>>();
+
+/** Whether this is the first time `collection` is refused (each is said once). */
+function firstRefusal(atmos: LiveAtmos, collection: string): boolean {
+  let told = unmodelled.get(atmos);
+  if (!told) unmodelled.set(atmos, (told = new Set()));
+  if (told.has(collection)) return false;
+  told.add(collection);
+  return true;
+}
 
 /** Refuses, the first time, a change of a collection no registered model names (see `modelByCollection`). */
 function unknownCollection(atmos: LiveAtmos, collection: string): void {
-  let told = unmodelled.get(atmos);
-  if (!told) unmodelled.set(atmos, (told = new Set()));
-  if (told.has(collection)) return;
-  told.add(collection);
+  if (!firstRefusal(atmos, collection)) return;
   const app = atmos.appContext;
   const known = app.classNames().map((className) => namesOf(app.model(className), className).map((n) => JSON.stringify(n)).join(" or "));
   throw new Error(`live: no model for collection ${JSON.stringify(collection)} (known: ${known.join(", ")}); set Model.collection, or the server's collection name; its changes are not applied`);
+}
+
+/** Refuses, the first time, a change of a collection whose model is `local` (kept on this device only). */
+function notFromServers(atmos: LiveAtmos, className: string, collection: string): void {
+  if (!firstRefusal(atmos, collection)) return;
+  throw new Error(`live: ${className} is kept on this device only (${className}.local = true): changes of ${JSON.stringify(collection)} from the server are not applied`);
 }
 
 /** Every name `modelByCollection` finds `model` by, its class name first. */
@@ -73,8 +85,10 @@ export async function applyLiveChange(atmos: LiveAtmos, change: LiveChange): Pro
   if (closed(atmos)) return;
   const model = modelByCollection(atmos, change.collection);
   if (!model) return unknownCollection(atmos, change.collection);
-  const idField = atmos.resourceClient.IDField;
   const className: string = model.className;
+  // Kept on this device only: no server has its records, so none may plant, replace or delete them.
+  if (atmos.options(className).local) return notFromServers(atmos, className, change.collection);
+  const idField = atmos.resourceClient.IDField;
   const bodyId = change.attrs?.[idField];
   const rawId = change.id ?? bodyId;
   const what = `live: ${/^[aeiou]/.test(String(change.type)) ? "an" : "a"} ${change.type} change of ${change.collection}`;

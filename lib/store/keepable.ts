@@ -1,3 +1,4 @@
+import { spineMethodIn } from "../app-context/record-methods";
 import { hasOwn } from "./record-entry";
 
 /**
@@ -6,13 +7,18 @@ import { hasOwn } from "./record-entry";
  * loads each field onto the record, so an id such as "toString" or
  * "__proto__" breaks the model's index (every later `all()` throws, after a
  * reload too), and a field "__proto__" or "constructor" breaks the record.
- * An id that is an object would be stored as "[object Object]", one record
+ * A field named after a record method is run by Spine, not kept
+ * (record-methods.ts), and an id "." or ".." is a step in a URL. An id that is an object would be stored as "[object Object]", one record
  * for all of them. Checked before anything of the record is stored.
  */
 export function unkeepable(id: unknown, attrs: object): string | undefined {
   if (typeof id != "string" && !(typeof id == "number" && isFinite(id))) return `an id that is not a string or a number (${shown(id)})`;
   if (String(id) in Object.prototype) return `the id "${String(id)}", which Spine cannot index: every object has a "${String(id)}"`;
+  // "." and ".." in a route's path are steps up it (fetch's URL parser takes %2e too): an edit of ".." went to the collection's parent.
+  if (id === "." || id === "..") return `the id "${id}", which a URL reads as a step up the path: a request for it would reach another address`;
   for (const field of FIELDS_NO_RECORD_HOLDS) if (hasOwn.call(attrs, field)) return `a field "${field}", which a Spine record cannot hold`;
+  const method = spineMethodIn(attrs);
+  if (method) return `a field "${method}", which Spine would run as the record's ${method}() method instead of keeping it`;
   const deep = nestedPast(attrs, MAX_DEPTH);
   if (deep) return `a field "${deep}" nested more than ${MAX_DEPTH} levels deep, which no storage could write (JSON.stringify overflows)`;
   return undefined;

@@ -1,4 +1,5 @@
 import type { AtmosRecord } from "../model-types";
+import { unkeepable } from "../store/keepable";
 import { blankId, type Attrs, type RecordEntry } from "../store/record-entry";
 import type { ResponseData } from "./response-body";
 import { SyncError } from "./sync-error";
@@ -16,7 +17,9 @@ export type Answer = Pick<ResponseData, "status" | "body" | "redirectedTo"> & Pa
  * answer names no id throws: nothing of it is stored. An update answered
  * with no record, or with another record's id, counts as made; nothing of
  * the answer is stored (it would take another record's place), and
- * `refused` says why, for the `error` event.
+ * `refused` says why, for the `error` event. So for an answer holding what
+ * no Spine record can (keepable.ts): an update stores none of it, a create
+ * only its id; one whose id is such throws.
  */
 export function answeredRecord(host: SyncHost, entry: RecordEntry, action: "create" | "update", response: Answer, calls: RemoteCallOptions[], record: AtmosRecord | null): { answer?: Attrs; id?: unknown; refused?: SyncError } {
   const idField = host.rc.IDField;
@@ -29,11 +32,19 @@ export function answeredRecord(host: SyncHost, entry: RecordEntry, action: "crea
   // An update answered with no body (204) has nothing to store, and needs no id.
   if (action === "update" && !answer) return {};
   const otherRecord = action === "update" && !noId && String(id) !== entry.id;
-  if (!noId && !otherRecord) return { answer, id };
-  const why = otherRecord
+  // An id Spine cannot index, or a field it would run as a method (keepable.ts): nothing of it is stored.
+  const badId = noId || otherRecord ? undefined : unkeepable(id, {});
+  const unusable = badId ?? (noId || otherRecord ? undefined : unkeepable(id, answer!));
+  if (!noId && !otherRecord && !unusable) return { answer, id };
+  // A create made with a usable id keeps it (else each save would make it again), and nothing else.
+  const keptId = action === "create" && !!unusable && !badId;
+  const why = unusable
+    ? `the server answered the ${action} (${status}), but the answer has ${unusable}; ${action === "update" || keptId ? `the ${action} counts as made, and nothing${keptId ? " but its id" : ""} of the answer was stored` : "nothing of it was stored"}`
+    : otherRecord
     ? `the server answered the update (${status}) with the ${idField} ${JSON.stringify(id)}, not ${JSON.stringify(entry.id)}: an update's answer must be the record updated (or empty); the update counts as made, and nothing of the answer was stored`
     : whyNoRecord(idField, action, status, body, answer, redirectedTo);
   const error = new SyncError(`${entry.className}: ${why}`, { status, body, type: "invalid" });
+  if (keptId) return { answer: { [idField]: id }, id, refused: error };
   if (action === "create") throw error;
   return { refused: error };
 }

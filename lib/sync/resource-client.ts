@@ -166,7 +166,7 @@ export class ResourceClient {
     if (typeof options.path !== "string") throw new Error("atmos2: execute({ method, path, params, data }) needs a path");
     if (this.closed) throw this.closed();
     const { path, pathParams } = options;
-    const filled = fillPath(path, (name) => pathParams?.[name], (name) => `execute() path "${path}" needs a value for :${name}; pass it in pathParams`);
+    const filled = fillPath(path, (name) => pathParams?.[name], `execute() path "${path}"`, () => "pass it in pathParams");
     try {
       const { body } = await this.request({ ...options, method: options.method ?? "GET", path: filled, model: null });
       this.executeSettled?.();

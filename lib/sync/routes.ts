@@ -93,24 +93,27 @@ function parseRoute(route: string, where: string): { method?: string; path: stri
 export function resolveRoute(route: string, action: string, lookup: (name: string) => unknown, where = action): ResolvedRoute {
   const { method, path } = parseRoute(route, where);
   const params: string[] = [];
-  const missing = (name: string) =>
-    `route "${route}" (${where}) needs a value for :${name}; ` +
+  const advice = (name: string) =>
     // A create's `:id` would be the remote id, which the server has not given yet.
-    (action === "create" && name === "id" ? "a record being created has no remote id yet: use a create route without :id, or pass it in pathParams" : "pass it in pathParams or set it on the record");
-  const filled = fillPath(path, lookup, missing, params);
+    action === "create" && name === "id" ? "a record being created has no remote id yet: use a create route without :id, or pass it in pathParams" : "pass it in pathParams or set it on the record";
+  const filled = fillPath(path, lookup, `route "${route}" (${where})`, advice, params);
   return { method: method ?? defaultVerbs[action] ?? "GET", path: filled, params };
 }
 
 /**
  * `path` with each `:name` replaced by `lookup(name)`, URL-encoded (routes,
  * and `rc.execute({ path, pathParams })`); the names used are pushed onto
- * `params`. A missing value throws with the message `missing(name)` gives.
+ * `params`. A missing value throws, naming the path (`where`) and saying
+ * what to do (`advice(name)`); so does "." or "..": encodeURIComponent keeps
+ * dots, and fetch reads them (%2e too) as steps up the path.
  */
-export function fillPath(path: string, lookup: (name: string) => unknown, missing: (name: string) => string, params: string[] = []): string {
+export function fillPath(path: string, lookup: (name: string) => unknown, where: string, advice: (name: string) => string, params: string[] = []): string {
   return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
     params.push(name);
     const value = lookup(name);
-    if (value === undefined || value === null || value === "") throw new Error(`atmos2: ${missing(name)}`);
-    return encodeURIComponent(String(value));
+    if (value === undefined || value === null || value === "") throw new Error(`atmos2: ${where} needs a value for :${name}; ${advice(name)}`);
+    const text = String(value);
+    if (text === "." || text === "..") throw new Error(`atmos2: ${where} has "${text}" for :${name}, which a URL reads as a step up the path: the request would reach another address; use another value`);
+    return encodeURIComponent(text);
   });
 }

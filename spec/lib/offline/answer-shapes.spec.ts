@@ -95,6 +95,40 @@ describe("offline: a save answered in another shape than the record saved", () =
     expect(rails.records("todos").map((row) => row.title)).to.deep.equal(["a3"]);
     expect(find(String(a.id)).syncState()).to.equal("synced");
   });
+
+  // Found by an attacker's review: Spine's load() runs a field named after a
+  // record method, so an answer holding "destroy" deleted the record just
+  // saved, here and at the server.
+  it("keeps a created record and its server id when the answer holds a field named after a record method, storing none of the rest", async () => {
+    const { page, rails } = fixture;
+    rails.reshapeNext((answer) => ({ ...answer, body: { ...(answer.body as object), title: "theirs", destroy: { remote: true } } }));
+    const errors = recordEvents(page.atmos, "error");
+    new Todo({ title: "Milk" }).save({ remote: true });
+    await page.atmos.whenSynced();
+    const [made] = rails.records("todos");
+    expect(find(String(made.id)).title).to.equal("Milk");
+    expect(find(String(made.id)).syncState()).to.equal("synced");
+    expect(rails.records("todos").map((row) => row.title)).to.deep.equal(["Milk"]);
+    expect(rails.requests.map((r) => r.method)).to.deep.equal(["POST"]);
+    expect(errors.map((e) => e.type)).to.deep.equal(["invalid"]);
+    expect(errors[0].error.message).to.contain('the answer has a field "destroy", which Spine would run as the record\'s destroy() method instead of keeping it');
+  });
+
+  it("stores nothing of an update's answer holding a field named after a record method (changeID), and the other record keeps its edit", async () => {
+    const { page, rails } = fixture;
+    const [a, b] = rails.seed("todos", [{ title: "a" }, { title: "b" }]);
+    await Todo.sync({ remote: true });
+    find(String(b.id)).updateAttributes({ title: "b, edited here" });
+    rails.reshapeNext((answer) => ({ ...answer, body: { ...(answer.body as object), changeID: String(b.id) } }));
+    const errors = recordEvents(page.atmos, "error");
+    find(String(a.id)).updateAttributes({ title: "a2" }, { remote: true });
+    await page.atmos.whenSynced();
+    expect(find(String(a.id)).title).to.equal("a2");
+    expect(find(String(a.id)).syncState()).to.equal("synced");
+    expect(find(String(b.id)).title).to.equal("b, edited here");
+    expect(errors.map((e) => e.type)).to.deep.equal(["invalid"]);
+    expect(errors[0].error.message).to.contain('a field "changeID"');
+  });
 });
 
 /**

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import Spine from "spine";
+import { liveHostOf } from "../../../lib/live/live-apply";
 import { startRailsScaffoldServer, type RailsScaffoldServer } from "../../servers/rails-scaffold-server";
 import { resetModels, Todo, type Synced } from "../models";
 import { ManualFeed } from "../../fakes/manual-feed";
@@ -113,6 +114,22 @@ describe("offline: the local, remote and default model flags", () => {
       await otherTabsWriteLands(undefined);
       expect((Draft.find("d2") as Draft).title).to.equal("edited there");
     });
+  });
+
+  // Found by an attacker's review: a peer on a live channel could plant,
+  // replace or delete records of a model kept on this device only.
+  it("refuses live changes of a local = true model, saying so once, and keeps its records as they were", async () => {
+    const draft = new Draft({ id: "prefs", title: "mine" });
+    draft.save();
+    const live = liveHostOf(page.atmos);
+    const applied = (change: object) => live.applyLiveChange(change as never).then(() => "applied", (error: Error) => error.message);
+    expect(await applied({ type: "updated", collection: "Draft", id: "prefs", attrs: { title: "theirs" } })).to.equal(
+      'live: Draft is kept on this device only (Draft.local = true): changes of "Draft" from the server are not applied',
+    );
+    expect(await applied({ type: "deleted", collection: "Draft", id: "prefs" })).to.equal("applied");
+    expect(await applied({ type: "created", collection: "Draft", id: "planted", attrs: { title: "planted" } })).to.equal("applied");
+    expect(Draft.all().map((d) => [d.id, d.title])).to.deep.equal([["prefs", "mine"]]);
+    expect(storedEntries(page.storage, "Draft").map((e: { attrs: { title: string } }) => e.attrs.title)).to.deep.equal(["mine"]);
   });
 
   it("gives a local = true model its records back after a reload", async () => {

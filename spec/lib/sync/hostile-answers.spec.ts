@@ -62,6 +62,13 @@ describe("answers from a broken or hostile server", () => {
     ['the id "__proto__"', '[{ "id": "__proto__", "title": "x" }]', /has the id "__proto__", which Spine cannot index/],
     ["a field nested 100,000 levels deep (JSON.stringify overflows: every later write to storage failed)", `[{ "id": "L1", "title": "x", "deep": ${"[".repeat(100000)}${"]".repeat(100000)} }]`, /has a field "deep" nested more than 1000 levels deep/],
     ["an id that is an object", '[{ "id": { "a": 1 }, "title": "x" }, { "id": { "b": 2 }, "title": "y" }]', /has an id that is not a string or a number \(\{"a":1\}\)/],
+    // Found by an attacker's review: Spine's load() calls a field named after
+    // a record method, so a pulled "changeID" moved a record onto another's id
+    // (its unsent edit lost), and "destroy" deleted it here and at the server.
+    ['a record with a "destroy" field', '[{ "id": "L1", "title": "x", "destroy": 1 }]', /List: a record from the server has a field "destroy", which Spine would run as the record's destroy\(\) method instead of keeping it; nothing from this response was stored/],
+    ['a record with a "changeID" field', '[{ "id": "L1", "title": "x", "changeID": "L2" }]', /has a field "changeID", which Spine would run as the record's changeID\(\) method/],
+    ['a record with an "updateAttributes" field', '[{ "id": "L1", "title": "x", "updateAttributes": { "title": "sent back" } }]', /has a field "updateAttributes", which Spine would run/],
+    ['the id ".."', '[{ "id": "..", "title": "x" }]', /has the id "\.\.", which a URL reads as a step up the path: a request for it would reach another address/],
   ];
   for (const [what, body, message] of refused) {
     it(`refuses a pull holding ${what}, keeps what was here, and still loads after a reload`, async () => {
@@ -83,6 +90,43 @@ describe("answers from a broken or hostile server", () => {
     expect(await refusal(JSON.parse('{ "type": "updated", "collection": "lists", "id": "L1", "attrs": { "__proto__": { "clone": 1 } } }'))).to.match(/has a field "__proto__", which a Spine record cannot hold; it was not applied$/);
     expect(records()).to.deep.equal([]);
     expect(List.all()).to.deep.equal([]);
+  });
+
+  // Found by an attacker's review: anyone who may publish on a channel made
+  // every subscriber's client delete and rewrite records at the REST API,
+  // with the subscriber's own token, and take over a record with an unsent edit.
+  it("refuses live changes with fields named after Spine record methods: nothing is sent, deleted or moved, and the unsent edit stays", async () => {
+    answer = '[{ "id": "L1", "title": "shared" }, { "id": "L2", "title": "mine" }]';
+    await models.List.sync({ remote: true });
+    const mine = List.find("L2") as unknown as { title: string; save(): void };
+    mine.title = "my unsent edit";
+    mine.save();
+    const live = liveHostOf(atmos);
+    const refusal = (attrs: object) => live.applyLiveChange({ type: "updated", collection: "lists", id: "L1", attrs: { id: "L1", title: "theirs", ...attrs } } as never).then(() => "applied", (error: Error) => error.message);
+    expect(await refusal({ changeID: "L2" })).to.equal('live: an updated change of lists has a field "changeID", which Spine would run as the record\'s changeID() method instead of keeping it; it was not applied');
+    expect(await refusal({ destroy: { remote: true } })).to.match(/has a field "destroy", which Spine would run/);
+    expect(await refusal({ updateAttributes: { title: "sent back" } })).to.match(/has a field "updateAttributes", which Spine would run/);
+    expect(await refusal({ trigger: "destroy" })).to.match(/has a field "trigger", which Spine would run/);
+    await reload();
+    expect(List.all().map((l) => [l.id, (l as unknown as { title: string }).title, l.syncState()])).to.deep.equal([
+      ["L1", "shared", "synced"],
+      ["L2", "my unsent edit", "local"],
+    ]);
+    expect(seen).to.deep.equal([`GET /lists`]);
+  });
+
+  it("keeps a field the app's own model turns into a setter method, as Spine's load() does", async () => {
+    const proto = (List as unknown as { prototype: Record<string, unknown> }).prototype;
+    proto.label = function (this: { title: string }, value: string) {
+      this.title = `labelled ${value}`;
+    };
+    try {
+      answer = '[{ "id": "L1", "title": "x", "label": "by the server" }]';
+      await models.List.sync({ remote: true });
+      expect((List.find("L1") as unknown as { title: string }).title).to.equal("labelled by the server");
+    } finally {
+      delete proto.label;
+    }
   });
 
   it("refuses a live change whose id and attrs.id name two records, naming both, and stores nothing", async () => {

@@ -279,6 +279,17 @@ describe("ResourceClient", () => {
       for (const error of [missing, empty]) expect(error?.message).to.equal('atmos2: execute() path "/lists/:id/clear" needs a value for :id; pass it in pathParams');
       expect([seen, errors]).to.deep.equal([[], []]);
     });
+
+    // Found by an attacker's review: fetch reads "." and ".." in a path as
+    // steps up it, so a record with the id ".." sent its edit to the collection's parent.
+    it('rejects a path parameter that is "." or "..", naming it, and sends nothing', async () => {
+      for (const id of [".", ".."]) {
+        const error = await rc.execute({ method: "DELETE", path: "/lists/:id", pathParams: { id } }).then(() => null, (e: Error) => e);
+        expect(error?.message).to.equal(`atmos2: execute() path "/lists/:id" has "${id}" for :id, which a URL reads as a step up the path: the request would reach another address; use another value`);
+      }
+      await rc.execute({ path: "/lists/:id", pathParams: { id: "..." } });
+      expect(seen).to.deep.equal(["GET /lists/..."]);
+    });
   });
 
   describe("timeout = Infinity", () => {
