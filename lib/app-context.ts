@@ -18,6 +18,15 @@ function findSpine(): any {
 }
 
 /**
+ * Every Spine on the page. There may be two: a bundle that brought the
+ * spine package, next to the Spine a script tag loaded, which the app's
+ * models may extend instead.
+ */
+function spines(): any[] {
+  return Array.from(new Set([findSpine(), (globalThis as any).Spine])).filter((spine) => spine?.Model);
+}
+
+/**
  * The only code in atmos2 that touches Spine, with the files beside it in
  * app-context/ (the listeners it binds to extended models, the page state
  * they share, the options read from a model class). Everything else works
@@ -43,7 +52,7 @@ export class AppContext {
     app.register(model);
     listen(model, hooks);
     // Spine's relation.js (loaded before the models that use it) adds Spine.Collection.
-    listenCollections(findSpine()?.Collection, hooks);
+    for (const spine of spines()) listenCollections(spine.Collection, hooks);
     // Spine's configure unbinds every listener: a model configured again
     // (with another attribute), or a subclass configured under its own name,
     // stays extended, as it was before.
@@ -70,23 +79,7 @@ export class AppContext {
   static install(atmosphere: object): void {
     const spine = findSpine();
     if (!spine?.Model) throw new Error("atmos2: Spine was not found: load spine.js before atmos2.js (or install the \"spine\" package)");
-    // Another copy of atmos2 registered itself on this Spine: each copy keeps
-    // its own models and Atmos, so saves made through one are never sent by
-    // the other, without a word. Said at once instead (a warning: a script
-    // that loads the builds one after another on purpose still runs, the
-    // last one registered, as before).
-    const earlier = spine.Model.Atmosphere as Record<symbol, unknown> | undefined;
-    if (earlier && earlier !== atmosphere && earlier[ATMOSPHERE]) {
-      (globalThis as { console?: { warn(message: string): void } }).console?.warn(
-        "atmos2: loaded twice on one Spine (as an ES module and as CommonJS, e.g. import \"atmos2\" in one file and require(\"atmos2\") or require(\"atmos2/live\") in another, in a bundle; or dist/atmos2.js next to a bundle that holds atmos2): each copy keeps its own models and Atmos, and models extended from now on use this one. Load it one way everywhere",
-      );
-    }
-    (atmosphere as Record<symbol, unknown>)[ATMOSPHERE] = true;
-    spine.Model.Atmosphere = atmosphere;
-    // A server's field named after one of them must not reach load() (keepable.ts).
-    knowRecordMethods(spine.Model.prototype);
-    // Relations between extended models count as remoteKeys (app-context/relation-keys.ts).
-    watchRelations(spine.Model);
+    for (const each of spines()) installOn(each, atmosphere);
   }
 
   /** Makes a Spine model known by its class name. */
@@ -295,4 +288,25 @@ function fireChange(root: SpineRecord, type: "update" | "refresh"): void {
   fire(clone, type, { ...fromSync });
   fire(clone, "change", type, { ...fromSync });
   if (type === "update") fire(clone, "save", { ...fromSync });
+}
+
+/** Registers `atmosphere` on one Spine (see AppContext.install). */
+function installOn(spine: any, atmosphere: object): void {
+  // Another copy of atmos2 registered itself on this Spine: each copy keeps
+  // its own models and Atmos, so saves made through one are never sent by
+  // the other, without a word. Said at once instead (a warning: a script
+  // that loads the builds one after another on purpose still runs, the
+  // last one registered, as before).
+  const earlier = spine.Model.Atmosphere as Record<symbol, unknown> | undefined;
+  if (earlier && earlier !== atmosphere && earlier[ATMOSPHERE]) {
+    (globalThis as { console?: { warn(message: string): void } }).console?.warn(
+      "atmos2: loaded twice on one Spine (as an ES module and as CommonJS, e.g. import \"atmos2\" in one file and require(\"atmos2\") or require(\"atmos2/live\") in another, in a bundle; or dist/atmos2.js next to a bundle that holds atmos2): each copy keeps its own models and Atmos, and models extended from now on use this one. Load it one way everywhere",
+    );
+  }
+  (atmosphere as Record<symbol, unknown>)[ATMOSPHERE] = true;
+  spine.Model.Atmosphere = atmosphere;
+  // A server's field named after one of them must not reach load() (keepable.ts).
+  knowRecordMethods(spine.Model.prototype);
+  // Relations between extended models count as remoteKeys (app-context/relation-keys.ts).
+  watchRelations(spine.Model);
 }

@@ -35,7 +35,8 @@ let cachedModels = 0;
 
 /** Starts noting the relations declared on Spine's models (called once Spine is found). */
 export function watchRelations(Model: SpineModel): void {
-  noted = Model[NOTED] ??= [];
+  // A second Spine on the page (app-context.ts: spines) notes into the same list.
+  noted = Model[NOTED] ??= noted;
   if (Object.getOwnPropertyDescriptor(Model, KINDS[0])?.get) return;
   for (const kind of KINDS) {
     let current = noting(kind, Model[kind]);
