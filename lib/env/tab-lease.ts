@@ -7,11 +7,21 @@ import type { Store } from "../store/store";
  * through storage change notifications.
  */
 export interface TabLease {
+  /** Whether this tab holds the lease, as far as it knows (its answers are its own to apply). */
   readonly held: boolean;
+  /**
+   * Whether it holds it and renewed it lately enough to send: a holder whose
+   * timers were held back (a throttled background tab, a sleep, a clock
+   * step) may be taken over any moment, and sends nothing until it renews.
+   * Always `held` where a lease cannot lapse.
+   */
+  readonly fresh?: boolean;
+  /** Reads the lease again, for an answer that came after it lapsed: whether this tab still holds it. */
+  confirm?(): Promise<boolean>;
   /** Resolves once this tab knows whether it holds the lease (right after start). */
   readonly decided: Promise<void>;
-  /** Starts competing for the lease; `onAcquired` runs each time this tab gets it. */
-  start(onAcquired: () => void): void;
+  /** Starts competing for the lease; `onAcquired` runs each time this tab gets it (`resumed`: renewed after a lapse, never lost). */
+  start(onAcquired: (resumed?: boolean) => void): void;
   /** Gives the lease up at once (atmos.close()). */
   release(): void;
 }
@@ -67,18 +77,29 @@ interface LeaseRecord {
 }
 
 /**
- * A lease written in storage with an expiry, for browsers without Web Locks:
- * the holder renews it every `renewMs`; another tab takes it over once it has
- * expired, at its next try: a tab that died loses it within `ttlMs` +
- * `renewMs` (4.5 s by default; API.md promises 5 s), and the holder has
- * 2.5 s of slack for a late timer (a background tab's run once a second).
+ * A lease written in storage with an expiry, for browsers without Web Locks
+ * (an http:// origin other than localhost, Safari before 15.4): the holder
+ * renews it every `renewMs`. Another tab takes it over once it went
+ * unrenewed for `ttlMs` of that tab's own ticks, or once it expired by the
+ * clock and stayed unchanged for two of them: a tab that died loses it
+ * within `ttlMs` + `renewMs` (4.5 s by default; API.md promises 5 s).
+ *
+ * The expiry alone is not trusted: after the system clock stepped forward
+ * (a laptop woken, an NTP fix), every lease looks expired, and a tab took
+ * it from a holder alive and sending. Nor is the holder's own word: one
+ * whose timers Chrome held back (a background tab's run once a minute)
+ * went on sending after another tab took over, and the change was made
+ * twice. A holder sends only while its last renewal is recent (`fresh`),
+ * well inside the time another tab waits before it takes over.
  */
 export class StorageLease implements TabLease {
-  held = false;
+  private holding = false;
   private decide!: () => void;
   readonly decided = new Promise<void>((resolve) => (this.decide = resolve));
   private timer: unknown;
   private stopped = false;
+  /** When this tab last renewed the lease, by its clock. */
+  private renewedAt = -Infinity;
   /** Another tab's lease as last read, and since how many of this tab's ticks it is unchanged. */
   private seen?: { lease: string; ticks: number };
 
@@ -91,24 +112,47 @@ export class StorageLease implements TabLease {
     private readonly renewMs = 1000,
   ) {}
 
-  start(onAcquired: () => void): void {
+  get held(): boolean {
+    return this.holding;
+  }
+
+  get fresh(): boolean {
+    const since = this.clock.now() - this.renewedAt;
+    // Stepped back since (a negative time): not fresh until renewed (within a tick).
+    return this.holding && since >= 0 && since < this.ttlMs - this.renewMs;
+  }
+
+  async confirm(): Promise<boolean> {
+    try {
+      const current = await this.store.get<LeaseRecord>(this.key);
+      if (current?.owner !== this.owner) this.holding = false;
+    } catch {
+      // Storage could not say: kept as it was.
+    }
+    return this.holding;
+  }
+
+  start(onAcquired: (resumed?: boolean) => void): void {
     const tick = async () => {
       if (this.stopped) return;
       try {
         const current = await this.store.get<LeaseRecord>(this.key);
         const now = this.clock.now();
-        if (!current || current.owner === this.owner || current.expires <= now || this.unrenewed(current)) {
+        const unchanged = current && current.owner !== this.owner ? this.unchangedTicks(current) : 0;
+        if (!current || current.owner === this.owner || unchanged * this.renewMs >= this.ttlMs || (current.expires <= now && unchanged >= 2)) {
           await this.store.put(this.key, { owner: this.owner, expires: now + this.ttlMs });
           // Read back: when two tabs race, the last writer wins and the other sees it.
           const check = await this.store.get<LeaseRecord>(this.key);
           const mine = check?.owner === this.owner;
-          if (mine && !this.held) {
-            this.held = true;
-            onAcquired();
-          } else if (!mine) this.held = false;
-        } else this.held = false;
+          const was = this.holding && !this.fresh ? "lapsed" : this.holding;
+          if (mine) this.renewedAt = now;
+          this.holding = mine;
+          if (mine && was === false) onAcquired();
+          // Renewed after its timers were held back: what waited to be sent goes now.
+          else if (mine && was === "lapsed") onAcquired(true);
+        } else this.holding = false;
       } catch {
-        this.held = false;
+        this.holding = false;
       }
       this.decide();
       if (!this.stopped) this.timer = this.clock.setTimeout(tick, this.renewMs);
@@ -117,22 +161,22 @@ export class StorageLease implements TabLease {
   }
 
   /**
-   * Whether another tab's lease has gone unrenewed for `ttlMs`, counted in
-   * this tab's own ticks: expired, whatever its time says. Its time alone
-   * is not enough: written just before the system clock stepped back an
-   * hour, it looked held for that hour, and no tab sent anything.
+   * For how many of this tab's ticks another tab's lease has gone unchanged
+   * (unrenewed). Counted so, `ttlMs` of them is expired whatever its time
+   * says: written just before the system clock stepped back an hour, it
+   * looked held for that hour, and no tab sent anything.
    */
-  private unrenewed(current: LeaseRecord): boolean {
+  private unchangedTicks(current: LeaseRecord): number {
     const lease = `${current.owner} ${current.expires}`;
     this.seen = this.seen?.lease === lease ? { lease, ticks: this.seen.ticks + 1 } : { lease, ticks: 0 };
-    return this.seen.ticks * this.renewMs >= this.ttlMs;
+    return this.seen.ticks;
   }
 
   release(): void {
     this.stopped = true;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    if (this.held) void this.store.delete(this.key).catch(() => undefined);
-    this.held = false;
+    if (this.holding) void this.store.delete(this.key).catch(() => undefined);
+    this.holding = false;
   }
 }
 
@@ -194,7 +238,7 @@ interface PageHold {
   tabs: TabLease;
   users: number;
   /** Run when the page gets the lease among the tabs: the instance that sends in the page takes it. */
-  acquired: Set<() => void>;
+  acquired: Set<(resumed?: boolean) => void>;
 }
 
 /**
@@ -206,7 +250,7 @@ interface PageHold {
  * client (its base, headers, fetch).
  */
 class PageLease implements TabLease {
-  private onAcquired?: () => void;
+  private onAcquired?: (resumed?: boolean) => void;
 
   constructor(private readonly page: PageHold, private readonly inPage: TabLease, private readonly leave: () => void) {}
 
@@ -214,16 +258,24 @@ class PageLease implements TabLease {
     return this.page.tabs.held && this.inPage.held;
   }
 
+  get fresh(): boolean {
+    return this.held && (this.page.tabs.fresh ?? true);
+  }
+
+  confirm(): Promise<boolean> {
+    return (this.page.tabs.confirm?.() ?? Promise.resolve(this.page.tabs.held)).then(() => this.held);
+  }
+
   get decided(): Promise<void> {
     return this.page.tabs.decided;
   }
 
-  start(onAcquired: () => void): void {
-    this.onAcquired = () => {
-      if (this.held) onAcquired();
+  start(onAcquired: (resumed?: boolean) => void): void {
+    this.onAcquired = (resumed?: boolean) => {
+      if (this.held) onAcquired(resumed);
     };
     this.page.acquired.add(this.onAcquired);
-    if (this.page.users++ === 0) this.page.tabs.start(() => this.page.acquired.forEach((fn) => fn()));
+    if (this.page.users++ === 0) this.page.tabs.start((resumed) => this.page.acquired.forEach((fn) => fn(resumed)));
     this.inPage.start(this.onAcquired);
   }
 

@@ -216,9 +216,19 @@ export class Pusher {
     return this.closed || !this.host.isLeader();
   }
 
-  /** Whether this tab may send at all now (closed, paused by a 401, or another tab sends). */
+  /**
+   * `dropsAnswers()`, once the lease is read again if it lapsed while the
+   * request was out (this tab's timers held back): another tab may have
+   * taken over and sent the change again, and its answer is the one kept.
+   */
+  private async answerDropped(): Promise<boolean> {
+    if (!this.closed && !this.host.sendsNow()) await this.host.confirmLeader();
+    return this.dropsAnswers();
+  }
+
+  /** Whether this tab may send at all now (closed, paused by a 401, another tab sends, or its lease lapsed). */
   private mayRun(): boolean {
-    return !this.closed && !this.paused && !this.catchingUp && this.host.isLeader();
+    return !this.closed && !this.paused && !this.catchingUp && this.host.sendsNow();
   }
 
   /**
@@ -265,7 +275,7 @@ export class Pusher {
       try {
         response = await host.rc.request(request);
       } catch (error) {
-        if (this.dropsAnswers()) return entry;
+        if (await this.answerDropped()) return entry;
         [entry, op] = this.current(entry, op);
         const failure = error as SyncError;
         if (!takenUnread(failure, op)) {
@@ -276,7 +286,8 @@ export class Pusher {
         host.reportError(errorPayload(entry.className, recordOf(host, entry), failure));
         response = { status: failure.status, body: undefined };
       }
-      if (op.kind === "create" && !this.dropsAnswers()) await dropRecordWhoseIdWasReused(host, entry, response.body);
+      if (await this.answerDropped()) return entry;
+      if (op.kind === "create") await dropRecordWhoseIdWasReused(host, entry, response.body);
       if (this.dropsAnswers()) return entry;
       [entry, op] = this.current(entry, op);
       this.attempt = 0;

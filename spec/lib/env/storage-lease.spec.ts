@@ -25,7 +25,7 @@ describe("StorageLease, when the tab holding it died", () => {
     const storage = new MemoryStorage();
     const frozen: Clock = { now: () => clock.now(), setTimeout: () => 0, clearTimeout: () => undefined };
     const dead = new StorageLease(new WebStorageStore(storage), key, "dead-tab", frozen);
-    await new Promise<void>((resolve) => dead.start(resolve));
+    await new Promise<void>((resolve) => dead.start(() => resolve()));
     meanwhile(clock);
     const live = new StorageLease(new WebStorageStore(storage), key, "live-tab", clock);
     let takenAfter: number | undefined;
