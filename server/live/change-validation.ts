@@ -38,9 +38,13 @@ export function channelProblem(value: unknown, field = "channel"): string | unde
   if (typeof value !== "string" || value.length === 0) return `${field} must be a non-empty string`;
   if (value.length > MAX_CHANNEL_LENGTH) return `${field} is longer than ${MAX_CHANNEL_LENGTH} characters`;
   if (value === "*") return `${field} "*" is reserved for "every channel"`;
+  // Printed in logs (atmos2-server's "joined" lines): a line break there forged a line of its own.
+  if (CONTROL_CHARACTER.test(value)) return `${field} ${quoteInput(value)} holds a control character (a line break, a tab, an escape): channel names must be printable text`;
   // Redis keys are bytes: half a character becomes U+FFFD there, and two channels would share one log.
   return halfCharacter(value, field, "channel names");
 }
+
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** What is wrong with a name that becomes a key (a channel, a collection, an id): half a character, if it holds one. */
 export function halfCharacter(value: string, field: string, what: string): string | undefined {
@@ -159,6 +163,12 @@ export function nestsDeeper(text: string, limit: number): boolean {
  * once.
  */
 export function holdsMoreValues(text: string, limit: number): boolean {
+  return valuesIn(text, limit + 1) > limit;
+}
+
+/** The values JSON text holds in arrays and objects, counted as `holdsMoreValues` does, up to `cap`. */
+export function valuesIn(text: string, cap: number): number {
   let count = 0;
-  return someStructural(text, (c) => c !== 93 && c !== 125 && ++count > limit);
+  someStructural(text, (c) => c !== 93 && c !== 125 && ++count >= cap);
+  return count;
 }

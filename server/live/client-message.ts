@@ -21,9 +21,7 @@ export function parseClientMessage(data: string, maxChannels?: number): ClientMe
   // by a linear scan first. The message itself and a sync's model add two levels.
   if (nestsDeeper(data, MAX_ATTRS_DEPTH + 2)) {
     const error = new LiveInputError(`message nests objects or arrays deeper than ${MAX_ATTRS_DEPTH} levels`);
-    // Not parsed: its requestId read from the text (the first one in it; a frame's own, or nothing the sender did not write).
-    const id = /"requestId"\s*:\s*(?:"((?:[^"\\]|\\.){0,200})"|(-?\d{1,15})\b)/.exec(data);
-    if (id) error.requestId = id[1] !== undefined ? id[1] : Number(id[2]);
+    error.requestId = requestIdIn(data);
     throw error;
   }
   if (maxChannels !== undefined) {
@@ -48,6 +46,15 @@ export function parseClientMessage(data: string, maxChannels?: number): ClientMe
     if (error instanceof LiveInputError && (typeof requestId === "string" || typeof requestId === "number")) error.requestId = requestId;
     throw error;
   }
+}
+
+/**
+ * The requestId of a frame refused unparsed, read from its text (the first
+ * one in it: the frame's own, or nothing the sender did not write).
+ */
+export function requestIdIn(data: string): string | number | undefined {
+  const id = /"requestId"\s*:\s*(?:"((?:[^"\\]|\\.){0,200})"|(-?\d{1,15})\b)/.exec(data);
+  return !id ? undefined : id[1] !== undefined ? id[1] : Number(id[2]);
 }
 
 function parseAuth(value: Record<string, unknown>): AuthMessage {

@@ -6,12 +6,13 @@ import { Backend } from "./backend";
 import { changeFrame, SequencedChange } from "./change-log";
 import { channelProblem, LiveInputError, quoteInput } from "./change-validation";
 import { closeReason, SERVICE_RESTART, TRY_AGAIN_LATER } from "./close-reason";
-import { parseClientMessage } from "./client-message";
+import { parseClientMessage, requestIdIn } from "./client-message";
 import { ChannelSubscriber, EVERY_CHANNEL, LiveHub } from "./live-hub";
 import { readMissed } from "./missed-changes";
 import { runSync } from "./sync-request";
 import { LiveLog } from "./live-log";
 import { errorReason } from "./error-reason";
+import { ValueBudget } from "./value-budget";
 
 /** The refusal of an auth message without a token that `authenticate` did not accept from the request alone (a cookie). */
 const NO_TOKEN = "invalid token: none was given (auth.token is empty); pass it as live.connect(url, { token }), or in the auth message";
@@ -31,6 +32,10 @@ export interface LiveConnectionOptions {
   maxChannels: number;
   /** Sync requests of one socket waiting for the backend; more are answered with an error. */
   maxSyncInFlight: number;
+  /** The JSON values one socket may send in its frames after auth (value-budget.ts): a second's worth, and at most in one frame. */
+  valuesPerSecond: number;
+  maxFrameValues: number;
+  now(): number;
   log: LiveLog;
   onClose(connection: LiveConnection): void;
   /** The auth frame arrived: a reason to refuse it without reading its token (1013), or undefined. */
@@ -89,6 +94,7 @@ export class LiveConnection implements ChannelSubscriber {
    * (about a third of what a socket cost the server before).
    */
   private request: IncomingMessage | undefined;
+  private readonly budget: ValueBudget;
 
   /**
    * `address`: whom the per-address limits count it against (client-address.ts);
@@ -96,6 +102,7 @@ export class LiveConnection implements ChannelSubscriber {
    */
   constructor(readonly ws: WebSocket, private options: LiveConnectionOptions, request: IncomingMessage, readonly address = "", readonly source = address) {
     this.request = request;
+    this.budget = new ValueBudget(options.valuesPerSecond, options.maxFrameValues, options.now);
     // 1013, not 4401: no token was judged, and a client takes 4401 as final; one whose auth frame came late (a slow link) tries again.
     this.authTimer = setTimeout(() => this.refuse(TRY_AGAIN_LATER, `no auth message within ${options.authTimeoutMs} ms; try again`), options.authTimeoutMs);
     ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
@@ -174,6 +181,9 @@ export class LiveConnection implements ChannelSubscriber {
     let message;
     try {
       if (text === undefined) throw new LiveInputError("frames must be JSON text, not binary");
+      // A first frame's values are bounded by maxChannels (client-message.ts); the later ones' by the budget.
+      const overBudget = this.state === "awaiting-auth" ? undefined : this.budget.refusal(text);
+      if (overBudget) throw Object.assign(new LiveInputError(overBudget), { requestId: requestIdIn(text) });
       message = parseClientMessage(text, this.state === "awaiting-auth" ? this.options.maxChannels : undefined);
     } catch (error) {
       const why = (error as Error).message;

@@ -43,6 +43,13 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
+/**
+ * The JSON values a socket's frames may hold after auth (value-budget.ts):
+ * at most this many in one frame, and this many a second over time.
+ */
+const MAX_FRAME_VALUES = 100_000;
+const VALUES_PER_SECOND = 20_000;
+
 /** The atmos2 live server: WebSocket `/live`, `POST /update`, hub and backend. */
 export function createLiveServer(options: LiveServerOptions): LiveServer {
   if (!options || typeof options.authenticate !== "function") {
@@ -113,6 +120,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const connectionOptions: LiveConnectionOptions = {
     hub, backend, authenticate: options.authenticate, authTimeoutMs, maxBufferedBytes, maxEarlyBytes: maxPayload,
     maxPending: replayLimit * 4, maxChannels: maxChannelsPerSocket, maxSyncInFlight, log,
+    valuesPerSecond: VALUES_PER_SECOND, maxFrameValues: MAX_FRAME_VALUES, now,
     onClose: (c) => slots.closed(c),
     authRefusal,
     onAuth: (c) => slots.authenticating(c),
