@@ -83,6 +83,13 @@ declare module "spine" {
     static change(callback: Callback): unknown;
     static comparator?: (a: Model, b: Model) => number;
     static sort(): unknown;
+    // Added by spine/lib/relation (`import "spine/lib/relation"` before the models use them).
+    /** `Album.hasMany("photos", Photo)`: `album.photos()`; the foreign key defaults to `album_id`. */
+    static hasMany(name: string, model: typeof Model | string, fkey?: string): unknown;
+    /** `Photo.belongsTo("album", Album)`: `photo.album()`; the foreign key defaults to `album_id`. */
+    static belongsTo(name: string, model: typeof Model | string, fkey?: string): unknown;
+    /** `User.hasOne("profile", Profile)`: `user.profile()`. */
+    static hasOne(name: string, model: typeof Model | string, fkey?: string): unknown;
 
     // Added by `Model.extend(Spine.Model.Atmosphere)` (call it after configure).
     /** Local records (refresh); with `{ remote: true }` then the server's, merged. */

@@ -242,6 +242,13 @@ declare module "spine" {
   }
 }
 export const plugins = [Spine.Model.Ajax, Spine.Model.Local, Spine.Model.Versioned.version];
+// Spine's relations, as the README's Models section declares them (found by a bundler review: hasMany was no property of a model).
+class Album extends Spine.Model {}
+class Photo extends Spine.Model {
+  declare album_id: string;
+}
+Album.hasMany("photos", Photo);
+Photo.belongsTo("album", "models/album", "album_id");
 
 
 export function fromSettings(task: Task, remote: boolean | undefined, params: Record<string, unknown> | undefined): void {
