@@ -92,6 +92,10 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
+/** Headers a proxy adds, as Node names them, and as people write them. */
+const PROXY_HEADER_NAMES: Record<string, string> = { forwarded: "Forwarded", "x-forwarded-for": "X-Forwarded-For", "x-forwarded-host": "X-Forwarded-Host", "x-real-ip": "X-Real-IP" };
+const PROXY_HEADERS = Object.keys(PROXY_HEADER_NAMES);
+
 /** `GET /app-config.json` (see example/README.md for the contract with the page). */
 export type AppConfig = Record<string, string | boolean>;
 
@@ -142,7 +146,22 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     maxBodyBytes: options.maxBodyBytes,
     onError: (err) => log(`tasks-api error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
   });
-  const configBody = JSON.stringify(appConfig(options));
+  const config = appConfig(options);
+  const configBody = JSON.stringify(config);
+  // Through a proxy or a tunnel that rewrites Host (ngrok's --host-header=rewrite), a request from
+  // anywhere looks local: it gets no token, and the page asks for one (said once in the log).
+  const { token: _token, ...rest } = config;
+  const proxiedConfigBody = JSON.stringify(config.token === undefined ? config : { ...rest, signIn: true });
+  let toldProxied = false;
+  const configFor = (req: http.IncomingMessage): string => {
+    const through = PROXY_HEADERS.find((name) => req.headers[name] !== undefined);
+    if (through === undefined || config.token === undefined) return configBody;
+    if (!toldProxied) {
+      toldProxied = true;
+      log(`app-config.json: a request came through a proxy (${PROXY_HEADER_NAMES[through]}), so the token was kept out of it and the page asks for one; behind a proxy, set PUBLIC_URL (and TRUST_PROXY=1) and give people the token`);
+    }
+    return proxiedConfigBody;
+  };
   const hostAllowed = hostAllowList(host, options.publicUrl);
   /** Behind a trusted proxy the name the browser used is in X-Forwarded-Host. */
   const forwardedHost = (req: http.IncomingMessage): string | undefined => {
@@ -180,7 +199,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       const pathname = target.url.pathname;
       if (pathname === "/app-config.json" && (req.method === "GET" || req.method === "HEAD")) {
         res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
-        return void res.end(req.method === "HEAD" ? undefined : configBody);
+        return void res.end(req.method === "HEAD" ? undefined : configFor(req));
       }
       if (serveStatic(staticDir, pathname, req, res)) return;
       res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });

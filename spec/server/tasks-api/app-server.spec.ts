@@ -91,6 +91,23 @@ describe("app server", () => {
     expect(await res.json()).to.deep.equal({ mode: "embedded", base: "/tasks/v1", token: "t0k", liveUrl: "/live" });
   });
 
+  // Found by an attacker's review: a tunnel that rewrites Host (as ngrok's
+  // --host-header=rewrite does) brought anyone on the internet to a server
+  // on localhost, and app-config.json handed them its token.
+  for (const [header, value] of [["X-Forwarded-For", "203.0.113.9"], ["X-Forwarded-Host", "tasks.ngrok-free.app"], ["Forwarded", "for=203.0.113.9;host=tasks.ngrok-free.app"], ["X-Real-IP", "203.0.113.9"]] as const) {
+    it(`keeps the token out of app-config.json for a request that came through a proxy (${header}), asking for sign-in instead, and says so once`, async () => {
+      const logged: string[] = [];
+      app = await startAppServer({ port: 0, dataDir: path.join(tmp, "data"), token: "t0k", liveUrl: "/live", staticDir: makeSite(), log: (line) => logged.push(line) });
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`${app.url}/app-config.json`, { headers: { [header]: value } });
+        expect(await res.json()).to.deep.equal({ mode: "embedded", base: "/tasks/v1", signIn: true, liveUrl: "/live" });
+      }
+      expect(logged.filter((line) => line.includes("app-config.json"))).to.have.length(1);
+      expect(logged.find((line) => line.includes("app-config.json"))).to.contain(header).and.contain("PUBLIC_URL");
+      expect(await (await fetch(`${app.url}/app-config.json`)).json()).to.include({ token: "t0k" });
+    });
+  }
+
   it("switches app-config.json to Google mode when a Google client id or token is given", () => {
     expect(appConfig({ dataDir: "x", token: "dev", googleClientId: "abc.apps.googleusercontent.com" })).to.deep.equal({
       mode: "google",
