@@ -12,16 +12,20 @@ export interface TabLease {
   /**
    * Whether it holds it and renewed it lately enough to send: a holder whose
    * timers were held back (a throttled background tab, a sleep, a clock
-   * step) may be taken over any moment, and sends nothing until it renews.
-   * Always `held` where a lease cannot lapse.
+   * step) may be taken over any moment, and confirms it first. Always
+   * `held` where a lease cannot lapse.
    */
   readonly fresh?: boolean;
-  /** Reads the lease again, for an answer that came after it lapsed: whether this tab still holds it. */
+  /**
+   * Reads the lease again, before a send or for an answer that came after it
+   * lapsed: renewed when it is still this tab's, else let go. Whether this
+   * tab holds it.
+   */
   confirm?(): Promise<boolean>;
   /** Resolves once this tab knows whether it holds the lease (right after start). */
   readonly decided: Promise<void>;
-  /** Starts competing for the lease; `onAcquired` runs each time this tab gets it (`resumed`: renewed after a lapse, never lost). */
-  start(onAcquired: (resumed?: boolean) => void): void;
+  /** Starts competing for the lease; `onAcquired` runs each time this tab gets it. */
+  start(onAcquired: () => void): void;
   /** Gives the lease up at once (atmos.close()). */
   release(): void;
 }
@@ -89,8 +93,13 @@ interface LeaseRecord {
  * it from a holder alive and sending. Nor is the holder's own word: one
  * whose timers Chrome held back (a background tab's run once a minute)
  * went on sending after another tab took over, and the change was made
- * twice. A holder sends only while its last renewal is recent (`fresh`),
- * well inside the time another tab waits before it takes over.
+ * twice. A holder whose last renewal is not recent (`fresh`: well inside
+ * the time another tab waits before it takes over) reads the lease again
+ * before it sends (`confirm`), and renews it, or lets it go.
+ *
+ * A page that goes away (`pagehide`) lets go of the lease, so the next
+ * page opened takes it at once; one that comes back from the back/forward
+ * cache competes again.
  */
 export class StorageLease implements TabLease {
   private holding = false;
@@ -123,33 +132,38 @@ export class StorageLease implements TabLease {
   }
 
   async confirm(): Promise<boolean> {
+    if (!this.holding || this.stopped) return false;
     try {
       const current = await this.store.get<LeaseRecord>(this.key);
-      if (current?.owner !== this.owner) this.holding = false;
+      // Gone (another tab held it, and let go) or another's: what that tab did is read at the next acquire.
+      if (current?.owner !== this.owner) return (this.holding = false);
+      const now = this.clock.now();
+      await this.store.put(this.key, { owner: this.owner, expires: now + this.ttlMs });
+      this.renewedAt = now;
     } catch {
       // Storage could not say: kept as it was.
     }
     return this.holding;
   }
 
-  start(onAcquired: (resumed?: boolean) => void): void {
+  start(onAcquired: () => void): void {
     const tick = async () => {
       if (this.stopped) return;
       try {
         const current = await this.store.get<LeaseRecord>(this.key);
         const now = this.clock.now();
-        const unchanged = current && current.owner !== this.owner ? this.unchangedTicks(current) : 0;
-        if (!current || current.owner === this.owner || unchanged * this.renewMs >= this.ttlMs || (current.expires <= now && unchanged >= 2)) {
+        const ours = current?.owner === this.owner;
+        const unchanged = current && !ours ? this.unchangedTicks(current) : 0;
+        if (!current || ours || unchanged * this.renewMs >= this.ttlMs || (current.expires <= now && unchanged >= 2)) {
           await this.store.put(this.key, { owner: this.owner, expires: now + this.ttlMs });
           // Read back: when two tabs race, the last writer wins and the other sees it.
           const check = await this.store.get<LeaseRecord>(this.key);
           const mine = check?.owner === this.owner;
-          const was = this.holding && !this.fresh ? "lapsed" : this.holding;
+          // Held by this tab all along only if the lease it read was its own: else another tab had it meanwhile.
+          const kept = this.holding && ours;
           if (mine) this.renewedAt = now;
           this.holding = mine;
-          if (mine && was === false) onAcquired();
-          // Renewed after its timers were held back: what waited to be sent goes now.
-          else if (mine && was === "lapsed") onAcquired(true);
+          if (mine && !kept) onAcquired();
         } else this.holding = false;
       } catch {
         this.holding = false;
@@ -157,8 +171,34 @@ export class StorageLease implements TabLease {
       this.decide();
       if (!this.stopped) this.timer = this.clock.setTimeout(tick, this.renewMs);
     };
+    this.followPage(() => {
+      if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+      void tick();
+    });
     void tick();
   }
+
+  /** Lets go of the lease when the page goes away; `back` runs when it comes back from the back/forward cache. */
+  private followPage(back: () => void): void {
+    const page = globalThis as { addEventListener?: (type: string, fn: (event: { persisted?: boolean }) => void) => void; removeEventListener?: (type: string, fn: (event: { persisted?: boolean }) => void) => void };
+    if (typeof page.addEventListener !== "function") return;
+    const hide = () => {
+      if (!this.holding) return;
+      this.holding = false;
+      void this.store.delete(this.key).catch(() => undefined);
+    };
+    const show = (event: { persisted?: boolean }) => {
+      if (event.persisted && !this.stopped) back();
+    };
+    page.addEventListener("pagehide", hide);
+    page.addEventListener("pageshow", show);
+    this.unfollowPage = () => {
+      page.removeEventListener?.("pagehide", hide);
+      page.removeEventListener?.("pageshow", show);
+    };
+  }
+
+  private unfollowPage?: () => void;
 
   /**
    * For how many of this tab's ticks another tab's lease has gone unchanged
@@ -174,6 +214,7 @@ export class StorageLease implements TabLease {
 
   release(): void {
     this.stopped = true;
+    this.unfollowPage?.();
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     if (this.holding) void this.store.delete(this.key).catch(() => undefined);
     this.holding = false;
@@ -238,7 +279,7 @@ interface PageHold {
   tabs: TabLease;
   users: number;
   /** Run when the page gets the lease among the tabs: the instance that sends in the page takes it. */
-  acquired: Set<(resumed?: boolean) => void>;
+  acquired: Set<() => void>;
 }
 
 /**
@@ -250,7 +291,7 @@ interface PageHold {
  * client (its base, headers, fetch).
  */
 class PageLease implements TabLease {
-  private onAcquired?: (resumed?: boolean) => void;
+  private onAcquired?: () => void;
 
   constructor(private readonly page: PageHold, private readonly inPage: TabLease, private readonly leave: () => void) {}
 
@@ -270,12 +311,12 @@ class PageLease implements TabLease {
     return this.page.tabs.decided;
   }
 
-  start(onAcquired: (resumed?: boolean) => void): void {
-    this.onAcquired = (resumed?: boolean) => {
-      if (this.held) onAcquired(resumed);
+  start(onAcquired: () => void): void {
+    this.onAcquired = () => {
+      if (this.held) onAcquired();
     };
     this.page.acquired.add(this.onAcquired);
-    if (this.page.users++ === 0) this.page.tabs.start((resumed) => this.page.acquired.forEach((fn) => fn(resumed)));
+    if (this.page.users++ === 0) this.page.tabs.start(() => this.page.acquired.forEach((fn) => fn()));
     this.inPage.start(this.onAcquired);
   }
 

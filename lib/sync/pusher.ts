@@ -226,9 +226,9 @@ export class Pusher {
     return this.dropsAnswers();
   }
 
-  /** Whether this tab may send at all now (closed, paused by a 401, another tab sends, or its lease lapsed). */
+  /** Whether this tab may send at all now (closed, paused by a 401, or another tab sends). */
   private mayRun(): boolean {
-    return !this.closed && !this.paused && !this.catchingUp && this.host.sendsNow();
+    return !this.closed && !this.paused && !this.catchingUp && this.host.isLeader();
   }
 
   /**
@@ -254,6 +254,10 @@ export class Pusher {
     // Saved without options (sent by push()), or sent again after a reload: the model's defaults.
     const remembered = host.callOptions(op.key);
     const calls = remembered.length ? remembered : [host.options(entry.className).remoteSaveOptions];
+    // A lease not renewed lately (this tab's timers held back) is read again before
+    // anything is tried: another tab may have taken over, and sends this change itself.
+    if (!host.sendsNow() && !(await host.confirmLeader())) return entry;
+    [entry, op] = this.current(entry, op);
     try {
       const firstRequest = beginAttempt(host, entry, op, calls);
       // The outbox entry reaches storage before the request leaves. When

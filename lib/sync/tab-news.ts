@@ -40,9 +40,7 @@ export class TabNews {
     // transaction's 'complete'), so storage is read then too.
     let waited = false;
     void lease.decided.then(() => (waited = !lease.held));
-    lease.start((resumed) => {
-      // Renewed after a lapse: nothing was lost meanwhile, what waited goes now.
-      if (resumed) return pusher.kick();
+    lease.start(() => {
       if (acquired++ === 0 && !waited) return pusher.kick();
       // The sender after another one sent meanwhile (a tab, or a later Atmos
       // in this process): storage holds what it did, and nothing is sent

@@ -2,11 +2,18 @@ import type { Clock } from "../../lib";
 import type { ChangeFeed } from "../../lib/store/change-feed";
 import type { FakeClock } from "./fake-clock";
 
-/** Two tabs' change feeds: what one publishes reaches the other's listeners a task later, as a storage event does. */
-export function feedPair(): [ChangeFeed, ChangeFeed] {
+/**
+ * Two tabs' change feeds: what one publishes reaches the other's listeners a
+ * task later, as a storage event does; while `lost.second` is set, what the
+ * second publishes never arrives (a page gone before its news went out).
+ */
+export function feedPair(lost: { second: boolean } = { second: false }): [ChangeFeed, ChangeFeed] {
   const listeners: Array<Set<(keys: string[]) => void>> = [new Set(), new Set()];
   const feed = (me: number): ChangeFeed => ({
-    publish: (keys) => setImmediate(() => listeners[1 - me].forEach((fn) => fn(keys))),
+    publish: (keys) => {
+      if (me === 1 && lost.second) return;
+      setImmediate(() => listeners[1 - me].forEach((fn) => fn(keys)));
+    },
     subscribe: (fn) => (listeners[me].add(fn), () => listeners[me].delete(fn)),
     close: () => listeners[me].clear(),
   });

@@ -79,6 +79,21 @@ describe("offline in Chromium: one sending tab at a time", () => {
       expect(takenAt - diedAt, "ms until another tab took the lease").to.be.at.most(5000);
     });
 
+    // Found by a review of today's change: the next page opened waited two seconds
+    // for the lease record the last page left, which looked expired only by the clock.
+    it("is let go of when the page goes away (pagehide), so the next page takes it at its first try, and competed for again when the page comes back", async () => {
+      const old = keep(new StorageLease(store(), key, "old-tab", realClock, 5000, 1500));
+      await acquired(old);
+      window.dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true }));
+      expect([old.held, localStorage.getItem(key)]).to.deep.equal([false, null]);
+      const next = keep(new StorageLease(store(), key, "next-tab", frozenClock, 5000, 1500));
+      await acquired(next);
+      // Back from the back/forward cache: it reads the lease again, and finds it taken.
+      window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true }));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect([old.held, next.held]).to.deep.equal([false, true]);
+    });
+
     it("is taken by a new tab at its first try after the holder released it", async () => {
       const old = keep(new StorageLease(store(), key, "old-tab", realClock, 5000, 1500));
       await acquired(old);

@@ -270,3 +270,86 @@ describe("two tabs (storage lease) when the laptop wakes from sleep", () => {
     expect(posts, "POST requests the server got").to.have.length(1);
   });
 });
+
+/**
+ * Found by a review of the change above: a tab alone whose timers were held
+ * back waited up to a minute to send, and push() resolved with nothing
+ * sent; and one that renewed after another tab had held the lease (and let
+ * it go, its last news lost) sent that tab's create again.
+ */
+describe("a throttled tab, alone or after another tab held the lease", () => {
+  const opened: Atmos[] = [];
+  afterEach(() => opened.splice(0).forEach((atmos) => atmos.close()));
+
+  function answering(clock: FakeClock, posts: Array<{ at: number; body: string }>, delayMs = 0) {
+    let nextId = 1;
+    return (async (_url: string, init?: RequestInit) => {
+      posts.push({ at: clock.now(), body: String(init?.body) });
+      const id = nextId++;
+      if (delayMs) await new Promise<void>((resolve) => clock.setTimeout(resolve, delayMs));
+      return new Response(JSON.stringify({ ...JSON.parse(String(init?.body)), id }), { status: 201, headers: { "Content-Type": "application/json" } });
+    }) as typeof globalThis.fetch;
+  }
+
+  for (const how of ["a remote save", "push()"] as const) {
+    it(`sends at once on ${how} when it is the only tab, hidden long enough to be throttled, and push() resolves after the send`, async () => {
+      resetModels();
+      const clock = new FakeClock();
+      const storage = new MemoryStorage();
+      const posts: Array<{ at: number; body: string }> = [];
+      const throttled = throttleable(clock);
+      const atmos = new Atmos({ storage, clock, lease: new StorageLease(new WebStorageStore(storage), "atmos2:lease", "only", throttled) });
+      atmos.resourceClient.base = "http://api.test";
+      atmos.resourceClient.fetch = answering(clock, posts);
+      opened.push(atmos);
+      await clock.advance(2000);
+      throttled.hidden = true;
+      await clock.advance(80_000);
+      const kicked = clock.now();
+      let pushed: number | undefined;
+      if (how === "a remote save") new Todo({ title: "from a live message", done: false }).save({ remote: true });
+      else {
+        new Todo({ title: "held", done: false }).save();
+        void atmos.push().then(() => (pushed = clock.now()));
+      }
+      await clock.advance(100);
+      expect(posts.map((p) => p.at - kicked), "sent within 100 ms").to.deep.equal([0]);
+      if (how === "push()") expect(pushed, "push() resolved once the create was answered").to.be.a("number");
+      await clock.advance(120_000);
+      expect(posts).to.have.length(1);
+    });
+  }
+
+  for (const news of ["lost", "delivered"] as const) {
+    it(`does not send again a create another tab sent while it held the lease and then closed (its last news ${news})`, async () => {
+      resetModels();
+      const clock = new FakeClock();
+      const storage = new MemoryStorage();
+      const posts: Array<{ at: number; body: string }> = [];
+      const lost = { second: false };
+      const [feedA, feedB] = feedPair(lost);
+      const throttled = throttleable(clock);
+      const tab = (name: string, feed: ChangeFeed, leaseClock: Clock) => {
+        const atmos = new Atmos({ storage, feed, clock, lease: new StorageLease(new WebStorageStore(storage), "atmos2:lease", name, leaseClock) });
+        atmos.resourceClient.base = "http://api.test";
+        atmos.resourceClient.fetch = answering(clock, posts, 200);
+        opened.push(atmos);
+        return atmos;
+      };
+      tab("tab-a", feedA, throttled);
+      await clock.advance(100);
+      const b = tab("tab-b", feedB, clock);
+      await clock.advance(2000);
+      throttled.hidden = true;
+      await clock.advance(10_000);
+      new Todo({ title: "buy milk", done: false }).save({ remote: true });
+      await clock.advance(1);
+      lost.second = news === "lost";
+      await clock.advance(1000);
+      expect(posts).to.have.length(1);
+      b.close();
+      await clock.advance(120_000);
+      expect(posts.map((p) => JSON.parse(p.body).title), "POSTs").to.deep.equal(["buy milk"]);
+    });
+  }
+});

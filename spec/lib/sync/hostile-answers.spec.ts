@@ -115,6 +115,15 @@ describe("answers from a broken or hostile server", () => {
     expect(seen).to.deep.equal([`GET /lists`]);
   });
 
+  // Found by a review: refusing every record method's name refused whole pulls
+  // from servers that send an "attributes" field (JSON:API, Home Assistant).
+  it("keeps a record with fields named after methods that only answer (attributes, validate, clone), leaving them off the record as Spine does", async () => {
+    answer = '[{ "id": "L1", "title": "x", "attributes": { "color": "red" }, "validate": true, "clone": 1, "valueOf": 2 }]';
+    expect(await pullError()).to.equal("resolved");
+    expect((List.find("L1") as unknown as { title: string }).title).to.equal("x");
+    expect(errors).to.deep.equal([]);
+  });
+
   it("keeps a field the app's own model turns into a setter method, as Spine's load() does", async () => {
     const proto = (List as unknown as { prototype: Record<string, unknown> }).prototype;
     proto.label = function (this: { title: string }, value: string) {
