@@ -93,7 +93,16 @@ export interface AppServer {
 }
 
 /** Headers a proxy adds, as Node names them, and as people write them. */
-const PROXY_HEADER_NAMES: Record<string, string> = { forwarded: "Forwarded", "x-forwarded-for": "X-Forwarded-For", "x-forwarded-host": "X-Forwarded-Host", "x-real-ip": "X-Real-IP" };
+const PROXY_HEADER_NAMES: Record<string, string> = {
+  forwarded: "Forwarded",
+  "x-forwarded-for": "X-Forwarded-For",
+  "x-forwarded-host": "X-Forwarded-Host",
+  "x-forwarded-proto": "X-Forwarded-Proto",
+  "x-real-ip": "X-Real-IP",
+  via: "Via",
+  "cf-connecting-ip": "CF-Connecting-IP",
+  "true-client-ip": "True-Client-IP",
+};
 const PROXY_HEADERS = Object.keys(PROXY_HEADER_NAMES);
 
 /** `GET /app-config.json` (see example/README.md for the contract with the page). */

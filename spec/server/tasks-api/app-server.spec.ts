@@ -94,7 +94,7 @@ describe("app server", () => {
   // Found by an attacker's review: a tunnel that rewrites Host (as ngrok's
   // --host-header=rewrite does) brought anyone on the internet to a server
   // on localhost, and app-config.json handed them its token.
-  for (const [header, value] of [["X-Forwarded-For", "203.0.113.9"], ["X-Forwarded-Host", "tasks.ngrok-free.app"], ["Forwarded", "for=203.0.113.9;host=tasks.ngrok-free.app"], ["X-Real-IP", "203.0.113.9"]] as const) {
+  for (const [header, value] of [["X-Forwarded-For", "203.0.113.9"], ["X-Forwarded-Host", "tasks.ngrok-free.app"], ["Forwarded", "for=203.0.113.9;host=tasks.ngrok-free.app"], ["X-Real-IP", "203.0.113.9"], ["Via", "1.1 tunnel"], ["CF-Connecting-IP", "203.0.113.9"]] as const) {
     it(`keeps the token out of app-config.json for a request that came through a proxy (${header}), asking for sign-in instead, and says so once`, async () => {
       const logged: string[] = [];
       app = await startAppServer({ port: 0, dataDir: path.join(tmp, "data"), token: "t0k", liveUrl: "/live", staticDir: makeSite(), log: (line) => logged.push(line) });
