@@ -1,5 +1,6 @@
 import { AuthMessage, ClientMessage, SyncMessage, SyncMethod } from "../../lib/live/live-protocol";
 import { checkNesting, halfCharacter, holdsMoreValues, LiveInputError, MAX_ATTRS_DEPTH, nestsDeeper, quoteInput, validateChannel } from "./change-validation";
+import type { ValueBudget } from "./value-budget";
 
 const SYNC_METHODS: readonly SyncMethod[] = ["create", "read", "update", "delete"];
 
@@ -13,9 +14,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * `maxChannels` is given for a socket's first frame, which anyone may send
  * without a token: one holding more values than an auth message for that
  * many channels can (each named in channels and in since, twice over for
- * slack) is refused unparsed (see holdsMoreValues).
+ * slack) is refused unparsed (see holdsMoreValues). A later frame is
+ * counted against the socket's `budget` of values, and refused unparsed
+ * past it (value-budget.ts).
  */
-export function parseClientMessage(data: string, maxChannels?: number): ClientMessage {
+export function parseClientMessage(data: string, maxChannels?: number, budget?: ValueBudget): ClientMessage {
   // Deep nesting costs JSON.parse far more than its size (a 1 MiB frame of
   // "[[[[…" took ~300 ms, the event loop stalled for every socket): refused
   // by a linear scan first. The message itself and a sync's model add two levels.
@@ -29,6 +32,8 @@ export function parseClientMessage(data: string, maxChannels?: number): ClientMe
     const maxValues = 4 * maxChannels + 64;
     if (holdsMoreValues(data, maxValues)) throw new LiveInputError(`it holds more than ${maxValues} values, more than an auth message needs (a socket may join at most ${maxChannels} channels)`);
   }
+  const overBudget = budget?.refusal(data);
+  if (overBudget) throw Object.assign(new LiveInputError(overBudget), { requestId: requestIdIn(data) });
   let value: unknown;
   try {
     value = JSON.parse(data);

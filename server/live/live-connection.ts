@@ -6,7 +6,7 @@ import { Backend } from "./backend";
 import { changeFrame, SequencedChange } from "./change-log";
 import { channelProblem, LiveInputError, quoteInput } from "./change-validation";
 import { closeReason, SERVICE_RESTART, TRY_AGAIN_LATER } from "./close-reason";
-import { parseClientMessage, requestIdIn } from "./client-message";
+import { parseClientMessage } from "./client-message";
 import { ChannelSubscriber, EVERY_CHANNEL, LiveHub } from "./live-hub";
 import { readMissed } from "./missed-changes";
 import { runSync } from "./sync-request";
@@ -182,9 +182,7 @@ export class LiveConnection implements ChannelSubscriber {
     try {
       if (text === undefined) throw new LiveInputError("frames must be JSON text, not binary");
       // A first frame's values are bounded by maxChannels (client-message.ts); the later ones' by the budget.
-      const overBudget = this.state === "awaiting-auth" ? undefined : this.budget.refusal(text);
-      if (overBudget) throw Object.assign(new LiveInputError(overBudget), { requestId: requestIdIn(text) });
-      message = parseClientMessage(text, this.state === "awaiting-auth" ? this.options.maxChannels : undefined);
+      message = this.state === "awaiting-auth" ? parseClientMessage(text, this.options.maxChannels) : parseClientMessage(text, undefined, this.budget);
     } catch (error) {
       const why = (error as Error).message;
       if (this.state === "awaiting-auth") return this.refuse(CloseCode.unauthorized, `first message must be auth: ${why}`);
