@@ -461,8 +461,7 @@ export class Atmos extends Emitter<AtmosEvents> {
       swapId: (entry, newId, quiet) => swapId(this.remote, entry, newId, quiet),
       // Not before the stored entries are read: they decide create or update.
       isLeader: () => this.metaContext.loaded && this.lease.held,
-      sendsNow: () => this.metaContext.loaded && (this.lease.fresh ?? this.lease.held),
-      confirmLeader: async () => this.metaContext.loaded && (this.lease.confirm ? await this.lease.confirm() : this.lease.held),
+      confirmLeader: () => this.metaContext.loaded && (this.lease.confirm ? this.lease.confirm() : this.lease.held),
       createsAnswered: (className) => {
         const flying = this.pusher.creating(className);
         return this.board.until(() => !this.pusher.creating(className)).then(() => flying);

@@ -14,6 +14,7 @@ import { errorResponse, hasBody, send } from "./tasks-api/http-io";
 import { readTarget } from "./tasks-api/request-target";
 import { loggableUrl } from "./tasks-api/token-free-url";
 import { answerAsPlainRequest, refuseUpgrade, wantsWebSocket } from "../../server/live/http-answer";
+import { proxyHeaderIn } from "../../server/live/proxy-notice";
 
 /**
  * The example's server: one origin serving the built Tasks app, the
@@ -92,19 +93,6 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-/** Headers a proxy adds, as Node names them, and as people write them. */
-const PROXY_HEADER_NAMES: Record<string, string> = {
-  forwarded: "Forwarded",
-  "x-forwarded-for": "X-Forwarded-For",
-  "x-forwarded-host": "X-Forwarded-Host",
-  "x-forwarded-proto": "X-Forwarded-Proto",
-  "x-real-ip": "X-Real-IP",
-  via: "Via",
-  "cf-connecting-ip": "CF-Connecting-IP",
-  "true-client-ip": "True-Client-IP",
-};
-const PROXY_HEADERS = Object.keys(PROXY_HEADER_NAMES);
-
 /** `GET /app-config.json` (see example/README.md for the contract with the page). */
 export type AppConfig = Record<string, string | boolean>;
 
@@ -163,11 +151,11 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const proxiedConfigBody = JSON.stringify(config.token === undefined ? config : { ...rest, signIn: true });
   let toldProxied = false;
   const configFor = (req: http.IncomingMessage): string => {
-    const through = PROXY_HEADERS.find((name) => req.headers[name] !== undefined);
+    const through = proxyHeaderIn(req);
     if (through === undefined || config.token === undefined) return configBody;
     if (!toldProxied) {
       toldProxied = true;
-      log(`app-config.json: a request came through a proxy (${PROXY_HEADER_NAMES[through]}), so the token was kept out of it and the page asks for one; behind a proxy, set PUBLIC_URL (and TRUST_PROXY=1) and give people the token`);
+      log(`app-config.json: a request came through a proxy (${through}), so the token was kept out of it and the page asks for one; behind a proxy, set PUBLIC_URL (and TRUST_PROXY=1) and give people the token`);
     }
     return proxiedConfigBody;
   };

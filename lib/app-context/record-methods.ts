@@ -23,7 +23,8 @@ export function knowRecordMethods(prototype: Record<string, unknown>): void {
 export function spineMethodIn(attrs: object): string | undefined {
   const methods = spineRecord;
   if (!methods) return undefined;
-  for (const field in attrs) if (typeof methods[field] === "function" && !ANSWERS_ONLY.has(field) && field !== "constructor") return field;
+  // ("constructor" is refused before: keepable.ts.)
+  for (const field in attrs) if (typeof methods[field] === "function" && !ANSWERS_ONLY.has(field)) return field;
   return undefined;
 }
 

@@ -10,18 +10,13 @@ export interface TabLease {
   /** Whether this tab holds the lease, as far as it knows (its answers are its own to apply). */
   readonly held: boolean;
   /**
-   * Whether it holds it and renewed it lately enough to send: a holder whose
-   * timers were held back (a throttled background tab, a sleep, a clock
-   * step) may be taken over any moment, and confirms it first. Always
-   * `held` where a lease cannot lapse.
+   * Whether this tab holds it now, before a send or for an answer: a lease
+   * that can lapse (a holder whose timers were held back: a throttled
+   * background tab, a sleep, a clock step) is read again then, renewed when
+   * it is still this tab's, else let go. Known at once (no Promise) when
+   * nothing needs reading. Without it, `held` says.
    */
-  readonly fresh?: boolean;
-  /**
-   * Reads the lease again, before a send or for an answer that came after it
-   * lapsed: renewed when it is still this tab's, else let go. Whether this
-   * tab holds it.
-   */
-  confirm?(): Promise<boolean>;
+  confirm?(): boolean | Promise<boolean>;
   /** Resolves once this tab knows whether it holds the lease (right after start). */
   readonly decided: Promise<void>;
   /** Starts competing for the lease; `onAcquired` runs each time this tab gets it. */
@@ -93,9 +88,9 @@ interface LeaseRecord {
  * it from a holder alive and sending. Nor is the holder's own word: one
  * whose timers Chrome held back (a background tab's run once a minute)
  * went on sending after another tab took over, and the change was made
- * twice. A holder whose last renewal is not recent (`fresh`: well inside
- * the time another tab waits before it takes over) reads the lease again
- * before it sends (`confirm`), and renews it, or lets it go.
+ * twice. A holder whose last renewal is not recent (well inside the time
+ * another tab waits before it takes over) reads the lease again before it
+ * sends (`confirm`), and renews it, or lets it go.
  *
  * A page that goes away (`pagehide`) lets go of the lease, so the next
  * page opened takes it at once; one that comes back from the back/forward
@@ -125,14 +120,21 @@ export class StorageLease implements TabLease {
     return this.holding;
   }
 
-  get fresh(): boolean {
+  /** Renewed lately enough that no other tab can have taken it over. */
+  private get fresh(): boolean {
     const since = this.clock.now() - this.renewedAt;
     // Stepped back since (a negative time): not fresh until renewed (within a tick).
-    return this.holding && since >= 0 && since < this.ttlMs - this.renewMs;
+    return since >= 0 && since < this.ttlMs - this.renewMs;
   }
 
-  async confirm(): Promise<boolean> {
+  confirm(): boolean | Promise<boolean> {
     if (!this.holding || this.stopped) return false;
+    // At once as a rule: a save's send waits for nothing here.
+    return this.fresh || this.readAgain();
+  }
+
+  /** Renews the lease when it is still this tab's, else lets it go: whether this tab holds it. */
+  private async readAgain(): Promise<boolean> {
     try {
       const current = await this.store.get<LeaseRecord>(this.key);
       // Gone (another tab held it, and let go) or another's: what that tab did is read at the next acquire.
@@ -299,12 +301,9 @@ class PageLease implements TabLease {
     return this.page.tabs.held && this.inPage.held;
   }
 
-  get fresh(): boolean {
-    return this.held && (this.page.tabs.fresh ?? true);
-  }
-
-  confirm(): Promise<boolean> {
-    return (this.page.tabs.confirm?.() ?? Promise.resolve(this.page.tabs.held)).then(() => this.held);
+  confirm(): boolean | Promise<boolean> {
+    const tabs = this.page.tabs.confirm?.() ?? this.page.tabs.held;
+    return typeof tabs === "boolean" ? this.held : tabs.then(() => this.held);
   }
 
   get decided(): Promise<void> {

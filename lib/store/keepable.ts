@@ -3,19 +3,35 @@ import { hasOwn } from "./record-entry";
 
 /**
  * Why a record from a server (a pull, a live change) could not be kept as a
- * Spine record, if it could not: Spine indexes records in plain objects and
- * loads each field onto the record, so an id such as "toString" or
- * "__proto__" breaks the model's index (every later `all()` throws, after a
- * reload too), and a field "__proto__" or "constructor" breaks the record.
- * A field named after a record method is run by Spine, not kept
- * (record-methods.ts), and an id "." or ".." is a step in a URL. An id that is an object would be stored as "[object Object]", one record
- * for all of them. Checked before anything of the record is stored.
+ * Spine record, if it could not: its id (`unkeepableId`) or its fields
+ * (`unkeepableFields`). Checked before anything of the record is stored.
  */
 export function unkeepable(id: unknown, attrs: object): string | undefined {
+  return unkeepableId(id) ?? unkeepableFields(attrs);
+}
+
+/**
+ * Spine indexes records in plain objects, so an id such as "toString" or
+ * "__proto__" breaks the model's index (every later `all()` throws, after a
+ * reload too); an id that is an object would be stored as "[object Object]",
+ * one record for all of them; and "." or ".." in a route's path are steps up
+ * it (fetch's URL parser takes %2e too): an edit of ".." went to the
+ * collection's parent.
+ */
+export function unkeepableId(id: unknown): string | undefined {
   if (typeof id != "string" && !(typeof id == "number" && isFinite(id))) return `an id that is not a string or a number (${shown(id)})`;
   if (String(id) in Object.prototype) return `the id "${String(id)}", which Spine cannot index: every object has a "${String(id)}"`;
-  // "." and ".." in a route's path are steps up it (fetch's URL parser takes %2e too): an edit of ".." went to the collection's parent.
   if (id === "." || id === "..") return `the id "${id}", which a URL reads as a step up the path: a request for it would reach another address`;
+  return undefined;
+}
+
+/**
+ * Spine loads each field onto the record: a field "__proto__" or
+ * "constructor" breaks the record, one named after a record method that
+ * changes something is run, not kept (record-methods.ts), and one nested
+ * too deep cannot be written to any storage.
+ */
+export function unkeepableFields(attrs: object): string | undefined {
   for (const field of FIELDS_NO_RECORD_HOLDS) if (hasOwn.call(attrs, field)) return `a field "${field}", which a Spine record cannot hold`;
   const method = spineMethodIn(attrs);
   if (method) return `a field "${method}", which Spine would run as the record's ${method}() method instead of keeping it`;

@@ -1,5 +1,5 @@
 import type { AtmosRecord } from "../model-types";
-import { unkeepable } from "../store/keepable";
+import { unkeepableFields, unkeepableId } from "../store/keepable";
 import { blankId, type Attrs, type RecordEntry } from "../store/record-entry";
 import type { ResponseData } from "./response-body";
 import { SyncError } from "./sync-error";
@@ -33,18 +33,17 @@ export function answeredRecord(host: SyncHost, entry: RecordEntry, action: "crea
   if (action === "update" && !answer) return {};
   const otherRecord = action === "update" && !noId && String(id) !== entry.id;
   // An id Spine cannot index, or a field it would run as a method (keepable.ts): nothing of it is stored.
-  const badId = noId || otherRecord ? undefined : unkeepable(id, {});
-  const unusable = badId ?? (noId || otherRecord ? undefined : unkeepable(id, answer!));
-  if (!noId && !otherRecord && !unusable) return { answer, id };
-  // A create made with a usable id keeps it (else each save would make it again), and nothing else.
-  const keptId = action === "create" && !!unusable && !badId;
-  const why = unusable
-    ? `the server answered the ${action} (${status}), but the answer has ${unusable}; ${action === "update" || keptId ? `the ${action} counts as made, and nothing${keptId ? " but its id" : ""} of the answer was stored` : "nothing of it was stored"}`
-    : otherRecord
-    ? `the server answered the update (${status}) with the ${idField} ${JSON.stringify(id)}, not ${JSON.stringify(entry.id)}: an update's answer must be the record updated (or empty); the update counts as made, and nothing of the answer was stored`
+  const badId = noId || otherRecord ? undefined : unkeepableId(id);
+  const badField = noId || otherRecord || badId ? undefined : unkeepableFields(answer!);
+  if (!noId && !otherRecord && !badId && !badField) return { answer, id };
+  const why =
+    badId ? `the server answered the ${action} (${status}), but the answer has ${badId}; ${action === "update" ? "the update counts as made, and nothing of the answer was stored" : "nothing of it was stored"}`
+    // A create keeps its usable id (else each save would make it again), and nothing else.
+    : badField ? `the server answered the ${action} (${status}), but the answer has ${badField}; the ${action} counts as made, and nothing${action === "create" ? " but its id" : ""} of the answer was stored`
+    : otherRecord ? `the server answered the update (${status}) with the ${idField} ${JSON.stringify(id)}, not ${JSON.stringify(entry.id)}: an update's answer must be the record updated (or empty); the update counts as made, and nothing of the answer was stored`
     : whyNoRecord(idField, action, status, body, answer, redirectedTo);
   const error = new SyncError(`${entry.className}: ${why}`, { status, body, type: "invalid" });
-  if (keptId) return { answer: { [idField]: id }, id, refused: error };
+  if (badField && action === "create") return { answer: { [idField]: id }, id, refused: error };
   if (action === "create") throw error;
   return { refused: error };
 }

@@ -222,7 +222,7 @@ export class Pusher {
    * taken over and sent the change again, and its answer is the one kept.
    */
   private async answerDropped(): Promise<boolean> {
-    if (!this.closed && !this.host.sendsNow()) await this.host.confirmLeader();
+    if (!this.closed) await this.host.confirmLeader();
     return this.dropsAnswers();
   }
 
@@ -256,7 +256,8 @@ export class Pusher {
     const calls = remembered.length ? remembered : [host.options(entry.className).remoteSaveOptions];
     // A lease not renewed lately (this tab's timers held back) is read again before
     // anything is tried: another tab may have taken over, and sends this change itself.
-    if (!host.sendsNow() && !(await host.confirmLeader())) return entry;
+    const leads = host.confirmLeader();
+    if (leads !== true && !(await leads)) return entry;
     [entry, op] = this.current(entry, op);
     try {
       const firstRequest = beginAttempt(host, entry, op, calls);

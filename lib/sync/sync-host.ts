@@ -41,10 +41,8 @@ export interface SyncHost {
   swapId(entry: RecordEntry, newId: string, quiet?: boolean): void;
   /** Whether this tab holds the lease to send the outbox. */
   isLeader(): boolean;
-  /** Whether it holds it and may send now: renewed lately (see TabLease.fresh). */
-  sendsNow(): boolean;
-  /** Reads the lease again (an answer came after it lapsed): whether this tab still holds it. */
-  confirmLeader(): Promise<boolean>;
+  /** Whether this tab holds it now, read again if it may have lapsed (see TabLease.confirm): before a send, and for an answer. */
+  confirmLeader(): boolean | Promise<boolean>;
   /** Resolves once no create of the model is in flight from this tab (answered, or failed), with whether one was when asked. */
   createsAnswered(className: string): Promise<boolean>;
   /**

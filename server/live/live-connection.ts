@@ -12,7 +12,7 @@ import { readMissed } from "./missed-changes";
 import { runSync } from "./sync-request";
 import { LiveLog } from "./live-log";
 import { errorReason } from "./error-reason";
-import { ValueBudget } from "./value-budget";
+import type { ValueBudget } from "./value-budget";
 
 /** The refusal of an auth message without a token that `authenticate` did not accept from the request alone (a cookie). */
 const NO_TOKEN = "invalid token: none was given (auth.token is empty); pass it as live.connect(url, { token }), or in the auth message";
@@ -32,10 +32,8 @@ export interface LiveConnectionOptions {
   maxChannels: number;
   /** Sync requests of one socket waiting for the backend; more are answered with an error. */
   maxSyncInFlight: number;
-  /** The JSON values one socket may send in its frames after auth (value-budget.ts): a second's worth, and at most in one frame. */
-  valuesPerSecond: number;
-  maxFrameValues: number;
-  now(): number;
+  /** A new socket's budget of the JSON values it may send in its frames after auth (value-budget.ts). */
+  valueBudget(): ValueBudget;
   log: LiveLog;
   onClose(connection: LiveConnection): void;
   /** The auth frame arrived: a reason to refuse it without reading its token (1013), or undefined. */
@@ -102,7 +100,7 @@ export class LiveConnection implements ChannelSubscriber {
    */
   constructor(readonly ws: WebSocket, private options: LiveConnectionOptions, request: IncomingMessage, readonly address = "", readonly source = address) {
     this.request = request;
-    this.budget = new ValueBudget(options.valuesPerSecond, options.maxFrameValues, options.now);
+    this.budget = options.valueBudget();
     // 1013, not 4401: no token was judged, and a client takes 4401 as final; one whose auth frame came late (a slow link) tries again.
     this.authTimer = setTimeout(() => this.refuse(TRY_AGAIN_LATER, `no auth message within ${options.authTimeoutMs} ms; try again`), options.authTimeoutMs);
     ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));

@@ -19,6 +19,7 @@ import { MemoryChangeLog } from "./memory-change-log";
 import { originCheck } from "./origin-check";
 import { RedisChangeLog } from "./redis-change-log";
 import { createUpdateEndpoint } from "./update-endpoint";
+import { ValueBudget } from "./value-budget";
 
 export type { LiveServerOptions } from "./live-server-options";
 
@@ -120,7 +121,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const connectionOptions: LiveConnectionOptions = {
     hub, backend, authenticate: options.authenticate, authTimeoutMs, maxBufferedBytes, maxEarlyBytes: maxPayload,
     maxPending: replayLimit * 4, maxChannels: maxChannelsPerSocket, maxSyncInFlight, log,
-    valuesPerSecond: VALUES_PER_SECOND, maxFrameValues: MAX_FRAME_VALUES, now,
+    valueBudget: () => new ValueBudget(VALUES_PER_SECOND, MAX_FRAME_VALUES, now),
     onClose: (c) => slots.closed(c),
     authRefusal,
     onAuth: (c) => slots.authenticating(c),

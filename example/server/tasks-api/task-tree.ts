@@ -22,13 +22,13 @@ export function placeTask(ctx: RequestContext, listId: string, parent: string | 
   const siblingsOf = "FROM tasks WHERE list_id = ? AND parent IS ? AND deleted = 0 AND id IS NOT ?";
   const key = [listId, parent, moving ?? null];
   const before = previous === undefined ? undefined : (ctx.db.prepare(`SELECT position, seq ${siblingsOf} AND id = ?`).get(...key, previous) as { position: string; seq: number } | undefined);
-  if (previous !== undefined && before) {
-    const after = ctx.db.prepare(`SELECT position ${siblingsOf} AND (position > ? OR (position = ? AND seq > ?)) ORDER BY position, seq LIMIT 1`).get(...key, before.position, before.position, before.seq) as { position: string } | undefined;
-    const between = positionBetween(before.position, after?.position);
-    if (between !== undefined) return between;
-  } else if (previous === undefined) {
-    const first = ctx.db.prepare(`SELECT position ${siblingsOf} ORDER BY position, seq LIMIT 1`).get(...key) as { position: string } | undefined;
-    const between = positionBetween(undefined, first?.position);
+  if (previous === undefined || before) {
+    const after = (
+      before
+        ? ctx.db.prepare(`SELECT position ${siblingsOf} AND (position > ? OR (position = ? AND seq > ?)) ORDER BY position, seq LIMIT 1`).get(...key, before.position, before.position, before.seq)
+        : ctx.db.prepare(`SELECT position ${siblingsOf} ORDER BY position, seq LIMIT 1`).get(...key)
+    ) as { position: string } | undefined;
+    const between = positionBetween(before?.position, after?.position);
     if (between !== undefined) return between;
   }
   // No room there (or no such previous sibling, said below): every sibling is read.

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Todo } from "../models";
 import { nextEvent, railsBehindFaults, railsPage, recordEvents } from "./offline-page";
+import type { Attributes, ScaffoldAnswer } from "../../servers/rails-scaffold-server";
 
 type Synced = Todo & { syncState(): string };
 const find = (id: string) => Todo.find(id) as unknown as Synced;
@@ -14,6 +15,22 @@ const find = (id: string) => Todo.find(id) as unknown as Synced;
  */
 describe("offline: a save answered in another shape than the record saved", () => {
   const fixture = railsPage();
+
+  /**
+   * Two todos synced, the second edited here and not sent; then the first
+   * is updated with `remote`, and the server's answer to it is reshaped.
+   */
+  async function updateAnsweredAs(reshape: (answer: ScaffoldAnswer, b: Attributes) => ScaffoldAnswer) {
+    const { page, rails } = fixture;
+    const [a, b] = rails.seed("todos", [{ title: "a" }, { title: "b" }]);
+    await Todo.sync({ remote: true });
+    find(String(b.id)).updateAttributes({ title: "b, edited here" });
+    rails.reshapeNext((answer) => reshape(answer, b));
+    const errors = recordEvents(page.atmos, "error");
+    find(String(a.id)).updateAttributes({ title: "a2" }, { remote: true });
+    await page.atmos.whenSynced();
+    return { a, b, errors };
+  }
 
   const withoutBody = (status: number) => (answer: { body?: unknown; headers?: Record<string, string> }) => {
     const { id } = answer.body as { id: number };
@@ -63,14 +80,8 @@ describe("offline: a save answered in another shape than the record saved", () =
   });
 
   it("keeps both records when an update is answered with another record's id, and the other one's waiting edit", async () => {
-    const { page, rails } = fixture;
-    const [a, b] = rails.seed("todos", [{ title: "a" }, { title: "b" }]);
-    await Todo.sync({ remote: true });
-    find(String(b.id)).updateAttributes({ title: "b, edited here" });
-    rails.reshapeNext((answer) => ({ ...answer, body: { ...b } }));
-    const errors = recordEvents(page.atmos, "error");
-    find(String(a.id)).updateAttributes({ title: "a2" }, { remote: true });
-    await page.atmos.whenSynced();
+    const { rails } = fixture;
+    const { a, b, errors } = await updateAnsweredAs((answer, b) => ({ ...answer, body: { ...b } }));
 
     expect(find(String(a.id)).title).to.equal("a2");
     expect(find(String(a.id)).syncState()).to.equal("synced");
@@ -115,14 +126,7 @@ describe("offline: a save answered in another shape than the record saved", () =
   });
 
   it("stores nothing of an update's answer holding a field named after a record method (changeID), and the other record keeps its edit", async () => {
-    const { page, rails } = fixture;
-    const [a, b] = rails.seed("todos", [{ title: "a" }, { title: "b" }]);
-    await Todo.sync({ remote: true });
-    find(String(b.id)).updateAttributes({ title: "b, edited here" });
-    rails.reshapeNext((answer) => ({ ...answer, body: { ...(answer.body as object), changeID: String(b.id) } }));
-    const errors = recordEvents(page.atmos, "error");
-    find(String(a.id)).updateAttributes({ title: "a2" }, { remote: true });
-    await page.atmos.whenSynced();
+    const { a, b, errors } = await updateAnsweredAs((answer, b) => ({ ...answer, body: { ...(answer.body as object), changeID: String(b.id) } }));
     expect(find(String(a.id)).title).to.equal("a2");
     expect(find(String(a.id)).syncState()).to.equal("synced");
     expect(find(String(b.id)).title).to.equal("b, edited here");
